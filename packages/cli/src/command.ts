@@ -1,0 +1,62 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** Exit codes shared by every command. */
+export const ExitCode = {
+  /** Success, and the result has no errors. */
+  Ok: 0,
+  /** The command ran, and the result carries errors (e.g. `error[]` is non-empty). */
+  ResultErrors: 1,
+  /** A usage, input/output or connection problem: nothing was done. */
+  Failure: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Where a command writes, and what it may read of its process. Injected so tests run in-process. */
+export interface CommandContext {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT/SIGTERM; long operations must stop cleanly and leave nothing behind. */
+  signal: AbortSignal;
+}
+
+export type OptionsSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Values of parsed options, by option name. */
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/**
+ * One `ovfkit` sub-command. `name` may have several words (`manifest verify`).
+ * Every command accepts `--json` and `--help`; they are added by the dispatcher.
+ */
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Usage line(s) after `ovfkit`, e.g. `parse <file.ovf|file.ova|URL> [options]`. */
+  usage: string;
+  /** The option descriptions shown by `--help`, one per line, already aligned. */
+  help: string;
+  options: OptionsSpec;
+  run(positionals: string[], values: OptionValues, ctx: CommandContext): Promise<number>;
+}
+
+/** A string option's value, or undefined; throws UsageError-like text handled by the dispatcher. */
+export function stringOption(values: OptionValues, name: string): string | undefined {
+  const v = values[name];
+  if (Array.isArray(v)) return v.length ? String(v[v.length - 1]) : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Every value of a repeatable string option (`--net a=b --net c=d`). */
+export function stringList(values: OptionValues, name: string): string[] {
+  const v = values[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** Writes a value as pretty JSON followed by a newline. */
+export function writeJson(out: NodeJS.WritableStream, value: unknown): void {
+  out.write(JSON.stringify(value, null, 2) + '\n');
+}

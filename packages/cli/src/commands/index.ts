@@ -1,0 +1,7 @@
+import type { Command } from '../command';
+
+/**
+ * Every sub-command, in the order `ovfkit --help` lists them.
+ * Each lives in its own file; add one import and one entry here.
+ */
+export const commands: Command[] = [];

@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+import { isOvfkitError } from '@ovfkit/core';
+import { type Command, type CommandContext, ExitCode, type OptionValues, writeJson } from './command';
+import { commands } from './commands';
+
+export { ExitCode } from './command';
+export type { Command, CommandContext } from './command';
+
+const VERSION: string = (require('../package.json') as { version: string }).version;
+
+function topLevelHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return [
+    'ovfkit — OVF/OVA import and export for vSphere, checked before anything is uploaded',
+    '',
+    'Usage: ovfkit <command> [options]',
+    '',
+    'Commands:',
+    list,
+    '',
+    'Every command takes --json (machine-readable output) and --help.',
+    'Exit codes: 0 success, 1 the result has errors, 2 usage, input/output or connection problem.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return `Usage: ovfkit ${c.usage}\n\n${c.summary}\n\nOptions:\n${c.help}\n  --json                  machine-readable output\n  -h, --help              this help\n`;
+}
+
+/** Finds the command whose (possibly multi-word) name is the longest prefix of argv. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  let best: { command: Command; rest: string[] } | undefined;
+  for (const command of commands) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(' ').length)) {
+      best = { command, rest: argv.slice(words.length) };
+    }
+  }
+  return best;
+}
+
+function defaultContext(): CommandContext {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal };
+}
+
+/**
+ * Runs `ovfkit` with the given arguments and returns the exit code. Never throws: user mistakes
+ * become a one-line message (or a JSON `{"error": …}` with --json), never a stack trace.
+ */
+export async function main(argv: string[], ctx: CommandContext = defaultContext()): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    (argv.length === 0 ? ctx.stderr : ctx.stdout).write(topLevelHelp());
+    return argv.length === 0 ? ExitCode.Failure : ExitCode.Ok;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    ctx.stdout.write(`ovfkit ${VERSION}\n`);
+    return ExitCode.Ok;
+  }
+  const found = findCommand(argv);
+  const json = argv.includes('--json');
+  if (!found) {
+    return fail(ctx, json, 'USAGE', `unknown command "${argv[0]}"; run "ovfkit --help" for the list`);
+  }
+  const { command, rest } = found;
+  let positionals: string[];
+  let values: OptionValues;
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    positionals = parsed.positionals;
+    values = parsed.values as OptionValues;
+  } catch (e) {
+    return fail(ctx, json, 'USAGE', `${(e as Error).message}\nrun "ovfkit ${command.name} --help" for its options`);
+  }
+  if (values['help']) {
+    ctx.stdout.write(commandHelp(command));
+    return ExitCode.Ok;
+  }
+  try {
+    return await command.run(positionals, values, ctx);
+  } catch (e) {
+    if (isOvfkitError(e)) return fail(ctx, json, e.code, e.message);
+    const debug = ctx.env['OVFKIT_DEBUG'] ? `\n${(e as Error)?.stack ?? String(e)}` : '\n(set OVFKIT_DEBUG=1 for details)';
+    return fail(ctx, json, 'INTERNAL', `internal error: ${(e as Error)?.message ?? String(e)}${json ? '' : debug}`);
+  }
+}
+
+function fail(ctx: CommandContext, json: boolean, code: string, message: string): number {
+  if (json) writeJson(ctx.stdout, { error: { code, message } });
+  else ctx.stderr.write(`ovfkit: ${message}\n`);
+  return ExitCode.Failure;
+}
