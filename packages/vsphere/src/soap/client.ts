@@ -1,0 +1,315 @@
+import type * as https from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
+import { OvfkitError, isOvfkitError } from '@ovfkit/core';
+import { decodeElement, encodeElement, type DataObject } from './codec';
+import { VimFault } from './fault';
+import { parseXml, SOAPENV_NS, type XmlNode } from './xml';
+
+/** The vim25 API release ovfkit's types are written against (sent as SOAPAction). */
+export const VIM_VERSION = '7.0.3.0';
+
+/** One HTTP exchange as a transport sees it. */
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  signal?: AbortSignal;
+  timeoutMs: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Sends one HTTP request; injected so tests can replay recorded exchanges. */
+export type Transport = (req: HttpRequest) => Promise<HttpResponse>;
+
+/** A SOAP call on its way through the middleware chain. */
+export interface SoapCall {
+  method: string;
+  /** The body element (`<Method xmlns="urn:vim25">…</Method>`). */
+  body: string;
+  /** Safe to send twice: retried on connection errors. Reads only. */
+  idempotent: boolean;
+  /** Strings that must never reach a log line or an error message. */
+  secrets: string[];
+  signal?: AbortSignal;
+  headers: Record<string, string>;
+}
+
+/** What a handler returns: the `<MethodResponse>` element and the response headers. */
+export interface SoapResult {
+  response: XmlNode;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export type Handler = (call: SoapCall) => Promise<SoapResult>;
+/** A step of the chain (session cookie, re-login, retry, logging): wraps the next handler. */
+export type Middleware = (next: Handler, client: VimClient) => Handler;
+
+/**
+ * A typed vim25 method call (the AWS SDK v3 command shape): typed input, a pure serializer of the
+ * request body and a pure deserializer of the response element.
+ */
+export interface VimCommand<Input, Output> {
+  readonly method: string;
+  readonly input: Input;
+  readonly idempotent: boolean;
+  serialize(): string;
+  deserialize(response: XmlNode): Output;
+  /** Values of this call that are secrets (e.g. the password of Login). */
+  secrets(): string[];
+}
+
+/** A logger for the client: one line per call; secrets are already redacted. */
+export type Logger = (line: string) => void;
+
+export interface VimClientOptions {
+  /** `https://host[:port]` or `https://host/sdk`. */
+  url: string;
+  /** Sends HTTP; defaults to axios over `agent`. */
+  transport?: Transport;
+  /** The https agent (TLS trust) for the default transport. */
+  agent?: https.Agent;
+  /** Per-request timeout. @default 60000 */
+  timeoutMs?: number;
+  logger?: Logger;
+  /** Extra middleware, outermost first, after the built-in ones. */
+  middleware?: Middleware[];
+  /** Attempts for idempotent reads on connection errors. @default 3 */
+  maxAttempts?: number;
+}
+
+/** Credentials kept only in memory, for re-login on NotAuthenticated. */
+export interface Credentials {
+  userName: string;
+  password: string;
+}
+
+/**
+ * A vim25 SOAP client: `send(command)` runs a typed command through the middleware chain
+ * (logging → re-login → retry → session cookie → transport).
+ * @example
+ * const client = new VimClient({ url: 'https://vc.example.com', agent: createAgent({ thumbprint }) });
+ * const sc = await client.send(new RetrieveServiceContent({}));
+ */
+export class VimClient {
+  readonly url: string;
+  readonly sdkUrl: string;
+  readonly timeoutMs: number;
+  readonly agent: https.Agent | undefined;
+  /** The `vmware_soap_session` cookie value, quoted as the server sent it. */
+  sessionCookie: string | undefined;
+  /** Set by login so the re-login middleware can renew an expired session. */
+  relogin: (() => Promise<void>) | undefined;
+  private readonly handler: Handler;
+  private readonly logger: Logger | undefined;
+  readonly secrets = new Set<string>();
+
+  constructor(options: VimClientOptions) {
+    const u = new URL(options.url.includes('://') ? options.url : `https://${options.url}`);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new OvfkitError('USAGE', `the vSphere server URL must be https://, got ${u.protocol}`);
+    if (u.username || u.password) throw new OvfkitError('USAGE', 'put credentials in --user/--password or VSPHERE_USER/VSPHERE_PASSWORD, not in the server URL');
+    this.url = `${u.protocol}//${u.host}`;
+    this.sdkUrl = `${this.url}${u.pathname && u.pathname !== '/' ? u.pathname : '/sdk'}`;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.agent = options.agent;
+    this.logger = options.logger;
+    const transport = options.transport ?? axiosTransport(options.agent);
+    const chain: Middleware[] = [loggingMiddleware, reloginMiddleware, retryMiddleware(options.maxAttempts ?? 3), ...(options.middleware ?? []), sessionMiddleware];
+    let h: Handler = (call) => this.exchange(transport, call);
+    for (const m of [...chain].reverse()) h = m(h, this);
+    this.handler = h;
+  }
+
+  /** Runs a command and returns its typed result, or throws a VimFault / OvfkitError. */
+  async send<I, O>(command: VimCommand<I, O>, signal?: AbortSignal): Promise<O> {
+    const secrets = command.secrets();
+    for (const s of secrets) if (s) this.secrets.add(s);
+    const body = command.serialize();
+    const result = await this.handler({ method: command.method, body, idempotent: command.idempotent, secrets, headers: {}, ...(signal ? { signal } : {}) });
+    return command.deserialize(result.response);
+  }
+
+  /** Replaces every known secret in `text` with `***`. */
+  redact(text: string): string {
+    let out = text.replace(/(<password>)[\s\S]*?(<\/password>)/g, '$1***$2').replace(/(vmware_soap_session=)("[^"]*"|[^;\s]*)/g, '$1***');
+    for (const s of this.secrets) if (s.length >= 3) out = out.split(s).join('***');
+    if (this.sessionCookie) out = out.split(this.sessionCookie.replace(/"/g, '')).join('***');
+    return out;
+  }
+
+  log(line: string): void {
+    this.logger?.(this.redact(line));
+  }
+
+  private async exchange(transport: Transport, call: SoapCall): Promise<SoapResult> {
+    const envelope =
+      '<?xml version="1.0" encoding="UTF-8"?>' +
+      `<soapenv:Envelope xmlns:soapenv="${SOAPENV_NS}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+      `<soapenv:Body>${call.body}</soapenv:Body></soapenv:Envelope>`;
+    let res: HttpResponse;
+    try {
+      res = await transport({
+        url: this.sdkUrl,
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `urn:vim25/${VIM_VERSION}`, ...call.headers },
+        body: envelope,
+        timeoutMs: this.timeoutMs,
+        ...(call.signal ? { signal: call.signal } : {}),
+      });
+    } catch (e) {
+      if (isOvfkitError(e)) throw e;
+      throw networkError(e, this.url, call.method);
+    }
+    if (res.status !== 200 && res.status !== 500) {
+      throw new OvfkitError('NETWORK', `${call.method}: ${this.url} answered HTTP ${res.status}; is this a vCenter or ESXi SDK endpoint?`);
+    }
+    const doc = parseXml(res.body);
+    const body = doc.children.find((c) => c.ns === SOAPENV_NS && c.name === 'Body');
+    const first = body?.children[0];
+    if (!body || !first) throw new OvfkitError('VIM_PROTOCOL', `${call.method}: the server's answer has no SOAP body`);
+    if (first.ns === SOAPENV_NS && first.name === 'Fault') throw this.decodeFault(first, call.method);
+    return { response: first, headers: res.headers };
+  }
+
+  private decodeFault(node: XmlNode, method: string): VimFault {
+    const faultstring = node.children.find((c) => c.name === 'faultstring')?.text ?? 'unknown fault';
+    const detail = node.children.find((c) => c.name === 'detail')?.children[0];
+    const fault = (detail ? decodeElement(detail, 'MethodFault') : {}) as DataObject;
+    const type = fault._typeName ?? detail?.name.replace(/Fault$/, '') ?? 'MethodFault';
+    return new VimFault(type, this.redact(`${method}: ${faultstring}`), fault, method);
+  }
+}
+
+function networkError(e: unknown, url: string, method: string): OvfkitError {
+  const err = e as { code?: string; message?: string; name?: string };
+  if (err.name === 'CanceledError' || err.code === 'ERR_CANCELED' || err.name === 'AbortError') return new OvfkitError('ABORTED', `${method}: interrupted`, { cause: e });
+  if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return new OvfkitError('TIMEOUT', `${method}: ${url} did not answer in time`, { cause: e });
+  if (/certificate|self.signed|SSL|TLS/i.test(`${err.code ?? ''} ${err.message ?? ''}`)) {
+    return new OvfkitError('TLS', `${method}: the TLS certificate of ${url} is not trusted (${err.code ?? err.message}); pass --thumbprint <sha256> to pin it, --ca <file>, or --insecure`, { cause: e });
+  }
+  return new OvfkitError('NETWORK', `${method}: cannot reach ${url} (${err.code ?? err.message ?? String(e)})`, { cause: e });
+}
+
+/** The default transport: axios, text in and out, every status returned to the caller. */
+export function axiosTransport(agent?: https.Agent): Transport {
+  const ax: AxiosInstance = axios.create({ ...(agent ? { httpsAgent: agent } : {}), validateStatus: () => true, responseType: 'text', transformResponse: (x: unknown) => x, maxRedirects: 0, proxy: false });
+  return async (req) => {
+    const res = await ax.post<string>(req.url, req.body, { headers: req.headers, timeout: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) });
+    return { status: res.status, headers: res.headers as Record<string, string | string[] | undefined>, body: String(res.data) };
+  };
+}
+
+// ---------------------------------------------------------------- built-in middleware
+
+/** Sends the session cookie and keeps the one the server sets (at Login). */
+export const sessionMiddleware: Middleware = (next, client) => async (call) => {
+  if (client.sessionCookie) call.headers['Cookie'] = `vmware_soap_session=${client.sessionCookie}`;
+  const result = await next(call);
+  const set = result.headers['set-cookie'];
+  for (const c of Array.isArray(set) ? set : set ? [set] : []) {
+    const m = /vmware_soap_session=("[^"]*"|[^;]*)/.exec(c);
+    if (m?.[1]) client.sessionCookie = m[1];
+  }
+  return result;
+};
+
+/** Renews an expired session once (NotAuthenticated) and repeats the call. */
+export const reloginMiddleware: Middleware = (next, client) => async (call) => {
+  try {
+    return await next(call);
+  } catch (e) {
+    if (!(e instanceof VimFault) || e._typeName !== 'NotAuthenticated' || !client.relogin || call.method === 'Login' || call.method === 'Logout') throw e;
+    client.log(`${call.method}: session expired, logging in again`);
+    client.sessionCookie = undefined;
+    await client.relogin();
+    return next(call);
+  }
+};
+
+/** Retries idempotent reads on connection errors; never retries a call that may have changed state. */
+export function retryMiddleware(maxAttempts: number): Middleware {
+  return (next, client) => async (call) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await next(call);
+      } catch (e) {
+        const retriable = call.idempotent && isOvfkitError(e) && (e.code === 'NETWORK' || e.code === 'TIMEOUT') && attempt < maxAttempts && !call.signal?.aborted;
+        if (!retriable) throw e;
+        client.log(`${call.method}: ${(e as Error).message}; retrying (${attempt + 1}/${maxAttempts})`);
+        await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1)));
+      }
+    }
+  };
+}
+
+/** One line per call with its duration and outcome; the body never, secrets never. */
+export const loggingMiddleware: Middleware = (next, client) => async (call) => {
+  const t0 = Date.now();
+  try {
+    const r = await next(call);
+    client.log(`vim25 ${call.method} ok ${Date.now() - t0}ms`);
+    return r;
+  } catch (e) {
+    client.log(`vim25 ${call.method} failed ${Date.now() - t0}ms: ${(e as Error).message}`);
+    throw e;
+  }
+};
+
+// ---------------------------------------------------------------- command definition
+
+/** A parameter of a vim25 method: name, declared type, array, polymorphic (always `xsi:type`). */
+export type ParamDef = readonly [name: string, type: string, flags?: 'array' | 'poly' | 'array poly'];
+
+/**
+ * Defines a typed command class for one vim25 method.
+ * `returns` is the declared type of `returnval` (`void` for none; `Type[]` for repeated).
+ */
+export function defineCommand<I extends { _this: { type: string; value: string } }, O>(
+  method: string,
+  params: readonly ParamDef[],
+  returns: string,
+  options: { idempotent?: boolean; secretParams?: readonly string[] } = {},
+): new (input: I) => VimCommand<I, O> {
+  const isArray = returns.endsWith('[]');
+  const retType = isArray ? returns.slice(0, -2) : returns;
+  return class implements VimCommand<I, O> {
+    readonly method = method;
+    readonly idempotent = options.idempotent ?? false;
+    constructor(readonly input: I) {}
+    serialize(): string {
+      return serializeCall(method, this.input as unknown as Record<string, unknown>, params);
+    }
+    deserialize(response: XmlNode): O {
+      return deserializeReturn(response, retType, isArray) as O;
+    }
+    secrets(): string[] {
+      return (options.secretParams ?? []).map((p) => String((this.input as unknown as Record<string, unknown>)[p] ?? '')).filter(Boolean);
+    }
+  };
+}
+
+/** The pure serializer shared by every command: `_this` first, then parameters in WSDL order. */
+export function serializeCall(method: string, input: Record<string, unknown>, params: readonly ParamDef[]): string {
+  const out: string[] = [`<${method} xmlns="urn:vim25">`];
+  encodeElement(out, '_this', input['_this'], 'MoRef');
+  for (const [name, type, flags] of params) {
+    const v = input[name];
+    if (v === undefined) continue;
+    const poly = flags?.includes('poly') ?? false;
+    if (flags?.includes('array')) for (const item of v as unknown[]) encodeElement(out, name, item, type, poly);
+    else encodeElement(out, name, v, type, poly);
+  }
+  out.push(`</${method}>`);
+  return out.join('');
+}
+
+/** The pure deserializer shared by every command: `returnval` (repeated for arrays, absent for none). */
+export function deserializeReturn(response: XmlNode, type: string, isArray: boolean): unknown {
+  if (type === 'void') return undefined;
+  const vals = response.children.filter((c) => c.name === 'returnval');
+  if (isArray) return vals.map((v) => decodeElement(v, type));
+  return vals[0] ? decodeElement(vals[0], type) : undefined;
+}

@@ -1,0 +1,222 @@
+/**
+ * The vim25 methods ovfkit calls, one typed command each (AWS SDK v3 shape).
+ * Parameters are listed in WSDL order after `_this`.
+ * @see vim25-soap-wire.md §4–§6, vsphere-ovf-api.md §1, §7, §8
+ */
+import type {
+  KeyValue,
+  OvfCreateDescriptorParams,
+  OvfCreateDescriptorResult,
+  OvfCreateImportSpecParams,
+  OvfFileItem,
+  OvfParseDescriptorParams,
+  OvfParseDescriptorResult,
+  OvfValidateHostParams,
+  OvfValidateHostResult,
+} from '@ovfkit/core';
+import type { DataObject, ManagedObjectReference, RawXml } from './codec';
+import { defineCommand } from './client';
+
+type This<T extends string = string> = { _this: ManagedObjectReference & { type: T | string } };
+
+/** @see vim25 AboutInfo */
+export interface AboutInfo {
+  name: string;
+  fullName: string;
+  vendor: string;
+  version: string;
+  build: string;
+  osType: string;
+  productLineId: string;
+  /** `VirtualCenter` or `HostAgent` (a bare ESXi). */
+  apiType: string;
+  apiVersion: string;
+  instanceUuid?: string;
+}
+
+/** @see vim25 ServiceContent (the fields ovfkit uses) */
+export interface ServiceContent {
+  rootFolder: ManagedObjectReference;
+  propertyCollector: ManagedObjectReference;
+  viewManager?: ManagedObjectReference;
+  about: AboutInfo;
+  sessionManager?: ManagedObjectReference;
+  taskManager?: ManagedObjectReference;
+  searchIndex: ManagedObjectReference;
+  fileManager?: ManagedObjectReference;
+  ovfManager?: ManagedObjectReference;
+}
+
+/** @see vim25 UserSession */
+export interface UserSession {
+  key: string;
+  userName: string;
+  fullName: string;
+  loginTime: string;
+  locale: string;
+}
+
+/** @see vim25 PropertySpec */
+export interface PropertySpec {
+  type: string;
+  all?: boolean;
+  pathSet?: string[];
+}
+
+/** @see vim25 SelectionSpec / TraversalSpec */
+export interface SelectionSpec {
+  _typeName?: 'SelectionSpec' | 'TraversalSpec';
+  name?: string;
+  type?: string;
+  path?: string;
+  skip?: boolean;
+  selectSet?: SelectionSpec[];
+}
+
+/** @see vim25 ObjectSpec */
+export interface ObjectSpec {
+  obj: ManagedObjectReference;
+  skip?: boolean;
+  selectSet?: SelectionSpec[];
+}
+
+/** @see vim25 PropertyFilterSpec */
+export interface PropertyFilterSpec {
+  propSet: PropertySpec[];
+  objectSet: ObjectSpec[];
+  reportMissingObjectsInResults?: boolean;
+}
+
+/** @see vim25 DynamicProperty */
+export interface DynamicProperty {
+  name: string;
+  val: unknown;
+}
+
+/** @see vim25 ObjectContent */
+export interface ObjectContent {
+  obj: ManagedObjectReference;
+  propSet: DynamicProperty[];
+  missingSet: Array<{ path: string; fault: { fault: DataObject; localizedMessage?: string } }>;
+}
+
+/** @see vim25 RetrieveResult */
+export interface RetrieveResult {
+  token?: string;
+  objects: ObjectContent[];
+}
+
+/** @see vim25 LocalizedMethodFault */
+export interface LocalizedMethodFaultWire {
+  fault: DataObject;
+  localizedMessage?: string;
+}
+
+/** @see vim25 TaskInfo */
+export interface TaskInfo {
+  key: string;
+  task: ManagedObjectReference;
+  entity?: ManagedObjectReference;
+  state: 'queued' | 'running' | 'success' | 'error';
+  error?: LocalizedMethodFaultWire;
+  result?: unknown;
+  progress?: number;
+}
+
+/** @see vim25 HttpNfcLeaseDeviceUrl */
+export interface HttpNfcLeaseDeviceUrl {
+  key: string;
+  importKey: string;
+  url: string;
+  sslThumbprint: string;
+  disk?: boolean;
+  targetId?: string;
+  datastoreKey?: string;
+  fileSize?: number;
+}
+
+/** @see vim25 HttpNfcLeaseInfo */
+export interface HttpNfcLeaseInfo {
+  lease: ManagedObjectReference;
+  entity: ManagedObjectReference;
+  deviceUrl: HttpNfcLeaseDeviceUrl[];
+  totalDiskCapacityInKB: number;
+  leaseTimeout: number;
+}
+
+/** The result of CreateImportSpec as received: `importSpec` is kept verbatim for ImportVApp. @see vim25 OvfCreateImportSpecResult */
+export interface OvfCreateImportSpecResultWire {
+  importSpec?: RawXml;
+  fileItem: OvfFileItem[];
+  warning: LocalizedMethodFaultWire[];
+  error: LocalizedMethodFaultWire[];
+}
+
+export const RetrieveServiceContent = defineCommand<This, ServiceContent>('RetrieveServiceContent', [], 'ServiceContent', { idempotent: true });
+export const Login = defineCommand<This & { userName: string; password: string; locale?: string }, UserSession>(
+  'Login',
+  [['userName', 'string'], ['password', 'string'], ['locale', 'string']],
+  'UserSession',
+  { secretParams: ['password'] },
+);
+export const Logout = defineCommand<This, void>('Logout', [], 'void');
+export const RetrievePropertiesEx = defineCommand<This & { specSet: PropertyFilterSpec[]; options: { maxObjects?: number } }, RetrieveResult | undefined>(
+  'RetrievePropertiesEx',
+  [['specSet', 'PropertyFilterSpec', 'array'], ['options', 'RetrieveOptions']],
+  'RetrieveResult',
+  { idempotent: true },
+);
+export const ContinueRetrievePropertiesEx = defineCommand<This & { token: string }, RetrieveResult>('ContinueRetrievePropertiesEx', [['token', 'string']], 'RetrieveResult');
+export const CancelRetrievePropertiesEx = defineCommand<This & { token: string }, void>('CancelRetrievePropertiesEx', [['token', 'string']], 'void');
+export const FindByInventoryPath = defineCommand<This & { inventoryPath: string }, ManagedObjectReference | undefined>('FindByInventoryPath', [['inventoryPath', 'string']], 'MoRef', { idempotent: true });
+
+export const ParseDescriptor = defineCommand<This & { ovfDescriptor: string; pdp: OvfParseDescriptorParams }, OvfParseDescriptorResult>(
+  'ParseDescriptor',
+  [['ovfDescriptor', 'string'], ['pdp', 'OvfParseDescriptorParams']],
+  'OvfParseDescriptorResult',
+  { idempotent: true },
+);
+export const ValidateHost = defineCommand<This & { ovfDescriptor: string; host: ManagedObjectReference; vhp: OvfValidateHostParams }, OvfValidateHostResult>(
+  'ValidateHost',
+  [['ovfDescriptor', 'string'], ['host', 'MoRef'], ['vhp', 'OvfValidateHostParams']],
+  'OvfValidateHostResult',
+  { idempotent: true },
+);
+export const CreateImportSpec = defineCommand<
+  This & { ovfDescriptor: string; resourcePool: ManagedObjectReference; datastore: ManagedObjectReference; cisp: OvfCreateImportSpecParams },
+  OvfCreateImportSpecResultWire
+>('CreateImportSpec', [['ovfDescriptor', 'string'], ['resourcePool', 'MoRef'], ['datastore', 'MoRef'], ['cisp', 'OvfCreateImportSpecParams', 'poly']], 'OvfCreateImportSpecResult', { idempotent: true });
+export const CreateDescriptor = defineCommand<This & { obj: ManagedObjectReference; cdp: OvfCreateDescriptorParams }, OvfCreateDescriptorResult>(
+  'CreateDescriptor',
+  [['obj', 'MoRef'], ['cdp', 'OvfCreateDescriptorParams']],
+  'OvfCreateDescriptorResult',
+  { idempotent: true },
+);
+
+export const ImportVApp = defineCommand<This & { spec: RawXml; folder?: ManagedObjectReference; host?: ManagedObjectReference }, ManagedObjectReference>(
+  'ImportVApp',
+  [['spec', 'raw'], ['folder', 'MoRef'], ['host', 'MoRef']],
+  'MoRef',
+);
+export const ExportVm = defineCommand<This, ManagedObjectReference>('ExportVm', [], 'MoRef');
+export const ExportVApp = defineCommand<This, ManagedObjectReference>('ExportVApp', [], 'MoRef');
+export const HttpNfcLeaseProgress = defineCommand<This & { percent: number }, void>('HttpNfcLeaseProgress', [['percent', 'int']], 'void');
+export const HttpNfcLeaseComplete = defineCommand<This, void>('HttpNfcLeaseComplete', [], 'void');
+export const HttpNfcLeaseAbort = defineCommand<This & { fault?: LocalizedMethodFaultWire }, void>('HttpNfcLeaseAbort', [['fault', 'LocalizedMethodFault']], 'void');
+
+export const PowerOnVMTask = defineCommand<This & { host?: ManagedObjectReference }, ManagedObjectReference>('PowerOnVM_Task', [['host', 'MoRef']], 'MoRef');
+export const PowerOffVMTask = defineCommand<This, ManagedObjectReference>('PowerOffVM_Task', [], 'MoRef');
+export const PowerOffVAppTask = defineCommand<This & { force: boolean }, ManagedObjectReference>('PowerOffVApp_Task', [['force', 'boolean']], 'MoRef');
+export const DestroyTask = defineCommand<This, ManagedObjectReference>('Destroy_Task', [], 'MoRef');
+export const MarkAsTemplate = defineCommand<This, void>('MarkAsTemplate', [], 'void');
+export const ReconfigVMTask = defineCommand<This & { spec: { annotation?: string } }, ManagedObjectReference>('ReconfigVM_Task', [['spec', 'VirtualMachineConfigSpec']], 'MoRef');
+export const CancelTask = defineCommand<This, void>('CancelTask', [], 'void');
+
+export type { KeyValue };
+
+export const CreateContainerView = defineCommand<This & { container: ManagedObjectReference; type: string[]; recursive: boolean }, ManagedObjectReference>(
+  'CreateContainerView',
+  [['container', 'MoRef'], ['type', 'string', 'array'], ['recursive', 'boolean']],
+  'MoRef',
+);
+export const DestroyView = defineCommand<This, void>('DestroyView', [], 'void');
