@@ -1,1 +1,28 @@
-export {};
+/**
+ * `@ovfkit/cdktf`: CDK for Terraform constructs for OVF/OVA import and export on vSphere,
+ * checked at synth by ovfkit's local OvfManager and applied by Terraform's built-in
+ * `terraform_data` with `ovfkit` provisioners. The constructs are thin: every OVF rule lives in
+ * `@ovfkit/core`.
+ */
+export { OvfDescriptor, type OvfDescriptorProps, type OvfDeploymentSizes, fullPropertyId } from './descriptor';
+export {
+  OvfImport,
+  type OvfImportProps,
+  type OvfPropertyFromEnv,
+  type OvfDiskProvisioning,
+  type OvfIpAllocationPolicy,
+  type OvfManifestPolicy,
+  fromEnv,
+} from './import';
+export { OvfExport, type OvfExportProps, type OvfManifestAlgorithm } from './export';
+export type {
+  OvfIssue,
+  OvfNetworkInfo,
+  OvfDeploymentOption,
+  VAppPropertyInfo,
+  VirtualMachineHardware,
+  VirtualDiskPlan,
+  VirtualEthernetCardPlan,
+  OvfImportRequest,
+} from './core-port';
+export { formatIssue } from './core-port';

@@ -1,0 +1,264 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Testing, TerraformStack, type App } from 'cdktf';
+import { OvfDescriptor, OvfExport, OvfImport, fromEnv } from './index';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const corpusRoot = process.env['OVFKIT_CORPUS'] ?? path.resolve(repoRoot, '..', 'shared', 'corpus');
+const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
+const corpus = (p: string): string => path.join(corpusRoot, 'ovf', p);
+
+const placement = { resourcePool: '/DC0/host/DC0_C0/Resources', datastore: 'LocalDS_0' } as const;
+
+function newStack(): { app: App; stack: TerraformStack } {
+  const app = Testing.app();
+  return { app, stack: new TerraformStack(app, 'test') };
+}
+
+interface SynthesizedData {
+  input: Record<string, unknown>;
+  triggers_replace: { request: Record<string, unknown>; descriptorDigest: string };
+  provisioner: { 'local-exec': { command: string; when?: string; environment?: Record<string, string> } }[];
+}
+
+function terraformData(synthesized: string): Record<string, SynthesizedData> {
+  const json = JSON.parse(synthesized) as { resource?: { terraform_data?: Record<string, SynthesizedData> } };
+  return json.resource?.terraform_data ?? {};
+}
+
+function onlyData(synthesized: string): SynthesizedData {
+  const all = Object.values(terraformData(synthesized));
+  assert.equal(all.length, 1, 'exactly one terraform_data');
+  return all[0]!;
+}
+
+/** The messages of the annotations on a construct, by level. */
+function annotations(construct: { node: { metadata: { type: string; data: unknown }[] } }, type: string): string[] {
+  return construct.node.metadata.filter((m) => m.type === type).map((m) => String(m.data));
+}
+
+describe('OvfDescriptor', () => {
+  it('exposes the networks, properties, deployment options, sizes and hardware of the example OVF', () => {
+    const { stack } = newStack();
+    const d = new OvfDescriptor(stack, 'Minimal', { source: minimalOvf });
+    assert.deepEqual(d.networks.map((n) => n.name), ['VM Network']);
+    assert.deepEqual(d.deploymentOptions.map((o) => o.key), ['small', 'large']);
+    assert.equal(d.defaultDeploymentOption, 'small');
+    assert.equal(d.deploymentOption, 'small');
+    assert.equal(d.virtualApp, false);
+    assert.deepEqual(d.properties.map((p) => p.id), ['hostname', 'ip0', 'ntp_servers', 'root_password', 'log_level', 'workers']);
+    assert.equal(d.property('workers')?.defaultValue, '2');
+    assert.equal(d.sizes.downloadBytes, 68096);
+    assert.equal(d.sizes.flatDeploymentBytes, 1024 ** 3);
+    assert.equal(d.hardware.length, 1);
+    assert.equal(d.hardware[0]?.numCPUs, 1);
+    assert.equal(d.hardware[0]?.memoryMB, 1024);
+    assert.deepEqual(d.hardware[0]?.nics.map((n) => n.network), ['VM Network']);
+    assert.equal(d.hardware[0]?.disks[0]?.capacityBytes, 1024 ** 3);
+    assert.match(d.descriptorDigest, /^sha256:[0-9a-f]{64}$/);
+    assert.deepEqual(d.errors, []);
+  });
+
+  it('describes the hardware of the deployment option it is asked for', () => {
+    const { stack } = newStack();
+    const d = new OvfDescriptor(stack, 'Large', { source: minimalOvf, deploymentOption: 'large' });
+    assert.equal(d.hardware[0]?.numCPUs, 2);
+    assert.equal(d.hardware[0]?.memoryMB, 4096);
+  });
+
+  it('emits no resource of its own', () => {
+    const synthesized = Testing.synthScope((scope) => {
+      new OvfDescriptor(scope, 'Minimal', { source: minimalOvf });
+    });
+    assert.equal(Object.keys(terraformData(synthesized)).length, 0);
+  });
+
+  it('fails synth listing every ParseDescriptor error with the construct path', () => {
+    const { stack } = newStack();
+    new OvfDescriptor(stack, 'Broken', { source: corpus('govmomi/xmltestfiles/ProductSection_1_0-Neg/prop_dup_keys.ovf') });
+    assert.throws(() => Testing.synth(stack, true), (e: Error) => {
+      assert.match(e.message, /\[test\/Broken\] ParseDescriptor: /);
+      return true;
+    });
+  });
+
+  it('reports malformed XML as a validation with its line, not as an exception', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-'));
+    const file = path.join(dir, 'broken.ovf');
+    fs.writeFileSync(file, '<?xml version="1.0"?>\n<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1">\n<References>\n</Envelope>\n');
+    const { stack } = newStack();
+    const d = new OvfDescriptor(stack, 'Malformed', { source: file });
+    assert.equal(d.errors[0]?.fault._typeName, 'OvfXmlFormat');
+    assert.throws(() => Testing.synth(stack, true), /\[test\/Malformed\] ParseDescriptor: .*OvfXmlFormat|\[test\/Malformed\] ParseDescriptor: .*line/);
+  });
+
+  it('throws in the constructor when the source cannot be read, naming it', () => {
+    const { stack } = newStack();
+    assert.throws(() => new OvfDescriptor(stack, 'Missing', { source: '/nonexistent/appliance.ovf' }), /cannot read OVF source "\/nonexistent\/appliance.ovf": ENOENT/);
+    assert.throws(() => new OvfDescriptor(stack, 'Empty', { source: ' ' }), /test\/Empty: "source" must be/);
+  });
+});
+
+describe('OvfImport', () => {
+  it('emits one terraform_data whose input is the plan, replaced when the package or placement changes', () => {
+    const { stack } = newStack();
+    new OvfImport(stack, 'Appliance', {
+      source: minimalOvf,
+      name: 'app01',
+      ...placement,
+      networkMapping: { 'VM Network': 'DC0_DVPG0' },
+      propertyMapping: { hostname: 'app01', root_password: fromEnv('APP_ROOT_PASSWORD') },
+    });
+    const synthesized = Testing.synth(stack, true);
+    assert.ok(Testing.toHaveResourceWithProperties(synthesized, 'terraform_data', {
+      triggers_replace: {
+        source: minimalOvf,
+      },
+    }));
+    const data = onlyData(synthesized);
+    assert.match(String(data.input['descriptorDigest']), /^sha256:/);
+    assert.equal(data.triggers_replace.request['entityName'], 'app01');
+    assert.equal(data.triggers_replace.request['resourcePool'], placement.resourcePool);
+    assert.deepEqual(data.input['secretProperty'], ['root_password']);
+    const [create, destroy] = data.provisioner.map((p) => p['local-exec']);
+    assert.equal(create?.when, undefined);
+    assert.match(create!.command, /^ovfkit import \/\S+\/minimal\.ovf --name app01 --pool \/DC0\/host\/DC0_C0\/Resources --datastore LocalDS_0 /);
+    assert.match(create!.command, / --net 'VM Network=DC0_DVPG0' /);
+    assert.match(create!.command, / --prop hostname=app01 /);
+    assert.match(create!.command, / --prop-env root_password=APP_ROOT_PASSWORD /);
+    assert.equal(destroy?.when, 'destroy');
+    assert.match(destroy!.command, /^ovfkit destroy --name "\$OVFKIT_ENTITY_NAME"/);
+    assert.equal(destroy?.environment?.['OVFKIT_ENTITY_NAME'], '${self.triggers_replace.request.entityName}');
+  });
+
+  it('keeps its construct ids: Descriptor and Resource under the id given', () => {
+    const { stack } = newStack();
+    const imp = new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement });
+    assert.equal(imp.descriptor.node.path, 'test/Appliance/Descriptor');
+    assert.equal(imp.resource.node.path, 'test/Appliance/Resource');
+    assert.deepEqual(Object.keys(terraformData(Testing.synth(stack))), [stack.getLogicalId(imp.resource)]);
+    assert.equal(stack.getLogicalId(imp.resource), 'Appliance_Resource_1EF2ED91');
+  });
+
+  it('never writes a secret value to the configuration, only the variable name', () => {
+    process.env['OVFKIT_TEST_ROOT_PASSWORD'] = 'hunter2-very-secret';
+    try {
+      const { stack } = newStack();
+      new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, propertyMapping: { root_password: fromEnv('OVFKIT_TEST_ROOT_PASSWORD') } });
+      const synthesized = Testing.synth(stack, true);
+      assert.ok(!synthesized.includes('hunter2-very-secret'));
+      assert.ok(synthesized.includes('OVFKIT_TEST_ROOT_PASSWORD'));
+    } finally {
+      delete process.env['OVFKIT_TEST_ROOT_PASSWORD'];
+    }
+  });
+
+  it('fails synth listing every wrong prop at once, each with the construct path', () => {
+    const { stack } = newStack();
+    new OvfImport(stack, 'Wrong', {
+      source: minimalOvf,
+      ...placement,
+      deploymentOption: 'huge',
+      networkMapping: { 'No Such Network': 'DC0_DVPG0' },
+      propertyMapping: { root_password: 'literal-password', log_level: 'verbose', nosuchprop: 'x' },
+    });
+    let message = '';
+    assert.throws(() => Testing.synth(stack, true), (e: Error) => ((message = e.message), true));
+    const lines = message.split('\n').filter((l) => l.includes('[test/Wrong'));
+    assert.ok(lines.some((l) => l.includes('SECRET_IN_STATE') && l.includes('root_password')), message);
+    assert.ok(lines.some((l) => l.includes('huge')), message);
+    assert.ok(lines.some((l) => l.includes('No Such Network')), message);
+    assert.ok(lines.some((l) => l.includes('log_level') && l.includes('verbose')), message);
+    assert.ok(lines.some((l) => l.includes('nosuchprop')), message);
+  });
+
+  it('fails synth for a package with a EULA unless acceptAllEulas is set', () => {
+    const photon = corpus('govmomi/cloud-images/photon5.ovf');
+    const refused = newStack();
+    new OvfImport(refused.stack, 'Photon', { source: photon, ...placement });
+    assert.throws(() => Testing.synth(refused.stack, true), /\[test\/Photon\].*EULA/i);
+    const accepted = newStack();
+    new OvfImport(accepted.stack, 'Photon', { source: photon, ...placement, acceptAllEulas: true });
+    assert.doesNotThrow(() => Testing.synth(accepted.stack, true));
+  });
+
+  it('makes a changed property value a change of triggers_replace', () => {
+    const synth = (hostname: string): SynthesizedData => {
+      const { stack } = newStack();
+      new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, propertyMapping: { hostname } });
+      return onlyData(Testing.synth(stack, true));
+    };
+    const a = synth('app01');
+    const b = synth('app02');
+    assert.notDeepEqual(a.triggers_replace, b.triggers_replace);
+    assert.deepEqual(synth('app01').triggers_replace, a.triggers_replace);
+  });
+
+  it('keeps ${ and %{ in values literal for Terraform and quoted for the shell', () => {
+    const { stack } = newStack();
+    new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: "x'${y}%{z}", propertyMapping: { hostname: '$(reboot)' } });
+    const data = onlyData(Testing.synth(stack));
+    assert.equal(data.triggers_replace.request['entityName'], "x'$${y}%%{z}");
+    assert.match(data.provisioner[0]!['local-exec'].command, / --name 'x'\\''\$\$\{y\}%%\{z\}' /);
+    assert.match(data.provisioner[0]!['local-exec'].command, / --prop 'hostname=\$\(reboot\)' /);
+  });
+
+  it('adds an info annotation when no host profile or inventory is given, and checks against a host profile when one is', () => {
+    const { stack } = newStack();
+    const unchecked = new OvfImport(stack, 'Unchecked', { source: minimalOvf, ...placement });
+    assert.ok(annotations(unchecked, 'info').some((m) => m.startsWith('ValidateHost skipped')));
+    const old = new OvfImport(stack, 'OldHost', { source: minimalOvf, ...placement, hostProfile: 'esxi-6.0' });
+    assert.ok(old.errors.some((e) => e.code !== undefined && /vmx-13|hardware/i.test(e.localizedMessage ?? '')), JSON.stringify(old.errors));
+  });
+
+  it('throws in the constructor on misuse, listing every problem', () => {
+    const { stack } = newStack();
+    const d = new OvfDescriptor(stack, 'D', { source: minimalOvf });
+    assert.throws(
+      () => new OvfImport(stack, 'Both', { source: minimalOvf, descriptor: d, resourcePool: '', datastore: 'ds' }),
+      /test\/Both: give exactly one of "source".*; "resourcePool" is required/,
+    );
+    assert.throws(
+      () => new OvfImport(stack, 'Env', { source: minimalOvf, ...placement, propertyMapping: { root_password: fromEnv('1BAD-NAME') } }),
+      /"1BAD-NAME" is not an environment variable name/,
+    );
+    assert.throws(() => new OvfImport(stack, 'Neither', { ...placement }), /give exactly one of/);
+  });
+
+  it('shares one read of the package when given an OvfDescriptor', () => {
+    const { stack } = newStack();
+    const d = new OvfDescriptor(stack, 'Minimal', { source: minimalOvf });
+    const a = new OvfImport(stack, 'A', { descriptor: d, ...placement, name: 'a' });
+    const b = new OvfImport(stack, 'B', { descriptor: d, ...placement, name: 'b' });
+    assert.equal(a.descriptor, d);
+    assert.equal(b.descriptor, d);
+    assert.equal(Object.keys(terraformData(Testing.synth(stack, true))).length, 2);
+  });
+});
+
+describe('OvfExport', () => {
+  it('emits a terraform_data running ovfkit export after the import it names', () => {
+    const { stack } = newStack();
+    const imp = new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: 'app01', folder: '/DC0/vm' });
+    const exp = new OvfExport(stack, 'Golden', { vm: imp, target: '/tmp/out/golden.ova' });
+    const all = terraformData(Testing.synth(stack, true));
+    const data = all[stack.getLogicalId(exp.resource)]!;
+    assert.equal(data.input['vm'], 'app01');
+    assert.equal(data.input['format'], 'ova');
+    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export app01 /tmp/out/golden.ova --folder /DC0/vm --manifest sha256');
+    assert.deepEqual((data as unknown as { depends_on: string[] }).depends_on, [`terraform_data.${stack.getLogicalId(imp.resource)}`]);
+  });
+
+  it('fails synth for an export option the OvfManager does not offer', () => {
+    const { stack } = newStack();
+    new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden', exportOption: ['nosuchoption'] });
+    assert.throws(() => Testing.synth(stack, true), /\[test\/Golden\] OvfExport: UNKNOWN_EXPORT_OPTION.*nosuchoption/);
+  });
+
+  it('throws in the constructor on misuse', () => {
+    const { stack } = newStack();
+    assert.throws(() => new OvfExport(stack, 'Bad', { vm: '', target: '', manifestAlgorithm: 'md5' as 'sha1' }), /"vm" must be.*"target" must be.*"manifestAlgorithm" must be/);
+  });
+});

@@ -1,0 +1,156 @@
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import { UsageError } from '@ovfkit/core';
+import {
+  type OvfIssue,
+  type OvfParseDescriptorResult,
+  type OvfNetworkInfo,
+  type OvfDeploymentOption,
+  type VAppPropertyInfo,
+  type VirtualMachineHardware,
+  formatIssue,
+  ovfCore,
+} from './core-port';
+import { type OvfSourceContent, readOvfSourceSync } from './source';
+
+/** Sizes ParseDescriptor estimates for the package, in bytes. @see vim25 OvfParseDescriptorResult */
+export interface OvfDeploymentSizes {
+  /** `approximateDownloadSize`: bytes transferred by an import. */
+  downloadBytes?: number;
+  /** `approximateFlatDeploymentSize`: datastore space with thick (flat) disks. */
+  flatDeploymentBytes?: number;
+  /** `approximateSparseDeploymentSize`: datastore space with thin (sparse) disks. */
+  sparseDeploymentBytes?: number;
+}
+
+/** Props of {@link OvfDescriptor}. */
+export interface OvfDescriptorProps {
+  /**
+   * The OVF package: a `.ovf` file, a directory or `.ova` file, or an http(s) URL. A relative
+   * path is resolved against the working directory of `cdktf synth`.
+   */
+  readonly source: string;
+  /**
+   * `Configuration/@ovf:id` whose hardware {@link OvfDescriptor.hardware} describes.
+   * @default the descriptor's default deployment option (`ovf:default="true"`, else the first)
+   */
+  readonly deploymentOption?: string;
+  /**
+   * Locale of the descriptor's string bundles used for labels and messages.
+   * @default "" — the text written in the descriptor's elements
+   */
+  readonly locale?: string;
+}
+
+const DESCRIPTOR_SYMBOL = Symbol.for('@ovfkit/cdktf.OvfDescriptor');
+
+/**
+ * An OVF package's descriptor, parsed at synth time by the local OvfManager's ParseDescriptor.
+ * Its networks, properties, deployment options, sizes and per-VM hardware are plain typed values
+ * other constructs can read. Descriptor errors fail synth (listed with this construct's path);
+ * warnings become annotations. It emits no Terraform resource.
+ * @see vim25 OvfManager.ParseDescriptor
+ * @example
+ * const appliance = new OvfDescriptor(stack, 'Appliance', { source: 'dist/appliance.ova' });
+ * new TerraformOutput(stack, 'cpus', { value: appliance.hardware[0]?.numCPUs });
+ */
+export class OvfDescriptor extends Construct {
+  /** True for any `OvfDescriptor`, whichever copy of this package created it. */
+  static isOvfDescriptor(x: unknown): x is OvfDescriptor {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[DESCRIPTOR_SYMBOL] === true;
+  }
+
+  /** The source, made absolute when it is a local path. */
+  readonly source: string;
+  /** The descriptor text. */
+  readonly ovfDescriptor: string;
+  /** `sha256:<hex>` of the descriptor text. */
+  readonly descriptorDigest: string;
+  /** `sha256:<hex>` of the package's manifest (`.mf`) text, when it has one. */
+  readonly manifestDigest: string | undefined;
+  /** The whole ParseDescriptor result, as the vSphere API returns it. */
+  readonly parseResult: OvfParseDescriptorResult;
+  /** `NetworkSection` networks. */
+  readonly networks: OvfNetworkInfo[];
+  /** ProductSection properties in vApp type syntax (`key`, `id`, `type`, `defaultValue`, …). */
+  readonly properties: VAppPropertyInfo[];
+  /** `DeploymentOptionSection` configurations. */
+  readonly deploymentOptions: OvfDeploymentOption[];
+  /** Key of the default deployment option ("" when the descriptor has none). */
+  readonly defaultDeploymentOption: string;
+  /** The deployment option {@link hardware} was computed for. */
+  readonly deploymentOption: string;
+  /** Name vSphere gives the entity when none is chosen. */
+  readonly defaultEntityName: string;
+  /** True when the top level is a `VirtualSystemCollection` (imported as a vApp). */
+  readonly virtualApp: boolean;
+  /** EULA texts the importer must accept. */
+  readonly eulas: string[];
+  /** Approximate download and deployment sizes. */
+  readonly sizes: OvfDeploymentSizes;
+  /** Per-VM hardware for {@link deploymentOption}: CPUs, memory, disks, NICs, guest id, version. */
+  readonly hardware: VirtualMachineHardware[];
+  /** ParseDescriptor `error[]` (each also registered as a construct validation). */
+  readonly errors: OvfIssue[];
+  /** ParseDescriptor `warning[]` (each also added as a warning annotation). */
+  readonly warnings: OvfIssue[];
+
+  constructor(scope: Construct, id: string, props: OvfDescriptorProps);
+  /** @internal used by OvfImport to share one read of the package. */
+  constructor(scope: Construct, id: string, props: OvfDescriptorProps, content: OvfSourceContent);
+  constructor(scope: Construct, id: string, props: OvfDescriptorProps, content?: OvfSourceContent) {
+    super(scope, id);
+    Object.defineProperty(this, DESCRIPTOR_SYMBOL, { value: true });
+    if (typeof props?.source !== 'string' || props.source.trim() === '') {
+      throw new UsageError(`${this.node.path}: "source" must be the path or URL of an OVF package (.ovf, .ova or directory)`);
+    }
+    const read = content ?? readOvfSourceSync(props.source);
+    this.source = read.source;
+    this.ovfDescriptor = read.ovfDescriptor;
+    this.descriptorDigest = read.descriptorDigest;
+    this.manifestDigest = read.manifestDigest;
+
+    const params = { locale: props.locale ?? '', deploymentOption: props.deploymentOption ?? '' };
+    const result = ovfCore.parseDescriptor(this.ovfDescriptor, params);
+    this.parseResult = result;
+    this.networks = result.network ?? [];
+    this.properties = result.property ?? [];
+    this.deploymentOptions = result.deploymentOption ?? [];
+    this.defaultDeploymentOption = result.defaultDeploymentOption;
+    this.deploymentOption = props.deploymentOption ?? result.defaultDeploymentOption;
+    this.defaultEntityName = result.defaultEntityName;
+    this.virtualApp = result.virtualApp;
+    this.eulas = result.eula ?? [];
+    this.sizes = {};
+    if (result.approximateDownloadSize !== undefined) this.sizes.downloadBytes = result.approximateDownloadSize;
+    if (result.approximateFlatDeploymentSize !== undefined) this.sizes.flatDeploymentBytes = result.approximateFlatDeploymentSize;
+    if (result.approximateSparseDeploymentSize !== undefined) this.sizes.sparseDeploymentBytes = result.approximateSparseDeploymentSize;
+    this.errors = result.error ?? [];
+    this.warnings = result.warning ?? [];
+    this.hardware = this.errors.length ? [] : ovfCore.virtualHardware(this.ovfDescriptor, params);
+
+    reportIssues(this, this.errors, this.warnings, 'ParseDescriptor');
+  }
+
+  /** The property with this id (`[classId.]id[.instanceId]`), if the descriptor declares it. */
+  property(id: string): VAppPropertyInfo | undefined {
+    return this.properties.find((p) => fullPropertyId(p) === id);
+  }
+}
+
+/** The full property id vSphere uses as the `propertyMapping` key: `[classId.]id[.instanceId]`. */
+export function fullPropertyId(p: VAppPropertyInfo): string {
+  return [p.classId, p.id, p.instanceId].filter((s) => s !== undefined && s !== '').join('.');
+}
+
+/**
+ * Registers `errors` as one construct validation (synth lists every one with the construct path)
+ * and `warnings` as warning annotations.
+ */
+export function reportIssues(scope: Construct, errors: readonly OvfIssue[], warnings: readonly OvfIssue[], call: string): void {
+  if (errors.length) {
+    const lines = errors.map((e) => `${call}: ${formatIssue(e)}`);
+    scope.node.addValidation({ validate: () => lines });
+  }
+  for (const w of warnings) Annotations.of(scope).addWarning(`${call}: ${formatIssue(w)}`);
+}

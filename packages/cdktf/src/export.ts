@@ -1,0 +1,147 @@
+import * as path from 'node:path';
+import { DataResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { UsageError } from '@ovfkit/core';
+import { type OvfIssue, ovfCore } from './core-port';
+import { reportIssues } from './descriptor';
+import { OvfImport } from './import';
+import { shellCommand, splitCommandPrefix, terraformLiteral, terraformLiterals } from './shell';
+
+/** Digest used for the export's `.mf` manifest. */
+export type OvfManifestAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+/** Props of {@link OvfExport}; the names are those of vim25 `OvfCreateDescriptorParams`. */
+export interface OvfExportProps {
+  /**
+   * The VM or vApp to export: its inventory path (e.g. `/DC0/vm/web01`), or an {@link OvfImport}
+   * of this stack (the export then runs after it).
+   */
+  readonly vm: string | OvfImport;
+  /** Where the package is written: a path ending in `.ova`, or a directory for `.ovf` + disks. */
+  readonly target: string;
+  /**
+   * `name`: the `ovf:id` of the top-level entity in the descriptor.
+   * @default the product name, else the VM's inventory name
+   */
+  readonly name?: string;
+  /**
+   * `description`: the AnnotationSection text.
+   * @default the VM's own annotation
+   */
+  readonly description?: string;
+  /**
+   * `includeImageFiles`: export ISO and floppy images attached to the VM.
+   * @default false
+   */
+  readonly includeImageFiles?: boolean;
+  /**
+   * `exportOption` keywords (see `OvfManager.ovfExportOption`), e.g. `mac`, `uuid`, `extraconfig`.
+   * @default none
+   */
+  readonly exportOption?: string[];
+  /**
+   * Digest of the `.mf` manifest written with the package.
+   * @default 'sha256'
+   */
+  readonly manifestAlgorithm?: OvfManifestAlgorithm;
+  /**
+   * Values that, when changed, export the VM again (e.g. a version string).
+   * @default the package is exported once; only a changed vm, target or option exports again
+   */
+  readonly triggers?: Record<string, string>;
+  /**
+   * The command the provisioner runs, split on spaces.
+   * @default 'ovfkit'
+   */
+  readonly ovfkitCommand?: string;
+}
+
+/**
+ * An export of a vSphere VM or vApp to an OVF package, run by Terraform.
+ *
+ * Emits one built-in `terraform_data` whose `input` records what is exported where, replaced
+ * when the VM, target, options or {@link OvfExportProps.triggers} change; its `local-exec`
+ * create provisioner runs `ovfkit export`. Destroying it leaves the written package in place.
+ * @see vim25 VirtualMachine.ExportVm, OvfManager.CreateDescriptor
+ * @example
+ * new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: 'out/golden.ova' });
+ */
+export class OvfExport extends Construct {
+  /** The `terraform_data` resource carrying the export and its provisioner. */
+  readonly resource: DataResource;
+  /** The export as recorded in the resource's `input`. */
+  readonly request: Record<string, unknown>;
+  /** Every error found at synth (also registered as validations). */
+  readonly errors: OvfIssue[] = [];
+
+  constructor(scope: Construct, id: string, props: OvfExportProps) {
+    super(scope, id);
+    checkExportProps(this.node.path, props);
+    const imported = props.vm instanceof OvfImport ? props.vm : undefined;
+    const target = path.resolve(props.target);
+    const request: Record<string, unknown> = {
+      vm: imported ? imported.entityName : props.vm,
+      target,
+      format: target.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf',
+      manifestAlgorithm: props.manifestAlgorithm ?? 'sha256',
+      includeImageFiles: props.includeImageFiles ?? false,
+      exportOption: props.exportOption ?? [],
+    };
+    if (imported?.request.folder !== undefined) request['folder'] = imported.request.folder;
+    if (props.name !== undefined) request['name'] = props.name;
+    if (props.description !== undefined) request['description'] = props.description;
+    this.request = request;
+
+    if (props.exportOption?.length) {
+      const known = ovfCore.exportOptions();
+      for (const option of props.exportOption) {
+        if (!known.includes(option)) {
+          this.errors.push({
+            fault: { _typeName: 'InvalidArgument' },
+            code: 'UNKNOWN_EXPORT_OPTION',
+            path: 'exportOption',
+            value: option,
+            allowed: known.join(', '),
+            localizedMessage: `"${option}" is not an OvfManager export option (vSphere would silently ignore it)`,
+            fix: 'use one of the listed keywords or remove it',
+          });
+        }
+      }
+    }
+    reportIssues(this, this.errors, [], 'OvfExport');
+
+    const argv = [...splitCommandPrefix(props.ovfkitCommand ?? 'ovfkit'), 'export', String(request['vm']), target];
+    if (request['folder'] !== undefined) argv.push('--folder', String(request['folder']));
+    if (props.name !== undefined) argv.push('--name', props.name);
+    if (props.description !== undefined) argv.push('--description', props.description);
+    if (props.includeImageFiles) argv.push('--include-image-files');
+    for (const o of props.exportOption ?? []) argv.push('--export-option', o);
+    argv.push('--manifest', props.manifestAlgorithm ?? 'sha256');
+
+    this.resource = new DataResource(this, 'Resource', {
+      input: terraformLiterals(request),
+      triggersReplace: terraformLiterals({ ...request, triggers: props.triggers ?? {} }),
+      provisioners: [{ type: 'local-exec', command: terraformLiteral(shellCommand(argv)) }],
+      ...(imported ? { dependsOn: [imported.resource] } : {}),
+    });
+  }
+}
+
+function checkExportProps(where: string, props: OvfExportProps): void {
+  const problems: string[] = [];
+  if (typeof props !== 'object' || props === null) throw new UsageError(`${where}: OvfExport needs props`);
+  if (!(props.vm instanceof OvfImport) && (typeof props.vm !== 'string' || props.vm.trim() === '')) {
+    problems.push('"vm" must be the inventory path of a VM or vApp, or an OvfImport');
+  }
+  if (typeof props.target !== 'string' || props.target.trim() === '') problems.push('"target" must be a path ending in .ova, or a directory');
+  if (props.manifestAlgorithm !== undefined && !['sha1', 'sha256', 'sha512'].includes(props.manifestAlgorithm)) {
+    problems.push(`"manifestAlgorithm" must be sha1, sha256 or sha512 (got "${String(props.manifestAlgorithm)}")`);
+  }
+  if (props.exportOption !== undefined && (!Array.isArray(props.exportOption) || props.exportOption.some((o) => typeof o !== 'string'))) {
+    problems.push('"exportOption" must be a list of keywords');
+  }
+  for (const [k, v] of Object.entries(props.triggers ?? {})) {
+    if (typeof v !== 'string') problems.push(`triggers["${k}"] must be a string`);
+  }
+  if (problems.length) throw new UsageError(`${where}: ${problems.join('; ')}`);
+}

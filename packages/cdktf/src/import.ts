@@ -1,0 +1,349 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Annotations, DataResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { UsageError } from '@ovfkit/core';
+import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, ovfCore } from './core-port';
+import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
+import { destroyCommand, importCommand } from './commands';
+import { terraformLiterals } from './shell';
+
+/** A property value read from an environment variable when `terraform apply` runs. */
+export interface OvfPropertyFromEnv {
+  /** Name of the environment variable holding the value, e.g. `APPLIANCE_ROOT_PASSWORD`. */
+  readonly fromEnv: string;
+}
+
+/**
+ * A `propertyMapping` value taken from the environment at apply time: it is never written to
+ * the synthesized configuration, the Terraform plan or its state.
+ * @example propertyMapping: { root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') }
+ */
+export function fromEnv(name: string): OvfPropertyFromEnv {
+  return { fromEnv: name };
+}
+
+/** @see vim25 OvfCreateImportSpecParamsDiskProvisioningType */
+export type OvfDiskProvisioning =
+  | 'monolithicSparse' | 'monolithicFlat' | 'twoGbMaxExtentSparse' | 'twoGbMaxExtentFlat'
+  | 'thin' | 'thick' | 'seSparse' | 'eagerZeroedThick' | 'sparse' | 'flat';
+
+/** @see vim25 VAppIPAssignmentInfoIpAllocationPolicy */
+export type OvfIpAllocationPolicy = 'dhcpPolicy' | 'transientPolicy' | 'fixedPolicy' | 'fixedAllocatedPolicy';
+
+/** What the importer does with the package's `.mf` manifest. */
+export type OvfManifestPolicy = 'verify' | 'require' | 'skip';
+
+/** Props of {@link OvfImport}; the names are those of vim25 `OvfCreateImportSpecParams`. */
+export interface OvfImportProps {
+  /**
+   * The OVF package: a `.ovf` file, a directory or `.ova` file, or an http(s) URL. Give either
+   * this or {@link descriptor}. A relative path is resolved against the working directory of
+   * `cdktf synth` and written to the configuration as an absolute path.
+   */
+  readonly source?: string;
+  /** An {@link OvfDescriptor} already in the tree, instead of {@link source}. */
+  readonly descriptor?: OvfDescriptor;
+  /**
+   * `entityName`: the name of the new VM or vApp.
+   * @default the descriptor's default entity name (product name, else the top `ovf:id`)
+   */
+  readonly name?: string;
+  /** Inventory path of the resource pool (or vApp) to import into, e.g. `/DC0/host/Cluster/Resources`. */
+  readonly resourcePool: string;
+  /** Inventory path or name of the datastore for the disks, e.g. `/DC0/datastore/LocalDS_0`. */
+  readonly datastore: string;
+  /**
+   * Inventory path of the VM folder.
+   * @default the datacenter's root VM folder
+   */
+  readonly folder?: string;
+  /**
+   * Inventory path of the host to import on.
+   * @default the one vSphere picks from the resource pool
+   */
+  readonly host?: string;
+  /**
+   * `networkMapping`: OVF network name (`NetworkSection/Network/@ovf:name`) → vSphere network.
+   * @default unmapped networks go to the network vSphere picks (usually "VM Network")
+   */
+  readonly networkMapping?: Record<string, string>;
+  /**
+   * `propertyMapping`: full property id (`[classId.]id[.instanceId]`) → value. A password
+   * property must be given with {@link fromEnv}, so that its value never lands in state.
+   * @default each property keeps the descriptor's default value
+   */
+  readonly propertyMapping?: Record<string, string | OvfPropertyFromEnv>;
+  /**
+   * `deploymentOption`: `Configuration/@ovf:id` to deploy.
+   * @default the descriptor's default deployment option
+   */
+  readonly deploymentOption?: string;
+  /**
+   * `diskProvisioning` applied to every disk.
+   * @default the provisioning in the descriptor, as vSphere applies it
+   */
+  readonly diskProvisioning?: OvfDiskProvisioning;
+  /**
+   * `ipAllocationPolicy`.
+   * @default vSphere's default for the package (`dhcpPolicy` when it supports DHCP)
+   */
+  readonly ipAllocationPolicy?: OvfIpAllocationPolicy;
+  /**
+   * `ipProtocol`.
+   * @default vSphere's default (`IPv4`)
+   */
+  readonly ipProtocol?: 'IPv4' | 'IPv6';
+  /**
+   * Accept every EULA in the package. A package with a EulaSection fails synth without it.
+   * @default false
+   */
+  readonly acceptAllEulas?: boolean;
+  /**
+   * What the importer does with the package's manifest: `verify` checks it when present,
+   * `require` fails when it is missing, `skip` ignores it.
+   * @default 'verify'
+   */
+  readonly manifestPolicy?: OvfManifestPolicy;
+  /**
+   * Power the VM or vApp on once imported.
+   * @default false
+   */
+  readonly powerOn?: boolean;
+  /**
+   * Locale of the descriptor's string bundles.
+   * @default "" — the text written in the descriptor
+   */
+  readonly locale?: string;
+  /**
+   * ValidateHost against this host profile: a built-in profile name (e.g. `esxi-8.0`) or the
+   * path of a host profile JSON file.
+   * @default no host check unless {@link inventory} is given (an info annotation says so)
+   */
+  readonly hostProfile?: string;
+  /**
+   * Path of an inventory snapshot JSON file (`ovfkit host-profile capture`): placement,
+   * networks and free space are checked against it at synth.
+   * @default placement is checked only at apply time, by vSphere
+   */
+  readonly inventory?: string;
+  /**
+   * The command the provisioners run, split on spaces (e.g. `npx ovfkit`).
+   * @default 'ovfkit' — found on PATH when `terraform apply` runs
+   */
+  readonly ovfkitCommand?: string;
+}
+
+/** Environment variable names as POSIX shells accept them. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * An OVF/OVA import into vSphere, checked at synth and applied by Terraform.
+ *
+ * At synth it runs ParseDescriptor, ValidateHost (against {@link OvfImportProps.hostProfile} or
+ * {@link OvfImportProps.inventory}) and core's import plan over every prop; errors fail synth,
+ * each listed with this construct's path, and warnings become annotations. It emits one
+ * built-in `terraform_data` resource (no provider download): its `input` is the plan (digest,
+ * deployment option, per-VM hardware, mappings — no secrets) and its `triggers_replace` makes a
+ * changed package, placement or setting a replacement. A `local-exec` create provisioner runs
+ * `ovfkit import`, a destroy provisioner `ovfkit destroy`; vSphere credentials and secret
+ * property values come from the environment of `terraform apply`.
+ * @see vim25 OvfManager.CreateImportSpec, ResourcePool.ImportVApp
+ * @example
+ * new OvfImport(stack, 'Appliance', {
+ *   source: 'appliance.ova', resourcePool: '/DC0/host/DC0_C0/Resources', datastore: 'LocalDS_0',
+ *   networkMapping: { 'VM Network': 'DC0_DVPG0' },
+ *   propertyMapping: { hostname: 'app01', root_password: fromEnv('APP_ROOT_PASSWORD') },
+ * });
+ */
+export class OvfImport extends Construct {
+  /** The parsed package (a child `Descriptor`, or the one given in props). */
+  readonly descriptor: OvfDescriptor;
+  /** The `terraform_data` resource carrying the plan and the provisioners. */
+  readonly resource: DataResource;
+  /** The name the VM or vApp gets in vSphere. */
+  readonly entityName: string;
+  /** The import request derived from the props: no secret values, only their variable names. */
+  readonly request: OvfImportRequest;
+  /** The plan `terraform plan` shows as the resource's `input`. */
+  readonly plan: Record<string, unknown>;
+  /** Every error found at synth (also registered as validations). */
+  readonly errors: OvfIssue[] = [];
+  /** Every warning found at synth (also added as annotations). */
+  readonly warnings: OvfIssue[] = [];
+
+  constructor(scope: Construct, id: string, props: OvfImportProps) {
+    super(scope, id);
+    checkImportProps(this.node.path, props);
+
+    this.descriptor = props.descriptor ?? new OvfDescriptor(this, 'Descriptor', {
+      source: props.source as string,
+      ...(props.deploymentOption !== undefined ? { deploymentOption: props.deploymentOption } : {}),
+      ...(props.locale !== undefined ? { locale: props.locale } : {}),
+    });
+    const d = this.descriptor;
+    this.entityName = props.name ?? d.defaultEntityName;
+    const deploymentOption = props.deploymentOption ?? d.defaultDeploymentOption;
+
+    const propertyMapping: KeyValue[] = [];
+    const secretEnv: KeyValue[] = [];
+    for (const [key, value] of Object.entries(props.propertyMapping ?? {})) {
+      if (typeof value === 'string') propertyMapping.push({ key, value });
+      else secretEnv.push({ key, value: value.fromEnv });
+    }
+    const request: OvfImportRequest = {
+      entityName: this.entityName,
+      deploymentOption,
+      locale: props.locale ?? '',
+      networkMapping: Object.entries(props.networkMapping ?? {}).map(([key, value]) => ({ key, value })),
+      propertyMapping,
+      secretProperty: secretEnv.map((kv) => kv.key),
+      resourcePool: props.resourcePool,
+      datastore: props.datastore,
+      acceptAllEulas: props.acceptAllEulas ?? false,
+    };
+    if (props.folder !== undefined) request.folder = props.folder;
+    if (props.host !== undefined) request.host = props.host;
+    if (props.diskProvisioning !== undefined) request.diskProvisioning = props.diskProvisioning;
+    if (props.ipAllocationPolicy !== undefined) request.ipAllocationPolicy = props.ipAllocationPolicy;
+    if (props.ipProtocol !== undefined) request.ipProtocol = props.ipProtocol;
+    this.request = request;
+
+    // A literal value for a password property would be written to the configuration and state.
+    const idsGivenLiterally = new Set(propertyMapping.map((kv) => kv.key));
+    for (const p of d.properties) {
+      const fqid = fullPropertyId(p);
+      if (idsGivenLiterally.has(fqid) && isPasswordProperty(p.type)) {
+        this.errors.push(secretInStateIssue(fqid));
+      }
+    }
+
+    // Host and plan checks need a descriptor that parsed.
+    if (d.errors.length === 0) {
+      const target = loadHostTarget(this, props);
+      const common = { locale: request.locale, deploymentOption };
+      if (target) {
+        const vh = ovfCore.validateHost(d.ovfDescriptor, target, common);
+        this.errors.push(...(vh.error ?? []));
+        this.warnings.push(...(vh.warning ?? []));
+      } else {
+        Annotations.of(this).addInfo('ValidateHost skipped: give hostProfile or inventory to check the package against a host at synth');
+      }
+      const planned = ovfCore.planImport(d.ovfDescriptor, request, target ?? {});
+      this.errors.push(...planned.error);
+      this.warnings.push(...planned.warning);
+      this.plan = { ...(planned.plan ?? {}) };
+    } else {
+      this.plan = {};
+    }
+    this.plan = {
+      descriptorDigest: d.descriptorDigest,
+      ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
+      ...this.plan,
+      secretProperty: secretEnv.map((kv) => kv.key),
+    };
+    reportIssues(this, this.errors, this.warnings, 'OvfImport');
+
+    const command = props.ovfkitCommand ?? 'ovfkit';
+    this.resource = new DataResource(this, 'Resource', {
+      input: terraformLiterals(this.plan),
+      triggersReplace: terraformLiterals({
+        source: d.source,
+        descriptorDigest: d.descriptorDigest,
+        ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
+        request: { ...request, secretPropertyEnv: secretEnv, powerOn: props.powerOn ?? false, manifestPolicy: props.manifestPolicy ?? 'verify' },
+      }),
+      provisioners: [
+        importCommand(command, d.source, request, secretEnv, {
+          powerOn: props.powerOn ?? false,
+          manifestPolicy: props.manifestPolicy ?? 'verify',
+        }),
+        destroyCommand(command),
+      ],
+    });
+  }
+}
+
+function isPasswordProperty(type: string | undefined): boolean {
+  return type !== undefined && /^password\b/.test(type);
+}
+
+function secretInStateIssue(fqid: string): OvfIssue {
+  return {
+    fault: { _typeName: 'OvfPropertyValue' },
+    code: 'SECRET_IN_STATE',
+    path: `propertyMapping.${fqid}`,
+    localizedMessage: `property "${fqid}" is a password property; a literal value would be written to the Terraform configuration and state`,
+    allowed: 'fromEnv("<ENV_VAR>")',
+    fix: `give propertyMapping: { ${JSON.stringify(fqid)}: fromEnv('SOME_ENV_VAR') } and set SOME_ENV_VAR when running terraform apply`,
+  };
+}
+
+function checkImportProps(where: string, props: OvfImportProps): void {
+  const problems: string[] = [];
+  if (typeof props !== 'object' || props === null) throw new UsageError(`${where}: OvfImport needs props`);
+  const hasSource = props.source !== undefined;
+  const hasDescriptor = props.descriptor !== undefined;
+  if (hasSource === hasDescriptor) problems.push('give exactly one of "source" (path or URL of the package) and "descriptor" (an OvfDescriptor)');
+  if (hasSource && (typeof props.source !== 'string' || props.source.trim() === '')) problems.push('"source" must be a non-empty path or URL');
+  if (hasDescriptor && !OvfDescriptor.isOvfDescriptor(props.descriptor)) problems.push('"descriptor" must be an OvfDescriptor construct');
+  if (hasDescriptor && props.deploymentOption !== undefined && props.descriptor!.deploymentOption !== props.deploymentOption) {
+    problems.push(`"deploymentOption" is "${props.deploymentOption}" but the given descriptor was parsed for "${props.descriptor!.deploymentOption}"; set it on the OvfDescriptor`);
+  }
+  for (const key of ['resourcePool', 'datastore'] as const) {
+    if (typeof props[key] !== 'string' || props[key].trim() === '') problems.push(`"${key}" is required: the inventory path where the import is placed`);
+  }
+  for (const key of ['name', 'folder', 'host', 'deploymentOption', 'locale', 'hostProfile', 'inventory', 'ovfkitCommand'] as const) {
+    const v = props[key];
+    if (v !== undefined && (typeof v !== 'string' || (key !== 'locale' && v.trim() === ''))) problems.push(`"${key}" must be a non-empty string when given`);
+  }
+  for (const [k, v] of Object.entries(props.networkMapping ?? {})) {
+    if (typeof v !== 'string' || v.trim() === '') problems.push(`networkMapping["${k}"] must name a vSphere network`);
+  }
+  for (const [k, v] of Object.entries(props.propertyMapping ?? {})) {
+    if (typeof v === 'string') continue;
+    if (typeof v !== 'object' || v === null || typeof v.fromEnv !== 'string') {
+      problems.push(`propertyMapping["${k}"] must be a string or fromEnv("ENV_VAR")`);
+    } else if (!ENV_NAME.test(v.fromEnv)) {
+      problems.push(`propertyMapping["${k}"]: "${v.fromEnv}" is not an environment variable name (letters, digits, _; not starting with a digit)`);
+    }
+  }
+  for (const key of ['acceptAllEulas', 'powerOn'] as const) {
+    if (props[key] !== undefined && typeof props[key] !== 'boolean') problems.push(`"${key}" must be true or false`);
+  }
+  if (props.manifestPolicy !== undefined && !['verify', 'require', 'skip'].includes(props.manifestPolicy)) {
+    problems.push(`"manifestPolicy" must be one of verify, require, skip (got "${String(props.manifestPolicy)}")`);
+  }
+  if (problems.length) throw new UsageError(`${where}: ${problems.join('; ')}`);
+}
+
+/** Reads hostProfile / inventory files named in props; a file that cannot be read is a usage error. */
+function loadHostTarget(scope: Construct, props: OvfImportProps): OvfHostTarget | undefined {
+  if (props.hostProfile === undefined && props.inventory === undefined) return undefined;
+  const target: OvfHostTarget = {};
+  if (props.hostProfile !== undefined) {
+    target.hostProfile = looksLikeFile(props.hostProfile) ? readJson(scope, 'hostProfile', props.hostProfile) : props.hostProfile;
+  }
+  if (props.inventory !== undefined) target.inventory = readJson(scope, 'inventory', props.inventory);
+  return target;
+}
+
+function looksLikeFile(s: string): boolean {
+  return s.endsWith('.json') || s.includes('/') || s.includes(path.sep);
+}
+
+function readJson(scope: Construct, prop: string, file: string): object {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(file), 'utf8');
+  } catch (e) {
+    throw new UsageError(`${scope.node.path}: cannot read ${prop} "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null) throw new Error('not a JSON object');
+    return v;
+  } catch (e) {
+    throw new UsageError(`${scope.node.path}: ${prop} "${file}" is not a JSON object: ${(e as Error).message}`);
+  }
+}

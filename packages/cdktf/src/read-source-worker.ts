@@ -1,0 +1,19 @@
+/**
+ * Child process used by `readOvfSourceSync` for `.ova` files and URLs: opens the source with
+ * `@ovfkit/package` (which refuses unsafe archives and oversized descriptors), and prints
+ * `{"ok":true,"ovfDescriptor":…,"manifest":…}` or `{"ok":false,"error":{code,message}}` as JSON.
+ */
+import { isOvfkitError } from '@ovfkit/core';
+import { readSourceForSynth } from './package-port';
+
+async function main(): Promise<void> {
+  const source = process.argv[2];
+  if (!source) throw new Error('usage: read-source-worker <source>');
+  const { ovfDescriptor, manifest } = await readSourceForSynth(source);
+  process.stdout.write(JSON.stringify({ ok: true, ovfDescriptor, manifest }));
+}
+
+main().catch((e: unknown) => {
+  const code = isOvfkitError(e) ? e.code : 'IO';
+  process.stdout.write(JSON.stringify({ ok: false, error: { code, message: (e as Error)?.message ?? String(e) } }));
+});

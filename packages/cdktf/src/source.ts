@@ -1,0 +1,103 @@
+/**
+ * Reading an OVF package's descriptor at synth time. Construct constructors and `app.synth()`
+ * are synchronous while `@ovfkit/package` reads asynchronously (OVA tar streams, URLs), so a
+ * `.ova` or URL is read by a short child process running `@ovfkit/package`, as the AWS CDK
+ * bundles assets with `spawnSync`. A plain `.ovf` file is read directly.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OvfkitError, UsageError } from '@ovfkit/core';
+
+/** A descriptor read from an OVF package, with what identifies the package's content. */
+export interface OvfSourceContent {
+  /** The source as given, made absolute when it is a local path (provisioners run elsewhere). */
+  source: string;
+  /** The OVF descriptor text. */
+  ovfDescriptor: string;
+  /** `sha256:<hex>` of the descriptor text, and of the manifest text when the package has one. */
+  descriptorDigest: string;
+  /** `sha256:<hex>` of the package's `.mf` manifest text, when there is one. */
+  manifestDigest?: string;
+}
+
+/** The most a descriptor may weigh; a bigger one is refused rather than parsed. */
+export const MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024;
+
+/** True when the source is an http(s) URL rather than a local path. */
+export function isUrlSource(source: string): boolean {
+  return /^https?:\/\//i.test(source);
+}
+
+/** Resolves a local source against `cwd`; URLs are kept as given. */
+export function resolveSource(source: string, cwd = process.cwd()): string {
+  return isUrlSource(source) ? source : path.resolve(cwd, source);
+}
+
+export function sha256(text: string | Buffer): string {
+  return 'sha256:' + createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Reads the descriptor of an `.ovf` file, a directory holding one, an `.ova` or an http(s) URL.
+ * Throws a `UsageError` that names the source when it cannot be read.
+ */
+export function readOvfSourceSync(source: string, cwd = process.cwd()): OvfSourceContent {
+  const resolved = resolveSource(source, cwd);
+  if (!isUrlSource(resolved) && resolved.toLowerCase().endsWith('.ovf')) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(resolved);
+    } catch (e) {
+      throw new UsageError(`cannot read OVF source "${source}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    }
+    if (stat.size > MAX_DESCRIPTOR_BYTES) {
+      throw new OvfkitError('INPUT_TOO_LARGE', `OVF descriptor "${source}" is ${stat.size} bytes; at most ${MAX_DESCRIPTOR_BYTES} are read`);
+    }
+    const ovfDescriptor = fs.readFileSync(resolved, 'utf8');
+    const mfPath = resolved.slice(0, -4) + '.mf';
+    const manifest = fs.existsSync(mfPath) ? fs.readFileSync(mfPath) : undefined;
+    return content(resolved, ovfDescriptor, manifest);
+  }
+  return readWithPackage(source, resolved);
+}
+
+function content(source: string, ovfDescriptor: string, manifest: Buffer | string | undefined): OvfSourceContent {
+  const c: OvfSourceContent = {
+    source,
+    ovfDescriptor,
+    descriptorDigest: sha256(ovfDescriptor),
+  };
+  if (manifest !== undefined) c.manifestDigest = sha256(manifest);
+  return c;
+}
+
+interface WorkerAnswer {
+  ok: boolean;
+  ovfDescriptor?: string;
+  manifest?: string;
+  error?: { code: string; message: string };
+}
+
+function readWithPackage(given: string, resolved: string): OvfSourceContent {
+  const worker = path.join(__dirname, 'read-source-worker.js');
+  const r = spawnSync(process.execPath, [worker, resolved], {
+    encoding: 'utf8',
+    maxBuffer: MAX_DESCRIPTOR_BYTES * 2 + 1024 * 1024,
+    timeout: 120_000,
+    env: process.env,
+  });
+  if (r.error) throw new OvfkitError('IO', `cannot read OVF source "${given}": ${r.error.message}`, { cause: r.error });
+  let answer: WorkerAnswer;
+  try {
+    answer = JSON.parse(r.stdout) as WorkerAnswer;
+  } catch {
+    throw new OvfkitError('INTERNAL', `cannot read OVF source "${given}": the reader exited with ${r.status}: ${r.stderr.trim().slice(0, 500)}`);
+  }
+  if (!answer.ok || answer.ovfDescriptor === undefined) {
+    const code = answer.error?.code ?? 'IO';
+    throw new OvfkitError(code, `cannot read OVF source "${given}": ${answer.error?.message ?? 'no descriptor'}`);
+  }
+  return content(resolved, answer.ovfDescriptor, answer.manifest);
+}
