@@ -1,0 +1,194 @@
+/**
+ * A small HTTP(S) GET client for package sources, built on node:http(s) because a package
+ * download needs control the convenience clients hide: an idle timeout that also covers the
+ * body, a redirect limit with loop detection, byte counting against what the server announced,
+ * Range requests, and TLS options by name. URLs are shown without credentials.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { OvfkitError } from '@ovfkit/core';
+
+/** How package sources talk HTTP. */
+export interface HttpOptions {
+  /** Milliseconds without a byte (connect, headers or body) before the request fails. @default 30000 */
+  stallTimeoutMs?: number;
+  /** Redirects followed before giving up. @default 5 */
+  maxRedirects?: number;
+  /** Extra trusted CA certificates (PEM), added to Node's defaults. */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Accept any server certificate. Only for lab servers; say so where it is used. @default false */
+  insecureSkipTlsVerify?: boolean;
+  /** Extra request headers (e.g. Authorization); never echoed in errors. */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** A response whose body is counted against what the server announced. */
+export interface HttpResponse {
+  /** Final URL after redirects. */
+  url: URL;
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Readable;
+  /** Length of this body when announced (Content-Length). */
+  contentLength?: number;
+  /** For 206: the range served and the whole resource's length when given. */
+  range?: { start: number; end: number; total?: number };
+}
+
+/** A URL as it may appear in messages: no user, password or query string. */
+export function redactUrl(u: URL | string): string {
+  try {
+    const url = new URL(String(u));
+    url.username = '';
+    url.password = '';
+    if (url.search) url.search = '?…';
+    return url.toString();
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+/** Counts body bytes; fails when they exceed, or fall short of, what was announced. */
+class ByteCounter extends Transform {
+  count = 0;
+  constructor(
+    private readonly expected: number | undefined,
+    private readonly what: string,
+    private readonly maxBytes: number | undefined,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    this.count += chunk.length;
+    if (this.expected !== undefined && this.count > this.expected) {
+      cb(new OvfkitError('INTEGRITY', `${this.what}: the server sent more than the ${this.expected} bytes it announced`));
+      return;
+    }
+    if (this.maxBytes !== undefined && this.count > this.maxBytes) {
+      cb(new OvfkitError('INPUT_TOO_LARGE', `${this.what}: larger than the ${this.maxBytes} bytes allowed`));
+      return;
+    }
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    if (this.expected !== undefined && this.count < this.expected) {
+      cb(new OvfkitError('INTEGRITY', `${this.what}: the server announced ${this.expected} bytes but sent ${this.count}`));
+      return;
+    }
+    cb();
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * GETs a URL, following redirects, optionally for a byte range. Resolves once headers arrived;
+ * the body then streams. Non-2xx answers are NETWORK errors (404 carries `status` in the message);
+ * stalls are TIMEOUT errors; certificate problems are TLS errors.
+ */
+export async function httpGet(
+  url: string | URL,
+  options: HttpOptions & { range?: { start: number; end: number }; maxBytes?: number } = {},
+): Promise<HttpResponse> {
+  const maxRedirects = options.maxRedirects ?? 5;
+  const visited = new Set<string>();
+  let current = new URL(String(url));
+  for (let hop = 0; ; hop++) {
+    if (current.protocol !== 'http:' && current.protocol !== 'https:') {
+      throw new OvfkitError('USAGE', `only http and https URLs are supported, not ${current.protocol} (${redactUrl(current)})`);
+    }
+    const res = await requestOnce(current, options);
+    const status = res.statusCode ?? 0;
+    if (REDIRECTS.has(status)) {
+      res.resume();
+      const location = res.headers.location;
+      if (!location) throw new OvfkitError('NETWORK', `GET ${redactUrl(current)}: redirect ${status} without a Location`);
+      const next = new URL(location, current);
+      if (current.protocol === 'https:' && next.protocol === 'http:') {
+        throw new OvfkitError('NETWORK', `GET ${redactUrl(current)}: refusing a redirect from https to http (${redactUrl(next)})`);
+      }
+      visited.add(current.toString());
+      if (visited.has(next.toString())) throw new OvfkitError('NETWORK', `GET ${redactUrl(url)}: redirect loop at ${redactUrl(next)}`);
+      if (hop + 1 > maxRedirects) throw new OvfkitError('NETWORK', `GET ${redactUrl(url)}: more than ${maxRedirects} redirects`);
+      current = next;
+      continue;
+    }
+    if (status < 200 || status > 299) {
+      res.resume();
+      throw new OvfkitError('NETWORK', `GET ${redactUrl(current)}: HTTP ${status} ${res.statusMessage ?? ''}`.trim(), { cause: { status } });
+    }
+    const lengthHeader = res.headers['content-length'];
+    const contentLength = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+    let range: HttpResponse['range'];
+    if (status === 206) {
+      const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers['content-range'] ?? '');
+      if (!m) {
+        res.resume();
+        throw new OvfkitError('NETWORK', `GET ${redactUrl(current)}: 206 without a valid Content-Range`);
+      }
+      range = { start: Number(m[1]), end: Number(m[2]) };
+      if (m[3] !== '*') range.total = Number(m[3]);
+      if (options.range && range.start !== options.range.start) {
+        res.resume();
+        throw new OvfkitError('NETWORK', `GET ${redactUrl(current)}: asked for bytes from ${options.range.start}, got from ${range.start}`);
+      }
+    }
+    const expected = contentLength ?? (range ? range.end - range.start + 1 : undefined);
+    const counter = new ByteCounter(expected, `GET ${redactUrl(current)}`, options.maxBytes);
+    res.on('error', (e) => counter.destroy(e));
+    res.on('aborted', () => counter.destroy(new OvfkitError('NETWORK', `GET ${redactUrl(current)}: connection closed after ${counter.count} bytes`)));
+    counter.on('close', () => {
+      if (!res.complete) res.destroy();
+    });
+    res.pipe(counter);
+    const out: HttpResponse = { url: current, status, headers: res.headers, body: counter };
+    if (contentLength !== undefined) out.contentLength = contentLength;
+    if (range) out.range = range;
+    return out;
+  }
+}
+
+function requestOnce(url: URL, options: HttpOptions & { range?: { start: number; end: number } }): Promise<http.IncomingMessage> {
+  const stallMs = options.stallTimeoutMs ?? 30_000;
+  const headers: Record<string, string> = { 'user-agent': 'ovfkit', ...options.headers };
+  if (options.range) headers['range'] = `bytes=${options.range.start}-${options.range.end}`;
+  return new Promise((resolve, reject) => {
+    const lib = url.protocol === 'https:' ? https : http;
+    const tls: https.RequestOptions =
+      url.protocol === 'https:' ? { rejectUnauthorized: !options.insecureSkipTlsVerify, ...(options.ca ? { ca: options.ca } : {}) } : {};
+    const req = lib.request(url, { method: 'GET', headers, agent: false, ...tls, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
+      // The idle timer stays armed for the body: a server that stalls mid-file fails too.
+      res.socket.setTimeout(stallMs, () => {
+        const err = new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: no data for ${stallMs} ms`);
+        res.destroy(err);
+        req.destroy(err);
+      });
+      resolve(res);
+    });
+    req.setTimeout(stallMs, () => req.destroy(new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: no answer for ${stallMs} ms`)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (e instanceof OvfkitError) return reject(e);
+      const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/;
+      if (e.code && tlsCodes.test(e.code)) {
+        reject(new OvfkitError('TLS', `GET ${redactUrl(url)}: TLS failure (${e.code}); pass the server's CA, or insecure mode for a lab server`, { cause: e }));
+      } else {
+        reject(new OvfkitError('NETWORK', `GET ${redactUrl(url)}: ${e.code ?? e.message}`, { cause: e }));
+      }
+    });
+    req.end();
+  });
+}
+
+/** Reads a whole (small) body into memory, refusing more than `maxBytes`. */
+export async function readBody(body: AsyncIterable<Buffer>, maxBytes: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of body) {
+    n += c.length;
+    if (n > maxBytes) throw new OvfkitError('INPUT_TOO_LARGE', `${what} is larger than ${maxBytes} bytes`);
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,420 @@
+/**
+ * A streaming reader and writer for the tar archives OVAs are made of (ustar, pax, GNU long
+ * names), written for untrusted input: every member name is checked before anything uses it,
+ * links, devices and duplicates are refused, and an archive that ends early or whose sizes lie
+ * is an error, never a short file.
+ * @see DSP0243 §5.3 (OVA: a USTAR archive); POSIX.1-2001 pax; GNU tar's `L`/`K` extensions
+ */
+import { Readable } from 'node:stream';
+import { OvfkitError } from '@ovfkit/core';
+
+export const BLOCK = 512;
+
+/** What a tar member is, as far as an OVA cares. */
+export type TarEntryType = 'file' | 'directory';
+
+/** One member of a tar archive, after pax / GNU long-name records were applied. */
+export interface TarHeader {
+  /** The member's path inside the archive, normalised (no leading `./`), already checked safe. */
+  name: string;
+  type: TarEntryType;
+  /** Size of the member's data in bytes. */
+  size: number;
+  /** Offset of the member's data from the start of the archive. */
+  dataOffset: number;
+  /** Offset of the first header block of this member (including pax / long-name records). */
+  headerOffset: number;
+}
+
+/** A member in a sequential read: its header and its bytes, which must be read or skipped before the next. */
+export interface TarEntry extends TarHeader {
+  /** The member's bytes; consume it fully (or call `skip`) before asking for the next entry. */
+  stream: Readable;
+}
+
+function archiveError(message: string): OvfkitError {
+  return new OvfkitError('INTEGRITY', `tar archive: ${message}`);
+}
+
+/**
+ * Checks a member name from an archive and returns it normalised. Refuses absolute paths,
+ * drive letters, backslashes, `..` segments, NUL and empty names: an OVA member is always a plain
+ * relative path that resolves inside the package.
+ */
+export function safeMemberName(raw: string): string {
+  if (raw.includes('\0')) throw new OvfkitError('UNSAFE_PATH', `tar member name contains NUL: ${JSON.stringify(raw)}`);
+  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw) || raw.includes('\\')) {
+    throw new OvfkitError('UNSAFE_PATH', `tar member has an absolute or non-portable path: ${JSON.stringify(raw)}`);
+  }
+  const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..')) throw new OvfkitError('UNSAFE_PATH', `tar member escapes the archive with "..": ${JSON.stringify(raw)}`);
+  if (parts.length === 0) throw new OvfkitError('UNSAFE_PATH', `tar member has an empty name: ${JSON.stringify(raw)}`);
+  return parts.join('/');
+}
+
+function cstr(buf: Buffer, start: number, len: number): string {
+  const end = buf.indexOf(0, start);
+  return buf.toString('utf8', start, end === -1 || end > start + len ? start + len : end);
+}
+
+/** Parses a numeric header field: octal text, or GNU base-256 when the high bit of the first byte is set. */
+function num(buf: Buffer, start: number, len: number, field: string): number {
+  const first = buf[start] ?? 0;
+  if (first & 0x80) {
+    // GNU base-256: big-endian two's complement, positive only here.
+    if (first & 0x40) throw archiveError(`negative ${field} in a header`);
+    let v = first & 0x3f;
+    for (let i = 1; i < len; i++) {
+      v = v * 256 + (buf[start + i] ?? 0);
+      if (v > Number.MAX_SAFE_INTEGER) throw archiveError(`${field} too large in a header`);
+    }
+    return v;
+  }
+  const text = buf.toString('latin1', start, start + len).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  if (text === '') return 0;
+  if (!/^[0-7]+$/.test(text)) throw archiveError(`${field} field is not octal: ${JSON.stringify(text)}`);
+  return parseInt(text, 8);
+}
+
+function isZeroBlock(b: Buffer): boolean {
+  for (let i = 0; i < BLOCK; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+function checksumOk(b: Buffer): boolean {
+  const stored = num(b, 148, 8, 'checksum');
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const c = i >= 148 && i < 156 ? 32 : (b[i] ?? 0);
+    unsigned += c;
+    signed += c > 127 ? c - 256 : c;
+  }
+  return stored === unsigned || stored === signed;
+}
+
+/** Pax extended-header records: `"<len> <key>=<value>\n"` repeated. */
+function parsePax(data: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  let pos = 0;
+  while (pos < data.length) {
+    const sp = data.indexOf(0x20, pos);
+    if (sp === -1) throw archiveError('malformed pax record');
+    const len = Number(data.toString('latin1', pos, sp));
+    if (!Number.isInteger(len) || len <= 0 || pos + len > data.length) throw archiveError('malformed pax record length');
+    const rec = data.toString('utf8', sp + 1, pos + len - 1);
+    const eq = rec.indexOf('=');
+    if (eq === -1 || data[pos + len - 1] !== 0x0a) throw archiveError('malformed pax record');
+    out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    pos += len;
+  }
+  return out;
+}
+
+const MAX_META_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
+
+/** Decisions taken on each raw header block; shared by the sequential reader and the random-access index. */
+class HeaderState {
+  private longName: string | undefined;
+  private pax: Record<string, string> = {};
+  private globalPax: Record<string, string> = {};
+  private readonly seen = new Set<string>();
+  private memberStart: number | undefined;
+
+  /**
+   * Interprets one header block at `offset`. Returns `meta` when the member's data is a record
+   * (pax / long name) that must be read and fed to {@link meta}, or the finished header.
+   */
+  block(b: Buffer, offset: number): { kind: 'meta'; size: number; flag: string } | { kind: 'entry'; header: TarHeader } {
+    if (!checksumOk(b)) throw archiveError(`header checksum mismatch at offset ${offset} (corrupt or not a tar archive)`);
+    this.memberStart ??= offset;
+    const flag = String.fromCharCode(b[156] ?? 0);
+    const size = num(b, 124, 12, 'size');
+    if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
+      if (size > MAX_META_BYTES) throw archiveError(`${flag} record of ${size} bytes is larger than allowed`);
+      return { kind: 'meta', size, flag };
+    }
+    let name = cstr(b, 0, 100);
+    const magic = b.toString('latin1', 257, 263);
+    if (magic === 'ustar\0' || magic === 'ustar ') {
+      const prefix = magic === 'ustar\0' ? cstr(b, 345, 155) : '';
+      if (prefix) name = `${prefix}/${name}`;
+    }
+    if (this.longName !== undefined) name = this.longName;
+    const paxPath = this.pax['path'] ?? this.globalPax['path'];
+    if (paxPath !== undefined) name = paxPath;
+    let realSize = size;
+    const paxSize = this.pax['size'] ?? this.globalPax['size'];
+    if (paxSize !== undefined) {
+      if (!/^\d+$/.test(paxSize) || !Number.isSafeInteger(Number(paxSize))) throw archiveError(`pax size is not a number: ${paxSize}`);
+      realSize = Number(paxSize);
+    }
+    const headerOffset = this.memberStart;
+    this.longName = undefined;
+    this.pax = {};
+    this.memberStart = undefined;
+    const shown = JSON.stringify(name);
+    let type: TarEntryType;
+    if (flag === '0' || flag === '\0' || flag === '7') type = 'file';
+    else if (flag === '5') type = 'directory';
+    else if (flag === '1' || flag === '2') throw new OvfkitError('UNSAFE_PATH', `tar member ${shown} is a ${flag === '1' ? 'hard' : 'symbolic'} link; links are not allowed in an OVA`);
+    else if (flag === '3' || flag === '4' || flag === '6') throw new OvfkitError('UNSAFE_PATH', `tar member ${shown} is a device or FIFO; only regular files are allowed in an OVA`);
+    else throw archiveError(`member ${shown} has unsupported type "${flag}"`);
+    const safe = safeMemberName(name);
+    if (type === 'directory') realSize = 0;
+    if (this.seen.has(safe)) throw archiveError(`duplicate member ${JSON.stringify(safe)}; an OVA names each file once`);
+    this.seen.add(safe);
+    return { kind: 'entry', header: { name: safe, type, size: realSize, dataOffset: offset + BLOCK, headerOffset: headerOffset ?? offset } };
+  }
+
+  /** Applies the data of a pax / GNU long-name record. */
+  meta(flag: string, data: Buffer): void {
+    if (flag === 'L') this.longName = cstr(data, 0, data.length);
+    else if (flag === 'x') Object.assign(this.pax, parsePax(data));
+    else if (flag === 'g') Object.assign(this.globalPax, parsePax(data));
+    // 'K' (long link name) only matters for links, which are refused anyway.
+  }
+}
+
+const padded = (n: number): number => Math.ceil(n / BLOCK) * BLOCK;
+
+/**
+ * Pulls exact byte counts out of an async chunk iterator without copying more than needed.
+ * Used by the sequential reader; it never buffers more than one incoming chunk.
+ */
+class ByteReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private done = false;
+  position = 0;
+  constructor(private readonly it: AsyncIterator<Buffer>) {}
+
+  private async fill(): Promise<boolean> {
+    if (this.done) return false;
+    const r = await this.it.next();
+    if (r.done) {
+      this.done = true;
+      return false;
+    }
+    const chunk = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array);
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    return true;
+  }
+
+  /** Exactly `n` bytes, or fewer only at the end of the input. */
+  async read(n: number): Promise<Buffer> {
+    while (this.buf.length < n && (await this.fill()));
+    const out = this.buf.subarray(0, Math.min(n, this.buf.length));
+    this.buf = this.buf.subarray(out.length);
+    this.position += out.length;
+    return out;
+  }
+
+  /** Up to `max` bytes of whatever is available (at least one unless at the end). */
+  async some(max: number): Promise<Buffer> {
+    if (this.buf.length === 0 && !(await this.fill())) return Buffer.alloc(0);
+    const out = this.buf.subarray(0, Math.min(max, this.buf.length));
+    this.buf = this.buf.subarray(out.length);
+    this.position += out.length;
+    return out;
+  }
+
+  async return(): Promise<void> {
+    await this.it.return?.();
+  }
+}
+
+/**
+ * Reads a tar archive sequentially, once. Each entry's `stream` yields exactly its bytes; the
+ * next entry is available once that stream was consumed (the reader skips whatever is left).
+ * Throws (from the iterator or the entry stream) on a truncated archive, a bad checksum, an
+ * unsafe name, a link, a device or a duplicate.
+ * @example
+ * for await (const e of readTar(fs.createReadStream('x.ova'))) { await pipeline(e.stream, sink) }
+ */
+export async function* readTar(input: AsyncIterable<Buffer> | Readable): AsyncGenerator<TarEntry, void, undefined> {
+  const source = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const r = new ByteReader(source);
+  const state = new HeaderState();
+  try {
+    for (;;) {
+      const offset = r.position;
+      const b = await r.read(BLOCK);
+      if (b.length === 0) throw archiveError(`ends at offset ${offset} without the end-of-archive marker (truncated)`);
+      if (b.length < BLOCK) throw archiveError(`truncated inside a header at offset ${offset}`);
+      if (isZeroBlock(b)) {
+        const b2 = await r.read(BLOCK);
+        if (b2.length === BLOCK && !isZeroBlock(b2)) throw archiveError(`a lone zero block at offset ${offset} is followed by data`);
+        // Anything after the two zero blocks is padding to the record size: ignored, as tar does.
+        return;
+      }
+      const res = state.block(b, offset);
+      if (res.kind === 'meta') {
+        const data = await r.read(padded(res.size));
+        if (data.length < padded(res.size)) throw archiveError(`truncated inside a ${res.flag} record at offset ${offset}`);
+        state.meta(res.flag, data.subarray(0, res.size));
+        continue;
+      }
+      const h = res.header;
+      let remaining = h.size;
+      let failed: Error | undefined;
+      let pending: Promise<void> = Promise.resolve();
+      const cutShort = (): OvfkitError =>
+        archiveError(`member ${JSON.stringify(h.name)} is cut short: ${h.size - remaining} of ${h.size} bytes present (truncated archive or lying size)`);
+      const stream = new Readable({
+        highWaterMark: 1 << 16,
+        read() {
+          if (remaining === 0) {
+            this.push(null);
+            return;
+          }
+          pending = r.some(Math.min(remaining, CHUNK_BYTES)).then(
+            (chunk) => {
+              if (chunk.length === 0) {
+                failed = cutShort();
+                this.destroy(failed);
+                return;
+              }
+              remaining -= chunk.length;
+              if (this.destroyed) return;
+              this.push(chunk);
+              if (remaining === 0) this.push(null);
+            },
+            (err: Error) => {
+              failed = err;
+              this.destroy(err);
+            },
+          );
+        },
+      });
+      yield { ...h, stream };
+      // The consumer may have read nothing, part, or all of the member: wait for an in-flight
+      // read, then skip the rest ourselves.
+      await pending;
+      if (failed) throw failed;
+      if (remaining > 0) {
+        stream.destroy();
+        while (remaining > 0) {
+          const chunk = await r.some(Math.min(remaining, CHUNK_BYTES));
+          if (chunk.length === 0) throw cutShort();
+          remaining -= chunk.length;
+        }
+      }
+      const pad = padded(h.size) - h.size;
+      if (pad > 0) {
+        const p = await r.read(pad);
+        if (p.length < pad) throw archiveError(`truncated in the padding after ${JSON.stringify(h.name)}`);
+      }
+    }
+  } finally {
+    await r.return();
+  }
+}
+
+/** Reads `length` bytes at `offset`; returns fewer only at the end of the archive. */
+export type ReadAt = (offset: number, length: number) => Promise<Buffer>;
+
+/**
+ * Lists an archive's members by reading only their headers (random access: a local file or a
+ * server that honours HTTP Range). Same checks as {@link readTar}; data is never read, but each
+ * member's extent is checked against the archive's length when it is known.
+ */
+export async function indexTar(readAt: ReadAt, totalBytes?: number): Promise<TarHeader[]> {
+  const state = new HeaderState();
+  const out: TarHeader[] = [];
+  let offset = 0;
+  for (;;) {
+    const b = await readAt(offset, BLOCK);
+    if (b.length === 0) throw archiveError(`ends at offset ${offset} without the end-of-archive marker (truncated)`);
+    if (b.length < BLOCK) throw archiveError(`truncated inside a header at offset ${offset}`);
+    if (isZeroBlock(b)) return out;
+    const res = state.block(b, offset);
+    if (res.kind === 'meta') {
+      const data = await readAt(offset + BLOCK, res.size);
+      if (data.length < res.size) throw archiveError(`truncated inside a ${res.flag} record at offset ${offset}`);
+      state.meta(res.flag, data);
+      offset += BLOCK + padded(res.size);
+      continue;
+    }
+    const h = res.header;
+    if (totalBytes !== undefined && h.dataOffset + h.size > totalBytes) {
+      throw archiveError(`member ${JSON.stringify(h.name)} claims ${h.size} bytes but the archive ends first (truncated archive or lying size)`);
+    }
+    out.push(h);
+    offset = h.dataOffset + padded(h.size);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+const USTAR_MAX_SIZE = 0o77777777777;
+
+function writeOctal(b: Buffer, value: number, start: number, len: number): void {
+  b.write(value.toString(8).padStart(len - 1, '0') + '\0', start, len, 'latin1');
+}
+
+function paxRecord(key: string, value: string): Buffer {
+  const body = ` ${key}=${value}\n`;
+  let len = Buffer.byteLength(body) + 1;
+  while (String(len).length + Buffer.byteLength(body) !== len) len = String(len).length + Buffer.byteLength(body);
+  return Buffer.from(`${len}${body}`, 'utf8');
+}
+
+function rawHeader(name: string, size: number, flag: string, mtime: number, prefix = ''): Buffer {
+  const b = Buffer.alloc(BLOCK);
+  b.write(name, 0, 100, 'utf8');
+  writeOctal(b, flag === '5' ? 0o755 : 0o644, 100, 8);
+  writeOctal(b, 0, 108, 8);
+  writeOctal(b, 0, 116, 8);
+  writeOctal(b, size, 124, 12);
+  writeOctal(b, mtime, 136, 12);
+  b.write(flag, 156, 1, 'latin1');
+  b.write('ustar\0', 257, 6, 'latin1');
+  b.write('00', 263, 2, 'latin1');
+  b.write(prefix, 345, 155, 'utf8');
+  b.fill(0x20, 148, 156);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += b[i] ?? 0;
+  b.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'latin1');
+  return b;
+}
+
+/** Splits a long name into ustar's prefix (≤155) and name (≤100) at a `/`, when possible. */
+function splitUstar(name: string): { prefix: string; name: string } | undefined {
+  if (Buffer.byteLength(name) <= 100) return { prefix: '', name };
+  for (let i = name.lastIndexOf('/'); i > 0; i = name.lastIndexOf('/', i - 1)) {
+    const p = name.slice(0, i);
+    const n = name.slice(i + 1);
+    if (Buffer.byteLength(p) <= 155 && Buffer.byteLength(n) <= 100 && n.length > 0) return { prefix: p, name: n };
+  }
+  return undefined;
+}
+
+/**
+ * The header block(s) for one regular file. Plain ustar when the name and size fit; otherwise a
+ * pax `x` record first (readers that only know ustar still see a valid archive, with the record as
+ * an extra small file), as GNU tar `--format=pax` does.
+ */
+export function tarHeader(name: string, size: number, mtime = 0): Buffer {
+  const safe = safeMemberName(name);
+  const split = splitUstar(safe);
+  const records: Buffer[] = [];
+  if (!split) records.push(paxRecord('path', safe));
+  if (size > USTAR_MAX_SIZE) records.push(paxRecord('size', String(size)));
+  const main = rawHeader(split?.name ?? safe.slice(-100), Math.min(size, USTAR_MAX_SIZE), '0', mtime, split?.prefix ?? '');
+  if (records.length === 0) return main;
+  const pax = Buffer.concat(records);
+  const paxName = `PaxHeaders/${(split?.name ?? safe.split('/').pop() ?? 'f').slice(0, 80)}`;
+  return Buffer.concat([rawHeader(paxName, pax.length, 'x', mtime), pax, Buffer.alloc(padded(pax.length) - pax.length), main]);
+}
+
+/** Zero bytes that pad a member of `size` bytes to the block size. */
+export function tarPadding(size: number): Buffer {
+  return Buffer.alloc(padded(size) - size);
+}
+
+/** The end-of-archive marker: two zero blocks. */
+export function tarTrailer(): Buffer {
+  return Buffer.alloc(2 * BLOCK);
+}

@@ -1,0 +1,168 @@
+/**
+ * Checks a package's bytes in one pass: the manifest's digests (hashed while the bytes stream,
+ * never read twice), the certificate's signature over the manifest, the OVA member order, and
+ * each file's stored size against `ovf:size`. Everything found is returned as issues.
+ */
+import { OvfkitError, isOvfkitError } from '@ovfkit/core';
+import { verifyCertificate, type CertificateVerification } from './certificate';
+import { storedNames } from './files';
+import { issue, type PackageIssue } from './issues';
+import { digestOf, ManifestVerifier, parseManifest, type ManifestVerification } from './manifest';
+import { checkOvaLayout } from './ova';
+import { readReferences, type FileReference } from './references';
+import type { PackageSource } from './source';
+
+/** Options for {@link verifyPackage}. */
+export interface VerifyOptions {
+  /** The References of the descriptor; read from the descriptor when absent. */
+  references?: FileReference[];
+  /** Trusted certificates (PEM) for the signer's chain. */
+  trustStore?: string[];
+  /** Called with the running count of bytes hashed. */
+  onProgress?: (bytes: number, name: string) => void;
+  now?: Date;
+}
+
+/** Result of {@link verifyPackage}. */
+export interface PackageVerification {
+  source: string;
+  descriptor: string;
+  manifest?: ManifestVerification;
+  certificate?: CertificateVerification;
+  /** Every issue: manifest, certificate, layout and sizes. */
+  issues: PackageIssue[];
+  /** Bytes hashed. */
+  bytesHashed: number;
+  ok: boolean;
+}
+
+/**
+ * Verifies a package. An OVA is read once from start to end, hashing each member the manifest
+ * lists as it passes; other sources hash each listed file once.
+ * @example const v = await verifyPackage(await openSource('vm.ova')); if (!v.ok) console.log(v.issues)
+ */
+export async function verifyPackage(source: PackageSource, options: VerifyOptions = {}): Promise<PackageVerification> {
+  const issues: PackageIssue[] = [];
+  const descriptor = await source.descriptor();
+  let references = options.references;
+  if (!references) {
+    try {
+      references = readReferences(descriptor.text);
+    } catch (e) {
+      issues.push(issue('DESCRIPTOR_UNREADABLE', 'error', descriptor.name, `${descriptor.name}: ${(e as Error).message}`, 'fix the descriptor XML; its References could not be read'));
+      references = [];
+    }
+  }
+  const local = references.filter((r) => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(r.href));
+  const mf = await source.manifest();
+  const cert = await source.certificate();
+  const manifest = mf ? parseManifest(mf.bytes, mf.name) : undefined;
+  const verifier = manifest ? new ManifestVerifier(manifest) : undefined;
+  const members = await source.members();
+  if (members) issues.push(...checkOvaLayout(members, local, { sequentialOnly: source.sequentialOnly }));
+
+  // Names the manifest must list: the descriptor and each stored file (chunks listed one by one).
+  const required = [descriptor.name];
+  const storedOf = new Map<FileReference, string[]>();
+  for (const ref of local) {
+    try {
+      const names = await storedNames(source, ref);
+      storedOf.set(ref, names);
+      required.push(...names);
+    } catch (e) {
+      if (!isOvfkitError(e)) throw e;
+      storedOf.set(ref, []);
+      if (!members) issues.push(issue('FILE_UNREADABLE', 'error', `References/File[@ovf:id="${ref.id}"]`, e.message, 'add the file to the package', { value: ref.href }));
+    }
+  }
+  const present = new Set<string>([descriptor.name]);
+  const sizes = new Map<string, number>();
+  let bytesHashed = 0;
+  const hash = async (name: string, stream: AsyncIterable<Buffer>): Promise<void> => {
+    const entry = verifier?.expecting(name);
+    if (!entry) return;
+    const counted = (async function* () {
+      for await (const c of stream) {
+        bytesHashed += c.length;
+        options.onProgress?.(bytesHashed, name);
+        yield c;
+      }
+    })();
+    const { digest, bytes } = await digestOf(counted, entry.algorithm);
+    verifier?.record(name, digest, bytes);
+  };
+
+  const entries = source.entries();
+  if (entries) {
+    for await (const e of entries) {
+      present.add(e.name);
+      if (e.size !== undefined) sizes.set(e.name, e.size);
+      if (e.name === mf?.name || e.name === cert?.name) continue;
+      await hash(e.name, e.stream);
+    }
+  } else {
+    if (verifier) verifier.record(descriptor.name, (await digestOf([descriptor.bytes], verifier.expecting(descriptor.name)?.algorithm ?? 'SHA256')).digest, descriptor.bytes.length);
+    const toRead = new Set<string>([...required.slice(1), ...(manifest?.entries.map((e) => e.name) ?? [])]);
+    for (const name of toRead) {
+      if (name === descriptor.name) continue;
+      let stream: AsyncIterable<Buffer>;
+      try {
+        stream = await source.open(name);
+      } catch (e) {
+        if (!isOvfkitError(e)) throw e;
+        verifier?.failed(name, e.code === 'UNSAFE_PATH' ? e.message : 'missing');
+        if (e.code === 'UNSAFE_PATH') issues.push(issue('MF_UNSAFE_NAME', 'error', manifest?.name ?? name, e.message, 'list only files inside the package', { value: name }));
+        continue;
+      }
+      present.add(name);
+      if (verifier?.expecting(name)) {
+        const before = bytesHashed;
+        await hash(name, stream);
+        sizes.set(name, bytesHashed - before);
+      } else {
+        (stream as { destroy?: () => void }).destroy?.();
+        const size = await source.size(name);
+        if (size !== undefined) sizes.set(name, size);
+      }
+    }
+  }
+
+  for (const ref of local) {
+    const names = storedOf.get(ref) ?? [];
+    if (ref.size === undefined || names.length === 0 || !names.every((n) => sizes.has(n))) continue;
+    const stored = names.reduce((a, n) => a + (sizes.get(n) ?? 0), 0);
+    if (stored !== ref.size) {
+      issues.push(
+        issue('FILE_SIZE_MISMATCH', 'error', `References/File[@ovf:id="${ref.id}"]`, `${ref.href} has ${stored} bytes but ovf:size says ${ref.size}`, 'correct ovf:size in the descriptor, or replace the damaged file', {
+          value: String(stored),
+          allowed: String(ref.size),
+        }),
+      );
+    }
+  }
+
+  const result: PackageVerification = { source: source.location, descriptor: descriptor.name, issues, bytesHashed, ok: false };
+  if (verifier && manifest) {
+    result.manifest = verifier.report(present, required);
+    issues.push(...result.manifest.issues);
+  }
+  if (cert) {
+    if (!mf) {
+      issues.push(issue('CERT_MALFORMED', 'error', cert.name, `${cert.name} signs a manifest, but the package has none`, 'add the manifest the certificate signs'));
+    } else {
+      const opts: Parameters<typeof verifyCertificate>[2] = { certificateName: cert.name, manifestName: mf.name };
+      if (options.trustStore) opts.trustStore = options.trustStore;
+      if (options.now) opts.now = options.now;
+      result.certificate = verifyCertificate(cert.bytes.toString('utf8'), mf.bytes, opts);
+      issues.push(...result.certificate.issues);
+    }
+  }
+  result.ok = !issues.some((i) => i.severity === 'error');
+  return result;
+}
+
+/** Throws unless the verification passed; for callers that must stop (an import). */
+export function assertVerified(v: PackageVerification): void {
+  const errors = v.issues.filter((i) => i.severity === 'error');
+  if (errors.length) throw new OvfkitError('INTEGRITY', `${v.source}: ${errors.length} integrity error(s): ${errors.map((e) => e.message).join('; ')}`);
+}
