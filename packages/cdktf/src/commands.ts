@@ -8,8 +8,10 @@ import { shellCommand, splitCommandPrefix, terraformLiteral } from './shell';
 
 /** Options of `ovfkit import` that are not part of OvfCreateImportSpecParams. */
 export interface ImportRunOptions {
-  powerOn: boolean;
   manifestPolicy: string;
+  powerOn: boolean;
+  markAsTemplate: boolean;
+  annotation?: string;
 }
 
 /**
@@ -24,10 +26,14 @@ export function importCommand(
   run: ImportRunOptions,
 ): LocalExecProvisioner {
   const argv = [...splitCommandPrefix(prefix), 'import', source, '--name', r.entityName];
-  if (r.resourcePool !== undefined) argv.push('--pool', r.resourcePool);
-  if (r.datastore !== undefined) argv.push('--datastore', r.datastore);
-  if (r.folder !== undefined) argv.push('--folder', r.folder);
-  if (r.host !== undefined) argv.push('--host', r.host);
+  const p = r.placement;
+  if (p.datacenter !== undefined) argv.push('--datacenter', p.datacenter);
+  if (p.resourcePool !== undefined) argv.push('--pool', p.resourcePool);
+  if (p.cluster !== undefined) argv.push('--cluster', p.cluster);
+  if (p.vApp !== undefined) argv.push('--vapp', p.vApp);
+  if (p.datastore !== undefined) argv.push('--datastore', p.datastore);
+  if (p.folder !== undefined) argv.push('--folder', p.folder);
+  if (p.host !== undefined) argv.push('--host', p.host);
   if (r.deploymentOption !== '') argv.push('--deployment-option', r.deploymentOption);
   if (r.locale !== '') argv.push('--locale', r.locale);
   for (const kv of r.networkMapping) argv.push('--net', `${kv.key}=${kv.value}`);
@@ -38,7 +44,9 @@ export function importCommand(
   if (r.ipProtocol !== undefined) argv.push('--ip-protocol', r.ipProtocol);
   if (r.acceptAllEulas) argv.push('--accept-all-eulas');
   argv.push('--manifest', run.manifestPolicy);
+  if (run.annotation !== undefined) argv.push('--annotation', run.annotation);
   if (run.powerOn) argv.push('--power-on');
+  if (run.markAsTemplate) argv.push('--mark-as-template');
   return { type: 'local-exec', command: terraformLiteral(shellCommand(argv)) };
 }
 
@@ -54,11 +62,11 @@ export function destroyCommand(prefix: string): LocalExecProvisioner {
     type: 'local-exec',
     when: 'destroy',
     // `$${` is Terraform's escape for a literal `${`, left for the shell to expand.
-    command: `${argv} --name "$OVFKIT_ENTITY_NAME" $\${OVFKIT_FOLDER:+--folder "$OVFKIT_FOLDER"} --pool "$OVFKIT_POOL"`,
+    command: `${argv} --name "$OVFKIT_ENTITY_NAME" $\${OVFKIT_DATACENTER:+--datacenter "$OVFKIT_DATACENTER"} $\${OVFKIT_FOLDER:+--folder "$OVFKIT_FOLDER"}`,
     environment: {
       OVFKIT_ENTITY_NAME: '${self.triggers_replace.request.entityName}',
-      OVFKIT_FOLDER: '${try(self.triggers_replace.request.folder, "")}',
-      OVFKIT_POOL: '${self.triggers_replace.request.resourcePool}',
+      OVFKIT_DATACENTER: '${try(self.triggers_replace.request.placement.datacenter, "")}',
+      OVFKIT_FOLDER: '${try(self.triggers_replace.request.placement.folder, "")}',
     },
   };
 }

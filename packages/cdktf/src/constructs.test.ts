@@ -120,7 +120,7 @@ describe('OvfImport', () => {
     const data = onlyData(synthesized);
     assert.match(String(data.input['descriptorDigest']), /^sha256:/);
     assert.equal(data.triggers_replace.request['entityName'], 'app01');
-    assert.equal(data.triggers_replace.request['resourcePool'], placement.resourcePool);
+    assert.deepEqual(data.triggers_replace.request['placement'], placement);
     assert.deepEqual(data.input['secretProperty'], ['root_password']);
     const [create, destroy] = data.provisioner.map((p) => p['local-exec']);
     assert.equal(create?.when, undefined);
@@ -131,6 +131,7 @@ describe('OvfImport', () => {
     assert.equal(destroy?.when, 'destroy');
     assert.match(destroy!.command, /^ovfkit destroy --name "\$OVFKIT_ENTITY_NAME"/);
     assert.equal(destroy?.environment?.['OVFKIT_ENTITY_NAME'], '${self.triggers_replace.request.entityName}');
+    assert.match(create!.command, / --manifest verify-if-present$/);
   });
 
   it('keeps its construct ids: Descriptor and Resource under the id given', () => {
@@ -217,8 +218,8 @@ describe('OvfImport', () => {
     const { stack } = newStack();
     const d = new OvfDescriptor(stack, 'D', { source: minimalOvf });
     assert.throws(
-      () => new OvfImport(stack, 'Both', { source: minimalOvf, descriptor: d, resourcePool: '', datastore: 'ds' }),
-      /test\/Both: give exactly one of "source".*; "resourcePool" is required/,
+      () => new OvfImport(stack, 'Both', { source: minimalOvf, descriptor: d, resourcePool: '', vApp: '/DC0/vm/app', manifestPolicy: 'verify' as 'skip' }),
+      /test\/Both: give exactly one of "source".*; "resourcePool" must be a non-empty string.*; give "resourcePool" or "vApp", not both; "manifestPolicy" must be one of/,
     );
     assert.throws(
       () => new OvfImport(stack, 'Env', { source: minimalOvf, ...placement, propertyMapping: { root_password: fromEnv('1BAD-NAME') } }),

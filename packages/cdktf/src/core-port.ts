@@ -134,6 +134,17 @@ export interface OvfHostTarget {
   inventory?: object;
 }
 
+/** Where an import goes, by inventory path or name, as the user wrote it. */
+export interface OvfPlacement {
+  datacenter?: string;
+  resourcePool?: string;
+  cluster?: string;
+  vApp?: string;
+  datastore?: string;
+  folder?: string;
+  host?: string;
+}
+
 /** What an import is asked to do, in OvfCreateImportSpecParams' words; no secret values. */
 export interface OvfImportRequest {
   entityName: string;
@@ -148,11 +159,7 @@ export interface OvfImportRequest {
   diskProvisioning?: string;
   ipAllocationPolicy?: string;
   ipProtocol?: string;
-  /** Placement, as inventory paths. */
-  resourcePool?: string;
-  datastore?: string;
-  folder?: string;
-  host?: string;
+  placement: OvfPlacement;
   acceptAllEulas: boolean;
 }
 

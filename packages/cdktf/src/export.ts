@@ -87,7 +87,7 @@ export class OvfExport extends Construct {
       includeImageFiles: props.includeImageFiles ?? false,
       exportOption: props.exportOption ?? [],
     };
-    if (imported?.request.folder !== undefined) request['folder'] = imported.request.folder;
+    if (imported?.request.placement.folder !== undefined) request['folder'] = imported.request.placement.folder;
     if (props.name !== undefined) request['name'] = props.name;
     if (props.description !== undefined) request['description'] = props.description;
     this.request = request;

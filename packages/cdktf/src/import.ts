@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { Annotations, DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageError } from '@ovfkit/core';
-import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, ovfCore } from './core-port';
+import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
-import { destroyCommand, importCommand } from './commands';
+import { type ImportRunOptions, destroyCommand, importCommand } from './commands';
 import { terraformLiterals } from './shell';
 
 /** A property value read from an environment variable when `terraform apply` runs. */
@@ -32,7 +32,7 @@ export type OvfDiskProvisioning =
 export type OvfIpAllocationPolicy = 'dhcpPolicy' | 'transientPolicy' | 'fixedPolicy' | 'fixedAllocatedPolicy';
 
 /** What the importer does with the package's `.mf` manifest. */
-export type OvfManifestPolicy = 'verify' | 'require' | 'skip';
+export type OvfManifestPolicy = 'require' | 'verify-if-present' | 'skip';
 
 /** Props of {@link OvfImport}; the names are those of vim25 `OvfCreateImportSpecParams`. */
 export interface OvfImportProps {
@@ -49,10 +49,25 @@ export interface OvfImportProps {
    * @default the descriptor's default entity name (product name, else the top `ovf:id`)
    */
   readonly name?: string;
-  /** Inventory path of the resource pool (or vApp) to import into, e.g. `/DC0/host/Cluster/Resources`. */
-  readonly resourcePool: string;
-  /** Inventory path or name of the datastore for the disks, e.g. `/DC0/datastore/LocalDS_0`. */
-  readonly datastore: string;
+  /**
+   * Inventory path or name of the datacenter.
+   * @default the only datacenter, as `ovfkit import` resolves it
+   */
+  readonly datacenter?: string;
+  /**
+   * Inventory path of the resource pool to import into, e.g. `/DC0/host/DC0_C0/Resources`.
+   * @default the root pool of {@link cluster} or {@link host}, else the datacenter's default pool
+   */
+  readonly resourcePool?: string;
+  /** Inventory path of a cluster whose root resource pool receives the import. */
+  readonly cluster?: string;
+  /** Inventory path of a vApp to import into (instead of a resource pool). */
+  readonly vApp?: string;
+  /**
+   * Inventory path or name of the datastore for the disks, e.g. `LocalDS_0`.
+   * @default the datastore `ovfkit import` picks when the placement has only one
+   */
+  readonly datastore?: string;
   /**
    * Inventory path of the VM folder.
    * @default the datacenter's root VM folder
@@ -100,11 +115,21 @@ export interface OvfImportProps {
    */
   readonly acceptAllEulas?: boolean;
   /**
-   * What the importer does with the package's manifest: `verify` checks it when present,
-   * `require` fails when it is missing, `skip` ignores it.
-   * @default 'verify'
+   * What the importer does with the package's manifest: `verify-if-present` checks it when the
+   * package has one, `require` also fails when it is missing, `skip` ignores it.
+   * @default 'verify-if-present'
    */
   readonly manifestPolicy?: OvfManifestPolicy;
+  /**
+   * Annotation (notes) set on the imported VM or vApp.
+   * @default the descriptor's AnnotationSection
+   */
+  readonly annotation?: string;
+  /**
+   * Mark the imported VM as a template.
+   * @default false
+   */
+  readonly markAsTemplate?: boolean;
   /**
    * Power the VM or vApp on once imported.
    * @default false
@@ -198,12 +223,9 @@ export class OvfImport extends Construct {
       networkMapping: Object.entries(props.networkMapping ?? {}).map(([key, value]) => ({ key, value })),
       propertyMapping,
       secretProperty: secretEnv.map((kv) => kv.key),
-      resourcePool: props.resourcePool,
-      datastore: props.datastore,
+      placement: placementOf(props),
       acceptAllEulas: props.acceptAllEulas ?? false,
     };
-    if (props.folder !== undefined) request.folder = props.folder;
-    if (props.host !== undefined) request.host = props.host;
     if (props.diskProvisioning !== undefined) request.diskProvisioning = props.diskProvisioning;
     if (props.ipAllocationPolicy !== undefined) request.ipAllocationPolicy = props.ipAllocationPolicy;
     if (props.ipProtocol !== undefined) request.ipProtocol = props.ipProtocol;
@@ -245,23 +267,38 @@ export class OvfImport extends Construct {
     reportIssues(this, this.errors, this.warnings, 'OvfImport');
 
     const command = props.ovfkitCommand ?? 'ovfkit';
+    const run: ImportRunOptions = {
+      manifestPolicy: props.manifestPolicy ?? 'verify-if-present',
+      powerOn: props.powerOn ?? false,
+      markAsTemplate: props.markAsTemplate ?? false,
+      ...(props.annotation !== undefined ? { annotation: props.annotation } : {}),
+    };
     this.resource = new DataResource(this, 'Resource', {
       input: terraformLiterals(this.plan),
       triggersReplace: terraformLiterals({
         source: d.source,
         descriptorDigest: d.descriptorDigest,
         ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
-        request: { ...request, secretPropertyEnv: secretEnv, powerOn: props.powerOn ?? false, manifestPolicy: props.manifestPolicy ?? 'verify' },
+        request: { ...request, secretPropertyEnv: secretEnv, ...run },
       }),
       provisioners: [
-        importCommand(command, d.source, request, secretEnv, {
-          powerOn: props.powerOn ?? false,
-          manifestPolicy: props.manifestPolicy ?? 'verify',
-        }),
+        importCommand(command, d.source, request, secretEnv, run),
         destroyCommand(command),
       ],
     });
   }
+}
+
+/** Placement props, in the order they are reported. */
+const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'cluster', 'vApp', 'datastore', 'folder', 'host'] as const;
+
+function placementOf(props: OvfImportProps): OvfPlacement {
+  const placement: OvfPlacement = {};
+  for (const key of PLACEMENT_KEYS) {
+    const v = props[key];
+    if (v !== undefined) placement[key] = v;
+  }
+  return placement;
 }
 
 function isPasswordProperty(type: string | undefined): boolean {
@@ -290,10 +327,7 @@ function checkImportProps(where: string, props: OvfImportProps): void {
   if (hasDescriptor && props.deploymentOption !== undefined && props.descriptor!.deploymentOption !== props.deploymentOption) {
     problems.push(`"deploymentOption" is "${props.deploymentOption}" but the given descriptor was parsed for "${props.descriptor!.deploymentOption}"; set it on the OvfDescriptor`);
   }
-  for (const key of ['resourcePool', 'datastore'] as const) {
-    if (typeof props[key] !== 'string' || props[key].trim() === '') problems.push(`"${key}" is required: the inventory path where the import is placed`);
-  }
-  for (const key of ['name', 'folder', 'host', 'deploymentOption', 'locale', 'hostProfile', 'inventory', 'ovfkitCommand'] as const) {
+  for (const key of [...PLACEMENT_KEYS, 'name', 'deploymentOption', 'locale', 'hostProfile', 'inventory', 'ovfkitCommand', 'annotation'] as const) {
     const v = props[key];
     if (v !== undefined && (typeof v !== 'string' || (key !== 'locale' && v.trim() === ''))) problems.push(`"${key}" must be a non-empty string when given`);
   }
@@ -308,11 +342,12 @@ function checkImportProps(where: string, props: OvfImportProps): void {
       problems.push(`propertyMapping["${k}"]: "${v.fromEnv}" is not an environment variable name (letters, digits, _; not starting with a digit)`);
     }
   }
-  for (const key of ['acceptAllEulas', 'powerOn'] as const) {
+  if (props.resourcePool !== undefined && props.vApp !== undefined) problems.push('give "resourcePool" or "vApp", not both');
+  for (const key of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
     if (props[key] !== undefined && typeof props[key] !== 'boolean') problems.push(`"${key}" must be true or false`);
   }
-  if (props.manifestPolicy !== undefined && !['verify', 'require', 'skip'].includes(props.manifestPolicy)) {
-    problems.push(`"manifestPolicy" must be one of verify, require, skip (got "${String(props.manifestPolicy)}")`);
+  if (props.manifestPolicy !== undefined && !['require', 'verify-if-present', 'skip'].includes(props.manifestPolicy)) {
+    problems.push(`"manifestPolicy" must be one of require, verify-if-present, skip (got "${String(props.manifestPolicy)}")`);
   }
   if (problems.length) throw new UsageError(`${where}: ${problems.join('; ')}`);
 }

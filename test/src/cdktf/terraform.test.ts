@@ -1,0 +1,175 @@
+/**
+ * End to end: a CDKTF stack using @ovfkit/cdktf, synthesized in-process and run by the real
+ * `terraform` binary (init / plan / apply / destroy) against ovfkit's vSphere simulator.
+ * Nothing reaches for the network: CHECKPOINT_DISABLE=1, and TF_CLI_CONFIG_FILE points at a
+ * configuration whose only provider source is an empty directory — the stack needs none.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, TerraformStack } from 'cdktf';
+import { OvfImport, fromEnv, type OvfImportProps } from '@ovfkit/cdktf';
+import { repoRoot } from '../paths';
+import { type Simulator, simulatorBinary, startSimulator } from '../sim/simulator';
+
+/** The terraform binary on PATH, or undefined. */
+function findTerraform(): string | undefined {
+  const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  return r.status === 0 ? 'terraform' : undefined;
+}
+
+/** A Terraform CLI configuration that allows no provider download at all. */
+function offlineCliConfig(dir: string): string {
+  const mirror = path.join(dir, 'no-providers');
+  fs.mkdirSync(mirror, { recursive: true });
+  const file = path.join(dir, 'terraform.rc');
+  fs.writeFileSync(file, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["*/*/*"]\n  }\n  direct {\n    exclude = ["*/*/*"]\n  }\n}\n`);
+  return file;
+}
+
+const cliBin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
+const ovfkitCommand = `${process.execPath} ${cliBin}`;
+const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
+
+/** Synthesizes a one-import stack and copies its configuration into the Terraform working dir. */
+function synthInto(workDir: string, outDir: string, props: Partial<OvfImportProps>): OvfImport {
+  const app = new App({ outdir: outDir, skipValidation: false });
+  const stack = new TerraformStack(app, 'appliance');
+  const imp = new OvfImport(stack, 'Appliance', {
+    source: minimalOvf,
+    name: 'cdktf-e2e',
+    datastore: 'LocalDS_0',
+    ovfkitCommand,
+    ...props,
+  });
+  app.synth();
+  const synthesized = path.join(outDir, 'stacks', 'appliance', 'cdk.tf.json');
+  fs.copyFileSync(synthesized, path.join(workDir, 'cdk.tf.json'));
+  return imp;
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('a CDKTF stack with OvfImport, run by the real terraform binary', function () {
+  this.timeout(300_000);
+  const terraform = findTerraform();
+  let dir = '';
+  let workDir = '';
+  let outDir = '';
+  let env: NodeJS.ProcessEnv = {};
+
+  const tf = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Run => {
+    const r = spawnSync(terraform!, args, { cwd: workDir, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: 240_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const planJson = (extraEnv: NodeJS.ProcessEnv = {}): { resource_changes?: { address: string; change: { actions: string[]; after: Record<string, unknown> } }[] } => {
+    const plan = tf(['plan', '-input=false', '-no-color', '-out=tfplan'], extraEnv);
+    assert.equal(plan.status, 0, plan.stderr + plan.stdout);
+    const show = tf(['show', '-json', 'tfplan']);
+    assert.equal(show.status, 0, show.stderr);
+    return JSON.parse(show.stdout) as ReturnType<typeof planJson>;
+  };
+
+  before(function () {
+    if (!terraform) {
+      console.log('      SKIP: the terraform binary is not on PATH; synth + init + plan + apply were not run');
+      this.skip();
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-e2e-'));
+    workDir = path.join(dir, 'work');
+    outDir = path.join(dir, 'cdktf.out');
+    fs.mkdirSync(workDir);
+    env = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: dir,
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_CLI_CONFIG_FILE: offlineCliConfig(dir),
+    };
+  });
+
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('synthesizes, initializes without downloading any provider, and plans one terraform_data carrying the plan', () => {
+    synthInto(workDir, outDir, { resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01' } });
+    const init = tf(['init', '-input=false', '-no-color']);
+    assert.equal(init.status, 0, init.stderr + init.stdout);
+    assert.match(init.stdout, /Terraform has been successfully initialized/);
+    assert.ok(!fs.existsSync(path.join(workDir, '.terraform', 'providers')), 'no provider was installed');
+
+    const plan = planJson();
+    const changes = plan.resource_changes ?? [];
+    assert.equal(changes.length, 1);
+    assert.equal(changes[0]!.address, 'terraform_data.Appliance_Resource_1EF2ED91');
+    assert.deepEqual(changes[0]!.change.actions, ['create']);
+    const input = changes[0]!.change.after['input'] as Record<string, unknown>;
+    assert.match(String(input['descriptorDigest']), /^sha256:[0-9a-f]{64}$/);
+
+    const text = tf(['plan', '-input=false', '-no-color']);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /# terraform_data\.Appliance_Resource_1EF2ED91 will be created/);
+    assert.match(text.stdout, /Plan: 1 to add, 0 to change, 0 to destroy\./);
+  });
+
+  describe('against the vSphere simulator', () => {
+    let sim: Simulator | undefined;
+
+    before(async function () {
+      const cliHas = (command: string): boolean => spawnSync(process.execPath, [cliBin, command, '--help'], { encoding: 'utf8' }).status === 0;
+      const missing = [...['import', 'destroy'].filter((c) => !cliHas(c)).map((c) => `\`ovfkit ${c}\` is not available in this build`), ...(fs.existsSync(simulatorBinary) ? [] : [`the simulator is not built (${simulatorBinary})`])];
+      if (missing.length) {
+        console.log(`      SKIP: apply / plan-again / replace / destroy not run: ${missing.join('; ')}`);
+        this.skip();
+      }
+      sim = await startSimulator();
+      env = {
+        ...env,
+        VSPHERE_SERVER: sim.sdkUrl,
+        VSPHERE_USER: sim.username,
+        VSPHERE_PASSWORD: sim.password,
+        VSPHERE_THUMBPRINT: sim.thumbprint,
+      };
+    });
+
+    after(async () => {
+      await sim?.stop();
+    });
+
+    it('applies the import, plans no change, plans a replacement for a changed property, and destroy leaves the simulator empty', async () => {
+      const props = { resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01', root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') } };
+      const secret = { APPLIANCE_ROOT_PASSWORD: 'e2e-Secret-1234' };
+      synthInto(workDir, outDir, props);
+      const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], secret);
+      assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+      let state = await sim!.state();
+      assert.deepEqual(state.virtualMachines.map((vm) => vm.name), ['cdktf-e2e']);
+      assert.ok(state.leases.every((l) => l.state === 'done'), JSON.stringify(state.leases));
+
+      const tfstate = fs.readFileSync(path.join(workDir, 'terraform.tfstate'), 'utf8');
+      assert.ok(!tfstate.includes(secret.APPLIANCE_ROOT_PASSWORD), 'the secret is not in the state');
+      assert.ok(!tfstate.includes(sim!.password), 'the vSphere password is not in the state');
+
+      const again = tf(['plan', '-input=false', '-no-color', '-detailed-exitcode'], secret);
+      assert.equal(again.status, 0, again.stdout + again.stderr);
+      assert.match(again.stdout, /No changes\./);
+
+      synthInto(workDir, outDir, { ...props, propertyMapping: { ...props.propertyMapping, hostname: 'app02' } });
+      const changed = planJson(secret).resource_changes ?? [];
+      assert.deepEqual(changed.map((c) => c.change.actions), [['delete', 'create']]);
+
+      const destroy = tf(['destroy', '-input=false', '-no-color', '-auto-approve'], secret);
+      assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
+      state = await sim!.state();
+      assert.deepEqual(state.virtualMachines, []);
+      assert.deepEqual(state.virtualApps, []);
+    });
+  });
+});
