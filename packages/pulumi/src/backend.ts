@@ -1,0 +1,140 @@
+/**
+ * The provider's view of the layers below it: one small typed port, bound at run time to
+ * @ovfkit/core (ParseDescriptor, the local OvfManager), @ovfkit/package (sources) and
+ * @ovfkit/vsphere (remote OvfManager, import/export engines). Every OVF rule lives there;
+ * this file only adapts call shapes. Tests drive the real binding, never a stand-in.
+ */
+import type {
+  KeyValue, ManagedObjectReference, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult,
+  OvfValidateHostResult,
+} from '@ovfkit/core';
+
+import type { ConnectionSettings } from './connection';
+
+/** How a package's manifest is treated. @default 'verify-if-present' */
+export type ManifestPolicy = 'require' | 'verify-if-present' | 'skip';
+
+/** A descriptor read from a source (directory, .ovf, .ova, URL), with what the package said about it. */
+export interface DescriptorRead {
+  /** The descriptor text. */
+  ovfDescriptor: string;
+  /** `sha256:<hex>` of the descriptor bytes: what an import is keyed on. */
+  descriptorDigest: string;
+  /** Package-level problems (manifest, certificate, archive) as issues. */
+  error: OvfIssue[];
+  warning: OvfIssue[];
+}
+
+/** Where an import goes, by inventory path or name, as the user wrote it. */
+export interface Placement {
+  datacenter?: string;
+  resourcePool?: string;
+  cluster?: string;
+  vApp?: string;
+  datastore?: string;
+  folder?: string;
+  host?: string;
+}
+
+/** The CreateImportSpec parameters the provider can set, in vim25 words. */
+export interface ImportSpecRequest {
+  entityName?: string;
+  deploymentOption: string;
+  locale: string;
+  diskProvisioning?: string;
+  ipAllocationPolicy?: string;
+  ipProtocol?: string;
+  /** OVF network name → target network (name or inventory path). */
+  networkMapping: Record<string, string>;
+  propertyMapping: KeyValue[];
+  placement: Placement;
+}
+
+/** What ValidateHost and CreateImportSpec said, from the local or the remote OvfManager. */
+export interface ImportValidation {
+  /** `local:<host profile>` or `remote:<server>`. */
+  against: string;
+  validateHost: OvfValidateHostResult;
+  importSpec: { error: OvfIssue[]; warning: OvfIssue[] };
+}
+
+/** A VM as read back from vSphere (real state, for drift). */
+export interface VmState {
+  entity: ManagedObjectReference;
+  name: string;
+  powerState: 'poweredOn' | 'poweredOff' | 'suspended';
+  numCPUs?: number;
+  memoryMB?: number;
+  annotation?: string;
+  template?: boolean;
+  /** vApp property values by property id (password values are never returned). */
+  property?: KeyValue[];
+  disks?: { label: string; capacityBytes: number }[];
+  networks?: string[];
+}
+
+/** An imported entity (a VM or a vApp with its VMs). */
+export interface EntityState {
+  entity: ManagedObjectReference;
+  name: string;
+  vms: VmState[];
+  annotation?: string;
+  powerState: 'poweredOn' | 'poweredOff' | 'suspended';
+}
+
+export interface ImportRequest extends ImportSpecRequest {
+  source: string;
+  manifestPolicy: ManifestPolicy;
+  acceptAllEulas: boolean;
+  powerOn: boolean;
+  annotation?: string;
+  markAsTemplate: boolean;
+}
+
+export interface ImportOutcome {
+  entity: EntityState;
+  warnings: OvfIssue[];
+}
+
+export interface ExportRequest {
+  /** `VirtualMachine:vm-42`, `VirtualApp:resgroup-v9` or an inventory path. */
+  entity: string;
+  destination: string;
+  format: 'ovf' | 'ova';
+  manifestAlgorithm: 'SHA1' | 'SHA256' | 'SHA512';
+  exportOption: string[];
+  includeImageFiles: boolean;
+  chunkSizeBytes?: number;
+  signingKeyPem?: string;
+  signingCertificatePem?: string;
+}
+
+export interface ExportOutcome {
+  files: { path: string; size: number; digest: string }[];
+  manifestDigest: string;
+  ovfDescriptor: string;
+  warnings: OvfIssue[];
+}
+
+/** One open vSphere session. */
+export interface VsphereSession {
+  validate(ovfDescriptor: string, request: ImportSpecRequest): Promise<ImportValidation>;
+  importOvf(request: ImportRequest, descriptor: DescriptorRead): Promise<ImportOutcome>;
+  /** The entity as it is now, or undefined when it no longer exists. */
+  readEntity(entity: ManagedObjectReference): Promise<EntityState | undefined>;
+  setPowerState(entity: ManagedObjectReference, on: boolean): Promise<void>;
+  reconfigure(entity: ManagedObjectReference, change: { annotation?: string; property?: KeyValue[] }): Promise<void>;
+  /** Powers off (if needed) and destroys the entity. */
+  destroy(entity: ManagedObjectReference): Promise<void>;
+  exportOvf(request: ExportRequest): Promise<ExportOutcome>;
+  logout(): Promise<void>;
+}
+
+/** The provider's port onto core, package and vsphere. */
+export interface OvfkitBackend {
+  readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy }): Promise<DescriptorRead>;
+  parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
+  /** ValidateHost + CreateImportSpec offline, against a host profile and an optional inventory snapshot. */
+  validateLocal(ovfDescriptor: string, request: ImportSpecRequest, target: { hostProfile?: string; inventory?: string }): Promise<ImportValidation>;
+  connect(connection: ConnectionSettings): Promise<VsphereSession>;
+}

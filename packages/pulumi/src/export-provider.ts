@@ -1,0 +1,154 @@
+/**
+ * The OvfExport provider logic: an OVF or OVA written from a VM or vApp by the vsphere export
+ * engine. The exported files are the resource: any input change writes a new export, and
+ * delete removes exactly the files the export wrote.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+import type { OvfkitBackend, VsphereSession } from './backend';
+import { currentConnection } from './connection';
+import type { CheckFailure, ProviderImpl } from './import-provider';
+import { issueReason } from './import-provider';
+import { isUnknown } from './inputs';
+
+/** OvfExport inputs on the wire. */
+export interface OvfExportWireInputs {
+  /** The VM or vApp: an OvfImport id (`VirtualMachine:vm-42`) or an inventory path. */
+  entity: string;
+  /** Directory (format "ovf") or file ending in .ova (format "ova"). */
+  destination: string;
+  format?: 'ovf' | 'ova';
+  manifestAlgorithm?: 'SHA1' | 'SHA256' | 'SHA512';
+  exportOptions?: string[];
+  includeImageFiles?: boolean;
+  chunkSizeBytes?: number;
+  /** PEM private key to sign the manifest with (pass it as a secret). */
+  signingKey?: string;
+  signingCertificate?: string;
+}
+
+/** OvfExport state. */
+export interface OvfExportWireOutputs extends Omit<OvfExportWireInputs, 'signingKey'> {
+  files: { path: string; size: number; digest: string }[];
+  manifestDigest: string;
+  /** The OVF descriptor that was written. */
+  descriptor: string;
+  /** True when the manifest was signed (the key itself is never kept). */
+  signed: boolean;
+  warnings: string[];
+}
+
+const FORMATS = ['ovf', 'ova'] as const;
+const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512'] as const;
+
+/** Inputs that are plain facts of the export; any change writes it again. */
+export const EXPORT_REPLACE_KEYS = ['entity', 'destination', 'format', 'manifestAlgorithm', 'exportOptions', 'includeImageFiles', 'chunkSizeBytes', 'signingKey', 'signingCertificate'] as const;
+
+async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
+  const f: CheckFailure[] = [];
+  if (!isUnknown(news.entity) && (typeof news.entity !== 'string' || news.entity === '')) {
+    f.push({ property: 'entity', reason: 'entity is required: an OvfImport id (e.g. VirtualMachine:vm-42) or an inventory path of a VM or vApp' });
+  }
+  if (!isUnknown(news.format) && news.format !== undefined && !FORMATS.includes(news.format)) {
+    f.push({ property: 'format', reason: `${JSON.stringify(news.format)} is not a format; allowed: ovf, ova` });
+  }
+  if (!isUnknown(news.manifestAlgorithm) && news.manifestAlgorithm !== undefined && !ALGORITHMS.includes(news.manifestAlgorithm)) {
+    f.push({ property: 'manifestAlgorithm', reason: `${JSON.stringify(news.manifestAlgorithm)} is not a manifest algorithm; allowed: ${ALGORITHMS.join(', ')} (vCenter 8 refuses SHA1)` });
+  }
+  if (!isUnknown(news.chunkSizeBytes) && news.chunkSizeBytes !== undefined && !(Number.isSafeInteger(news.chunkSizeBytes) && news.chunkSizeBytes > 0)) {
+    f.push({ property: 'chunkSizeBytes', reason: 'chunkSizeBytes must be a positive whole number of bytes' });
+  }
+  if (!isUnknown(news.exportOptions) && news.exportOptions !== undefined && (!Array.isArray(news.exportOptions) || news.exportOptions.some((o) => typeof o !== 'string'))) {
+    f.push({ property: 'exportOptions', reason: 'exportOptions must be a list of OvfManager export option keywords (see ovfExportOption)' });
+  }
+  if ((news.signingKey === undefined) !== (news.signingCertificate === undefined) && !isUnknown(news.signingKey) && !isUnknown(news.signingCertificate)) {
+    f.push({ property: news.signingKey === undefined ? 'signingKey' : 'signingCertificate', reason: 'signing needs both signingKey and signingCertificate' });
+  }
+  if (!isUnknown(news.destination)) {
+    if (typeof news.destination !== 'string' || news.destination === '') {
+      f.push({ property: 'destination', reason: 'destination is required: a directory for format "ovf", or a file ending in .ova' });
+    } else {
+      const format = isUnknown(news.format) ? undefined : (news.format ?? (news.destination.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf'));
+      if (format === 'ova' && !news.destination.toLowerCase().endsWith('.ova')) f.push({ property: 'destination', reason: `format "ova" writes one file; the destination should end in .ova, got ${news.destination}` });
+      const parent = path.dirname(path.resolve(news.destination));
+      const st = await fs.stat(parent).catch(() => undefined);
+      if (!st?.isDirectory()) f.push({ property: 'destination', reason: `the directory ${parent} does not exist; create it first` });
+    }
+  }
+  return f;
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return `sha256:${h.digest('hex')}`;
+}
+
+/** The OvfExport provider operations over a backend. */
+export function createOvfExportProvider(getBackend: () => OvfkitBackend): ProviderImpl<OvfExportWireInputs, OvfExportWireOutputs> {
+  const withSession = async <T>(f: (s: VsphereSession) => Promise<T>): Promise<T> => {
+    const c = currentConnection();
+    if (!c) throw new Error('exporting needs a vSphere connection: set ovfkit:server, ovfkit:user and ovfkit:password (secret), or VSPHERE_SERVER, VSPHERE_USER and VSPHERE_PASSWORD');
+    const s = await getBackend().connect(c);
+    try { return await f(s); } finally { await s.logout().catch(() => undefined); }
+  };
+  return {
+    async check(_olds, news) {
+      const inputs: OvfExportWireInputs = { ...news };
+      if (inputs.format === undefined && typeof inputs.destination === 'string' && !isUnknown(inputs.destination)) {
+        inputs.format = inputs.destination.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf';
+      }
+      if (inputs.manifestAlgorithm === undefined) inputs.manifestAlgorithm = 'SHA256';
+      if (inputs.includeImageFiles === undefined) inputs.includeImageFiles = false;
+      return { inputs, failures: await checkExport(inputs) };
+    },
+    async diff(_id, olds, news) {
+      const replaces = EXPORT_REPLACE_KEYS.filter((k) => {
+        if (k === 'signingKey') return isUnknown(news.signingKey) || (news.signingKey !== undefined) !== olds.signed;
+        const n = (news as unknown as Record<string, unknown>)[k];
+        const o = (olds as unknown as Record<string, unknown>)[k];
+        return isUnknown(n) || JSON.stringify(n ?? null) !== JSON.stringify(o ?? null);
+      });
+      return { changes: replaces.length > 0, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
+    },
+    async create(inputs) {
+      const failures = await checkExport(inputs);
+      if (failures.length) throw new Error(`the export would fail:\n${failures.map((x) => `  ${x.property}: ${x.reason}`).join('\n')}`);
+      const outcome = await withSession((s) => s.exportOvf({
+        entity: inputs.entity,
+        destination: inputs.destination,
+        format: inputs.format ?? 'ovf',
+        manifestAlgorithm: inputs.manifestAlgorithm ?? 'SHA256',
+        exportOption: inputs.exportOptions ?? [],
+        includeImageFiles: inputs.includeImageFiles === true,
+        ...(inputs.chunkSizeBytes !== undefined ? { chunkSizeBytes: inputs.chunkSizeBytes } : {}),
+        ...(inputs.signingKey !== undefined ? { signingKeyPem: inputs.signingKey } : {}),
+        ...(inputs.signingCertificate !== undefined ? { signingCertificatePem: inputs.signingCertificate } : {}),
+      }));
+      const { signingKey, ...rest } = inputs;
+      return {
+        id: path.resolve(inputs.destination),
+        outs: { ...rest, files: outcome.files, manifestDigest: outcome.manifestDigest, descriptor: outcome.ovfDescriptor, signed: signingKey !== undefined, warnings: outcome.warnings.map((i) => issueReason(i)) },
+      };
+    },
+    async read(id, props) {
+      // The files are the state: a missing or changed file is drift, shown as a new digest.
+      const files: OvfExportWireOutputs['files'] = [];
+      for (const f of props.files ?? []) {
+        const st = await fs.stat(f.path).catch(() => undefined);
+        if (!st) return { id: '', props };
+        files.push({ path: f.path, size: st.size, digest: await sha256File(f.path) });
+      }
+      return { id, props: { ...props, files } };
+    },
+    async update(_id, olds) {
+      return { outs: olds };
+    },
+    async delete(_id, props) {
+      for (const f of props.files ?? []) await fs.rm(f.path, { force: true });
+      if ((props.format ?? 'ovf') === 'ovf') await fs.rmdir(props.destination).catch(() => undefined);
+    },
+  };
+}

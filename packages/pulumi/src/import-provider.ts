@@ -1,0 +1,471 @@
+/**
+ * The OvfImport provider logic: check = ParseDescriptor + ValidateHost/CreateImportSpec (remote
+ * when a connection is configured, else local) + inputs against the descriptor; diff names what
+ * forces replacement; create/read/update/delete go through the vsphere engine.
+ * Thin by design: every finding comes from core/package/vsphere; this file only says which input
+ * it concerns.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+
+import type { KeyValue, OvfIssue, OvfParseDescriptorResult, VAppPropertyInfo } from '@ovfkit/core';
+
+import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, OvfkitBackend, VsphereSession } from './backend';
+import { currentConnection, type ConnectionSettings } from './connection';
+import {
+  DISK_PROVISIONING, entryPath, formatMoRef, IP_ALLOCATION_POLICIES, IP_PROTOCOLS, isUnknown, MANIFEST_POLICIES,
+  parseMoRef, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
+} from './inputs';
+
+/** A check failure as `pulumi.dynamic.CheckFailure`. */
+export interface CheckFailure { property: string; reason: string }
+
+/** The provider operations, in `pulumi.dynamic.ResourceProvider` shape (plain JSON in and out). */
+export interface ProviderImpl<I, O> {
+  check(olds: Partial<I>, news: I): Promise<{ inputs: I; failures: CheckFailure[] }>;
+  diff(id: string, olds: O, news: I): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; stables?: string[] }>;
+  create(inputs: I): Promise<{ id: string; outs: O }>;
+  read(id: string, props: O): Promise<{ id: string; props: O }>;
+  update(id: string, olds: O, news: I): Promise<{ outs: O }>;
+  delete(id: string, props: O): Promise<void>;
+}
+
+/** Inputs whose change replaces the imported entity: they change the imported bytes or placement. */
+export const IMPORT_REPLACE_KEYS = [
+  'source', 'deploymentOption', 'diskProvisioning', ...PLACEMENT_KEYS, 'name', 'networkMapping',
+  'ipAllocationPolicy', 'ipProtocol', 'markAsTemplate', 'locale',
+] as const;
+/** Inputs vSphere changes live: power state, annotation, vApp property values. */
+export const IMPORT_UPDATE_KEYS = ['powerOn', 'annotation', 'propertyMapping'] as const;
+
+const PASSWORD_TYPE = /^password(\(|$)/;
+
+/** The full id of a vApp property as propertyMapping keys name it (`classId.id.instanceId`). */
+export function propertyKey(p: VAppPropertyInfo): string {
+  return [p.classId, p.id, p.instanceId].filter((s) => s !== undefined && s !== '').join('.');
+}
+
+function isPasswordProperty(parse: OvfParseDescriptorResult | undefined, key: string): boolean {
+  const p = parse?.property?.find((q) => propertyKey(q) === key);
+  return p !== undefined && PASSWORD_TYPE.test(p.type ?? '');
+}
+
+/** One line per issue: the message, then where, what is allowed and the fix. */
+export function issueReason(i: OvfIssue, against?: string): string {
+  const parts = [i.localizedMessage];
+  if (i.path) parts.push(`at ${i.path}${i.line ? ` (line ${i.line})` : ''}`);
+  else if (i.line) parts.push(`at line ${i.line}`);
+  if (i.allowed) parts.push(`allowed: ${i.allowed}`);
+  if (i.fix) parts.push(`fix: ${i.fix}`);
+  if (against) parts.push(`checked against ${against}`);
+  return `${parts.join('; ')} [${i.code}]`;
+}
+
+/** Which input an OvfManager issue is about. */
+export function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
+  const t = i.fault._typeName;
+  const text = `${i.code} ${i.path ?? ''}`.toLowerCase();
+  const inMap = (input: 'propertyMapping' | 'networkMapping'): string => {
+    const keys = Object.keys(news[input] ?? {});
+    const hay = `${i.path ?? ''} ${i.value ?? ''} ${i.localizedMessage}`;
+    const k = keys.find((key) => hay.includes(`"${key}"`)) ?? keys.find((key) => hay.includes(key));
+    return k === undefined ? input : entryPath(input, k);
+  };
+  if (t.startsWith('OvfProperty') || text.includes('property')) return news.propertyMapping ? inMap('propertyMapping') : 'source';
+  if (t === 'OvfNetworkMappingNotSupported' || text.includes('network')) return news.networkMapping ? inMap('networkMapping') : 'source';
+  if (t === 'OvfUnsupportedDiskProvisioning' || text.includes('provisioning')) return 'diskProvisioning';
+  if (t === 'OvfInvalidValueConfiguration' || text.includes('deployment')) return 'deploymentOption';
+  if (text.includes('datastore') || text.includes('space')) return 'datastore';
+  if (text.includes('ipallocation')) return 'ipAllocationPolicy';
+  if (text.includes('ipprotocol')) return 'ipProtocol';
+  if (text.includes('entityname') || text.includes('vm_name') || t === 'OvfInvalidVmName') return 'name';
+  if (text.includes('pool')) return 'resourcePool';
+  if (text.includes('folder')) return 'folder';
+  return 'source';
+}
+
+/** Salted scrypt digest of a password property value: lets diff see a change, useless to read back. */
+export function passwordDigest(value: string, salt = randomBytes(16)): string {
+  return `scrypt$${salt.toString('base64')}$${scryptSync(value, salt, 32).toString('base64')}`;
+}
+export function passwordMatches(value: string, digest: string): boolean {
+  const [kind, salt, hash] = digest.split('$');
+  if (kind !== 'scrypt' || salt === undefined || hash === undefined) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const got = scryptSync(value, Buffer.from(salt, 'base64'), expected.length);
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+function importSpecRequest(news: OvfImportWireInputs, deploymentOption: string): ImportSpecRequest {
+  const placement: ImportSpecRequest['placement'] = {};
+  for (const k of PLACEMENT_KEYS) {
+    const v = news[k];
+    if (typeof v === 'string' && !isUnknown(v)) placement[k] = v;
+  }
+  const known = (m: Record<string, string> | undefined): [string, string][] =>
+    isUnknown(m) && typeof m !== 'object' ? [] : Object.entries(m ?? {}).filter(([, v]) => !isUnknown(v));
+  return {
+    deploymentOption,
+    locale: news.locale ?? '',
+    networkMapping: Object.fromEntries(known(news.networkMapping)),
+    propertyMapping: known(news.propertyMapping).map(([key, value]): KeyValue => ({ key, value })),
+    placement,
+    ...(typeof news.name === 'string' && !isUnknown(news.name) ? { entityName: news.name } : {}),
+    ...(typeof news.diskProvisioning === 'string' && !isUnknown(news.diskProvisioning) ? { diskProvisioning: news.diskProvisioning } : {}),
+    ...(typeof news.ipAllocationPolicy === 'string' && !isUnknown(news.ipAllocationPolicy) ? { ipAllocationPolicy: news.ipAllocationPolicy } : {}),
+    ...(typeof news.ipProtocol === 'string' && !isUnknown(news.ipProtocol) ? { ipProtocol: news.ipProtocol } : {}),
+  };
+}
+
+/** Type-level checks of the inputs themselves (enums, kinds), before any descriptor is read. */
+function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
+  const f: CheckFailure[] = [];
+  const oneOf = (k: keyof OvfImportWireInputs, allowed: readonly string[]): void => {
+    const v = news[k];
+    if (v === undefined || isUnknown(v)) return;
+    if (typeof v !== 'string' || !allowed.includes(v)) f.push({ property: k, reason: `${JSON.stringify(v)} is not a valid ${k}; allowed: ${allowed.join(', ')}` });
+  };
+  if (news.source === undefined || news.source === null || (typeof news.source !== 'string' && !isUnknown(news.source)) || news.source === '') {
+    f.push({ property: 'source', reason: 'source is required: a path or http(s) URL to an .ovf or .ova, or a directory holding one' });
+  }
+  oneOf('diskProvisioning', DISK_PROVISIONING);
+  oneOf('ipAllocationPolicy', IP_ALLOCATION_POLICIES);
+  oneOf('ipProtocol', IP_PROTOCOLS);
+  oneOf('manifestPolicy', MANIFEST_POLICIES);
+  for (const k of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
+    const v = news[k];
+    if (v !== undefined && !isUnknown(v) && typeof v !== 'boolean') f.push({ property: k, reason: `${k} must be true or false, got ${JSON.stringify(v)}` });
+  }
+  for (const k of ['networkMapping', 'propertyMapping'] as const) {
+    const m = news[k];
+    if (m === undefined || isUnknown(m) && typeof m !== 'object') continue;
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) { f.push({ property: k, reason: `${k} must be a map of names to strings` }); continue; }
+    for (const [key, v] of Object.entries(m)) {
+      if (!isUnknown(v) && typeof v !== 'string') f.push({ property: entryPath(k, key), reason: `the value for "${key}" must be a string, got ${typeof v}` });
+    }
+  }
+  return f;
+}
+
+/** Inputs checked against what ParseDescriptor found: names that must exist in the descriptor. */
+function descriptorFailures(news: OvfImportWireInputs, parse: OvfParseDescriptorResult): CheckFailure[] {
+  const f: CheckFailure[] = [];
+  const options = (parse.deploymentOption ?? []).map((o) => o.key);
+  if (typeof news.deploymentOption === 'string' && !isUnknown(news.deploymentOption) && !options.includes(news.deploymentOption)) {
+    f.push({ property: 'deploymentOption', reason: options.length === 0
+      ? `the descriptor has no DeploymentOptionSection, so deploymentOption "${news.deploymentOption}" cannot be chosen; remove it`
+      : `"${news.deploymentOption}" is not a deployment option of this descriptor; allowed: ${options.join(', ')}` });
+  }
+  const networks = (parse.network ?? []).map((n) => n.name);
+  if (news.networkMapping && typeof news.networkMapping === 'object') {
+    for (const key of Object.keys(news.networkMapping)) {
+      if (!networks.includes(key)) {
+        f.push({ property: entryPath('networkMapping', key), reason: `the descriptor has no network "${key}"; allowed: ${networks.length ? networks.map((n) => JSON.stringify(n)).join(', ') : '(none: the descriptor declares no networks)'}` });
+      }
+    }
+  }
+  const props = parse.property ?? [];
+  if (news.propertyMapping && typeof news.propertyMapping === 'object') {
+    const configurable = props.filter((p) => p.userConfigurable).map(propertyKey);
+    for (const key of Object.keys(news.propertyMapping)) {
+      const p = props.find((q) => propertyKey(q) === key);
+      if (!p) {
+        f.push({ property: entryPath('propertyMapping', key), reason: `the descriptor has no property "${key}"; user-configurable properties: ${configurable.length ? configurable.join(', ') : '(none)'}` });
+      } else if (!p.userConfigurable) {
+        f.push({ property: entryPath('propertyMapping', key), reason: `property "${key}" is not user-configurable (ovf:userConfigurable is not "true"), so vSphere ignores a value for it; remove it from propertyMapping` });
+      }
+    }
+  }
+  if ((parse.eula?.length ?? 0) > 0 && news.acceptAllEulas !== true && !isUnknown(news.acceptAllEulas)) {
+    f.push({ property: 'acceptAllEulas', reason: `the package has ${parse.eula!.length} end-user license agreement(s) (EulaSection); read them (getOvfDescriptor(...).eula) and set acceptAllEulas: true to import` });
+  }
+  const protocols = parse.ipProtocols ?? [];
+  if (typeof news.ipProtocol === 'string' && !isUnknown(news.ipProtocol) && protocols.length > 0 && !protocols.includes(news.ipProtocol)) {
+    f.push({ property: 'ipProtocol', reason: `the descriptor supports ${protocols.join(', ')}, not ${news.ipProtocol}` });
+  }
+  return f;
+}
+
+function dedupe(failures: CheckFailure[]): CheckFailure[] {
+  const seen = new Set<string>();
+  return failures.filter((x) => { const k = `${x.property}\u0000${x.reason}`; if (seen.has(k)) return false; seen.add(k); return true; });
+}
+
+/** Drops failures about inputs that are not known yet (preview): they are checked at `up`. */
+function knownOnly(failures: CheckFailure[], news: OvfImportWireInputs): CheckFailure[] {
+  return failures.filter((x) => {
+    const top = /^[A-Za-z]+/.exec(x.property)?.[0] ?? x.property;
+    const v = (news as unknown as Record<string, unknown>)[top];
+    if (v === undefined) return true;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const key = x.property.slice(top.length).replace(/^\.|^\[|\]$/g, '');
+      const k = key.startsWith('"') ? (JSON.parse(key) as string) : key;
+      if (k !== '') return !isUnknown((v as Record<string, unknown>)[k]);
+      return !(isUnknown(v) && Object.keys(v).length === 0);
+    }
+    return !isUnknown(v);
+  });
+}
+
+/** What `check()` learned, reused by `getOvfDescriptor`/`validateOvf`. */
+export interface ImportCheckReport {
+  failures: CheckFailure[];
+  warnings: string[];
+  descriptor?: DescriptorRead;
+  parse?: OvfParseDescriptorResult;
+  validation?: ImportValidation;
+}
+
+/**
+ * Runs every check an OvfImport gets at preview, with unknown inputs skipped.
+ * @example
+ * const r = await checkImport(backend, { source: './app.ova', acceptAllEulas: true }, undefined);
+ * r.failures // [{ property: 'networkMapping["VM Network"]', reason: '…' }]
+ */
+export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInputs, connection: ConnectionSettings | undefined): Promise<ImportCheckReport> {
+  const failures = shapeFailures(news);
+  const warnings: string[] = [];
+  if (failures.some((x) => x.property === 'source') || isUnknown(news.source)) return { failures, warnings };
+
+  let descriptor: DescriptorRead;
+  try {
+    descriptor = await backend.readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present' });
+  } catch (e) {
+    failures.push({ property: 'source', reason: `cannot read the package: ${(e as Error).message}` });
+    return { failures, warnings };
+  }
+  for (const i of descriptor.error) failures.push({ property: i.code.toLowerCase().includes('manifest') ? 'manifestPolicy' : 'source', reason: issueReason(i) });
+  warnings.push(...descriptor.warning.map((i) => issueReason(i)));
+
+  const deploymentOption = typeof news.deploymentOption === 'string' && !isUnknown(news.deploymentOption) ? news.deploymentOption : '';
+  const parse = await backend.parseDescriptor(descriptor.ovfDescriptor, { locale: news.locale ?? '', deploymentOption: '' });
+  for (const i of parse.error ?? []) failures.push({ property: 'source', reason: issueReason(i) });
+  warnings.push(...(parse.warning ?? []).map((i) => issueReason(i)));
+  if ((parse.error ?? []).length > 0) return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
+
+  const fromDescriptor = descriptorFailures(news, parse);
+  failures.push(...fromDescriptor);
+  if (fromDescriptor.some((x) => x.property === 'deploymentOption')) return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
+
+  const request = importSpecRequest(news, deploymentOption);
+  let validation: ImportValidation;
+  try {
+    if (connection) {
+      const session = await backend.connect(connection);
+      try { validation = await session.validate(descriptor.ovfDescriptor, request); } finally { await session.logout().catch(() => undefined); }
+    } else {
+      validation = await backend.validateLocal(descriptor.ovfDescriptor, request, {
+        ...(typeof news.hostProfile === 'string' && !isUnknown(news.hostProfile) ? { hostProfile: news.hostProfile } : {}),
+        ...(typeof news.inventory === 'string' && !isUnknown(news.inventory) ? { inventory: news.inventory } : {}),
+      });
+    }
+  } catch (e) {
+    const property = connection ? 'source' : (news.inventory !== undefined && /inventory/i.test((e as Error).message) ? 'inventory' : 'hostProfile');
+    failures.push({ property, reason: connection ? `cannot validate against ${connection.server}: ${(e as Error).message}` : (e as Error).message });
+    return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
+  }
+  for (const i of [...(validation.validateHost.error ?? []), ...validation.importSpec.error]) {
+    failures.push({ property: inputForIssue(i, news), reason: issueReason(i, validation.against) });
+  }
+  warnings.push(...[...(validation.validateHost.warning ?? []), ...validation.importSpec.warning].map((i) => issueReason(i, validation.against)));
+  return { failures: knownOnly(dedupe(failures), news), warnings: [...new Set(warnings)], descriptor, parse, validation };
+}
+
+function requireConnection(what: string): ConnectionSettings {
+  const c = currentConnection();
+  if (!c) {
+    throw new Error(`${what} needs a vSphere connection: set the ovfkit:server, ovfkit:user and ovfkit:password (secret) config, or VSPHERE_SERVER, VSPHERE_USER and VSPHERE_PASSWORD`);
+  }
+  return c;
+}
+
+async function withSession<T>(backend: OvfkitBackend, what: string, f: (s: VsphereSession) => Promise<T>): Promise<T> {
+  const session = await backend.connect(requireConnection(what));
+  try { return await f(session); } finally { await session.logout().catch(() => undefined); }
+}
+
+function stateOutputs(inputs: OvfImportWireInputs, entity: EntityState, extra: {
+  descriptorDigest: string; deploymentOption: string; warnings: string[]; parse?: OvfParseDescriptorResult; previousDigests?: Record<string, string>;
+}): OvfImportWireOutputs {
+  const { propertyMapping, ...rest } = inputs;
+  const properties: Record<string, string> = {};
+  const passwordPropertyDigests: Record<string, string> = {};
+  for (const [key, value] of Object.entries(propertyMapping ?? {})) {
+    if (isPasswordProperty(extra.parse, key)) {
+      const prev = extra.previousDigests?.[key];
+      passwordPropertyDigests[key] = prev !== undefined && passwordMatches(value, prev) ? prev : passwordDigest(value);
+    } else properties[key] = value;
+  }
+  // What vSphere reports wins over what was asked (drift shows on refresh), passwords excepted.
+  for (const vm of entity.vms) {
+    for (const kv of vm.property ?? []) if (!(kv.key in passwordPropertyDigests) && !isPasswordProperty(extra.parse, kv.key) && kv.key in properties) properties[kv.key] = kv.value;
+  }
+  return {
+    ...rest,
+    name: inputs.name ?? entity.name,
+    entityType: entity.entity.type,
+    entityName: entity.name,
+    vms: entity.vms.map((vm) => ({
+      id: formatMoRef(vm.entity), name: vm.name, powerState: vm.powerState,
+      ...(vm.numCPUs !== undefined ? { numCPUs: vm.numCPUs } : {}),
+      ...(vm.memoryMB !== undefined ? { memoryMB: vm.memoryMB } : {}),
+      ...(vm.disks ? { disks: vm.disks } : {}),
+      ...(vm.networks ? { networks: vm.networks } : {}),
+    })),
+    descriptorDigest: extra.descriptorDigest,
+    deploymentOption: extra.deploymentOption,
+    properties,
+    passwordPropertyDigests,
+    powerState: entity.powerState,
+    powerOn: entity.powerState === 'poweredOn',
+    ...(entity.annotation !== undefined ? { annotation: entity.annotation } : {}),
+    warnings: extra.warnings,
+  };
+}
+
+/**
+ * The OvfImport provider operations over a backend.
+ * @example
+ * const impl = createOvfImportProvider(() => defaultBackend());
+ * await impl.check({}, { source: 'examples/minimal/minimal.ova' });
+ */
+export function createOvfImportProvider(getBackend: () => OvfkitBackend): ProviderImpl<OvfImportWireInputs, OvfImportWireOutputs> {
+  const digestCache = new Map<string, string>();
+  const currentDigest = async (source: string, inputs: OvfImportWireInputs): Promise<string> => {
+    const cached = digestCache.get(source);
+    if (cached) return cached;
+    const d = await getBackend().readDescriptor(source, { manifestPolicy: inputs.manifestPolicy ?? 'verify-if-present' });
+    digestCache.set(source, d.descriptorDigest);
+    return d.descriptorDigest;
+  };
+
+  return {
+    async check(_olds, news) {
+      const report = await checkImport(getBackend(), news, currentConnection());
+      const inputs: OvfImportWireInputs = { ...news };
+      // Deterministic defaults only, so the diff is stable between runs.
+      if (inputs.manifestPolicy === undefined) inputs.manifestPolicy = 'verify-if-present';
+      if (inputs.acceptAllEulas === undefined) inputs.acceptAllEulas = false;
+      if (inputs.powerOn === undefined) inputs.powerOn = false;
+      if (inputs.markAsTemplate === undefined) inputs.markAsTemplate = false;
+      if (inputs.deploymentOption === undefined && report.parse?.defaultDeploymentOption) inputs.deploymentOption = report.parse.defaultDeploymentOption;
+      if (report.descriptor) digestCache.set(news.source, report.descriptor.descriptorDigest);
+      return { inputs, failures: report.failures };
+    },
+
+    async diff(_id, olds, news) {
+      const replaces: string[] = [];
+      const changed: string[] = [];
+      const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      for (const k of IMPORT_REPLACE_KEYS) {
+        const n = (news as unknown as Record<string, unknown>)[k];
+        const o = (olds as unknown as Record<string, unknown>)[k];
+        if (k === 'name' && n === undefined) continue; // the descriptor's name was used and is kept
+        if (k === 'deploymentOption' && n === undefined) continue;
+        if (isUnknown(n) || !same(o, n)) replaces.push(k);
+      }
+      if (!replaces.includes('source') && typeof news.source === 'string') {
+        try {
+          if ((await currentDigest(news.source, news)) !== olds.descriptorDigest) replaces.push('source');
+        } catch { replaces.push('source'); }
+      }
+      if (isUnknown(news.powerOn) || (news.powerOn !== undefined && news.powerOn !== olds.powerOn)) changed.push('powerOn');
+      if (isUnknown(news.annotation) || (news.annotation !== undefined && news.annotation !== olds.annotation)) changed.push('annotation');
+      const pm = news.propertyMapping ?? {};
+      const oldKeys = new Set([...Object.keys(olds.properties ?? {}), ...Object.keys(olds.passwordPropertyDigests ?? {})]);
+      let propsChanged = isUnknown(pm) || Object.keys(pm).length !== oldKeys.size;
+      for (const [key, value] of Object.entries(pm)) {
+        if (propsChanged) break;
+        const digest = olds.passwordPropertyDigests?.[key];
+        if (isUnknown(value)) propsChanged = true;
+        else if (digest !== undefined) propsChanged = !passwordMatches(value, digest);
+        else propsChanged = olds.properties?.[key] !== value;
+      }
+      if (propsChanged) changed.push('propertyMapping');
+      return { changes: replaces.length > 0 || changed.length > 0, replaces, deleteBeforeReplace: replaces.some((k) => k === 'name') };
+    },
+
+    async create(inputs) {
+      const backend = getBackend();
+      return withSession(backend, 'creating an OvfImport', async (session) => {
+        const report = await checkImport(backend, inputs, currentConnection());
+        if (report.failures.length > 0) {
+          throw new Error(`the import would fail:\n${report.failures.map((x) => `  ${x.property}: ${x.reason}`).join('\n')}`);
+        }
+        const descriptor = report.descriptor!;
+        const deploymentOption = inputs.deploymentOption ?? report.parse?.defaultDeploymentOption ?? '';
+        const outcome = await session.importOvf({
+          ...importSpecRequest(inputs, deploymentOption),
+          source: inputs.source,
+          manifestPolicy: inputs.manifestPolicy ?? 'verify-if-present',
+          acceptAllEulas: inputs.acceptAllEulas === true,
+          powerOn: inputs.powerOn === true,
+          markAsTemplate: inputs.markAsTemplate === true,
+          ...(inputs.annotation !== undefined ? { annotation: inputs.annotation } : {}),
+        }, descriptor);
+        const outs = stateOutputs(inputs, outcome.entity, {
+          descriptorDigest: descriptor.descriptorDigest,
+          deploymentOption,
+          warnings: [...report.warnings, ...outcome.warnings.map((i) => issueReason(i))],
+          ...(report.parse ? { parse: report.parse } : {}),
+        });
+        return { id: formatMoRef(outcome.entity.entity), outs };
+      });
+    },
+
+    async read(id, props) {
+      const ref = parseMoRef(id);
+      if (!ref) throw new Error(`"${id}" is not an OvfImport id (expected Type:value, e.g. VirtualMachine:vm-42)`);
+      return withSession(getBackend(), 'refreshing an OvfImport', async (session) => {
+        const entity = await session.readEntity(ref);
+        if (!entity) return { id: '', props }; // gone: the engine drops it from state
+        const outs = stateOutputs({ ...props, propertyMapping: { ...props.properties } } as OvfImportWireInputs, entity, {
+          descriptorDigest: props.descriptorDigest, deploymentOption: props.deploymentOption, warnings: props.warnings ?? [],
+        });
+        outs.passwordPropertyDigests = props.passwordPropertyDigests ?? {};
+        return { id, props: outs };
+      });
+    },
+
+    async update(id, olds, news) {
+      const ref = parseMoRef(id);
+      if (!ref) throw new Error(`"${id}" is not an OvfImport id`);
+      const backend = getBackend();
+      return withSession(backend, 'updating an OvfImport', async (session) => {
+        const parse = (await checkImport(backend, news, currentConnection())).parse;
+        const change: { annotation?: string; property?: KeyValue[] } = {};
+        if (news.annotation !== undefined && news.annotation !== olds.annotation) change.annotation = news.annotation;
+        const property: KeyValue[] = [];
+        for (const [key, value] of Object.entries(news.propertyMapping ?? {})) {
+          const digest = olds.passwordPropertyDigests?.[key];
+          if (digest !== undefined ? !passwordMatches(value, digest) : olds.properties?.[key] !== value) property.push({ key, value });
+        }
+        if (property.length > 0) change.property = property;
+        const wantOn = news.powerOn === true;
+        // vApp properties of a running VM can only be changed powered off on many guests: power off first.
+        if (change.property && olds.powerOn) await session.setPowerState(ref, false);
+        if (change.annotation !== undefined || change.property) await session.reconfigure(ref, change);
+        const now = await session.readEntity(ref);
+        if (!now) throw new Error(`${id} no longer exists in vSphere; run pulumi refresh`);
+        if ((now.powerState === 'poweredOn') !== wantOn) await session.setPowerState(ref, wantOn);
+        const after = (await session.readEntity(ref)) ?? now;
+        return {
+          outs: stateOutputs(news, after, {
+            descriptorDigest: olds.descriptorDigest,
+            deploymentOption: olds.deploymentOption,
+            warnings: olds.warnings ?? [],
+            ...(parse ? { parse } : {}),
+            previousDigests: olds.passwordPropertyDigests ?? {},
+          }),
+        };
+      });
+    },
+
+    async delete(id) {
+      const ref = parseMoRef(id);
+      if (!ref) return;
+      await withSession(getBackend(), 'deleting an OvfImport', async (session) => {
+        if (await session.readEntity(ref)) await session.destroy(ref);
+      });
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Input shapes of the resources as they reach the provider (plain JSON, with the engine's
+ * unknown sentinel during preview), and the small helpers that read them.
+ */
+import type { ManagedObjectReference } from '@ovfkit/core';
+
+import type { ManifestPolicy, Placement } from './backend';
+
+/**
+ * The engine's placeholder for a value that is not known yet (preview of a value computed by
+ * another resource). @see pulumi `resource.UnknownStringValue`
+ */
+export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+/** True when the value, or anything inside it, is not known yet. */
+export function isUnknown(v: unknown): boolean {
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(isUnknown);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(isUnknown);
+  return false;
+}
+
+/** Placement inputs, in the order they are reported. */
+export const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'cluster', 'vApp', 'datastore', 'folder', 'host'] as const satisfies readonly (keyof Placement)[];
+
+/** vim25 OvfCreateImportSpecParamsDiskProvisioningType values. */
+export const DISK_PROVISIONING = ['monolithicSparse', 'monolithicFlat', 'twoGbMaxExtentSparse', 'twoGbMaxExtentFlat', 'thin', 'thick', 'seSparse', 'eagerZeroedThick', 'sparse', 'flat'] as const;
+/** vim25 VAppIPAssignmentInfoIpAllocationPolicy values. */
+export const IP_ALLOCATION_POLICIES = ['dhcpPolicy', 'transientPolicy', 'fixedPolicy', 'fixedAllocatedPolicy'] as const;
+/** vim25 VAppIPAssignmentInfoProtocols values. */
+export const IP_PROTOCOLS = ['IPv4', 'IPv6'] as const;
+export const MANIFEST_POLICIES = ['require', 'verify-if-present', 'skip'] as const satisfies readonly ManifestPolicy[];
+
+/** OvfImport inputs on the wire (after `check()` filled the defaults). */
+export interface OvfImportWireInputs extends Placement {
+  source: string;
+  name?: string;
+  networkMapping?: Record<string, string>;
+  propertyMapping?: Record<string, string>;
+  deploymentOption?: string;
+  diskProvisioning?: string;
+  ipAllocationPolicy?: string;
+  ipProtocol?: string;
+  acceptAllEulas?: boolean;
+  manifestPolicy?: ManifestPolicy;
+  powerOn?: boolean;
+  annotation?: string;
+  markAsTemplate?: boolean;
+  hostProfile?: string;
+  inventory?: string;
+  locale?: string;
+}
+
+/** One VM of an imported entity, as kept in state. */
+export interface OvfImportVmOutput {
+  /** `VirtualMachine:vm-42`. */
+  id: string;
+  name: string;
+  powerState: string;
+  numCPUs?: number;
+  memoryMB?: number;
+  disks?: { label: string; capacityBytes: number }[];
+  networks?: string[];
+}
+
+/** OvfImport state: the non-secret inputs, plus what the import produced and read back. */
+export interface OvfImportWireOutputs extends Omit<OvfImportWireInputs, 'propertyMapping'> {
+  /** vim25 type of the entity: `VirtualMachine` or `VirtualApp`. */
+  entityType: string;
+  /** The entity's name in vSphere. */
+  entityName: string;
+  vms: OvfImportVmOutput[];
+  /** `sha256:<hex>` of the imported descriptor. */
+  descriptorDigest: string;
+  /** The deployment option that was used (the descriptor's default when none was given). */
+  deploymentOption: string;
+  /** vApp property values as the entity reports them; password properties are left out. */
+  properties: Record<string, string>;
+  /** Salted scrypt digests of password property values, so a change can be detected without the value. */
+  passwordPropertyDigests: Record<string, string>;
+  /** The power state read back from vSphere. */
+  powerState: string;
+  warnings: string[];
+}
+
+/** `VirtualMachine:vm-42` ↔ `{type, value}`: the id form the provider uses. */
+export function formatMoRef(ref: ManagedObjectReference): string {
+  return `${ref.type}:${ref.value}`;
+}
+export function parseMoRef(id: string): ManagedObjectReference | undefined {
+  const m = /^([A-Za-z]+):(.+)$/.exec(id);
+  return m ? { type: m[1]!, value: m[2]! } : undefined;
+}
+
+/** A Pulumi property path for a map entry: `networkMapping.VM_Network` or `networkMapping["VM Network"]`. */
+export function entryPath(input: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${input}.${key}` : `${input}[${JSON.stringify(key)}]`;
+}

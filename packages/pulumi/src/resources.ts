@@ -1,0 +1,157 @@
+/**
+ * `OvfImport` and `OvfExport`: OVF/OVA import and export on vSphere as Pulumi resources.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+import type { ManifestPolicy } from './backend';
+import type { OvfImportVmOutput } from './inputs';
+import { ovfExportProvider, ovfImportProvider } from './providers';
+
+/**
+ * Arguments of {@link OvfImport}: the CreateImportSpec parameters in vim25 words, the placement
+ * by inventory path or name, and what to do after the upload.
+ */
+export interface OvfImportArgs {
+  /** Path or http(s) URL of an `.ovf` or `.ova`, or a directory holding one `.ovf`. */
+  source: pulumi.Input<string>;
+  /** Datacenter name or inventory path. @default the only datacenter */
+  datacenter?: pulumi.Input<string>;
+  /** Resource pool inventory path. @default the cluster's or host's root pool */
+  resourcePool?: pulumi.Input<string>;
+  /** Cluster name or path; its root pool is used when `resourcePool` is not given. */
+  cluster?: pulumi.Input<string>;
+  /** vApp to import into, instead of a resource pool. */
+  vApp?: pulumi.Input<string>;
+  /** Datastore name or path. @default vSphere's choice for the pool */
+  datastore?: pulumi.Input<string>;
+  /** VM folder path. @default the datacenter's VM folder */
+  folder?: pulumi.Input<string>;
+  /** ESXi host to place the VM on. */
+  host?: pulumi.Input<string>;
+  /** Name of the VM or vApp. @default the descriptor's name (`defaultEntityName`) */
+  name?: pulumi.Input<string>;
+  /** OVF network name → vSphere network (name or path). @see vim25 OvfNetworkMapping */
+  networkMapping?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * vApp property values by property key (`id` or `classId.id.instanceId`). The whole map is
+   * stored as a secret; password properties never reach state in plain text.
+   */
+  propertyMapping?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** `Configuration/@ovf:id`. @default the descriptor's default deployment option */
+  deploymentOption?: pulumi.Input<string>;
+  /** vim25 OvfCreateImportSpecParamsDiskProvisioningType, e.g. `thin`. @default the descriptor's / host's default */
+  diskProvisioning?: pulumi.Input<string>;
+  /** `dhcpPolicy`, `transientPolicy`, `fixedPolicy` or `fixedAllocatedPolicy`. */
+  ipAllocationPolicy?: pulumi.Input<string>;
+  /** `IPv4` or `IPv6`. */
+  ipProtocol?: pulumi.Input<string>;
+  /** Accept the package's EULAs; required when it has any. @default false */
+  acceptAllEulas?: pulumi.Input<boolean>;
+  /** @default 'verify-if-present' */
+  manifestPolicy?: pulumi.Input<ManifestPolicy>;
+  /** Power on after import; changed later in place. @default false */
+  powerOn?: pulumi.Input<boolean>;
+  /** The VM's annotation (notes); changed in place. */
+  annotation?: pulumi.Input<string>;
+  /** Mark the VM as a template after import. @default false */
+  markAsTemplate?: pulumi.Input<boolean>;
+  /** Host profile for offline checks: a built-in name (`esxi-8.0u3`) or a profile JSON file. @default the newest built-in */
+  hostProfile?: pulumi.Input<string>;
+  /** Inventory snapshot JSON file for offline checks (datastores, networks, pools). */
+  inventory?: pulumi.Input<string>;
+  /** Locale for descriptor messages. @default "" (the descriptor's default text) */
+  locale?: pulumi.Input<string>;
+}
+
+/**
+ * Imports an OVF/OVA into vSphere. `pulumi preview` runs ParseDescriptor, ValidateHost and
+ * CreateImportSpec checks (remote when `ovfkit:server` is configured, else against a host
+ * profile) and names the input at fault; `pulumi up` imports transactionally; refresh reads the
+ * VM's real state; destroy powers off and deletes it.
+ * @example
+ * const app = new OvfImport('app', {
+ *   source: './appliance.ova', datastore: 'datastore1', resourcePool: '/DC0/host/DC0_C0/Resources',
+ *   networkMapping: { 'VM Network': 'DC0_DVPG0' }, propertyMapping: { hostname: 'app01' },
+ *   acceptAllEulas: true, powerOn: true,
+ * });
+ * export const vmId = app.id; // "VirtualMachine:vm-42"
+ */
+export class OvfImport extends pulumi.dynamic.Resource {
+  /** `VirtualMachine` or `VirtualApp`. */
+  declare public readonly entityType: pulumi.Output<string>;
+  /** The entity's name in vSphere. */
+  declare public readonly entityName: pulumi.Output<string>;
+  /** Each VM: managed object reference, name, power state and hardware as read back. */
+  declare public readonly vms: pulumi.Output<OvfImportVmOutput[]>;
+  /** `sha256:<hex>` of the imported descriptor. */
+  declare public readonly descriptorDigest: pulumi.Output<string>;
+  /** The deployment option used. */
+  declare public readonly deploymentOption: pulumi.Output<string>;
+  /** Non-password vApp property values as vSphere reports them. */
+  declare public readonly properties: pulumi.Output<Record<string, string>>;
+  /** Power state read back from vSphere. */
+  declare public readonly powerState: pulumi.Output<string>;
+  /** Warnings from the package, ParseDescriptor, ValidateHost, CreateImportSpec and the import. */
+  declare public readonly warnings: pulumi.Output<string[]>;
+
+  constructor(name: string, args: OvfImportArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = {
+      ...args,
+      // Values may be passwords: keep the whole map secret in the checkpoint.
+      ...(args.propertyMapping !== undefined ? { propertyMapping: pulumi.secret(args.propertyMapping) } : {}),
+      entityType: undefined, entityName: undefined, vms: undefined, descriptorDigest: undefined,
+      properties: undefined, passwordPropertyDigests: undefined, powerState: undefined, warnings: undefined,
+    };
+    if (args.deploymentOption === undefined) props['deploymentOption'] = undefined;
+    super(ovfImportProvider, name, props, {
+      ...opts,
+      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'propertyMapping', 'passwordPropertyDigests'],
+    }, 'ovfkit', 'OvfImport');
+  }
+}
+
+/** Arguments of {@link OvfExport}. */
+export interface OvfExportArgs {
+  /** The VM or vApp: an `OvfImport` id (`VirtualMachine:vm-42`) or an inventory path. */
+  entity: pulumi.Input<string>;
+  /** A directory (format `ovf`) or a file ending in `.ova`. */
+  destination: pulumi.Input<string>;
+  /** @default from the destination: `ova` when it ends in .ova, else `ovf` */
+  format?: pulumi.Input<'ovf' | 'ova'>;
+  /** @default 'SHA256' */
+  manifestAlgorithm?: pulumi.Input<'SHA1' | 'SHA256' | 'SHA512'>;
+  /** OvfManager export option keywords (`ovfExportOption`), e.g. `mac`, `uuid`, `extraconfig`. */
+  exportOptions?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Include ISO/floppy images. @default false */
+  includeImageFiles?: pulumi.Input<boolean>;
+  /** Split disks into chunks of this many bytes (`.000000000` files). */
+  chunkSizeBytes?: pulumi.Input<number>;
+  /** PEM private key to sign the manifest (stored as a secret). */
+  signingKey?: pulumi.Input<string>;
+  /** PEM certificate matching `signingKey`. */
+  signingCertificate?: pulumi.Input<string>;
+}
+
+/**
+ * Exports a VM or vApp to an OVF directory or an OVA file, with a manifest.
+ * @example
+ * new OvfExport('backup', { entity: app.id, destination: './out/app.ova' });
+ */
+export class OvfExport extends pulumi.dynamic.Resource {
+  /** The files written, with size and sha256. */
+  declare public readonly files: pulumi.Output<{ path: string; size: number; digest: string }[]>;
+  /** Digest of the manifest file. */
+  declare public readonly manifestDigest: pulumi.Output<string>;
+  /** The OVF descriptor written. */
+  declare public readonly descriptor: pulumi.Output<string>;
+  declare public readonly warnings: pulumi.Output<string[]>;
+
+  constructor(name: string, args: OvfExportArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = {
+      ...args,
+      ...(args.signingKey !== undefined ? { signingKey: pulumi.secret(args.signingKey) } : {}),
+      files: undefined, manifestDigest: undefined, descriptor: undefined, signed: undefined, warnings: undefined,
+    };
+    super(ovfExportProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'signingKey'] }, 'ovfkit', 'OvfExport');
+  }
+}
