@@ -1,1 +1,17 @@
-export {};
+/**
+ * @ovfkit/vsphere — the vSphere backend: a typed vim25 SOAP client, inventory paths, the remote
+ * OvfManager, and the import and export engines over HttpNfcLease.
+ */
+export { VimClient, VIM_VERSION, axiosTransport, defineCommand, serializeCall, deserializeReturn } from './soap/client';
+export type { Transport, HttpRequest, HttpResponse, Middleware, Handler, SoapCall, SoapResult, VimCommand, Logger, VimClientOptions } from './soap/client';
+export type { ManagedObjectReference, DataObject, RawXml } from './soap/codec';
+export { VimFault, isVimFault, faultAncestry } from './soap/fault';
+export * as methods from './soap/methods';
+export { createAgent, normalizeThumbprint, type TlsTrust } from './tls';
+export { VimSession, type ConnectOptions } from './session';
+export { Inventory, resolvePlacement, type Placement, type PlacementInput, type InventoryObject } from './inventory';
+export { withLease, type LeaseHandle, type LeaseOptions } from './lease';
+export { importOvf, ImportSpecError, type ImportOvfOptions, type ImportOvfResult, type TransferProgress } from './import';
+export { destroyEntity } from './destroy';
+export { openLocalPackage, parseManifestText, safeHref, type PackageSource } from './source';
+export { OvaWriter, tarHeader } from './ova';

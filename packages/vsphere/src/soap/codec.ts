@@ -82,10 +82,10 @@ function primitiveText(v: unknown, kind: string): string {
 
 /** Decodes an element of declared type `declared`; `xsi:type` on the wire wins when present. */
 export function decodeElement(node: XmlNode, declared: string): unknown {
+  if (declared === 'raw') return { _raw: node } satisfies RawXml;
   const t = xsiType(node);
   if (t?.ns === XSD_NS) return decodePrimitive(node.text, t.name);
   const actual = t?.name ?? declared;
-  if (actual === 'raw') return { _raw: node } satisfies RawXml;
   if (actual === 'ManagedObjectReference' || actual === 'MoRef') return moRef(node);
   if (actual.startsWith('ArrayOf')) {
     const item = actual.slice('ArrayOf'.length);

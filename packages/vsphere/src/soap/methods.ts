@@ -220,3 +220,4 @@ export const CreateContainerView = defineCommand<This & { container: ManagedObje
   'MoRef',
 );
 export const DestroyView = defineCommand<This, void>('DestroyView', [], 'void');
+export const PowerOnVAppTask = defineCommand<This, ManagedObjectReference>('PowerOnVApp_Task', [], 'MoRef');

@@ -71,6 +71,7 @@ const SOURCE: Record<string, { base?: string; fields: string }> = {
   ManagedObjectNotFound: { base: 'MethodFault', fields: 'obj:MoRef' },
   TaskInProgress: { base: 'MethodFault', fields: 'task:MoRef' },
   DuplicateName: { base: 'MethodFault', fields: 'name:string object:MoRef' },
+  SystemError: { base: 'MethodFault', fields: 'reason:string' },
 
   DatastoreSummary: { base: 'DynamicData', fields: 'datastore:MoRef name:string url:string capacity:long freeSpace:long uncommitted:long accessible:boolean multipleHostAccess:boolean type:string maintenanceMode:string' },
 };

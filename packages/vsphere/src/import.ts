@@ -1,0 +1,335 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { OvfkitError, UsageError, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
+import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
+import { withLease } from './lease';
+import { agentFor, deviceUrlFor, nfcUpload } from './nfc';
+import type { ManagedObjectReference } from './soap/codec';
+import { isVimFault } from './soap/fault';
+import { CreateImportSpec, ImportVApp, type LocalizedMethodFaultWire, MarkAsTemplate, ParseDescriptor, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask } from './soap/methods';
+import type { VimSession } from './session';
+import type { PackageSource } from './source';
+import { destroyEntity } from './destroy';
+
+/** Progress of one file of a transfer, for a progress bar. */
+export interface TransferProgress {
+  path: string;
+  bytes: number;
+  /** Size when known. */
+  total: number | undefined;
+  done: boolean;
+}
+
+/** What to import and where. @see vsphere-ovf-api.md §1 "Typical flows" */
+export interface ImportOvfOptions extends PlacementInput {
+  source: PackageSource;
+  /** Inventory name of the new VM/vApp. @default the descriptor's (product name or ovf:id) */
+  name?: string;
+  /** OVF network name → vSphere network (inventory path, or a name under `<dc>/network/`). */
+  networkMapping?: Record<string, string>;
+  /** Property values by full key `[classId.]id[.instanceId]`. */
+  propertyMapping?: Record<string, string>;
+  deploymentOption?: string;
+  /** @see OvfCreateImportSpecParamsDiskProvisioningType */
+  diskProvisioning?: string;
+  ipAllocationPolicy?: string;
+  ipProtocol?: string;
+  /** Required when the package has EULAs. @default false */
+  acceptAllEulas?: boolean;
+  /** @default false */
+  powerOn?: boolean;
+  /** Replaces the VM's annotation after import. */
+  annotation?: string;
+  /** Marks the imported VM as a template (VMs only). @default false */
+  markAsTemplate?: boolean;
+  /** Concurrent uploads. @default 2 */
+  parallel?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: TransferProgress) => void;
+  log?: (line: string) => void;
+}
+
+/** The outcome of an import. */
+export interface ImportOvfResult {
+  /** The new VirtualMachine or VirtualApp. */
+  entity: ManagedObjectReference;
+  name: string;
+  placement: Placement;
+  files: Array<{ path: string; bytes: number; manifestVerified: boolean }>;
+  warning: LocalizedMethodFaultWire[];
+  poweredOn: boolean;
+}
+
+/** CreateImportSpec returned errors: nothing was created. Carries every error and warning. */
+export class ImportSpecError extends OvfkitError {
+  constructor(
+    readonly error: LocalizedMethodFaultWire[],
+    readonly warning: LocalizedMethodFaultWire[],
+  ) {
+    super('IMPORT_SPEC', `vSphere rejected the descriptor (${error.length} error${error.length === 1 ? '' : 's'}): ${error.map((e) => e.localizedMessage ?? e.fault._typeName).join('; ')}`);
+  }
+}
+
+/**
+ * Imports an OVF package: CreateImportSpec → ImportVApp → lease → every fileItem uploaded from the
+ * source, hashed against the manifest on the way → HttpNfcLeaseComplete → optional annotation,
+ * template, power-on. On any failure or interrupt the lease is aborted and whatever was created is
+ * destroyed before the error is rethrown: nothing is left behind.
+ * @example
+ * const r = await importOvf(session, { source: await openLocalPackage('web.ova'), datastore: 'ds1', pool: 'cluster/Resources' });
+ */
+export async function importOvf(session: VimSession, options: ImportOvfOptions): Promise<ImportOvfResult> {
+  const { source, signal } = options;
+  const log = options.log ?? ((): void => undefined);
+  const inv = new Inventory(session);
+  const descriptor = await source.descriptor();
+  const manifest = await source.manifest();
+  if (manifest) verifyDigest('descriptor', Buffer.from(descriptor, 'utf8'), manifest, source.name, true);
+
+  const placement = await resolvePlacement(inv, options, signal);
+  const networkMapping: OvfNetworkMapping[] = [];
+  for (const [ovfName, target] of Object.entries(options.networkMapping ?? {})) {
+    const p = target.startsWith('/') || /^[A-Za-z]+:/.test(target) ? target : `${placement.datacenterPath}/network/${target}`;
+    networkMapping.push({ name: ovfName, network: await inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], signal) });
+  }
+  const common = { locale: '', deploymentOption: options.deploymentOption ?? '' };
+  await checkEulas(session, descriptor, common, options.acceptAllEulas ?? false, signal);
+
+  const cisp: OvfCreateImportSpecParams & { _typeName: string } = {
+    _typeName: 'OvfCreateImportSpecParams',
+    ...common,
+    entityName: options.name ?? '',
+    ...(placement.host ? { hostSystem: placement.host } : {}),
+    ...(networkMapping.length ? { networkMapping } : {}),
+    ...(options.ipAllocationPolicy ? { ipAllocationPolicy: options.ipAllocationPolicy } : {}),
+    ...(options.ipProtocol ? { ipProtocol: options.ipProtocol } : {}),
+    ...(options.propertyMapping ? { propertyMapping: Object.entries(options.propertyMapping).map(([key, value]) => ({ key, value })) } : {}),
+    ...(options.diskProvisioning ? { diskProvisioning: options.diskProvisioning as never } : {}),
+  };
+  const ovfManager = requireOvfManager(session);
+  const spec = await session.client.send(new CreateImportSpec({ _this: ovfManager, ovfDescriptor: descriptor, resourcePool: placement.resourcePool, datastore: placement.datastore, cisp }), signal);
+  if (spec.error.length || !spec.importSpec) throw new ImportSpecError(spec.error, spec.warning);
+  const plan = await planUploads(source, spec.fileItem, manifest);
+  const entityName = importSpecName(spec.importSpec._raw) ?? options.name ?? 'imported entity';
+
+  if (signal?.aborted) throw new OvfkitError('ABORTED', 'interrupted before anything was created');
+  const leaseRef = await session.client.send(new ImportVApp({ _this: placement.resourcePool, spec: spec.importSpec, ...(placement.folder ? { folder: placement.folder } : {}), ...(placement.host ? { host: placement.host } : {}) }), signal);
+  let entity: ManagedObjectReference | undefined;
+  const files: ImportOvfResult['files'] = [];
+  try {
+    await withLease(
+      session,
+      leaseRef,
+      async (lease) => {
+        entity = lease.info.entity;
+        const totalBytes = plan.reduce((n, f) => n + (f.size ?? 0), 0) || 1;
+        let sentBytes = 0;
+        const byImportKey = new Map(lease.info.deviceUrl.map((d) => [d.importKey, d]));
+        const tasks = plan.map((item) => async (): Promise<void> => {
+          const dev = byImportKey.get(item.fileItem.deviceId);
+          if (!dev) throw new OvfkitError('LEASE', `the lease offers no upload URL for ${item.fileItem.path} (device ${item.fileItem.deviceId})`);
+          const u = deviceUrlFor(session, dev.url);
+          const disk = !item.fileItem.create;
+          let fileBytes = 0;
+          const counter = new Transform({
+            transform(chunk: Buffer, _enc, cb) {
+              fileBytes += chunk.length;
+              sentBytes += chunk.length;
+              lease.progress((sentBytes / totalBytes) * 100);
+              options.onProgress?.({ path: item.fileItem.path, bytes: fileBytes, total: item.size, done: false });
+              cb(null, chunk);
+            },
+          });
+          const { stream, verified } = await openVerified(source, item, manifest);
+          let body: Readable = stream.pipe(counter);
+          if (item.fileItem.compressionMethod === 'gzip') body = body.pipe(createGunzip());
+          else if (item.fileItem.compressionMethod) throw new OvfkitError('UNSUPPORTED', `${item.fileItem.path} is compressed with ${item.fileItem.compressionMethod}; ovfkit reads gzip only`);
+          if (disk) body = body.pipe(streamOptimizedCheck(item.fileItem.path));
+          const length = item.fileItem.compressionMethod ? undefined : item.size;
+          await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), lease.signal);
+          await verified();
+          files.push({ path: item.fileItem.path, bytes: fileBytes, manifestVerified: manifest !== undefined });
+          options.onProgress?.({ path: item.fileItem.path, bytes: fileBytes, total: item.size, done: true });
+        });
+        await runLimited(tasks, Math.max(1, options.parallel ?? 2), lease.signal);
+      },
+      { ...(signal ? { signal } : {}), log },
+    );
+  } catch (e) {
+    // The aborted lease makes vSphere remove the entity; make sure of it rather than trust it.
+    if (entity) await destroyEntity(session, entity, { log, ignoreMissing: true }).catch((d: unknown) => log(`cleanup of ${entity!.value} failed: ${(d as Error).message}`));
+    throw e;
+  }
+  const created = entity!;
+  let poweredOn = false;
+  try {
+    if (options.annotation !== undefined && created.type === 'VirtualMachine') {
+      await session.waitForTask(await session.client.send(new ReconfigVMTask({ _this: created, spec: { annotation: options.annotation } })));
+    }
+    if (options.markAsTemplate) {
+      if (created.type !== 'VirtualMachine') throw new UsageError('only a VM can be marked as a template, not a vApp');
+      await session.client.send(new MarkAsTemplate({ _this: created }));
+    }
+    if (options.powerOn && !options.markAsTemplate) {
+      const task = created.type === 'VirtualMachine' ? new PowerOnVMTask({ _this: created }) : new PowerOnVAppTask({ _this: created });
+      await session.waitForTask(await session.client.send(task));
+      poweredOn = true;
+    }
+  } catch (e) {
+    await destroyEntity(session, created, { log, ignoreMissing: true }).catch((d: unknown) => log(`cleanup of ${created.value} failed: ${(d as Error).message}`));
+    throw e;
+  }
+  return { entity: created, name: entityName, placement, files, warning: spec.warning, poweredOn };
+}
+
+function requireOvfManager(session: VimSession): ManagedObjectReference {
+  const m = session.serviceContent.ovfManager;
+  if (!m) throw new OvfkitError('VIM_PROTOCOL', 'this server has no OvfManager');
+  return m;
+}
+
+async function checkEulas(session: VimSession, descriptor: string, common: { locale: string; deploymentOption: string }, accepted: boolean, signal?: AbortSignal): Promise<void> {
+  if (accepted) return;
+  let eulas: string[];
+  try {
+    const r = await session.client.send(new ParseDescriptor({ _this: requireOvfManager(session), ovfDescriptor: descriptor, pdp: common }), signal);
+    eulas = r.eula ?? [];
+  } catch (e) {
+    if (!isVimFault(e, 'MethodNotFound')) throw e;
+    // A server without ParseDescriptor: fall back to looking for the section itself.
+    eulas = /<([\w.-]+:)?EulaSection[\s>]/.test(descriptor) ? ['(license text in the descriptor)'] : [];
+  }
+  if (eulas.length) {
+    throw new UsageError(`the package has ${eulas.length} license agreement${eulas.length === 1 ? '' : 's'}; read ${eulas.length === 1 ? 'it' : 'them'} (ovfkit inspect) and pass --accept-all-eulas to accept`);
+  }
+}
+
+interface PlannedUpload {
+  fileItem: OvfFileItem;
+  /** Package files that make up the item (one, or the `.000000000` chunks in order). */
+  parts: string[];
+  size: number | undefined;
+}
+
+/** Checks every file is present before anything is created, and orders uploads as the source reads cheapest. */
+async function planUploads(source: PackageSource, items: OvfFileItem[], manifest: Map<string, { algorithm: string; digest: string }> | undefined): Promise<PlannedUpload[]> {
+  const order = await source.order();
+  const position = new Map(order.map((n, i) => [n, i]));
+  const plan: PlannedUpload[] = [];
+  for (const fileItem of items) {
+    const parts = fileItem.chunkSize ? order.filter((n) => n.startsWith(`${fileItem.path}.`) && /\.\d{9}$/.test(n)).sort() : [fileItem.path];
+    for (const p of parts) {
+      if (!position.has(p)) throw new OvfkitError('IO', `the package ${source.name} has no file ${JSON.stringify(p)}, which the descriptor references`);
+      if (manifest && !manifest.has(p)) throw new OvfkitError('INTEGRITY', `${p} is not listed in the package manifest; refusing to upload an unverified file`);
+    }
+    if (parts.length === 0) throw new OvfkitError('IO', `the package ${source.name} has no chunks of ${JSON.stringify(fileItem.path)}`);
+    let size: number | undefined = 0;
+    for (const p of parts) {
+      const s = await source.size(p);
+      size = s === undefined || size === undefined ? undefined : size + s;
+    }
+    plan.push({ fileItem, parts, size: size ?? fileItem.size });
+  }
+  return plan.sort((a, b) => (position.get(a.parts[0]!) ?? 0) - (position.get(b.parts[0]!) ?? 0));
+}
+
+/** Streams the parts of an item, hashing each; `verified()` throws on a manifest mismatch. */
+async function openVerified(source: PackageSource, item: PlannedUpload, manifest: Map<string, { algorithm: string; digest: string }> | undefined): Promise<{ stream: Readable; verified: () => Promise<void> }> {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  const digests: Array<{ part: string; hex: string }> = [];
+  const done = (async (): Promise<void> => {
+    for (const part of item.parts) {
+      const expected = manifest?.get(part);
+      const hash = expected ? createHash(expected.algorithm.toLowerCase().replace('sha', 'sha')) : undefined;
+      const input = await source.open(part);
+      await pipeline(
+        input,
+        new Transform({
+          transform(chunk: Buffer, _e, cb) {
+            hash?.update(chunk);
+            cb(null, chunk);
+          },
+        }),
+        out,
+        { end: false },
+      );
+      if (hash) digests.push({ part, hex: hash.digest('hex') });
+    }
+    out.end();
+  })();
+  done.catch((e: unknown) => out.destroy(e as Error));
+  return {
+    stream: out,
+    verified: async () => {
+      await done;
+      for (const d of digests) {
+        const expected = manifest!.get(d.part)!;
+        if (expected.digest !== d.hex) {
+          throw new OvfkitError('INTEGRITY', `${d.part} does not match the package manifest (${expected.algorithm} ${d.hex}, manifest says ${expected.digest}); the import was rolled back`);
+        }
+      }
+    },
+  };
+}
+
+function verifyDigest(what: string, bytes: Buffer, manifest: Map<string, { algorithm: string; digest: string }>, name: string, isDescriptor: boolean): void {
+  const entry = [...manifest.entries()].find(([k]) => (isDescriptor ? k.toLowerCase().endsWith('.ovf') : k === what));
+  if (!entry) throw new OvfkitError('INTEGRITY', `the manifest of ${name} does not list the ${what}`);
+  const hex = createHash(entry[1].algorithm.toLowerCase()).update(bytes).digest('hex');
+  if (hex !== entry[1].digest) throw new OvfkitError('INTEGRITY', `the ${what} of ${name} does not match its manifest digest`);
+}
+
+/**
+ * Fails the upload at the first bytes when a disk is not a streamOptimized VMDK (sparse header
+ * `KDMV`, version 3, compressed-grains flag): the NFC disk endpoint accepts nothing else.
+ */
+function streamOptimizedCheck(path: string): Transform {
+  let head = Buffer.alloc(0);
+  let checked = false;
+  return new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      if (!checked) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < 80) return cb();
+        checked = true;
+        const ok = head.toString('latin1', 0, 4) === 'KDMV' && head.readUInt32LE(4) === 3 && (head.readUInt32LE(8) & 0x10000) !== 0;
+        if (!ok) return cb(new UsageError(`${path} is not a streamOptimized VMDK, which is what vSphere accepts for a disk upload; convert it: qemu-img convert -O vmdk -o subformat=streamOptimized in.vmdk out.vmdk`));
+        const h = head;
+        head = Buffer.alloc(0);
+        return cb(null, h);
+      }
+      cb(null, chunk);
+    },
+    flush(cb) {
+      if (!checked) return cb(new UsageError(`${path} is too short to be a VMDK disk`));
+      cb();
+    },
+  });
+}
+
+async function runLimited(tasks: Array<() => Promise<void>>, limit: number, signal: AbortSignal): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length && failed === undefined && !signal.aborted) {
+      const t = tasks[next++]!;
+      try {
+        await t();
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  if (failed !== undefined) throw failed;
+  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new OvfkitError('ABORTED', 'interrupted');
+}
+
+function importSpecName(node: { children: Array<{ name: string; text: string; children: unknown[] }> }): string | undefined {
+  const n = node.children.find((c) => c.name === 'name')?.text;
+  if (n) return n;
+  const config = node.children.find((c) => c.name === 'configSpec') as typeof node | undefined;
+  return config?.children.find((c) => c.name === 'name')?.text;
+}

@@ -1,0 +1,83 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Readable } from 'node:stream';
+import { OvfkitError } from '@ovfkit/core';
+import type { VimSession } from './session';
+import { createAgent } from './tls';
+
+/**
+ * The URL of a lease device, with vSphere's `*` host replaced by the host and port of the SOAP
+ * connection (ESXi answers `*` when it does not know its own address; NAT, multi-homed hosts).
+ * @see vsphere-ovf-api.md §9 "URL handling"
+ */
+export function deviceUrlFor(session: VimSession, url: string): URL {
+  const soap = new URL(session.client.url);
+  const u = new URL(url.replace(/^(https?:\/\/)\*(?=[:/])/, `$1${soap.host}`));
+  if (url.includes('://*/') || url.includes('://*:')) u.host = soap.host;
+  return u;
+}
+
+/**
+ * The agent for an NFC URL: the session's own trust when it is the SOAP host; otherwise (vCenter
+ * naming an ESXi host) the SHA-1 thumbprint the lease gives for that host, else the session's CA policy.
+ */
+export function agentFor(session: VimSession, u: URL, sslThumbprint: string | undefined): https.Agent | undefined {
+  if (u.protocol !== 'https:') return undefined;
+  if (u.host === new URL(session.client.url).host) return session.client.agent;
+  if (sslThumbprint) return createAgent({}, { sha1Thumbprint: sslThumbprint });
+  return createAgent(session.trust);
+}
+
+/** Sends `body` to a lease URL (PUT for new files, POST streamOptimized for disks). Resolves on 200/201. */
+export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, size: number | undefined, body: Readable, agent: https.Agent | undefined, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const mod = u.protocol === 'https:' ? https : http;
+    const headers: Record<string, string | number> = { 'Content-Type': contentType };
+    // Unknown length (a gzip-compressed package file): chunked transfer encoding.
+    if (size !== undefined) headers['Content-Length'] = size;
+    if (method === 'PUT') headers['Overwrite'] = 't';
+    const req = mod.request(u, { method, headers, ...(agent ? { agent } : {}), signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.length < 16 && chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode === 200 || res.statusCode === 201) resolve();
+        else reject(new OvfkitError('NETWORK', `upload to ${redactNfc(u)} failed: HTTP ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', (e) => reject(wrap(e, u, signal)));
+    body.on('error', (e) => {
+      req.destroy(e);
+      reject(e);
+    });
+    body.pipe(req);
+  });
+}
+
+/** Opens a lease URL for download (export). */
+export function nfcDownload(u: URL, agent: https.Agent | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const mod = u.protocol === 'https:' ? https : http;
+    const req = mod.request(u, { method: 'GET', ...(agent ? { agent } : {}), signal }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new OvfkitError('NETWORK', `download from ${redactNfc(u)} failed: HTTP ${res.statusCode}`));
+        return;
+      }
+      resolve(res);
+    });
+    req.on('error', (e) => reject(wrap(e, u, signal)));
+    req.end();
+  });
+}
+
+function wrap(e: Error, u: URL, signal: AbortSignal): Error {
+  if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new OvfkitError('ABORTED', 'interrupted');
+  if (e instanceof OvfkitError) return e;
+  return new OvfkitError('NETWORK', `transfer with ${redactNfc(u)} failed: ${(e as { code?: string }).code ?? e.message}`, { cause: e });
+}
+
+/** A lease URL carries a per-lease ticket in its path: show only host and file name. */
+export function redactNfc(u: URL): string {
+  return `${u.protocol}//${u.host}/…/${u.pathname.split('/').pop() ?? ''}`;
+}
