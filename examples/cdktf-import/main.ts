@@ -1,0 +1,51 @@
+/**
+ * A CDK for Terraform stack that imports an OVF appliance into vSphere with @ovfkit/cdktf.
+ *
+ * `cdktf synth` parses the package and checks every setting below against it (and against the
+ * ESXi 8.0 host profile); a mistake fails synth with the construct path. `terraform apply` runs
+ * `ovfkit import`, `terraform destroy` runs `ovfkit destroy`. vSphere credentials
+ * (VSPHERE_SERVER, VSPHERE_USER, VSPHERE_PASSWORD, VSPHERE_THUMBPRINT) and the root password
+ * (APPLIANCE_ROOT_PASSWORD) are read from the environment at apply time, never stored.
+ */
+import * as path from 'node:path';
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { OvfDescriptor, OvfImport, fromEnv } from '@ovfkit/cdktf';
+
+class ApplianceStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const appliance = new OvfDescriptor(this, 'Package', {
+      source: process.env['OVF_SOURCE'] ?? path.join(__dirname, '..', 'minimal', 'minimal.ovf'),
+      deploymentOption: 'large',
+    });
+
+    const vm = new OvfImport(this, 'Appliance', {
+      descriptor: appliance,
+      name: 'appliance-01',
+      datacenter: 'DC0',
+      resourcePool: '/DC0/host/DC0_C0/Resources',
+      datastore: 'LocalDS_0',
+      folder: '/DC0/vm',
+      deploymentOption: 'large',
+      networkMapping: { 'VM Network': 'DC0_DVPG0' },
+      propertyMapping: {
+        hostname: 'appliance-01',
+        log_level: 'warn',
+        root_password: fromEnv('APPLIANCE_ROOT_PASSWORD'),
+      },
+      diskProvisioning: 'thin',
+      powerOn: true,
+      hostProfile: 'esxi-8.0',
+    });
+
+    new TerraformOutput(this, 'cpus', { value: appliance.hardware[0]?.numCPUs });
+    new TerraformOutput(this, 'memory_mb', { value: appliance.hardware[0]?.memoryMB });
+    new TerraformOutput(this, 'vm_name', { value: vm.entityName });
+  }
+}
+
+const app = new App();
+new ApplianceStack(app, 'appliance');
+app.synth();
