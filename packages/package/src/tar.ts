@@ -82,7 +82,9 @@ function isZeroBlock(b: Buffer): boolean {
 }
 
 function checksumOk(b: Buffer): boolean {
-  const stored = num(b, 148, 8, 'checksum');
+  const text = b.toString('latin1', 148, 156).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  if (!/^[0-7]+$/.test(text)) return false;
+  const stored = parseInt(text, 8);
   let unsigned = 0;
   let signed = 0;
   for (let i = 0; i < BLOCK; i++) {

@@ -1,0 +1,92 @@
+/** Helpers for this package's tests: temporary folders, GNU tar, qemu-img and hand-made tar headers. */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** A fresh folder under os.tmpdir(), removed by the returned cleanup. */
+export function tempDir(prefix = 'ovfkit-pkg-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs a program and returns its stdout; throws with stderr on failure. */
+export function run(cmd: string, args: string[], cwd?: string): Buffer {
+  return execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+}
+
+/** A small real VMDK (streamOptimized, as ovftool exports) made by qemu-img from `mb` MiB of patterned data. */
+export function makeVmdk(dir: string, name: string, mb = 2): string {
+  const raw = path.join(dir, `${name}.raw`);
+  const b = Buffer.alloc(mb * 1024 * 1024);
+  for (let i = 0; i < b.length; i += 4096) b.write(`block ${i} of ${name}\n`, i);
+  fs.writeFileSync(raw, b);
+  const out = path.join(dir, name);
+  run('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, out]);
+  fs.rmSync(raw);
+  return out;
+}
+
+/** A minimal OVF 1.x descriptor whose References list the given files. */
+export function descriptorXml(files: { href: string; id: string; size?: number; compression?: string; chunkSize?: number }[]): string {
+  const refs = files
+    .map((f) => {
+      const extra = `${f.size !== undefined ? ` ovf:size="${f.size}"` : ''}${f.compression ? ` ovf:compression="${f.compression}"` : ''}${f.chunkSize ? ` ovf:chunkSize="${f.chunkSize}"` : ''}`;
+      return `    <File ovf:href="${f.href}" ovf:id="${f.id}"${extra}/>`;
+    })
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">
+  <References>
+${refs}
+  </References>
+  <VirtualSystem ovf:id="vm"><Info>test</Info></VirtualSystem>
+</Envelope>
+`;
+}
+
+/** One raw tar header block with any name, type and size — including the ones a safe writer refuses. */
+export function rawTarHeader(name: string, size: number, type = '0', linkname = ''): Buffer {
+  const b = Buffer.alloc(512);
+  b.write(name, 0, 100, 'utf8');
+  b.write('0000644\0', 100, 8, 'latin1');
+  b.write('0000000\0', 108, 8, 'latin1');
+  b.write('0000000\0', 116, 8, 'latin1');
+  b.write(size.toString(8).padStart(11, '0') + '\0', 124, 12, 'latin1');
+  b.write('00000000000\0', 136, 12, 'latin1');
+  b.write(type, 156, 1, 'latin1');
+  b.write(linkname, 157, 100, 'utf8');
+  b.write('ustar\0', 257, 6, 'latin1');
+  b.write('00', 263, 2, 'latin1');
+  b.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const c of b) sum += c;
+  b.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'latin1');
+  return b;
+}
+
+/** A whole archive of hand-made members (data padded to 512), with or without the end marker. */
+export function rawTar(members: { name: string; data?: Buffer; type?: string; size?: number; linkname?: string }[], trailer = true): Buffer {
+  const parts: Buffer[] = [];
+  for (const m of members) {
+    const data = m.data ?? Buffer.alloc(0);
+    parts.push(rawTarHeader(m.name, m.size ?? data.length, m.type ?? '0', m.linkname ?? ''));
+    parts.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  if (trailer) parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
+/** The shared corpus, read in place (same resolution as test/src/paths.ts). */
+export const corpusRoot = process.env['OVFKIT_CORPUS'] ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
+
+/** Makes a self-signed CA and a leaf certificate signed by it with openssl; returns PEM texts. */
+export function makeCertificates(dir: string): { caCert: string; leafKey: string; leafCert: string; otherKey: string; otherCert: string } {
+  const f = (n: string): string => path.join(dir, n);
+  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=ovfkit test CA']);
+  run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('leaf.key'), '-out', f('leaf.csr'), '-subj', '/CN=ovfkit test signer/O=ovfkit']);
+  run('openssl', ['x509', '-req', '-in', f('leaf.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('leaf.pem'), '-days', '2']);
+  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('other.key'), '-out', f('other.pem'), '-days', '2', '-subj', '/CN=someone else']);
+  const r = (n: string): string => fs.readFileSync(f(n), 'utf8');
+  return { caCert: r('ca.pem'), leafKey: r('leaf.key'), leafCert: r('leaf.pem'), otherKey: r('other.key'), otherCert: r('other.pem') };
+}

@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { isOvfkitError } from '@ovfkit/core';
+import { rawTar, rawTarHeader, run, tempDir } from './fixtures.test.support';
+import { indexTar, readTar, safeMemberName, tarHeader, tarPadding, tarTrailer } from './tar';
+
+async function readAll(archive: Buffer | Readable): Promise<{ name: string; data: Buffer }[]> {
+  const input = Buffer.isBuffer(archive) ? Readable.from([archive]) : archive;
+  const out: { name: string; data: Buffer }[] = [];
+  for await (const e of readTar(input)) {
+    const chunks: Buffer[] = [];
+    for await (const c of e.stream) chunks.push(c as Buffer);
+    out.push({ name: e.name, data: Buffer.concat(chunks) });
+  }
+  return out;
+}
+
+async function index(archive: Buffer): Promise<{ name: string; size: number }[]> {
+  const h = await indexTar(async (o, l) => archive.subarray(o, o + l), archive.length);
+  return h.map(({ name, size }) => ({ name, size }));
+}
+
+async function rejects(p: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(isOvfkitError(e), `expected an OvfkitError, got ${String(e)}`);
+    assert.equal(e.code, code);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+describe('tar reader over archives made by GNU tar', () => {
+  const longDir = 'd'.repeat(60) + '/' + 'e'.repeat(70);
+  const longName = `${longDir}/${'f'.repeat(90)}.vmdk`; // 251 bytes: beyond ustar's prefix+name split only with pax/GNU
+  const splitName = `${'p'.repeat(120)}/${'n'.repeat(80)}.vmdk`; // fits ustar's prefix (155) + name (100)
+  let t: { dir: string; cleanup: () => void };
+  const files: Record<string, Buffer> = {};
+  before(() => {
+    t = tempDir();
+    const src = path.join(t.dir, 'src');
+    fs.mkdirSync(path.join(src, longDir), { recursive: true });
+    fs.mkdirSync(path.join(src, splitName.split('/')[0] ?? ''), { recursive: true });
+    files['vm.ovf'] = Buffer.from('<Envelope/>\n');
+    files['disk1.vmdk'] = Buffer.alloc(700_000, 7);
+    files['empty.iso'] = Buffer.alloc(0);
+    files[longName] = Buffer.from('long name content');
+    files[splitName] = Buffer.alloc(513, 1);
+    for (const [n, d] of Object.entries(files)) fs.writeFileSync(path.join(src, n), d);
+  });
+  after(() => t.cleanup());
+
+  for (const format of ['gnu', 'pax', 'ustar'] as const) {
+    it(`reads every member of a --format=${format} archive sequentially and by index, byte for byte`, async () => {
+      const names = format === 'ustar' ? Object.keys(files).filter((n) => n !== longName) : Object.keys(files);
+      const tarFile = path.join(t.dir, `${format}.tar`);
+      run('tar', [`--format=${format}`, '--no-recursion', '-cf', tarFile, ...names], path.join(t.dir, 'src'));
+      const archive = fs.readFileSync(tarFile);
+      const seq = await readAll(fs.createReadStream(tarFile, { highWaterMark: 1000 }));
+      assert.deepEqual(seq.map((e) => e.name), names);
+      for (const e of seq) assert.ok(e.data.equals(files[e.name] ?? Buffer.alloc(1)), `${e.name} differs`);
+      assert.deepEqual(await index(archive), names.map((n) => ({ name: n, size: files[n]?.length })));
+    });
+  }
+
+  it('skips members the consumer does not read and still yields the next one intact', async () => {
+    const tarFile = path.join(t.dir, 'skip.tar');
+    run('tar', ['--format=gnu', '-cf', tarFile, 'disk1.vmdk', 'vm.ovf'], path.join(t.dir, 'src'));
+    const seen: string[] = [];
+    for await (const e of readTar(fs.createReadStream(tarFile, { highWaterMark: 4096 }))) {
+      seen.push(e.name);
+      if (e.name === 'disk1.vmdk') {
+        // read only the first chunk, then move on
+        for await (const _ of e.stream) break;
+      } else {
+        const chunks: Buffer[] = [];
+        for await (const c of e.stream) chunks.push(c as Buffer);
+        assert.equal(Buffer.concat(chunks).toString(), '<Envelope/>\n');
+      }
+    }
+    assert.deepEqual(seen, ['disk1.vmdk', 'vm.ovf']);
+  });
+});
+
+describe('tar reader on hostile archives', () => {
+  const data = Buffer.from('payload');
+  const cases: { title: string; archive: () => Buffer; code: string; message: RegExp }[] = [
+    { title: 'a member climbing out with ..', archive: () => rawTar([{ name: '../../etc/passwd', data }]), code: 'UNSAFE_PATH', message: /escapes the archive/ },
+    { title: 'a member with .. in the middle', archive: () => rawTar([{ name: 'a/../../b', data }]), code: 'UNSAFE_PATH', message: /escapes/ },
+    { title: 'an absolute member path', archive: () => rawTar([{ name: '/etc/cron.d/x', data }]), code: 'UNSAFE_PATH', message: /absolute/ },
+    { title: 'a Windows drive path', archive: () => rawTar([{ name: 'C:/x.vmdk', data }]), code: 'UNSAFE_PATH', message: /absolute or non-portable/ },
+    { title: 'a symbolic link', archive: () => rawTar([{ name: 'disk.vmdk', type: '2', linkname: '/etc/shadow' }]), code: 'UNSAFE_PATH', message: /symbolic link/ },
+    { title: 'a hard link', archive: () => rawTar([{ name: 'disk.vmdk', type: '1', linkname: 'x' }]), code: 'UNSAFE_PATH', message: /hard link/ },
+    { title: 'a character device', archive: () => rawTar([{ name: 'zero', type: '3' }]), code: 'UNSAFE_PATH', message: /device or FIFO/ },
+    { title: 'a FIFO', archive: () => rawTar([{ name: 'pipe', type: '6' }]), code: 'UNSAFE_PATH', message: /device or FIFO/ },
+    { title: 'a duplicate member', archive: () => rawTar([{ name: 'a.vmdk', data }, { name: './a.vmdk', data }]), code: 'INTEGRITY', message: /duplicate member "a.vmdk"/ },
+    { title: 'an archive cut inside a member', archive: () => rawTar([{ name: 'a.vmdk', data: Buffer.alloc(2000) }]).subarray(0, 1200), code: 'INTEGRITY', message: /cut short|truncated/ },
+    { title: 'an archive without its end marker', archive: () => rawTar([{ name: 'a.vmdk', data }], false), code: 'INTEGRITY', message: /without the end-of-archive marker/ },
+    { title: 'a size that claims more than the archive holds', archive: () => rawTar([{ name: 'a.vmdk', data, size: 1 << 20 }]), code: 'INTEGRITY', message: /cut short|claims|truncated/ },
+    {
+      title: 'a size that claims less than the data (the next header is garbage)',
+      archive: () => Buffer.concat([rawTarHeader('a.vmdk', 10), Buffer.alloc(1024, 0x41), Buffer.alloc(1024)]),
+      code: 'INTEGRITY',
+      message: /checksum mismatch/,
+    },
+    { title: 'a corrupt header checksum', archive: () => { const b = rawTar([{ name: 'a.vmdk', data }]); b[0] = 0x42; return b; }, code: 'INTEGRITY', message: /checksum mismatch/ },
+    { title: 'a non-octal size', archive: () => { const h = rawTarHeader('a', 0); h.write('12x45678901\0', 124, 12, 'latin1'); return fixChecksum(Buffer.concat([h, Buffer.alloc(1024)])); }, code: 'INTEGRITY', message: /not octal/ },
+  ];
+  for (const c of cases) {
+    it(`refuses ${c.title} when reading sequentially`, async () => {
+      await rejects(readAll(c.archive()), c.code, c.message);
+    });
+    it(`refuses ${c.title} when indexing`, async () => {
+      await rejects(index(c.archive()), c.code, c.message);
+    });
+  }
+
+  it('refuses a pax path that climbs out even though the ustar name is harmless', async () => {
+    const body = ' path=../../../etc/passwd\n';
+    const rec = Buffer.from(`${body.length + 2}${body}`);
+    const archive = Buffer.concat([rawTarHeader('PaxHeaders/x', rec.length, 'x'), rec, Buffer.alloc(512 - rec.length), rawTar([{ name: 'harmless.vmdk', data }])]);
+    await rejects(readAll(archive), 'UNSAFE_PATH', /escapes the archive/);
+  });
+
+  it('refuses a GNU long name that is absolute', async () => {
+    const name = Buffer.from('/tmp/owned\0');
+    const archive = Buffer.concat([rawTarHeader('././@LongLink', name.length, 'L'), name, Buffer.alloc(512 - name.length), rawTar([{ name: 'x', data }])]);
+    await rejects(readAll(archive), 'UNSAFE_PATH', /absolute/);
+  });
+});
+
+function fixChecksum(archive: Buffer): Buffer {
+  archive.fill(0x20, 148, 156);
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += archive[i] ?? 0;
+  archive.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'latin1');
+  return archive;
+}
+
+describe('tar writer', () => {
+  it('writes headers GNU tar lists and extracts, with pax records only for names ustar cannot hold', () => {
+    const t = tempDir();
+    try {
+      const long = `${'x'.repeat(120)}.vmdk`;
+      const parts: Buffer[] = [];
+      for (const [name, body] of [['vm.ovf', Buffer.from('<Envelope/>')], [long, Buffer.alloc(1000, 3)]] as const) {
+        parts.push(tarHeader(name, body.length), body, tarPadding(body.length));
+      }
+      parts.push(tarTrailer());
+      const file = path.join(t.dir, 'w.tar');
+      fs.writeFileSync(file, Buffer.concat(parts));
+      assert.deepEqual(run('tar', ['-tf', file]).toString().trim().split('\n'), ['vm.ovf', long]);
+      assert.equal(run('tar', ['-xOf', file, 'vm.ovf']).toString(), '<Envelope/>');
+      assert.equal(tarHeader('vm.ovf', 5).length, 512, 'a short name needs one plain ustar block');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('refuses to write an unsafe member name', () => {
+    assert.throws(() => tarHeader('../x', 1), /escapes/);
+    assert.equal(safeMemberName('./a//b'), 'a/b');
+  });
+});
