@@ -84,9 +84,10 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const { source, signal } = options;
   const log = options.log ?? ((): void => undefined);
   const inv = new Inventory(session);
-  const descriptor = await source.descriptor();
+  const descriptorFile = await source.descriptor();
+  const descriptor = descriptorFile.text;
   const manifest = await source.manifest();
-  if (manifest) verifyDigest('descriptor', Buffer.from(descriptor, 'utf8'), manifest, source.name, true);
+  if (manifest) verifyDigest(descriptorFile.name, descriptorFile.bytes, manifest, source.name);
 
   const placement = await resolvePlacement(inv, options, signal);
   const networkMapping: OvfNetworkMapping[] = [];
@@ -153,7 +154,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           files.push({ path: item.fileItem.path, bytes: fileBytes, manifestVerified: manifest !== undefined });
           options.onProgress?.({ path: item.fileItem.path, bytes: fileBytes, total: item.size, done: true });
         });
-        await runLimited(tasks, Math.max(1, options.parallel ?? 2), lease.signal);
+        await runLimited(tasks, source.sequentialOnly ? 1 : Math.max(1, options.parallel ?? 2), lease.signal);
       },
       { ...(signal ? { signal } : {}), log },
     );
@@ -215,16 +216,26 @@ interface PlannedUpload {
 
 /** Checks every file is present before anything is created, and orders uploads as the source reads cheapest. */
 async function planUploads(source: PackageSource, items: OvfFileItem[], manifest: Map<string, { algorithm: string; digest: string }> | undefined): Promise<PlannedUpload[]> {
-  const order = await source.order();
+  const order = (await source.order()) ?? [];
   const position = new Map(order.map((n, i) => [n, i]));
   const plan: PlannedUpload[] = [];
   for (const fileItem of items) {
-    const parts = fileItem.chunkSize ? order.filter((n) => n.startsWith(`${fileItem.path}.`) && /\.\d{9}$/.test(n)).sort() : [fileItem.path];
+    const parts: string[] = [];
+    if (fileItem.chunkSize) {
+      // DSP0243 §7.3: chunks are href.000000000, href.000000001, … in order.
+      for (let i = 0; i < 1_000_000_000; i++) {
+        const chunk = `${fileItem.path}.${String(i).padStart(9, '0')}`;
+        if (!(await source.has(chunk))) break;
+        parts.push(chunk);
+      }
+      if (parts.length === 0) throw new OvfkitError('IO', `the package ${source.name} has no chunks of ${JSON.stringify(fileItem.path)} (expected ${fileItem.path}.000000000, …)`);
+    } else {
+      if (!(await source.has(fileItem.path))) throw new OvfkitError('IO', `the package ${source.name} has no file ${JSON.stringify(fileItem.path)}, which the descriptor references`);
+      parts.push(fileItem.path);
+    }
     for (const p of parts) {
-      if (!position.has(p)) throw new OvfkitError('IO', `the package ${source.name} has no file ${JSON.stringify(p)}, which the descriptor references`);
       if (manifest && !manifest.has(p)) throw new OvfkitError('INTEGRITY', `${p} is not listed in the package manifest; refusing to upload an unverified file`);
     }
-    if (parts.length === 0) throw new OvfkitError('IO', `the package ${source.name} has no chunks of ${JSON.stringify(fileItem.path)}`);
     let size: number | undefined = 0;
     for (const p of parts) {
       const s = await source.size(p);
@@ -242,7 +253,7 @@ async function openVerified(source: PackageSource, item: PlannedUpload, manifest
   const done = (async (): Promise<void> => {
     for (const part of item.parts) {
       const expected = manifest?.get(part);
-      const hash = expected ? createHash(expected.algorithm.toLowerCase().replace('sha', 'sha')) : undefined;
+      const hash = expected ? createHash(expected.algorithm.toLowerCase()) : undefined;
       const input = await source.open(part);
       await pipeline(
         input,
@@ -274,11 +285,11 @@ async function openVerified(source: PackageSource, item: PlannedUpload, manifest
   };
 }
 
-function verifyDigest(what: string, bytes: Buffer, manifest: Map<string, { algorithm: string; digest: string }>, name: string, isDescriptor: boolean): void {
-  const entry = [...manifest.entries()].find(([k]) => (isDescriptor ? k.toLowerCase().endsWith('.ovf') : k === what));
-  if (!entry) throw new OvfkitError('INTEGRITY', `the manifest of ${name} does not list the ${what}`);
-  const hex = createHash(entry[1].algorithm.toLowerCase()).update(bytes).digest('hex');
-  if (hex !== entry[1].digest) throw new OvfkitError('INTEGRITY', `the ${what} of ${name} does not match its manifest digest`);
+function verifyDigest(file: string, bytes: Buffer, manifest: Map<string, { algorithm: string; digest: string }>, name: string): void {
+  const entry = manifest.get(file) ?? manifest.get(file.split('/').pop() ?? file);
+  if (!entry) throw new OvfkitError('INTEGRITY', `the manifest of ${name} does not list the descriptor ${file}`);
+  const hex = createHash(entry.algorithm.toLowerCase()).update(bytes).digest('hex');
+  if (hex !== entry.digest) throw new OvfkitError('INTEGRITY', `the descriptor ${file} of ${name} does not match its manifest digest; refusing to import`);
 }
 
 /**

@@ -13,5 +13,5 @@ export { Inventory, resolvePlacement, type Placement, type PlacementInput, type 
 export { withLease, type LeaseHandle, type LeaseOptions } from './lease';
 export { importOvf, ImportSpecError, type ImportOvfOptions, type ImportOvfResult, type TransferProgress } from './import';
 export { destroyEntity } from './destroy';
-export { openLocalPackage, parseManifestText, safeHref, type PackageSource } from './source';
+export { openPackage, fromPackageSource, type PackageSource } from './source';
 export { OvaWriter, tarHeader } from './ova';
