@@ -1,0 +1,1108 @@
+/**
+ * One pass over a parsed Envelope that answers both ValidateHost and CreateImportSpec: the
+ * ImportSpec tree, the files to upload, the sizes, a per-VM summary for the plan, and every
+ * problem found (host-capability problems apart from import problems, because ValidateHost
+ * reports only the former).
+ * @see vsphere-ovf-api.md §5 and §11, ovf-spec-notes.md §5, §7, §8, §10, §12
+ */
+import type { OvfFault, OvfIssue } from '../faults';
+import { limitsFor } from '../hostprofiles';
+import type { DeviceType, DiskProvisioningType, HostProfile } from '../hostprofiles/types';
+import { DISK_PROVISIONING_TYPES } from '../hostprofiles/types';
+import {
+  defaultDatastoreProvisioning,
+  inventoryLookup,
+  networkMoRefType,
+  type InventoryDatastore,
+  type InventoryHost,
+  type InventoryNetwork,
+  type InventorySnapshot,
+} from '../inventory';
+import type {
+  Content,
+  Disk,
+  Envelope,
+  File,
+  Item,
+  Located,
+  Msg,
+  ProductSection,
+  VirtualHardwareSection,
+  VirtualSystem,
+  VirtualSystemCollection,
+  VmwConfig,
+} from '../model';
+import type { ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, VAppPropertyInfo } from '../vim25';
+import { controllerFamily, controllerUnits, deviceFor, RT, type ControllerFamily } from './devices';
+import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from './issues';
+import { guestIdFor } from './osids';
+import { checkPropertyValue, propertyConstraint } from './properties';
+import type {
+  ImportSpec,
+  OptionValue,
+  ResourceAllocationInfo,
+  VAppConfigSpec,
+  VAppEntityConfigInfo,
+  VAppPropertySpec,
+  VirtualAppImportSpec,
+  VirtualDevice,
+  VirtualDeviceBackingInfo,
+  VirtualDeviceConfigSpec,
+  VirtualMachineConfigSpec,
+  VirtualMachineImportSpec,
+  VmConfigSpec,
+} from './types';
+import { intValue, unitBytes } from './units';
+
+/** Inputs of one analysis. */
+export interface BuildInput {
+  envelope: Envelope;
+  profile: HostProfile;
+  inventory?: InventorySnapshot | undefined;
+  /** The host checked against (ValidateHost's `host`, or cisp.hostSystem / the pool's host). */
+  host?: InventoryHost | undefined;
+  /** The target datastore (CreateImportSpec's `datastore`), when known. */
+  datastore?: InventoryDatastore | undefined;
+  /** Datastore name for `files.vmPathName` (`[name]`); "" when unknown. */
+  datastoreName: string;
+  /** Pool the entity is imported into (becomes `resPoolEntity` only for a vApp parent). */
+  resourcePool?: ManagedObjectReference | undefined;
+  cisp: OvfCreateImportSpecParams;
+}
+
+/** One disk, as the plan shows it. */
+export interface DiskSummary {
+  /** Entity path (`web01` or `vapp/db`). */
+  entity: string;
+  diskId?: string;
+  label: string;
+  controller: string;
+  capacityBytes?: number;
+  populatedSizeBytes?: number;
+  provisioning: DiskProvisioningType;
+  file?: string;
+  fileSizeBytes?: number;
+}
+
+/** One NIC and the network it lands on. */
+export interface NicSummary {
+  entity: string;
+  label: string;
+  adapter: string;
+  ovfNetwork: string;
+  /** The vSphere network chosen (name and moref), when known. */
+  network?: { name: string; moref?: ManagedObjectReference };
+  /** How it was chosen. */
+  mappedBy: 'networkMapping' | 'sameName' | 'fallback' | 'unmapped';
+}
+
+/** One VM's hardware, as the plan shows it. */
+export interface VmSummary {
+  entity: string;
+  name: string;
+  hardwareVersion: string;
+  guestId: string;
+  numCPUs: number;
+  numCoresPerSocket?: number;
+  memoryMB: number;
+  firmware: 'bios' | 'efi';
+  secureBoot: boolean;
+  devices: string[];
+}
+
+/** One property with the value it will get. Password values are redacted. */
+export interface PropertySummary {
+  entity: string;
+  id: string;
+  label?: string;
+  category?: string;
+  type: string;
+  userConfigurable: boolean;
+  password: boolean;
+  /** The value that will be set (from propertyMapping or the default); `********` for passwords. */
+  value: string;
+  source: 'propertyMapping' | 'default';
+}
+
+/** Everything one pass finds. */
+export interface Analysis {
+  deploymentOption: string;
+  entityName: string;
+  virtualApp: boolean;
+  importSpec?: ImportSpec;
+  fileItem: OvfFileItem[];
+  /** Problems of the host / datastore (ValidateHost reports these). */
+  hostError: OvfIssue[];
+  hostWarning: OvfIssue[];
+  /** Problems of the import parameters and the package (CreateImportSpec reports these too). */
+  importError: OvfIssue[];
+  importWarning: OvfIssue[];
+  downloadSize: number;
+  flatDeploymentSize: number;
+  sparseDeploymentSize: number;
+  supportedDiskProvisioning: DiskProvisioningType[];
+  provisioning: DiskProvisioningType;
+  vms: VmSummary[];
+  disks: DiskSummary[];
+  nics: NicSummary[];
+  properties: PropertySummary[];
+  eula: string[];
+}
+
+const IP_POLICIES = ['dhcpPolicy', 'transientPolicy', 'fixedPolicy', 'fixedAllocatedPolicy'];
+
+/** extraConfig keys vSphere refuses on import unless allowed: they would override the ConfigSpec. */
+const BLOCKED_EXTRA_CONFIG = /^(numvcpus|memsize|guestos|virtualhw\.version|displayname|uuid\.(bios|location)|vc\.uuid|(ethernet|scsi|ide|sata|nvme|floppy|serial|parallel|usb)\d*\.)/i;
+
+interface Controller {
+  key: number;
+  type: DeviceType;
+  family: ControllerFamily;
+  bus: number;
+  free: number[];
+  label: string;
+}
+
+class Builder {
+  readonly a: Analysis;
+  private nextKey = -200;
+  private readonly files = new Map<string, File>();
+  private readonly disks = new Map<string, Disk>();
+  private readonly mappedNetworks = new Map<string, ManagedObjectReference>();
+  private readonly propertyValues = new Map<string, string>();
+  private readonly eulaAccepted: boolean;
+  private readonly allowExtraConfig: boolean;
+
+  constructor(private readonly input: BuildInput) {
+    const env = input.envelope;
+    for (const f of env.references?.file ?? []) this.files.set(f.id, f);
+    for (const d of [...(env.diskSection?.disk ?? []), ...(env.sharedDiskSection?.disk ?? [])]) this.disks.set(d.diskId, d);
+    const options = input.cisp.importOption ?? [];
+    this.eulaAccepted = options.includes('acceptAllEulas');
+    this.allowExtraConfig = options.includes('allowAllExtraConfig');
+    this.a = {
+      deploymentOption: '',
+      entityName: '',
+      virtualApp: env.content?.kind === 'VirtualSystemCollection',
+      fileItem: [],
+      hostError: [],
+      hostWarning: [],
+      importError: [],
+      importWarning: [],
+      downloadSize: 0,
+      flatDeploymentSize: 0,
+      sparseDeploymentSize: 0,
+      supportedDiskProvisioning: [],
+      provisioning: 'thick',
+      vms: [],
+      disks: [],
+      nics: [],
+      properties: [],
+      eula: [],
+    };
+  }
+
+  // ---- issue helpers ------------------------------------------------------------------------
+  private hostErr(code: OvfManagerIssueCode, fault: OvfFault, msg: string, x?: IssueExtras): void {
+    this.a.hostError.push(issue(code, fault, msg, x));
+  }
+  private hostWarn(code: OvfManagerIssueCode, fault: OvfFault, msg: string, x?: IssueExtras): void {
+    this.a.hostWarning.push(issue(code, fault, msg, x));
+  }
+  private err(code: OvfManagerIssueCode, fault: OvfFault, msg: string, x?: IssueExtras): void {
+    this.a.importError.push(issue(code, fault, msg, x));
+  }
+  private warn(code: OvfManagerIssueCode, fault: OvfFault, msg: string, x?: IssueExtras): void {
+    this.a.importWarning.push(issue(code, fault, msg, x));
+  }
+
+  /** Localised text of a Msg: the caller's msgBundle, then the descriptor's bundle for the locale. */
+  text(m: Msg | undefined): string {
+    if (!m) return '';
+    if (m.msgid) {
+      const fromCaller = this.input.cisp.msgBundle?.find((kv) => kv.key === m.msgid);
+      if (fromCaller) return fromCaller.value;
+      const locale = this.input.cisp.locale;
+      if (locale) {
+        const bundle = this.input.envelope.strings.find((s) => s.lang === locale || s.lang.split('-')[0] === locale.split('-')[0]);
+        const t = bundle?.msg.get(m.msgid);
+        if (t !== undefined) return t;
+      }
+    }
+    return m.text;
+  }
+
+  private applies(configuration: readonly string[]): boolean {
+    return configuration.length === 0 || configuration.includes(this.a.deploymentOption);
+  }
+
+  // ---- entry --------------------------------------------------------------------------------
+  run(): Analysis {
+    const env = this.input.envelope;
+    const cisp = this.input.cisp;
+    this.chooseDeploymentOption();
+    this.chooseProvisioning();
+    if (!env.content) {
+      this.err('DESCRIPTOR_UNUSABLE', { _typeName: 'OvfMissingElement', lineNumber: env.pos.line, name: 'VirtualSystem' }, 'The descriptor has no VirtualSystem or VirtualSystemCollection to import', {
+        at: env,
+        fix: 'fix the descriptor (see ovfkit parse)',
+      });
+      return this.a;
+    }
+    this.a.entityName = cisp.entityName || this.defaultName(env.content, true);
+    if (/[\\/%]/.test(this.a.entityName) || this.a.entityName.length > 80) {
+      this.err('INVALID_ENTITY_NAME', { _typeName: 'OvfInvalidVmName', name: this.a.entityName }, `The entity name ${qv(this.a.entityName)} is not a valid vSphere name`, {
+        value: this.a.entityName,
+        allowed: 'at most 80 characters, without "/", "\\" or "%"',
+        fix: 'choose another entityName (--name)',
+      });
+    }
+    this.collectPropertyValues(env.content);
+    this.checkPropertyMapping();
+    this.checkNetworkMapping();
+    this.checkIpAssignment();
+    for (const f of env.references?.file ?? []) this.a.downloadSize += f.size ?? 0;
+    const spec = this.content(env.content, [this.a.entityName], true, undefined);
+    if (cisp.instantiationOst) spec.instantiationOst = cisp.instantiationOst;
+    this.a.importSpec = spec;
+    if (this.a.eula.length > 0 && !this.eulaAccepted) {
+      this.warn('EULA_NOT_ACCEPTED', { _typeName: 'OvfImportFailed' }, `The package has ${this.a.eula.length} EULA(s) that must be accepted before import`, {
+        allowed: 'importOption "acceptAllEulas"',
+        fix: 'read the EULA(s) and pass --accept-all-eulas (importOption acceptAllEulas)',
+      });
+    }
+    this.checkSpace();
+    return this.a;
+  }
+
+  private defaultName(c: Content, top: boolean): string {
+    if (top) {
+      const product = c.productSection.find((p) => !p.class && !p.instance) ?? c.productSection[0];
+      const name = this.text(product?.product);
+      if (name) return name;
+    }
+    return this.text(c.name) || c.id || 'vm';
+  }
+
+  private chooseDeploymentOption(): void {
+    const configs = this.input.envelope.deploymentOptionSection?.configuration ?? [];
+    const wanted = this.input.cisp.deploymentOption;
+    const dflt = configs.find((c) => c.default) ?? configs[0];
+    if (wanted) {
+      if (configs.some((c) => c.id === wanted)) {
+        this.a.deploymentOption = wanted;
+        return;
+      }
+      this.err('UNKNOWN_DEPLOYMENT_OPTION', { _typeName: 'OvfInvalidValueConfiguration', lineNumber: 0, elementName: 'OvfCreateImportSpecParams', attributeName: 'deploymentOption', value: wanted }, `Deployment option ${qv(wanted)} is not declared in the DeploymentOptionSection`, {
+        value: wanted,
+        allowed: configs.length ? configs.map((c) => c.id).join(', ') : 'no deployment options (leave it empty)',
+        fix: 'pick one of the declared configurations (ovfkit parse lists them)',
+      });
+    }
+    this.a.deploymentOption = dflt?.id ?? '';
+  }
+
+  private chooseProvisioning(): void {
+    const wanted = this.input.cisp.diskProvisioning;
+    const hostList = this.input.profile.supportedDiskProvisioning;
+    const ds = this.input.datastore;
+    const dsList = ds ? (ds.supportedDiskProvisioning ?? defaultDatastoreProvisioning(ds.type)) : undefined;
+    const supported = dsList ? hostList.filter((p) => dsList.includes(p)) : [...hostList];
+    this.a.supportedDiskProvisioning = supported;
+    if (!wanted) {
+      // vSphere picks thick for an unspecified provisioning; NFS without VAAI can only do thin.
+      this.a.provisioning = supported.includes('thick') ? 'thick' : (supported[0] ?? 'thin');
+      return;
+    }
+    if ((DISK_PROVISIONING_TYPES as readonly string[]).includes(wanted) && supported.includes(wanted as DiskProvisioningType)) {
+      this.a.provisioning = wanted as DiskProvisioningType;
+      return;
+    }
+    this.a.provisioning = supported.includes('thick') ? 'thick' : (supported[0] ?? 'thin');
+    this.err('DISK_PROVISIONING_UNSUPPORTED', { _typeName: 'OvfUnsupportedDiskProvisioning', diskProvisioning: wanted, supportedDiskProvisioning: supported.join(',') }, `Disk provisioning ${qv(wanted)} is not supported${ds ? ` on datastore ${qv(ds.name)}` : ' by the host'}`, {
+      value: wanted,
+      allowed: supported.join(', '),
+      fix: 'choose a supported --disk-provisioning',
+    });
+  }
+
+  // ---- properties ---------------------------------------------------------------------------
+  private static fullId(p: ProductSection, key: string): string {
+    return [p.class, key, p.instance].filter((x) => x !== undefined && x !== '').join('.');
+  }
+
+  private allProductSections(c: Content): Array<{ section: ProductSection; entity: Content }> {
+    const out = c.productSection.map((section) => ({ section, entity: c }));
+    if (c.kind === 'VirtualSystemCollection') for (const child of c.content) out.push(...this.allProductSections(child));
+    return out;
+  }
+
+  private collectPropertyValues(c: Content): void {
+    for (const { section } of this.allProductSections(c)) {
+      for (const p of section.property) {
+        let v = p.value ?? '';
+        for (const cv of p.values) if (cv.configuration.includes(this.a.deploymentOption)) v = cv.value;
+        const id = Builder.fullId(section, p.key);
+        this.propertyValues.set(id, v);
+        if (!this.propertyValues.has(p.key)) this.propertyValues.set(p.key, v);
+      }
+    }
+  }
+
+  private checkPropertyMapping(): void {
+    const content = this.input.envelope.content!;
+    const known = new Map<string, { section: ProductSection; p: ProductSection['property'][number] }>();
+    for (const { section } of this.allProductSections(content)) for (const p of section.property) known.set(Builder.fullId(section, p.key), { section, p });
+    for (const kv of this.input.cisp.propertyMapping ?? []) {
+      const hit = known.get(kv.key);
+      if (!hit) {
+        this.warn('UNKNOWN_PROPERTY_KEY', { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'propertyMapping', attributeName: 'key', value: kv.key }, `propertyMapping key ${qv(kv.key)} matches no ProductSection property; it is ignored`, {
+          value: kv.key,
+          allowed: [...known.keys()].slice(0, 20).join(', ') || 'no properties in this descriptor',
+          fix: 'use the full property id [class.]key[.instance] (ovfkit parse lists them)',
+        });
+        continue;
+      }
+      const { p } = hit;
+      const c = propertyConstraint(p.type, p.qualifiers, p.password);
+      const shown = c.kind === 'password' ? REDACTED : kv.value;
+      const dflt = this.propertyValues.get(kv.key) ?? '';
+      if (!p.userConfigurable && kv.value !== dflt) {
+        this.err('PROPERTY_NOT_USER_CONFIGURABLE', { _typeName: 'OvfPropertyValue', lineNumber: p.pos.line, type: c.vAppType, value: c.kind === 'password' ? '' : kv.value }, `Property ${qv(kv.key)} is not user-configurable; vSphere refuses a new value for it (NotUserConfigurableProperty at import)`, {
+          at: p,
+          value: shown,
+          allowed: c.kind === 'password' ? 'its default value' : `its default value ${qv(dflt)}`,
+          fix: `remove ${kv.key} from the property mapping`,
+        });
+      }
+      const why = checkPropertyValue(c, kv.value);
+      if (why) {
+        this.err('PROPERTY_VALUE_INVALID', { _typeName: 'OvfPropertyValue', lineNumber: p.pos.line, type: c.vAppType, value: c.kind === 'password' ? '' : kv.value }, `Value for property ${qv(kv.key)} is invalid: ${why}`, {
+          at: p,
+          value: shown,
+          allowed: c.vAppType,
+          fix: `give ${kv.key} a value of type ${c.vAppType}`,
+        });
+      }
+      this.propertyValues.set(kv.key, kv.value);
+    }
+  }
+
+  private checkNetworkMapping(): void {
+    const declared = new Set((this.input.envelope.networkSection?.network ?? []).map((n) => n.name));
+    const inv = this.input.inventory;
+    for (const m of this.input.cisp.networkMapping ?? []) {
+      if (!declared.has(m.name)) {
+        this.err('UNKNOWN_NETWORK_IN_MAPPING', { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'networkMapping', attributeName: 'name', value: m.name }, `networkMapping names OVF network ${qv(m.name)}, which the NetworkSection does not declare`, {
+          value: m.name,
+          allowed: [...declared].join(', ') || 'no networks in this descriptor',
+          fix: 'map the networks the descriptor declares (ovfkit parse lists them)',
+        });
+        continue;
+      }
+      if (inv && !inventoryLookup.network(inv, m.network.value)) {
+        this.err('UNKNOWN_MAPPED_NETWORK', { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'networkMapping', attributeName: 'network', value: m.network.value }, `networkMapping sends ${qv(m.name)} to ${qv(m.network.value)}, which is not a network of the inventory`, {
+          value: m.network.value,
+          allowed: inv.networks.map((n) => n.name).join(', '),
+          fix: 'map it to an existing network or port group',
+        });
+        continue;
+      }
+      this.mappedNetworks.set(m.name, m.network);
+    }
+  }
+
+  private checkIpAssignment(): void {
+    const cisp = this.input.cisp;
+    const env = this.input.envelope;
+    const ipa = env.ipAssignmentSection ?? env.content?.ipAssignmentSection;
+    const schemes = ipa?.schemes ?? [];
+    const protocols = ipa?.protocols.length ? ipa.protocols : ['IPv4'];
+    if (cisp.ipAllocationPolicy) {
+      const p = cisp.ipAllocationPolicy;
+      const needs = p === 'dhcpPolicy' ? 'dhcp' : p === 'transientPolicy' || p === 'fixedAllocatedPolicy' ? 'ovfenv' : undefined;
+      if (!IP_POLICIES.includes(p) || (needs && schemes.length > 0 && !schemes.includes(needs))) {
+        this.err('IP_ALLOCATION_POLICY_UNSUPPORTED', { _typeName: 'OvfUnsupportedAttributeValue', elementName: 'OvfCreateImportSpecParams', attributeName: 'ipAllocationPolicy', value: p }, `IP allocation policy ${qv(p)} is not ${IP_POLICIES.includes(p) ? 'supported by the guest (vmw:IpAssignmentSection schemes: ' + schemes.join(',') + ')' : 'a vSphere policy'}`, {
+          value: p,
+          allowed: IP_POLICIES.join(', '),
+          fix: 'choose a policy the package supports',
+        });
+      }
+    }
+    if (cisp.ipProtocol && !protocols.includes(cisp.ipProtocol)) {
+      this.err('IP_PROTOCOL_UNSUPPORTED', { _typeName: 'OvfUnsupportedAttributeValue', elementName: 'OvfCreateImportSpecParams', attributeName: 'ipProtocol', value: cisp.ipProtocol }, `IP protocol ${qv(cisp.ipProtocol)} is not supported by the package`, {
+        value: cisp.ipProtocol,
+        allowed: protocols.join(', '),
+        fix: 'choose a protocol from vmw:IpAssignmentSection protocols',
+      });
+    }
+  }
+
+  // ---- content tree -------------------------------------------------------------------------
+  private content(c: Content, path: string[], top: boolean, entityConfig: VAppEntityConfigInfo | undefined): ImportSpec {
+    for (const e of c.eulaSection) {
+      const t = this.text(e.license);
+      if (t) this.a.eula.push(t);
+    }
+    if (c.kind === 'VirtualSystemCollection') return this.collection(c, path, top, entityConfig);
+    const spec = this.virtualSystem(c, path, top);
+    if (entityConfig) spec.entityConfig = entityConfig;
+    return spec;
+  }
+
+  private collection(c: VirtualSystemCollection, path: string[], top: boolean, entityConfig: VAppEntityConfigInfo | undefined): VirtualAppImportSpec {
+    const vAppConfigSpec: VAppConfigSpec = { _typeName: 'VAppConfigSpec', ...this.vAppOptions(c, path, []) };
+    const annotation = this.text(c.annotationSection?.annotation);
+    if (annotation) vAppConfigSpec.annotation = annotation;
+    const startup = new Map((c.startupSection?.item ?? []).map((s) => [s.id, s]));
+    const children: ImportSpec[] = [];
+    const entityConfigs: VAppEntityConfigInfo[] = [];
+    for (const child of c.content) {
+      const s = startup.get(child.id);
+      const ec: VAppEntityConfigInfo = { tag: child.id };
+      if (s) {
+        const n = (v: string | undefined): number | undefined => intValue(v);
+        const o = n(s.order);
+        if (o !== undefined) ec.startOrder = o;
+        const sd = n(s.startDelay);
+        if (sd !== undefined) ec.startDelay = sd;
+        if (s.waitingForGuest !== undefined) ec.waitingForGuest = s.waitingForGuest === 'true';
+        ec.startAction = s.startAction ?? 'powerOn';
+        const st = n(s.stopDelay);
+        if (st !== undefined) ec.stopDelay = st;
+        ec.stopAction = s.stopAction ?? 'powerOff';
+      }
+      entityConfigs.push(ec);
+      children.push(this.content(child, [...path, this.defaultName(child, false)], false, ec));
+    }
+    if (entityConfigs.length) vAppConfigSpec.entityConfig = entityConfigs;
+    const spec: VirtualAppImportSpec = {
+      _typeName: 'VirtualAppImportSpec',
+      name: top ? this.a.entityName : path[path.length - 1]!,
+      vAppConfigSpec,
+      resourcePoolSpec: this.resourcePoolSpec(c),
+    };
+    if (children.length) spec.child = children;
+    if (entityConfig) spec.entityConfig = entityConfig;
+    return spec;
+  }
+
+  private resourcePoolSpec(c: VirtualSystemCollection): VirtualAppImportSpec['resourcePoolSpec'] {
+    const alloc = (): ResourceAllocationInfo => ({ reservation: 0, expandableReservation: true, limit: -1, shares: { level: 'normal', shares: 4000 } });
+    const spec = { cpuAllocation: alloc(), memoryAllocation: { ...alloc(), shares: { level: 'normal' as const, shares: 163840 } } };
+    for (const item of c.resourceAllocationSection?.item ?? []) {
+      if (!this.applies(item.configuration)) continue;
+      const rt = intValue(item.resourceType);
+      const target = rt === RT.processor ? spec.cpuAllocation : rt === RT.memory ? spec.memoryAllocation : undefined;
+      if (target) Object.assign(target, allocation(item));
+    }
+    return spec;
+  }
+
+  /** vApp options (products, properties, IP assignment, EULAs) of one entity. */
+  private vAppOptions(c: Content, path: string[], transport: readonly string[]): Omit<VmConfigSpec, '_typeName'> {
+    const out: Omit<VmConfigSpec, '_typeName'> = {};
+    const product = c.productSection.map((p, i) => {
+      const info: VAppPropertyInfo & Record<string, unknown> = { key: i };
+      const set = (k: string, v: string | undefined): void => {
+        if (v) info[k] = v;
+      };
+      set('classId', p.class);
+      set('instanceId', p.instance);
+      set('name', this.text(p.product));
+      set('vendor', this.text(p.vendor));
+      set('version', p.version);
+      set('fullVersion', p.fullVersion);
+      set('vendorUrl', p.vendorUrl);
+      set('productUrl', p.productUrl);
+      set('appUrl', p.appUrl);
+      return { operation: 'add' as const, info: info as unknown as NonNullable<VmConfigSpec['product']>[number]['info'] };
+    });
+    if (product.length) out.product = product;
+    const property: VAppPropertySpec[] = [];
+    let key = 0;
+    for (const section of c.productSection) {
+      for (const p of section.property) {
+        const cst = propertyConstraint(p.type, p.qualifiers, p.password);
+        const id = Builder.fullId(section, p.key);
+        const mapped = this.input.cisp.propertyMapping?.some((kv) => kv.key === id) ?? false;
+        let dflt = p.value ?? '';
+        for (const cv of p.values) if (cv.configuration.includes(this.a.deploymentOption)) dflt = cv.value;
+        const value = this.propertyValues.get(id) ?? dflt;
+        const info: VAppPropertyInfo = { key: key++, id: p.key, type: cst.vAppType, userConfigurable: p.userConfigurable, defaultValue: cst.kind === 'expression' && cst.typeReference && !dflt ? cst.typeReference : dflt, value: mapped ? value : '' };
+        if (section.class) info.classId = section.class;
+        if (section.instance) info.instanceId = section.instance;
+        const cat = this.text(p.category);
+        if (cat) info.category = cat;
+        const label = this.text(p.label);
+        if (label) info.label = label;
+        const desc = this.text(p.description);
+        if (desc) info.description = desc;
+        if (cst.typeReference && cst.kind === 'ip') info.typeReference = cst.typeReference;
+        property.push({ operation: 'add', info });
+        const summary: PropertySummary = {
+          entity: path.join('/'),
+          id,
+          type: cst.vAppType,
+          userConfigurable: p.userConfigurable,
+          password: cst.kind === 'password',
+          value: cst.kind === 'password' && value !== '' ? REDACTED : value,
+          source: mapped ? 'propertyMapping' : 'default',
+        };
+        if (label) summary.label = label;
+        if (cat) summary.category = cat;
+        this.a.properties.push(summary);
+      }
+    }
+    if (property.length) out.property = property;
+    const ipa = c.ipAssignmentSection ?? (path.length === 1 ? this.input.envelope.ipAssignmentSection : undefined);
+    if (ipa || this.input.cisp.ipAllocationPolicy || this.input.cisp.ipProtocol) {
+      const info: NonNullable<VmConfigSpec['ipAssignment']> = {};
+      if (ipa?.schemes.length) info.supportedAllocationScheme = [...ipa.schemes];
+      info.ipAllocationPolicy = this.input.cisp.ipAllocationPolicy || 'fixedPolicy';
+      info.supportedIpProtocol = ipa?.protocols.length ? [...ipa.protocols] : ['IPv4'];
+      info.ipProtocol = this.input.cisp.ipProtocol || info.supportedIpProtocol[0]!;
+      out.ipAssignment = info;
+    }
+    const eula = c.eulaSection.map((e) => this.text(e.license)).filter((t) => t);
+    if (eula.length) out.eula = eula;
+    if (transport.length) out.ovfEnvironmentTransport = [...transport];
+    return out;
+  }
+
+  // ---- a virtual system ---------------------------------------------------------------------
+  private virtualSystem(vs: VirtualSystem, path: string[], top: boolean): VirtualMachineImportSpec {
+    const profile = this.input.profile;
+    const entity = path.join('/');
+    const name = top ? this.a.entityName : path[path.length - 1]!;
+    const vhs = this.chooseHardwareSection(vs);
+    const version = this.hardwareVersion(vhs, vs, entity);
+    const os = vs.operatingSystemSection;
+    let guestId = guestIdFor(os?.osType, os?.id);
+    const guest = profile.guestIds.find((g) => g.id === guestId);
+    if (!guest || (guest.minHardwareVersion ?? 0) > version) {
+      this.hostErr('GUEST_ID_UNSUPPORTED', { _typeName: 'OvfHardwareCheck' }, guest ? `Guest OS ${qv(guestId)} needs hardware version vmx-${guest.minHardwareVersion} or later; ${qv(entity)} gets vmx-${pad(version)}` : `Guest OS ${qv(guestId)} of ${qv(entity)} is not known to host profile ${profile.name}`, {
+        at: os ?? vs,
+        value: guestId,
+        allowed: guest ? `vmx-${guest.minHardwareVersion}+` : `a guest id of ${profile.name} (e.g. otherGuest64)`,
+        fix: guest ? 'allow a newer vmx family in VirtualSystemType' : 'use a host profile of a newer ESXi release, or set vmw:osType to a supported id',
+      });
+      if (!guest) guestId = guestId.includes('64') ? 'otherGuest64' : 'otherGuest';
+    }
+    const ds = this.input.datastoreName;
+    const configSpec: VirtualMachineConfigSpec = {
+      name,
+      version: `vmx-${pad(version)}`,
+      guestId,
+      files: { vmPathName: ds ? `[${ds}]` : '' },
+      numCPUs: 1,
+      memoryMB: 32,
+      deviceChange: [],
+    };
+    const annotation = this.text(vs.annotationSection?.annotation);
+    if (annotation) configSpec.annotation = annotation;
+    const summary: VmSummary = { entity, name, hardwareVersion: configSpec.version, guestId, numCPUs: 1, memoryMB: 32, firmware: 'bios', secureBoot: false, devices: [] };
+    if (vhs) this.hardware(vhs, vs, configSpec, summary, path, version);
+    else {
+      this.err('DESCRIPTOR_UNUSABLE', { _typeName: 'OvfMissingElement', lineNumber: vs.pos.line, name: 'VirtualHardwareSection' }, `VirtualSystem ${qv(vs.id)} has no VirtualHardwareSection`, { at: vs, fix: 'add a VirtualHardwareSection' });
+    }
+    const vApp = this.vAppOptions(vs, path, vhs?.transport ?? []);
+    if (vs.installSection) {
+      vApp.installBootRequired = true;
+      vApp.installBootStopDelay = intValue(vs.installSection.initialBootStopDelay) ?? 0;
+    }
+    if (Object.keys(vApp).length) configSpec.vAppConfig = { _typeName: 'VmConfigSpec', ...vApp };
+    this.a.vms.push(summary);
+    const spec: VirtualMachineImportSpec = { _typeName: 'VirtualMachineImportSpec', configSpec };
+    return spec;
+  }
+
+  private chooseHardwareSection(vs: VirtualSystem): VirtualHardwareSection | undefined {
+    const supported = this.input.profile.supportedHardwareVersions;
+    return (
+      vs.virtualHardwareSection.find((h) => h.system?.virtualSystemType.some((t) => supported.includes(vmxNumber(t) ?? -1))) ??
+      vs.virtualHardwareSection.find((h) => h.system?.virtualSystemType.some((t) => vmxNumber(t) !== undefined)) ??
+      vs.virtualHardwareSection[0]
+    );
+  }
+
+  private hardwareVersion(vhs: VirtualHardwareSection | undefined, vs: VirtualSystem, entity: string): number {
+    const profile = this.input.profile;
+    const types = vhs?.system?.virtualSystemType ?? [];
+    if (types.length === 0) return profile.defaultHardwareVersion;
+    const families = types.map(vmxNumber).filter((n): n is number => n !== undefined);
+    const usable = families.filter((n) => profile.supportedHardwareVersions.includes(n));
+    if (usable.length) return Math.max(...usable);
+    const at = vhs?.system ?? vs;
+    if (families.length === 0) {
+      this.hostErr('NO_HARDWARE_FAMILY', { _typeName: 'OvfNoSupportedHardwareFamily', lineNumber: at.pos.line, version: types.join(' ') }, `No supported hardware family for ${qv(entity)}: VirtualSystemType ${qv(types.join(' '))} names no vmx-NN family`, {
+        at,
+        value: types.join(' '),
+        allowed: `vmx-${pad(profile.supportedHardwareVersions[0] ?? 4)} … vmx-${pad(Math.max(...profile.supportedHardwareVersions))}`,
+        fix: 'set vssd:VirtualSystemType to a vmx family, e.g. vmx-13',
+      });
+    } else {
+      this.hostErr('HARDWARE_VERSION_UNSUPPORTED', { _typeName: 'OvfHardwareCheck' }, `Virtual hardware ${families.map((n) => `vmx-${pad(n)}`).join(', ')} of ${qv(entity)} is not supported by ${profile.name} (newest: vmx-${pad(Math.max(...profile.supportedHardwareVersions))})`, {
+        at,
+        value: types.join(' '),
+        allowed: profile.supportedHardwareVersions.map((n) => `vmx-${pad(n)}`).join(', '),
+        fix: 'deploy to a newer ESXi host, or add an older vmx family to VirtualSystemType',
+      });
+    }
+    return profile.defaultHardwareVersion;
+  }
+
+  private selectedItems(vhs: VirtualHardwareSection): Item[] {
+    const items = vhs.item.filter((i) => this.applies(i.configuration));
+    // Items with ovf:bound describe a range; the `normal` one is the value to use.
+    const bounded = new Map<string, Item>();
+    const out: Item[] = [];
+    for (const i of items) {
+      if (i.bound === undefined) out.push(i);
+      else if (i.bound === 'normal' && i.instanceID !== undefined) bounded.set(i.instanceID, i);
+    }
+    return [...out, ...bounded.values()];
+  }
+
+  private hardware(vhs: VirtualHardwareSection, vs: VirtualSystem, spec: VirtualMachineConfigSpec, summary: VmSummary, path: string[], version: number): void {
+    const profile = this.input.profile;
+    const entity = path.join('/');
+    const items = this.selectedItems(vhs);
+    const controllers = new Map<string, Controller>();
+    const busUsed: Record<ControllerFamily, Set<number>> = { ide: new Set(), scsi: new Set(), sata: new Set(), nvme: new Set(), usb: new Set(), nvdimm: new Set() };
+    const counts = new Map<DeviceType, number>();
+    const devices: VirtualDeviceConfigSpec[] = [];
+    let sawCpu = false;
+    let sawMemory = false;
+    const ordered = [...items.filter((i) => isController(i)), ...items.filter((i) => !isController(i))];
+    let ndisk = 0;
+    for (const item of ordered) {
+      const rt = intValue(item.resourceType);
+      const label = item.elementName ?? item.caption ?? `Item ${item.instanceID ?? ''}`;
+      if (rt === undefined) continue; // the parser reports an Item without ResourceType
+      if (rt === RT.processor) {
+        sawCpu = true;
+        const n = intValue(item.virtualQuantity);
+        if (n === undefined || n < 1) this.err('BAD_QUANTITY', { _typeName: 'OvfElementInvalidValue', lineNumber: item.pos.line, name: 'VirtualQuantity', value: item.virtualQuantity ?? '' }, `CPU count ${qv(item.virtualQuantity ?? '')} of ${qv(entity)} is not a positive integer`, { at: item, value: item.virtualQuantity ?? '', allowed: 'an integer ≥ 1', fix: 'set rasd:VirtualQuantity of the CPU item' });
+        else spec.numCPUs = n;
+        const cps = intValue(item.coresPerSocket);
+        if (cps !== undefined) {
+          spec.numCoresPerSocket = cps;
+          if (cps < 1 || spec.numCPUs % cps !== 0) {
+            this.hostErr('CORES_PER_SOCKET_INVALID', { _typeName: 'OvfHardwareCheck' }, `${spec.numCPUs} vCPUs of ${qv(entity)} cannot be split into sockets of ${cps} cores`, { at: item, value: String(cps), allowed: `a divisor of ${spec.numCPUs}`, fix: 'fix vmw:CoresPerSocket' });
+          }
+        }
+        const alloc = allocation(item);
+        if (Object.keys(alloc).length) spec.cpuAllocation = alloc;
+        continue;
+      }
+      if (rt === RT.memory) {
+        sawMemory = true;
+        const n = intValue(item.virtualQuantity);
+        const unit = item.allocationUnits === undefined ? 2 ** 20 : unitBytes(item.allocationUnits);
+        if (n === undefined || unit === undefined || n < 1) {
+          this.err('BAD_QUANTITY', { _typeName: 'OvfElementInvalidValue', lineNumber: item.pos.line, name: 'VirtualQuantity', value: item.virtualQuantity ?? '' }, `Memory size ${qv(`${item.virtualQuantity ?? ''} ${item.allocationUnits ?? ''}`)} of ${qv(entity)} cannot be read`, { at: item, value: `${item.virtualQuantity ?? ''} ${item.allocationUnits ?? ''}`, allowed: 'an integer with byte units, e.g. 4096 byte * 2^20', fix: 'fix the memory item' });
+        } else spec.memoryMB = Math.max(1, Math.ceil((n * unit) / 2 ** 20));
+        const alloc = allocation(item);
+        if (Object.keys(alloc).length) spec.memoryAllocation = alloc;
+        continue;
+      }
+      const mapping = deviceFor(rt, item.resourceSubType);
+      if ('builtin' in mapping) continue;
+      if ('unsupported' in mapping) {
+        const fault: OvfFault =
+          mapping.unsupported === 'type'
+            ? { _typeName: 'OvfUnsupportedType', lineNumber: item.pos.line, name: label, instanceId: item.instanceID ?? '', deviceType: rt }
+            : { _typeName: 'OvfUnsupportedSubType', lineNumber: item.pos.line, elementName: label, instanceId: item.instanceID ?? '', deviceType: rt, deviceSubType: item.resourceSubType ?? '' };
+        const msg = mapping.unsupported === 'type' ? `Device ${qv(label)} of ${qv(entity)} has resource type ${rt}, which vSphere cannot create` : `Device ${qv(label)} of ${qv(entity)} has subtype ${qv(item.resourceSubType ?? '')}, which vSphere cannot create for resource type ${rt}`;
+        const x: IssueExtras = { at: item, value: mapping.unsupported === 'type' ? String(rt) : (item.resourceSubType ?? ''), allowed: 'a device type vSphere supports', fix: item.required ? 'remove the item or set ovf:required="false" on it' : 'none needed: the optional item is skipped' };
+        if (item.required) this.hostErr('DEVICE_TYPE_UNSUPPORTED', fault, msg, x);
+        else this.hostWarn('DEVICE_IGNORED', fault, `${msg}; it is optional and skipped`, x);
+        continue;
+      }
+      const type = mapping.device;
+      const supported = profile.devices.find((d) => d.type === type);
+      if (!supported || supported.minHardwareVersion > version || (supported.maxHardwareVersion !== undefined && supported.maxHardwareVersion < version)) {
+        const x: IssueExtras = {
+          at: item,
+          value: item.resourceSubType ?? type,
+          allowed: supported ? `vmx-${pad(supported.minHardwareVersion)} or later` : `a device of ${profile.name}`,
+          fix: supported ? `allow vmx-${pad(supported.minHardwareVersion)}+ in VirtualSystemType, or use another device model` : 'use another device model or a newer host',
+        };
+        const msg = `${type} (${qv(label)}) of ${qv(entity)} needs ${supported ? `hardware version vmx-${pad(supported.minHardwareVersion)}; the VM gets vmx-${pad(version)}` : `a host that has it; ${profile.name} does not`}`;
+        const fault: OvfFault = { _typeName: 'OvfUnsupportedSubType', lineNumber: item.pos.line, elementName: label, instanceId: item.instanceID ?? '', deviceType: rt, deviceSubType: item.resourceSubType ?? type };
+        if (item.required) this.hostErr('DEVICE_UNSUPPORTED', fault, msg, x);
+        else {
+          this.hostWarn('DEVICE_IGNORED', fault, `${msg}; it is optional and skipped`, x);
+          continue;
+        }
+      }
+      const count = (counts.get(type) ?? 0) + 1;
+      counts.set(type, count);
+      if (supported?.maxPerVm !== undefined && count === supported.maxPerVm + 1) {
+        this.hostErr('DEVICE_TOO_MANY', { _typeName: 'OvfHardwareCheck' }, `${qv(entity)} has more than ${supported.maxPerVm} ${type} devices`, { at: item, value: String(count), allowed: `at most ${supported.maxPerVm}`, fix: 'remove devices' });
+      }
+      const device: VirtualDevice = { _typeName: type, key: this.nextKey--, deviceInfo: { label, summary: item.description ?? label } };
+      applyConfig(device, item.config);
+      const family = controllerFamily(type);
+      if (family && family !== 'usb') {
+        const want = intValue(item.address);
+        const used = busUsed[family];
+        let bus = want !== undefined && want >= 0 && !used.has(want) ? want : 0;
+        while (used.has(bus)) bus++;
+        used.add(bus);
+        device['busNumber'] = bus;
+        if (family === 'scsi') device['sharedBus'] = 'noSharing';
+        if (family === 'scsi') device['hotAddRemove'] = true;
+        controllers.set(item.instanceID ?? `#${device.key}`, { key: device.key, type, family, bus, free: controllerUnits(family, type, version), label });
+        devices.push({ operation: 'add', device });
+        summary.devices.push(`${type} ${bus}`);
+        continue;
+      }
+      if (family === 'usb') {
+        devices.push({ operation: 'add', device });
+        summary.devices.push(type);
+        continue;
+      }
+      // Devices that sit on a controller.
+      const needsController = type === 'VirtualDisk' || type === 'VirtualCdrom' || type === 'VirtualNVDIMM';
+      if (needsController) {
+        const parent = item.parent !== undefined ? controllers.get(item.parent) : type === 'VirtualNVDIMM' ? [...controllers.values()].find((c) => c.family === 'nvdimm') : undefined;
+        if (!parent) {
+          this.err('NO_CONTROLLER', { _typeName: 'OvfHostResourceConstraint', lineNumber: item.pos.line, name: 'Parent', value: item.parent ?? '' }, `${type} ${qv(label)} of ${qv(entity)} ${item.parent === undefined ? 'names no parent controller' : `sits on controller ${qv(item.parent)}, which is not a controller of this configuration`}`, {
+            at: item,
+            value: item.parent ?? '',
+            allowed: [...controllers.keys()].join(', ') || 'no controllers',
+            fix: 'set rasd:Parent to the InstanceID of an IDE, SCSI, SATA or NVMe controller',
+          });
+          continue;
+        }
+        const want = intValue(item.addressOnParent);
+        const unit = want !== undefined && parent.free.includes(want) ? want : parent.free[0];
+        if (unit === undefined) {
+          this.hostErr('NO_SPACE_ON_CONTROLLER', { _typeName: 'OvfNoSpaceOnController', lineNumber: item.pos.line, name: label, parent: parent.label }, `Controller ${qv(parent.label)} of ${qv(entity)} has no free slot for ${qv(label)}`, { at: item, fix: 'add a controller or move the device' });
+          continue;
+        }
+        parent.free = parent.free.filter((u) => u !== unit);
+        device.controllerKey = parent.key;
+        device.unitNumber = unit;
+        const deviceId = `/${path.join('/')}/${parent.type}${parent.bus}:${unit}`;
+        if (type === 'VirtualDisk') {
+          if (this.disk(item, device, deviceId, entity, `${parent.type} ${parent.bus}:${unit}`, ndisk++)) devices.push({ operation: 'add', fileOperation: 'create', device });
+        } else if (type === 'VirtualCdrom') {
+          this.media(item, device, deviceId, RT.cdrom, 'VirtualCdromIsoBackingInfo');
+          devices.push({ operation: 'add', device });
+        } else devices.push({ operation: 'add', device });
+        summary.devices.push(`${type} ${parent.type}${parent.bus}:${unit}`);
+        continue;
+      }
+      if (type === 'VirtualFloppy') {
+        this.media(item, device, `/${path.join('/')}/VirtualFloppy${count - 1}`, RT.floppy, 'VirtualFloppyImageBackingInfo');
+      } else if (rt === RT.ethernet) {
+        this.nic(item, device, path, label, type);
+      } else if (type === 'VirtualSerialPort' || type === 'VirtualParallelPort') {
+        const kind = (item.resourceSubType ?? '').toLowerCase().split('.').pop() ?? '';
+        const base = type === 'VirtualSerialPort' ? 'VirtualSerialPort' : 'VirtualParallelPort';
+        const backing = kind === 'file' ? 'FileBackingInfo' : kind === 'pipe' && base === 'VirtualSerialPort' ? 'PipeBackingInfo' : kind === 'uri' && base === 'VirtualSerialPort' ? 'URIBackingInfo' : 'DeviceBackingInfo';
+        device.backing = { _typeName: `${base}${backing}`, ...(backing === 'FileBackingInfo' ? { fileName: '' } : backing === 'URIBackingInfo' ? { direction: 'server', serviceURI: '' } : backing === 'PipeBackingInfo' ? { pipeName: '', endpoint: 'server' } : { deviceName: '', useAutoDetect: true }) };
+        device.connectable = { startConnected: item.automaticAllocation === 'true', allowGuestControl: true, connected: false };
+        if (base === 'VirtualSerialPort') device['yieldOnPoll'] = true;
+      } else if (type === 'VirtualMachineVideoCard') {
+        device['useAutoDetect'] = device['useAutoDetect'] ?? false;
+      }
+      devices.push({ operation: 'add', device });
+      summary.devices.push(type);
+    }
+    if (!sawCpu) this.hostWarn('MISSING_CPU', { _typeName: 'OvfMissingHardware', name: 'CPU', resourceType: RT.processor }, `${qv(entity)} has no CPU item; vSphere gives it 1 vCPU`, { at: vhs, fix: 'add an Item with rasd:ResourceType 3' });
+    if (!sawMemory) this.hostWarn('MISSING_MEMORY', { _typeName: 'OvfMissingHardware', name: 'Memory', resourceType: RT.memory }, `${qv(entity)} has no memory item; vSphere gives it 32 MB`, { at: vhs, fix: 'add an Item with rasd:ResourceType 4' });
+    const lim = limitsFor(profile, version);
+    if (lim && spec.numCPUs > lim.maxCPUs) {
+      this.hostErr('CPU_ABOVE_MAXIMUM', { _typeName: 'OvfHardwareCheck' }, `${qv(entity)} asks for ${spec.numCPUs} vCPUs; vmx-${pad(version)} on ${profile.name} allows at most ${lim.maxCPUs}`, { at: vhs, value: String(spec.numCPUs), allowed: `at most ${lim.maxCPUs}`, fix: 'lower the CPU count or choose a deployment option with fewer vCPUs' });
+    }
+    if (lim && spec.memoryMB > lim.maxMemoryMB) {
+      this.hostErr('MEMORY_ABOVE_MAXIMUM', { _typeName: 'OvfHardwareCheck' }, `${qv(entity)} asks for ${spec.memoryMB} MB of memory; vmx-${pad(version)} on ${profile.name} allows at most ${lim.maxMemoryMB} MB`, { at: vhs, value: String(spec.memoryMB), allowed: `at most ${lim.maxMemoryMB} MB`, fix: 'lower the memory size' });
+    }
+    this.vmConfig(vhs, spec, summary, entity, version);
+    spec.deviceChange = devices;
+    summary.numCPUs = spec.numCPUs;
+    if (spec.numCoresPerSocket !== undefined) summary.numCoresPerSocket = spec.numCoresPerSocket;
+    summary.memoryMB = spec.memoryMB;
+    void vs;
+  }
+
+  private vmConfig(vhs: VirtualHardwareSection, spec: VirtualMachineConfigSpec, summary: VmSummary, entity: string, version: number): void {
+    const profile = this.input.profile;
+    for (const c of vhs.config) {
+      if (c.key === 'firmware') {
+        if (c.value !== 'efi' && c.value !== 'bios') {
+          this.warn('CONFIG_INVALID', { _typeName: 'OvfUnsupportedAttributeValue', elementName: 'vmw:Config', attributeName: 'vmw:value', value: c.value }, `firmware ${qv(c.value)} is not bios or efi; ignored`, { at: c, value: c.value, allowed: 'bios, efi', fix: 'set firmware to bios or efi' });
+          continue;
+        }
+        spec.firmware = c.value;
+        summary.firmware = c.value;
+        if (c.value === 'efi' && version < profile.firmware.efiMinHardwareVersion) {
+          this.hostErr('FIRMWARE_UNSUPPORTED', { _typeName: 'OvfHardwareCheck' }, `EFI firmware of ${qv(entity)} needs vmx-${pad(profile.firmware.efiMinHardwareVersion)} or later`, { at: c, value: 'efi', allowed: `vmx-${pad(profile.firmware.efiMinHardwareVersion)}+`, fix: 'use bios firmware or a newer hardware version' });
+        }
+        continue;
+      }
+      if (c.key === 'bootOptions.efiSecureBootEnabled' && c.value === 'true') {
+        summary.secureBoot = true;
+        if (version < profile.firmware.secureBootMinHardwareVersion) {
+          this.hostErr('SECURE_BOOT_UNSUPPORTED', { _typeName: 'OvfHardwareCheck' }, `Secure boot of ${qv(entity)} needs vmx-${pad(profile.firmware.secureBootMinHardwareVersion)} or later`, { at: c, value: 'true', allowed: `vmx-${pad(profile.firmware.secureBootMinHardwareVersion)}+`, fix: 'disable secure boot or use a newer hardware version' });
+        }
+      }
+      setPath(spec as unknown as Record<string, unknown>, c.key, c.value);
+    }
+    if (summary.secureBoot && summary.firmware !== 'efi') {
+      this.hostErr('SECURE_BOOT_UNSUPPORTED', { _typeName: 'OvfHardwareCheck' }, `Secure boot of ${qv(entity)} requires EFI firmware`, { at: vhs, fix: 'add vmw:Config firmware=efi' });
+    }
+    const extra: OptionValue[] = [];
+    for (const c of vhs.extraConfig) {
+      if (!this.allowExtraConfig && BLOCKED_EXTRA_CONFIG.test(c.key)) {
+        this.warn('EXTRA_CONFIG_BLOCKED', { _typeName: 'OvfUnsupportedAttributeValue', elementName: 'vmw:ExtraConfig', attributeName: 'vmw:key', value: c.key }, `ExtraConfig ${qv(c.key)} would override a setting of the VM configuration; it is dropped`, { at: c, value: c.key, allowed: 'advanced options not settable through the ConfigSpec', fix: 'set it through the descriptor hardware, or pass importOption allowAllExtraConfig' });
+        continue;
+      }
+      extra.push({ key: c.key, value: c.value });
+    }
+    if (extra.length) spec.extraConfig = extra;
+  }
+
+  private disk(item: Item, device: VirtualDevice, deviceId: string, entity: string, controller: string, n: number): boolean {
+    const ref = item.hostResource[0];
+    const prov = this.a.provisioning;
+    let capacity: number | undefined;
+    let populated: number | undefined;
+    let disk: Disk | undefined;
+    let file: File | undefined;
+    if (ref) {
+      const m = /^(?:ovf:)?\/(disk|file)\/(.+)$/.exec(ref);
+      if (m?.[1] === 'disk') disk = this.disks.get(m[2]!);
+      else if (m?.[1] === 'file') file = this.files.get(m[2]!);
+      if (!disk && !file) {
+        this.err('NO_CONTROLLER', { _typeName: 'OvfHostResourceConstraint', lineNumber: item.pos.line, name: 'HostResource', value: ref }, `Disk ${qv(item.elementName ?? '')} of ${qv(entity)} refers to ${qv(ref)}, which is neither a Disk nor a File`, { at: item, value: ref, fix: 'point rasd:HostResource at ovf:/disk/<diskId>' });
+        return false;
+      }
+    }
+    if (disk) {
+      capacity = disk.capacityBytes;
+      if (capacity === undefined && disk.capacityPropertyRef !== undefined) {
+        const v = intValue(this.propertyValues.get(disk.capacityPropertyRef));
+        const unit = disk.capacityAllocationUnits === undefined ? 1 : unitBytes(disk.capacityAllocationUnits);
+        if (v !== undefined && unit !== undefined) capacity = v * unit;
+      }
+      populated = disk.populatedSize;
+      if (disk.fileRef) file = this.files.get(disk.fileRef);
+    } else if (!file) {
+      const q = intValue(item.virtualQuantity);
+      const unit = item.allocationUnits === undefined ? 1 : unitBytes(item.allocationUnits);
+      if (q !== undefined && unit !== undefined) capacity = q * unit;
+    }
+    if (capacity === undefined) {
+      this.err('DISK_CAPACITY_UNKNOWN', { _typeName: 'OvfInvalidValue', lineNumber: (disk ?? item).pos.line, elementName: 'Disk', attributeName: 'ovf:capacity', value: disk?.capacity ?? '' }, `The capacity of disk ${qv(disk?.diskId ?? item.elementName ?? '')} of ${qv(entity)} cannot be determined`, {
+        at: disk ?? item,
+        value: disk?.capacity ?? '',
+        allowed: 'an integer, or ${key} of an integer property',
+        fix: disk?.capacityPropertyRef ? `give property ${disk.capacityPropertyRef} an integer value` : 'set ovf:capacity',
+      });
+      return false;
+    }
+    device['capacityInKB'] = Math.ceil(capacity / 1024);
+    device['capacityInBytes'] = capacity;
+    device.backing = diskBacking(prov, this.input.datastoreName, this.input.datastore);
+    this.a.flatDeploymentSize += capacity;
+    this.a.sparseDeploymentSize += populated ?? file?.size ?? capacity;
+    const ds: DiskSummary = { entity, label: item.elementName ?? `disk-${n}`, controller, capacityBytes: capacity, provisioning: prov };
+    if (disk) ds.diskId = disk.diskId;
+    if (populated !== undefined) ds.populatedSizeBytes = populated;
+    if (file) {
+      ds.file = file.href;
+      if (file.size !== undefined) ds.fileSizeBytes = file.size;
+      this.a.fileItem.push(fileItem(deviceId, file, RT.disk, false));
+    }
+    this.a.disks.push(ds);
+    return true;
+  }
+
+  private media(item: Item, device: VirtualDevice, deviceId: string, cimType: number, imageBacking: string): void {
+    const ref = item.hostResource[0];
+    const m = ref ? /^(?:ovf:)?\/file\/(.+)$/.exec(ref) : null;
+    const file = m ? this.files.get(m[1]!) : undefined;
+    const auto = item.automaticAllocation === undefined ? false : item.automaticAllocation.toLowerCase() === 'true';
+    device.connectable = { startConnected: auto || file !== undefined, allowGuestControl: true, connected: false };
+    if (file) {
+      device.backing = { _typeName: imageBacking, fileName: '' };
+      this.a.fileItem.push(fileItem(deviceId, file, cimType, true));
+      this.a.downloadSize += 0;
+    } else if (cimType === RT.cdrom) {
+      device.backing = { _typeName: 'VirtualCdromRemotePassthroughBackingInfo', deviceName: '', useAutoDetect: false, exclusive: false };
+    } else {
+      device.backing = { _typeName: 'VirtualFloppyRemoteDeviceBackingInfo', deviceName: '', useAutoDetect: false };
+    }
+  }
+
+  private nic(item: Item, device: VirtualDevice, path: string[], label: string, type: DeviceType): void {
+    const inv = this.input.inventory;
+    const ovfName = item.connection[0] ?? '';
+    const entity = path.join('/');
+    const summary: NicSummary = { entity, label, adapter: type, ovfNetwork: ovfName, mappedBy: 'unmapped' };
+    let target: InventoryNetwork | undefined;
+    let moref = this.mappedNetworks.get(ovfName);
+    if (moref) {
+      summary.mappedBy = 'networkMapping';
+      target = inv ? inventoryLookup.network(inv, moref.value) : undefined;
+    } else if (inv) {
+      const hostNets = this.input.host ? inv.networks.filter((n) => this.input.host!.networks.some((r) => r === n.name || r === n.moref)) : inv.networks;
+      target = hostNets.find((n) => n.name === ovfName);
+      if (target) summary.mappedBy = 'sameName';
+      else {
+        target = hostNets[0];
+        if (target) {
+          summary.mappedBy = 'fallback';
+          this.warn('NETWORK_NOT_MAPPED', { _typeName: 'OvfNoHostNic', lineNumber: item.pos.line }, `OVF network ${qv(ovfName)} of ${qv(entity)} is not mapped and the host has no network of that name; NIC ${qv(label)} goes to ${qv(target.name)}`, { at: item, value: ovfName, allowed: hostNets.map((n) => n.name).join(', '), fix: `map it: --net "${ovfName}=<network>"` });
+        } else {
+          this.err('NO_HOST_NETWORK', { _typeName: 'OvfNoHostNic', lineNumber: item.pos.line }, `NIC ${qv(label)} of ${qv(entity)} cannot be connected: the host has no networks`, { at: item, value: ovfName, fix: 'add a network to the host or remove the NIC' });
+        }
+      }
+      if (target) moref = { type: networkMoRefType(target), value: target.moref };
+    } else {
+      this.warn('NETWORK_NOT_MAPPED', { _typeName: 'OvfNoHostNic', lineNumber: item.pos.line }, `OVF network ${qv(ovfName)} of ${qv(entity)} is not mapped; vSphere will connect NIC ${qv(label)} to a network of the same name, if the host has one`, { at: item, value: ovfName, fix: `map it: --net "${ovfName}=<network>"` });
+    }
+    const netName = target?.name ?? (moref && !inv ? moref.value : ovfName);
+    if (target?.type === 'dvportgroup') {
+      device.backing = { _typeName: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { portgroupKey: target.moref, switchUuid: '' } };
+    } else if (target?.type === 'opaque') {
+      device.backing = { _typeName: 'VirtualEthernetCardOpaqueNetworkBackingInfo', opaqueNetworkId: target.moref, opaqueNetworkType: 'nsx.LogicalSwitch' };
+    } else {
+      const b: VirtualDeviceBackingInfo = { _typeName: 'VirtualEthernetCardNetworkBackingInfo', deviceName: netName, useAutoDetect: false };
+      if (moref) b['network'] = moref;
+      device.backing = b;
+    }
+    const mac = item.address;
+    if (mac && /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(mac)) {
+      device['addressType'] = 'manual';
+      device['macAddress'] = mac.replace(/-/g, ':').toLowerCase();
+    } else device['addressType'] = 'generated';
+    device['wakeOnLanEnabled'] = device['wakeOnLanEnabled'] ?? true;
+    device.connectable = { startConnected: item.automaticAllocation === undefined ? true : item.automaticAllocation.toLowerCase() === 'true', allowGuestControl: true, connected: false };
+    summary.network = moref ? { name: netName, moref } : { name: netName };
+    this.a.nics.push(summary);
+  }
+
+  private checkSpace(): void {
+    const thin = ['thin', 'sparse', 'monolithicSparse', 'twoGbMaxExtentSparse', 'seSparse'].includes(this.a.provisioning);
+    const need = thin ? this.a.sparseDeploymentSize : this.a.flatDeploymentSize;
+    const inv = this.input.inventory;
+    const ds = this.input.datastore;
+    if (ds) {
+      if (ds.accessible === false) {
+        this.hostErr('DATASTORE_INACCESSIBLE', { _typeName: 'OvfHardwareCheck' }, `Datastore ${qv(ds.name)} is not accessible`, { value: ds.name, fix: 'choose another datastore' });
+      } else if (need > ds.freeSpace) {
+        this.hostErr('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `Datastore ${qv(ds.name)} has ${gib(ds.freeSpace)} free; the disks need ${gib(need)} ${this.a.provisioning}-provisioned`, {
+          value: String(ds.freeSpace),
+          allowed: `at least ${need} bytes free`,
+          fix: thin ? 'choose a larger datastore' : 'choose thin provisioning or a larger datastore',
+        });
+      }
+      return;
+    }
+    if (inv && this.input.host) {
+      const hostDs = inv.datastores.filter((d) => d.accessible !== false && this.input.host!.datastores.some((r) => r === d.name || r === d.moref));
+      const best = Math.max(0, ...hostDs.map((d) => d.freeSpace));
+      if (need > best) {
+        this.hostErr('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `No datastore of host ${qv(this.input.host.name)} has room: the disks need ${gib(need)} ${this.a.provisioning}-provisioned, the largest free space is ${gib(best)}`, {
+          value: String(best),
+          allowed: `at least ${need} bytes free`,
+          fix: thin ? 'free space or add a datastore' : 'choose thin provisioning, free space or add a datastore',
+        });
+      }
+    }
+  }
+}
+
+function gib(n: number): string {
+  return `${(n / 2 ** 30).toFixed(1)} GiB`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** `vmx-13` → 13, anything else → undefined. */
+export function vmxNumber(t: string): number | undefined {
+  const m = /^vmx-(\d+)$/i.exec(t.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+function isController(i: Item): boolean {
+  const rt = intValue(i.resourceType);
+  if (rt === RT.ide || rt === RT.scsi || rt === RT.otherStorage) return true;
+  return rt === RT.other && /nvdimm\.controller/i.test(i.resourceSubType ?? '');
+}
+
+function allocation(item: Item): ResourceAllocationInfo {
+  const out: ResourceAllocationInfo = {};
+  const r = intValue(item.reservation);
+  if (r !== undefined) out.reservation = r;
+  const l = intValue(item.limit);
+  if (l !== undefined) out.limit = l;
+  const w = intValue(item.weight);
+  if (w !== undefined) out.shares = { level: 'custom', shares: w };
+  return out;
+}
+
+function fileItem(deviceId: string, f: File, cimType: number, create: boolean): OvfFileItem {
+  const out: OvfFileItem = { deviceId, path: f.href, cimType, create };
+  if (f.compression) out.compressionMethod = f.compression;
+  if (f.chunkSize !== undefined) out.chunkSize = f.chunkSize;
+  if (f.size !== undefined) out.size = f.size;
+  return out;
+}
+
+function diskBacking(prov: DiskProvisioningType, datastoreName: string, ds: InventoryDatastore | undefined): VirtualDeviceBackingInfo {
+  const base: VirtualDeviceBackingInfo = { _typeName: 'VirtualDiskFlatVer2BackingInfo', fileName: datastoreName ? `[${datastoreName}]` : '', diskMode: 'persistent' };
+  if (ds) base['datastore'] = { type: 'Datastore', value: ds.moref };
+  switch (prov) {
+    case 'seSparse':
+      return { ...base, _typeName: 'VirtualDiskSeSparseBackingInfo' };
+    case 'thin':
+    case 'sparse':
+    case 'monolithicSparse':
+    case 'twoGbMaxExtentSparse':
+      return { ...base, thinProvisioned: true };
+    case 'eagerZeroedThick':
+      return { ...base, thinProvisioned: false, eagerlyScrub: true };
+    default:
+      return { ...base, thinProvisioned: false };
+  }
+}
+
+function configValue(v: string): unknown {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^-?\d{1,15}$/.test(v)) return Number(v);
+  return v;
+}
+
+/** Sets `a.b.c` on an object from a vmw:Config key, creating the nested objects. */
+function setPath(target: Record<string, unknown>, key: string, value: string): void {
+  const parts = key.split('.');
+  if (parts.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype')) return;
+  let o = target;
+  for (const p of parts.slice(0, -1)) {
+    const next = o[p];
+    if (typeof next !== 'object' || next === null) o[p] = p === 'slotInfo' ? { _typeName: 'VirtualDevicePciBusSlotInfo' } : {};
+    o = o[p] as Record<string, unknown>;
+  }
+  o[parts[parts.length - 1]!] = configValue(value);
+}
+
+function applyConfig(device: VirtualDevice, config: readonly VmwConfig[]): void {
+  for (const c of config) setPath(device as unknown as Record<string, unknown>, c.key, c.value);
+}
+
+/** Runs the analysis behind ValidateHost and CreateImportSpec. */
+export function analyze(input: BuildInput): Analysis {
+  return new Builder(input).run();
+}
+
+export type { Located };
