@@ -295,7 +295,11 @@ export async function writeFileAtomic<T>(dest: string, write: (out: Writable) =>
     await fsp.rename(tmp, dest);
     return result;
   } catch (e) {
-    out.destroy();
+    out.on('error', () => undefined);
+    if (!out.destroyed) {
+      out.destroy();
+      await once(out, 'close').catch(() => undefined);
+    }
     await fsp.rm(tmp, { force: true });
     throw e;
   }
