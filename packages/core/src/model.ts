@@ -227,6 +227,8 @@ export interface Property extends Located {
   readonly category?: Msg;
   /** Per-configuration `Value` children. */
   readonly values: readonly PropertyConfigurationValue[];
+  /** `ovf:configuration` on the Property itself (empty = all configurations). */
+  readonly configuration: readonly string[];
 }
 
 /** `<Value ovf:value="…" ovf:configuration="…"/>` inside a Property. */

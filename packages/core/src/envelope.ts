@@ -1,0 +1,775 @@
+/**
+ * Builds the typed OVF model ({@link Envelope}) from the XML tree, in one pass, reporting local
+ * problems (missing/malformed attributes, unknown required sections, misplaced sections) as
+ * issues. Cross-reference checks (dangling refs, duplicates, cycles, qualifiers) live in
+ * validate.ts so that the model can be built for a broken descriptor too.
+ *
+ * @see DSP0243 §7–§10, ovf-spec-notes.md §3–§12
+ */
+import type { OvfIssue } from './faults';
+import { type At, issues } from './messages';
+import type {
+  AnnotationSection, Category, Configuration, Content, DeploymentOptionSection, Disk, DiskSection, EulaSection, File,
+  Envelope, Icon, InstallSection, IpAssignmentSection, Item, Msg, Network, NetworkSection, OperatingSystemSection,
+  OtherSection, OvfVersion, ProductSection, Property, PropertyConfigurationValue, References, ResourceAllocationSection,
+  StartupItem, StartupSection, StringsSection, System, VirtualHardwareSection, VirtualSystem, VirtualSystemCollection,
+  VmwConfig,
+} from './model';
+import { NS, readXml, type XmlElement, type XmlReadLimits } from './xml';
+
+/** The outcome of {@link readEnvelope}: the model (absent if the XML or root is unusable) and the issues. */
+export interface ReadEnvelopeResult {
+  envelope?: Envelope;
+  error: OvfIssue[];
+  warning: OvfIssue[];
+}
+
+/** OVF namespaces; "" too, because the oVirt dialect writes unqualified elements under an OVF root. */
+const OVF_NS = new Set<string>([NS.ovf1, NS.ovf2, NS.ovf09, NS.ovf09dmtf, '']);
+const isOvf = (uri: string): boolean => OVF_NS.has(uri);
+const RASD_NS = new Set<string>([NS.rasd, NS.sasd, NS.epasd]);
+
+/** DSP0243 sections ovfkit recognises but does not interpret (no OvfUnsupportedSection for them). */
+const RECOGNISED_OVF_SECTIONS = new Set([
+  'SharedDiskSection', 'ScaleOutSection', 'PlacementGroupSection', 'PlacementSection', 'EncryptionSection',
+  'BootDeviceSection', 'EnvironmentFilesSection', 'ResourceAllocationSection', 'StartupSection',
+]);
+/** vSphere-understood vmw sections (vSphere keeps or applies them). @see ovf-spec-notes.md §12 */
+const RECOGNISED_VMW = new Set([
+  'IpAssignmentSection', 'BootOrderSection', 'StorageGroupSection', 'StorageSection', 'TagBasedPlacementSection',
+  'vServiceDependencySection', 'CpuCompatibilitySection', 'MigrationUpgradeRequisitesSection', 'VirtualDeviceGroupSection',
+]);
+
+/**
+ * Reads a descriptor into the OVF model. Never throws.
+ * @example
+ * const { envelope, error } = readEnvelope(fs.readFileSync('appliance.ovf'));
+ */
+export function readEnvelope(input: string | Uint8Array, limits?: XmlReadLimits): ReadEnvelopeResult {
+  const xml = readXml(input, limits);
+  const error = xml.error;
+  const warning = xml.warning;
+  if (!xml.root) return { error, warning };
+  try {
+    const envelope = new EnvelopeBuilder(error, warning).envelope(xml.root);
+    return envelope ? { envelope, error, warning } : { error, warning };
+  } catch (e) {
+    // A bug here must not turn a descriptor into a crash: report it as the vSphere internal fault.
+    error.push({
+      fault: { _typeName: 'OvfInternalError' },
+      localizedMessage: `ovfkit could not read the descriptor: ${(e as Error)?.message ?? String(e)}`,
+      code: 'INTERNAL',
+    });
+    return { error, warning };
+  }
+}
+
+/** The element's (local) section name: `Section xsi:type="ovf:DiskSection_Type"` (OVF 0.9) → `DiskSection`. */
+function sectionName(el: XmlElement): string {
+  if ((el.local === 'Section' || el.local === 'Content') && isOvf(el.uri)) {
+    const t = xsiType(el);
+    if (t) return t.replace(/_Type$/, '');
+  }
+  return el.local;
+}
+
+function xsiType(el: XmlElement): string | undefined {
+  for (const a of el.attributes) {
+    if (a.local === 'type' && a.uri === NS.xsi) {
+      const i = a.value.indexOf(':');
+      return i >= 0 ? a.value.slice(i + 1) : a.value;
+    }
+  }
+  return undefined;
+}
+
+/** An OVF attribute: `ovf:x` in any OVF namespace, or unqualified `x` (lenient, as ovftool is). */
+function oa(el: XmlElement, local: string): string | undefined {
+  let unqualified: string | undefined;
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    if (a.local !== local) continue;
+    if (isOvf(a.uri)) return a.value;
+    if (a.uri === '') unqualified = a.value;
+  }
+  return unqualified;
+}
+
+function nsAttr(el: XmlElement, uri: string, local: string): string | undefined {
+  for (const a of el.attributes) if (a.local === local && a.uri === uri) return a.value;
+  return undefined;
+}
+
+function bool(v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  const t = v.trim().toLowerCase();
+  if (t === 'true' || t === '1') return true;
+  if (t === 'false' || t === '0') return false;
+  return dflt;
+}
+
+const trim = (s: string): string => s.trim();
+function splitList(v: string | undefined): string[] {
+  if (!v) return [];
+  return v.split(/[\s,]+/).filter((s) => s.length > 0);
+}
+
+/** Parses a non-negative xs:long text; `undefined` result with an issue when it is not one. */
+export function parseLong(text: string): { value?: number; problem?: 'malformed' | 'range' } {
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) return { problem: 'malformed' };
+  if (t.startsWith('-')) return /^-0+$/.test(t) ? { value: 0 } : { problem: 'range' };
+  const n = Number(t);
+  if (!Number.isSafeInteger(n)) return { problem: 'range' };
+  return { value: n };
+}
+
+const BASE_UNITS: Record<string, number> = {
+  byte: 1, bytes: 1, b: 1,
+  kilobyte: 1024, kilobytes: 1024, kb: 1024, kibibyte: 1024, kibibytes: 1024, kib: 1024,
+  megabyte: 2 ** 20, megabytes: 2 ** 20, mb: 2 ** 20, mebibyte: 2 ** 20, mebibytes: 2 ** 20, mib: 2 ** 20,
+  gigabyte: 2 ** 30, gigabytes: 2 ** 30, gb: 2 ** 30, gibibyte: 2 ** 30, gibibytes: 2 ** 30, gib: 2 ** 30,
+  terabyte: 2 ** 40, terabytes: 2 ** 40, tb: 2 ** 40, tebibyte: 2 ** 40, tebibytes: 2 ** 40, tib: 2 ** 40,
+};
+
+/**
+ * Bytes per unit of a DSP0004 programmatic unit (`byte * 2^30`, `byte*1024`, `GigaBytes`);
+ * `undefined` when not understood. Kilo/mega/giga are binary, as VMware and VirtualBox write them.
+ * @see DSP0004 Annex C, govmomi ovf/parser.go
+ */
+export function unitBytes(units: string): number | undefined {
+  const parts = units.toLowerCase().replace(/\s+/g, '').split('*');
+  const base = BASE_UNITS[parts[0] ?? ''];
+  if (base === undefined) return undefined;
+  let factor = base;
+  for (let i = 1; i < parts.length; i++) {
+    const m = /^(\d{1,4})(?:\^(-?\d{1,3}))?$/.exec(parts[i]!);
+    if (!m) return undefined;
+    const f = m[2] === undefined ? Number(m[1]) : Number(m[1]) ** Number(m[2]);
+    if (!Number.isFinite(f) || f <= 0) return undefined;
+    factor *= f;
+  }
+  return Number.isFinite(factor) ? factor : undefined;
+}
+
+class EnvelopeBuilder {
+  constructor(private readonly error: OvfIssue[], private readonly warning: OvfIssue[]) {}
+
+  private at(el: XmlElement, path: string): At {
+    return { line: el.line, column: el.column, path };
+  }
+
+  private msg(el: XmlElement | undefined): Msg | undefined {
+    if (!el) return undefined;
+    const msgid = oa(el, 'msgid');
+    const text = el.text.trim();
+    return msgid === undefined ? { text } : { text, msgid };
+  }
+
+  /** Required attribute: reports missing/empty, returns "" then. */
+  private req(el: XmlElement, local: string, elementName: string, path: string): string {
+    const v = oa(el, local);
+    if (v === undefined) {
+      this.error.push(issues.missingAttribute(this.at(el, path), elementName, `ovf:${local}`));
+      return '';
+    }
+    if (v.trim() === '') {
+      this.error.push(issues.emptyValue(this.at(el, `${path}/@ovf:${local}`), elementName, `ovf:${local}`));
+      return '';
+    }
+    return v;
+  }
+
+  private long(el: XmlElement, text: string, elementName: string, attributeName: string, path: string): number | undefined {
+    const r = parseLong(text);
+    if (r.problem === 'malformed') {
+      this.error.push(issues.malformedNumber(this.at(el, `${path}/@${attributeName}`), elementName, attributeName, text, 'a whole number of bytes'));
+    } else if (r.problem === 'range') {
+      this.error.push(issues.numberOutOfRange(this.at(el, `${path}/@${attributeName}`), elementName, attributeName, text, `0 to ${Number.MAX_SAFE_INTEGER}`));
+    }
+    return r.value;
+  }
+
+  private info(el: XmlElement): Msg | undefined {
+    for (const c of el.children) if (c.local === 'Info' && isOvf(c.uri)) return this.msg(c);
+    return undefined;
+  }
+
+  envelope(root: XmlElement): Envelope | undefined {
+    const rootAt = this.at(root, '/Envelope');
+    let ovfVersion: OvfVersion;
+    if (root.uri === NS.ovf1) ovfVersion = '1.x';
+    else if (root.uri === NS.ovf2) ovfVersion = '2.x';
+    else if (root.uri === NS.ovf09 || root.uri === NS.ovf09dmtf) {
+      ovfVersion = '0.9';
+      this.warning.push(issues.legacyNamespace(rootAt, root.uri));
+    } else {
+      this.error.push(issues.wrongNamespace({ ...rootAt, path: `/${root.local}` }, root.uri, root.local));
+      return undefined;
+    }
+    if (root.local !== 'Envelope') {
+      this.error.push(issues.wrongNamespace({ ...rootAt, path: `/${root.local}` }, root.uri, root.local));
+      return undefined;
+    }
+    let references: References | undefined;
+    let diskSection: DiskSection | undefined;
+    let sharedDiskSection: DiskSection | undefined;
+    let networkSection: NetworkSection | undefined;
+    let deploymentOptionSection: DeploymentOptionSection | undefined;
+    let ipAssignmentSection: IpAssignmentSection | undefined;
+    let content: Content | undefined;
+    const otherSection: OtherSection[] = [];
+    const strings: StringsSection[] = [];
+    let stringsIndex = 0;
+
+    for (const c of root.children) {
+      const name = sectionName(c);
+      if (isOvf(c.uri)) {
+        switch (name) {
+          case 'References':
+            if (references) this.error.push(issues.duplicateSection(this.at(c, '/Envelope/References'), 'References', 'Envelope', references.pos.line));
+            else references = this.references(c);
+            continue;
+          case 'DiskSection':
+            if (diskSection) this.error.push(issues.duplicateSection(this.at(c, '/Envelope/DiskSection'), 'DiskSection', 'Envelope', diskSection.pos.line));
+            else diskSection = this.diskSection(c, '/Envelope/DiskSection');
+            continue;
+          case 'SharedDiskSection':
+            if (!sharedDiskSection) sharedDiskSection = this.diskSection(c, '/Envelope/SharedDiskSection');
+            continue;
+          case 'NetworkSection':
+            if (networkSection) this.error.push(issues.duplicateSection(this.at(c, '/Envelope/NetworkSection'), 'NetworkSection', 'Envelope', networkSection.pos.line));
+            else networkSection = this.networkSection(c);
+            continue;
+          case 'DeploymentOptionSection':
+            if (deploymentOptionSection) this.error.push(issues.duplicateSection(this.at(c, '/Envelope/DeploymentOptionSection'), 'DeploymentOptionSection', 'Envelope', deploymentOptionSection.pos.line));
+            else deploymentOptionSection = this.deploymentOptionSection(c);
+            continue;
+          case 'VirtualSystem':
+          case 'VirtualSystemCollection':
+            if (content) {
+              this.error.push(issues.duplicateSection(this.at(c, `/Envelope/${name}`), 'VirtualSystem or VirtualSystemCollection', 'Envelope', content.pos.line));
+            } else {
+              content = this.content(c, name, '/Envelope');
+            }
+            continue;
+          case 'Strings':
+            strings.push(this.strings(c, `/Envelope/Strings[${++stringsIndex}]`));
+            continue;
+          case 'Info':
+            continue;
+          default:
+            if (RECOGNISED_OVF_SECTIONS.has(name) || name.endsWith('Section')) {
+              const s = this.otherSection(c, `/Envelope/${name}`);
+              if (['ProductSection', 'EulaSection', 'AnnotationSection', 'OperatingSystemSection', 'VirtualHardwareSection', 'InstallSection'].includes(name)) {
+                this.error.push(issues.misplacedSection(this.at(c, `/Envelope/${name}`), name, 'Envelope', 'VirtualSystem or VirtualSystemCollection'));
+              } else if (!RECOGNISED_OVF_SECTIONS.has(name) && s.required) {
+                (c.uri === '' ? this.warning : this.error).push(issues.unsupportedSection(this.at(c, `/Envelope/${name}`), name, s.info?.text ?? ''));
+              }
+              otherSection.push(s);
+            } else {
+              this.warning.push(issues.unexpectedElement(this.at(c, `/Envelope/${c.name}`), c.name, 'Envelope'));
+            }
+            continue;
+        }
+      }
+      if (c.uri === NS.vmw && c.local === 'IpAssignmentSection') {
+        ipAssignmentSection = this.ipAssignment(c, `/Envelope/${c.name}`);
+        continue;
+      }
+      this.extension(c, '/Envelope', otherSection);
+    }
+
+    const pos = { line: root.line, column: root.column };
+    if (!references) {
+      this.error.push(issues.missingElement(rootAt, 'Envelope', 'References', 'Add <References/> as the first child of Envelope (it may be empty).'));
+    }
+    if (!content) {
+      this.error.push(issues.missingElement(rootAt, 'Envelope', 'VirtualSystem', 'Add the VirtualSystem or VirtualSystemCollection that describes the appliance.'));
+    }
+    const version = oa(root, 'version');
+    const lang = nsAttr(root, NS.xml, 'lang');
+    const env: Envelope = {
+      pos, path: '/Envelope', ovfVersion, namespaceURI: root.uri,
+      ...(version !== undefined && { version }),
+      ...(lang !== undefined && { lang }),
+      ...(references && { references }),
+      ...(diskSection && { diskSection }),
+      ...(sharedDiskSection && { sharedDiskSection }),
+      ...(networkSection && { networkSection }),
+      ...(deploymentOptionSection && { deploymentOptionSection }),
+      ...(ipAssignmentSection && { ipAssignmentSection }),
+      otherSection,
+      ...(content && { content }),
+      strings,
+    };
+    return env;
+  }
+
+  /** A non-OVF element where sections go: a vendor section (kept; unsupported if required). */
+  private extension(c: XmlElement, parentPath: string, otherSection: OtherSection[]): void {
+    const path = `${parentPath}/${c.name}`;
+    const s = this.otherSection(c, path);
+    otherSection.push(s);
+    const understood = c.uri === NS.vmw && RECOGNISED_VMW.has(c.local);
+    if (s.required && !understood) this.error.push(issues.unsupportedSection(this.at(c, path), c.name, s.info?.text ?? ''));
+  }
+
+  private otherSection(c: XmlElement, path: string): OtherSection {
+    const info = this.info(c);
+    const t = xsiType(c);
+    return {
+      pos: { line: c.line, column: c.column }, path, required: bool(oa(c, 'required'), true),
+      ...(info && { info }), namespaceURI: c.uri, localName: sectionName(c), ...(t !== undefined && { xsiType: t }),
+    };
+  }
+
+  private references(el: XmlElement): References {
+    const file: File[] = [];
+    let i = 0;
+    for (const c of el.children) {
+      if (c.local !== 'File' || !isOvf(c.uri)) continue;
+      const path = `/Envelope/References/File[${++i}]`;
+      const id = this.req(c, 'id', 'File', path);
+      const href = this.req(c, 'href', 'File', path);
+      const sizeText = oa(c, 'size');
+      const size = sizeText === undefined ? undefined : this.long(c, sizeText, 'File', 'ovf:size', path);
+      const chunkSizeText = oa(c, 'chunkSize');
+      const chunkSize = chunkSizeText === undefined ? undefined : this.long(c, chunkSizeText, 'File', 'ovf:chunkSize', path);
+      if (chunkSize === 0) this.error.push(issues.numberOutOfRange(this.at(c, `${path}/@ovf:chunkSize`), 'File', 'ovf:chunkSize', '0', `1 to ${Number.MAX_SAFE_INTEGER}`));
+      const compression = oa(c, 'compression');
+      if (compression !== undefined && !['gzip', 'identity', 'bzip2', ''].includes(compression)) {
+        this.error.push(issues.invalidValue(this.at(c, `${path}/@ovf:compression`), 'File', 'ovf:compression', compression, '"gzip" or "identity"', 'not a compression method OVF defines'));
+      }
+      file.push({
+        pos: { line: c.line, column: c.column }, path, id, href,
+        ...(size !== undefined && { size }), ...(sizeText !== undefined && { sizeText }),
+        ...(compression !== undefined && { compression }),
+        ...(chunkSize !== undefined && { chunkSize }), ...(chunkSizeText !== undefined && { chunkSizeText }),
+      });
+    }
+    return { pos: { line: el.line, column: el.column }, path: '/Envelope/References', file };
+  }
+
+  private diskSection(el: XmlElement, sectionPath: string): DiskSection {
+    const disk: Disk[] = [];
+    let i = 0;
+    for (const c of el.children) {
+      if (c.local !== 'Disk' || !isOvf(c.uri)) continue;
+      const path = `${sectionPath}/Disk[${++i}]`;
+      const diskId = this.req(c, 'diskId', 'Disk', path);
+      const capacity = oa(c, 'capacity');
+      const units = oa(c, 'capacityAllocationUnits');
+      let capacityBytes: number | undefined;
+      let capacityPropertyRef: string | undefined;
+      if (capacity === undefined) {
+        // VirtualBox/Ganeti omit it for disks that come with a file: vSphere reads the size from the file.
+        this.warning.push(issues.missingAttribute(this.at(c, path), 'Disk', 'ovf:capacity', 'Add ovf:capacity (in ovf:capacityAllocationUnits) so the size is known before upload.'));
+      } else {
+        const ref = /^\$\{([^}]+)\}$/.exec(capacity.trim());
+        let factor: number | undefined = 1;
+        if (units !== undefined) {
+          factor = unitBytes(units);
+          if (factor === undefined) this.error.push(issues.badUnits(this.at(c, `${path}/@ovf:capacityAllocationUnits`), 'Disk', 'ovf:capacityAllocationUnits', units));
+        }
+        if (ref) capacityPropertyRef = ref[1]!;
+        else {
+          const n = this.long(c, capacity, 'Disk', 'ovf:capacity', path);
+          if (n !== undefined && factor !== undefined) {
+            const b = n * factor;
+            if (Number.isSafeInteger(b)) capacityBytes = b;
+            else this.error.push(issues.numberOutOfRange(this.at(c, `${path}/@ovf:capacity`), 'Disk', 'ovf:capacity', `${capacity} × ${units ?? 'byte'}`, `at most ${Number.MAX_SAFE_INTEGER} bytes`));
+          }
+        }
+      }
+      const populatedSizeText = oa(c, 'populatedSize');
+      const populatedSize = populatedSizeText === undefined ? undefined : this.long(c, populatedSizeText, 'Disk', 'ovf:populatedSize', path);
+      const fileRef = oa(c, 'fileRef');
+      const format = oa(c, 'format');
+      const parentRef = oa(c, 'parentRef');
+      disk.push({
+        pos: { line: c.line, column: c.column }, path, diskId, capacity: capacity ?? '',
+        ...(fileRef !== undefined && { fileRef }), ...(units !== undefined && { capacityAllocationUnits: units }),
+        ...(capacityBytes !== undefined && { capacityBytes }), ...(capacityPropertyRef !== undefined && { capacityPropertyRef }),
+        ...(format !== undefined && { format }), ...(populatedSizeText !== undefined && { populatedSizeText }),
+        ...(populatedSize !== undefined && { populatedSize }), ...(parentRef !== undefined && { parentRef }),
+      });
+    }
+    const info = this.info(el);
+    return { pos: { line: el.line, column: el.column }, path: sectionPath, required: bool(oa(el, 'required'), true), ...(info && { info }), disk };
+  }
+
+  private networkSection(el: XmlElement): NetworkSection {
+    const network: Network[] = [];
+    let i = 0;
+    for (const c of el.children) {
+      if (c.local !== 'Network' || !isOvf(c.uri)) continue;
+      const path = `/Envelope/NetworkSection/Network[${++i}]`;
+      const name = this.req(c, 'name', 'Network', path);
+      const description = this.msg(c.children.find((d) => d.local === 'Description' && isOvf(d.uri)));
+      network.push({ pos: { line: c.line, column: c.column }, path, name, ...(description && { description }) });
+    }
+    const info = this.info(el);
+    return { pos: { line: el.line, column: el.column }, path: '/Envelope/NetworkSection', required: bool(oa(el, 'required'), true), ...(info && { info }), network };
+  }
+
+  private deploymentOptionSection(el: XmlElement): DeploymentOptionSection {
+    const configuration: Configuration[] = [];
+    let i = 0;
+    for (const c of el.children) {
+      if (c.local !== 'Configuration' || !isOvf(c.uri)) continue;
+      const path = `/Envelope/DeploymentOptionSection/Configuration[${++i}]`;
+      const id = this.req(c, 'id', 'Configuration', path);
+      let label: Msg | undefined;
+      let description: Msg | undefined;
+      for (const d of c.children) {
+        if (!isOvf(d.uri)) continue;
+        if (d.local === 'Label') label = this.msg(d);
+        else if (d.local === 'Description') description = this.msg(d);
+      }
+      configuration.push({
+        pos: { line: c.line, column: c.column }, path, id, default: bool(oa(c, 'default'), false),
+        ...(label && { label }), ...(description && { description }),
+      });
+    }
+    const info = this.info(el);
+    return { pos: { line: el.line, column: el.column }, path: '/Envelope/DeploymentOptionSection', required: bool(oa(el, 'required'), true), ...(info && { info }), configuration };
+  }
+
+  private ipAssignment(el: XmlElement, path: string): IpAssignmentSection {
+    const info = this.info(el);
+    return {
+      pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(info && { info }),
+      schemes: splitList(nsAttr(el, NS.vmw, 'schemes')), protocols: splitList(nsAttr(el, NS.vmw, 'protocols')),
+    };
+  }
+
+  private strings(el: XmlElement, path: string): StringsSection {
+    const msg = new Map<string, string>();
+    for (const c of el.children) {
+      if (c.local !== 'Msg' || !isOvf(c.uri)) continue;
+      const id = oa(c, 'msgid');
+      if (id !== undefined && !msg.has(id)) msg.set(id, c.text.trim());
+    }
+    const fileRef = oa(el, 'fileRef');
+    return { pos: { line: el.line, column: el.column }, path, lang: nsAttr(el, NS.xml, 'lang') ?? oa(el, 'lang') ?? '', ...(fileRef !== undefined && { fileRef }), msg };
+  }
+
+  private content(el: XmlElement, kind: 'VirtualSystem' | 'VirtualSystemCollection', parentPath: string): Content {
+    const rawId = oa(el, 'id');
+    const path = `${parentPath}/${kind}[@ovf:id="${rawId ?? ''}"]`;
+    const id = this.req(el, 'id', kind, path);
+    let info: Msg | undefined;
+    let name: Msg | undefined;
+    const productSection: ProductSection[] = [];
+    const eulaSection: EulaSection[] = [];
+    let annotationSection: AnnotationSection | undefined;
+    let ipAssignmentSection: IpAssignmentSection | undefined;
+    let operatingSystemSection: OperatingSystemSection | undefined;
+    let installSection: InstallSection | undefined;
+    const virtualHardwareSection: VirtualHardwareSection[] = [];
+    let resourceAllocationSection: ResourceAllocationSection | undefined;
+    let startupSection: StartupSection | undefined;
+    const children: Content[] = [];
+    const otherSection: OtherSection[] = [];
+    const isVS = kind === 'VirtualSystem';
+    const onlyIn = (c: XmlElement, sname: string, where: string): void => {
+      this.error.push(issues.misplacedSection(this.at(c, `${path}/${sname}`), sname, kind, where));
+    };
+
+    for (const c of el.children) {
+      const sname = sectionName(c);
+      if (isOvf(c.uri)) {
+        const spath = `${path}/${sname}`;
+        switch (sname) {
+          case 'Info': info = this.msg(c); continue;
+          case 'Name': name = this.msg(c); continue;
+          case 'ProductSection': productSection.push(this.productSection(c, `${spath}[${productSection.length + 1}]`)); continue;
+          case 'EulaSection': {
+            const lic = c.children.find((d) => d.local === 'License' && isOvf(d.uri));
+            const license = this.msg(lic);
+            const sInfo = this.info(c);
+            if (!lic) this.error.push(issues.missingElement(this.at(c, spath), 'EulaSection', 'License'));
+            eulaSection.push({ pos: { line: c.line, column: c.column }, path: `${spath}[${eulaSection.length + 1}]`, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), ...(license && { license }) });
+            continue;
+          }
+          case 'AnnotationSection': {
+            const ann = this.msg(c.children.find((d) => d.local === 'Annotation' && isOvf(d.uri)));
+            const sInfo = this.info(c);
+            if (annotationSection) this.error.push(issues.duplicateSection(this.at(c, spath), sname, kind, annotationSection.pos.line));
+            else annotationSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), ...(ann && { annotation: ann }) };
+            continue;
+          }
+          case 'OperatingSystemSection': {
+            if (!isVS) { onlyIn(c, sname, 'VirtualSystem'); continue; }
+            const sInfo = this.info(c);
+            const osId = oa(c, 'id');
+            if (osId === undefined) this.error.push(issues.missingAttribute(this.at(c, spath), sname, 'ovf:id'));
+            const version = oa(c, 'version');
+            const osType = nsAttr(c, NS.vmw, 'osType');
+            const description = this.msg(c.children.find((d) => d.local === 'Description' && isOvf(d.uri)));
+            if (operatingSystemSection) this.error.push(issues.duplicateSection(this.at(c, spath), sname, kind, operatingSystemSection.pos.line));
+            else operatingSystemSection = {
+              pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }),
+              id: osId ?? '', ...(version !== undefined && { version }), ...(osType !== undefined && { osType }), ...(description && { description }),
+            };
+            continue;
+          }
+          case 'InstallSection': {
+            if (!isVS) { onlyIn(c, sname, 'VirtualSystem'); continue; }
+            const sInfo = this.info(c);
+            installSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), initialBootStopDelay: oa(c, 'initialBootStopDelay') ?? '0' };
+            continue;
+          }
+          case 'VirtualHardwareSection':
+            if (!isVS) { onlyIn(c, sname, 'VirtualSystem'); continue; }
+            virtualHardwareSection.push(this.virtualHardwareSection(c, `${spath}[${virtualHardwareSection.length + 1}]`));
+            continue;
+          case 'ResourceAllocationSection': {
+            const sInfo = this.info(c);
+            const items: Item[] = [];
+            for (const d of c.children) if (d.local === 'Item' && isOvf(d.uri)) items.push(this.item(d, 'Item', `${spath}/Item[${items.length + 1}]`));
+            resourceAllocationSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), item: items };
+            continue;
+          }
+          case 'StartupSection':
+            startupSection = this.startupSection(c, spath);
+            continue;
+          case 'VirtualSystem':
+          case 'VirtualSystemCollection':
+            if (isVS) { this.warning.push(issues.unexpectedElement(this.at(c, spath), sname, 'VirtualSystem')); continue; }
+            children.push(this.content(c, sname, path));
+            continue;
+          case 'DiskSection': case 'NetworkSection': case 'DeploymentOptionSection': case 'References':
+            onlyIn(c, sname, 'Envelope');
+            continue;
+          default:
+            if (sname.endsWith('Section')) {
+              const s = this.otherSection(c, spath);
+              otherSection.push(s);
+              if (!RECOGNISED_OVF_SECTIONS.has(sname) && s.required) {
+                // The oVirt dialect writes its own unqualified sections (SnapshotsSection…) without
+                // ovf:required="false"; read tolerantly, they are warnings.
+                (c.uri === '' ? this.warning : this.error).push(issues.unsupportedSection(this.at(c, spath), sname, s.info?.text ?? ''));
+              }
+            } else {
+              this.warning.push(issues.unexpectedElement(this.at(c, `${path}/${c.name}`), c.name, kind));
+            }
+            continue;
+        }
+      }
+      if (c.uri === NS.vmw && c.local === 'IpAssignmentSection') {
+        ipAssignmentSection = this.ipAssignment(c, `${path}/${c.name}`);
+        continue;
+      }
+      this.extension(c, path, otherSection);
+    }
+    if (isVS && virtualHardwareSection.length === 0) this.error.push(issues.noVirtualHardware(this.at(el, path), id));
+
+    const base = {
+      pos: { line: el.line, column: el.column }, path, id,
+      ...(info && { info }), ...(name && { name }), productSection, eulaSection,
+      ...(annotationSection && { annotationSection }), ...(ipAssignmentSection && { ipAssignmentSection }), otherSection,
+    };
+    if (isVS) {
+      const vs: VirtualSystem = {
+        ...base, kind: 'VirtualSystem',
+        ...(operatingSystemSection && { operatingSystemSection }), ...(installSection && { installSection }), virtualHardwareSection,
+      };
+      return vs;
+    }
+    const vsc: VirtualSystemCollection = {
+      ...base, kind: 'VirtualSystemCollection',
+      ...(resourceAllocationSection && { resourceAllocationSection }), ...(startupSection && { startupSection }), content: children,
+    };
+    return vsc;
+  }
+
+  private productSection(el: XmlElement, path: string): ProductSection {
+    const sInfo = this.info(el);
+    const cls = oa(el, 'class');
+    const instance = oa(el, 'instance');
+    let product: Msg | undefined;
+    let vendor: Msg | undefined;
+    const text: Record<string, string> = {};
+    const icon: Icon[] = [];
+    const category: Category[] = [];
+    const property: Property[] = [];
+    let currentCategory: Msg | undefined;
+    for (const c of el.children) {
+      if (!isOvf(c.uri)) continue;
+      switch (c.local) {
+        case 'Product': product = this.msg(c); break;
+        case 'Vendor': vendor = this.msg(c); break;
+        case 'Version': case 'FullVersion': case 'ProductUrl': case 'VendorUrl': case 'AppUrl':
+          text[c.local] = c.text.trim();
+          break;
+        case 'Icon': {
+          const ipath = `${path}/Icon[${icon.length + 1}]`;
+          const h = oa(c, 'height'); const w = oa(c, 'width'); const mt = oa(c, 'mimeType');
+          icon.push({ pos: { line: c.line, column: c.column }, path: ipath, fileRef: oa(c, 'fileRef') ?? '', ...(h !== undefined && { height: h }), ...(w !== undefined && { width: w }), ...(mt !== undefined && { mimeType: mt }) });
+          break;
+        }
+        case 'Category': {
+          currentCategory = this.msg(c)!;
+          category.push({ pos: { line: c.line, column: c.column }, path: `${path}/Category[${category.length + 1}]`, text: currentCategory });
+          break;
+        }
+        case 'Property':
+          property.push(this.property(c, `${path}/Property[${property.length + 1}]`, currentCategory));
+          break;
+        default:
+          break;
+      }
+    }
+    return {
+      pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(sInfo && { info: sInfo }),
+      ...(cls !== undefined && { class: cls }), ...(instance !== undefined && { instance }),
+      ...(product && { product }), ...(vendor && { vendor }),
+      ...(text['Version'] !== undefined && { version: text['Version'] }), ...(text['FullVersion'] !== undefined && { fullVersion: text['FullVersion'] }),
+      ...(text['ProductUrl'] !== undefined && { productUrl: text['ProductUrl'] }), ...(text['VendorUrl'] !== undefined && { vendorUrl: text['VendorUrl'] }),
+      ...(text['AppUrl'] !== undefined && { appUrl: text['AppUrl'] }),
+      icon, category, property,
+    };
+  }
+
+  private property(c: XmlElement, path: string, category: Msg | undefined): Property {
+    const rawKey = oa(c, 'key');
+    const key = rawKey === undefined ? this.req(c, 'key', 'Property', path) : rawKey;
+    const type = oa(c, 'type');
+    if (type === undefined) this.error.push(issues.missingAttribute(this.at(c, path), 'Property', 'ovf:type'));
+    const value = oa(c, 'value');
+    const qualifiers = oa(c, 'qualifiers');
+    let label: Msg | undefined;
+    let description: Msg | undefined;
+    const values: PropertyConfigurationValue[] = [];
+    for (const d of c.children) {
+      if (!isOvf(d.uri)) continue;
+      if (d.local === 'Label') label = this.msg(d);
+      else if (d.local === 'Description') description = this.msg(d);
+      else if (d.local === 'Value') {
+        values.push({ pos: { line: d.line, column: d.column }, path: `${path}/Value[${values.length + 1}]`, value: oa(d, 'value') ?? '', configuration: splitList(oa(d, 'configuration')) });
+      }
+    }
+    return {
+      pos: { line: c.line, column: c.column }, path, key, type: type ?? '',
+      ...(value !== undefined && { value }), ...(qualifiers !== undefined && { qualifiers }),
+      userConfigurable: bool(oa(c, 'userConfigurable'), false),
+      password: bool(oa(c, 'password'), false) || bool(oa(c, 'isPassword'), false),
+      required: bool(oa(c, 'required'), true),
+      ...(label && { label }), ...(description && { description }), ...(category && { category }), values,
+      configuration: splitList(oa(c, 'configuration')),
+    };
+  }
+
+  private startupSection(el: XmlElement, path: string): StartupSection {
+    const item: StartupItem[] = [];
+    for (const c of el.children) {
+      if (c.local !== 'Item' || !isOvf(c.uri)) continue;
+      const ipath = `${path}/Item[${item.length + 1}]`;
+      const id = this.req(c, 'id', 'StartupSection Item', ipath);
+      const order = oa(c, 'order');
+      if (order === undefined) this.error.push(issues.missingAttribute(this.at(c, ipath), 'StartupSection Item', 'ovf:order'));
+      else if (parseLong(order).problem) this.error.push(issues.malformedNumber(this.at(c, `${ipath}/@ovf:order`), 'StartupSection Item', 'ovf:order', order, 'a non-negative whole number'));
+      const opt = (k: string): Record<string, string> => { const v = oa(c, k); return v === undefined ? {} : { [k]: v }; };
+      item.push({
+        pos: { line: c.line, column: c.column }, path: ipath, id, order: order ?? '',
+        ...opt('startDelay'), ...opt('waitingForGuest'), ...opt('stopDelay'), ...opt('startAction'), ...opt('stopAction'),
+      });
+    }
+    const sInfo = this.info(el);
+    return { pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(sInfo && { info: sInfo }), item };
+  }
+
+  private virtualHardwareSection(el: XmlElement, path: string): VirtualHardwareSection {
+    let system: System | undefined;
+    const item: Item[] = [];
+    const config: VmwConfig[] = [];
+    const extraConfig: VmwConfig[] = [];
+    for (const c of el.children) {
+      if (isOvf(c.uri)) {
+        if (c.local === 'System') system = this.system(c, `${path}/System`);
+        else if (c.local === 'Item' || c.local === 'StorageItem' || c.local === 'EthernetPortItem') {
+          item.push(this.item(c, c.local, `${path}/${c.local}[${item.length + 1}]`));
+        }
+      } else if (c.uri === NS.vmw) {
+        if (c.local === 'Config') config.push(this.vmwConfig(c, `${path}/vmw:Config[${config.length + 1}]`));
+        else if (c.local === 'ExtraConfig') extraConfig.push(this.vmwConfig(c, `${path}/vmw:ExtraConfig[${extraConfig.length + 1}]`));
+      }
+    }
+    const sInfo = this.info(el);
+    const id = oa(el, 'id');
+    return {
+      pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(sInfo && { info: sInfo }),
+      ...(id !== undefined && { id }), transport: splitList(oa(el, 'transport')), ...(system && { system }), item, config, extraConfig,
+    };
+  }
+
+  private vmwConfig(c: XmlElement, path: string): VmwConfig {
+    const key = nsAttr(c, NS.vmw, 'key');
+    if (key === undefined) this.error.push(issues.missingAttribute(this.at(c, path), c.name, 'vmw:key'));
+    return { pos: { line: c.line, column: c.column }, path, key: key ?? '', value: nsAttr(c, NS.vmw, 'value') ?? '', required: bool(oa(c, 'required'), true) };
+  }
+
+  private system(el: XmlElement, path: string): System {
+    const f: Record<string, string> = {};
+    const types: string[] = [];
+    for (const c of el.children) {
+      if (c.uri !== NS.vssd) continue;
+      if (c.local === 'VirtualSystemType') types.push(...splitList(c.text));
+      else f[c.local] = c.text.trim();
+    }
+    return {
+      pos: { line: el.line, column: el.column }, path,
+      ...(f['ElementName'] !== undefined && { elementName: f['ElementName'] }),
+      ...(f['InstanceID'] !== undefined && { instanceID: f['InstanceID'] }),
+      ...(f['VirtualSystemIdentifier'] !== undefined && { virtualSystemIdentifier: f['VirtualSystemIdentifier'] }),
+      virtualSystemType: types,
+    };
+  }
+
+  private item(el: XmlElement, kind: string, path: string): Item {
+    const it: { -readonly [K in keyof Item]?: Item[K] } & { connection: string[]; hostResource: string[]; config: VmwConfig[] } = {
+      connection: [], hostResource: [], config: [],
+    };
+    for (const c of el.children) {
+      if (RASD_NS.has(c.uri)) {
+        const v = c.text.trim();
+        switch (c.local) {
+          case 'Address': it.address = v; break;
+          case 'AddressOnParent': it.addressOnParent = v; break;
+          case 'AllocationUnits': it.allocationUnits = v; break;
+          case 'AutomaticAllocation': it.automaticAllocation = v; break;
+          case 'Caption': it.caption = v; break;
+          case 'Connection': it.connection.push(v); break;
+          case 'Description': it.description = v; break;
+          case 'ElementName': it.elementName = v; break;
+          case 'HostResource': it.hostResource.push(v); break;
+          case 'InstanceID': case 'InstanceId': it.instanceID = v; break;
+          case 'Limit': it.limit = v; break;
+          case 'OtherResourceType': it.otherResourceType = v; break;
+          case 'Parent': it.parent = v; break;
+          case 'Reservation': it.reservation = v; break;
+          case 'ResourceSubType': it.resourceSubType = v; break;
+          case 'ResourceType': it.resourceType = v; break;
+          case 'VirtualQuantity': it.virtualQuantity = v; break;
+          case 'VirtualQuantityUnits': it.virtualQuantityUnits = v; break;
+          case 'Weight': it.weight = v; break;
+          default: break;
+        }
+      } else if (c.uri === NS.vmw) {
+        if (c.local === 'Config') it.config.push(this.vmwConfig(c, `${path}/vmw:Config[${it.config.length + 1}]`));
+        else if (c.local === 'CoresPerSocket') it.coresPerSocket = c.text.trim();
+      }
+    }
+    const bound = oa(el, 'bound');
+    if (bound !== undefined && bound !== 'min' && bound !== 'max' && bound !== 'normal') this.error.push(issues.invalidBound(this.at(el, `${path}/@ovf:bound`), bound));
+    return {
+      ...it,
+      pos: { line: el.line, column: el.column }, path, kind: kind as Item['kind'],
+      required: bool(oa(el, 'required'), true), configuration: splitList(oa(el, 'configuration')),
+      ...(bound !== undefined && { bound }),
+    } as Item;
+  }
+}

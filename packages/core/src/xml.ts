@@ -1,0 +1,330 @@
+/**
+ * The XML reader under the OVF parser: saxes (conforming, namespace-aware, line/column) building a
+ * small immutable element tree keyed by namespace URI + local name. Hostile input is refused, not
+ * expanded: no DOCTYPE (so no entities, no external fetch), bounded size and nesting depth.
+ * Bytes are decoded here (UTF-8 with/without BOM, UTF-16 LE/BE with BOM, Latin-1), not by saxes.
+ * Never throws: every problem is an {@link OvfIssue} in `error` / `warning`.
+ *
+ * Why saxes: see docs/xml-reader.md (namespace-correct, positions, fastest conforming reader measured).
+ */
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import type { OvfIssue } from './faults';
+import { issues } from './messages';
+
+/** An attribute, by resolved namespace URI ("" when unqualified) and local name. */
+export interface XmlAttribute {
+  readonly uri: string;
+  readonly local: string;
+  /** The qualified name as written (`ovf:id`). */
+  readonly name: string;
+  readonly value: string;
+}
+
+/** One element of the tree. Namespace URIs are canonical (see {@link canonicalNamespace}). */
+export interface XmlElement {
+  readonly uri: string;
+  readonly local: string;
+  /** The qualified name as written (`rasd:InstanceID`). */
+  readonly name: string;
+  readonly attributes: readonly XmlAttribute[];
+  readonly children: readonly XmlElement[];
+  /** Concatenated character data directly inside this element (not trimmed). */
+  readonly text: string;
+  /** 1-based line of the start tag. */
+  readonly line: number;
+  /** 1-based column of the start tag (approximate for tags split over lines). */
+  readonly column: number;
+  /** Namespace declarations on this element, prefix ("" = default) → URI as written. */
+  readonly nsDecls?: ReadonlyMap<string, string>;
+}
+
+/** Limits for untrusted descriptors. */
+export interface XmlReadLimits {
+  /** Maximum descriptor size in characters. @default 64 MiB */
+  maxChars?: number;
+  /** Maximum element nesting depth. @default 128 */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_CHARS = 64 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 128;
+
+export interface XmlReadResult {
+  root?: XmlElement;
+  error: OvfIssue[];
+  warning: OvfIssue[];
+}
+
+/** Well-known namespace URIs. @see ovf-spec-notes.md §1 */
+export const NS = {
+  ovf1: 'http://schemas.dmtf.org/ovf/envelope/1',
+  ovf2: 'http://schemas.dmtf.org/ovf/envelope/2',
+  ovf09: 'http://www.vmware.com/schema/ovf/1/envelope',
+  ovf09dmtf: 'http://schemas.dmtf.org/ovf/envelope/0.9',
+  rasd: 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData',
+  vssd: 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData',
+  sasd: 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_StorageAllocationSettingData',
+  epasd: 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_EthernetPortAllocationSettingData',
+  cim: 'http://schemas.dmtf.org/wbem/wscim/1/common',
+  vmw: 'http://www.vmware.com/schema/ovf',
+  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+  xml: 'http://www.w3.org/XML/1998/namespace',
+  xmlns: 'http://www.w3.org/2000/xmlns/',
+} as const;
+
+const CIM_CLASS = /^https?:\/\/schemas\.dmtf\.org\/wbem\/wscim\/1\/cim.{0,20}\/2\/(CIM_[A-Za-z]+?)(\.xsd)?\/?$/;
+
+/**
+ * Maps a namespace URI as written to the one ovfkit matches on. Exact known URIs pass through;
+ * a trailing slash is dropped silently (oVirt writes `envelope/1/`); CIM class URIs with a typo in
+ * the schema segment (DSP0243 Example 3's `cim2608 schema`) or a `.xsd` suffix are mapped to the
+ * canonical URI with `tolerated: true` so the caller can warn once.
+ */
+export function canonicalNamespace(uri: string): { uri: string; tolerated: boolean } {
+  if (uri.length > 1 && uri.endsWith('/') && !uri.endsWith('//')) {
+    const trimmed = uri.slice(0, -1);
+    if (trimmed === NS.ovf1 || trimmed === NS.ovf2 || trimmed === NS.vmw) return { uri: trimmed, tolerated: false };
+  }
+  if (uri.includes('wbem/wscim/1/cim')) {
+    const m = CIM_CLASS.exec(uri);
+    if (m) {
+      const canonical = `http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/${m[1]}`;
+      return { uri: canonical, tolerated: canonical !== uri };
+    }
+  }
+  return { uri, tolerated: false };
+}
+
+interface Building {
+  uri: string;
+  local: string;
+  name: string;
+  attributes: XmlAttribute[];
+  children: XmlElement[];
+  text: string;
+  line: number;
+  column: number;
+  nsDecls?: Map<string, string>;
+}
+
+/** Thrown internally to stop saxes at the first fatal problem; never escapes this module. */
+class Stop {}
+
+/**
+ * Reads a descriptor (text, or bytes decoded here) into an element tree.
+ * @example
+ * const { root, error } = readXml(fs.readFileSync('vm.ovf'));
+ */
+export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}): XmlReadResult {
+  const error: OvfIssue[] = [];
+  const warning: OvfIssue[] = [];
+  const maxChars = limits.maxChars ?? DEFAULT_MAX_CHARS;
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    if (input.length > maxChars * 4) {
+      error.push(issues.xmlTooLarge(input.length, maxChars));
+      return { error, warning };
+    }
+    const decoded = decodeBytes(input);
+    error.push(...decoded.error);
+    warning.push(...decoded.warning);
+    if (decoded.text === undefined) return { error, warning };
+    text = decoded.text;
+  }
+  if (text.length > maxChars) {
+    error.push(issues.xmlTooLarge(text.length, maxChars));
+    return { error, warning };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const stack: Building[] = [];
+  let root: XmlElement | undefined;
+  let startLine = 1;
+  let startColumn = 1;
+  const nsCache = new Map<string, string>();
+  const toleratedSeen = new Set<string>();
+
+  const ns = (raw: string, line: number, column: number): string => {
+    let c = nsCache.get(raw);
+    if (c === undefined) {
+      const r = canonicalNamespace(raw);
+      c = r.uri;
+      nsCache.set(raw, c);
+      if (r.tolerated && !toleratedSeen.has(raw)) {
+        toleratedSeen.add(raw);
+        warning.push(issues.namespaceTolerated(raw, c, line, column));
+      }
+    }
+    return c;
+  };
+
+  parser.on('doctype', () => {
+    error.push(issues.xmlDoctype(parser.line, parser.column + 1));
+    throw new Stop();
+  });
+  parser.on('opentagstart', (tag) => {
+    startLine = parser.line;
+    startColumn = Math.max(1, parser.column - tag.name.length);
+  });
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    if (stack.length >= maxDepth) {
+      error.push(issues.xmlTooDeep(maxDepth, startLine, startColumn));
+      throw new Stop();
+    }
+    const attributes: XmlAttribute[] = [];
+    let nsDecls: Map<string, string> | undefined;
+    for (const key in tag.attributes) {
+      const a = tag.attributes[key]!;
+      if (a.uri === NS.xmlns) {
+        (nsDecls ??= new Map()).set(a.prefix === '' ? '' : a.local, a.value);
+        continue;
+      }
+      attributes.push({ uri: a.uri === '' ? '' : ns(a.uri, startLine, startColumn), local: a.local, name: a.name, value: a.value });
+    }
+    const el: Building = {
+      uri: tag.uri === '' ? '' : ns(tag.uri, startLine, startColumn),
+      local: tag.local,
+      name: tag.name,
+      attributes,
+      children: [],
+      text: '',
+      line: startLine,
+      column: startColumn,
+    };
+    if (nsDecls) el.nsDecls = nsDecls;
+    stack.push(el);
+  });
+  parser.on('text', (t) => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += t;
+  });
+  parser.on('cdata', (t) => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += t;
+  });
+  parser.on('closetag', () => {
+    const el = stack.pop() as XmlElement | undefined;
+    if (!el) return;
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(el);
+    else root = el;
+  });
+  parser.on('error', (e) => {
+    error.push(issues.xmlFormat(cleanSaxesMessage(e.message), parser.line, parser.column + 1));
+    throw new Stop();
+  });
+
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    if (!(e instanceof Stop)) {
+      error.push(issues.xmlFormat(String((e as Error)?.message ?? e), parser.line, parser.column + 1));
+    }
+    return { error, warning };
+  }
+  if (!root) {
+    error.push(issues.xmlFormat('the document has no root element', parser.line, 1));
+    return { error, warning };
+  }
+  return { root, error, warning };
+}
+
+/** saxes prefixes messages with `line:column: `; the fault carries the position separately. */
+function cleanSaxesMessage(message: string): string {
+  return message.replace(/^[^:]*?:?\d+:\d+: /, '');
+}
+
+interface Decoded {
+  text?: string;
+  error: OvfIssue[];
+  warning: OvfIssue[];
+}
+
+const ENCODING_DECL = /^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
+
+/**
+ * Decodes descriptor bytes. BOM first (UTF-8, UTF-16 LE/BE), then BOM-less UTF-16 by its `<?`
+ * pattern, then the XML declaration's encoding; a UTF-16 declaration on bytes that are plainly
+ * 8-bit (XenCenter's output) is read as UTF-8 with a warning. Invalid UTF-8 is an error, and the
+ * text is still decoded (with U+FFFD) so later problems can be reported too.
+ */
+export function decodeBytes(bytes: Uint8Array): Decoded {
+  const error: OvfIssue[] = [];
+  const warning: OvfIssue[] = [];
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return utf8(bytes.subarray(3), error, warning);
+  if (b0 === 0xff && b1 === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), error, warning };
+  if (b0 === 0xfe && b1 === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), error, warning };
+  if (b0 === 0x3c && b1 === 0x00 && bytes[2] === 0x3f && bytes[3] === 0x00) return { text: new TextDecoder('utf-16le').decode(bytes), error, warning };
+  if (b0 === 0x00 && b1 === 0x3c && bytes[2] === 0x00 && bytes[3] === 0x3f) return { text: new TextDecoder('utf-16be').decode(bytes), error, warning };
+
+  let head = '';
+  for (let i = 0; i < Math.min(bytes.length, 200); i++) head += String.fromCharCode(bytes[i]!);
+  const declared = ENCODING_DECL.exec(head)?.[1]?.toLowerCase();
+  if (declared === undefined || declared === 'utf-8' || declared === 'utf8' || declared === 'us-ascii' || declared === 'ascii') {
+    return utf8(bytes, error, warning);
+  }
+  if (declared === 'utf-16' || declared === 'utf-16le' || declared === 'utf-16be' || declared === 'ucs-2') {
+    warning.push(issues.encodingMismatch(declared));
+    return utf8(bytes, error, warning);
+  }
+  if (declared === 'iso-8859-1' || declared === 'latin1' || declared === 'latin-1' || declared === 'windows-1252' || declared === 'cp1252') {
+    return { text: new TextDecoder('windows-1252').decode(bytes), error, warning };
+  }
+  error.push(issues.unsupportedEncoding(declared));
+  return { error, warning };
+}
+
+function utf8(bytes: Uint8Array, error: OvfIssue[], warning: OvfIssue[]): Decoded {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), error, warning };
+  } catch {
+    const { line, column, offset } = firstInvalidUtf8(bytes);
+    error.push(issues.invalidUtf8(offset, line, column));
+    return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), error, warning };
+  }
+}
+
+/** Finds the first byte that breaks UTF-8, with its line and column (for the fault). */
+function firstInvalidUtf8(b: Uint8Array): { offset: number; line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let n = 0;
+    if (c < 0x80) {
+      if (c === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) n = 2;
+    else if (c >= 0xf0 && c <= 0xf4) n = 3;
+    else return { offset: i, line, column: i - lineStart + 1 };
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return { offset: i, line, column: i - lineStart + 1 };
+    }
+    i += n + 1;
+  }
+  return { offset: b.length, line, column: 1 };
+}
+
+/** First attribute with this namespace URI and local name. */
+export function attr(el: XmlElement, uri: string, local: string): string | undefined {
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    if (a.local === local && a.uri === uri) return a.value;
+  }
+  return undefined;
+}
