@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 
 import type { OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import { OvfkitError } from '@ovfkit/core';
+import { nodeHashName, openSource, parseManifest } from '@ovfkit/package';
 
 import type { DescriptorRead, ImportSpecRequest, ImportValidation, ManifestPolicy, OvfkitBackend, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
@@ -23,34 +24,45 @@ function layer<T = Fn>(pkg: '@ovfkit/core' | '@ovfkit/package' | '@ovfkit/vspher
   if (v === undefined) throw new OvfkitError('INTERNAL', `${pkg} in this installation has no ${name}(); update @ovfkit packages to matching versions`);
   return v as T;
 }
-function hasExport(pkg: '@ovfkit/core' | '@ovfkit/package' | '@ovfkit/vsphere', name: string): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(pkg) as Record<string, unknown>)[name] !== undefined;
-}
 
 /** `sha256:<hex>` of descriptor bytes. */
 export function descriptorDigest(bytes: Buffer | string): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
+function packageIssue(code: string, message: string, fix: string, path?: string): OvfIssue {
+  // Package problems are not vim25 faults; OvfInvalidPackage-shaped so they list with the rest.
+  return { fault: { _typeName: 'OvfXmlFormat', lineNumber: 0, description: message }, localizedMessage: message, code, fix, ...(path ? { path } : {}) } as OvfIssue;
+}
+
+/**
+ * Reads the descriptor through @ovfkit/package (directory, .ovf, .ova, URL; only the descriptor
+ * and manifest are read, never the disks) and checks the manifest policy: a missing manifest
+ * under `require`, and the descriptor's own manifest line. Disk digests are verified while the
+ * import streams them.
+ */
 async function readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy }): Promise<DescriptorRead> {
-  if (!hasExport('@ovfkit/package', 'openSource')) {
-    // Until @ovfkit/package exports sources, a lone local .ovf is all we can read.
-    if (/^https?:/i.test(source) || !source.toLowerCase().endsWith('.ovf')) {
-      throw new OvfkitError('INTERNAL', `reading ${source} needs openSource() from @ovfkit/package, which this installation lacks`);
-    }
-    const bytes = await fs.readFile(source);
-    return { ovfDescriptor: bytes.toString('utf8'), descriptorDigest: descriptorDigest(bytes), error: [], warning: [] };
-  }
-  const openSource = layer<(p: string, o?: object) => Promise<{ descriptor(): Promise<{ bytes: Buffer; text: string }>; close(): Promise<void> }>>('@ovfkit/package', 'openSource');
   const src = await openSource(source, {});
   try {
     const d = await src.descriptor();
     const read: DescriptorRead = { ovfDescriptor: d.text, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [] };
-    if (options.manifestPolicy !== 'skip' && hasExport('@ovfkit/package', 'checkPackageManifest')) {
-      const r = await layer('@ovfkit/package', 'checkPackageManifest')(src, { require: options.manifestPolicy === 'require' }) as { error?: OvfIssue[]; warning?: OvfIssue[] };
-      read.error.push(...(r.error ?? []));
-      read.warning.push(...(r.warning ?? []));
+    if (options.manifestPolicy === 'skip') return read;
+    const mf = await src.manifest();
+    if (!mf) {
+      if (options.manifestPolicy === 'require') {
+        read.error.push(packageIssue('MANIFEST_ABSENT', `${src.location} has no manifest (.mf), and manifestPolicy is "require"`, 'add a manifest (ovfkit manifest create) or set manifestPolicy: "verify-if-present"'));
+      }
+      return read;
+    }
+    const manifest = parseManifest(mf.bytes, mf.name);
+    const line = manifest.entries.find((e) => e.name === d.name);
+    if (!line) {
+      read.warning.push(packageIssue('MANIFEST_MISSING_ENTRY', `the manifest ${mf.name} has no line for the descriptor ${d.name}`, 'recreate the manifest so it lists every file', mf.name));
+    } else {
+      const actual = createHash(nodeHashName(line.algorithm)).update(d.bytes).digest('hex');
+      if (actual !== line.digest.toLowerCase()) {
+        read.error.push(packageIssue('MANIFEST_DIGEST_MISMATCH', `the descriptor ${d.name} does not match its ${line.algorithm} digest in ${mf.name}`, 'the package was changed or damaged after the manifest was made: get an intact copy', mf.name));
+      }
     }
     return read;
   } finally {
@@ -102,14 +114,10 @@ async function validateLocal(ovfDescriptor: string, request: ImportSpecRequest, 
 }
 
 async function connect(connection: ConnectionSettings): Promise<VsphereSession> {
-  const connectVsphere = layer<(o: object) => Promise<VsphereSession>>('@ovfkit/vsphere', 'connectOvfSession');
-  return connectVsphere({
-    server: connection.server,
-    userName: connection.user,
-    password: connection.password.reveal(),
-    ...(connection.thumbprint ? { thumbprint: connection.thumbprint } : {}),
-    ...(connection.insecure ? { insecure: true } : {}),
-  });
+  // Loaded on first use: offline previews never load the SOAP client.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { connectOvfSession } = require('./vsphere-session') as typeof import('./vsphere-session');
+  return connectOvfSession(connection);
 }
 
 /** The backend the published providers use. */
