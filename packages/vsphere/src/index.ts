@@ -15,3 +15,4 @@ export { importOvf, ImportSpecError, type ImportOvfOptions, type ImportOvfResult
 export { destroyEntity } from './destroy';
 export { openPackage, fromPackageSource, type PackageSource } from './source';
 export { OvaWriter, tarHeader } from './ova';
+export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';

@@ -164,7 +164,8 @@ export class VimClient {
       throw networkError(e, this.url, call.method);
     }
     if (res.status !== 200 && res.status !== 500) {
-      throw new OvfkitError('NETWORK', `${call.method}: ${this.url} answered HTTP ${res.status}; is this a vCenter or ESXi SDK endpoint?`);
+      // Only a gateway/overload status is worth a retry; a 404 will be a 404 again.
+      throw new OvfkitError(res.status >= 502 && res.status <= 504 ? 'NETWORK' : 'HTTP_STATUS', `${call.method}: ${this.url} answered HTTP ${res.status}; is this a vCenter or ESXi SDK endpoint?`);
     }
     const doc = parseXml(res.body);
     const body = doc.children.find((c) => c.ns === SOAPENV_NS && c.name === 'Body');
@@ -184,7 +185,9 @@ export class VimClient {
 }
 
 function networkError(e: unknown, url: string, method: string): OvfkitError {
-  const err = e as { code?: string; message?: string; name?: string };
+  const err = e as { code?: string; message?: string; name?: string; cause?: unknown };
+  // axios wraps what the socket failed with (e.g. our TLS pin check): surface that, not the wrapper.
+  if (isOvfkitError(err.cause)) return new OvfkitError(err.cause.code, `${method}: ${err.cause.message}`, { cause: err.cause });
   if (err.name === 'CanceledError' || err.code === 'ERR_CANCELED' || err.name === 'AbortError') return new OvfkitError('ABORTED', `${method}: interrupted`, { cause: e });
   if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return new OvfkitError('TIMEOUT', `${method}: ${url} did not answer in time`, { cause: e });
   if (/certificate|self.signed|SSL|TLS/i.test(`${err.code ?? ''} ${err.message ?? ''}`)) {

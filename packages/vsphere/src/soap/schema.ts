@@ -76,6 +76,15 @@ const SOURCE: Record<string, { base?: string; fields: string }> = {
   DatastoreSummary: { base: 'DynamicData', fields: 'datastore:MoRef name:string url:string capacity:long freeSpace:long uncommitted:long accessible:boolean multipleHostAccess:boolean type:string maintenanceMode:string' },
 };
 
+// The OVF fault families share an int `lineNumber`: register every subclass under its family so
+// the decoder types it as a number. Their own fields are strings, which decode generically.
+for (const [family, members] of Object.entries({
+  OvfInvalidPackage: 'OvfXmlFormat OvfWrongNamespace OvfAttribute OvfMissingAttribute OvfInvalidValue OvfInvalidValueConfiguration OvfInvalidValueEmpty OvfInvalidValueFormatMalformed OvfInvalidValueReference OvfElement OvfMissingElement OvfMissingElementNormalBoundary OvfDuplicateElement OvfDuplicatedElementBoundary OvfElementInvalidValue OvfUnexpectedElement OvfWrongElement OvfProperty OvfPropertyType OvfPropertyValue OvfPropertyNetwork OvfPropertyQualifier OvfPropertyQualifierDuplicate OvfPropertyQualifierIgnored OvfConstraint OvfDiskOrderConstraint OvfHostResourceConstraint',
+  OvfUnsupportedPackage: 'OvfUnsupportedElement OvfUnsupportedElementValue OvfUnsupportedSection OvfNoSpaceOnController OvfUnsupportedAttribute OvfUnsupportedAttributeValue OvfInvalidVmName OvfNoHostNic OvfNoSupportedHardwareFamily',
+})) {
+  for (const m of members.split(' ')) SOURCE[m] ??= { base: family, fields: '' };
+}
+
 /** Primitive wire kinds. */
 export type Primitive = 'string' | 'int' | 'long' | 'boolean' | 'dateTime';
 

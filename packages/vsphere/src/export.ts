@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile } from '@ovfkit/core';
+import { Inventory } from './inventory';
+import { withLease } from './lease';
+import { agentFor, deviceUrlFor, nfcDownload } from './nfc';
+import { OvaWriter } from './ova';
+import type { ManagedObjectReference } from './soap/codec';
+import { CreateDescriptor, ExportVApp, ExportVm, type LocalizedMethodFaultWire } from './soap/methods';
+import type { VimSession } from './session';
+import type { TransferProgress } from './import';
+
+export type ManifestAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
+
+/** What to export and where. */
+export interface ExportOvfOptions {
+  /** The VM or vApp: an inventory path or `VirtualMachine:vm-42` / `VirtualApp:resgroup-v9`. */
+  entity: string;
+  /** A `.ova` file to create, or a directory (created; must not exist or be empty). */
+  destination: string;
+  /** `ovf:id` of the top entity and base name of the files. @default the entity's inventory name */
+  name?: string;
+  /** @default 'SHA256' */
+  manifestAlgorithm?: ManifestAlgorithm;
+  /** Keywords of OvfManager.ovfExportOption. */
+  exportOption?: string[];
+  includeImageFiles?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: TransferProgress) => void;
+  log?: (line: string) => void;
+}
+
+export interface ExportOvfResult {
+  entity: ManagedObjectReference;
+  destination: string;
+  /** The files of the package (descriptor first), with sizes and manifest digests. */
+  files: Array<{ path: string; size: number; digest: string }>;
+  ovfDescriptor: string;
+  manifest: string;
+  warning: LocalizedMethodFaultWire[];
+}
+
+/** CreateDescriptor returned errors: nothing was (or remains) written. */
+export class CreateDescriptorError extends OvfkitError {
+  constructor(readonly error: LocalizedMethodFaultWire[]) {
+    super('EXPORT_DESCRIPTOR', `vSphere cannot describe this entity as OVF: ${error.map((e) => e.localizedMessage ?? e.fault._typeName).join('; ')}`);
+  }
+}
+
+interface Sink {
+  addStream(name: string, body: NodeJS.ReadableStream): Promise<number>;
+  finish(descriptorName: string, descriptor: string, manifestName: string, manifest: (descriptorBytes: Buffer) => string): Promise<Buffer>;
+  discard(): Promise<void>;
+}
+
+/**
+ * Exports a VM or vApp: CreateDescriptor dry run (fails before any download) → ExportVm/ExportVApp
+ * lease → each device URL streamed to the destination, hashed on the way → CreateDescriptor with the
+ * real OvfFile list → manifest → lease complete. On failure the lease is aborted and the partial
+ * output removed.
+ * @example await exportOvf(session, { entity: '/DC0/vm/web01', destination: 'web01.ova' });
+ */
+export async function exportOvf(session: VimSession, options: ExportOvfOptions): Promise<ExportOvfResult> {
+  const { signal } = options;
+  const algorithm = options.manifestAlgorithm ?? 'SHA256';
+  const inv = new Inventory(session);
+  const entity = await inv.get(options.entity, 'VM or vApp', ['VirtualMachine', 'VirtualApp'], signal);
+  const ovfManager = session.serviceContent.ovfManager;
+  if (!ovfManager) throw new OvfkitError('VIM_PROTOCOL', 'this server has no OvfManager');
+  const name = options.name ?? String((await session.properties(entity, ['name'], signal))['name'] ?? entity.value);
+  if (!/^[\w.-][\w .-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} cannot be used as a file name; pass a plain name with --name`);
+  const cdp: OvfCreateDescriptorParams = {
+    name,
+    ...(options.exportOption?.length ? { exportOption: options.exportOption } : {}),
+    ...(options.includeImageFiles !== undefined ? { includeImageFiles: options.includeImageFiles } : {}),
+  };
+  const dry = await session.client.send(new CreateDescriptor({ _this: ovfManager, obj: entity, cdp }), signal);
+  if (dry.error?.length) throw new CreateDescriptorError(dry.error as unknown as LocalizedMethodFaultWire[]);
+
+  const sink = await openSink(options.destination);
+  try {
+    const leaseRef = await session.client.send(entity.type === 'VirtualMachine' ? new ExportVm({ _this: entity }) : new ExportVApp({ _this: entity }), signal);
+    return await withLease(
+      session,
+      leaseRef,
+      async (lease) => {
+        const files: ExportOvfResult['files'] = [];
+        const ovfFiles: OvfFile[] = [];
+        const total = Math.max(1, lease.info.totalDiskCapacityInKB * 1024);
+        let received = 0;
+        const used = new Set<string>([`${name}.ovf`, `${name}.mf`]);
+        for (const dev of lease.info.deviceUrl) {
+          const u = deviceUrlFor(session, dev.url);
+          const base = fileNameFor(name, dev.targetId ?? u.pathname.split('/').pop() ?? 'file', used);
+          const res = await nfcDownload(u, agentFor(session, u, dev.sslThumbprint), lease.signal);
+          const hash = createHash(algorithm.toLowerCase());
+          let bytes = 0;
+          const tap = new Transform({
+            transform(chunk: Buffer, _e, cb) {
+              hash.update(chunk);
+              bytes += chunk.length;
+              received += chunk.length;
+              lease.progress(Math.min(99, (received / total) * 100));
+              options.onProgress?.({ path: base, bytes, total: dev.fileSize, done: false });
+              cb(null, chunk);
+            },
+          });
+          const size = await sink.addStream(base, res.pipe(tap));
+          files.push({ path: base, size, digest: hash.digest('hex') });
+          ovfFiles.push({ deviceId: dev.key, path: base, size });
+          options.onProgress?.({ path: base, bytes: size, total: size, done: true });
+        }
+        const final = await session.client.send(new CreateDescriptor({ _this: ovfManager, obj: entity, cdp: { ...cdp, ovfFiles } }), lease.signal);
+        if (final.error?.length) throw new CreateDescriptorError(final.error as unknown as LocalizedMethodFaultWire[]);
+        let manifest = '';
+        const descriptorBytes = await sink.finish(`${name}.ovf`, final.ovfDescriptor, `${name}.mf`, (d) => {
+          const lines = [{ path: `${name}.ovf`, digest: createHash(algorithm.toLowerCase()).update(d).digest('hex') }, ...files].map((f) => `${algorithm}(${f.path})= ${f.digest}`);
+          manifest = lines.join('\n') + '\n';
+          return manifest;
+        });
+        return {
+          entity,
+          destination: options.destination,
+          files: [{ path: `${name}.ovf`, size: descriptorBytes.length, digest: createHash(algorithm.toLowerCase()).update(descriptorBytes).digest('hex') }, ...files],
+          ovfDescriptor: descriptorBytes.toString('utf8'),
+          manifest,
+          warning: [...((dry.warning ?? []) as unknown as LocalizedMethodFaultWire[]), ...((final.warning ?? []) as unknown as LocalizedMethodFaultWire[])],
+        };
+      },
+      { ...(signal ? { signal } : {}), ...(options.log ? { log: options.log } : {}) },
+    );
+  } catch (e) {
+    await sink.discard();
+    throw e;
+  }
+}
+
+/** A safe, unique member name for a device: `<name>-<targetId>` (targetId is usually `disk-0.vmdk`). */
+function fileNameFor(name: string, targetId: string, used: Set<string>): string {
+  const clean = targetId.replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || 'file';
+  let candidate = `${name}-${clean}`;
+  for (let i = 1; used.has(candidate); i++) candidate = `${name}-${i}-${clean}`;
+  used.add(candidate);
+  return candidate;
+}
+
+async function openSink(destination: string): Promise<Sink> {
+  if (destination.toLowerCase().endsWith('.ova')) {
+    const w = await OvaWriter.create(destination);
+    return {
+      addStream: (n, body) => w.addStream(n, body as AsyncIterable<Buffer> as never),
+      async finish(dn, d, mn, manifest) {
+        const bytes = await w.writeDescriptor(dn, d);
+        await w.addBuffer(mn, Buffer.from(manifest(bytes)));
+        await w.close();
+        return bytes;
+      },
+      discard: () => w.discard(),
+    };
+  }
+  let created = false;
+  try {
+    const entries = await fs.promises.readdir(destination);
+    if (entries.length) throw new UsageError(`${destination} is not empty; export into a new or empty directory, or to a .ova file`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await fs.promises.mkdir(destination, { recursive: true });
+    created = true;
+  }
+  const written: string[] = [];
+  return {
+    async addStream(n, body) {
+      const p = path.join(destination, n);
+      written.push(p);
+      let size = 0;
+      await pipeline(
+        body,
+        new Transform({
+          transform(c: Buffer, _e, cb) {
+            size += c.length;
+            cb(null, c);
+          },
+        }),
+        fs.createWriteStream(p, { flags: 'wx' }),
+      );
+      return size;
+    },
+    async finish(dn, d, mn, manifest) {
+      const bytes = Buffer.from(d, 'utf8');
+      const dp = path.join(destination, dn);
+      written.push(dp);
+      await fs.promises.writeFile(dp, bytes, { flag: 'wx' });
+      const mp = path.join(destination, mn);
+      written.push(mp);
+      await fs.promises.writeFile(mp, manifest(bytes), { flag: 'wx' });
+      return bytes;
+    },
+    async discard() {
+      if (created) await fs.promises.rm(destination, { recursive: true, force: true });
+      else for (const p of written) await fs.promises.rm(p, { force: true });
+    },
+  };
+}

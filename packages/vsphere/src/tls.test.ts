@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { VimClient } from './soap/client';
+import { RetrieveServiceContent } from './soap/methods';
+import { createAgent, normalizeThumbprint } from './tls';
+
+const SI = { type: 'ServiceInstance', value: 'ServiceInstance' };
+const ANSWER = '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><RetrieveServiceContentResponse xmlns="urn:vim25"><returnval><about><apiType>HostAgent</apiType></about></returnval></RetrieveServiceContentResponse></soapenv:Body></soapenv:Envelope>';
+
+describe('TLS trust for vSphere connections (a real https server on 127.0.0.1)', () => {
+  let server: https.Server;
+  let url: string;
+  let thumbprint: string;
+  let certPem: string;
+  let bodies: string[];
+
+  before(function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    certPem = fs.readFileSync(path.join(dir, 'c.pem'), 'utf8');
+    thumbprint = new X509Certificate(certPem).fingerprint256;
+    bodies = [];
+    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: certPem }, (req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c));
+      req.on('end', () => {
+        bodies.push(b);
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(ANSWER);
+      });
+    });
+    fs.rmSync(dir, { recursive: true });
+    return new Promise<void>((r) => server.listen(0, '127.0.0.1', () => {
+      url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      r();
+    }));
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('refuses a self-signed certificate by default, with a hint about --thumbprint', async () => {
+    const c = new VimClient({ url, agent: createAgent({}) });
+    await assert.rejects(c.send(new RetrieveServiceContent({ _this: SI })), (e: Error & { code?: string }) => e.code === 'TLS' && /--thumbprint/.test(e.message));
+  });
+
+  it('accepts the server when its SHA-256 thumbprint matches the pin (any case, with or without colons)', async () => {
+    const c = new VimClient({ url, agent: createAgent({ thumbprint: thumbprint.replace(/:/g, '').toLowerCase() }) });
+    const sc = await c.send(new RetrieveServiceContent({ _this: SI }));
+    assert.equal(sc.about.apiType, 'HostAgent');
+  });
+
+  it('refuses a mismatched pin before sending a single byte of the request', async () => {
+    const before = bodies.length;
+    const wrong = thumbprint.replace(/^../, (h) => (h === 'AA' ? 'BB' : 'AA'));
+    const c = new VimClient({ url, agent: createAgent({ thumbprint: wrong }) });
+    await assert.rejects(c.send(new RetrieveServiceContent({ _this: SI })), /does not match the pinned thumbprint/);
+    assert.equal(bodies.length, before, 'the server received no request');
+  });
+
+  it('trusts the certificate given as a CA', async () => {
+    const c = new VimClient({ url, agent: createAgent({ ca: certPem }) });
+    assert.equal((await c.send(new RetrieveServiceContent({ _this: SI }))).about.apiType, 'HostAgent');
+  });
+
+  it('accepts anything only when insecure is asked for by name', async () => {
+    const c = new VimClient({ url, agent: createAgent({ insecure: true }) });
+    assert.equal((await c.send(new RetrieveServiceContent({ _this: SI }))).about.apiType, 'HostAgent');
+  });
+
+  it('rejects a thumbprint that is not a SHA-256 fingerprint', () => {
+    assert.throws(() => normalizeThumbprint('AB:CD'), /SHA-256/);
+  });
+});
