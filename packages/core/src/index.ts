@@ -8,3 +8,4 @@ export { readEnvelope, unitBytes, parseLong, type ReadEnvelopeResult } from './e
 export { validateEnvelope, walkContent, inConfiguration, parseHostResource } from './validate';
 export { toVAppType, parseQualifiers, type VAppType, type Qualifier } from './property-type';
 export { parseDescriptor, parseDescriptorWithModel, type ParseDescriptorOptions, type ParsedDescriptor } from './parse-descriptor';
+export { activeItems, summarizeVirtualSystems, type VirtualSystemSummary } from './hardware';

@@ -1,7 +1,8 @@
 import type { Command } from '../command';
+import { parseCommand } from './parse';
 
 /**
  * Every sub-command, in the order `ovfkit --help` lists them.
  * Each lives in its own file; add one import and one entry here.
  */
-export const commands: Command[] = [];
+export const commands: Command[] = [parseCommand];

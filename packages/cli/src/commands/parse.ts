@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  OvfkitError, type OvfIssue, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
+} from '@ovfkit/core';
+import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
+
+/** The descriptor bytes and a name to show for them. */
+export interface DescriptorSource {
+  bytes: Uint8Array;
+  name: string;
+}
+
+/**
+ * Gets the descriptor for `parse`. Today: a local `.ovf` file. This is the one place that will
+ * learn `.ova` and URLs (through @ovfkit/package).
+ */
+export async function readDescriptorSource(arg: string, ctx: CommandContext): Promise<DescriptorSource> {
+  const file = path.resolve(ctx.cwd, arg);
+  try {
+    const bytes = await readFile(file);
+    return { bytes, name: arg };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error)?.message ?? e);
+    throw new OvfkitError('IO', `cannot read ${arg}: ${why}`, { cause: e });
+  }
+}
+
+const fmtBytes = (n: number | undefined): string => {
+  if (n === undefined) return 'unknown';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return i === 0 ? `${n} B` : `${v.toFixed(v >= 10 ? 0 : 1)} ${units[i]}`;
+};
+
+function issueLine(kind: string, i: OvfIssue): string {
+  const where = i.line ? ` (line ${i.line})` : '';
+  const fix = i.fix ? `\n      fix: ${i.fix}` : '';
+  return `  ${kind} ${i.fault._typeName} [${i.code}]${where}: ${i.localizedMessage}${fix}`;
+}
+
+/** The readable summary printed without --json. */
+export function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string, vms: ReturnType<typeof summarizeVirtualSystems>): string {
+  const lines: string[] = [];
+  const err = r.error ?? [];
+  const warn = r.warning ?? [];
+  lines.push(`${name}: ${r.virtualApp ? 'vApp (VirtualSystemCollection)' : 'virtual machine'} "${r.defaultEntityName}"`);
+  const p = r.productInfo;
+  if (p) lines.push(`  product      ${[p.name, p.version ?? p.fullVersion].filter(Boolean).join(' ') || '(unnamed)'}${p.vendor ? ` — ${p.vendor}` : ''}`);
+  if (r.annotation) lines.push(`  annotation   ${r.annotation.split('\n')[0]}`);
+  if (r.deploymentOption?.length) {
+    lines.push(`  deployment   ${chosen}${chosen === r.defaultDeploymentOption ? ' (default)' : ''} of ${r.deploymentOption.length}: ${r.deploymentOption.map((o) => o.key).join(', ')}`);
+  }
+  if (r.network?.length) lines.push(`  networks     ${r.network.map((n) => n.name).join(', ')}`);
+  lines.push(`  sizes        download ${fmtBytes(r.approximateDownloadSize)}, flat ${fmtBytes(r.approximateFlatDeploymentSize)}, sparse ${fmtBytes(r.approximateSparseDeploymentSize)}`);
+  for (const vm of vms) {
+    const hw = [
+      vm.virtualSystemType.join(' ') || 'no hardware family',
+      vm.numCPUs !== undefined ? `${vm.numCPUs} vCPU` : undefined,
+      vm.memoryMB !== undefined ? `${vm.memoryMB} MB memory` : undefined,
+      `${vm.disk.length} disk${vm.disk.length === 1 ? '' : 's'}${vm.disk.length ? ` (${vm.disk.map((d) => fmtBytes(d.capacityBytes)).join(', ')})` : ''}`,
+      `${vm.nic.length} NIC${vm.nic.length === 1 ? '' : 's'}${vm.nic.length ? ` → ${vm.nic.join(', ')}` : ''}`,
+      vm.guest ? `guest ${vm.guest}` : undefined,
+    ].filter(Boolean);
+    lines.push(`  vm ${vm.path}: ${hw.join(', ')}`);
+  }
+  const props = r.property ?? [];
+  if (props.length) {
+    lines.push(`  properties   ${props.length} (${props.filter((x) => x.userConfigurable).length} user-configurable)`);
+    for (const x of props.slice(0, 20)) {
+      const id = [x.classId, x.id, x.instanceId].filter(Boolean).join('.');
+      const dflt = x.type?.startsWith('password') ? '(secret)' : JSON.stringify(x.defaultValue ?? '');
+      lines.push(`    ${id}: ${x.type}${x.userConfigurable ? '' : ', fixed'} = ${dflt.length > 60 ? `${dflt.slice(0, 57)}...` : dflt}`);
+    }
+    if (props.length > 20) lines.push(`    … ${props.length - 20} more (use --json for all)`);
+  }
+  if (r.eula?.length) lines.push(`  EULAs        ${r.eula.length} to accept`);
+  lines.push(`  result       ${err.length} error${err.length === 1 ? '' : 's'}, ${warn.length} warning${warn.length === 1 ? '' : 's'}`);
+  for (const e of err) lines.push(issueLine('error  ', e));
+  for (const w of warn) lines.push(issueLine('warning', w));
+  return lines.join('\n') + '\n';
+}
+
+export const parseCommand: Command = {
+  name: 'parse',
+  summary: 'Read and validate an OVF descriptor the way vSphere ParseDescriptor does',
+  usage: 'parse <file.ovf> [--deployment-option ID] [--locale L] [--json]',
+  help: [
+    '  --deployment-option ID  deployment option (Configuration ovf:id) to apply; default: the descriptor\'s default',
+    '  --locale L              language for localized texts (StringsSection xml:lang, e.g. de-DE)',
+  ].join('\n'),
+  options: {
+    'deployment-option': { type: 'string' },
+    locale: { type: 'string' },
+  },
+  async run(positionals, values, ctx): Promise<number> {
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'parse needs a descriptor: ovfkit parse <file.ovf>' : `parse takes one descriptor, got ${positionals.length}`);
+    const source = await readDescriptorSource(positionals[0]!, ctx);
+    const parsed = parseDescriptorWithModel(source.bytes, {
+      locale: stringOption(values, 'locale') ?? '',
+      deploymentOption: stringOption(values, 'deployment-option') ?? '',
+    });
+    const r = parsed.result;
+    if (values['json']) writeJson(ctx.stdout, r);
+    else {
+      const vms = parsed.envelope ? summarizeVirtualSystems(parsed.envelope, parsed.deploymentOption) : [];
+      ctx.stdout.write(renderSummary(source.name, r, parsed.deploymentOption, vms));
+    }
+    return r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok;
+  },
+};
