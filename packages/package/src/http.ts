@@ -57,6 +57,8 @@ class ByteCounter extends Transform {
     private readonly expected: number | undefined,
     private readonly what: string,
     private readonly maxBytes: number | undefined,
+    /** An error the connection reported after the body (Node's parser flags bytes beyond Content-Length this way). */
+    private readonly late: () => Error | undefined,
   ) {
     super();
   }
@@ -77,7 +79,8 @@ class ByteCounter extends Transform {
       cb(new OvfkitError('INTEGRITY', `${this.what}: the server announced ${this.expected} bytes but sent ${this.count}`));
       return;
     }
-    cb();
+    // The parser reports trailing bytes on the request right after the body ends: give it a turn.
+    setImmediate(() => cb(this.late()));
   }
 }
 
@@ -99,7 +102,7 @@ export async function httpGet(
     if (current.protocol !== 'http:' && current.protocol !== 'https:') {
       throw new OvfkitError('USAGE', `only http and https URLs are supported, not ${current.protocol} (${redactUrl(current)})`);
     }
-    const res = await requestOnce(current, options);
+    const { res, state } = await requestOnce(current, options);
     const status = res.statusCode ?? 0;
     if (REDIRECTS.has(status)) {
       res.resume();
@@ -136,9 +139,15 @@ export async function httpGet(
       }
     }
     const expected = contentLength ?? (range ? range.end - range.start + 1 : undefined);
-    const counter = new ByteCounter(expected, `GET ${redactUrl(current)}`, options.maxBytes);
-    res.on('error', (e) => counter.destroy(e));
-    res.on('aborted', () => counter.destroy(new OvfkitError('NETWORK', `GET ${redactUrl(current)}: connection closed after ${counter.count} bytes`)));
+    const counter = new ByteCounter(expected, `GET ${redactUrl(current)}`, options.maxBytes, () => state.late);
+    state.onLate = (e) => counter.destroy(e);
+    const at = current;
+    if (state.late) counter.destroy(state.late);
+    res.on('error', (e) =>
+      setImmediate(() => counter.destroy(state.late ?? (e instanceof OvfkitError ? e : new OvfkitError('NETWORK', `GET ${redactUrl(at)}: connection closed after ${counter.count} bytes (${e.message})`, { cause: e })))),
+    );
+    // 'aborted' comes before the request's own error (a timeout, say): let that one win.
+    res.on('aborted', () => setImmediate(() => counter.destroy(state.late ?? new OvfkitError('NETWORK', `GET ${redactUrl(at)}: connection closed after ${counter.count} bytes`))));
     counter.on('close', () => {
       if (!res.complete) res.destroy();
     });
@@ -150,7 +159,15 @@ export async function httpGet(
   }
 }
 
-function requestOnce(url: URL, options: HttpOptions & { range?: { start: number; end: number } }): Promise<http.IncomingMessage> {
+/** Errors the request reports after its response arrived (timeouts, bytes beyond Content-Length). */
+interface LateErrors {
+  late?: Error;
+  onLate?: (e: Error) => void;
+}
+
+function requestOnce(url: URL, options: HttpOptions & { range?: { start: number; end: number } }): Promise<{ res: http.IncomingMessage; state: LateErrors }> {
+  const state: LateErrors = {};
+  let responded = false;
   const stallMs = options.stallTimeoutMs ?? 30_000;
   const headers: Record<string, string> = { 'user-agent': 'ovfkit', ...options.headers };
   if (options.range) headers['range'] = `bytes=${options.range.start}-${options.range.end}`;
@@ -165,10 +182,20 @@ function requestOnce(url: URL, options: HttpOptions & { range?: { start: number;
         res.destroy(err);
         req.destroy(err);
       });
-      resolve(res);
+      responded = true;
+      resolve({ res, state });
     });
-    req.setTimeout(stallMs, () => req.destroy(new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: no answer for ${stallMs} ms`)));
+    req.setTimeout(stallMs, () => req.destroy(new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: no data for ${stallMs} ms`)));
     req.on('error', (e: NodeJS.ErrnoException) => {
+      // After the response arrived, errors go to the body (see httpGet); before, they reject.
+      if (responded) {
+        state.late ??=
+          e instanceof OvfkitError
+            ? e
+            : new OvfkitError('INTEGRITY', `GET ${redactUrl(url)}: the server sent more than the bytes it announced, or broke the protocol (${e.code ?? e.message})`, { cause: e });
+        state.onLate?.(state.late);
+        return;
+      }
       if (e instanceof OvfkitError) return reject(e);
       const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/;
       if (e.code && tlsCodes.test(e.code)) {
