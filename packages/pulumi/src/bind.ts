@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 
 import type { OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, parseDescriptor as coreParseDescriptor } from '@ovfkit/core';
 import { nodeHashName, openSource, parseManifest } from '@ovfkit/package';
 
 import type { DescriptorRead, ImportSpecRequest, ImportValidation, ManifestPolicy, OvfkitBackend, VsphereSession } from './backend';
@@ -21,7 +21,7 @@ function layer<T = Fn>(pkg: '@ovfkit/core' | '@ovfkit/package' | '@ovfkit/vspher
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(pkg) as Record<string, unknown>;
   const v = mod[name];
-  if (v === undefined) throw new OvfkitError('INTERNAL', `${pkg} in this installation has no ${name}(); update @ovfkit packages to matching versions`);
+  if (v === undefined) throw new OvfkitError('LAYER_MISSING', `${pkg} in this installation has no ${name}(); update @ovfkit packages to matching versions`);
   return v as T;
 }
 
@@ -71,7 +71,7 @@ async function readDescriptor(source: string, options: { manifestPolicy: Manifes
 }
 
 async function parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult> {
-  return await layer('@ovfkit/core', 'parseDescriptor')(ovfDescriptor, pdp) as OvfParseDescriptorResult;
+  return coreParseDescriptor(ovfDescriptor, pdp);
 }
 
 async function validateLocal(ovfDescriptor: string, request: ImportSpecRequest, target: { hostProfile?: string; inventory?: string }): Promise<ImportValidation> {

@@ -63,6 +63,9 @@ async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
   if (!isUnknown(news.exportOptions) && news.exportOptions !== undefined && (!Array.isArray(news.exportOptions) || news.exportOptions.some((o) => typeof o !== 'string'))) {
     f.push({ property: 'exportOptions', reason: 'exportOptions must be a list of OvfManager export option keywords (see ovfExportOption)' });
   }
+  // Said at preview rather than failing at up: the export engine has neither feature yet.
+  if (news.chunkSizeBytes !== undefined) f.push({ property: 'chunkSizeBytes', reason: 'chunked export is not supported by the @ovfkit/vsphere export engine yet; remove chunkSizeBytes' });
+  if (news.signingKey !== undefined) f.push({ property: 'signingKey', reason: 'signed export is not supported by the @ovfkit/vsphere export engine yet; remove signingKey and sign the exported package afterwards' });
   if ((news.signingKey === undefined) !== (news.signingCertificate === undefined) && !isUnknown(news.signingKey) && !isUnknown(news.signingCertificate)) {
     f.push({ property: news.signingKey === undefined ? 'signingKey' : 'signingCertificate', reason: 'signing needs both signingKey and signingCertificate' });
   }

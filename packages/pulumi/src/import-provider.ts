@@ -7,7 +7,7 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
-import type { KeyValue, OvfIssue, OvfParseDescriptorResult, VAppPropertyInfo } from '@ovfkit/core';
+import { isOvfkitError, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type VAppPropertyInfo } from '@ovfkit/core';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
@@ -32,10 +32,14 @@ export interface ProviderImpl<I, O> {
 /** Inputs whose change replaces the imported entity: they change the imported bytes or placement. */
 export const IMPORT_REPLACE_KEYS = [
   'source', 'deploymentOption', 'diskProvisioning', ...PLACEMENT_KEYS, 'name', 'networkMapping',
-  'ipAllocationPolicy', 'ipProtocol', 'markAsTemplate', 'locale',
+  'ipAllocationPolicy', 'ipProtocol', 'markAsTemplate', 'locale', 'propertyMapping',
 ] as const;
-/** Inputs vSphere changes live: power state, annotation, vApp property values. */
-export const IMPORT_UPDATE_KEYS = ['powerOn', 'annotation', 'propertyMapping'] as const;
+/**
+ * Inputs vSphere changes live: power state and annotation. vApp property values
+ * (`propertyMapping`) replace for now: the vim25 client does not model `VmConfigSpec.vAppConfig`
+ * yet, and an update that does not reach the server would be a lie.
+ */
+export const IMPORT_UPDATE_KEYS = ['powerOn', 'annotation'] as const;
 
 const PASSWORD_TYPE = /^password(\(|$)/;
 
@@ -259,6 +263,10 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
       });
     }
   } catch (e) {
+    if (isOvfkitError(e) && e.code === 'LAYER_MISSING') {
+      warnings.push(`ValidateHost and CreateImportSpec were not run: ${e.message}`);
+      return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
+    }
     const property = connection ? 'source' : (news.inventory !== undefined && /inventory/i.test((e as Error).message) ? 'inventory' : 'hostProfile');
     failures.push({ property, reason: connection ? `cannot validate against ${connection.server}: ${(e as Error).message}` : (e as Error).message });
     return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
@@ -361,6 +369,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         const o = (olds as unknown as Record<string, unknown>)[k];
         if (k === 'name' && n === undefined) continue; // the descriptor's name was used and is kept
         if (k === 'deploymentOption' && n === undefined) continue;
+        if (k === 'propertyMapping') continue; // compared below, password values by digest
         if (isUnknown(n) || !same(o, n)) replaces.push(k);
       }
       if (!replaces.includes('source') && typeof news.source === 'string') {
@@ -380,7 +389,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         else if (digest !== undefined) propsChanged = !passwordMatches(value, digest);
         else propsChanged = olds.properties?.[key] !== value;
       }
-      if (propsChanged) changed.push('propertyMapping');
+      if (propsChanged) replaces.push('propertyMapping');
       return { changes: replaces.length > 0 || changed.length > 0, replaces, deleteBeforeReplace: replaces.some((k) => k === 'name') };
     },
 
@@ -434,16 +443,8 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         const parse = (await checkImport(backend, news, currentConnection())).parse;
         const change: { annotation?: string; property?: KeyValue[] } = {};
         if (news.annotation !== undefined && news.annotation !== olds.annotation) change.annotation = news.annotation;
-        const property: KeyValue[] = [];
-        for (const [key, value] of Object.entries(news.propertyMapping ?? {})) {
-          const digest = olds.passwordPropertyDigests?.[key];
-          if (digest !== undefined ? !passwordMatches(value, digest) : olds.properties?.[key] !== value) property.push({ key, value });
-        }
-        if (property.length > 0) change.property = property;
         const wantOn = news.powerOn === true;
-        // vApp properties of a running VM can only be changed powered off on many guests: power off first.
-        if (change.property && olds.powerOn) await session.setPowerState(ref, false);
-        if (change.annotation !== undefined || change.property) await session.reconfigure(ref, change);
+        if (change.annotation !== undefined) await session.reconfigure(ref, change);
         const now = await session.readEntity(ref);
         if (!now) throw new Error(`${id} no longer exists in vSphere; run pulumi refresh`);
         if ((now.powerState === 'poweredOn') !== wantOn) await session.setPowerState(ref, wantOn);

@@ -2,13 +2,15 @@
  * {@link VsphereSession} over @ovfkit/vsphere: the provider's calls mapped onto the vim25 client,
  * the import engine and destroy. Only call shapes are adapted here.
  */
+import { createHash } from 'node:crypto';
+
 import type { KeyValue, ManagedObjectReference, OvfFault, OvfIssue } from '@ovfkit/core';
 import { OvfkitError } from '@ovfkit/core';
 import {
-  destroyEntity, importOvf, Inventory, isVimFault, methods, openPackage, resolvePlacement, VimSession, type PlacementInput,
+  destroyEntity, exportOvf, importOvf, Inventory, isVimFault, methods, openPackage, resolvePlacement, VimSession, type PlacementInput,
 } from '@ovfkit/vsphere';
 
-import type { EntityState, ExportOutcome, ImportOutcome, ImportSpecRequest, ImportValidation, Placement, VmState, VsphereSession } from './backend';
+import type { EntityState, ExportOutcome, ExportRequest, ImportOutcome, ImportSpecRequest, ImportValidation, Placement, VmState, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
 
 /** The vsphere placement input for the provider's placement inputs. */
@@ -157,8 +159,23 @@ class VimOvfSession implements VsphereSession {
     await destroyEntity(this.session, entity, { ignoreMissing: true });
   }
 
-  async exportOvf(): Promise<ExportOutcome> {
-    throw new OvfkitError('INTERNAL', 'this @ovfkit/vsphere has no export engine yet');
+  async exportOvf(request: ExportRequest): Promise<ExportOutcome> {
+    if (request.chunkSizeBytes !== undefined || request.signingKeyPem !== undefined) {
+      throw new OvfkitError('USAGE', 'the vsphere export engine does not chunk disks or sign manifests yet; remove chunkSizeBytes / signingKey');
+    }
+    const r = await exportOvf(this.session, {
+      entity: request.entity,
+      destination: request.destination,
+      manifestAlgorithm: request.manifestAlgorithm,
+      exportOption: request.exportOption,
+      includeImageFiles: request.includeImageFiles,
+    });
+    return {
+      files: r.files,
+      manifestDigest: `sha256:${createHash('sha256').update(r.manifest).digest('hex')}`,
+      ovfDescriptor: r.ovfDescriptor,
+      warnings: r.warning.map((w) => toIssue(w as never)),
+    };
   }
 
   async logout(): Promise<void> {
