@@ -16,3 +16,4 @@ export { destroyEntity } from './destroy';
 export { openPackage, fromPackageSource, type PackageSource } from './source';
 export { OvaWriter, tarHeader } from './ova';
 export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';
+export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';

@@ -1,8 +1,11 @@
 import type { Command } from '../command';
 import { parseCommand } from './parse';
+import { importCommand } from './import';
+import { exportCommand } from './export';
+import { destroyCommand } from './destroy';
 
 /**
  * Every sub-command, in the order `ovfkit --help` lists them.
  * Each lives in its own file; add one import and one entry here.
  */
-export const commands: Command[] = [parseCommand];
+export const commands: Command[] = [parseCommand, importCommand, exportCommand, destroyCommand];

@@ -1,0 +1,42 @@
+import * as path from 'node:path';
+import { UsageError } from '@ovfkit/core';
+import { exportOvf, type ManifestAlgorithm } from '@ovfkit/vsphere';
+import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
+import { connectionHelp, connectionOptions, progressPrinter, withSession } from '../connection';
+
+/** `ovfkit export`: a VM or vApp to an OVA or an OVF directory. */
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'export a VM or vApp to an .ova or a directory (partial output removed on failure)',
+  usage: 'export <vm-or-vapp-path|VirtualMachine:vm-42> <out.ova|dir> --server <url> [options]',
+  help: [
+    connectionHelp,
+    '  --name <name>           ovf:id of the top entity and base name of the files',
+    '  --manifest <SHA256|SHA512|SHA1>   manifest digest (default SHA256)',
+    '  --export-option <kw>    OvfManager export option keyword (repeatable)',
+  ].join('\n'),
+  options: { ...connectionOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true } },
+  async run(positionals, values, ctx) {
+    const json = values['json'] === true;
+    if (positionals.length !== 2) throw new UsageError('export takes the VM or vApp and the destination (.ova file or directory)');
+    const algorithm = (stringOption(values, 'manifest') ?? 'SHA256').toUpperCase();
+    if (!['SHA1', 'SHA256', 'SHA512'].includes(algorithm)) throw new UsageError(`--manifest must be SHA256, SHA512 or SHA1, got ${algorithm}`);
+    const destination = path.resolve(ctx.cwd, positionals[1]!);
+    return withSession(values, ctx, async (session) => {
+      const onProgress = progressPrinter(ctx, json);
+      const name = stringOption(values, 'name');
+      const r = await exportOvf(session, {
+        entity: positionals[0]!,
+        destination,
+        manifestAlgorithm: algorithm as ManifestAlgorithm,
+        exportOption: stringList(values, 'export-option'),
+        ...(name ? { name } : {}),
+        signal: ctx.signal,
+        ...(onProgress ? { onProgress } : {}),
+      });
+      if (json) writeJson(ctx.stdout, { entity: r.entity, destination: r.destination, files: r.files, warning: r.warning.map((w) => ({ type: w.fault._typeName, message: w.localizedMessage })) });
+      else ctx.stdout.write(`exported ${r.entity.type} ${r.entity.value} to ${r.destination} (${r.files.length} files, ${r.files.reduce((n, f) => n + f.size, 0)} bytes)\n`);
+      return ExitCode.Ok;
+    });
+  },
+};

@@ -1,0 +1,112 @@
+import * as path from 'node:path';
+import { UsageError } from '@ovfkit/core';
+import { ImportSpecError, importOvf, openPackage } from '@ovfkit/vsphere';
+import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
+import { connectionHelp, connectionOptions, progressPrinter, withSession } from '../connection';
+
+function pairs(list: string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new UsageError(`${flag} takes NAME=VALUE, got ${JSON.stringify(item)}`);
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+/** `ovfkit import`: an OVF/OVA onto vCenter or ESXi, nothing left behind on failure. */
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'import an OVF/OVA into vCenter or ESXi (rolled back entirely on any failure)',
+  usage: 'import <file.ovf|file.ova|dir|URL> --server <url> [options]',
+  help: [
+    connectionHelp,
+    '  --datacenter <path>     datacenter (default: the only one)',
+    '  --pool <path>           resource pool or vApp, e.g. cluster/Resources (default: the only one)',
+    '  --datastore <name>      datastore (default: the only one)',
+    '  --folder <path>         VM folder (default: the datacenter\'s vm folder)',
+    '  --host <path>           host to place the VM on',
+    '  --name <name>           inventory name of the new VM/vApp',
+    '  --net <ovf=vsphere>     map an OVF network to a vSphere network (repeatable)',
+    '  --prop <key=value>      set a property (repeatable)',
+    '  --deployment-option <id>',
+    '  --disk-provisioning <thin|thick|eagerZeroedThick|…>',
+    '  --power-on              power on after import',
+    '  --annotation <text>     set the VM annotation',
+    '  --template              mark the imported VM as a template',
+    '  --accept-all-eulas      accept the package\'s license agreements',
+  ].join('\n'),
+  options: {
+    ...connectionOptions,
+    datacenter: { type: 'string' },
+    pool: { type: 'string' },
+    datastore: { type: 'string' },
+    folder: { type: 'string' },
+    host: { type: 'string' },
+    name: { type: 'string' },
+    net: { type: 'string', multiple: true },
+    prop: { type: 'string', multiple: true },
+    'deployment-option': { type: 'string' },
+    'disk-provisioning': { type: 'string' },
+    'power-on': { type: 'boolean' },
+    annotation: { type: 'string' },
+    template: { type: 'boolean' },
+    'accept-all-eulas': { type: 'boolean' },
+  },
+  async run(positionals, values, ctx) {
+    const json = values['json'] === true;
+    if (positionals.length !== 1) throw new UsageError('import takes one source: an .ovf, .ova, directory or URL');
+    const networkMapping = pairs(stringList(values, 'net'), '--net');
+    const propertyMapping = pairs(stringList(values, 'prop'), '--prop');
+    const src = positionals[0]!;
+    const source = await openPackage(/^https?:\/\//i.test(src) ? src : path.resolve(ctx.cwd, src));
+    try {
+      return await withSession(values, ctx, async (session) => {
+        const opt = (n: string): string | undefined => stringOption(values, n);
+        const onProgress = progressPrinter(ctx, json);
+        try {
+          const r = await importOvf(session, {
+            source,
+            ...(opt('datacenter') ? { datacenter: opt('datacenter')! } : {}),
+            ...(opt('pool') ? { pool: opt('pool')! } : {}),
+            ...(opt('datastore') ? { datastore: opt('datastore')! } : {}),
+            ...(opt('folder') ? { folder: opt('folder')! } : {}),
+            ...(opt('host') ? { host: opt('host')! } : {}),
+            ...(opt('name') ? { name: opt('name')! } : {}),
+            ...(opt('deployment-option') ? { deploymentOption: opt('deployment-option')! } : {}),
+            ...(opt('disk-provisioning') ? { diskProvisioning: opt('disk-provisioning')! } : {}),
+            ...(opt('annotation') !== undefined ? { annotation: opt('annotation')! } : {}),
+            networkMapping,
+            propertyMapping,
+            powerOn: values['power-on'] === true,
+            markAsTemplate: values['template'] === true,
+            acceptAllEulas: values['accept-all-eulas'] === true,
+            signal: ctx.signal,
+            ...(onProgress ? { onProgress } : {}),
+          });
+          const out = {
+            entity: r.entity,
+            name: r.name,
+            files: r.files,
+            poweredOn: r.poweredOn,
+            warning: r.warning.map((w) => ({ type: w.fault._typeName, message: w.localizedMessage })),
+          };
+          if (json) writeJson(ctx.stdout, out);
+          else {
+            ctx.stdout.write(`imported ${r.entity.type} ${r.entity.value} "${r.name}" (${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.files.reduce((n, f) => n + f.bytes, 0)} bytes${r.poweredOn ? ', powered on' : ''})\n`);
+            for (const w of out.warning) ctx.stdout.write(`warning: ${w.message}\n`);
+          }
+          return ExitCode.Ok;
+        } catch (e) {
+          if (!(e instanceof ImportSpecError)) throw e;
+          const issues = { error: e.error.map((x) => ({ type: x.fault._typeName, message: x.localizedMessage })), warning: e.warning.map((x) => ({ type: x.fault._typeName, message: x.localizedMessage })) };
+          if (json) writeJson(ctx.stdout, issues);
+          else for (const x of issues.error) ctx.stderr.write(`error: ${x.message ?? x.type}\n`);
+          return ExitCode.ResultErrors;
+        }
+      });
+    } finally {
+      await source.close();
+    }
+  },
+};

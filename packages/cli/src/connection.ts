@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '@ovfkit/core';
+import { VimSession, type TransferProgress } from '@ovfkit/vsphere';
+import { type CommandContext, type OptionValues, type OptionsSpec, stringOption } from './command';
+
+/** The connection flags every vSphere command takes. */
+export const connectionOptions: OptionsSpec = {
+  server: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+  thumbprint: { type: 'string' },
+  ca: { type: 'string' },
+  insecure: { type: 'boolean' },
+  'timeout-seconds': { type: 'string' },
+};
+
+/** `--help` lines for {@link connectionOptions}. */
+export const connectionHelp = [
+  '  --server <url|host>     vCenter or ESXi (or VSPHERE_SERVER)',
+  '  --user <name>           user name (or VSPHERE_USER)',
+  '  --password <pw>         password (prefer VSPHERE_PASSWORD: flags show up in process lists)',
+  '  --thumbprint <sha256>   trust the server whose certificate has this SHA-256 fingerprint',
+  '                          (or VSPHERE_THUMBPRINT)',
+  '  --ca <file.pem>         trust certificates signed by this CA',
+  '  --insecure              accept any certificate (never in production)',
+  '  --timeout-seconds <n>   per-request timeout (default 60)',
+].join('\n');
+
+/**
+ * Opens a session from flags, falling back to VSPHERE_SERVER / VSPHERE_USER / VSPHERE_PASSWORD /
+ * VSPHERE_THUMBPRINT. The password is never printed, logged or put in an error.
+ */
+export async function connectFromFlags(values: OptionValues, ctx: CommandContext): Promise<VimSession> {
+  const server = stringOption(values, 'server') ?? ctx.env['VSPHERE_SERVER'];
+  const userName = stringOption(values, 'user') ?? ctx.env['VSPHERE_USER'];
+  const password = stringOption(values, 'password') ?? ctx.env['VSPHERE_PASSWORD'];
+  if (!server) throw new UsageError('no vSphere server: pass --server or set VSPHERE_SERVER');
+  if (!userName) throw new UsageError('no vSphere user: pass --user or set VSPHERE_USER');
+  if (password === undefined) throw new UsageError('no vSphere password: set VSPHERE_PASSWORD (or pass --password)');
+  const thumbprint = stringOption(values, 'thumbprint') ?? ctx.env['VSPHERE_THUMBPRINT'];
+  const caFile = stringOption(values, 'ca');
+  let ca: string | undefined;
+  if (caFile) {
+    try {
+      ca = fs.readFileSync(path.resolve(ctx.cwd, caFile), 'utf8');
+    } catch {
+      throw new UsageError(`cannot read the CA file ${caFile}`);
+    }
+  }
+  const timeout = stringOption(values, 'timeout-seconds');
+  const timeoutMs = timeout === undefined ? undefined : Number(timeout) * 1000;
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout-seconds must be a positive number, got ${JSON.stringify(timeout)}`);
+  return VimSession.connect({
+    server,
+    userName,
+    password,
+    ...(thumbprint ? { thumbprint } : {}),
+    ...(ca ? { ca } : {}),
+    ...(values['insecure'] ? { insecure: true } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(ctx.env['OVFKIT_DEBUG'] ? { logger: (l: string) => ctx.stderr.write(`debug: ${l}\n`) } : {}),
+  });
+}
+
+/** Per-file progress on a terminal (stderr), nothing otherwise. */
+export function progressPrinter(ctx: CommandContext, json: boolean): ((p: TransferProgress) => void) | undefined {
+  if (json || !ctx.stderr.isTTY) return undefined;
+  const started = new Map<string, number>();
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (!started.has(p.path)) started.set(p.path, now);
+    if (!p.done && now - last < 200) return;
+    last = now;
+    const secs = Math.max(0.001, (now - started.get(p.path)!) / 1000);
+    const pct = p.total ? ` ${Math.min(100, Math.floor((p.bytes / p.total) * 100))}%` : '';
+    const line = `${p.path}${pct} ${mib(p.bytes)} MiB ${(p.bytes / 1048576 / secs).toFixed(1)} MiB/s`;
+    ctx.stderr.write(`\r\x1b[K${line}${p.done ? '\n' : ''}`);
+  };
+}
+
+function mib(n: number): string {
+  return (n / 1048576).toFixed(1);
+}
+
+/** Runs `fn` with a session and always logs out. */
+export async function withSession<T>(values: OptionValues, ctx: CommandContext, fn: (s: VimSession) => Promise<T>): Promise<T> {
+  const session = await connectFromFlags(values, ctx);
+  try {
+    return await fn(session);
+  } finally {
+    await session.logout();
+  }
+}
