@@ -260,7 +260,7 @@ class EnvelopeBuilder {
           case 'Info':
             continue;
           default:
-            if (RECOGNISED_OVF_SECTIONS.has(name) || name.endsWith('Section')) {
+            if (RECOGNISED_OVF_SECTIONS.has(name) || name.endsWith('Section') || c.local === 'Section') {
               const s = this.otherSection(c, `/Envelope/${name}`);
               if (['ProductSection', 'EulaSection', 'AnnotationSection', 'OperatingSystemSection', 'VirtualHardwareSection', 'InstallSection'].includes(name)) {
                 this.error.push(issues.misplacedSection(this.at(c, `/Envelope/${name}`), name, 'Envelope', 'VirtualSystem or VirtualSystemCollection'));
@@ -545,7 +545,7 @@ class EnvelopeBuilder {
             onlyIn(c, sname, 'Envelope');
             continue;
           default:
-            if (sname.endsWith('Section')) {
+            if (sname.endsWith('Section') || c.local === 'Section') {
               const s = this.otherSection(c, spath);
               otherSection.push(s);
               if (!RECOGNISED_OVF_SECTIONS.has(sname) && s.required) {

@@ -130,7 +130,7 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
       }
     }
     if (c.kind === 'VirtualSystem') {
-      for (const vhs of c.virtualHardwareSection) validateHardware(vhs, c, { fileIndex, fileIds, diskById, diskIds, networkNames, checkConfigs }, error);
+      for (const vhs of c.virtualHardwareSection) validateHardware(vhs, c, { fileIndex, hrefIndex, fileIds, diskById, diskIds, networkNames, checkConfigs }, error);
     } else if (c.startupSection) {
       const childIds = c.content.map((k) => k.id);
       for (const item of c.startupSection.item) {
@@ -144,6 +144,7 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
 
 interface Refs {
   fileIndex: Map<string, number>;
+  hrefIndex: Map<string, number>;
   fileIds: string[];
   diskById: Map<string, unknown>;
   diskIds: string[];
@@ -189,7 +190,11 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
     }
     for (const hr of item.hostResource) {
       const r = parseHostResource(hr);
-      if (!r) continue;
+      if (!r) {
+        // The oVirt dialect names the File's href (image/volume) directly.
+        if (hr !== '' && !refs.hrefIndex.has(hr) && !refs.fileIndex.has(hr)) error.push(issues.hostResource(at(item, '/rasd:HostResource'), hr, []));
+        continue;
+      }
       const ok = r.kind === 'disk' ? refs.diskById.has(r.id) : refs.fileIndex.has(r.id);
       if (!ok) {
         const known = [...refs.diskIds.map((d) => `ovf:/disk/${d}`), ...refs.fileIds.map((f) => `ovf:/file/${f}`)];
