@@ -9,3 +9,12 @@ export { validateEnvelope, walkContent, inConfiguration, parseHostResource } fro
 export { toVAppType, parseQualifiers, type VAppType, type Qualifier } from './property-type';
 export { parseDescriptor, parseDescriptorWithModel, type ParseDescriptorOptions, type ParsedDescriptor } from './parse-descriptor';
 export { activeItems, summarizeVirtualSystems, type VirtualSystemSummary } from './hardware';
+export * from './hostprofiles';
+export * from './inventory';
+export * from './importspec/types';
+export { analyze, vmxNumber, type Analysis, type BuildInput, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from './importspec/build';
+export { REDACTED, type OvfManagerIssueCode } from './importspec/issues';
+export { CIM_OS_TO_GUEST_ID, guestIdFor } from './importspec/osids';
+export { deviceFor, RASD_FOR_DEVICE } from './importspec/devices';
+export * from './descriptor-writer';
+export * from './ovfmanager';

@@ -36,7 +36,9 @@ import type { ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, VA
 import { controllerFamily, controllerUnits, deviceFor, RT, type ControllerFamily } from './devices';
 import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from './issues';
 import { guestIdFor } from './osids';
-import { checkPropertyValue, propertyConstraint } from './properties';
+import { toVAppType } from '../property-type';
+import { activeItems } from '../hardware';
+import { inConfiguration } from '../validate';
 import type {
   ImportSpec,
   OptionValue,
@@ -364,24 +366,25 @@ class Builder {
         continue;
       }
       const { p } = hit;
-      const c = propertyConstraint(p.type, p.qualifiers, p.password);
-      const shown = c.kind === 'password' ? REDACTED : kv.value;
+      const c = toVAppType(p.type, p.qualifiers, p.password);
+      const secret = c.type.startsWith('password');
+      const shown = secret ? REDACTED : kv.value;
       const dflt = this.propertyValues.get(kv.key) ?? '';
       if (!p.userConfigurable && kv.value !== dflt) {
-        this.err('PROPERTY_NOT_USER_CONFIGURABLE', { _typeName: 'OvfPropertyValue', lineNumber: p.pos.line, type: c.vAppType, value: c.kind === 'password' ? '' : kv.value }, `Property ${qv(kv.key)} is not user-configurable; vSphere refuses a new value for it (NotUserConfigurableProperty at import)`, {
+        this.err('PROPERTY_NOT_USER_CONFIGURABLE', { _typeName: 'OvfPropertyValue', lineNumber: p.pos.line, type: c.type, value: secret ? '' : kv.value }, `Property ${qv(kv.key)} is not user-configurable; vSphere refuses a new value for it (NotUserConfigurableProperty at import)`, {
           at: p,
           value: shown,
-          allowed: c.kind === 'password' ? 'its default value' : `its default value ${qv(dflt)}`,
+          allowed: secret ? 'its default value' : `its default value ${qv(dflt)}`,
           fix: `remove ${kv.key} from the property mapping`,
         });
       }
-      const why = checkPropertyValue(c, kv.value);
+      const why = kv.value === '' ? undefined : c.check(kv.value);
       if (why) {
-        this.err('PROPERTY_VALUE_INVALID', { _typeName: 'OvfPropertyValue', lineNumber: p.pos.line, type: c.vAppType, value: c.kind === 'password' ? '' : kv.value }, `Value for property ${qv(kv.key)} is invalid: ${why}`, {
+        this.err('PROPERTY_VALUE_INVALID', { _typeName: 'OvfPropertyValue', lineNumber: p.pos.line, type: c.type, value: secret ? '' : kv.value }, `Value for property ${qv(kv.key)} is invalid: ${why}`, {
           at: p,
           value: shown,
-          allowed: c.vAppType,
-          fix: `give ${kv.key} a value of type ${c.vAppType}`,
+          allowed: c.type,
+          fix: `give ${kv.key} a value of type ${c.type}`,
         });
       }
       this.propertyValues.set(kv.key, kv.value);
@@ -523,13 +526,15 @@ class Builder {
     let key = 0;
     for (const section of c.productSection) {
       for (const p of section.property) {
-        const cst = propertyConstraint(p.type, p.qualifiers, p.password);
+        if (!inConfiguration(p.configuration, this.a.deploymentOption)) continue;
+        const cst = toVAppType(p.type, p.qualifiers, p.password);
+        const secret = cst.type.startsWith('password');
         const id = Builder.fullId(section, p.key);
         const mapped = this.input.cisp.propertyMapping?.some((kv) => kv.key === id) ?? false;
         let dflt = p.value ?? '';
         for (const cv of p.values) if (cv.configuration.includes(this.a.deploymentOption)) dflt = cv.value;
         const value = this.propertyValues.get(id) ?? dflt;
-        const info: VAppPropertyInfo = { key: key++, id: p.key, type: cst.vAppType, userConfigurable: p.userConfigurable, defaultValue: cst.kind === 'expression' && cst.typeReference && !dflt ? cst.typeReference : dflt, value: mapped ? value : '' };
+        const info: VAppPropertyInfo = { key: key++, id: p.key, type: cst.type, userConfigurable: p.userConfigurable, defaultValue: cst.expressionDefault !== undefined && !dflt ? cst.expressionDefault : dflt, value: mapped ? value : '' };
         if (section.class) info.classId = section.class;
         if (section.instance) info.instanceId = section.instance;
         const cat = this.text(p.category);
@@ -538,15 +543,15 @@ class Builder {
         if (label) info.label = label;
         const desc = this.text(p.description);
         if (desc) info.description = desc;
-        if (cst.typeReference && cst.kind === 'ip') info.typeReference = cst.typeReference;
+        if (cst.typeReference) info.typeReference = cst.typeReference;
         property.push({ operation: 'add', info });
         const summary: PropertySummary = {
           entity: path.join('/'),
           id,
-          type: cst.vAppType,
+          type: cst.type,
           userConfigurable: p.userConfigurable,
-          password: cst.kind === 'password',
-          value: cst.kind === 'password' && value !== '' ? REDACTED : value,
+          password: secret,
+          value: secret && value !== '' ? REDACTED : value,
           source: mapped ? 'propertyMapping' : 'default',
         };
         if (label) summary.label = label;
@@ -653,15 +658,7 @@ class Builder {
   }
 
   private selectedItems(vhs: VirtualHardwareSection): Item[] {
-    const items = vhs.item.filter((i) => this.applies(i.configuration));
-    // Items with ovf:bound describe a range; the `normal` one is the value to use.
-    const bounded = new Map<string, Item>();
-    const out: Item[] = [];
-    for (const i of items) {
-      if (i.bound === undefined) out.push(i);
-      else if (i.bound === 'normal' && i.instanceID !== undefined) bounded.set(i.instanceID, i);
-    }
-    return [...out, ...bounded.values()];
+    return activeItems(vhs, this.a.deploymentOption);
   }
 
   private hardware(vhs: VirtualHardwareSection, vs: VirtualSystem, spec: VirtualMachineConfigSpec, summary: VmSummary, path: string[], version: number): void {

@@ -175,4 +175,3 @@ export interface OvfCreateImportSpecResult {
   error?: OvfIssue[];
 }
 
-export type { KeyValue };
