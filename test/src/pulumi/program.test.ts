@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+
+import * as pulumi from '@pulumi/pulumi';
+import { OvfExport, OvfImport } from '@ovfkit/pulumi';
+
+import { repoRoot } from '../paths';
+import { runProgram } from './mock-engine';
+import { SECRET_SIG, SECRET_SIG_KEY, startPluginHost, UNKNOWN, type PluginHost } from './plugin-host';
+
+const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
+
+/** A resource of another provider whose output is unknown during preview. */
+class Seed extends pulumi.CustomResource {
+  declare public readonly path: pulumi.Output<string>;
+  constructor(name: string) { super('test:index:Seed', name, { path: undefined }); }
+}
+
+describe('a Pulumi program declaring OvfImport, run under setMocks and forwarded to the plugin host', function () {
+  this.timeout(60_000);
+  let host: PluginHost;
+  before(async () => {
+    host = await startPluginHost();
+    await host.configure({});
+  });
+  after(async () => { await host?.stop(); });
+
+  it('previews a correct import of the example descriptor with no failure and the default deployment option', async () => {
+    const { resources } = await runProgram(host, () => [new OvfImport('app', {
+      source: minimalOvf, networkMapping: { 'VM Network': 'DC0_DVPG0' }, propertyMapping: { hostname: 'app01', root_password: 'correct horse battery' },
+      powerOn: true,
+    })], { preview: true });
+    assert.equal(resources.length, 1);
+    const [app] = resources;
+    assert.equal(app!.type, 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
+    assert.deepEqual(app!.check.failures, []);
+    assert.equal(app!.check.inputs['deploymentOption'], 'small');
+    assert.equal(typeof app!.inputs['__provider'], 'string', 'the program serialized the provider into __provider');
+    const pm = app!.inputs['propertyMapping'] as Record<string, unknown>;
+    assert.equal(pm[SECRET_SIG_KEY], SECRET_SIG, 'propertyMapping is registered as a secret, so the checkpoint keeps it encrypted');
+    assert.ok(!JSON.stringify({ ...app!.inputs, propertyMapping: undefined }).includes('correct horse'), 'no other input carries the password');
+  });
+
+  it('fails preview naming every wrong input against the descriptor', async () => {
+    const { resources } = await runProgram(host, () => [new OvfImport('app', {
+      source: minimalOvf, deploymentOption: 'huge', networkMapping: { 'Storage Net': 'DC0_DVPG0' }, propertyMapping: { hostnme: 'app01' },
+    })], { preview: true });
+    assert.deepEqual(resources[0]!.check.failures.map((f) => f.property), ['deploymentOption', 'networkMapping["Storage Net"]', 'propertyMapping.hostnme']);
+    assert.match(resources[0]!.check.failures[0]!.reason, /allowed: small, large/);
+    assert.match(resources[0]!.check.failures[2]!.reason, /user-configurable properties: hostname, ip0/);
+  });
+
+  it('skips checks on values another resource computes, and reports them at up', async () => {
+    const { resources } = await runProgram(host, () => {
+      const seed = new Seed('seed');
+      return [seed, new OvfImport('app', { source: seed.path, datastore: seed.path })];
+    }, { preview: true });
+    const app = resources.find((r) => r.name === 'app')!;
+    assert.equal(app.check.inputs['source'], UNKNOWN);
+    assert.deepEqual(app.check.failures, []);
+  });
+
+  it('keeps the provider free of credentials set in the program environment', async () => {
+    process.env['VSPHERE_PASSWORD'] = 'program-side-secret';
+    try {
+      const { resources } = await runProgram(host, () => [
+        new OvfImport('app', { source: minimalOvf }),
+        new OvfExport('backup', { entity: 'VirtualMachine:vm-1', destination: path.join(repoRoot, 'backup.ova') }),
+      ], { preview: true });
+      assert.equal(resources.length, 2);
+      for (const r of resources) assert.ok(!String(r.inputs['__provider']).includes('program-side-secret'));
+      assert.equal(resources.find((r) => r.name === 'backup')!.check.inputs['format'], 'ova');
+    } finally {
+      delete process.env['VSPHERE_PASSWORD'];
+    }
+  });
+
+  it('runs Create at up and reports a missing connection as the error, without a stack trace', async () => {
+    const { resources } = await runProgram(host, () => [new OvfImport('app', { source: minimalOvf })], { preview: false });
+    assert.match(resources[0]!.createError ?? '', /needs a vSphere connection: set the ovfkit:server/);
+    assert.ok(!/\n\s+at /.test(resources[0]!.createError ?? ''), 'no stack trace');
+  });
+});
