@@ -225,7 +225,7 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
   const parentOf = new Map<string, string>();
   for (const item of vhs.item) {
     // oVirt writes the all-zero UUID for "no parent".
-    if (item.parent === undefined || item.parent === '' || /^[0-]+$/.test(item.parent)) continue;
+    if (item.parent === undefined || item.parent === '' || item.parent === '00000000-0000-0000-0000-000000000000') continue;
     if (!byInstance.has(item.parent)) {
       error.push(issues.danglingReference('DANGLING_PARENT', at(item, '/rasd:Parent'), item.kind, 'rasd:Parent', item.parent, 'Item InstanceID', ids));
     } else if (item.instanceID) parentOf.set(item.instanceID, item.parent);

@@ -169,7 +169,8 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
   });
   parser.on('opentagstart', (tag) => {
     startLine = parser.line;
-    startColumn = Math.max(1, parser.column - tag.name.length);
+    // saxes has consumed "<name" and one more character; go back to the "<" (1-based).
+    startColumn = Math.max(1, parser.column - tag.name.length - 1);
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     if (stack.length >= maxDepth) {
