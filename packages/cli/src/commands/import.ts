@@ -29,6 +29,7 @@ export const importCommand: Command = {
     '  --name <name>           inventory name of the new VM/vApp',
     '  --net <ovf=vsphere>     map an OVF network to a vSphere network (repeatable)',
     '  --prop <key=value>      set a property (repeatable)',
+    '  --prop-env <key=VAR>    set a property from environment variable VAR (repeatable; for secrets)',
     '  --deployment-option <id>',
     '  --disk-provisioning <thin|thick|eagerZeroedThick|…>',
     '  --power-on              power on after import',
@@ -46,6 +47,7 @@ export const importCommand: Command = {
     name: { type: 'string' },
     net: { type: 'string', multiple: true },
     prop: { type: 'string', multiple: true },
+    'prop-env': { type: 'string', multiple: true },
     'deployment-option': { type: 'string' },
     'disk-provisioning': { type: 'string' },
     'power-on': { type: 'boolean' },
@@ -58,6 +60,12 @@ export const importCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('import takes one source: an .ovf, .ova, directory or URL');
     const networkMapping = pairs(stringList(values, 'net'), '--net');
     const propertyMapping = pairs(stringList(values, 'prop'), '--prop');
+    // Secret values stay out of argv (process lists) and out of IaC state: only the variable name is passed.
+    for (const [key, variable] of Object.entries(pairs(stringList(values, 'prop-env'), '--prop-env'))) {
+      const value = ctx.env[variable];
+      if (value === undefined) throw new UsageError(`--prop-env ${key}=${variable}: environment variable ${variable} is not set`);
+      propertyMapping[key] = value;
+    }
     const src = positionals[0]!;
     const source = await openPackage(/^https?:\/\//i.test(src) ? src : path.resolve(ctx.cwd, src));
     try {
