@@ -18,3 +18,4 @@ export { CIM_OS_TO_GUEST_ID, guestIdFor } from './importspec/osids';
 export { deviceFor, RASD_FOR_DEVICE } from './importspec/devices';
 export * from './descriptor-writer';
 export * from './ovfmanager';
+export * from './plan';

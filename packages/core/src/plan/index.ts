@@ -1,0 +1,247 @@
+/**
+ * The plan: the one object every front end shows before an import (Pulumi preview, Terraform
+ * plan, `ovfkit plan`): descriptor digest, deployment option, entity names, per-VM hardware,
+ * network mapping, properties (passwords redacted), disks with provisioning and sizes, files to
+ * transfer, EULAs, and the errors and warnings of ParseDescriptor, ValidateHost and
+ * CreateImportSpec. Computed with one parse and one analysis.
+ * @see ARCHITECTURE.md "The IaC resources"
+ */
+import { createHash } from 'node:crypto';
+import type { OvfIssue } from '../faults';
+import { resolveHostProfile, type HostProfile } from '../hostprofiles';
+import { builtinHostProfile } from '../hostprofiles/builtin';
+import type { DiskProvisioningType } from '../hostprofiles/types';
+import { inventoryLookup, type InventoryDatastore, type InventoryHost, type InventorySnapshot } from '../inventory';
+import { analyze, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from '../importspec/build';
+import { REDACTED } from '../importspec/issues';
+import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types';
+import { parseDescriptorWithModel } from '../parse-descriptor';
+import type { KeyValue, ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfNetworkMapping, OvfParseDescriptorResult, OvfValidateHostResult } from '../vim25';
+import { UsageError } from '../errors';
+
+/** The format tag of a plan. */
+export const PLAN_FORMAT = 'ovfkit.plan/1';
+
+/** Which OvfManager call reported an issue. */
+export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec';
+
+/** An issue in the plan: the OvfManager entry plus the call that reported it. */
+export type PlanIssue = OvfIssue & { source: PlanIssueSource };
+
+/** Inputs of a plan: the CreateImportSpec parameters in flat form, and where to check. */
+export interface PlanOptions {
+  /** Host profile or built-in name. @default the newest built-in */
+  hostProfile?: HostProfile | string;
+  inventory?: InventorySnapshot;
+  /** Target host (name / moref / path in the inventory). */
+  host?: string;
+  /** Resource pool or vApp (name / moref / path). */
+  resourcePool?: string;
+  /** Datastore (name / moref). */
+  datastore?: string;
+  /** @default "" = the product name or top-level ovf:id */
+  entityName?: string;
+  /** @default "" = the descriptor's default configuration */
+  deploymentOption?: string;
+  locale?: string;
+  /** OVF network name → vSphere network (name or moref value). */
+  networkMapping?: Record<string, string> | OvfNetworkMapping[];
+  /** Property id → value. Password values never appear in the plan. */
+  propertyMapping?: Record<string, string> | KeyValue[];
+  diskProvisioning?: string;
+  ipAllocationPolicy?: string;
+  ipProtocol?: string;
+  importOption?: string[];
+}
+
+/** The plan. Stable key order and content for a given input, so diffs are meaningful. */
+export interface OvfPlan {
+  format: typeof PLAN_FORMAT;
+  /** `sha256:<hex>` of the descriptor bytes: a changed digest means a new import. */
+  descriptorDigest: string;
+  hostProfile: string;
+  /** Datacenter of the inventory snapshot checked against, if any. */
+  inventory?: string;
+  target: { host?: string; resourcePool?: string; datastore?: string };
+  virtualApp: boolean;
+  entityName: string;
+  /** Every entity: top-level first, then children (`vapp/vm1`). */
+  entities: { name: string; path: string; kind: 'VirtualMachine' | 'VirtualApp' }[];
+  deploymentOption: { key: string; label?: string; default: boolean; available: string[] };
+  diskProvisioning: DiskProvisioningType;
+  vms: VmSummary[];
+  networks: NicSummary[];
+  properties: PropertySummary[];
+  disks: DiskSummary[];
+  files: OvfFileItem[];
+  sizes: { downloadBytes: number; flatDeploymentBytes: number; sparseDeploymentBytes: number };
+  eula: { count: number; accepted: boolean; texts: string[] };
+  errors: PlanIssue[];
+  warnings: PlanIssue[];
+  /** True when no call reported an error: the import can proceed. */
+  ok: boolean;
+}
+
+/** The plan and the vim25 results it was made from. */
+export interface PlanWithResults {
+  plan: OvfPlan;
+  parseDescriptor: OvfParseDescriptorResult;
+  validateHost: OvfValidateHostResult;
+  createImportSpec: OvfCreateImportSpecResult;
+}
+
+function toMapping(m: PlanOptions['networkMapping'], inv: InventorySnapshot | undefined): OvfNetworkMapping[] {
+  if (!m) return [];
+  if (Array.isArray(m)) return m;
+  return Object.entries(m).map(([name, net]) => {
+    const n = inv ? inventoryLookup.network(inv, net) : undefined;
+    const type = n ? (n.type === 'dvportgroup' ? 'DistributedVirtualPortgroup' : n.type === 'opaque' ? 'OpaqueNetwork' : 'Network') : 'Network';
+    return { name, network: { type, value: n?.moref ?? net } };
+  });
+}
+
+function toKeyValues(m: PlanOptions['propertyMapping']): KeyValue[] {
+  if (!m) return [];
+  return Array.isArray(m) ? m : Object.entries(m).map(([key, value]) => ({ key, value }));
+}
+
+function tag(source: PlanIssueSource, list: readonly OvfIssue[] | undefined): PlanIssue[] {
+  return (list ?? []).map((i) => ({ ...i, source }));
+}
+
+function entitiesOf(spec: ImportSpec | undefined, path: string[], out: OvfPlan['entities']): void {
+  if (!spec) return;
+  if (spec._typeName === 'VirtualAppImportSpec') {
+    out.push({ name: spec.name, path: [...path, spec.name].join('/'), kind: 'VirtualApp' });
+    for (const c of spec.child ?? []) entitiesOf(c, [...path, spec.name], out);
+  } else out.push({ name: spec.configSpec.name, path: [...path, spec.configSpec.name].join('/'), kind: 'VirtualMachine' });
+}
+
+/**
+ * Computes the plan of importing a descriptor: ParseDescriptor + ValidateHost +
+ * CreateImportSpec, once each, over one parse. Never throws for a bad descriptor; throws a
+ * UsageError for a host, pool or datastore the inventory does not have.
+ * @example
+ * const { plan } = createPlan(text, { hostProfile: 'esxi-8.0', networkMapping: { 'VM Network': 'prod-pg' } });
+ * if (!plan.ok) for (const e of plan.errors) console.error(e.localizedMessage);
+ */
+export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOptions = {}): PlanWithResults {
+  const inv = options.inventory;
+  const look = <T>(kind: string, ref: string | undefined, find: (i: InventorySnapshot, r: string) => T | undefined, list: (i: InventorySnapshot) => string[]): T | undefined => {
+    if (ref === undefined || !inv) return undefined;
+    const hit = find(inv, ref);
+    if (!hit) throw new UsageError(`${kind} ${JSON.stringify(ref)} is not in the inventory snapshot; ${kind}s: ${list(inv).join(', ') || 'none'}`);
+    return hit;
+  };
+  const pool = look('resource pool', options.resourcePool, inventoryLookup.resourcePool, (i) => i.resourcePools.map((p) => p.path ?? p.name));
+  let host: InventoryHost | undefined = look('host', options.host, inventoryLookup.host, (i) => i.hosts.map((h) => h.name));
+  if (!host && pool && inv && pool.hosts[0] !== undefined) host = inventoryLookup.host(inv, pool.hosts[0]);
+  const datastore: InventoryDatastore | undefined = look('datastore', options.datastore, inventoryLookup.datastore, (i) => i.datastores.map((d) => d.name));
+  const baseProfile = typeof options.hostProfile === 'object' ? options.hostProfile : resolveHostProfile(options.hostProfile);
+  const profile = host ? (builtinHostProfile(host.profile) ?? baseProfile) : baseProfile;
+
+  const cisp: OvfCreateImportSpecParams = {
+    locale: options.locale ?? '',
+    deploymentOption: options.deploymentOption ?? '',
+    entityName: options.entityName ?? '',
+  };
+  const nm = toMapping(options.networkMapping, inv);
+  if (nm.length) cisp.networkMapping = nm;
+  const pm = toKeyValues(options.propertyMapping);
+  if (pm.length) cisp.propertyMapping = pm;
+  if (options.diskProvisioning) cisp.diskProvisioning = options.diskProvisioning;
+  if (options.ipAllocationPolicy) cisp.ipAllocationPolicy = options.ipAllocationPolicy;
+  if (options.ipProtocol) cisp.ipProtocol = options.ipProtocol;
+  if (options.importOption?.length) cisp.importOption = options.importOption;
+
+  const bytes = typeof ovfDescriptor === 'string' ? Buffer.from(ovfDescriptor, 'utf8') : ovfDescriptor;
+  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const parsed = parseDescriptorWithModel(ovfDescriptor, { locale: cisp.locale, deploymentOption: cisp.deploymentOption });
+  const pr = parsed.result;
+  const plan: OvfPlan = {
+    format: PLAN_FORMAT,
+    descriptorDigest: digest,
+    hostProfile: profile.name,
+    target: {},
+    virtualApp: pr.virtualApp,
+    entityName: cisp.entityName || pr.defaultEntityName,
+    entities: [],
+    deploymentOption: { key: '', default: true, available: (pr.deploymentOption ?? []).map((o) => o.key) },
+    diskProvisioning: 'thick',
+    vms: [],
+    networks: [],
+    properties: [],
+    disks: [],
+    files: [],
+    sizes: { downloadBytes: pr.approximateDownloadSize ?? 0, flatDeploymentBytes: pr.approximateFlatDeploymentSize ?? 0, sparseDeploymentBytes: pr.approximateSparseDeploymentSize ?? 0 },
+    eula: { count: pr.eula?.length ?? 0, accepted: options.importOption?.includes('acceptAllEulas') ?? false, texts: pr.eula ?? [] },
+    errors: tag('parseDescriptor', pr.error),
+    warnings: tag('parseDescriptor', pr.warning),
+    ok: false,
+  };
+  if (inv) plan.inventory = inv.datacenter.name;
+  if (host) plan.target.host = host.name;
+  if (pool) plan.target.resourcePool = pool.path ?? pool.name;
+  else if (options.resourcePool) plan.target.resourcePool = options.resourcePool;
+  if (datastore) plan.target.datastore = datastore.name;
+  else if (options.datastore) plan.target.datastore = options.datastore;
+
+  const validateHost: OvfValidateHostResult = {};
+  const createImportSpec: OvfCreateImportSpecResult = {};
+  if (parsed.envelope?.content) {
+    const a = analyze({
+      envelope: parsed.envelope,
+      profile,
+      inventory: inv,
+      host,
+      datastore,
+      datastoreName: datastore?.name ?? options.datastore ?? '',
+      resourcePool: pool ? { type: pool.type === 'vApp' ? 'VirtualApp' : 'ResourcePool', value: pool.moref } : undefined,
+      cisp,
+    });
+    validateHost.downloadSize = a.downloadSize;
+    validateHost.flatDeploymentSize = a.flatDeploymentSize;
+    validateHost.sparseDeploymentSize = a.sparseDeploymentSize;
+    if (a.hostError.length) validateHost.error = a.hostError;
+    if (a.hostWarning.length) validateHost.warning = a.hostWarning;
+    validateHost.supportedDiskProvisioning = [...a.supportedDiskProvisioning];
+    const cErr = [...(pr.error ?? []), ...a.importError, ...a.hostError];
+    if (cErr.length) createImportSpec.error = cErr;
+    else {
+      createImportSpec.importSpec = a.importSpec!;
+      if (a.fileItem.length) createImportSpec.fileItem = a.fileItem;
+    }
+    const cWarn = [...a.importWarning, ...a.hostWarning];
+    if (cWarn.length) createImportSpec.warning = cWarn;
+
+    const opt = parsed.envelope.deploymentOptionSection?.configuration.find((c) => c.id === a.deploymentOption);
+    plan.deploymentOption.key = a.deploymentOption;
+    if (opt?.label?.text) plan.deploymentOption.label = opt.label.text;
+    plan.deploymentOption.default = a.deploymentOption === pr.defaultDeploymentOption;
+    plan.entityName = a.entityName;
+    plan.diskProvisioning = a.provisioning;
+    plan.vms = a.vms;
+    plan.networks = a.nics;
+    plan.properties = a.properties;
+    plan.disks = a.disks;
+    plan.files = a.fileItem;
+    plan.sizes = { downloadBytes: a.downloadSize, flatDeploymentBytes: a.flatDeploymentSize, sparseDeploymentBytes: a.sparseDeploymentSize };
+    entitiesOf(a.importSpec, [], plan.entities);
+    plan.errors.push(...tag('validateHost', a.hostError), ...tag('createImportSpec', a.importError));
+    plan.warnings.push(...tag('validateHost', a.hostWarning), ...tag('createImportSpec', a.importWarning));
+  } else {
+    validateHost.error = pr.error ?? [];
+    createImportSpec.error = pr.error ?? [];
+  }
+  plan.ok = plan.errors.length === 0;
+  // A secret never leaves through the plan: mapped password values are already redacted in
+  // `properties`; make sure no issue echoes one either.
+  const secrets = new Set(pm.filter((kv) => plan.properties.some((p) => p.password && p.id === kv.key) && kv.value !== '').map((kv) => kv.value));
+  if (secrets.size) {
+    for (const i of [...plan.errors, ...plan.warnings]) {
+      if (i.value !== undefined && secrets.has(i.value)) i.value = REDACTED;
+      for (const s of secrets) i.localizedMessage = i.localizedMessage.split(s).join(REDACTED);
+    }
+  }
+  return { plan, parseDescriptor: pr, validateHost, createImportSpec };
+}
