@@ -1,5 +1,7 @@
 import type { Command } from '../command';
 import { parseCommand } from './parse';
+import { manifestCreateCommand, manifestVerifyCommand } from './manifest';
+import { ovaPackCommand, ovaUnpackCommand } from './ova';
 import { importCommand } from './import';
 import { exportCommand } from './export';
 import { destroyCommand } from './destroy';
@@ -8,4 +10,4 @@ import { destroyCommand } from './destroy';
  * Every sub-command, in the order `ovfkit --help` lists them.
  * Each lives in its own file; add one import and one entry here.
  */
-export const commands: Command[] = [parseCommand, importCommand, exportCommand, destroyCommand];
+export const commands: Command[] = [parseCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, destroyCommand];

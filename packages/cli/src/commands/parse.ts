@@ -4,6 +4,7 @@ import {
   OvfkitError, type OvfIssue, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
 } from '@ovfkit/core';
 import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
+import { readDescriptorText } from '../source';
 
 /** The descriptor bytes and a name to show for them. */
 export interface DescriptorSource {
@@ -16,6 +17,11 @@ export interface DescriptorSource {
  * learn `.ova` and URLs (through @ovfkit/package).
  */
 export async function readDescriptorSource(arg: string, ctx: CommandContext): Promise<DescriptorSource> {
+  // .ova files and http(s) URLs go through @ovfkit/package (only the descriptor is read).
+  if (/^https?:\/\//i.test(arg) || /\.ova$/i.test(arg)) {
+    const d = await readDescriptorText(arg, ctx);
+    return { bytes: d.bytes, name: d.name };
+  }
   const file = path.resolve(ctx.cwd, arg);
   try {
     const bytes = await readFile(file);

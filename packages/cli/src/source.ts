@@ -1,0 +1,70 @@
+/**
+ * How CLI commands reach a package: a path (relative to the working directory) or an http(s)
+ * URL, through @ovfkit/package sources, with the TLS and timeout options shared by every command.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { OvfkitError, UsageError } from '@ovfkit/core';
+import { openSource, type PackageSource, type SourceOptions } from '@ovfkit/package';
+import { type CommandContext, type OptionsSpec, type OptionValues, stringOption } from './command';
+
+/** Options every command that reads a package accepts. */
+export const sourceOptions: OptionsSpec = {
+  ca: { type: 'string' },
+  insecure: { type: 'boolean' },
+  timeout: { type: 'string' },
+};
+
+/** Help lines for {@link sourceOptions}. */
+export const sourceOptionsHelp = [
+  '  --ca <file.pem>         trust this CA for https URLs (added to the system CAs)',
+  '  --insecure              accept any https server certificate (lab servers only)',
+  '  --timeout <seconds>     give up on a server silent for this long (default 30)',
+].join('\n');
+
+function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+/** Source options from the command line (`--ca`, `--insecure`, `--timeout`). */
+export async function sourceOptionsFrom(values: OptionValues, ctx: CommandContext): Promise<SourceOptions> {
+  const out: SourceOptions = { signal: ctx.signal };
+  const ca = stringOption(values, 'ca');
+  if (ca) {
+    try {
+      out.ca = await readFile(path.resolve(ctx.cwd, ca), 'utf8');
+    } catch (e) {
+      throw new OvfkitError('IO', `cannot read the CA file ${ca}: ${(e as Error).message}`);
+    }
+  }
+  if (values['insecure'] === true) out.insecureSkipTlsVerify = true;
+  const timeout = stringOption(values, 'timeout');
+  if (timeout !== undefined) {
+    const secs = Number(timeout);
+    if (!Number.isFinite(secs) || secs <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not ${JSON.stringify(timeout)}`);
+    out.stallTimeoutMs = secs * 1000;
+  }
+  return out;
+}
+
+/** Opens a package from a CLI argument: URLs as they are, paths relative to the working directory. */
+export async function openCliSource(arg: string, ctx: CommandContext, options: SourceOptions = {}): Promise<PackageSource> {
+  return openSource(isUrl(arg) ? arg : path.resolve(ctx.cwd, arg), { signal: ctx.signal, ...options });
+}
+
+/**
+ * The descriptor of any package form — `.ovf` file, package folder, `.ova` (only the descriptor
+ * is read: the disks are not), or http(s) URL to either — as bytes and a display name. For
+ * commands that only need the descriptor (parse, plan, validate-host).
+ * @example const { bytes, name } = await readDescriptorText('appliance.ova', ctx)
+ */
+export async function readDescriptorText(arg: string, ctx: CommandContext, options: SourceOptions = {}): Promise<{ bytes: Buffer; text: string; name: string }> {
+  const source = await openCliSource(arg, ctx, options);
+  try {
+    const d = await source.descriptor();
+    const name = source.kind === 'ovf' ? arg : source.kind === 'url-ovf' ? source.location : `${arg}:${d.name}`;
+    return { bytes: d.bytes, text: d.text, name };
+  } finally {
+    await source.close();
+  }
+}

@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from 'ovfkit';
+import { corpusRoot } from './paths';
+
+/** Runs the CLI in-process from `cwd`. */
+async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d: Buffer) => (stdout += d.toString()));
+  err.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await main(argv, { stdout: out, stderr: err, cwd, env: {}, signal: new AbortController().signal });
+  return { code, stdout, stderr };
+}
+
+const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+const sh = (cmd: string, args: string[], cwd?: string): Buffer => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** A package folder with a real streamOptimized VMDK made by qemu-img. */
+function makePackage(dir: string): { disk: Buffer; ovf: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  const raw = path.join(dir, 'disk.raw');
+  const b = Buffer.alloc(3 * 1024 * 1024);
+  for (let i = 0; i < b.length; i += 512) b.write(`sector ${i / 512}\n`, i);
+  fs.writeFileSync(raw, b);
+  sh('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, path.join(dir, 'web01-disk1.vmdk')]);
+  fs.rmSync(raw);
+  const disk = fs.readFileSync(path.join(dir, 'web01-disk1.vmdk'));
+  const ovf = `<?xml version="1.0" encoding="UTF-8"?>
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">
+  <References><File ovf:href="web01-disk1.vmdk" ovf:id="file1" ovf:size="${disk.length}"/></References>
+  <VirtualSystem ovf:id="web01"><Info>cli test</Info></VirtualSystem>
+</Envelope>
+`;
+  fs.writeFileSync(path.join(dir, 'web01.ovf'), ovf);
+  return { disk, ovf };
+}
+
+describe('ovfkit manifest and ova commands', function () {
+  this.timeout(120_000);
+  let root: string;
+  let pkg: ReturnType<typeof makePackage>;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cli-pkg-'));
+    pkg = makePackage(path.join(root, 'web01'));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('manifest create writes canonical SHA256 lines for the descriptor and every referenced file', async () => {
+    const r = await cli(['manifest', 'create', 'web01'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(root, 'web01', 'web01.mf'), 'utf8'), `SHA256(web01.ovf)= ${sha256(pkg.ovf)}\nSHA256(web01-disk1.vmdk)= ${sha256(pkg.disk)}\n`);
+    const again = await cli(['manifest', 'create', 'web01'], root);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /exists; pass --force/);
+  });
+
+  it('manifest verify passes a good folder and prints what it checked', async () => {
+    const r = await cli(['manifest', 'verify', 'web01'], root);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /manifest {5}web01\.mf: 2 of 2 digests match/);
+    assert.match(r.stdout, /^OK$/m);
+  });
+
+  it('ova pack writes the descriptor first and GNU tar extracts the same bytes', async () => {
+    const r = await cli(['ova', 'pack', 'web01', 'web01.ova', '--json'], root);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const out = JSON.parse(r.stdout) as { members: { name: string }[] };
+    assert.deepEqual(out.members.map((m) => m.name), ['web01.ovf', 'web01.mf', 'web01-disk1.vmdk']);
+    assert.deepEqual(sh('tar', ['-tf', 'web01.ova'], root).toString().trim().split('\n'), ['web01.ovf', 'web01.mf', 'web01-disk1.vmdk']);
+    assert.ok(sh('tar', ['-xOf', 'web01.ova', 'web01-disk1.vmdk'], root).equals(pkg.disk));
+  });
+
+  it('manifest verify reads the .ova in one pass, with --json as data', async () => {
+    const r = await cli(['manifest', 'verify', 'web01.ova', '--json'], root);
+    assert.equal(r.code, 0, r.stdout);
+    const v = JSON.parse(r.stdout) as { ok: boolean; issues: unknown[]; manifest: { checked: { name: string; ok: boolean }[] } };
+    assert.deepEqual(v.issues, []);
+    assert.deepEqual(v.manifest.checked.map((c) => [c.name, c.ok]), [['web01.ovf', true], ['web01-disk1.vmdk', true]]);
+  });
+
+  it('parse accepts an .ova and reads only its descriptor', async () => {
+    const r = await cli(['parse', 'web01.ova'], root);
+    assert.notEqual(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /^web01\.ova:web01\.ovf: virtual machine "web01"/);
+  });
+
+  it('ova unpack restores the folder exactly, and refuses to overwrite', async () => {
+    const r = await cli(['ova', 'unpack', 'web01.ova', 'out'], root);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /unpacked 3 files .* 2 digests checked/);
+    assert.deepEqual(fs.readdirSync(path.join(root, 'out')).sort(), ['web01-disk1.vmdk', 'web01.mf', 'web01.ovf']);
+    assert.ok(fs.readFileSync(path.join(root, 'out', 'web01-disk1.vmdk')).equals(pkg.disk));
+    const again = await cli(['ova', 'unpack', 'web01.ova', 'out'], root);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /exists; pass --force/);
+    assert.deepEqual(fs.readdirSync(path.join(root, 'out')).sort(), ['web01-disk1.vmdk', 'web01.mf', 'web01.ovf'], 'no staging folder left behind');
+  });
+
+  it('ova unpack of a tampered OVA leaves nothing behind and exits 2 with the mismatch named', async () => {
+    const bad = fs.readFileSync(path.join(root, 'web01.ova'));
+    const at = bad.indexOf(Buffer.from('sector'), 4096) + 2; // inside the disk member's data... or the VMDK header
+    const i = at > 10 ? at : bad.length - 2048;
+    bad[i] = (bad[i] ?? 0) ^ 0xff;
+    fs.writeFileSync(path.join(root, 'bad.ova'), bad);
+    const r = await cli(['ova', 'unpack', 'bad.ova', 'bad-out'], root);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /failed verification, nothing was unpacked/);
+    assert.match(r.stderr, /MF_DIGEST_MISMATCH/);
+    assert.equal(fs.existsSync(path.join(root, 'bad-out')), false);
+    const v = await cli(['manifest', 'verify', 'bad.ova'], root);
+    assert.equal(v.code, 1);
+    assert.match(v.stdout, /FAILED: 1 error/);
+  });
+
+  it('ova unpack refuses an archive with a path climbing out of the destination, and writes nothing', async () => {
+    const evil = path.join(root, 'evil');
+    fs.mkdirSync(path.join(evil, 'a'), { recursive: true });
+    fs.writeFileSync(path.join(evil, 'x.ovf'), '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"/>');
+    fs.writeFileSync(path.join(root, 'victim.txt'), 'original');
+    sh('tar', ['-cPf', path.join(root, 'evil.ova'), 'x.ovf', 'a/../../victim.txt'], evil);
+    const r = await cli(['ova', 'unpack', 'evil.ova', 'evil-out'], root);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /escapes the archive/);
+    assert.equal(fs.readFileSync(path.join(root, 'victim.txt'), 'utf8'), 'original');
+    assert.equal(fs.existsSync(path.join(root, 'evil-out')), false);
+  });
+
+  it('manifest verify reports the corpus wrong_manifest.mf as failed with exit 1', async () => {
+    const r = await cli(['manifest', 'verify', path.join(corpusRoot, 'ovf/ganeti/wrong_manifest.ovf'), '--json'], root);
+    assert.equal(r.code, 1);
+    const v = JSON.parse(r.stdout) as { issues: { code: string }[] };
+    assert.ok(v.issues.some((i) => i.code === 'MF_DIGEST_MISMATCH'));
+  });
+
+  it('ova pack signs with a key and manifest verify trusts it through the CA', async () => {
+    const f = (n: string): string => path.join(root, n);
+    sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=cli CA']);
+    sh('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('s.key'), '-out', f('s.csr'), '-subj', '/CN=cli signer']);
+    sh('openssl', ['x509', '-req', '-in', f('s.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('s.pem'), '-days', '2']);
+    const p = await cli(['ova', 'pack', 'web01', 'signed.ova', '--manifest', 'create', '--sign-key', 's.key', '--sign-cert', 's.pem'], root);
+    assert.equal(p.code, 0, p.stderr);
+    assert.deepEqual(sh('tar', ['-tf', 'signed.ova'], root).toString().trim().split('\n'), ['web01.ovf', 'web01.mf', 'web01.cert', 'web01-disk1.vmdk']);
+    const v = await cli(['manifest', 'verify', 'signed.ova', '--trust', 'ca.pem'], root);
+    assert.equal(v.code, 0, v.stdout);
+    assert.match(v.stdout, /signature valid, signer CN=cli signer.*trusted/);
+  });
+
+  it('gives usage errors without a stack trace', async () => {
+    const r = await cli(['ova', 'pack', 'web01'], root);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /ova pack takes a package folder/);
+    assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
+    const missing = await cli(['manifest', 'verify', 'nope.ova', '--json'], root);
+    assert.equal(missing.code, 2);
+    assert.equal((JSON.parse(missing.stdout) as { error: { code: string } }).error.code, 'IO');
+  });
+});
