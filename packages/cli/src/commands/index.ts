@@ -1,5 +1,9 @@
 import type { Command } from '../command';
 import { parseCommand } from './parse';
+import { validateHostCommand } from './validate-host';
+import { importSpecCommand } from './import-spec';
+import { planCommand } from './plan';
+import { descriptorCommand } from './descriptor';
 import { manifestCreateCommand, manifestVerifyCommand } from './manifest';
 import { ovaPackCommand, ovaUnpackCommand } from './ova';
 import { importCommand } from './import';
@@ -10,4 +14,4 @@ import { destroyCommand } from './destroy';
  * Every sub-command, in the order `ovfkit --help` lists them.
  * Each lives in its own file; add one import and one entry here.
  */
-export const commands: Command[] = [parseCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, destroyCommand];
+export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, destroyCommand];

@@ -1,0 +1,163 @@
+/**
+ * The flags shared by `validate-host`, `import-spec` and `plan`: where to check (host profile,
+ * inventory snapshot, host / pool / datastore) and every OvfCreateImportSpecParams field.
+ * Only flag mapping lives here; every OVF rule is in @ovfkit/core.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  checkHostProfile,
+  checkInventory,
+  OvfkitError,
+  resolveHostProfile,
+  UsageError,
+  type DocumentIssue,
+  type HostProfile,
+  type InventorySnapshot,
+  type OvfIssue,
+  type PlanOptions,
+} from '@ovfkit/core';
+import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
+import { sourceOptions, sourceOptionsHelp } from './source';
+
+/** Where to check: profile and inventory. */
+export const targetOptions: OptionsSpec = {
+  'host-profile': { type: 'string' },
+  inventory: { type: 'string' },
+  host: { type: 'string' },
+  ...sourceOptions,
+};
+
+export const targetHelp = [
+  '  --host-profile P        built-in profile (esxi-6.5 … esxi-9.0, esxi-8.0u2) or a profile JSON file; default: newest',
+  '  --inventory FILE        inventory snapshot JSON (datastores, networks, pools, hosts) to check against',
+  '  --host NAME             host of the inventory to check against (its profile is used)',
+  sourceOptionsHelp,
+].join('\n');
+
+/** Every CreateImportSpec parameter as a flag. */
+export const cispOptions: OptionsSpec = {
+  ...targetOptions,
+  pool: { type: 'string' },
+  datastore: { type: 'string' },
+  name: { type: 'string' },
+  'deployment-option': { type: 'string' },
+  locale: { type: 'string' },
+  net: { type: 'string', multiple: true },
+  prop: { type: 'string', multiple: true },
+  'disk-provisioning': { type: 'string' },
+  'ip-allocation-policy': { type: 'string' },
+  'ip-protocol': { type: 'string' },
+  'import-option': { type: 'string', multiple: true },
+  'accept-all-eulas': { type: 'boolean' },
+};
+
+export const cispHelp = [
+  targetHelp,
+  '  --pool PATH             resource pool or vApp (name, moref or inventory path)',
+  '  --datastore NAME        target datastore (name or moref)',
+  '  --name NAME             entityName: name of the new VM / vApp (default: product name)',
+  '  --deployment-option ID  Configuration ovf:id (default: the descriptor default)',
+  '  --locale L              language of localized texts (e.g. de-DE)',
+  '  --net "OVF=NETWORK"     map an OVF network to a vSphere network (repeatable)',
+  '  --prop KEY=VALUE        set a property (full id [class.]key[.instance]; repeatable)',
+  '  --disk-provisioning P   thin, thick, eagerZeroedThick, sparse, flat, seSparse, monolithicSparse, …',
+  '  --ip-allocation-policy P  dhcpPolicy, transientPolicy, fixedPolicy, fixedAllocatedPolicy',
+  '  --ip-protocol P         IPv4 or IPv6',
+  '  --import-option KW      importOption keyword (repeatable): acceptAllEulas, allowAllExtraConfig',
+  '  --accept-all-eulas      same as --import-option acceptAllEulas',
+].join('\n');
+
+async function readJson(file: string, what: string, ctx: CommandContext): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(ctx.cwd, file), 'utf8');
+  } catch (e) {
+    throw new OvfkitError('IO', `cannot read the ${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UsageError(`the ${what} ${file} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+function issuesText(issues: DocumentIssue[]): string {
+  const shown = issues.slice(0, 10).map((i) => `  ${i.message}; fix: ${i.fix}`);
+  return [...shown, ...(issues.length > 10 ? [`  … ${issues.length - 10} more`] : [])].join('\n');
+}
+
+/** The host profile named by --host-profile: a built-in name, or a JSON file. */
+export async function hostProfileFrom(values: OptionValues, ctx: CommandContext): Promise<HostProfile> {
+  const p = stringOption(values, 'host-profile');
+  if (p === undefined || !/\.json$/i.test(p)) return resolveHostProfile(p);
+  const check = checkHostProfile(await readJson(p, 'host profile', ctx));
+  if (!check.profile) throw new UsageError(`the host profile ${p} has ${check.issues.length} problem(s):\n${issuesText(check.issues)}`);
+  return check.profile;
+}
+
+/** The inventory snapshot named by --inventory, checked. */
+export async function inventoryFrom(values: OptionValues, ctx: CommandContext): Promise<InventorySnapshot | undefined> {
+  const f = stringOption(values, 'inventory');
+  if (f === undefined) return undefined;
+  const check = checkInventory(await readJson(f, 'inventory snapshot', ctx));
+  if (!check.inventory) throw new UsageError(`the inventory snapshot ${f} has ${check.issues.length} problem(s):\n${issuesText(check.issues)}`);
+  return check.inventory;
+}
+
+function pairs(values: OptionValues, flag: string, example: string): Array<[string, string]> {
+  return stringList(values, flag).map((s) => {
+    const i = s.indexOf('=');
+    if (i <= 0) throw new UsageError(`--${flag} expects ${example}, got ${JSON.stringify(s)}`);
+    return [s.slice(0, i), s.slice(i + 1)];
+  });
+}
+
+/** PlanOptions (the flat CreateImportSpec parameters) from the flags. */
+export async function planOptionsFrom(values: OptionValues, ctx: CommandContext): Promise<PlanOptions> {
+  const o: PlanOptions = { hostProfile: await hostProfileFrom(values, ctx) };
+  const inv = await inventoryFrom(values, ctx);
+  if (inv) o.inventory = inv;
+  const set = <K extends keyof PlanOptions>(k: K, flag: string): void => {
+    const v = stringOption(values, flag);
+    if (v !== undefined) o[k] = v as PlanOptions[K];
+  };
+  set('host', 'host');
+  set('resourcePool', 'pool');
+  set('datastore', 'datastore');
+  set('entityName', 'name');
+  set('deploymentOption', 'deployment-option');
+  set('locale', 'locale');
+  set('diskProvisioning', 'disk-provisioning');
+  set('ipAllocationPolicy', 'ip-allocation-policy');
+  set('ipProtocol', 'ip-protocol');
+  const nets = pairs(values, 'net', '"OVF network=vSphere network"');
+  if (nets.length) o.networkMapping = Object.fromEntries(nets);
+  const props = pairs(values, 'prop', 'KEY=VALUE');
+  if (props.length) o.propertyMapping = Object.fromEntries(props);
+  const importOption = stringList(values, 'import-option');
+  if (values['accept-all-eulas'] === true) importOption.push('acceptAllEulas');
+  if (importOption.length) o.importOption = [...new Set(importOption)];
+  return o;
+}
+
+/** One issue as a line (and its fix), for the readable output. */
+export function issueLine(kind: 'error' | 'warning', i: OvfIssue & { source?: string }): string {
+  const where = i.line ? ` (line ${i.line})` : '';
+  const src = i.source ? `${i.source}: ` : '';
+  const fix = i.fix ? `\n      fix: ${i.fix}` : '';
+  return `  ${kind === 'error' ? 'error  ' : 'warning'} ${src}${i.fault._typeName} [${i.code}]${where}: ${i.localizedMessage}${fix}`;
+}
+
+/** Bytes in binary units. */
+export function fmtBytes(n: number | undefined): string {
+  if (n === undefined) return 'unknown';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(v >= 10 ? 0 : 1)} ${units[i]}`;
+}

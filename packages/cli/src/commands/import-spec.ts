@@ -1,0 +1,48 @@
+import { createPlan, UsageError, type ImportSpec } from '@ovfkit/core';
+import { type Command, ExitCode, writeJson } from '../command';
+import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
+import { readDescriptorText, sourceOptionsFrom } from '../source';
+
+function describeSpec(spec: ImportSpec, indent: string, out: string[]): void {
+  if (spec._typeName === 'VirtualAppImportSpec') {
+    out.push(`${indent}VirtualAppImportSpec "${spec.name}" (${spec.child?.length ?? 0} children)`);
+    for (const c of spec.child ?? []) describeSpec(c, `${indent}  `, out);
+    return;
+  }
+  const c = spec.configSpec;
+  out.push(`${indent}VirtualMachineImportSpec "${c.name}": ${c.version}, ${c.guestId}, ${c.numCPUs} vCPU${c.numCoresPerSocket ? ` (${c.numCoresPerSocket}/socket)` : ''}, ${c.memoryMB} MB${c.firmware ? `, ${c.firmware}` : ''}`);
+  for (const d of c.deviceChange) {
+    const dev = d.device;
+    const where = dev.controllerKey !== undefined ? ` on ${dev.controllerKey}:${dev.unitNumber}` : '';
+    const extra = typeof dev['capacityInKB'] === 'number' ? ` ${fmtBytes((dev['capacityInKB'] as number) * 1024)}` : dev.backing?.['deviceName'] !== undefined && /Ethernet/.test(dev.backing._typeName) ? ` → ${String(dev.backing['deviceName'])}` : '';
+    out.push(`${indent}  ${d.operation}${d.fileOperation ? `/${d.fileOperation}` : ''} ${dev._typeName} key ${dev.key}${where}${extra}${dev.backing ? ` [${dev.backing._typeName}]` : ''}`);
+  }
+  if (c.extraConfig?.length) out.push(`${indent}  extraConfig ${c.extraConfig.length} key(s)`);
+  if (c.vAppConfig?.property?.length) out.push(`${indent}  vAppConfig ${c.vAppConfig.property.length} propert${c.vAppConfig.property.length === 1 ? 'y' : 'ies'}`);
+}
+
+/** `ovfkit import-spec`: vSphere CreateImportSpec, offline. */
+export const importSpecCommand: Command = {
+  name: 'import-spec',
+  summary: 'Build the vSphere ImportSpec of an OVF package (CreateImportSpec), offline',
+  usage: 'import-spec <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--datastore DS] [--pool P] [options] [--json]',
+  help: cispHelp,
+  options: cispOptions,
+  async run(positionals, values, ctx): Promise<number> {
+    if (positionals.length !== 1) throw new UsageError('import-spec needs one descriptor: ovfkit import-spec <file.ovf>');
+    const src = await readDescriptorText(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
+    const { plan, createImportSpec: r } = createPlan(src.bytes, await planOptionsFrom(values, ctx));
+    if (values['json']) writeJson(ctx.stdout, r);
+    else {
+      const lines = [`${src.name}: CreateImportSpec against ${plan.hostProfile}${plan.target.datastore ? `, datastore ${plan.target.datastore}` : ''}`];
+      if (r.importSpec) describeSpec(r.importSpec, '  ', lines);
+      for (const f of r.fileItem ?? []) lines.push(`  file ${f.path} → ${f.deviceId} (${f.create ? 'PUT' : 'POST'}, cimType ${f.cimType}${f.size !== undefined ? `, ${fmtBytes(f.size)}` : ''})`);
+      const err = r.error ?? [];
+      const warn = r.warning ?? [];
+      lines.push(`  result       ${err.length} error${err.length === 1 ? '' : 's'}, ${warn.length} warning${warn.length === 1 ? '' : 's'}`);
+      lines.push(...err.map((e) => issueLine('error', e)), ...warn.map((w) => issueLine('warning', w)));
+      ctx.stdout.write(lines.join('\n') + '\n');
+    }
+    return r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok;
+  },
+};

@@ -1,0 +1,48 @@
+import { createPlan, UsageError, type OvfPlan } from '@ovfkit/core';
+import { type Command, ExitCode, writeJson } from '../command';
+import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
+import { readDescriptorText, sourceOptionsFrom } from '../source';
+
+/** The summary a person reads before deploying. */
+export function renderPlan(name: string, p: OvfPlan): string {
+  const l: string[] = [];
+  l.push(`${name}: plan to import ${p.virtualApp ? 'vApp' : 'VM'} "${p.entityName}"`);
+  l.push(`  digest       ${p.descriptorDigest}`);
+  l.push(`  checked on   ${p.hostProfile}${p.inventory ? `, inventory ${p.inventory}` : ''}${p.target.host ? `, host ${p.target.host}` : ''}`);
+  const t = [p.target.resourcePool && `pool ${p.target.resourcePool}`, p.target.datastore && `datastore ${p.target.datastore}`].filter(Boolean);
+  if (t.length) l.push(`  target       ${t.join(', ')}`);
+  if (p.deploymentOption.available.length) l.push(`  deployment   ${p.deploymentOption.key}${p.deploymentOption.label ? ` (${p.deploymentOption.label})` : ''}${p.deploymentOption.default ? ', the default' : ''}; ${p.deploymentOption.available.length} available`);
+  for (const vm of p.vms) {
+    l.push(`  vm ${vm.entity}: ${vm.hardwareVersion}, ${vm.guestId}, ${vm.numCPUs} vCPU, ${vm.memoryMB} MB, ${vm.firmware}${vm.secureBoot ? ' + secure boot' : ''}`);
+  }
+  for (const n of p.networks) l.push(`  nic ${n.entity}/${n.label} (${n.adapter}): ${n.ovfNetwork} → ${n.network?.name ?? '?'} [${n.mappedBy}]`);
+  for (const d of p.disks) l.push(`  disk ${d.entity}/${d.label}: ${fmtBytes(d.capacityBytes)} ${d.provisioning} on ${d.controller}${d.file ? `, from ${d.file}${d.fileSizeBytes !== undefined ? ` (${fmtBytes(d.fileSizeBytes)})` : ''}` : ', empty'}`);
+  if (p.properties.length) {
+    const set = p.properties.filter((x) => x.source === 'propertyMapping');
+    l.push(`  properties   ${p.properties.length} (${set.length} set, ${p.properties.filter((x) => x.password).length} secret)`);
+    for (const x of p.properties.slice(0, 30)) l.push(`    ${x.id}: ${x.type} = ${x.password ? (x.value ? '(secret, set)' : '(secret, empty)') : JSON.stringify(x.value)}${x.source === 'propertyMapping' ? ' (set)' : ''}`);
+    if (p.properties.length > 30) l.push(`    … ${p.properties.length - 30} more (use --json for all)`);
+  }
+  l.push(`  transfer     ${p.files.length} file(s), ${fmtBytes(p.sizes.downloadBytes)}; needs ${fmtBytes(p.sizes.flatDeploymentBytes)} flat / ${fmtBytes(p.sizes.sparseDeploymentBytes)} sparse`);
+  if (p.eula.count) l.push(`  EULAs        ${p.eula.count}, ${p.eula.accepted ? 'accepted' : 'NOT accepted (--accept-all-eulas)'}`);
+  l.push(`  result       ${p.ok ? 'ready to import' : 'cannot import'}: ${p.errors.length} error(s), ${p.warnings.length} warning(s)`);
+  l.push(...p.errors.map((e) => issueLine('error', e)), ...p.warnings.map((w) => issueLine('warning', w)));
+  return l.join('\n') + '\n';
+}
+
+/** `ovfkit plan`: ParseDescriptor + ValidateHost + CreateImportSpec, summarised. */
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Show what importing an OVF package would do, and every problem, before anything is uploaded',
+  usage: 'plan <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
+  help: cispHelp,
+  options: cispOptions,
+  async run(positionals, values, ctx): Promise<number> {
+    if (positionals.length !== 1) throw new UsageError('plan needs one descriptor: ovfkit plan <file.ovf>');
+    const src = await readDescriptorText(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
+    const { plan } = createPlan(src.bytes, await planOptionsFrom(values, ctx));
+    if (values['json']) writeJson(ctx.stdout, plan);
+    else ctx.stdout.write(renderPlan(src.name, plan));
+    return plan.ok ? ExitCode.Ok : ExitCode.ResultErrors;
+  },
+};

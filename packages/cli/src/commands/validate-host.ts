@@ -1,0 +1,42 @@
+import { createPlan, UsageError } from '@ovfkit/core';
+import { type Command, ExitCode, stringOption, writeJson } from '../command';
+import { fmtBytes, hostProfileFrom, inventoryFrom, issueLine, targetHelp, targetOptions } from '../cisp-flags';
+import { readDescriptorText, sourceOptionsFrom } from '../source';
+
+/** `ovfkit validate-host`: vSphere ValidateHost against a host profile (and inventory). */
+export const validateHostCommand: Command = {
+  name: 'validate-host',
+  summary: 'Check that a host can run an OVF package, the way vSphere ValidateHost does',
+  usage: 'validate-host <file.ovf|file.ova|URL> [--host-profile P] [--inventory FILE --host NAME] [--deployment-option ID] [--json]',
+  help: [targetHelp, '  --deployment-option ID  Configuration ovf:id (default: the descriptor default)', '  --locale L              language of localized texts'].join('\n'),
+  options: { ...targetOptions, 'deployment-option': { type: 'string' }, locale: { type: 'string' } },
+  async run(positionals, values, ctx): Promise<number> {
+    if (positionals.length !== 1) throw new UsageError('validate-host needs one descriptor: ovfkit validate-host <file.ovf>');
+    const src = await readDescriptorText(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
+    const hostProfile = await hostProfileFrom(values, ctx);
+    const inventory = await inventoryFrom(values, ctx);
+    const host = stringOption(values, 'host');
+    const { plan, validateHost: r } = createPlan(src.bytes, {
+      hostProfile,
+      ...(inventory ? { inventory } : {}),
+      ...(host !== undefined ? { host } : {}),
+      deploymentOption: stringOption(values, 'deployment-option') ?? '',
+      locale: stringOption(values, 'locale') ?? '',
+    });
+    if (values['json']) writeJson(ctx.stdout, r);
+    else {
+      const err = r.error ?? [];
+      const warn = r.warning ?? [];
+      const lines = [
+        `${src.name}: validated against ${plan.hostProfile}${plan.target.host ? ` (host ${plan.target.host})` : ''}`,
+        `  sizes        download ${fmtBytes(r.downloadSize)}, flat ${fmtBytes(r.flatDeploymentSize)}, sparse ${fmtBytes(r.sparseDeploymentSize)}`,
+        `  provisioning ${(r.supportedDiskProvisioning ?? []).join(', ')}`,
+        `  result       ${err.length} error${err.length === 1 ? '' : 's'}, ${warn.length} warning${warn.length === 1 ? '' : 's'}`,
+        ...err.map((e) => issueLine('error', e)),
+        ...warn.map((w) => issueLine('warning', w)),
+      ];
+      ctx.stdout.write(lines.join('\n') + '\n');
+    }
+    return r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok;
+  },
+};
