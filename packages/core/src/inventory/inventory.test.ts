@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import { checkInventory, defaultDatastoreProvisioning, inventoryLookup, INVENTORY_FORMAT } from './index';
+
+/** A small but complete site: one cluster host, VMFS and NFS datastores, three network kinds. */
+export const SITE = {
+  format: INVENTORY_FORMAT,
+  datacenter: { name: 'DC1', moref: 'datacenter-2' },
+  capturedAt: '2026-11-24T12:00:00Z',
+  folders: [{ name: 'vm', moref: 'group-v4', path: '/DC1/vm' }],
+  hosts: [{ name: 'esx1.lab', moref: 'host-10', profile: 'esxi-7.0u3', datastores: ['vmfs1', 'nfs1'], networks: ['VM Network', 'prod-pg'] }],
+  datastores: [
+    { name: 'vmfs1', moref: 'datastore-11', type: 'VMFS', capacity: 500 * 2 ** 30, freeSpace: 200 * 2 ** 30 },
+    { name: 'nfs1', moref: 'datastore-12', type: 'NFS', capacity: 100 * 2 ** 30, freeSpace: 1 * 2 ** 30 },
+  ],
+  networks: [
+    { name: 'VM Network', moref: 'network-13', type: 'standard' },
+    { name: 'prod-pg', moref: 'dvportgroup-14', type: 'dvportgroup' },
+    { name: 'nsx-seg', moref: 'network-o15', type: 'opaque' },
+  ],
+  resourcePools: [{ name: 'Resources', moref: 'resgroup-8', type: 'resourcePool', path: '/DC1/host/Cluster1/Resources', hosts: ['esx1.lab'] }],
+};
+
+describe('inventory snapshots', () => {
+  it('accept a complete site and find things by name, moref or path', () => {
+    const { inventory, issues } = checkInventory(SITE);
+    assert.deepEqual(issues, []);
+    assert.ok(inventory);
+    assert.equal(inventoryLookup.datastore(inventory, 'datastore-12')?.name, 'nfs1');
+    assert.equal(inventoryLookup.network(inventory, 'prod-pg')?.type, 'dvportgroup');
+    assert.equal(inventoryLookup.resourcePool(inventory, '/DC1/host/Cluster1/Resources')?.moref, 'resgroup-8');
+    assert.equal(inventoryLookup.host(inventory, 'esx1.lab')?.profile, 'esxi-7.0u3');
+  });
+
+  it('report dangling references, impossible free space and duplicates, all at once', () => {
+    const bad = structuredClone(SITE) as unknown as Record<string, unknown[]> & typeof SITE;
+    bad.datastores.push({ name: 'vmfs1', moref: 'datastore-99', type: 'VMFS', capacity: 10, freeSpace: 20 });
+    bad.hosts[0]!.datastores.push('missing-ds');
+    bad.resourcePools[0]!.hosts.push('esx9');
+    const { inventory, issues } = checkInventory(bad);
+    assert.equal(inventory, undefined);
+    assert.deepEqual(issues.map((i) => `${i.code} ${i.path}`).sort(), [
+      'DANGLING_REFERENCE $.hosts[0].datastores[2]',
+      'DANGLING_REFERENCE $.resourcePools[0].hosts[1]',
+      'DUPLICATE $.datastores[2].name',
+      'OUT_OF_RANGE $.datastores[2].freeSpace',
+    ]);
+  });
+
+  it('assume NFS datastores provision thin only unless the snapshot says otherwise', () => {
+    assert.ok(!defaultDatastoreProvisioning('NFS').includes('thick'));
+    assert.ok(defaultDatastoreProvisioning('VMFS').includes('eagerZeroedThick'));
+  });
+});
