@@ -56,7 +56,7 @@ function make<F extends OvfFault>(code: OvfIssueCode, fault: F, localizedMessage
 
 /** Quotes a value for a message, cut to a readable length (values can be hostile and huge). */
 export function q(value: string): string {
-  const v = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+  const v = value.length > 160 ? `${value.slice(0, 157)}...` : value;
   return `"${v.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
@@ -234,9 +234,12 @@ export const issues = {
     return make('INVALID_BOUND', { _typeName: 'OvfInvalidValue', lineNumber: at.line, elementName: 'Item', attributeName: 'ovf:bound', value },
       `Item ovf:bound is ${q(value)}`, at, { value, allowed: '"min", "max" or "normal"', fix: 'Use min, max or normal.' });
   },
-  propertyKeyInvalid(at: At, key: string): OvfIssue<OvfInvalidValue> {
+  /** One per ProductSection: vSphere accepts such keys (its own appliances use them), DSP0243 does not. */
+  propertyKeyInvalid(at: At, key: string, count: number): OvfIssue<OvfInvalidValue> {
     return make('PROPERTY_KEY_INVALID', { _typeName: 'OvfInvalidValue', lineNumber: at.line, elementName: 'Property', attributeName: 'ovf:key', value: key },
-      `Property key ${q(key)} contains a period or colon, which DSP0243 §9.5.1 forbids (the full id is [class.]key[.instance])`, at,
+      count === 1
+        ? `Property key ${q(key)} contains a period or colon, which DSP0243 §9.5.1 forbids (the full id is [class.]key[.instance]); vSphere accepts it`
+        : `${count} property keys of this ProductSection contain a period or colon, e.g. ${q(key)}, which DSP0243 §9.5.1 forbids; vSphere accepts them`, at,
       { value: key, allowed: 'a key without "." or ":"', fix: 'Rename the key (e.g. with "_"), or move the prefix to ProductSection ovf:class.' });
   },
   propertyType(at: At, key: string, type: string, value: string): OvfIssue<OvfPropertyType> {

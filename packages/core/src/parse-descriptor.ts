@@ -9,7 +9,8 @@ import { readEnvelope } from './envelope';
 import { type At, issues } from './messages';
 import type { Content, Envelope, Msg, Property } from './model';
 import { toVAppType } from './property-type';
-import { inConfiguration, validateEnvelope, walkContent } from './validate';
+import { activeItems } from './hardware';
+import { inConfiguration, parseHostResource, validateEnvelope, walkContent } from './validate';
 import type {
   KeyValue, OvfConsumerOstNode, OvfDeploymentOption, OvfNetworkInfo, OvfParseDescriptorParams, OvfParseDescriptorResult,
   VAppProductInfo, VAppPropertyInfo,
@@ -152,7 +153,7 @@ class ResultBuilder {
     }
     result.annotation = this.text(top?.annotationSection?.annotation) ?? '';
 
-    this.sizes(result, property);
+    this.sizes(result, property, chosen);
     const productName = this.text(topProduct?.product);
     result.defaultEntityName = productName !== undefined && productName !== '' ? productName : top?.id ?? '';
 
@@ -183,10 +184,11 @@ class ResultBuilder {
       // Property ids are unique per entity: each VM / vApp gets its own vApp config.
       const fqids = new Map<string, number>();
       for (const ps of c.productSection) {
+        const dotted = ps.property.filter((p) => /[.:]/.test(p.key));
+        if (dotted.length) this.warning.push(issues.propertyKeyInvalid({ ...atOf(dotted[0]!), path: `${dotted[0]!.path}/@ovf:key` }, dotted[0]!.key, dotted.length));
         for (const p of ps.property) {
           if (!inConfiguration(p.configuration, chosen)) continue;
           const at = atOf(p);
-          if (p.key !== '' && /[.:]/.test(p.key)) this.warning.push(issues.propertyKeyInvalid({ ...at, path: `${p.path}/@ovf:key` }, p.key));
           const fqid = [ps.class, p.key, ps.instance].filter((x) => x !== undefined && x !== '').join('.');
           const first = fqids.get(fqid);
           if (first !== undefined) this.error.push(issues.duplicateProperty({ ...at, path: `${p.path}/@ovf:key` }, fqid, first));
@@ -239,8 +241,22 @@ class ResultBuilder {
     return info;
   }
 
-  /** approximate*Size: sum of File sizes; sum of capacities (flat); sum of populated sizes (sparse). */
-  private sizes(result: OvfParseDescriptorResult, property: VAppPropertyInfo[]): void {
+  /** approximate*Size: sum of File sizes; sum of used disks' capacities (flat) and populated sizes (sparse). */
+  private sizes(result: OvfParseDescriptorResult, property: VAppPropertyInfo[], chosen: string): void {
+    // Deployment sizes count the disks the chosen configuration's Items use (all disks when no
+    // Item names one), as per-configuration disks are common (vCSA has a disk set per size).
+    const used = new Set<string>();
+    for (const c of walkContent(this.env.content)) {
+      if (c.kind !== 'VirtualSystem') continue;
+      for (const vhs of c.virtualHardwareSection.slice(0, 1)) {
+        for (const item of activeItems(vhs, chosen)) {
+          for (const hr of item.hostResource) {
+            const r = parseHostResource(hr);
+            if (r?.kind === 'disk') used.add(r.id);
+          }
+        }
+      }
+    }
     const files = this.env.references?.file ?? [];
     let download = 0;
     let anyFile = false;
@@ -251,6 +267,7 @@ class ResultBuilder {
     let sparse = 0;
     let anyDisk = false;
     for (const d of [...(this.env.diskSection?.disk ?? []), ...(this.env.sharedDiskSection?.disk ?? [])]) {
+      if (used.size > 0 && !used.has(d.diskId)) continue;
       let cap = d.capacityBytes;
       if (cap === undefined && d.capacityPropertyRef !== undefined) {
         const prop = property.find((p) => p.id === d.capacityPropertyRef || `${p.classId ?? ''}.${p.id}` === d.capacityPropertyRef);
@@ -264,7 +281,9 @@ class ResultBuilder {
       anyDisk = true;
       flat += cap;
       const f = d.fileRef !== undefined ? fileSize.get(d.fileRef) : undefined;
-      sparse += d.populatedSize ?? f ?? cap;
+      // Sparse ≈ bytes actually written: populatedSize, else the (stream-optimized) file size;
+      // a disk created empty (no fileRef) starts at ~0.
+      sparse += d.populatedSize ?? f ?? (d.fileRef === undefined ? 0 : cap);
     }
     if (anyDisk && Number.isSafeInteger(flat)) result.approximateFlatDeploymentSize = flat;
     if (anyDisk && Number.isSafeInteger(sparse)) result.approximateSparseDeploymentSize = sparse;

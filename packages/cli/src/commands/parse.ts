@@ -79,7 +79,8 @@ export function renderSummary(name: string, r: OvfParseDescriptorResult, chosen:
     for (const x of props.slice(0, 20)) {
       const id = [x.classId, x.id, x.instanceId].filter(Boolean).join('.');
       const dflt = x.type?.startsWith('password') ? '(secret)' : JSON.stringify(x.defaultValue ?? '');
-      lines.push(`    ${id}: ${x.type}${x.userConfigurable ? '' : ', fixed'} = ${dflt.length > 60 ? `${dflt.slice(0, 57)}...` : dflt}`);
+      const type = (x.type ?? '').length > 40 ? `${x.type!.slice(0, 37)}...` : x.type;
+      lines.push(`    ${id}: ${type}${x.userConfigurable ? '' : ', fixed'} = ${dflt.length > 60 ? `${dflt.slice(0, 57)}...` : dflt}`);
     }
     if (props.length > 20) lines.push(`    … ${props.length - 20} more (use --json for all)`);
   }
