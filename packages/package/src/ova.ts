@@ -285,7 +285,7 @@ function byteSlicer(stream: Readable): { take(n: number): Promise<Buffer> } {
  */
 export async function writeFileAtomic<T>(dest: string, write: (out: Writable) => Promise<T>): Promise<T> {
   const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${process.pid}.${Date.now()}.partial`);
-  const out = fs.createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 });
+  const out = fs.createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 24 });
   try {
     await once(out, 'open');
     const result = await write(out);

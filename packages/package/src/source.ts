@@ -71,7 +71,7 @@ export interface SourceOptions extends HttpOptions {
 }
 
 const DEFAULT_MAX_SMALL = 64 * 1024 * 1024;
-const READ_HWM = 1 << 20;
+const READ_HWM = 1 << 21;
 
 /**
  * Checks an `ovf:href` for use inside a package and returns it normalised. Refuses absolute URLs
