@@ -1,11 +1,10 @@
 /**
  * The part of a descriptor this package needs: `References/File`. Kept as a plain interface so
- * the byte layer does not depend on the full model; {@link readReferences} is a small
- * namespace-aware reader used until callers hand over core's parsed model.
+ * the byte layer does not depend on the full model; {@link referencesFromEnvelope} adapts core's
+ * parsed model and {@link readReferences} reads it from descriptor bytes.
  * @see DSP0243 §7.1 (References), ovf-spec-notes §4
  */
-import { SaxesParser } from 'saxes';
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, readEnvelope, type Envelope } from '@ovfkit/core';
 
 /** One `References/File` as the descriptor declares it. @see DSP0243 §7.1 */
 export interface FileReference {
@@ -21,53 +20,30 @@ export interface FileReference {
   chunkSize?: number;
 }
 
-const ENVELOPE_NS = new Set(['http://schemas.dmtf.org/ovf/envelope/1', 'http://schemas.dmtf.org/ovf/envelope/2', 'http://www.vmware.com/schema/ovf/1/envelope']);
+/** The References of core's parsed model, as the byte layer needs them. */
+export function referencesFromEnvelope(envelope: Envelope): FileReference[] {
+  return (envelope.references?.file ?? []).map((f) => {
+    const ref: FileReference = { href: f.href, id: f.id };
+    if (f.size !== undefined) ref.size = f.size;
+    if (f.compression !== undefined) ref.compression = f.compression;
+    if (f.chunkSize !== undefined && f.chunkSize > 0) ref.chunkSize = f.chunkSize;
+    return ref;
+  });
+}
 
 /**
- * Reads `Envelope/References/File` from descriptor text, matching by namespace URI, never by
- * prefix. No entity expansion: saxes does not resolve external entities and refuses undeclared ones.
- * Throws OvfkitError('INTEGRITY') with line and column when the XML is not well-formed.
+ * Reads `Envelope/References/File` from descriptor bytes with core's envelope reader (namespace
+ * aware, no entity expansion). Throws OvfkitError('INTEGRITY') naming line and column when the
+ * XML cannot be read at all; other descriptor problems are core's to report (parseDescriptor).
  */
-export function readReferences(descriptorText: string): FileReference[] {
-  const parser = new SaxesParser({ xmlns: true, position: true });
-  const out: FileReference[] = [];
-  const stack: string[] = [];
-  let failure: Error | undefined;
-  parser.on('error', (e) => {
-    failure ??= e;
-  });
-  parser.on('opentag', (node) => {
-    const inEnvelope = ENVELOPE_NS.has(node.uri ?? '');
-    const local = inEnvelope ? node.local : `{${node.uri ?? ''}}${node.local}`;
-    stack.push(local ?? '');
-    if (stack.length === 3 && stack[0] === 'Envelope' && stack[1] === 'References' && local === 'File') {
-      const attr = (name: string): string | undefined => {
-        for (const a of Object.values(node.attributes)) {
-          if (typeof a === 'string') continue;
-          if (a.local === name && (a.uri === '' || ENVELOPE_NS.has(a.uri))) return a.value;
-        }
-        return undefined;
-      };
-      const ref: FileReference = { href: attr('href') ?? '', id: attr('id') ?? '' };
-      const size = attr('size');
-      if (size !== undefined && /^\d+$/.test(size.trim())) ref.size = Number(size.trim());
-      const compression = attr('compression');
-      if (compression !== undefined) ref.compression = compression;
-      const chunk = attr('chunkSize');
-      if (chunk !== undefined && /^\d+$/.test(chunk.trim()) && Number(chunk) > 0) ref.chunkSize = Number(chunk.trim());
-      out.push(ref);
-    }
-  });
-  parser.on('closetag', () => {
-    stack.pop();
-  });
-  try {
-    parser.write(descriptorText).close();
-  } catch (e) {
-    failure ??= e as Error;
+export function readReferences(descriptor: string | Uint8Array): FileReference[] {
+  const r = readEnvelope(descriptor);
+  if (!r.envelope) {
+    const first = r.error[0];
+    const where = first?.line !== undefined ? ` (line ${first.line}${first.column !== undefined ? `, column ${first.column}` : ''})` : '';
+    throw new OvfkitError('INTEGRITY', `descriptor cannot be read: ${first?.localizedMessage ?? 'no Envelope'}${where}`);
   }
-  if (failure) throw new OvfkitError('INTEGRITY', `descriptor is not well-formed XML: ${failure.message}`);
-  return out;
+  return referencesFromEnvelope(r.envelope);
 }
 
 /**
