@@ -313,14 +313,14 @@ class Builder {
     this.a.supportedDiskProvisioning = supported;
     if (!wanted) {
       // vSphere picks thick for an unspecified provisioning; NFS without VAAI can only do thin.
-      this.a.provisioning = supported.includes('thick') ? 'thick' : (supported[0] ?? 'thin');
+      this.a.provisioning = supported.includes('thick') ? 'thick' : supported.includes('thin') ? 'thin' : (supported[0] ?? 'thin');
       return;
     }
     if ((DISK_PROVISIONING_TYPES as readonly string[]).includes(wanted) && supported.includes(wanted as DiskProvisioningType)) {
       this.a.provisioning = wanted as DiskProvisioningType;
       return;
     }
-    this.a.provisioning = supported.includes('thick') ? 'thick' : (supported[0] ?? 'thin');
+    this.a.provisioning = supported.includes('thick') ? 'thick' : supported.includes('thin') ? 'thin' : (supported[0] ?? 'thin');
     this.err('DISK_PROVISIONING_UNSUPPORTED', { _typeName: 'OvfUnsupportedDiskProvisioning', diskProvisioning: wanted, supportedDiskProvisioning: supported.join(',') }, `Disk provisioning ${qv(wanted)} is not supported${ds ? ` on datastore ${qv(ds.name)}` : ' by the host'}`, {
       value: wanted,
       allowed: supported.join(', '),
