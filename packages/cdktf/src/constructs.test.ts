@@ -10,7 +10,7 @@ const corpusRoot = process.env['OVFKIT_CORPUS'] ?? path.resolve(repoRoot, '..', 
 const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
 const corpus = (p: string): string => path.join(corpusRoot, 'ovf', p);
 
-const placement = { resourcePool: '/DC0/host/DC0_C0/Resources', datastore: 'LocalDS_0' } as const;
+const placement = { datacenter: 'DC0', resourcePool: '/DC0/host/DC0_C0/Resources', datastore: 'LocalDS_0' } as const;
 
 function newStack(): { app: App; stack: TerraformStack } {
   const app = Testing.app();
@@ -55,7 +55,9 @@ describe('OvfDescriptor', () => {
     assert.equal(d.hardware.length, 1);
     assert.equal(d.hardware[0]?.numCPUs, 1);
     assert.equal(d.hardware[0]?.memoryMB, 1024);
-    assert.deepEqual(d.hardware[0]?.nics.map((n) => n.network), ['VM Network']);
+    assert.deepEqual(d.hardware[0]?.nics.map((n) => n.ovfNetwork), ['VM Network']);
+    assert.equal(d.hardware[0]?.guestId, 'otherLinux64Guest');
+    assert.equal(d.hardware[0]?.hardwareVersion, 'vmx-13');
     assert.equal(d.hardware[0]?.disks[0]?.capacityBytes, 1024 ** 3);
     assert.match(d.descriptorDigest, /^sha256:[0-9a-f]{64}$/);
     assert.deepEqual(d.errors, []);
@@ -121,17 +123,19 @@ describe('OvfImport', () => {
     assert.match(String(data.input['descriptorDigest']), /^sha256:/);
     assert.equal(data.triggers_replace.request['entityName'], 'app01');
     assert.deepEqual(data.triggers_replace.request['placement'], placement);
-    assert.deepEqual(data.input['secretProperty'], ['root_password']);
+    assert.deepEqual(data.input['properties'], {
+      hostname: 'app01', ip0: '', ntp_servers: 'pool.ntp.org', root_password: '(from environment variable APP_ROOT_PASSWORD)', log_level: 'info', workers: '2',
+    });
     const [create, destroy] = data.provisioner.map((p) => p['local-exec']);
     assert.equal(create?.when, undefined);
-    assert.match(create!.command, /^ovfkit import \/\S+\/minimal\.ovf --name app01 --pool \/DC0\/host\/DC0_C0\/Resources --datastore LocalDS_0 /);
+    assert.match(create!.command, /^ovfkit import \/\S+\/minimal\.ovf --name app01 --datacenter DC0 --pool \/DC0\/host\/DC0_C0\/Resources --datastore LocalDS_0 /);
     assert.match(create!.command, / --net 'VM Network=DC0_DVPG0' /);
     assert.match(create!.command, / --prop hostname=app01 /);
-    assert.match(create!.command, / --prop-env root_password=APP_ROOT_PASSWORD /);
+    assert.match(create!.command, / --prop-env root_password=APP_ROOT_PASSWORD$/);
     assert.equal(destroy?.when, 'destroy');
-    assert.match(destroy!.command, /^ovfkit destroy --name "\$OVFKIT_ENTITY_NAME"/);
-    assert.equal(destroy?.environment?.['OVFKIT_ENTITY_NAME'], '${self.triggers_replace.request.entityName}');
-    assert.match(create!.command, / --manifest verify-if-present$/);
+    assert.equal(destroy!.command, 'ovfkit destroy "$OVFKIT_INVENTORY_PATH" --if-exists');
+    assert.deepEqual(destroy?.environment, { OVFKIT_INVENTORY_PATH: '${self.triggers_replace.inventoryPath}' });
+    assert.equal((data.triggers_replace as unknown as Record<string, unknown>)['inventoryPath'], '/DC0/vm/app01');
   });
 
   it('keeps its construct ids: Descriptor and Resource under the id given', () => {
@@ -140,7 +144,7 @@ describe('OvfImport', () => {
     assert.equal(imp.descriptor.node.path, 'test/Appliance/Descriptor');
     assert.equal(imp.resource.node.path, 'test/Appliance/Resource');
     assert.deepEqual(Object.keys(terraformData(Testing.synth(stack))), [stack.getLogicalId(imp.resource)]);
-    assert.equal(stack.getLogicalId(imp.resource), 'Appliance_Resource_1EF2ED91');
+    assert.equal(stack.getLogicalId(imp.resource), 'Appliance_7B9EA9AE');
   });
 
   it('never writes a secret value to the configuration, only the variable name', () => {
@@ -172,7 +176,9 @@ describe('OvfImport', () => {
     assert.ok(lines.some((l) => l.includes('huge')), message);
     assert.ok(lines.some((l) => l.includes('No Such Network')), message);
     assert.ok(lines.some((l) => l.includes('log_level') && l.includes('verbose')), message);
-    assert.ok(lines.some((l) => l.includes('nosuchprop')), message);
+    // An unknown key is only a warning in core (vSphere ignores it).
+    const wrong = stack.node.findChild('Wrong');
+    assert.ok(annotations(wrong, '@cdktf/warn').some((m) => m.includes('UNKNOWN_PROPERTY_KEY') && m.includes('nosuchprop')), JSON.stringify(wrong.node.metadata));
   });
 
   it('fails synth for a package with a EULA unless acceptAllEulas is set', () => {
@@ -203,29 +209,34 @@ describe('OvfImport', () => {
     const data = onlyData(Testing.synth(stack));
     assert.equal(data.triggers_replace.request['entityName'], "x'$${y}%%{z}");
     assert.match(data.provisioner[0]!['local-exec'].command, / --name 'x'\\''\$\$\{y\}%%\{z\}' /);
-    assert.match(data.provisioner[0]!['local-exec'].command, / --prop 'hostname=\$\(reboot\)' /);
+    assert.match(data.provisioner[0]!['local-exec'].command, / --prop 'hostname=\$\(reboot\)'$/);
   });
 
-  it('adds an info annotation when no host profile or inventory is given, and checks against a host profile when one is', () => {
+  it('says which host profile it checked against, and fails synth when the package needs more than that host offers', () => {
     const { stack } = newStack();
-    const unchecked = new OvfImport(stack, 'Unchecked', { source: minimalOvf, ...placement });
-    assert.ok(annotations(unchecked, 'info').some((m) => m.startsWith('ValidateHost skipped')));
-    const old = new OvfImport(stack, 'OldHost', { source: minimalOvf, ...placement, hostProfile: 'esxi-6.0' });
-    assert.ok(old.errors.some((e) => e.code !== undefined && /vmx-13|hardware/i.test(e.localizedMessage ?? '')), JSON.stringify(old.errors));
+    const unchecked = new OvfImport(stack, 'Default', { source: minimalOvf, ...placement });
+    assert.ok(annotations(unchecked, '@cdktf/info').some((m) => /^checked against host profile esxi-/.test(m)), JSON.stringify(unchecked.node.metadata));
+    new OvfImport(stack, 'OldHost', { source: corpus('govmomi/fixtures/properties.ovf'), ...placement, hostProfile: 'esxi-6.5' });
+    assert.throws(
+      () => Testing.synth(stack, true),
+      /\[test\/OldHost\] ValidateHost: HARDWARE_VERSION_UNSUPPORTED at \S+: Virtual hardware vmx-19 of "ttylinux" is not supported by esxi-6\.5u3 \(newest: vmx-13\)/,
+    );
   });
 
   it('throws in the constructor on misuse, listing every problem', () => {
     const { stack } = newStack();
     const d = new OvfDescriptor(stack, 'D', { source: minimalOvf });
     assert.throws(
-      () => new OvfImport(stack, 'Both', { source: minimalOvf, descriptor: d, resourcePool: '', vApp: '/DC0/vm/app', manifestPolicy: 'verify' as 'skip' }),
-      /test\/Both: give exactly one of "source".*; "resourcePool" must be a non-empty string.*; give "resourcePool" or "vApp", not both; "manifestPolicy" must be one of/,
+      () => new OvfImport(stack, 'Both', { source: minimalOvf, descriptor: d, resourcePool: '', vApp: '/DC0/vm/app', powerOn: 'yes' as unknown as boolean }),
+      /test\/Both: give exactly one of "source".*; "resourcePool" must be a non-empty string.*; give "resourcePool" or "vApp", not both; "powerOn" must be true or false/,
     );
     assert.throws(
       () => new OvfImport(stack, 'Env', { source: minimalOvf, ...placement, propertyMapping: { root_password: fromEnv('1BAD-NAME') } }),
       /"1BAD-NAME" is not an environment variable name/,
     );
     assert.throws(() => new OvfImport(stack, 'Neither', { ...placement }), /give exactly one of/);
+    assert.throws(() => new OvfImport(stack, 'Lost', { source: minimalOvf, folder: 'vms' }), /test\/Lost: give "datacenter" or an absolute "folder"/);
+    assert.throws(() => new OvfImport(stack, 'Profile', { source: minimalOvf, ...placement, hostProfile: 'esxi-0.1' }), /test\/Profile: unknown host profile "esxi-0.1"/);
   });
 
   it('shares one read of the package when given an OvfDescriptor', () => {
@@ -242,20 +253,23 @@ describe('OvfImport', () => {
 describe('OvfExport', () => {
   it('emits a terraform_data running ovfkit export after the import it names', () => {
     const { stack } = newStack();
-    const imp = new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: 'app01', folder: '/DC0/vm' });
+    const imp = new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: 'app01', folder: '/DC0/vm/apps' });
     const exp = new OvfExport(stack, 'Golden', { vm: imp, target: '/tmp/out/golden.ova' });
     const all = terraformData(Testing.synth(stack, true));
     const data = all[stack.getLogicalId(exp.resource)]!;
-    assert.equal(data.input['vm'], 'app01');
+    assert.equal(data.input['vm'], '/DC0/vm/apps/app01');
     assert.equal(data.input['format'], 'ova');
-    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export app01 /tmp/out/golden.ova --folder /DC0/vm --manifest sha256');
+    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export /DC0/vm/apps/app01 /tmp/out/golden.ova --manifest SHA256');
     assert.deepEqual((data as unknown as { depends_on: string[] }).depends_on, [`terraform_data.${stack.getLogicalId(imp.resource)}`]);
   });
 
-  it('fails synth for an export option the OvfManager does not offer', () => {
+  it('warns about an export option ovfkit does not know, which vSphere would silently ignore', () => {
     const { stack } = newStack();
-    new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden', exportOption: ['nosuchoption'] });
-    assert.throws(() => Testing.synth(stack, true), /\[test\/Golden\] OvfExport: UNKNOWN_EXPORT_OPTION.*nosuchoption/);
+    const exp = new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden', exportOption: ['mac', 'nosuchoption'] });
+    assert.deepEqual(exp.unknownExportOptions, ['nosuchoption']);
+    assert.ok(annotations(exp, '@cdktf/warn').some((m) => m.includes('"nosuchoption"')), JSON.stringify(exp.node.metadata));
+    const data = onlyData(Testing.synth(stack, true));
+    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export /DC0/vm/golden /tmp/golden --export-option mac --export-option nosuchoption --manifest SHA256');
   });
 
   it('throws in the constructor on misuse', () => {

@@ -1,15 +1,41 @@
 /**
- * The few calls the constructs make into `@ovfkit/core` and `@ovfkit/package`, typed in the
- * vim25 shapes they need. This is the only file that knows how those packages are laid out:
- * every OVF rule stays in core, the constructs only show its answers.
+ * The few calls the constructs make into `@ovfkit/core`. This is the only file that knows how
+ * core is laid out: every OVF rule stays in core, the constructs only show its answers.
  */
-import * as core from '@ovfkit/core';
+import {
+  type DiskSummary,
+  type DocumentIssue,
+  type HostProfile,
+  type InventorySnapshot,
+  type KeyValue,
+  type NicSummary,
+  type OvfCreateImportSpecParams,
+  type OvfIssue,
+  type OvfParseDescriptorResult,
+  type PropertySummary,
+  type VmSummary,
+  EXPORT_OPTIONS,
+  LocalOvfManager,
+  UsageError,
+  checkHostProfile,
+  checkInventory,
+  inventoryLookup,
+  parseDescriptor as coreParseDescriptor,
+  resolveHostProfile,
+} from '@ovfkit/core';
 
-/** @see vim25 KeyValue */
-export interface KeyValue {
-  key: string;
-  value: string;
-}
+export type {
+  KeyValue,
+  OvfIssue,
+  OvfParseDescriptorResult,
+  OvfNetworkInfo,
+  OvfDeploymentOption,
+  VAppPropertyInfo,
+  DiskSummary,
+  NicSummary,
+  VmSummary,
+  PropertySummary,
+} from '@ovfkit/core';
 
 /** Formats an issue as one line: `CODE at path: message (seen "…"; allowed: …) — fix`. */
 export function formatIssue(issue: OvfIssue): string {
@@ -26,104 +52,10 @@ export function formatIssue(issue: OvfIssue): string {
   return line;
 }
 
-/** A descriptor problem as core returns it (vim25 LocalizedMethodFault plus ovfkit's extras). */
-export interface OvfIssue {
-  fault: { _typeName: string };
-  localizedMessage?: string;
-  code?: string;
-  path?: string;
-  value?: string;
-  allowed?: string;
-  fix?: string;
-  line?: number;
-}
-
-/** @see vim25 OvfNetworkInfo */
-export interface OvfNetworkInfo {
-  name: string;
-  description: string;
-}
-
-/** @see vim25 OvfDeploymentOption */
-export interface OvfDeploymentOption {
-  key: string;
-  label: string;
-  description: string;
-}
-
-/** @see vim25 VAppPropertyInfo */
-export interface VAppPropertyInfo {
-  key: number;
-  classId?: string;
-  instanceId?: string;
-  id?: string;
-  category?: string;
-  label?: string;
-  type?: string;
-  typeReference?: string;
-  userConfigurable?: boolean;
-  defaultValue?: string;
-  value?: string;
-  description?: string;
-}
-
-/** The fields of vim25 `OvfParseDescriptorResult` the constructs read. */
-export interface OvfParseDescriptorResult {
-  eula?: string[];
-  network?: OvfNetworkInfo[];
-  property?: VAppPropertyInfo[];
-  annotation: string;
-  approximateDownloadSize?: number;
-  approximateFlatDeploymentSize?: number;
-  approximateSparseDeploymentSize?: number;
-  defaultEntityName: string;
-  virtualApp: boolean;
-  deploymentOption?: OvfDeploymentOption[];
-  defaultDeploymentOption: string;
-  entityName?: KeyValue[];
-  error?: OvfIssue[];
-  warning?: OvfIssue[];
-}
-
-/** The fields of vim25 `OvfValidateHostResult` the constructs read. */
-export interface OvfValidateHostResult {
-  downloadSize?: number;
-  flatDeploymentSize?: number;
-  sparseDeploymentSize?: number;
-  error?: OvfIssue[];
-  warning?: OvfIssue[];
-  supportedDiskProvisioning?: string[];
-}
-
-/** One virtual disk of a VM, as the import will create it. */
-export interface VirtualDiskPlan {
-  /** `Disk/@ovf:diskId`. */
-  diskId?: string;
-  capacityBytes: number;
-}
-
-/** One network adapter of a VM and the OVF network it connects to. */
-export interface VirtualEthernetCardPlan {
-  /** OVF network name (`rasd:Connection`). */
-  network: string;
-  /** `rasd:ResourceSubType`, e.g. `VmxNet3`. */
-  adapterType?: string;
-}
-
-/** The hardware one VirtualSystem gets for the chosen deployment option. */
-export interface VirtualMachineHardware {
-  /** Entity path (`vm1`, `WebTier/vm2`), as in ParseDescriptor's `entityName` values. */
-  path: string;
-  /** `VirtualSystem/Name` or its `ovf:id`. */
-  name: string;
-  /** `vssd:VirtualSystemType`, e.g. `vmx-13`. */
-  virtualSystemType?: string;
-  /** vSphere guest id, e.g. `otherLinux64Guest`. */
-  guestId?: string;
-  numCPUs?: number;
-  memoryMB?: number;
-  disks: VirtualDiskPlan[];
-  nics: VirtualEthernetCardPlan[];
+/** One VM's hardware in a deployment option: core's summary plus its disks and NICs. */
+export interface VirtualMachineHardware extends VmSummary {
+  disks: DiskSummary[];
+  nics: NicSummary[];
 }
 
 /** Where ValidateHost checks the package: a host profile and/or a captured inventory snapshot. */
@@ -138,7 +70,6 @@ export interface OvfHostTarget {
 export interface OvfPlacement {
   datacenter?: string;
   resourcePool?: string;
-  cluster?: string;
   vApp?: string;
   datastore?: string;
   folder?: string;
@@ -154,54 +85,196 @@ export interface OvfImportRequest {
   networkMapping: KeyValue[];
   /** Property id → value; only values known at synth (secrets are listed in `secretProperty`). */
   propertyMapping: KeyValue[];
-  /** Property ids whose value arrives at apply time from the environment. */
-  secretProperty: string[];
+  /** Property id → name of the environment variable holding its value at apply time. */
+  secretProperty: KeyValue[];
   diskProvisioning?: string;
-  ipAllocationPolicy?: string;
-  ipProtocol?: string;
   placement: OvfPlacement;
   acceptAllEulas: boolean;
 }
 
-/** The answer of core's import planning: the plan every front end shows, with its problems. */
-export interface OvfImportPlanResult {
-  plan?: Record<string, unknown>;
-  error: OvfIssue[];
-  warning: OvfIssue[];
+/** One VM of the plan: its hardware, disks and NICs after mapping. */
+export interface OvfPlanVirtualMachine {
+  entity: string;
+  name: string;
+  hardwareVersion: string;
+  guestId: string;
+  numCPUs: number;
+  memoryMB: number;
+  firmware: string;
+  disks: { label: string; capacityBytes: number | null; provisioning: string }[];
+  nics: { label: string; adapter: string; ovfNetwork: string; network: string | null; mappedBy: string }[];
+}
+
+/**
+ * The plan every front end shows (ARCHITECTURE.md "The IaC resources"), as Terraform stores it
+ * in `terraform_data.input`: no secret values, only the names of the variables holding them.
+ */
+export interface OvfImportPlan {
+  [key: string]: unknown;
+  entityName: string;
+  virtualApp: boolean;
+  deploymentOption: string;
+  diskProvisioning: string;
+  virtualMachines: OvfPlanVirtualMachine[];
+  /** Property id → the value it gets (`(from environment variable X)` for secrets). */
+  properties: Record<string, string>;
+  eulaCount: number;
+  files: { path: string; sizeBytes: number | null }[];
+  downloadBytes: number;
+  flatDeploymentBytes: number;
+  sparseDeploymentBytes: number;
+}
+
+/** Core's answer for an import at synth: ValidateHost and CreateImportSpec problems and the plan. */
+export interface OvfImportCheck {
+  /** What the package was checked against, e.g. `host profile esxi-8.0u3`. */
+  against: string;
+  hostError: OvfIssue[];
+  hostWarning: OvfIssue[];
+  importError: OvfIssue[];
+  importWarning: OvfIssue[];
+  plan?: OvfImportPlan;
 }
 
 /** The calls the constructs make into core. */
 export interface OvfCorePort {
   parseDescriptor(ovfDescriptor: string, pdp: { locale: string; deploymentOption: string }): OvfParseDescriptorResult;
   virtualHardware(ovfDescriptor: string, params: { locale: string; deploymentOption: string }): VirtualMachineHardware[];
-  validateHost(ovfDescriptor: string, target: OvfHostTarget, vhp: { locale: string; deploymentOption: string }): OvfValidateHostResult;
-  planImport(ovfDescriptor: string, request: OvfImportRequest, target: OvfHostTarget): OvfImportPlanResult;
-  /** Keywords `OvfManager.ovfExportOption` accepts. */
+  checkImport(ovfDescriptor: string, request: OvfImportRequest, target: OvfHostTarget): OvfImportCheck;
+  /** Keywords of `OvfManager.ovfExportOption` ovfkit knows. */
   exportOptions(): string[];
 }
 
-function missing(name: string): never {
-  throw new core.OvfkitError('INTERNAL', `@ovfkit/core does not provide ${name}() in this build`);
+function documentProblem(what: string, issues: DocumentIssue[]): never {
+  throw new UsageError(`${what} is not valid: ${issues.map((i) => `${i.path}: ${i.message}; fix: ${i.fix}`).join('; ')}`);
 }
 
-const c = core as unknown as Record<string, unknown>;
+function managerFor(target: OvfHostTarget): { manager: LocalOvfManager; inventory?: InventorySnapshot; against: string } {
+  let profile: HostProfile;
+  if (typeof target.hostProfile === 'object') {
+    const check = checkHostProfile(target.hostProfile);
+    if (!check.profile) documentProblem('hostProfile', check.issues);
+    profile = check.profile;
+  } else {
+    profile = resolveHostProfile(target.hostProfile);
+  }
+  let inventory: InventorySnapshot | undefined;
+  if (target.inventory !== undefined) {
+    const check = checkInventory(target.inventory);
+    if (!check.inventory) documentProblem('inventory', check.issues);
+    inventory = check.inventory;
+  }
+  const manager = new LocalOvfManager({ hostProfile: profile, ...(inventory ? { inventory } : {}) });
+  const against = `host profile ${profile.name}${inventory ? ` and the inventory of ${inventory.datacenter.name}` : ''}`;
+  return inventory ? { manager, inventory, against } : { manager, against };
+}
 
-/** The local OvfManager of `@ovfkit/core`, seen through {@link OvfCorePort}. */
+function unknownPlacement(what: 'resourcePool' | 'datastore' | 'host', value: string, allowed: string[]): OvfIssue {
+  return {
+    fault: { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'placement', attributeName: what, value },
+    code: `UNKNOWN_${what === 'resourcePool' ? 'RESOURCE_POOL' : what.toUpperCase()}`,
+    localizedMessage: `${what} ${JSON.stringify(value)} is not in the inventory snapshot`,
+    path: what,
+    value,
+    allowed: allowed.join(', ') || 'none',
+    fix: `name one of the inventory's ${what === 'resourcePool' ? 'resource pools' : `${what}s`}, or capture the inventory again`,
+  };
+}
+
+const byEntity = <T extends { entity: string }>(list: T[], entity: string): T[] => list.filter((x) => x.entity === entity);
+
+/** The local OvfManager of `@ovfkit/core`, seen through {@link OvfCorePort}. All of it synchronous. */
 export const ovfCore: OvfCorePort = {
   parseDescriptor(ovfDescriptor, pdp) {
-    const f = c['parseDescriptor'] as ((d: string, p: object) => OvfParseDescriptorResult) | undefined;
-    return f ? f(ovfDescriptor, pdp) : missing('parseDescriptor');
+    return coreParseDescriptor(ovfDescriptor, pdp);
   },
-  virtualHardware() {
-    return missing('virtualHardware');
+
+  virtualHardware(ovfDescriptor, params) {
+    const { analysis } = new LocalOvfManager().createImportSpecWithAnalysis(ovfDescriptor, undefined, undefined, { ...params, entityName: '' });
+    if (!analysis) return [];
+    return analysis.vms.map((vm) => ({ ...vm, disks: byEntity(analysis.disks, vm.entity), nics: byEntity(analysis.nics, vm.entity) }));
   },
-  validateHost() {
-    return missing('validateHost');
+
+  checkImport(ovfDescriptor, request, target) {
+    const { manager, inventory, against } = managerFor(target);
+    const hostError: OvfIssue[] = [];
+    const p = request.placement;
+    let pool = p.vApp ?? p.resourcePool;
+    let datastore = p.datastore;
+    let host = p.host;
+    if (inventory) {
+      if (pool !== undefined && !inventoryLookup.resourcePool(inventory, pool)) {
+        hostError.push(unknownPlacement('resourcePool', pool, inventory.resourcePools.map((r) => r.path ?? r.name)));
+        pool = undefined;
+      }
+      if (datastore !== undefined && !inventoryLookup.datastore(inventory, datastore)) {
+        hostError.push(unknownPlacement('datastore', datastore, inventory.datastores.map((d) => d.name)));
+        datastore = undefined;
+      }
+      if (host !== undefined && !inventoryLookup.host(inventory, host)) {
+        hostError.push(unknownPlacement('host', host, inventory.hosts.map((h) => h.name)));
+        host = undefined;
+      }
+    } else {
+      // Without an inventory nothing can be looked up: the names are checked by vSphere at apply.
+      pool = undefined;
+      datastore = undefined;
+      host = undefined;
+    }
+    const cisp: OvfCreateImportSpecParams = {
+      locale: request.locale,
+      deploymentOption: request.deploymentOption,
+      entityName: request.entityName,
+      networkMapping: request.networkMapping.map((m) => ({ name: m.key, network: { type: 'Network', value: m.value } })),
+      // Secret values are not known at synth; an empty value is checked for its key only.
+      propertyMapping: [...request.propertyMapping, ...request.secretProperty.map((s) => ({ key: s.key, value: '' }))],
+      importOption: request.acceptAllEulas ? ['acceptAllEulas'] : [],
+      ...(request.diskProvisioning !== undefined ? { diskProvisioning: request.diskProvisioning } : {}),
+      ...(host !== undefined ? { hostSystem: { type: 'HostSystem', value: host } } : {}),
+    };
+    const { analysis } = manager.createImportSpecWithAnalysis(ovfDescriptor, pool, datastore, cisp);
+    if (!analysis) return { against, hostError, hostWarning: [], importError: [], importWarning: [] };
+    const secretVar = new Map(request.secretProperty.map((s) => [s.key, s.value]));
+    const properties: Record<string, string> = {};
+    for (const prop of analysis.properties) {
+      const variable = secretVar.get(prop.id);
+      if (variable !== undefined) properties[prop.id] = `(from environment variable ${variable})`;
+      else if (!prop.password) properties[prop.id] = prop.value;
+    }
+    const plan: OvfImportPlan = {
+      entityName: analysis.entityName,
+      virtualApp: analysis.virtualApp,
+      deploymentOption: analysis.deploymentOption,
+      diskProvisioning: analysis.provisioning,
+      virtualMachines: analysis.vms.map((vm) => ({
+        entity: vm.entity,
+        name: vm.name,
+        hardwareVersion: vm.hardwareVersion,
+        guestId: vm.guestId,
+        numCPUs: vm.numCPUs,
+        memoryMB: vm.memoryMB,
+        firmware: vm.firmware,
+        disks: byEntity(analysis.disks, vm.entity).map((d) => ({ label: d.label, capacityBytes: d.capacityBytes ?? null, provisioning: d.provisioning })),
+        nics: byEntity(analysis.nics, vm.entity).map((n) => ({ label: n.label, adapter: n.adapter, ovfNetwork: n.ovfNetwork, network: n.network?.name ?? null, mappedBy: n.mappedBy })),
+      })),
+      properties,
+      eulaCount: analysis.eula.length,
+      files: analysis.fileItem.map((f) => ({ path: f.path, sizeBytes: f.size ?? null })),
+      downloadBytes: analysis.downloadSize,
+      flatDeploymentBytes: analysis.flatDeploymentSize,
+      sparseDeploymentBytes: analysis.sparseDeploymentSize,
+    };
+    return {
+      against,
+      hostError: [...hostError, ...analysis.hostError],
+      hostWarning: analysis.hostWarning,
+      importError: analysis.importError,
+      importWarning: analysis.importWarning,
+      plan,
+    };
   },
-  planImport() {
-    return missing('createPlan');
-  },
+
   exportOptions() {
-    return missing('ovfExportOption');
+    return Object.keys(EXPORT_OPTIONS);
   },
 };

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import { DataResource } from 'cdktf';
+import { Annotations, DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageError } from '@ovfkit/core';
-import { type OvfIssue, ovfCore } from './core-port';
-import { reportIssues } from './descriptor';
+import { ovfCore } from './core-port';
 import { OvfImport } from './import';
 import { shellCommand, splitCommandPrefix, terraformLiteral, terraformLiterals } from './shell';
 
@@ -24,16 +23,6 @@ export interface OvfExportProps {
    * @default the product name, else the VM's inventory name
    */
   readonly name?: string;
-  /**
-   * `description`: the AnnotationSection text.
-   * @default the VM's own annotation
-   */
-  readonly description?: string;
-  /**
-   * `includeImageFiles`: export ISO and floppy images attached to the VM.
-   * @default false
-   */
-  readonly includeImageFiles?: boolean;
   /**
    * `exportOption` keywords (see `OvfManager.ovfExportOption`), e.g. `mac`, `uuid`, `extraconfig`.
    * @default none
@@ -71,8 +60,8 @@ export class OvfExport extends Construct {
   readonly resource: DataResource;
   /** The export as recorded in the resource's `input`. */
   readonly request: Record<string, unknown>;
-  /** Every error found at synth (also registered as validations). */
-  readonly errors: OvfIssue[] = [];
+  /** Export options ovfkit does not know (also added as warnings: vSphere ignores unknown keywords). */
+  readonly unknownExportOptions: string[] = [];
 
   constructor(scope: Construct, id: string, props: OvfExportProps) {
     super(scope, id);
@@ -80,43 +69,26 @@ export class OvfExport extends Construct {
     const imported = props.vm instanceof OvfImport ? props.vm : undefined;
     const target = path.resolve(props.target);
     const request: Record<string, unknown> = {
-      vm: imported ? imported.entityName : props.vm,
+      vm: imported ? imported.inventoryPath : props.vm,
       target,
       format: target.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf',
       manifestAlgorithm: props.manifestAlgorithm ?? 'sha256',
-      includeImageFiles: props.includeImageFiles ?? false,
       exportOption: props.exportOption ?? [],
     };
-    if (imported?.request.placement.folder !== undefined) request['folder'] = imported.request.placement.folder;
     if (props.name !== undefined) request['name'] = props.name;
-    if (props.description !== undefined) request['description'] = props.description;
     this.request = request;
 
-    if (props.exportOption?.length) {
-      const known = ovfCore.exportOptions();
-      for (const option of props.exportOption) {
-        if (!known.includes(option)) {
-          this.errors.push({
-            fault: { _typeName: 'InvalidArgument' },
-            code: 'UNKNOWN_EXPORT_OPTION',
-            path: 'exportOption',
-            value: option,
-            allowed: known.join(', '),
-            localizedMessage: `"${option}" is not an OvfManager export option (vSphere would silently ignore it)`,
-            fix: 'use one of the listed keywords or remove it',
-          });
-        }
-      }
+    const known = ovfCore.exportOptions();
+    for (const option of props.exportOption ?? []) {
+      if (known.includes(option)) continue;
+      this.unknownExportOptions.push(option);
+      Annotations.of(this).addWarning(`exportOption ${JSON.stringify(option)} is not an export option ovfkit knows (${known.join(', ')}); vSphere ignores unknown keywords`);
     }
-    reportIssues(this, this.errors, [], 'OvfExport');
 
     const argv = [...splitCommandPrefix(props.ovfkitCommand ?? 'ovfkit'), 'export', String(request['vm']), target];
-    if (request['folder'] !== undefined) argv.push('--folder', String(request['folder']));
     if (props.name !== undefined) argv.push('--name', props.name);
-    if (props.description !== undefined) argv.push('--description', props.description);
-    if (props.includeImageFiles) argv.push('--include-image-files');
     for (const o of props.exportOption ?? []) argv.push('--export-option', o);
-    argv.push('--manifest', props.manifestAlgorithm ?? 'sha256');
+    argv.push('--manifest', (props.manifestAlgorithm ?? 'sha256').toUpperCase());
 
     this.resource = new DataResource(this, 'Resource', {
       input: terraformLiterals(request),

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, DataResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { UsageError } from '@ovfkit/core';
-import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
+import { UsageError, isOvfkitError } from '@ovfkit/core';
+import { type KeyValue, type OvfHostTarget, type OvfImportPlan, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { type ImportRunOptions, destroyCommand, importCommand } from './commands';
 import { terraformLiterals } from './shell';
@@ -27,12 +27,6 @@ export function fromEnv(name: string): OvfPropertyFromEnv {
 export type OvfDiskProvisioning =
   | 'monolithicSparse' | 'monolithicFlat' | 'twoGbMaxExtentSparse' | 'twoGbMaxExtentFlat'
   | 'thin' | 'thick' | 'seSparse' | 'eagerZeroedThick' | 'sparse' | 'flat';
-
-/** @see vim25 VAppIPAssignmentInfoIpAllocationPolicy */
-export type OvfIpAllocationPolicy = 'dhcpPolicy' | 'transientPolicy' | 'fixedPolicy' | 'fixedAllocatedPolicy';
-
-/** What the importer does with the package's `.mf` manifest. */
-export type OvfManifestPolicy = 'require' | 'verify-if-present' | 'skip';
 
 /** Props of {@link OvfImport}; the names are those of vim25 `OvfCreateImportSpecParams`. */
 export interface OvfImportProps {
@@ -59,8 +53,6 @@ export interface OvfImportProps {
    * @default the root pool of {@link cluster} or {@link host}, else the datacenter's default pool
    */
   readonly resourcePool?: string;
-  /** Inventory path of a cluster whose root resource pool receives the import. */
-  readonly cluster?: string;
   /** Inventory path of a vApp to import into (instead of a resource pool). */
   readonly vApp?: string;
   /**
@@ -100,26 +92,10 @@ export interface OvfImportProps {
    */
   readonly diskProvisioning?: OvfDiskProvisioning;
   /**
-   * `ipAllocationPolicy`.
-   * @default vSphere's default for the package (`dhcpPolicy` when it supports DHCP)
-   */
-  readonly ipAllocationPolicy?: OvfIpAllocationPolicy;
-  /**
-   * `ipProtocol`.
-   * @default vSphere's default (`IPv4`)
-   */
-  readonly ipProtocol?: 'IPv4' | 'IPv6';
-  /**
    * Accept every EULA in the package. A package with a EulaSection fails synth without it.
    * @default false
    */
   readonly acceptAllEulas?: boolean;
-  /**
-   * What the importer does with the package's manifest: `verify-if-present` checks it when the
-   * package has one, `require` also fails when it is missing, `skip` ignores it.
-   * @default 'verify-if-present'
-   */
-  readonly manifestPolicy?: OvfManifestPolicy;
   /**
    * Annotation (notes) set on the imported VM or vApp.
    * @default the descriptor's AnnotationSection
@@ -143,7 +119,7 @@ export interface OvfImportProps {
   /**
    * ValidateHost against this host profile: a built-in profile name (e.g. `esxi-8.0`) or the
    * path of a host profile JSON file.
-   * @default no host check unless {@link inventory} is given (an info annotation says so)
+   * @default the newest built-in profile (an info annotation names the one used)
    */
   readonly hostProfile?: string;
   /**
@@ -190,6 +166,8 @@ export class OvfImport extends Construct {
   readonly entityName: string;
   /** The import request derived from the props: no secret values, only their variable names. */
   readonly request: OvfImportRequest;
+  /** Inventory path of the imported VM or vApp (what `ovfkit destroy` is given). */
+  readonly inventoryPath: string;
   /** The plan `terraform plan` shows as the resource's `input`. */
   readonly plan: Record<string, unknown>;
   /** Every error found at synth (also registered as validations). */
@@ -208,67 +186,63 @@ export class OvfImport extends Construct {
     });
     const d = this.descriptor;
     this.entityName = props.name ?? d.defaultEntityName;
-    const deploymentOption = props.deploymentOption ?? d.defaultDeploymentOption;
+    this.inventoryPath = inventoryPathOf(this.node.path, this.entityName, props);
 
     const propertyMapping: KeyValue[] = [];
-    const secretEnv: KeyValue[] = [];
+    const secretProperty: KeyValue[] = [];
     for (const [key, value] of Object.entries(props.propertyMapping ?? {})) {
       if (typeof value === 'string') propertyMapping.push({ key, value });
-      else secretEnv.push({ key, value: value.fromEnv });
+      else secretProperty.push({ key, value: value.fromEnv });
     }
     const request: OvfImportRequest = {
       entityName: this.entityName,
-      deploymentOption,
+      deploymentOption: props.deploymentOption ?? d.deploymentOption,
       locale: props.locale ?? '',
       networkMapping: Object.entries(props.networkMapping ?? {}).map(([key, value]) => ({ key, value })),
       propertyMapping,
-      secretProperty: secretEnv.map((kv) => kv.key),
+      secretProperty,
       placement: placementOf(props),
       acceptAllEulas: props.acceptAllEulas ?? false,
     };
     if (props.diskProvisioning !== undefined) request.diskProvisioning = props.diskProvisioning;
-    if (props.ipAllocationPolicy !== undefined) request.ipAllocationPolicy = props.ipAllocationPolicy;
-    if (props.ipProtocol !== undefined) request.ipProtocol = props.ipProtocol;
     this.request = request;
 
     // A literal value for a password property would be written to the configuration and state.
-    const idsGivenLiterally = new Set(propertyMapping.map((kv) => kv.key));
+    const givenLiterally = new Set(propertyMapping.map((kv) => kv.key));
     for (const p of d.properties) {
       const fqid = fullPropertyId(p);
-      if (idsGivenLiterally.has(fqid) && isPasswordProperty(p.type)) {
-        this.errors.push(secretInStateIssue(fqid));
-      }
+      if (givenLiterally.has(fqid) && isPasswordProperty(p.type)) this.errors.push(secretInStateIssue(fqid, p.id ?? fqid));
     }
 
-    // Host and plan checks need a descriptor that parsed.
-    if (d.errors.length === 0) {
-      const target = loadHostTarget(this, props);
-      const common = { locale: request.locale, deploymentOption };
-      if (target) {
-        const vh = ovfCore.validateHost(d.ovfDescriptor, target, common);
-        this.errors.push(...(vh.error ?? []));
-        this.warnings.push(...(vh.warning ?? []));
-      } else {
-        Annotations.of(this).addInfo('ValidateHost skipped: give hostProfile or inventory to check the package against a host at synth');
-      }
-      const planned = ovfCore.planImport(d.ovfDescriptor, request, target ?? {});
-      this.errors.push(...planned.error);
-      this.warnings.push(...planned.warning);
-      this.plan = { ...(planned.plan ?? {}) };
-    } else {
-      this.plan = {};
+    let plan: OvfImportPlan | undefined;
+    // Run even when the descriptor has errors (they are reported on `Descriptor`): every other
+    // problem is listed too. Core answers nothing more for a descriptor it could not read.
+    {
+      const check = withPath(this, () => ovfCore.checkImport(d.ovfDescriptor, request, loadHostTarget(this, props)));
+      Annotations.of(this).addInfo(`checked against ${check.against}`);
+      reportIssues(this, check.hostError, check.hostWarning, 'ValidateHost');
+      // `ovfkit import` refuses a package with EULAs unless they are accepted: fail at synth, not at apply.
+      const eula = check.importWarning.filter((w) => w.code === 'EULA_NOT_ACCEPTED');
+      const importError = [...check.importError, ...eula.map(eulaIssue)];
+      const importWarning = check.importWarning.filter((w) => w.code !== 'EULA_NOT_ACCEPTED');
+      reportIssues(this, importError, importWarning, 'CreateImportSpec');
+      this.errors.push(...check.hostError, ...importError);
+      this.warnings.push(...check.hostWarning, ...importWarning);
+      plan = check.plan;
     }
+    reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');
+
     this.plan = {
       descriptorDigest: d.descriptorDigest,
       ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
-      ...this.plan,
-      secretProperty: secretEnv.map((kv) => kv.key),
+      inventoryPath: this.inventoryPath,
+      placement: request.placement,
+      networkMapping: props.networkMapping ?? {},
+      ...(plan ?? {}),
     };
-    reportIssues(this, this.errors, this.warnings, 'OvfImport');
 
     const command = props.ovfkitCommand ?? 'ovfkit';
     const run: ImportRunOptions = {
-      manifestPolicy: props.manifestPolicy ?? 'verify-if-present',
       powerOn: props.powerOn ?? false,
       markAsTemplate: props.markAsTemplate ?? false,
       ...(props.annotation !== undefined ? { annotation: props.annotation } : {}),
@@ -279,18 +253,42 @@ export class OvfImport extends Construct {
         source: d.source,
         descriptorDigest: d.descriptorDigest,
         ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
-        request: { ...request, secretPropertyEnv: secretEnv, ...run },
+        inventoryPath: this.inventoryPath,
+        request: { ...request, ...run },
       }),
-      provisioners: [
-        importCommand(command, d.source, request, secretEnv, run),
-        destroyCommand(command),
-      ],
+      provisioners: [importCommand(command, d.source, request, run), destroyCommand(command)],
     });
   }
 }
 
+/**
+ * Where `ovfkit destroy` finds the VM: `<folder>/<name>`, the folder absolute or under the
+ * datacenter's VM folder. Without either Terraform could not remove what it created.
+ */
+function inventoryPathOf(where: string, name: string, props: OvfImportProps): string {
+  const dc = props.datacenter?.replace(/^\/+|\/+$/g, '');
+  const folder = props.folder?.replace(/\/+$/, '');
+  if (folder?.startsWith('/')) return `${folder}/${name}`;
+  if (dc) return `/${dc}/vm${folder ? `/${folder}` : ''}/${name}`;
+  throw new UsageError(`${where}: give "datacenter" or an absolute "folder" (e.g. /DC0/vm) so that terraform destroy can find the VM it imported`);
+}
+
+/** Runs `f`, naming this construct in a usage error it throws (an unknown host profile, …). */
+function withPath<T>(scope: Construct, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isOvfkitError(e) && e.code === 'USAGE' && !e.message.startsWith(scope.node.path)) throw new UsageError(`${scope.node.path}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+function eulaIssue(w: OvfIssue): OvfIssue {
+  return { ...w, fix: 'read the EULA (ovfkit parse shows it) and set acceptAllEulas: true' };
+}
+
 /** Placement props, in the order they are reported. */
-const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'cluster', 'vApp', 'datastore', 'folder', 'host'] as const;
+const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'vApp', 'datastore', 'folder', 'host'] as const;
 
 function placementOf(props: OvfImportProps): OvfPlacement {
   const placement: OvfPlacement = {};
@@ -305,12 +303,12 @@ function isPasswordProperty(type: string | undefined): boolean {
   return type !== undefined && /^password\b/.test(type);
 }
 
-function secretInStateIssue(fqid: string): OvfIssue {
+function secretInStateIssue(fqid: string, key: string): OvfIssue {
   return {
-    fault: { _typeName: 'OvfPropertyValue' },
+    fault: { _typeName: 'OvfPropertyValue', lineNumber: 0, type: 'password', value: '' },
     code: 'SECRET_IN_STATE',
     path: `propertyMapping.${fqid}`,
-    localizedMessage: `property "${fqid}" is a password property; a literal value would be written to the Terraform configuration and state`,
+    localizedMessage: `property "${key}" is a password property; a literal value would be written to the Terraform configuration and state`,
     allowed: 'fromEnv("<ENV_VAR>")',
     fix: `give propertyMapping: { ${JSON.stringify(fqid)}: fromEnv('SOME_ENV_VAR') } and set SOME_ENV_VAR when running terraform apply`,
   };
@@ -346,15 +344,11 @@ function checkImportProps(where: string, props: OvfImportProps): void {
   for (const key of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
     if (props[key] !== undefined && typeof props[key] !== 'boolean') problems.push(`"${key}" must be true or false`);
   }
-  if (props.manifestPolicy !== undefined && !['require', 'verify-if-present', 'skip'].includes(props.manifestPolicy)) {
-    problems.push(`"manifestPolicy" must be one of require, verify-if-present, skip (got "${String(props.manifestPolicy)}")`);
-  }
   if (problems.length) throw new UsageError(`${where}: ${problems.join('; ')}`);
 }
 
 /** Reads hostProfile / inventory files named in props; a file that cannot be read is a usage error. */
-function loadHostTarget(scope: Construct, props: OvfImportProps): OvfHostTarget | undefined {
-  if (props.hostProfile === undefined && props.inventory === undefined) return undefined;
+function loadHostTarget(scope: Construct, props: OvfImportProps): OvfHostTarget {
   const target: OvfHostTarget = {};
   if (props.hostProfile !== undefined) {
     target.hostProfile = looksLikeFile(props.hostProfile) ? readJson(scope, 'hostProfile', props.hostProfile) : props.hostProfile;

@@ -10,8 +10,6 @@ export {
   type OvfImportProps,
   type OvfPropertyFromEnv,
   type OvfDiskProvisioning,
-  type OvfIpAllocationPolicy,
-  type OvfManifestPolicy,
   fromEnv,
 } from './import';
 export { OvfExport, type OvfExportProps, type OvfManifestAlgorithm } from './export';
@@ -21,8 +19,12 @@ export type {
   OvfDeploymentOption,
   VAppPropertyInfo,
   VirtualMachineHardware,
-  VirtualDiskPlan,
-  VirtualEthernetCardPlan,
+  DiskSummary,
+  NicSummary,
+  VmSummary,
   OvfImportRequest,
+  OvfImportPlan,
+  OvfPlanVirtualMachine,
+  OvfPlacement,
 } from './core-port';
 export { formatIssue } from './core-port';

@@ -28,7 +28,8 @@ export function splitCommandPrefix(prefix: string): string[] {
  * and `%{` a template directive: a property value or path containing them stays literal.
  */
 export function terraformLiteral(s: string): string {
-  return s.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // A function replacer: in a replacement string `$$` would itself mean one `$`.
+  return s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** Applies {@link terraformLiteral} to every string inside a JSON-like value. */

@@ -62,7 +62,7 @@ describe('examples/cdktf-import', function () {
         resource: { terraform_data: Record<string, { input: Record<string, unknown> }> };
         output: Record<string, { value: unknown }>;
       };
-      assert.deepEqual(Object.keys(config.resource.terraform_data), ['Appliance_Resource_1EF2ED91']);
+      assert.deepEqual(Object.keys(config.resource.terraform_data), ['Appliance_7B9EA9AE']);
       assert.equal(config.output['cpus']?.value, 2);
       assert.equal(config.output['memory_mb']?.value, 4096);
       assert.equal(config.output['vm_name']?.value, 'appliance-01');

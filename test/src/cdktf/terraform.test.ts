@@ -108,14 +108,14 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
     const plan = planJson();
     const changes = plan.resource_changes ?? [];
     assert.equal(changes.length, 1);
-    assert.equal(changes[0]!.address, 'terraform_data.Appliance_Resource_1EF2ED91');
+    assert.equal(changes[0]!.address, 'terraform_data.Appliance_7B9EA9AE');
     assert.deepEqual(changes[0]!.change.actions, ['create']);
     const input = changes[0]!.change.after['input'] as Record<string, unknown>;
     assert.match(String(input['descriptorDigest']), /^sha256:[0-9a-f]{64}$/);
 
     const text = tf(['plan', '-input=false', '-no-color']);
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /# terraform_data\.Appliance_Resource_1EF2ED91 will be created/);
+    assert.match(text.stdout, /# terraform_data\.Appliance_7B9EA9AE will be created/);
     assert.match(text.stdout, /Plan: 1 to add, 0 to change, 0 to destroy\./);
   });
 
