@@ -9,7 +9,7 @@ import type { OvfFault, OvfIssue } from '../faults';
 import { RASD_FOR_DEVICE } from '../importspec/devices';
 import { issue, qv } from '../importspec/issues';
 import { CIM_OS_TO_GUEST_ID } from '../importspec/osids';
-import type { OptionValue, VAppEntityConfigInfo, VirtualDevice } from '../importspec/types';
+import type { ImportSpec, OptionValue, VAppEntityConfigInfo, VirtualDevice } from '../importspec/types';
 import type { OvfCreateDescriptorParams, OvfCreateDescriptorResult, OvfFile, VAppIPAssignmentInfo, VAppProductInfo, VAppPropertyInfo } from '../vim25';
 
 /** A VM as CreateDescriptor sees it. @see vim25 VirtualMachineConfigInfo */
@@ -124,8 +124,15 @@ interface FileOut {
 }
 
 /** Maps a vApp type back to an OVF type and qualifiers. */
-export function ovfTypeOf(vAppType: string | undefined): { type: string; qualifiers?: string; password?: boolean; vmwQualifiers?: string } {
+export function ovfTypeOf(vAppType: string | undefined, defaultValue = ''): { type: string; qualifiers?: string; password?: boolean; expression?: boolean } {
   const t = (vAppType ?? 'string').trim();
+  if (t === 'expression') {
+    // `${net:VM Network}` → Net("VM Network"); `${vimIp:}` → VimIp. @see vsphere-ovf-api.md §4
+    const e = /^\$\{(\w+):(.*)\}$/.exec(defaultValue);
+    if (!e) return { type: 'string', expression: true };
+    const name = e[1]![0]!.toUpperCase() + e[1]!.slice(1);
+    return { type: 'string', qualifiers: e[2] ? `${name}("${e[2]}")` : name, expression: true };
+  }
   let m: RegExpExecArray | null;
   const range = (a: string | undefined, b: string | undefined, lo: string, hi: string): string | undefined => {
     const q = [a ? `${lo}(${a})` : '', b ? `${hi}(${b})` : ''].filter(Boolean).join(',');
@@ -422,10 +429,10 @@ class DescriptorWriter {
           x.leaf('Category', q.category);
           category = q.category;
         }
-        const t = ovfTypeOf(q.type);
+        const t = ovfTypeOf(q.type, q.defaultValue);
         const password = t.password === true;
-        // Password values never leave through a descriptor.
-        const value = password ? '' : (q.value || q.defaultValue || '');
+        // Password values never leave through a descriptor; an expression is its qualifier.
+        const value = password || (t.expression && t.qualifiers) ? '' : (q.value || q.defaultValue || '');
         x.open('Property', [
           ['ovf:key', q.id ?? `property${q.key}`],
           ['ovf:type', t.type],
@@ -480,4 +487,46 @@ export function createDescriptorFromConfig(src: DescriptorSource, cdp: OvfCreate
   if (w.warning.length) result.warning = w.warning;
   if (w.includeImageFiles) result.includeImageFiles = true;
   return result;
+}
+
+/**
+ * The VirtualMachineConfigInfo a VM would have after importing `spec`: what CreateDescriptor
+ * describes when exporting it again (used by the round-trip tests and `ovfkit descriptor`).
+ */
+export function configInfoFromImportSpec(spec: ImportSpec): DescriptorSource {
+  if (spec._typeName === 'VirtualAppImportSpec') {
+    const app: VirtualAppConfigInfo = { _typeName: 'VirtualApp', name: spec.name, child: (spec.child ?? []).map(configInfoFromImportSpec) };
+    const v = spec.vAppConfigSpec;
+    const cfg: NonNullable<VirtualAppConfigInfo['vAppConfig']> = {};
+    if (v.product?.length) cfg.product = v.product.map((p) => p.info);
+    if (v.property?.length) cfg.property = v.property.map((p) => p.info);
+    if (v.entityConfig?.length) cfg.entityConfig = v.entityConfig;
+    if (Object.keys(cfg).length) app.vAppConfig = cfg;
+    if (v.annotation) app.annotation = v.annotation;
+    return app;
+  }
+  const c = spec.configSpec;
+  const vm: VirtualMachineConfigInfo = {
+    name: c.name,
+    guestId: c.guestId,
+    version: c.version,
+    hardware: { numCPU: c.numCPUs, memoryMB: c.memoryMB, device: c.deviceChange.map((d) => d.device) },
+  };
+  if (c.numCoresPerSocket !== undefined) vm.hardware.numCoresPerSocket = c.numCoresPerSocket;
+  if (c.annotation) vm.annotation = c.annotation;
+  if (c.firmware) vm.firmware = c.firmware;
+  const sb = (c.bootOptions as { efiSecureBootEnabled?: unknown } | undefined)?.efiSecureBootEnabled;
+  if (typeof sb === 'boolean') vm.bootOptions = { efiSecureBootEnabled: sb };
+  if (c.extraConfig?.length) vm.extraConfig = c.extraConfig;
+  const v = c.vAppConfig;
+  if (v) {
+    const cfg: NonNullable<VirtualMachineConfigInfo['vAppConfig']> = {};
+    if (v.product?.length) cfg.product = v.product.map((p) => p.info);
+    if (v.property?.length) cfg.property = v.property.map((p) => p.info);
+    if (v.ipAssignment) cfg.ipAssignment = v.ipAssignment;
+    if (v.eula?.length) cfg.eula = v.eula;
+    if (v.ovfEnvironmentTransport?.length) cfg.ovfEnvironmentTransport = v.ovfEnvironmentTransport;
+    vm.vAppConfig = cfg;
+  }
+  return vm;
 }

@@ -666,6 +666,8 @@ class Builder {
     const entity = path.join('/');
     const items = this.selectedItems(vhs);
     const controllers = new Map<string, Controller>();
+    /** InstanceIDs of Items already reported or skipped: devices on them are not reported again. */
+    const skipped = new Set<string>();
     const busUsed: Record<ControllerFamily, Set<number>> = { ide: new Set(), scsi: new Set(), sata: new Set(), nvme: new Set(), usb: new Set(), nvdimm: new Set() };
     const counts = new Map<DeviceType, number>();
     const devices: VirtualDeviceConfigSpec[] = [];
@@ -715,6 +717,7 @@ class Builder {
         const x: IssueExtras = { at: item, value: mapping.unsupported === 'type' ? String(rt) : (item.resourceSubType ?? ''), allowed: 'a device type vSphere supports', fix: item.required ? 'remove the item or set ovf:required="false" on it' : 'none needed: the optional item is skipped' };
         if (item.required) this.hostErr('DEVICE_TYPE_UNSUPPORTED', fault, msg, x);
         else this.hostWarn('DEVICE_IGNORED', fault, `${msg}; it is optional and skipped`, x);
+        if (item.instanceID !== undefined) skipped.add(item.instanceID);
         continue;
       }
       const type = mapping.device;
@@ -731,6 +734,7 @@ class Builder {
         if (item.required) this.hostErr('DEVICE_UNSUPPORTED', fault, msg, x);
         else {
           this.hostWarn('DEVICE_IGNORED', fault, `${msg}; it is optional and skipped`, x);
+          if (item.instanceID !== undefined) skipped.add(item.instanceID);
           continue;
         }
       }
@@ -765,6 +769,7 @@ class Builder {
       const needsController = type === 'VirtualDisk' || type === 'VirtualCdrom' || type === 'VirtualNVDIMM';
       if (needsController) {
         const parent = item.parent !== undefined ? controllers.get(item.parent) : type === 'VirtualNVDIMM' ? [...controllers.values()].find((c) => c.family === 'nvdimm') : undefined;
+        if (!parent && item.parent !== undefined && skipped.has(item.parent)) continue; // its controller is already reported
         if (!parent) {
           this.err('NO_CONTROLLER', { _typeName: 'OvfHostResourceConstraint', lineNumber: item.pos.line, name: 'Parent', value: item.parent ?? '' }, `${type} ${qv(label)} of ${qv(entity)} ${item.parent === undefined ? 'names no parent controller' : `sits on controller ${qv(item.parent)}, which is not a controller of this configuration`}`, {
             at: item,
@@ -893,6 +898,15 @@ class Builder {
       const q = intValue(item.virtualQuantity);
       const unit = item.allocationUnits === undefined ? 1 : unitBytes(item.allocationUnits);
       if (q !== undefined && unit !== undefined) capacity = q * unit;
+    }
+    if (capacity === undefined && !disk && file?.size !== undefined) {
+      // A disk given as a bare File: vSphere reads the capacity from the VMDK at import.
+      capacity = file.size;
+      this.warn('DISK_CAPACITY_UNKNOWN', { _typeName: 'OvfHostResourceConstraint', lineNumber: item.pos.line, name: 'HostResource', value: item.hostResource[0] ?? '' }, `Disk ${qv(item.elementName ?? '')} of ${qv(entity)} is a bare File without a Disk entry; its capacity is only known from the file at import (file size used as an estimate)`, {
+        at: item,
+        value: item.hostResource[0] ?? '',
+        fix: 'declare the disk in the DiskSection and point rasd:HostResource at ovf:/disk/<diskId>',
+      });
     }
     if (capacity === undefined) {
       this.err('DISK_CAPACITY_UNKNOWN', { _typeName: 'OvfInvalidValue', lineNumber: (disk ?? item).pos.line, elementName: 'Disk', attributeName: 'ovf:capacity', value: disk?.capacity ?? '' }, `The capacity of disk ${qv(disk?.diskId ?? item.elementName ?? '')} of ${qv(entity)} cannot be determined`, {

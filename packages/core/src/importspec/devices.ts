@@ -77,6 +77,19 @@ const BUILTIN: Record<string, string> = {
  * @example deviceFor(6, 'VirtualSCSI') // { device: 'ParaVirtualSCSIController' }
  */
 export function deviceFor(resourceType: number, subtype: string | undefined): DeviceMapping {
+  // ResourceSubType may list alternatives ("virtio lsilogic", "someother, lsilogic"): the first
+  // one vSphere can create wins.
+  const alternatives = (subtype ?? '').split(/[\s,]+/).filter((x) => x !== '');
+  if (alternatives.length > 1) {
+    for (const alt of alternatives) {
+      const m = deviceForOne(resourceType, alt);
+      if (!('unsupported' in m)) return m;
+    }
+  }
+  return deviceForOne(resourceType, alternatives[0]);
+}
+
+function deviceForOne(resourceType: number, subtype: string | undefined): DeviceMapping {
   const sub = subtype?.trim().toLowerCase() ?? '';
   const pick = (table: Record<string, DeviceType>, dflt?: DeviceType): DeviceMapping => {
     const d = sub === '' ? dflt : table[sub];
