@@ -110,7 +110,7 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
         stream = await source.open(name);
       } catch (e) {
         if (!isOvfkitError(e)) throw e;
-        verifier?.failed(name, e.code === 'UNSAFE_PATH' ? e.message : 'missing');
+        verifier?.failed(name, e.code === 'UNSAFE_PATH' ? e.message : '');
         if (e.code === 'UNSAFE_PATH') issues.push(issue('MF_UNSAFE_NAME', 'error', manifest?.name ?? name, e.message, 'list only files inside the package', { value: name }));
         continue;
       }
