@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isOvfkitError } from '@ovfkit/core';
-import { httpGet, openFile, openSource, readBody, readReferences, verifyPackage, writeFileAtomic, writeOva, type OvaMember } from '@ovfkit/package';
+import { filesInOrder, httpGet, openFile, openSource, readBody, readReferences, verifyPackage, writeFileAtomic, writeOva, type OvaMember } from '@ovfkit/package';
 
 /** What the test server served, per request. */
 interface Served {
@@ -181,6 +181,17 @@ describe('package sources over HTTP on 127.0.0.1', function () {
         assert.deepEqual(v.issues, []);
         const got = await all(await openFile(src, { href: 'disk1.vmdk', id: 'file1', size: disk.length }));
         assert.ok(got.equals(disk));
+      });
+
+      it('streams every file of an .ova in one pass with filesInOrder', async () => {
+        const src = await openSource(`${srv.url}/vm.ova`);
+        const before = srv.served.length;
+        const got: Buffer[] = [];
+        for await (const { stream } of filesInOrder(src, readReferences((await src.descriptor()).text))) got.push(await all(stream));
+        assert.equal(got.length, 1);
+        assert.ok(got[0]?.equals(disk));
+        const full = srv.served.slice(before).filter((s) => s.path === '/vm.ova' && s.range === undefined);
+        if (!range) assert.equal(full.length, 1, 'one download of the whole archive');
       });
 
       it('refuses an href that escapes the package folder and reports a missing sibling', async () => {

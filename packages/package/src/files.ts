@@ -8,7 +8,7 @@ import { PassThrough, Readable, Transform, type TransformCallback } from 'node:s
 import { createGunzip } from 'node:zlib';
 import { OvfkitError } from '@ovfkit/core';
 import { chunkName, type FileReference } from './references';
-import type { PackageSource } from './source';
+import type { PackageEntry, PackageSource } from './source';
 
 /** Fails the stream as soon as more bytes than `ovf:size` pass, or at the end when fewer did. */
 export class SizeCheck extends Transform {
@@ -93,6 +93,12 @@ export async function openFile(source: PackageSource, ref: FileReference, option
   }
   const names = await storedNames(source, ref);
   const raw = names.length === 1 && ref.chunkSize === undefined ? await source.open(names[0] ?? ref.href) : joinChunks((n) => source.open(n), names, ref.chunkSize, ref.href);
+  return checkedStream(raw, ref, options);
+}
+
+/** The stored bytes of a reference → size-checked (and inflated) bytes, errors as OvfkitError naming the file. */
+function checkedStream(raw: Readable, ref: FileReference, options: OpenFileOptions): Readable {
+  const compression = ref.compression ?? 'identity';
   // Wired by hand rather than with pipeline(): the consumer gets one stream whose error is an
   // OvfkitError naming the file, and a consumer that gives up destroys every stage behind it.
   const stages: Readable[] = [raw];
@@ -113,4 +119,91 @@ export async function openFile(source: PackageSource, ref: FileReference, option
     for (const s of stages) if (!s.destroyed) s.destroy();
   });
   return out;
+}
+
+const isChunkOf = (member: string, href: string): boolean => member.startsWith(`${href}.`) && /^\d{9}$/.test(member.slice(href.length + 1));
+
+/**
+ * Every referenced file in References order from ONE sequential pass over an OVA — the way to
+ * import from a source that cannot seek (an .ova URL without Range support). Each yielded stream
+ * must be consumed before asking for the next file. Members the References do not name
+ * (descriptor, manifest, certificate, extras) are skipped; a file found out of References order
+ * is an INTEGRITY error, because a one-pass reader cannot go back for it. Sources that can seek
+ * simply open each file.
+ * @example for await (const { ref, stream } of filesInOrder(src, refs)) await upload(ref, stream)
+ */
+export async function* filesInOrder(source: PackageSource, references: FileReference[], options: OpenFileOptions = {}): AsyncGenerator<{ ref: FileReference; stream: Readable }> {
+  const local = references.filter((r) => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(r.href));
+  const entries = source.entries();
+  if (!entries) {
+    for (const ref of local) yield { ref, stream: await openFile(source, ref, options) };
+    return;
+  }
+  const it = entries[Symbol.asyncIterator]();
+  const owner = (name: string): FileReference | undefined => local.find((r) => (r.chunkSize !== undefined ? isChunkOf(name, r.href) : name === r.href));
+  let peeked: PackageEntry | undefined;
+  const next = async (): Promise<PackageEntry | undefined> => {
+    if (peeked) {
+      const p = peeked;
+      peeked = undefined;
+      return p;
+    }
+    const r = await it.next();
+    return r.done ? undefined : r.value;
+  };
+  try {
+    for (const [index, ref] of local.entries()) {
+      let first: PackageEntry | undefined;
+      for (let e = await next(); e; e = await next()) {
+        const o = owner(e.name);
+        if (!o) continue;
+        if (o !== ref) {
+          const later = local.indexOf(o) > index;
+          throw new OvfkitError('INTEGRITY', later
+            ? `${e.name} comes before ${ref.href} in the OVA, against References order: it cannot be read in one pass (repack with "ovfkit ova pack")`
+            : `${e.name} appears again after later files in the OVA`);
+        }
+        first = e;
+        break;
+      }
+      if (!first) throw new OvfkitError('IO', `${ref.href} is referenced but not in the OVA (or not in References order)`);
+      if (ref.chunkSize !== undefined && first.name !== chunkName(ref.href, 0)) throw new OvfkitError('INTEGRITY', `${first.name} comes first; chunks of ${ref.href} must start at ${chunkName(ref.href, 0)} and be in order`);
+      let raw: Readable;
+      if (ref.chunkSize === undefined) raw = first.stream;
+      else {
+        const chunkSize = ref.chunkSize;
+        const start = first;
+        raw = Readable.from(
+          (async function* () {
+            let current: PackageEntry | undefined = start;
+            for (let i = 0; current; i++) {
+              let n = 0;
+              for await (const c of current.stream) {
+                n += (c as Buffer).length;
+                if (n > chunkSize) throw new OvfkitError('INTEGRITY', `${current.name} is larger than the ovf:chunkSize of ${chunkSize} bytes of ${ref.href}`);
+                yield c as Buffer;
+              }
+              const following: PackageEntry | undefined = await next();
+              if (following && following.name === chunkName(ref.href, i + 1)) {
+                if (n !== chunkSize) throw new OvfkitError('INTEGRITY', `${current.name} has ${n} bytes; every chunk of ${ref.href} but the last must have ovf:chunkSize ${chunkSize}`);
+                current = following;
+              } else {
+                peeked = following;
+                current = undefined;
+              }
+            }
+          })(),
+          { objectMode: false },
+        );
+      }
+      const stream = checkedStream(raw, ref, options);
+      yield { ref, stream };
+      if (!stream.readableEnded && !stream.destroyed) {
+        stream.destroy();
+        throw new OvfkitError('USAGE', `the stream of ${ref.href} was not read to its end before asking for the next file`);
+      }
+    }
+  } finally {
+    await it.return?.();
+  }
 }

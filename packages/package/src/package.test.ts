@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isOvfkitError } from '@ovfkit/core';
-import { openFile } from './files';
+import { filesInOrder, openFile } from './files';
 import { corpusRoot, descriptorXml, makeCertificates, makeVmdk, run, tempDir } from './fixtures.test.support';
 import { checkOvaLayout, writeFileAtomic, writeOva, type OvaMember } from './ova';
 import { readReferences, type FileReference } from './references';
@@ -117,6 +117,15 @@ describe('package sources: a folder, a lone .ovf and an .ova built from it', fun
       await bytesOf(e.stream);
     }
     assert.deepEqual(order.slice(0, 3), ['vm.ovf', 'vm.mf', 'disk1.vmdk']);
+  });
+
+  it('gives every referenced file from one sequential pass over the OVA, chunks joined and gzip inflated', async () => {
+    const src = await openSource(path.join(t.dir, 'vm.ova'));
+    const got: [string, boolean][] = [];
+    const expected = [pkg.disk1, pkg.disk2, pkg.blob];
+    let i = 0;
+    for await (const { ref, stream } of filesInOrder(src, pkg.refs)) got.push([ref.href, (await bytesOf(stream)).equals(expected[i++]!)]);
+    assert.deepEqual(got, [['disk1.vmdk', true], ['disk2.vmdk', true], ['blob.bin', true]]);
   });
 
   it('computes a SHA256 manifest while packing and signs it, both placed right after the descriptor', async () => {
@@ -271,6 +280,12 @@ describe('package verification reports', function () {
     const v = await verifyPackage(await openSource(ova));
     assert.deepEqual(codes(v), ['warning:OVA_FILE_ORDER']);
     assert.match(v.issues[0]?.message ?? '', /cannot be imported in one sequential pass/);
+    await assert.rejects(
+      (async () => {
+        for await (const f of filesInOrder(await openSource(ova), readReferences(fs.readFileSync(path.join(dir, 'vm.ovf'))))) await bytesOf(f.stream);
+      })(),
+      /disk2\.vmdk comes before disk1\.vmdk in the OVA, against References order: it cannot be read in one pass/,
+    );
     const refs = readReferences(fs.readFileSync(path.join(dir, 'vm.ovf'), 'utf8'));
     assert.deepEqual(
       checkOvaLayout(['disk1.vmdk', 'vm.ovf', 'extra.txt', 'vm.mf'], refs.slice(0, 1), { sequentialOnly: true }).map((i) => `${i.severity}:${i.code}`),
