@@ -133,6 +133,25 @@ describe('ovfkit manifest and ova commands', function () {
     assert.equal(fs.existsSync(path.join(root, 'evil-out')), false);
   });
 
+  it('ova pack repacks an out-of-order OVA into References order, keeping its manifest valid', async () => {
+    const dir = path.join(root, 'two');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'a.vmdk'), Buffer.alloc(1000, 1));
+    fs.writeFileSync(path.join(dir, 'b.vmdk'), Buffer.alloc(2000, 2));
+    const ovf = `<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References><File ovf:href="a.vmdk" ovf:id="a" ovf:size="1000"/><File ovf:href="b.vmdk" ovf:id="b" ovf:size="2000"/></References><VirtualSystem ovf:id="v"><Info>x</Info></VirtualSystem></Envelope>`;
+    fs.writeFileSync(path.join(dir, 'two.ovf'), ovf);
+    assert.equal((await cli(['manifest', 'create', 'two'], root)).code, 0);
+    sh('tar', ['--format=gnu', '-cf', path.join(root, 'disorder.ova'), 'two.ovf', 'two.mf', 'b.vmdk', 'a.vmdk'], dir);
+    const before = JSON.parse((await cli(['manifest', 'verify', 'disorder.ova', '--json'], root)).stdout) as { issues: { code: string }[] };
+    assert.deepEqual(before.issues.map((i) => i.code), ['OVA_FILE_ORDER']);
+    const r = await cli(['ova', 'pack', 'disorder.ova', 'ordered.ova'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sh('tar', ['-tf', 'ordered.ova'], root).toString().trim().split('\n'), ['two.ovf', 'two.mf', 'a.vmdk', 'b.vmdk']);
+    const after = await cli(['manifest', 'verify', 'ordered.ova', '--json'], root);
+    assert.equal(after.code, 0);
+    assert.deepEqual((JSON.parse(after.stdout) as { issues: unknown[] }).issues, []);
+  });
+
   it('manifest verify reports the corpus wrong_manifest.mf as failed with exit 1', async () => {
     const r = await cli(['manifest', 'verify', path.join(corpusRoot, 'ovf/ganeti/wrong_manifest.ovf'), '--json'], root);
     assert.equal(r.code, 1);

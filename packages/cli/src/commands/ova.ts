@@ -11,25 +11,26 @@ import {
 } from '@ovfkit/package';
 import { type Command, ExitCode, stringOption, writeJson } from '../command';
 import { createProgress, formatBytes } from '../progress';
-import { openCliSource } from '../source';
+import { openCliSource, sourceOptions, sourceOptionsFrom, sourceOptionsHelp } from '../source';
 import { algorithmOption, packageIssueLine } from './manifest';
 
 /** `ovfkit ova pack <dir|file.ovf> <out.ova>`: descriptor, manifest, certificate, then files in References order. */
 export const ovaPackCommand: Command = {
   name: 'ova pack',
-  summary: 'pack a package folder into an .ova: descriptor first, manifest and certificate next, files in References order',
-  usage: 'ova pack <dir|file.ovf> <out.ova> [options]',
+  summary: 'pack a package folder (or repack an .ova) into an .ova: descriptor first, manifest and certificate next, files in References order',
+  usage: 'ova pack <dir|file.ovf|file.ova|URL> <out.ova> [options]',
   help: [
     '  --manifest <mode>       keep (default: the folder\'s .mf, or a new one if it has none), create, or none',
     '  --algorithm <alg>       digest for a created manifest: SHA256 (default), SHA512, SHA1',
     '  --sign-key <key.pem>    sign the manifest with this private key (writes the .cert)',
     '  --sign-cert <cert.pem>  the signer certificate (PEM) that goes with --sign-key',
     '  --force                 replace an existing output file',
+    sourceOptionsHelp,
   ].join('\n'),
-  options: { manifest: { type: 'string' }, algorithm: { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' }, force: { type: 'boolean' } },
+  options: { ...sourceOptions, manifest: { type: 'string' }, algorithm: { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' }, force: { type: 'boolean' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
-    if (positionals.length !== 2) throw new UsageError('ova pack takes a package folder (or its .ovf) and the .ova to write');
+    if (positionals.length !== 2) throw new UsageError('ova pack takes a package folder (or its .ovf, or an .ova to repack) and the .ova to write');
     const [input = '', output = ''] = positionals;
     const out = path.resolve(ctx.cwd, output);
     if (fs.existsSync(out) && values['force'] !== true) throw new UsageError(`${output} exists; pass --force to replace it`);
@@ -41,8 +42,10 @@ export const ovaPackCommand: Command = {
     if ((keyFile === undefined) !== (certFile === undefined)) throw new UsageError('--sign-key and --sign-cert go together');
     if (keyFile && mode === 'none') throw new UsageError('signing needs a manifest: drop --manifest none');
 
-    const source = await openCliSource(input, ctx);
-    if (source.kind !== 'directory' && source.kind !== 'ovf') throw new UsageError(`ova pack reads a package folder or .ovf file, not ${source.kind === 'ova' ? 'an .ova' : 'a URL'}`);
+    const source = await openCliSource(input, ctx, await sourceOptionsFrom(values, ctx));
+    // An .ova (local, or a URL with Range) can be repacked too: members are opened at their
+    // offsets, so an out-of-order OVA comes out in References order.
+    if (source.sequentialOnly) throw new UsageError(`${input} can only be read in one pass (the server does not support Range requests); download it first`);
     const d = await source.descriptor();
     const base = d.name.replace(/\.ovf$/i, '');
     const members: OvaMember[] = [];
@@ -100,13 +103,13 @@ export const ovaUnpackCommand: Command = {
   name: 'ova unpack',
   summary: 'unpack an .ova into a folder in one pass, verifying the manifest on the way; nothing is left behind on failure',
   usage: 'ova unpack <in.ova|URL> <dir> [options]',
-  help: ['  --force                 replace files that already exist in <dir>', '  --no-verify             unpack even when digests do not match the manifest'].join('\n'),
-  options: { force: { type: 'boolean' }, 'no-verify': { type: 'boolean' } },
+  help: ['  --force                 replace files that already exist in <dir>', '  --no-verify             unpack even when digests do not match the manifest', sourceOptionsHelp].join('\n'),
+  options: { ...sourceOptions, force: { type: 'boolean' }, 'no-verify': { type: 'boolean' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('ova unpack takes an .ova and a destination folder');
     const [input = '', destArg = ''] = positionals;
-    const source = await openCliSource(input, ctx);
+    const source = await openCliSource(input, ctx, await sourceOptionsFrom(values, ctx));
     const entries = source.entries();
     if (!entries) throw new UsageError(`${input} is not an .ova`);
     const dest = path.resolve(ctx.cwd, destArg);
