@@ -1,0 +1,48 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/vmware/govmomi/simulator"
+)
+
+// extensions is the HTTP front of the simulator: it serves the /ovfkit/ side channel and
+// our own NFC leases, applies injected faults to /sdk calls, and hands everything else to
+// vcsim's own mux.
+type extensions struct {
+	model  *simulator.Model
+	server *simulator.Server
+	next   http.Handler
+
+	// sslThumbprint is the SHA-1 thumbprint put in lease device URLs, as vSphere does.
+	sslThumbprint string
+	// password is redacted from anything this process writes.
+	password string
+
+	mu         sync.Mutex
+	injections []*injection
+	// leaseTimeoutSeconds, when > 0, replaces the lease timeout of leases created from now on.
+	leaseTimeoutSeconds int
+}
+
+func newExtensions(model *simulator.Model, server *simulator.Server, password string) *extensions {
+	return &extensions{
+		model:    model,
+		server:   server,
+		next:     server.Config.Handler,
+		password: password,
+	}
+}
+
+func (x *extensions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/ovfkit/"):
+		x.serveControl(w, r)
+	default:
+		x.next.ServeHTTP(w, r)
+	}
+}
+
+func (x *extensions) close() {}

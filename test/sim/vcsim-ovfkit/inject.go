@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// injection is one armed fault, as POSTed to /ovfkit/inject (see test/src/sim/simulator.ts).
+type injection struct {
+	Kind       string `json:"kind"`
+	Method     string `json:"method,omitempty"`
+	Fault      string `json:"fault,omitempty"`
+	Message    string `json:"message,omitempty"`
+	Times      int    `json:"times,omitempty"`
+	AfterBytes int64  `json:"afterBytes,omitempty"`
+	Direction  string `json:"direction,omitempty"`
+	BytesPerSecond int64 `json:"bytesPerSecond,omitempty"`
+	Seconds    int    `json:"seconds,omitempty"`
+}
+
+func (in *injection) validate() error {
+	switch in.Kind {
+	case "fault":
+		if in.Method == "" || in.Fault == "" {
+			return fmt.Errorf("fault injection needs method and fault")
+		}
+		if _, ok := faultType(in.Fault); !ok {
+			return fmt.Errorf("unknown vim25 fault type %q", in.Fault)
+		}
+	case "leaseError":
+		if in.Fault == "" {
+			in.Fault = "FileFault"
+		}
+		if _, ok := faultType(in.Fault); !ok {
+			return fmt.Errorf("unknown vim25 fault type %q", in.Fault)
+		}
+	case "dropConnection":
+		if in.Direction == "" {
+			in.Direction = "upload"
+		}
+		if in.Direction != "upload" && in.Direction != "download" {
+			return fmt.Errorf("direction must be upload or download")
+		}
+	case "slowNfc":
+		if in.BytesPerSecond <= 0 {
+			return fmt.Errorf("slowNfc needs bytesPerSecond > 0")
+		}
+	case "leaseTimeout":
+		if in.Seconds <= 0 {
+			return fmt.Errorf("leaseTimeout needs seconds > 0")
+		}
+	default:
+		return fmt.Errorf("unknown injection kind %q", in.Kind)
+	}
+	if in.Times <= 0 {
+		in.Times = 1
+	}
+	return nil
+}
+
+// take consumes one use of the first armed injection of this kind that matches; nil if none.
+func (x *extensions) take(kind string, match func(*injection) bool) *injection {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for i, in := range x.injections {
+		if in.Kind != kind || (match != nil && !match(in)) {
+			continue
+		}
+		in.Times--
+		if in.Times <= 0 {
+			x.injections = append(x.injections[:i:i], x.injections[i+1:]...)
+		}
+		c := *in
+		return &c
+	}
+	return nil
+}
+
+func (x *extensions) serveInject(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodPost:
+		var in injection
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad injection: " + err.Error()})
+			return
+		}
+		if err := in.validate(); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		x.mu.Lock()
+		if in.Kind == "leaseTimeout" {
+			x.leaseTimeoutSeconds = in.Seconds
+		} else {
+			x.injections = append(x.injections, &in)
+		}
+		x.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]interface{}{"armed": in})
+	case http.MethodDelete:
+		x.mu.Lock()
+		x.injections = nil
+		x.leaseTimeoutSeconds = 0
+		x.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]interface{}{"cleared": true})
+	case http.MethodGet:
+		x.mu.Lock()
+		list := append([]*injection{}, x.injections...)
+		x.mu.Unlock()
+		writeJSON(w, http.StatusOK, list)
+	default:
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET, POST or DELETE"})
+	}
+}
