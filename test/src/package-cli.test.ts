@@ -152,6 +152,18 @@ describe('ovfkit manifest and ova commands', function () {
     assert.deepEqual((JSON.parse(after.stdout) as { issues: unknown[] }).issues, []);
   });
 
+  it('ova unpack --force does not write through a symbolic link already in the destination', async () => {
+    const dest = path.join(root, 'linked');
+    fs.mkdirSync(dest);
+    fs.writeFileSync(path.join(root, 'elsewhere.vmdk'), 'keep me');
+    fs.symlinkSync(path.join(root, 'elsewhere.vmdk'), path.join(dest, 'web01-disk1.vmdk'));
+    const r = await cli(['ova', 'unpack', 'web01.ova', 'linked', '--force'], root);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /is a symbolic link; refusing to write through it/);
+    assert.equal(fs.readFileSync(path.join(root, 'elsewhere.vmdk'), 'utf8'), 'keep me');
+    assert.deepEqual(fs.readdirSync(dest), ['web01-disk1.vmdk'], 'nothing else left in the destination');
+  });
+
   it('manifest verify reports the corpus wrong_manifest.mf as failed with exit 1', async () => {
     const r = await cli(['manifest', 'verify', path.join(corpusRoot, 'ovf/ganeti/wrong_manifest.ovf'), '--json'], root);
     assert.equal(r.code, 1);

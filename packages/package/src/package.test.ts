@@ -199,6 +199,14 @@ describe('package sources refuse what escapes the package', function () {
     const src = await openSource(path.join(t.dir, 'pkg'));
     await assert.rejects(src.open('link.vmdk'), /not a regular file/);
   });
+
+  it('refuses a file reached through a symbolic link to a folder outside the package', async () => {
+    fs.mkdirSync(path.join(t.dir, 'outside'));
+    fs.writeFileSync(path.join(t.dir, 'outside', 'disk.vmdk'), 'outside');
+    fs.symlinkSync(path.join(t.dir, 'outside'), path.join(t.dir, 'pkg', 'sub'));
+    const src = await openSource(path.join(t.dir, 'pkg'));
+    await assert.rejects(src.open('sub/disk.vmdk'), /leads out of the package through a symbolic link/);
+  });
 });
 
 describe('file checks while streaming', function () {

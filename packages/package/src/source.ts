@@ -199,6 +199,9 @@ class DirectorySource implements PackageSource {
     const st = await fsp.lstat(full).catch(() => undefined);
     if (!st) throw new OvfkitError('IO', `${href} is referenced but not in the package (${full})`);
     if (!st.isFile()) throw new OvfkitError('UNSAFE_PATH', `${href} is not a regular file`);
+    // A symbolic link in a folder of the path could still lead out of the package.
+    const [real, root] = await Promise.all([fsp.realpath(full), fsp.realpath(this.dir)]);
+    if (!real.startsWith(root + path.sep)) throw new OvfkitError('UNSAFE_PATH', `${href} leads out of the package through a symbolic link`);
     return fs.createReadStream(full, { highWaterMark: READ_HWM });
   }
   async size(href: string): Promise<number | undefined> {

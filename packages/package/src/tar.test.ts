@@ -116,6 +116,22 @@ describe('tar reader on hostile archives', () => {
     });
   }
 
+  it('refuses a symbolic link and a device archived by GNU tar itself', async () => {
+    const t = tempDir();
+    try {
+      fs.writeFileSync(path.join(t.dir, 'vm.ovf'), '<Envelope/>');
+      fs.symlinkSync('/etc/passwd', path.join(t.dir, 'disk.vmdk'));
+      run('tar', ['-cf', path.join(t.dir, 'link.tar'), 'vm.ovf', 'disk.vmdk'], t.dir);
+      await rejects(readAll(fs.readFileSync(path.join(t.dir, 'link.tar'))), 'UNSAFE_PATH', /"disk.vmdk" is a symbolic link/);
+      run('tar', ['-cf', path.join(t.dir, 'dev.tar'), '-C', '/', 'dev/null']);
+      await rejects(readAll(fs.readFileSync(path.join(t.dir, 'dev.tar'))), 'UNSAFE_PATH', /"dev\/null" is a device or FIFO/);
+      run('tar', ['-cPf', path.join(t.dir, 'abs.tar'), path.join(t.dir, 'vm.ovf')]);
+      await rejects(readAll(fs.readFileSync(path.join(t.dir, 'abs.tar'))), 'UNSAFE_PATH', /absolute/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('refuses a pax path that climbs out even though the ustar name is harmless', async () => {
     const body = ' path=../../../etc/passwd\n';
     const rec = Buffer.from(`${body.length + 2}${body}`);

@@ -161,10 +161,22 @@ export const ovaUnpackCommand: Command = {
         throw new OvfkitError('INTEGRITY', `${input} failed verification, nothing was unpacked:\n${errors.map(packageIssueLine).join('\n')}`);
       }
       // Everything is written and checked: move it into place.
+      // Check every target before moving anything, so a refusal leaves the destination as it was.
+      const realDest = await fsp.realpath(dest);
+      const moves: { from: string; to: string }[] = [];
       for (const w of written) {
         const to = path.join(dest, ...w.name.split('/'));
-        await fsp.mkdir(path.dirname(to), { recursive: true });
-        await fsp.rename(path.join(staging, ...w.name.split('/')), to);
+        // A symbolic link already in the destination must not carry a file elsewhere.
+        let dir = path.dirname(to);
+        while (!fs.existsSync(dir)) dir = path.dirname(dir);
+        const parent = await fsp.realpath(dir);
+        if (parent !== realDest && !parent.startsWith(realDest + path.sep)) throw new OvfkitError('UNSAFE_PATH', `${w.name} would be written outside ${destArg} through a symbolic link`);
+        if ((await fsp.lstat(to).catch(() => undefined))?.isSymbolicLink()) throw new OvfkitError('UNSAFE_PATH', `${path.join(destArg, w.name)} is a symbolic link; refusing to write through it`);
+        moves.push({ from: path.join(staging, ...w.name.split('/')), to });
+      }
+      for (const m of moves) {
+        await fsp.mkdir(path.dirname(m.to), { recursive: true });
+        await fsp.rename(m.from, m.to);
       }
       await fsp.rm(staging, { recursive: true, force: true });
       progress.done();
