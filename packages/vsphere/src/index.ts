@@ -17,3 +17,4 @@ export { openPackage, fromPackageSource, type PackageSource } from './source';
 export { OvaWriter, tarHeader } from './ova';
 export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';
 export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';
+export { captureHostProfile, captureInventory, closestBuiltinProfile } from './capture';

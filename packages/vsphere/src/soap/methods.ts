@@ -221,3 +221,10 @@ export const CreateContainerView = defineCommand<This & { container: ManagedObje
 );
 export const DestroyView = defineCommand<This, void>('DestroyView', [], 'void');
 export const PowerOnVAppTask = defineCommand<This, ManagedObjectReference>('PowerOnVApp_Task', [], 'MoRef');
+export const QueryConfigOptionDescriptor = defineCommand<This, DataObject[]>('QueryConfigOptionDescriptor', [], 'VirtualMachineConfigOptionDescriptor[]', { idempotent: true });
+export const QueryConfigOptionEx = defineCommand<This & { spec?: { key?: string; host?: ManagedObjectReference } }, DataObject | undefined>(
+  'QueryConfigOptionEx',
+  [['spec', 'EnvironmentBrowserConfigOptionQuerySpec']],
+  'VirtualMachineConfigOption',
+  { idempotent: true },
+);

@@ -73,6 +73,10 @@ const SOURCE: Record<string, { base?: string; fields: string }> = {
   DuplicateName: { base: 'MethodFault', fields: 'name:string object:MoRef' },
   SystemError: { base: 'MethodFault', fields: 'reason:string' },
 
+  VirtualMachineConfigOptionDescriptor: { base: 'DynamicData', fields: 'key:string description:string host[]:MoRef createSupported:boolean defaultConfigOption:boolean runSupported:boolean upgradeSupported:boolean' },
+  EnvironmentBrowserConfigOptionQuerySpec: { base: 'DynamicData', fields: 'key:string host:MoRef guestId[]:string' },
+  VirtualMachineConfigOption: { base: 'DynamicData', fields: 'version:string description:string guestOSDescriptor[]:GuestOsDescriptor guestOSDefaultIndex:int hardwareOptions:raw capabilities:raw datastore:raw defaultDevice:raw supportedMonitorType[]:string supportedOvfEnvironmentTransport[]:string supportedOvfInstallTransport[]:string propertyRelations:raw' },
+  GuestOsDescriptor: { base: 'DynamicData', fields: 'id:string family:string fullName:string supportedMaxCPUs:int numSupportedPhysicalSockets:int numSupportedCoresPerSocket:int supportedMinMemMB:int supportedMaxMemMB:int recommendedMemMB:int recommendedColorDepth:int' },
   DatastoreSummary: { base: 'DynamicData', fields: 'datastore:MoRef name:string url:string capacity:long freeSpace:long uncommitted:long accessible:boolean multipleHostAccess:boolean type:string maintenanceMode:string' },
 };
 
