@@ -208,6 +208,17 @@ describe('package sources over HTTP on 127.0.0.1', function () {
     beforeEach(async () => (srv = await startServer(root, { range: true })));
     afterEach(() => srv.close());
 
+    it('refuses an .ova whose descriptor is not first when it can only be streamed, without downloading it', async () => {
+      await srv.close();
+      srv = await startServer(root, { range: false });
+      const dir = path.join(root, 'pkg');
+      execFileSync('tar', ['--format=ustar', '-cf', path.join(root, 'late.ova'), 'disk1.vmdk', 'vm.ovf'], { cwd: dir });
+      await code(openSource(`${srv.url}/late.ova`), 'INTEGRITY', /first member .* is "disk1.vmdk", not the \.ovf descriptor/);
+      await new Promise((r) => setTimeout(r, 100));
+      const late = srv.served.filter((s) => s.path === '/late.ova');
+      assert.ok(late.every((s) => !s.finished && s.bytes < disk.length / 2), 'the download was abandoned');
+    });
+
     it('fails a stalled download with a timeout instead of hanging', async () => {
       const res = await httpGet(`${srv.url}/stall.ova`, { stallTimeoutMs: 300 });
       await code(all(res.body), 'TIMEOUT', /no data for 300 ms/);

@@ -478,6 +478,10 @@ class UrlOvaSource implements PackageSource {
         if (r.done) break;
         const e = r.value;
         if (e.type !== 'file') continue;
+        if (names.length === 0 && !/\.ovf$/i.test(e.name)) {
+          // Reading on would download the disks just to find the descriptor.
+          throw new OvfkitError('INTEGRITY', `the first member of ${redactUrl(url)} is ${JSON.stringify(e.name)}, not the .ovf descriptor, and the server does not support Range requests: the OVA cannot be streamed (repack it with the descriptor first)`);
+        }
         const isSmall = /\.(ovf|mf|cert)$/i.test(e.name);
         const haveDescriptor = names.some((n) => /\.ovf$/i.test(n));
         if (!isSmall && haveDescriptor) break;

@@ -115,6 +115,8 @@ function parsePax(data: Buffer): Record<string, string> {
 
 const MAX_META_BYTES = 1 << 20;
 const CHUNK_BYTES = 1 << 20;
+/** Far beyond any real OVA (ovftool's chunking of a 62 TB disk stays below it); bounds memory. */
+const MAX_MEMBERS = 100_000;
 
 /** Decisions taken on each raw header block; shared by the sequential reader and the random-access index. */
 class HeaderState {
@@ -166,6 +168,7 @@ class HeaderState {
     const safe = safeMemberName(name);
     if (type === 'directory') realSize = 0;
     if (this.seen.has(safe)) throw archiveError(`duplicate member ${JSON.stringify(safe)}; an OVA names each file once`);
+    if (this.seen.size >= MAX_MEMBERS) throw new OvfkitError('INPUT_TOO_LARGE', `tar archive: more than ${MAX_MEMBERS} members`);
     this.seen.add(safe);
     return { kind: 'entry', header: { name: safe, type, size: realSize, dataOffset: offset + BLOCK, headerOffset: headerOffset ?? offset } };
   }
