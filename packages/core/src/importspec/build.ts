@@ -921,7 +921,8 @@ class Builder {
     device['capacityInBytes'] = capacity;
     device.backing = diskBacking(prov, this.input.datastoreName, this.input.datastore);
     this.a.flatDeploymentSize += capacity;
-    this.a.sparseDeploymentSize += populated ?? file?.size ?? capacity;
+    // populatedSize is often written as 0 (unknown); the compressed file is a lower bound.
+    this.a.sparseDeploymentSize += populated === undefined && file?.size === undefined ? capacity : Math.max(populated ?? 0, file?.size ?? 0);
     const ds: DiskSummary = { entity, label: item.elementName ?? `disk-${n}`, controller, capacityBytes: capacity, provisioning: prov };
     if (disk) ds.diskId = disk.diskId;
     if (populated !== undefined) ds.populatedSizeBytes = populated;
