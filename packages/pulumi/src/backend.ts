@@ -5,7 +5,7 @@
  * this file only adapts call shapes. Tests drive the real binding, never a stand-in.
  */
 import type {
-  KeyValue, ManagedObjectReference, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult,
+  KeyValue, ManagedObjectReference, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult, OvfPlan,
   OvfValidateHostResult,
 } from '@ovfkit/core';
 
@@ -130,11 +130,18 @@ export interface VsphereSession {
   logout(): Promise<void>;
 }
 
+/** The local plan: ParseDescriptor + ValidateHost + CreateImportSpec over one parse (core's `createPlan`). */
+export interface LocalPlan extends ImportValidation {
+  parse: OvfParseDescriptorResult;
+  /** Core's plan object (`ovfkit.plan/1`), as `ovfkit plan` and the CDKTF constructs show it. */
+  plan: OvfPlan;
+}
+
 /** The provider's port onto core, package and vsphere. */
 export interface OvfkitBackend {
   readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy }): Promise<DescriptorRead>;
   parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
-  /** ValidateHost + CreateImportSpec offline, against a host profile and an optional inventory snapshot. */
-  validateLocal(ovfDescriptor: string, request: ImportSpecRequest, target: { hostProfile?: string; inventory?: string }): Promise<ImportValidation>;
+  /** The plan offline, against a host profile (name or JSON file) and an optional inventory snapshot file. */
+  planLocal(ovfDescriptor: string, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;
 }

@@ -8,22 +8,14 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 
 import type { OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
-import { OvfkitError, parseDescriptor as coreParseDescriptor } from '@ovfkit/core';
+import {
+  checkHostProfile, checkInventory, createPlan, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
+  type HostProfile, type InventorySnapshot,
+} from '@ovfkit/core';
 import { nodeHashName, openSource, parseManifest } from '@ovfkit/package';
 
-import type { DescriptorRead, ImportSpecRequest, ImportValidation, ManifestPolicy, OvfkitBackend, VsphereSession } from './backend';
+import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
-
-type Fn = (...args: any[]) => any;
-
-/** A named export of a layer, or a clear error saying which layer lacks it. */
-function layer<T = Fn>(pkg: '@ovfkit/core' | '@ovfkit/package' | '@ovfkit/vsphere', name: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(pkg) as Record<string, unknown>;
-  const v = mod[name];
-  if (v === undefined) throw new OvfkitError('LAYER_MISSING', `${pkg} in this installation has no ${name}(); update @ovfkit packages to matching versions`);
-  return v as T;
-}
 
 /** `sha256:<hex>` of descriptor bytes. */
 export function descriptorDigest(bytes: Buffer | string): string {
@@ -74,42 +66,55 @@ async function parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorPar
   return coreParseDescriptor(ovfDescriptor, pdp);
 }
 
-async function validateLocal(ovfDescriptor: string, request: ImportSpecRequest, target: { hostProfile?: string; inventory?: string }): Promise<ImportValidation> {
-  const resolveHostProfile = layer<(name?: string) => { name: string }>('@ovfkit/core', 'resolveHostProfile');
-  let profile: { name: string };
-  if (target.hostProfile !== undefined && /\.json$/i.test(target.hostProfile)) {
-    const check = layer<(j: unknown) => { profile?: { name: string }; error?: { message?: string }[] }>('@ovfkit/core', 'checkHostProfile')(JSON.parse(await fs.readFile(target.hostProfile, 'utf8')));
-    if (!check.profile) throw new OvfkitError('USAGE', `host profile ${target.hostProfile} is not valid: ${(check.error ?? []).map((e) => e.message).join('; ')}`);
-    profile = check.profile;
-  } else {
-    profile = resolveHostProfile(target.hostProfile);
-  }
-  let inventory: unknown;
-  if (target.inventory !== undefined) {
-    const check = layer<(j: unknown) => { inventory?: unknown; error?: { message?: string }[] }>('@ovfkit/core', 'checkInventory')(JSON.parse(await fs.readFile(target.inventory, 'utf8')));
-    if (!check.inventory) throw new OvfkitError('USAGE', `inventory snapshot ${target.inventory} is not valid: ${(check.error ?? []).map((e) => e.message).join('; ')}`);
-    inventory = check.inventory;
-  }
-  const Manager = layer<new (o: object) => {
-    validateHost(d: string, host: unknown, vhp: object): Promise<{ error?: OvfIssue[]; warning?: OvfIssue[] }>;
-    createImportSpec(d: string, pool: unknown, ds: unknown, cisp: object): Promise<{ error?: OvfIssue[]; warning?: OvfIssue[] }>;
-  }>('@ovfkit/core', 'LocalOvfManager');
-  const manager = new Manager({ hostProfile: profile, ...(inventory !== undefined ? { inventory } : {}) });
-  const common = { locale: request.locale, deploymentOption: request.deploymentOption };
-  const validateHost = await manager.validateHost(ovfDescriptor, request.placement.host, common);
-  const importSpec = await manager.createImportSpec(ovfDescriptor, request.placement.resourcePool ?? request.placement.cluster ?? request.placement.vApp, request.placement.datastore, {
-    ...common,
-    entityName: request.entityName ?? '',
-    networkMapping: Object.entries(request.networkMapping).map(([name, network]) => ({ name, network })),
+const profileCache = new Map<string, HostProfile>();
+const inventoryCache = new Map<string, InventorySnapshot>();
+
+async function loadHostProfile(spec: string | undefined): Promise<HostProfile> {
+  if (spec === undefined || !/\.json$/i.test(spec)) return resolveHostProfile(spec);
+  const cached = profileCache.get(spec);
+  if (cached) return cached;
+  const check = checkHostProfile(JSON.parse(await fs.readFile(spec, 'utf8')));
+  if (!check.profile) throw new UsageError(`host profile ${spec} is not valid: ${check.issues.map((i) => i.message).join('; ')}`);
+  profileCache.set(spec, check.profile);
+  return check.profile;
+}
+
+async function loadInventory(file: string): Promise<InventorySnapshot> {
+  const cached = inventoryCache.get(file);
+  if (cached) return cached;
+  const check = checkInventory(JSON.parse(await fs.readFile(file, 'utf8')));
+  if (!check.inventory) throw new UsageError(`inventory snapshot ${file} is not valid: ${check.issues.map((i) => i.message).join('; ')}`);
+  inventoryCache.set(file, check.inventory);
+  return check.inventory;
+}
+
+/** core's createPlan: ParseDescriptor + ValidateHost + CreateImportSpec over one parse. */
+async function planLocal(ovfDescriptor: string, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }): Promise<LocalPlan> {
+  const hostProfile = await loadHostProfile(target.hostProfile);
+  const inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
+  const p = request.placement;
+  const r = createPlan(ovfDescriptor, {
+    hostProfile,
+    ...(inventory ? { inventory } : {}),
+    ...(inventory && p.host ? { host: p.host } : {}),
+    ...(inventory && (p.resourcePool ?? p.vApp) ? { resourcePool: p.resourcePool ?? p.vApp } : {}),
+    ...(inventory && p.datastore ? { datastore: p.datastore } : {}),
+    ...(request.entityName ? { entityName: request.entityName } : {}),
+    deploymentOption: request.deploymentOption,
+    locale: request.locale,
+    networkMapping: request.networkMapping,
     propertyMapping: request.propertyMapping,
     ...(request.diskProvisioning ? { diskProvisioning: request.diskProvisioning } : {}),
     ...(request.ipAllocationPolicy ? { ipAllocationPolicy: request.ipAllocationPolicy } : {}),
     ...(request.ipProtocol ? { ipProtocol: request.ipProtocol } : {}),
+    ...(request.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
   });
   return {
-    against: `host profile ${profile.name}${target.inventory ? ` and inventory ${target.inventory}` : ''}`,
-    validateHost: { ...validateHost },
-    importSpec: { error: importSpec.error ?? [], warning: importSpec.warning ?? [] },
+    against: `host profile ${r.plan.hostProfile}${target.inventory ? ` and inventory ${target.inventory}` : ''}`,
+    parse: r.parseDescriptor,
+    plan: r.plan,
+    validateHost: r.validateHost,
+    importSpec: { error: r.createImportSpec.error ?? [], warning: r.createImportSpec.warning ?? [] },
   };
 }
 
@@ -122,5 +127,5 @@ async function connect(connection: ConnectionSettings): Promise<VsphereSession> 
 
 /** The backend the published providers use. */
 export function defaultBackend(): OvfkitBackend {
-  return { readDescriptor, parseDescriptor, validateLocal, connect };
+  return { readDescriptor, parseDescriptor, planLocal, connect };
 }

@@ -7,9 +7,9 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
-import { isOvfkitError, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type VAppPropertyInfo } from '@ovfkit/core';
+import type { KeyValue, OvfIssue, OvfParseDescriptorResult, OvfPlan, VAppPropertyInfo } from '@ovfkit/core';
 
-import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, OvfkitBackend, VsphereSession } from './backend';
+import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
 import {
   DISK_PROVISIONING, entryPath, formatMoRef, IP_ALLOCATION_POLICIES, IP_PROTOCOLS, isUnknown, MANIFEST_POLICIES,
@@ -64,27 +64,37 @@ export function issueReason(i: OvfIssue, against?: string): string {
   return `${parts.join('; ')} [${i.code}]`;
 }
 
-/** Which input an OvfManager issue is about. */
+/**
+ * Which input an OvfManager issue is about, by core's stable issue code (remote faults carry
+ * their vim25 type as code). Hardware, device and guest findings concern the package itself.
+ */
+const INPUT_FOR_CODE: Record<string, string> = {
+  UNKNOWN_NETWORK_IN_MAPPING: 'networkMapping', UNKNOWN_MAPPED_NETWORK: 'networkMapping', NETWORK_NOT_MAPPED: 'networkMapping',
+  OvfNetworkMappingNotSupported: 'networkMapping',
+  UNKNOWN_PROPERTY_KEY: 'propertyMapping', PROPERTY_VALUE_INVALID: 'propertyMapping', PROPERTY_NOT_USER_CONFIGURABLE: 'propertyMapping',
+  OvfPropertyValue: 'propertyMapping', OvfPropertyType: 'propertyMapping', OvfPropertyQualifier: 'propertyMapping',
+  IP_ALLOCATION_POLICY_UNSUPPORTED: 'ipAllocationPolicy', IP_PROTOCOL_UNSUPPORTED: 'ipProtocol',
+  EULA_NOT_ACCEPTED: 'acceptAllEulas', UNKNOWN_DEPLOYMENT_OPTION: 'deploymentOption', OvfInvalidValueConfiguration: 'deploymentOption',
+  INSUFFICIENT_DATASTORE_SPACE: 'datastore', DATASTORE_INACCESSIBLE: 'datastore',
+  DISK_PROVISIONING_UNSUPPORTED: 'diskProvisioning', OvfUnsupportedDiskProvisioning: 'diskProvisioning',
+  INVALID_ENTITY_NAME: 'name', OvfInvalidVmName: 'name',
+};
+
+/**
+ * Findings CreateImportSpec only warns about (vSphere ignores an unknown property key and leaves
+ * EULAs to the client) that an import should not go ahead with: preview fails on them, the way
+ * `ovfkit import` refuses without --accept-all-eulas.
+ */
+export const WARNINGS_THAT_FAIL = ['UNKNOWN_PROPERTY_KEY', 'EULA_NOT_ACCEPTED'] as const;
+
 export function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
-  const t = i.fault._typeName;
-  const text = `${i.code} ${i.path ?? ''}`.toLowerCase();
-  const inMap = (input: 'propertyMapping' | 'networkMapping'): string => {
-    const keys = Object.keys(news[input] ?? {});
-    const hay = `${i.path ?? ''} ${i.value ?? ''} ${i.localizedMessage}`;
-    const k = keys.find((key) => hay.includes(`"${key}"`)) ?? keys.find((key) => hay.includes(key));
-    return k === undefined ? input : entryPath(input, k);
-  };
-  if (t.startsWith('OvfProperty') || text.includes('property')) return news.propertyMapping ? inMap('propertyMapping') : 'source';
-  if (t === 'OvfNetworkMappingNotSupported' || text.includes('network')) return news.networkMapping ? inMap('networkMapping') : 'source';
-  if (t === 'OvfUnsupportedDiskProvisioning' || text.includes('provisioning')) return 'diskProvisioning';
-  if (t === 'OvfInvalidValueConfiguration' || text.includes('deployment')) return 'deploymentOption';
-  if (text.includes('datastore') || text.includes('space')) return 'datastore';
-  if (text.includes('ipallocation')) return 'ipAllocationPolicy';
-  if (text.includes('ipprotocol')) return 'ipProtocol';
-  if (text.includes('entityname') || text.includes('vm_name') || t === 'OvfInvalidVmName') return 'name';
-  if (text.includes('pool')) return 'resourcePool';
-  if (text.includes('folder')) return 'folder';
-  return 'source';
+  const input = INPUT_FOR_CODE[i.code] ?? INPUT_FOR_CODE[i.fault._typeName] ?? 'source';
+  if (input !== 'networkMapping' && input !== 'propertyMapping') return input;
+  const map = news[input];
+  if (!map || typeof map !== 'object') return input;
+  const keys = Object.keys(map);
+  const k = keys.find((key) => i.value === key) ?? keys.find((key) => i.localizedMessage.includes(JSON.stringify(key)));
+  return k === undefined ? input : entryPath(input, k);
 }
 
 /** Salted scrypt digest of a password property value: lets diff see a change, useless to read back. */
@@ -150,45 +160,6 @@ function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
   return f;
 }
 
-/** Inputs checked against what ParseDescriptor found: names that must exist in the descriptor. */
-function descriptorFailures(news: OvfImportWireInputs, parse: OvfParseDescriptorResult): CheckFailure[] {
-  const f: CheckFailure[] = [];
-  const options = (parse.deploymentOption ?? []).map((o) => o.key);
-  if (typeof news.deploymentOption === 'string' && !isUnknown(news.deploymentOption) && !options.includes(news.deploymentOption)) {
-    f.push({ property: 'deploymentOption', reason: options.length === 0
-      ? `the descriptor has no DeploymentOptionSection, so deploymentOption "${news.deploymentOption}" cannot be chosen; remove it`
-      : `"${news.deploymentOption}" is not a deployment option of this descriptor; allowed: ${options.join(', ')}` });
-  }
-  const networks = (parse.network ?? []).map((n) => n.name);
-  if (news.networkMapping && typeof news.networkMapping === 'object') {
-    for (const key of Object.keys(news.networkMapping)) {
-      if (!networks.includes(key)) {
-        f.push({ property: entryPath('networkMapping', key), reason: `the descriptor has no network "${key}"; allowed: ${networks.length ? networks.map((n) => JSON.stringify(n)).join(', ') : '(none: the descriptor declares no networks)'}` });
-      }
-    }
-  }
-  const props = parse.property ?? [];
-  if (news.propertyMapping && typeof news.propertyMapping === 'object') {
-    const configurable = props.filter((p) => p.userConfigurable).map(propertyKey);
-    for (const key of Object.keys(news.propertyMapping)) {
-      const p = props.find((q) => propertyKey(q) === key);
-      if (!p) {
-        f.push({ property: entryPath('propertyMapping', key), reason: `the descriptor has no property "${key}"; user-configurable properties: ${configurable.length ? configurable.join(', ') : '(none)'}` });
-      } else if (!p.userConfigurable) {
-        f.push({ property: entryPath('propertyMapping', key), reason: `property "${key}" is not user-configurable (ovf:userConfigurable is not "true"), so vSphere ignores a value for it; remove it from propertyMapping` });
-      }
-    }
-  }
-  if ((parse.eula?.length ?? 0) > 0 && news.acceptAllEulas !== true && !isUnknown(news.acceptAllEulas)) {
-    f.push({ property: 'acceptAllEulas', reason: `the package has ${parse.eula!.length} end-user license agreement(s) (EulaSection); read them (getOvfDescriptor(...).eula) and set acceptAllEulas: true to import` });
-  }
-  const protocols = parse.ipProtocols ?? [];
-  if (typeof news.ipProtocol === 'string' && !isUnknown(news.ipProtocol) && protocols.length > 0 && !protocols.includes(news.ipProtocol)) {
-    f.push({ property: 'ipProtocol', reason: `the descriptor supports ${protocols.join(', ')}, not ${news.ipProtocol}` });
-  }
-  return f;
-}
-
 function dedupe(failures: CheckFailure[]): CheckFailure[] {
   const seen = new Set<string>();
   return failures.filter((x) => { const k = `${x.property}\u0000${x.reason}`; if (seen.has(k)) return false; seen.add(k); return true; });
@@ -217,6 +188,8 @@ export interface ImportCheckReport {
   descriptor?: DescriptorRead;
   parse?: OvfParseDescriptorResult;
   validation?: ImportValidation;
+  /** Core's plan object, for display. */
+  plan?: OvfPlan;
 }
 
 /**
@@ -237,45 +210,75 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
     failures.push({ property: 'source', reason: `cannot read the package: ${(e as Error).message}` });
     return { failures, warnings };
   }
-  for (const i of descriptor.error) failures.push({ property: i.code.toLowerCase().includes('manifest') ? 'manifestPolicy' : 'source', reason: issueReason(i) });
+  for (const i of descriptor.error) failures.push({ property: i.code === 'MANIFEST_ABSENT' ? 'manifestPolicy' : 'source', reason: issueReason(i) });
   warnings.push(...descriptor.warning.map((i) => issueReason(i)));
 
   const deploymentOption = typeof news.deploymentOption === 'string' && !isUnknown(news.deploymentOption) ? news.deploymentOption : '';
-  const parse = await backend.parseDescriptor(descriptor.ovfDescriptor, { locale: news.locale ?? '', deploymentOption: '' });
-  for (const i of parse.error ?? []) failures.push({ property: 'source', reason: issueReason(i) });
-  warnings.push(...(parse.warning ?? []).map((i) => issueReason(i)));
-  if ((parse.error ?? []).length > 0) return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
-
-  const fromDescriptor = descriptorFailures(news, parse);
-  failures.push(...fromDescriptor);
-  if (fromDescriptor.some((x) => x.property === 'deploymentOption')) return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
-
-  const request = importSpecRequest(news, deploymentOption);
-  let validation: ImportValidation;
+  const request = { ...importSpecRequest(news, deploymentOption), acceptAllEulas: news.acceptAllEulas === true || isUnknown(news.acceptAllEulas) };
+  const target = {
+    ...(typeof news.hostProfile === 'string' && !isUnknown(news.hostProfile) ? { hostProfile: news.hostProfile } : {}),
+    ...(typeof news.inventory === 'string' && !isUnknown(news.inventory) && !connection ? { inventory: news.inventory } : {}),
+  };
+  // The descriptor against the inputs always runs in core (same messages as `ovfkit plan` and
+  // CDKTF); with a connection, the host-side checks come from vSphere instead.
+  let local: LocalPlan;
   try {
-    if (connection) {
-      const session = await backend.connect(connection);
-      try { validation = await session.validate(descriptor.ovfDescriptor, request); } finally { await session.logout().catch(() => undefined); }
-    } else {
-      validation = await backend.validateLocal(descriptor.ovfDescriptor, request, {
-        ...(typeof news.hostProfile === 'string' && !isUnknown(news.hostProfile) ? { hostProfile: news.hostProfile } : {}),
-        ...(typeof news.inventory === 'string' && !isUnknown(news.inventory) ? { inventory: news.inventory } : {}),
-      });
-    }
+    local = await backend.planLocal(descriptor.ovfDescriptor, request, target);
   } catch (e) {
-    if (isOvfkitError(e) && e.code === 'LAYER_MISSING') {
-      warnings.push(`ValidateHost and CreateImportSpec were not run: ${e.message}`);
-      return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
+    failures.push({ property: /inventory/i.test((e as Error).message) ? 'inventory' : /host profile/i.test((e as Error).message) ? 'hostProfile' : inputForPlacementError(e as Error), reason: (e as Error).message });
+    return { failures: knownOnly(dedupe(failures), news), warnings, descriptor };
+  }
+  const parseErrors = local.parse.error ?? [];
+  if (parseErrors.length > 0 && parseErrors.every((i) => inputForIssue(i, news) === 'deploymentOption')) {
+    // Report the unknown option, then check everything else against the default one.
+    for (const i of parseErrors) failures.push({ property: 'deploymentOption', reason: issueReason(i) });
+    local = await backend.planLocal(descriptor.ovfDescriptor, { ...request, deploymentOption: '' }, target);
+  }
+  const parse = local.parse;
+  const add = (list: readonly OvfIssue[], against: string | undefined): void => {
+    for (const i of list) failures.push({ property: inputForIssue(i, news), reason: issueReason(i, against) });
+  };
+  const warn = (list: readonly OvfIssue[], against: string | undefined): void => {
+    for (const i of list) {
+      if ((WARNINGS_THAT_FAIL as readonly string[]).includes(i.code)) add([i], against);
+      else warnings.push(issueReason(i, against));
     }
-    const property = connection ? 'source' : (news.inventory !== undefined && /inventory/i.test((e as Error).message) ? 'inventory' : 'hostProfile');
-    failures.push({ property, reason: connection ? `cannot validate against ${connection.server}: ${(e as Error).message}` : (e as Error).message });
-    return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse };
+  };
+  add(parse.error ?? [], undefined);
+  warn(parse.warning ?? [], undefined);
+  let validation: ImportValidation = local;
+  if ((parse.error ?? []).length === 0) {
+    if (connection) {
+      const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
+      add(local.importSpec.error.filter(inputIssues), undefined);
+      warn(local.importSpec.warning.filter(inputIssues), undefined);
+      try {
+        const session = await backend.connect(connection);
+        try { validation = await session.validate(descriptor.ovfDescriptor, request); } finally { await session.logout().catch(() => undefined); }
+      } catch (e) {
+        failures.push({ property: inputForPlacementError(e as Error), reason: `vSphere at ${connection.server}: ${(e as Error).message}` });
+        return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse, plan: local.plan };
+      }
+      add([...(validation.validateHost.error ?? []), ...validation.importSpec.error], validation.against);
+      warn([...(validation.validateHost.warning ?? []), ...validation.importSpec.warning], validation.against);
+    } else {
+      add([...(local.validateHost.error ?? []), ...local.importSpec.error], local.against);
+      warn([...(local.validateHost.warning ?? []), ...local.importSpec.warning], local.against);
+    }
   }
-  for (const i of [...(validation.validateHost.error ?? []), ...validation.importSpec.error]) {
-    failures.push({ property: inputForIssue(i, news), reason: issueReason(i, validation.against) });
-  }
-  warnings.push(...[...(validation.validateHost.warning ?? []), ...validation.importSpec.warning].map((i) => issueReason(i, validation.against)));
-  return { failures: knownOnly(dedupe(failures), news), warnings: [...new Set(warnings)], descriptor, parse, validation };
+  return { failures: knownOnly(dedupe(failures), news), warnings: [...new Set(warnings)], descriptor, parse, validation, plan: local.plan };
+}
+
+/** A placement that cannot be resolved names its input in the message (`datastore "x"`, `resource pool`, …). */
+function inputForPlacementError(e: Error): string {
+  const m = e.message.toLowerCase();
+  if (m.includes('datastore')) return 'datastore';
+  if (m.includes('resource pool') || m.includes('--pool')) return 'resourcePool';
+  if (m.includes('datacenter')) return 'datacenter';
+  if (m.includes('folder')) return 'folder';
+  if (m.includes('host')) return 'host';
+  if (m.includes('network')) return 'networkMapping';
+  return 'source';
 }
 
 function requireConnection(what: string): ConnectionSettings {

@@ -43,11 +43,15 @@ describe('a Pulumi program declaring OvfImport, run under setMocks and forwarded
 
   it('fails preview naming every wrong input against the descriptor', async () => {
     const { resources } = await runProgram(host, () => [new OvfImport('app', {
-      source: minimalOvf, deploymentOption: 'huge', networkMapping: { 'Storage Net': 'DC0_DVPG0' }, propertyMapping: { hostnme: 'app01' },
+      source: minimalOvf, deploymentOption: 'huge', networkMapping: { 'Storage Net': 'DC0_DVPG0' }, propertyMapping: { hostnme: 'app01', root_password: 'hunter2' },
     })], { preview: true });
-    assert.deepEqual(resources[0]!.check.failures.map((f) => f.property), ['deploymentOption', 'networkMapping["Storage Net"]', 'propertyMapping.hostnme']);
-    assert.match(resources[0]!.check.failures[0]!.reason, /allowed: small, large/);
-    assert.match(resources[0]!.check.failures[2]!.reason, /user-configurable properties: hostname, ip0/);
+    const failures = Object.fromEntries(resources[0]!.check.failures.map((f) => [f.property, f.reason]));
+    assert.deepEqual(Object.keys(failures).sort(), ['deploymentOption', 'networkMapping["Storage Net"]', 'propertyMapping.hostnme', 'propertyMapping.root_password']);
+    assert.match(failures['deploymentOption']!, /"huge" is not offered by this descriptor; allowed: "small", "large"/);
+    assert.match(failures['propertyMapping.hostnme']!, /matches no ProductSection property.*allowed: hostname, ip0/);
+    assert.match(failures['networkMapping["Storage Net"]']!, /does not declare; allowed: VM Network/);
+    assert.match(failures['propertyMapping.root_password']!, /shorter than MinLen\(8\)/);
+    assert.ok(!JSON.stringify(resources[0]!.check.failures).includes('hunter2'), 'the password value is not repeated in the failure');
   });
 
   it('skips checks on values another resource computes, and reports them at up', async () => {
