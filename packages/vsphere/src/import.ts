@@ -44,6 +44,11 @@ export interface ImportOvfOptions extends PlacementInput {
   annotation?: string;
   /** Marks the imported VM as a template (VMs only). @default false */
   markAsTemplate?: boolean;
+  /**
+   * How the package manifest is used: `require` refuses a package without one, `verify-if-present`
+   * checks the files it lists, `skip` ignores it. @default 'verify-if-present'
+   */
+  manifestPolicy?: 'require' | 'verify-if-present' | 'skip';
   /** Concurrent uploads. @default 2 */
   parallel?: number;
   signal?: AbortSignal;
@@ -86,7 +91,9 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const inv = new Inventory(session);
   const descriptorFile = await source.descriptor();
   const descriptor = descriptorFile.text;
-  const manifest = await source.manifest();
+  const manifestPolicy = options.manifestPolicy ?? 'verify-if-present';
+  const manifest = manifestPolicy === 'skip' ? undefined : await source.manifest();
+  if (!manifest && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.name} has no manifest (.mf), and the manifest policy requires one`);
   if (manifest) verifyDigest(descriptorFile.name, descriptorFile.bytes, manifest, source.name);
 
   const placement = await resolvePlacement(inv, options, signal);

@@ -18,3 +18,4 @@ export { OvaWriter, tarHeader } from './ova';
 export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';
 export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';
 export { captureHostProfile, captureInventory, closestBuiltinProfile } from './capture';
+export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpecRequest, type OvfExportRequest, type OvfEntityState, type OvfVmState, type OvfPlacement } from './ovf-session';

@@ -209,7 +209,7 @@ export const PowerOffVMTask = defineCommand<This, ManagedObjectReference>('Power
 export const PowerOffVAppTask = defineCommand<This & { force: boolean }, ManagedObjectReference>('PowerOffVApp_Task', [['force', 'boolean']], 'MoRef');
 export const DestroyTask = defineCommand<This, ManagedObjectReference>('Destroy_Task', [], 'MoRef');
 export const MarkAsTemplate = defineCommand<This, void>('MarkAsTemplate', [], 'void');
-export const ReconfigVMTask = defineCommand<This & { spec: { annotation?: string } }, ManagedObjectReference>('ReconfigVM_Task', [['spec', 'VirtualMachineConfigSpec']], 'MoRef');
+export const ReconfigVMTask = defineCommand<This & { spec: { annotation?: string; vAppConfig?: DataObject } }, ManagedObjectReference>('ReconfigVM_Task', [['spec', 'VirtualMachineConfigSpec']], 'MoRef');
 export const CancelTask = defineCommand<This, void>('CancelTask', [], 'void');
 
 export type { KeyValue };
@@ -228,3 +228,4 @@ export const QueryConfigOptionEx = defineCommand<This & { spec?: { key?: string;
   'VirtualMachineConfigOption',
   { idempotent: true },
 );
+export const UpdateVAppConfig = defineCommand<This & { spec: DataObject }, void>('UpdateVAppConfig', [['spec', 'VAppConfigSpec']], 'void');

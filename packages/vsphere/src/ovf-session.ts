@@ -1,0 +1,259 @@
+/**
+ * One object per vSphere connection with the operations the IaC providers need (validate, import,
+ * read back, power, reconfigure, destroy, export), in vim25 words. The Pulumi provider binds to
+ * {@link connectOvfSession} at run time; the shapes here match its port structurally.
+ */
+import { createHash } from 'node:crypto';
+import { type KeyValue, type OvfIssue, type OvfValidateHostResult, UsageError } from '@ovfkit/core';
+import { destroyEntity } from './destroy';
+import { exportOvf } from './export';
+import { importOvf } from './import';
+import { Inventory, resolvePlacement } from './inventory';
+import { toIssue, VimOvfManager } from './ovf-manager';
+import type { DataObject, ManagedObjectReference } from './soap/codec';
+import { isVimFault } from './soap/fault';
+import { PowerOffVAppTask, PowerOffVMTask, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask, UpdateVAppConfig } from './soap/methods';
+import { VimSession, type ConnectOptions } from './session';
+import { openPackage } from './source';
+
+export interface OvfPlacement {
+  datacenter?: string;
+  resourcePool?: string;
+  cluster?: string;
+  vApp?: string;
+  datastore?: string;
+  folder?: string;
+  host?: string;
+}
+
+export interface OvfImportSpecRequest {
+  entityName?: string;
+  deploymentOption: string;
+  locale: string;
+  diskProvisioning?: string;
+  ipAllocationPolicy?: string;
+  ipProtocol?: string;
+  networkMapping: Record<string, string>;
+  propertyMapping: KeyValue[];
+  placement: OvfPlacement;
+}
+
+export interface OvfImportRequest extends OvfImportSpecRequest {
+  source: string;
+  manifestPolicy: 'require' | 'verify-if-present' | 'skip';
+  acceptAllEulas: boolean;
+  powerOn: boolean;
+  annotation?: string;
+  markAsTemplate: boolean;
+}
+
+export type PowerState = 'poweredOn' | 'poweredOff' | 'suspended';
+
+export interface OvfVmState {
+  entity: ManagedObjectReference;
+  name: string;
+  powerState: PowerState;
+  numCPUs?: number;
+  memoryMB?: number;
+  annotation?: string;
+  template?: boolean;
+  property?: KeyValue[];
+  disks?: { label: string; capacityBytes: number }[];
+  networks?: string[];
+}
+
+export interface OvfEntityState {
+  entity: ManagedObjectReference;
+  name: string;
+  vms: OvfVmState[];
+  annotation?: string;
+  powerState: PowerState;
+}
+
+export interface OvfExportRequest {
+  entity: string;
+  destination: string;
+  format: 'ovf' | 'ova';
+  manifestAlgorithm: 'SHA1' | 'SHA256' | 'SHA512';
+  exportOption: string[];
+  includeImageFiles: boolean;
+  chunkSizeBytes?: number;
+  signingKeyPem?: string;
+  signingCertificatePem?: string;
+}
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** A connected session for the IaC providers. */
+export class OvfSession {
+  constructor(readonly session: VimSession) {}
+
+  private placementInput(p: OvfPlacement): { datacenter?: string; pool?: string; datastore?: string; folder?: string; host?: string } {
+    const pool = p.vApp ?? p.resourcePool ?? (p.cluster ? `${p.cluster.replace(/\/+$/, '')}/Resources` : undefined);
+    return { ...(p.datacenter ? { datacenter: p.datacenter } : {}), ...(pool ? { pool } : {}), ...(p.datastore ? { datastore: p.datastore } : {}), ...(p.folder ? { folder: p.folder } : {}), ...(p.host ? { host: p.host } : {}) };
+  }
+
+  /** ValidateHost + CreateImportSpec on the live server: every error and warning, nothing created. */
+  async validate(ovfDescriptor: string, request: OvfImportSpecRequest): Promise<{ against: string; validateHost: OvfValidateHostResult; importSpec: { error: OvfIssue[]; warning: OvfIssue[] } }> {
+    const inv = new Inventory(this.session);
+    const placement = await resolvePlacement(inv, this.placementInput(request.placement));
+    const manager = new VimOvfManager(this.session);
+    let host = placement.host;
+    if (!host) {
+      const owner = (await this.session.properties(placement.resourcePool, ['owner']))['owner'] as ManagedObjectReference | undefined;
+      host = owner ? asArray((await this.session.properties(owner, ['host']))['host'] as ManagedObjectReference[] | undefined)[0] : undefined;
+    }
+    let against = `remote:${new URL(this.session.client.url).host}`;
+    let validateHost: OvfValidateHostResult = { error: [], warning: [] };
+    try {
+      if (host) validateHost = await manager.validateHost(ovfDescriptor, host, { locale: request.locale, deploymentOption: request.deploymentOption });
+    } catch (e) {
+      if (!isVimFault(e, 'MethodNotFound')) throw e;
+      against += ' (the server does not implement ValidateHost; CreateImportSpec only)';
+    }
+    const networkMapping = [];
+    for (const [name, target] of Object.entries(request.networkMapping)) {
+      const p = target.startsWith('/') || /^[A-Za-z]+:/.test(target) ? target : `${placement.datacenterPath}/network/${target}`;
+      networkMapping.push({ name, network: await inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork']) });
+    }
+    const spec = await manager.createImportSpec(ovfDescriptor, placement.resourcePool, placement.datastore, {
+      locale: request.locale,
+      deploymentOption: request.deploymentOption,
+      entityName: request.entityName ?? '',
+      ...(placement.host ? { hostSystem: placement.host } : {}),
+      ...(networkMapping.length ? { networkMapping } : {}),
+      ...(request.ipAllocationPolicy ? { ipAllocationPolicy: request.ipAllocationPolicy } : {}),
+      ...(request.ipProtocol ? { ipProtocol: request.ipProtocol } : {}),
+      ...(request.propertyMapping.length ? { propertyMapping: request.propertyMapping } : {}),
+      ...(request.diskProvisioning ? { diskProvisioning: request.diskProvisioning as never } : {}),
+    });
+    return { against, validateHost, importSpec: { error: spec.error, warning: spec.warning } };
+  }
+
+  /** Imports (see {@link importOvf}) and reads the new entity back. */
+  async importOvf(request: OvfImportRequest): Promise<{ entity: OvfEntityState; warnings: OvfIssue[] }> {
+    const source = await openPackage(request.source);
+    try {
+      const r = await importOvf(this.session, {
+        source,
+        ...this.placementInput(request.placement),
+        ...(request.entityName ? { name: request.entityName } : {}),
+        networkMapping: request.networkMapping,
+        propertyMapping: Object.fromEntries(request.propertyMapping.map((kv) => [kv.key, kv.value])),
+        ...(request.deploymentOption ? { deploymentOption: request.deploymentOption } : {}),
+        ...(request.diskProvisioning ? { diskProvisioning: request.diskProvisioning } : {}),
+        ...(request.ipAllocationPolicy ? { ipAllocationPolicy: request.ipAllocationPolicy } : {}),
+        ...(request.ipProtocol ? { ipProtocol: request.ipProtocol } : {}),
+        ...(request.annotation !== undefined ? { annotation: request.annotation } : {}),
+        manifestPolicy: request.manifestPolicy,
+        acceptAllEulas: request.acceptAllEulas,
+        powerOn: request.powerOn,
+        markAsTemplate: request.markAsTemplate,
+      });
+      const entity = await this.readEntity(r.entity);
+      if (!entity) throw new UsageError(`the imported ${r.entity.type} ${r.entity.value} vanished right after import`);
+      return { entity, warnings: r.warning.map(toIssue) };
+    } finally {
+      await source.close();
+    }
+  }
+
+  /** The entity as vSphere reports it now, or undefined when it no longer exists. */
+  async readEntity(entity: ManagedObjectReference): Promise<OvfEntityState | undefined> {
+    try {
+      if (entity.type === 'VirtualMachine') {
+        const vm = await this.readVm(entity);
+        return { entity, name: vm.name, vms: [vm], ...(vm.annotation !== undefined ? { annotation: vm.annotation } : {}), powerState: vm.powerState };
+      }
+      const p = await this.session.properties(entity, ['name', 'summary.vAppState', 'vm', 'vAppConfig.annotation']);
+      if (!('name' in p)) return undefined;
+      const vms = await Promise.all(asArray(p['vm'] as ManagedObjectReference[] | undefined).map((v) => this.readVm(v)));
+      const annotation = p['vAppConfig.annotation'] as string | undefined;
+      return { entity, name: String(p['name']), vms, ...(annotation !== undefined ? { annotation } : {}), powerState: p['summary.vAppState'] === 'started' ? 'poweredOn' : 'poweredOff' };
+    } catch (e) {
+      if (isVimFault(e, 'ManagedObjectNotFound')) return undefined;
+      throw e;
+    }
+  }
+
+  private async readVm(vm: ManagedObjectReference): Promise<OvfVmState> {
+    const p = await this.session.properties(vm, ['name', 'runtime.powerState', 'config.hardware', 'config.annotation', 'config.template', 'config.vAppConfig', 'network']);
+    const hw = p['config.hardware'] as { numCPU?: string; memoryMB?: string; device?: DataObject[] } | undefined;
+    const devices = asArray(hw?.device);
+    const props = asArray((p['config.vAppConfig'] as DataObject | undefined)?.['property'] as DataObject[] | undefined);
+    const networks: string[] = [];
+    for (const n of asArray(p['network'] as ManagedObjectReference[] | undefined)) networks.push(String((await this.session.properties(n, ['name']))['name']));
+    const annotation = p['config.annotation'] as string | undefined;
+    return {
+      entity: vm,
+      name: String(p['name']),
+      powerState: (p['runtime.powerState'] as PowerState | undefined) ?? 'poweredOff',
+      ...(hw?.numCPU !== undefined ? { numCPUs: Number(hw.numCPU) } : {}),
+      ...(hw?.memoryMB !== undefined ? { memoryMB: Number(hw.memoryMB) } : {}),
+      ...(annotation !== undefined ? { annotation } : {}),
+      template: p['config.template'] === 'true' || p['config.template'] === true,
+      // Password values are never read back: vSphere returns them empty, and ovfkit never echoes them.
+      property: props.filter((x) => !String(x['type'] ?? '').startsWith('password')).map((x) => ({ key: String(x['id'] ?? x['key']), value: String(x['value'] ?? x['defaultValue'] ?? '') })),
+      disks: devices
+        .filter((d) => d._typeName === 'VirtualDisk')
+        .map((d) => ({ label: String((d['deviceInfo'] as DataObject | undefined)?.['label'] ?? d['key']), capacityBytes: d['capacityInBytes'] !== undefined ? Number(d['capacityInBytes']) : Number(d['capacityInKB']) * 1024 })),
+      networks,
+    };
+  }
+
+  async setPowerState(entity: ManagedObjectReference, on: boolean): Promise<void> {
+    const vm = entity.type === 'VirtualMachine';
+    const cmd = on ? (vm ? new PowerOnVMTask({ _this: entity }) : new PowerOnVAppTask({ _this: entity })) : vm ? new PowerOffVMTask({ _this: entity }) : new PowerOffVAppTask({ _this: entity, force: true });
+    await this.session.waitForTask(await this.session.client.send(cmd));
+  }
+
+  /** Changes what vSphere can change live: the annotation and vApp property values. */
+  async reconfigure(entity: ManagedObjectReference, change: { annotation?: string; property?: KeyValue[] }): Promise<void> {
+    const vm = entity.type === 'VirtualMachine';
+    let property: DataObject[] | undefined;
+    if (change.property?.length) {
+      const cfg = (await this.session.properties(entity, [vm ? 'config.vAppConfig' : 'vAppConfig']))[vm ? 'config.vAppConfig' : 'vAppConfig'] as DataObject | undefined;
+      const existing = asArray(cfg?.['property'] as DataObject[] | undefined);
+      property = change.property.map((kv) => {
+        const found = existing.find((x) => x['id'] === kv.key || [x['classId'], x['id'], x['instanceId']].filter(Boolean).join('.') === kv.key);
+        if (!found) throw new UsageError(`${entity.value} has no vApp property ${JSON.stringify(kv.key)}`);
+        return { operation: 'edit', info: { key: Number(found['key']), value: kv.value } };
+      });
+    }
+    if (vm) {
+      const spec = { ...(change.annotation !== undefined ? { annotation: change.annotation } : {}), ...(property ? { vAppConfig: { _typeName: 'VmConfigSpec', property } } : {}) };
+      await this.session.waitForTask(await this.session.client.send(new ReconfigVMTask({ _this: entity, spec })));
+    } else {
+      await this.session.client.send(new UpdateVAppConfig({ _this: entity, spec: { ...(change.annotation !== undefined ? { annotation: change.annotation } : {}), ...(property ? { property } : {}) } }));
+    }
+  }
+
+  async destroy(entity: ManagedObjectReference): Promise<void> {
+    await destroyEntity(this.session, entity, { ignoreMissing: true });
+  }
+
+  async exportOvf(request: OvfExportRequest): Promise<{ files: { path: string; size: number; digest: string }[]; manifestDigest: string; ovfDescriptor: string; warnings: OvfIssue[] }> {
+    if (request.chunkSizeBytes || request.signingKeyPem || request.signingCertificatePem) {
+      throw new UsageError('the vSphere export engine does not chunk or sign yet: repack the exported package with ovfkit ova pack / manifest tools');
+    }
+    if ((request.format === 'ova') !== request.destination.toLowerCase().endsWith('.ova')) {
+      throw new UsageError(`format ${request.format} does not match the destination ${request.destination} (an .ova file for ova, a directory for ovf)`);
+    }
+    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles });
+    return {
+      files: r.files,
+      manifestDigest: `sha256:${createHash('sha256').update(r.manifest).digest('hex')}`,
+      ovfDescriptor: r.ovfDescriptor,
+      warnings: r.warning.map(toIssue),
+    };
+  }
+
+  async logout(): Promise<void> {
+    await this.session.logout();
+  }
+}
+
+/** Connects and logs in; the entry point the IaC providers bind to. */
+export async function connectOvfSession(options: ConnectOptions): Promise<OvfSession> {
+  return new OvfSession(await VimSession.connect(options));
+}
