@@ -921,8 +921,9 @@ class Builder {
     device['capacityInBytes'] = capacity;
     device.backing = diskBacking(prov, this.input.datastoreName, this.input.datastore);
     this.a.flatDeploymentSize += capacity;
-    // populatedSize is often written as 0 (unknown); the compressed file is a lower bound.
-    this.a.sparseDeploymentSize += populated === undefined && file?.size === undefined ? capacity : Math.max(populated ?? 0, file?.size ?? 0);
+    // populatedSize is often written as 0 (unknown): the compressed file is a lower bound; an
+    // empty disk (no file) takes next to nothing when thin.
+    this.a.sparseDeploymentSize += Math.max(populated ?? 0, file?.size ?? 0);
     const ds: DiskSummary = { entity, label: item.elementName ?? `disk-${n}`, controller, capacityBytes: capacity, provisioning: prov };
     if (disk) ds.diskId = disk.diskId;
     if (populated !== undefined) ds.populatedSizeBytes = populated;
