@@ -1003,31 +1003,41 @@ class Builder {
 
   private checkSpace(): void {
     const thin = ['thin', 'sparse', 'monolithicSparse', 'twoGbMaxExtentSparse', 'seSparse'].includes(this.a.provisioning);
-    const need = thin ? this.a.sparseDeploymentSize : this.a.flatDeploymentSize;
+    // Without a chosen provisioning (ValidateHost has none) only "does not fit even thin" is an
+    // error; "fits only thin" is a warning.
+    const chosen = !!this.input.cisp.diskProvisioning;
+    const sparse = this.a.sparseDeploymentSize;
+    const flat = this.a.flatDeploymentSize;
     const inv = this.input.inventory;
     const ds = this.input.datastore;
+    let where: string;
+    let free: number;
     if (ds) {
       if (ds.accessible === false) {
         this.hostErr('DATASTORE_INACCESSIBLE', { _typeName: 'OvfHardwareCheck' }, `Datastore ${qv(ds.name)} is not accessible`, { value: ds.name, fix: 'choose another datastore' });
-      } else if (need > ds.freeSpace) {
-        this.hostErr('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `Datastore ${qv(ds.name)} has ${gib(ds.freeSpace)} free; the disks need ${gib(need)} ${this.a.provisioning}-provisioned`, {
-          value: String(ds.freeSpace),
-          allowed: `at least ${need} bytes free`,
-          fix: thin ? 'choose a larger datastore' : 'choose thin provisioning or a larger datastore',
-        });
+        return;
       }
-      return;
-    }
-    if (inv && this.input.host) {
+      where = `Datastore ${qv(ds.name)} has`;
+      free = ds.freeSpace;
+    } else if (inv && this.input.host) {
       const hostDs = inv.datastores.filter((d) => d.accessible !== false && this.input.host!.datastores.some((r) => r === d.name || r === d.moref));
-      const best = Math.max(0, ...hostDs.map((d) => d.freeSpace));
-      if (need > best) {
-        this.hostErr('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `No datastore of host ${qv(this.input.host.name)} has room: the disks need ${gib(need)} ${this.a.provisioning}-provisioned, the largest free space is ${gib(best)}`, {
-          value: String(best),
-          allowed: `at least ${need} bytes free`,
-          fix: thin ? 'free space or add a datastore' : 'choose thin provisioning, free space or add a datastore',
-        });
-      }
+      free = Math.max(0, ...hostDs.map((d) => d.freeSpace));
+      where = `The largest datastore of host ${qv(this.input.host.name)} has`;
+    } else return;
+    const need = chosen ? (thin ? sparse : flat) : sparse;
+    const how = chosen ? `${this.a.provisioning}-provisioned` : 'even thin-provisioned';
+    if (need > free) {
+      this.hostErr('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `${where} ${gib(free)} free; the disks need ${gib(need)} ${how}`, {
+        value: String(free),
+        allowed: `at least ${need} bytes free`,
+        fix: chosen && !thin ? 'choose thin provisioning or a larger datastore' : 'free space or choose a larger datastore',
+      });
+    } else if (!chosen && flat > free) {
+      this.hostWarn('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `${where} ${gib(free)} free: enough for thin disks (${gib(sparse)}) but not thick ones (${gib(flat)})`, {
+        value: String(free),
+        allowed: `at least ${flat} bytes free for thick disks`,
+        fix: 'import with thin provisioning (--disk-provisioning thin)',
+      });
     }
   }
 }

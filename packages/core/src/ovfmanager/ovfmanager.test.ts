@@ -96,14 +96,18 @@ describe('LocalOvfManager.validateHost', () => {
     assert.deepEqual(codes(r2.error), ['SECURE_BOOT_UNSUPPORTED']);
   });
 
-  it('with an inventory, refuses a host whose datastores are all too small', async () => {
+  it('with an inventory, warns when the host fits the disks only thin, and refuses when not even thin', async () => {
     const small = structuredClone(SITE);
     small.datastores[0]!.freeSpace = 5 * 2 ** 30;
-    const { inventory } = checkInventory(small);
-    const m = new LocalOvfManager({ inventory: inventory! });
+    const m = new LocalOvfManager({ inventory: checkInventory(small).inventory! });
     const r = await m.validateHost(ovf(), 'esx1.lab', P);
-    assert.deepEqual(codes(r.error), ['INSUFFICIENT_DATASTORE_SPACE']);
-    assert.match(r.error![0]!.localizedMessage, /host "esx1\.lab"/);
+    assert.equal(r.error, undefined);
+    assert.deepEqual(codes(r.warning), ['INSUFFICIENT_DATASTORE_SPACE']);
+    assert.match(r.warning![0]!.localizedMessage, /host "esx1\.lab" has 5\.0 GiB free: enough for thin disks/);
+    small.datastores[0]!.freeSpace = 1024;
+    small.datastores[1]!.freeSpace = 1024;
+    const r2 = await new LocalOvfManager({ inventory: checkInventory(small).inventory! }).validateHost(ovf(), 'esx1.lab', P);
+    assert.deepEqual(codes(r2.error), ['INSUFFICIENT_DATASTORE_SPACE']);
   });
 });
 
