@@ -223,7 +223,9 @@ export class OvfImport extends Construct {
       reportIssues(this, check.hostError, check.hostWarning, 'ValidateHost');
       // `ovfkit import` refuses a package with EULAs unless they are accepted: fail at synth, not at apply.
       const eula = check.importWarning.filter((w) => w.code === 'EULA_NOT_ACCEPTED');
-      const importError = [...check.importError, ...eula.map(eulaIssue)];
+      // Core's CreateImportSpec repeats a ParseDescriptor error (an unknown deployment option): shown once, on Descriptor.
+      const parseCodes = new Set(d.errors.map((e) => e.code));
+      const importError = [...check.importError.filter((e) => !parseCodes.has(e.code)), ...eula.map(eulaIssue)];
       const importWarning = check.importWarning.filter((w) => w.code !== 'EULA_NOT_ACCEPTED');
       reportIssues(this, importError, importWarning, 'CreateImportSpec');
       this.errors.push(...check.hostError, ...importError);

@@ -9,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { OvfImport, fromEnv, type OvfImportProps } from '@ovfkit/cdktf';
 import { repoRoot } from '../paths';
 import { type Simulator, simulatorBinary, startSimulator } from '../sim/simulator';
+import { makeStreamOptimizedVmdk } from '../vsphere-fixtures';
 
 /** The terraform binary on PATH, or undefined. */
 function findTerraform(): string | undefined {
@@ -33,13 +34,33 @@ const cliBin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
 const ovfkitCommand = `${process.execPath} ${cliBin}`;
 const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
 
+/**
+ * The example appliance as a real OVA: examples/minimal/minimal.ovf with a streamOptimized disk
+ * made by qemu-img (its References size set to the disk's real size), packed with a manifest by
+ * `ovfkit ova pack`.
+ */
+function buildApplianceOva(dir: string): string {
+  const pkg = path.join(dir, 'appliance');
+  fs.mkdirSync(pkg, { recursive: true });
+  const vmdk = makeStreamOptimizedVmdk(pkg, 'minimal-disk1', 1024);
+  const descriptor = fs.readFileSync(minimalOvf, 'utf8').replace('ovf:size="68096"', `ovf:size="${fs.statSync(vmdk).size}"`);
+  fs.writeFileSync(path.join(pkg, 'minimal.ovf'), descriptor);
+  const ova = path.join(dir, 'appliance.ova');
+  const r = spawnSync(process.execPath, [cliBin, 'ova', 'pack', pkg, ova], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return ova;
+}
+
 /** Synthesizes a one-import stack and copies its configuration into the Terraform working dir. */
 function synthInto(workDir: string, outDir: string, props: Partial<OvfImportProps>): OvfImport {
   const app = new App({ outdir: outDir, skipValidation: false });
   const stack = new TerraformStack(app, 'appliance');
+  // cdktf's default local backend writes beside the process's working directory: keep state here.
+  new LocalBackend(stack, { path: path.join(workDir, 'terraform.tfstate') });
   const imp = new OvfImport(stack, 'Appliance', {
     source: minimalOvf,
     name: 'cdktf-e2e',
+    datacenter: 'DC0',
     datastore: 'LocalDS_0',
     ovfkitCommand,
     ...props,
@@ -144,13 +165,14 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
     });
 
     it('applies the import, plans no change, plans a replacement for a changed property, and destroy leaves the simulator empty', async () => {
-      const props = { resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01', root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') } };
+      const source = buildApplianceOva(dir);
+      const props = { source, resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01', root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') } };
       const secret = { APPLIANCE_ROOT_PASSWORD: 'e2e-Secret-1234' };
       synthInto(workDir, outDir, props);
       const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], secret);
       assert.equal(apply.status, 0, apply.stderr + apply.stdout);
       let state = await sim!.state();
-      assert.deepEqual(state.virtualMachines.map((vm) => vm.name), ['cdktf-e2e']);
+      assert.deepEqual(state.virtualMachines.map((vm) => vm.name), ['cdktf-e2e'], apply.stdout);
       assert.ok(state.leases.every((l) => l.state === 'done'), JSON.stringify(state.leases));
 
       const tfstate = fs.readFileSync(path.join(workDir, 'terraform.tfstate'), 'utf8');
