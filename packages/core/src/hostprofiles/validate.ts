@@ -34,6 +34,8 @@ export function checkHostProfile(json: unknown): HostProfileCheck {
   if (!c.isObject(json, '$')) return { issues: c.issues };
   if (json['format'] !== HOST_PROFILE_FORMAT) {
     c.add('WRONG_FORMAT', '$.format', json['format'], `"${HOST_PROFILE_FORMAT}"`, `set "format": "${HOST_PROFILE_FORMAT}" (is this a host profile?)`);
+    // Another kind of document: listing its fields as unknown would only bury the point.
+    return { issues: c.issues };
   }
   c.unknownFields(json, '$', TOP_FIELDS);
   const name = c.string(json, 'name', '$');

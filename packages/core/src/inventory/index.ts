@@ -126,6 +126,8 @@ export function checkInventory(json: unknown): InventoryCheck {
   if (!c.isObject(json, '$')) return { issues: c.issues };
   if (json['format'] !== INVENTORY_FORMAT) {
     c.add('WRONG_FORMAT', '$.format', json['format'], `"${INVENTORY_FORMAT}"`, `set "format": "${INVENTORY_FORMAT}" (is this an inventory snapshot?)`);
+    // Another kind of document: listing its fields as unknown would only bury the point.
+    return { issues: c.issues };
   }
   c.unknownFields(json, '$', ['format', 'datacenter', 'capturedAt', 'source', 'folders', 'hosts', 'datastores', 'networks', 'resourcePools']);
   let datacenter: InventorySnapshot['datacenter'] | undefined;
