@@ -219,6 +219,19 @@ describe('package sources over HTTP on 127.0.0.1', function () {
       assert.ok(late.every((s) => !s.finished && s.bytes < disk.length / 2), 'the download was abandoned');
     });
 
+    it('verifies a streamed-only OVA whose manifest comes last, and sees its member order', async () => {
+      await srv.close();
+      srv = await startServer(root, { range: false });
+      const dir = path.join(root, 'pkg');
+      execFileSync('tar', ['--format=pax', '-cf', path.join(root, 'mflast.ova'), 'vm.ovf', 'disk1.vmdk', 'vm.mf'], { cwd: dir });
+      const src = await openSource(`${srv.url}/mflast.ova`);
+      assert.equal(src.sequentialOnly, true);
+      assert.equal(await src.manifest(), undefined, 'the head holds no manifest');
+      const v = await verifyPackage(src);
+      assert.deepEqual(v.issues, []);
+      assert.deepEqual(v.manifest?.checked.map((c) => [c.name, c.ok]), [['vm.ovf', true], ['disk1.vmdk', true]]);
+    });
+
     it('fails a stalled download with a timeout instead of hanging', async () => {
       const res = await httpGet(`${srv.url}/stall.ova`, { stallTimeoutMs: 300 });
       await code(all(res.body), 'TIMEOUT', /no data for 300 ms/);

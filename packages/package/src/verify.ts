@@ -7,7 +7,9 @@ import { OvfkitError, isOvfkitError } from '@ovfkit/core';
 import { verifyCertificate, type CertificateVerification } from './certificate';
 import { storedNames } from './files';
 import { issue, type PackageIssue } from './issues';
-import { digestOf, ManifestVerifier, parseManifest, type ManifestVerification } from './manifest';
+import { createHash } from 'node:crypto';
+import { readBody } from './http';
+import { digestOf, ManifestVerifier, parseManifest, type ManifestAlgorithm, type ManifestVerification } from './manifest';
 import { checkOvaLayout } from './ova';
 import { readReferences, type FileReference } from './references';
 import type { PackageSource } from './source';
@@ -54,10 +56,10 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
     }
   }
   const local = references.filter((r) => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(r.href));
-  const mf = await source.manifest();
-  const cert = await source.certificate();
-  const manifest = mf ? parseManifest(mf.bytes, mf.name) : undefined;
-  const verifier = manifest ? new ManifestVerifier(manifest) : undefined;
+  let mf = await source.manifest();
+  let cert = await source.certificate();
+  let manifest = mf ? parseManifest(mf.bytes, mf.name) : undefined;
+  let verifier = manifest ? new ManifestVerifier(manifest) : undefined;
   const members = await source.members();
   if (members) issues.push(...checkOvaLayout(members, local, { sequentialOnly: source.sequentialOnly }));
 
@@ -94,12 +96,36 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
 
   const entries = source.entries();
   if (entries) {
+    // A one-pass source only saw the archive's head: a manifest placed at the end arrives after
+    // the files it lists, so each file is hashed with every algorithm a manifest may name.
+    const late = !mf && source.sequentialOnly;
+    const allDigests = new Map<string, { digests: Record<ManifestAlgorithm, string>; bytes: number }>();
+    const order: string[] = [];
     for await (const e of entries) {
+      order.push(e.name);
       present.add(e.name);
       if (e.size !== undefined) sizes.set(e.name, e.size);
+      if (late && !mf && /\.mf$/i.test(e.name)) {
+        mf = { name: e.name, bytes: await readBody(e.stream, 64 * 1024 * 1024, e.name) };
+        continue;
+      }
+      if (late && !cert && /\.cert$/i.test(e.name)) {
+        cert = { name: e.name, bytes: await readBody(e.stream, 64 * 1024 * 1024, e.name) };
+        continue;
+      }
       if (e.name === mf?.name || e.name === cert?.name) continue;
-      await hash(e.name, e.stream);
+      if (late) allDigests.set(e.name, await digestAll(e.stream, (n) => options.onProgress?.((bytesHashed += n), e.name)));
+      else await hash(e.name, e.stream);
     }
+    if (late && mf) {
+      manifest = parseManifest(mf.bytes, mf.name);
+      verifier = new ManifestVerifier(manifest);
+      for (const [name, d] of allDigests) {
+        const entry = verifier.expecting(name);
+        if (entry) verifier.record(name, d.digests[entry.algorithm], d.bytes);
+      }
+    }
+    if (!members) issues.push(...checkOvaLayout(order, local, { sequentialOnly: source.sequentialOnly }));
   } else {
     if (verifier) verifier.record(descriptor.name, (await digestOf([descriptor.bytes], verifier.expecting(descriptor.name)?.algorithm ?? 'SHA256')).digest, descriptor.bytes.length);
     const toRead = new Set<string>([...required.slice(1), ...(manifest?.entries.map((e) => e.name) ?? [])]);
@@ -165,4 +191,20 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
 export function assertVerified(v: PackageVerification): void {
   const errors = v.issues.filter((i) => i.severity === 'error');
   if (errors.length) throw new OvfkitError('INTEGRITY', `${v.source}: ${errors.length} integrity error(s): ${errors.map((e) => e.message).join('; ')}`);
+}
+
+/** SHA1, SHA256 and SHA512 of one stream in one read (for a manifest that arrives after its files). */
+async function digestAll(stream: AsyncIterable<Buffer>, onBytes: (n: number) => void): Promise<{ digests: Record<ManifestAlgorithm, string>; bytes: number }> {
+  const h1 = createHash('sha1');
+  const h256 = createHash('sha256');
+  const h512 = createHash('sha512');
+  let bytes = 0;
+  for await (const c of stream) {
+    h1.update(c);
+    h256.update(c);
+    h512.update(c);
+    bytes += c.length;
+    onBytes(c.length);
+  }
+  return { digests: { SHA1: h1.digest('hex'), SHA256: h256.digest('hex'), SHA512: h512.digest('hex') }, bytes };
 }
