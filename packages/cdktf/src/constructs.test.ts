@@ -123,9 +123,12 @@ describe('OvfImport', () => {
     assert.match(String(data.input['descriptorDigest']), /^sha256:/);
     assert.equal(data.triggers_replace.request['entityName'], 'app01');
     assert.deepEqual(data.triggers_replace.request['placement'], placement);
-    assert.deepEqual(data.input['properties'], {
+    assert.equal(data.input['format'], 'ovfkit.plan/1');
+    const values = Object.fromEntries((data.input['properties'] as { id: string; value: string }[]).map((p) => [p.id, p.value]));
+    assert.deepEqual(values, {
       hostname: 'app01', ip0: '', ntp_servers: 'pool.ntp.org', root_password: '(from environment variable APP_ROOT_PASSWORD)', log_level: 'info', workers: '2',
     });
+    assert.deepEqual((data.input['vms'] as { numCPUs: number; memoryMB: number }[]).map((v) => [v.numCPUs, v.memoryMB]), [[1, 1024]]);
     const [create, destroy] = data.provisioner.map((p) => p['local-exec']);
     assert.equal(create?.when, undefined);
     assert.match(create!.command, /^ovfkit import \/\S+\/minimal\.ovf --name app01 --datacenter DC0 --pool \/DC0\/host\/DC0_C0\/Resources --datastore LocalDS_0 /);

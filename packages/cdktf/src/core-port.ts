@@ -9,7 +9,9 @@ import {
   type InventorySnapshot,
   type KeyValue,
   type NicSummary,
-  type OvfCreateImportSpecParams,
+  type OvfPlan,
+  type PlanIssue,
+  type PlanIssueSource,
   type OvfIssue,
   type OvfParseDescriptorResult,
   type PropertySummary,
@@ -19,6 +21,7 @@ import {
   UsageError,
   checkHostProfile,
   checkInventory,
+  createPlan,
   inventoryLookup,
   parseDescriptor as coreParseDescriptor,
   resolveHostProfile,
@@ -92,38 +95,13 @@ export interface OvfImportRequest {
   acceptAllEulas: boolean;
 }
 
-/** One VM of the plan: its hardware, disks and NICs after mapping. */
-export interface OvfPlanVirtualMachine {
-  entity: string;
-  name: string;
-  hardwareVersion: string;
-  guestId: string;
-  numCPUs: number;
-  memoryMB: number;
-  firmware: string;
-  disks: { label: string; capacityBytes: number | null; provisioning: string }[];
-  nics: { label: string; adapter: string; ovfNetwork: string; network: string | null; mappedBy: string }[];
-}
-
 /**
- * The plan every front end shows (ARCHITECTURE.md "The IaC resources"), as Terraform stores it
- * in `terraform_data.input`: no secret values, only the names of the variables holding them.
+ * Core's plan (`ovfkit.plan/1`, the object `ovfkit plan` and Pulumi show) as Terraform stores it
+ * in `terraform_data.input`: without the issue lists (they fail synth or become annotations) and
+ * the EULA texts; password values are redacted by core, secrets given by environment variable
+ * read `(from environment variable X)`.
  */
-export interface OvfImportPlan {
-  [key: string]: unknown;
-  entityName: string;
-  virtualApp: boolean;
-  deploymentOption: string;
-  diskProvisioning: string;
-  virtualMachines: OvfPlanVirtualMachine[];
-  /** Property id → the value it gets (`(from environment variable X)` for secrets). */
-  properties: Record<string, string>;
-  eulaCount: number;
-  files: { path: string; sizeBytes: number | null }[];
-  downloadBytes: number;
-  flatDeploymentBytes: number;
-  sparseDeploymentBytes: number;
-}
+export type OvfImportPlan = Omit<OvfPlan, 'errors' | 'warnings' | 'ok' | 'eula'> & { eula: { count: number; accepted: boolean } };
 
 /** Core's answer for an import at synth: ValidateHost and CreateImportSpec problems and the plan. */
 export interface OvfImportCheck {
@@ -149,7 +127,7 @@ function documentProblem(what: string, issues: DocumentIssue[]): never {
   throw new UsageError(`${what} is not valid: ${issues.map((i) => `${i.path}: ${i.message}; fix: ${i.fix}`).join('; ')}`);
 }
 
-function managerFor(target: OvfHostTarget): { manager: LocalOvfManager; inventory?: InventorySnapshot; against: string } {
+function targetOf(target: OvfHostTarget): { profile: HostProfile; inventory?: InventorySnapshot; against: string } {
   let profile: HostProfile;
   if (typeof target.hostProfile === 'object') {
     const check = checkHostProfile(target.hostProfile);
@@ -164,9 +142,8 @@ function managerFor(target: OvfHostTarget): { manager: LocalOvfManager; inventor
     if (!check.inventory) documentProblem('inventory', check.issues);
     inventory = check.inventory;
   }
-  const manager = new LocalOvfManager({ hostProfile: profile, ...(inventory ? { inventory } : {}) });
   const against = `host profile ${profile.name}${inventory ? ` and the inventory of ${inventory.datacenter.name}` : ''}`;
-  return inventory ? { manager, inventory, against } : { manager, against };
+  return inventory ? { profile, inventory, against } : { profile, against };
 }
 
 function unknownPlacement(what: 'resourcePool' | 'datastore' | 'host', value: string, allowed: string[]): OvfIssue {
@@ -196,16 +173,17 @@ export const ovfCore: OvfCorePort = {
   },
 
   checkImport(ovfDescriptor, request, target) {
-    const { manager, inventory, against } = managerFor(target);
+    const { profile, inventory, against } = targetOf(target);
     const hostError: OvfIssue[] = [];
     const p = request.placement;
-    let pool = p.vApp ?? p.resourcePool;
+    let resourcePool = p.vApp ?? p.resourcePool;
     let datastore = p.datastore;
     let host = p.host;
     if (inventory) {
-      if (pool !== undefined && !inventoryLookup.resourcePool(inventory, pool)) {
-        hostError.push(unknownPlacement('resourcePool', pool, inventory.resourcePools.map((r) => r.path ?? r.name)));
-        pool = undefined;
+      // createPlan stops at the first name the inventory lacks; synth lists every one.
+      if (resourcePool !== undefined && !inventoryLookup.resourcePool(inventory, resourcePool)) {
+        hostError.push(unknownPlacement('resourcePool', resourcePool, inventory.resourcePools.map((r) => r.path ?? r.name)));
+        resourcePool = undefined;
       }
       if (datastore !== undefined && !inventoryLookup.datastore(inventory, datastore)) {
         hostError.push(unknownPlacement('datastore', datastore, inventory.datastores.map((d) => d.name)));
@@ -215,62 +193,40 @@ export const ovfCore: OvfCorePort = {
         hostError.push(unknownPlacement('host', host, inventory.hosts.map((h) => h.name)));
         host = undefined;
       }
-    } else {
-      // Without an inventory nothing can be looked up: the names are checked by vSphere at apply.
-      pool = undefined;
-      datastore = undefined;
-      host = undefined;
     }
-    const cisp: OvfCreateImportSpecParams = {
-      locale: request.locale,
-      deploymentOption: request.deploymentOption,
+    const { plan } = createPlan(ovfDescriptor, {
+      hostProfile: profile,
+      ...(inventory ? { inventory } : {}),
+      ...(host !== undefined ? { host } : {}),
+      ...(resourcePool !== undefined ? { resourcePool } : {}),
+      ...(datastore !== undefined ? { datastore } : {}),
       entityName: request.entityName,
-      networkMapping: request.networkMapping.map((m) => ({ name: m.key, network: { type: 'Network', value: m.value } })),
-      // Secret values are not known at synth; an empty value is checked for its key only.
+      deploymentOption: request.deploymentOption,
+      locale: request.locale,
+      networkMapping: Object.fromEntries(request.networkMapping.map((m) => [m.key, m.value])),
+      // Secret values are not known at synth: an empty value has its key checked, not its value.
       propertyMapping: [...request.propertyMapping, ...request.secretProperty.map((s) => ({ key: s.key, value: '' }))],
-      importOption: request.acceptAllEulas ? ['acceptAllEulas'] : [],
       ...(request.diskProvisioning !== undefined ? { diskProvisioning: request.diskProvisioning } : {}),
-      ...(host !== undefined ? { hostSystem: { type: 'HostSystem', value: host } } : {}),
-    };
-    const { analysis } = manager.createImportSpecWithAnalysis(ovfDescriptor, pool, datastore, cisp);
-    if (!analysis) return { against, hostError, hostWarning: [], importError: [], importWarning: [] };
+      importOption: request.acceptAllEulas ? ['acceptAllEulas'] : [],
+    });
+    const from = (source: PlanIssueSource, list: PlanIssue[]): OvfIssue[] => list.filter((i) => i.source === source).map(({ source: _source, ...issue }) => issue);
     const secretVar = new Map(request.secretProperty.map((s) => [s.key, s.value]));
-    const properties: Record<string, string> = {};
-    for (const prop of analysis.properties) {
-      const variable = secretVar.get(prop.id);
-      if (variable !== undefined) properties[prop.id] = `(from environment variable ${variable})`;
-      else if (!prop.password) properties[prop.id] = prop.value;
-    }
-    const plan: OvfImportPlan = {
-      entityName: analysis.entityName,
-      virtualApp: analysis.virtualApp,
-      deploymentOption: analysis.deploymentOption,
-      diskProvisioning: analysis.provisioning,
-      virtualMachines: analysis.vms.map((vm) => ({
-        entity: vm.entity,
-        name: vm.name,
-        hardwareVersion: vm.hardwareVersion,
-        guestId: vm.guestId,
-        numCPUs: vm.numCPUs,
-        memoryMB: vm.memoryMB,
-        firmware: vm.firmware,
-        disks: byEntity(analysis.disks, vm.entity).map((d) => ({ label: d.label, capacityBytes: d.capacityBytes ?? null, provisioning: d.provisioning })),
-        nics: byEntity(analysis.nics, vm.entity).map((n) => ({ label: n.label, adapter: n.adapter, ovfNetwork: n.ovfNetwork, network: n.network?.name ?? null, mappedBy: n.mappedBy })),
-      })),
-      properties,
-      eulaCount: analysis.eula.length,
-      files: analysis.fileItem.map((f) => ({ path: f.path, sizeBytes: f.size ?? null })),
-      downloadBytes: analysis.downloadSize,
-      flatDeploymentBytes: analysis.flatDeploymentSize,
-      sparseDeploymentBytes: analysis.sparseDeploymentSize,
+    const { errors, warnings, ok: _ok, eula, ...rest } = plan;
+    const shown: OvfImportPlan = {
+      ...rest,
+      properties: rest.properties.map((prop) => {
+        const variable = secretVar.get(prop.id);
+        return variable === undefined ? prop : { ...prop, value: `(from environment variable ${variable})` };
+      }),
+      eula: { count: eula.count, accepted: eula.accepted },
     };
     return {
       against,
-      hostError: [...hostError, ...analysis.hostError],
-      hostWarning: analysis.hostWarning,
-      importError: analysis.importError,
-      importWarning: analysis.importWarning,
-      plan,
+      hostError: [...hostError, ...from('validateHost', errors)],
+      hostWarning: from('validateHost', warnings),
+      importError: from('createImportSpec', errors),
+      importWarning: from('createImportSpec', warnings),
+      plan: shown,
     };
   },
 

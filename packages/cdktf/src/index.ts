@@ -24,7 +24,6 @@ export type {
   VmSummary,
   OvfImportRequest,
   OvfImportPlan,
-  OvfPlanVirtualMachine,
   OvfPlacement,
 } from './core-port';
 export { formatIssue } from './core-port';
