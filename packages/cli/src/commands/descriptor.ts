@@ -52,7 +52,7 @@ export const descriptorCommand: Command = {
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('descriptor needs one configuration file: ovfkit descriptor <config.json>');
     const config = await readJson(positionals[0]!, ctx.cwd, 'configuration');
-    if (!isSource(config)) throw new UsageError(`${positionals[0]} is not a VM configuration (name, guestId, version, hardware.device[]) or a vApp ({"_typeName":"VirtualApp", name, child[]}); see docs/host-profiles.md`);
+    if (!isSource(config)) throw new UsageError(`${positionals[0]} is not a VM configuration (name, guestId, version, hardware.device[]) or a vApp ({"_typeName":"VirtualApp", name, child[]}); see docs/host-profiles.md (CreateDescriptor configuration)`);
     const cdp: OvfCreateDescriptorParams = {};
     const name = stringOption(values, 'name');
     if (name !== undefined) cdp.name = name;
