@@ -237,6 +237,13 @@ describe('package sources over HTTP on 127.0.0.1', function () {
       await code(all(res.body), 'TIMEOUT', /no data for 300 ms/);
     });
 
+    it('stops a download when its signal is aborted, with an ABORTED error', async () => {
+      const ac = new AbortController();
+      const res = await httpGet(`${srv.url}/stall.ova`, { signal: ac.signal });
+      setTimeout(() => ac.abort(), 50);
+      await code(all(res.body), 'ABORTED', /cancelled/);
+    });
+
     it('stops a redirect loop', async () => {
       await code(httpGet(`${srv.url}/loop`), 'NETWORK', /redirect loop/);
     });

@@ -188,6 +188,15 @@ function requestOnce(url: URL, options: HttpOptions & { range?: { start: number;
     req.setTimeout(stallMs, () => req.destroy(new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: no data for ${stallMs} ms`)));
     req.on('error', (e: NodeJS.ErrnoException) => {
       // After the response arrived, errors go to the body (see httpGet); before, they reject.
+      if (e.name === 'AbortError') {
+        const aborted = new OvfkitError('ABORTED', `GET ${redactUrl(url)}: cancelled`, { cause: e });
+        if (responded) {
+          state.late ??= aborted;
+          state.onLate?.(state.late);
+          return;
+        }
+        return reject(aborted);
+      }
       if (responded) {
         state.late ??=
           e instanceof OvfkitError

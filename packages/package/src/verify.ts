@@ -49,7 +49,7 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
   let references = options.references;
   if (!references) {
     try {
-      references = readReferences(descriptor.text);
+      references = readReferences(descriptor.bytes);
     } catch (e) {
       issues.push(issue('DESCRIPTOR_UNREADABLE', 'error', descriptor.name, `${descriptor.name}: ${(e as Error).message}`, 'fix the descriptor XML; its References could not be read'));
       references = [];

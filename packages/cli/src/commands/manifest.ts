@@ -113,7 +113,7 @@ export const manifestCreateCommand: Command = {
     const source = await openCliSource(ovf, ctx);
     const d = await source.descriptor();
     const names = [d.name];
-    for (const ref of readReferences(d.text)) {
+    for (const ref of readReferences(d.bytes)) {
       if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref.href)) continue;
       names.push(...(await storedNames(source, ref)));
     }

@@ -50,7 +50,7 @@ export const ovaPackCommand: Command = {
     const base = d.name.replace(/\.ovf$/i, '');
     const members: OvaMember[] = [];
     let total = 0;
-    for (const ref of readReferences(d.text)) {
+    for (const ref of readReferences(d.bytes)) {
       if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref.href)) continue;
       for (const name of await storedNames(source, ref)) {
         const size = await source.size(name);
