@@ -26,12 +26,14 @@ type simState struct {
 }
 
 type leaseState struct {
-	Ref      string `json:"ref"`
-	Kind     string `json:"kind"`
-	State    string `json:"state"`
-	Entity   string `json:"entity"`
-	Progress int32  `json:"transferProgress"`
-	Error    string `json:"error,omitempty"`
+	Ref              string `json:"ref"`
+	Kind             string `json:"kind"`
+	Method           string `json:"method"`
+	State            string `json:"state"`
+	Entity           string `json:"entity"`
+	Progress         int32  `json:"transferProgress"`
+	BytesTransferred int64  `json:"bytesTransferred"`
+	Error            string `json:"error,omitempty"`
 }
 
 func (x *extensions) state() simState {
@@ -59,8 +61,6 @@ func (x *extensions) state() simState {
 	sort.Slice(st.VirtualApps, func(i, j int) bool { return st.VirtualApps[i].Ref < st.VirtualApps[j].Ref })
 	return st
 }
-
-func (x *extensions) leaseStates() []leaseState { return []leaseState{} }
 
 var _ mo.Entity = (*simulator.VirtualMachine)(nil)
 

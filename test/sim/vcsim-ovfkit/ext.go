@@ -23,6 +23,8 @@ type extensions struct {
 
 	mu         sync.Mutex
 	injections []*injection
+	calls      map[string]int
+	leases     []*lease
 	// leaseTimeoutSeconds, when > 0, replaces the lease timeout of leases created from now on.
 	leaseTimeoutSeconds int
 }
@@ -33,6 +35,7 @@ func newExtensions(model *simulator.Model, server *simulator.Server, password st
 		server:   server,
 		next:     server.Config.Handler,
 		password: password,
+		calls:    map[string]int{},
 	}
 }
 
@@ -40,9 +43,11 @@ func (x *extensions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/ovfkit/"):
 		x.serveControl(w, r)
+	case r.URL.Path == simulator.Map.Path:
+		x.serveSDK(w, r)
+	case strings.HasPrefix(r.URL.Path, nfcPath):
+		x.serveNFC(w, r)
 	default:
 		x.next.ServeHTTP(w, r)
 	}
 }
-
-func (x *extensions) close() {}

@@ -25,3 +25,15 @@ func newFault(name string) types.BaseMethodFault {
 	}
 	return reflect.New(t).Interface().(types.BaseMethodFault)
 }
+
+// typeName is the wire name of a fault value's type.
+func typeName(f types.BaseMethodFault) (string, bool) {
+	t := reflect.TypeOf(f)
+	if t == nil {
+		return "", false
+	}
+	if t.Kind() == reflect.Ptr {
+		t = t.Elem()
+	}
+	return t.Name(), true
+}

@@ -8,15 +8,15 @@ import (
 
 // injection is one armed fault, as POSTed to /ovfkit/inject (see test/src/sim/simulator.ts).
 type injection struct {
-	Kind       string `json:"kind"`
-	Method     string `json:"method,omitempty"`
-	Fault      string `json:"fault,omitempty"`
-	Message    string `json:"message,omitempty"`
-	Times      int    `json:"times,omitempty"`
-	AfterBytes int64  `json:"afterBytes,omitempty"`
-	Direction  string `json:"direction,omitempty"`
-	BytesPerSecond int64 `json:"bytesPerSecond,omitempty"`
-	Seconds    int    `json:"seconds,omitempty"`
+	Kind           string `json:"kind"`
+	Method         string `json:"method,omitempty"`
+	Fault          string `json:"fault,omitempty"`
+	Message        string `json:"message,omitempty"`
+	Times          int    `json:"times,omitempty"`
+	AfterBytes     int64  `json:"afterBytes,omitempty"`
+	Direction      string `json:"direction,omitempty"`
+	BytesPerSecond int64  `json:"bytesPerSecond,omitempty"`
+	Seconds        int    `json:"seconds,omitempty"`
 }
 
 func (in *injection) validate() error {

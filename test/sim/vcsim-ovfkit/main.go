@@ -52,8 +52,8 @@ type readyLine struct {
 	// ThumbprintSHA1 is what vSphere puts in HttpNfcLeaseDeviceUrl.sslThumbprint.
 	ThumbprintSHA1 string `json:"thumbprintSha1"`
 	// CaPem is the served (self-signed) certificate, usable as a trust anchor.
-	CaPem  string `json:"caPem"`
-	Pid    int    `json:"pid"`
+	CaPem   string `json:"caPem"`
+	Pid     int    `json:"pid"`
 	APIType string `json:"apiType"`
 }
 
@@ -139,6 +139,9 @@ func main() {
 
 	server := model.Service.NewServer()
 	ext := newExtensions(model, server, *password)
+	// Wrap vcsim's OvfManager under the same MoRef (nothing type-asserts *OvfManager).
+	om := simulator.Map.Get(model.ServiceContent.OvfManager.Reference()).(*simulator.OvfManager)
+	simulator.Map.Put(&ovfManager{OvfManager: *om, x: ext})
 	// The mux is only read per request; nobody knows the port yet, so swapping it is safe.
 	server.Config.Handler = ext
 
