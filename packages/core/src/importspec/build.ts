@@ -259,6 +259,10 @@ class Builder {
         fix: 'choose another entityName (--name)',
       });
     }
+    const host = this.input.host;
+    if (host?.unavailable) {
+      this.hostErr('HOST_UNAVAILABLE', { _typeName: 'OvfHardwareCheck' }, `Host ${qv(host.name)} is in maintenance mode or disconnected`, { value: host.name, fix: 'choose another host or pool' });
+    }
     this.collectPropertyValues(env.content);
     this.checkPropertyMapping();
     this.checkNetworkMapping();
@@ -342,6 +346,7 @@ class Builder {
   private collectPropertyValues(c: Content): void {
     for (const { section } of this.allProductSections(c)) {
       for (const p of section.property) {
+        if (!inConfiguration(p.configuration, this.a.deploymentOption)) continue;
         let v = p.value ?? '';
         for (const cv of p.values) if (cv.configuration.includes(this.a.deploymentOption)) v = cv.value;
         const id = Builder.fullId(section, p.key);

@@ -111,6 +111,15 @@ describe('LocalOvfManager.validateHost', () => {
   });
 });
 
+describe('LocalOvfManager with an inventory host in maintenance mode', () => {
+  it('refuses to validate against it', async () => {
+    const site = structuredClone(SITE) as typeof SITE & { hosts: Array<(typeof SITE)['hosts'][number] & { unavailable?: boolean }> };
+    site.hosts[0]!.unavailable = true;
+    const r = await new LocalOvfManager({ inventory: checkInventory(site).inventory! }).validateHost(ovf(), 'esx1.lab', P);
+    assert.deepEqual(codes(r.error), ['HOST_UNAVAILABLE']);
+  });
+});
+
 function hwWith(extra: string): string {
   return `<Item><rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>1</rasd:VirtualQuantity></Item>
     <Item><rasd:ElementName>mem</rasd:ElementName><rasd:InstanceID>2</rasd:InstanceID><rasd:ResourceType>4</rasd:ResourceType><rasd:VirtualQuantity>512</rasd:VirtualQuantity></Item>${extra}`;
