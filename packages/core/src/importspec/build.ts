@@ -399,7 +399,10 @@ class Builder {
   private checkNetworkMapping(): void {
     const declared = new Set((this.input.envelope.networkSection?.network ?? []).map((n) => n.name));
     const inv = this.input.inventory;
-    for (const m of this.input.cisp.networkMapping ?? []) {
+    for (const raw of this.input.cisp.networkMapping ?? []) {
+      // Callers from JavaScript sometimes give the network as a bare name or moref value.
+      const net = raw.network as unknown;
+      const m = typeof net === 'string' ? { name: raw.name, network: { type: 'Network', value: net } } : raw;
       if (!declared.has(m.name)) {
         this.err('UNKNOWN_NETWORK_IN_MAPPING', { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'networkMapping', attributeName: 'name', value: m.name }, `networkMapping names OVF network ${qv(m.name)}, which the NetworkSection does not declare`, {
           value: m.name,
