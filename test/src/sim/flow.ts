@@ -1,0 +1,106 @@
+/**
+ * Raw SOAP steps of the OVF import/export flow, for the simulator's own tests (no ovfkit client).
+ */
+import { RawSession, allElements, allText, faultType, firstText, moref, rawRequest, xmlEscape, type RawResponse } from './raw-soap';
+
+/** One HttpNfcLeaseDeviceUrl, as read from the lease's `info`. */
+export interface DeviceUrl {
+  key: string;
+  importKey: string;
+  url: string;
+  sslThumbprint: string;
+  disk: boolean;
+  targetId: string;
+}
+
+/** Inventory places of the vcsim vCenter model. */
+export interface Places {
+  pool: string;
+  datastore: string;
+  folder: string;
+  host: string;
+}
+
+export async function places(s: RawSession): Promise<Places> {
+  const get = async (p: string): Promise<string> => {
+    const v = await s.findByInventoryPath(p);
+    if (v === undefined) throw new Error(`no inventory object at ${p}`);
+    return v;
+  };
+  return {
+    pool: await get('/DC0/host/DC0_C0/Resources'),
+    datastore: await get('/DC0/datastore/LocalDS_0'),
+    folder: await get('/DC0/vm'),
+    host: await get('/DC0/host/DC0_C0/DC0_C0_H0'),
+  };
+}
+
+export function createImportSpec(s: RawSession, p: Places, ovf: string, entityName = '', deploymentOption = ''): Promise<RawResponse> {
+  return s.call(
+    'CreateImportSpec',
+    'OvfManager',
+    s.ovfManager,
+    `<ovfDescriptor>${xmlEscape(ovf)}</ovfDescriptor>${moref('resourcePool', 'ResourcePool', p.pool)}${moref('datastore', 'Datastore', p.datastore)}` +
+      `<cisp><locale></locale><deploymentOption>${xmlEscape(deploymentOption)}</deploymentOption><entityName>${xmlEscape(entityName)}</entityName></cisp>`,
+  );
+}
+
+/** The `<importSpec>` of a CreateImportSpec answer, renamed to the `<spec>` parameter of ImportVApp. */
+export function specParam(createImportSpecBody: string): string {
+  const el = allElements(createImportSpecBody, 'importSpec')[0];
+  if (el === undefined) throw new Error(`no importSpec in ${createImportSpecBody.slice(0, 500)}`);
+  return el.replace(/^<importSpec\b/, '<spec').replace(/<\/importSpec>$/, '</spec>');
+}
+
+/** ImportVApp on the pool (with the VM folder); returns the lease MoRef value. */
+export async function importVApp(s: RawSession, p: Places, spec: string, withFolder = true): Promise<string> {
+  const body = await s.ok('ImportVApp', 'ResourcePool', p.pool, spec + (withFolder ? moref('folder', 'Folder', p.folder) : ''));
+  const lease = firstText(body, 'returnval');
+  if (lease === undefined) throw new Error('ImportVApp returned no lease');
+  return lease;
+}
+
+/** Imports a descriptor up to a ready (or failed) lease. */
+export async function startImport(s: RawSession, p: Places, ovf: string, name = ''): Promise<{ lease: string; fileItems: string[] }> {
+  const cis = await createImportSpec(s, p, ovf, name);
+  if (cis.status !== 200) throw new Error(`CreateImportSpec: ${cis.body.slice(0, 300)}`);
+  const lease = await importVApp(s, p, specParam(cis.body));
+  return { lease, fileItems: allText(cis.body, 'deviceId') };
+}
+
+export async function leaseState(s: RawSession, lease: string): Promise<string | undefined> {
+  return firstText((await s.property('HttpNfcLease', lease, 'state')) ?? '', 'val');
+}
+
+export async function leaseDeviceUrls(s: RawSession, lease: string): Promise<DeviceUrl[]> {
+  const info = (await s.property('HttpNfcLease', lease, 'info')) ?? '';
+  return allElements(info, 'deviceUrl').map((d) => ({
+    key: firstText(d, 'key') ?? '',
+    importKey: firstText(d, 'importKey') ?? '',
+    url: firstText(d, 'url') ?? '',
+    sslThumbprint: firstText(d, 'sslThumbprint') ?? '',
+    disk: firstText(d, 'disk') === 'true',
+    targetId: firstText(d, 'targetId') ?? '',
+  }));
+}
+
+export function leaseCall(s: RawSession, method: string, lease: string, params = ''): Promise<RawResponse> {
+  return s.call(method, 'HttpNfcLease', lease, params);
+}
+
+/** POSTs a disk the way govc/ovftool do: streamOptimized VMDK on the streamVmdk endpoint. */
+export function uploadDisk(s: RawSession, url: string, bytes: Buffer): Promise<RawResponse> {
+  return rawRequest(s.sim, 'POST', url, bytes, { 'content-type': 'application/x-vnd.vmware-streamVmdk' });
+}
+
+/** Waits for a predicate on the simulator's state (lease timers run in the background). */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > until) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export { faultType };
