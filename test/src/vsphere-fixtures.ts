@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OvaWriter } from '@ovfkit/vsphere';
@@ -13,6 +13,8 @@ export interface VmSpec {
   disksMiB: number[];
   /** OVF network names, one NIC each. */
   nics: string[];
+  /** KiB of random (incompressible) data at the start of each disk, so its VMDK has a real size. */
+  randomKiB?: number;
 }
 
 const NS = `xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:vmw="http://www.vmware.com/schema/ovf"`;
@@ -42,11 +44,12 @@ ${items.join('\n')}
 }
 
 /** A real streamOptimized VMDK of `mib` MiB capacity with a few non-zero bytes, made by qemu-img. */
-export function makeStreamOptimizedVmdk(dir: string, name: string, mib: number): string {
+export function makeStreamOptimizedVmdk(dir: string, name: string, mib: number, randomKiB = 0): string {
   const raw = path.join(dir, `${name}.raw`);
   const fd = fs.openSync(raw, 'w');
   fs.ftruncateSync(fd, mib * 1024 * 1024);
   fs.writeSync(fd, Buffer.from(`ovfkit test disk ${name}\n`.repeat(64)), 0, undefined, 0);
+  if (randomKiB) fs.writeSync(fd, randomBytes(randomKiB * 1024), 0, undefined, 4096);
   fs.closeSync(fd);
   const out = path.join(dir, `${name}.vmdk`);
   execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, out]);
@@ -72,7 +75,7 @@ export async function buildOva(dir: string, name: string, vms: VmSpec[], options
     const ids: string[] = [];
     vm.disksMiB.forEach((mib, i) => {
       const base = `${vm.id}-disk${i + 1}`;
-      const file = makeStreamOptimizedVmdk(dir, base, mib);
+      const file = makeStreamOptimizedVmdk(dir, base, mib, vm.randomKiB ?? 0);
       files.push({ href: `${base}.vmdk`, file, capacityMiB: mib, diskId: `${base}-id`, fileId: `${base}-file` });
       ids.push(`${base}-id`);
     });
@@ -105,4 +108,24 @@ ${body}
   await w.addBuffer(`${name}.mf`, Buffer.from(mf.join('\n') + '\n'));
   await w.close();
   return { ova, descriptor, disks: files.map((f) => f.file) };
+}
+
+/** An OVA around an existing streamOptimized VMDK (for benchmarks: the disk is made once). */
+export async function buildOvaFromVmdk(dir: string, name: string, vmdk: string, capacityMiB: number): Promise<string> {
+  const href = path.basename(vmdk);
+  const size = fs.statSync(vmdk).size;
+  const descriptor = `<?xml version="1.0" encoding="UTF-8"?>
+<Envelope ${NS}>
+<References><File ovf:href="${href}" ovf:id="file1" ovf:size="${size}"/></References>
+<DiskSection><Info>disks</Info><Disk ovf:capacity="${capacityMiB}" ovf:capacityAllocationUnits="byte * 2^20" ovf:diskId="disk1" ovf:fileRef="file1" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/></DiskSection>
+<NetworkSection><Info>networks</Info><Network ovf:name="VM Network"><Description>VM Network</Description></Network></NetworkSection>
+${virtualSystem({ id: name, cpus: 1, memoryMB: 512, disksMiB: [capacityMiB], nics: ['VM Network'] }, ['disk1'])}
+</Envelope>
+`;
+  const ova = path.join(dir, `${name}.ova`);
+  const w = await OvaWriter.create(ova, Buffer.byteLength(descriptor));
+  await w.addStream(href, fs.createReadStream(vmdk, { highWaterMark: 1 << 20 }));
+  await w.writeDescriptor(`${name}.ovf`, descriptor);
+  await w.close();
+  return ova;
 }

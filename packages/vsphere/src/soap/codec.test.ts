@@ -155,6 +155,11 @@ describe('vim25 response deserializer', () => {
     assert.throws(() => decodeElement(responseOf(xml).children[0]!, 'DatastoreSummary'), /not an integer ovfkit can represent exactly/);
   });
 
+  it("decodes numeric character references once (Go's encoder writes &#34; for a quote), never twice", () => {
+    const node = parseXml(env('<X xmlns="urn:vim25"><returnval>&lt;?xml version=&#34;1.0&#34;?&gt; &amp;#34; &#x41;<![CDATA[&amp;]]></returnval></X>'));
+    assert.equal(node.children[0]!.children[0]!.children[0]!.text, '<?xml version="1.0"?> &#34; A&amp;');
+  });
+
   it('refuses a DOCTYPE, so no entity declared by a hostile server is expanded', () => {
     assert.throws(() => parseXml('<!DOCTYPE a [<!ENTITY e "boom">]><a>&e;</a>'), /DOCTYPE/);
   });

@@ -32,8 +32,12 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  processEntities: true,
+  // Entities are decoded here, in one pass (decodeEntities): the parser's own pass leaves numeric
+  // references (`&#34;`, which Go's encoder writes for `"`) undecoded, and decoding twice would
+  // turn a literal `&amp;#34;` into a quote.
+  processEntities: false,
   htmlEntities: false,
+  cdataPropName: '#cdata',
   ignoreDeclaration: true,
   ignorePiTags: true,
 });
@@ -72,7 +76,7 @@ function convert(raw: RawNode, parentScope: Record<string, string>): XmlNode {
     if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
     const i = k.indexOf(':');
     // Unprefixed attributes have no namespace (XML Namespaces §6.2), whatever the default namespace is.
-    attrs[i < 0 ? k : `{${scope[k.slice(0, i)] ?? k.slice(0, i)}}${k.slice(i + 1)}`] = v;
+    attrs[i < 0 ? k : `{${scope[k.slice(0, i)] ?? k.slice(0, i)}}${k.slice(i + 1)}`] = decodeEntities(v);
   }
   const i = qname.indexOf(':');
   const node: XmlNode = {
@@ -84,10 +88,29 @@ function convert(raw: RawNode, parentScope: Record<string, string>): XmlNode {
     scope,
   };
   for (const child of (raw[qname] as RawNode[] | undefined) ?? []) {
-    if ('#text' in child) node.text += String(child['#text']);
+    if ('#text' in child) node.text += decodeEntities(String(child['#text']));
+    else if ('#cdata' in child) node.text += ((child['#cdata'] as RawNode[] | undefined) ?? []).map((c) => String(c['#text'] ?? '')).join('');
     else if (Object.keys(child).some((k) => k !== ':@')) node.children.push(convert(child, scope));
   }
   return node;
+}
+
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** Decodes the five XML entities and numeric character references; anything else is malformed. */
+export function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);?/g, (m, ref: string) => {
+    if (!m.endsWith(';')) throw new OvfkitError('VIM_PROTOCOL', `the server answered with malformed XML: a bare '&' near ${JSON.stringify(m)}`);
+    if (ref.startsWith('#')) {
+      const cp = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      if (!(cp >= 0 && cp <= 0x10ffff)) throw new OvfkitError('VIM_PROTOCOL', `the server answered with an invalid character reference ${m}`);
+      return String.fromCodePoint(cp);
+    }
+    const v = NAMED[ref];
+    if (v === undefined) throw new OvfkitError('VIM_PROTOCOL', `the server answered with the undeclared entity ${m}`);
+    return v;
+  });
 }
 
 /** The `xsi:type` of an element as `{ns, name}` (prefix resolved against the element's scope). */

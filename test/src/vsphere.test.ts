@@ -1,0 +1,231 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseDescriptor } from '@ovfkit/core';
+import { openSource, verifyPackage } from '@ovfkit/package';
+import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, openPackage, Inventory } from '@ovfkit/vsphere';
+import { runCli } from './cli.test';
+import { type Simulator, useSimulator } from './sim/simulator';
+import { type BuiltPackage, buildOva } from './vsphere-fixtures';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-vsphere-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function connect(sim: Simulator): Promise<VimSession> {
+  return VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
+}
+
+/** The VM's hardware as vSphere reports it. */
+async function hardwareOf(session: VimSession, vm: ManagedObjectReference): Promise<{ numCPU: number; memoryMB: number; disksKB: number[]; nics: string[] }> {
+  const hw = (await session.properties(vm, ['config.hardware']))['config.hardware'] as { numCPU: string; memoryMB: string; device: Array<Record<string, unknown>> };
+  const devices = hw.device;
+  const disks = devices.filter((d) => d['_typeName'] === 'VirtualDisk').map((d) => Number(d['capacityInKB']));
+  const nics = devices.filter((d) => /^Virtual(Vmxnet|E1000|PCNet)/.test(String(d['_typeName']))).map((d) => String(d['_typeName']));
+  return { numCPU: Number(hw.numCPU), memoryMB: Number(hw.memoryMB), disksKB: disks, nics };
+}
+
+/** Nothing of `name` is left: no VM or vApp, and no lease still open. */
+async function assertNothingLeft(sim: Simulator, name: string): Promise<void> {
+  const st = await sim.state();
+  assert.deepEqual(st.virtualMachines.filter((v) => v.name === name || v.name.startsWith(`${name}-`)), [], `no VM named ${name} is left`);
+  assert.deepEqual(st.virtualApps.filter((v) => v.name === name), [], `no vApp named ${name} is left`);
+  assert.deepEqual(st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease is left open');
+}
+
+describe('vSphere import and export against the simulator (vCenter)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator();
+  let web: BuiltPackage;
+  let session: VimSession;
+
+  before(async () => {
+    web = await buildOva(path.join(tmp, 'web'), 'web', [{ id: 'web01', cpus: 2, memoryMB: 2048, disksMiB: [16, 8], nics: ['VM Network', 'backend'] }]);
+    session = await connect(sim());
+  });
+  after(async () => session?.logout());
+
+  it('imports an OVA with real streamOptimized disks, and the VM has the OVF\'s CPUs, memory, disks and NICs', async () => {
+    const r = await importOvf(session, { source: await openPackage(web.ova), pool: 'DC0_C0/Resources', name: 'web-a', networkMapping: { 'VM Network': 'VM Network', backend: 'DC0_DVPG0' } });
+    assert.equal(r.entity.type, 'VirtualMachine');
+    assert.deepEqual(r.files.map((f) => f.path).sort(), ['web01-disk1.vmdk', 'web01-disk2.vmdk']);
+    assert.ok(r.files.every((f) => f.manifestVerified && f.bytes === fs.statSync(path.join(tmp, 'web', f.path)).size));
+    const hw = await hardwareOf(session, r.entity);
+    assert.equal(hw.numCPU, 2);
+    assert.equal(hw.memoryMB, 2048);
+    assert.deepEqual(hw.disksKB.sort((a, b) => b - a), [16 * 1024, 8 * 1024]);
+    assert.equal(hw.nics.length, 2);
+    const st = await sim().state();
+    const lease = st.leases.find((l) => l.entity === r.entity.value);
+    assert.equal(lease?.state, 'done', 'the lease was completed');
+    assert.equal(lease?.bytesTransferred, r.files.reduce((n, f) => n + f.bytes, 0), 'every byte reached the simulator');
+  });
+
+  it('imports a multi-VM vApp with each VM under it', async () => {
+    const app = await buildOva(path.join(tmp, 'app'), 'app', [
+      { id: 'app-db', cpus: 1, memoryMB: 1024, disksMiB: [4], nics: ['VM Network'] },
+      { id: 'app-web', cpus: 2, memoryMB: 512, disksMiB: [4], nics: ['VM Network'] },
+    ], { vappName: 'app' });
+    const r = await importOvf(session, { source: await openPackage(app.ova), pool: 'DC0_C0/Resources', name: 'app-a' });
+    assert.equal(r.entity.type, 'VirtualApp');
+    assert.equal(r.files.length, 2);
+    const vms = (await session.properties(r.entity, ['vm']))['vm'] as ManagedObjectReference[];
+    assert.equal(vms.length, 2);
+    const hws = await Promise.all(vms.map((vm) => hardwareOf(session, vm)));
+    assert.deepEqual(hws.map((h) => [h.numCPU, h.memoryMB]).sort(), [[1, 1024], [2, 512]]);
+  });
+
+  it('exports the imported VM back to an OVA that parses and whose manifest verifies', async () => {
+    const out = path.join(tmp, 'web-a-export.ova');
+    const r = await exportOvf(session, { entity: '/DC0/vm/web-a', destination: out });
+    assert.equal(r.files[0]!.path, 'web-a.ovf');
+    const src = await openSource(out);
+    try {
+      const v = await verifyPackage(src);
+      assert.deepEqual(v.issues.filter((i) => i.severity === 'error'), []);
+      assert.ok(v.ok);
+      const parsed = parseDescriptor((await src.descriptor()).text);
+      assert.deepEqual(parsed.error ?? [], []);
+      assert.equal(parsed.defaultEntityName, 'web-a');
+    } finally {
+      await src.close();
+    }
+  });
+
+  it('exports to a directory with the descriptor, the disks and a SHA256 manifest', async () => {
+    const dir = path.join(tmp, 'web-a-dir');
+    const r = await exportOvf(session, { entity: '/DC0/vm/web-a', destination: dir, name: 'webdir' });
+    const listed = fs.readdirSync(dir).sort();
+    assert.deepEqual(listed, [...r.files.map((f) => f.path), 'webdir.mf'].sort());
+    assert.match(fs.readFileSync(path.join(dir, 'webdir.mf'), 'utf8'), /^SHA256\(webdir\.ovf\)= [0-9a-f]{64}\n/);
+  });
+
+  it('answers ParseDescriptor remotely with the same result types as the local OvfManager', async () => {
+    const remote = await new VimOvfManager(session).parseDescriptor(web.descriptor, { locale: '', deploymentOption: '' });
+    assert.equal(remote.defaultEntityName, 'web01');
+    assert.deepEqual(remote.error, []);
+    assert.deepEqual(remote.network?.map((n) => n.name).sort(), ['VM Network', 'backend']);
+  });
+
+  it('rolls back when a disk does not match the package manifest: lease aborted, no VM left', async () => {
+    const bad = await buildOva(path.join(tmp, 'bad'), 'bad', [{ id: 'bad01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [] }], { corruptManifest: true });
+    await assert.rejects(importOvf(session, { source: await openPackage(bad.ova), pool: 'DC0_C0/Resources', name: 'bad-mf' }), (e: Error & { code?: string }) => e.code === 'INTEGRITY' && /does not match the package manifest/.test(e.message));
+    await assertNothingLeft(sim(), 'bad-mf');
+    const lease = (await sim().state()).leases.at(-1);
+    assert.equal(lease?.state, 'error', 'the lease was aborted');
+  });
+
+  it('refuses a package with a EULA unless --accept-all-eulas, before creating anything', async () => {
+    const eula = await buildOva(path.join(tmp, 'eula'), 'eula', [{ id: 'eula01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [] }], { eula: 'You agree.' });
+    const leasesBefore = (await sim().state()).leases.length;
+    await assert.rejects(importOvf(session, { source: await openPackage(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-a' }), /--accept-all-eulas/);
+    assert.equal((await sim().state()).leases.length, leasesBefore, 'no lease was even created');
+    const r = await importOvf(session, { source: await openPackage(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-b', acceptAllEulas: true });
+    assert.equal(r.entity.type, 'VirtualMachine');
+  });
+
+  describe('every injected fault ends with the lease aborted, nothing left, and a clear error', () => {
+    const cases: Array<{ title: string; inject: Parameters<Simulator['inject']>[0]; expect: RegExp }> = [
+      { title: 'ImportVApp fails', inject: { kind: 'fault', method: 'ImportVApp', fault: 'DuplicateName', message: 'The name already exists.' }, expect: /ImportVApp: The name already exists/ },
+      { title: 'the lease goes to error before it is ready', inject: { kind: 'leaseError', method: 'ImportVApp', fault: 'FileFault', message: 'disk full', afterBytes: 0 }, expect: /disk full/ },
+      { title: 'the lease goes to error mid-upload', inject: { kind: 'leaseError', method: 'ImportVApp', fault: 'FileFault', message: 'datastore went away', afterBytes: 64 * 1024 }, expect: /datastore went away|upload|lease/i },
+      { title: 'the connection drops mid-upload', inject: { kind: 'dropConnection', afterBytes: 32 * 1024 }, expect: /transfer with https:\/\/127\.0\.0\.1:\d+\/…\/.+ failed|upload to .* failed/ },
+      { title: 'HttpNfcLeaseComplete fails', inject: { kind: 'fault', method: 'HttpNfcLeaseComplete', fault: 'InvalidState', message: 'lease no longer valid' }, expect: /HttpNfcLeaseComplete: lease no longer valid/ },
+      { title: 'powering on fails after the upload', inject: { kind: 'fault', method: 'PowerOnVM_Task', fault: 'InsufficientResourcesFault', message: 'not enough memory' }, expect: /not enough memory/ },
+    ];
+    for (const c of cases) {
+      it(`when ${c.title}`, async () => {
+        const name = `fault-${cases.indexOf(c)}`;
+        await sim().inject(c.inject);
+        const e = (await importOvf(session, { source: await openPackage(web.ova), pool: 'DC0_C0/Resources', name, powerOn: true }).catch((x: unknown) => x)) as Error;
+        assert.ok(e instanceof Error, 'the import failed');
+        assert.match(e.message, c.expect);
+        assert.doesNotMatch(e.message, new RegExp(sim().password.replace(/[^\w]/g, '.')), 'no secret in the error');
+        await assertNothingLeft(sim(), name);
+      });
+    }
+
+    it('when the user interrupts mid-upload (AbortSignal)', async () => {
+      await sim().inject({ kind: 'slowNfc', bytesPerSecond: 64 * 1024 });
+      const controller = new AbortController();
+      const p = importOvf(session, {
+        source: await openPackage(web.ova),
+        pool: 'DC0_C0/Resources',
+        name: 'interrupted',
+        signal: controller.signal,
+        onProgress: (pr) => pr.bytes > 16 * 1024 && controller.abort(),
+      });
+      await assert.rejects(p, /interrupted/);
+      await assertNothingLeft(sim(), 'interrupted');
+    });
+
+    it('keeps a slow upload alive past the lease timeout with HttpNfcLeaseProgress', async () => {
+      await sim().inject({ kind: 'leaseTimeout', seconds: 2 });
+      await sim().inject({ kind: 'slowNfc', bytesPerSecond: 96 * 1024 });
+      const small = await buildOva(path.join(tmp, 'slow'), 'slow', [{ id: 'slow01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [], randomKiB: 512 }]);
+      const size = fs.statSync(small.disks[0]!).size;
+      const r = await importOvf(session, { source: await openPackage(small.ova), pool: 'DC0_C0/Resources', name: 'slow-a' });
+      assert.equal(r.files[0]!.bytes, size);
+      assert.ok(size / (96 * 1024) > 2, `the upload (${size} bytes) outlasts the 2 s lease timeout`);
+    });
+  });
+
+  describe('ovfkit import / export / destroy', () => {
+    const env = (): NodeJS.ProcessEnv => ({ VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint });
+
+    it('imports with credentials from the environment and prints a JSON result without the password', async () => {
+      const r = await runCli(['import', web.ova, '--pool', 'DC0_C0/Resources', '--name', 'cli-a', '--net', 'backend=DC0_DVPG0', '--power-on', '--json'], env());
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { entity: ManagedObjectReference; poweredOn: boolean };
+      assert.equal(out.entity.type, 'VirtualMachine');
+      assert.equal(out.poweredOn, true);
+      assert.ok(!(r.stdout + r.stderr).includes(sim().password));
+    });
+
+    it('exports with the CLI and destroys the VM (powering it off first)', async () => {
+      const out = path.join(tmp, 'cli-a.ova');
+      const x = await runCli(['export', '/DC0/vm/cli-a', out, '--json'], env());
+      assert.equal(x.code, 2, 'a powered-on VM cannot be exported');
+      const d = await runCli(['destroy', '/DC0/vm/cli-a'], env());
+      assert.equal(d.code, 0, d.stderr);
+      assert.match(d.stdout, /^destroyed VirtualMachine /);
+      await assertNothingLeft(sim(), 'cli-a');
+      const again = await runCli(['destroy', '/DC0/vm/cli-a', '--if-exists', '--json'], env());
+      assert.deepEqual(JSON.parse(again.stdout), { destroyed: false, reason: 'not found' });
+    });
+
+    it('refuses an unpinned self-signed server with exit 2 and a hint, sending no password', async () => {
+      const e = env();
+      delete e['VSPHERE_THUMBPRINT'];
+      const r = await runCli(['destroy', '/DC0/vm/none'], e);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /not trusted.*--thumbprint/);
+    });
+
+    it('reports wrong credentials with exit 2 and no stack trace', async () => {
+      const r = await runCli(['destroy', '/DC0/vm/none'], { ...env(), VSPHERE_PASSWORD: 'wrong-password' });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^ovfkit: Login: /);
+      assert.doesNotMatch(r.stderr, /wrong-password|\bat .*\.js:\d+/);
+    });
+  });
+});
+
+describe('vSphere import against the simulator as a bare ESXi host', function () {
+  this.timeout(60_000);
+  const sim = useSimulator({ esx: true });
+
+  it('imports into the host\'s only pool and datastore, and resolves the lease\'s * host', async () => {
+    const pkg = await buildOva(path.join(tmp, 'esx'), 'esx', [{ id: 'esx01', cpus: 1, memoryMB: 512, disksMiB: [4], nics: ['VM Network'] }]);
+    const session = await connect(sim());
+    try {
+      assert.equal(session.isEsx, true);
+      const r = await importOvf(session, { source: await openPackage(pkg.ova), name: 'esx-a' });
+      assert.equal(r.entity.type, 'VirtualMachine');
+      assert.equal((await hardwareOf(session, r.entity)).memoryMB, 512);
+      assert.ok(await new Inventory(session).find('/ha-datacenter/vm/esx-a'));
+    } finally {
+      await session.logout();
+    }
+  });
+});
