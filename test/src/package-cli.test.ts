@@ -78,6 +78,21 @@ describe('ovfkit manifest and ova commands', function () {
     assert.ok(sh('tar', ['-xOf', 'web01.ova', 'web01-disk1.vmdk'], root).equals(pkg.disk));
   });
 
+  it('ova pack refuses to ship a manifest that no longer matches the files, and leaves no output', async () => {
+    const dir = path.join(root, 'stale');
+    fs.mkdirSync(dir);
+    for (const f of fs.readdirSync(path.join(root, 'web01'))) fs.copyFileSync(path.join(root, 'web01', f), path.join(dir, f));
+    fs.appendFileSync(path.join(dir, 'web01.mf'), '');
+    const disk = fs.readFileSync(path.join(dir, 'web01-disk1.vmdk'));
+    disk[disk.length - 1] = (disk[disk.length - 1] ?? 0) ^ 1;
+    fs.writeFileSync(path.join(dir, 'web01-disk1.vmdk'), disk);
+    const r = await cli(['ova', 'pack', 'stale', 'stale.ova'], root);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /web01\.mf does not match the files being packed: web01-disk1\.vmdk differs/);
+    assert.deepEqual(fs.readdirSync(root).filter((n) => n.includes('stale.ova')), []);
+    assert.equal((await cli(['ova', 'pack', 'stale', 'stale.ova', '--manifest', 'create'], root)).code, 0);
+  });
+
   it('manifest verify reads the .ova in one pass, with --json as data', async () => {
     const r = await cli(['manifest', 'verify', 'web01.ova', '--json'], root);
     assert.equal(r.code, 0, r.stdout);

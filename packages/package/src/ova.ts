@@ -14,7 +14,7 @@ import { createGzip } from 'node:zlib';
 import { OvfkitError } from '@ovfkit/core';
 import { signManifest } from './certificate';
 import { issue, type PackageIssue } from './issues';
-import { manifestLine, nodeHashName, type ManifestAlgorithm } from './manifest';
+import { manifestLine, nodeHashName, parseManifest, type Manifest, type ManifestAlgorithm } from './manifest';
 import { chunkName, type FileReference } from './references';
 import { tarHeader, tarPadding, tarTrailer } from './tar';
 
@@ -111,7 +111,8 @@ export interface OvaMember {
 /** Options for {@link writeOva}. */
 export interface WriteOvaOptions {
   /**
-   * Manifest to write. `bytes`: an existing one, placed after the descriptor. `compute`: digests
+   * Manifest to write. `bytes`: an existing one, placed after the descriptor and checked against
+   * the bytes written (a mismatch fails the write). `compute`: digests
    * computed while writing; placed at the end (one pass) or, with `position: 'after-descriptor'`,
    * after a first hashing pass over the files.
    * @default no manifest
@@ -148,6 +149,7 @@ export async function writeOva(out: Writable, descriptor: { name: string; bytes:
   const result: WriteOvaResult = { members: [], bytes: 0 };
   const algorithm = options.manifest && 'compute' in options.manifest ? options.manifest.compute : undefined;
   const digests: { name: string; digest: string }[] = [];
+  const checkedDigests: { name: string; expected: string | undefined; actual: string | undefined }[] = [];
 
   const putSmall = async (name: string, data: Buffer): Promise<void> => {
     await put(tarHeader(name, data.length));
@@ -170,8 +172,14 @@ export async function writeOva(out: Writable, descriptor: { name: string; bytes:
     if ('bytes' in c) return c;
     return { name: c.name, bytes: Buffer.from(signManifest(mf, mfOpt?.name ?? 'package.mf', c.privateKeyPem, c.certificatePem, algorithm ?? 'SHA256')) };
   };
+  // An existing manifest is checked against the bytes as they are written: the OVA must not
+  // carry a manifest that does not match its files.
+  let given: Manifest | undefined;
   if (mfOpt && 'bytes' in mfOpt) {
     manifestBytes = mfOpt.bytes;
+    given = parseManifest(mfOpt.bytes, mfOpt.name);
+    const entry = given.entries.find((e) => e.name === descriptor.name);
+    if (entry) checkedDigests.push({ name: descriptor.name, expected: entry.digest, actual: createHash(nodeHashName(entry.algorithm)).update(descriptor.bytes).digest('hex') });
   } else if (mfOpt && algorithm && mfOpt.position === 'after-descriptor') {
     // Hashing pass: reads every file once more, so the manifest can precede them.
     const pre = [...digests];
@@ -196,7 +204,9 @@ export async function writeOva(out: Writable, descriptor: { name: string; bytes:
     const reader = byteSlicer(source);
     for (const part of parts) {
       await put(tarHeader(part.name, part.size));
-      const hash = algorithm ? createHash(nodeHashName(algorithm)) : undefined;
+      const listed = given?.entries.find((e) => e.name === part.name);
+      const hashAlgorithm = algorithm ?? listed?.algorithm;
+      const hash = hashAlgorithm ? createHash(nodeHashName(hashAlgorithm)) : undefined;
       let left = part.size;
       while (left > 0) {
         const b = await reader.take(left);
@@ -209,7 +219,8 @@ export async function writeOva(out: Writable, descriptor: { name: string; bytes:
       }
       await put(tarPadding(part.size));
       const digest = hash?.digest('hex');
-      if (digest !== undefined) digests.push({ name: part.name, digest });
+      if (digest !== undefined && algorithm) digests.push({ name: part.name, digest });
+      if (given) checkedDigests.push({ name: part.name, expected: listed?.digest, actual: digest });
       result.members.push({ name: part.name, size: part.size, ...(digest !== undefined ? { digest } : {}) });
     }
     if ((await reader.take(1)).length > 0) throw new OvfkitError('INTEGRITY', `${member.name} has more than its announced ${member.size} bytes`);
@@ -221,6 +232,12 @@ export async function writeOva(out: Writable, descriptor: { name: string; bytes:
     await putSmall(mfOpt.name, manifestBytes);
     const cert = certFor(manifestBytes);
     if (cert) await putSmall(cert.name, cert.bytes);
+  }
+  if (given) {
+    const wrong = checkedDigests.filter((c) => c.expected !== c.actual);
+    if (wrong.length) {
+      throw new OvfkitError('INTEGRITY', `${mfOpt?.name ?? 'the manifest'} does not match the files being packed: ${wrong.map((w) => (w.expected ? `${w.name} differs` : `${w.name} is not listed`)).join(', ')}; recreate it (ova pack --manifest create)`);
+    }
   }
   await put(tarTrailer());
   result.bytes = bytes;
