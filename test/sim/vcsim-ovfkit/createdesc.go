@@ -228,9 +228,28 @@ func (w *descWriter) system(vm *simulator.VirtualMachine, name string) string {
 		w.networks[network] = true
 		nic++
 		item(fmt.Sprintf("        <rasd:AddressOnParent>%d</rasd:AddressOnParent>\n        <rasd:AutomaticAllocation>true</rasd:AutomaticAllocation>\n        <rasd:Connection>%s</rasd:Connection>\n        <rasd:ElementName>Network adapter %d</rasd:ElementName>\n        <rasd:InstanceID>%d</rasd:InstanceID>\n        <rasd:ResourceSubType>%s</rasd:ResourceSubType>\n        <rasd:ResourceType>10</rasd:ResourceType>\n",
-			6+nic, esc(network), nic, id, devices.Type(d)))
+			6+nic, esc(network), nic, id, nicSubType(d)))
 		id++
 	}
 	b.WriteString("    </VirtualHardwareSection>\n  </VirtualSystem>\n")
 	return b.String()
+}
+
+// nicSubType is the rasd:ResourceSubType vCenter writes for an ethernet card.
+func nicSubType(d types.BaseVirtualDevice) string {
+	switch d.(type) {
+	case *types.VirtualVmxnet3:
+		return "VmxNet3"
+	case *types.VirtualVmxnet2:
+		return "VmxNet2"
+	case *types.VirtualE1000e:
+		return "E1000e"
+	case *types.VirtualE1000:
+		return "E1000"
+	case *types.VirtualPCNet32:
+		return "PCNet32"
+	case *types.VirtualSriovEthernetCard:
+		return "SriovEthernetCard"
+	}
+	return "E1000"
 }

@@ -68,9 +68,21 @@ export function rawRequest(
 /** Texts of every element with this local name, in document order (entities decoded). */
 export function allText(xml: string, localName: string): string[] {
   const re = new RegExp(`<(?:[\\w.-]+:)?${localName}(?:\\s[^>]*)?>([^<]*)</(?:[\\w.-]+:)?${localName}>`, 'g');
-  return [...xml.matchAll(re)].map((m) =>
-    (m[1] ?? '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#xA;/g, '\n').replace(/&#x9;/g, '\t').replace(/&#xD;/g, '\r').replace(/&amp;/g, '&'),
-  );
+  return [...xml.matchAll(re)].map((m) => decodeText(m[1] ?? ''));
+}
+
+/** Decodes the five named entities and numeric character references (the simulator writes `"` as `&#34;`). */
+export function decodeText(s: string): string {
+  return s.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) => {
+    switch (e) {
+      case 'lt': return '<';
+      case 'gt': return '>';
+      case 'quot': return '"';
+      case 'apos': return "'";
+      case 'amp': return '&';
+      default: return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    }
+  });
 }
 
 /** Text of the first element with this local name, or undefined. */
