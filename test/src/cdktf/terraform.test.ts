@@ -10,10 +10,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { OvfImport, fromEnv, type OvfImportProps } from '@ovfkit/cdktf';
+import { OvfExport, OvfImport, fromEnv, type OvfImportProps } from '@ovfkit/cdktf';
 import { repoRoot } from '../paths';
 import { type Simulator, simulatorBinary, startSimulator } from '../sim/simulator';
 import { makeStreamOptimizedVmdk } from '../vsphere-fixtures';
+import { parseDescriptor } from '@ovfkit/core';
+import { openSource } from '@ovfkit/package';
 
 /** The terraform binary on PATH, or undefined. */
 function findTerraform(): string | undefined {
@@ -39,11 +41,12 @@ const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
  * made by qemu-img (its References size set to the disk's real size), packed with a manifest by
  * `ovfkit ova pack`.
  */
-function buildApplianceOva(dir: string): string {
+function buildApplianceOva(dir: string, options: { bios?: boolean } = {}): string {
   const pkg = path.join(dir, 'appliance');
   fs.mkdirSync(pkg, { recursive: true });
   const vmdk = makeStreamOptimizedVmdk(pkg, 'minimal-disk1', 1024);
-  const descriptor = fs.readFileSync(minimalOvf, 'utf8').replace('ovf:size="68096"', `ovf:size="${fs.statSync(vmdk).size}"`);
+  let descriptor = fs.readFileSync(minimalOvf, 'utf8').replace('ovf:size="68096"', `ovf:size="${fs.statSync(vmdk).size}"`);
+  if (options.bios) descriptor = descriptor.replace(/\s*<vmw:Config [^>]*vmw:key="firmware"[^>]*\/>/, '');
   fs.writeFileSync(path.join(pkg, 'minimal.ovf'), descriptor);
   const ova = path.join(dir, 'appliance.ova');
   const r = spawnSync(process.execPath, [cliBin, 'ova', 'pack', pkg, ova], { encoding: 'utf8' });
@@ -52,7 +55,7 @@ function buildApplianceOva(dir: string): string {
 }
 
 /** Synthesizes a one-import stack and copies its configuration into the Terraform working dir. */
-function synthInto(workDir: string, outDir: string, props: Partial<OvfImportProps>): OvfImport {
+function synthInto(workDir: string, outDir: string, props: Partial<OvfImportProps>, exportTo?: string): OvfImport {
   const app = new App({ outdir: outDir, skipValidation: false });
   const stack = new TerraformStack(app, 'appliance');
   // cdktf's default local backend writes beside the process's working directory: keep state here.
@@ -65,6 +68,7 @@ function synthInto(workDir: string, outDir: string, props: Partial<OvfImportProp
     ovfkitCommand,
     ...props,
   });
+  if (exportTo !== undefined) new OvfExport(stack, 'Golden', { vm: imp, target: exportTo, ovfkitCommand });
   app.synth();
   const synthesized = path.join(outDir, 'stacks', 'appliance', 'cdk.tf.json');
   fs.copyFileSync(synthesized, path.join(workDir, 'cdk.tf.json'));
@@ -85,8 +89,8 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
   let outDir = '';
   let env: NodeJS.ProcessEnv = {};
 
-  const tf = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Run => {
-    const r = spawnSync(terraform!, args, { cwd: workDir, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: 240_000 });
+  const tf = (args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = workDir): Run => {
+    const r = spawnSync(terraform!, args, { cwd, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: 240_000 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const planJson = (extraEnv: NodeJS.ProcessEnv = {}): { resource_changes?: { address: string; change: { actions: string[]; after: Record<string, unknown> } }[] } => {
@@ -192,6 +196,38 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       state = await sim!.state();
       assert.deepEqual(state.virtualMachines, []);
       assert.deepEqual(state.virtualApps, []);
+    });
+
+    it('runs OvfExport after the import it names, and destroy removes the VM but keeps the exported OVA', async () => {
+      // BIOS firmware: exporting the EFI variant from the simulator currently yields a descriptor
+      // still XML-escaped (`<?xml version=&#34;1.0&#34;…`), a defect below this package that
+      // is reported, not hidden: flip `bios` to see it.
+      const source = buildApplianceOva(path.join(dir, 'export-src'), { bios: true });
+      const exportDir = path.join(dir, 'export');
+      const work = path.join(exportDir, 'work');
+      fs.mkdirSync(work, { recursive: true });
+      const ova = path.join(exportDir, 'golden.ova');
+      synthInto(work, path.join(exportDir, 'cdktf.out'), { source, name: 'cdktf-export', resourcePool: '/DC0/host/DC0_C0/Resources' }, ova);
+      assert.equal(tf(['init', '-input=false', '-no-color'], {}, work).status, 0);
+      const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], {}, work);
+      assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+      // The export provisioner ran second: Terraform honoured depends_on.
+      assert.ok(apply.stdout.indexOf('ovfkit.js export') > apply.stdout.indexOf('ovfkit.js import'), apply.stdout);
+      const exported = await openSource(ova);
+      try {
+        const parsed = parseDescriptor((await exported.descriptor()).text, { locale: '', deploymentOption: '' });
+        const text = (await exported.descriptor()).text;
+        assert.deepEqual(parsed.error ?? [], [], text.slice(0, 400));
+        assert.equal(parsed.virtualApp, false);
+        assert.ok(await exported.manifest(), 'the OVA carries a manifest');
+      } finally {
+        await exported.close();
+      }
+
+      const destroy = tf(['destroy', '-input=false', '-no-color', '-auto-approve'], {}, work);
+      assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
+      assert.deepEqual((await sim!.state()).virtualMachines, []);
+      assert.ok(fs.existsSync(ova), 'the exported package stays');
     });
   });
 });
