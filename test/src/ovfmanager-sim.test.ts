@@ -29,16 +29,34 @@ import { useSimulator } from './sim/simulator';
  *   and then skips the disks on that controller. Its CreateImportSpec dereferences
  *   `Disk/@ovf:fileRef` unconditionally, so a descriptor with an empty disk (vcsa65, deployment-configs) kills the
  *   call; such descriptors are left out here.
+ * - a Disk without capacityAllocationUnits: DSP0243 says bytes; vcsim copies the number into
+ *   capacityInKB (1024× too large), so disk sizes are not compared for those descriptors.
+ * - no ovf:default Configuration: DSP0243 makes the first one the default; vcsim applies all Items.
  */
-export const DIFFERENCES = ['version choice', 'VMCI/USB/video devices', 'SIO controller', 'fileItem.deviceId scheme', 'propertyMapping target', 'host checks'];
+export const DIFFERENCES = ['version choice', 'VMCI/USB/video devices', 'SIO controller', 'fileItem.deviceId scheme', 'propertyMapping target', 'host checks', 'SATA/serial/subtype lists', 'capacity without units', 'default Configuration'];
 
 /** Descriptors, and the devices vcsim refuses in each (ResourceType → why ovfkit differs). */
-const CASES: { file: string; vcsimRefuses: number[]; disksComparable: boolean }[] = [
+const CASES: { file: string; vcsimRefuses: number[]; disksComparable: boolean; deploymentOption?: string }[] = [
   { file: 'ovf/govmomi/cloud-images/photon5.ovf', vcsimRefuses: [20], disksComparable: true },
   { file: 'ovf/govmomi/cloud-images/ubuntu24.10.ovf', vcsimRefuses: [21], disksComparable: true },
   { file: 'ovf/govmomi/fixtures/properties.ovf', vcsimRefuses: [], disksComparable: true },
   { file: 'ovf/govmomi/fixtures/qualifiers.ovf', vcsimRefuses: [], disksComparable: true },
   { file: 'ovf/govmomi/external/nostalgia-chunkdisk.ovf', vcsimRefuses: [], disksComparable: true },
+  // No ovf:default: DSP0243 makes the first Configuration the default; vcsim then applies every
+  // Item (the last per InstanceID wins), so the option is given explicitly to compare.
+  { file: 'ovf/govmomi/vmware-appliances/Operations-Appliance-9.1.0.0.25262067.ovf', vcsimRefuses: [], disksComparable: true, deploymentOption: 'small' },
+  { file: 'ovf/govmomi/vmware-appliances/O11N_VA-9.1.0.0.25262048.ovf', vcsimRefuses: [], disksComparable: true },
+  { file: 'ovf/govmomi/2011OVFs/converter_winxp.ovf', vcsimRefuses: [], disksComparable: true },
+  { file: 'ovf/govmomi/vendor-appliances/bitnami-tomcatstack-8.0.36-x86_64.ovf', vcsimRefuses: [], disksComparable: true },
+  { file: 'ovf/govmomi/vendor-appliances/Zimbra_606_Ubuntu_8041_i386_OVF10.ovf', vcsimRefuses: [], disksComparable: true },
+  // Disk ovf:capacity without capacityAllocationUnits is in bytes (DSP0243); vcsim 0.24.2 puts
+  // that byte count into capacityInKB unchanged, 1024× too large.
+  { file: 'ovf/govmomi/external/external.ovf', vcsimRefuses: [], disksComparable: false },
+  { file: 'ovf/govmomi/external/vbs-all-enabled.ovf', vcsimRefuses: [], disksComparable: true },
+  { file: 'ovf/govmomi/ttylinux/ttylinux-pc_i486-16.1.ovf', vcsimRefuses: [], disksComparable: true },
+  { file: 'ovf/cot/csr1000v_2017.ovf', vcsimRefuses: [], disksComparable: true },
+  { file: 'ovf/virt-manager/test_gzip.ovf', vcsimRefuses: [], disksComparable: true },
+  { file: 'ovf/cloud-init/ubuntu-server.ovf', vcsimRefuses: [], disksComparable: false },
   { file: 'ovf/govmomi/xmltestfiles/Envelope_1_0-Pos/gzip_compression.ovf', vcsimRefuses: [6], disksComparable: false },
 ];
 
@@ -80,12 +98,12 @@ describe('CreateImportSpec: ovfkit beside the simulator (vcsim)', function () {
   });
   after(async () => session?.logout());
 
-  for (const { file, vcsimRefuses, disksComparable } of CASES) {
+  for (const { file, vcsimRefuses, disksComparable, deploymentOption } of CASES) {
     it(`${file}: ${vcsimRefuses.length ? `vcsim refuses ResourceType ${vcsimRefuses.join(', ')}, ovfkit accepts` : `same CPUs, memory, NIC count${disksComparable ? ', disk capacities and files to upload' : ''}`}`, async () => {
       const text = fs.readFileSync(path.join(corpusRoot, file), 'utf8');
-      const cisp = { locale: '', deploymentOption: '', entityName: 'cmp' };
+      const cisp = { locale: '', deploymentOption: deploymentOption ?? '', entityName: 'cmp' };
       const remote = await new VimOvfManager(session).createImportSpec(text, placement.resourcePool, placement.datastore, cisp);
-      const local = createPlan(text, { entityName: 'cmp', importOption: ['acceptAllEulas'] }).createImportSpec;
+      const local = createPlan(text, { entityName: 'cmp', deploymentOption: deploymentOption ?? '', importOption: ['acceptAllEulas'] }).createImportSpec;
       assert.deepEqual(remote.error.map((e) => [e.fault._typeName, (e.fault as { deviceType?: number }).deviceType]), vcsimRefuses.map((t) => ['OvfUnsupportedType', t]), 'vcsim refuses only the documented device types');
       assert.equal(local.error, undefined, `ovfkit accepts ${file}: ${JSON.stringify(local.error?.map((e) => e.localizedMessage))}`);
       // Like vSphere, the remote result carries no importSpec when vcsim reports errors: then
