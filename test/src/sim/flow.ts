@@ -63,7 +63,7 @@ export async function importVApp(s: RawSession, p: Places, spec: string, withFol
 /** Imports a descriptor up to a ready (or failed) lease. */
 export async function startImport(s: RawSession, p: Places, ovf: string, name = ''): Promise<{ lease: string; fileItems: string[] }> {
   const cis = await createImportSpec(s, p, ovf, name);
-  if (cis.status !== 200) throw new Error(`CreateImportSpec: ${cis.body.slice(0, 300)}`);
+  if (cis.status !== 200) throw new Error(`CreateImportSpec: ${faultType(cis.body) ?? 'no fault'}: ${firstText(cis.body, 'faultstring') ?? cis.body.slice(0, 300)}`);
   const lease = await importVApp(s, p, specParam(cis.body));
   return { lease, fileItems: allText(cis.body, 'deviceId') };
 }

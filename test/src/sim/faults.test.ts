@@ -1,0 +1,149 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../paths';
+import { eventually, leaseCall, leaseDeviceUrls, leaseState, places, startImport, uploadDisk, type Places } from './flow';
+import { RawSession, allElements, faultType, firstText, rawRequest } from './raw-soap';
+import { useSimulator } from './simulator';
+import { emptyStreamOptimizedVmdk } from './vmdk';
+
+const minimalOvf = fs.readFileSync(path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), 'utf8');
+const vappOvf = fs.readFileSync(path.join(repoRoot, 'test', 'src', 'sim', 'fixtures', 'two-tier-vapp.ovf'), 'utf8');
+
+/** A streamOptimized disk padded to `bytes` (the padding sits after the end-of-stream marker). */
+function diskOfSize(bytes: number): Buffer {
+  const d = emptyStreamOptimizedVmdk(2 ** 30, 'padded');
+  return Buffer.concat([d, Buffer.alloc(Math.max(0, bytes - d.length))]);
+}
+
+describe('simulator fault injection', () => {
+  const sim = useSimulator();
+  let s: RawSession;
+  let p: Places;
+  before(async () => {
+    s = new RawSession(sim());
+    await s.login();
+    p = await places(s);
+  });
+  afterEach(async () => {
+    await sim().clearInjections();
+    for (const a of (await sim().state()).virtualApps) await s.call('Destroy_Task', 'VirtualApp', a.ref);
+    for (const vm of (await sim().state()).virtualMachines) await s.call('Destroy_Task', 'VirtualMachine', vm.ref);
+  });
+
+  it('fails a named method with a named vim25 fault, the given number of times, then lets it work', async () => {
+    await sim().inject({ kind: 'fault', method: 'CreateImportSpec', fault: 'InvalidState', times: 2, message: 'host is in maintenance mode' });
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(startImport(s, p, minimalOvf, 'x'), /InvalidState|maintenance/);
+    }
+    const { lease } = await startImport(s, p, minimalOvf, 'x');
+    await leaseCall(s, 'HttpNfcLeaseAbort', lease);
+  });
+
+  it('encodes an injected fault exactly like the simulator\'s own faults', async () => {
+    await sim().inject({ kind: 'fault', method: 'CurrentTime', fault: 'NotAuthenticated' });
+    const res = await s.call('CurrentTime', 'ServiceInstance', 'ServiceInstance');
+    assert.equal(res.status, 500);
+    assert.equal(firstText(res.body, 'faultcode'), 'ServerFaultCode');
+    assert.equal(faultType(res.body), 'NotAuthenticated');
+    assert.match(res.body, /<NotAuthenticatedFault xmlns="urn:vim25" xsi:type="NotAuthenticated">/);
+    assert.equal((await s.call('CurrentTime', 'ServiceInstance', 'ServiceInstance')).status, 200);
+  });
+
+  it('refuses an injection it does not understand with HTTP 400 and says why', async () => {
+    await assert.rejects(sim().inject({ kind: 'fault', method: 'ImportVApp', fault: 'NoSuchFault' }), /400.*unknown vim25 fault type .*NoSuchFault/);
+    await assert.rejects(sim().inject({ kind: 'nonsense' } as never), /400.*unknown injection kind/);
+  });
+
+  it('a lease that goes to error at once leaves no VM behind and reports its fault', async () => {
+    await sim().inject({ kind: 'leaseError', method: 'ImportVApp', fault: 'InsufficientResourcesFault', message: 'no space' });
+    const { lease } = await startImport(s, p, minimalOvf, 'doomed');
+    assert.equal(await leaseState(s, lease), 'error');
+    const err = (await s.property('HttpNfcLease', lease, 'error')) ?? '';
+    assert.match(err, /InsufficientResourcesFault/);
+    assert.equal(firstText(err, 'localizedMessage'), 'no space');
+    const st = await sim().state();
+    assert.deepEqual(st.virtualMachines, []);
+    assert.equal(faultType((await leaseCall(s, 'HttpNfcLeaseComplete', lease)).body), 'InsufficientResourcesFault');
+    assert.equal((await leaseCall(s, 'HttpNfcLeaseAbort', lease)).status, 200);
+  });
+
+  it('a lease that errors after N bytes cuts the upload and removes the whole vApp', async () => {
+    await sim().inject({ kind: 'leaseError', afterBytes: 64 * 1024, fault: 'FileFault' });
+    const { lease } = await startImport(s, p, vappOvf, 'half');
+    assert.equal((await sim().state()).virtualApps.length, 1);
+    const [du] = await leaseDeviceUrls(s, lease);
+    const up = await uploadDisk(s, du!.url, diskOfSize(8 * 1024 * 1024)).then((r) => r.status, (e: Error) => e.message);
+    assert.notEqual(up, 200);
+    const st = await eventually(() => sim().state(), (v) => v.virtualApps.length === 0);
+    assert.deepEqual(st.virtualApps, []);
+    assert.deepEqual(st.virtualMachines, []);
+    assert.equal(st.leases.find((l) => l.ref === lease)?.state, 'error');
+    assert.match(st.leases.find((l) => l.ref === lease)?.error ?? '', /^FileFault/);
+  });
+
+  it('drops an NFC upload connection after N bytes; the lease stays ready so the client must abort', async () => {
+    await sim().inject({ kind: 'dropConnection', afterBytes: 100_000 });
+    const { lease } = await startImport(s, p, minimalOvf, 'dropped');
+    const [du] = await leaseDeviceUrls(s, lease);
+    await assert.rejects(uploadDisk(s, du!.url, diskOfSize(4 * 1024 * 1024)), /ECONNRESET|EPIPE|socket hang up/);
+    const st = await sim().state();
+    const l = st.leases.find((x) => x.ref === lease);
+    assert.equal(l?.state, 'ready');
+    assert.ok((l?.bytesTransferred ?? 0) >= 100_000 && (l?.bytesTransferred ?? 0) < 4 * 1024 * 1024, `transferred ${l?.bytesTransferred}`);
+    await leaseCall(s, 'HttpNfcLeaseAbort', lease);
+    assert.deepEqual((await sim().state()).virtualMachines, []);
+  });
+
+  it('drops an export download after N bytes (the client sees a short body or a reset)', async () => {
+    const { lease } = await startImport(s, p, minimalOvf, 'src');
+    await leaseCall(s, 'HttpNfcLeaseComplete', lease);
+    const vm = (await sim().state()).virtualMachines[0]!.ref;
+    const ex = firstText(await s.ok('ExportVm', 'VirtualMachine', vm), 'returnval')!;
+    await sim().inject({ kind: 'dropConnection', direction: 'download', afterBytes: 1024 });
+    const got = await rawRequest(sim(), 'GET', (await leaseDeviceUrls(s, ex))[0]!.url).then((r) => r.body.length, (e: Error) => e.message);
+    assert.notEqual(got, 3584);
+    await leaseCall(s, 'HttpNfcLeaseAbort', ex);
+  });
+
+  it('a slow NFC server makes a lease without keep-alives time out, and removes the VM', async function () {
+    this.timeout(30000);
+    await sim().inject({ kind: 'leaseTimeout', seconds: 1 });
+    await sim().inject({ kind: 'slowNfc', bytesPerSecond: 256 * 1024 });
+    const { lease } = await startImport(s, p, minimalOvf, 'sleepy');
+    const [du] = await leaseDeviceUrls(s, lease);
+    const up = await uploadDisk(s, du!.url, diskOfSize(1024 * 1024)).then((r) => r.status, (e: Error) => e.message);
+    assert.notEqual(up, 200);
+    const st = await eventually(() => sim().state(), (v) => v.virtualMachines.length === 0);
+    assert.deepEqual(st.virtualMachines, []);
+    assert.match(st.leases.find((l) => l.ref === lease)?.error ?? '', /^Timedout/);
+    assert.equal(faultType((await leaseCall(s, 'HttpNfcLeaseProgress', lease, '<percent>50</percent>')).body), 'Timedout');
+  });
+
+  it('the same slow upload succeeds when the client sends HttpNfcLeaseProgress keep-alives', async function () {
+    this.timeout(30000);
+    await sim().inject({ kind: 'leaseTimeout', seconds: 1 });
+    await sim().inject({ kind: 'slowNfc', bytesPerSecond: 256 * 1024 });
+    const { lease } = await startImport(s, p, minimalOvf, 'awake');
+    const [du] = await leaseDeviceUrls(s, lease);
+    const keepAlive = setInterval(() => void leaseCall(s, 'HttpNfcLeaseProgress', lease, '<percent>50</percent>'), 300);
+    try {
+      const started = Date.now();
+      assert.equal((await uploadDisk(s, du!.url, diskOfSize(1024 * 1024))).status, 200);
+      assert.ok(Date.now() - started > 2000, 'the upload was throttled past the lease timeout');
+    } finally {
+      clearInterval(keepAlive);
+    }
+    assert.equal((await leaseCall(s, 'HttpNfcLeaseComplete', lease)).status, 200);
+    assert.deepEqual((await sim().state()).virtualMachines.map((v) => v.name), ['awake']);
+  });
+
+  it('lists armed injections and clears them', async () => {
+    await sim().inject({ kind: 'fault', method: 'Destroy_Task', fault: 'TaskInProgress', times: 3 });
+    const listed = await rawRequest(sim(), 'GET', '/ovfkit/inject');
+    assert.deepEqual(JSON.parse(listed.body).map((i: { method: string }) => i.method), ['Destroy_Task']);
+    await sim().clearInjections();
+    assert.deepEqual(JSON.parse((await rawRequest(sim(), 'GET', '/ovfkit/inject')).body), []);
+    void allElements;
+  });
+});
