@@ -81,6 +81,17 @@ interface Run {
   stderr: string;
 }
 
+describe('ovfkit import --prop-env, the way @ovfkit/cdktf passes secrets', () => {
+  it('refuses a variable that is not set, naming it, before opening the package', () => {
+    const r = spawnSync(process.execPath, [cliBin, 'import', '/nonexistent.ova', '--server', 'https://127.0.0.1:9/sdk', '--prop-env', 'root_password=OVFKIT_TEST_UNSET'], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--prop-env root_password=OVFKIT_TEST_UNSET: environment variable OVFKIT_TEST_UNSET is not set/);
+  });
+});
+
 describe('a CDKTF stack with OvfImport, run by the real terraform binary', function () {
   this.timeout(300_000);
   const terraform = findTerraform();
@@ -190,6 +201,14 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       synthInto(workDir, outDir, { ...props, propertyMapping: { ...props.propertyMapping, hostname: 'app02' } });
       const changed = planJson(secret).resource_changes ?? [];
       assert.deepEqual(changed.map((c) => c.change.actions), [['delete', 'create']]);
+
+      // A rename is a replacement too; the destroy provisioner reads the old path from state.
+      synthInto(workDir, outDir, { ...props, name: 'cdktf-e2e-renamed' });
+      const renamed = tf(['apply', '-input=false', '-no-color', '-auto-approve'], secret);
+      assert.equal(renamed.status, 0, renamed.stderr + renamed.stdout);
+      assert.match(renamed.stdout, /Resources: 1 added, 0 changed, 1 destroyed\./);
+      state = await sim!.state();
+      assert.deepEqual(state.virtualMachines.map((vm) => vm.name), ['cdktf-e2e-renamed']);
 
       const destroy = tf(['destroy', '-input=false', '-no-color', '-auto-approve'], secret);
       assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
