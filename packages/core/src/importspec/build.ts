@@ -32,7 +32,7 @@ import type {
   VirtualSystemCollection,
   VmwConfig,
 } from '../model';
-import type { ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, VAppPropertyInfo } from '../vim25';
+import type { ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, VAppProductInfo, VAppPropertyInfo } from '../vim25';
 import { controllerFamily, controllerUnits, deviceFor, RT, type ControllerFamily } from './devices';
 import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from './issues';
 import { guestIdFor } from './osids';
@@ -514,20 +514,19 @@ class Builder {
   private vAppOptions(c: Content, path: string[], transport: readonly string[]): Omit<VmConfigSpec, '_typeName'> {
     const out: Omit<VmConfigSpec, '_typeName'> = {};
     const product = c.productSection.map((p, i) => {
-      const info: VAppPropertyInfo & Record<string, unknown> = { key: i };
-      const set = (k: string, v: string | undefined): void => {
-        if (v) info[k] = v;
-      };
-      set('classId', p.class);
-      set('instanceId', p.instance);
-      set('name', this.text(p.product));
-      set('vendor', this.text(p.vendor));
-      set('version', p.version);
-      set('fullVersion', p.fullVersion);
-      set('vendorUrl', p.vendorUrl);
-      set('productUrl', p.productUrl);
-      set('appUrl', p.appUrl);
-      return { operation: 'add' as const, info: info as unknown as NonNullable<VmConfigSpec['product']>[number]['info'] };
+      const info: VAppProductInfo = { key: i };
+      if (p.class) info.classId = p.class;
+      if (p.instance) info.instanceId = p.instance;
+      const name = this.text(p.product);
+      if (name) info.name = name;
+      const vendor = this.text(p.vendor);
+      if (vendor) info.vendor = vendor;
+      if (p.version) info.version = p.version;
+      if (p.fullVersion) info.fullVersion = p.fullVersion;
+      if (p.vendorUrl) info.vendorUrl = p.vendorUrl;
+      if (p.productUrl) info.productUrl = p.productUrl;
+      if (p.appUrl) info.appUrl = p.appUrl;
+      return { operation: 'add' as const, info };
     });
     if (product.length) out.product = product;
     const property: VAppPropertySpec[] = [];
