@@ -989,7 +989,7 @@ class Builder {
     }
     const netName = target?.name ?? (moref && !inv ? moref.value : ovfName);
     if (target?.type === 'dvportgroup') {
-      device.backing = { _typeName: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { portgroupKey: target.moref, switchUuid: '' } };
+      device.backing = { _typeName: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { portgroupKey: target.moref, switchUuid: target.switchUuid ?? '' } };
     } else if (target?.type === 'opaque') {
       device.backing = { _typeName: 'VirtualEthernetCardOpaqueNetworkBackingInfo', opaqueNetworkId: target.moref, opaqueNetworkType: 'nsx.LogicalSwitch' };
     } else {

@@ -43,6 +43,8 @@ export interface InventoryNetwork {
   name: string;
   moref: string;
   type: NetworkType;
+  /** For a `dvportgroup`: the distributed switch's UUID (the NIC backing names it). */
+  switchUuid?: string;
 }
 
 export const POOL_TYPES = ['resourcePool', 'vApp'] as const;
@@ -181,13 +183,14 @@ export function checkInventory(json: unknown): InventoryCheck {
   c.array(json, 'networks', '$')?.forEach((v, i) => {
     const p = `$.networks[${i}]`;
     if (!c.isObject(v, p)) return;
-    c.unknownFields(v, p, ['name', 'moref', 'type']);
+    c.unknownFields(v, p, ['name', 'moref', 'type', 'switchUuid']);
     const name = c.string(v, 'name', p);
     const moref = c.string(v, 'moref', p);
     const type = c.oneOf(v, 'type', p, NETWORK_TYPES);
+    const switchUuid = c.string(v, 'switchUuid', p, false);
     if (!name || !moref || !type) return;
     unique('network', p, name, moref);
-    networks.push({ name, moref, type });
+    networks.push(switchUuid ? { name, moref, type, switchUuid } : { name, moref, type });
   });
   const folders: InventoryFolder[] = [];
   c.array(json, 'folders', '$', false)?.forEach((v, i) => {
