@@ -14,7 +14,7 @@ export const SITE = {
   ],
   networks: [
     { name: 'VM Network', moref: 'network-13', type: 'standard' },
-    { name: 'prod-pg', moref: 'dvportgroup-14', type: 'dvportgroup' },
+    { name: 'prod-pg', moref: 'dvportgroup-14', type: 'dvportgroup', switchUuid: '50 1e 2a 3b 4c 5d 6e 7f-80 91 a2 b3 c4 d5 e6 f7' },
     { name: 'nsx-seg', moref: 'network-o15', type: 'opaque' },
   ],
   resourcePools: [{ name: 'Resources', moref: 'resgroup-8', type: 'resourcePool', path: '/DC1/host/Cluster1/Resources', hosts: ['esx1.lab'] }],

@@ -148,7 +148,7 @@ describe('LocalOvfManager.createImportSpec', () => {
     const r = await m.createImportSpec(ovf(), 'Resources', 'vmfs1', { ...CISP, networkMapping: [{ name: 'VM Network', network: { type: 'DistributedVirtualPortgroup', value: 'dvportgroup-14' } }] });
     assert.equal(r.error, undefined, JSON.stringify(r.error));
     const nic = (r.importSpec as VirtualMachineImportSpec).configSpec.deviceChange.find((d) => d.device._typeName === 'VirtualVmxnet3')!;
-    assert.deepEqual(nic.device.backing, { _typeName: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { portgroupKey: 'dvportgroup-14', switchUuid: '' } });
+    assert.deepEqual(nic.device.backing, { _typeName: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { portgroupKey: 'dvportgroup-14', switchUuid: '50 1e 2a 3b 4c 5d 6e 7f-80 91 a2 b3 c4 d5 e6 f7' } });
     assert.equal(r.warning, undefined);
   });
 
