@@ -27,6 +27,8 @@ type extensions struct {
 	leases     []*lease
 	// leaseTimeoutSeconds, when > 0, replaces the lease timeout of leases created from now on.
 	leaseTimeoutSeconds int
+	// leaseInitDelayMs, when > 0, keeps new leases in "initializing" that long before "ready".
+	leaseInitDelayMs int
 }
 
 func newExtensions(model *simulator.Model, server *simulator.Server, password string) *extensions {

@@ -17,6 +17,7 @@ type injection struct {
 	Direction      string `json:"direction,omitempty"`
 	BytesPerSecond int64  `json:"bytesPerSecond,omitempty"`
 	Seconds        int    `json:"seconds,omitempty"`
+	Milliseconds   int    `json:"milliseconds,omitempty"`
 }
 
 func (in *injection) validate() error {
@@ -49,6 +50,10 @@ func (in *injection) validate() error {
 	case "leaseTimeout":
 		if in.Seconds <= 0 {
 			return fmt.Errorf("leaseTimeout needs seconds > 0")
+		}
+	case "leaseInitDelay":
+		if in.Milliseconds <= 0 {
+			return fmt.Errorf("leaseInitDelay needs milliseconds > 0")
 		}
 	default:
 		return fmt.Errorf("unknown injection kind %q", in.Kind)
@@ -94,6 +99,8 @@ func (x *extensions) serveInject(w http.ResponseWriter, r *http.Request) {
 		x.mu.Lock()
 		if in.Kind == "leaseTimeout" {
 			x.leaseTimeoutSeconds = in.Seconds
+		} else if in.Kind == "leaseInitDelay" {
+			x.leaseInitDelayMs = in.Milliseconds
 		} else {
 			x.injections = append(x.injections, &in)
 		}
@@ -103,6 +110,7 @@ func (x *extensions) serveInject(w http.ResponseWriter, r *http.Request) {
 		x.mu.Lock()
 		x.injections = nil
 		x.leaseTimeoutSeconds = 0
+		x.leaseInitDelayMs = 0
 		x.mu.Unlock()
 		writeJSON(w, http.StatusOK, map[string]interface{}{"cleared": true})
 	case http.MethodGet:

@@ -56,6 +56,7 @@ type lease struct {
 	timeout time.Duration
 
 	bytes     int64 // atomic: bytes transferred on all device URLs
+	isReady   int32 // atomic: 1 once the lease reached ready (device URLs usable)
 	failAfter int64 // leaseError injection: fail once this many bytes went through (-1: never)
 	failFault types.BaseMethodFault
 	failMsg   string
@@ -132,10 +133,30 @@ func (l *lease) open() {
 		}
 		l.failAfter, l.failFault, l.failMsg = in.AfterBytes, newFault(in.Fault), msg
 	}
+	l.x.mu.Lock()
+	delay := time.Duration(l.x.leaseInitDelayMs) * time.Millisecond
+	l.x.mu.Unlock()
+	if delay <= 0 {
+		l.ready()
+		return
+	}
+	// vCenter answers ImportVApp/ExportVm while the lease is still initializing; clients must wait.
+	go func() {
+		time.Sleep(delay)
+		simulator.Map.WithLock(l, func() {
+			if l.isOpen() {
+				l.ready()
+			}
+		})
+	}()
+}
+
+func (l *lease) ready() {
 	simulator.Map.Update(l, []types.PropertyChange{
 		{Name: "initializeProgress", Val: int32(100)},
 		{Name: "state", Val: types.HttpNfcLeaseStateReady},
 	})
+	atomic.StoreInt32(&l.isReady, 1)
 	l.mu.Lock()
 	l.timer = time.AfterFunc(l.timeout, l.expire)
 	l.mu.Unlock()

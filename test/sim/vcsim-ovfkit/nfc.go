@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,8 +39,8 @@ func (x *extensions) serveNFC(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such device URL in this lease", http.StatusNotFound)
 		return
 	}
-	if !l.isOpen() {
-		http.Error(w, "the lease is no longer ready", http.StatusForbidden)
+	if !l.isOpen() || atomic.LoadInt32(&l.isReady) == 0 {
+		http.Error(w, "the lease is not ready", http.StatusForbidden)
 		return
 	}
 	switch r.Method {

@@ -138,6 +138,18 @@ describe('simulator fault injection', () => {
     assert.deepEqual((await sim().state()).virtualMachines.map((v) => v.name), ['awake']);
   });
 
+  it('keeps new leases initializing for a while when asked, refusing transfers until ready', async () => {
+    await sim().inject({ kind: 'leaseInitDelay', milliseconds: 800 });
+    const { lease } = await startImport(s, p, minimalOvf, 'patient');
+    assert.equal(await leaseState(s, lease), 'initializing');
+    assert.equal(faultType((await leaseCall(s, 'HttpNfcLeaseComplete', lease)).body), 'InvalidState');
+    const state = await eventually(() => leaseState(s, lease), (v) => v === 'ready');
+    assert.equal(state, 'ready');
+    const [du] = await leaseDeviceUrls(s, lease);
+    assert.equal((await uploadDisk(s, du!.url, emptyStreamOptimizedVmdk(2 ** 20))).status, 200);
+    await leaseCall(s, 'HttpNfcLeaseComplete', lease);
+  });
+
   it('lists armed injections and clears them', async () => {
     await sim().inject({ kind: 'fault', method: 'Destroy_Task', fault: 'TaskInProgress', times: 3 });
     const listed = await rawRequest(sim(), 'GET', '/ovfkit/inject');

@@ -78,7 +78,19 @@ export interface LeaseTimeoutInjection {
   seconds: number;
 }
 
-export type Injection = FaultInjection | LeaseErrorInjection | DropConnectionInjection | SlowNfcInjection | LeaseTimeoutInjection;
+/** Leases created from now on stay `initializing` for `milliseconds` before `ready` (as on vCenter). */
+export interface LeaseInitDelayInjection {
+  kind: 'leaseInitDelay';
+  milliseconds: number;
+}
+
+export type Injection =
+  | FaultInjection
+  | LeaseErrorInjection
+  | DropConnectionInjection
+  | SlowNfcInjection
+  | LeaseTimeoutInjection
+  | LeaseInitDelayInjection;
 
 /** One VM or vApp in {@link SimulatorState}. */
 export interface SimEntity {
