@@ -121,8 +121,15 @@ async function planLocal(ovfDescriptor: string, request: ImportSpecRequest & { a
 async function connect(connection: ConnectionSettings): Promise<VsphereSession> {
   // Loaded on first use: offline previews never load the SOAP client.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { connectOvfSession } = require('./vsphere-session') as typeof import('./vsphere-session');
-  return connectOvfSession(connection);
+  const { connectOvfSession } = require('@ovfkit/vsphere') as typeof import('@ovfkit/vsphere');
+  const session: VsphereSession = await connectOvfSession({
+    server: connection.server,
+    userName: connection.user,
+    password: connection.password.reveal(),
+    ...(connection.thumbprint ? { thumbprint: connection.thumbprint } : {}),
+    ...(connection.insecure ? { insecure: true } : {}),
+  });
+  return session;
 }
 
 /** The backend the published providers use. */

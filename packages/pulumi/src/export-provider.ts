@@ -31,12 +31,15 @@ export interface OvfExportWireInputs {
 
 /** OvfExport state. */
 export interface OvfExportWireOutputs extends Omit<OvfExportWireInputs, 'signingKey'> {
+  /** The package's files (names inside the package), with size and manifest digest. */
   files: { path: string; size: number; digest: string }[];
   manifestDigest: string;
   /** The OVF descriptor that was written. */
   descriptor: string;
   /** True when the manifest was signed (the key itself is never kept). */
   signed: boolean;
+  /** `sha256:<hex>` of the .ova file (format "ova"). */
+  packageDigest?: string;
   warnings: string[];
 }
 
@@ -133,16 +136,26 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
       const { signingKey, ...rest } = inputs;
       return {
         id: path.resolve(inputs.destination),
-        outs: { ...rest, files: outcome.files, manifestDigest: outcome.manifestDigest, descriptor: outcome.ovfDescriptor, signed: signingKey !== undefined, warnings: outcome.warnings.map((i) => issueReason(i)) },
+        outs: {
+          ...rest, files: outcome.files, manifestDigest: outcome.manifestDigest, descriptor: outcome.ovfDescriptor, signed: signingKey !== undefined,
+          ...(inputs.format === 'ova' ? { packageDigest: await sha256File(inputs.destination) } : {}),
+          warnings: outcome.warnings.map((i) => issueReason(i)),
+        },
       };
     },
     async read(id, props) {
-      // The files are the state: a missing or changed file is drift, shown as a new digest.
+      // The written package is the state: gone means deleted, different bytes show as drift.
+      const st = await fs.stat(props.destination).catch(() => undefined);
+      if (!st) return { id: '', props };
       const files: OvfExportWireOutputs['files'] = [];
+      if (props.format === 'ova') {
+        files.push(...props.files);
+        return { id, props: { ...props, files, packageDigest: await sha256File(props.destination) } };
+      }
       for (const f of props.files ?? []) {
-        const st = await fs.stat(f.path).catch(() => undefined);
-        if (!st) return { id: '', props };
-        files.push({ path: f.path, size: st.size, digest: await sha256File(f.path) });
+        const full = path.join(props.destination, f.path);
+        const fst = await fs.stat(full).catch(() => undefined);
+        files.push(fst ? { path: f.path, size: fst.size, digest: (await sha256File(full)).slice('sha256:'.length) } : { path: f.path, size: 0, digest: '' });
       }
       return { id, props: { ...props, files } };
     },
@@ -150,8 +163,10 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
       return { outs: olds };
     },
     async delete(_id, props) {
-      for (const f of props.files ?? []) await fs.rm(f.path, { force: true });
-      if ((props.format ?? 'ovf') === 'ovf') await fs.rmdir(props.destination).catch(() => undefined);
+      // Only what the export wrote: the .ova, or the package's files and then its directory if empty.
+      if (props.format === 'ova') { await fs.rm(props.destination, { force: true }); return; }
+      for (const f of props.files ?? []) await fs.rm(path.join(props.destination, path.basename(f.path)), { force: true });
+      await fs.rmdir(props.destination).catch(() => undefined);
     },
   };
 }

@@ -32,14 +32,10 @@ export interface ProviderImpl<I, O> {
 /** Inputs whose change replaces the imported entity: they change the imported bytes or placement. */
 export const IMPORT_REPLACE_KEYS = [
   'source', 'deploymentOption', 'diskProvisioning', ...PLACEMENT_KEYS, 'name', 'networkMapping',
-  'ipAllocationPolicy', 'ipProtocol', 'markAsTemplate', 'locale', 'propertyMapping',
+  'ipAllocationPolicy', 'ipProtocol', 'markAsTemplate', 'locale',
 ] as const;
-/**
- * Inputs vSphere changes live: power state and annotation. vApp property values
- * (`propertyMapping`) replace for now: the vim25 client does not model `VmConfigSpec.vAppConfig`
- * yet, and an update that does not reach the server would be a lie.
- */
-export const IMPORT_UPDATE_KEYS = ['powerOn', 'annotation'] as const;
+/** Inputs vSphere changes live: power state, annotation, vApp property values (ReconfigVM_Task vAppConfig / UpdateVAppConfig). */
+export const IMPORT_UPDATE_KEYS = ['powerOn', 'annotation', 'propertyMapping'] as const;
 
 const PASSWORD_TYPE = /^password(\(|$)/;
 
@@ -372,7 +368,6 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         const o = (olds as unknown as Record<string, unknown>)[k];
         if (k === 'name' && n === undefined) continue; // the descriptor's name was used and is kept
         if (k === 'deploymentOption' && n === undefined) continue;
-        if (k === 'propertyMapping') continue; // compared below, password values by digest
         if (isUnknown(n) || !same(o, n)) replaces.push(k);
       }
       if (!replaces.includes('source') && typeof news.source === 'string') {
@@ -392,7 +387,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         else if (digest !== undefined) propsChanged = !passwordMatches(value, digest);
         else propsChanged = olds.properties?.[key] !== value;
       }
-      if (propsChanged) replaces.push('propertyMapping');
+      if (propsChanged) changed.push('propertyMapping');
       return { changes: replaces.length > 0 || changed.length > 0, replaces, deleteBeforeReplace: replaces.some((k) => k === 'name') };
     },
 
@@ -447,7 +442,13 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         const change: { annotation?: string; property?: KeyValue[] } = {};
         if (news.annotation !== undefined && news.annotation !== olds.annotation) change.annotation = news.annotation;
         const wantOn = news.powerOn === true;
-        if (change.annotation !== undefined) await session.reconfigure(ref, change);
+        const property: KeyValue[] = [];
+        for (const [key, value] of Object.entries(news.propertyMapping ?? {})) {
+          const digest = olds.passwordPropertyDigests?.[key];
+          if (digest !== undefined ? !passwordMatches(value, digest) : olds.properties?.[key] !== value) property.push({ key, value });
+        }
+        if (property.length > 0) change.property = property;
+        if (change.annotation !== undefined || change.property) await session.reconfigure(ref, change);
         const now = await session.readEntity(ref);
         if (!now) throw new Error(`${id} no longer exists in vSphere; run pulumi refresh`);
         if ((now.powerState === 'poweredOn') !== wantOn) await session.setPowerState(ref, wantOn);
