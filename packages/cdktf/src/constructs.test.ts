@@ -120,7 +120,8 @@ describe('OvfImport', () => {
       },
     }));
     const data = onlyData(synthesized);
-    assert.match(String(data.input['descriptorDigest']), /^sha256:/);
+    assert.match(String(data.input['descriptorDigest']), /^sha256:[0-9a-f]{64}$/);
+    assert.equal(data.input['descriptorDigest'], data.triggers_replace.descriptorDigest, "core's plan digest is the one that forces replacement");
     assert.equal(data.triggers_replace.request['entityName'], 'app01');
     assert.deepEqual(data.triggers_replace.request['placement'], placement);
     assert.equal(data.input['format'], 'ovfkit.plan/1');

@@ -111,7 +111,9 @@ export interface OvfImportCheck {
   hostWarning: OvfIssue[];
   importError: OvfIssue[];
   importWarning: OvfIssue[];
-  plan?: OvfImportPlan;
+  plan: OvfImportPlan;
+  /** The ParseDescriptor result the plan was made from (reused by OvfImport's Descriptor). */
+  parseResult: OvfParseDescriptorResult;
 }
 
 /** The calls the constructs make into core. */
@@ -194,7 +196,7 @@ export const ovfCore: OvfCorePort = {
         host = undefined;
       }
     }
-    const { plan } = createPlan(ovfDescriptor, {
+    const { plan, parseDescriptor: parseResult } = createPlan(ovfDescriptor, {
       hostProfile: profile,
       ...(inventory ? { inventory } : {}),
       ...(host !== undefined ? { host } : {}),
@@ -227,6 +229,7 @@ export const ovfCore: OvfCorePort = {
       importError: from('createImportSpec', errors),
       importWarning: from('createImportSpec', warnings),
       plan: shown,
+      parseResult,
     };
   },
 

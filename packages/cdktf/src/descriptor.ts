@@ -88,17 +88,17 @@ export class OvfDescriptor extends Construct {
   readonly eulas: string[];
   /** Approximate download and deployment sizes. */
   readonly sizes: OvfDeploymentSizes;
-  /** Per-VM hardware for {@link deploymentOption}: CPUs, memory, disks, NICs, guest id, version. */
-  readonly hardware: VirtualMachineHardware[];
+  private readonly params: { locale: string; deploymentOption: string };
+  private hardwareCache: VirtualMachineHardware[] | undefined;
   /** ParseDescriptor `error[]` (each also registered as a construct validation). */
   readonly errors: OvfIssue[];
   /** ParseDescriptor `warning[]` (each also added as a warning annotation). */
   readonly warnings: OvfIssue[];
 
   constructor(scope: Construct, id: string, props: OvfDescriptorProps);
-  /** @internal used by OvfImport to share one read of the package. */
-  constructor(scope: Construct, id: string, props: OvfDescriptorProps, content: OvfSourceContent);
-  constructor(scope: Construct, id: string, props: OvfDescriptorProps, content?: OvfSourceContent) {
+  /** @internal used by OvfImport to share one read and one parse of the package. */
+  constructor(scope: Construct, id: string, props: OvfDescriptorProps, content: OvfSourceContent, parsed: OvfParseDescriptorResult);
+  constructor(scope: Construct, id: string, props: OvfDescriptorProps, content?: OvfSourceContent, parsed?: OvfParseDescriptorResult) {
     super(scope, id);
     Object.defineProperty(this, DESCRIPTOR_SYMBOL, { value: true });
     if (typeof props?.source !== 'string' || props.source.trim() === '') {
@@ -111,7 +111,8 @@ export class OvfDescriptor extends Construct {
     this.manifestDigest = read.manifestDigest;
 
     const params = { locale: props.locale ?? '', deploymentOption: props.deploymentOption ?? '' };
-    const result = ovfCore.parseDescriptor(this.ovfDescriptor, params);
+    this.params = params;
+    const result = parsed ?? ovfCore.parseDescriptor(this.ovfDescriptor, params);
     this.parseResult = result;
     this.networks = result.network ?? [];
     this.properties = result.property ?? [];
@@ -127,9 +128,17 @@ export class OvfDescriptor extends Construct {
     if (result.approximateSparseDeploymentSize !== undefined) this.sizes.sparseDeploymentBytes = result.approximateSparseDeploymentSize;
     this.errors = result.error ?? [];
     this.warnings = result.warning ?? [];
-    this.hardware = this.errors.length ? [] : ovfCore.virtualHardware(this.ovfDescriptor, params);
 
     reportIssues(this, this.errors, this.warnings, 'ParseDescriptor');
+  }
+
+  /**
+   * Per-VM hardware for {@link deploymentOption}: CPUs, memory, firmware, guest id, hardware
+   * version, disks and NICs (empty when the descriptor has errors). Computed on first read.
+   */
+  get hardware(): VirtualMachineHardware[] {
+    this.hardwareCache ??= this.errors.length ? [] : ovfCore.virtualHardware(this.ovfDescriptor, this.params);
+    return this.hardwareCache;
   }
 
   /** The property with this id (`[classId.]id[.instanceId]`), if the descriptor declares it. */

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { Annotations, DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageError, isOvfkitError } from '@ovfkit/core';
-import { type KeyValue, type OvfHostTarget, type OvfImportPlan, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
+import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
+import { type OvfSourceContent, readOvfSourceSync } from './source';
 import { type ImportRunOptions, destroyCommand, importCommand } from './commands';
 import { terraformLiterals } from './shell';
 
@@ -179,14 +180,10 @@ export class OvfImport extends Construct {
     super(scope, id);
     checkImportProps(this.node.path, props);
 
-    this.descriptor = props.descriptor ?? new OvfDescriptor(this, 'Descriptor', {
-      source: props.source as string,
-      ...(props.deploymentOption !== undefined ? { deploymentOption: props.deploymentOption } : {}),
-      ...(props.locale !== undefined ? { locale: props.locale } : {}),
-    });
-    const d = this.descriptor;
-    this.entityName = props.name ?? d.defaultEntityName;
-    this.inventoryPath = inventoryPathOf(this.node.path, this.entityName, props);
+    const given = props.descriptor;
+    const content: OvfSourceContent = given
+      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, descriptorDigest: given.descriptorDigest, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
+      : readOvfSourceSync(props.source as string);
 
     const propertyMapping: KeyValue[] = [];
     const secretProperty: KeyValue[] = [];
@@ -195,8 +192,9 @@ export class OvfImport extends Construct {
       else secretProperty.push({ key, value: value.fromEnv });
     }
     const request: OvfImportRequest = {
-      entityName: this.entityName,
-      deploymentOption: props.deploymentOption ?? d.deploymentOption,
+      // "" until the plan resolves the descriptor's default name.
+      entityName: props.name ?? '',
+      deploymentOption: props.deploymentOption ?? given?.deploymentOption ?? '',
       locale: props.locale ?? '',
       networkMapping: Object.entries(props.networkMapping ?? {}).map(([key, value]) => ({ key, value })),
       propertyMapping,
@@ -205,7 +203,22 @@ export class OvfImport extends Construct {
       acceptAllEulas: props.acceptAllEulas ?? false,
     };
     if (props.diskProvisioning !== undefined) request.diskProvisioning = props.diskProvisioning;
+
+    // One parse: core's plan runs ParseDescriptor, ValidateHost and CreateImportSpec, and its
+    // ParseDescriptor result is the child Descriptor's. It runs even when the descriptor has
+    // errors, so that every other problem is listed too.
+    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptor, request, loadHostTarget(this, props)));
+    const d = given ?? new OvfDescriptor(this, 'Descriptor', {
+      source: content.source,
+      ...(props.deploymentOption !== undefined ? { deploymentOption: props.deploymentOption } : {}),
+      ...(props.locale !== undefined ? { locale: props.locale } : {}),
+    }, content, check.parseResult);
+    this.descriptor = d;
+    this.entityName = check.plan.entityName;
+    request.entityName = this.entityName;
+    if (request.deploymentOption === '') request.deploymentOption = check.plan.deploymentOption.key;
     this.request = request;
+    this.inventoryPath = inventoryPathOf(this.node.path, this.entityName, props);
 
     // A literal value for a password property would be written to the configuration and state.
     const givenLiterally = new Set(propertyMapping.map((kv) => kv.key));
@@ -214,33 +227,26 @@ export class OvfImport extends Construct {
       if (givenLiterally.has(fqid) && isPasswordProperty(p.type)) this.errors.push(secretInStateIssue(fqid, p.id ?? fqid));
     }
 
-    let plan: OvfImportPlan | undefined;
-    // Run even when the descriptor has errors (they are reported on `Descriptor`): every other
-    // problem is listed too. Core answers nothing more for a descriptor it could not read.
-    {
-      const check = withPath(this, () => ovfCore.checkImport(d.ovfDescriptor, request, loadHostTarget(this, props)));
-      Annotations.of(this).addInfo(`checked against ${check.against}`);
-      reportIssues(this, check.hostError, check.hostWarning, 'ValidateHost');
-      // `ovfkit import` refuses a package with EULAs unless they are accepted: fail at synth, not at apply.
-      const eula = check.importWarning.filter((w) => w.code === 'EULA_NOT_ACCEPTED');
-      // Core's CreateImportSpec repeats a ParseDescriptor error (an unknown deployment option): shown once, on Descriptor.
-      const parseCodes = new Set(d.errors.map((e) => e.code));
-      const importError = [...check.importError.filter((e) => !parseCodes.has(e.code)), ...eula.map(eulaIssue)];
-      const importWarning = check.importWarning.filter((w) => w.code !== 'EULA_NOT_ACCEPTED');
-      reportIssues(this, importError, importWarning, 'CreateImportSpec');
-      this.errors.push(...check.hostError, ...importError);
-      this.warnings.push(...check.hostWarning, ...importWarning);
-      plan = check.plan;
-    }
+    Annotations.of(this).addInfo(`checked against ${check.against}`);
+    reportIssues(this, check.hostError, check.hostWarning, 'ValidateHost');
+    // `ovfkit import` refuses a package with EULAs unless they are accepted: fail at synth, not at apply.
+    const eula = check.importWarning.filter((w) => w.code === 'EULA_NOT_ACCEPTED');
+    // Core's CreateImportSpec repeats a ParseDescriptor error (an unknown deployment option): shown once, on Descriptor.
+    const parseCodes = new Set(d.errors.map((e) => e.code));
+    const importError = [...check.importError.filter((e) => !parseCodes.has(e.code)), ...eula.map(eulaIssue)];
+    const importWarning = check.importWarning.filter((w) => w.code !== 'EULA_NOT_ACCEPTED');
+    reportIssues(this, importError, importWarning, 'CreateImportSpec');
+    this.errors.push(...check.hostError, ...importError);
+    this.warnings.push(...check.hostWarning, ...importWarning);
+    const plan = check.plan;
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');
 
     this.plan = {
-      descriptorDigest: d.descriptorDigest,
       ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
       inventoryPath: this.inventoryPath,
       placement: request.placement,
       networkMapping: props.networkMapping ?? {},
-      ...(plan ?? {}),
+      ...plan,
     };
 
     const command = props.ovfkitCommand ?? 'ovfkit';

@@ -60,7 +60,26 @@ export function readOvfSourceSync(source: string, cwd = process.cwd()): OvfSourc
     const manifest = fs.existsSync(mfPath) ? fs.readFileSync(mfPath) : undefined;
     return content(resolved, ovfDescriptor, manifest);
   }
-  return readWithPackage(source, resolved);
+  // One child process per package and synth: ten VMs from one OVA read it once.
+  const key = cacheKey(resolved);
+  const hit = key !== undefined ? readCache.get(key) : undefined;
+  if (hit) return hit;
+  const read = readWithPackage(source, resolved);
+  if (key !== undefined) readCache.set(key, read);
+  return read;
+}
+
+const readCache = new Map<string, OvfSourceContent>();
+
+/** A local package is the same while its path, size and mtime are; a URL for the whole synth. */
+function cacheKey(resolved: string): string | undefined {
+  if (isUrlSource(resolved)) return resolved;
+  try {
+    const st = fs.statSync(resolved);
+    return st.isFile() ? `${resolved}\0${st.size}\0${st.mtimeMs}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function content(source: string, ovfDescriptor: string, manifest: Buffer | string | undefined): OvfSourceContent {
