@@ -41,27 +41,34 @@ function toWire(v: unknown): unknown {
 export async function runProgram(host: PluginHost, program: () => pulumi.Resource[] | void, options: { preview: boolean; project?: string; stack?: string }): Promise<{ resources: ForwardedResource[] }> {
   const resources: ForwardedResource[] = [];
   const pending: Promise<unknown>[] = [];
+  const inflight: Promise<unknown>[] = [];
   await pulumi.runtime.setMocks({
-    async newResource(args) {
-      if (!args.type.startsWith('pulumi-nodejs:dynamic')) {
-        return { id: options.preview ? undefined : `${args.name}-id`, state: options.preview ? {} : args.inputs };
-      }
-      const urn = dynamicUrn(args.name, args.type, options.stack ?? 'dev', options.project ?? 'ovfkit-test');
-      const news = toWire(args.inputs) as Record<string, unknown>;
-      const check = await host.check(urn, {}, news);
-      const r: ForwardedResource = { type: args.type, name: args.name, inputs: args.inputs, check };
-      resources.push(r);
-      if (check.failures.length > 0 || options.preview) return { id: undefined, state: check.inputs };
-      try {
-        r.created = await host.create(urn, check.inputs);
-        return { id: r.created.id, state: r.created.properties };
-      } catch (e) {
-        r.createError = (e as Error).message;
-        return { id: undefined, state: {} };
-      }
+    newResource(args) {
+      const p = forward(args);
+      inflight.push(p.catch(() => undefined));
+      return p;
     },
     call: (args) => args.inputs,
   }, options.project ?? 'ovfkit-test', options.stack ?? 'dev', options.preview);
+
+  async function forward(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, unknown> }> {
+    if (!args.type.startsWith('pulumi-nodejs:dynamic')) {
+      return { id: options.preview ? undefined : `${args.name}-id`, state: options.preview ? {} : args.inputs };
+    }
+    const urn = dynamicUrn(args.name, args.type, options.stack ?? 'dev', options.project ?? 'ovfkit-test');
+    const news = toWire(args.inputs) as Record<string, unknown>;
+    const check = await host.check(urn, {}, news);
+    const r: ForwardedResource = { type: args.type, name: args.name, inputs: args.inputs, check };
+    resources.push(r);
+    if (check.failures.length > 0 || options.preview) return { id: undefined, state: check.inputs };
+    try {
+      r.created = await host.create(urn, check.inputs);
+      return { id: r.created.id, state: r.created.properties };
+    } catch (e) {
+      r.createError = (e as Error).message;
+      return { id: undefined, state: {} };
+    }
+  }
 
   const declared = program() ?? [];
   for (const res of declared) {
@@ -69,7 +76,11 @@ export async function runProgram(host: PluginHost, program: () => pulumi.Resourc
     pending.push(new Promise((resolve) => res.urn.apply(resolve)));
   }
   await Promise.all(pending);
-  // Let the last registrations' mocks finish.
-  await new Promise((r) => setImmediate(r));
+  // Registrations start when their inputs resolve: wait until no new one starts.
+  for (let seen = -1; seen !== inflight.length;) {
+    seen = inflight.length;
+    await Promise.all(inflight);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { resources };
 }
