@@ -109,7 +109,9 @@ function bool(v: string | undefined, dflt: boolean): boolean {
   return dflt;
 }
 
-const trim = (s: string): string => s.trim();
+/** Shared empty lists for the common case (most Items have no Connection, HostResource, Config). */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_CONFIG: readonly VmwConfig[] = Object.freeze([]);
 function splitList(v: string | undefined): string[] {
   if (!v) return [];
   return v.split(/[\s,]+/).filter((s) => s.length > 0);
@@ -731,7 +733,7 @@ class EnvelopeBuilder {
 
   private item(el: XmlElement, kind: string, path: string): Item {
     const it: { -readonly [K in keyof Item]?: Item[K] } & { connection: string[]; hostResource: string[]; config: VmwConfig[] } = {
-      connection: [], hostResource: [], config: [],
+      connection: NO_STRINGS as string[], hostResource: NO_STRINGS as string[], config: NO_CONFIG as VmwConfig[],
     };
     for (const c of el.children) {
       if (RASD_NS.has(c.uri)) {
@@ -742,10 +744,10 @@ class EnvelopeBuilder {
           case 'AllocationUnits': it.allocationUnits = v; break;
           case 'AutomaticAllocation': it.automaticAllocation = v; break;
           case 'Caption': it.caption = v; break;
-          case 'Connection': it.connection.push(v); break;
+          case 'Connection': it.connection = it.connection === NO_STRINGS ? [v] : [...it.connection, v]; break;
           case 'Description': it.description = v; break;
           case 'ElementName': it.elementName = v; break;
-          case 'HostResource': it.hostResource.push(v); break;
+          case 'HostResource': it.hostResource = it.hostResource === NO_STRINGS ? [v] : [...it.hostResource, v]; break;
           case 'InstanceID': case 'InstanceId': it.instanceID = v; break;
           case 'Limit': it.limit = v; break;
           case 'OtherResourceType': it.otherResourceType = v; break;
@@ -759,17 +761,20 @@ class EnvelopeBuilder {
           default: break;
         }
       } else if (c.uri === NS.vmw) {
-        if (c.local === 'Config') it.config.push(this.vmwConfig(c, `${path}/vmw:Config[${it.config.length + 1}]`));
+        if (c.local === 'Config') it.config = [...it.config, this.vmwConfig(c, `${path}/vmw:Config[${it.config.length + 1}]`)];
         else if (c.local === 'CoresPerSocket') it.coresPerSocket = c.text.trim();
       }
     }
     const bound = oa(el, 'bound');
     if (bound !== undefined && bound !== 'min' && bound !== 'max' && bound !== 'normal') this.error.push(issues.invalidBound(this.at(el, `${path}/@ovf:bound`), bound));
-    return {
-      ...it,
-      pos: { line: el.line, column: el.column }, path, kind: kind as Item['kind'],
-      required: bool(oa(el, 'required'), true), configuration: splitList(oa(el, 'configuration')),
-      ...(bound !== undefined && { bound }),
-    } as Item;
+    // Filled in place (no spread copy): large descriptors have tens of thousands of Items.
+    const m = it as { -readonly [K in keyof Item]?: Item[K] };
+    m.pos = { line: el.line, column: el.column };
+    m.path = path;
+    m.kind = kind as Item['kind'];
+    m.required = el.attributes.length === 0 ? true : bool(oa(el, 'required'), true);
+    m.configuration = el.attributes.length === 0 ? NO_STRINGS : splitList(oa(el, 'configuration'));
+    if (bound !== undefined) m.bound = bound;
+    return m as Item;
   }
 }

@@ -202,8 +202,12 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
       }
     }
   }
-  const ids = [...byInstance.keys()];
   for (const [id, items] of byInstance) {
+    if (items.length === 1) {
+      const b = items[0]!.bound;
+      if (b === 'min' || b === 'max') error.push(issues.missingNormalBound(at(items[0]!), id, [b]));
+      continue;
+    }
     // Group by bound (absent = normal); two items with the same bound that can be active in the
     // same configuration are duplicates.
     const seen: { bound: string; item: Item }[] = [];
@@ -227,7 +231,7 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
     // oVirt writes the all-zero UUID for "no parent".
     if (item.parent === undefined || item.parent === '' || item.parent === '00000000-0000-0000-0000-000000000000') continue;
     if (!byInstance.has(item.parent)) {
-      error.push(issues.danglingReference('DANGLING_PARENT', at(item, '/rasd:Parent'), item.kind, 'rasd:Parent', item.parent, 'Item InstanceID', ids));
+      error.push(issues.danglingReference('DANGLING_PARENT', at(item, '/rasd:Parent'), item.kind, 'rasd:Parent', item.parent, 'Item InstanceID', [...byInstance.keys()]));
     } else if (item.instanceID) parentOf.set(item.instanceID, item.parent);
   }
   for (const chain of findCycles([...parentOf.keys()], (id) => parentOf.get(id))) {

@@ -1,0 +1,179 @@
+/**
+ * `pnpm bench parse`: parseDescriptor (read + full validation) over the corpus and over a
+ * generated descriptor with 20,000 Items and 5,000 Properties, against govmomi's `ovf.Unmarshal`
+ * (test/bench-go/ovfunmarshal, built here into .bench/bin) on the same files in the same run.
+ * Each side runs in its own process so that peak RSS is its own.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { corpusRoot, repoRoot } from '../paths';
+
+const dir = path.join(repoRoot, '.bench', 'parse');
+const goBin = path.join(repoRoot, '.bench', 'bin', 'ovfunmarshal');
+const coreDist = path.join(repoRoot, 'packages', 'core', 'dist', 'index.js');
+
+interface Measure {
+  files: number;
+  bytes: number;
+  iterations: number;
+  seconds: number;
+  /** CPU time (user + system, all threads) of the timed loop. */
+  cpuSeconds: number;
+  failures: number;
+  maxRssKiB: number;
+}
+
+/** The well-formed corpus descriptors (those the XML check accepts), as a list file. */
+function corpusList(): string {
+  const rows = fs.readFileSync(path.join(corpusRoot, 'PROVENANCE.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const files = rows.filter((f) => f[1] === 'descriptor' && f[9] === 'well-formed').map((f) => path.join(corpusRoot, f[0]!));
+  const list = path.join(dir, 'corpus.list');
+  fs.writeFileSync(list, files.join('\n') + '\n');
+  return list;
+}
+
+/** A valid descriptor with `items` RASD Items (with Parents and configurations) and `properties` Properties. */
+export function generateDescriptor(items: number, properties: number): string {
+  const out: string[] = [];
+  out.push(`<?xml version="1.0" encoding="UTF-8"?>
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
+  xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
+  xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData"
+  xmlns:vmw="http://www.vmware.com/schema/ovf">
+  <References>`);
+  const disks = Math.max(1, Math.floor(items / 100));
+  for (let d = 0; d < disks; d++) out.push(`    <File ovf:href="disk${d}.vmdk" ovf:id="file${d}" ovf:size="${1000000 + d}"/>`);
+  out.push('  </References>\n  <DiskSection>\n    <Info>Virtual disk information</Info>');
+  for (let d = 0; d < disks; d++) {
+    out.push(`    <Disk ovf:capacity="${10 + (d % 90)}" ovf:capacityAllocationUnits="byte * 2^30" ovf:diskId="vmdisk${d}" ovf:fileRef="file${d}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized" ovf:populatedSize="${500000 + d}"/>`);
+  }
+  out.push(`  </DiskSection>
+  <NetworkSection>
+    <Info>The list of logical networks</Info>
+    <Network ovf:name="VM Network"><Description>The VM Network network</Description></Network>
+  </NetworkSection>
+  <DeploymentOptionSection>
+    <Info>Sizes</Info>
+    <Configuration ovf:id="small" ovf:default="true"><Label>Small</Label><Description>small</Description></Configuration>
+    <Configuration ovf:id="large"><Label>Large</Label><Description>large</Description></Configuration>
+  </DeploymentOptionSection>
+  <VirtualSystem ovf:id="bench">
+    <Info>A generated virtual machine</Info>
+    <ProductSection ovf:class="bench">
+      <Info>Properties</Info>
+      <Product>Bench</Product><Vendor>ovfkit</Vendor><Version>1.0</Version>`);
+  for (let p = 0; p < properties; p++) {
+    if (p % 50 === 0) out.push(`      <Category>Group ${p / 50}</Category>`);
+    const kind = p % 4;
+    const attrs = kind === 0 ? 'ovf:type="string" ovf:qualifiers="MinLen(1),MaxLen(64)" ovf:value="value"'
+      : kind === 1 ? 'ovf:type="uint16" ovf:qualifiers="MinValue(1) MaxValue(10000)" ovf:value="42"'
+      : kind === 2 ? 'ovf:type="string" ovf:qualifiers="ValueMap{&quot;a&quot;,&quot;b&quot;,&quot;c&quot;}" ovf:value="b"'
+      : 'ovf:type="boolean" ovf:value="true"';
+    out.push(`      <Property ovf:key="prop_${p}" ${attrs} ovf:userConfigurable="true">
+        <Label>Property ${p}</Label>
+        <Description>Generated property number ${p}</Description>
+      </Property>`);
+  }
+  out.push(`    </ProductSection>
+    <VirtualHardwareSection>
+      <Info>Virtual hardware requirements</Info>
+      <System>
+        <vssd:ElementName>Virtual Hardware Family</vssd:ElementName>
+        <vssd:InstanceID>0</vssd:InstanceID>
+        <vssd:VirtualSystemIdentifier>bench</vssd:VirtualSystemIdentifier>
+        <vssd:VirtualSystemType>vmx-13</vssd:VirtualSystemType>
+      </System>`);
+  for (let i = 1; i <= items; i++) {
+    const r = i % 10;
+    if (r === 1) {
+      out.push(`      <Item><rasd:Address>${i}</rasd:Address><rasd:Description>SCSI Controller</rasd:Description><rasd:ElementName>SCSI controller ${i}</rasd:ElementName><rasd:InstanceID>${i}</rasd:InstanceID><rasd:ResourceSubType>VirtualSCSI</rasd:ResourceSubType><rasd:ResourceType>6</rasd:ResourceType></Item>`);
+    } else if (r === 2 && Math.floor(i / 10) < disks) {
+      out.push(`      <Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:ElementName>Hard disk ${i}</rasd:ElementName><rasd:HostResource>ovf:/disk/vmdisk${Math.floor(i / 10)}</rasd:HostResource><rasd:InstanceID>${i}</rasd:InstanceID><rasd:Parent>${i - 1}</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>`);
+    } else if (r === 3) {
+      out.push(`      <Item ovf:configuration="large"><rasd:AutomaticAllocation>true</rasd:AutomaticAllocation><rasd:Connection>VM Network</rasd:Connection><rasd:ElementName>Network adapter ${i}</rasd:ElementName><rasd:InstanceID>${i}</rasd:InstanceID><rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType><vmw:Config ovf:required="false" vmw:key="wakeOnLanEnabled" vmw:value="false"/></Item>`);
+    } else {
+      out.push(`      <Item><rasd:Address>${i}</rasd:Address><rasd:ElementName>Serial port ${i}</rasd:ElementName><rasd:InstanceID>${i}</rasd:InstanceID><rasd:Parent>${i - ((i - 1) % 10)}</rasd:Parent><rasd:ResourceSubType>vmware.serialport.device</rasd:ResourceSubType><rasd:ResourceType>21</rasd:ResourceType></Item>`);
+    }
+  }
+  out.push(`      <vmw:Config ovf:required="false" vmw:key="firmware" vmw:value="efi"/>
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>
+`);
+  return out.join('\n');
+}
+
+/** Worker side (own process): parse the listed files `iterations` times after one warm-up pass. */
+function worker(iterations: number, listFile: string): void {
+  const { parseDescriptor } = require(coreDist) as typeof import('@ovfkit/core');
+  const files = fs.readFileSync(listFile, 'utf8').split('\n').filter(Boolean);
+  const data = files.map((f) => fs.readFileSync(f));
+  const bytes = data.reduce((n, b) => n + b.length, 0);
+  const params = { locale: '', deploymentOption: '' };
+  let failures = 0;
+  // Warm up for at least 2 s: on a loaded machine V8's optimizing compiler (background threads)
+  // needs longer before the steady state this benchmark is about.
+  const warmEnd = Date.now() + 2000;
+  do for (const d of data) parseDescriptor(d, params);
+  while (Date.now() < warmEnd);
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) {
+    for (const d of data) if (parseDescriptor(d, params).error?.length) failures++;
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  const m: Measure = { files: data.length, bytes, iterations, seconds, cpuSeconds: (c.user + c.system) / 1e6, failures: failures / iterations, maxRssKiB: process.resourceUsage().maxRSS };
+  process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+function runMeasure(cmd: string, args: string[]): Measure {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${path.basename(cmd)} failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
+}
+
+const mbps = (m: Measure): number => (m.bytes * m.iterations) / m.seconds / 1e6;
+const cpuMbps = (m: Measure): number => (m.bytes * m.iterations) / m.cpuSeconds / 1e6;
+const dps = (m: Measure): number => (m.files * m.iterations) / m.seconds;
+const line = (label: string, m: Measure): string =>
+  `  ${label.padEnd(44)} ${mbps(m).toFixed(1).padStart(6)} MB/s wall ${cpuMbps(m).toFixed(1).padStart(6)} MB/s CPU ${dps(m).toFixed(0).padStart(6)} descr/s  peak RSS ${(m.maxRssKiB / 1024).toFixed(0).padStart(4)} MiB${m.failures ? `  (${m.failures} with errors)` : ''}`;
+
+/**
+ * Best of `rounds` alternating runs of each side (by CPU time). The machine is shared: wall time
+ * favours the side with more runnable threads (Go's parallel GC), so the ratio is per CPU second.
+ */
+function compare(title: string, list: string, iterations: number, rounds = 3): void {
+  let node: Measure | undefined;
+  let go: Measure | undefined;
+  for (let r = 0; r < rounds; r++) {
+    const n = runMeasure(process.execPath, [__filename, '--worker', String(iterations), list]);
+    const g = runMeasure(goBin, [String(iterations), list]);
+    if (!node || n.cpuSeconds < node.cpuSeconds) node = n;
+    if (!go || g.cpuSeconds < go.cpuSeconds) go = g;
+  }
+  if (!node || !go) throw new Error('no measurement');
+  process.stdout.write(`${title}: ${node.files} descriptor(s), ${(node.bytes / 1e6).toFixed(2)} MB, ${iterations} iterations, best of ${rounds} rounds\n`);
+  process.stdout.write(`${line('ovfkit parseDescriptor (read + validation)', node)}\n`);
+  process.stdout.write(`${line('govmomi ovf.Unmarshal (no validation)', go)}\n`);
+  process.stdout.write(`  ratio ovfkit / govmomi: ${(cpuMbps(node) / cpuMbps(go)).toFixed(2)}× throughput per CPU second (${(mbps(node) / mbps(go)).toFixed(2)}× wall), ${(node.maxRssKiB / go.maxRssKiB).toFixed(2)}× peak RSS\n\n`);
+}
+
+export async function run(): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  const build = spawnSync('go', ['build', '-o', goBin, './test/bench-go/ovfunmarshal'], {
+    cwd: repoRoot, encoding: 'utf8', env: { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode' },
+  });
+  if (build.status !== 0) throw new Error(`building the govmomi baseline failed: ${build.stderr || build.error?.message}`);
+  const generated = path.join(dir, 'generated-20000-items-5000-properties.ovf');
+  fs.writeFileSync(generated, generateDescriptor(20000, 5000));
+  const genList = path.join(dir, 'generated.list');
+  fs.writeFileSync(genList, generated + '\n');
+  process.stdout.write(`parse bench — node ${process.version}, ${process.platform}/${process.arch}, load average ${os.loadavg()[0]!.toFixed(1)}; each side in its own process after a warm-up (node: 2 s, go: one pass)\n\n`);
+  compare('corpus (well-formed descriptors)', corpusList(), Number(process.env['OVFKIT_BENCH_ITERATIONS'] ?? 10));
+  compare('generated (20,000 Items, 5,000 Properties)', genList, Number(process.env['OVFKIT_BENCH_ITERATIONS'] ?? 5));
+}
+
+if (require.main === module && process.argv[2] === '--worker') worker(Number(process.argv[3]), process.argv[4]!);
