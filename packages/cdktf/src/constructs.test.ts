@@ -227,6 +227,39 @@ describe('OvfImport', () => {
     );
   });
 
+  it('checks placement, networks and provisioning against an inventory snapshot, listing every problem', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-inv-'));
+    const inventory = path.join(dir, 'dc1.json');
+    fs.writeFileSync(inventory, JSON.stringify({
+      format: 'ovfkit.inventory/1',
+      datacenter: { name: 'DC1', moref: 'datacenter-2' },
+      folders: [{ name: 'vm', moref: 'group-v4', path: '/DC1/vm' }],
+      hosts: [{ name: 'esx1.example.com', moref: 'host-10', profile: 'esxi-7.0u3', datastores: ['vmfs-01', 'nfs-iso'], networks: ['VM Network', 'prod-pg'] }],
+      datastores: [
+        { name: 'vmfs-01', moref: 'datastore-11', type: 'VMFS', capacity: 2199023255552, freeSpace: 429496729600 },
+        { name: 'nfs-iso', moref: 'datastore-12', type: 'NFS', capacity: 107374182400, freeSpace: 5368709120 },
+      ],
+      networks: [{ name: 'VM Network', moref: 'network-13', type: 'standard' }, { name: 'prod-pg', moref: 'dvportgroup-14', type: 'dvportgroup' }],
+      resourcePools: [{ name: 'Resources', moref: 'resgroup-8', type: 'resourcePool', path: '/DC1/host/Cluster1/Resources', hosts: ['esx1.example.com'] }],
+    }));
+    const good = newStack();
+    const ok = new OvfImport(good.stack, 'Fits', {
+      source: minimalOvf, inventory, datacenter: 'DC1', resourcePool: '/DC1/host/Cluster1/Resources', datastore: 'vmfs-01', networkMapping: { 'VM Network': 'prod-pg' },
+    });
+    assert.doesNotThrow(() => Testing.synth(good.stack, true));
+    assert.ok(annotations(ok, '@cdktf/info').includes('checked against host profile esxi-7.0u3 and the inventory of DC1'), JSON.stringify(ok.node.metadata));
+
+    const bad = newStack();
+    new OvfImport(bad.stack, 'Misplaced', {
+      source: minimalOvf, inventory, datacenter: 'DC1', resourcePool: '/DC1/host/Cluster9/Resources', datastore: 'nfs-iso', diskProvisioning: 'thick', networkMapping: { 'VM Network': 'no-such-pg' },
+    });
+    let message = '';
+    assert.throws(() => Testing.synth(bad.stack, true), (e: Error) => ((message = e.message), true));
+    assert.match(message, /\[test\/Misplaced\] ValidateHost: UNKNOWN_RESOURCE_POOL at resourcePool: resourcePool "\/DC1\/host\/Cluster9\/Resources" is not in the inventory snapshot \(allowed: \/DC1\/host\/Cluster1\/Resources\)/);
+    assert.match(message, /\[test\/Misplaced\] CreateImportSpec: UNKNOWN_MAPPED_NETWORK: .*"no-such-pg"/);
+    assert.match(message, /\[test\/Misplaced\] \w+: \w+: .*thick/);
+  });
+
   it('throws in the constructor on misuse, listing every problem', () => {
     const { stack } = newStack();
     const d = new OvfDescriptor(stack, 'D', { source: minimalOvf });

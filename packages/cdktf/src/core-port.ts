@@ -129,7 +129,7 @@ function documentProblem(what: string, issues: DocumentIssue[]): never {
   throw new UsageError(`${what} is not valid: ${issues.map((i) => `${i.path}: ${i.message}; fix: ${i.fix}`).join('; ')}`);
 }
 
-function targetOf(target: OvfHostTarget): { profile: HostProfile; inventory?: InventorySnapshot; against: string } {
+function targetOf(target: OvfHostTarget): { profile: HostProfile; inventory?: InventorySnapshot } {
   let profile: HostProfile;
   if (typeof target.hostProfile === 'object') {
     const check = checkHostProfile(target.hostProfile);
@@ -144,8 +144,7 @@ function targetOf(target: OvfHostTarget): { profile: HostProfile; inventory?: In
     if (!check.inventory) documentProblem('inventory', check.issues);
     inventory = check.inventory;
   }
-  const against = `host profile ${profile.name}${inventory ? ` and the inventory of ${inventory.datacenter.name}` : ''}`;
-  return inventory ? { profile, inventory, against } : { profile, against };
+  return inventory ? { profile, inventory } : { profile };
 }
 
 function unknownPlacement(what: 'resourcePool' | 'datastore' | 'host', value: string, allowed: string[]): OvfIssue {
@@ -175,7 +174,7 @@ export const ovfCore: OvfCorePort = {
   },
 
   checkImport(ovfDescriptor, request, target) {
-    const { profile, inventory, against } = targetOf(target);
+    const { profile, inventory } = targetOf(target);
     const hostError: OvfIssue[] = [];
     const p = request.placement;
     let resourcePool = p.vApp ?? p.resourcePool;
@@ -222,8 +221,10 @@ export const ovfCore: OvfCorePort = {
       }),
       eula: { count: eula.count, accepted: eula.accepted },
     };
+    // createPlan checks against the profile of the inventory's host when it knows the host.
+    const checkedAgainst = `host profile ${plan.hostProfile}${inventory ? ` and the inventory of ${inventory.datacenter.name}` : ''}`;
     return {
-      against,
+      against: checkedAgainst,
       hostError: [...hostError, ...from('validateHost', errors)],
       hostWarning: from('validateHost', warnings),
       importError: from('createImportSpec', errors),
