@@ -8,6 +8,8 @@ import { ovfImportProvider, ovfExportProvider } from '@ovfkit/pulumi';
 
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { buildOva, type BuiltPackage } from '../vsphere-fixtures';
+import { connectOvfSession } from '@ovfkit/vsphere';
+
 import { buildMinimalOva } from './fixtures';
 import { dynamicUrn, startPluginHost, type PluginHost } from './plugin-host';
 
@@ -79,9 +81,18 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     assert.equal(updated.properties['powerState'], 'poweredOn');
     assert.equal((await sim.state()).virtualMachines.find((v) => v.name === 'tiny-a')?.powerState, 'poweredOn');
 
-    // Refresh reads the real state.
-    const read = await host.read(created.id, importUrn, updated.properties);
-    assert.equal(read.id, created.id);
+    // Refresh reads the real state: powered off behind Pulumi's back shows as drift, and the
+    // next plan turns it back on in place.
+    const outside = await connectOvfSession({ server: sim.url, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
+    try { await outside.setPowerState({ type: 'VirtualMachine', value: created.id.split(':')[1]! }, false); } finally { await outside.logout(); }
+    const drifted = await host.read(created.id, importUrn, updated.properties);
+    assert.equal(drifted.id, created.id);
+    assert.equal(drifted.properties['powerState'], 'poweredOff');
+    assert.equal(drifted.properties['powerOn'], false);
+    const back = await host.diff(created.id, importUrn, drifted.properties, turnOn.inputs);
+    assert.deepEqual([back.changes, back.replaces], ['some', []]);
+    const fixed = await host.update(created.id, importUrn, drifted.properties, turnOn.inputs);
+    const read = await host.read(created.id, importUrn, fixed.properties);
     assert.equal(read.properties['powerState'], 'poweredOn');
 
     // A different datastore is a replacement.
