@@ -265,7 +265,7 @@ describe('OvfImport', () => {
     const d = new OvfDescriptor(stack, 'D', { source: minimalOvf });
     assert.throws(
       () => new OvfImport(stack, 'Both', { source: minimalOvf, descriptor: d, resourcePool: '', vApp: '/DC0/vm/app', powerOn: 'yes' as unknown as boolean }),
-      /test\/Both: give exactly one of "source".*; "resourcePool" must be a non-empty string.*; give "resourcePool" or "vApp", not both; "powerOn" must be true or false/,
+      /test\/Both: give exactly one of "source".*; "resourcePool" must be a non-empty string.*; give "resourcePool" or "vApp", not both; give "datacenter" or an absolute "folder".*; "powerOn" must be true or false/,
     );
     assert.throws(
       () => new OvfImport(stack, 'Env', { source: minimalOvf, ...placement, propertyMapping: { root_password: fromEnv('1BAD-NAME') } }),

@@ -45,13 +45,14 @@ export interface OvfImportProps {
    */
   readonly name?: string;
   /**
-   * Inventory path or name of the datacenter.
-   * @default the only datacenter, as `ovfkit import` resolves it
+   * Inventory path or name of the datacenter. Give it, or an absolute {@link folder}: the
+   * destroy provisioner finds the VM at `<folder>/<name>`.
+   * @default the only datacenter, as `ovfkit import` resolves it (then `folder` must be absolute)
    */
   readonly datacenter?: string;
   /**
    * Inventory path of the resource pool to import into, e.g. `/DC0/host/DC0_C0/Resources`.
-   * @default the root pool of {@link cluster} or {@link host}, else the datacenter's default pool
+   * @default the only resource pool of the datacenter, as `ovfkit import` resolves it
    */
   readonly resourcePool?: string;
   /** Inventory path of a vApp to import into (instead of a resource pool). */
@@ -62,7 +63,8 @@ export interface OvfImportProps {
    */
   readonly datastore?: string;
   /**
-   * Inventory path of the VM folder.
+   * Inventory path of the VM folder: absolute (`/DC0/vm/apps`) or under the datacenter's VM
+   * folder (`apps`).
    * @default the datacenter's root VM folder
    */
   readonly folder?: string;
@@ -124,7 +126,7 @@ export interface OvfImportProps {
    */
   readonly hostProfile?: string;
   /**
-   * Path of an inventory snapshot JSON file (`ovfkit host-profile capture`): placement,
+   * Path of an inventory snapshot JSON file (`ovfkit inventory capture`): placement,
    * networks and free space are checked against it at synth.
    * @default placement is checked only at apply time, by vSphere
    */
@@ -153,7 +155,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * @see vim25 OvfManager.CreateImportSpec, ResourcePool.ImportVApp
  * @example
  * new OvfImport(stack, 'Appliance', {
- *   source: 'appliance.ova', resourcePool: '/DC0/host/DC0_C0/Resources', datastore: 'LocalDS_0',
+ *   source: 'appliance.ova', datacenter: 'DC0', resourcePool: '/DC0/host/DC0_C0/Resources', datastore: 'LocalDS_0',
  *   networkMapping: { 'VM Network': 'DC0_DVPG0' },
  *   propertyMapping: { hostname: 'app01', root_password: fromEnv('APP_ROOT_PASSWORD') },
  * });
@@ -349,6 +351,9 @@ function checkImportProps(where: string, props: OvfImportProps): void {
     }
   }
   if (props.resourcePool !== undefined && props.vApp !== undefined) problems.push('give "resourcePool" or "vApp", not both');
+  if (!(typeof props.folder === 'string' && props.folder.startsWith('/')) && !(typeof props.datacenter === 'string' && props.datacenter.replace(/\//g, '') !== '')) {
+    problems.push('give "datacenter" or an absolute "folder" (e.g. /DC0/vm) so that terraform destroy can find the VM it imported');
+  }
   for (const key of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
     if (props[key] !== undefined && typeof props[key] !== 'boolean') problems.push(`"${key}" must be true or false`);
   }
