@@ -66,6 +66,12 @@ async function parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorPar
   return coreParseDescriptor(ovfDescriptor, pdp);
 }
 
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try { text = await fs.readFile(file, 'utf8'); } catch (e) { throw new UsageError(`${what} ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  try { return JSON.parse(text); } catch (e) { throw new UsageError(`${what} ${file} is not JSON: ${(e as Error).message}`); }
+}
+
 const profileCache = new Map<string, HostProfile>();
 const inventoryCache = new Map<string, InventorySnapshot>();
 
@@ -73,7 +79,7 @@ async function loadHostProfile(spec: string | undefined): Promise<HostProfile> {
   if (spec === undefined || !/\.json$/i.test(spec)) return resolveHostProfile(spec);
   const cached = profileCache.get(spec);
   if (cached) return cached;
-  const check = checkHostProfile(JSON.parse(await fs.readFile(spec, 'utf8')));
+  const check = checkHostProfile(await readJson(spec, 'host profile'));
   if (!check.profile) throw new UsageError(`host profile ${spec} is not valid: ${check.issues.map((i) => i.message).join('; ')}`);
   profileCache.set(spec, check.profile);
   return check.profile;
@@ -82,7 +88,7 @@ async function loadHostProfile(spec: string | undefined): Promise<HostProfile> {
 async function loadInventory(file: string): Promise<InventorySnapshot> {
   const cached = inventoryCache.get(file);
   if (cached) return cached;
-  const check = checkInventory(JSON.parse(await fs.readFile(file, 'utf8')));
+  const check = checkInventory(await readJson(file, 'inventory snapshot'));
   if (!check.inventory) throw new UsageError(`inventory snapshot ${file} is not valid: ${check.issues.map((i) => i.message).join('; ')}`);
   inventoryCache.set(file, check.inventory);
   return check.inventory;

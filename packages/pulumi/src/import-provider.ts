@@ -221,7 +221,10 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   try {
     local = await backend.planLocal(descriptor.ovfDescriptor, request, target);
   } catch (e) {
-    failures.push({ property: /inventory/i.test((e as Error).message) ? 'inventory' : /host profile/i.test((e as Error).message) ? 'hostProfile' : inputForPlacementError(e as Error), reason: (e as Error).message });
+    const m = (e as Error).message;
+    // A target the snapshot lacks names the target; an unreadable snapshot or profile names its file.
+    const property = /host profile/i.test(m) ? 'hostProfile' : /^inventory snapshot/i.test(m) ? 'inventory' : inputForPlacementError(e as Error);
+    failures.push({ property, reason: m });
     return { failures: knownOnly(dedupe(failures), news), warnings, descriptor };
   }
   const parseErrors = local.parse.error ?? [];
