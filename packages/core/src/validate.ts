@@ -166,15 +166,17 @@ function overlap(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs: Refs, error: OvfIssue[]): void {
-  const byInstance = new Map<string, Item[]>();
+  // One Item per InstanceID is the rule: keep it bare and only make a list for repeats.
+  const byInstance = new Map<string, Item | Item[]>();
   for (const item of vhs.item) {
     refs.checkConfigs(item, item.kind, item.configuration);
     if (item.instanceID === undefined || item.instanceID === '') {
       error.push(issues.missingElement(at(item), item.kind, 'rasd:InstanceID', 'Give every Item a rasd:InstanceID unique in its VirtualHardwareSection.'));
     } else {
-      const list = byInstance.get(item.instanceID);
-      if (list) list.push(item);
-      else byInstance.set(item.instanceID, [item]);
+      const prev = byInstance.get(item.instanceID);
+      if (prev === undefined) byInstance.set(item.instanceID, item);
+      else if (Array.isArray(prev)) prev.push(item);
+      else byInstance.set(item.instanceID, [prev, item]);
     }
     if (item.resourceType === undefined || item.resourceType === '') {
       error.push(issues.missingElement(at(item), item.kind, 'rasd:ResourceType', 'Add rasd:ResourceType (the CIM device type, e.g. 17 for a disk).'));
@@ -202,12 +204,13 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
       }
     }
   }
-  for (const [id, items] of byInstance) {
-    if (items.length === 1) {
-      const b = items[0]!.bound;
-      if (b === 'min' || b === 'max') error.push(issues.missingNormalBound(at(items[0]!), id, [b]));
+  for (const [id, entry] of byInstance) {
+    if (!Array.isArray(entry)) {
+      const b = entry.bound;
+      if (b === 'min' || b === 'max') error.push(issues.missingNormalBound(at(entry), id, [b]));
       continue;
     }
+    const items = entry;
     // Group by bound (absent = normal); two items with the same bound that can be active in the
     // same configuration are duplicates.
     const seen: { bound: string; item: Item }[] = [];
@@ -235,7 +238,8 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
     } else if (item.instanceID) parentOf.set(item.instanceID, item.parent);
   }
   for (const chain of findCycles([...parentOf.keys()], (id) => parentOf.get(id))) {
-    const item = byInstance.get(chain[0]!)![0]!;
+    const entry = byInstance.get(chain[0]!)!;
+    const item = Array.isArray(entry) ? entry[0]! : entry;
     error.push(issues.referenceCycle(at(item, '/rasd:Parent'), 'Item', 'rasd:Parent', chain));
   }
 }

@@ -35,7 +35,7 @@ export interface XmlElement {
   /** 1-based column of the start tag (approximate for tags split over lines). */
   readonly column: number;
   /** Namespace declarations on this element, prefix ("" = default) → URI as written. */
-  readonly nsDecls?: ReadonlyMap<string, string>;
+  readonly nsDecls: ReadonlyMap<string, string> | undefined;
 }
 
 /** Limits for untrusted descriptors. */
@@ -106,7 +106,8 @@ interface Building {
   text: string;
   line: number;
   column: number;
-  nsDecls?: Map<string, string>;
+  /** Always present (possibly undefined) so every element has one hidden class. */
+  nsDecls: Map<string, string> | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -194,7 +195,10 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
         continue;
       }
       if (attributes === EMPTY) attributes = [];
-      attributes.push({ uri: a.uri === '' ? '' : ns(a.uri, startLine, startColumn), local: a.local, name: a.name, value: a.value });
+      // saxes' own attribute object already has uri/local/name/value: reuse it unless the
+      // namespace URI is mapped to its canonical form.
+      const uri = a.uri === '' ? '' : ns(a.uri, startLine, startColumn);
+      attributes.push(uri === a.uri ? a : { uri, local: a.local, name: a.name, value: a.value });
     }
     selfClosing = tag.isSelfClosing;
     const el: Building = {
@@ -207,8 +211,8 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
       text: '',
       line: startLine,
       column: startColumn,
+      nsDecls,
     };
-    if (nsDecls) el.nsDecls = nsDecls;
     stack.push(el);
   });
   parser.on('closetag', () => {
