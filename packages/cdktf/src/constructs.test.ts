@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -94,6 +95,46 @@ describe('OvfDescriptor', () => {
     const d = new OvfDescriptor(stack, 'Malformed', { source: file });
     assert.equal(d.errors[0]?.fault._typeName, 'OvfXmlFormat');
     assert.throws(() => Testing.synth(stack, true), /\[test\/Malformed\] ParseDescriptor: .*OvfXmlFormat|\[test\/Malformed\] ParseDescriptor: .*line/);
+  });
+
+  it('reads an .ova and a directory through @ovfkit/package, with the manifest digest', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-src-'));
+    const pkg = path.join(dir, 'pkg');
+    fs.mkdirSync(pkg);
+    fs.copyFileSync(minimalOvf, path.join(pkg, 'minimal.ovf'));
+    fs.writeFileSync(path.join(pkg, 'minimal.mf'), 'SHA256(minimal.ovf)= 00\n');
+    const ova = path.join(dir, 'minimal.ova');
+    const tar = spawnSync('tar', ['--format=ustar', '-cf', ova, '-C', pkg, 'minimal.ovf', 'minimal.mf']);
+    assert.equal(tar.status, 0, String(tar.stderr));
+    const { stack } = newStack();
+    const plain = new OvfDescriptor(stack, 'Plain', { source: minimalOvf });
+    const fromOva = new OvfDescriptor(stack, 'Ova', { source: ova });
+    const fromDir = new OvfDescriptor(stack, 'Dir', { source: pkg });
+    assert.equal(fromOva.descriptorDigest, plain.descriptorDigest);
+    assert.equal(fromDir.descriptorDigest, plain.descriptorDigest);
+    assert.match(fromOva.manifestDigest ?? '', /^sha256:[0-9a-f]{64}$/);
+    assert.equal(fromDir.manifestDigest, fromOva.manifestDigest);
+    assert.equal(plain.manifestDigest, undefined);
+    assert.equal(fromOva.source, ova);
+    assert.deepEqual(fromOva.networks, plain.networks);
+  });
+
+  it('refuses an .ova whose member escapes the archive, naming the source', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-evil-'));
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.copyFileSync(minimalOvf, path.join(dir, 'minimal.ovf'));
+    const ova = path.join(dir, 'evil.ova');
+    const tar = spawnSync('tar', ['--format=ustar', '-P', '-cf', ova, '-C', path.join(dir, 'a'), '../minimal.ovf']);
+    assert.equal(tar.status, 0, String(tar.stderr));
+    const { stack } = newStack();
+    assert.throws(
+      () => new OvfDescriptor(stack, 'Evil', { source: ova }),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'UNSAFE_PATH');
+        assert.match(e.message, /^cannot read OVF source ".*evil\.ova": tar member escapes the archive with "\.\."/);
+        return true;
+      },
+    );
   });
 
   it('throws in the constructor when the source cannot be read, naming it', () => {
