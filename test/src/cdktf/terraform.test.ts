@@ -193,6 +193,9 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       const tfstate = fs.readFileSync(path.join(workDir, 'terraform.tfstate'), 'utf8');
       assert.ok(!tfstate.includes(secret.APPLIANCE_ROOT_PASSWORD), 'the secret is not in the state');
       assert.ok(!tfstate.includes(sim!.password), 'the vSphere password is not in the state');
+      for (const output of [apply.stdout, apply.stderr]) {
+        assert.ok(!output.includes(secret.APPLIANCE_ROOT_PASSWORD) && !output.includes(sim!.password), 'no secret in what terraform printed');
+      }
 
       const again = tf(['plan', '-input=false', '-no-color', '-detailed-exitcode'], secret);
       assert.equal(again.status, 0, again.stdout + again.stderr);
