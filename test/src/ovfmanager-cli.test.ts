@@ -109,3 +109,13 @@ describe('ovfkit descriptor', () => {
     assert.match(r.stderr, /is not JSON/);
   });
 });
+
+describe('ovfkit import-spec and secrets', () => {
+  it('prints password property values as ******** in --json output', async () => {
+    const r = await runCli(['import-spec', vcsa, '--json', '--prop', 'guestinfo.cis.appliance.root.passwd=Sup3r$ecret!!', '--net', 'Network 1=VM Network']);
+    assert.equal(r.code, 0, r.stdout.slice(0, 500));
+    assert.ok(!r.stdout.includes('Sup3r$ecret!!'));
+    const res = JSON.parse(r.stdout) as { importSpec: { configSpec: { vAppConfig: { property: { info: { id: string; value: string } }[] } } } };
+    assert.equal(res.importSpec.configSpec.vAppConfig.property.find((p) => p.info.id === 'guestinfo.cis.appliance.root.passwd')?.info.value, '********');
+  });
+});

@@ -1,4 +1,4 @@
-import { createPlan, UsageError, type ImportSpec } from '@ovfkit/core';
+import { createPlan, REDACTED, UsageError, type ImportSpec, type OvfCreateImportSpecResult } from '@ovfkit/core';
 import { type Command, ExitCode, writeJson } from '../command';
 import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
 import { readDescriptorText, sourceOptionsFrom } from '../source';
@@ -21,17 +21,31 @@ function describeSpec(spec: ImportSpec, indent: string, out: string[]): void {
   if (c.vAppConfig?.property?.length) out.push(`${indent}  vAppConfig ${c.vAppConfig.property.length} propert${c.vAppConfig.property.length === 1 ? 'y' : 'ies'}`);
 }
 
+/** Password property values are for ImportVApp, not for a terminal or a CI log. */
+function redacted(r: OvfCreateImportSpecResult): OvfCreateImportSpecResult {
+  const copy = structuredClone(r);
+  const walk = (spec: ImportSpec | undefined): void => {
+    if (!spec) return;
+    const props = spec._typeName === 'VirtualAppImportSpec' ? spec.vAppConfigSpec.property : spec.configSpec.vAppConfig?.property;
+    for (const p of props ?? []) if (p.info.type?.startsWith('password') && p.info.value) p.info.value = REDACTED;
+    if (spec._typeName === 'VirtualAppImportSpec') for (const c of spec.child ?? []) walk(c);
+  };
+  walk(copy.importSpec);
+  return copy;
+}
+
 /** `ovfkit import-spec`: vSphere CreateImportSpec, offline. */
 export const importSpecCommand: Command = {
   name: 'import-spec',
   summary: 'Build the vSphere ImportSpec of an OVF package (CreateImportSpec), offline',
   usage: 'import-spec <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--datastore DS] [--pool P] [options] [--json]',
-  help: cispHelp,
+  help: `${cispHelp}\n  (password property values are shown as ********)`,
   options: cispOptions,
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('import-spec needs one descriptor: ovfkit import-spec <file.ovf>');
     const src = await readDescriptorText(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
-    const { plan, createImportSpec: r } = createPlan(src.bytes, await planOptionsFrom(values, ctx));
+    const { plan, createImportSpec } = createPlan(src.bytes, await planOptionsFrom(values, ctx));
+    const r = redacted(createImportSpec);
     if (values['json']) writeJson(ctx.stdout, r);
     else {
       const lines = [`${src.name}: CreateImportSpec against ${plan.hostProfile}${plan.target.datastore ? `, datastore ${plan.target.datastore}` : ''}`];
