@@ -119,6 +119,13 @@ describe('parseDescriptor', () => {
     assert.deepEqual(codes(r), ['REFERENCE_CYCLE', 'REFERENCE_CYCLE']);
   });
 
+  it('reports every one of thousands of dangling Parents and Connections (no shortcut, no quadratic lists)', () => {
+    const items = Array.from({ length: 5000 }, (_, i) => `<Item><rasd:Connection>net${i}</rasd:Connection><rasd:ElementName>x</rasd:ElementName><rasd:InstanceID>${i}</rasd:InstanceID><rasd:Parent>p${i}</rasd:Parent><rasd:ResourceType>10</rasd:ResourceType></Item>`).join('');
+    const r = parseDescriptor(ovf({ items }), P);
+    assert.equal(r.error?.filter((e) => e.code === 'DANGLING_PARENT').length, 5000);
+    assert.equal(r.error?.filter((e) => e.code === 'DANGLING_CONNECTION').length, 5000);
+  });
+
   it('reports absurd numbers: 1e400, negatives, beyond 2^53, non-numeric', () => {
     const refs = '<File ovf:id="f1" ovf:href="a" ovf:size="1e400"/><File ovf:id="f2" ovf:href="b" ovf:size="-5"/><File ovf:id="f3" ovf:href="c" ovf:size="99999999999999999999"/>';
     const disks = '<Disk ovf:diskId="d" ovf:capacity="lots"/><Disk ovf:diskId="e" ovf:capacity="9007199254740991" ovf:capacityAllocationUnits="byte * 2^30"/><Disk ovf:diskId="g" ovf:capacity="1" ovf:capacityAllocationUnits="furlongs"/>';

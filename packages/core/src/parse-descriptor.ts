@@ -263,6 +263,18 @@ class ResultBuilder {
     for (const f of files) if (f.size !== undefined) { download += f.size; anyFile = true; }
     if (anyFile && Number.isSafeInteger(download)) result.approximateDownloadSize = download;
     const fileSize = new Map(files.map((f) => [f.id, f.size]));
+    let ids: Map<string, VAppPropertyInfo> | undefined;
+    const byId = (): Map<string, VAppPropertyInfo> => {
+      if (!ids) {
+        ids = new Map();
+        for (const p of property) {
+          if (p.id === undefined) continue;
+          if (!ids.has(p.id)) ids.set(p.id, p);
+          if (p.classId) ids.set(`${p.classId}.${p.id}`, p);
+        }
+      }
+      return ids;
+    };
     let flat = 0;
     let sparse = 0;
     let anyDisk = false;
@@ -270,11 +282,11 @@ class ResultBuilder {
       if (used.size > 0 && !used.has(d.diskId)) continue;
       let cap = d.capacityBytes;
       if (cap === undefined && d.capacityPropertyRef !== undefined) {
-        const prop = property.find((p) => p.id === d.capacityPropertyRef || `${p.classId ?? ''}.${p.id}` === d.capacityPropertyRef);
+        const prop = byId().get(d.capacityPropertyRef);
         const factor = d.capacityAllocationUnits === undefined ? 1 : unitBytes(d.capacityAllocationUnits);
         const n = prop?.defaultValue !== undefined && /^\d+$/.test(prop.defaultValue) ? Number(prop.defaultValue) : undefined;
         if (!prop) {
-          this.error.push(issues.danglingReference('DANGLING_CAPACITY_PROPERTY', { ...atOf(d), path: `${d.path}/@ovf:capacity` }, 'Disk', 'ovf:capacity', d.capacity, 'Property', property.map((p) => p.id ?? '')));
+          this.error.push(issues.danglingReference('DANGLING_CAPACITY_PROPERTY', { ...atOf(d), path: `${d.path}/@ovf:capacity` }, 'Disk', 'ovf:capacity', d.capacity, 'Property', [...byId().keys()]));
         } else if (n !== undefined && factor !== undefined && Number.isSafeInteger(n * factor)) cap = n * factor;
       }
       if (cap === undefined) continue;

@@ -133,8 +133,9 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
       for (const vhs of c.virtualHardwareSection) validateHardware(vhs, c, { fileIndex, hrefIndex, fileIds, diskById, diskIds, networkNames, checkConfigs }, error);
     } else if (c.startupSection) {
       const childIds = c.content.map((k) => k.id);
+      const children = new Set(childIds);
       for (const item of c.startupSection.item) {
-        if (item.id !== '' && !childIds.includes(item.id)) {
+        if (item.id !== '' && !children.has(item.id)) {
           error.push(issues.danglingReference('DANGLING_STARTUP_ID', at(item, '/@ovf:id'), 'StartupSection Item', 'ovf:id', item.id, 'VirtualSystem', childIds));
         }
       }
@@ -165,7 +166,16 @@ function overlap(a: readonly string[], b: readonly string[]): boolean {
   return sa.every((x, i) => x === sb[i]);
 }
 
+/** Builds a list once, on first use: "allowed" lists must not turn many errors into O(n²) work. */
+function lazy<T>(make: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= make());
+}
+
 function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs: Refs, error: OvfIssue[]): void {
+  const networkList = lazy(() => [...refs.networkNames.keys()]);
+  const hostResourceList = lazy(() => [...refs.diskIds.map((d) => `ovf:/disk/${d}`), ...refs.fileIds.map((f) => `ovf:/file/${f}`)]);
+  const instanceList = lazy(() => [...byInstance.keys()]);
   // One Item per InstanceID is the rule: keep it bare and only make a list for repeats.
   const byInstance = new Map<string, Item | Item[]>();
   for (const item of vhs.item) {
@@ -187,7 +197,7 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
     const isNic = item.kind === 'EthernetPortItem' || item.resourceType === '10' || item.resourceType === '11';
     if (isNic) for (const conn of item.connection) {
       if (conn !== '' && !refs.networkNames.has(conn)) {
-        error.push(issues.danglingReference('DANGLING_CONNECTION', at(item, '/rasd:Connection'), item.kind, 'rasd:Connection', conn, 'Network', [...refs.networkNames.keys()]));
+        error.push(issues.danglingReference('DANGLING_CONNECTION', at(item, '/rasd:Connection'), item.kind, 'rasd:Connection', conn, 'Network', networkList()));
       }
     }
     for (const hr of item.hostResource) {
@@ -199,8 +209,7 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
       }
       const ok = r.kind === 'disk' ? refs.diskById.has(r.id) : refs.fileIndex.has(r.id);
       if (!ok) {
-        const known = [...refs.diskIds.map((d) => `ovf:/disk/${d}`), ...refs.fileIds.map((f) => `ovf:/file/${f}`)];
-        error.push(issues.hostResource(at(item, '/rasd:HostResource'), hr, known));
+        error.push(issues.hostResource(at(item, '/rasd:HostResource'), hr, hostResourceList()));
       }
     }
   }
@@ -214,16 +223,23 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
     // Group by bound (absent = normal); two items with the same bound that can be active in the
     // same configuration are duplicates.
     const seen: { bound: string; item: Item }[] = [];
+    const byScope = new Map<string, { bound: string; item: Item }>();
     for (const item of items) {
       const bound = item.bound ?? 'normal';
-      const clash = seen.find((s) => s.bound === bound && overlap(s.item.configuration, item.configuration));
+      // Same bound and same configuration set (see overlap) = same key: a Map, not a scan.
+      const key = `${bound}\u0000${[...item.configuration].sort().join('\u0000')}`;
+      const clash = byScope.get(key);
       if (clash) {
         const code: OvfIssueCode = bound === 'normal' ? 'DUPLICATE_INSTANCE_ID' : 'DUPLICATE_BOUND';
         if (code === 'DUPLICATE_INSTANCE_ID') error.push(issues.duplicate(code, at(item, '/rasd:InstanceID'), item.kind, 'rasd:InstanceID', id, clash.item.pos.line));
         else error.push(issues.duplicateBound(at(item, '/@ovf:bound'), id, bound, clash.item.pos.line));
-      } else seen.push({ bound, item });
+      } else {
+        const entry = { bound, item };
+        seen.push(entry);
+        byScope.set(key, entry);
+      }
     }
-    const bounds = seen.map((s) => s.bound);
+    const bounds = [...new Set(seen.map((s) => s.bound))];
     if (bounds.some((b) => b === 'min' || b === 'max') && !bounds.includes('normal')) {
       error.push(issues.missingNormalBound(at(items[0]!), id, bounds));
     }
@@ -234,7 +250,7 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
     // oVirt writes the all-zero UUID for "no parent".
     if (item.parent === undefined || item.parent === '' || item.parent === '00000000-0000-0000-0000-000000000000') continue;
     if (!byInstance.has(item.parent)) {
-      error.push(issues.danglingReference('DANGLING_PARENT', at(item, '/rasd:Parent'), item.kind, 'rasd:Parent', item.parent, 'Item InstanceID', [...byInstance.keys()]));
+      error.push(issues.danglingReference('DANGLING_PARENT', at(item, '/rasd:Parent'), item.kind, 'rasd:Parent', item.parent, 'Item InstanceID', instanceList()));
     } else if (item.instanceID) parentOf.set(item.instanceID, item.parent);
   }
   for (const chain of findCycles([...parentOf.keys()], (id) => parentOf.get(id))) {
