@@ -173,7 +173,7 @@ class ResultBuilder {
     if (top) result.annotatedOst = { id: '', type: 'envelope', child: [ost(top)] };
     result.error = this.error;
     result.warning = this.warning;
-    return { result, envelope: env, deploymentOption: chosen };
+    return { result: inWireOrder(result), envelope: env, deploymentOption: chosen };
   }
 
   /** Every ProductSection property of the tree, as VAppPropertyInfo, for the chosen configuration. */
@@ -300,6 +300,20 @@ class ResultBuilder {
     if (anyDisk && Number.isSafeInteger(flat)) result.approximateFlatDeploymentSize = flat;
     if (anyDisk && Number.isSafeInteger(sparse)) result.approximateSparseDeploymentSize = sparse;
   }
+}
+
+/** vim25 wire order of OvfParseDescriptorResult, so JSON output reads like the API reference. */
+const WIRE_ORDER: readonly (keyof OvfParseDescriptorResult)[] = [
+  'eula', 'network', 'ipAllocationScheme', 'ipProtocols', 'property', 'productInfo', 'annotation',
+  'approximateDownloadSize', 'approximateFlatDeploymentSize', 'approximateSparseDeploymentSize',
+  'defaultEntityName', 'virtualApp', 'deploymentOption', 'defaultDeploymentOption', 'entityName',
+  'annotatedOst', 'error', 'warning',
+];
+
+function inWireOrder(r: OvfParseDescriptorResult): OvfParseDescriptorResult {
+  const out: Record<string, unknown> = {};
+  for (const k of WIRE_ORDER) if (r[k] !== undefined) out[k] = r[k];
+  return out as unknown as OvfParseDescriptorResult;
 }
 
 /** The OST skeleton: no OVF consumers are registered locally, so nodes carry no sections. */
