@@ -12,7 +12,7 @@ import type { KeyValue, OvfIssue, OvfParseDescriptorResult, OvfPlan, VAppPropert
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
 import {
-  DISK_PROVISIONING, entryPath, formatMoRef, IP_ALLOCATION_POLICIES, IP_PROTOCOLS, isUnknown, MANIFEST_POLICIES,
+  DISK_PROVISIONING, entryPath, UNKNOWN, formatMoRef, IP_ALLOCATION_POLICIES, IP_PROTOCOLS, isUnknown, MANIFEST_POLICIES,
   parseMoRef, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
 } from './inputs';
 
@@ -92,6 +92,9 @@ export function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
   const k = keys.find((key) => i.value === key) ?? keys.find((key) => i.localizedMessage.includes(JSON.stringify(key)));
   return k === undefined ? input : entryPath(input, k);
 }
+
+/** Inputs the plan is computed from. */
+const PLAN_INPUTS = ['source', ...PLACEMENT_KEYS, 'name', 'networkMapping', 'propertyMapping', 'deploymentOption', 'diskProvisioning', 'ipAllocationPolicy', 'ipProtocol', 'acceptAllEulas', 'hostProfile', 'inventory', 'locale', 'manifestPolicy'] as const;
 
 /** Salted scrypt digest of a password property value: lets diff see a change, useless to read back. */
 export function passwordDigest(value: string, salt = randomBytes(16)): string {
@@ -358,6 +361,11 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
       if (inputs.powerOn === undefined) inputs.powerOn = false;
       if (inputs.markAsTemplate === undefined) inputs.markAsTemplate = false;
       if (inputs.deploymentOption === undefined && report.parse?.defaultDeploymentOption) inputs.deploymentOption = report.parse.defaultDeploymentOption;
+      // The plan (core's createPlan: digest, deployment option, per-VM hardware, disks, networks,
+      // properties with passwords redacted, files, EULAs, issues) is what preview shows, as in
+      // `ovfkit plan` and the CDKTF constructs. Not known yet when an input it depends on is not.
+      if (PLAN_INPUTS.some((k) => isUnknown((news as unknown as Record<string, unknown>)[k]))) inputs.plan = UNKNOWN;
+      else if (report.plan) inputs.plan = JSON.parse(JSON.stringify(report.plan)) as OvfPlan;
       if (report.descriptor) digestCache.set(news.source, report.descriptor.descriptorDigest);
       return { inputs, failures: report.failures };
     },

@@ -2,7 +2,7 @@
  * Input shapes of the resources as they reach the provider (plain JSON, with the engine's
  * unknown sentinel during preview), and the small helpers that read them.
  */
-import type { ManagedObjectReference } from '@ovfkit/core';
+import type { ManagedObjectReference, OvfPlan } from '@ovfkit/core';
 
 import type { ManifestPolicy, Placement } from './backend';
 
@@ -49,6 +49,8 @@ export interface OvfImportWireInputs extends Placement {
   hostProfile?: string;
   inventory?: string;
   locale?: string;
+  /** Set by `check()`: core's plan for these inputs (or the unknown sentinel during preview). */
+  plan?: OvfPlan | typeof UNKNOWN;
 }
 
 /** One VM of an imported entity, as kept in state. */

@@ -3,6 +3,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 
+import type { OvfPlan } from '@ovfkit/core';
+
 import type { ManifestPolicy } from './backend';
 import type { OvfImportVmOutput } from './inputs';
 import { ovfExportProvider, ovfImportProvider } from './providers';
@@ -93,6 +95,12 @@ export class OvfImport extends pulumi.dynamic.Resource {
   declare public readonly powerState: pulumi.Output<string>;
   /** Warnings from the package, ParseDescriptor, ValidateHost, CreateImportSpec and the import. */
   declare public readonly warnings: pulumi.Output<string[]>;
+  /**
+   * The plan preview showed (`ovfkit.plan/1`, as `ovfkit plan` prints it): descriptor digest,
+   * deployment option, per-VM hardware, disks, networks, properties (passwords redacted), files,
+   * EULAs, errors and warnings.
+   */
+  declare public readonly plan: pulumi.Output<OvfPlan>;
 
   constructor(name: string, args: OvfImportArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {
@@ -100,7 +108,7 @@ export class OvfImport extends pulumi.dynamic.Resource {
       // Values may be passwords: keep the whole map secret in the checkpoint.
       ...(args.propertyMapping !== undefined ? { propertyMapping: pulumi.secret(args.propertyMapping) } : {}),
       entityType: undefined, entityName: undefined, vms: undefined, descriptorDigest: undefined,
-      properties: undefined, passwordPropertyDigests: undefined, powerState: undefined, warnings: undefined,
+      properties: undefined, passwordPropertyDigests: undefined, powerState: undefined, warnings: undefined, plan: undefined,
     };
     if (args.deploymentOption === undefined) props['deploymentOption'] = undefined;
     super(ovfImportProvider, name, props, {

@@ -35,6 +35,11 @@ describe('a Pulumi program declaring OvfImport, run under setMocks and forwarded
     assert.equal(app!.type, 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
     assert.deepEqual(app!.check.failures, []);
     assert.equal(app!.check.inputs['deploymentOption'], 'small');
+    const plan = app!.check.inputs['plan'] as { format: string; deploymentOption: { key: string }; vms: unknown[]; descriptorDigest: string };
+    assert.equal(plan.format, 'ovfkit.plan/1', 'preview shows core\'s plan, as ovfkit plan does');
+    assert.equal(plan.deploymentOption.key, 'small');
+    assert.equal(plan.vms.length, 1);
+    assert.ok(!JSON.stringify(plan).includes('correct horse'), 'the plan redacts the password property');
     assert.equal(typeof app!.inputs['__provider'], 'string', 'the program serialized the provider into __provider');
     const pm = app!.inputs['propertyMapping'] as Record<string, unknown>;
     assert.equal(pm[SECRET_SIG_KEY], SECRET_SIG, 'propertyMapping is registered as a secret, so the checkpoint keeps it encrypted');
@@ -61,6 +66,7 @@ describe('a Pulumi program declaring OvfImport, run under setMocks and forwarded
     }, { preview: true });
     const app = resources.find((r) => r.name === 'app')!;
     assert.equal(app.check.inputs['source'], UNKNOWN);
+    assert.equal(app.check.inputs['plan'], UNKNOWN, 'the plan is not known before its source is');
     assert.deepEqual(app.check.failures, []);
   });
 
