@@ -140,6 +140,10 @@ function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
   if (news.source === undefined || news.source === null || (typeof news.source !== 'string' && !isUnknown(news.source)) || news.source === '') {
     f.push({ property: 'source', reason: 'source is required: a path or http(s) URL to an .ovf or .ova, or a directory holding one' });
   }
+  if (typeof news.source === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(news.source)) {
+    // Inputs are kept in the state: credentials in the URL would be stored in plain text.
+    f.push({ property: 'source', reason: 'the URL carries credentials (user:password@host); inputs are stored in the state, so serve the package without them (or download it first) and pass the plain URL or path' });
+  }
   oneOf('diskProvisioning', DISK_PROVISIONING);
   oneOf('ipAllocationPolicy', IP_ALLOCATION_POLICIES);
   oneOf('ipProtocol', IP_PROTOCOLS);

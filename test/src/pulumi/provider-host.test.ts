@@ -88,6 +88,14 @@ describe('OvfImport and OvfExport through the Pulumi plugin host', function () {
     assert.match(byProperty['source']!, /path or http\(s\) URL/);
   });
 
+  it('refuses a source URL with credentials in it, since inputs are kept in the state', async () => {
+    const r = await host.check(importUrn, {}, { __provider: importProvider, source: 'https://ci:s3cr3t@packages.example/app.ova' });
+    assert.equal(r.failures.length, 1);
+    assert.equal(r.failures[0]!.property, 'source');
+    assert.match(r.failures[0]!.reason, /carries credentials/);
+    assert.ok(!r.failures[0]!.reason.includes('s3cr3t'));
+  });
+
   it('reports an unreadable package on the source input', async () => {
     const r = await host.check(importUrn, {}, { __provider: importProvider, source: path.join(repoRoot, 'no-such-dir', 'x.ova') });
     assert.equal(r.failures.length, 1);
