@@ -61,6 +61,16 @@ describe('ovfkit parse', () => {
     assert.equal((JSON.parse(none.stdout) as { error: { code: string } }).error.code, 'USAGE');
   });
 
+  it('refuses a file far too large to be a descriptor without reading it, exit 2', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-')), 'disk.ovf');
+    fs.closeSync(fs.openSync(file, 'w'));
+    fs.truncateSync(file, 200 * 2 ** 20); // sparse: no real disk space used
+    const r = await runCli(['parse', file, '--json']);
+    fs.rmSync(path.dirname(file), { recursive: true });
+    assert.equal(r.code, 2);
+    assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'INPUT_TOO_LARGE');
+  });
+
   it('reads UTF-16 descriptors from disk', async () => {
     const text = fs.readFileSync(minimal, 'utf8').replace('encoding="UTF-8"', 'encoding="UTF-16"');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-')), 'utf16.ovf');

@@ -193,8 +193,10 @@ class EnvelopeBuilder {
     return r.value;
   }
 
-  private info(el: XmlElement): Msg | undefined {
+  /** The section's `Info`; DSP0243 requires one on every OVF section (a warning when absent). */
+  private info(el: XmlElement, path: string): Msg | undefined {
     for (const c of el.children) if (c.local === 'Info' && isOvf(c.uri)) return this.msg(c);
+    if (isOvf(el.uri)) this.warning.push(issues.missingElement({ line: el.line, column: el.column, path }, sectionName(el), 'Info', `Add <Info> (a one-line description) as the first child of ${sectionName(el)}.`));
     return undefined;
   }
 
@@ -319,7 +321,7 @@ class EnvelopeBuilder {
   }
 
   private otherSection(c: XmlElement, path: string): OtherSection {
-    const info = this.info(c);
+    const info = this.info(c, path);
     const t = xsiType(c);
     return {
       pos: { line: c.line, column: c.column }, path, required: bool(oa(c, 'required'), true),
@@ -398,7 +400,7 @@ class EnvelopeBuilder {
         ...(populatedSize !== undefined && { populatedSize }), ...(parentRef !== undefined && { parentRef }),
       });
     }
-    const info = this.info(el);
+    const info = this.info(el, sectionPath);
     return { pos: { line: el.line, column: el.column }, path: sectionPath, required: bool(oa(el, 'required'), true), ...(info && { info }), disk };
   }
 
@@ -412,7 +414,7 @@ class EnvelopeBuilder {
       const description = this.msg(c.children.find((d) => d.local === 'Description' && isOvf(d.uri)));
       network.push({ pos: { line: c.line, column: c.column }, path, name, ...(description && { description }) });
     }
-    const info = this.info(el);
+    const info = this.info(el, '/Envelope/NetworkSection');
     return { pos: { line: el.line, column: el.column }, path: '/Envelope/NetworkSection', required: bool(oa(el, 'required'), true), ...(info && { info }), network };
   }
 
@@ -435,12 +437,12 @@ class EnvelopeBuilder {
         ...(label && { label }), ...(description && { description }),
       });
     }
-    const info = this.info(el);
+    const info = this.info(el, '/Envelope/DeploymentOptionSection');
     return { pos: { line: el.line, column: el.column }, path: '/Envelope/DeploymentOptionSection', required: bool(oa(el, 'required'), true), ...(info && { info }), configuration };
   }
 
   private ipAssignment(el: XmlElement, path: string): IpAssignmentSection {
-    const info = this.info(el);
+    const info = this.info(el, path);
     return {
       pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(info && { info }),
       schemes: splitList(nsAttr(el, NS.vmw, 'schemes')), protocols: splitList(nsAttr(el, NS.vmw, 'protocols')),
@@ -491,21 +493,21 @@ class EnvelopeBuilder {
           case 'EulaSection': {
             const lic = c.children.find((d) => d.local === 'License' && isOvf(d.uri));
             const license = this.msg(lic);
-            const sInfo = this.info(c);
+            const sInfo = this.info(c, spath);
             if (!lic) this.error.push(issues.missingElement(this.at(c, spath), 'EulaSection', 'License'));
             eulaSection.push({ pos: { line: c.line, column: c.column }, path: `${spath}[${eulaSection.length + 1}]`, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), ...(license && { license }) });
             continue;
           }
           case 'AnnotationSection': {
             const ann = this.msg(c.children.find((d) => d.local === 'Annotation' && isOvf(d.uri)));
-            const sInfo = this.info(c);
+            const sInfo = this.info(c, spath);
             if (annotationSection) this.error.push(issues.duplicateSection(this.at(c, spath), sname, kind, annotationSection.pos.line));
             else annotationSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), ...(ann && { annotation: ann }) };
             continue;
           }
           case 'OperatingSystemSection': {
             if (!isVS) { onlyIn(c, sname, 'VirtualSystem'); continue; }
-            const sInfo = this.info(c);
+            const sInfo = this.info(c, spath);
             const osId = oa(c, 'id');
             if (osId === undefined) this.error.push(issues.missingAttribute(this.at(c, spath), sname, 'ovf:id'));
             const version = oa(c, 'version');
@@ -520,7 +522,7 @@ class EnvelopeBuilder {
           }
           case 'InstallSection': {
             if (!isVS) { onlyIn(c, sname, 'VirtualSystem'); continue; }
-            const sInfo = this.info(c);
+            const sInfo = this.info(c, spath);
             installSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), initialBootStopDelay: oa(c, 'initialBootStopDelay') ?? '0' };
             continue;
           }
@@ -529,7 +531,7 @@ class EnvelopeBuilder {
             virtualHardwareSection.push(this.virtualHardwareSection(c, `${spath}[${virtualHardwareSection.length + 1}]`));
             continue;
           case 'ResourceAllocationSection': {
-            const sInfo = this.info(c);
+            const sInfo = this.info(c, spath);
             const items: Item[] = [];
             for (const d of c.children) if (d.local === 'Item' && isOvf(d.uri)) items.push(this.item(d, 'Item', `${spath}/Item[${items.length + 1}]`));
             resourceAllocationSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), item: items };
@@ -568,6 +570,7 @@ class EnvelopeBuilder {
       this.extension(c, path, otherSection);
     }
     if (isVS && virtualHardwareSection.length === 0) this.error.push(issues.noVirtualHardware(this.at(el, path), id));
+    if (!info) this.warning.push(issues.missingElement(this.at(el, path), kind, 'Info', `Add <Info> as the first child of ${kind}.`));
 
     const base = {
       pos: { line: el.line, column: el.column }, path, id,
@@ -589,7 +592,7 @@ class EnvelopeBuilder {
   }
 
   private productSection(el: XmlElement, path: string): ProductSection {
-    const sInfo = this.info(el);
+    const sInfo = this.info(el, path);
     const cls = oa(el, 'class');
     const instance = oa(el, 'instance');
     let product: Msg | undefined;
@@ -680,7 +683,7 @@ class EnvelopeBuilder {
         ...opt('startDelay'), ...opt('waitingForGuest'), ...opt('stopDelay'), ...opt('startAction'), ...opt('stopAction'),
       });
     }
-    const sInfo = this.info(el);
+    const sInfo = this.info(el, path);
     return { pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(sInfo && { info: sInfo }), item };
   }
 
@@ -700,7 +703,7 @@ class EnvelopeBuilder {
         else if (c.local === 'ExtraConfig') extraConfig.push(this.vmwConfig(c, `${path}/vmw:ExtraConfig[${extraConfig.length + 1}]`));
       }
     }
-    const sInfo = this.info(el);
+    const sInfo = this.info(el, path);
     const id = oa(el, 'id');
     return {
       pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(sInfo && { info: sInfo }),

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  OvfkitError, type OvfIssue, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
+  DEFAULT_MAX_CHARS, isOvfkitError, OvfkitError, type OvfIssue, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
 } from '@ovfkit/core';
 import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
 import { readDescriptorText } from '../source';
+
+/** Largest file `parse` reads: the descriptor character limit, in UTF-16 bytes. */
+const MAX_DESCRIPTOR_BYTES = DEFAULT_MAX_CHARS * 2;
 
 /** The descriptor bytes and a name to show for them. */
 export interface DescriptorSource {
@@ -24,9 +27,15 @@ export async function readDescriptorSource(arg: string, ctx: CommandContext): Pr
   }
   const file = path.resolve(ctx.cwd, arg);
   try {
+    // A disk image or OVA passed by mistake must not be read into memory whole.
+    const size = (await stat(file)).size;
+    if (size > MAX_DESCRIPTOR_BYTES) {
+      throw new OvfkitError('INPUT_TOO_LARGE', `${arg} is ${(size / 2 ** 20).toFixed(0)} MiB: too large for an OVF descriptor (limit ${MAX_DESCRIPTOR_BYTES / 2 ** 20} MiB); pass the .ovf file`);
+    }
     const bytes = await readFile(file);
     return { bytes, name: arg };
   } catch (e) {
+    if (isOvfkitError(e)) throw e;
     const code = (e as NodeJS.ErrnoException)?.code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error)?.message ?? e);
     throw new OvfkitError('IO', `cannot read ${arg}: ${why}`, { cause: e });
