@@ -4,13 +4,23 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDescriptor } from '@ovfkit/core';
 import { openSource, verifyPackage } from '@ovfkit/package';
-import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, openPackage, Inventory } from '@ovfkit/vsphere';
+import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, openPackage, Inventory, type PackageSource } from '@ovfkit/vsphere';
 import { runCli } from './cli.test';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva } from './vsphere-fixtures';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-vsphere-'));
-after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const opened: PackageSource[] = [];
+/** Opens a package for one import; every source is closed after the run. */
+async function pkg(file: string): Promise<PackageSource> {
+  const s = await openPackage(file);
+  opened.push(s);
+  return s;
+}
+after(async () => {
+  for (const s of opened) await s.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 async function connect(sim: Simulator): Promise<VimSession> {
   return VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
@@ -46,7 +56,7 @@ describe('vSphere import and export against the simulator (vCenter)', function (
   after(async () => session?.logout());
 
   it('imports an OVA with real streamOptimized disks, and the VM has the OVF\'s CPUs, memory, disks and NICs', async () => {
-    const r = await importOvf(session, { source: await openPackage(web.ova), pool: 'DC0_C0/Resources', name: 'web-a', networkMapping: { 'VM Network': 'VM Network', backend: 'DC0_DVPG0' } });
+    const r = await importOvf(session, { source: await pkg(web.ova), pool: 'DC0_C0/Resources', name: 'web-a', networkMapping: { 'VM Network': 'VM Network', backend: 'DC0_DVPG0' } });
     assert.equal(r.entity.type, 'VirtualMachine');
     assert.deepEqual(r.files.map((f) => f.path).sort(), ['web01-disk1.vmdk', 'web01-disk2.vmdk']);
     assert.ok(r.files.every((f) => f.manifestVerified && f.bytes === fs.statSync(path.join(tmp, 'web', f.path)).size));
@@ -66,7 +76,7 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       { id: 'app-db', cpus: 1, memoryMB: 1024, disksMiB: [4], nics: ['VM Network'] },
       { id: 'app-web', cpus: 2, memoryMB: 512, disksMiB: [4], nics: ['VM Network'] },
     ], { vappName: 'app' });
-    const r = await importOvf(session, { source: await openPackage(app.ova), pool: 'DC0_C0/Resources', name: 'app-a' });
+    const r = await importOvf(session, { source: await pkg(app.ova), pool: 'DC0_C0/Resources', name: 'app-a' });
     assert.equal(r.entity.type, 'VirtualApp');
     assert.equal(r.files.length, 2);
     const vms = (await session.properties(r.entity, ['vm']))['vm'] as ManagedObjectReference[];
@@ -109,7 +119,7 @@ describe('vSphere import and export against the simulator (vCenter)', function (
 
   it('rolls back when a disk does not match the package manifest: lease aborted, no VM left', async () => {
     const bad = await buildOva(path.join(tmp, 'bad'), 'bad', [{ id: 'bad01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [] }], { corruptManifest: true });
-    await assert.rejects(importOvf(session, { source: await openPackage(bad.ova), pool: 'DC0_C0/Resources', name: 'bad-mf' }), (e: Error & { code?: string }) => e.code === 'INTEGRITY' && /does not match the package manifest/.test(e.message));
+    await assert.rejects(importOvf(session, { source: await pkg(bad.ova), pool: 'DC0_C0/Resources', name: 'bad-mf' }), (e: Error & { code?: string }) => e.code === 'INTEGRITY' && /does not match the package manifest/.test(e.message));
     await assertNothingLeft(sim(), 'bad-mf');
     const lease = (await sim().state()).leases.at(-1);
     assert.equal(lease?.state, 'error', 'the lease was aborted');
@@ -118,10 +128,53 @@ describe('vSphere import and export against the simulator (vCenter)', function (
   it('refuses a package with a EULA unless --accept-all-eulas, before creating anything', async () => {
     const eula = await buildOva(path.join(tmp, 'eula'), 'eula', [{ id: 'eula01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [] }], { eula: 'You agree.' });
     const leasesBefore = (await sim().state()).leases.length;
-    await assert.rejects(importOvf(session, { source: await openPackage(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-a' }), /--accept-all-eulas/);
+    await assert.rejects(importOvf(session, { source: await pkg(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-a' }), /--accept-all-eulas/);
     assert.equal((await sim().state()).leases.length, leasesBefore, 'no lease was even created');
-    const r = await importOvf(session, { source: await openPackage(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-b', acceptAllEulas: true });
+    const r = await importOvf(session, { source: await pkg(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-b', acceptAllEulas: true });
     assert.equal(r.entity.type, 'VirtualMachine');
+  });
+
+  it('exports a vApp with all its VMs to an OVA that parses as a VirtualSystemCollection', async () => {
+    const out = path.join(tmp, 'app-a.ova');
+    const r = await exportOvf(session, { entity: '/DC0/host/DC0_C0/Resources/app-a', destination: out });
+    assert.equal(r.entity.type, 'VirtualApp');
+    const src = await openSource(out);
+    try {
+      assert.ok((await verifyPackage(src)).ok);
+      const parsed = parseDescriptor((await src.descriptor()).text);
+      assert.deepEqual(parsed.error ?? [], []);
+      assert.equal(parsed.virtualApp, true);
+      assert.equal(parsed.entityName?.length, 2);
+    } finally {
+      await src.close();
+    }
+  });
+
+  it('logs in again when the session expires mid-import, and the import still succeeds', async () => {
+    await sim().inject({ kind: 'fault', method: 'CreateImportSpec', fault: 'NotAuthenticated', message: 'The session is not authenticated.' });
+    const r = await importOvf(session, { source: await pkg(web.ova), pool: 'DC0_C0/Resources', name: 'relogin-a' });
+    assert.equal(r.entity.type, 'VirtualMachine');
+  });
+
+  describe('a failed export leaves no partial output and no open lease', () => {
+    it('when the download connection drops', async () => {
+      const out = path.join(tmp, 'dropped.ova');
+      await sim().inject({ kind: 'dropConnection', afterBytes: 16 * 1024, direction: 'download' });
+      await assert.rejects(exportOvf(session, { entity: '/DC0/vm/web-a', destination: out }), /download|transfer|premature|aborted|closed/i);
+      assert.equal(fs.existsSync(out), false, 'the partial OVA was removed');
+      const st = await sim().state();
+      assert.deepEqual(st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), []);
+      assert.equal(st.leases.at(-1)?.state, 'error', 'the export lease was aborted');
+    });
+
+    it('when CreateDescriptor fails on the dry run, before any lease or file', async () => {
+      const out = path.join(tmp, 'nodesc');
+      const leases = (await sim().state()).leases.length;
+      await sim().inject({ kind: 'fault', method: 'CreateDescriptor', fault: 'InvalidState', message: 'the VM is busy' });
+      await assert.rejects(exportOvf(session, { entity: '/DC0/vm/web-a', destination: out }), /CreateDescriptor: the VM is busy/);
+      assert.equal(fs.existsSync(out), false);
+      assert.equal((await sim().state()).leases.length, leases, 'no lease was created');
+    });
   });
 
   describe('every injected fault ends with the lease aborted, nothing left, and a clear error', () => {
@@ -137,7 +190,7 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       it(`when ${c.title}`, async () => {
         const name = `fault-${cases.indexOf(c)}`;
         await sim().inject(c.inject);
-        const e = (await importOvf(session, { source: await openPackage(web.ova), pool: 'DC0_C0/Resources', name, powerOn: true }).catch((x: unknown) => x)) as Error;
+        const e = (await importOvf(session, { source: await pkg(web.ova), pool: 'DC0_C0/Resources', name, powerOn: true }).catch((x: unknown) => x)) as Error;
         assert.ok(e instanceof Error, 'the import failed');
         assert.match(e.message, c.expect);
         assert.doesNotMatch(e.message, new RegExp(sim().password.replace(/[^\w]/g, '.')), 'no secret in the error');
@@ -149,7 +202,7 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       await sim().inject({ kind: 'slowNfc', bytesPerSecond: 64 * 1024 });
       const controller = new AbortController();
       const p = importOvf(session, {
-        source: await openPackage(web.ova),
+        source: await pkg(web.ova),
         pool: 'DC0_C0/Resources',
         name: 'interrupted',
         signal: controller.signal,
@@ -164,7 +217,7 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       await sim().inject({ kind: 'slowNfc', bytesPerSecond: 96 * 1024 });
       const small = await buildOva(path.join(tmp, 'slow'), 'slow', [{ id: 'slow01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [], randomKiB: 512 }]);
       const size = fs.statSync(small.disks[0]!).size;
-      const r = await importOvf(session, { source: await openPackage(small.ova), pool: 'DC0_C0/Resources', name: 'slow-a' });
+      const r = await importOvf(session, { source: await pkg(small.ova), pool: 'DC0_C0/Resources', name: 'slow-a' });
       assert.equal(r.files[0]!.bytes, size);
       assert.ok(size / (96 * 1024) > 2, `the upload (${size} bytes) outlasts the 2 s lease timeout`);
     });
@@ -216,11 +269,11 @@ describe('vSphere import against the simulator as a bare ESXi host', function ()
   const sim = useSimulator({ esx: true });
 
   it('imports into the host\'s only pool and datastore, and resolves the lease\'s * host', async () => {
-    const pkg = await buildOva(path.join(tmp, 'esx'), 'esx', [{ id: 'esx01', cpus: 1, memoryMB: 512, disksMiB: [4], nics: ['VM Network'] }]);
+    const esxPackage = await buildOva(path.join(tmp, 'esx'), 'esx', [{ id: 'esx01', cpus: 1, memoryMB: 512, disksMiB: [4], nics: ['VM Network'] }]);
     const session = await connect(sim());
     try {
       assert.equal(session.isEsx, true);
-      const r = await importOvf(session, { source: await openPackage(pkg.ova), name: 'esx-a' });
+      const r = await importOvf(session, { source: await pkg(esxPackage.ova), name: 'esx-a' });
       assert.equal(r.entity.type, 'VirtualMachine');
       assert.equal((await hardwareOf(session, r.entity)).memoryMB, 512);
       assert.ok(await new Inventory(session).find('/ha-datacenter/vm/esx-a'));

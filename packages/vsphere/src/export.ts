@@ -108,7 +108,13 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
               cb(null, chunk);
             },
           });
-          const size = await sink.addStream(base, res.pipe(tap));
+          // pipeline, not pipe: a connection dropped mid-body must fail the download, not stall it.
+          pipeline(res, tap).catch(() => undefined);
+          res.on('aborted', () => tap.destroy(new OvfkitError('NETWORK', `the download of ${base} was cut off after ${bytes} bytes`)));
+          res.on('end', () => {
+            if (!res.complete) tap.destroy(new OvfkitError('NETWORK', `the download of ${base} was cut off after ${bytes} bytes`));
+          });
+          const size = await sink.addStream(base, tap);
           files.push({ path: base, size, digest: hash.digest('hex') });
           ovfFiles.push({ deviceId: dev.key, path: base, size });
           options.onProgress?.({ path: base, bytes: size, total: size, done: true });

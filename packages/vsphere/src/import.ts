@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { OvfkitError, UsageError, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
@@ -150,11 +150,16 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
               cb(null, chunk);
             },
           });
+          if (item.fileItem.compressionMethod && item.fileItem.compressionMethod !== 'gzip') {
+            throw new OvfkitError('UNSUPPORTED', `${item.fileItem.path} is compressed with ${item.fileItem.compressionMethod}; ovfkit reads gzip only`);
+          }
           const { stream, verified } = await openVerified(source, item, manifest);
-          let body: Readable = stream.pipe(counter);
-          if (item.fileItem.compressionMethod === 'gzip') body = body.pipe(createGunzip());
-          else if (item.fileItem.compressionMethod) throw new OvfkitError('UNSUPPORTED', `${item.fileItem.path} is compressed with ${item.fileItem.compressionMethod}; ovfkit reads gzip only`);
-          if (disk) body = body.pipe(streamOptimizedCheck(item.fileItem.path));
+          const stages: NodeJS.ReadWriteStream[] = [counter];
+          if (item.fileItem.compressionMethod === 'gzip') stages.push(createGunzip());
+          if (disk) stages.push(streamOptimizedCheck(item.fileItem.path));
+          // pipeline, not pipe: an error at any stage (a failed read, a bad VMDK header) must end the upload.
+          const body = stages[stages.length - 1] as unknown as Readable;
+          pipelineCb([stream, ...stages] as never, () => undefined);
           const length = item.fileItem.compressionMethod ? undefined : item.size;
           await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), lease.signal);
           await verified();

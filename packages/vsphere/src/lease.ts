@@ -71,7 +71,14 @@ export async function withLease<T>(session: VimSession, ref: ManagedObjectRefere
     return result;
   } catch (e) {
     if (timer) clearInterval(timer);
-    const cause = keepAliveError && !isOvfkitError(e) ? keepAliveError : e;
+    let cause = keepAliveError && !isOvfkitError(e) ? keepAliveError : e;
+    // A transfer cut off because the lease failed says only "connection reset": the lease's own
+    // error says why (datastore full, timeout…), so report that one.
+    const lease = await session.properties(ref, ['state', 'error']).catch(() => ({}) as Record<string, unknown>);
+    if (lease['state'] === 'error' && lease['error'] && !(cause instanceof OvfkitError && cause.code === 'ABORTED')) {
+      const leaseFault = faultFromLocalized(lease['error'] as { fault?: DataObject; localizedMessage?: string }, 'HttpNfcLease');
+      if (!(cause instanceof Error && cause.message.includes(leaseFault.message))) cause = Object.assign(leaseFault, { cause });
+    }
     const message = cause instanceof Error ? cause.message : String(cause);
     await session.client
       .send(new HttpNfcLeaseAbort({ _this: ref, fault: { fault: { _typeName: 'SystemError', reason: message.slice(0, 500) } as DataObject, localizedMessage: message.slice(0, 500) } }))
