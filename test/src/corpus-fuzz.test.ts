@@ -31,7 +31,31 @@ const NASTY = [
 
 type Mutation = (b: Buffer) => Buffer;
 
+/** Values that stay well-formed XML but stress OVF semantics: numbers, ids, references, placeholders. */
+const VALUES = [
+  '', ' ', '0', '-1', '1e400', '9223372036854775807', '18446744073709551616', 'NaN', '0x10', '${nope}', '${disk}',
+  'file1', 'vmdisk1', 'ovf:/disk/vmdisk1', 'ovf:/disk/ghost', '/disk/x', 'small', 'large tiny', 'true', 'false', 'min',
+  'max', 'normal', 'byte * 2^99', 'byte * 2^-3', 'MinLen(5) MaxLen(2)', 'ValueMap{&quot;a&quot;', 'Ip(&quot;x&quot;)',
+  'vmx-99', '1', '2', '10', '17', '&amp;&lt;&gt;', '&#x10FFFF;', '&#0;', 'x'.repeat(300),
+];
+
+/** Replaces the n-th attribute value or leaf text with one of VALUES (keeps the XML well-formed). */
+function swapValue(b: Buffer, n: number, value: string, attr: boolean): Buffer {
+  const s = b.toString('latin1');
+  const re = attr ? /="[^"<&]*"/g : />[^<>&]{1,200}</g;
+  const hits: number[] = [];
+  for (let m = re.exec(s); m && hits.length < 5000; m = re.exec(s)) hits.push(m.index, m[0].length);
+  if (hits.length === 0) return b;
+  const k = (n % (hits.length / 2)) * 2;
+  const at = hits[k]!;
+  const len = hits[k + 1]!;
+  const replacement = attr ? `="${value}"` : `>${value}<`;
+  return Buffer.concat([b.subarray(0, at), Buffer.from(replacement, 'latin1'), b.subarray(at + len)]);
+}
+
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.tuple(fc.nat(), fc.constantFrom(...VALUES), fc.boolean()).map(([n, v, attr]): Mutation => (b) => swapValue(b, n, v, attr)),
+  fc.tuple(fc.nat(), fc.constantFrom(...VALUES), fc.boolean()).map(([n, v, attr]): Mutation => (b) => swapValue(b, n, v, attr)),
   fc.tuple(fc.nat(), fc.nat({ max: 4000 })).map(([at, len]): Mutation => (b) => Buffer.concat([b.subarray(0, at % (b.length + 1)), b.subarray(Math.min(b.length, (at % (b.length + 1)) + len))])),
   fc.tuple(fc.nat(), fc.constantFrom(...NASTY)).map(([at, s]): Mutation => (b) => {
     const i = at % (b.length + 1);
@@ -80,7 +104,7 @@ describe('parseDescriptor under fuzzing (fast-check over mutated corpus files)',
         assertWellFormedResult(parseDescriptor(b, { locale, deploymentOption }));
         assertWellFormedResult(parseDescriptor(b.toString('latin1'), { locale, deploymentOption }));
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env['OVFKIT_FUZZ_RUNS'] ?? 400) },
     );
   });
 
