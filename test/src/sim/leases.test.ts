@@ -213,3 +213,26 @@ describe('simulator import and export leases', () => {
     void importVApp;
   });
 });
+
+describe('simulator import on a standalone ESXi host', () => {
+  const sim = useSimulator({ esx: true });
+
+  it('imports into ha-root-pool through ha-ovf-manager and completes', async () => {
+    const s = new RawSession(sim());
+    await s.login();
+    const p: Places = {
+      pool: (await s.findByInventoryPath('/ha-datacenter/host/localhost.localdomain/Resources'))!,
+      datastore: (await s.findByInventoryPath('/ha-datacenter/datastore/LocalDS_0'))!,
+      folder: (await s.findByInventoryPath('/ha-datacenter/vm'))!,
+      host: '',
+    };
+    assert.equal(p.pool, 'ha-root-pool');
+    assert.equal(s.ovfManager, 'ha-ovf-manager');
+    const { lease, fileItems } = await startImport(s, p, minimalOvf, 'esxvm');
+    const [du] = await leaseDeviceUrls(s, lease);
+    assert.deepEqual(fileItems, [du!.importKey]);
+    assert.equal((await uploadDisk(s, du!.url, emptyStreamOptimizedVmdk(2 ** 30))).status, 200);
+    assert.equal((await leaseCall(s, 'HttpNfcLeaseComplete', lease)).status, 200);
+    assert.deepEqual((await sim().state()).virtualMachines.map((v) => [v.name, v.parent]), [['esxvm', 'ha-root-pool']]);
+  });
+});
