@@ -95,40 +95,60 @@ export async function run(): Promise<void> {
     const bytes = fs.statSync(vmdk).size;
     const env = { VSPHERE_SERVER: sim.sdkUrl, VSPHERE_USER: sim.username, VSPHERE_PASSWORD: sim.password, VSPHERE_THUMBPRINT: sim.thumbprint };
 
-    const curlSeconds = await curlImport(sim, ova, vmdk, 'bench-curl');
-    const ours = await timed(process.execPath, [CLI, 'import', ova, '--pool', 'DC0_C0/Resources', '--name', 'bench-ovfkit', '--json'], env);
-    const ratio = curlSeconds / ours.seconds;
+    // The machine is shared: alternate baseline and ovfkit runs and keep the best of each, so a
+    // burst of someone else's load does not decide the ratio.
+    const rounds = Number(process.env['OVFKIT_BENCH_ROUNDS'] ?? 2);
+    const session = await VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
+    const drop = async (vm: string): Promise<void> => {
+      const ref = await new Inventory(session).find(`/DC0/vm/${vm}`);
+      if (ref) await destroyEntity(session, ref);
+    };
+    const importCurl: number[] = [];
+    const importOurs: Array<{ seconds: number; rssMiB: number }> = [];
+    for (let i = 0; i < rounds; i++) {
+      importCurl.push(await curlImport(sim, ova, vmdk, `bench-curl-${i}`));
+      await drop(`bench-curl-${i}`);
+      importOurs.push(await timed(process.execPath, [CLI, 'import', ova, '--pool', 'DC0_C0/Resources', '--name', `bench-ovfkit-${i}`, '--json'], env));
+      if (i > 0) await drop(`bench-ovfkit-${i}`);
+    }
+    const curlSeconds = Math.min(...importCurl);
+    const oursSeconds = Math.min(...importOurs.map((r) => r.seconds));
+    const importRss = Math.max(...importOurs.map((r) => r.rssMiB));
     process.stdout.write(
       [
-        `import of ${(bytes / 1048576).toFixed(0)} MiB (streamOptimized VMDK in an OVA) into the simulator:`,
-        `  curl POST to the lease URL (baseline): ${curlSeconds.toFixed(2)} s, ${mibps(bytes, curlSeconds)} MiB/s`,
-        `  ovfkit import (whole command):         ${ours.seconds.toFixed(2)} s, ${mibps(bytes, ours.seconds)} MiB/s`,
-        `  ratio ovfkit/curl throughput: ${ratio.toFixed(2)} (target >= 0.8)`,
-        `  ovfkit peak RSS: ${ours.rssMiB.toFixed(0)} MiB (target <= 200)`,
+        `import of ${(bytes / 1048576).toFixed(0)} MiB (streamOptimized VMDK in an OVA) into the simulator, best of ${rounds} alternating runs:`,
+        `  curl POST to the lease URL (baseline): ${curlSeconds.toFixed(2)} s, ${mibps(bytes, curlSeconds)} MiB/s   (runs: ${importCurl.map((x) => x.toFixed(1)).join(', ')} s)`,
+        `  ovfkit import (whole command):         ${oursSeconds.toFixed(2)} s, ${mibps(bytes, oursSeconds)} MiB/s   (runs: ${importOurs.map((x) => x.seconds.toFixed(1)).join(', ')} s)`,
+        `  ratio ovfkit/curl throughput: ${(curlSeconds / oursSeconds).toFixed(2)} (target >= 0.8)`,
+        `  ovfkit peak RSS: ${importRss.toFixed(0)} MiB (max over runs; target <= 200)`,
         '',
       ].join('\n'),
     );
 
-    const curlOut = path.join(dir, 'curl-export.vmdk');
-    const ce = await curlExport(sim, '/DC0/vm/bench-ovfkit', curlOut);
-    fs.rmSync(curlOut);
-    const exportOva = path.join(dir, 'export.ova');
-    const oe = await timed(process.execPath, [CLI, 'export', '/DC0/vm/bench-ovfkit', exportOva, '--json'], env);
+    const exportCurl: Array<{ seconds: number; bytes: number }> = [];
+    const exportOurs: Array<{ seconds: number; rssMiB: number }> = [];
+    for (let i = 0; i < rounds; i++) {
+      const curlOut = path.join(dir, 'curl-export.vmdk');
+      exportCurl.push(await curlExport(sim, '/DC0/vm/bench-ovfkit-0', curlOut));
+      fs.rmSync(curlOut);
+      const exportOva = path.join(dir, 'export.ova');
+      exportOurs.push(await timed(process.execPath, [CLI, 'export', '/DC0/vm/bench-ovfkit-0', exportOva, '--json'], env));
+      fs.rmSync(exportOva);
+    }
+    const ce = Math.min(...exportCurl.map((x) => x.seconds));
+    const oe = Math.min(...exportOurs.map((x) => x.seconds));
+    const exportBytes = exportCurl[0]!.bytes;
     process.stdout.write(
       [
-        `export of the same VM (${(ce.bytes / 1048576).toFixed(0)} MiB disk stream) from the simulator:`,
-        `  curl GET of the export lease URL (baseline): ${ce.seconds.toFixed(2)} s, ${mibps(ce.bytes, ce.seconds)} MiB/s`,
-        `  ovfkit export to an OVA (whole command):     ${oe.seconds.toFixed(2)} s, ${mibps(ce.bytes, oe.seconds)} MiB/s`,
-        `  ratio ovfkit/curl throughput: ${(ce.seconds / oe.seconds).toFixed(2)} (target >= 0.8)`,
-        `  ovfkit peak RSS: ${oe.rssMiB.toFixed(0)} MiB (target <= 200)`,
+        `export of the same VM (${(exportBytes / 1048576).toFixed(0)} MiB disk stream) from the simulator, best of ${rounds} alternating runs:`,
+        `  curl GET of the export lease URL (baseline): ${ce.toFixed(2)} s, ${mibps(exportBytes, ce)} MiB/s   (runs: ${exportCurl.map((x) => x.seconds.toFixed(1)).join(', ')} s)`,
+        `  ovfkit export to an OVA (whole command):     ${oe.toFixed(2)} s, ${mibps(exportBytes, oe)} MiB/s   (runs: ${exportOurs.map((x) => x.seconds.toFixed(1)).join(', ')} s)`,
+        `  ratio ovfkit/curl throughput: ${(ce / oe).toFixed(2)} (target >= 0.8)`,
+        `  ovfkit peak RSS: ${Math.max(...exportOurs.map((x) => x.rssMiB)).toFixed(0)} MiB (max over runs; target <= 200)`,
         '',
       ].join('\n'),
     );
-    const session = await VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
-    for (const vm of ['bench-curl', 'bench-ovfkit']) {
-      const ref = await new Inventory(session).find(`/DC0/vm/${vm}`);
-      if (ref) await destroyEntity(session, ref);
-    }
+    await drop('bench-ovfkit-0');
     await session.logout();
   } finally {
     await sim.stop();
