@@ -18,8 +18,7 @@ type extensions struct {
 
 	// sslThumbprint is the SHA-1 thumbprint put in lease device URLs, as vSphere does.
 	sslThumbprint string
-	// password is redacted from anything this process writes.
-	password string
+	password      string
 
 	mu         sync.Mutex
 	injections []*injection

@@ -13,6 +13,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -110,13 +111,15 @@ func main() {
 	stdinWatch := flag.Bool("exit-on-stdin-eof", false, "exit when stdin closes (set by the test harness)")
 	flag.Parse()
 
-	if *quiet {
-		log.SetOutput(ioutil.Discard)
-	}
-	simulator.Trace = *trace
 	if *password == "" {
 		*password = randomPassword()
 	}
+	if *quiet {
+		log.SetOutput(ioutil.Discard)
+	} else {
+		log.SetOutput(&redactor{w: os.Stderr, secret: []byte(*password)})
+	}
+	simulator.Trace = *trace
 
 	var model *simulator.Model
 	if *esx {
@@ -180,6 +183,21 @@ func main() {
 	ext.close()
 	server.Close()
 	model.Remove()
+}
+
+// redactor replaces the login password in vcsim's log lines (-quiet=false). -trace output
+// goes to vcsim's own file handle and is not redacted: it is for debugging only.
+type redactor struct {
+	w      io.Writer
+	secret []byte
+}
+
+func (r *redactor) Write(p []byte) (int, error) {
+	if len(r.secret) > 0 {
+		_, err := r.w.Write(bytes.ReplaceAll(p, r.secret, []byte("***")))
+		return len(p), err
+	}
+	return r.w.Write(p)
 }
 
 func fatal(format string, args ...interface{}) {

@@ -101,6 +101,20 @@ describe('starting and stopping simulators', () => {
     }
   });
 
+  it('keeps the password out of its log even when logging', async () => {
+    const s = await startSimulator({ log: true, password: 'Very-Secret-Pa55' });
+    try {
+      const raw = new RawSession(s);
+      await raw.login();
+      await raw.call('Login', 'SessionManager', raw.sessionManager, '<userName>x</userName><password>Very-Secret-Pa55</password>');
+      await raw.call('AcquireTicket', 'SessionManager', raw.sessionManager, '<ticketType>mks</ticketType>');
+    } finally {
+      await s.stop();
+    }
+    assert.match(s.stderr(), /does not implement: AcquireTicket/, 'the log was captured');
+    assert.doesNotMatch(s.stderr(), /Very-Secret-Pa55/);
+  });
+
   it('simulates a standalone ESXi host when asked', async () => {
     const s = await startSimulator({ esx: true });
     try {
