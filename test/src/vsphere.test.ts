@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseDescriptor } from '@ovfkit/core';
+import { checkHostProfile, checkInventory, parseDescriptor } from '@ovfkit/core';
 import { openSource, verifyPackage } from '@ovfkit/package';
 import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, openPackage, Inventory, type PackageSource } from '@ovfkit/vsphere';
 import { runCli } from './cli.test';
@@ -245,6 +245,23 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       await assertNothingLeft(sim(), 'cli-a');
       const again = await runCli(['destroy', '/DC0/vm/cli-a', '--if-exists', '--json'], env());
       assert.deepEqual(JSON.parse(again.stdout), { destroyed: false, reason: 'not found' });
+    });
+
+    it('captures the inventory and a host profile in the formats the local OvfManager reads', async () => {
+      const inv = path.join(tmp, 'inventory.json');
+      const r = await runCli(['inventory', 'capture', '--out', inv], env());
+      assert.equal(r.code, 0, r.stderr);
+      const snapshot = checkInventory(JSON.parse(fs.readFileSync(inv, 'utf8')));
+      assert.deepEqual(snapshot.issues, []);
+      assert.deepEqual(snapshot.inventory?.datastores.map((d) => d.name), ['LocalDS_0']);
+      assert.ok(snapshot.inventory?.networks.some((n) => n.name === 'DC0_DVPG0' && n.type === 'dvportgroup'));
+      assert.ok(snapshot.inventory?.resourcePools.some((p) => p.path === '/DC0/host/DC0_C0/Resources'));
+      const hp = await runCli(['host-profile', 'capture', '--host', '/DC0/host/DC0_H0/DC0_H0', '--json'], env());
+      assert.equal(hp.code, 0, hp.stderr);
+      const profile = checkHostProfile(JSON.parse(hp.stdout));
+      assert.deepEqual(profile.issues, []);
+      assert.equal(profile.profile?.name, 'captured-DC0_H0');
+      assert.ok((profile.profile?.guestIds.length ?? 0) > 10, 'guest ids come from the live host');
     });
 
     it('refuses an unpinned self-signed server with exit 2 and a hint, sending no password', async () => {
