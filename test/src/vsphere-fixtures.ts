@@ -15,6 +15,8 @@ export interface VmSpec {
   nics: string[];
   /** KiB of random (incompressible) data at the start of each disk, so its VMDK has a real size. */
   randomKiB?: number;
+  /** Raw `<Item>` XML appended to the hardware section (to provoke CreateImportSpec errors). */
+  extraItems?: string;
 }
 
 const NS = `xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:vmw="http://www.vmware.com/schema/ovf"`;
@@ -36,6 +38,7 @@ function virtualSystem(vm: VmSpec, diskIds: string[]): string {
   items.push(item({ InstanceID: scsi, ElementName: 'SCSI Controller 0', ResourceType: 6, ResourceSubType: 'lsilogic', Address: 0 }));
   diskIds.forEach((d, i) => items.push(item({ InstanceID: id++, ElementName: `Hard disk ${i + 1}`, ResourceType: 17, HostResource: `ovf:/disk/${d}`, Parent: scsi, AddressOnParent: i })));
   vm.nics.forEach((n, i) => items.push(item({ InstanceID: id++, ElementName: `Network adapter ${i + 1}`, ResourceType: 10, ResourceSubType: 'VmxNet3', Connection: n, AutomaticAllocation: 'true', AddressOnParent: 7 + i })));
+  if (vm.extraItems) items.push(vm.extraItems);
   return `<VirtualSystem ovf:id="${vm.id}"><Info>A virtual machine</Info><Name>${vm.id}</Name>
 <OperatingSystemSection ovf:id="101" vmw:osType="otherLinux64Guest"><Info>guest</Info></OperatingSystemSection>
 <VirtualHardwareSection><Info>hardware</Info><System><vssd:ElementName>Virtual Hardware Family</vssd:ElementName><vssd:InstanceID>0</vssd:InstanceID><vssd:VirtualSystemIdentifier>${vm.id}</vssd:VirtualSystemIdentifier><vssd:VirtualSystemType>vmx-13</vssd:VirtualSystemType></System>

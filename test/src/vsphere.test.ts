@@ -264,6 +264,20 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.ok((profile.profile?.guestIds.length ?? 0) > 10, 'guest ids come from the live host');
     });
 
+    it('prints every CreateImportSpec error and exits 1 when vSphere rejects the descriptor, creating nothing', async () => {
+      const bad = await buildOva(path.join(tmp, 'unsupported'), 'unsupported', [
+        { id: 'odd01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [], extraItems: '<Item><rasd:ElementName>mystery</rasd:ElementName><rasd:InstanceID>90</rasd:InstanceID><rasd:ResourceType>99</rasd:ResourceType></Item>' },
+      ]);
+      const leases = (await sim().state()).leases.length;
+      const r = await runCli(['import', bad.ova, '--pool', 'DC0_C0/Resources', '--name', 'odd-a', '--json'], env());
+      assert.equal(r.code, 1, r.stderr);
+      const out = JSON.parse(r.stdout) as { error: Array<{ type: string; message: string }> };
+      assert.ok(out.error.length >= 1);
+      assert.ok(out.error.some((e) => /Unsupported|99/.test(`${e.type} ${e.message}`)), JSON.stringify(out.error));
+      assert.equal((await sim().state()).leases.length, leases, 'no lease was created');
+      await assertNothingLeft(sim(), 'odd-a');
+    });
+
     it('refuses an unpinned self-signed server with exit 2 and a hint, sending no password', async () => {
       const e = env();
       delete e['VSPHERE_THUMBPRINT'];
