@@ -55,11 +55,7 @@ export function readEnvelope(input: string | Uint8Array, limits?: XmlReadLimits)
     return envelope ? { envelope, error, warning } : { error, warning };
   } catch (e) {
     // A bug here must not turn a descriptor into a crash: report it as the vSphere internal fault.
-    error.push({
-      fault: { _typeName: 'OvfInternalError' },
-      localizedMessage: `ovfkit could not read the descriptor: ${(e as Error)?.message ?? String(e)}`,
-      code: 'INTERNAL',
-    });
+    error.push(issues.internal('read', e));
     return { error, warning };
   }
 }

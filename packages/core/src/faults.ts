@@ -183,6 +183,21 @@ export interface OvfConsumerUndeclaredSection extends OvfConsumerFields { _typeN
 /** @see vim25 OvfConsumerUndefinedPrefix */
 export interface OvfConsumerUndefinedPrefix extends OvfConsumerFields { _typeName: 'OvfConsumerUndefinedPrefix'; prefix: string }
 
+// ---- outside OvfFault, raised around import (vsphere-ovf-api.md §6, last lines) -------------
+/** @see vim25 OvfConsumerPowerOnFault (extends InvalidState) */
+export interface OvfConsumerPowerOnFault extends MethodFaultBase { _typeName: 'OvfConsumerPowerOnFault'; extensionKey: string; extensionName: string; description: string }
+/** @see vim25 OvfConsumerValidationFault (extends VmConfigFault) */
+export interface OvfConsumerValidationFault extends MethodFaultBase { _typeName: 'OvfConsumerValidationFault'; extensionKey: string; extensionName: string; message: string }
+/** A vApp property problem at ImportVApp / lease time. @see vim25 VAppPropertyFault */
+export interface VAppPropertyFault extends MethodFaultBase {
+  _typeName: 'VAppPropertyFault' | 'NotUserConfigurableProperty' | 'InvalidPropertyType' | 'InvalidPropertyValue';
+  id: string;
+  category: string;
+  label: string;
+  type: string;
+  value: string;
+}
+
 /** Every OVF fault ovfkit can put in `error[]` / `warning[]`; switch on `_typeName`. */
 export type OvfFault =
   | OvfXmlFormat | OvfWrongNamespace | OvfMissingAttribute | OvfInvalidValue | OvfInvalidValueConfiguration
@@ -202,7 +217,8 @@ export type OvfFault =
   | OvfInternalError | OvfDiskMappingNotFound | OvfHostValueNotParsed | OvfToXmlUnsupportedElement
   | OvfUnknownDevice | OvfUnknownEntity | OvfUnsupportedDeviceBackingInfo | OvfUnsupportedDeviceBackingOption
   | OvfConsumerCommunicationError | OvfConsumerFault | OvfConsumerInvalidSection | OvfConsumerUndeclaredSection
-  | OvfConsumerUndefinedPrefix;
+  | OvfConsumerUndefinedPrefix
+  | OvfConsumerPowerOnFault | OvfConsumerValidationFault | VAppPropertyFault;
 
 /** The `_typeName` of any OVF fault. */
 export type OvfFaultTypeName = OvfFault['_typeName'];

@@ -9,7 +9,7 @@ import type {
   OvfInvalidValueReference, OvfIssue, OvfMissingAttribute, OvfMissingElement, OvfMissingElementNormalBoundary,
   OvfPropertyQualifier, OvfPropertyQualifierIgnored, OvfPropertyType, OvfPropertyValue, OvfUnexpectedElement,
   OvfUnsupportedSection, OvfWrongNamespace, OvfXmlFormat, OvfDiskOrderConstraint, OvfNoSupportedHardwareFamily, OvfWrongElement,
-  OvfPropertyNetwork,
+  OvfPropertyNetwork, OvfInternalError,
 } from './faults';
 
 /** Stable codes of every issue the engine reports; callers may switch on them. */
@@ -26,7 +26,7 @@ export type OvfIssueCode =
   | 'UNSUPPORTED_SECTION' | 'UNEXPECTED_ELEMENT' | 'MISPLACED_SECTION'
   | 'MISSING_NORMAL_BOUND' | 'DUPLICATE_BOUND' | 'INVALID_BOUND'
   | 'PROPERTY_KEY_INVALID' | 'PROPERTY_TYPE' | 'PROPERTY_QUALIFIER' | 'PROPERTY_QUALIFIER_IGNORED' | 'PROPERTY_VALUE'
-  | 'PROPERTY_NETWORK' | 'DISK_ORDER' | 'NO_VIRTUAL_HARDWARE' | 'NO_HARDWARE_FAMILY';
+  | 'PROPERTY_NETWORK' | 'DISK_ORDER' | 'NO_VIRTUAL_HARDWARE' | 'NO_HARDWARE_FAMILY' | 'INTERNAL';
 
 /** Where an issue was found. */
 export interface At {
@@ -70,6 +70,11 @@ export function oneOf(values: readonly string[], max = 12): string {
 const MB = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
 export const issues = {
+  /** A defect in ovfkit itself, reported instead of thrown (the vim25 internal fault). */
+  internal(stage: string, e: unknown): OvfIssue<OvfInternalError> {
+    return make('INTERNAL', { _typeName: 'OvfInternalError' },
+      `ovfkit could not ${stage} the descriptor: ${String((e as Error)?.message ?? e)} (this is a bug in ovfkit; please report it with the descriptor)`, undefined);
+  },
   xmlFormat(description: string, line: number, column: number): OvfIssue<OvfXmlFormat> {
     return make('XML_MALFORMED', { _typeName: 'OvfXmlFormat', lineNumber: line, description },
       `The descriptor is not well-formed XML (line ${line}, column ${column}): ${description}`,

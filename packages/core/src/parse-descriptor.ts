@@ -62,11 +62,7 @@ export function parseDescriptorWithModel(ovfDescriptor: string | Uint8Array, pdp
     validateEnvelope(env, error, warning);
     return new ResultBuilder(env, pdp ?? NO_PARAMS, error, warning).build();
   } catch (e) {
-    error.push({
-      fault: { _typeName: 'OvfInternalError' },
-      localizedMessage: `ovfkit could not parse the descriptor: ${(e as Error)?.message ?? String(e)}`,
-      code: 'INTERNAL',
-    });
+    error.push(issues.internal('parse', e));
     return { result: emptyResult(error, warning), deploymentOption: '' };
   }
 }
