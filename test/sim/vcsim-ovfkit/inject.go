@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
+
 	"encoding/json"
 	"fmt"
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
 	"net/http"
+	"strings"
 )
 
 // injection is one armed fault, as POSTed to /ovfkit/inject (see test/src/sim/simulator.ts).
@@ -18,6 +23,8 @@ type injection struct {
 	BytesPerSecond int64  `json:"bytesPerSecond,omitempty"`
 	Seconds        int    `json:"seconds,omitempty"`
 	Milliseconds   int    `json:"milliseconds,omitempty"`
+	AsTask         bool   `json:"asTask,omitempty"`
+	Status         int    `json:"status,omitempty"`
 }
 
 func (in *injection) validate() error {
@@ -29,6 +36,14 @@ func (in *injection) validate() error {
 		if _, ok := faultType(in.Fault); !ok {
 			return fmt.Errorf("unknown vim25 fault type %q", in.Fault)
 		}
+		if in.AsTask && !strings.HasSuffix(in.Method, "_Task") {
+			return fmt.Errorf("asTask needs a method ending in _Task, not %q", in.Method)
+		}
+	case "httpStatus":
+		if in.Method == "" || in.Status < 400 || in.Status > 599 || in.Status == 500 {
+			return fmt.Errorf("httpStatus injection needs method and a status in 400..599 other than 500 (use a fault for 500)")
+		}
+	case "expireSessions":
 	case "leaseError":
 		if in.Fault == "" {
 			in.Fault = "FileFault"
@@ -96,6 +111,11 @@ func (x *extensions) serveInject(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
+		if in.Kind == "expireSessions" {
+			n := expireSessions()
+			writeJSON(w, http.StatusOK, map[string]interface{}{"expired": n})
+			return
+		}
 		x.mu.Lock()
 		if in.Kind == "leaseTimeout" {
 			x.leaseTimeoutSeconds = in.Seconds
@@ -121,4 +141,25 @@ func (x *extensions) serveInject(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET, POST or DELETE"})
 	}
+}
+
+// expireSessions ends every SOAP session, as an idle timeout or a vCenter restart would: the
+// next call with an old cookie gets NotAuthenticated and the client must log in again.
+func expireSessions() int {
+	sm := simulator.Map.SessionManager()
+	probe := &simulator.Session{UserSession: types.UserSession{Key: "ovfkit-expire-" + randomHex(8)}, Registry: simulator.NewRegistry()}
+	view, ok := probe.Get(sm.Reference()).(*simulator.SessionManager)
+	if !ok {
+		return 0
+	}
+	var ids []string
+	for _, s := range view.SessionList {
+		ids = append(ids, s.Key)
+	}
+	if len(ids) == 0 {
+		return 0
+	}
+	ctx := &simulator.Context{Context: context.Background(), Map: simulator.Map, Session: probe}
+	simulator.Map.WithLock(sm, func() { sm.TerminateSession(ctx, &types.TerminateSession{SessionId: ids}) })
+	return len(ids)
 }

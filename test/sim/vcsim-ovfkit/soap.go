@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strings"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 	"github.com/vmware/govmomi/vim25/xml"
 )
@@ -47,10 +49,20 @@ func (x *extensions) serveSDK(w http.ResponseWriter, r *http.Request) {
 	}
 	x.countCall(method.Name)
 
+	if in := x.take("httpStatus", func(in *injection) bool { return in.Method == method.Name }); in != nil {
+		http.Error(w, http.StatusText(in.Status), in.Status)
+		return
+	}
 	if in := x.take("fault", func(in *injection) bool { return in.Method == method.Name }); in != nil {
 		msg := in.Message
 		if msg == "" {
 			msg = fmt.Sprintf("injected %s on %s", in.Fault, method.Name)
+		}
+		if in.AsTask {
+			if obj := simulator.Map.Get(method.This); obj != nil {
+				writeFailedTask(w, method.Name, obj, newFault(in.Fault), msg)
+				return
+			}
 		}
 		writeFault(w, msg, newFault(in.Fault))
 		return
@@ -113,5 +125,23 @@ func writeFault(w http.ResponseWriter, msg string, fault types.BaseMethodFault) 
 	out.WriteString(`</detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>`)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = w.Write(out.Bytes())
+}
+
+// writeFailedTask answers a *_Task method with a Task that ends in error with the fault, the way
+// vCenter reports most failures of Destroy_Task, PowerOnVM_Task, …
+func writeFailedTask(w http.ResponseWriter, method string, obj mo.Reference, fault types.BaseMethodFault, msg string) {
+	task := simulator.CreateTask(obj, strings.TrimSuffix(method, "_Task"), func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
+		return nil, fault
+	})
+	ref := task.Run()
+	simulator.Map.Update(task, []types.PropertyChange{{Name: "info.error", Val: types.LocalizedMethodFault{Fault: fault, LocalizedMessage: msg}}})
+	var out bytes.Buffer
+	out.WriteString(xml.Header)
+	fmt.Fprintf(&out, `<soapenv:Envelope xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><%sResponse xmlns="urn:vim25"><returnval type="Task">`, method)
+	_ = xml.EscapeText(&out, []byte(ref.Value))
+	fmt.Fprintf(&out, `</returnval></%sResponse></soapenv:Body></soapenv:Envelope>`, method)
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out.Bytes())
 }

@@ -150,6 +150,37 @@ describe('simulator fault injection', () => {
     await leaseCall(s, 'HttpNfcLeaseComplete', lease);
   });
 
+  it('fails a *_Task method through its Task when asked (asTask), leaving the VM in place', async () => {
+    const { lease } = await startImport(s, p, minimalOvf, 'stubborn');
+    await leaseCall(s, 'HttpNfcLeaseComplete', lease);
+    const vm = (await sim().state()).virtualMachines[0]!.ref;
+    await sim().inject({ kind: 'fault', method: 'Destroy_Task', fault: 'TaskInProgress', asTask: true, message: 'busy with a backup' });
+    const task = firstText(await s.ok('Destroy_Task', 'VirtualMachine', vm), 'returnval')!;
+    assert.equal(firstText((await s.property('Task', task, 'info.state')) ?? '', 'val'), 'error');
+    const err = (await s.property('Task', task, 'info.error')) ?? '';
+    assert.match(err, /TaskInProgress/);
+    assert.equal(firstText(err, 'localizedMessage'), 'busy with a backup');
+    assert.deepEqual((await sim().state()).virtualMachines.map((v) => v.ref), [vm]);
+  });
+
+  it('answers a method with a bare HTTP status when asked (for retry logic)', async () => {
+    await sim().inject({ kind: 'httpStatus', method: 'RetrievePropertiesEx', status: 503 });
+    const res = await s.call('RetrievePropertiesEx', 'PropertyCollector', s.propertyCollector, '<specSet><propSet><type>Folder</type><pathSet>name</pathSet></propSet><objectSet><obj type="Folder">group-d1</obj></objectSet></specSet><options/>');
+    assert.equal(res.status, 503);
+    assert.ok(await s.property('Folder', 'group-d1', 'name'));
+  });
+
+  it('expires every session: old cookies get NotAuthenticated until the client logs in again', async () => {
+    const other = new RawSession(sim());
+    await other.login();
+    assert.equal((await other.call('CurrentTime', 'ServiceInstance', 'ServiceInstance')).status, 200);
+    await sim().inject({ kind: 'expireSessions' });
+    assert.equal(faultType((await other.call('CurrentTime', 'ServiceInstance', 'ServiceInstance')).body), 'NotAuthenticated');
+    await other.login();
+    assert.equal((await other.call('CurrentTime', 'ServiceInstance', 'ServiceInstance')).status, 200);
+    await s.login(); // the shared session of this describe expired too
+  });
+
   it('lists armed injections and clears them', async () => {
     await sim().inject({ kind: 'fault', method: 'Destroy_Task', fault: 'TaskInProgress', times: 3 });
     const listed = await rawRequest(sim(), 'GET', '/ovfkit/inject');

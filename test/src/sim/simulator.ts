@@ -43,6 +43,22 @@ export interface FaultInjection {
   message?: string;
   /** How many calls fail before the method works again. @default 1 */
   times?: number;
+  /** For `*_Task` methods: return a Task that ends in `error` with the fault (as vCenter mostly does) instead of a SOAP fault. @default false */
+  asTask?: boolean;
+}
+
+/** The next calls of a method get a bare HTTP error (e.g. 503) instead of a SOAP answer. */
+export interface HttpStatusInjection {
+  kind: 'httpStatus';
+  method: string;
+  /** 400..599 except 500 (a 500 is a SOAP fault: use a {@link FaultInjection}). */
+  status: number;
+  times?: number;
+}
+
+/** Ends every SOAP session now (idle timeout, vCenter restart): old cookies get NotAuthenticated. */
+export interface ExpireSessionsInjection {
+  kind: 'expireSessions';
 }
 
 /** The next lease (import or export) goes to `error` state instead of `ready`. */
@@ -92,7 +108,9 @@ export type Injection =
   | DropConnectionInjection
   | SlowNfcInjection
   | LeaseTimeoutInjection
-  | LeaseInitDelayInjection;
+  | LeaseInitDelayInjection
+  | HttpStatusInjection
+  | ExpireSessionsInjection;
 
 /** One VM or vApp in {@link SimulatorState}. */
 export interface SimEntity {
