@@ -74,6 +74,20 @@ describe('simulator import and export leases', () => {
     assert.equal(faultType((await leaseCall(s, 'HttpNfcLeaseProgress', lease, '<percent>1</percent>')).body), 'ManagedObjectNotFound');
   });
 
+  it('reports a SHA-256 manifest checksum when asked for before the upload', async () => {
+    const { lease } = await startImport(s, p, minimalOvf, 'sha256');
+    const [du] = await leaseDeviceUrls(s, lease);
+    const set = await leaseCall(s, 'HttpNfcLeaseSetManifestChecksumType', lease, `<deviceUrlsToChecksumTypes><key>${du!.key}</key><value>sha256</value></deviceUrlsToChecksumTypes>`);
+    assert.equal(set.status, 200);
+    const disk = emptyStreamOptimizedVmdk(2 ** 30, 'sha256');
+    await uploadDisk(s, du!.url, disk);
+    const manifest = await leaseCall(s, 'HttpNfcLeaseGetManifest', lease);
+    assert.equal(firstText(manifest.body, 'checksumType'), 'sha256');
+    assert.equal(firstText(manifest.body, 'checksum'), crypto.createHash('sha256').update(disk).digest('hex'));
+    assert.equal(firstText(manifest.body, 'sha1'), sha1(disk));
+    await leaseCall(s, 'HttpNfcLeaseComplete', lease);
+  });
+
   it('refuses a disk POST that is not a streamOptimized VMDK', async () => {
     const { lease } = await startImport(s, p, minimalOvf, 'flat');
     const du = (await leaseDeviceUrls(s, lease))[0]!;
