@@ -168,6 +168,8 @@ func main() {
 	line, _ := json.Marshal(ready)
 	fmt.Println(string(line))
 
+	// When the test runner died, writing to its pipes must not kill us before cleanup.
+	signal.Ignore(syscall.SIGPIPE)
 	done := make(chan string, 2)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
@@ -179,10 +181,10 @@ func main() {
 		}()
 	}
 	reason := <-done
-	fmt.Fprintf(os.Stderr, "vcsim-ovfkit: stopping (%s)\n", reason)
 	ext.close()
 	server.Close()
 	model.Remove()
+	fmt.Fprintf(os.Stderr, "vcsim-ovfkit: stopped (%s)\n", reason)
 }
 
 // redactor replaces the login password in vcsim's log lines (-quiet=false). -trace output

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as tls from 'node:tls';
 import { RawSession, allText, faultType, firstText, rawRequest, xmlEscape } from './raw-soap';
@@ -135,6 +136,42 @@ describe('starting and stopping simulators', () => {
     assert.throws(() => process.kill(s.pid, 0), /ESRCH/);
     await assert.rejects(rawRequest(s, 'GET', '/ovfkit/state'), /ECONNREFUSED/);
     await s.stop(); // idempotent
+  });
+
+  it('exits and cleans up by itself when the test process dies without stopping it', async function () {
+    this.timeout(30000);
+    const script = `
+      const { startSimulator } = require(${JSON.stringify(require.resolve('./simulator'))});
+      const { RawSession, allText } = require(${JSON.stringify(require.resolve('./raw-soap'))});
+      (async () => {
+        const s = await startSimulator();
+        const raw = new RawSession(s); await raw.login();
+        const ds = await raw.findByInventoryPath('/DC0/datastore/LocalDS_0');
+        const dir = allText(await raw.property('Datastore', ds, 'summary.url'), 'val')[0];
+        process.stdout.write(JSON.stringify({ pid: s.pid, dir, existed: require('fs').existsSync(dir) }) + '\\n');
+        process.kill(process.pid, 'SIGKILL'); // no exit handlers, no stop()
+      })();`;
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => (buf += d.toString()));
+      child.on('exit', () => resolve(buf));
+      child.on('error', reject);
+    });
+    const { pid, dir, existed } = JSON.parse(out.trim()) as { pid: number; dir: string; existed: boolean };
+    assert.equal(existed, true, `${dir} existed while the simulator ran`);
+    const gone = async (): Promise<boolean> => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    const until = Date.now() + 10000;
+    while (!(await gone()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await gone(), `simulator ${pid} still running`);
+    assert.equal(fs.existsSync(dir), false, `${dir} left behind`);
   });
 
   it('removes its temporary datastore directories when stopped', async () => {

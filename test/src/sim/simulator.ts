@@ -186,8 +186,9 @@ interface ReadyLine {
 
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
-  // Last resort if a test forgot stop(): never leave a simulator behind the test run.
-  for (const child of running) killGroup(child, 'SIGKILL');
+  // Last resort if a test forgot stop(): never leave a simulator behind the test run. SIGTERM
+  // (not SIGKILL) lets it remove its temporary datastores; it also exits when our stdin pipe closes.
+  for (const child of running) killGroup(child, 'SIGTERM');
 });
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
