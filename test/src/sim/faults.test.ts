@@ -181,12 +181,29 @@ describe('simulator fault injection', () => {
     await s.login(); // the shared session of this describe expired too
   });
 
+  it('reports a lease going from initializing to ready through WaitForUpdatesEx', async () => {
+    await sim().inject({ kind: 'leaseInitDelay', milliseconds: 500 });
+    const { lease } = await startImport(s, p, minimalOvf, 'watched');
+    const collector = firstText(await s.ok('CreatePropertyCollector', 'PropertyCollector', s.propertyCollector), 'returnval')!;
+    await s.ok('CreateFilter', 'PropertyCollector', collector,
+      `<spec><propSet><type>HttpNfcLease</type><pathSet>state</pathSet></propSet><objectSet><obj type="HttpNfcLease">${lease}</obj></objectSet></spec><partialUpdates>false</partialUpdates>`);
+    const seen: string[] = [];
+    let version = '';
+    for (let i = 0; i < 5 && !seen.includes('ready'); i++) {
+      const res = await s.ok('WaitForUpdatesEx', 'PropertyCollector', collector, `<version>${version}</version><options><maxWaitSeconds>5</maxWaitSeconds></options>`);
+      version = firstText(res, 'version') ?? version;
+      for (const change of allElements(res, 'changeSet')) seen.push(firstText(change, 'val') ?? '');
+    }
+    assert.deepEqual(seen, ['initializing', 'ready']);
+    await s.ok('DestroyPropertyCollector', 'PropertyCollector', collector);
+    await leaseCall(s, 'HttpNfcLeaseAbort', lease);
+  });
+
   it('lists armed injections and clears them', async () => {
     await sim().inject({ kind: 'fault', method: 'Destroy_Task', fault: 'TaskInProgress', times: 3 });
     const listed = await rawRequest(sim(), 'GET', '/ovfkit/inject');
     assert.deepEqual(JSON.parse(listed.body).map((i: { method: string }) => i.method), ['Destroy_Task']);
     await sim().clearInjections();
     assert.deepEqual(JSON.parse((await rawRequest(sim(), 'GET', '/ovfkit/inject')).body), []);
-    void allElements;
   });
 });
