@@ -231,6 +231,9 @@ func (w *descWriter) system(vm *simulator.VirtualMachine, name string) string {
 			6+nic, esc(network), nic, id, nicSubType(d)))
 		id++
 	}
+	if vm.Config != nil && vm.Config.Firmware == string(types.GuestOsDescriptorFirmwareTypeEfi) {
+		b.WriteString("      <vmw:Config ovf:required=\"false\" vmw:key=\"firmware\" vmw:value=\"efi\"/>\n")
+	}
 	b.WriteString("    </VirtualHardwareSection>\n  </VirtualSystem>\n")
 	return b.String()
 }

@@ -108,7 +108,7 @@ describe('simulator fault injection', () => {
 
   it('a slow NFC server makes a lease without keep-alives time out, and removes the VM', async function () {
     this.timeout(30000);
-    await sim().inject({ kind: 'leaseTimeout', seconds: 1 });
+    await sim().inject({ kind: 'leaseTimeout', seconds: 2 });
     await sim().inject({ kind: 'slowNfc', bytesPerSecond: 256 * 1024 });
     const { lease } = await startImport(s, p, minimalOvf, 'sleepy');
     const [du] = await leaseDeviceUrls(s, lease);
@@ -122,15 +122,15 @@ describe('simulator fault injection', () => {
 
   it('the same slow upload succeeds when the client sends HttpNfcLeaseProgress keep-alives', async function () {
     this.timeout(30000);
-    await sim().inject({ kind: 'leaseTimeout', seconds: 1 });
+    await sim().inject({ kind: 'leaseTimeout', seconds: 2 });
     await sim().inject({ kind: 'slowNfc', bytesPerSecond: 256 * 1024 });
     const { lease } = await startImport(s, p, minimalOvf, 'awake');
     const [du] = await leaseDeviceUrls(s, lease);
-    const keepAlive = setInterval(() => void leaseCall(s, 'HttpNfcLeaseProgress', lease, '<percent>50</percent>'), 300);
+    const keepAlive = setInterval(() => void leaseCall(s, 'HttpNfcLeaseProgress', lease, '<percent>50</percent>'), 250);
     try {
       const started = Date.now();
       assert.equal((await uploadDisk(s, du!.url, diskOfSize(1024 * 1024))).status, 200);
-      assert.ok(Date.now() - started > 2000, 'the upload was throttled past the lease timeout');
+      assert.ok(Date.now() - started > 3000, 'the upload was throttled well past the 2 s lease timeout');
     } finally {
       clearInterval(keepAlive);
     }

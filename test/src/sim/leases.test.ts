@@ -165,6 +165,18 @@ describe('simulator import and export leases', () => {
     assert.match(again.body, /<memoryMB>1024<\/memoryMB>/);
   });
 
+  it('writes EFI firmware into CreateDescriptor as vmw:Config, and nothing for BIOS', async () => {
+    const { lease } = await startImport(s, p, minimalOvf, 'uefi');
+    await leaseCall(s, 'HttpNfcLeaseComplete', lease);
+    const vm = await findVm('uefi');
+    const describe = async (): Promise<string> =>
+      firstText(await s.ok('CreateDescriptor', 'OvfManager', s.ovfManager, `${moref('obj', 'VirtualMachine', vm)}<cdp></cdp>`), 'ovfDescriptor')!;
+    assert.doesNotMatch(await describe(), /vmw:key="firmware"/);
+    const task = firstText(await s.ok('ReconfigVM_Task', 'VirtualMachine', vm, '<spec><firmware>efi</firmware></spec>'), 'returnval')!;
+    await eventually(async () => firstText((await s.property('Task', task, 'info.state')) ?? '', 'val'), (v) => v === 'success');
+    assert.match(await describe(), /<vmw:Config ovf:required="false" vmw:key="firmware" vmw:value="efi"\/>/);
+  });
+
   it('exports a disk nobody uploaded as a generated streamOptimized VMDK of the disk capacity', async () => {
     const { lease } = await startImport(s, p, minimalOvf, 'blank');
     await leaseCall(s, 'HttpNfcLeaseComplete', lease);
