@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkHostProfile, checkInventory, parseDescriptor } from '@ovfkit/core';
@@ -83,6 +85,32 @@ describe('vSphere import and export against the simulator (vCenter)', function (
     assert.equal(vms.length, 2);
     const hws = await Promise.all(vms.map((vm) => hardwareOf(session, vm)));
     assert.deepEqual(hws.map((h) => [h.numCPU, h.memoryMB]).sort(), [[1, 1024], [2, 512]]);
+  });
+
+  it('imports an OVA from an HTTP server without Range support in one pass over the archive', async () => {
+    let gets = 0;
+    const corrupt = await buildOva(path.join(tmp, 'badurl'), 'badurl', [{ id: 'badurl01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [] }], { corruptManifest: true });
+    const server = http.createServer((req, res) => {
+      gets++;
+      const body = fs.readFileSync(req.url === '/bad.ova' ? corrupt.ova : web.ova);
+      res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/x-tar' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/web.ova`;
+      const source = await pkg(url);
+      assert.equal(source.sequentialOnly, true);
+      const r = await importOvf(session, { source, pool: 'DC0_C0/Resources', name: 'web-url' });
+      assert.equal(r.files.length, 2);
+      assert.ok(r.files.every((f) => f.manifestVerified));
+      assert.ok(gets <= 2, `the archive was fetched ${gets} times (the head for the descriptor, then one pass)`);
+      // Its manifest is the last member: checked when the pass reaches it, before the lease completes.
+      const bad = await pkg(url.replace('web.ova', 'bad.ova'));
+      await assert.rejects(importOvf(session, { source: bad, pool: 'DC0_C0/Resources', name: 'bad-url' }), /does not match the package manifest.*rolled back/);
+      await assertNothingLeft(sim(), 'bad-url');
+    } finally {
+      server.close();
+    }
   });
 
   it('exports the imported VM back to an OVA that parses and whose manifest verifies', async () => {

@@ -93,7 +93,10 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const descriptor = descriptorFile.text;
   const manifestPolicy = options.manifestPolicy ?? 'verify-if-present';
   const manifest = manifestPolicy === 'skip' ? undefined : await source.manifest();
-  if (!manifest && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.name} has no manifest (.mf), and the manifest policy requires one`);
+  // An OVA read in one pass may carry its manifest at the end: hash now, compare when it arrives
+  // (before HttpNfcLeaseComplete, so a mismatch still rolls everything back).
+  const trailing = !manifest && manifestPolicy !== 'skip' && source.trailingManifest ? new Map<string, Record<string, string>>() : undefined;
+  if (!manifest && !trailing && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.name} has no manifest (.mf), and the manifest policy requires one`);
   if (manifest) verifyDigest(descriptorFile.name, descriptorFile.bytes, manifest, source.name);
 
   const placement = await resolvePlacement(inv, options, signal);
@@ -153,7 +156,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           if (item.fileItem.compressionMethod && item.fileItem.compressionMethod !== 'gzip') {
             throw new OvfkitError('UNSUPPORTED', `${item.fileItem.path} is compressed with ${item.fileItem.compressionMethod}; ovfkit reads gzip only`);
           }
-          const { stream, verified } = await openVerified(source, item, manifest);
+          const { stream, verified } = await openVerified(source, item, manifest, trailing);
           const stages: NodeJS.ReadWriteStream[] = [counter];
           if (item.fileItem.compressionMethod === 'gzip') stages.push(createGunzip());
           if (disk) stages.push(streamOptimizedCheck(item.fileItem.path));
@@ -167,6 +170,21 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           options.onProgress?.({ path: item.fileItem.path, bytes: fileBytes, total: item.size, done: true });
         });
         await runLimited(tasks, source.sequentialOnly ? 1 : Math.max(1, options.parallel ?? 2), lease.signal);
+        if (trailing) {
+          const mf = await source.trailingManifest!();
+          if (!mf && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.name} has no manifest (.mf), and the manifest policy requires one; the import was rolled back`);
+          if (mf) {
+            verifyDigest(descriptorFile.name, descriptorFile.bytes, mf, source.name);
+            for (const [part, digests] of trailing) {
+              const expected = mf.get(part);
+              if (!expected) throw new OvfkitError('INTEGRITY', `${part} is not listed in the package manifest; the import was rolled back`);
+              const seen = digests[expected.algorithm];
+              if (seen === undefined) throw new OvfkitError('INTEGRITY', `the manifest at the end of ${source.name} uses ${expected.algorithm}, which ovfkit cannot check in one pass (SHA256 and SHA1 are hashed on the way); the import was rolled back`);
+              if (seen !== expected.digest) throw new OvfkitError('INTEGRITY', `${part} does not match the package manifest (${expected.algorithm} ${seen}, manifest says ${expected.digest}); the import was rolled back`);
+            }
+            for (const f of files) f.manifestVerified = true;
+          }
+        }
       },
       { ...(signal ? { signal } : {}), log },
     );
@@ -259,19 +277,27 @@ async function planUploads(source: PackageSource, items: OvfFileItem[], manifest
 }
 
 /** Streams the parts of an item, hashing each; `verified()` throws on a manifest mismatch. */
-async function openVerified(source: PackageSource, item: PlannedUpload, manifest: Map<string, { algorithm: string; digest: string }> | undefined): Promise<{ stream: Readable; verified: () => Promise<void> }> {
+async function openVerified(
+  source: PackageSource,
+  item: PlannedUpload,
+  manifest: Map<string, { algorithm: string; digest: string }> | undefined,
+  trailing: Map<string, Record<string, string>> | undefined,
+): Promise<{ stream: Readable; verified: () => Promise<void> }> {
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   const digests: Array<{ part: string; hex: string }> = [];
   const done = (async (): Promise<void> => {
     for (const part of item.parts) {
       const expected = manifest?.get(part);
       const hash = expected ? createHash(expected.algorithm.toLowerCase()) : undefined;
+      const later = trailing ? { SHA256: createHash('sha256'), SHA1: createHash('sha1') } : undefined;
       const input = await source.open(part);
       await pipeline(
         input,
         new Transform({
           transform(chunk: Buffer, _e, cb) {
             hash?.update(chunk);
+            later?.SHA256.update(chunk);
+            later?.SHA1.update(chunk);
             cb(null, chunk);
           },
         }),
@@ -279,6 +305,7 @@ async function openVerified(source: PackageSource, item: PlannedUpload, manifest
         { end: false },
       );
       if (hash) digests.push({ part, hex: hash.digest('hex') });
+      if (later) trailing!.set(part, { SHA256: later.SHA256.digest('hex'), SHA1: later.SHA1.digest('hex') });
     }
     out.end();
   })();
