@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { checkHostProfile, checkInventory, parseDescriptor } from '@ovfkit/core';
 import { openSource, verifyPackage } from '@ovfkit/package';
 import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, openPackage, Inventory, type PackageSource } from '@ovfkit/vsphere';
+import { PassThrough } from 'node:stream';
+import { main } from 'ovfkit';
 import { runCli } from './cli.test';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva } from './vsphere-fixtures';
@@ -304,6 +306,20 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.ok(out.error.some((e) => /Unsupported|99/.test(`${e.type} ${e.message}`)), JSON.stringify(out.error));
       assert.equal((await sim().state()).leases.length, leases, 'no lease was created');
       await assertNothingLeft(sim(), 'odd-a');
+    });
+
+    it('shows per-file progress on a terminal, and none when output is not a terminal', async () => {
+      const out = new PassThrough();
+      const err = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+      let tty = '';
+      err.on('data', (d: Buffer) => (tty += d.toString()));
+      out.resume();
+      const code = await main(['import', web.ova, '--pool', 'DC0_C0/Resources', '--name', 'tty-a'], { stdout: out, stderr: err, cwd: process.cwd(), env: env(), signal: new AbortController().signal });
+      assert.equal(code, 0, tty);
+      assert.match(tty, /web01-disk1\.vmdk 100% [\d.]+ MiB [\d.]+ MiB\/s\n/);
+      assert.match(tty, /web01-disk2\.vmdk 100% /);
+      const plain = await runCli(['import', web.ova, '--pool', 'DC0_C0/Resources', '--name', 'tty-b'], env());
+      assert.equal(plain.stderr, '');
     });
 
     it('refuses an unpinned self-signed server with exit 2 and a hint, sending no password', async () => {
