@@ -15,7 +15,7 @@ import type {
   StartupItem, StartupSection, StringsSection, System, VirtualHardwareSection, VirtualSystem, VirtualSystemCollection,
   VmwConfig,
 } from './model';
-import { NS, readXml, type XmlElement, type XmlReadLimits } from './xml';
+import { NS, readTree, type XmlReadLimits, type XmlTree } from './xml';
 
 /** The outcome of {@link readEnvelope}: the model (absent if the XML or root is unusable) and the issues. */
 export interface ReadEnvelopeResult {
@@ -46,12 +46,12 @@ const RECOGNISED_VMW = new Set([
  * const { envelope, error } = readEnvelope(fs.readFileSync('appliance.ovf'));
  */
 export function readEnvelope(input: string | Uint8Array, limits?: XmlReadLimits): ReadEnvelopeResult {
-  const xml = readXml(input, limits);
+  const xml = readTree(input, limits);
   const error = xml.error;
   const warning = xml.warning;
-  if (!xml.root) return { error, warning };
+  if (!xml.tree) return { error, warning };
   try {
-    const envelope = new EnvelopeBuilder(error, warning).envelope(xml.root);
+    const envelope = new EnvelopeBuilder(xml.tree, error, warning).envelope(0);
     return envelope ? { envelope, error, warning } : { error, warning };
   } catch (e) {
     // A bug here must not turn a descriptor into a crash: report it as the vSphere internal fault.
@@ -61,40 +61,47 @@ export function readEnvelope(input: string | Uint8Array, limits?: XmlReadLimits)
 }
 
 /** The element's (local) section name: `Section xsi:type="ovf:DiskSection_Type"` (OVF 0.9) → `DiskSection`. */
-function sectionName(el: XmlElement): string {
-  if ((el.local === 'Section' || el.local === 'Content') && isOvf(el.uri)) {
-    const t = xsiType(el);
-    if (t) return t.replace(/_Type$/, '');
+function sectionName(t: XmlTree, el: number): string {
+  const local = t.local(el);
+  if ((local === 'Section' || local === 'Content') && isOvf(t.uri(el))) {
+    const x = xsiType(t, el);
+    if (x) return x.replace(/_Type$/, '');
   }
-  return el.local;
+  return local;
 }
 
-function xsiType(el: XmlElement): string | undefined {
-  for (const a of el.attributes) {
-    if (a.local === 'type' && a.uri === NS.xsi) {
-      const i = a.value.indexOf(':');
-      return i >= 0 ? a.value.slice(i + 1) : a.value;
-    }
-  }
-  return undefined;
+function xsiType(t: XmlTree, el: number): string | undefined {
+  const v = t.attr(el, NS.xsi, 'type');
+  if (v === undefined) return undefined;
+  const i = v.indexOf(':');
+  return i >= 0 ? v.slice(i + 1) : v;
 }
 
 /** An OVF attribute: `ovf:x` in any OVF namespace, or unqualified `x` (lenient, as ovftool is). */
-function oa(el: XmlElement, local: string): string | undefined {
+function oa(t: XmlTree, el: number, local: string): string | undefined {
   let unqualified: string | undefined;
-  const attrs = el.attributes;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs[i]!;
-    if (a.local !== local) continue;
-    if (isOvf(a.uri)) return a.value;
-    if (a.uri === '') unqualified = a.value;
+  const end = t.attrStart[el]! + t.attrCount[el]!;
+  for (let k = t.attrStart[el]!; k < end; k++) {
+    if (t.locals[t.attrNameId[k]!] !== local) continue;
+    const uri = t.uris[t.attrUriId[k]!]!;
+    if (isOvf(uri)) return t.attrValue[k];
+    if (uri === '') unqualified = t.attrValue[k];
   }
   return unqualified;
 }
 
-function nsAttr(el: XmlElement, uri: string, local: string): string | undefined {
-  for (const a of el.attributes) if (a.local === local && a.uri === uri) return a.value;
-  return undefined;
+function nsAttr(t: XmlTree, el: number, uri: string, local: string): string | undefined {
+  return t.attr(el, uri, local);
+}
+
+/** The first OVF child element with this local name, or -1. */
+function child(t: XmlTree, el: number, local: string): number {
+  for (let c = t.first[el]!; c >= 0; c = t.next[c]!) if (t.local(c) === local && isOvf(t.uri(c))) return c;
+  return -1;
+}
+
+function pos(t: XmlTree, el: number): { line: number; column: number } {
+  return { line: t.line[el]!, column: t.column[el]! };
 }
 
 function bool(v: string | undefined, dflt: boolean): boolean {
@@ -152,22 +159,25 @@ export function unitBytes(units: string): number | undefined {
 }
 
 class EnvelopeBuilder {
-  constructor(private readonly error: OvfIssue[], private readonly warning: OvfIssue[]) {}
+  constructor(private readonly t: XmlTree, private readonly error: OvfIssue[], private readonly warning: OvfIssue[]) {}
 
-  private at(el: XmlElement, path: string): At {
-    return { line: el.line, column: el.column, path };
+  private at(el: number, path: string): At {
+    const t = this.t;
+    return { line: t.line[el]!, column: t.column[el]!, path };
   }
 
-  private msg(el: XmlElement | undefined): Msg | undefined {
-    if (!el) return undefined;
-    const msgid = oa(el, 'msgid');
-    const text = el.text.trim();
+  private msg(el: number): Msg | undefined {
+    const t = this.t;
+    if (el < 0) return undefined;
+    const msgid = oa(t, el, 'msgid');
+    const text = t.text(el).trim();
     return msgid === undefined ? { text } : { text, msgid };
   }
 
   /** Required attribute: reports missing/empty, returns "" then. */
-  private req(el: XmlElement, local: string, elementName: string, path: string): string {
-    const v = oa(el, local);
+  private req(el: number, local: string, elementName: string, path: string): string {
+    const t = this.t;
+    const v = oa(t, el, local);
     if (v === undefined) {
       this.error.push(issues.missingAttribute(this.at(el, path), elementName, `ovf:${local}`));
       return '';
@@ -179,7 +189,8 @@ class EnvelopeBuilder {
     return v;
   }
 
-  private long(el: XmlElement, text: string, elementName: string, attributeName: string, path: string): number | undefined {
+  private long(el: number, text: string, elementName: string, attributeName: string, path: string): number | undefined {
+    const t = this.t;
     const r = parseLong(text);
     if (r.problem === 'malformed') {
       this.error.push(issues.malformedNumber(this.at(el, `${path}/@${attributeName}`), elementName, attributeName, text, 'a whole number of bytes'));
@@ -190,26 +201,28 @@ class EnvelopeBuilder {
   }
 
   /** The section's `Info`; DSP0243 requires one on every OVF section (a warning when absent). */
-  private info(el: XmlElement, path: string): Msg | undefined {
-    for (const c of el.children) if (c.local === 'Info' && isOvf(c.uri)) return this.msg(c);
-    if (isOvf(el.uri)) this.warning.push(issues.missingElement({ line: el.line, column: el.column, path }, sectionName(el), 'Info', `Add <Info> (a one-line description) as the first child of ${sectionName(el)}.`));
+  private info(el: number, path: string): Msg | undefined {
+    const t = this.t;
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) if (t.local(c) === 'Info' && isOvf(t.uri(c))) return this.msg(c);
+    if (isOvf(t.uri(el))) this.warning.push(issues.missingElement({ line: t.line[el]!, column: t.column[el]!, path }, sectionName(t, el), 'Info', `Add <Info> (a one-line description) as the first child of ${sectionName(t, el)}.`));
     return undefined;
   }
 
-  envelope(root: XmlElement): Envelope | undefined {
+  envelope(root: number): Envelope | undefined {
+    const t = this.t;
     const rootAt = this.at(root, '/Envelope');
     let ovfVersion: OvfVersion;
-    if (root.uri === NS.ovf1) ovfVersion = '1.x';
-    else if (root.uri === NS.ovf2) ovfVersion = '2.x';
-    else if (root.uri === NS.ovf09 || root.uri === NS.ovf09dmtf) {
+    if (t.uri(root) === NS.ovf1) ovfVersion = '1.x';
+    else if (t.uri(root) === NS.ovf2) ovfVersion = '2.x';
+    else if (t.uri(root) === NS.ovf09 || t.uri(root) === NS.ovf09dmtf) {
       ovfVersion = '0.9';
-      this.warning.push(issues.legacyNamespace(rootAt, root.uri));
+      this.warning.push(issues.legacyNamespace(rootAt, t.uri(root)));
     } else {
-      this.error.push(issues.wrongNamespace({ ...rootAt, path: `/${root.local}` }, root.uri, root.local));
+      this.error.push(issues.wrongNamespace({ ...rootAt, path: `/${t.local(root)}` }, t.uri(root), t.local(root)));
       return undefined;
     }
-    if (root.local !== 'Envelope') {
-      this.error.push(issues.wrongNamespace({ ...rootAt, path: `/${root.local}` }, root.uri, root.local));
+    if (t.local(root) !== 'Envelope') {
+      this.error.push(issues.wrongNamespace({ ...rootAt, path: `/${t.local(root)}` }, t.uri(root), t.local(root)));
       return undefined;
     }
     let references: References | undefined;
@@ -223,9 +236,9 @@ class EnvelopeBuilder {
     const strings: StringsSection[] = [];
     let stringsIndex = 0;
 
-    for (const c of root.children) {
-      const name = sectionName(c);
-      if (isOvf(c.uri)) {
+    for (let c = t.first[root]!; c >= 0; c = t.next[c]!) {
+      const name = sectionName(t, c);
+      if (isOvf(t.uri(c))) {
         switch (name) {
           case 'References':
             if (references) this.error.push(issues.duplicateSection(this.at(c, '/Envelope/References'), 'References', 'Envelope', references.pos.line));
@@ -260,38 +273,38 @@ class EnvelopeBuilder {
           case 'Info':
             continue;
           default:
-            if (RECOGNISED_OVF_SECTIONS.has(name) || name.endsWith('Section') || c.local === 'Section') {
+            if (RECOGNISED_OVF_SECTIONS.has(name) || name.endsWith('Section') || t.local(c) === 'Section') {
               const s = this.otherSection(c, `/Envelope/${name}`);
               if (['ProductSection', 'EulaSection', 'AnnotationSection', 'OperatingSystemSection', 'VirtualHardwareSection', 'InstallSection'].includes(name)) {
                 this.error.push(issues.misplacedSection(this.at(c, `/Envelope/${name}`), name, 'Envelope', 'VirtualSystem or VirtualSystemCollection'));
               } else if (!RECOGNISED_OVF_SECTIONS.has(name) && s.required) {
-                (c.uri === '' ? this.warning : this.error).push(issues.unsupportedSection(this.at(c, `/Envelope/${name}`), name, s.info?.text ?? ''));
+                (t.uri(c) === '' ? this.warning : this.error).push(issues.unsupportedSection(this.at(c, `/Envelope/${name}`), name, s.info?.text ?? ''));
               }
               otherSection.push(s);
             } else {
-              this.warning.push(issues.unexpectedElement(this.at(c, `/Envelope/${c.name}`), c.name, 'Envelope'));
+              this.warning.push(issues.unexpectedElement(this.at(c, `/Envelope/${t.name(c)}`), t.name(c), 'Envelope'));
             }
             continue;
         }
       }
-      if (c.uri === NS.vmw && c.local === 'IpAssignmentSection') {
-        ipAssignmentSection = this.ipAssignment(c, `/Envelope/${c.name}`);
+      if (t.uri(c) === NS.vmw && t.local(c) === 'IpAssignmentSection') {
+        ipAssignmentSection = this.ipAssignment(c, `/Envelope/${t.name(c)}`);
         continue;
       }
       this.extension(c, '/Envelope', otherSection);
     }
 
-    const pos = { line: root.line, column: root.column };
+    const rootPos = pos(t, root);
     if (!references) {
       this.error.push(issues.missingElement(rootAt, 'Envelope', 'References', 'Add <References/> as the first child of Envelope (it may be empty).'));
     }
     if (!content) {
       this.error.push(issues.missingElement(rootAt, 'Envelope', 'VirtualSystem', 'Add the VirtualSystem or VirtualSystemCollection that describes the appliance.'));
     }
-    const version = oa(root, 'version');
-    const lang = nsAttr(root, NS.xml, 'lang');
+    const version = oa(t, root, 'version');
+    const lang = nsAttr(t, root, NS.xml, 'lang');
     const env: Envelope = {
-      pos, path: '/Envelope', ovfVersion, namespaceURI: root.uri,
+      pos: rootPos, path: '/Envelope', ovfVersion, namespaceURI: t.uri(root),
       ...(version !== undefined && { version }),
       ...(lang !== undefined && { lang }),
       ...(references && { references }),
@@ -308,59 +321,63 @@ class EnvelopeBuilder {
   }
 
   /** A non-OVF element where sections go: a vendor section (kept; unsupported if required). */
-  private extension(c: XmlElement, parentPath: string, otherSection: OtherSection[]): void {
-    const path = `${parentPath}/${c.name}`;
+  private extension(c: number, parentPath: string, otherSection: OtherSection[]): void {
+    const t = this.t;
+    const path = `${parentPath}/${t.name(c)}`;
     const s = this.otherSection(c, path);
     otherSection.push(s);
-    const understood = c.uri === NS.vmw && RECOGNISED_VMW.has(c.local);
-    if (s.required && !understood) this.error.push(issues.unsupportedSection(this.at(c, path), c.name, s.info?.text ?? ''));
+    const understood = t.uri(c) === NS.vmw && RECOGNISED_VMW.has(t.local(c));
+    if (s.required && !understood) this.error.push(issues.unsupportedSection(this.at(c, path), t.name(c), s.info?.text ?? ''));
   }
 
-  private otherSection(c: XmlElement, path: string): OtherSection {
+  private otherSection(c: number, path: string): OtherSection {
+    const t = this.t;
     const info = this.info(c, path);
-    const t = xsiType(c);
+    const xt = xsiType(t, c);
     return {
-      pos: { line: c.line, column: c.column }, path, required: bool(oa(c, 'required'), true),
-      ...(info && { info }), namespaceURI: c.uri, localName: sectionName(c), ...(t !== undefined && { xsiType: t }),
+      pos: pos(t, c), path, required: bool(oa(t, c, 'required'), true),
+      ...(info && { info }), namespaceURI: t.uri(c), localName: sectionName(t, c), ...(xt !== undefined && { xsiType: xt }),
     };
   }
 
-  private references(el: XmlElement): References {
+  private references(el: number): References {
+    const t = this.t;
     const file: File[] = [];
     let i = 0;
-    for (const c of el.children) {
-      if (c.local !== 'File' || !isOvf(c.uri)) continue;
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (t.local(c) !== 'File' || !isOvf(t.uri(c))) continue;
       const path = `/Envelope/References/File[${++i}]`;
       const id = this.req(c, 'id', 'File', path);
       const href = this.req(c, 'href', 'File', path);
-      const sizeText = oa(c, 'size');
+      const sizeText = oa(t, c, 'size');
       const size = sizeText === undefined ? undefined : this.long(c, sizeText, 'File', 'ovf:size', path);
-      const chunkSizeText = oa(c, 'chunkSize');
+      const chunkSizeText = oa(t, c, 'chunkSize');
       const chunkSize = chunkSizeText === undefined ? undefined : this.long(c, chunkSizeText, 'File', 'ovf:chunkSize', path);
       if (chunkSize === 0) this.error.push(issues.numberOutOfRange(this.at(c, `${path}/@ovf:chunkSize`), 'File', 'ovf:chunkSize', '0', `1 to ${Number.MAX_SAFE_INTEGER}`));
-      const compression = oa(c, 'compression');
+      const compression = oa(t, c, 'compression');
       if (compression !== undefined && !['gzip', 'identity', 'bzip2', ''].includes(compression)) {
         this.error.push(issues.invalidValue(this.at(c, `${path}/@ovf:compression`), 'File', 'ovf:compression', compression, '"gzip" or "identity"', 'not a compression method OVF defines'));
       }
       file.push({
-        pos: { line: c.line, column: c.column }, path, id, href,
+        pos: pos(t, c), path, id, href,
         ...(size !== undefined && { size }), ...(sizeText !== undefined && { sizeText }),
         ...(compression !== undefined && { compression }),
         ...(chunkSize !== undefined && { chunkSize }), ...(chunkSizeText !== undefined && { chunkSizeText }),
       });
     }
-    return { pos: { line: el.line, column: el.column }, path: '/Envelope/References', file };
+    return { pos: pos(t, el), path: '/Envelope/References', file };
   }
 
-  private diskSection(el: XmlElement, sectionPath: string): DiskSection {
+  private diskSection(el: number, sectionPath: string): DiskSection {
+    const t = this.t;
     const disk: Disk[] = [];
     let i = 0;
-    for (const c of el.children) {
-      if (c.local !== 'Disk' || !isOvf(c.uri)) continue;
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (t.local(c) !== 'Disk' || !isOvf(t.uri(c))) continue;
       const path = `${sectionPath}/Disk[${++i}]`;
       const diskId = this.req(c, 'diskId', 'Disk', path);
-      const capacity = oa(c, 'capacity');
-      const units = oa(c, 'capacityAllocationUnits');
+      const capacity = oa(t, c, 'capacity');
+      const units = oa(t, c, 'capacityAllocationUnits');
       let capacityBytes: number | undefined;
       let capacityPropertyRef: string | undefined;
       if (capacity === undefined) {
@@ -383,13 +400,13 @@ class EnvelopeBuilder {
           }
         }
       }
-      const populatedSizeText = oa(c, 'populatedSize');
+      const populatedSizeText = oa(t, c, 'populatedSize');
       const populatedSize = populatedSizeText === undefined ? undefined : this.long(c, populatedSizeText, 'Disk', 'ovf:populatedSize', path);
-      const fileRef = oa(c, 'fileRef');
-      const format = oa(c, 'format');
-      const parentRef = oa(c, 'parentRef');
+      const fileRef = oa(t, c, 'fileRef');
+      const format = oa(t, c, 'format');
+      const parentRef = oa(t, c, 'parentRef');
       disk.push({
-        pos: { line: c.line, column: c.column }, path, diskId, capacity: capacity ?? '',
+        pos: pos(t, c), path, diskId, capacity: capacity ?? '',
         ...(fileRef !== undefined && { fileRef }), ...(units !== undefined && { capacityAllocationUnits: units }),
         ...(capacityBytes !== undefined && { capacityBytes }), ...(capacityPropertyRef !== undefined && { capacityPropertyRef }),
         ...(format !== undefined && { format }), ...(populatedSizeText !== undefined && { populatedSizeText }),
@@ -397,67 +414,72 @@ class EnvelopeBuilder {
       });
     }
     const info = this.info(el, sectionPath);
-    return { pos: { line: el.line, column: el.column }, path: sectionPath, required: bool(oa(el, 'required'), true), ...(info && { info }), disk };
+    return { pos: pos(t, el), path: sectionPath, required: bool(oa(t, el, 'required'), true), ...(info && { info }), disk };
   }
 
-  private networkSection(el: XmlElement): NetworkSection {
+  private networkSection(el: number): NetworkSection {
+    const t = this.t;
     const network: Network[] = [];
     let i = 0;
-    for (const c of el.children) {
-      if (c.local !== 'Network' || !isOvf(c.uri)) continue;
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (t.local(c) !== 'Network' || !isOvf(t.uri(c))) continue;
       const path = `/Envelope/NetworkSection/Network[${++i}]`;
       const name = this.req(c, 'name', 'Network', path);
-      const description = this.msg(c.children.find((d) => d.local === 'Description' && isOvf(d.uri)));
-      network.push({ pos: { line: c.line, column: c.column }, path, name, ...(description && { description }) });
+      const description = this.msg(child(t, c, 'Description'));
+      network.push({ pos: pos(t, c), path, name, ...(description && { description }) });
     }
     const info = this.info(el, '/Envelope/NetworkSection');
-    return { pos: { line: el.line, column: el.column }, path: '/Envelope/NetworkSection', required: bool(oa(el, 'required'), true), ...(info && { info }), network };
+    return { pos: pos(t, el), path: '/Envelope/NetworkSection', required: bool(oa(t, el, 'required'), true), ...(info && { info }), network };
   }
 
-  private deploymentOptionSection(el: XmlElement): DeploymentOptionSection {
+  private deploymentOptionSection(el: number): DeploymentOptionSection {
+    const t = this.t;
     const configuration: Configuration[] = [];
     let i = 0;
-    for (const c of el.children) {
-      if (c.local !== 'Configuration' || !isOvf(c.uri)) continue;
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (t.local(c) !== 'Configuration' || !isOvf(t.uri(c))) continue;
       const path = `/Envelope/DeploymentOptionSection/Configuration[${++i}]`;
       const id = this.req(c, 'id', 'Configuration', path);
       let label: Msg | undefined;
       let description: Msg | undefined;
-      for (const d of c.children) {
-        if (!isOvf(d.uri)) continue;
-        if (d.local === 'Label') label = this.msg(d);
-        else if (d.local === 'Description') description = this.msg(d);
+      for (let d = t.first[c]!; d >= 0; d = t.next[d]!) {
+        if (!isOvf(t.uri(d))) continue;
+        if (t.local(d) === 'Label') label = this.msg(d);
+        else if (t.local(d) === 'Description') description = this.msg(d);
       }
       configuration.push({
-        pos: { line: c.line, column: c.column }, path, id, default: bool(oa(c, 'default'), false),
+        pos: pos(t, c), path, id, default: bool(oa(t, c, 'default'), false),
         ...(label && { label }), ...(description && { description }),
       });
     }
     const info = this.info(el, '/Envelope/DeploymentOptionSection');
-    return { pos: { line: el.line, column: el.column }, path: '/Envelope/DeploymentOptionSection', required: bool(oa(el, 'required'), true), ...(info && { info }), configuration };
+    return { pos: pos(t, el), path: '/Envelope/DeploymentOptionSection', required: bool(oa(t, el, 'required'), true), ...(info && { info }), configuration };
   }
 
-  private ipAssignment(el: XmlElement, path: string): IpAssignmentSection {
+  private ipAssignment(el: number, path: string): IpAssignmentSection {
+    const t = this.t;
     const info = this.info(el, path);
     return {
-      pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(info && { info }),
-      schemes: splitList(nsAttr(el, NS.vmw, 'schemes')), protocols: splitList(nsAttr(el, NS.vmw, 'protocols')),
+      pos: pos(t, el), path, required: bool(oa(t, el, 'required'), true), ...(info && { info }),
+      schemes: splitList(nsAttr(t, el, NS.vmw, 'schemes')), protocols: splitList(nsAttr(t, el, NS.vmw, 'protocols')),
     };
   }
 
-  private strings(el: XmlElement, path: string): StringsSection {
+  private strings(el: number, path: string): StringsSection {
+    const t = this.t;
     const msg = new Map<string, string>();
-    for (const c of el.children) {
-      if (c.local !== 'Msg' || !isOvf(c.uri)) continue;
-      const id = oa(c, 'msgid');
-      if (id !== undefined && !msg.has(id)) msg.set(id, c.text.trim());
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (t.local(c) !== 'Msg' || !isOvf(t.uri(c))) continue;
+      const id = oa(t, c, 'msgid');
+      if (id !== undefined && !msg.has(id)) msg.set(id, t.text(c).trim());
     }
-    const fileRef = oa(el, 'fileRef');
-    return { pos: { line: el.line, column: el.column }, path, lang: nsAttr(el, NS.xml, 'lang') ?? oa(el, 'lang') ?? '', ...(fileRef !== undefined && { fileRef }), msg };
+    const fileRef = oa(t, el, 'fileRef');
+    return { pos: pos(t, el), path, lang: nsAttr(t, el, NS.xml, 'lang') ?? oa(t, el, 'lang') ?? '', ...(fileRef !== undefined && { fileRef }), msg };
   }
 
-  private content(el: XmlElement, kind: 'VirtualSystem' | 'VirtualSystemCollection', parentPath: string): Content {
-    const rawId = oa(el, 'id');
+  private content(el: number, kind: 'VirtualSystem' | 'VirtualSystemCollection', parentPath: string): Content {
+    const t = this.t;
+    const rawId = oa(t, el, 'id');
     const path = `${parentPath}/${kind}[@ovf:id="${rawId ?? ''}"]`;
     const id = this.req(el, 'id', kind, path);
     let info: Msg | undefined;
@@ -474,44 +496,44 @@ class EnvelopeBuilder {
     const children: Content[] = [];
     const otherSection: OtherSection[] = [];
     const isVS = kind === 'VirtualSystem';
-    const onlyIn = (c: XmlElement, sname: string, where: string): void => {
+    const onlyIn = (c: number, sname: string, where: string): void => {
       this.error.push(issues.misplacedSection(this.at(c, `${path}/${sname}`), sname, kind, where));
     };
 
-    for (const c of el.children) {
-      const sname = sectionName(c);
-      if (isOvf(c.uri)) {
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      const sname = sectionName(t, c);
+      if (isOvf(t.uri(c))) {
         const spath = `${path}/${sname}`;
         switch (sname) {
           case 'Info': info = this.msg(c); continue;
           case 'Name': name = this.msg(c); continue;
           case 'ProductSection': productSection.push(this.productSection(c, `${spath}[${productSection.length + 1}]`)); continue;
           case 'EulaSection': {
-            const lic = c.children.find((d) => d.local === 'License' && isOvf(d.uri));
+            const lic = child(t, c, 'License');
             const license = this.msg(lic);
             const sInfo = this.info(c, spath);
-            if (!lic) this.error.push(issues.missingElement(this.at(c, spath), 'EulaSection', 'License'));
-            eulaSection.push({ pos: { line: c.line, column: c.column }, path: `${spath}[${eulaSection.length + 1}]`, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), ...(license && { license }) });
+            if (lic < 0) this.error.push(issues.missingElement(this.at(c, spath), 'EulaSection', 'License'));
+            eulaSection.push({ pos: pos(t, c), path: `${spath}[${eulaSection.length + 1}]`, required: bool(oa(t, c, 'required'), true), ...(sInfo && { info: sInfo }), ...(license && { license }) });
             continue;
           }
           case 'AnnotationSection': {
-            const ann = this.msg(c.children.find((d) => d.local === 'Annotation' && isOvf(d.uri)));
+            const ann = this.msg(child(t, c, 'Annotation'));
             const sInfo = this.info(c, spath);
             if (annotationSection) this.error.push(issues.duplicateSection(this.at(c, spath), sname, kind, annotationSection.pos.line));
-            else annotationSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), ...(ann && { annotation: ann }) };
+            else annotationSection = { pos: pos(t, c), path: spath, required: bool(oa(t, c, 'required'), true), ...(sInfo && { info: sInfo }), ...(ann && { annotation: ann }) };
             continue;
           }
           case 'OperatingSystemSection': {
             if (!isVS) { onlyIn(c, sname, 'VirtualSystem'); continue; }
             const sInfo = this.info(c, spath);
-            const osId = oa(c, 'id');
+            const osId = oa(t, c, 'id');
             if (osId === undefined) this.error.push(issues.missingAttribute(this.at(c, spath), sname, 'ovf:id'));
-            const version = oa(c, 'version');
-            const osType = nsAttr(c, NS.vmw, 'osType');
-            const description = this.msg(c.children.find((d) => d.local === 'Description' && isOvf(d.uri)));
+            const version = oa(t, c, 'version');
+            const osType = nsAttr(t, c, NS.vmw, 'osType');
+            const description = this.msg(child(t, c, 'Description'));
             if (operatingSystemSection) this.error.push(issues.duplicateSection(this.at(c, spath), sname, kind, operatingSystemSection.pos.line));
             else operatingSystemSection = {
-              pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }),
+              pos: pos(t, c), path: spath, required: bool(oa(t, c, 'required'), true), ...(sInfo && { info: sInfo }),
               id: osId ?? '', ...(version !== undefined && { version }), ...(osType !== undefined && { osType }), ...(description && { description }),
             };
             continue;
@@ -519,7 +541,7 @@ class EnvelopeBuilder {
           case 'InstallSection': {
             if (!isVS) { onlyIn(c, sname, 'VirtualSystem'); continue; }
             const sInfo = this.info(c, spath);
-            installSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), initialBootStopDelay: oa(c, 'initialBootStopDelay') ?? '0' };
+            installSection = { pos: pos(t, c), path: spath, required: bool(oa(t, c, 'required'), true), ...(sInfo && { info: sInfo }), initialBootStopDelay: oa(t, c, 'initialBootStopDelay') ?? '0' };
             continue;
           }
           case 'VirtualHardwareSection':
@@ -529,8 +551,8 @@ class EnvelopeBuilder {
           case 'ResourceAllocationSection': {
             const sInfo = this.info(c, spath);
             const items: Item[] = [];
-            for (const d of c.children) if (d.local === 'Item' && isOvf(d.uri)) items.push(this.item(d, 'Item', `${spath}/Item[${items.length + 1}]`));
-            resourceAllocationSection = { pos: { line: c.line, column: c.column }, path: spath, required: bool(oa(c, 'required'), true), ...(sInfo && { info: sInfo }), item: items };
+            for (let d = t.first[c]!; d >= 0; d = t.next[d]!) if (t.local(d) === 'Item' && isOvf(t.uri(d))) items.push(this.item(d, 'Item', `${spath}/Item[${items.length + 1}]`));
+            resourceAllocationSection = { pos: pos(t, c), path: spath, required: bool(oa(t, c, 'required'), true), ...(sInfo && { info: sInfo }), item: items };
             continue;
           }
           case 'StartupSection':
@@ -545,22 +567,22 @@ class EnvelopeBuilder {
             onlyIn(c, sname, 'Envelope');
             continue;
           default:
-            if (sname.endsWith('Section') || c.local === 'Section') {
+            if (sname.endsWith('Section') || t.local(c) === 'Section') {
               const s = this.otherSection(c, spath);
               otherSection.push(s);
               if (!RECOGNISED_OVF_SECTIONS.has(sname) && s.required) {
                 // The oVirt dialect writes its own unqualified sections (SnapshotsSection…) without
                 // ovf:required="false"; read tolerantly, they are warnings.
-                (c.uri === '' ? this.warning : this.error).push(issues.unsupportedSection(this.at(c, spath), sname, s.info?.text ?? ''));
+                (t.uri(c) === '' ? this.warning : this.error).push(issues.unsupportedSection(this.at(c, spath), sname, s.info?.text ?? ''));
               }
             } else {
-              this.warning.push(issues.unexpectedElement(this.at(c, `${path}/${c.name}`), c.name, kind));
+              this.warning.push(issues.unexpectedElement(this.at(c, `${path}/${t.name(c)}`), t.name(c), kind));
             }
             continue;
         }
       }
-      if (c.uri === NS.vmw && c.local === 'IpAssignmentSection') {
-        ipAssignmentSection = this.ipAssignment(c, `${path}/${c.name}`);
+      if (t.uri(c) === NS.vmw && t.local(c) === 'IpAssignmentSection') {
+        ipAssignmentSection = this.ipAssignment(c, `${path}/${t.name(c)}`);
         continue;
       }
       this.extension(c, path, otherSection);
@@ -569,7 +591,7 @@ class EnvelopeBuilder {
     if (!info) this.warning.push(issues.missingElement(this.at(el, path), kind, 'Info', `Add <Info> as the first child of ${kind}.`));
 
     const base = {
-      pos: { line: el.line, column: el.column }, path, id,
+      pos: pos(t, el), path, id,
       ...(info && { info }), ...(name && { name }), productSection, eulaSection,
       ...(annotationSection && { annotationSection }), ...(ipAssignmentSection && { ipAssignmentSection }), otherSection,
     };
@@ -587,10 +609,11 @@ class EnvelopeBuilder {
     return vsc;
   }
 
-  private productSection(el: XmlElement, path: string): ProductSection {
+  private productSection(el: number, path: string): ProductSection {
+    const t = this.t;
     const sInfo = this.info(el, path);
-    const cls = oa(el, 'class');
-    const instance = oa(el, 'instance');
+    const cls = oa(t, el, 'class');
+    const instance = oa(t, el, 'instance');
     let product: Msg | undefined;
     let vendor: Msg | undefined;
     const text: Record<string, string> = {};
@@ -598,23 +621,23 @@ class EnvelopeBuilder {
     const category: Category[] = [];
     const property: Property[] = [];
     let currentCategory: Msg | undefined;
-    for (const c of el.children) {
-      if (!isOvf(c.uri)) continue;
-      switch (c.local) {
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (!isOvf(t.uri(c))) continue;
+      switch (t.local(c)) {
         case 'Product': product = this.msg(c); break;
         case 'Vendor': vendor = this.msg(c); break;
         case 'Version': case 'FullVersion': case 'ProductUrl': case 'VendorUrl': case 'AppUrl':
-          text[c.local] = c.text.trim();
+          text[t.local(c)] = t.text(c).trim();
           break;
         case 'Icon': {
           const ipath = `${path}/Icon[${icon.length + 1}]`;
-          const h = oa(c, 'height'); const w = oa(c, 'width'); const mt = oa(c, 'mimeType');
-          icon.push({ pos: { line: c.line, column: c.column }, path: ipath, fileRef: oa(c, 'fileRef') ?? '', ...(h !== undefined && { height: h }), ...(w !== undefined && { width: w }), ...(mt !== undefined && { mimeType: mt }) });
+          const h = oa(t, c, 'height'); const w = oa(t, c, 'width'); const mt = oa(t, c, 'mimeType');
+          icon.push({ pos: pos(t, c), path: ipath, fileRef: oa(t, c, 'fileRef') ?? '', ...(h !== undefined && { height: h }), ...(w !== undefined && { width: w }), ...(mt !== undefined && { mimeType: mt }) });
           break;
         }
         case 'Category': {
           currentCategory = this.msg(c)!;
-          category.push({ pos: { line: c.line, column: c.column }, path: `${path}/Category[${category.length + 1}]`, text: currentCategory });
+          category.push({ pos: pos(t, c), path: `${path}/Category[${category.length + 1}]`, text: currentCategory });
           break;
         }
         case 'Property':
@@ -625,7 +648,7 @@ class EnvelopeBuilder {
       }
     }
     return {
-      pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(sInfo && { info: sInfo }),
+      pos: pos(t, el), path, required: bool(oa(t, el, 'required'), true), ...(sInfo && { info: sInfo }),
       ...(cls !== undefined && { class: cls }), ...(instance !== undefined && { instance }),
       ...(product && { product }), ...(vendor && { vendor }),
       ...(text['Version'] !== undefined && { version: text['Version'] }), ...(text['FullVersion'] !== undefined && { fullVersion: text['FullVersion'] }),
@@ -635,94 +658,99 @@ class EnvelopeBuilder {
     };
   }
 
-  private property(c: XmlElement, path: string, category: Msg | undefined): Property {
-    const rawKey = oa(c, 'key');
+  private property(c: number, path: string, category: Msg | undefined): Property {
+    const t = this.t;
+    const rawKey = oa(t, c, 'key');
     const key = rawKey === undefined ? this.req(c, 'key', 'Property', path) : rawKey;
-    const type = oa(c, 'type');
+    const type = oa(t, c, 'type');
     if (type === undefined) this.error.push(issues.missingAttribute(this.at(c, path), 'Property', 'ovf:type'));
-    const value = oa(c, 'value');
-    const qualifiers = oa(c, 'qualifiers');
+    const value = oa(t, c, 'value');
+    const qualifiers = oa(t, c, 'qualifiers');
     let label: Msg | undefined;
     let description: Msg | undefined;
     const values: PropertyConfigurationValue[] = [];
-    for (const d of c.children) {
-      if (!isOvf(d.uri)) continue;
-      if (d.local === 'Label') label = this.msg(d);
-      else if (d.local === 'Description') description = this.msg(d);
-      else if (d.local === 'Value') {
-        values.push({ pos: { line: d.line, column: d.column }, path: `${path}/Value[${values.length + 1}]`, value: oa(d, 'value') ?? '', configuration: splitList(oa(d, 'configuration')) });
+    for (let d = t.first[c]!; d >= 0; d = t.next[d]!) {
+      if (!isOvf(t.uri(d))) continue;
+      if (t.local(d) === 'Label') label = this.msg(d);
+      else if (t.local(d) === 'Description') description = this.msg(d);
+      else if (t.local(d) === 'Value') {
+        values.push({ pos: pos(t, d), path: `${path}/Value[${values.length + 1}]`, value: oa(t, d, 'value') ?? '', configuration: splitList(oa(t, d, 'configuration')) });
       }
     }
     return {
-      pos: { line: c.line, column: c.column }, path, key, type: type ?? '',
+      pos: pos(t, c), path, key, type: type ?? '',
       ...(value !== undefined && { value }), ...(qualifiers !== undefined && { qualifiers }),
-      userConfigurable: bool(oa(c, 'userConfigurable'), false),
-      password: bool(oa(c, 'password'), false) || bool(oa(c, 'isPassword'), false),
-      required: bool(oa(c, 'required'), true),
+      userConfigurable: bool(oa(t, c, 'userConfigurable'), false),
+      password: bool(oa(t, c, 'password'), false) || bool(oa(t, c, 'isPassword'), false),
+      required: bool(oa(t, c, 'required'), true),
       ...(label && { label }), ...(description && { description }), ...(category && { category }), values,
-      configuration: splitList(oa(c, 'configuration')),
+      configuration: splitList(oa(t, c, 'configuration')),
     };
   }
 
-  private startupSection(el: XmlElement, path: string): StartupSection {
+  private startupSection(el: number, path: string): StartupSection {
+    const t = this.t;
     const item: StartupItem[] = [];
-    for (const c of el.children) {
-      if (c.local !== 'Item' || !isOvf(c.uri)) continue;
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (t.local(c) !== 'Item' || !isOvf(t.uri(c))) continue;
       const ipath = `${path}/Item[${item.length + 1}]`;
       const id = this.req(c, 'id', 'StartupSection Item', ipath);
-      const order = oa(c, 'order');
+      const order = oa(t, c, 'order');
       if (order === undefined) this.error.push(issues.missingAttribute(this.at(c, ipath), 'StartupSection Item', 'ovf:order'));
       else if (parseLong(order).problem) this.error.push(issues.malformedNumber(this.at(c, `${ipath}/@ovf:order`), 'StartupSection Item', 'ovf:order', order, 'a non-negative whole number'));
-      const opt = (k: string): Record<string, string> => { const v = oa(c, k); return v === undefined ? {} : { [k]: v }; };
+      const opt = (k: string): Record<string, string> => { const v = oa(t, c, k); return v === undefined ? {} : { [k]: v }; };
       item.push({
-        pos: { line: c.line, column: c.column }, path: ipath, id, order: order ?? '',
+        pos: pos(t, c), path: ipath, id, order: order ?? '',
         ...opt('startDelay'), ...opt('waitingForGuest'), ...opt('stopDelay'), ...opt('startAction'), ...opt('stopAction'),
       });
     }
     const sInfo = this.info(el, path);
-    return { pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(sInfo && { info: sInfo }), item };
+    return { pos: pos(t, el), path, required: bool(oa(t, el, 'required'), true), ...(sInfo && { info: sInfo }), item };
   }
 
-  private virtualHardwareSection(el: XmlElement, path: string): VirtualHardwareSection {
+  private virtualHardwareSection(el: number, path: string): VirtualHardwareSection {
+    const t = this.t;
     let system: System | undefined;
     const item: Item[] = [];
     const config: VmwConfig[] = [];
     const extraConfig: VmwConfig[] = [];
-    for (const c of el.children) {
-      if (isOvf(c.uri)) {
-        if (c.local === 'System') system = this.system(c, `${path}/System`);
-        else if (c.local === 'Item' || c.local === 'StorageItem' || c.local === 'EthernetPortItem') {
-          item.push(this.item(c, c.local, `${path}/${c.local}[${item.length + 1}]`));
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (isOvf(t.uri(c))) {
+        if (t.local(c) === 'System') system = this.system(c, `${path}/System`);
+        else if (t.local(c) === 'Item' || t.local(c) === 'StorageItem' || t.local(c) === 'EthernetPortItem') {
+          item.push(this.item(c, t.local(c), `${path}/${t.local(c)}[${item.length + 1}]`));
         }
-      } else if (c.uri === NS.vmw) {
-        if (c.local === 'Config') config.push(this.vmwConfig(c, `${path}/vmw:Config[${config.length + 1}]`));
-        else if (c.local === 'ExtraConfig') extraConfig.push(this.vmwConfig(c, `${path}/vmw:ExtraConfig[${extraConfig.length + 1}]`));
+      } else if (t.uri(c) === NS.vmw) {
+        if (t.local(c) === 'Config') config.push(this.vmwConfig(c, `${path}/vmw:Config[${config.length + 1}]`));
+        else if (t.local(c) === 'ExtraConfig') extraConfig.push(this.vmwConfig(c, `${path}/vmw:ExtraConfig[${extraConfig.length + 1}]`));
       }
     }
     const sInfo = this.info(el, path);
-    const id = oa(el, 'id');
+    const id = oa(t, el, 'id');
     return {
-      pos: { line: el.line, column: el.column }, path, required: bool(oa(el, 'required'), true), ...(sInfo && { info: sInfo }),
-      ...(id !== undefined && { id }), transport: splitList(oa(el, 'transport')), ...(system && { system }), item, config, extraConfig,
+      pos: pos(t, el), path, required: bool(oa(t, el, 'required'), true), ...(sInfo && { info: sInfo }),
+      ...(id !== undefined && { id }), transport: splitList(oa(t, el, 'transport')), ...(system && { system }), item, config, extraConfig,
     };
   }
 
-  private vmwConfig(c: XmlElement, path: string): VmwConfig {
-    const key = nsAttr(c, NS.vmw, 'key');
-    if (key === undefined) this.error.push(issues.missingAttribute(this.at(c, path), c.name, 'vmw:key'));
-    return { pos: { line: c.line, column: c.column }, path, key: key ?? '', value: nsAttr(c, NS.vmw, 'value') ?? '', required: bool(oa(c, 'required'), true) };
+  private vmwConfig(c: number, path: string): VmwConfig {
+    const t = this.t;
+    const key = nsAttr(t, c, NS.vmw, 'key');
+    if (key === undefined) this.error.push(issues.missingAttribute(this.at(c, path), t.name(c), 'vmw:key'));
+    return { pos: pos(t, c), path, key: key ?? '', value: nsAttr(t, c, NS.vmw, 'value') ?? '', required: bool(oa(t, c, 'required'), true) };
   }
 
-  private system(el: XmlElement, path: string): System {
+  private system(el: number, path: string): System {
+    const t = this.t;
     const f: Record<string, string> = {};
     const types: string[] = [];
-    for (const c of el.children) {
-      if (c.uri !== NS.vssd) continue;
-      if (c.local === 'VirtualSystemType') types.push(...splitList(c.text));
-      else f[c.local] = c.text.trim();
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (t.uri(c) !== NS.vssd) continue;
+      if (t.local(c) === 'VirtualSystemType') types.push(...splitList(t.text(c)));
+      else f[t.local(c)] = t.text(c).trim();
     }
     return {
-      pos: { line: el.line, column: el.column }, path,
+      pos: pos(t, el), path,
       ...(f['ElementName'] !== undefined && { elementName: f['ElementName'] }),
       ...(f['InstanceID'] !== undefined && { instanceID: f['InstanceID'] }),
       ...(f['VirtualSystemIdentifier'] !== undefined && { virtualSystemIdentifier: f['VirtualSystemIdentifier'] }),
@@ -730,14 +758,15 @@ class EnvelopeBuilder {
     };
   }
 
-  private item(el: XmlElement, kind: string, path: string): Item {
+  private item(el: number, kind: string, path: string): Item {
+    const t = this.t;
     const it: { -readonly [K in keyof Item]?: Item[K] } & { connection: string[]; hostResource: string[]; config: VmwConfig[] } = {
       connection: NO_STRINGS as string[], hostResource: NO_STRINGS as string[], config: NO_CONFIG as VmwConfig[],
     };
-    for (const c of el.children) {
-      if (RASD_NS.has(c.uri)) {
-        const v = c.text.trim();
-        switch (c.local) {
+    for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
+      if (RASD_NS.has(t.uri(c))) {
+        const v = t.text(c).trim();
+        switch (t.local(c)) {
           case 'Address': it.address = v; break;
           case 'AddressOnParent': it.addressOnParent = v; break;
           case 'AllocationUnits': it.allocationUnits = v; break;
@@ -759,20 +788,20 @@ class EnvelopeBuilder {
           case 'Weight': it.weight = v; break;
           default: break;
         }
-      } else if (c.uri === NS.vmw) {
-        if (c.local === 'Config') it.config = [...it.config, this.vmwConfig(c, `${path}/vmw:Config[${it.config.length + 1}]`)];
-        else if (c.local === 'CoresPerSocket') it.coresPerSocket = c.text.trim();
+      } else if (t.uri(c) === NS.vmw) {
+        if (t.local(c) === 'Config') it.config = [...it.config, this.vmwConfig(c, `${path}/vmw:Config[${it.config.length + 1}]`)];
+        else if (t.local(c) === 'CoresPerSocket') it.coresPerSocket = t.text(c).trim();
       }
     }
-    const bound = oa(el, 'bound');
+    const bound = oa(t, el, 'bound');
     if (bound !== undefined && bound !== 'min' && bound !== 'max' && bound !== 'normal') this.error.push(issues.invalidBound(this.at(el, `${path}/@ovf:bound`), bound));
     // Filled in place (no spread copy): large descriptors have tens of thousands of Items.
     const m = it as { -readonly [K in keyof Item]?: Item[K] };
-    m.pos = { line: el.line, column: el.column };
+    m.pos = pos(t, el);
     m.path = path;
     m.kind = kind as Item['kind'];
-    m.required = el.attributes.length === 0 ? true : bool(oa(el, 'required'), true);
-    m.configuration = el.attributes.length === 0 ? NO_STRINGS : splitList(oa(el, 'configuration'));
+    m.required = t.attrCount[el] === 0 ? true : bool(oa(t, el, 'required'), true);
+    m.configuration = t.attrCount[el] === 0 ? NO_STRINGS : splitList(oa(t, el, 'configuration'));
     if (bound !== undefined) m.bound = bound;
     return m as Item;
   }

@@ -95,19 +95,93 @@ export function canonicalNamespace(uri: string): { uri: string; tolerated: boole
   return { uri, tolerated: false };
 }
 
-interface Building {
-  /** Index just after the start tag (where a leaf's text begins). */
-  textStart: number;
-  uri: string;
-  local: string;
-  name: string;
-  attributes: XmlAttribute[];
-  children: XmlElement[];
-  text: string;
-  line: number;
-  column: number;
-  /** Always present (possibly undefined) so every element has one hidden class. */
-  nsDecls: Map<string, string> | undefined;
+/**
+ * The element tree as parallel arrays: element `i`'s fields are `uriId[i]`, `nameId[i]`,
+ * `line[i]`… and its children are linked by `first`/`next` (-1 = none). Building one object, one
+ * children array and one text string per element made garbage collection the largest cost of
+ * reading big descriptors (every element survives until the model is built, so the young-generation
+ * collector copied all of them twice): here an element is a few integers in typed arrays, names and
+ * namespace URIs are interned, and a leaf's text is sliced from the source only when it is asked for.
+ * `readEnvelope` reads this form directly; {@link readXml} turns it into {@link XmlElement} objects.
+ */
+export class XmlTree {
+  /** Number of elements; element 0 is the root. */
+  n = 0;
+  /** Interned qualified names as written (`rasd:InstanceID`) and their local parts, by name id. */
+  readonly names: string[] = [];
+  readonly locals: string[] = [];
+  /** Interned canonical namespace URIs by URI id. */
+  readonly uris: string[] = [];
+  nameId: Int32Array;
+  uriId: Int32Array;
+  line: Int32Array;
+  column: Int32Array;
+  first: Int32Array;
+  next: Int32Array;
+  /** Source range of a leaf's character data (start after the start tag, end at its end tag); end -1 = no text. */
+  textStart: Int32Array;
+  textEnd: Int32Array;
+  /** Attributes of element i: indexes attrStart[i] … attrStart[i] + attrCount[i] - 1 of the attr* arrays. */
+  attrStart: Int32Array;
+  attrCount: Int32Array;
+  readonly attrNameId: number[] = [];
+  readonly attrUriId: number[] = [];
+  readonly attrValue: string[] = [];
+  /** Attributes whose namespace URI was mapped to its canonical form (rare; readXml shows them apart). */
+  readonly attrRenamed = new Set<number>();
+  /** Namespace declarations by element index (rare: only elements that declare any). */
+  readonly nsDecls = new Map<number, Map<string, string>>();
+
+  constructor(readonly src: string, capacity: number) {
+    this.nameId = new Int32Array(capacity);
+    this.uriId = new Int32Array(capacity);
+    this.line = new Int32Array(capacity);
+    this.column = new Int32Array(capacity);
+    this.first = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.textStart = new Int32Array(capacity);
+    this.textEnd = new Int32Array(capacity);
+    this.attrStart = new Int32Array(capacity);
+    this.attrCount = new Int32Array(capacity);
+  }
+
+  /** Makes room for one more element. */
+  grow(): void {
+    const cap = this.nameId.length * 2 + 16;
+    const g = (a: Int32Array): Int32Array => { const b = new Int32Array(cap); b.set(a); return b; };
+    this.nameId = g(this.nameId); this.uriId = g(this.uriId); this.line = g(this.line); this.column = g(this.column);
+    this.first = g(this.first); this.next = g(this.next); this.textStart = g(this.textStart); this.textEnd = g(this.textEnd);
+    this.attrStart = g(this.attrStart); this.attrCount = g(this.attrCount);
+  }
+
+  uri(i: number): string { return this.uris[this.uriId[i]!]!; }
+  local(i: number): string { return this.locals[this.nameId[i]!]!; }
+  name(i: number): string { return this.names[this.nameId[i]!]!; }
+
+  /** The character data of a leaf element (not trimmed); "" for elements with children or none. */
+  text(i: number): string {
+    const end = this.textEnd[i]!;
+    return end < 0 ? '' : leafText(this.src, this.textStart[i]!, end);
+  }
+
+  /** Whether element i has child elements. */
+  hasChildren(i: number): boolean { return this.first[i]! >= 0; }
+
+  /** First attribute of element i with this namespace URI and local name. */
+  attr(i: number, uri: string, local: string): string | undefined {
+    const end = this.attrStart[i]! + this.attrCount[i]!;
+    for (let k = this.attrStart[i]!; k < end; k++) {
+      if (this.locals[this.attrNameId[k]!] === local && this.uris[this.attrUriId[k]!] === uri) return this.attrValue[k];
+    }
+    return undefined;
+  }
+}
+
+/** The outcome of {@link readTree}: the tree (absent after a fatal problem) and the issues. */
+export interface XmlTreeResult {
+  tree?: XmlTree;
+  error: OvfIssue[];
+  warning: OvfIssue[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -122,6 +196,39 @@ class Stop {}
  * const { root, error } = readXml(fs.readFileSync('vm.ovf'));
  */
 export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}): XmlReadResult {
+  const { tree, error, warning } = readTree(input, limits);
+  if (!tree) return { error, warning };
+  return { root: toElement(tree, 0), error, warning };
+}
+
+/** Element i of the compact tree as an {@link XmlElement} (recursion is bounded by maxDepth). */
+function toElement(t: XmlTree, i: number): XmlElement {
+  let attributes: XmlAttribute[] = EMPTY;
+  const a0 = t.attrStart[i]!;
+  for (let k = a0; k < a0 + t.attrCount[i]!; k++) {
+    const name = t.names[t.attrNameId[k]!]!;
+    const local = t.locals[t.attrNameId[k]!]!;
+    const value = t.attrValue[k]!;
+    const uri = t.uris[t.attrUriId[k]!]!;
+    const colon = name.indexOf(':');
+    // The same objects as saxes' own attributes (with `prefix`), or a plain one when the URI was mapped.
+    (attributes === EMPTY ? (attributes = []) : attributes).push(t.attrRenamed.has(k)
+      ? { uri, local, name, value }
+      : { name, prefix: colon < 0 ? '' : name.slice(0, colon), local, value, uri } as XmlAttribute);
+  }
+  let children: XmlElement[] = EMPTY;
+  for (let c = t.first[i]!; c >= 0; c = t.next[c]!) (children === EMPTY ? (children = []) : children).push(toElement(t, c));
+  return {
+    uri: t.uri(i), local: t.local(i), name: t.name(i), attributes, children, text: t.text(i),
+    line: t.line[i]!, column: t.column[i]!, nsDecls: t.nsDecls.get(i),
+  };
+}
+
+/**
+ * Reads a descriptor into the compact {@link XmlTree} ({@link readXml} without the objects).
+ * Same checks, limits and issues as readXml.
+ */
+export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {}): XmlTreeResult {
   const error: OvfIssue[] = [];
   const warning: OvfIssue[] = [];
   const maxChars = limits.maxChars ?? DEFAULT_MAX_CHARS;
@@ -148,27 +255,43 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const parser = new SaxesParser({ xmlns: true, position: true });
-  const stack: Building[] = [];
-  let root: XmlElement | undefined;
+  // About one element per 40 characters in real descriptors; the arrays double when short.
+  const t = new XmlTree(text, Math.min(1 << 20, 64 + (text.length >> 5)));
+  /** Open elements, innermost last, and the last child linked so far under each. */
+  const stack: number[] = [];
+  const lastChild: number[] = [];
+  let depth = 0;
   let startLine = 1;
   let startColumn = 1;
   let selfClosing = false;
-  const nsCache = new Map<string, string>();
+  const nsIds = new Map<string, number>();
+  const nameIds = new Map<string, number>();
   const toleratedSeen = new Set<string>();
 
-  const ns = (raw: string, line: number, column: number): string => {
-    let c = nsCache.get(raw);
-    if (c === undefined) {
+  const ns = (raw: string, line: number, column: number): number => {
+    let id = nsIds.get(raw);
+    if (id === undefined) {
       const r = canonicalNamespace(raw);
-      c = r.uri;
-      nsCache.set(raw, c);
+      id = t.uris.indexOf(r.uri);
+      if (id < 0) id = t.uris.push(r.uri) - 1;
+      nsIds.set(raw, id);
       if (r.tolerated && !toleratedSeen.has(raw)) {
         toleratedSeen.add(raw);
-        warning.push(issues.namespaceTolerated(raw, c, line, column));
+        warning.push(issues.namespaceTolerated(raw, r.uri, line, column));
       }
     }
-    return c;
+    return id;
   };
+  const nameOf = (name: string, local: string): number => {
+    let id = nameIds.get(name);
+    if (id === undefined) {
+      id = t.names.push(name) - 1;
+      t.locals.push(local);
+      nameIds.set(name, id);
+    }
+    return id;
+  };
+  const noNs = ns('', 1, 1);
 
   parser.on('doctype', () => {
     error.push(issues.xmlDoctype(parser.line, parser.column + 1));
@@ -180,13 +303,13 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
     startColumn = Math.max(1, parser.column - tag.name.length - 1);
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
-    if (stack.length >= maxDepth) {
+    if (depth >= maxDepth) {
       error.push(issues.xmlTooDeep(maxDepth, startLine, startColumn));
       throw new Stop();
     }
-    // Most elements (RASD fields) have no attributes and no children: they share one empty array
-    // instead of allocating two per element, which halves the garbage on large descriptors.
-    let attributes: XmlAttribute[] = EMPTY;
+    if (t.n === t.nameId.length) t.grow();
+    const i = t.n++;
+    const a0 = t.attrValue.length;
     let nsDecls: Map<string, string> | undefined;
     for (const key in tag.attributes) {
       const a = tag.attributes[key]!;
@@ -194,43 +317,45 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
         (nsDecls ??= new Map()).set(a.prefix === '' ? '' : a.local, a.value);
         continue;
       }
-      if (attributes === EMPTY) attributes = [];
-      // saxes' own attribute object already has uri/local/name/value: reuse it unless the
-      // namespace URI is mapped to its canonical form.
-      const uri = a.uri === '' ? '' : ns(a.uri, startLine, startColumn);
-      attributes.push(uri === a.uri ? a : { uri, local: a.local, name: a.name, value: a.value });
+      t.attrNameId.push(nameOf(a.name, a.local));
+      const u = a.uri === '' ? noNs : ns(a.uri, startLine, startColumn);
+      if (t.uris[u] !== a.uri) t.attrRenamed.add(t.attrUriId.length);
+      t.attrUriId.push(u);
+      t.attrValue.push(a.value);
     }
+    if (nsDecls) t.nsDecls.set(i, nsDecls);
+    t.attrStart[i] = a0;
+    t.attrCount[i] = t.attrValue.length - a0;
+    t.nameId[i] = nameOf(tag.name, tag.local);
+    t.uriId[i] = tag.uri === '' ? noNs : ns(tag.uri, startLine, startColumn);
+    t.line[i] = startLine;
+    t.column[i] = startColumn;
+    t.first[i] = -1;
+    t.next[i] = -1;
+    t.textStart[i] = parser.position;
+    t.textEnd[i] = -1;
+    if (depth > 0) {
+      const prev = lastChild[depth - 1]!;
+      if (prev < 0) t.first[stack[depth - 1]!] = i;
+      else t.next[prev] = i;
+      lastChild[depth - 1] = i;
+    }
+    stack[depth] = i;
+    lastChild[depth] = -1;
+    depth++;
     selfClosing = tag.isSelfClosing;
-    const el: Building = {
-      textStart: parser.position,
-      uri: tag.uri === '' ? '' : ns(tag.uri, startLine, startColumn),
-      local: tag.local,
-      name: tag.name,
-      attributes,
-      children: EMPTY,
-      text: '',
-      line: startLine,
-      column: startColumn,
-      nsDecls,
-    };
-    stack.push(el);
   });
   parser.on('closetag', () => {
-    const el = stack.pop();
-    if (!el) return;
-    // A leaf's text is sliced from the source between its tags instead of collected from saxes'
-    // text events: retaining those strings made tree building 5x slower than the parse itself.
-    // Mixed content (text beside child elements) is not kept; OVF has none that matters.
-    if (el.children === EMPTY && !selfClosing) {
+    if (depth === 0) return;
+    const i = stack[--depth]!;
+    // A leaf's text is sliced from the source between its tags (when asked for) instead of
+    // collected from saxes' text events: retaining those strings made tree building 5x slower
+    // than the parse itself. Mixed content (text beside child elements) is not kept; OVF has none
+    // that matters.
+    if (t.first[i]! < 0 && !selfClosing) {
       const end = text.lastIndexOf('</', parser.position - 1);
-      if (end > el.textStart) el.text = leafText(text, el.textStart, end);
+      if (end > t.textStart[i]!) t.textEnd[i] = end;
     }
-    const parent = stack[stack.length - 1];
-    const done = el as unknown as XmlElement;
-    if (parent) {
-      if (parent.children === EMPTY) parent.children = [done];
-      else parent.children.push(done);
-    } else root = done;
     selfClosing = false;
   });
   parser.on('error', (e) => {
@@ -246,11 +371,11 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
     }
     return { error, warning };
   }
-  if (!root) {
+  if (t.n === 0) {
     error.push(issues.xmlFormat('the document has no root element', parser.line, 1));
     return { error, warning };
   }
-  return { root, error, warning };
+  return { tree: t, error, warning };
 }
 
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));/g;
