@@ -5,13 +5,13 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkHostProfile, checkInventory, parseDescriptor } from '@ovfkit/core';
-import { openSource, verifyPackage } from '@ovfkit/package';
+import { openSource, verifyPackage, writeOva, writeFileAtomic } from '@ovfkit/package';
 import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, openPackage, Inventory, type PackageSource } from '@ovfkit/vsphere';
 import { PassThrough } from 'node:stream';
 import { main } from 'ovfkit';
 import { runCli } from './cli.test';
 import { type Simulator, useSimulator } from './sim/simulator';
-import { type BuiltPackage, buildOva } from './vsphere-fixtures';
+import { type BuiltPackage, buildOva, makeStreamOptimizedVmdk } from './vsphere-fixtures';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-vsphere-'));
 const opened: PackageSource[] = [];
@@ -113,6 +113,27 @@ describe('vSphere import and export against the simulator (vCenter)', function (
     } finally {
       server.close();
     }
+  });
+
+  it('imports a disk stored gzip-compressed and in chunks, inflating and joining on the way', async () => {
+    const dir = path.join(tmp, 'gz');
+    fs.mkdirSync(dir, { recursive: true });
+    const vmdk = makeStreamOptimizedVmdk(dir, 'gz-disk1', 8, 256);
+    const descriptor = web.descriptor
+      .replace(/<References>.*<\/References>/s, '<References><File ovf:href="gz-disk1.vmdk" ovf:id="f1" ovf:compression="gzip" ovf:chunkSize="65536"/></References>')
+      .replace(/<DiskSection>.*<\/DiskSection>/s, '<DiskSection><Info>disks</Info><Disk ovf:capacity="8" ovf:capacityAllocationUnits="byte * 2^20" ovf:diskId="d1" ovf:fileRef="f1" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/></DiskSection>')
+      .replace(/<Item><rasd:AddressOnParent>1<\/rasd:AddressOnParent>.*?<\/Item>/s, '')
+      .replace(/ovf:\/disk\/web01-disk1-id/, 'ovf:/disk/d1');
+    const ova = path.join(dir, 'gz.ova');
+    const size = fs.statSync(vmdk).size;
+    const written = await writeFileAtomic(ova, (out) => writeOva(out, { name: 'gz.ovf', bytes: Buffer.from(descriptor) }, [{ name: 'gz-disk1.vmdk', size, open: () => fs.createReadStream(vmdk), gzip: true, chunkSize: 65536 }], { manifest: { name: 'gz.mf', compute: 'SHA256' } }));
+    assert.ok(written.members.filter((m) => m.name.startsWith('gz-disk1.vmdk.0')).length > 1, 'the disk is stored in several chunks');
+    const r = await importOvf(session, { source: await pkg(ova), pool: 'DC0_C0/Resources', name: 'gz-a' });
+    assert.deepEqual(r.files.map((f) => f.path), ['gz-disk1.vmdk']);
+    assert.ok(r.files[0]!.manifestVerified);
+    const lease = (await sim().state()).leases.find((l) => l.entity === r.entity.value);
+    assert.equal(lease?.bytesTransferred, size, 'the simulator received the inflated, joined VMDK');
+    assert.deepEqual((await hardwareOf(session, r.entity)).disksKB, [8 * 1024]);
   });
 
   it('exports the imported VM back to an OVA that parses and whose manifest verifies', async () => {

@@ -3,6 +3,7 @@ import { PassThrough, Transform, pipeline as pipelineCb, type Readable } from 'n
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { OvfkitError, UsageError, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
+import { readReferences, type FileReference } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
 import { withLease } from './lease';
 import { agentFor, deviceUrlFor, nfcUpload } from './nfc';
@@ -122,7 +123,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const ovfManager = requireOvfManager(session);
   const spec = await session.client.send(new CreateImportSpec({ _this: ovfManager, ovfDescriptor: descriptor, resourcePool: placement.resourcePool, datastore: placement.datastore, cisp }), signal);
   if (spec.error.length || !spec.importSpec) throw new ImportSpecError(spec.error, spec.warning);
-  const plan = await planUploads(source, spec.fileItem, manifest);
+  const plan = await planUploads(source, withPackageLayout(spec.fileItem, descriptor), manifest);
   const entityName = importSpecName(spec.importSpec._raw) ?? options.name ?? 'imported entity';
 
   if (signal?.aborted) throw new OvfkitError('ABORTED', 'interrupted before anything was created');
@@ -235,6 +236,29 @@ async function checkEulas(session: VimSession, descriptor: string, common: { loc
   if (eulas.length) {
     throw new UsageError(`the package has ${eulas.length} license agreement${eulas.length === 1 ? '' : 's'}; read ${eulas.length === 1 ? 'it' : 'them'} (ovfkit inspect) and pass --accept-all-eulas to accept`);
   }
+}
+
+/**
+ * Fills a fileItem's `chunkSize` / `compressionMethod` from the descriptor's References when the
+ * server left them out (the simulator does): how the bytes are stored is the package's fact, and
+ * sending a gzip or a first chunk as if it were the whole disk would corrupt the import.
+ */
+function withPackageLayout(items: OvfFileItem[], descriptor: string): OvfFileItem[] {
+  let refs: FileReference[] = [];
+  try {
+    refs = readReferences(descriptor);
+  } catch {
+    return items;
+  }
+  const byHref = new Map(refs.map((r) => [r.href, r]));
+  return items.map((fi) => {
+    const r = byHref.get(fi.path);
+    return {
+      ...fi,
+      ...(fi.chunkSize === undefined && r?.chunkSize ? { chunkSize: r.chunkSize } : {}),
+      ...(fi.compressionMethod === undefined && r?.compression && r.compression !== 'identity' ? { compressionMethod: r.compression } : {}),
+    };
+  });
 }
 
 interface PlannedUpload {
