@@ -380,3 +380,30 @@ func (x *extensions) close() {
 		l.finish(types.HttpNfcLeaseStateError, new(types.RequestCanceled), "simulator stopped")
 	}
 }
+
+// openLeaseCovering finds an initializing or ready lease whose entity, created objects or
+// device files involve ref.
+func (x *extensions) openLeaseCovering(ref types.ManagedObjectReference) *lease {
+	x.mu.Lock()
+	list := append([]*lease{}, x.leases...)
+	x.mu.Unlock()
+	for _, l := range list {
+		if !l.isOpen() {
+			continue
+		}
+		if l.Info.Entity == ref {
+			return l
+		}
+		for _, c := range l.created {
+			if c == ref {
+				return l
+			}
+		}
+		for _, f := range l.order {
+			if f.vm == ref {
+				return l
+			}
+		}
+	}
+	return nil
+}

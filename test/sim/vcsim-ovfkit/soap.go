@@ -28,6 +28,13 @@ var redirected = map[string]bool{
 	"Destroy_Task": true, // only for VirtualApp: 0.24.2 moves the vApp's VMs to the parent pool
 }
 
+// blockedByLease are the methods vSphere refuses on a VM or vApp while an HttpNfcLease covers
+// it: a client must abort the lease (which removes an import) before destroying anything.
+var blockedByLease = map[string]bool{
+	"Destroy_Task": true, "PowerOnVM_Task": true, "PowerOffVM_Task": true, "ReconfigVM_Task": true,
+	"PowerOnVApp_Task": true, "PowerOffVApp_Task": true, "UnregisterVM": true, "MarkAsTemplate": true,
+}
+
 var thisElement = regexp.MustCompile(`<((?:[\w.-]+:)?_this)(?:\s[^>]*)?>[^<]*</((?:[\w.-]+:)?_this)>`)
 
 // serveSDK applies injected faults and redirects, then lets vcsim answer.
@@ -66,6 +73,13 @@ func (x *extensions) serveSDK(w http.ResponseWriter, r *http.Request) {
 		}
 		writeFault(w, msg, newFault(in.Fault))
 		return
+	}
+
+	if blockedByLease[method.Name] {
+		if l := x.openLeaseCovering(method.This); l != nil {
+			writeFault(w, fmt.Sprintf("The operation is not allowed in the current state: %s is covered by the open lease %s.", method.This.Value, l.Self.Value), &types.InvalidState{})
+			return
+		}
 	}
 
 	if redirected[method.Name] && !(method.Name == "Destroy_Task" && method.This.Type != "VirtualApp") {

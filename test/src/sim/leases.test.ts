@@ -106,6 +106,18 @@ describe('simulator import and export leases', () => {
     assert.equal(st.leases.find((l) => l.ref === lease)?.state, 'error');
   });
 
+  it('refuses to destroy or power on a VM while its import lease is open (abort first, as on vSphere)', async () => {
+    const { lease } = await startImport(s, p, minimalOvf, 'held');
+    const vm = await findVm('held');
+    for (const method of ['Destroy_Task', 'PowerOnVM_Task']) {
+      const res = await s.call(method, 'VirtualMachine', vm);
+      assert.equal(faultType(res.body), 'InvalidState', method);
+      assert.match(firstText(res.body, 'faultstring') ?? '', /covered by the open lease/);
+    }
+    await leaseCall(s, 'HttpNfcLeaseAbort', lease);
+    assert.deepEqual((await sim().state()).virtualMachines, []);
+  });
+
   it('imports a multi-VM vApp from a VirtualAppImportSpec, one device URL per disk', async () => {
     const { lease, fileItems } = await startImport(s, p, vappOvf, 'shop');
     const urls = await leaseDeviceUrls(s, lease);
