@@ -136,6 +136,14 @@ describe('vSphere import and export against the simulator (vCenter)', function (
     assert.deepEqual((await hardwareOf(session, r.entity)).disksKB, [8 * 1024]);
   });
 
+  it('imports a VM into an existing vApp (the vApp is the pool; no folder is sent)', async () => {
+    const r = await importOvf(session, { source: await pkg(web.ova), pool: '/DC0/host/DC0_C0/Resources/app-a', name: 'web-in-app' });
+    assert.equal(r.placement.resourcePool.type, 'VirtualApp');
+    assert.equal(r.placement.folder, undefined);
+    const vms = (await session.properties(r.placement.resourcePool, ['vm']))['vm'] as ManagedObjectReference[];
+    assert.ok(vms.some((v) => v.value === r.entity.value), 'the VM is inside the vApp');
+  });
+
   it('exports the imported VM back to an OVA that parses and whose manifest verifies', async () => {
     const out = path.join(tmp, 'web-a-export.ova');
     const r = await exportOvf(session, { entity: '/DC0/vm/web-a', destination: out });
@@ -195,7 +203,9 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       const parsed = parseDescriptor((await src.descriptor()).text);
       assert.deepEqual(parsed.error ?? [], []);
       assert.equal(parsed.virtualApp, true);
-      assert.equal(parsed.entityName?.length, 2);
+      const vms = (await session.properties(r.entity, ['vm']))['vm'] as ManagedObjectReference[];
+      assert.ok(vms.length >= 2);
+      assert.equal(parsed.entityName?.length, vms.length, 'every VM of the vApp is in the descriptor');
     } finally {
       await src.close();
     }
@@ -341,6 +351,15 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.match(tty, /web01-disk2\.vmdk 100% /);
       const plain = await runCli(['import', web.ova, '--pool', 'DC0_C0/Resources', '--name', 'tty-b'], env());
       assert.equal(plain.stderr, '');
+    });
+
+    it('trusts the server through --ca with the certificate as the CA', async () => {
+      const ca = path.join(tmp, 'sim-ca.pem');
+      fs.writeFileSync(ca, sim().caPem!);
+      const e = env();
+      delete e['VSPHERE_THUMBPRINT'];
+      const r = await runCli(['destroy', '/DC0/vm/none', '--if-exists', '--ca', ca, '--json'], e);
+      assert.equal(r.code, 0, r.stderr);
     });
 
     it('refuses an unpinned self-signed server with exit 2 and a hint, sending no password', async () => {
