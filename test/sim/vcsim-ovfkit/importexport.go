@@ -131,6 +131,14 @@ func (im *importer) vapp(pool, folder types.ManagedObjectReference, spec *types.
 		return types.ManagedObjectReference{}, f
 	}
 	ref := res.(*methods.CreateVAppBody).Res.Returnval
+	if app, ok := parent.(*simulator.VirtualApp); ok {
+		// vcsim's VirtualApp.CreateVApp appends the child to a copy of the parent: record it here.
+		simulator.Map.WithLock(app, func() {
+			if simulator.FindReference(app.ResourcePool.ResourcePool, ref) == nil {
+				app.ResourcePool.ResourcePool = append(app.ResourcePool.ResourcePool, ref)
+			}
+		})
+	}
 	im.created = append(im.created, ref)
 	for _, child := range spec.Child {
 		var fault *soap.Fault

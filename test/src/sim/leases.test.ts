@@ -131,6 +131,29 @@ describe('simulator import and export leases', () => {
     assert.deepEqual(st.virtualMachines.filter((v) => v.parent === app.ref).map((v) => v.name).sort(), ['db', 'web']);
   });
 
+  it('imports a vApp nested in a vApp, and destroying the outer vApp removes all of it', async () => {
+    const cis = await createImportSpec(s, p, vappOvf, 'inner');
+    const inner = allElements(cis.body, 'importSpec')[0]!;
+    const pool = allElements(inner, 'resourcePoolSpec')[0]!;
+    const spec =
+      '<spec xmlns:XMLSchema-instance="http://www.w3.org/2001/XMLSchema-instance" XMLSchema-instance:type="VirtualAppImportSpec">' +
+      `<name>outer</name><vAppConfigSpec></vAppConfigSpec>${pool}` +
+      inner.replace(/^<importSpec\b/, '<child').replace(/<\/importSpec>$/, '</child>') +
+      '</spec>';
+    const lease = await importVApp(s, p, spec);
+    const st = await sim().state();
+    const outer = st.virtualApps.find((a) => a.name === 'outer')!;
+    const nested = st.virtualApps.find((a) => a.name === 'inner')!;
+    assert.equal(nested.parent, outer.ref);
+    assert.deepEqual(st.virtualMachines.filter((v) => v.parent === nested.ref).map((v) => v.name).sort(), ['db', 'web']);
+    assert.equal((await leaseDeviceUrls(s, lease)).length, 2);
+    await leaseCall(s, 'HttpNfcLeaseComplete', lease);
+    const task = firstText(await s.ok('Destroy_Task', 'VirtualApp', outer.ref), 'returnval')!;
+    assert.equal(firstText((await s.property('Task', task, 'info.state')) ?? '', 'val'), 'success');
+    const after = await sim().state();
+    assert.deepEqual([after.virtualApps, after.virtualMachines], [[], []]);
+  });
+
   it('destroying a vApp destroys its VMs too (vcsim 0.24.2 would leave them in the parent pool)', async () => {
     const { lease } = await startImport(s, p, vappOvf, 'gone');
     await leaseCall(s, 'HttpNfcLeaseComplete', lease);
@@ -248,7 +271,6 @@ describe('simulator import and export leases', () => {
     const res = await s.call('ImportVApp', 'ResourcePool', 'resgroup-404', spec);
     assert.equal(faultType(res.body), 'ManagedObjectNotFound');
     assert.deepEqual((await sim().state()).virtualMachines, []);
-    void importVApp;
   });
 });
 
