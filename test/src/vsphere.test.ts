@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -156,6 +157,27 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       const parsed = parseDescriptor((await src.descriptor()).text);
       assert.deepEqual(parsed.error ?? [], []);
       assert.equal(parsed.defaultEntityName, 'web-a');
+    } finally {
+      await src.close();
+    }
+  });
+
+  it('exports with a signed manifest whose certificate verifies against its trust anchor', async () => {
+    const keys = path.join(tmp, 'signing');
+    fs.mkdirSync(keys, { recursive: true });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(keys, 'k.pem'), '-out', path.join(keys, 'c.pem'), '-days', '1', '-subj', '/CN=ovfkit test signer'], { stdio: 'ignore' });
+    const out = path.join(tmp, 'web-a-signed.ova');
+    const r = await runCli(['export', '/DC0/vm/web-a', out, '--sign-key', path.join(keys, 'k.pem'), '--sign-cert', path.join(keys, 'c.pem'), '--json'], {
+      VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const src = await openSource(out);
+    try {
+      assert.deepEqual((await src.members())?.slice(-2), ['web-a.mf', 'web-a.cert']);
+      const v = await verifyPackage(src, { trustStore: [fs.readFileSync(path.join(keys, 'c.pem'), 'utf8')] });
+      assert.deepEqual(v.issues.filter((i) => i.severity === 'error'), []);
+      assert.equal(v.certificate?.signatureValid, true);
+      assert.equal(v.certificate?.trusted, true);
     } finally {
       await src.close();
     }

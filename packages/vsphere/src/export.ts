@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile } from '@ovfkit/core';
+import { signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
 import { agentFor, deviceUrlFor, nfcDownload } from './nfc';
@@ -28,6 +29,8 @@ export interface ExportOvfOptions {
   /** Keywords of OvfManager.ovfExportOption. */
   exportOption?: string[];
   includeImageFiles?: boolean;
+  /** Sign the manifest: writes `<name>.cert` (signature + certificate) after the manifest. */
+  signing?: { privateKeyPem: string; certificatePem: string };
   signal?: AbortSignal;
   onProgress?: (p: TransferProgress) => void;
   log?: (line: string) => void;
@@ -52,7 +55,7 @@ export class CreateDescriptorError extends OvfkitError {
 
 interface Sink {
   addStream(name: string, body: NodeJS.ReadableStream): Promise<number>;
-  finish(descriptorName: string, descriptor: string, manifestName: string, manifest: (descriptorBytes: Buffer) => string): Promise<Buffer>;
+  finish(descriptorName: string, descriptor: string, manifestName: string, manifest: (descriptorBytes: Buffer) => string, certificate?: { name: string; text: (manifest: Buffer) => string }): Promise<Buffer>;
   discard(): Promise<void>;
 }
 
@@ -66,6 +69,9 @@ interface Sink {
 export async function exportOvf(session: VimSession, options: ExportOvfOptions): Promise<ExportOvfResult> {
   const { signal } = options;
   const algorithm = options.manifestAlgorithm ?? 'SHA256';
+  const signing = options.signing;
+  // Fail on a bad key before anything is downloaded.
+  if (signing) signManifest(Buffer.from('check'), 'check.mf', signing.privateKeyPem, signing.certificatePem, algorithm);
   const inv = new Inventory(session);
   const entity = await inv.get(options.entity, 'VM or vApp', ['VirtualMachine', 'VirtualApp'], signal);
   const ovfManager = session.serviceContent.ovfManager;
@@ -126,7 +132,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
           const lines = [{ path: `${name}.ovf`, digest: createHash(algorithm.toLowerCase()).update(d).digest('hex') }, ...files].map((f) => `${algorithm}(${f.path})= ${f.digest}`);
           manifest = lines.join('\n') + '\n';
           return manifest;
-        });
+        }, signing ? { name: `${name}.cert`, text: (mf) => signManifest(mf, `${name}.mf`, signing.privateKeyPem, signing.certificatePem, algorithm) } : undefined);
         return {
           entity,
           destination: options.destination,
@@ -158,9 +164,11 @@ async function openSink(destination: string): Promise<Sink> {
     const w = await OvaWriter.create(destination);
     return {
       addStream: (n, body) => w.addStream(n, body as AsyncIterable<Buffer> as never),
-      async finish(dn, d, mn, manifest) {
+      async finish(dn, d, mn, manifest, certificate) {
         const bytes = await w.writeDescriptor(dn, d);
-        await w.addBuffer(mn, Buffer.from(manifest(bytes)));
+        const mf = Buffer.from(manifest(bytes));
+        await w.addBuffer(mn, mf);
+        if (certificate) await w.addBuffer(certificate.name, Buffer.from(certificate.text(mf)));
         await w.close();
         return bytes;
       },
@@ -194,14 +202,20 @@ async function openSink(destination: string): Promise<Sink> {
       );
       return size;
     },
-    async finish(dn, d, mn, manifest) {
+    async finish(dn, d, mn, manifest, certificate) {
       const bytes = Buffer.from(d, 'utf8');
       const dp = path.join(destination, dn);
       written.push(dp);
       await fs.promises.writeFile(dp, bytes, { flag: 'wx' });
       const mp = path.join(destination, mn);
       written.push(mp);
-      await fs.promises.writeFile(mp, manifest(bytes), { flag: 'wx' });
+      const mf = Buffer.from(manifest(bytes));
+      await fs.promises.writeFile(mp, mf, { flag: 'wx' });
+      if (certificate) {
+        const cp = path.join(destination, certificate.name);
+        written.push(cp);
+        await fs.promises.writeFile(cp, certificate.text(mf), { flag: 'wx' });
+      }
       return bytes;
     },
     async discard() {

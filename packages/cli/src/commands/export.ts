@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@ovfkit/core';
 import { exportOvf, type ManifestAlgorithm } from '@ovfkit/vsphere';
@@ -14,14 +15,26 @@ export const exportCommand: Command = {
     '  --name <name>           ovf:id of the top entity and base name of the files',
     '  --manifest <SHA256|SHA512|SHA1>   manifest digest (default SHA256)',
     '  --export-option <kw>    OvfManager export option keyword (repeatable)',
+    '  --sign-key <key.pem> --sign-cert <cert.pem>   sign the manifest (writes <name>.cert)',
   ].join('\n'),
-  options: { ...connectionOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true } },
+  options: { ...connectionOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('export takes the VM or vApp and the destination (.ova file or directory)');
     const algorithm = (stringOption(values, 'manifest') ?? 'SHA256').toUpperCase();
     if (!['SHA1', 'SHA256', 'SHA512'].includes(algorithm)) throw new UsageError(`--manifest must be SHA256, SHA512 or SHA1, got ${algorithm}`);
     const destination = path.resolve(ctx.cwd, positionals[1]!);
+    const signKey = stringOption(values, 'sign-key');
+    const signCert = stringOption(values, 'sign-cert');
+    if (!!signKey !== !!signCert) throw new UsageError('--sign-key and --sign-cert go together');
+    const read = (f: string): string => {
+      try {
+        return fs.readFileSync(path.resolve(ctx.cwd, f), 'utf8');
+      } catch {
+        throw new UsageError(`cannot read ${f}`);
+      }
+    };
+    const signing = signKey && signCert ? { privateKeyPem: read(signKey), certificatePem: read(signCert) } : undefined;
     return withSession(values, ctx, async (session) => {
       const onProgress = progressPrinter(ctx, json);
       const name = stringOption(values, 'name');
@@ -31,6 +44,7 @@ export const exportCommand: Command = {
         manifestAlgorithm: algorithm as ManifestAlgorithm,
         exportOption: stringList(values, 'export-option'),
         ...(name ? { name } : {}),
+        ...(signing ? { signing } : {}),
         signal: ctx.signal,
         ...(onProgress ? { onProgress } : {}),
       });
