@@ -9,7 +9,7 @@ import { withLease } from './lease';
 import { agentFor, deviceUrlFor, nfcUpload } from './nfc';
 import type { ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
-import { CreateImportSpec, ImportVApp, type LocalizedMethodFaultWire, MarkAsTemplate, ParseDescriptor, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask } from './soap/methods';
+import { CreateImportSpec, ImportVApp, type LocalizedMethodFaultWire, MarkAsTemplate, ParseDescriptor, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask, UpdateVAppConfig } from './soap/methods';
 import type { VimSession } from './session';
 import type { PackageSource } from './source';
 import { destroyEntity } from './destroy';
@@ -197,8 +197,9 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const created = entity!;
   let poweredOn = false;
   try {
-    if (options.annotation !== undefined && created.type === 'VirtualMachine') {
-      await session.waitForTask(await session.client.send(new ReconfigVMTask({ _this: created, spec: { annotation: options.annotation } })));
+    if (options.annotation !== undefined) {
+      if (created.type === 'VirtualMachine') await session.waitForTask(await session.client.send(new ReconfigVMTask({ _this: created, spec: { annotation: options.annotation } })));
+      else await session.client.send(new UpdateVAppConfig({ _this: created, spec: { annotation: options.annotation } }));
     }
     if (options.markAsTemplate) {
       if (created.type !== 'VirtualMachine') throw new UsageError('only a VM can be marked as a template, not a vApp');
