@@ -101,7 +101,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
         for (const dev of lease.info.deviceUrl) {
           const u = deviceUrlFor(session, dev.url);
           const base = fileNameFor(name, dev.targetId ?? u.pathname.split('/').pop() ?? 'file', used);
-          const res = await nfcDownload(u, agentFor(session, u, dev.sslThumbprint), lease.signal);
+          const res = await nfcDownload(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
           const hash = createHash(algorithm.toLowerCase());
           let bytes = 0;
           const tap = new Transform({

@@ -165,7 +165,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           const body = stages[stages.length - 1] as unknown as Readable;
           pipelineCb([stream, ...stages] as never, () => undefined);
           const length = item.fileItem.compressionMethod ? undefined : item.size;
-          await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), lease.signal);
+          await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
           await verified();
           files.push({ path: item.fileItem.path, bytes: fileBytes, manifestVerified: manifest !== undefined });
           options.onProgress?.({ path: item.fileItem.path, bytes: fileBytes, total: item.size, done: true });

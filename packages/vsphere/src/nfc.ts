@@ -29,7 +29,7 @@ export function agentFor(session: VimSession, u: URL, sslThumbprint: string | un
 }
 
 /** Sends `body` to a lease URL (PUT for new files, POST streamOptimized for disks). Resolves on 200/201. */
-export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, size: number | undefined, body: Readable, agent: https.Agent | undefined, signal: AbortSignal): Promise<void> {
+export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, size: number | undefined, body: Readable, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs = 120_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
     const headers: Record<string, string | number> = { 'Content-Type': contentType };
@@ -46,6 +46,8 @@ export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, s
       res.on('error', reject);
     });
     req.on('error', (e) => reject(wrap(e, u, signal)));
+    // A transfer may last hours, but a socket with no progress for this long is dead.
+    req.setTimeout(idleTimeoutMs, () => req.destroy(new OvfkitError('TIMEOUT', `no progress uploading to ${redactNfc(u)} for ${idleTimeoutMs / 1000} s`)));
     body.on('error', (e) => {
       req.destroy(e);
       reject(e);
@@ -55,7 +57,7 @@ export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, s
 }
 
 /** Opens a lease URL for download (export). */
-export function nfcDownload(u: URL, agent: https.Agent | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
+export function nfcDownload(u: URL, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs = 120_000): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
     const req = mod.request(u, { method: 'GET', ...(agent ? { agent } : {}), signal }, (res) => {
@@ -67,6 +69,7 @@ export function nfcDownload(u: URL, agent: https.Agent | undefined, signal: Abor
       resolve(res);
     });
     req.on('error', (e) => reject(wrap(e, u, signal)));
+    req.setTimeout(idleTimeoutMs, () => req.destroy(new OvfkitError('TIMEOUT', `no progress downloading from ${redactNfc(u)} for ${idleTimeoutMs / 1000} s`)));
     req.end();
   });
 }
