@@ -15,6 +15,8 @@ export interface VmSpec {
   nics: string[];
   /** KiB of random (incompressible) data at the start of each disk, so its VMDK has a real size. */
   randomKiB?: number;
+  /** qemu-img VMDK subformat. @default 'streamOptimized' (what vSphere accepts) */
+  subformat?: string;
   /** Raw `<Item>` XML appended to the hardware section (to provoke CreateImportSpec errors). */
   extraItems?: string;
 }
@@ -47,7 +49,7 @@ ${items.join('\n')}
 }
 
 /** A real streamOptimized VMDK of `mib` MiB capacity with a few non-zero bytes, made by qemu-img. */
-export function makeStreamOptimizedVmdk(dir: string, name: string, mib: number, randomKiB = 0): string {
+export function makeStreamOptimizedVmdk(dir: string, name: string, mib: number, randomKiB = 0, subformat = 'streamOptimized'): string {
   const raw = path.join(dir, `${name}.raw`);
   const fd = fs.openSync(raw, 'w');
   fs.ftruncateSync(fd, mib * 1024 * 1024);
@@ -55,7 +57,7 @@ export function makeStreamOptimizedVmdk(dir: string, name: string, mib: number, 
   if (randomKiB) fs.writeSync(fd, randomBytes(randomKiB * 1024), 0, undefined, 4096);
   fs.closeSync(fd);
   const out = path.join(dir, `${name}.vmdk`);
-  execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, out]);
+  execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', `subformat=${subformat}`, raw, out]);
   fs.rmSync(raw);
   return out;
 }
@@ -78,7 +80,7 @@ export async function buildOva(dir: string, name: string, vms: VmSpec[], options
     const ids: string[] = [];
     vm.disksMiB.forEach((mib, i) => {
       const base = `${vm.id}-disk${i + 1}`;
-      const file = makeStreamOptimizedVmdk(dir, base, mib, vm.randomKiB ?? 0);
+      const file = makeStreamOptimizedVmdk(dir, base, mib, vm.randomKiB ?? 0, vm.subformat);
       files.push({ href: `${base}.vmdk`, file, capacityMiB: mib, diskId: `${base}-id`, fileId: `${base}-file` });
       ids.push(`${base}-id`);
     });

@@ -206,6 +206,12 @@ describe('vSphere import and export against the simulator (vCenter)', function (
     assert.equal(lease?.state, 'error', 'the lease was aborted');
   });
 
+  it('refuses a disk that is not streamOptimized at its first bytes, with the qemu-img fix, and rolls back', async () => {
+    const sparse = await buildOva(path.join(tmp, 'sparse'), 'sparse', [{ id: 'sparse01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [], subformat: 'monolithicSparse' }]);
+    await assert.rejects(importOvf(session, { source: await pkg(sparse.ova), pool: 'DC0_C0/Resources', name: 'sparse-a' }), /not a streamOptimized VMDK.*qemu-img convert -O vmdk -o subformat=streamOptimized/);
+    await assertNothingLeft(sim(), 'sparse-a');
+  });
+
   it('refuses a package with a EULA unless --accept-all-eulas, before creating anything', async () => {
     const eula = await buildOva(path.join(tmp, 'eula'), 'eula', [{ id: 'eula01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [] }], { eula: 'You agree.' });
     const leasesBefore = (await sim().state()).leases.length;

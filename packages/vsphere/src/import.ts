@@ -143,7 +143,10 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           const dev = byImportKey.get(item.fileItem.deviceId);
           if (!dev) throw new OvfkitError('LEASE', `the lease offers no upload URL for ${item.fileItem.path} (device ${item.fileItem.deviceId})`);
           const u = deviceUrlFor(session, dev.url);
+          // create=false updates an existing backing (a disk: POST streamOptimized); create=true
+          // makes a new file (an ISO, a floppy image: PUT as is).
           const disk = !item.fileItem.create;
+          const vmdk = disk && (item.fileItem.cimType === 17 || dev.disk === true);
           let fileBytes = 0;
           const counter = new Transform({
             transform(chunk: Buffer, _enc, cb) {
@@ -160,7 +163,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           const { stream, verified } = await openVerified(source, item, manifest, trailing);
           const stages: NodeJS.ReadWriteStream[] = [counter];
           if (item.fileItem.compressionMethod === 'gzip') stages.push(createGunzip());
-          if (disk) stages.push(streamOptimizedCheck(item.fileItem.path));
+          if (vmdk) stages.push(streamOptimizedCheck(item.fileItem.path));
           // pipeline, not pipe: an error at any stage (a failed read, a bad VMDK header) must end the upload.
           const body = stages[stages.length - 1] as unknown as Readable;
           pipelineCb([stream, ...stages] as never, () => undefined);
