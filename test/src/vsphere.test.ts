@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, impo
 import { PassThrough } from 'node:stream';
 import { main } from 'ovfkit';
 import { runCli } from './cli.test';
+import { repoRoot } from './paths';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva, makeStreamOptimizedVmdk } from './vsphere-fixtures';
 
@@ -388,6 +389,25 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       delete e['VSPHERE_THUMBPRINT'];
       const r = await runCli(['destroy', '/DC0/vm/none', '--if-exists', '--ca', ca, '--json'], e);
       assert.equal(r.code, 0, r.stderr);
+    });
+
+    it('on Ctrl-C (SIGINT) mid-upload aborts the lease, removes the VM and exits 2', async () => {
+      await sim().inject({ kind: 'slowNfc', bytesPerSecond: 32 * 1024 });
+      const slow = await buildOva(path.join(tmp, 'sigint'), 'sigint', [{ id: 'sigint01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [], randomKiB: 512 }]);
+      const child = spawn(process.execPath, [path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js'), 'import', slow.ova, '--pool', 'DC0_C0/Resources', '--name', 'sigint-a'], { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Interrupt once the upload is under way (the lease is ready and bytes are flowing).
+      for (let i = 0; i < 100; i++) {
+        const lease = (await sim().state()).leases.find((l) => l.state === 'ready' && (l.bytesTransferred ?? 0) > 0);
+        if (lease) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /interrupted/);
+      await assertNothingLeft(sim(), 'sigint-a');
     });
 
     it('refuses an unpinned self-signed server with exit 2 and a hint, sending no password', async () => {
