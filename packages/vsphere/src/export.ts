@@ -163,7 +163,7 @@ async function openSink(destination: string): Promise<Sink> {
   if (destination.toLowerCase().endsWith('.ova')) {
     const w = await OvaWriter.create(destination);
     return {
-      addStream: (n, body) => w.addStream(n, body as AsyncIterable<Buffer> as never),
+      addStream: (n, body) => w.addStream(n, body as AsyncIterable<Buffer>),
       async finish(dn, d, mn, manifest, certificate) {
         const bytes = await w.writeDescriptor(dn, d);
         const mf = Buffer.from(manifest(bytes));

@@ -3,6 +3,7 @@ import { PassThrough, Transform, pipeline as pipelineCb, type Readable } from 'n
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { OvfkitError, UsageError, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
+import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { readReferences, type FileReference } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
 import { withLease } from './lease';
@@ -118,7 +119,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     ...(options.ipAllocationPolicy ? { ipAllocationPolicy: options.ipAllocationPolicy } : {}),
     ...(options.ipProtocol ? { ipProtocol: options.ipProtocol } : {}),
     ...(options.propertyMapping ? { propertyMapping: Object.entries(options.propertyMapping).map(([key, value]) => ({ key, value })) } : {}),
-    ...(options.diskProvisioning ? { diskProvisioning: options.diskProvisioning as never } : {}),
+    ...(options.diskProvisioning ? { diskProvisioning: options.diskProvisioning as OvfCreateImportSpecParamsDiskProvisioningType } : {}),
   };
   const ovfManager = requireOvfManager(session);
   const spec = await session.client.send(new CreateImportSpec({ _this: ovfManager, ovfDescriptor: descriptor, resourcePool: placement.resourcePool, datastore: placement.datastore, cisp }), signal);

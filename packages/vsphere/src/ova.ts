@@ -49,7 +49,9 @@ export class OvaWriter {
   }
 
   async addBuffer(name: string, data: Buffer): Promise<void> {
-    await this.addStream(name, [data] as unknown as AsyncIterable<Buffer>);
+    await this.addStream(name, (async function* () {
+      yield data;
+    })());
   }
 
   /** Fills the reserved first slot. Throws if the descriptor is larger than the reservation. */

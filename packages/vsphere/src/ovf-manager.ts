@@ -54,7 +54,7 @@ export class VimOvfManager {
 
   async createImportSpec(ovfDescriptor: string, resourcePool: ManagedObjectReference, datastore: ManagedObjectReference, cisp: OvfCreateImportSpecParams): Promise<RemoteCreateImportSpecResult> {
     const r = await this.session.client.send(new CreateImportSpec({ _this: this.ref, ovfDescriptor, resourcePool, datastore, cisp }));
-    return { ...r, ...issuesOf(r as never) } as RemoteCreateImportSpecResult;
+    return { ...r, ...issuesOf(r) };
   }
 
   async createDescriptor(obj: ManagedObjectReference, cdp: OvfCreateDescriptorParams): Promise<OvfCreateDescriptorResult> {

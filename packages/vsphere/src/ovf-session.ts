@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type KeyValue, type OvfIssue, type OvfValidateHostResult, UsageError } from '@ovfkit/core';
+import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
 import { exportOvf } from './export';
 import { importOvf } from './import';
@@ -125,7 +126,7 @@ export class OvfSession {
       ...(request.ipAllocationPolicy ? { ipAllocationPolicy: request.ipAllocationPolicy } : {}),
       ...(request.ipProtocol ? { ipProtocol: request.ipProtocol } : {}),
       ...(request.propertyMapping.length ? { propertyMapping: request.propertyMapping } : {}),
-      ...(request.diskProvisioning ? { diskProvisioning: request.diskProvisioning as never } : {}),
+      ...(request.diskProvisioning ? { diskProvisioning: request.diskProvisioning as OvfCreateImportSpecParamsDiskProvisioningType } : {}),
     });
     return { against, validateHost, importSpec: { error: spec.error, warning: spec.warning } };
   }
