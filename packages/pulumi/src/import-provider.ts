@@ -403,7 +403,9 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         else propsChanged = olds.properties?.[key] !== value;
       }
       if (propsChanged) changed.push('propertyMapping');
-      return { changes: replaces.length > 0 || changed.length > 0, replaces, deleteBeforeReplace: replaces.some((k) => k === 'name') };
+      // vSphere refuses a second entity of the same name in a folder: a replacement that keeps
+      // its name must delete the old one first; a renamed one is created first (Pulumi's default).
+      return { changes: replaces.length > 0 || changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && !replaces.includes('name') };
     },
 
     async create(inputs) {

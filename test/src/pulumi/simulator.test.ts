@@ -98,6 +98,9 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     // A different datastore is a replacement.
     const moved = await host.diff(created.id, importUrn, updated.properties, { ...turnOn.inputs, datastore: 'LocalDS_1' });
     assert.deepEqual(moved.replaces, ['datastore']);
+    assert.equal(moved.deleteBeforeReplace, true, 'same name: the old VM goes first');
+    const renamed = await host.diff(created.id, importUrn, updated.properties, { ...turnOn.inputs, datastore: 'LocalDS_1', name: 'tiny-b' });
+    assert.equal(renamed.deleteBeforeReplace, false, 'a new name is created before the old VM is deleted');
 
     await host.delete(created.id, importUrn, read.properties);
     const after = await sim.state();
