@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkHostProfile, checkInventory, parseDescriptor } from '@ovfkit/core';
+import { checkHostProfile, checkInventory, parseDescriptor, readEnvelope, summarizeVirtualSystems } from '@ovfkit/core';
 import { openSource, verifyPackage, writeOva, writeFileAtomic } from '@ovfkit/package';
 import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, openPackage, Inventory, type PackageSource } from '@ovfkit/vsphere';
 import { PassThrough } from 'node:stream';
@@ -155,9 +155,16 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       const v = await verifyPackage(src);
       assert.deepEqual(v.issues.filter((i) => i.severity === 'error'), []);
       assert.ok(v.ok);
-      const parsed = parseDescriptor((await src.descriptor()).text);
+      const text = (await src.descriptor()).text;
+      const parsed = parseDescriptor(text);
       assert.deepEqual(parsed.error ?? [], []);
       assert.equal(parsed.defaultEntityName, 'web-a');
+      // The round trip keeps the hardware the original OVF asked for.
+      const [vm] = summarizeVirtualSystems(readEnvelope(text).envelope!, '');
+      assert.equal(vm?.numCPUs, 2);
+      assert.equal(vm?.memoryMB, 2048);
+      assert.deepEqual(vm?.disk.map((d) => d.capacityBytes).sort((a, b) => (b ?? 0) - (a ?? 0)), [16 * 1048576, 8 * 1048576]);
+      assert.equal(vm?.nic.length, 2);
     } finally {
       await src.close();
     }
