@@ -119,6 +119,42 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     assert.ok(r.failures.length > 0);
     assert.ok(r.failures.some((f) => f.property === 'datastore' && /NoSuchDatastore/.test(f.reason)), JSON.stringify(r.failures));
   });
+  it('creates transactionally: an upload cut mid-way fails create and leaves no VM and no open lease', async () => {
+    const before = await sim.state();
+    await sim.inject({ kind: 'leaseError', method: 'ImportVApp', fault: 'FileFault', afterBytes: 4096 });
+    try {
+      const checked = await host.check(importUrn, {}, { ...inputs(), name: 'tiny-cut' });
+      await assert.rejects(host.create(importUrn, checked.inputs), (e: Error) => {
+        assert.match(e.message, /FileFault|lease/i);
+        assert.ok(!/\n\s+at /.test(e.message), 'no stack trace');
+        return true;
+      });
+    } finally {
+      await sim.clearInjections();
+    }
+    const after = await sim.state();
+    assert.equal(after.virtualMachines.find((v) => v.name === 'tiny-cut'), undefined, 'no half-imported VM');
+    assert.deepEqual(after.virtualMachines.map((v) => v.ref).sort(), before.virtualMachines.map((v) => v.ref).sort());
+    assert.deepEqual(after.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease left open');
+  });
+
+  it('imports a two-VM vApp as one VirtualApp resource and deletes it whole', async () => {
+    const vapp = await buildOva(path.join(tmp, 'vapp'), 'pair', [
+      { id: 'web01', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'] },
+      { id: 'db01', cpus: 2, memoryMB: 512, disksMiB: [1], nics: ['VM Network'] },
+    ], { vappName: 'pair' });
+    const checked = await host.check(importUrn, {}, { __provider: provider, source: vapp.ova, name: 'pair-a', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0' });
+    assert.deepEqual(checked.failures, [], JSON.stringify(checked.failures));
+    const created = await host.create(importUrn, checked.inputs);
+    assert.match(created.id, /^VirtualApp:/);
+    const vms = created.properties['vms'] as { name: string; numCPUs: number; memoryMB: number }[];
+    assert.deepEqual(vms.map((v) => [v.name, v.numCPUs, v.memoryMB]).sort(), [['db01', 2, 512], ['web01', 1, 256]]);
+    await host.delete(created.id, importUrn, created.properties);
+    const after = await sim.state();
+    assert.equal(after.virtualApps.find((v) => v.name === 'pair-a'), undefined, 'the vApp is gone');
+    assert.equal(after.virtualMachines.find((v) => v.name === 'web01' || v.name === 'db01'), undefined, 'and its VMs');
+  });
+
   it('imports the example OVA with vApp properties, keeps the password out of state, and plans property changes in place', async () => {
     const ova = await buildMinimalOva(path.join(tmp, 'minimal'));
     const news = {
