@@ -17,6 +17,8 @@ export interface VmSpec {
   randomKiB?: number;
   /** qemu-img VMDK subformat. @default 'streamOptimized' (what vSphere accepts) */
   subformat?: string;
+  /** Raw section XML put in the VirtualSystem after its OperatingSystemSection (e.g. a ProductSection). */
+  sections?: string;
   /** Raw `<Item>` XML appended to the hardware section (to provoke CreateImportSpec errors). */
   extraItems?: string;
 }
@@ -42,7 +44,7 @@ function virtualSystem(vm: VmSpec, diskIds: string[]): string {
   vm.nics.forEach((n, i) => items.push(item({ InstanceID: id++, ElementName: `Network adapter ${i + 1}`, ResourceType: 10, ResourceSubType: 'VmxNet3', Connection: n, AutomaticAllocation: 'true', AddressOnParent: 7 + i })));
   if (vm.extraItems) items.push(vm.extraItems);
   return `<VirtualSystem ovf:id="${vm.id}"><Info>A virtual machine</Info><Name>${vm.id}</Name>
-<OperatingSystemSection ovf:id="101" vmw:osType="otherLinux64Guest"><Info>guest</Info></OperatingSystemSection>
+<OperatingSystemSection ovf:id="101" vmw:osType="otherLinux64Guest"><Info>guest</Info></OperatingSystemSection>${vm.sections ?? ''}
 <VirtualHardwareSection><Info>hardware</Info><System><vssd:ElementName>Virtual Hardware Family</vssd:ElementName><vssd:InstanceID>0</vssd:InstanceID><vssd:VirtualSystemIdentifier>${vm.id}</vssd:VirtualSystemIdentifier><vssd:VirtualSystemType>vmx-13</vssd:VirtualSystemType></System>
 ${items.join('\n')}
 </VirtualHardwareSection></VirtualSystem>`;

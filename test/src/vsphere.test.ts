@@ -274,6 +274,21 @@ describe('vSphere import and export against the simulator (vCenter)', function (
     });
   });
 
+  it('keeps a password property value out of errors, even when the server echoes it', async () => {
+    const secret = 'Pw-7f3a9c1e-never-shown';
+    const app = await buildOva(path.join(tmp, 'pw'), 'pw', [
+      {
+        id: 'pw01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [],
+        sections: '<ProductSection ovf:class="acme"><Info>props</Info><Product>Acme</Product><Property ovf:key="root_password" ovf:type="string" ovf:password="true" ovf:userConfigurable="true"/></ProductSection>',
+      },
+    ]);
+    await sim().inject({ kind: 'fault', method: 'ImportVApp', fault: 'InvalidArgument', message: `bad value ${secret} for acme.root_password` });
+    const e = (await importOvf(session, { source: await pkg(app.ova), pool: 'DC0_C0/Resources', name: 'pw-a', propertyMapping: { 'acme.root_password': secret } }).catch((x: unknown) => x)) as Error;
+    assert.match(e.message, /bad value \*\*\* for acme\.root_password/);
+    assert.ok(!JSON.stringify({ message: e.message, stack: e.stack }).includes(secret));
+    await assertNothingLeft(sim(), 'pw-a');
+  });
+
   describe('every injected fault ends with the lease aborted, nothing left, and a clear error', () => {
     const cases: Array<{ title: string; inject: Parameters<Simulator['inject']>[0]; expect: RegExp }> = [
       { title: 'ImportVApp fails', inject: { kind: 'fault', method: 'ImportVApp', fault: 'DuplicateName', message: 'The name already exists.' }, expect: /ImportVApp: The name already exists/ },

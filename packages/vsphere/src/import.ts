@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { OvfkitError, UsageError, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
+import { OvfkitError, UsageError, parseDescriptor, type OvfParseDescriptorResult, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { readReferences, type FileReference } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
@@ -108,7 +108,15 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     networkMapping.push({ name: ovfName, network: await inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], signal) });
   }
   const common = { locale: '', deploymentOption: options.deploymentOption ?? '' };
-  await checkEulas(session, descriptor, common, options.acceptAllEulas ?? false, signal);
+  const local = parseLocally(descriptor, common);
+  // Password property values must not come back in an error or a log line, whatever the server echoes.
+  for (const p of local?.property ?? []) {
+    if (!p.type?.startsWith('password')) continue;
+    const key = [p.classId, p.id, p.instanceId].filter(Boolean).join('.');
+    const value = options.propertyMapping?.[key] ?? (p.id ? options.propertyMapping?.[p.id] : undefined);
+    if (value) session.client.secrets.add(value);
+  }
+  await checkEulas(session, descriptor, common, options.acceptAllEulas ?? false, local, signal);
 
   const cisp: OvfCreateImportSpecParams & { _typeName: string } = {
     _typeName: 'OvfCreateImportSpecParams',
@@ -227,7 +235,16 @@ function requireOvfManager(session: VimSession): ManagedObjectReference {
   return m;
 }
 
-async function checkEulas(session: VimSession, descriptor: string, common: { locale: string; deploymentOption: string }, accepted: boolean, signal?: AbortSignal): Promise<void> {
+/** The local (offline) ParseDescriptor result, or undefined if core cannot read the descriptor at all. */
+function parseLocally(descriptor: string, common: { locale: string; deploymentOption: string }): OvfParseDescriptorResult | undefined {
+  try {
+    return parseDescriptor(descriptor, common);
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkEulas(session: VimSession, descriptor: string, common: { locale: string; deploymentOption: string }, accepted: boolean, local: OvfParseDescriptorResult | undefined, signal?: AbortSignal): Promise<void> {
   if (accepted) return;
   let eulas: string[];
   try {
@@ -235,8 +252,8 @@ async function checkEulas(session: VimSession, descriptor: string, common: { loc
     eulas = r.eula ?? [];
   } catch (e) {
     if (!isVimFault(e, 'MethodNotFound')) throw e;
-    // A server without ParseDescriptor: fall back to looking for the section itself.
-    eulas = /<([\w.-]+:)?EulaSection[\s>]/.test(descriptor) ? ['(license text in the descriptor)'] : [];
+    // A server without ParseDescriptor: the local one reads the same EulaSections.
+    eulas = local?.eula ?? (/<([\w.-]+:)?EulaSection[\s>]/.test(descriptor) ? ['(license text in the descriptor)'] : []);
   }
   if (eulas.length) {
     throw new UsageError(`the package has ${eulas.length} license agreement${eulas.length === 1 ? '' : 's'}; read ${eulas.length === 1 ? 'it' : 'them'} (ovfkit inspect) and pass --accept-all-eulas to accept`);

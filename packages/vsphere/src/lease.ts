@@ -76,7 +76,7 @@ export async function withLease<T>(session: VimSession, ref: ManagedObjectRefere
     // error says why (datastore full, timeout…), so report that one.
     const lease = await session.properties(ref, ['state', 'error']).catch(() => ({}) as Record<string, unknown>);
     if (lease['state'] === 'error' && lease['error'] && !(cause instanceof OvfkitError && cause.code === 'ABORTED')) {
-      const leaseFault = faultFromLocalized(lease['error'] as { fault?: DataObject; localizedMessage?: string }, 'HttpNfcLease');
+      const leaseFault = faultFromLocalized(lease['error'] as { fault?: DataObject; localizedMessage?: string }, 'HttpNfcLease', (t) => session.client.redact(t));
       if (!(cause instanceof Error && cause.message.includes(leaseFault.message))) cause = Object.assign(leaseFault, { cause });
     }
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -96,7 +96,7 @@ export async function waitForLeaseReady(session: VimSession, ref: ManagedObjectR
     const p = await session.properties(ref, ['state', 'info', 'error'], signal);
     const state = p['state'];
     if (state === 'ready') return p['info'] as HttpNfcLeaseInfo;
-    if (state === 'error') throw faultFromLocalized(p['error'] as { fault?: DataObject; localizedMessage?: string }, 'HttpNfcLease');
+    if (state === 'error') throw faultFromLocalized(p['error'] as { fault?: DataObject; localizedMessage?: string }, 'HttpNfcLease', (t) => session.client.redact(t));
     if (state === 'done') throw new OvfkitError('LEASE', 'the lease was already completed');
     await new Promise((r) => setTimeout(r, pollMs));
   }

@@ -116,7 +116,7 @@ export class VimSession {
       const { info } = (await this.properties(task, ['info'], signal)) as { info?: TaskInfo };
       if (!info) throw new OvfkitError('VIM_PROTOCOL', `task ${task.value} has no info`);
       if (info.state === 'success') return info;
-      if (info.state === 'error') throw faultFromLocalized(info.error as { fault?: DataObject; localizedMessage?: string }, info.key ? `task ${info.key}` : undefined);
+      if (info.state === 'error') throw faultFromLocalized(info.error as { fault?: DataObject; localizedMessage?: string }, info.key ? `task ${info.key}` : undefined, (t) => this.client.redact(t));
       if (signal?.aborted) throw new OvfkitError('ABORTED', 'interrupted while waiting for a vSphere task');
       await new Promise((r) => setTimeout(r, pollMs));
       pollMs = Math.min(pollMs * 1.5, 2000);

@@ -89,11 +89,11 @@ export function isVimFault(e: unknown, typeName?: string): e is VimFault {
 }
 
 /** Builds a VimFault from a LocalizedMethodFault (task error, lease error). */
-export function faultFromLocalized(lmf: { fault?: DataObject; localizedMessage?: string } | undefined, method?: string): VimFault {
+export function faultFromLocalized(lmf: { fault?: DataObject; localizedMessage?: string } | undefined, method?: string, redact: (s: string) => string = (s) => s): VimFault {
   const fault = lmf?.fault ?? {};
   const type = fault._typeName ?? 'MethodFault';
   const text = lmf?.localizedMessage || firstMessage(fault) || type;
-  return new VimFault(type, `${method ? `${method}: ` : ''}${text}`, fault, method);
+  return new VimFault(type, redact(`${method ? `${method}: ` : ''}${text}`), fault, method);
 }
 
 function firstMessage(fault: DataObject): string | undefined {
