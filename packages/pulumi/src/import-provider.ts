@@ -5,7 +5,7 @@
  * Thin by design: every finding comes from core/package/vsphere; this file only says which input
  * it concerns.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 import type { KeyValue, OvfIssue, OvfParseDescriptorResult, OvfPlan, VAppPropertyInfo } from '@ovfkit/core';
 
@@ -95,6 +95,17 @@ export function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
 
 /** Inputs the plan is computed from. */
 const PLAN_INPUTS = ['source', ...PLACEMENT_KEYS, 'name', 'networkMapping', 'propertyMapping', 'deploymentOption', 'diskProvisioning', 'ipAllocationPolicy', 'ipProtocol', 'acceptAllEulas', 'hostProfile', 'inventory', 'locale', 'manifestPolicy'] as const;
+
+/**
+ * The plan as kept in inputs and state: core's object, except that EULA texts (up to ~100 KB on
+ * vendor appliances, in every checkpoint and every gRPC call) are kept as SHA-256 digests; the
+ * texts are in `getOvfDescriptor(source).eula`.
+ */
+export function statePlan(plan: OvfPlan): OvfPlan {
+  const { texts, ...eula } = plan.eula;
+  const copy = JSON.parse(JSON.stringify({ ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } })) as unknown;
+  return copy as OvfPlan;
+}
 
 /** Salted scrypt digest of a password property value: lets diff see a change, useless to read back. */
 export function passwordDigest(value: string, salt = randomBytes(16)): string {
@@ -369,7 +380,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
       // properties with passwords redacted, files, EULAs, issues) is what preview shows, as in
       // `ovfkit plan` and the CDKTF constructs. Not known yet when an input it depends on is not.
       if (PLAN_INPUTS.some((k) => isUnknown((news as unknown as Record<string, unknown>)[k]))) inputs.plan = UNKNOWN;
-      else if (report.plan) inputs.plan = JSON.parse(JSON.stringify(report.plan)) as OvfPlan;
+      else if (report.plan) inputs.plan = statePlan(report.plan);
       if (report.descriptor) digestCache.set(news.source, report.descriptor.descriptorDigest);
       return { inputs, failures: report.failures };
     },
