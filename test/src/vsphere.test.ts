@@ -13,7 +13,7 @@ import { main } from 'ovfkit';
 import { runCli } from './cli.test';
 import { repoRoot } from './paths';
 import { type Simulator, useSimulator } from './sim/simulator';
-import { type BuiltPackage, buildOva, makeStreamOptimizedVmdk } from './vsphere-fixtures';
+import { type BuiltPackage, buildOva, buildOvaFromVmdk, makeStreamOptimizedVmdk } from './vsphere-fixtures';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-vsphere-'));
 const opened: PackageSource[] = [];
@@ -402,6 +402,20 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.match(tty, /web01-disk2\.vmdk 100% /);
       const plain = await runCli(['import', web.ova, '--pool', 'DC0_C0/Resources', '--name', 'tty-b'], env());
       assert.equal(plain.stderr, '');
+    });
+
+    it('refuses a package without a manifest under --manifest require, before creating anything', async () => {
+      const dir = path.join(tmp, 'nomf');
+      fs.mkdirSync(dir, { recursive: true });
+      const ova = await buildOvaFromVmdk(dir, 'nomf', makeStreamOptimizedVmdk(dir, 'nomf-disk1', 4), 4);
+      const leases = (await sim().state()).leases.length;
+      const r = await runCli(['import', ova, '--pool', 'DC0_C0/Resources', '--name', 'nomf-a', '--manifest', 'require', '--json'], env());
+      assert.equal(r.code, 2);
+      assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'INTEGRITY');
+      assert.equal((await sim().state()).leases.length, leases);
+      const ok = await runCli(['import', ova, '--pool', 'DC0_C0/Resources', '--name', 'nomf-b', '--json'], env());
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.deepEqual((JSON.parse(ok.stdout) as { files: Array<{ manifestVerified: boolean }> }).files.map((f) => f.manifestVerified), [false]);
     });
 
     it('trusts the server through --ca with the certificate as the CA', async () => {

@@ -36,6 +36,7 @@ export const importCommand: Command = {
     '  --annotation <text>     set the VM annotation',
     '  --template              mark the imported VM as a template',
     '  --accept-all-eulas      accept the package\'s license agreements',
+    '  --manifest <policy>     require | verify-if-present (default) | skip',
   ].join('\n'),
   options: {
     ...connectionOptions,
@@ -54,6 +55,7 @@ export const importCommand: Command = {
     annotation: { type: 'string' },
     template: { type: 'boolean' },
     'accept-all-eulas': { type: 'boolean' },
+    manifest: { type: 'string' },
   },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
@@ -65,6 +67,10 @@ export const importCommand: Command = {
       const value = ctx.env[variable];
       if (value === undefined) throw new UsageError(`--prop-env ${key}=${variable}: environment variable ${variable} is not set`);
       propertyMapping[key] = value;
+    }
+    const manifestPolicy = stringOption(values, 'manifest') ?? 'verify-if-present';
+    if (manifestPolicy !== 'require' && manifestPolicy !== 'verify-if-present' && manifestPolicy !== 'skip') {
+      throw new UsageError(`--manifest must be require, verify-if-present or skip, got ${JSON.stringify(manifestPolicy)}`);
     }
     const src = positionals[0]!;
     const source = await openPackage(/^https?:\/\//i.test(src) ? src : path.resolve(ctx.cwd, src));
@@ -89,6 +95,7 @@ export const importCommand: Command = {
             powerOn: values['power-on'] === true,
             markAsTemplate: values['template'] === true,
             acceptAllEulas: values['accept-all-eulas'] === true,
+            manifestPolicy,
             signal: ctx.signal,
             ...(onProgress ? { onProgress } : {}),
           });
