@@ -11,7 +11,7 @@ import { buildOva, type BuiltPackage } from '../vsphere-fixtures';
 import { connectOvfSession } from '@ovfkit/vsphere';
 
 import { buildMinimalOva } from './fixtures';
-import { dynamicUrn, startPluginHost, type PluginHost } from './plugin-host';
+import { dynamicUrn, startPluginHost, wireSecret, type PluginHost } from './plugin-host';
 
 const importUrn = dynamicUrn('tiny', 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
 const exportUrn = dynamicUrn('tiny-backup', 'pulumi-nodejs:dynamic/ovfkit:OvfExport');
@@ -32,8 +32,9 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     provider = (await pulumi.runtime.serializeFunction(() => ovfImportProvider, { allowSecrets: true })).text;
     exportProvider = (await pulumi.runtime.serializeFunction(() => ovfExportProvider, { allowSecrets: true })).text;
     host = await startPluginHost();
+    // The engine sends a `--secret` config value wrapped as a secret; the host unwraps it.
     await host.configure({
-      'ovfkit:server': sim.url, 'ovfkit:user': sim.username, 'ovfkit:password': sim.password, 'ovfkit:thumbprint': sim.thumbprint,
+      'ovfkit:server': sim.url, 'ovfkit:user': sim.username, 'ovfkit:password': wireSecret(sim.password), 'ovfkit:thumbprint': sim.thumbprint,
     });
   });
   after(async () => {
