@@ -113,7 +113,8 @@ export class OvfImport extends pulumi.dynamic.Resource {
     if (args.deploymentOption === undefined) props['deploymentOption'] = undefined;
     super(ovfImportProvider, name, props, {
       ...opts,
-      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'propertyMapping', 'passwordPropertyDigests'],
+      // propertyMapping itself is never an output (only non-password values, as `properties`).
+      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'passwordPropertyDigests'],
     }, 'ovfkit', 'OvfImport');
   }
 }
@@ -160,6 +161,7 @@ export class OvfExport extends pulumi.dynamic.Resource {
       ...(args.signingKey !== undefined ? { signingKey: pulumi.secret(args.signingKey) } : {}),
       files: undefined, manifestDigest: undefined, descriptor: undefined, signed: undefined, warnings: undefined,
     };
-    super(ovfExportProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'signingKey'] }, 'ovfkit', 'OvfExport');
+    // The key is an input only (secret above); the state keeps just `signed: true`.
+    super(ovfExportProvider, name, props, opts, 'ovfkit', 'OvfExport');
   }
 }
