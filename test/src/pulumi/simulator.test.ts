@@ -209,8 +209,15 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
       assert.ok(files.length >= 1);
       assert.match(String(exported.properties['descriptor']), /<Envelope/);
       assert.match(String(exported.properties['manifestDigest']), /^sha256:/);
+      const refreshed = await host.read(exported.id, exportUrn, exported.properties);
+      assert.equal(refreshed.id, exported.id);
+      assert.equal(refreshed.properties['packageDigest'], exported.properties['packageDigest'], 'an untouched OVA reads back the same');
+      fs.appendFileSync(destination, Buffer.alloc(512));
+      const tampered = await host.read(exported.id, exportUrn, exported.properties);
+      assert.notEqual(tampered.properties['packageDigest'], exported.properties['packageDigest'], 'a changed OVA shows as drift');
       await host.delete(exported.id, exportUrn, exported.properties);
       assert.ok(!fs.existsSync(destination), 'delete removed the export');
+      assert.equal((await host.read(exported.id, exportUrn, exported.properties)).id, '', 'a removed export leaves the state on refresh');
     } finally {
       await host.delete(vm.id, importUrn, vm.properties);
     }
