@@ -1,9 +1,10 @@
 /**
- * The OvfImport provider logic: check = ParseDescriptor + ValidateHost/CreateImportSpec (remote
- * when a connection is configured, else local) + inputs against the descriptor; diff names what
- * forces replacement; create/read/update/delete go through the vsphere engine.
+ * The OvfImport provider logic: check = the package read (@ovfkit/package) + core's createPlan
+ * (ParseDescriptor, ValidateHost, CreateImportSpec; the host-side calls on vCenter when a
+ * connection is configured); diff names what forces replacement; create/read/update/delete go
+ * through @ovfkit/vsphere's OvfSession.
  * Thin by design: every finding comes from core/package/vsphere; this file only says which input
- * it concerns.
+ * it concerns (by the issue's stable code) and which findings stop a preview.
  */
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
