@@ -73,13 +73,14 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     const none = await host.diff(created.id, importUrn, state, again.inputs);
     assert.deepEqual(none, { changes: 'none', replaces: [], deleteBeforeReplace: false });
 
-    // Power on is an in-place update that reaches the server.
-    const turnOn = await host.check(importUrn, state, { ...inputs(), powerOn: true });
+    // Power on and a new annotation are an in-place update that reaches the server.
+    const turnOn = await host.check(importUrn, state, { ...inputs(), powerOn: true, annotation: 'owned by team A' });
     const d = await host.diff(created.id, importUrn, state, turnOn.inputs);
     assert.equal(d.changes, 'some');
     assert.deepEqual(d.replaces, []);
     const updated = await host.update(created.id, importUrn, state, turnOn.inputs);
     assert.equal(updated.properties['powerState'], 'poweredOn');
+    assert.equal(updated.properties['annotation'], 'owned by team A', 'the annotation read back from vSphere');
     assert.equal((await sim.state()).virtualMachines.find((v) => v.name === 'tiny-a')?.powerState, 'poweredOn');
 
     // Refresh reads the real state: powered off behind Pulumi's back shows as drift, and the
