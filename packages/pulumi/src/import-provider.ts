@@ -467,7 +467,9 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
       if (!ref) throw new Error(`"${id}" is not an OvfImport id`);
       const backend = getBackend();
       return withSession(backend, 'updating an OvfImport', async (session) => {
-        const parse = (await checkImport(backend, news, currentConnection())).parse;
+        // Only which properties are passwords is needed here: the descriptor, not a full check.
+        const read = await backend.readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present' });
+        const parse = await backend.parseDescriptor(read.ovfDescriptor, { locale: news.locale ?? '', deploymentOption: olds.deploymentOption ?? '' });
         const change: { annotation?: string; property?: KeyValue[] } = {};
         if (news.annotation !== undefined && news.annotation !== olds.annotation) change.annotation = news.annotation;
         const wantOn = news.powerOn === true;
