@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, TerraformStack, type App } from 'cdktf';
-import { OvfDescriptor, OvfExport, OvfImport, fromEnv } from './index';
+import { OvfDescriptor, OvfExport, OvfImport, OvfTesting, fromEnv } from './index';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const corpusRoot = process.env['OVFKIT_CORPUS'] ?? path.resolve(repoRoot, '..', 'shared', 'corpus');
@@ -353,5 +353,25 @@ describe('OvfExport', () => {
   it('throws in the constructor on misuse', () => {
     const { stack } = newStack();
     assert.throws(() => new OvfExport(stack, 'Bad', { vm: '', target: '', manifestAlgorithm: 'md5' as 'sha1' }), /"vm" must be.*"target" must be.*"manifestAlgorithm" must be/);
+  });
+});
+
+describe('OvfTesting', () => {
+  it('gives every synth error and warning of a stack as data, with construct paths', () => {
+    const { stack } = newStack();
+    new OvfImport(stack, 'Wrong', {
+      source: minimalOvf,
+      ...placement,
+      networkMapping: { 'No Such Network': 'DC0_DVPG0' },
+      propertyMapping: { log_level: 'verbose', nosuchprop: 'x' },
+    });
+    new OvfImport(stack, 'Right', { source: minimalOvf, ...placement });
+    const errors = OvfTesting.errors(stack);
+    assert.deepEqual(errors.map((e) => e.path), ['test/Wrong', 'test/Wrong']);
+    assert.match(errors[0]!.message, /^CreateImportSpec: PROPERTY_VALUE_INVALID .*"log_level"/);
+    assert.match(errors[1]!.message, /^CreateImportSpec: UNKNOWN_NETWORK_IN_MAPPING/);
+    assert.ok(OvfTesting.warnings(stack).some((w) => w.path === 'test/Wrong' && w.message.includes('UNKNOWN_PROPERTY_KEY')));
+    assert.deepEqual(OvfTesting.errors(stack.node.findChild('Right')), []);
+    assert.equal(OvfTesting.infos(stack).filter((i) => i.message.startsWith('checked against host profile')).length, 2);
   });
 });

@@ -27,3 +27,4 @@ export type {
   OvfPlacement,
 } from './core-port';
 export { formatIssue } from './core-port';
+export { OvfTesting, type OvfConstructMessage } from './testing';
