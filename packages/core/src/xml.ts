@@ -7,9 +7,10 @@
  *
  * Why saxes: see docs/xml-reader.md (namespace-correct, positions, fastest conforming reader measured).
  */
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
 import type { OvfIssue } from './faults';
 import { issues } from './messages';
+import { fastTree } from './xml-fast';
 
 /** An attribute, by resolved namespace URI ("" when unqualified) and local name. */
 export interface XmlAttribute {
@@ -133,25 +134,26 @@ export class XmlTree {
   readonly nsDecls = new Map<number, Map<string, string>>();
 
   constructor(readonly src: string, capacity: number) {
-    this.nameId = new Int32Array(capacity);
-    this.uriId = new Int32Array(capacity);
-    this.line = new Int32Array(capacity);
-    this.column = new Int32Array(capacity);
-    this.first = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
-    this.textStart = new Int32Array(capacity);
-    this.textEnd = new Int32Array(capacity);
-    this.attrStart = new Int32Array(capacity);
-    this.attrCount = new Int32Array(capacity);
+    const v = XmlTree.views(capacity);
+    this.nameId = v[0]!; this.uriId = v[1]!; this.line = v[2]!; this.column = v[3]!; this.first = v[4]!;
+    this.next = v[5]!; this.textStart = v[6]!; this.textEnd = v[7]!; this.attrStart = v[8]!; this.attrCount = v[9]!;
   }
 
-  /** Makes room for one more element. */
+  /** The ten per-element arrays as views on one buffer (one allocation instead of ten). */
+  private static views(capacity: number): Int32Array[] {
+    const buf = new ArrayBuffer(capacity * 40);
+    const v: Int32Array[] = [];
+    for (let k = 0; k < 10; k++) v.push(new Int32Array(buf, k * capacity * 4, capacity));
+    return v;
+  }
+
+  /** Makes room for more elements (doubling). */
   grow(): void {
-    const cap = this.nameId.length * 2 + 16;
-    const g = (a: Int32Array): Int32Array => { const b = new Int32Array(cap); b.set(a); return b; };
-    this.nameId = g(this.nameId); this.uriId = g(this.uriId); this.line = g(this.line); this.column = g(this.column);
-    this.first = g(this.first); this.next = g(this.next); this.textStart = g(this.textStart); this.textEnd = g(this.textEnd);
-    this.attrStart = g(this.attrStart); this.attrCount = g(this.attrCount);
+    const v = XmlTree.views(this.nameId.length * 2 + 16);
+    const old = [this.nameId, this.uriId, this.line, this.column, this.first, this.next, this.textStart, this.textEnd, this.attrStart, this.attrCount];
+    for (let k = 0; k < 10; k++) v[k]!.set(old[k]!);
+    this.nameId = v[0]!; this.uriId = v[1]!; this.line = v[2]!; this.column = v[3]!; this.first = v[4]!;
+    this.next = v[5]!; this.textStart = v[6]!; this.textEnd = v[7]!; this.attrStart = v[8]!; this.attrCount = v[9]!;
   }
 
   uri(i: number): string { return this.uris[this.uriId[i]!]!; }
@@ -226,9 +228,9 @@ function toElement(t: XmlTree, i: number): XmlElement {
 
 /**
  * Reads a descriptor into the compact {@link XmlTree} ({@link readXml} without the objects).
- * Same checks, limits and issues as readXml.
+ * Same checks, limits and issues as readXml. `fast: false` skips the fast scanner (tests compare both).
  */
-export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {}): XmlTreeResult {
+export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {}, fast = true): XmlTreeResult {
   const error: OvfIssue[] = [];
   const warning: OvfIssue[] = [];
   const maxChars = limits.maxChars ?? DEFAULT_MAX_CHARS;
@@ -254,6 +256,10 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {})
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
+  // Plain descriptors are read by the fast scanner; anything it is unsure of goes through saxes.
+  const quick = fast ? fastTree(text, maxDepth, warning) : undefined;
+  if (quick) return { tree: quick, error, warning };
+
   const parser = new SaxesParser({ xmlns: true, position: true });
   // About one element per 40 characters in real descriptors; the arrays double when short.
   const t = new XmlTree(text, Math.min(1 << 20, 64 + (text.length >> 5)));
@@ -268,7 +274,12 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {})
   const nameIds = new Map<string, number>();
   const toleratedSeen = new Set<string>();
 
+  // Consecutive elements mostly share a namespace: saxes hands out the same URI string each time,
+  // so comparing with the last one is a pointer check.
+  let lastRaw: string | undefined;
+  let lastId = 0;
   const ns = (raw: string, line: number, column: number): number => {
+    if (raw === lastRaw) return lastId;
     let id = nsIds.get(raw);
     if (id === undefined) {
       const r = canonicalNamespace(raw);
@@ -280,15 +291,25 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {})
         warning.push(issues.namespaceTolerated(raw, r.uri, line, column));
       }
     }
+    lastRaw = raw;
+    lastId = id;
     return id;
   };
+  // saxes makes a new string for every name, so a Map lookup hashes it each time; a slot picked by
+  // length and first/last character, checked by comparison, finds nearly every name without that.
+  const slots = new Int32Array(1024).fill(-1);
   const nameOf = (name: string, local: string): number => {
-    let id = nameIds.get(name);
-    if (id === undefined) {
+    const len = name.length;
+    const slot = (len * 961 + name.charCodeAt(0) * 31 + name.charCodeAt(len - 1)) & 1023;
+    let id = slots[slot]!;
+    if (id >= 0 && t.names[id] === name) return id;
+    id = nameIds.get(name) ?? -1;
+    if (id < 0) {
       id = t.names.push(name) - 1;
       t.locals.push(local);
       nameIds.set(name, id);
     }
+    slots[slot] = id;
     return id;
   };
   const noNs = ns('', 1, 1);
@@ -297,7 +318,14 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {})
     error.push(issues.xmlDoctype(parser.line, parser.column + 1));
     throw new Stop();
   });
+  // Attributes as saxes reads them (in document order; their `uri` is set before opentag):
+  // cheaper than a for-in over the tag's attribute map.
+  const pending: SaxesAttributeNS[] = [];
+  parser.on('attribute', (a) => {
+    pending.push(a as SaxesAttributeNS);
+  });
   parser.on('opentagstart', (tag) => {
+    pending.length = 0;
     startLine = parser.line;
     // saxes has consumed "<name" and one more character; go back to the "<" (1-based).
     startColumn = Math.max(1, parser.column - tag.name.length - 1);
@@ -311,8 +339,8 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {})
     const i = t.n++;
     const a0 = t.attrValue.length;
     let nsDecls: Map<string, string> | undefined;
-    for (const key in tag.attributes) {
-      const a = tag.attributes[key]!;
+    for (let k = 0; k < pending.length; k++) {
+      const a = pending[k]!;
       if (a.uri === NS.xmlns) {
         (nsDecls ??= new Map()).set(a.prefix === '' ? '' : a.local, a.value);
         continue;
@@ -344,6 +372,7 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {})
     lastChild[depth] = -1;
     depth++;
     selfClosing = tag.isSelfClosing;
+    pending.length = 0;
   });
   parser.on('closetag', () => {
     if (depth === 0) return;
