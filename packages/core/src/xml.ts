@@ -407,7 +407,7 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {},
   return { tree: t, error, warning };
 }
 
-const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));/g;
+/** The references leafText decodes: `&#x` + 1–6 hex digits, `&#` + 1–7 decimal digits, or one of these names, then `;`. */
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /**
@@ -442,12 +442,46 @@ export function leafText(src: string, start: number, end: number): string {
 }
 
 function decodeRefs(t: string): string {
-  if (t.indexOf('&') < 0) return t;
-  return t.replace(ENTITY, (_m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return NAMED[name]!;
-    const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
-    return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
-  });
+  let amp = t.indexOf('&');
+  if (amp < 0) return t;
+  // By hand rather than a regex replace with a callback: descriptors with long EULAs are full of references.
+  let out = '';
+  let from = 0;
+  while (amp >= 0) {
+    // The longest reference is 10 characters ("&#x10FFFF;", "&#1114111;").
+    let semi = -1;
+    for (let k = amp + 2; k < amp + 11 && k < t.length; k++) {
+      if (t.charCodeAt(k) === 0x3b) { semi = k; break; }
+    }
+    const r = semi < 0 ? undefined : refText(t, amp + 1, semi);
+    if (r === undefined) {
+      amp = t.indexOf('&', amp + 1);
+      continue;
+    }
+    out += t.slice(from, amp) + r;
+    from = semi + 1;
+    amp = t.indexOf('&', from);
+  }
+  return out + t.slice(from);
+}
+
+/** The text of the reference t[start, end) (between "&" and ";"); undefined if it is not one leafText decodes. */
+function refText(t: string, start: number, end: number): string | undefined {
+  if (t.charCodeAt(start) !== 0x23) {
+    const name = t.slice(start, end);
+    return name === 'lt' || name === 'gt' || name === 'amp' || name === 'quot' || name === 'apos' ? NAMED[name] : undefined;
+  }
+  const hex = t.charCodeAt(start + 1) === 0x78;
+  const d0 = hex ? start + 2 : start + 1;
+  const n = end - d0;
+  if (n < 1 || n > (hex ? 6 : 7)) return undefined;
+  for (let k = d0; k < end; k++) {
+    const c = t.charCodeAt(k);
+    const ok = (c >= 0x30 && c <= 0x39) || (hex && ((c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)));
+    if (!ok) return undefined;
+  }
+  const cp = parseInt(t.slice(d0, end), hex ? 16 : 10);
+  return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
 }
 
 /** saxes prefixes messages with `line:column: `; the fault carries the position separately. */
