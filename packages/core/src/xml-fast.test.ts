@@ -88,6 +88,8 @@ describe('the fast XML scanner', () => {
     ['a mismatched end tag', '<a></b>'],
     ['text outside the root', '<a/>x'],
     ['undeclaring a prefix', '<a xmlns:p=""/>'],
+    ['an element with more than 64 attributes (its duplicate checks are quadratic)', `<a ${Array.from({ length: 65 }, (_, i) => `a${i}="1"`).join(' ')}/>`],
+    ['more than 64 namespace bindings in scope (resolving scans them)', `<a ${Array.from({ length: 63 }, (_, i) => `xmlns:p${i}="urn:${i}"`).join(' ')}/>`],
   ] as const) {
     it(`leaves ${what} to saxes, which gives the same answer as before`, () => {
       assert.equal(fast(text), undefined);

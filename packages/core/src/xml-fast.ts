@@ -23,6 +23,10 @@ const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 const NOT_SIMPLE_CHAR = /[^\t\n\r\x20-\ud7ff\ue000-\ufffd]/;
 const XML_DECL = /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.0"|'1\.0')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/;
 
+/** Limits of the fast path's small linear searches; beyond them saxes reads the document. */
+const MAX_ATTRIBUTES = 64;
+const MAX_BINDINGS = 64;
+
 const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
@@ -103,8 +107,7 @@ class FastReader {
     let id = this.nsIds.get(raw);
     if (id === undefined) {
       const r = canonicalNamespace(raw);
-      id = this.t.uris.indexOf(r.uri);
-      if (id < 0) id = this.t.uris.push(r.uri) - 1;
+      id = this.t.internUri(r.uri);
       this.nsIds.set(raw, id);
       if (r.tolerated && !this.tolerated.has(raw)) {
         this.tolerated.add(raw);
@@ -387,6 +390,8 @@ class FastReader {
           break;
         }
         if (!sawWs) this.fail();
+        // The duplicate checks below are quadratic: elements with that many attributes go to saxes.
+        if (na === MAX_ATTRIBUTES) this.fail();
         const an = k;
         const ane = this.name(k);
         const acolon = this.colon;
@@ -429,6 +434,8 @@ class FastReader {
         // What saxes refuses (undeclaring a prefix, the reserved prefixes and URIs) is left to it.
         // ("xml" may be declared, but only with its own URI.)
         if ((prefix !== '' && uri === '') || prefix === 'xmlns' || uri === XMLNS_NAMESPACE || ((prefix === 'xml') !== (uri === XML_NAMESPACE))) this.fail();
+        // resolve() scans the bindings in scope: a document declaring that many goes to saxes.
+        if (this.bindings.length === MAX_BINDINGS) this.fail();
         this.bindings.push({ prefix, uri, depth });
         (nsDecls ??= new Map()).set(prefix, value);
       }

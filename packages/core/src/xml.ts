@@ -156,6 +156,17 @@ export class XmlTree {
     this.next = v[5]!; this.textStart = v[6]!; this.textEnd = v[7]!; this.attrStart = v[8]!; this.attrCount = v[9]!;
   }
 
+  private readonly uriIds = new Map<string, number>();
+  /** The id of a canonical namespace URI, added if new (a Map: hostile input may declare thousands). */
+  internUri(uri: string): number {
+    let id = this.uriIds.get(uri);
+    if (id === undefined) {
+      id = this.uris.push(uri) - 1;
+      this.uriIds.set(uri, id);
+    }
+    return id;
+  }
+
   uri(i: number): string { return this.uris[this.uriId[i]!]!; }
   local(i: number): string { return this.locals[this.nameId[i]!]!; }
   name(i: number): string { return this.names[this.nameId[i]!]!; }
@@ -283,8 +294,7 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {},
     let id = nsIds.get(raw);
     if (id === undefined) {
       const r = canonicalNamespace(raw);
-      id = t.uris.indexOf(r.uri);
-      if (id < 0) id = t.uris.push(r.uri) - 1;
+      id = t.internUri(r.uri);
       nsIds.set(raw, id);
       if (r.tolerated && !toleratedSeen.has(raw)) {
         toleratedSeen.add(raw);
