@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile } from '@ovfkit/core';
 import { signManifest } from '@ovfkit/package';
@@ -12,6 +12,9 @@ import { OvaWriter } from './ova';
 import type { ManagedObjectReference } from './soap/codec';
 import { CreateDescriptor, ExportVApp, ExportVm, type LocalizedMethodFaultWire } from './soap/methods';
 import type { VimSession } from './session';
+
+/** Buffer of each pass-through stage: the 16 KiB default pauses the socket on nearly every TLS read. */
+const STAGE_HWM = 4 << 20;
 import type { TransferProgress } from './import';
 
 export type ManifestAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -54,7 +57,8 @@ export class CreateDescriptorError extends OvfkitError {
 }
 
 interface Sink {
-  addStream(name: string, body: NodeJS.ReadableStream): Promise<number>;
+  /** Writes a member from `body`; `onChunk` sees every chunk as it passes (hashing, progress). */
+  addStream(name: string, body: Readable, onChunk: (chunk: Buffer) => void): Promise<number>;
   finish(descriptorName: string, descriptor: string, manifestName: string, manifest: (descriptorBytes: Buffer) => string, certificate?: { name: string; text: (manifest: Buffer) => string }): Promise<Buffer>;
   discard(): Promise<void>;
 }
@@ -104,23 +108,19 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
           const res = await nfcDownload(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
           const hash = createHash(algorithm.toLowerCase());
           let bytes = 0;
-          const tap = new Transform({
-            transform(chunk: Buffer, _e, cb) {
-              hash.update(chunk);
-              bytes += chunk.length;
-              received += chunk.length;
-              lease.progress(Math.min(99, (received / total) * 100));
-              options.onProgress?.({ path: base, bytes, total: dev.fileSize, done: false });
-              cb(null, chunk);
-            },
-          });
-          // pipeline, not pipe: a connection dropped mid-body must fail the download, not stall it.
-          pipeline(res, tap).catch(() => undefined);
-          res.on('aborted', () => tap.destroy(new OvfkitError('NETWORK', `the download of ${base} was cut off after ${bytes} bytes`)));
+          // A connection dropped mid-body must fail the download, not stall it or end it short.
+          const cutOff = (): OvfkitError => new OvfkitError('NETWORK', `the download of ${base} was cut off after ${bytes} bytes`);
+          res.on('aborted', () => res.destroy(cutOff()));
           res.on('end', () => {
-            if (!res.complete) tap.destroy(new OvfkitError('NETWORK', `the download of ${base} was cut off after ${bytes} bytes`));
+            if (!res.complete) res.destroy(cutOff());
           });
-          const size = await sink.addStream(base, tap);
+          const size = await sink.addStream(base, res, (chunk) => {
+            hash.update(chunk);
+            bytes += chunk.length;
+            received += chunk.length;
+            lease.progress(Math.min(99, (received / total) * 100));
+            options.onProgress?.({ path: base, bytes, total: dev.fileSize, done: false });
+          });
           files.push({ path: base, size, digest: hash.digest('hex') });
           ovfFiles.push({ deviceId: dev.key, path: base, size });
           options.onProgress?.({ path: base, bytes: size, total: size, done: true });
@@ -163,7 +163,7 @@ async function openSink(destination: string): Promise<Sink> {
   if (destination.toLowerCase().endsWith('.ova')) {
     const w = await OvaWriter.create(destination);
     return {
-      addStream: (n, body) => w.addStream(n, body as AsyncIterable<Buffer>),
+      addStream: (n, body, onChunk) => w.addStream(n, body, onChunk),
       async finish(dn, d, mn, manifest, certificate) {
         const bytes = await w.writeDescriptor(dn, d);
         const mf = Buffer.from(manifest(bytes));
@@ -186,20 +186,15 @@ async function openSink(destination: string): Promise<Sink> {
   }
   const written: string[] = [];
   return {
-    async addStream(n, body) {
+    async addStream(n, body, onChunk) {
       const p = path.join(destination, n);
       written.push(p);
       let size = 0;
-      await pipeline(
-        body,
-        new Transform({
-          transform(c: Buffer, _e, cb) {
-            size += c.length;
-            cb(null, c);
-          },
-        }),
-        fs.createWriteStream(p, { flags: 'wx' }),
-      );
+      body.on('data', (c: Buffer) => {
+        size += c.length;
+        onChunk(c);
+      });
+      await pipeline(body, fs.createWriteStream(p, { flags: 'wx', highWaterMark: STAGE_HWM }));
       return size;
     },
     async finish(dn, d, mn, manifest, certificate) {

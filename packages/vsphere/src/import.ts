@@ -12,6 +12,9 @@ import type { ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
 import { CreateImportSpec, ImportVApp, type LocalizedMethodFaultWire, MarkAsTemplate, ParseDescriptor, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask, UpdateVAppConfig } from './soap/methods';
 import type { VimSession } from './session';
+
+/** Buffer of each pass-through stage: the 16 KiB default pauses the socket on nearly every TLS read. */
+const STAGE_HWM = 4 << 20;
 import type { PackageSource } from './source';
 import { destroyEntity } from './destroy';
 
@@ -158,6 +161,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           const vmdk = disk && (item.fileItem.cimType === 17 || dev.disk === true);
           let fileBytes = 0;
           const counter = new Transform({
+            highWaterMark: STAGE_HWM,
             transform(chunk: Buffer, _enc, cb) {
               fileBytes += chunk.length;
               sentBytes += chunk.length;
@@ -340,6 +344,7 @@ async function openVerified(
       await pipeline(
         input,
         new Transform({
+            highWaterMark: STAGE_HWM,
           transform(chunk: Buffer, _e, cb) {
             hash?.update(chunk);
             later?.SHA256.update(chunk);
@@ -385,6 +390,7 @@ function streamOptimizedCheck(path: string): Transform {
   let head = Buffer.alloc(0);
   let checked = false;
   return new Transform({
+            highWaterMark: STAGE_HWM,
     transform(chunk: Buffer, _e, cb) {
       if (!checked) {
         head = Buffer.concat([head, chunk]);

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { OvfkitError } from '@ovfkit/core';
 
 const BLOCK = 512;
+/** Bytes gathered before one positional write. */
+const WRITE_BATCH = 4 << 20;
 
 /**
  * Writes an OVA (USTAR) in one pass with flat memory. The descriptor must be the first member but
@@ -31,16 +33,52 @@ export class OvaWriter {
     return new OvaWriter(fh, file, reserveBytes);
   }
 
-  /** Appends a member from a stream of unknown length; its header is written once the size is known. */
-  async addStream(name: string, body: Readable | AsyncIterable<Buffer>): Promise<number> {
+  /**
+   * Appends a member from a stream of unknown length; its header is written once the size is known.
+   * `onChunk` sees every chunk (hashing, progress) without another stream stage in between.
+   */
+  async addStream(name: string, body: Readable | AsyncIterable<Buffer>, onChunk?: (chunk: Buffer) => void): Promise<number> {
+    const input = body instanceof Readable ? body : Readable.from(body);
     const headerAt = this.pos;
     let size = 0;
     let at = headerAt + BLOCK;
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      await this.writeAll(chunk, at);
-      at += chunk.length;
-      size += chunk.length;
-    }
+    // Network reads arrive in 16–64 KiB pieces; one awaited positional write each would cost a
+    // thread-pool round trip per piece. Gather them into WRITE_BATCH-sized writes, one in flight
+    // while the next is gathered; the source is paused while two batches are outstanding.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let inFlight: Promise<void> = Promise.resolve();
+    const flush = (): Promise<void> => {
+      const bufs = pending;
+      const length = pendingBytes;
+      pending = [];
+      pendingBytes = 0;
+      const where = at;
+      at += length;
+      const previous = inFlight;
+      // writev: the gathered pieces go to the kernel as they are, without copying them into one buffer.
+      inFlight = previous.then(() => this.writevAll(bufs, length, where));
+      inFlight.catch(() => undefined); // observed by whoever awaits it next; never unhandled
+      return previous;
+    };
+    await new Promise<void>((resolve, reject) => {
+      input.on('data', (chunk: Buffer) => {
+        onChunk?.(chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        size += chunk.length;
+        if (pendingBytes >= WRITE_BATCH) {
+          input.pause();
+          flush().then(() => input.resume(), (e: unknown) => input.destroy(e as Error));
+        }
+      });
+      input.once('error', reject);
+      input.once('end', () => {
+        if (pendingBytes) void flush();
+        inFlight.then(resolve, reject);
+      });
+    });
+    await inFlight;
     await this.writeAll(tarHeader(name, size), headerAt);
     const pad = roundUp(size) - size;
     if (pad) await this.writeAll(Buffer.alloc(pad), at);
@@ -80,6 +118,12 @@ export class OvaWriter {
   async discard(): Promise<void> {
     await this.fh.close().catch(() => undefined);
     await fs.promises.rm(this.file, { force: true });
+  }
+
+  private async writevAll(bufs: Buffer[], length: number, at: number): Promise<void> {
+    const { bytesWritten } = await this.fh.writev(bufs, at);
+    // A short vectored write is rare (signals, full disks): finish the rest plainly.
+    if (bytesWritten < length) await this.writeAll(Buffer.concat(bufs, length).subarray(bytesWritten), at + bytesWritten);
   }
 
   private async writeAll(buf: Buffer, at: number): Promise<void> {
