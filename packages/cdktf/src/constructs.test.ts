@@ -51,7 +51,7 @@ describe('OvfDescriptor', () => {
     assert.equal(d.virtualApp, false);
     assert.deepEqual(d.properties.map((p) => p.id), ['hostname', 'ip0', 'ntp_servers', 'root_password', 'log_level', 'workers']);
     assert.equal(d.property('workers')?.defaultValue, '2');
-    assert.equal(d.sizes.downloadBytes, 68096);
+    assert.equal(d.sizes.downloadBytes, 196608);
     assert.equal(d.sizes.flatDeploymentBytes, 1024 ** 3);
     assert.equal(d.hardware.length, 1);
     assert.equal(d.hardware[0]?.numCPUs, 1);

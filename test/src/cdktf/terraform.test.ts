@@ -45,7 +45,7 @@ function buildApplianceOva(dir: string): string {
   const pkg = path.join(dir, 'appliance');
   fs.mkdirSync(pkg, { recursive: true });
   const vmdk = makeStreamOptimizedVmdk(pkg, 'minimal-disk1', 1024);
-  const descriptor = fs.readFileSync(minimalOvf, 'utf8').replace('ovf:size="68096"', `ovf:size="${fs.statSync(vmdk).size}"`);
+  const descriptor = fs.readFileSync(minimalOvf, 'utf8').replace(/ovf:size="\d+"/, `ovf:size="${fs.statSync(vmdk).size}"`);
   fs.writeFileSync(path.join(pkg, 'minimal.ovf'), descriptor);
   const ova = path.join(dir, 'appliance.ova');
   const r = spawnSync(process.execPath, [cliBin, 'ova', 'pack', pkg, ova], { encoding: 'utf8' });

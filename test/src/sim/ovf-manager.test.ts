@@ -30,7 +30,7 @@ describe('the simulator OvfManager (what vcsim 0.24.2 lacks)', () => {
     assert.equal(firstText(body, 'defaultDeploymentOption'), 'small');
     assert.equal(firstText(body, 'defaultEntityName'), 'minimal');
     assert.equal(firstText(body, 'virtualApp'), 'false');
-    assert.equal(firstText(body, 'approximateDownloadSize'), '68096');
+    assert.equal(firstText(body, 'approximateDownloadSize'), '196608');
     assert.equal(firstText(body, 'approximateFlatDeploymentSize'), String(2 ** 30));
     assert.match(firstText(body, 'annotation') ?? '', /^ovfkit example appliance/);
     assert.equal(allElements(body, 'error').length, 0);
@@ -61,7 +61,7 @@ describe('the simulator OvfManager (what vcsim 0.24.2 lacks)', () => {
 
   it('validates a host: sizes, supported provisioning, and no errors when the host is big enough', async () => {
     const body = await s.ok('ValidateHost', 'OvfManager', s.ovfManager, `<ovfDescriptor>${xmlEscape(minimalOvf)}</ovfDescriptor>${moref('host', 'HostSystem', p.host)}<vhp><locale></locale><deploymentOption>small</deploymentOption></vhp>`);
-    assert.equal(firstText(body, 'downloadSize'), '68096');
+    assert.equal(firstText(body, 'downloadSize'), '196608');
     assert.equal(firstText(body, 'flatDeploymentSize'), String(2 ** 30));
     assert.ok(allText(body, 'supportedDiskProvisioning').includes('thin'));
     assert.equal(allElements(body, 'error').length, 0);
