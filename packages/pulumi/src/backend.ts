@@ -8,11 +8,12 @@ import type {
   KeyValue, ManagedObjectReference, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult, OvfPlan,
   OvfValidateHostResult,
 } from '@ovfkit/core';
+import type { OvfEntityState, OvfExportRequest, OvfImportRequest, OvfImportSpecRequest, OvfPlacement, OvfVmState } from '@ovfkit/vsphere';
 
 import type { ConnectionSettings } from './connection';
 
 /** How a package's manifest is treated. @default 'verify-if-present' */
-export type ManifestPolicy = 'require' | 'verify-if-present' | 'skip';
+export type ManifestPolicy = OvfImportRequest['manifestPolicy'];
 
 /** A descriptor read from a source (directory, .ovf, .ova, URL), with what the package said about it. */
 export interface DescriptorRead {
@@ -26,29 +27,13 @@ export interface DescriptorRead {
 }
 
 /** Where an import goes, by inventory path or name, as the user wrote it. */
-export interface Placement {
-  datacenter?: string;
-  resourcePool?: string;
-  cluster?: string;
-  vApp?: string;
-  datastore?: string;
-  folder?: string;
-  host?: string;
-}
+export type Placement = OvfPlacement;
 
-/** The CreateImportSpec parameters the provider can set, in vim25 words. */
-export interface ImportSpecRequest {
-  entityName?: string;
-  deploymentOption: string;
-  locale: string;
-  diskProvisioning?: string;
-  ipAllocationPolicy?: string;
-  ipProtocol?: string;
-  /** OVF network name → target network (name or inventory path). */
-  networkMapping: Record<string, string>;
-  propertyMapping: KeyValue[];
-  placement: Placement;
-}
+/**
+ * The CreateImportSpec parameters the provider can set, in vim25 words; `networkMapping` maps an
+ * OVF network name to a target network (name or inventory path).
+ */
+export type ImportSpecRequest = OvfImportSpecRequest;
 
 /** What ValidateHost and CreateImportSpec said, from the local or the remote OvfManager. */
 export interface ImportValidation {
@@ -58,56 +43,21 @@ export interface ImportValidation {
   importSpec: { error: OvfIssue[]; warning: OvfIssue[] };
 }
 
-/** A VM as read back from vSphere (real state, for drift). */
-export interface VmState {
-  entity: ManagedObjectReference;
-  name: string;
-  powerState: 'poweredOn' | 'poweredOff' | 'suspended';
-  numCPUs?: number;
-  memoryMB?: number;
-  annotation?: string;
-  template?: boolean;
-  /** vApp property values by property id (password values are never returned). */
-  property?: KeyValue[];
-  disks?: { label: string; capacityBytes: number }[];
-  networks?: string[];
-}
+/** A VM as read back from vSphere (real state, for drift); password property values are never returned. */
+export type VmState = OvfVmState;
 
 /** An imported entity (a VM or a vApp with its VMs). */
-export interface EntityState {
-  entity: ManagedObjectReference;
-  name: string;
-  vms: VmState[];
-  annotation?: string;
-  powerState: 'poweredOn' | 'poweredOff' | 'suspended';
-}
+export type EntityState = OvfEntityState;
 
-export interface ImportRequest extends ImportSpecRequest {
-  source: string;
-  manifestPolicy: ManifestPolicy;
-  acceptAllEulas: boolean;
-  powerOn: boolean;
-  annotation?: string;
-  markAsTemplate: boolean;
-}
+export type ImportRequest = OvfImportRequest;
 
 export interface ImportOutcome {
   entity: EntityState;
   warnings: OvfIssue[];
 }
 
-export interface ExportRequest {
-  /** `VirtualMachine:vm-42`, `VirtualApp:resgroup-v9` or an inventory path. */
-  entity: string;
-  destination: string;
-  format: 'ovf' | 'ova';
-  manifestAlgorithm: 'SHA1' | 'SHA256' | 'SHA512';
-  exportOption: string[];
-  includeImageFiles: boolean;
-  chunkSizeBytes?: number;
-  signingKeyPem?: string;
-  signingCertificatePem?: string;
-}
+/** What to export; `entity` is `VirtualMachine:vm-42`, `VirtualApp:resgroup-v9` or an inventory path. */
+export type ExportRequest = OvfExportRequest;
 
 export interface ExportOutcome {
   files: { path: string; size: number; digest: string }[];
