@@ -4,20 +4,13 @@
  * (re-run with the printed seed to reproduce).
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { type OvfParseDescriptorResult, parseDescriptor } from '@ovfkit/core';
-import { corpusRoot } from './paths';
+import { provenance, readCorpus } from './corpus';
 
-const descriptors: Buffer[] = fs
-  .readFileSync(path.join(corpusRoot, 'PROVENANCE.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split('\t'))
-  .filter((f) => f[1] === 'descriptor')
-  .map((f) => fs.readFileSync(path.join(corpusRoot, f[0]!)));
+const descriptors: Buffer[] = provenance()
+  .filter((r) => r.kind === 'descriptor')
+  .map((r) => readCorpus(r.localPath));
 
 /** Fragments that stress an XML/OVF reader when spliced in anywhere. */
 const NASTY = [

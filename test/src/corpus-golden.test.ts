@@ -6,10 +6,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDescriptor } from '@ovfkit/core';
-import { corpusRoot, repoRoot } from './paths';
+import { assertGolden, readCorpus } from './corpus';
+import { repoRoot } from './paths';
 
 const GOLDEN = path.join(repoRoot, 'test', 'golden', 'parse');
-const UPDATE = process.env['OVFKIT_UPDATE_GOLDEN'] === '1';
 
 const cases: { name: string; file: string; locale?: string; deploymentOption?: string; about: string }[] = [
   { name: 'vcsa65', file: 'ovf/govmomi/vmware-appliances/vcsa65.ovf', about: 'vCSA 6.5 with 31 deployment options' },
@@ -23,16 +23,10 @@ const cases: { name: string; file: string; locale?: string; deploymentOption?: s
 describe('golden ParseDescriptor results', () => {
   for (const c of cases) {
     it(`${c.about} matches test/golden/parse/${c.name}.json`, () => {
-      const bytes = fs.readFileSync(path.join(corpusRoot, c.file));
+      const bytes = readCorpus(c.file);
       const result = parseDescriptor(bytes, { locale: c.locale ?? '', deploymentOption: c.deploymentOption ?? '' });
       const actual = JSON.stringify(result, null, 2) + '\n';
-      const file = path.join(GOLDEN, `${c.name}.json`);
-      if (UPDATE) {
-        fs.mkdirSync(GOLDEN, { recursive: true });
-        fs.writeFileSync(file, actual);
-      }
-      assert.ok(fs.existsSync(file), `missing golden ${file}; create it with OVFKIT_UPDATE_GOLDEN=1`);
-      assert.equal(actual, fs.readFileSync(file, 'utf8'));
+      assertGolden(GOLDEN, c.name, actual);
     });
   }
 
@@ -40,8 +34,8 @@ describe('golden ParseDescriptor results', () => {
     const vcsa = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'vcsa65.json'), 'utf8')) as { deploymentOption: unknown[]; error: unknown[] };
     assert.equal(vcsa.deploymentOption.length, 31);
     assert.deepEqual(vcsa.error, []);
-    const fr = parseDescriptor(fs.readFileSync(path.join(corpusRoot, cases[4]!.file)), { locale: 'fr', deploymentOption: '' });
-    const en = parseDescriptor(fs.readFileSync(path.join(corpusRoot, cases[4]!.file)), { locale: '', deploymentOption: '' });
+    const fr = parseDescriptor(readCorpus(cases[4]!.file), { locale: 'fr', deploymentOption: '' });
+    const en = parseDescriptor(readCorpus(cases[4]!.file), { locale: '', deploymentOption: '' });
     assert.notDeepEqual(fr.deploymentOption, en.deploymentOption, 'the French bundle changes the option labels');
   });
 });

@@ -5,27 +5,8 @@
  * documented per file.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { type OvfIssue, parseDescriptor } from '@ovfkit/core';
-import { corpusRoot } from './paths';
-
-interface Row {
-  localPath: string;
-  kind: string;
-  status: string;
-  note: string;
-}
-
-function provenance(): Row[] {
-  const lines = fs.readFileSync(path.join(corpusRoot, 'PROVENANCE.tsv'), 'utf8').trim().split('\n');
-  const header = lines[0]!.split('\t');
-  const col = (name: string): number => header.indexOf(name);
-  return lines.slice(1).map((l) => {
-    const f = l.split('\t');
-    return { localPath: f[col('local_path')]!, kind: f[col('kind')]!, status: f[col('status')]!, note: f[col('note')]! };
-  });
-}
+import { provenance, readCorpus } from './corpus';
 
 /** What one file must produce: the exact set of error codes, and warning codes that must appear. */
 interface Expect {
@@ -174,7 +155,7 @@ describe('the OVF corpus, by PROVENANCE status', () => {
       : `${r.status} ${r.localPath} parses without errors${expect?.why ? ` (${expect.why})` : ''}`;
     it(title, () => {
       assert.ok(expect, 'expectation missing');
-      const bytes = fs.readFileSync(path.join(corpusRoot, r.localPath));
+      const bytes = readCorpus(r.localPath);
       const result = parseDescriptor(bytes, { locale: '', deploymentOption: '' });
       const error = result.error ?? [];
       const warning = result.warning ?? [];

@@ -16,29 +16,12 @@ import {
   type OvfIssue,
   type PlanOptions,
 } from '@ovfkit/core';
-import { corpusRoot, repoRoot } from './paths';
+import { assertGolden, provenance, type ProvenanceRow, readCorpus as read } from './corpus';
+import { repoRoot } from './paths';
 
 const GOLDEN = path.join(repoRoot, 'test', 'golden', 'importspec');
-const UPDATE = process.env['OVFKIT_UPDATE_GOLDEN'] === '1';
 
-interface Row {
-  localPath: string;
-  kind: string;
-  status: string;
-}
-
-function descriptors(): Row[] {
-  const lines = fs.readFileSync(path.join(corpusRoot, 'PROVENANCE.tsv'), 'utf8').trim().split('\n');
-  const header = lines[0]!.split('\t');
-  const col = (n: string): number => header.indexOf(n);
-  return lines
-    .slice(1)
-    .map((l) => l.split('\t'))
-    .map((f) => ({ localPath: f[col('local_path')]!, kind: f[col('kind')]!, status: f[col('status')]! }))
-    .filter((r) => r.kind === 'descriptor');
-}
-
-const read = (p: string): Buffer => fs.readFileSync(path.join(corpusRoot, p));
+const descriptors = (): ProvenanceRow[] => provenance().filter((r) => r.kind === 'descriptor');
 
 function wellFormed(i: OvfIssue, where: string): void {
   assert.equal(typeof i.fault._typeName, 'string', `${where}: fault has a _typeName`);
@@ -180,13 +163,7 @@ describe('golden ValidateHost and CreateImportSpec results', () => {
     it(`${c.about} matches test/golden/importspec/${c.name}.json`, () => {
       const { validateHost, createImportSpec } = createPlan(read(c.file), c.options);
       const actual = JSON.stringify({ validateHost, createImportSpec }, null, 2) + '\n';
-      const file = path.join(GOLDEN, `${c.name}.json`);
-      if (UPDATE) {
-        fs.mkdirSync(GOLDEN, { recursive: true });
-        fs.writeFileSync(file, actual);
-      }
-      assert.ok(fs.existsSync(file), `missing golden ${file}; create it with OVFKIT_UPDATE_GOLDEN=1`);
-      assert.equal(actual, fs.readFileSync(file, 'utf8'));
+      assertGolden(GOLDEN, c.name, actual);
     });
   }
 

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { provenance } from '../corpus';
 import { corpusRoot, repoRoot } from '../paths';
 
 const dir = path.join(repoRoot, '.bench', 'parse');
@@ -27,8 +28,7 @@ interface Measure {
 
 /** The well-formed corpus descriptors (those the XML check accepts), as a list file. */
 function corpusList(): string {
-  const rows = fs.readFileSync(path.join(corpusRoot, 'PROVENANCE.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-  const files = rows.filter((f) => f[1] === 'descriptor' && f[9] === 'well-formed').map((f) => path.join(corpusRoot, f[0]!));
+  const files = provenance().filter((r) => r.kind === 'descriptor' && r.xmlCheck === 'well-formed').map((r) => path.join(corpusRoot, r.localPath));
   const list = path.join(dir, 'corpus.list');
   fs.writeFileSync(list, files.join('\n') + '\n');
   return list;

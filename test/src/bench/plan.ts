@@ -3,26 +3,10 @@
  * `createPlan` computes it) against parse only (`parseDescriptorWithModel`), for the largest
  * corpus descriptors, in the same run, interleaved. Target: a plan costs at most 2× the parse.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createPlan, parseDescriptorWithModel } from '@ovfkit/core';
-import { corpusRoot } from '../paths';
+import { largestDescriptors } from '../corpus';
 
 const ROUNDS = Number(process.env['OVFKIT_BENCH_ROUNDS'] ?? 40);
-
-function largest(n: number): { file: string; bytes: Buffer }[] {
-  const lines = fs.readFileSync(path.join(corpusRoot, 'PROVENANCE.tsv'), 'utf8').trim().split('\n');
-  const header = lines[0]!.split('\t');
-  const col = (c: string): number => header.indexOf(c);
-  return lines
-    .slice(1)
-    .map((l) => l.split('\t'))
-    .filter((f) => f[col('kind')] === 'descriptor' && f[col('xml_check')] === 'well-formed')
-    .map((f) => ({ file: f[col('local_path')]!, size: Number(f[col('bytes')]) }))
-    .sort((a, b) => b.size - a.size)
-    .slice(0, n)
-    .map(({ file }) => ({ file, bytes: fs.readFileSync(path.join(corpusRoot, file)) }));
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -36,7 +20,7 @@ function time(fn: () => unknown): number {
 }
 
 export async function run(): Promise<void> {
-  const files = largest(5);
+  const files = largestDescriptors(5);
   process.stdout.write(`plan vs parse-only, median of ${ROUNDS} interleaved rounds per descriptor (ms)\n`);
   process.stdout.write(`${'descriptor'.padEnd(62)} ${'KiB'.padStart(6)} ${'parse'.padStart(8)} ${'plan'.padStart(8)} ${'ratio'.padStart(6)}\n`);
   let worst = 0;

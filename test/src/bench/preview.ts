@@ -6,7 +6,6 @@
  * over gRPC, as the engine makes them.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import * as pulumi from '@pulumi/pulumi';
@@ -14,31 +13,19 @@ import { parseDescriptor, parseDescriptorWithModel } from '@ovfkit/core';
 import { ovfImportProvider } from '@ovfkit/pulumi';
 import * as runtime from '@ovfkit/pulumi/runtime';
 
+import { largestDescriptors } from '../corpus';
 import { corpusRoot } from '../paths';
 import { dynamicUrn, startPluginHost } from '../pulumi/plugin-host';
 
 const RESOURCES = 100;
 const ROUNDS = Number(process.env['OVFKIT_BENCH_ROUNDS'] ?? 7);
 
-function largest(n: number): { file: string; bytes: Buffer }[] {
-  const lines = fs.readFileSync(path.join(corpusRoot, 'PROVENANCE.tsv'), 'utf8').trim().split('\n');
-  const header = lines[0]!.split('\t');
-  const col = (c: string): number => header.indexOf(c);
-  return lines
-    .slice(1)
-    .map((l) => l.split('\t'))
-    .filter((f) => f[col('kind')] === 'descriptor' && f[col('xml_check')] === 'well-formed')
-    .map((f) => ({ file: f[col('local_path')]!, size: Number(f[col('bytes')]) }))
-    .sort((a, b) => b.size - a.size)
-    .slice(0, n)
-    .map(({ file }) => ({ file: path.join(corpusRoot, file), bytes: fs.readFileSync(path.join(corpusRoot, file)) }));
-}
-
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 export async function run(): Promise<void> {
-  const files = largest(5);
+  // Absolute paths: they are the resources' `source` inputs.
+  const files = largestDescriptors(5).map((f) => ({ file: path.join(corpusRoot, f.file), bytes: f.bytes }));
   const resources = Array.from({ length: RESOURCES }, (_, i) => files[i % files.length]!);
   const inputsOf = (f: { file: string; bytes: Buffer }, i: number): Record<string, unknown> => ({
     source: f.file, name: `vm-${i}`, datastore: 'datastore1', acceptAllEulas: true, powerOn: false,
