@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from './cli.test';
+import { runCli } from './run-cli';
 import { corpusRoot, repoRoot } from './paths';
 
 const minimal = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from './cli.test';
+import { runCli } from './run-cli';
 import { corpusRoot } from './paths';
 
 const photon = path.join(corpusRoot, 'ovf/govmomi/cloud-images/photon5.ovf');

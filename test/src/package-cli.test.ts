@@ -4,21 +4,11 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from 'ovfkit';
 import { corpusRoot } from './paths';
+import { runCli } from './run-cli';
 
-/** Runs the CLI in-process from `cwd`. */
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => (stdout += d.toString()));
-  err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await main(argv, { stdout: out, stderr: err, cwd, env: {}, signal: new AbortController().signal });
-  return { code, stdout, stderr };
-}
+/** Runs the CLI in-process from `cwd`, with an empty environment. */
+const cli = (argv: string[], cwd: string): ReturnType<typeof runCli> => runCli(argv, {}, cwd);
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 const sh = (cmd: string, args: string[], cwd?: string): Buffer => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
