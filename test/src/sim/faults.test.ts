@@ -1,14 +1,9 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { repoRoot } from '../paths';
-import { eventually, leaseCall, leaseDeviceUrls, leaseState, places, startImport, uploadDisk, type Places } from './flow';
+import { destroyAll, eventually, leaseCall, leaseDeviceUrls, leaseState, login, minimalOvf, startImport, uploadDisk, vappOvf, type Places } from './flow';
 import { RawSession, allElements, faultType, firstText, rawRequest } from './raw-soap';
 import { useSimulator } from './simulator';
 import { emptyStreamOptimizedVmdk } from './vmdk';
 
-const minimalOvf = fs.readFileSync(path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), 'utf8');
-const vappOvf = fs.readFileSync(path.join(repoRoot, 'test', 'src', 'sim', 'fixtures', 'two-tier-vapp.ovf'), 'utf8');
 
 /** A streamOptimized disk padded to `bytes` (the padding sits after the end-of-stream marker). */
 function diskOfSize(bytes: number): Buffer {
@@ -21,14 +16,11 @@ describe('simulator fault injection', () => {
   let s: RawSession;
   let p: Places;
   before(async () => {
-    s = new RawSession(sim());
-    await s.login();
-    p = await places(s);
+    ({ s, p } = await login(sim()));
   });
   afterEach(async () => {
     await sim().clearInjections();
-    for (const a of (await sim().state()).virtualApps) await s.call('Destroy_Task', 'VirtualApp', a.ref);
-    for (const vm of (await sim().state()).virtualMachines) await s.call('Destroy_Task', 'VirtualMachine', vm.ref);
+    await destroyAll(sim(), s);
   });
 
   it('fails a named method with a named vim25 fault, the given number of times, then lets it work', async () => {

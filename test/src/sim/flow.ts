@@ -1,7 +1,16 @@
 /**
  * Raw SOAP steps of the OVF import/export flow, for the simulator's own tests (no ovfkit client).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../paths';
 import { RawSession, allElements, allText, faultType, firstText, moref, rawRequest, xmlEscape, type RawResponse } from './raw-soap';
+import type { Simulator } from './simulator';
+
+/** The example single-VM descriptor. */
+export const minimalOvf = fs.readFileSync(path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), 'utf8');
+/** A vApp of two VMs (fixtures/two-tier-vapp.ovf). */
+export const vappOvf = fs.readFileSync(path.join(repoRoot, 'test', 'src', 'sim', 'fixtures', 'two-tier-vapp.ovf'), 'utf8');
 
 /** One HttpNfcLeaseDeviceUrl, as read from the lease's `info`. */
 export interface DeviceUrl {
@@ -33,6 +42,19 @@ export async function places(s: RawSession): Promise<Places> {
     folder: await get('/DC0/vm'),
     host: await get('/DC0/host/DC0_C0/DC0_C0_H0'),
   };
+}
+
+/** A logged-in raw session on the simulator, and the places of its default inventory. */
+export async function login(sim: Simulator): Promise<{ s: RawSession; p: Places }> {
+  const s = new RawSession(sim);
+  await s.login();
+  return { s, p: await places(s) };
+}
+
+/** Destroys every vApp, then every VM left, so the next test starts from an empty inventory. */
+export async function destroyAll(sim: Simulator, s: RawSession): Promise<void> {
+  for (const a of (await sim.state()).virtualApps) await s.call('Destroy_Task', 'VirtualApp', a.ref);
+  for (const vm of (await sim.state()).virtualMachines) await s.call('Destroy_Task', 'VirtualMachine', vm.ref);
 }
 
 export function createImportSpec(s: RawSession, p: Places, ovf: string, entityName = '', deploymentOption = ''): Promise<RawResponse> {

@@ -1,27 +1,25 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { repoRoot } from '../paths';
 import {
   createImportSpec,
+  destroyAll,
   eventually,
   importVApp,
   leaseCall,
   leaseDeviceUrls,
   leaseState,
-  places,
+  login,
+  minimalOvf,
   specParam,
   startImport,
   uploadDisk,
+  vappOvf,
   type Places,
 } from './flow';
 import { RawSession, allElements, allText, faultType, firstText, moref, rawRequest, xmlEscape } from './raw-soap';
 import { useSimulator } from './simulator';
 import { emptyStreamOptimizedVmdk } from './vmdk';
 
-const minimalOvf = fs.readFileSync(path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), 'utf8');
-const vappOvf = fs.readFileSync(path.join(repoRoot, 'test', 'src', 'sim', 'fixtures', 'two-tier-vapp.ovf'), 'utf8');
 const sha1 = (b: Buffer): string => crypto.createHash('sha1').update(b).digest('hex');
 
 describe('simulator import and export leases', () => {
@@ -29,16 +27,12 @@ describe('simulator import and export leases', () => {
   let s: RawSession;
   let p: Places;
   before(async () => {
-    s = new RawSession(sim());
-    await s.login();
-    p = await places(s);
+    ({ s, p } = await login(sim()));
   });
 
   /** Removes every VM and vApp so each test starts from an empty inventory. */
   afterEach(async () => {
-    const st = await sim().state();
-    for (const a of st.virtualApps) await s.call('Destroy_Task', 'VirtualApp', a.ref);
-    for (const vm of (await sim().state()).virtualMachines) await s.call('Destroy_Task', 'VirtualMachine', vm.ref);
+    await destroyAll(sim(), s);
   });
 
   async function findVm(name: string): Promise<string> {

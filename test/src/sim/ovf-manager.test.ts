@@ -1,13 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { corpusRoot, repoRoot } from '../paths';
-import { createImportSpec, places, type Places } from './flow';
+import { corpusRoot } from '../paths';
+import { createImportSpec, login, minimalOvf, vappOvf, type Places } from './flow';
 import { RawSession, allElements, allText, faultType, firstText, moref, xmlEscape } from './raw-soap';
 import { useSimulator } from './simulator';
 
-const minimalOvf = fs.readFileSync(path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), 'utf8');
-const vappOvf = fs.readFileSync(path.join(repoRoot, 'test', 'src', 'sim', 'fixtures', 'two-tier-vapp.ovf'), 'utf8');
 
 function parseDescriptor(s: RawSession, ovf: string): Promise<string> {
   return s.ok('ParseDescriptor', 'OvfManager', s.ovfManager, `<ovfDescriptor>${xmlEscape(ovf)}</ovfDescriptor><pdp><locale></locale><deploymentOption></deploymentOption></pdp>`);
@@ -18,9 +16,7 @@ describe('the simulator OvfManager (what vcsim 0.24.2 lacks)', () => {
   let s: RawSession;
   let p: Places;
   before(async () => {
-    s = new RawSession(sim());
-    await s.login();
-    p = await places(s);
+    ({ s, p } = await login(sim()));
   });
 
   it('parses the minimal example into an OvfParseDescriptorResult with networks, options and sizes', async () => {
