@@ -18,6 +18,7 @@ import {
   type PlanOptions,
 } from '@ovfkit/core';
 import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
+import { formatBytes } from './progress';
 import { sourceOptions, sourceOptionsHelp } from './source';
 
 /** Where to check: profile and inventory. */
@@ -149,15 +150,7 @@ export function issueLine(kind: 'error' | 'warning', i: OvfIssue & { source?: st
   return `  ${kind === 'error' ? 'error  ' : 'warning'} ${src}${i.fault._typeName} [${i.code}]${where}: ${i.localizedMessage}${fix}`;
 }
 
-/** Bytes in binary units. */
+/** Bytes in binary units ({@link formatBytes}), `unknown` when the size is not known. */
 export function fmtBytes(n: number | undefined): string {
-  if (n === undefined) return 'unknown';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(v >= 10 ? 0 : 1)} ${units[i]}`;
+  return n === undefined ? 'unknown' : formatBytes(n);
 }

@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  DEFAULT_MAX_CHARS, isOvfkitError, OvfkitError, type OvfIssue, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
+  DEFAULT_MAX_CHARS, isOvfkitError, OvfkitError, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
 } from '@ovfkit/core';
+import { fmtBytes, issueLine } from '../cisp-flags';
 import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
 import { readDescriptorText } from '../source';
 
@@ -40,21 +41,6 @@ export async function readDescriptorSource(arg: string, ctx: CommandContext): Pr
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error)?.message ?? e);
     throw new OvfkitError('IO', `cannot read ${arg}: ${why}`, { cause: e });
   }
-}
-
-const fmtBytes = (n: number | undefined): string => {
-  if (n === undefined) return 'unknown';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return i === 0 ? `${n} B` : `${v.toFixed(v >= 10 ? 0 : 1)} ${units[i]}`;
-};
-
-function issueLine(kind: string, i: OvfIssue): string {
-  const where = i.line ? ` (line ${i.line})` : '';
-  const fix = i.fix ? `\n      fix: ${i.fix}` : '';
-  return `  ${kind} ${i.fault._typeName} [${i.code}]${where}: ${i.localizedMessage}${fix}`;
 }
 
 /** The readable summary printed without --json. */
@@ -95,7 +81,7 @@ export function renderSummary(name: string, r: OvfParseDescriptorResult, chosen:
   }
   if (r.eula?.length) lines.push(`  EULAs        ${r.eula.length} to accept`);
   lines.push(`  result       ${err.length} error${err.length === 1 ? '' : 's'}, ${warn.length} warning${warn.length === 1 ? '' : 's'}`);
-  for (const e of err) lines.push(issueLine('error  ', e));
+  for (const e of err) lines.push(issueLine('error', e));
   for (const w of warn) lines.push(issueLine('warning', w));
   return lines.join('\n') + '\n';
 }
