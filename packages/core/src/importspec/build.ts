@@ -32,7 +32,7 @@ import type {
   VirtualSystemCollection,
   VmwConfig,
 } from '../model';
-import type { ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, VAppProductInfo, VAppPropertyInfo } from '../vim25';
+import type { ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfValidateHostResult, VAppProductInfo, VAppPropertyInfo } from '../vim25';
 import { controllerFamily, controllerUnits, deviceFor, RT, type ControllerFamily } from './devices';
 import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from './issues';
 import { guestIdFor } from './osids';
@@ -42,6 +42,7 @@ import { inConfiguration } from '../validate';
 import type {
   ImportSpec,
   OptionValue,
+  OvfCreateImportSpecResult,
   ResourceAllocationInfo,
   VAppConfigSpec,
   VAppEntityConfigInfo,
@@ -1133,6 +1134,35 @@ function applyConfig(device: VirtualDevice, config: readonly VmwConfig[]): void 
 /** Runs the analysis behind ValidateHost and CreateImportSpec. */
 export function analyze(input: BuildInput): Analysis {
   return new Builder(input).run();
+}
+
+/** The ValidateHost result of an analysis: sizes, host problems, the provisioning types allowed. @see vim25 OvfValidateHostResult */
+export function validateHostResult(a: Analysis): OvfValidateHostResult {
+  const result: OvfValidateHostResult = {};
+  result.downloadSize = a.downloadSize;
+  result.flatDeploymentSize = a.flatDeploymentSize;
+  result.sparseDeploymentSize = a.sparseDeploymentSize;
+  if (a.hostError.length) result.error = a.hostError;
+  if (a.hostWarning.length) result.warning = a.hostWarning;
+  result.supportedDiskProvisioning = [...a.supportedDiskProvisioning];
+  return result;
+}
+
+/**
+ * The CreateImportSpec result of an analysis: the parse errors and every import and host problem;
+ * `importSpec` and `fileItem` only when there is no error, as in vSphere. @see vim25 OvfCreateImportSpecResult
+ */
+export function createImportSpecResult(a: Analysis, parseError: readonly OvfIssue[] | undefined): OvfCreateImportSpecResult {
+  const result: OvfCreateImportSpecResult = {};
+  const error = [...(parseError ?? []), ...a.importError, ...a.hostError];
+  const warning = [...a.importWarning, ...a.hostWarning];
+  if (error.length) result.error = error;
+  else {
+    result.importSpec = a.importSpec!;
+    if (a.fileItem.length) result.fileItem = a.fileItem;
+  }
+  if (warning.length) result.warning = warning;
+  return result;
 }
 
 export type { Located };

@@ -11,7 +11,7 @@ import { createDescriptorFromConfig, EXPORT_OPTIONS, type CreateDescriptorOption
 import { resolveHostProfile, type HostProfile } from '../hostprofiles';
 import { builtinHostProfile } from '../hostprofiles/builtin';
 import { inventoryLookup, type InventoryDatastore, type InventoryHost, type InventorySnapshot } from '../inventory';
-import { analyze, type Analysis } from '../importspec/build';
+import { analyze, createImportSpecResult, validateHostResult, type Analysis } from '../importspec/build';
 import { issue } from '../importspec/issues';
 import type { OvfCreateImportSpecResult } from '../importspec/types';
 import { parseDescriptorWithModel, type ParsedDescriptor } from '../parse-descriptor';
@@ -146,18 +146,8 @@ export class LocalOvfManager implements OvfManager {
   async validateHost(ovfDescriptor: string, host: EntityRef | undefined, vhp: OvfValidateHostParams = NO_PARAMS): Promise<OvfValidateHostResult> {
     const h = this.host(host);
     const { parsed, analysis } = this.run(ovfDescriptor, vhp, { host: h, datastoreName: '' });
-    const result: OvfValidateHostResult = {};
-    if (!analysis) {
-      result.error = unusable(parsed);
-      return result;
-    }
-    result.downloadSize = analysis.downloadSize;
-    result.flatDeploymentSize = analysis.flatDeploymentSize;
-    result.sparseDeploymentSize = analysis.sparseDeploymentSize;
-    if (analysis.hostError.length) result.error = analysis.hostError;
-    if (analysis.hostWarning.length) result.warning = analysis.hostWarning;
-    result.supportedDiskProvisioning = [...analysis.supportedDiskProvisioning];
-    return result;
+    if (!analysis) return { error: unusable(parsed) };
+    return validateHostResult(analysis);
   }
 
   /**
@@ -183,20 +173,8 @@ export class LocalOvfManager implements OvfManager {
     } else if (typeof resourcePool === 'object') pool = resourcePool;
     const ds = this.datastore(datastore);
     const { parsed, analysis } = this.run(ovfDescriptor, cisp, { host, datastore: ds.ds, datastoreName: ds.name, resourcePool: pool });
-    const result: OvfCreateImportSpecResult = {};
-    if (!analysis) {
-      result.error = unusable(parsed);
-      return { result, parsed };
-    }
-    const error = [...(parsed.result.error ?? []), ...analysis.importError, ...analysis.hostError];
-    const warning = [...analysis.importWarning, ...analysis.hostWarning];
-    if (error.length) result.error = error;
-    else {
-      result.importSpec = analysis.importSpec!;
-      if (analysis.fileItem.length) result.fileItem = analysis.fileItem;
-    }
-    if (warning.length) result.warning = warning;
-    return { result, analysis: analysis, parsed };
+    if (!analysis) return { result: { error: unusable(parsed) }, parsed };
+    return { result: createImportSpecResult(analysis, parsed.result.error), analysis, parsed };
   }
 
   /**

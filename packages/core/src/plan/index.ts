@@ -12,7 +12,7 @@ import { resolveHostProfile, type HostProfile } from '../hostprofiles';
 import { builtinHostProfile } from '../hostprofiles/builtin';
 import type { DiskProvisioningType } from '../hostprofiles/types';
 import { inventoryLookup, type InventoryDatastore, type InventoryHost, type InventorySnapshot } from '../inventory';
-import { analyze, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from '../importspec/build';
+import { analyze, createImportSpecResult, validateHostResult, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from '../importspec/build';
 import { REDACTED } from '../importspec/issues';
 import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types';
 import { parseDescriptorWithModel } from '../parse-descriptor';
@@ -199,20 +199,9 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
       resourcePool: pool ? { type: pool.type === 'vApp' ? 'VirtualApp' : 'ResourcePool', value: pool.moref } : undefined,
       cisp,
     });
-    validateHost.downloadSize = a.downloadSize;
-    validateHost.flatDeploymentSize = a.flatDeploymentSize;
-    validateHost.sparseDeploymentSize = a.sparseDeploymentSize;
-    if (a.hostError.length) validateHost.error = a.hostError;
-    if (a.hostWarning.length) validateHost.warning = a.hostWarning;
-    validateHost.supportedDiskProvisioning = [...a.supportedDiskProvisioning];
-    const cErr = [...(pr.error ?? []), ...a.importError, ...a.hostError];
-    if (cErr.length) createImportSpec.error = cErr;
-    else {
-      createImportSpec.importSpec = a.importSpec!;
-      if (a.fileItem.length) createImportSpec.fileItem = a.fileItem;
-    }
-    const cWarn = [...a.importWarning, ...a.hostWarning];
-    if (cWarn.length) createImportSpec.warning = cWarn;
+    // Both still empty here: the results take the analysis' fields in their usual order.
+    Object.assign(validateHost, validateHostResult(a));
+    Object.assign(createImportSpec, createImportSpecResult(a, pr.error));
 
     const opt = parsed.envelope.deploymentOptionSection?.configuration.find((c) => c.id === a.deploymentOption);
     plan.deploymentOption.key = a.deploymentOption;
