@@ -48,7 +48,7 @@ export function largestDescriptors(n: number): { file: string; bytes: Buffer }[]
     .map((r) => ({ file: r.localPath, bytes: readCorpus(r.localPath) }));
 }
 
-export const UPDATE_GOLDEN = process.env['OVFKIT_UPDATE_GOLDEN'] === '1';
+const UPDATE_GOLDEN = process.env['OVFKIT_UPDATE_GOLDEN'] === '1';
 
 /** Asserts that `actual` equals the golden file `<dir>/<name>.json`; writes it first under OVFKIT_UPDATE_GOLDEN=1. */
 export function assertGolden(dir: string, name: string, actual: string): void {

@@ -82,9 +82,9 @@ const INPUT_FOR_CODE: Record<string, string> = {
  * EULAs to the client) that an import should not go ahead with: preview fails on them, the way
  * `ovfkit import` refuses without --accept-all-eulas.
  */
-export const WARNINGS_THAT_FAIL = ['UNKNOWN_PROPERTY_KEY', 'EULA_NOT_ACCEPTED'] as const;
+const WARNINGS_THAT_FAIL = ['UNKNOWN_PROPERTY_KEY', 'EULA_NOT_ACCEPTED'] as const;
 
-export function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
+function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
   const input = INPUT_FOR_CODE[i.code] ?? INPUT_FOR_CODE[i.fault._typeName] ?? 'source';
   if (input !== 'networkMapping' && input !== 'propertyMapping') return input;
   const map = news[input];
@@ -102,7 +102,7 @@ const PLAN_INPUTS = ['source', ...PLACEMENT_KEYS, 'name', 'networkMapping', 'pro
  * vendor appliances, in every checkpoint and every gRPC call) are kept as SHA-256 digests; the
  * texts are in `getOvfDescriptor(source).eula`.
  */
-export function statePlan(plan: OvfPlan): OvfPlan {
+function statePlan(plan: OvfPlan): OvfPlan {
   const { texts, ...eula } = plan.eula;
   const copy = JSON.parse(JSON.stringify({ ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } })) as unknown;
   return copy as OvfPlan;

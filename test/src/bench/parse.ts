@@ -35,7 +35,7 @@ function corpusList(): string {
 }
 
 /** A valid descriptor with `items` RASD Items (with Parents and configurations) and `properties` Properties. */
-export function generateDescriptor(items: number, properties: number): string {
+function generateDescriptor(items: number, properties: number): string {
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8"?>
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"

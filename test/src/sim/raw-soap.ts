@@ -72,7 +72,7 @@ export function allText(xml: string, localName: string): string[] {
 }
 
 /** Decodes the five named entities and numeric character references (the simulator writes `"` as `&#34;`). */
-export function decodeText(s: string): string {
+function decodeText(s: string): string {
   return s.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) => {
     switch (e) {
       case 'lt': return '<';

@@ -20,7 +20,7 @@ export interface DescriptorSource {
  * Gets the descriptor for `parse`. Today: a local `.ovf` file. This is the one place that will
  * learn `.ova` and URLs (through @ovfkit/package).
  */
-export async function readDescriptorSource(arg: string, ctx: CommandContext): Promise<DescriptorSource> {
+async function readDescriptorSource(arg: string, ctx: CommandContext): Promise<DescriptorSource> {
   // .ova files and http(s) URLs go through @ovfkit/package (only the descriptor is read).
   if (/^https?:\/\//i.test(arg) || /\.ova$/i.test(arg)) {
     const d = await readDescriptorText(arg, ctx);
@@ -44,7 +44,7 @@ export async function readDescriptorSource(arg: string, ctx: CommandContext): Pr
 }
 
 /** The readable summary printed without --json. */
-export function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string, vms: ReturnType<typeof summarizeVirtualSystems>): string {
+function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string, vms: ReturnType<typeof summarizeVirtualSystems>): string {
   const lines: string[] = [];
   const err = r.error ?? [];
   const warn = r.warning ?? [];

@@ -4,7 +4,7 @@ import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../
 import { readDescriptorText, sourceOptionsFrom } from '../source';
 
 /** The summary a person reads before deploying. */
-export function renderPlan(name: string, p: OvfPlan): string {
+function renderPlan(name: string, p: OvfPlan): string {
   const l: string[] = [];
   l.push(`${name}: plan to import ${p.virtualApp ? 'vApp' : 'VM'} "${p.entityName}"`);
   l.push(`  digest       ${p.descriptorDigest}`);
