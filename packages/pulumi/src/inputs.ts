@@ -2,7 +2,7 @@
  * Input shapes of the resources as they reach the provider (plain JSON, with the engine's
  * unknown sentinel during preview), and the small helpers that read them.
  */
-import type { ManagedObjectReference, OvfPlan } from '@ovfkit/core';
+import { DISK_PROVISIONING_TYPES, type ManagedObjectReference, type OvfPlan } from '@ovfkit/core';
 
 import type { ManifestPolicy, Placement } from './backend';
 
@@ -23,8 +23,8 @@ export function isUnknown(v: unknown): boolean {
 /** Placement inputs, in the order they are reported. */
 export const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'cluster', 'vApp', 'datastore', 'folder', 'host'] as const satisfies readonly (keyof Placement)[];
 
-/** vim25 OvfCreateImportSpecParamsDiskProvisioningType values. */
-export const DISK_PROVISIONING = ['monolithicSparse', 'monolithicFlat', 'twoGbMaxExtentSparse', 'twoGbMaxExtentFlat', 'thin', 'thick', 'seSparse', 'eagerZeroedThick', 'sparse', 'flat'] as const;
+/** vim25 OvfCreateImportSpecParamsDiskProvisioningType values (core's list). */
+export const DISK_PROVISIONING = DISK_PROVISIONING_TYPES;
 /** vim25 VAppIPAssignmentInfoIpAllocationPolicy values. */
 export const IP_ALLOCATION_POLICIES = ['dhcpPolicy', 'transientPolicy', 'fixedPolicy', 'fixedAllocatedPolicy'] as const;
 /** vim25 VAppIPAssignmentInfoProtocols values. */
