@@ -29,7 +29,7 @@ function isSource(v: unknown): v is DescriptorSource {
 /** `ovfkit descriptor`: vSphere CreateDescriptor from a VM configuration JSON. */
 export const descriptorCommand: Command = {
   name: 'descriptor',
-  summary: 'Write the OVF descriptor of a VM or vApp configuration (CreateDescriptor), offline',
+  summary: 'write the OVF descriptor of a VM or vApp configuration (CreateDescriptor), offline',
   usage: 'descriptor <config.json> [--name N] [--files ovf-files.json] [--export-option mac|uuid|extraconfig|nodevicesubtypes] [--ovf2] [-o out.ovf] [--json]',
   help: [
     '  --name N                ovf:id of the top-level entity (default: the configured name)',

@@ -37,7 +37,7 @@ function redacted(r: OvfCreateImportSpecResult): OvfCreateImportSpecResult {
 /** `ovfkit import-spec`: vSphere CreateImportSpec, offline. */
 export const importSpecCommand: Command = {
   name: 'import-spec',
-  summary: 'Build the vSphere ImportSpec of an OVF package (CreateImportSpec), offline',
+  summary: 'build the vSphere ImportSpec of an OVF package (CreateImportSpec), offline',
   usage: 'import-spec <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--datastore DS] [--pool P] [options] [--json]',
   help: `${cispHelp}\n  (password property values are shown as ********)`,
   options: cispOptions,

@@ -88,7 +88,7 @@ function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string
 
 export const parseCommand: Command = {
   name: 'parse',
-  summary: 'Read and validate an OVF descriptor the way vSphere ParseDescriptor does',
+  summary: 'read and validate an OVF descriptor the way vSphere ParseDescriptor does',
   usage: 'parse <file.ovf> [--deployment-option ID] [--locale L] [--json]',
   help: [
     '  --deployment-option ID  deployment option (Configuration ovf:id) to apply; default: the descriptor\'s default',

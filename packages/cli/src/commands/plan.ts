@@ -33,7 +33,7 @@ function renderPlan(name: string, p: OvfPlan): string {
 /** `ovfkit plan`: ParseDescriptor + ValidateHost + CreateImportSpec, summarised. */
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show what importing an OVF package would do, and every problem, before anything is uploaded',
+  summary: 'show what importing an OVF package would do, and every problem, before anything is uploaded',
   usage: 'plan <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
   help: cispHelp,
   options: cispOptions,
