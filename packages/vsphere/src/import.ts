@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { OvfkitError, UsageError, parseDescriptor, type OvfParseDescriptorResult, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, descriptorDigest, parseDescriptor, type OvfParseDescriptorResult, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { readReferences, type FileReference } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
@@ -54,6 +54,12 @@ export interface ImportOvfOptions extends PlacementInput {
    * checks the files it lists, `skip` ignores it. @default 'verify-if-present'
    */
   manifestPolicy?: 'require' | 'verify-if-present' | 'skip';
+  /**
+   * The plan's `descriptorDigest` (`sha256:<hex>`, core's {@link descriptorDigest}): the import
+   * refuses, before anything is created, a package whose descriptor is not the one planned.
+   * @default no check
+   */
+  expectedDescriptorDigest?: string;
   /** Concurrent uploads. @default 2 */
   parallel?: number;
   signal?: AbortSignal;
@@ -94,8 +100,19 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const { source, signal } = options;
   const log = options.log ?? ((): void => undefined);
   const inv = new Inventory(session);
+  if (options.expectedDescriptorDigest !== undefined && !DESCRIPTOR_DIGEST_PATTERN.test(options.expectedDescriptorDigest)) {
+    throw new UsageError(`the expected descriptor digest must be sha256: and 64 lowercase hex digits (as a plan shows it), got ${JSON.stringify(options.expectedDescriptorDigest)}`);
+  }
   const descriptorFile = await source.descriptor();
   const descriptor = descriptorFile.text;
+  // The plan was made from the bytes read then; these are the bytes read now. Checked before any
+  // vSphere call, so a package changed or swapped since it was planned creates nothing.
+  if (options.expectedDescriptorDigest !== undefined) {
+    const seen = descriptorDigest(descriptorFile.bytes);
+    if (seen !== options.expectedDescriptorDigest) {
+      throw new OvfkitError('INTEGRITY', `the package changed since it was planned: the descriptor ${descriptorFile.name} of ${source.name} is ${seen}, the plan expected ${options.expectedDescriptorDigest}; nothing was imported (plan again to import the package as it is now)`);
+    }
+  }
   const manifestPolicy = options.manifestPolicy ?? 'verify-if-present';
   const manifest = manifestPolicy === 'skip' ? undefined : await source.manifest();
   // An OVA read in one pass may carry its manifest at the end: hash now, compare when it arrives

@@ -46,6 +46,8 @@ export interface OvfImportRequest extends OvfImportSpecRequest {
   powerOn: boolean;
   annotation?: string;
   markAsTemplate: boolean;
+  /** The digest of the descriptor that was checked (`plan.descriptorDigest`); {@link importOvf} refuses, before anything is created, a package whose descriptor differs. */
+  expectedDescriptorDigest?: string;
 }
 
 export type PowerState = 'poweredOn' | 'poweredOff' | 'suspended';
@@ -150,6 +152,7 @@ export class OvfSession {
         acceptAllEulas: request.acceptAllEulas,
         powerOn: request.powerOn,
         markAsTemplate: request.markAsTemplate,
+        ...(request.expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest: request.expectedDescriptorDigest } : {}),
       });
       const entity = await this.readEntity(r.entity);
       if (!entity) throw new UsageError(`the imported ${r.entity.type} ${r.entity.value} vanished right after import`);

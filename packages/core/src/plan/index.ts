@@ -19,6 +19,19 @@ import { parseDescriptorWithModel } from '../parse-descriptor';
 import type { KeyValue, ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfNetworkMapping, OvfParseDescriptorResult, OvfValidateHostResult } from '../vim25';
 import { UsageError } from '../errors';
 
+/** The form of {@link descriptorDigest}: `sha256:` and 64 lowercase hex digits. */
+export const DESCRIPTOR_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * `sha256:<hex>` of the descriptor bytes (a string is hashed as its UTF-8 encoding): the plan's
+ * `descriptorDigest`, and what an import is pinned to so that the package imported is the one planned.
+ * @example descriptorDigest(await fs.readFile('web.ovf')) // 'sha256:9f86d0…'
+ */
+export function descriptorDigest(ovfDescriptor: string | Uint8Array): string {
+  const bytes = typeof ovfDescriptor === 'string' ? Buffer.from(ovfDescriptor, 'utf8') : ovfDescriptor;
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
 /** The format tag of a plan. */
 export const PLAN_FORMAT = 'ovfkit.plan/1';
 
@@ -154,8 +167,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   if (options.ipProtocol) cisp.ipProtocol = options.ipProtocol;
   if (options.importOption?.length) cisp.importOption = options.importOption;
 
-  const bytes = typeof ovfDescriptor === 'string' ? Buffer.from(ovfDescriptor, 'utf8') : ovfDescriptor;
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const digest = descriptorDigest(ovfDescriptor);
   const parsed = parseDescriptorWithModel(ovfDescriptor, { locale: cisp.locale, deploymentOption: cisp.deploymentOption });
   const pr = parsed.result;
   const plan: OvfPlan = {
