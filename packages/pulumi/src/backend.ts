@@ -69,7 +69,8 @@ export interface ExportOutcome {
 /** One open vSphere session. */
 export interface VsphereSession {
   validate(ovfDescriptor: string, request: ImportSpecRequest): Promise<ImportValidation>;
-  importOvf(request: ImportRequest, descriptor: DescriptorRead): Promise<ImportOutcome>;
+  /** Imports; with `expectedDescriptorDigest` set, refuses (code INTEGRITY, nothing created) a package whose descriptor is not that one. */
+  importOvf(request: ImportRequest): Promise<ImportOutcome>;
   /** The entity as it is now, or undefined when it no longer exists. */
   readEntity(entity: ManagedObjectReference): Promise<EntityState | undefined>;
   setPowerState(entity: ManagedObjectReference, on: boolean): Promise<void>;

@@ -9,18 +9,13 @@ import { promises as fs } from 'node:fs';
 
 import type { OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import {
-  checkHostProfile, checkInventory, createPlan, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
+  checkHostProfile, checkInventory, createPlan, descriptorDigest, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
   type HostProfile, type InventorySnapshot,
 } from '@ovfkit/core';
 import { nodeHashName, openSource, parseManifest } from '@ovfkit/package';
 
 import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
-
-/** `sha256:<hex>` of descriptor bytes. */
-export function descriptorDigest(bytes: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
 
 function packageIssue(code: string, message: string, fix: string, path?: string): OvfIssue {
   // Package problems are not vim25 faults; OvfInvalidPackage-shaped so they list with the rest.

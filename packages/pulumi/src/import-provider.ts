@@ -429,6 +429,9 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         }
         const descriptor = report.descriptor!;
         const deploymentOption = inputs.deploymentOption ?? report.parse?.defaultDeploymentOption ?? '';
+        // The digest check() approved (its plan is in the inputs): the engine refuses, before it
+        // creates anything, a package that changed since then, even between this re-check and the read it imports.
+        const planned = typeof inputs.plan === 'object' && inputs.plan !== null ? inputs.plan.descriptorDigest : undefined;
         const outcome = await session.importOvf({
           ...importSpecRequest(inputs, deploymentOption),
           source: inputs.source,
@@ -437,7 +440,8 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
           powerOn: inputs.powerOn === true,
           markAsTemplate: inputs.markAsTemplate === true,
           ...(inputs.annotation !== undefined ? { annotation: inputs.annotation } : {}),
-        }, descriptor);
+          ...(typeof planned === 'string' ? { expectedDescriptorDigest: planned } : {}),
+        });
         const outs = stateOutputs(inputs, outcome.entity, {
           descriptorDigest: descriptor.descriptorDigest,
           deploymentOption,
