@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { UsageError } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, UsageError } from '@ovfkit/core';
 import { ImportSpecError, importOvf, openPackage } from '@ovfkit/vsphere';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, progressPrinter, withSession } from '../connection';
@@ -37,6 +37,7 @@ export const importCommand: Command = {
     '  --template              mark the imported VM as a template',
     '  --accept-all-eulas      accept the package\'s license agreements',
     '  --manifest <policy>     require | verify-if-present (default) | skip',
+    '  --expect-digest <sha256:…>  import only the descriptor ovfkit plan showed this digest for (else nothing is created)',
   ].join('\n'),
   options: {
     ...connectionOptions,
@@ -56,6 +57,7 @@ export const importCommand: Command = {
     template: { type: 'boolean' },
     'accept-all-eulas': { type: 'boolean' },
     manifest: { type: 'string' },
+    'expect-digest': { type: 'string' },
   },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
@@ -71,6 +73,10 @@ export const importCommand: Command = {
     const manifestPolicy = stringOption(values, 'manifest') ?? 'verify-if-present';
     if (manifestPolicy !== 'require' && manifestPolicy !== 'verify-if-present' && manifestPolicy !== 'skip') {
       throw new UsageError(`--manifest must be require, verify-if-present or skip, got ${JSON.stringify(manifestPolicy)}`);
+    }
+    const expectedDescriptorDigest = stringOption(values, 'expect-digest');
+    if (expectedDescriptorDigest !== undefined && !DESCRIPTOR_DIGEST_PATTERN.test(expectedDescriptorDigest)) {
+      throw new UsageError(`--expect-digest takes the descriptor digest ovfkit plan shows (sha256: and 64 lowercase hex digits), got ${JSON.stringify(expectedDescriptorDigest)}`);
     }
     const src = positionals[0]!;
     const source = await openPackage(/^https?:\/\//i.test(src) ? src : path.resolve(ctx.cwd, src));
@@ -96,6 +102,7 @@ export const importCommand: Command = {
             markAsTemplate: values['template'] === true,
             acceptAllEulas: values['accept-all-eulas'] === true,
             manifestPolicy,
+            ...(expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest } : {}),
             signal: ctx.signal,
             ...(onProgress ? { onProgress } : {}),
           });
