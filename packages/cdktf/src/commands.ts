@@ -14,11 +14,13 @@ export interface ImportRunOptions {
 }
 
 /**
- * `ovfkit import <source> …` as a create-time provisioner. Secret property values are named by
- * environment variable (`--prop-env key=VAR`), so the CLI reads them from the apply environment.
+ * `ovfkit import <source> --expect-digest <plan digest> …` as a create-time provisioner: apply
+ * imports only the descriptor synth planned (a package changed since synth is refused before
+ * anything is created). Secret property values are named by environment variable
+ * (`--prop-env key=VAR`), so the CLI reads them from the apply environment.
  */
-export function importCommand(prefix: string, source: string, r: OvfImportRequest, run: ImportRunOptions): LocalExecProvisioner {
-  const argv = [...splitCommandPrefix(prefix), 'import', source, '--name', r.entityName];
+export function importCommand(prefix: string, source: string, descriptorDigest: string, r: OvfImportRequest, run: ImportRunOptions): LocalExecProvisioner {
+  const argv = [...splitCommandPrefix(prefix), 'import', source, '--expect-digest', descriptorDigest, '--name', r.entityName];
   const p = r.placement;
   if (p.datacenter !== undefined) argv.push('--datacenter', p.datacenter);
   // `--pool` takes a resource pool or a vApp.

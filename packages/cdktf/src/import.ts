@@ -266,7 +266,7 @@ export class OvfImport extends Construct {
         inventoryPath: this.inventoryPath,
         request: { ...request, ...run },
       }),
-      provisioners: [importCommand(command, d.source, request, run), destroyCommand(command)],
+      provisioners: [importCommand(command, d.source, plan.descriptorDigest, request, run), destroyCommand(command)],
     });
   }
 }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OvfkitError, UsageError } from '@ovfkit/core';
+import { descriptorDigest, OvfkitError, UsageError } from '@ovfkit/core';
 
 /** A descriptor read from an OVF package, with what identifies the package's content. */
 export interface OvfSourceContent {
@@ -16,7 +16,7 @@ export interface OvfSourceContent {
   source: string;
   /** The OVF descriptor text. */
   ovfDescriptor: string;
-  /** `sha256:<hex>` of the descriptor text, and of the manifest text when the package has one. */
+  /** `sha256:<hex>` of the descriptor (core's `descriptorDigest`, the plan's digest). */
   descriptorDigest: string;
   /** `sha256:<hex>` of the package's `.mf` manifest text, when there is one. */
   manifestDigest?: string;
@@ -86,7 +86,7 @@ function content(source: string, ovfDescriptor: string, manifest: Buffer | strin
   const c: OvfSourceContent = {
     source,
     ovfDescriptor,
-    descriptorDigest: sha256(ovfDescriptor),
+    descriptorDigest: descriptorDigest(ovfDescriptor),
   };
   if (manifest !== undefined) c.manifestDigest = sha256(manifest);
   return c;
