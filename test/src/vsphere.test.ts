@@ -150,6 +150,20 @@ describe('vSphere import and export against the simulator (vCenter)', function (
     const out = path.join(tmp, 'web-a-export.ova');
     const r = await exportOvf(session, { entity: '/DC0/vm/web-a', destination: out });
     assert.equal(r.files[0]!.path, 'web-a.ovf');
+    // The descriptor slot is sized from the CreateDescriptor dry run, not a fixed 1 MiB: the
+    // member is the real descriptor plus at most a quarter, 16 KiB and 256 bytes + 2 names per file.
+    const entity = await new Inventory(session).get('/DC0/vm/web-a', 'VM', ['VirtualMachine']);
+    const dry = Buffer.byteLength((await new VimOvfManager(session).createDescriptor(entity, { name: 'web-a' })).ovfDescriptor);
+    const listing = execFileSync('tar', ['-tvf', out], { encoding: 'utf8' }).trim().split('\n');
+    assert.deepEqual(listing.map((l) => l.split(/\s+/).pop()), r.files.map((f) => f.path).concat('web-a.mf'), 'GNU tar lists the members in order');
+    const member = Number(listing[0]!.split(/\s+/)[2]);
+    const real = Buffer.byteLength(r.ovfDescriptor.trimEnd());
+    const others = r.files.slice(1).reduce((n, f) => n + 256 + 2 * f.path.length, 0);
+    assert.ok(real > dry, `the final descriptor (${real}) adds the file references to the dry run (${dry})`);
+    assert.equal(member, r.files[0]!.size);
+    assert.ok(member <= Math.ceil((dry * 1.25 + 16384 + others) / 512) * 512, `descriptor member ${member} bytes for a ${dry}-byte dry run`);
+    assert.ok(member < 64 * 1024, `descriptor member ${member} bytes, not 1 MiB`);
+    assert.equal(execFileSync('tar', ['-xOf', out, 'web-a.ovf'], { encoding: 'utf8' }).trimEnd(), r.ovfDescriptor.trimEnd(), 'GNU tar extracts the descriptor');
     const src = await openSource(out);
     try {
       const v = await verifyPackage(src);

@@ -8,7 +8,7 @@ import { signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
 import { agentFor, deviceUrlFor, nfcDownload } from './nfc';
-import { OvaWriter } from './ova';
+import { OvaWriter, descriptorReservation } from './ova';
 import type { ManagedObjectReference } from './soap/codec';
 import { CreateDescriptor, ExportVApp, ExportVm, type LocalizedMethodFaultWire } from './soap/methods';
 import type { VimSession } from './session';
@@ -57,6 +57,8 @@ export class CreateDescriptorError extends OvfkitError {
 }
 
 interface Sink {
+  /** Sizes the room for the descriptor before the first member (OVA only: its first member). */
+  reserveDescriptor(bytes: number): void;
   /** Writes a member from `body`; `onChunk` sees every chunk as it passes (hashing, progress). */
   addStream(name: string, body: Readable, onChunk: (chunk: Buffer) => void): Promise<number>;
   finish(descriptorName: string, descriptor: string, manifestName: string, manifest: (descriptorBytes: Buffer) => string, certificate?: { name: string; text: (manifest: Buffer) => string }): Promise<Buffer>;
@@ -90,7 +92,10 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
   const dry = await session.client.send(new CreateDescriptor({ _this: ovfManager, obj: entity, cdp }), signal);
   if (dry.error?.length) throw new CreateDescriptorError(dry.error as unknown as LocalizedMethodFaultWire[]);
 
-  const sink = await openSink(options.destination);
+  // The final descriptor is the dry run plus References/File entries, fileRef attributes and
+  // sizes: the OVA's descriptor slot is sized from it (see descriptorReservation).
+  const dryBytes = Buffer.byteLength(dry.ovfDescriptor, 'utf8');
+  const sink = await openSink(options.destination, descriptorReservation(dryBytes));
   try {
     const leaseRef = await session.client.send(entity.type === 'VirtualMachine' ? new ExportVm({ _this: entity }) : new ExportVApp({ _this: entity }), signal);
     return await withLease(
@@ -102,9 +107,13 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
         const total = Math.max(1, lease.info.totalDiskCapacityInKB * 1024);
         let received = 0;
         const used = new Set<string>([`${name}.ovf`, `${name}.mf`]);
-        for (const dev of lease.info.deviceUrl) {
+        const devices = lease.info.deviceUrl.map((dev) => {
           const u = deviceUrlFor(session, dev.url);
-          const base = fileNameFor(name, dev.targetId ?? u.pathname.split('/').pop() ?? 'file', used);
+          return { dev, u, base: fileNameFor(name, dev.targetId ?? u.pathname.split('/').pop() ?? 'file', used) };
+        });
+        // Now the file names are known, the slot also has room for their References entries.
+        sink.reserveDescriptor(descriptorReservation(dryBytes, devices.map((d) => d.base)));
+        for (const { dev, u, base } of devices) {
           const res = await nfcDownload(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
           const hash = createHash(algorithm.toLowerCase());
           let bytes = 0;
@@ -159,10 +168,13 @@ function fileNameFor(name: string, targetId: string, used: Set<string>): string 
   return candidate;
 }
 
-async function openSink(destination: string): Promise<Sink> {
+async function openSink(destination: string, descriptorBytes: number): Promise<Sink> {
   if (destination.toLowerCase().endsWith('.ova')) {
-    const w = await OvaWriter.create(destination);
+    const w = await OvaWriter.create(destination, descriptorBytes);
     return {
+      reserveDescriptor(bytes) {
+        w.reservedBytes = bytes;
+      },
       addStream: (n, body, onChunk) => w.addStream(n, body, onChunk),
       async finish(dn, d, mn, manifest, certificate) {
         const bytes = await w.writeDescriptor(dn, d);
@@ -186,6 +198,9 @@ async function openSink(destination: string): Promise<Sink> {
   }
   const written: string[] = [];
   return {
+    reserveDescriptor() {
+      // A directory's descriptor is its own file: nothing to reserve.
+    },
     async addStream(n, body, onChunk) {
       const p = path.join(destination, n);
       written.push(p);

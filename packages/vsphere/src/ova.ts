@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { OvfkitError } from '@ovfkit/core';
+import { tarHeader as ustarHeader } from '@ovfkit/package';
 
 const BLOCK = 512;
 /** Bytes gathered before one positional write. */
@@ -9,28 +10,41 @@ const WRITE_BATCH = 4 << 20;
 /**
  * Writes an OVA (USTAR) in one pass with flat memory. The descriptor must be the first member but
  * is only known once the disks are downloaded (CreateDescriptor needs their sizes), so its slot is
- * reserved up front and filled at the end, padded with trailing whitespace (allowed after the
- * root element); the manifest goes at the end, as DSP0243 permits.
+ * reserved up front (sized by the caller from the CreateDescriptor dry run, see
+ * {@link descriptorReservation}) and filled at the end, padded with trailing whitespace (allowed
+ * after the root element); the manifest goes at the end, as DSP0243 permits.
  * @see ovf-spec-notes.md §2.1
  */
 export class OvaWriter {
   private pos: number;
   private descriptorWritten = false;
+  private membersAdded = false;
 
   private constructor(
     private readonly fh: fs.promises.FileHandle,
     readonly file: string,
-    private readonly reserveBytes: number,
+    private reserveBytes: number,
   ) {
     this.pos = BLOCK + roundUp(reserveBytes);
   }
 
   /** Creates `file` (refusing to overwrite) with room for a descriptor of up to `reserveBytes`. */
-  static async create(file: string, reserveBytes = 1 << 20): Promise<OvaWriter> {
+  static async create(file: string, reserveBytes: number): Promise<OvaWriter> {
     const fh = await fs.promises.open(file, 'wx').catch((e: NodeJS.ErrnoException) => {
       throw new OvfkitError('IO', e.code === 'EEXIST' ? `${file} already exists; ovfkit does not overwrite` : `cannot create ${file}: ${e.code ?? e.message}`);
     });
     return new OvaWriter(fh, file, reserveBytes);
+  }
+
+  /** The descriptor slot's size; can be changed until the first member is added. */
+  get reservedBytes(): number {
+    return this.reserveBytes;
+  }
+
+  set reservedBytes(bytes: number) {
+    if (this.membersAdded) throw new OvfkitError('INTERNAL', 'the descriptor slot cannot be resized once a member has been written after it');
+    this.reserveBytes = bytes;
+    this.pos = BLOCK + roundUp(bytes);
   }
 
   /**
@@ -39,6 +53,9 @@ export class OvaWriter {
    */
   async addStream(name: string, body: Readable | AsyncIterable<Buffer>, onChunk?: (chunk: Buffer) => void): Promise<number> {
     const input = body instanceof Readable ? body : Readable.from(body);
+    // Refuse a name that needs more than one header block before any byte is read.
+    tarHeader(name, 0);
+    this.membersAdded = true;
     const headerAt = this.pos;
     let size = 0;
     let at = headerAt + BLOCK;
@@ -95,7 +112,9 @@ export class OvaWriter {
   /** Fills the reserved first slot. Throws if the descriptor is larger than the reservation. */
   async writeDescriptor(name: string, text: string): Promise<Buffer> {
     const bytes = Buffer.from(text, 'utf8');
-    if (bytes.length > this.reserveBytes) throw new OvfkitError('INPUT_TOO_LARGE', `the descriptor is ${bytes.length} bytes, more than the ${this.reserveBytes} reserved for it`);
+    if (bytes.length > this.reserveBytes) {
+      throw new OvfkitError('INPUT_TOO_LARGE', `the final descriptor is ${bytes.length} bytes, more than the ${this.reserveBytes} reserved for it at the front of the OVA (sized from the CreateDescriptor dry run); nothing is kept. Export to a directory instead (it has no such limit)`);
+    }
     const padded = Buffer.concat([bytes, Buffer.alloc(this.reserveBytes - bytes.length, 0x20)]);
     if (padded.length > bytes.length) padded[padded.length - 1] = 0x0a;
     await this.writeAll(tarHeader(name, padded.length), 0);
@@ -139,31 +158,43 @@ function roundUp(n: number): number {
   return Math.ceil(n / BLOCK) * BLOCK;
 }
 
-/** A USTAR header for a regular file (base-256 size for members of 8 GiB and more). */
+/** Largest size a ustar octal size field holds (8 GiB − 1). */
+const USTAR_MAX_SIZE = 0o77777777777;
+
+/**
+ * Bytes to reserve for the final descriptor: the dry run's size plus a margin for what
+ * CreateDescriptor adds once it knows the files (a References/File element per file, an
+ * `ovf:fileRef` per disk, sizes that grow by digits), rounded up to the block size. The margin
+ * (a quarter, 16 KiB, and 256 bytes plus twice the name per file) is far above what the
+ * simulator and vCenter add, yet keeps the slot near the descriptor's size rather than 1 MiB.
+ */
+export function descriptorReservation(dryRunBytes: number, fileNames: readonly string[] = []): number {
+  const perFile = fileNames.reduce((n, f) => n + 256 + 2 * Buffer.byteLength(f), 0);
+  return roundUp(dryRunBytes + Math.ceil(dryRunBytes / 4) + 16 * 1024 + perFile);
+}
+
+/**
+ * The one-block ustar header of a regular file, as @ovfkit/package writes it. A member whose
+ * size is only known after it is written needs exactly one block, so where the package writer
+ * would add a pax record this refuses a name over 100 bytes and writes a size of 8 GiB or more
+ * in GNU base-256 (read by GNU tar, bsdtar and @ovfkit/package) instead.
+ */
 export function tarHeader(name: string, size: number): Buffer {
-  const h = Buffer.alloc(BLOCK);
-  const nameBytes = Buffer.from(name, 'utf8');
-  if (nameBytes.length > 100 || name.includes('..') || name.startsWith('/')) throw new OvfkitError('UNSAFE_PATH', `cannot store ${JSON.stringify(name)} in an OVA`);
-  nameBytes.copy(h, 0);
-  h.write('0000644\0', 100, 'latin1');
-  h.write('0000000\0', 108, 'latin1');
-  h.write('0000000\0', 116, 'latin1');
-  if (size < 8 * 1024 ** 3) h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
-  else {
+  if (Buffer.byteLength(name) > 100) throw new OvfkitError('UNSAFE_PATH', `cannot store ${JSON.stringify(name)} in an OVA: member names are at most 100 bytes; pass a shorter --name`);
+  const h = ustarHeader(name, Math.min(size, USTAR_MAX_SIZE));
+  if (h.length !== BLOCK) throw new OvfkitError('UNSAFE_PATH', `cannot store ${JSON.stringify(name)} in an OVA with a one-block header`);
+  if (size > USTAR_MAX_SIZE) {
+    h.fill(0, 124, 136);
     h[124] = 0x80;
     let n = size;
     for (let i = 135; i > 124; i--) {
       h[i] = n % 256;
       n = Math.floor(n / 256);
     }
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
   }
-  h.write('00000000000\0', 136, 'latin1');
-  h.write('        ', 148, 'latin1');
-  h.write('0', 156, 'latin1');
-  h.write('ustar\0', 257, 'latin1');
-  h.write('00', 263, 'latin1');
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
   return h;
 }
