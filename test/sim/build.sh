@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds ovfkit's vSphere simulator (test/sim/vcsim-ovfkit, a Go main over Debian's govmomi
-# 0.24.2 simulator) into test/sim/bin/vcsim-ovfkit. Installs golang-go and
-# golang-github-vmware-govmomi-dev with apt-get when they are missing (CI runs as root on a
+# 0.24.2 simulator) into test/sim/bin/vcsim-ovfkit. Installs golang-go,
+# golang-github-vmware-govmomi-dev and qemu-utils (for the tests' VMDKs) with apt-get when they are missing (CI runs as root on a
 # fresh Debian machine). Rebuilds only when a Go source changed. Quiet unless something fails.
 set -euo pipefail
 
@@ -17,6 +17,8 @@ log() { printf 'test/sim/build.sh: %s\n' "$*" >&2; }
 need_install=()
 command -v go >/dev/null 2>&1 || need_install+=(golang-go)
 [ -d "$govmomi" ] || need_install+=(golang-github-vmware-govmomi-dev)
+# Not for the simulator itself: the end-to-end tests make real streamOptimized VMDKs with qemu-img.
+command -v qemu-img >/dev/null 2>&1 || need_install+=(qemu-utils)
 
 if [ "${#need_install[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
