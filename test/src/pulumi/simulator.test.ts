@@ -9,6 +9,7 @@ import { ovfImportProvider, ovfExportProvider } from '@ovfkit/pulumi';
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { buildOva, type BuiltPackage } from '../vsphere-fixtures';
 import { connectOvfSession } from '@ovfkit/vsphere';
+import { descriptorDigest } from '@ovfkit/core';
 
 import { buildMinimalOva } from './fixtures';
 import { dynamicUrn, startPluginHost, wireSecret, type PluginHost } from './plugin-host';
@@ -138,6 +139,27 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     assert.equal(after.virtualMachines.find((v) => v.name === 'tiny-cut'), undefined, 'no half-imported VM');
     assert.deepEqual(after.virtualMachines.map((v) => v.ref).sort(), before.virtualMachines.map((v) => v.ref).sort());
     assert.deepEqual(after.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease left open');
+  });
+
+  it('refuses to create from a package changed after check(), naming both digests, and leaves nothing', async () => {
+    const file = path.join(tmp, 'changing.ova');
+    fs.copyFileSync(pkg.ova, file);
+    const checked = await host.check(importUrn, {}, { ...inputs(), source: file, name: 'tiny-swapped' });
+    assert.deepEqual(checked.failures, [], JSON.stringify(checked.failures));
+    const planned = (checked.inputs['plan'] as { descriptorDigest: string }).descriptorDigest;
+    // Same path, another package (two CPUs): it would pass a check of its own.
+    const other = await buildOva(path.join(tmp, 'other'), 'tiny', [{ id: 'tiny01', cpus: 2, memoryMB: 256, disksMiB: [2], nics: ['VM Network'] }]);
+    fs.copyFileSync(other.ova, file);
+    const before = await sim.state();
+    await assert.rejects(host.create(importUrn, checked.inputs), (e: Error) => {
+      assert.match(e.message, /the package changed since it was planned/);
+      assert.ok(e.message.includes(`is ${descriptorDigest(other.descriptor)}, the plan expected ${planned}`), e.message);
+      assert.ok(!/\n\s+at /.test(e.message), 'no stack trace');
+      return true;
+    });
+    const after = await sim.state();
+    assert.equal(after.virtualMachines.find((v) => v.name === 'tiny-swapped'), undefined, 'no VM was created');
+    assert.equal(after.leases.length, before.leases.length, 'no lease was even created');
   });
 
   it('imports a two-VM vApp as one VirtualApp resource and deletes it whole', async () => {
