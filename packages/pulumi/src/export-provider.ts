@@ -66,9 +66,8 @@ async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
   if (!isUnknown(news.exportOptions) && news.exportOptions !== undefined && (!Array.isArray(news.exportOptions) || news.exportOptions.some((o) => typeof o !== 'string'))) {
     f.push({ property: 'exportOptions', reason: 'exportOptions must be a list of OvfManager export option keywords (see ovfExportOption)' });
   }
-  // Said at preview rather than failing at up: the export engine has neither feature yet.
+  // Said at preview rather than failing at up: the export engine writes no chunked files.
   if (news.chunkSizeBytes !== undefined) f.push({ property: 'chunkSizeBytes', reason: 'chunked export is not supported by the @ovfkit/vsphere export engine yet; remove chunkSizeBytes' });
-  if (news.signingKey !== undefined) f.push({ property: 'signingKey', reason: 'signed export is not supported by the @ovfkit/vsphere export engine yet; remove signingKey and sign the exported package afterwards' });
   if ((news.signingKey === undefined) !== (news.signingCertificate === undefined) && !isUnknown(news.signingKey) && !isUnknown(news.signingCertificate)) {
     f.push({ property: news.signingKey === undefined ? 'signingKey' : 'signingCertificate', reason: 'signing needs both signingKey and signingCertificate' });
   }
@@ -163,9 +162,16 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
       return { outs: olds };
     },
     async delete(_id, props) {
-      // Only what the export wrote: the .ova, or the package's files and then its directory if empty.
+      // Only what the export wrote: the .ova, or the package's files, its manifest (and
+      // certificate when signed), then its directory if empty.
       if (props.format === 'ova') { await fs.rm(props.destination, { force: true }); return; }
-      for (const f of props.files ?? []) await fs.rm(path.join(props.destination, path.basename(f.path)), { force: true });
+      const written = (props.files ?? []).map((f) => path.basename(f.path));
+      const descriptor = written.find((f) => f.toLowerCase().endsWith('.ovf'));
+      if (descriptor) {
+        const stem = descriptor.slice(0, -'.ovf'.length);
+        written.push(`${stem}.mf`, ...(props.signed ? [`${stem}.cert`] : []));
+      }
+      for (const f of written) await fs.rm(path.join(props.destination, f), { force: true });
       await fs.rmdir(props.destination).catch(() => undefined);
     },
   };

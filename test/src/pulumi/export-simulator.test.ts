@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import * as pulumi from '@pulumi/pulumi';
+import { verifyCertificate } from '@ovfkit/package';
+import { ovfImportProvider, ovfExportProvider } from '@ovfkit/pulumi';
+
+import { startSimulator, type Simulator } from '../sim/simulator';
+import { buildOva, type BuiltPackage } from '../vsphere-fixtures';
+
+import { dynamicUrn, startPluginHost, wireSecret, type PluginHost } from './plugin-host';
+
+const importUrn = dynamicUrn('tiny', 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
+const exportUrn = dynamicUrn('tiny-signed', 'pulumi-nodejs:dynamic/ovfkit:OvfExport');
+
+describe('OvfExport with a signing key, against the vSphere simulator, through the plugin host', function () {
+  this.timeout(120_000);
+  let sim: Simulator;
+  let host: PluginHost;
+  let tmp: string;
+  let pkg: BuiltPackage;
+  let provider: string;
+  let exportProvider: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pulumi-export-'));
+    pkg = await buildOva(path.join(tmp, 'pkg'), 'tiny', [{ id: 'tiny01', cpus: 1, memoryMB: 256, disksMiB: [2], nics: ['VM Network'] }]);
+    sim = await startSimulator();
+    provider = (await pulumi.runtime.serializeFunction(() => ovfImportProvider, { allowSecrets: true })).text;
+    exportProvider = (await pulumi.runtime.serializeFunction(() => ovfExportProvider, { allowSecrets: true })).text;
+    host = await startPluginHost();
+    await host.configure({
+      'ovfkit:server': sim.url, 'ovfkit:user': sim.username, 'ovfkit:password': wireSecret(sim.password), 'ovfkit:thumbprint': sim.thumbprint,
+    });
+  });
+  after(async () => {
+    await host?.stop();
+    await sim?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const inputs = (): Record<string, unknown> => ({
+    __provider: provider, source: pkg.ova, name: 'tiny-s', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0',
+    networkMapping: { 'VM Network': 'VM Network' },
+  });
+
+  it('exports with a signed manifest whose certificate verifies, keeping the private key out of state and outputs', async () => {
+    const keys = path.join(tmp, 'signing');
+    fs.mkdirSync(keys, { recursive: true });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(keys, 'k.pem'), '-out', path.join(keys, 'c.pem'), '-days', '1', '-subj', '/CN=ovfkit pulumi signer'], { stdio: 'ignore' });
+    const signingKey = fs.readFileSync(path.join(keys, 'k.pem'), 'utf8');
+    const signingCertificate = fs.readFileSync(path.join(keys, 'c.pem'), 'utf8');
+    const keyBody = signingKey.split('\n')[1]!; // a line of the key's base64: must appear nowhere
+    const c = await host.check(importUrn, {}, inputs());
+    const vm = await host.create(importUrn, c.inputs);
+    try {
+      const destination = path.join(tmp, 'tiny-s-signed');
+      // The engine sends the secret input unwrapped to a dynamic provider (acceptSecrets=false).
+      const e = await host.check(exportUrn, {}, { __provider: exportProvider, entity: vm.id, destination, signingKey, signingCertificate });
+      assert.deepEqual(e.failures, [], JSON.stringify(e.failures));
+      const exported = await host.create(exportUrn, e.inputs);
+      assert.equal(exported.properties['signed'], true);
+      assert.equal(exported.properties['signingKey'], undefined);
+      assert.deepEqual(fs.readdirSync(destination).sort(), ['tiny-s-disk-0.vmdk', 'tiny-s.cert', 'tiny-s.mf', 'tiny-s.ovf'].sort());
+      const v = verifyCertificate(fs.readFileSync(path.join(destination, 'tiny-s.cert'), 'utf8'), fs.readFileSync(path.join(destination, 'tiny-s.mf')), {
+        certificateName: 'tiny-s.cert', manifestName: 'tiny-s.mf', trustStore: [signingCertificate],
+      });
+      assert.deepEqual(v.issues.filter((i) => i.severity === 'error'), []);
+      assert.equal(v.signatureValid, true);
+      assert.equal(v.trusted, true);
+      const refreshed = await host.read(exported.id, exportUrn, exported.properties);
+      for (const [what, value] of [['outputs', exported.properties], ['refreshed state', refreshed.properties]] as const) {
+        assert.ok(!JSON.stringify(value).includes(keyBody), `the private key is not in the ${what}`);
+      }
+      assert.ok(!host.stderr().includes(keyBody), 'the plugin host logged no key');
+      await host.delete(exported.id, exportUrn, exported.properties);
+      assert.ok(!fs.existsSync(destination), 'delete removed the files, the manifest, the certificate and the directory');
+    } finally {
+      await host.delete(vm.id, importUrn, vm.properties);
+    }
+  });
+});
