@@ -41,11 +41,11 @@ const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
  * made by qemu-img (its References size set to the disk's real size), packed with a manifest by
  * `ovfkit ova pack`.
  */
-function buildApplianceOva(dir: string): string {
+function buildApplianceOva(dir: string, edit: (descriptor: string) => string = (d) => d): string {
   const pkg = path.join(dir, 'appliance');
   fs.mkdirSync(pkg, { recursive: true });
   const vmdk = makeStreamOptimizedVmdk(pkg, 'minimal-disk1', 1024);
-  const descriptor = fs.readFileSync(minimalOvf, 'utf8').replace(/ovf:size="\d+"/, `ovf:size="${fs.statSync(vmdk).size}"`);
+  const descriptor = edit(fs.readFileSync(minimalOvf, 'utf8').replace(/ovf:size="\d+"/, `ovf:size="${fs.statSync(vmdk).size}"`));
   fs.writeFileSync(path.join(pkg, 'minimal.ovf'), descriptor);
   const ova = path.join(dir, 'appliance.ova');
   const r = spawnSync(process.execPath, [cliBin, 'ova', 'pack', pkg, ova], { encoding: 'utf8' });
@@ -217,6 +217,30 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       state = await sim!.state();
       assert.deepEqual(state.virtualMachines, []);
       assert.deepEqual(state.virtualApps, []);
+    });
+
+    it('refuses at apply a package changed after synth (--expect-digest): the provisioner fails, nothing is imported', async () => {
+      const base = path.join(dir, 'swap');
+      const work = path.join(base, 'work');
+      fs.mkdirSync(work, { recursive: true });
+      const source = buildApplianceOva(path.join(base, 'planned'));
+      const imp = synthInto(work, path.join(base, 'cdktf.out'), { source, name: 'cdktf-swapped', resourcePool: '/DC0/host/DC0_C0/Resources' });
+      const planned = String(imp.plan['descriptorDigest']);
+      // The same path now holds a package whose descriptor differs by one comment.
+      fs.copyFileSync(buildApplianceOva(path.join(base, 'changed'), (d) => d.replace('</Envelope>', '<!-- changed after synth -->\n</Envelope>')), source);
+      assert.equal(tf(['init', '-input=false', '-no-color'], {}, work).status, 0);
+      const leases = (await sim!.state()).leases.length;
+      const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], {}, work);
+      assert.notEqual(apply.status, 0, apply.stdout);
+      const printed = (apply.stdout + apply.stderr).replace(/\s+/g, ' ');
+      assert.ok(printed.includes(`--expect-digest ${planned}`), 'the provisioner ran with the digest of synth\'s plan');
+      assert.match(printed, /the package changed since it was planned: .* is sha256:[0-9a-f]{64}, the plan expected sha256:[0-9a-f]{64}; nothing was imported/);
+      const state = await sim!.state();
+      assert.deepEqual(state.virtualMachines.filter((vm) => vm.name === 'cdktf-swapped'), [], 'no VM was created');
+      assert.equal(state.leases.length, leases, 'no lease was created');
+      // Terraform keeps the failed resource as tainted; destroy runs `ovfkit destroy --if-exists` on nothing.
+      const destroy = tf(['destroy', '-input=false', '-no-color', '-auto-approve'], {}, work);
+      assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
     });
 
     it('runs OvfExport after the import it names, and destroy removes the VM but keeps the exported OVA', async () => {
