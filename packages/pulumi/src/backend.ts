@@ -19,6 +19,8 @@ export type ManifestPolicy = OvfImportRequest['manifestPolicy'];
 export interface DescriptorRead {
   /** The descriptor text. */
   ovfDescriptor: string;
+  /** The descriptor bytes as stored: what the plan is made from and its digest is taken of. */
+  ovfDescriptorBytes: Uint8Array;
   /** `sha256:<hex>` of the descriptor bytes: what an import is keyed on. */
   descriptorDigest: string;
   /** Package-level problems (manifest, certificate, archive) as issues. */
@@ -93,6 +95,6 @@ export interface OvfkitBackend {
   readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy }): Promise<DescriptorRead>;
   parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
   /** The plan offline, against a host profile (name or JSON file) and an optional inventory snapshot file. */
-  planLocal(ovfDescriptor: string, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }): Promise<LocalPlan>;
+  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;
 }

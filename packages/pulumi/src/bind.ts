@@ -32,7 +32,7 @@ async function readDescriptor(source: string, options: { manifestPolicy: Manifes
   const src = await openSource(source, {});
   try {
     const d = await src.descriptor();
-    const read: DescriptorRead = { ovfDescriptor: d.text, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [] };
+    const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [] };
     if (options.manifestPolicy === 'skip') return read;
     const mf = await src.manifest();
     if (!mf) {
@@ -90,7 +90,7 @@ async function loadInventory(file: string): Promise<InventorySnapshot> {
 }
 
 /** core's createPlan: ParseDescriptor + ValidateHost + CreateImportSpec over one parse. */
-async function planLocal(ovfDescriptor: string, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }): Promise<LocalPlan> {
+async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }): Promise<LocalPlan> {
   const hostProfile = await loadHostProfile(target.hostProfile);
   const inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
   const p = request.placement;

@@ -235,10 +235,12 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
     ...(typeof news.inventory === 'string' && !isUnknown(news.inventory) && !connection ? { inventory: news.inventory } : {}),
   };
   // The descriptor against the inputs always runs in core (same messages as `ovfkit plan` and
-  // CDKTF); with a connection, the host-side checks come from vSphere instead.
+  // CDKTF); with a connection, the host-side checks come from vSphere instead. Core is given the
+  // bytes, as `ovfkit plan` is: the plan's digest is the one create() pins the import to, and the
+  // import engine hashes the bytes it reads.
   let local: LocalPlan;
   try {
-    local = await backend.planLocal(descriptor.ovfDescriptor, request, target);
+    local = await backend.planLocal(descriptor.ovfDescriptorBytes, request, target);
   } catch (e) {
     const m = (e as Error).message;
     // A target the snapshot lacks names the target; an unreadable snapshot or profile names its file.
@@ -250,7 +252,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   if (parseErrors.length > 0 && parseErrors.every((i) => inputForIssue(i, news) === 'deploymentOption')) {
     // Report the unknown option, then check everything else against the default one.
     for (const i of parseErrors) failures.push({ property: 'deploymentOption', reason: issueReason(i) });
-    local = await backend.planLocal(descriptor.ovfDescriptor, { ...request, deploymentOption: '' }, target);
+    local = await backend.planLocal(descriptor.ovfDescriptorBytes, { ...request, deploymentOption: '' }, target);
   }
   const parse = local.parse;
   const add = (list: readonly OvfIssue[], against: string | undefined): void => {
