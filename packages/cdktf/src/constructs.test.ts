@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -145,6 +146,30 @@ describe('OvfDescriptor', () => {
 });
 
 describe('OvfImport', () => {
+  it('plans from the descriptor bytes and has apply expect their digest, for a Latin-1 descriptor read as .ovf or through an .ova', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-latin1-'));
+    try {
+      // Not UTF-8: a digest of the decoded-and-re-encoded text would differ from the bytes'.
+      const text = fs.readFileSync(minimalOvf, 'latin1').replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('<Info>', '<Info>Caf\u00e9 ');
+      const bytes = Buffer.from(text, 'latin1');
+      const bytesDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+      const ovf = path.join(dir, 'latin1.ovf');
+      fs.writeFileSync(ovf, bytes);
+      const ova = path.join(dir, 'latin1.ova');
+      assert.equal(spawnSync('tar', ['--format=ustar', '-cf', ova, '-C', dir, 'latin1.ovf']).status, 0);
+      for (const source of [ovf, ova]) {
+        const { stack } = newStack();
+        new OvfImport(stack, 'Appliance', { source, name: 'app01', ...placement });
+        const data = onlyData(Testing.synth(stack));
+        assert.equal(data.input['descriptorDigest'], bytesDigest, source);
+        assert.equal(data.triggers_replace.descriptorDigest, bytesDigest, source);
+        assert.ok(data.provisioner[0]!['local-exec'].command.includes(` --expect-digest ${bytesDigest} `), data.provisioner[0]!['local-exec'].command);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('emits one terraform_data whose input is the plan, replaced when the package or placement changes', () => {
     const { stack } = newStack();
     new OvfImport(stack, 'Appliance', {

@@ -120,7 +120,8 @@ export interface OvfImportCheck {
 export interface OvfCorePort {
   parseDescriptor(ovfDescriptor: string, pdp: { locale: string; deploymentOption: string }): OvfParseDescriptorResult;
   virtualHardware(ovfDescriptor: string, params: { locale: string; deploymentOption: string }): VirtualMachineHardware[];
-  checkImport(ovfDescriptor: string, request: OvfImportRequest, target: OvfHostTarget): OvfImportCheck;
+  /** Given the bytes, as `ovfkit plan` is: the plan's digest is the one `ovfkit import --expect-digest` checks. */
+  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget): OvfImportCheck;
   /** Keywords of `OvfManager.ovfExportOption` ovfkit knows. */
   exportOptions(): string[];
 }

@@ -64,7 +64,9 @@ export class OvfDescriptor extends Construct {
   readonly source: string;
   /** The descriptor text. */
   readonly ovfDescriptor: string;
-  /** `sha256:<hex>` of the descriptor text. */
+  /** The descriptor bytes as stored. */
+  readonly ovfDescriptorBytes: Buffer;
+  /** `sha256:<hex>` of the descriptor bytes (core's `descriptorDigest`, the plan's digest). */
   readonly descriptorDigest: string;
   /** `sha256:<hex>` of the package's manifest (`.mf`) text, when it has one. */
   readonly manifestDigest: string | undefined;
@@ -107,6 +109,7 @@ export class OvfDescriptor extends Construct {
     const read = content ?? readOvfSourceSync(props.source);
     this.source = read.source;
     this.ovfDescriptor = read.ovfDescriptor;
+    this.ovfDescriptorBytes = read.ovfDescriptorBytes;
     this.descriptorDigest = read.descriptorDigest;
     this.manifestDigest = read.manifestDigest;
 

@@ -184,7 +184,7 @@ export class OvfImport extends Construct {
 
     const given = props.descriptor;
     const content: OvfSourceContent = given
-      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, descriptorDigest: given.descriptorDigest, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
+      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
       : readOvfSourceSync(props.source as string);
 
     const propertyMapping: KeyValue[] = [];
@@ -209,7 +209,7 @@ export class OvfImport extends Construct {
     // One parse: core's plan runs ParseDescriptor, ValidateHost and CreateImportSpec, and its
     // ParseDescriptor result is the child Descriptor's. It runs even when the descriptor has
     // errors, so that every other problem is listed too.
-    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptor, request, loadHostTarget(this, props)));
+    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props)));
     const d = given ?? new OvfDescriptor(this, 'Descriptor', {
       source: content.source,
       ...(props.deploymentOption !== undefined ? { deploymentOption: props.deploymentOption } : {}),

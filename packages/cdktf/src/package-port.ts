@@ -5,13 +5,13 @@
 import { openSource } from '@ovfkit/package';
 import { MAX_DESCRIPTOR_BYTES } from './source';
 
-/** Reads the descriptor (and manifest text, when present) of an `.ova`, directory or URL. */
-export async function readSourceForSynth(source: string): Promise<{ ovfDescriptor: string; manifest?: string }> {
+/** Reads the descriptor bytes (and manifest text, when present) of an `.ova`, directory or URL. */
+export async function readSourceForSynth(source: string): Promise<{ ovfDescriptorBytes: Buffer; manifest?: string }> {
   const src = await openSource(source, { maxDescriptorBytes: MAX_DESCRIPTOR_BYTES });
   try {
     const descriptor = await src.descriptor();
     const manifest = await src.manifest();
-    return manifest ? { ovfDescriptor: descriptor.text, manifest: manifest.bytes.toString('utf8') } : { ovfDescriptor: descriptor.text };
+    return manifest ? { ovfDescriptorBytes: descriptor.bytes, manifest: manifest.bytes.toString('utf8') } : { ovfDescriptorBytes: descriptor.bytes };
   } finally {
     await src.close();
   }

@@ -1,7 +1,8 @@
 /**
  * Child process used by `readOvfSourceSync` for `.ova` files and URLs: opens the source with
  * `@ovfkit/package` (which refuses unsafe archives and oversized descriptors), and prints
- * `{"ok":true,"ovfDescriptor":…,"manifest":…}` or `{"ok":false,"error":{code,message}}` as JSON.
+ * `{"ok":true,"ovfDescriptorBase64":…,"manifest":…}` or `{"ok":false,"error":{code,message}}` as
+ * JSON. The descriptor goes as bytes: the plan's digest is taken of them, as the import engine does.
  */
 import { isOvfkitError } from '@ovfkit/core';
 import { readSourceForSynth } from './package-port';
@@ -9,8 +10,8 @@ import { readSourceForSynth } from './package-port';
 async function main(): Promise<void> {
   const source = process.argv[2];
   if (!source) throw new Error('usage: read-source-worker <source>');
-  const { ovfDescriptor, manifest } = await readSourceForSynth(source);
-  process.stdout.write(JSON.stringify({ ok: true, ovfDescriptor, manifest }));
+  const { ovfDescriptorBytes, manifest } = await readSourceForSynth(source);
+  process.stdout.write(JSON.stringify({ ok: true, ovfDescriptorBase64: ovfDescriptorBytes.toString('base64'), manifest }));
 }
 
 main().catch((e: unknown) => {

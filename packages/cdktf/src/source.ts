@@ -16,6 +16,8 @@ export interface OvfSourceContent {
   source: string;
   /** The OVF descriptor text. */
   ovfDescriptor: string;
+  /** The descriptor bytes as stored: the plan is made from them, and `descriptorDigest` taken of them. */
+  ovfDescriptorBytes: Buffer;
   /** `sha256:<hex>` of the descriptor (core's `descriptorDigest`, the plan's digest). */
   descriptorDigest: string;
   /** `sha256:<hex>` of the package's `.mf` manifest text, when there is one. */
@@ -55,7 +57,7 @@ export function readOvfSourceSync(source: string, cwd = process.cwd()): OvfSourc
     if (stat.size > MAX_DESCRIPTOR_BYTES) {
       throw new OvfkitError('INPUT_TOO_LARGE', `OVF descriptor "${source}" is ${stat.size} bytes; at most ${MAX_DESCRIPTOR_BYTES} are read`);
     }
-    const ovfDescriptor = fs.readFileSync(resolved, 'utf8');
+    const ovfDescriptor = fs.readFileSync(resolved);
     const mfPath = resolved.slice(0, -4) + '.mf';
     const manifest = fs.existsSync(mfPath) ? fs.readFileSync(mfPath) : undefined;
     return content(resolved, ovfDescriptor, manifest);
@@ -82,11 +84,13 @@ function cacheKey(resolved: string): string | undefined {
   }
 }
 
-function content(source: string, ovfDescriptor: string, manifest: Buffer | string | undefined): OvfSourceContent {
+function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | string | undefined): OvfSourceContent {
   const c: OvfSourceContent = {
     source,
-    ovfDescriptor,
-    descriptorDigest: descriptorDigest(ovfDescriptor),
+    // As @ovfkit/package gives a descriptor's text.
+    ovfDescriptor: ovfDescriptorBytes.toString('utf8'),
+    ovfDescriptorBytes,
+    descriptorDigest: descriptorDigest(ovfDescriptorBytes),
   };
   if (manifest !== undefined) c.manifestDigest = sha256(manifest);
   return c;
@@ -94,7 +98,7 @@ function content(source: string, ovfDescriptor: string, manifest: Buffer | strin
 
 interface WorkerAnswer {
   ok: boolean;
-  ovfDescriptor?: string;
+  ovfDescriptorBase64?: string;
   manifest?: string;
   error?: { code: string; message: string };
 }
@@ -103,7 +107,8 @@ function readWithPackage(given: string, resolved: string): OvfSourceContent {
   const worker = path.join(__dirname, 'read-source-worker.js');
   const r = spawnSync(process.execPath, [worker, resolved], {
     encoding: 'utf8',
-    maxBuffer: MAX_DESCRIPTOR_BYTES * 2 + 1024 * 1024,
+    // base64 descriptor (4/3) and the manifest text.
+    maxBuffer: MAX_DESCRIPTOR_BYTES * 3 + 1024 * 1024,
     timeout: 120_000,
     env: process.env,
   });
@@ -114,9 +119,9 @@ function readWithPackage(given: string, resolved: string): OvfSourceContent {
   } catch {
     throw new OvfkitError('INTERNAL', `cannot read OVF source "${given}": the reader exited with ${r.status}: ${r.stderr.trim().slice(0, 500)}`);
   }
-  if (!answer.ok || answer.ovfDescriptor === undefined) {
+  if (!answer.ok || answer.ovfDescriptorBase64 === undefined) {
     const code = answer.error?.code ?? 'IO';
     throw new OvfkitError(code, `cannot read OVF source "${given}": ${answer.error?.message ?? 'no descriptor'}`);
   }
-  return content(resolved, answer.ovfDescriptor, answer.manifest);
+  return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest);
 }
