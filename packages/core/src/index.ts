@@ -19,3 +19,4 @@ export { deviceFor, RASD_FOR_DEVICE } from './importspec/devices';
 export * from './descriptor-writer';
 export * from './ovfmanager';
 export * from './plan';
+export * from './ovf-environment';
