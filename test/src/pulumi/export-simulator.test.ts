@@ -1,46 +1,29 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-import * as pulumi from '@pulumi/pulumi';
 import { verifyCertificate } from '@ovfkit/package';
-import { ovfImportProvider, ovfExportProvider } from '@ovfkit/pulumi';
 
-import { startSimulator, type Simulator } from '../sim/simulator';
-import { buildOva, type BuiltPackage } from '../vsphere-fixtures';
+import type { Simulator } from '../sim/simulator';
+import type { BuiltPackage } from '../vsphere-fixtures';
 
-import { dynamicUrn, startPluginHost, wireSecret, type PluginHost } from './plugin-host';
+import { dynamicUrn, type PluginHost } from './plugin-host';
+import { useSimulatorPluginHost } from './sim-context';
 
 const importUrn = dynamicUrn('tiny', 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
 const exportUrn = dynamicUrn('tiny-signed', 'pulumi-nodejs:dynamic/ovfkit:OvfExport');
 
 describe('OvfExport with a signing key, against the vSphere simulator, through the plugin host', function () {
   this.timeout(120_000);
+  const shared = useSimulatorPluginHost('ovfkit-pulumi-export-');
   let sim: Simulator;
   let host: PluginHost;
   let tmp: string;
   let pkg: BuiltPackage;
   let provider: string;
   let exportProvider: string;
-
-  before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pulumi-export-'));
-    pkg = await buildOva(path.join(tmp, 'pkg'), 'tiny', [{ id: 'tiny01', cpus: 1, memoryMB: 256, disksMiB: [2], nics: ['VM Network'] }]);
-    sim = await startSimulator();
-    provider = (await pulumi.runtime.serializeFunction(() => ovfImportProvider, { allowSecrets: true })).text;
-    exportProvider = (await pulumi.runtime.serializeFunction(() => ovfExportProvider, { allowSecrets: true })).text;
-    host = await startPluginHost();
-    await host.configure({
-      'ovfkit:server': sim.url, 'ovfkit:user': sim.username, 'ovfkit:password': wireSecret(sim.password), 'ovfkit:thumbprint': sim.thumbprint,
-    });
-  });
-  after(async () => {
-    await host?.stop();
-    await sim?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  before(() => ({ sim, host, tmp, pkg, provider, exportProvider } = shared));
 
   const inputs = (): Record<string, unknown> => ({
     __provider: provider, source: pkg.ova, name: 'tiny-s', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0',

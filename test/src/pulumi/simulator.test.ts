@@ -1,48 +1,30 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-import * as pulumi from '@pulumi/pulumi';
-import { ovfImportProvider, ovfExportProvider } from '@ovfkit/pulumi';
 
-import { startSimulator, type Simulator } from '../sim/simulator';
+import type { Simulator } from '../sim/simulator';
 import { buildOva, type BuiltPackage } from '../vsphere-fixtures';
 import { connectOvfSession } from '@ovfkit/vsphere';
 import { descriptorDigest } from '@ovfkit/core';
 
 import { buildMinimalOva } from './fixtures';
-import { dynamicUrn, startPluginHost, wireSecret, type PluginHost } from './plugin-host';
+import { dynamicUrn, type PluginHost } from './plugin-host';
+import { useSimulatorPluginHost } from './sim-context';
 
 const importUrn = dynamicUrn('tiny', 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
 const exportUrn = dynamicUrn('tiny-backup', 'pulumi-nodejs:dynamic/ovfkit:OvfExport');
 
 describe('OvfImport and OvfExport against the vSphere simulator, through the plugin host', function () {
   this.timeout(120_000);
+  const shared = useSimulatorPluginHost('ovfkit-pulumi-sim-');
   let sim: Simulator;
   let host: PluginHost;
   let tmp: string;
   let pkg: BuiltPackage;
   let provider: string;
   let exportProvider: string;
-
-  before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pulumi-sim-'));
-    pkg = await buildOva(path.join(tmp, 'pkg'), 'tiny', [{ id: 'tiny01', cpus: 1, memoryMB: 256, disksMiB: [2], nics: ['VM Network'] }]);
-    sim = await startSimulator();
-    provider = (await pulumi.runtime.serializeFunction(() => ovfImportProvider, { allowSecrets: true })).text;
-    exportProvider = (await pulumi.runtime.serializeFunction(() => ovfExportProvider, { allowSecrets: true })).text;
-    host = await startPluginHost();
-    // The engine sends a `--secret` config value wrapped as a secret; the host unwraps it.
-    await host.configure({
-      'ovfkit:server': sim.url, 'ovfkit:user': sim.username, 'ovfkit:password': wireSecret(sim.password), 'ovfkit:thumbprint': sim.thumbprint,
-    });
-  });
-  after(async () => {
-    await host?.stop();
-    await sim?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  before(() => ({ sim, host, tmp, pkg, provider, exportProvider } = shared));
 
   const inputs = (): Record<string, unknown> => ({
     __provider: provider, source: pkg.ova, name: 'tiny-a', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0',
