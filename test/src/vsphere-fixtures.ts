@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { OvaWriter } from '@ovfkit/vsphere';
+import { OvaWriter, openPackage, type PackageSource } from '@ovfkit/vsphere';
 
 /** One virtual system of a generated package. */
 export interface VmSpec {
@@ -135,4 +136,25 @@ ${virtualSystem({ id: name, cpus: 1, memoryMB: 512, disksMiB: [capacityMiB], nic
   await w.writeDescriptor(`${name}.ovf`, descriptor);
   await w.close();
   return ova;
+}
+
+/**
+ * A temporary folder for a test file's packages, and `pkg(file)` to open one for an import; every
+ * opened source is closed and the folder removed after the run (a root-level `after` hook).
+ */
+export function packageScope(prefix: string): { tmp: string; pkg(file: string): Promise<PackageSource> } {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const opened: PackageSource[] = [];
+  after(async () => {
+    for (const s of opened) await s.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  return {
+    tmp,
+    async pkg(file) {
+      const s = await openPackage(file);
+      opened.push(s);
+      return s;
+    },
+  };
 }

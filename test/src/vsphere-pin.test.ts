@@ -1,24 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { descriptorDigest, isOvfkitError } from '@ovfkit/core';
-import { openPackage, VimSession, importOvf, type PackageSource } from '@ovfkit/vsphere';
+import { VimSession, importOvf } from '@ovfkit/vsphere';
 import { runCli } from './run-cli';
 import { type Simulator, useSimulator } from './sim/simulator';
-import { type BuiltPackage, buildOva } from './vsphere-fixtures';
+import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pin-'));
-const opened: PackageSource[] = [];
-async function pkg(file: string): Promise<PackageSource> {
-  const s = await openPackage(file);
-  opened.push(s);
-  return s;
-}
-after(async () => {
-  for (const s of opened) await s.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, pkg } = packageScope('ovfkit-pin-');
 
 /** What the simulator holds: VM and vApp names, and every lease it ever made. */
 async function inventory(sim: Simulator): Promise<{ names: string[]; leases: number; openLeases: number }> {

@@ -3,30 +3,18 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkHostProfile, checkInventory, parseDescriptor, readEnvelope, summarizeVirtualSystems } from '@ovfkit/core';
 import { openSource, verifyPackage, writeOva, writeFileAtomic } from '@ovfkit/package';
-import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, openPackage, Inventory, type PackageSource } from '@ovfkit/vsphere';
+import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, Inventory } from '@ovfkit/vsphere';
 import { PassThrough } from 'node:stream';
 import { main } from 'ovfkit';
 import { runCli } from './cli.test';
 import { repoRoot } from './paths';
 import { type Simulator, useSimulator } from './sim/simulator';
-import { type BuiltPackage, buildOva, buildOvaFromVmdk, makeStreamOptimizedVmdk } from './vsphere-fixtures';
+import { type BuiltPackage, buildOva, buildOvaFromVmdk, makeStreamOptimizedVmdk, packageScope } from './vsphere-fixtures';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-vsphere-'));
-const opened: PackageSource[] = [];
-/** Opens a package for one import; every source is closed after the run. */
-async function pkg(file: string): Promise<PackageSource> {
-  const s = await openPackage(file);
-  opened.push(s);
-  return s;
-}
-after(async () => {
-  for (const s of opened) await s.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, pkg } = packageScope('ovfkit-vsphere-');
 
 async function connect(sim: Simulator): Promise<VimSession> {
   return VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
