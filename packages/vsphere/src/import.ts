@@ -17,6 +17,7 @@ import type { VimSession } from './session';
 const STAGE_HWM = 4 << 20;
 import type { PackageSource } from './source';
 import { destroyEntity } from './destroy';
+import { injectOvfEnv } from './ovf-env';
 
 /** Progress of one file of a transfer, for a progress bar. */
 export interface TransferProgress {
@@ -45,6 +46,12 @@ export interface ImportOvfOptions extends PlacementInput {
   acceptAllEulas?: boolean;
   /** @default false */
   powerOn?: boolean;
+  /**
+   * Writes each imported VM's OVF environment (DSP8027, from its vApp properties) into ExtraConfig
+   * `guestinfo.ovfEnv` after the upload and before power-on, as govc does for a bare ESXi host
+   * where no vCenter delivers it. A failure rolls the import back. @default false
+   */
+  injectOvfEnv?: boolean;
   /** Replaces the VM's annotation after import. */
   annotation?: string;
   /** Marks the imported VM as a template (VMs only). @default false */
@@ -76,6 +83,8 @@ export interface ImportOvfResult {
   files: Array<{ path: string; bytes: number; manifestVerified: boolean }>;
   warning: LocalizedMethodFaultWire[];
   poweredOn: boolean;
+  /** With `injectOvfEnv`: the VMs that received `guestinfo.ovfEnv`. */
+  ovfEnvInjected?: string[];
 }
 
 /** CreateImportSpec returned errors: nothing was created. Carries every error and warning. */
@@ -229,7 +238,9 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   }
   const created = entity!;
   let poweredOn = false;
+  let ovfEnvInjected: string[] | undefined;
   try {
+    if (options.injectOvfEnv) ovfEnvInjected = await injectOvfEnv(session, created, spec.importSpec, log, signal);
     if (options.annotation !== undefined) {
       if (created.type === 'VirtualMachine') await session.waitForTask(await session.client.send(new ReconfigVMTask({ _this: created, spec: { annotation: options.annotation } })));
       else await session.client.send(new UpdateVAppConfig({ _this: created, spec: { annotation: options.annotation } }));
@@ -247,7 +258,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     await destroyEntity(session, created, { log, ignoreMissing: true }).catch((d: unknown) => log(`cleanup of ${created.value} failed: ${(d as Error).message}`));
     throw e;
   }
-  return { entity: created, name: entityName, placement, files, warning: spec.warning, poweredOn };
+  return { entity: created, name: entityName, placement, files, warning: spec.warning, poweredOn, ...(ovfEnvInjected ? { ovfEnvInjected } : {}) };
 }
 
 function requireOvfManager(session: VimSession): ManagedObjectReference {

@@ -33,6 +33,7 @@ export const importCommand: Command = {
     '  --deployment-option <id>',
     '  --disk-provisioning <thin|thick|eagerZeroedThick|…>',
     '  --power-on              power on after import',
+    '  --inject-ovf-env        write each VM\'s OVF environment to guestinfo.ovfEnv (for ESXi without vCenter)',
     '  --annotation <text>     set the VM annotation',
     '  --template              mark the imported VM as a template',
     '  --accept-all-eulas      accept the package\'s license agreements',
@@ -53,6 +54,7 @@ export const importCommand: Command = {
     'deployment-option': { type: 'string' },
     'disk-provisioning': { type: 'string' },
     'power-on': { type: 'boolean' },
+    'inject-ovf-env': { type: 'boolean' },
     annotation: { type: 'string' },
     template: { type: 'boolean' },
     'accept-all-eulas': { type: 'boolean' },
@@ -99,6 +101,7 @@ export const importCommand: Command = {
             networkMapping,
             propertyMapping,
             powerOn: values['power-on'] === true,
+            injectOvfEnv: values['inject-ovf-env'] === true,
             markAsTemplate: values['template'] === true,
             acceptAllEulas: values['accept-all-eulas'] === true,
             manifestPolicy,
@@ -111,11 +114,12 @@ export const importCommand: Command = {
             name: r.name,
             files: r.files,
             poweredOn: r.poweredOn,
+            ...(r.ovfEnvInjected ? { ovfEnvInjected: r.ovfEnvInjected } : {}),
             warning: r.warning.map((w) => ({ type: w.fault._typeName, message: w.localizedMessage })),
           };
           if (json) writeJson(ctx.stdout, out);
           else {
-            ctx.stdout.write(`imported ${r.entity.type} ${r.entity.value} "${r.name}" (${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.files.reduce((n, f) => n + f.bytes, 0)} bytes${r.poweredOn ? ', powered on' : ''})\n`);
+            ctx.stdout.write(`imported ${r.entity.type} ${r.entity.value} "${r.name}" (${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.files.reduce((n, f) => n + f.bytes, 0)} bytes${r.ovfEnvInjected ? `, OVF environment injected into ${r.ovfEnvInjected.length} VM${r.ovfEnvInjected.length === 1 ? '' : 's'}` : ''}${r.poweredOn ? ', powered on' : ''})\n`);
             for (const w of out.warning) ctx.stdout.write(`warning: ${w.message}\n`);
           }
           return ExitCode.Ok;

@@ -209,7 +209,8 @@ export const PowerOffVMTask = defineCommand<This, ManagedObjectReference>('Power
 export const PowerOffVAppTask = defineCommand<This & { force: boolean }, ManagedObjectReference>('PowerOffVApp_Task', [['force', 'boolean']], 'MoRef');
 export const DestroyTask = defineCommand<This, ManagedObjectReference>('Destroy_Task', [], 'MoRef');
 export const MarkAsTemplate = defineCommand<This, void>('MarkAsTemplate', [], 'void');
-export const ReconfigVMTask = defineCommand<This & { spec: { annotation?: string; vAppConfig?: DataObject } }, ManagedObjectReference>('ReconfigVM_Task', [['spec', 'VirtualMachineConfigSpec']], 'MoRef');
+/** @see vim25 VirtualMachine.ReconfigVM_Task; extraConfig items are vim25 OptionValue */
+export const ReconfigVMTask = defineCommand<This & { spec: { annotation?: string; extraConfig?: Array<{ _typeName: 'OptionValue'; key: string; value: string }>; vAppConfig?: DataObject } }, ManagedObjectReference>('ReconfigVM_Task', [['spec', 'VirtualMachineConfigSpec']], 'MoRef');
 export const CancelTask = defineCommand<This, void>('CancelTask', [], 'void');
 
 export type { KeyValue };

@@ -57,7 +57,8 @@ const SOURCE: Record<string, { base?: string; fields: string }> = {
   HttpNfcLeaseDeviceUrl: { base: 'DynamicData', fields: 'key:string importKey:string url:string sslThumbprint:string sslCertificate:string disk:boolean targetId:string datastoreKey:string fileSize:long' },
   HttpNfcLeaseInfo: { base: 'DynamicData', fields: 'lease:MoRef entity:MoRef deviceUrl[]:HttpNfcLeaseDeviceUrl totalDiskCapacityInKB:long leaseTimeout:int hostMap[]:raw' },
 
-  VirtualMachineConfigSpec: { base: 'DynamicData', fields: 'changeVersion:string name:string version:string createDate:dateTime uuid:string instanceUuid:string npivNodeWorldWideName[]:long npivPortWorldWideName[]:long npivWorldWideNameType:string npivDesiredNodeWwns:int npivDesiredPortWwns:int npivTemporaryDisabled:boolean npivOnNonRdmDisks:boolean npivWorldWideNameOp:string locationId:string guestId:string alternateGuestName:string annotation:string vAppConfig:~VmConfigSpec' },
+  VirtualMachineConfigSpec: { base: 'DynamicData', fields: 'changeVersion:string name:string version:string createDate:dateTime uuid:string instanceUuid:string npivNodeWorldWideName[]:long npivPortWorldWideName[]:long npivWorldWideNameType:string npivDesiredNodeWwns:int npivDesiredPortWwns:int npivTemporaryDisabled:boolean npivOnNonRdmDisks:boolean npivWorldWideNameOp:string locationId:string guestId:string alternateGuestName:string annotation:string extraConfig[]:~OptionValue vAppConfig:~VmConfigSpec' },
+  OptionValue: { base: 'DynamicData', fields: 'key:string value:anyType' },
   ArrayUpdateSpec: { base: 'DynamicData', fields: 'operation:string removeKey:anyType' },
   VAppPropertySpec: { base: 'ArrayUpdateSpec', fields: 'info:VAppPropertyInfo' },
   VmConfigSpec: { base: 'DynamicData', fields: 'product[]:raw property[]:VAppPropertySpec ipAssignment:raw eula[]:string ovfSection[]:raw ovfEnvironmentTransport[]:string installBootRequired:boolean installBootStopDelay:int' },
