@@ -240,7 +240,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   let poweredOn = false;
   let ovfEnvInjected: string[] | undefined;
   try {
-    if (options.injectOvfEnv) ovfEnvInjected = await injectOvfEnv(session, created, spec.importSpec, log, signal);
+    if (options.injectOvfEnv) ovfEnvInjected = await injectOvfEnv(session, created, spec.importSpec, { descriptor, ...(options.propertyMapping ? { propertyMapping: options.propertyMapping } : {}) }, log, signal);
     if (options.annotation !== undefined) {
       if (created.type === 'VirtualMachine') await session.waitForTask(await session.client.send(new ReconfigVMTask({ _this: created, spec: { annotation: options.annotation } })));
       else await session.client.send(new UpdateVAppConfig({ _this: created, spec: { annotation: options.annotation } }));

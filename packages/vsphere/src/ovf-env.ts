@@ -1,4 +1,4 @@
-import { OvfkitError, createOvfEnvironment, ovfEnvironmentProperties, type OvfEnvironmentPlatform, type VAppPropertyValueSource } from '@ovfkit/core';
+import { OvfkitError, createOvfEnvironment, readEnvelope, type Content, ovfEnvironmentProperties, type OvfEnvironmentPlatform, type VAppPropertyValueSource } from '@ovfkit/core';
 import type { ManagedObjectReference, RawXml } from './soap/codec';
 import { ReconfigVMTask } from './soap/methods';
 import type { XmlNode } from './soap/xml';
@@ -49,11 +49,55 @@ export function importSpecVms(importSpec: RawXml): ImportSpecVm[] {
   return out;
 }
 
+/** A VirtualSystem of the descriptor, in document order, with its ProductSection properties. */
+export interface DescriptorVm {
+  /** `ovf:id`, the `oe:id` of its environment. */
+  id: string;
+  property: ImportSpecVm['property'];
+}
+
+/**
+ * The descriptor's VirtualSystems in document order (the order ImportSpec children follow) with
+ * their ProductSection properties, the values of `propertyMapping` applied as CreateImportSpec
+ * applies them (full key `class.id.instance`, or the bare id). Used when the server's import spec
+ * carries no vAppConfig properties (vcsim 0.24.2's does not): these are the values the engine sent
+ * in `cisp.propertyMapping`. Per-configuration `<Value>`s are not applied.
+ */
+export function descriptorVms(descriptor: string, propertyMapping: Record<string, string> = {}): DescriptorVm[] {
+  const { envelope } = readEnvelope(descriptor);
+  const out: DescriptorVm[] = [];
+  const walk = (c: Content): void => {
+    if (c.kind === 'VirtualSystemCollection') {
+      for (const k of c.content) walk(k);
+      return;
+    }
+    const property: DescriptorVm['property'] = [];
+    for (const ps of c.productSection) {
+      for (const p of ps.property) {
+        const key = [ps.class, p.key, ps.instance].filter(Boolean).join('.');
+        const value = propertyMapping[key] ?? propertyMapping[p.key];
+        property.push({
+          id: p.key,
+          ...(ps.class ? { classId: ps.class } : {}),
+          ...(ps.instance ? { instanceId: ps.instance } : {}),
+          ...(p.value !== undefined ? { defaultValue: p.value } : {}),
+          ...(value !== undefined ? { value } : {}),
+          ...(p.password ? { type: 'password' } : {}),
+        });
+      }
+    }
+    out.push({ id: c.id, property });
+  };
+  if (envelope?.content) walk(envelope.content);
+  return out;
+}
+
 /** Every VM under a vApp, nested vApps included. */
 async function vmsOf(session: VimSession, vapp: ManagedObjectReference, signal?: AbortSignal): Promise<ManagedObjectReference[]> {
   const props = await session.properties(vapp, ['vm', 'resourcePool'], signal);
-  const vms = [...((props['vm'] as ManagedObjectReference[] | undefined) ?? [])];
-  for (const rp of (props['resourcePool'] as ManagedObjectReference[] | undefined) ?? []) {
+  const list = (v: unknown): ManagedObjectReference[] => (Array.isArray(v) ? (v as ManagedObjectReference[]) : v && typeof v === 'object' && 'value' in v ? [v as ManagedObjectReference] : []);
+  const vms = list(props['vm']);
+  for (const rp of list(props['resourcePool'])) {
     if (rp.type === 'VirtualApp') vms.push(...(await vmsOf(session, rp, signal)));
   }
   return vms;
@@ -67,8 +111,11 @@ async function vmsOf(session: VimSession, vapp: ManagedObjectReference, signal?:
  * them. Throws on the first failure; the caller rolls the import back.
  * @returns the names of the VMs injected
  */
-export async function injectOvfEnv(session: VimSession, created: ManagedObjectReference, importSpec: RawXml, log: (line: string) => void, signal?: AbortSignal): Promise<string[]> {
+export async function injectOvfEnv(session: VimSession, created: ManagedObjectReference, importSpec: RawXml, sent: { descriptor: string; propertyMapping?: Record<string, string> }, log: (line: string) => void, signal?: AbortSignal): Promise<string[]> {
   const specVms = importSpecVms(importSpec);
+  // VirtualSystems and import spec VMs pair up by position when their counts agree.
+  const fromDescriptor = descriptorVms(sent.descriptor, sent.propertyMapping);
+  const paired = fromDescriptor.length === specVms.length ? fromDescriptor : [];
   let targets: Array<{ vm: ManagedObjectReference; spec: ImportSpecVm }>;
   if (created.type === 'VirtualMachine') {
     const spec = specVms[0];
@@ -91,15 +138,18 @@ export async function injectOvfEnv(session: VimSession, created: ManagedObjectRe
     ...(about.vendor ? { vendor: about.vendor } : {}),
     locale: 'en',
   };
-  for (const { vm, spec } of targets) {
-    for (const p of spec.property) {
+  for (const [i, { vm, spec }] of targets.entries()) {
+    const described = paired[i];
+    // A server that kept the properties in its import spec is the authority; vcsim's has none.
+    const source = spec.property.length || !described ? spec.property : described.property;
+    for (const p of source) {
       const v = p.value || p.defaultValue;
       if (p.type?.startsWith('password') && v) session.client.secrets.add(v);
     }
-    const property = ovfEnvironmentProperties(spec.property);
-    // oe:id stays "" as govc writes it: the import spec carries the inventory name, not the
-    // VirtualSystem's ovf:id that DSP8027 means.
-    const doc = createOvfEnvironment({ id: '', platform, property });
+    const property = ovfEnvironmentProperties(source);
+    // oe:id is the VirtualSystem's ovf:id (DSP8027), not the inventory name; "" (as govc writes
+    // it) when the descriptor and the import spec do not pair up.
+    const doc = createOvfEnvironment({ id: described?.id ?? '', platform, property });
     await session.waitForTask(await session.client.send(new ReconfigVMTask({ _this: vm, spec: { extraConfig: [{ _typeName: 'OptionValue', key: OVF_ENV_EXTRA_CONFIG_KEY, value: doc }] } }), signal), signal);
     log(`injected the OVF environment (${property.length} propert${property.length === 1 ? 'y' : 'ies'}) into ${spec.name} as ${OVF_ENV_EXTRA_CONFIG_KEY}`);
   }

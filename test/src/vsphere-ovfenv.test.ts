@@ -1,0 +1,140 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { readOvfEnvironment } from '@ovfkit/core';
+import { type ManagedObjectReference, VimSession, destroyEntity, importOvf } from '@ovfkit/vsphere';
+import { runCli } from './run-cli';
+import { type Simulator, useSimulator } from './sim/simulator';
+import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
+
+const { tmp, pkg } = packageScope('ovfkit-ovfenv-');
+
+const PRODUCT = [
+  '<ProductSection ovf:class="acme"><Info>settings</Info><Product>Acme Web</Product>',
+  '<Property ovf:key="hostname" ovf:type="string" ovf:userConfigurable="true" ovf:value="localhost"/>',
+  '<Property ovf:key="motd" ovf:type="string" ovf:userConfigurable="true"/>',
+  '<Property ovf:key="root_password" ovf:type="string" ovf:password="true" ovf:userConfigurable="true"/>',
+  '<Property ovf:key="port" ovf:type="uint16" ovf:userConfigurable="true" ovf:value="8080"/>',
+  '</ProductSection>',
+].join('');
+
+/** A value that would break out of an unescaped attribute. */
+const HOSTILE_MOTD = 'Welcome "admin" <b>&amp;</b>\n\'quoted\' & more';
+const PASSWORD = 'Sup3r-S3cret-pw';
+
+async function connect(sim: Simulator): Promise<VimSession> {
+  return VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
+}
+
+/** The `guestinfo.ovfEnv` ExtraConfig value of a VM, read back over the PropertyCollector. */
+async function ovfEnvOf(session: VimSession, vm: ManagedObjectReference): Promise<string | undefined> {
+  const extra = (await session.properties(vm, ['config.extraConfig']))['config.extraConfig'] as Array<{ key: string; value: unknown }> | undefined;
+  const v = extra?.find((o) => o.key === 'guestinfo.ovfEnv')?.value;
+  return v === undefined ? undefined : String(v);
+}
+
+async function vmNamed(sim: Simulator, name: string): Promise<ManagedObjectReference | undefined> {
+  const vm = (await sim.state()).virtualMachines.find((v) => v.name === name);
+  return vm ? { type: 'VirtualMachine', value: vm.ref } : undefined;
+}
+
+async function assertNothingLeft(sim: Simulator, name: string): Promise<void> {
+  const st = await sim.state();
+  assert.deepEqual(st.virtualMachines.filter((v) => v.name === name), [], `no VM named ${name} is left`);
+  assert.deepEqual(st.virtualApps.filter((v) => v.name === name), [], `no vApp named ${name} is left`);
+  assert.deepEqual(st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease is left open');
+}
+
+describe('OVF environment injection on a bare ESXi host (simulator -esx)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator({ esx: true });
+  let web: BuiltPackage;
+  let session: VimSession;
+
+  before(async () => {
+    web = await buildOva(path.join(tmp, 'web'), 'web', [{ id: 'web01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: ['VM Network'], sections: PRODUCT }]);
+    session = await connect(sim());
+  });
+  after(async () => session?.logout());
+
+  it('imports with --inject-ovf-env, and the VM\'s guestinfo.ovfEnv carries every property\'s effective value, escaped', async () => {
+    const env = { VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint, ACME_PW: PASSWORD };
+    const r = await runCli(['import', web.ova, '--name', 'env-a', '--prop', 'acme.hostname=web01.example', '--prop', `acme.motd=${HOSTILE_MOTD}`, '--prop-env', 'acme.root_password=ACME_PW', '--inject-ovf-env', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { entity: ManagedObjectReference; ovfEnvInjected: string[] };
+    assert.deepEqual(out.ovfEnvInjected, ['env-a']);
+    assert.ok(!(r.stdout + r.stderr).includes(PASSWORD), 'the password property is not printed');
+
+    const xml = await ovfEnvOf(session, out.entity);
+    assert.ok(xml, 'the VM has guestinfo.ovfEnv');
+    const doc = readOvfEnvironment(xml);
+    assert.equal(doc.id, 'web01', 'oe:id is the VirtualSystem ovf:id');
+    assert.deepEqual(Object.fromEntries(doc.property.map((p) => [p.key, p.value])), {
+      'acme.hostname': 'web01.example',
+      'acme.motd': HOSTILE_MOTD,
+      'acme.root_password': PASSWORD,
+      'acme.port': '8080',
+    });
+    assert.equal(doc.platform?.kind, session.serviceContent.about.name);
+    assert.equal(doc.platform?.version, session.serviceContent.about.version);
+
+    await destroyEntity(session, out.entity);
+    await assertNothingLeft(sim(), 'env-a');
+  });
+
+  it('imports without the option and leaves guestinfo.ovfEnv unset', async () => {
+    const r = await importOvf(session, { source: await pkg(web.ova), name: 'env-b', propertyMapping: { 'acme.hostname': 'b' } });
+    assert.equal(r.ovfEnvInjected, undefined);
+    assert.equal(await ovfEnvOf(session, r.entity), undefined);
+    await destroyEntity(session, r.entity);
+  });
+
+  for (const asTask of [true, false]) {
+    it(`rolls the whole import back when ReconfigVM_Task fails (${asTask ? 'as a failed task' : 'as a SOAP fault'}): no VM, no open lease`, async () => {
+      await sim().inject({ kind: 'fault', method: 'ReconfigVM_Task', fault: 'InvalidState', asTask });
+      const leases = (await sim().state()).leases.length;
+      await assert.rejects(
+        importOvf(session, { source: await pkg(web.ova), name: 'env-fail', propertyMapping: { 'acme.root_password': PASSWORD }, injectOvfEnv: true, powerOn: true }),
+        (e: Error) => /InvalidState|injected/.test(e.message) && !e.message.includes(PASSWORD),
+      );
+      const st = await sim().state();
+      assert.equal(st.leases.length, leases + 1, 'the import got as far as a lease');
+      assert.equal(st.leases.at(-1)?.state, 'done', 'the upload completed before the Reconfigure');
+      await assertNothingLeft(sim(), 'env-fail');
+      assert.equal(await vmNamed(sim(), 'env-fail'), undefined);
+    });
+  }
+});
+
+describe('OVF environment injection into a vApp\'s VMs (simulator, vCenter)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator();
+
+  it('gives each child VM its own document with its own properties', async () => {
+    const session = await connect(sim());
+    try {
+      const section = (cls: string, host: string): string => `<ProductSection ovf:class="${cls}"><Info>p</Info><Property ovf:key="hostname" ovf:type="string" ovf:userConfigurable="true" ovf:value="${host}"/></ProductSection>`;
+      const app = await buildOva(path.join(tmp, 'app'), 'app', [
+        { id: 'app-db', cpus: 1, memoryMB: 256, disksMiB: [4], nics: ['VM Network'], sections: section('db', 'db-default') },
+        { id: 'app-web', cpus: 1, memoryMB: 256, disksMiB: [4], nics: ['VM Network'], sections: section('web', 'web-default') },
+      ], { vappName: 'app' });
+      const r = await importOvf(session, { source: await pkg(app.ova), pool: 'DC0_C0/Resources', name: 'env-app', propertyMapping: { 'web.hostname': 'www1' }, injectOvfEnv: true });
+      assert.equal(r.entity.type, 'VirtualApp');
+      assert.deepEqual([...(r.ovfEnvInjected ?? [])].sort(), ['app-db', 'app-web']);
+      const vms = (await session.properties(r.entity, ['vm']))['vm'] as ManagedObjectReference[];
+      const seen: Record<string, Record<string, string>> = {};
+      for (const vm of vms) {
+        const name = String((await session.properties(vm, ['name']))['name']);
+        const xml = await ovfEnvOf(session, vm);
+        assert.ok(xml, `${name} has guestinfo.ovfEnv`);
+        const doc = readOvfEnvironment(xml);
+        assert.equal(doc.id, name, 'oe:id is the VirtualSystem ovf:id (here also the VM name)');
+        seen[name] = Object.fromEntries(doc.property.map((p) => [p.key, p.value]));
+      }
+      assert.deepEqual(seen, { 'app-db': { 'db.hostname': 'db-default' }, 'app-web': { 'web.hostname': 'www1' } });
+      await destroyEntity(session, r.entity);
+      await assertNothingLeft(sim(), 'env-app');
+    } finally {
+      await session.logout();
+    }
+  });
+});
