@@ -13,7 +13,8 @@ const GOLDEN = path.join(repoRoot, 'test', 'golden', 'parse');
 
 const cases: { name: string; file: string; locale?: string; deploymentOption?: string; about: string }[] = [
   { name: 'vcsa65', file: 'ovf/govmomi/vmware-appliances/vcsa65.ovf', about: 'vCSA 6.5 with 31 deployment options' },
-  { name: 'vcsa65-tiny', file: 'ovf/govmomi/vmware-appliances/vcsa65.ovf', deploymentOption: 'tiny', about: 'vCSA 6.5 in its "tiny" option' },
+  // "tiny" is vcsa65's default, so a non-default option is what shows pdp.deploymentOption at work.
+  { name: 'vcsa65-large', file: 'ovf/govmomi/vmware-appliances/vcsa65.ovf', deploymentOption: 'large', about: 'vCSA 6.5 in its "large" option' },
   { name: 'vapp-3-vms', file: 'ovf/go-vcloud-director/vapp_with_3_vms/descriptor.ovf', about: 'a multi-VM vApp (vCloud Director, StartupSection)' },
   { name: 'nested-vapp', file: 'ovf/govmomi/external/nested-vapp.ovf', about: 'nested VirtualSystemCollections' },
   { name: 'operations-fr', file: 'ovf/govmomi/vmware-appliances/Operations-Appliance-9.1.0.0.25262067.ovf', locale: 'fr', about: 'the Operations appliance localised in French' },
@@ -37,5 +38,12 @@ describe('golden ParseDescriptor results', () => {
     const fr = parseDescriptor(readCorpus(cases[4]!.file), { locale: 'fr', deploymentOption: '' });
     const en = parseDescriptor(readCorpus(cases[4]!.file), { locale: '', deploymentOption: '' });
     assert.notDeepEqual(fr.deploymentOption, en.deploymentOption, 'the French bundle changes the option labels');
+  });
+
+  it('a non-default deployment option changes the vCSA result (sizes), so the two vCSA goldens differ', () => {
+    const byDefault = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'vcsa65.json'), 'utf8')) as { approximateFlatDeploymentSize: number; defaultDeploymentOption: string };
+    const large = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'vcsa65-large.json'), 'utf8')) as { approximateFlatDeploymentSize: number };
+    assert.equal(byDefault.defaultDeploymentOption, 'tiny');
+    assert.ok(large.approximateFlatDeploymentSize > byDefault.approximateFlatDeploymentSize, 'large needs more space than tiny');
   });
 });
