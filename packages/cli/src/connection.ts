@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@ovfkit/core';
-import { VimSession, type TransferProgress } from '@ovfkit/vsphere';
+import { VimSession } from '@ovfkit/vsphere';
 import { type CommandContext, type OptionValues, type OptionsSpec, stringOption } from './command';
 
 /** The connection flags every vSphere command takes. */
@@ -61,27 +61,6 @@ export async function connectFromFlags(values: OptionValues, ctx: CommandContext
     ...(timeoutMs ? { timeoutMs } : {}),
     ...(ctx.env['OVFKIT_DEBUG'] ? { logger: (l: string) => ctx.stderr.write(`debug: ${l}\n`) } : {}),
   });
-}
-
-/** Per-file progress on a terminal (stderr), nothing otherwise. */
-export function progressPrinter(ctx: CommandContext, json: boolean): ((p: TransferProgress) => void) | undefined {
-  if (json || !ctx.stderr.isTTY) return undefined;
-  const started = new Map<string, number>();
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (!started.has(p.path)) started.set(p.path, now);
-    if (!p.done && now - last < 200) return;
-    last = now;
-    const secs = Math.max(0.001, (now - started.get(p.path)!) / 1000);
-    const pct = p.total ? ` ${Math.min(100, Math.floor((p.bytes / p.total) * 100))}%` : '';
-    const line = `${p.path}${pct} ${mib(p.bytes)} MiB ${(p.bytes / 1048576 / secs).toFixed(1)} MiB/s`;
-    ctx.stderr.write(`\r\x1b[K${line}${p.done ? '\n' : ''}`);
-  };
-}
-
-function mib(n: number): string {
-  return (n / 1048576).toFixed(1);
 }
 
 /** Runs `fn` with a session and always logs out. */

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { UsageError } from '@ovfkit/core';
 import { exportOvf, type ManifestAlgorithm } from '@ovfkit/vsphere';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
-import { connectionHelp, connectionOptions, progressPrinter, withSession } from '../connection';
+import { connectionHelp, connectionOptions, withSession } from '../connection';
+import { transferProgress } from '../progress';
 
 /** `ovfkit export`: a VM or vApp to an OVA or an OVF directory. */
 export const exportCommand: Command = {
@@ -36,7 +37,7 @@ export const exportCommand: Command = {
     };
     const signing = signKey && signCert ? { privateKeyPem: read(signKey), certificatePem: read(signCert) } : undefined;
     return withSession(values, ctx, async (session) => {
-      const onProgress = progressPrinter(ctx, json);
+      const onProgress = transferProgress(ctx.stderr, !json);
       const name = stringOption(values, 'name');
       const r = await exportOvf(session, {
         entity: positionals[0]!,

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { DESCRIPTOR_DIGEST_PATTERN, UsageError } from '@ovfkit/core';
 import { ImportSpecError, importOvf, openPackage } from '@ovfkit/vsphere';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
-import { connectionHelp, connectionOptions, progressPrinter, withSession } from '../connection';
+import { connectionHelp, connectionOptions, withSession } from '../connection';
+import { transferProgress } from '../progress';
 
 function pairs(list: string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -85,7 +86,7 @@ export const importCommand: Command = {
     try {
       return await withSession(values, ctx, async (session) => {
         const opt = (n: string): string | undefined => stringOption(values, n);
-        const onProgress = progressPrinter(ctx, json);
+        const onProgress = transferProgress(ctx.stderr, !json);
         try {
           const r = await importOvf(session, {
             source,
