@@ -20,3 +20,4 @@ export * from './descriptor-writer';
 export * from './ovfmanager';
 export * from './plan';
 export * from './ovf-environment';
+export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } from './xml-escape';

@@ -1,5 +1,6 @@
 import { OvfkitError } from './errors';
 import { attr, readXml, type XmlElement } from './xml';
+import { NOT_XML_CHAR, escapeXmlAttribute, escapeXmlText } from './xml-escape';
 
 /** The OVF environment namespace. @see DSP8027; ovf-spec-notes.md §13 */
 export const OVF_ENV_NS = 'http://schemas.dmtf.org/ovf/environment/1';
@@ -50,18 +51,6 @@ export function ovfEnvironmentProperties(props: readonly VAppPropertyValueSource
     .map((p) => ({ key: [p.classId, p.id, p.instanceId].filter(Boolean).join('.'), value: p.value || (p.defaultValue ?? '') }));
 }
 
-/** XML 1.0 Char production: anything else cannot be written, not even as a character reference. */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-
-/** Escapes for an attribute value; \t \n \r as references so attribute normalization keeps them. */
-function escapeAttr(s: string): string {
-  return s.replace(/[&<>"'\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function escapeText(s: string): string {
-  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
-
 /**
  * Writes the OVF environment document (DSP8027) a guest reads, e.g. from `guestinfo.ovfEnv`.
  * Every value is escaped; a value with a character XML cannot carry (NUL, most C0 controls) is
@@ -77,20 +66,20 @@ export function createOvfEnvironment(env: OvfEnvironment): string {
   };
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<Environment xmlns="${OVF_ENV_NS}" xmlns:oe="${OVF_ENV_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" oe:id="${escapeAttr(check('the environment id', env.id))}">`,
+    `<Environment xmlns="${OVF_ENV_NS}" xmlns:oe="${OVF_ENV_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" oe:id="${escapeXmlAttribute(check('the environment id', env.id))}">`,
   ];
   const p = env.platform;
   if (p) {
     out.push('  <PlatformSection>');
     const fields: Array<[string, string | number | undefined]> = [['Kind', p.kind], ['Version', p.version], ['Vendor', p.vendor], ['Locale', p.locale], ['Timezone', p.timezone]];
-    for (const [name, v] of fields) if (v !== undefined) out.push(`    <${name}>${escapeText(check(`PlatformSection ${name}`, String(v)))}</${name}>`);
+    for (const [name, v] of fields) if (v !== undefined) out.push(`    <${name}>${escapeXmlText(check(`PlatformSection ${name}`, String(v)))}</${name}>`);
     out.push('  </PlatformSection>');
   }
   out.push('  <PropertySection>');
   for (const prop of env.property) {
     check(`the key ${JSON.stringify(prop.key.replace(NOT_XML_CHAR, '?'))}`, prop.key);
     check(`the value of property ${JSON.stringify(prop.key)}`, prop.value);
-    out.push(`    <Property oe:key="${escapeAttr(prop.key)}" oe:value="${escapeAttr(prop.value)}"/>`);
+    out.push(`    <Property oe:key="${escapeXmlAttribute(prop.key)}" oe:value="${escapeXmlAttribute(prop.value)}"/>`);
   }
   out.push('  </PropertySection>', '</Environment>', '');
   return out.join('\n');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseDescriptor } from '../parse-descriptor';
-import { createDescriptorFromConfig, type VirtualMachineConfigInfo, xmlEscape } from './index';
+import { readEnvelope } from '../envelope';
+import { createDescriptorFromConfig, type VirtualMachineConfigInfo } from './index';
 
 const VM: VirtualMachineConfigInfo = {
   name: 'web01',
@@ -89,7 +90,12 @@ describe('CreateDescriptor from a VM configuration', () => {
     assert.match(r.ovfDescriptor, /<Item ovf:id="web01" ovf:order="1" ovf:startDelay="10"/);
   });
 
-  it('escapes every attribute and text it writes', () => {
-    assert.equal(xmlEscape('a<b>&"c"\n\u0001'), 'a&lt;b&gt;&amp;&quot;c&quot;&#10;');
+  it('escapes every attribute and text it writes, and drops characters XML cannot carry', () => {
+    const annotation = 'Line 1 <b>&amp;</b> ]]>\n\tLine "2"\u0001';
+    const r = createDescriptorFromConfig({ ...VM, annotation, extraConfig: [{ key: 'guestinfo.motd', value: 'hi "there"\n<all>' }] }, { exportOption: ['extraconfig'] });
+    assert.deepEqual(parseDescriptor(r.ovfDescriptor, { locale: '', deploymentOption: '' }).error ?? [], []);
+    assert.match(r.ovfDescriptor, /<Annotation>Line 1 &lt;b&gt;&amp;amp;&lt;\/b&gt; ]]&gt;\n\tLine "2"<\/Annotation>/);
+    assert.match(r.ovfDescriptor, /vmw:value="hi &quot;there&quot;&#10;&lt;all&gt;"/);
+    assert.ok(readEnvelope(r.ovfDescriptor).envelope, 'the descriptor reads back');
   });
 });

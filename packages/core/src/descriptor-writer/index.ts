@@ -6,6 +6,7 @@
  * @see vim25 OvfManager.CreateDescriptor, vsphere-ovf-api.md §2 (OvfCreateDescriptorParams, OvfFile), §3
  */
 import type { OvfFault, OvfIssue } from '../faults';
+import { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars } from '../xml-escape';
 import { RASD_FOR_DEVICE } from '../importspec/devices';
 import { issue, qv } from '../importspec/issues';
 import { CIM_OS_TO_GUEST_ID } from '../importspec/osids';
@@ -68,36 +69,35 @@ const NS2 = 'http://schemas.dmtf.org/ovf/envelope/2';
 const STREAM_OPTIMIZED = 'http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized';
 const BUILTIN = new Set(['VirtualPCIController', 'VirtualPS2Controller', 'VirtualSIOController', 'VirtualKeyboard', 'VirtualPointingDevice']);
 
-/** Escapes text for an XML attribute or element (also tabs/newlines in attributes). */
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;');
+/**
+ * An attribute value or element text from a VM's configuration, which may hold characters XML
+ * cannot carry (a control character pasted into an annotation): dropped, so the descriptor is
+ * still written, then escaped.
+ */
+const attrValue = (v: string | number): string => escapeXmlAttribute(withoutNonXmlChars(String(v)));
+const textValue = (v: string | number): string => escapeXmlText(withoutNonXmlChars(String(v)));
+
+function attributes(attrs: Array<[string, string | number | undefined]>): string {
+  return attrs.map(([k, v]) => (v === undefined ? '' : ` ${k}="${attrValue(v)}"`)).join('');
 }
 
 /** A tiny XML writer: elements, attributes in the given order, escaped text. */
 class Xml {
-  private readonly out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
-  private depth = 0;
+  private readonly out: string[];
+  /** `depth` > 0: a fragment to be placed that deep inside another writer's output, without the XML declaration. */
+  constructor(private depth = 0) {
+    this.out = depth === 0 ? ['<?xml version="1.0" encoding="UTF-8"?>\n'] : [];
+  }
   open(name: string, attrs: Array<[string, string | number | undefined]> = [], selfClose = false): void {
-    const a = attrs.filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`).join('');
-    this.out.push(`${'  '.repeat(this.depth)}<${name}${a}${selfClose ? '/>' : '>'}\n`);
+    this.out.push(`${'  '.repeat(this.depth)}<${name}${attributes(attrs)}${selfClose ? '/>' : '>'}\n`);
     if (!selfClose) this.depth++;
   }
   close(name: string): void {
     this.depth--;
     this.out.push(`${'  '.repeat(this.depth)}</${name}>\n`);
   }
-  leaf(name: string, text: string | number, attrs: Array<[string, string | number | undefined]> = []): void {
-    const a = attrs.filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`).join('');
-    const t = xmlEscape(String(text)).replace(/&#10;/g, '\n').replace(/&#13;/g, '\r').replace(/&#9;/g, '\t').replace(/&quot;/g, '"');
-    this.out.push(`${'  '.repeat(this.depth)}<${name}${a}>${t}</${name}>\n`);
+  leaf(name: string, content: string | number, attrs: Array<[string, string | number | undefined]> = []): void {
+    this.out.push(`${'  '.repeat(this.depth)}<${name}${attributes(attrs)}>${textValue(content)}</${name}>\n`);
   }
   /** Markup built by the caller from escaped parts. */
   raw(markup: string): void {
@@ -185,7 +185,9 @@ class DescriptorWriter {
   }
 
   write(src: DescriptorSource): string {
-    const body = new Xml();
+    // Written at its final depth, not re-indented afterwards: indenting after the fact would add
+    // spaces inside multi-line text (an annotation) and change the value.
+    const body = new Xml(1);
     const topName = this.cdp.name || src.name;
     this.entity(body, src, topName, true, `/${topName}`);
     const x = new Xml();
@@ -223,8 +225,7 @@ class DescriptorWriter {
       }
       x.close('NetworkSection');
     }
-    const inner = body.toString().replace(/^<\?xml[^>]*>\n/, '').replace(/^/gm, '  ').replace(/ +$/, '');
-    return `${x.toString()}${inner}</Envelope>\n`;
+    return `${x.toString()}${body.toString()}</Envelope>\n`;
   }
 
   private entity(x: Xml, src: DescriptorSource, name: string, top: boolean, path: string): void {
@@ -458,7 +459,7 @@ function isController(d: VirtualDevice): boolean {
 function itemConfig(d: VirtualDevice): string[] {
   const out: string[] = [];
   const add = (key: string, v: unknown): void => {
-    if (v !== undefined && v !== null && typeof v !== 'object') out.push(`<vmw:Config ovf:required="false" vmw:key="${xmlEscape(key)}" vmw:value="${xmlEscape(String(v))}"/>`);
+    if (v !== undefined && v !== null && typeof v !== 'object') out.push(`<vmw:Config ovf:required="false" vmw:key="${attrValue(key)}" vmw:value="${attrValue(String(v))}"/>`);
   };
   if (d._typeName === 'VirtualDisk') add('backing.writeThrough', d.backing?.['writeThrough']);
   if (typeof d['wakeOnLanEnabled'] === 'boolean') add('wakeOnLanEnabled', d['wakeOnLanEnabled']);

@@ -1,0 +1,35 @@
+import * as assert from 'node:assert/strict';
+import { attr, readXml } from './xml';
+import { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars } from './xml-escape';
+
+/** Values that break out of, or are changed by, naive escaping. */
+const HOSTILE = ['a "quoted" <b>&amp;</b>', 'x]]>y', 'tab\there', 'two\nlines\r\nCRLF\rCR', '  spaced  ', "it's", '&#0; &lt; &', '\u{1F600} ä ß'];
+
+describe('XML escaping shared by the descriptor writer and the OVF environment', () => {
+  it('gives back every attribute value byte for byte through a conforming reader, whitespace included', () => {
+    for (const value of HOSTILE) {
+      const r = readXml(`<e a="${escapeXmlAttribute(value)}"/>`);
+      assert.deepEqual(r.error, [], value);
+      assert.equal(attr(r.root!, '', 'a'), value);
+    }
+  });
+
+  it('gives back every element text byte for byte, with a lone ]]> escaped', () => {
+    for (const value of HOSTILE) {
+      const markup = `<e>${escapeXmlText(value)}</e>`;
+      const r = readXml(markup);
+      assert.deepEqual(r.error, [], value);
+      assert.equal(r.root!.text, value.replace(/\r\n?/g, '\n'), 'as any reader does, the text comes back with line ends normalized');
+      assert.doesNotMatch(markup, /]]>/);
+    }
+  });
+
+  it('writes attribute references for " < & > and TAB LF CR, and nothing else', () => {
+    assert.equal(escapeXmlAttribute('a<b>&"c"\t\n\r\'d\''), 'a&lt;b&gt;&amp;&quot;c&quot;&#9;&#10;&#13;\'d\'');
+    assert.equal(escapeXmlText('a<b>&"c"\t\n'), 'a&lt;b&gt;&amp;"c"\t\n');
+  });
+
+  it('drops the characters no XML document can carry, and keeps astral characters', () => {
+    assert.equal(withoutNonXmlChars('a\u0000b\u0001c\u000bd\uFFFEe\uD800f\u{1F600}\t\n'), 'abcdef\u{1F600}\t\n');
+  });
+});
