@@ -29,6 +29,9 @@ function leaseServer(options: { states: string[]; progressFails?: boolean }) {
           <propSet><name>info</name><val xsi:type="HttpNfcLeaseInfo"><lease type="HttpNfcLease">lease-1</lease><entity type="VirtualMachine">vm-1</entity><totalDiskCapacityInKB>1</totalDiskCapacityInKB><leaseTimeout>1</leaseTimeout></val></propSet>
           <propSet><name>state</name><val xsi:type="HttpNfcLeaseState">${state}</val></propSet>${err}</objects></returnval></RetrievePropertiesExResponse>`);
       }
+      case 'CreatePropertyCollector':
+        // A server without the push collector: the lease is then polled (RetrievePropertiesEx).
+        return { status: 500, headers: {}, body: env('<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>no such method</faultstring><detail><MethodNotFoundFault xmlns="urn:vim25" xsi:type="MethodNotFound"><method>CreatePropertyCollector</method></MethodNotFoundFault></detail></soapenv:Fault>') };
       case 'HttpNfcLeaseProgress':
         if (options.progressFails) return { status: 500, headers: {}, body: env('<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>lease timed out</faultstring><detail><TimedoutFault xmlns="urn:vim25" xsi:type="Timedout"/></detail></soapenv:Fault>') };
         return ok('<HttpNfcLeaseProgressResponse xmlns="urn:vim25"/>');

@@ -1,6 +1,6 @@
 import { OvfkitError, isOvfkitError } from '@ovfkit/core';
 import type { DataObject, ManagedObjectReference } from './soap/codec';
-import { faultFromLocalized } from './soap/fault';
+import { faultFromLocalized, isVimFault } from './soap/fault';
 import { HttpNfcLeaseAbort, HttpNfcLeaseComplete, type HttpNfcLeaseInfo, HttpNfcLeaseProgress } from './soap/methods';
 import type { VimSession } from './session';
 
@@ -18,7 +18,7 @@ export interface LeaseOptions {
   signal?: AbortSignal;
   /** Keep-alive period. @default min(2000, leaseTimeout/4) (govc uses 2 s) */
   keepAliveMs?: number;
-  /** Polling period while the lease initializes. @default 250 */
+  /** Polling period while the lease initializes, on a server without WaitForUpdatesEx. @default 250 */
   pollMs?: number;
   log?: (line: string) => void;
 }
@@ -89,15 +89,26 @@ export async function withLease<T>(session: VimSession, ref: ManagedObjectRefere
   }
 }
 
-/** Polls `state` until the lease leaves `initializing`; `error` becomes a VimFault. */
+/**
+ * Waits until the lease leaves `initializing` (vsphere-ovf-api.md §9): `state`, `info` and `error`
+ * are watched through WaitForUpdatesEx ({@link VimSession.waitForProperties}; polled every
+ * `pollMs` on a server without it). `error` becomes a VimFault; `done` is a protocol error.
+ */
 export async function waitForLeaseReady(session: VimSession, ref: ManagedObjectReference, signal: AbortSignal, pollMs: number): Promise<HttpNfcLeaseInfo> {
-  for (;;) {
-    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new OvfkitError('ABORTED', 'interrupted');
-    const p = await session.properties(ref, ['state', 'info', 'error'], signal);
-    const state = p['state'];
-    if (state === 'ready') return p['info'] as HttpNfcLeaseInfo;
-    if (state === 'error') throw faultFromLocalized(p['error'] as { fault?: DataObject; localizedMessage?: string }, 'HttpNfcLease', (t) => session.client.redact(t));
-    if (state === 'done') throw new OvfkitError('LEASE', 'the lease was already completed');
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+  const ready = await session.waitForProperties(
+    ref,
+    ['state', 'info', 'error'],
+    (p) => {
+      const state = p['state'];
+      if (state === 'ready') return { info: p['info'] as HttpNfcLeaseInfo | undefined };
+      if (state === 'error') throw faultFromLocalized(p['error'] as { fault?: DataObject; localizedMessage?: string }, 'HttpNfcLease', (t) => session.client.redact(t));
+      if (state === 'done') throw new OvfkitError('LEASE', 'the lease was already completed');
+      return undefined;
+    },
+    { signal, pollMs, backOff: false, what: `the HttpNfcLease ${ref.value} to become ready` },
+  ).catch((e: unknown) => {
+    throw signal.aborted && signal.reason instanceof Error && !isVimFault(e) ? signal.reason : e;
+  });
+  // A server may send `state` before `info` in separate updates: read it if it has not come yet.
+  return ready.info ?? ((await session.properties(ref, ['info'], signal))['info'] as HttpNfcLeaseInfo);
 }

@@ -4,7 +4,11 @@ import type { DataObject, ManagedObjectReference } from './soap/codec';
 import { faultFromLocalized } from './soap/fault';
 import {
   CancelRetrievePropertiesEx,
+  CancelWaitForUpdates,
   ContinueRetrievePropertiesEx,
+  CreateFilter,
+  CreatePropertyCollector,
+  DestroyPropertyCollector,
   Login,
   Logout,
   type ObjectContent,
@@ -13,7 +17,9 @@ import {
   RetrieveServiceContent,
   type ServiceContent,
   type TaskInfo,
+  WaitForUpdatesEx,
 } from './soap/methods';
+import { isVimFault } from './soap/fault';
 import { createAgent, type TlsTrust } from './tls';
 
 /** Where and how to connect to a vCenter or ESXi. */
@@ -108,18 +114,149 @@ export class VimSession {
   }
 
   /**
-   * Waits for a Task by polling `info` (simple, works on every server; WaitForUpdatesEx would save
-   * round trips but needs a private collector per wait). Throws the task's fault as a VimFault.
+   * Waits for a Task to end (govmomi `task.Wait`): `info` is watched through
+   * {@link waitForProperties}. Throws the task's fault as a VimFault.
    */
   async waitForTask(task: ManagedObjectReference, signal?: AbortSignal, pollMs = 200): Promise<TaskInfo> {
-    for (;;) {
-      const { info } = (await this.properties(task, ['info'], signal)) as { info?: TaskInfo };
-      if (!info) throw new OvfkitError('VIM_PROTOCOL', `task ${task.value} has no info`);
-      if (info.state === 'success') return info;
-      if (info.state === 'error') throw faultFromLocalized(info.error as { fault?: DataObject; localizedMessage?: string }, info.key ? `task ${info.key}` : undefined, (t) => this.client.redact(t));
-      if (signal?.aborted) throw new OvfkitError('ABORTED', 'interrupted while waiting for a vSphere task');
-      await new Promise((r) => setTimeout(r, pollMs));
-      pollMs = Math.min(pollMs * 1.5, 2000);
+    return this.waitForProperties(
+      task,
+      ['info'],
+      (p) => {
+        const info = p['info'] as TaskInfo | undefined;
+        if (!info) return undefined;
+        if (info.state === 'success') return info;
+        if (info.state === 'error') throw faultFromLocalized(info.error as { fault?: DataObject; localizedMessage?: string }, info.key ? `task ${info.key}` : undefined, (t) => this.client.redact(t));
+        return undefined;
+      },
+      { ...(signal ? { signal } : {}), pollMs, what: `vSphere task ${task.value}` },
+    );
+  }
+
+  /**
+   * Watches properties of one object until `until` returns a value (or throws), the way
+   * govmomi's `property.Wait` does: a private PropertyCollector (CreatePropertyCollector), one
+   * filter on the object and paths (CreateFilter), WaitForUpdatesEx with the last `version` and
+   * `maxWaitSeconds`, each change applied to a name → value map; the collector is destroyed
+   * afterwards, whatever happened (its filters go with it). An abort cancels the pending wait
+   * (CancelWaitForUpdates) and still destroys the collector.
+   *
+   * A server that answers the collector calls with MethodNotFound, NotImplemented or
+   * NotSupported (an endpoint or proxy that offers only RetrievePropertiesEx — some
+   * vSphere-compatible SDK front ends do) is polled instead, every `pollMs` with back-off; the
+   * session remembers it and polls from then on.
+   * @see vim25 PropertyCollector.WaitForUpdatesEx; vim25-soap-wire.md §6
+   * @example
+   * const info = await session.waitForProperties(task, ['info'], (p) => (p.info?.state === 'success' ? p.info : undefined));
+   */
+  async waitForProperties<T>(obj: ManagedObjectReference, pathSet: string[], until: (props: Record<string, unknown>) => T | undefined, options: PropertyWaitOptions = {}): Promise<T> {
+    if (!this.pushUnsupported) {
+      const pushed = await this.waitByUpdates(obj, pathSet, until, options);
+      if (pushed.supported) return pushed.value;
+      this.pushUnsupported = true;
+      this.client.log(`WaitForUpdatesEx is not offered by this server (${pushed.fault}); polling ${obj.type} ${obj.value} instead`);
+    }
+    return this.waitByPolling(obj, pathSet, until, options);
+  }
+
+  /**
+   * True once the server refused the push collector: every later wait polls.
+   * Exposed for tests and logs.
+   */
+  pushUnsupported = false;
+
+  private async waitByUpdates<T>(obj: ManagedObjectReference, pathSet: string[], until: (props: Record<string, unknown>) => T | undefined, options: PropertyWaitOptions): Promise<{ supported: true; value: T } | { supported: false; fault: string }> {
+    const { signal } = options;
+    const aborted = (): OvfkitError => new OvfkitError('ABORTED', `interrupted while waiting for ${options.what ?? `${obj.type} ${obj.value}`}`);
+    if (signal?.aborted) throw aborted();
+    // Keep a server-side wait well inside the client's request timeout.
+    const maxWaitSeconds = Math.max(1, Math.min(options.maxWaitSeconds ?? 10, Math.floor(this.client.timeoutMs / 2000)));
+    let collector: ManagedObjectReference;
+    try {
+      collector = await this.client.send(new CreatePropertyCollector({ _this: this.serviceContent.propertyCollector }), signal);
+    } catch (e) {
+      if (isPushUnsupported(e)) return { supported: false, fault: e._typeName };
+      throw signal?.aborted ? aborted() : e;
+    }
+    let waiting = false;
+    try {
+      try {
+        await this.client.send(new CreateFilter({ _this: collector, spec: { propSet: [{ type: obj.type, pathSet }], objectSet: [{ obj }] }, partialUpdates: false }), signal);
+      } catch (e) {
+        if (isPushUnsupported(e)) return { supported: false, fault: e._typeName };
+        throw e;
+      }
+      const props: Record<string, unknown> = {};
+      let version = '';
+      for (;;) {
+        if (signal?.aborted) throw aborted();
+        let set;
+        waiting = true;
+        try {
+          set = await this.client.send(new WaitForUpdatesEx({ _this: collector, version, options: { maxWaitSeconds } }), signal);
+        } catch (e) {
+          if (isPushUnsupported(e) && version === '') return { supported: false, fault: e._typeName };
+          throw e;
+        }
+        waiting = false;
+        if (!set) continue; // maxWaitSeconds passed without a change: ask again (and notice an abort)
+        version = set.version;
+        for (const fu of set.filterSet) {
+          for (const missing of fu.missingSet) throw faultFromLocalized(missing.fault, `${obj.type} ${obj.value}`, (t) => this.client.redact(t));
+          for (const ou of fu.objectSet) {
+            if (ou.kind === 'leave') throw new OvfkitError('VIM_PROTOCOL', `${obj.type} ${obj.value} disappeared while ovfkit was waiting for it`);
+            for (const m of ou.missingSet) throw faultFromLocalized(m.fault, `${obj.type} ${obj.value} ${m.path}`, (t) => this.client.redact(t));
+            for (const c of ou.changeSet) {
+              if (c.op === 'remove' || c.op === 'indirectRemove') delete props[c.name];
+              else props[c.name] = c.val;
+            }
+          }
+        }
+        if (set.truncated) continue;
+        const value = until(props);
+        if (value !== undefined) return { supported: true, value };
+      }
+    } catch (e) {
+      // A cut-off request says only "interrupted"; say what was being waited for. A fault of the
+      // object itself (a failed task) is the answer, abort or not.
+      throw signal?.aborted && !isVimFault(e) ? aborted() : e;
+    } finally {
+      // The pending WaitForUpdatesEx was cut off on our side only: tell the server to end it.
+      if (waiting) await this.client.send(new CancelWaitForUpdates({ _this: collector })).catch(() => undefined);
+      await this.client.send(new DestroyPropertyCollector({ _this: collector })).catch((e: unknown) => this.client.log(`DestroyPropertyCollector: ${(e as Error).message}`));
     }
   }
+
+  private async waitByPolling<T>(obj: ManagedObjectReference, pathSet: string[], until: (props: Record<string, unknown>) => T | undefined, options: PropertyWaitOptions): Promise<T> {
+    let pollMs = options.pollMs ?? 200;
+    for (;;) {
+      if (options.signal?.aborted) throw new OvfkitError('ABORTED', `interrupted while waiting for ${options.what ?? `${obj.type} ${obj.value}`}`);
+      const value = until(await this.properties(obj, pathSet, options.signal));
+      if (value !== undefined) return value;
+      await new Promise((r) => setTimeout(r, pollMs));
+      if (options.backOff !== false) pollMs = Math.min(pollMs * 1.5, 2000);
+    }
+  }
+}
+
+/** How {@link VimSession.waitForProperties} waits. */
+export interface PropertyWaitOptions {
+  signal?: AbortSignal;
+  /** Longest server-side wait per WaitForUpdatesEx; an abort is also noticed within it. @default 10 (capped at half the request timeout) */
+  maxWaitSeconds?: number;
+  /** First polling period when the server has no WaitForUpdatesEx. @default 200 */
+  pollMs?: number;
+  /** Grow the polling period ×1.5 up to 2 s. @default true */
+  backOff?: boolean;
+  /** What is waited for, for the interrupt message. */
+  what?: string;
+}
+
+/**
+ * The faults that say "this server has no push collector", as opposed to a failure of the
+ * thing waited for: MethodNotFound (the method is unknown to the endpoint), NotImplemented
+ * (declared but not implemented, as simulators and some SDK proxies answer) and NotSupported
+ * (refused on this kind of host).
+ */
+function isPushUnsupported(e: unknown): e is { _typeName: string } & Error {
+  return isVimFault(e, 'MethodNotFound') || isVimFault(e, 'NotImplemented') || isVimFault(e, 'NotSupported');
 }

@@ -97,6 +97,9 @@ export function decodeElement(node: XmlNode, declared: string): unknown {
   if (actual === 'anyType' && !t) return decodeGeneric(node);
   // An enum value or other simple type named by xsi:type (e.g. HttpNfcLeaseState) is a leaf with text.
   if (!def && node.children.length === 0 && !('type' in node.attrs)) {
+    // …unless a data object was declared: then it is a subtype ovfkit does not model whose
+    // fields are all unset (`<fault xsi:type="NotSupported"/>`), still an object of that type.
+    if (t && typeDef(declared)) return { _typeName: t.name } satisfies DataObject;
     return t ? node.text : decodeGeneric(node);
   }
   const obj: DataObject = {};

@@ -106,6 +106,62 @@ export interface RetrieveResult {
   objects: ObjectContent[];
 }
 
+/** @see vim25 WaitOptions */
+export interface WaitOptions {
+  /** Seconds the server may hold the call before answering "no change" (no `returnval`). */
+  maxWaitSeconds?: number;
+  maxObjectUpdates?: number;
+}
+
+/** @see vim25 PropertyChange */
+export interface PropertyChange {
+  name: string;
+  /** `add`, `remove`, `assign` or `indirectRemove` (vim25 PropertyChangeOp). */
+  op: string;
+  val?: unknown;
+}
+
+/** @see vim25 ObjectUpdate */
+export interface ObjectUpdate {
+  /** `enter`, `modify` or `leave` (vim25 ObjectUpdateKind). */
+  kind: string;
+  obj: ManagedObjectReference;
+  changeSet: PropertyChange[];
+  missingSet: Array<{ path: string; fault: LocalizedMethodFaultWire }>;
+}
+
+/** @see vim25 PropertyFilterUpdate */
+export interface PropertyFilterUpdate {
+  filter: ManagedObjectReference;
+  objectSet: ObjectUpdate[];
+  missingSet: Array<{ obj: ManagedObjectReference; fault: LocalizedMethodFaultWire }>;
+}
+
+/** @see vim25 UpdateSet */
+export interface UpdateSet {
+  version: string;
+  filterSet: PropertyFilterUpdate[];
+  truncated?: boolean;
+}
+
+/**
+ * The server's record of one device URL's transfer: SHA-1 (and, after
+ * HttpNfcLeaseSetManifestChecksumType, `checksum` of `checksumType`) of the bytes it received or sent.
+ * @see vim25 HttpNfcLeaseManifestEntry (4.1; checksum/checksumType 6.7)
+ */
+export interface HttpNfcLeaseManifestEntry {
+  /** The device URL's `key`. */
+  key: string;
+  sha1: string;
+  checksum?: string;
+  /** `sha1` or `sha256` (vim25 HttpNfcLeaseManifestEntryChecksumType). */
+  checksumType?: string;
+  size: number;
+  disk: boolean;
+  capacity?: number;
+  populatedSize?: number;
+}
+
 /** @see vim25 LocalizedMethodFault */
 export interface LocalizedMethodFaultWire {
   fault: DataObject;
@@ -168,6 +224,18 @@ export const RetrievePropertiesEx = defineCommand<This & { specSet: PropertyFilt
 );
 export const ContinueRetrievePropertiesEx = defineCommand<This & { token: string }, RetrieveResult>('ContinueRetrievePropertiesEx', [['token', 'string']], 'RetrieveResult');
 export const CancelRetrievePropertiesEx = defineCommand<This & { token: string }, void>('CancelRetrievePropertiesEx', [['token', 'string']], 'void');
+export const CreatePropertyCollector = defineCommand<This, ManagedObjectReference>('CreatePropertyCollector', [], 'MoRef');
+export const DestroyPropertyCollector = defineCommand<This, void>('DestroyPropertyCollector', [], 'void');
+export const CreateFilter = defineCommand<This & { spec: PropertyFilterSpec; partialUpdates: boolean }, ManagedObjectReference>('CreateFilter', [['spec', 'PropertyFilterSpec'], ['partialUpdates', 'boolean']], 'MoRef');
+export const DestroyPropertyFilter = defineCommand<This, void>('DestroyPropertyFilter', [], 'void');
+/** No `returnval` (undefined) when `maxWaitSeconds` passed without a change. A read: safe to repeat with the same version. */
+export const WaitForUpdatesEx = defineCommand<This & { version?: string; options?: WaitOptions }, UpdateSet | undefined>(
+  'WaitForUpdatesEx',
+  [['version', 'string'], ['options', 'WaitOptions']],
+  'UpdateSet',
+  { idempotent: true },
+);
+export const CancelWaitForUpdates = defineCommand<This, void>('CancelWaitForUpdates', [], 'void');
 export const FindByInventoryPath = defineCommand<This & { inventoryPath: string }, ManagedObjectReference | undefined>('FindByInventoryPath', [['inventoryPath', 'string']], 'MoRef', { idempotent: true });
 
 export const ParseDescriptor = defineCommand<This & { ovfDescriptor: string; pdp: OvfParseDescriptorParams }, OvfParseDescriptorResult>(
@@ -203,6 +271,15 @@ export const ExportVApp = defineCommand<This, ManagedObjectReference>('ExportVAp
 export const HttpNfcLeaseProgress = defineCommand<This & { percent: number }, void>('HttpNfcLeaseProgress', [['percent', 'int']], 'void');
 export const HttpNfcLeaseComplete = defineCommand<This, void>('HttpNfcLeaseComplete', [], 'void');
 export const HttpNfcLeaseAbort = defineCommand<This & { fault?: LocalizedMethodFaultWire }, void>('HttpNfcLeaseAbort', [['fault', 'LocalizedMethodFault']], 'void');
+
+/** @see vsphere-ovf-api.md §8 (4.1) */
+export const HttpNfcLeaseGetManifest = defineCommand<This, HttpNfcLeaseManifestEntry[]>('HttpNfcLeaseGetManifest', [], 'HttpNfcLeaseManifestEntry[]', { idempotent: true });
+/** key = deviceUrl.key, value = `sha1` | `sha256`; only transfers started afterwards are hashed so. @see vsphere-ovf-api.md §8 (6.7) */
+export const HttpNfcLeaseSetManifestChecksumType = defineCommand<This & { deviceUrlsToChecksumTypes: KeyValue[] }, void>(
+  'HttpNfcLeaseSetManifestChecksumType',
+  [['deviceUrlsToChecksumTypes', 'KeyValue', 'array']],
+  'void',
+);
 
 export const PowerOnVMTask = defineCommand<This & { host?: ManagedObjectReference }, ManagedObjectReference>('PowerOnVM_Task', [['host', 'MoRef']], 'MoRef');
 export const PowerOffVMTask = defineCommand<This, ManagedObjectReference>('PowerOffVM_Task', [], 'MoRef');

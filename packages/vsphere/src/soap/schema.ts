@@ -32,6 +32,12 @@ const SOURCE: Record<string, { base?: string; fields: string }> = {
   RetrieveOptions: { base: 'DynamicData', fields: 'maxObjects:int' },
   RetrieveResult: { base: 'DynamicData', fields: 'token:string objects[]:ObjectContent' },
   ObjectContent: { base: 'DynamicData', fields: 'obj:MoRef propSet[]:DynamicProperty missingSet[]:MissingProperty' },
+  WaitOptions: { base: 'DynamicData', fields: 'maxWaitSeconds:int maxObjectUpdates:int' },
+  UpdateSet: { base: 'DynamicData', fields: 'version:string filterSet[]:PropertyFilterUpdate truncated:boolean' },
+  PropertyFilterUpdate: { base: 'DynamicData', fields: 'filter:MoRef objectSet[]:ObjectUpdate missingSet[]:MissingObject' },
+  ObjectUpdate: { base: 'DynamicData', fields: 'kind:string obj:MoRef changeSet[]:PropertyChange missingSet[]:MissingProperty' },
+  PropertyChange: { base: 'DynamicData', fields: 'name:string op:string val:anyType' },
+  MissingObject: { base: 'DynamicData', fields: 'obj:MoRef fault:LocalizedMethodFault' },
 
   TaskInfo: { base: 'DynamicData', fields: 'key:string task:MoRef description:LocalizableMessage name:string descriptionId:string entity:MoRef entityName:string locked[]:MoRef state:string cancelled:boolean cancelable:boolean error:LocalizedMethodFault result:anyType progress:int reason:raw queueTime:dateTime startTime:dateTime completeTime:dateTime eventChainId:int changeTag:string parentTaskKey:string rootTaskKey:string activationId:string' },
 
@@ -56,6 +62,7 @@ const SOURCE: Record<string, { base?: string; fields: string }> = {
 
   HttpNfcLeaseDeviceUrl: { base: 'DynamicData', fields: 'key:string importKey:string url:string sslThumbprint:string sslCertificate:string disk:boolean targetId:string datastoreKey:string fileSize:long' },
   HttpNfcLeaseInfo: { base: 'DynamicData', fields: 'lease:MoRef entity:MoRef deviceUrl[]:HttpNfcLeaseDeviceUrl totalDiskCapacityInKB:long leaseTimeout:int hostMap[]:raw' },
+  HttpNfcLeaseManifestEntry: { base: 'DynamicData', fields: 'key:string sha1:string checksum:string checksumType:string size:long disk:boolean capacity:long populatedSize:long' },
 
   VirtualMachineConfigSpec: { base: 'DynamicData', fields: 'changeVersion:string name:string version:string createDate:dateTime uuid:string instanceUuid:string npivNodeWorldWideName[]:long npivPortWorldWideName[]:long npivWorldWideNameType:string npivDesiredNodeWwns:int npivDesiredPortWwns:int npivTemporaryDisabled:boolean npivOnNonRdmDisks:boolean npivWorldWideNameOp:string locationId:string guestId:string alternateGuestName:string annotation:string extraConfig[]:~OptionValue vAppConfig:~VmConfigSpec' },
   OptionValue: { base: 'DynamicData', fields: 'key:string value:anyType' },
