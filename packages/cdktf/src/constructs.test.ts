@@ -14,8 +14,16 @@ const corpus = (p: string): string => path.join(corpusRoot, 'ovf', p);
 
 const placement = { datacenter: 'DC0', resourcePool: '/DC0/host/DC0_C0/Resources', datastore: 'LocalDS_0' } as const;
 
+/**
+ * One folder for everything this file writes, removed when the run ends: cdktf's `Testing.app()`
+ * (and `Testing.synthScope`) would otherwise leave a `cdktf.outdir.*` in /tmp per stack.
+ */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-test-'));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(scratch, prefix));
+
 function newStack(): { app: App; stack: TerraformStack } {
-  const app = Testing.app();
+  const app = Testing.app({ outdir: tempDir('cdktf.out-') });
   return { app, stack: new TerraformStack(app, 'test') };
 }
 
@@ -73,9 +81,9 @@ describe('OvfDescriptor', () => {
   });
 
   it('emits no resource of its own', () => {
-    const synthesized = Testing.synthScope((scope) => {
-      new OvfDescriptor(scope, 'Minimal', { source: minimalOvf });
-    });
+    const { stack } = newStack();
+    new OvfDescriptor(stack, 'Minimal', { source: minimalOvf });
+    const synthesized = Testing.synth(stack);
     assert.equal(Object.keys(terraformData(synthesized)).length, 0);
   });
 
@@ -89,7 +97,7 @@ describe('OvfDescriptor', () => {
   });
 
   it('reports malformed XML as a validation with its line, not as an exception', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-'));
+    const dir = tempDir('malformed-');
     const file = path.join(dir, 'broken.ovf');
     fs.writeFileSync(file, '<?xml version="1.0"?>\n<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1">\n<References>\n</Envelope>\n');
     const { stack } = newStack();
@@ -99,7 +107,7 @@ describe('OvfDescriptor', () => {
   });
 
   it('reads an .ova and a directory through @ovfkit/package, with the manifest digest', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-src-'));
+    const dir = tempDir('src-');
     const pkg = path.join(dir, 'pkg');
     fs.mkdirSync(pkg);
     fs.copyFileSync(minimalOvf, path.join(pkg, 'minimal.ovf'));
@@ -121,7 +129,7 @@ describe('OvfDescriptor', () => {
   });
 
   it('refuses an .ova whose member escapes the archive, naming the source', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-evil-'));
+    const dir = tempDir('evil-');
     fs.mkdirSync(path.join(dir, 'a'));
     fs.copyFileSync(minimalOvf, path.join(dir, 'minimal.ovf'));
     const ova = path.join(dir, 'evil.ova');
@@ -147,7 +155,7 @@ describe('OvfDescriptor', () => {
 
 describe('OvfImport', () => {
   it('plans from the descriptor bytes and has apply expect their digest, for a Latin-1 descriptor read as .ovf or through an .ova', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-latin1-'));
+    const dir = tempDir('latin1-');
     try {
       // Not UTF-8: a digest of the decoded-and-re-encoded text would differ from the bytes'.
       const text = fs.readFileSync(minimalOvf, 'latin1').replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('<Info>', '<Info>Caf\u00e9 ');
@@ -294,7 +302,7 @@ describe('OvfImport', () => {
   });
 
   it('checks placement, networks and provisioning against an inventory snapshot, listing every problem', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-inv-'));
+    const dir = tempDir('inv-');
     const inventory = path.join(dir, 'dc1.json');
     fs.writeFileSync(inventory, JSON.stringify({
       format: 'ovfkit.inventory/1',
