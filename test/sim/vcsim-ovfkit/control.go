@@ -70,6 +70,8 @@ func (x *extensions) serveControl(w http.ResponseWriter, r *http.Request) {
 		x.serveInject(w, r)
 	case "/ovfkit/state":
 		writeJSON(w, http.StatusOK, x.state())
+	case "/ovfkit/collectors":
+		writeJSON(w, http.StatusOK, x.collectorsState())
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown control endpoint " + r.URL.Path})
 	}

@@ -28,6 +28,8 @@ type extensions struct {
 	leaseTimeoutSeconds int
 	// leaseInitDelayMs, when > 0, keeps new leases in "initializing" that long before "ready".
 	leaseInitDelayMs int
+	// pcs are the private PropertyCollectors clients created (collectors.go).
+	pcs collectorTracker
 }
 
 func newExtensions(model *simulator.Model, server *simulator.Server, password string) *extensions {
@@ -45,7 +47,7 @@ func (x *extensions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(r.URL.Path, "/ovfkit/"):
 		x.serveControl(w, r)
 	case r.URL.Path == simulator.Map.Path:
-		x.serveSDK(w, r)
+		x.serveSDKTracked(w, r)
 	case strings.HasPrefix(r.URL.Path, nfcPath):
 		x.serveNFC(w, r)
 	default:

@@ -25,6 +25,7 @@ type injection struct {
 	Milliseconds   int    `json:"milliseconds,omitempty"`
 	AsTask         bool   `json:"asTask,omitempty"`
 	Status         int    `json:"status,omitempty"`
+	File           string `json:"file,omitempty"`
 }
 
 func (in *injection) validate() error {
@@ -69,6 +70,10 @@ func (in *injection) validate() error {
 	case "leaseInitDelay":
 		if in.Milliseconds <= 0 {
 			return fmt.Errorf("leaseInitDelay needs milliseconds > 0")
+		}
+	case "manifestMismatch":
+		if in.Method != "" && in.Method != "ImportVApp" && in.Method != "ExportVm" && in.Method != "ExportVApp" {
+			return fmt.Errorf("manifestMismatch method must be ImportVApp, ExportVm or ExportVApp")
 		}
 	default:
 		return fmt.Errorf("unknown injection kind %q", in.Kind)

@@ -65,6 +65,9 @@ type lease struct {
 	timer        *time.Timer
 	ended        chan struct{} // closed when the lease leaves ready (done/error): cuts transfers
 	checksumType map[string]string
+	// manifestMismatch, when set, is the device file whose checksum HttpNfcLeaseGetManifest
+	// reports wrong ("*": the first one); see leasemanifest.go.
+	manifestMismatch string
 }
 
 func (x *extensions) newLease(ctx *simulator.Context, kind, method string, entity types.ManagedObjectReference) *lease {
@@ -133,6 +136,7 @@ func (l *lease) open() {
 		}
 		l.failAfter, l.failFault, l.failMsg = in.AfterBytes, newFault(in.Fault), msg
 	}
+	l.armManifestMismatch()
 	l.x.mu.Lock()
 	delay := time.Duration(l.x.leaseInitDelayMs) * time.Millisecond
 	l.x.mu.Unlock()
@@ -279,41 +283,6 @@ func (l *lease) HttpNfcLeaseAbort(ctx *simulator.Context, req *types.HttpNfcLeas
 	l.fail(fault, msg)
 	simulator.Map.Remove(l.Self)
 	body.Res = new(types.HttpNfcLeaseAbortResponse)
-	return body
-}
-
-func (l *lease) HttpNfcLeaseGetManifest(ctx *simulator.Context, req *types.HttpNfcLeaseGetManifest) soap.HasFault {
-	body := new(methods.HttpNfcLeaseGetManifestBody)
-	if f := l.stateFault(); f != nil {
-		body.Fault_ = f
-		return body
-	}
-	res := &types.HttpNfcLeaseGetManifestResponse{}
-	for _, f := range l.order {
-		f.mu.Lock()
-		e := types.HttpNfcLeaseManifestEntry{Key: f.key, Sha1: f.sha1, Size: f.size, Disk: f.disk, Capacity: f.capacityKB * 1024}
-		if t := l.checksumType[f.key]; t == "sha256" {
-			e.Checksum, e.ChecksumType = f.sha256, t
-		} else if t == "sha1" {
-			e.Checksum, e.ChecksumType = f.sha1, t
-		}
-		f.mu.Unlock()
-		res.Returnval = append(res.Returnval, e)
-	}
-	body.Res = res
-	return body
-}
-
-func (l *lease) HttpNfcLeaseSetManifestChecksumType(ctx *simulator.Context, req *types.HttpNfcLeaseSetManifestChecksumType) soap.HasFault {
-	body := new(methods.HttpNfcLeaseSetManifestChecksumTypeBody)
-	for _, kv := range req.DeviceUrlsToChecksumTypes {
-		if kv.Value != "sha1" && kv.Value != "sha256" {
-			body.Fault_ = simulator.Fault("checksum type must be sha1 or sha256", &types.InvalidArgument{InvalidProperty: "deviceUrlsToChecksumTypes"})
-			return body
-		}
-		l.checksumType[kv.Key] = kv.Value
-	}
-	body.Res = new(types.HttpNfcLeaseSetManifestChecksumTypeResponse)
 	return body
 }
 

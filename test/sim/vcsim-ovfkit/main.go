@@ -108,6 +108,7 @@ func main() {
 	vms := flag.Int("vm", 0, "VirtualMachines to create per resource pool at start (vcsim's default is 2)")
 	trace := flag.Bool("trace", false, "write SOAP traffic to stderr (contains secrets: debugging only)")
 	quiet := flag.Bool("quiet", true, "discard the simulator's log output")
+	apiVersion := flag.String("api-version", "", "AboutInfo.apiVersion to report (default: vcsim's 6.5), e.g. 7.0.3.0 for 6.7+ clients' features")
 	stdinWatch := flag.Bool("exit-on-stdin-eof", false, "exit when stdin closes (set by the test harness)")
 	flag.Parse()
 
@@ -128,6 +129,9 @@ func main() {
 		model = simulator.VPX()
 	}
 	model.Machine = *vms
+	if *apiVersion != "" {
+		model.ServiceContent.About.ApiVersion = *apiVersion
+	}
 	if err := model.Create(); err != nil {
 		fatal("create model: %v", err)
 	}

@@ -227,6 +227,12 @@ func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, 
 		src, size = bytes.NewReader(gen), int64(len(gen))
 	}
 	h1 := sha1.New()
+	var h256 hash.Hash // as for uploads: only when asked for before the transfer
+	simulator.Map.WithLock(l, func() {
+		if l.checksumType[f.key] == "sha256" {
+			h256 = sha256.New()
+		}
+	})
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	w.WriteHeader(http.StatusOK)
@@ -242,6 +248,9 @@ func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, 
 				return
 			}
 			h1.Write(buf[:n])
+			if h256 != nil {
+				h256.Write(buf[:n])
+			}
 			t.done += int64(n)
 			l.transferred(int64(n))
 		}
@@ -256,5 +265,8 @@ func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, 
 	f.mu.Lock()
 	f.size = t.done
 	f.sha1 = hex.EncodeToString(h1.Sum(nil))
+	if h256 != nil {
+		f.sha256 = hex.EncodeToString(h256.Sum(nil))
+	}
 	f.mu.Unlock()
 }

@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   password?: string;
   /** Keep vcsim's own log on stderr (password redacted) instead of discarding it. @default false */
   log?: boolean;
+  /** `AboutInfo.apiVersion` to report, e.g. `7.0.3.0` so clients use 6.7+ features. @default vcsim's "6.5" */
+  apiVersion?: string;
   /** Milliseconds to wait for the ready line. @default 20000 */
   startTimeoutMs?: number;
 }
@@ -102,8 +104,19 @@ export interface LeaseInitDelayInjection {
   milliseconds: number;
 }
 
+/** HttpNfcLeaseGetManifest of the next lease reports a wrong checksum (sha1 and checksum) for one file. */
+export interface ManifestMismatchInjection {
+  kind: 'manifestMismatch';
+  /** Which lease: one created by `ImportVApp`, `ExportVm` or `ExportVApp`. @default any */
+  method?: string;
+  /** The device file (targetId, e.g. `disk-0.vmdk`). @default the lease's first file */
+  file?: string;
+  times?: number;
+}
+
 export type Injection =
   | FaultInjection
+  | ManifestMismatchInjection
   | LeaseErrorInjection
   | DropConnectionInjection
   | SlowNfcInjection
@@ -143,6 +156,14 @@ export interface SimulatorState {
   leases: SimLease[];
 }
 
+/** What GET /ovfkit/collectors answers. */
+export interface SimulatorCollectors {
+  /** Private PropertyCollectors (and their filters) not destroyed yet, in sessions still alive. */
+  propertyCollectors: Array<{ ref: string; filters: string[] }>;
+  /** vim25 calls received per method since start. */
+  calls: Record<string, number>;
+}
+
 /** A running simulator. */
 export interface Simulator {
   /** Base URL, e.g. `https://127.0.0.1:40123`. */
@@ -168,6 +189,8 @@ export interface Simulator {
   clearInjections(): Promise<void>;
   /** Reads the current inventory and lease state. */
   state(): Promise<SimulatorState>;
+  /** Reads the open private PropertyCollectors and the per-method call counts. */
+  collectors(): Promise<SimulatorCollectors>;
   /** Stops the simulator and its process group; resolves when it has exited. Idempotent. */
   stop(): Promise<void>;
 }
@@ -218,6 +241,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (options.username !== undefined) args.push('-username', options.username);
   if (options.password !== undefined) args.push('-password', options.password);
   if (options.log === true) args.push('-quiet=false');
+  if (options.apiVersion !== undefined) args.push('-api-version', options.apiVersion);
 
   const child = spawn(simulatorBinary, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
@@ -284,6 +308,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await control('DELETE', '/ovfkit/inject');
     },
     state: async () => (await control('GET', '/ovfkit/state')) as SimulatorState,
+    collectors: async () => (await control('GET', '/ovfkit/collectors')) as SimulatorCollectors,
     stop: () => {
       stopping ??= (async () => {
         killGroup(child, 'SIGTERM');
