@@ -7,6 +7,7 @@ import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile }
 import { signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
+import { ServerManifest, type ServerManifestCheck } from './lease-manifest';
 import { agentFor, deviceUrlFor, nfcDownload } from './nfc';
 import { OvaWriter, descriptorReservation } from './ova';
 import type { ManagedObjectReference } from './soap/codec';
@@ -47,6 +48,8 @@ export interface ExportOvfResult {
   ovfDescriptor: string;
   manifest: string;
   warning: LocalizedMethodFaultWire[];
+  /** The server's own checksums (HttpNfcLeaseGetManifest) compared with the digests written to the manifest, file by file. */
+  serverManifest: ServerManifestCheck;
 }
 
 /** CreateDescriptor returned errors: nothing was (or remains) written. */
@@ -113,6 +116,9 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
         });
         // Now the file names are known, the slot also has room for their References entries.
         sink.reserveDescriptor(descriptorReservation(dryBytes, devices.map((d) => d.base)));
+        // Asked before the downloads (sha256 is computed only for transfers started afterwards);
+        // no second hash here: a SHA512 manifest, or SHA256 on a pre-6.7 server, skips the check.
+        const serverCheck = await ServerManifest.begin(session, lease.ref, algorithm, devices.map((d) => d.dev.key), { signal: lease.signal, ...(options.log ? { log: options.log } : {}) });
         for (const { dev, u, base } of devices) {
           const res = await nfcDownload(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
           const hash = createHash(algorithm.toLowerCase());
@@ -131,6 +137,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
             options.onProgress?.({ path: base, bytes, total: dev.fileSize, done: false });
           });
           files.push({ path: base, size, digest: hash.digest('hex') });
+          await serverCheck.verify([{ path: base, deviceKey: dev.key, digest: files[files.length - 1]!.digest }], lease.signal);
           ovfFiles.push({ deviceId: dev.key, path: base, size });
           options.onProgress?.({ path: base, bytes: size, total: size, done: true });
         }
@@ -149,6 +156,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
           ovfDescriptor: descriptorBytes.toString('utf8'),
           manifest,
           warning: [...((dry.warning ?? []) as unknown as LocalizedMethodFaultWire[]), ...((final.warning ?? []) as unknown as LocalizedMethodFaultWire[])],
+          serverManifest: serverCheck.result(),
         };
       },
       { ...(signal ? { signal } : {}), ...(options.log ? { log: options.log } : {}) },

@@ -7,6 +7,7 @@ import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core
 import { readReferences, type FileReference } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
 import { withLease } from './lease';
+import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
 import { agentFor, deviceUrlFor, nfcUpload } from './nfc';
 import type { ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
@@ -85,6 +86,8 @@ export interface ImportOvfResult {
   poweredOn: boolean;
   /** With `injectOvfEnv`: the VMs that received `guestinfo.ovfEnv`. */
   ovfEnvInjected?: string[];
+  /** The server's own checksums (HttpNfcLeaseGetManifest) compared with the manifest, before HttpNfcLeaseComplete. */
+  serverManifest: ServerManifestCheck;
 }
 
 /** CreateImportSpec returned errors: nothing was created. Carries every error and warning. */
@@ -168,6 +171,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const leaseRef = await session.client.send(new ImportVApp({ _this: placement.resourcePool, spec: spec.importSpec, ...(placement.folder ? { folder: placement.folder } : {}), ...(placement.host ? { host: placement.host } : {}) }), signal);
   let entity: ManagedObjectReference | undefined;
   const files: ImportOvfResult['files'] = [];
+  let serverManifest: ServerManifestCheck | undefined;
   try {
     await withLease(
       session,
@@ -177,6 +181,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
         const totalBytes = plan.reduce((n, f) => n + (f.size ?? 0), 0) || 1;
         let sentBytes = 0;
         const byImportKey = new Map(lease.info.deviceUrl.map((d) => [d.importKey, d]));
+        const serverCheck = await ServerManifest.begin(session, lease.ref, manifest ? manifestAlgorithmOf(manifest) : trailing ? 'unknown' : undefined, lease.info.deviceUrl.map((d) => d.key), { signal: lease.signal, log });
         const tasks = plan.map((item) => async (): Promise<void> => {
           const dev = byImportKey.get(item.fileItem.deviceId);
           if (!dev) throw new OvfkitError('LEASE', `the lease offers no upload URL for ${item.fileItem.path} (device ${item.fileItem.deviceId})`);
@@ -213,8 +218,10 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           options.onProgress?.({ path: item.fileItem.path, bytes: fileBytes, total: item.size, done: true });
         });
         await runLimited(tasks, source.sequentialOnly ? 1 : Math.max(1, options.parallel ?? 2), lease.signal);
+        let trailingMf: Map<string, { algorithm: string; digest: string }> | undefined;
         if (trailing) {
           const mf = await source.trailingManifest!();
+          trailingMf = mf;
           if (!mf && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.name} has no manifest (.mf), and the manifest policy requires one; the import was rolled back`);
           if (mf) {
             verifyDigest(descriptorFile.name, descriptorFile.bytes, mf, source.name);
@@ -228,6 +235,11 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
             for (const f of files) f.manifestVerified = true;
           }
         }
+        // Before HttpNfcLeaseComplete, so a mismatch still rolls everything back.
+        const mfUsed = manifest ?? trailingMf;
+        if (trailingMf) serverCheck.useAlgorithm(manifestAlgorithmOf(trailingMf) ?? 'SHA512');
+        if (mfUsed) await serverCheck.verify(importedFiles(plan, lease.info.deviceUrl, mfUsed), lease.signal);
+        serverManifest = mfUsed ? serverCheck.result() : { ran: false, verified: [], skipped: [], note: 'the package has no manifest to compare with' };
       },
       { ...(signal ? { signal } : {}), log },
     );
@@ -258,7 +270,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     await destroyEntity(session, created, { log, ignoreMissing: true }).catch((d: unknown) => log(`cleanup of ${created.value} failed: ${(d as Error).message}`));
     throw e;
   }
-  return { entity: created, name: entityName, placement, files, warning: spec.warning, poweredOn, ...(ovfEnvInjected ? { ovfEnvInjected } : {}) };
+  return { entity: created, name: entityName, placement, files, warning: spec.warning, poweredOn, ...(ovfEnvInjected ? { ovfEnvInjected } : {}), serverManifest: serverManifest ?? { ran: false, verified: [], skipped: [] } };
 }
 
 function requireOvfManager(session: VimSession): ManagedObjectReference {
