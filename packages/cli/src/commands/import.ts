@@ -116,6 +116,7 @@ export const importCommand: Command = {
             files: r.files,
             poweredOn: r.poweredOn,
             ...(r.ovfEnvInjected ? { ovfEnvInjected: r.ovfEnvInjected } : {}),
+            serverManifest: r.serverManifest,
             warning: r.warning.map((w) => ({ type: w.fault._typeName, message: w.localizedMessage })),
           };
           if (json) writeJson(ctx.stdout, out);
