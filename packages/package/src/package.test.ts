@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isOvfkitError } from '@ovfkit/core';
-import { filesInOrder, openFile } from './files';
+import { filesInOrder, openFile, type StoredPart } from './files';
 import { corpusRoot, descriptorXml, makeCertificates, makeVmdk, run, tempDir } from './fixtures.test.support';
 import { checkOvaLayout, writeFileAtomic, writeOva, type OvaMember } from './ova';
 import { readReferences, type FileReference } from './references';
@@ -126,6 +126,51 @@ describe('package sources: a folder, a lone .ovf and an .ova built from it', fun
     let i = 0;
     for await (const { ref, stream } of filesInOrder(src, pkg.refs)) got.push([ref.href, (await bytesOf(stream)).equals(expected[i++]!)]);
     assert.deepEqual(got, [['disk1.vmdk', true], ['disk2.vmdk', true], ['blob.bin', true]]);
+  });
+
+  it('reports each stored part (the file, or each chunk file) with the digests its manifest line has, before the stream ends', async () => {
+    const src = await openSource(dir);
+    const manifest = new Map(fs.readFileSync(path.join(dir, 'vm.mf'), 'utf8').trim().split('\n').map((l) => [/\((.+)\)/.exec(l)![1]!, l.split('= ')[1]!]));
+    for (const ref of pkg.refs) {
+      const parts: StoredPart[] = [];
+      let counted = 0;
+      const stream = await openFile(src, ref, { storedParts: { algorithms: ['SHA256', 'SHA1'], onData: (n) => (counted += n), onPart: (p) => parts.push(p) } });
+      let partsAtEnd = -1;
+      stream.on('end', () => (partsAtEnd = parts.length));
+      await bytesOf(stream);
+      assert.deepEqual(parts.map((p) => [p.name, p.digest.SHA256]), parts.map((p) => [p.name, manifest.get(p.name)]), ref.href);
+      assert.equal(partsAtEnd, parts.length, 'every part was reported before the stream ended');
+      assert.equal(counted, ref.size, 'onData counts the stored (compressed) bytes');
+      assert.equal(parts.reduce((n, p) => n + p.bytes, 0), ref.size);
+      assert.ok(parts.every((p) => /^[0-9a-f]{40}$/.test(p.digest.SHA1 ?? '')));
+    }
+    assert.equal(manifest.size, 6, 'the three chunk files are listed one by one');
+  });
+
+  it('walks the OVA once with a hook per file, handing over the members References do not name, the manifest at the end included', async () => {
+    const ova = path.join(t.dir, 'vm-mf-last.ova');
+    await packTo(dir, ova, { manifest: { name: 'vm.mf', compute: 'SHA256', position: 'end' } });
+    assert.deepEqual(run('tar', ['-tf', ova]).toString().trim().split('\n').at(-1), 'vm.mf');
+    const src = await openSource(ova);
+    const parts = new Map<string, string[]>();
+    const others: string[] = [];
+    let manifestText = '';
+    const walk = filesInOrder(src, pkg.refs.slice(1), {
+      storedParts: (ref) => (ref.href === 'blob.bin' ? { algorithms: ['SHA256'], onPart: (p) => parts.set(p.name, [ref.href, p.digest.SHA256!]) } : undefined),
+      onOtherMember: async (e) => {
+        others.push(e.name);
+        if (e.name === 'vm.mf') manifestText = (await bytesOf(e.stream)).toString();
+      },
+    });
+    const files: string[] = [];
+    for await (const { ref, stream } of walk) {
+      files.push(ref.href);
+      await bytesOf(stream);
+    }
+    assert.deepEqual(files, ['disk2.vmdk', 'blob.bin']);
+    assert.deepEqual(others, ['vm.ovf', 'disk1.vmdk', 'vm.mf']);
+    assert.deepEqual([...parts.keys()], ['blob.bin.000000000', 'blob.bin.000000001', 'blob.bin.000000002']);
+    for (const [name, [, digest]] of parts) assert.ok(manifestText.includes(`SHA256(${name})= ${digest}\n`), name);
   });
 
   it('computes a SHA256 manifest while packing and signs it, both placed right after the descriptor', async () => {
