@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, descriptorDigest, parseDescriptor, type OvfParseDescriptorResult, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
-import { readReferences, type FileReference } from '@ovfkit/package';
+import { filesInOrder, openFile, parseManifest, readBody, readReferences, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
@@ -13,12 +11,16 @@ import type { ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
 import { CreateImportSpec, ImportVApp, type LocalizedMethodFaultWire, MarkAsTemplate, ParseDescriptor, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask, UpdateVAppConfig } from './soap/methods';
 import type { VimSession } from './session';
+import { destroyEntity } from './destroy';
+import { injectOvfEnv } from './ovf-env';
 
 /** Buffer of each pass-through stage: the 16 KiB default pauses the socket on nearly every TLS read. */
 const STAGE_HWM = 4 << 20;
-import type { PackageSource } from './source';
-import { destroyEntity } from './destroy';
-import { injectOvfEnv } from './ovf-env';
+/** Largest manifest read from the end of an OVA walked in one pass. */
+const MAX_TRAILING_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+/** A package manifest by file name: `href` (or chunk file name) → algorithm and lower-case hex digest. */
+type ManifestDigests = Map<string, { algorithm: ManifestAlgorithm; digest: string }>;
 
 /** Progress of one file of a transfer, for a progress bar. */
 export interface TransferProgress {
@@ -122,16 +124,16 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   if (options.expectedDescriptorDigest !== undefined) {
     const seen = descriptorDigest(descriptorFile.bytes);
     if (seen !== options.expectedDescriptorDigest) {
-      throw new OvfkitError('INTEGRITY', `the package changed since it was planned: the descriptor ${descriptorFile.name} of ${source.name} is ${seen}, the plan expected ${options.expectedDescriptorDigest}; nothing was imported (plan again to import the package as it is now)`);
+      throw new OvfkitError('INTEGRITY', `the package changed since it was planned: the descriptor ${descriptorFile.name} of ${source.location} is ${seen}, the plan expected ${options.expectedDescriptorDigest}; nothing was imported (plan again to import the package as it is now)`);
     }
   }
   const manifestPolicy = options.manifestPolicy ?? 'verify-if-present';
-  const manifest = manifestPolicy === 'skip' ? undefined : await source.manifest();
+  const manifest = manifestPolicy === 'skip' ? undefined : manifestDigests(await source.manifest());
   // An OVA read in one pass may carry its manifest at the end: hash now, compare when it arrives
   // (before HttpNfcLeaseComplete, so a mismatch still rolls everything back).
-  const trailing = !manifest && manifestPolicy !== 'skip' && source.trailingManifest ? new Map<string, Record<string, string>>() : undefined;
-  if (!manifest && !trailing && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.name} has no manifest (.mf), and the manifest policy requires one`);
-  if (manifest) verifyDigest(descriptorFile.name, descriptorFile.bytes, manifest, source.name);
+  const trailing = !manifest && manifestPolicy !== 'skip' && source.sequentialOnly && source.entries() !== undefined ? new Map<string, StoredPart['digest']>() : undefined;
+  if (!manifest && !trailing && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.location} has no manifest (.mf), and the manifest policy requires one`);
+  if (manifest) verifyDigest(descriptorFile.name, descriptorFile.bytes, manifest, source.location);
 
   const placement = await resolvePlacement(inv, options, signal);
   const networkMapping: OvfNetworkMapping[] = [];
@@ -164,7 +166,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const ovfManager = requireOvfManager(session);
   const spec = await session.client.send(new CreateImportSpec({ _this: ovfManager, ovfDescriptor: descriptor, resourcePool: placement.resourcePool, datastore: placement.datastore, cisp }), signal);
   if (spec.error.length || !spec.importSpec) throw new ImportSpecError(spec.error, spec.warning);
-  const plan = await planUploads(source, withPackageLayout(spec.fileItem, descriptor), manifest);
+  const plan = await planUploads(source, spec.fileItem, descriptor, manifest);
   const entityName = importSpecName(spec.importSpec._raw) ?? options.name ?? 'imported entity';
 
   if (signal?.aborted) throw new OvfkitError('ABORTED', 'interrupted before anything was created');
@@ -182,54 +184,87 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
         let sentBytes = 0;
         const byImportKey = new Map(lease.info.deviceUrl.map((d) => [d.importKey, d]));
         const serverCheck = await ServerManifest.begin(session, lease.ref, manifest ? manifestAlgorithmOf(manifest) : trailing ? 'unknown' : undefined, lease.info.deviceUrl.map((d) => d.key), { signal: lease.signal, log });
-        const tasks = plan.map((item) => async (): Promise<void> => {
+        // Counted in stored bytes, as the sizes and the manifest are: a gzip file's progress is that of its compressed bytes.
+        const hookFor = (item: PlannedUpload): StoredPartsHook => ({
+          algorithms: manifest ? [...new Set([...manifest.values()].map((e) => e.algorithm))] : trailing ? ['SHA256', 'SHA1'] : [],
+          onData: (n) => {
+            item.bytes += n;
+            sentBytes += n;
+            lease.progress((sentBytes / totalBytes) * 100);
+            options.onProgress?.({ path: item.fileItem.path, bytes: item.bytes, total: item.size, done: false });
+          },
+          onPart: (part) => {
+            item.seen.push(part);
+            if (!item.partsKnown) item.parts.push(part.name);
+          },
+        });
+        /** Uploads one file from its joined, inflated bytes, then checks what was read of each stored part. */
+        const upload = async (item: PlannedUpload, stream: Readable): Promise<void> => {
           const dev = byImportKey.get(item.fileItem.deviceId);
-          if (!dev) throw new OvfkitError('LEASE', `the lease offers no upload URL for ${item.fileItem.path} (device ${item.fileItem.deviceId})`);
+          if (!dev) {
+            stream.destroy();
+            throw new OvfkitError('LEASE', `the lease offers no upload URL for ${item.fileItem.path} (device ${item.fileItem.deviceId})`);
+          }
           const u = deviceUrlFor(session, dev.url);
           // create=false updates an existing backing (a disk: POST streamOptimized); create=true
           // makes a new file (an ISO, a floppy image: PUT as is).
           const disk = !item.fileItem.create;
           const vmdk = disk && (item.fileItem.cimType === 17 || dev.disk === true);
-          let fileBytes = 0;
-          const counter = new Transform({
-            highWaterMark: STAGE_HWM,
-            transform(chunk: Buffer, _enc, cb) {
-              fileBytes += chunk.length;
-              sentBytes += chunk.length;
-              lease.progress((sentBytes / totalBytes) * 100);
-              options.onProgress?.({ path: item.fileItem.path, bytes: fileBytes, total: item.size, done: false });
-              cb(null, chunk);
-            },
-          });
-          if (item.fileItem.compressionMethod && item.fileItem.compressionMethod !== 'gzip') {
-            throw new OvfkitError('UNSUPPORTED', `${item.fileItem.path} is compressed with ${item.fileItem.compressionMethod}; ovfkit reads gzip only`);
+          let body = stream;
+          if (vmdk) {
+            const check = streamOptimizedCheck(item.fileItem.path);
+            // pipeline, not pipe: an error at either end (a failed read, a bad VMDK header) must end the upload.
+            pipelineCb(stream, check, () => undefined);
+            body = check;
           }
-          const { stream, verified } = await openVerified(source, item, manifest, trailing);
-          const stages: NodeJS.ReadWriteStream[] = [counter];
-          if (item.fileItem.compressionMethod === 'gzip') stages.push(createGunzip());
-          if (vmdk) stages.push(streamOptimizedCheck(item.fileItem.path));
-          // pipeline, not pipe: an error at any stage (a failed read, a bad VMDK header) must end the upload.
-          const body = stages[stages.length - 1] as unknown as Readable;
-          pipelineCb([stream, ...stages] as never, () => undefined);
-          const length = item.fileItem.compressionMethod ? undefined : item.size;
+          const length = item.ref.compression ? undefined : item.size;
           await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
-          await verified();
-          files.push({ path: item.fileItem.path, bytes: fileBytes, manifestVerified: manifest !== undefined });
-          options.onProgress?.({ path: item.fileItem.path, bytes: fileBytes, total: item.size, done: true });
-        });
-        await runLimited(tasks, source.sequentialOnly ? 1 : Math.max(1, options.parallel ?? 2), lease.signal);
+          checkParts(item, manifest, trailing);
+          files.push({ path: item.fileItem.path, bytes: item.bytes, manifestVerified: manifest !== undefined });
+          options.onProgress?.({ path: item.fileItem.path, bytes: item.bytes, total: item.size, done: true });
+        };
+        let walkedManifest: ManifestDigests | undefined;
+        if (!source.sequentialOnly) {
+          const tasks = plan.map((item) => async (): Promise<void> => upload(item, await openFile(source, item.ref, { storedParts: hookFor(item) })));
+          await runLimited(tasks, Math.max(1, options.parallel ?? 2), lease.signal);
+        } else {
+          // One pass over the archive, one file at a time in References order; a manifest stored
+          // after the files is picked up on the way to the archive's end.
+          const byHref = new Map(plan.map((item) => [item.ref.href, item]));
+          const walk = filesInOrder(source, plan.map((item) => item.ref), {
+            storedParts: (ref) => {
+              const item = byHref.get(ref.href);
+              return item && hookFor(item);
+            },
+            ...(trailing
+              ? {
+                  onOtherMember: async (e) => {
+                    if (/\.mf$/i.test(e.name) && (e.size ?? 0) <= MAX_TRAILING_MANIFEST_BYTES) walkedManifest = manifestDigests({ name: e.name, bytes: await readBody(e.stream, MAX_TRAILING_MANIFEST_BYTES, e.name) });
+                  },
+                }
+              : {}),
+          });
+          for await (const { ref, stream } of walk) {
+            if (lease.signal.aborted) {
+              stream.destroy();
+              throw abortError(lease.signal);
+            }
+            await upload(byHref.get(ref.href)!, stream);
+          }
+          if (lease.signal.aborted) throw abortError(lease.signal);
+        }
         let trailingMf: Map<string, { algorithm: string; digest: string }> | undefined;
         if (trailing) {
-          const mf = await source.trailingManifest!();
+          const mf = walkedManifest;
           trailingMf = mf;
-          if (!mf && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.name} has no manifest (.mf), and the manifest policy requires one; the import was rolled back`);
+          if (!mf && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.location} has no manifest (.mf), and the manifest policy requires one; the import was rolled back`);
           if (mf) {
-            verifyDigest(descriptorFile.name, descriptorFile.bytes, mf, source.name);
+            verifyDigest(descriptorFile.name, descriptorFile.bytes, mf, source.location);
             for (const [part, digests] of trailing) {
               const expected = mf.get(part);
               if (!expected) throw new OvfkitError('INTEGRITY', `${part} is not listed in the package manifest; the import was rolled back`);
               const seen = digests[expected.algorithm];
-              if (seen === undefined) throw new OvfkitError('INTEGRITY', `the manifest at the end of ${source.name} uses ${expected.algorithm}, which ovfkit cannot check in one pass (SHA256 and SHA1 are hashed on the way); the import was rolled back`);
+              if (seen === undefined) throw new OvfkitError('INTEGRITY', `the manifest at the end of ${source.location} uses ${expected.algorithm}, which ovfkit cannot check in one pass (SHA256 and SHA1 are hashed on the way); the import was rolled back`);
               if (seen !== expected.digest) throw new OvfkitError('INTEGRITY', `${part} does not match the package manifest (${expected.algorithm} ${seen}, manifest says ${expected.digest}); the import was rolled back`);
             }
             for (const f of files) f.manifestVerified = true;
@@ -304,118 +339,107 @@ async function checkEulas(session: VimSession, descriptor: string, common: { loc
   }
 }
 
-/**
- * Fills a fileItem's `chunkSize` / `compressionMethod` from the descriptor's References when the
- * server left them out (the simulator does): how the bytes are stored is the package's fact, and
- * sending a gzip or a first chunk as if it were the whole disk would corrupt the import.
- */
-function withPackageLayout(items: OvfFileItem[], descriptor: string): OvfFileItem[] {
-  let refs: FileReference[] = [];
-  try {
-    refs = readReferences(descriptor);
-  } catch {
-    return items;
-  }
-  const byHref = new Map(refs.map((r) => [r.href, r]));
-  return items.map((fi) => {
-    const r = byHref.get(fi.path);
-    return {
-      ...fi,
-      ...(fi.chunkSize === undefined && r?.chunkSize ? { chunkSize: r.chunkSize } : {}),
-      ...(fi.compressionMethod === undefined && r?.compression && r.compression !== 'identity' ? { compressionMethod: r.compression } : {}),
-    };
-  });
+/** The entries of a package manifest, or undefined without one. @see @ovfkit/package parseManifest */
+function manifestDigests(file: PackageFile | undefined): ManifestDigests | undefined {
+  if (!file) return undefined;
+  return new Map(parseManifest(file.bytes, file.name).entries.map((e) => [e.name, { algorithm: e.algorithm, digest: e.digest.toLowerCase() }]));
 }
 
 interface PlannedUpload {
+  /**
+   * The server's fileItem, its `chunkSize` / `compressionMethod` filled from the References when
+   * the server left them out (the simulator does): how the bytes are stored is the package's fact,
+   * and sending a gzip or a first chunk as if it were the whole disk would corrupt the import.
+   */
   fileItem: OvfFileItem;
-  /** Package files that make up the item (one, or the `.000000000` chunks in order). */
+  /** How the package stores the file, for @ovfkit/package to read it. */
+  ref: FileReference;
+  /** Package files that make up the item (the href, or its `.000000000` chunks in order). */
   parts: string[];
+  /** False for a chunked file of a one-pass source without `ovf:size`: its parts are named as they are read. */
+  partsKnown: boolean;
   size: number | undefined;
+  /** Stored bytes read so far. */
+  bytes: number;
+  /** Each stored part read, with its digests. */
+  seen: StoredPart[];
 }
 
-/** Checks every file is present before anything is created, and orders uploads as the source reads cheapest. */
-async function planUploads(source: PackageSource, items: OvfFileItem[], manifest: Map<string, { algorithm: string; digest: string }> | undefined): Promise<PlannedUpload[]> {
-  const order = (await source.order()) ?? [];
+/**
+ * Checks every file is present (and listed in the manifest) before anything is created, and
+ * orders uploads as the source reads cheapest: archive order, or References order for a source
+ * read in one pass.
+ */
+async function planUploads(source: PackageSource, fileItems: OvfFileItem[], descriptor: string, manifest: ManifestDigests | undefined): Promise<PlannedUpload[]> {
+  let references: FileReference[] = [];
+  try {
+    references = readReferences(descriptor);
+  } catch {
+    // CreateImportSpec accepted the descriptor; the server's fileItems alone then say what to read.
+  }
+  const order = (await source.members()) ?? [];
   const position = new Map(order.map((n, i) => [n, i]));
   const plan: PlannedUpload[] = [];
-  for (const fileItem of items) {
-    const parts: string[] = [];
-    if (fileItem.chunkSize) {
-      // DSP0243 §7.3: chunks are href.000000000, href.000000001, … in order.
-      for (let i = 0; i < 1_000_000_000; i++) {
-        const chunk = `${fileItem.path}.${String(i).padStart(9, '0')}`;
-        if (!(await source.has(chunk))) break;
-        parts.push(chunk);
+  for (const item of fileItems) {
+    const r = references.find((x) => x.href === item.path);
+    const chunkSize = item.chunkSize || r?.chunkSize;
+    const compression = item.compressionMethod ?? (r?.compression && r.compression !== 'identity' ? r.compression : undefined);
+    if (compression && compression !== 'gzip') throw new OvfkitError('UNSUPPORTED', `${item.path} is compressed with ${compression}; ovfkit reads gzip only`);
+    const fileItem: OvfFileItem = { ...item, ...(chunkSize ? { chunkSize } : {}), ...(compression ? { compressionMethod: compression } : {}) };
+    const ref: FileReference = { href: item.path, id: r?.id ?? item.path, ...(r?.size !== undefined ? { size: r.size } : {}), ...(chunkSize ? { chunkSize } : {}), ...(compression ? { compression } : {}) };
+    // A one-pass source cannot list its members: a chunked file's parts are then known only from ovf:size.
+    const partsKnown = !source.sequentialOnly || !chunkSize || ref.size !== undefined;
+    let parts: string[] = [];
+    if (partsKnown) {
+      try {
+        parts = await storedNames(source, ref);
+      } catch (e) {
+        if (e instanceof OvfkitError && e.code === 'IO') throw new OvfkitError('IO', `the package ${source.location} has no chunks of ${JSON.stringify(item.path)} (expected ${item.path}.000000000, …)`, { cause: e });
+        throw e;
       }
-      if (parts.length === 0) throw new OvfkitError('IO', `the package ${source.name} has no chunks of ${JSON.stringify(fileItem.path)} (expected ${fileItem.path}.000000000, …)`);
-    } else {
-      if (!(await source.has(fileItem.path))) throw new OvfkitError('IO', `the package ${source.name} has no file ${JSON.stringify(fileItem.path)}, which the descriptor references`);
-      parts.push(fileItem.path);
+    }
+    // storedNames found a chunked file without ovf:size by asking for each chunk; the others are
+    // only named, so ask for each (a one-pass source cannot answer before the walk reaches it).
+    if (!source.sequentialOnly && !(chunkSize && ref.size === undefined)) {
+      for (const p of parts) {
+        if (!(await source.has(p))) throw new OvfkitError('IO', `the package ${source.location} has no file ${JSON.stringify(p)}, which the descriptor references${p === item.path ? '' : ` (a chunk of ${JSON.stringify(item.path)})`}`);
+      }
     }
     for (const p of parts) {
       if (manifest && !manifest.has(p)) throw new OvfkitError('INTEGRITY', `${p} is not listed in the package manifest; refusing to upload an unverified file`);
     }
-    let size: number | undefined = 0;
+    let size: number | undefined = parts.length ? 0 : undefined;
     for (const p of parts) {
       const s = await source.size(p);
       size = s === undefined || size === undefined ? undefined : size + s;
     }
-    plan.push({ fileItem, parts, size: size ?? fileItem.size });
+    plan.push({ fileItem, ref, parts, partsKnown, size: size ?? item.size, bytes: 0, seen: [] });
+  }
+  if (source.sequentialOnly) {
+    const rank = (p: PlannedUpload): number => references.findIndex((r) => r.href === p.ref.href) >>> 0;
+    return plan.sort((a, b) => rank(a) - rank(b));
   }
   return plan.sort((a, b) => (position.get(a.parts[0]!) ?? 0) - (position.get(b.parts[0]!) ?? 0));
 }
 
-/** Streams the parts of an item, hashing each; `verified()` throws on a manifest mismatch. */
-async function openVerified(
-  source: PackageSource,
-  item: PlannedUpload,
-  manifest: Map<string, { algorithm: string; digest: string }> | undefined,
-  trailing: Map<string, Record<string, string>> | undefined,
-): Promise<{ stream: Readable; verified: () => Promise<void> }> {
-  const out = new PassThrough({ highWaterMark: 1 << 20 });
-  const digests: Array<{ part: string; hex: string }> = [];
-  const done = (async (): Promise<void> => {
-    for (const part of item.parts) {
-      const expected = manifest?.get(part);
-      const hash = expected ? createHash(expected.algorithm.toLowerCase()) : undefined;
-      const later = trailing ? { SHA256: createHash('sha256'), SHA1: createHash('sha1') } : undefined;
-      const input = await source.open(part);
-      await pipeline(
-        input,
-        new Transform({
-            highWaterMark: STAGE_HWM,
-          transform(chunk: Buffer, _e, cb) {
-            hash?.update(chunk);
-            later?.SHA256.update(chunk);
-            later?.SHA1.update(chunk);
-            cb(null, chunk);
-          },
-        }),
-        out,
-        { end: false },
-      );
-      if (hash) digests.push({ part, hex: hash.digest('hex') });
-      if (later) trailing!.set(part, { SHA256: later.SHA256.digest('hex'), SHA1: later.SHA1.digest('hex') });
+/**
+ * After a file's upload: what was read of each stored part against the manifest, or kept to
+ * compare with a manifest found at the end of the archive.
+ */
+function checkParts(item: PlannedUpload, manifest: ManifestDigests | undefined, trailing: Map<string, StoredPart['digest']> | undefined): void {
+  for (const part of item.seen) {
+    trailing?.set(part.name, part.digest);
+    if (!manifest) continue;
+    const expected = manifest.get(part.name);
+    if (!expected) throw new OvfkitError('INTEGRITY', `${part.name} is not listed in the package manifest; the import was rolled back`);
+    const hex = part.digest[expected.algorithm];
+    if (hex !== expected.digest) {
+      throw new OvfkitError('INTEGRITY', `${part.name} does not match the package manifest (${expected.algorithm} ${hex}, manifest says ${expected.digest}); the import was rolled back`);
     }
-    out.end();
-  })();
-  done.catch((e: unknown) => out.destroy(e as Error));
-  return {
-    stream: out,
-    verified: async () => {
-      await done;
-      for (const d of digests) {
-        const expected = manifest!.get(d.part)!;
-        if (expected.digest !== d.hex) {
-          throw new OvfkitError('INTEGRITY', `${d.part} does not match the package manifest (${expected.algorithm} ${d.hex}, manifest says ${expected.digest}); the import was rolled back`);
-        }
-      }
-    },
-  };
+  }
 }
 
-function verifyDigest(file: string, bytes: Buffer, manifest: Map<string, { algorithm: string; digest: string }>, name: string): void {
+function verifyDigest(file: string, bytes: Buffer, manifest: ManifestDigests, name: string): void {
   const entry = manifest.get(file) ?? manifest.get(file.split('/').pop() ?? file);
   if (!entry) throw new OvfkitError('INTEGRITY', `the manifest of ${name} does not list the descriptor ${file}`);
   const hex = createHash(entry.algorithm.toLowerCase()).update(bytes).digest('hex');
@@ -466,7 +490,11 @@ async function runLimited(tasks: Array<() => Promise<void>>, limit: number, sign
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
   if (failed !== undefined) throw failed;
-  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new OvfkitError('ABORTED', 'interrupted');
+  if (signal.aborted) throw abortError(signal);
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new OvfkitError('ABORTED', 'interrupted');
 }
 
 function importSpecName(node: { children: Array<{ name: string; text: string; children: unknown[] }> }): string | undefined {

@@ -14,7 +14,7 @@ export { withLease, type LeaseHandle, type LeaseOptions } from './lease';
 export { importOvf, ImportSpecError, type ImportOvfOptions, type ImportOvfResult, type TransferProgress } from './import';
 export { destroyEntity } from './destroy';
 export { injectOvfEnv, importSpecVms, descriptorVms, OVF_ENV_EXTRA_CONFIG_KEY, type ImportSpecVm, type DescriptorVm } from './ovf-env';
-export { openPackage, fromPackageSource, type PackageSource } from './source';
+export { openPackage, type PackageSource } from './source';
 export { OvaWriter, tarHeader } from './ova';
 export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';
 export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';
