@@ -2,20 +2,17 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile } from '@ovfkit/core';
 import { signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck } from './lease-manifest';
 import { agentFor, deviceUrlFor, nfcDownload } from './nfc';
-import { OvaWriter, descriptorReservation } from './ova';
+import { OvaWriter, descriptorReservation, writeStreamAt } from './ova';
 import type { ManagedObjectReference } from './soap/codec';
 import { CreateDescriptor, ExportVApp, ExportVm, type LocalizedMethodFaultWire } from './soap/methods';
 import type { VimSession } from './session';
 
-/** Buffer of each pass-through stage: the 16 KiB default pauses the socket on nearly every TLS read. */
-const STAGE_HWM = 4 << 20;
 import type { TransferProgress } from './import';
 
 export type ManifestAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -118,7 +115,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
         sink.reserveDescriptor(descriptorReservation(dryBytes, devices.map((d) => d.base)));
         // Asked before the downloads (sha256 is computed only for transfers started afterwards);
         // no second hash here: a SHA512 manifest, or SHA256 on a pre-6.7 server, skips the check.
-        const serverCheck = await ServerManifest.begin(session, lease.ref, algorithm, devices.map((d) => d.dev.key), { signal: lease.signal, ...(options.log ? { log: options.log } : {}) });
+        const serverCheck = await ServerManifest.begin(session, lease.ref, algorithm, devices.map((d) => d.dev.key), { signal: lease.signal, direction: 'export', ...(options.log ? { log: options.log } : {}) });
         for (const { dev, u, base } of devices) {
           const res = await nfcDownload(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
           const hash = createHash(algorithm.toLowerCase());
@@ -211,14 +208,13 @@ async function openSink(destination: string, descriptorBytes: number): Promise<S
     },
     async addStream(n, body, onChunk) {
       const p = path.join(destination, n);
+      const fh = await fs.promises.open(p, 'wx');
       written.push(p);
-      let size = 0;
-      body.on('data', (c: Buffer) => {
-        size += c.length;
-        onChunk(c);
-      });
-      await pipeline(body, fs.createWriteStream(p, { flags: 'wx', highWaterMark: STAGE_HWM }));
-      return size;
+      try {
+        return await writeStreamAt(fh, body, 0, onChunk);
+      } finally {
+        await fh.close();
+      }
     },
     async finish(dn, d, mn, manifest, certificate) {
       const bytes = Buffer.from(d, 'utf8');

@@ -82,7 +82,7 @@ describe('the server\'s own manifest check (ServerManifest)', () => {
     const check = await ServerManifest.begin(session, LEASE, 'SHA1', []);
     await assert.rejects(check.verify([{ path: 'a.vmdk', deviceKey: 'k0', digest: 'c'.repeat(40) }, { path: 'b.vmdk', deviceKey: 'k1', digest: 'd'.repeat(40) }]), (e: Error & { code?: string }) => {
       assert.equal(e.code, 'INTEGRITY');
-      assert.match(e.message, /of 2 files differs from the manifest: a\.vmdk \(server sha1 a{40}, expected c{40}\); b\.vmdk \(server sha1 a{40}, expected d{40}\)/);
+      assert.match(e.message, /of 2 files differs from the package manifest: a\.vmdk \(server sha1 a{40}, expected c{40}\); b\.vmdk \(server sha1 a{40}, expected d{40}\)/);
       return true;
     });
   });

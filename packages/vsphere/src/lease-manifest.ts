@@ -70,6 +70,7 @@ export class ServerManifest {
     private note: string | undefined,
     /** sha256 was asked for before the transfers (so `checksum` can be compared). */
     private readonly sha256Requested: boolean,
+    private readonly direction: 'import' | 'export' = 'import',
   ) {}
 
   /**
@@ -82,14 +83,26 @@ export class ServerManifest {
     lease: ManagedObjectReference,
     algorithm: ManifestDigestAlgorithm | 'unknown' | undefined,
     deviceKeys: string[],
-    options: { signal?: AbortSignal; log?: (line: string) => void } = {},
+    options: { signal?: AbortSignal; log?: (line: string) => void; direction?: 'import' | 'export' } = {},
   ): Promise<ServerManifest> {
-    if (algorithm === undefined) return new ServerManifest(session, lease, undefined, 'no manifest digests to compare with', false);
-    if (algorithm === 'SHA512') return new ServerManifest(session, lease, undefined, 'the manifest uses SHA512; vSphere reports only SHA-1 or SHA-256 of what it received, so the server check was skipped (the client still verified every file against the manifest)', false);
-    if (algorithm === 'SHA1') return new ServerManifest(session, lease, 'sha1', undefined, false);
+    const made = await ServerManifest.prepare(session, lease, algorithm, deviceKeys, options);
+    return new ServerManifest(session, lease, made.checksumType, made.note, made.sha256Requested, options.direction ?? 'import');
+  }
+
+  private static async prepare(
+    session: VimSession,
+    lease: ManagedObjectReference,
+    algorithm: ManifestDigestAlgorithm | 'unknown' | undefined,
+    deviceKeys: string[],
+    options: { signal?: AbortSignal; log?: (line: string) => void },
+  ): Promise<Prepared> {
+    const make = (checksumType: HttpNfcLeaseManifestEntryChecksumType | undefined, note: string | undefined, sha256Requested: boolean): Prepared => ({ checksumType, note, sha256Requested });
+    if (algorithm === undefined) return make(undefined, 'no manifest digests to compare with', false);
+    if (algorithm === 'SHA512') return make(undefined, 'the manifest uses SHA512; vSphere reports only SHA-1 or SHA-256 of what it received, so the server check was skipped (the client still verified every file against the manifest)', false);
+    if (algorithm === 'SHA1') return make('sha1', undefined, false);
     const apiVersion = session.serviceContent.about.apiVersion ?? '';
     if (!apiVersion || compareApiVersions(apiVersion, SHA256_SINCE) < 0) {
-      return new ServerManifest(session, lease, algorithm === 'unknown' ? 'sha1' : undefined, `the server's API ${apiVersion || '(unknown)'} is older than ${SHA256_SINCE} and reports only SHA-1; ${algorithm === 'unknown' ? 'only a SHA1 manifest can be compared' : 'the manifest uses SHA256, so the server check was skipped rather than hash every byte a second time'}`, false);
+      return make(algorithm === 'unknown' ? 'sha1' : undefined, `the server's API ${apiVersion || '(unknown)'} is older than ${SHA256_SINCE} and reports only SHA-1; ${algorithm === 'unknown' ? 'only a SHA1 manifest can be compared' : 'the manifest uses SHA256, so the server check was skipped rather than hash every byte a second time'}`, false);
     }
     try {
       if (deviceKeys.length) {
@@ -98,9 +111,9 @@ export class ServerManifest {
     } catch (e) {
       if (!isUnsupported(e)) throw e;
       options.log?.(`HttpNfcLeaseSetManifestChecksumType: ${e._typeName}; the server's SHA-256 check is skipped`);
-      return new ServerManifest(session, lease, algorithm === 'unknown' ? 'sha1' : undefined, `the server has no HttpNfcLeaseSetManifestChecksumType (${e._typeName}); ${algorithm === 'unknown' ? 'only a SHA1 manifest can be compared' : 'the SHA256 manifest could not be compared'}`, false);
+      return make(algorithm === 'unknown' ? 'sha1' : undefined, `the server has no HttpNfcLeaseSetManifestChecksumType (${e._typeName}); ${algorithm === 'unknown' ? 'only a SHA1 manifest can be compared' : 'the SHA256 manifest could not be compared'}`, false);
     }
-    return new ServerManifest(session, lease, 'sha256', undefined, true);
+    return make('sha256', undefined, true);
   }
 
   /** Sets the algorithm once a trailing manifest is read (see {@link begin} with `'unknown'`). */
@@ -152,7 +165,13 @@ export class ServerManifest {
       else this.verified.push(f.path);
     }
     if (mismatches.length) {
-      throw new OvfkitError('INTEGRITY', `the server's own checksum of ${mismatches.length === 1 ? 'a file' : `${mismatches.length} files`} differs from the manifest: ${mismatches.join('; ')}; the bytes vSphere holds are not the package's, so the transfer was rolled back`);
+      const what = mismatches.length === 1 ? 'a file' : `${mismatches.length} files`;
+      throw new OvfkitError(
+        'INTEGRITY',
+        this.direction === 'import'
+          ? `the server's own checksum of ${what} differs from the package manifest: ${mismatches.join('; ')}; vSphere did not store the package's bytes, so the import was rolled back`
+          : `the server's own checksum of ${what} differs from what ovfkit downloaded: ${mismatches.join('; ')}; the download is not what vSphere sent, so the export was removed`,
+      );
     }
   }
 
@@ -166,6 +185,14 @@ export class ServerManifest {
       ...(this.note ? { note: this.note } : {}),
     };
   }
+}
+
+/** What {@link ServerManifest.begin} settled before the transfers. */
+interface Prepared {
+  checksumType: HttpNfcLeaseManifestEntryChecksumType | undefined;
+  note: string | undefined;
+  /** sha256 was asked for (so `checksum` can be compared). */
+  sha256Requested: boolean;
 }
 
 /** The entry's checksum of that type: `checksum` when it is of that type, else `sha1` for sha1. */
