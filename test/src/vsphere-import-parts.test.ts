@@ -11,8 +11,9 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { VimSession, importOvf } from '@ovfkit/vsphere';
-import { type Simulator, useSimulator } from './sim/simulator';
+import { type VimSession, importOvf } from '@ovfkit/vsphere';
+import { assertNothingLeft, connect } from './sim/checks';
+import { useSimulator } from './sim/simulator';
 import { buildOva, packageScope } from './vsphere-fixtures';
 
 const { tmp, pkg } = packageScope('ovfkit-import-parts-');
@@ -64,18 +65,12 @@ async function partsPackage(name: string, options: { withSize?: boolean; edit?: 
 /** Flips the first hex digit of the manifest line of `chunk`. */
 const corrupt = (chunk: string) => (lines: string[]): string[] => lines.map((l) => (l.startsWith(`SHA256(${chunk})= `) ? l.replace(/= (.)/, (_m, c: string) => `= ${c === '0' ? '1' : '0'}`) : l));
 
-async function assertNothingLeft(sim: Simulator, name: string): Promise<void> {
-  const st = await sim.state();
-  assert.deepEqual(st.virtualMachines.filter((v) => v.name === name), [], `no VM named ${name} is left`);
-  assert.deepEqual(st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease is left open');
-}
-
 describe('vSphere import of chunked, gzip-compressed package files', function () {
   this.timeout(120_000);
   const sim = useSimulator();
   let session: VimSession;
   before(async () => {
-    session = await VimSession.connect({ server: sim().sdkUrl, userName: sim().username, password: sim().password, thumbprint: sim().thumbprint });
+    session = await connect(sim());
   });
   after(async () => session?.logout());
 

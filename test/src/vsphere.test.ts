@@ -11,14 +11,11 @@ import { PassThrough } from 'node:stream';
 import { main } from 'ovfkit';
 import { runCli } from './cli.test';
 import { repoRoot } from './paths';
+import { assertNothingLeft, connect } from './sim/checks';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva, buildOvaFromVmdk, makeStreamOptimizedVmdk, packageScope } from './vsphere-fixtures';
 
 const { tmp, pkg } = packageScope('ovfkit-vsphere-');
-
-async function connect(sim: Simulator): Promise<VimSession> {
-  return VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
-}
 
 /** The VM's hardware as vSphere reports it. */
 async function hardwareOf(session: VimSession, vm: ManagedObjectReference): Promise<{ numCPU: number; memoryMB: number; disksKB: number[]; nics: string[] }> {
@@ -27,14 +24,6 @@ async function hardwareOf(session: VimSession, vm: ManagedObjectReference): Prom
   const disks = devices.filter((d) => d['_typeName'] === 'VirtualDisk').map((d) => Number(d['capacityInKB']));
   const nics = devices.filter((d) => /^Virtual(Vmxnet|E1000|PCNet)/.test(String(d['_typeName']))).map((d) => String(d['_typeName']));
   return { numCPU: Number(hw.numCPU), memoryMB: Number(hw.memoryMB), disksKB: disks, nics };
-}
-
-/** Nothing of `name` is left: no VM or vApp, and no lease still open. */
-async function assertNothingLeft(sim: Simulator, name: string): Promise<void> {
-  const st = await sim.state();
-  assert.deepEqual(st.virtualMachines.filter((v) => v.name === name || v.name.startsWith(`${name}-`)), [], `no VM named ${name} is left`);
-  assert.deepEqual(st.virtualApps.filter((v) => v.name === name), [], `no vApp named ${name} is left`);
-  assert.deepEqual(st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease is left open');
 }
 
 describe('vSphere import and export against the simulator (vCenter)', function () {
