@@ -7,13 +7,12 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type VimSession, importOvf } from '@ovfkit/vsphere';
 import { assertNothingLeft, connect } from './sim/checks';
 import { useSimulator } from './sim/simulator';
+import { serveWithoutRange } from './no-range-server';
 import { buildOva, packageScope } from './vsphere-fixtures';
 
 const { tmp, pkg } = packageScope('ovfkit-import-parts-');
@@ -121,22 +120,15 @@ describe('vSphere import of chunked, gzip-compressed package files', function ()
   it('imports the chunked OVA over HTTP without Range in one pass, checking each chunk against the manifest found at the end', async () => {
     const good = await partsPackage('http');
     const bad = await partsPackage('httpbad', { edit: (lines, chunks) => corrupt(chunks.at(-1)!)(lines) });
-    let gets = 0;
-    const server = http.createServer((req, res) => {
-      gets++;
-      const body = fs.readFileSync(req.url === '/bad.ova' ? bad.ova : good.ova);
-      res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/x-tar' }).end(body);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const server = await serveWithoutRange({ 'good.ova': good.ova, 'bad.ova': bad.ova });
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const source = await pkg(`${base}/good.ova`);
+      const source = await pkg(server.url('good.ova'));
       assert.equal(source.sequentialOnly, true);
       const r = await importOvf(session, { source, pool: 'DC0_C0/Resources', name: 'parts-http' });
       assert.equal(r.files[0]!.manifestVerified, true);
       assert.equal(await receivedBy(r.entity.value), good.vmdkBytes);
-      assert.ok(gets <= 2, `the archive was fetched ${gets} times (the head for the descriptor, then one pass)`);
-      await assert.rejects(importOvf(session, { source: await pkg(`${base}/bad.ova`), pool: 'DC0_C0/Resources', name: 'parts-httpbad' }), /\.00000000\d does not match the package manifest.*rolled back/);
+      assert.ok(server.gets() <= 2, `the archive was fetched ${server.gets()} times (the head for the descriptor, then one pass)`);
+      await assert.rejects(importOvf(session, { source: await pkg(server.url('bad.ova')), pool: 'DC0_C0/Resources', name: 'parts-httpbad' }), /\.00000000\d does not match the package manifest.*rolled back/);
       await assertNothingLeft(sim(), 'parts-httpbad');
     } finally {
       server.close();

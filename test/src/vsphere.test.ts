@@ -1,8 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { checkHostProfile, checkInventory, parseDescriptor, readEnvelope, summarizeVirtualSystems } from '@ovfkit/core';
 import { openSource, verifyPackage, writeOva, writeFileAtomic } from '@ovfkit/package';
@@ -11,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { main } from 'ovfkit';
 import { runCli } from './cli.test';
 import { repoRoot } from './paths';
+import { serveWithoutRange } from './no-range-server';
 import { assertNothingLeft, connect } from './sim/checks';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva, buildOvaFromVmdk, makeStreamOptimizedVmdk, packageScope } from './vsphere-fixtures';
@@ -69,22 +68,16 @@ describe('vSphere import and export against the simulator (vCenter)', function (
   });
 
   it('imports an OVA from an HTTP server without Range support in one pass over the archive', async () => {
-    let gets = 0;
     const corrupt = await buildOva(path.join(tmp, 'badurl'), 'badurl', [{ id: 'badurl01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [] }], { corruptManifest: true });
-    const server = http.createServer((req, res) => {
-      gets++;
-      const body = fs.readFileSync(req.url === '/bad.ova' ? corrupt.ova : web.ova);
-      res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/x-tar' }).end(body);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const server = await serveWithoutRange({ 'web.ova': web.ova, 'bad.ova': corrupt.ova });
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/web.ova`;
+      const url = server.url('web.ova');
       const source = await pkg(url);
       assert.equal(source.sequentialOnly, true);
       const r = await importOvf(session, { source, pool: 'DC0_C0/Resources', name: 'web-url' });
       assert.equal(r.files.length, 2);
       assert.ok(r.files.every((f) => f.manifestVerified));
-      assert.ok(gets <= 2, `the archive was fetched ${gets} times (the head for the descriptor, then one pass)`);
+      assert.ok(server.gets() <= 2, `the archive was fetched ${server.gets()} times (the head for the descriptor, then one pass)`);
       // Its manifest is the last member: checked when the pass reaches it, before the lease completes.
       const bad = await pkg(url.replace('web.ova', 'bad.ova'));
       await assert.rejects(importOvf(session, { source: bad, pool: 'DC0_C0/Resources', name: 'bad-url' }), /does not match the package manifest.*rolled back/);
