@@ -4,8 +4,10 @@ import { OvfkitError } from '@ovfkit/core';
 import { tarHeader as ustarHeader } from '@ovfkit/package';
 
 const BLOCK = 512;
-/** Bytes gathered before one positional write. */
-const WRITE_BATCH = 4 << 20;
+/** Bytes gathered before one positional write (see {@link writeStreamAt}). */
+const WRITE_BATCH = 256 << 10;
+/** Gathered writes outstanding before the source is paused. */
+const WRITES_IN_FLIGHT = 4;
 
 /**
  * Writes an OVA (USTAR) in one pass with flat memory. The descriptor must be the first member but
@@ -57,48 +59,10 @@ export class OvaWriter {
     tarHeader(name, 0);
     this.membersAdded = true;
     const headerAt = this.pos;
-    let size = 0;
-    let at = headerAt + BLOCK;
-    // Network reads arrive in 16–64 KiB pieces; one awaited positional write each would cost a
-    // thread-pool round trip per piece. Gather them into WRITE_BATCH-sized writes, one in flight
-    // while the next is gathered; the source is paused while two batches are outstanding.
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let inFlight: Promise<void> = Promise.resolve();
-    const flush = (): Promise<void> => {
-      const bufs = pending;
-      const length = pendingBytes;
-      pending = [];
-      pendingBytes = 0;
-      const where = at;
-      at += length;
-      const previous = inFlight;
-      // writev: the gathered pieces go to the kernel as they are, without copying them into one buffer.
-      inFlight = previous.then(() => this.writevAll(bufs, length, where));
-      inFlight.catch(() => undefined); // observed by whoever awaits it next; never unhandled
-      return previous;
-    };
-    await new Promise<void>((resolve, reject) => {
-      input.on('data', (chunk: Buffer) => {
-        onChunk?.(chunk);
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        size += chunk.length;
-        if (pendingBytes >= WRITE_BATCH) {
-          input.pause();
-          flush().then(() => input.resume(), (e: unknown) => input.destroy(e as Error));
-        }
-      });
-      input.once('error', reject);
-      input.once('end', () => {
-        if (pendingBytes) void flush();
-        inFlight.then(resolve, reject);
-      });
-    });
-    await inFlight;
+    const size = await writeStreamAt(this.fh, input, headerAt + BLOCK, onChunk);
     await this.writeAll(tarHeader(name, size), headerAt);
     const pad = roundUp(size) - size;
-    if (pad) await this.writeAll(Buffer.alloc(pad), at);
+    if (pad) await this.writeAll(Buffer.alloc(pad), headerAt + BLOCK + size);
     this.pos = headerAt + BLOCK + roundUp(size);
     return size;
   }
@@ -139,18 +103,84 @@ export class OvaWriter {
     await fs.promises.rm(this.file, { force: true });
   }
 
-  private async writevAll(bufs: Buffer[], length: number, at: number): Promise<void> {
-    const { bytesWritten } = await this.fh.writev(bufs, at);
-    // A short vectored write is rare (signals, full disks): finish the rest plainly.
-    if (bytesWritten < length) await this.writeAll(Buffer.concat(bufs, length).subarray(bytesWritten), at + bytesWritten);
+  private writeAll(buf: Buffer, at: number): Promise<void> {
+    return writeAllAt(this.fh, buf, at);
   }
+}
 
-  private async writeAll(buf: Buffer, at: number): Promise<void> {
-    let off = 0;
-    while (off < buf.length) {
-      const { bytesWritten } = await this.fh.write(buf, off, buf.length - off, at + off);
-      off += bytesWritten;
-    }
+/**
+ * Writes `input` into `fh` from offset `at` on, returning the byte count; `onChunk` sees every
+ * chunk first (hashing, progress) without another stream stage in between. Network reads arrive
+ * in 16 KiB pieces; one awaited write each would cost a thread-pool round trip per piece, so they
+ * are gathered into {@link WRITE_BATCH} writes, a few in flight while the next is gathered, the
+ * source paused while {@link WRITES_IN_FLIGHT} are outstanding. The batch is small on purpose: the
+ * kernel copies a batch into the page cache while its pieces are still in the CPU cache (with
+ * 4 MiB batches that copy cost twice the system time per GiB: docs/vsphere.md "Speed and memory").
+ */
+export async function writeStreamAt(fh: fs.promises.FileHandle, input: Readable, at: number, onChunk?: (chunk: Buffer) => void): Promise<number> {
+  let size = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const flush = (): void => {
+    const bufs = pending;
+    const length = pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+    const where = at;
+    at += length;
+    // writev: the gathered pieces go to the kernel as they are, without copying them into one buffer.
+    const write: Promise<void> = writevAllAt(fh, bufs, length, where).then(
+      () => void inFlight.delete(write),
+      (error: unknown) => {
+        inFlight.delete(write);
+        failure ??= { error };
+      },
+    );
+    inFlight.add(write);
+  };
+  await new Promise<void>((resolve, reject) => {
+    const settle = (): void => {
+      if (failure) reject(failure.error);
+      else if (inFlight.size) void Promise.race(inFlight).then(settle);
+      else resolve();
+    };
+    input.on('data', (chunk: Buffer) => {
+      if (failure) return void input.destroy(failure.error as Error);
+      onChunk?.(chunk);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      size += chunk.length;
+      if (pendingBytes < WRITE_BATCH) return;
+      flush();
+      if (inFlight.size < WRITES_IN_FLIGHT) return;
+      input.pause();
+      void Promise.race(inFlight).then(() => {
+        if (failure) input.destroy(failure.error as Error);
+        else input.resume();
+      });
+    });
+    input.once('error', reject);
+    input.once('end', () => {
+      if (pendingBytes) flush();
+      settle();
+    });
+  });
+  return size;
+}
+
+async function writevAllAt(fh: fs.promises.FileHandle, bufs: Buffer[], length: number, at: number): Promise<void> {
+  const { bytesWritten } = await fh.writev(bufs, at);
+  // A short vectored write is rare (signals, full disks): finish the rest plainly.
+  if (bytesWritten < length) await writeAllAt(fh, Buffer.concat(bufs, length).subarray(bytesWritten), at + bytesWritten);
+}
+
+async function writeAllAt(fh: fs.promises.FileHandle, buf: Buffer, at: number): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off, at + off);
+    off += bytesWritten;
   }
 }
 
