@@ -88,6 +88,32 @@ describe('waiting for leases and tasks with WaitForUpdatesEx (vCenter simulator)
     await session.waitForTask(await session.client.send(new methods.DestroyTask({ _this: r.entity })));
   });
 
+  it('keeps waiting when the session expires between two WaitForUpdatesEx: logs in again and watches on a new collector', async () => {
+    const log: string[] = [];
+    const watcher = await VimSession.connect({ server: sim().sdkUrl, userName: sim().username, password: sim().password, thumbprint: sim().thumbprint, logger: (l) => log.push(l) });
+    try {
+      await sim().inject({ kind: 'leaseInitDelay', milliseconds: 3500 });
+      // The upload is slowed so the lease stays `ready` a while instead of completing (and
+      // vanishing) within one of vcsim's 250 ms update rounds.
+      await sim().inject({ kind: 'slowNfc', bytesPerSecond: 20_000 });
+      const importing = importOvf(session, { source: await pkg(web.ova), pool: 'DC0_C0/Resources', name: 'expired-wait' });
+      let lease: string | undefined;
+      for (let i = 0; i < 100 && !lease; i++) {
+        lease = (await sim().state()).leases.find((l) => l.state === 'initializing')?.ref;
+        if (!lease) await new Promise((r) => setTimeout(r, 20));
+      }
+      setTimeout(() => void sim().inject({ kind: 'expireSessions' }), 1500);
+      const state = await watcher.waitForProperties({ type: 'HttpNfcLease', value: lease! }, ['state'], (p) => (p['state'] === 'ready' ? p['state'] : undefined), { maxWaitSeconds: 1 });
+      assert.equal(state, 'ready');
+      assert.ok(log.some((l) => /WaitForUpdatesEx: session expired, logging in again/.test(l)), 'the session expired during the wait');
+      assert.equal(log.filter((l) => /^vim25 CreatePropertyCollector ok/.test(l)).length, 2, 'a second collector after the re-login');
+      await importing;
+    } finally {
+      await watcher.logout();
+    }
+    assert.deepEqual((await sim().collectors()).propertyCollectors, []);
+  });
+
   it('falls back to polling when the server answers CreatePropertyCollector with NotImplemented', async () => {
     const polling = await connect(sim());
     try {

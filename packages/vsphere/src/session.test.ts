@@ -113,6 +113,25 @@ describe('VimSession', () => {
     assert.deepEqual(calls.slice(2), ['CreatePropertyCollector', 'RetrievePropertiesEx', 'RetrievePropertiesEx', 'RetrievePropertiesEx', 'RetrievePropertiesEx']);
   });
 
+  it('starts the wait again on a new collector when the server lost the old one (a re-login after the session expired)', async () => {
+    const lost = (): HttpResponse => ({
+      status: 500,
+      headers: {},
+      body: env('<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>managed object not found</faultstring><detail><ManagedObjectNotFoundFault xmlns="urn:vim25" xsi:type="ManagedObjectNotFound"><obj type="PropertyCollector">session[1]pc-2</obj></ManagedObjectNotFoundFault></detail></soapenv:Fault>'),
+    });
+    const first = collector();
+    const second = collector();
+    const { calls, transport } = server({
+      CreatePropertyCollector: [...first.CreatePropertyCollector, ...second.CreatePropertyCollector],
+      CreateFilter: [...first.CreateFilter, ...second.CreateFilter],
+      DestroyPropertyCollector: second.DestroyPropertyCollector,
+      WaitForUpdatesEx: [update('1', taskInfo('running')), lost, update('1', taskInfo('success'))],
+    });
+    const s = await VimSession.connect({ server: 'vc.invalid', userName: 'u', password: 'x', transport });
+    assert.equal((await s.waitForTask({ type: 'Task', value: 'task-1' })).state, 'success');
+    assert.deepEqual(calls.slice(2), ['CreatePropertyCollector', 'CreateFilter', 'WaitForUpdatesEx', 'WaitForUpdatesEx', 'CreatePropertyCollector', 'CreateFilter', 'WaitForUpdatesEx', 'DestroyPropertyCollector']);
+  });
+
   it('does not take a task that failed with NotSupported for a server without WaitForUpdatesEx', async () => {
     const { calls, transport } = server({
       ...collector(),

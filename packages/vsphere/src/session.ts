@@ -149,9 +149,13 @@ export class VimSession {
    * const info = await session.waitForProperties(task, ['info'], (p) => (p.info?.state === 'success' ? p.info : undefined));
    */
   async waitForProperties<T>(obj: ManagedObjectReference, pathSet: string[], until: (props: Record<string, unknown>) => T | undefined, options: PropertyWaitOptions = {}): Promise<T> {
-    if (!this.pushUnsupported) {
+    // A collector belongs to its session: after a re-login (expired session) the old one is gone
+    // and the wait starts again on a new one, as the polled reads would simply go on.
+    for (let attempt = 0; !this.pushUnsupported; attempt++) {
       const pushed = await this.waitByUpdates(obj, pathSet, until, options);
-      if (pushed.supported) return pushed.value;
+      if (pushed.outcome === 'value') return pushed.value;
+      if (pushed.outcome === 'collectorLost' && attempt < 3) continue;
+      if (pushed.outcome === 'collectorLost') throw new OvfkitError('VIM_PROTOCOL', `the server lost the PropertyCollector ovfkit waits on for ${obj.type} ${obj.value} ${attempt + 1} times in a row`);
       this.pushUnsupported = true;
       this.client.log(`WaitForUpdatesEx is not offered by this server (${pushed.fault}); polling ${obj.type} ${obj.value} instead`);
     }
@@ -164,7 +168,12 @@ export class VimSession {
    */
   pushUnsupported = false;
 
-  private async waitByUpdates<T>(obj: ManagedObjectReference, pathSet: string[], until: (props: Record<string, unknown>) => T | undefined, options: PropertyWaitOptions): Promise<{ supported: true; value: T } | { supported: false; fault: string }> {
+  private async waitByUpdates<T>(
+    obj: ManagedObjectReference,
+    pathSet: string[],
+    until: (props: Record<string, unknown>) => T | undefined,
+    options: PropertyWaitOptions,
+  ): Promise<{ outcome: 'value'; value: T } | { outcome: 'unsupported'; fault: string } | { outcome: 'collectorLost' }> {
     const { signal } = options;
     const aborted = (): OvfkitError => new OvfkitError('ABORTED', `interrupted while waiting for ${options.what ?? `${obj.type} ${obj.value}`}`);
     if (signal?.aborted) throw aborted();
@@ -174,15 +183,21 @@ export class VimSession {
     try {
       collector = await this.client.send(new CreatePropertyCollector({ _this: this.serviceContent.propertyCollector }), signal);
     } catch (e) {
-      if (isPushUnsupported(e)) return { supported: false, fault: e._typeName };
+      if (isPushUnsupported(e)) return { outcome: 'unsupported', fault: e._typeName };
       throw signal?.aborted ? aborted() : e;
     }
     let waiting = false;
+    let lost = false;
+    const isLost = (e: unknown): boolean => isVimFault(e, 'ManagedObjectNotFound') && (e.fault['obj'] as ManagedObjectReference | undefined)?.value === collector.value;
     try {
       try {
         await this.client.send(new CreateFilter({ _this: collector, spec: { propSet: [{ type: obj.type, pathSet }], objectSet: [{ obj }] }, partialUpdates: false }), signal);
       } catch (e) {
-        if (isPushUnsupported(e)) return { supported: false, fault: e._typeName };
+        if (isPushUnsupported(e)) return { outcome: 'unsupported', fault: e._typeName };
+        if (isLost(e)) {
+          lost = true;
+          return { outcome: 'collectorLost' };
+        }
         throw e;
       }
       const props: Record<string, unknown> = {};
@@ -194,7 +209,14 @@ export class VimSession {
         try {
           set = await this.client.send(new WaitForUpdatesEx({ _this: collector, version, options: { maxWaitSeconds } }), signal);
         } catch (e) {
-          if (isPushUnsupported(e) && version === '') return { supported: false, fault: e._typeName };
+          // Answered by the server: nothing is pending there. A cut-off request (abort) stays
+          // `waiting`, so the server is told to end it.
+          if (isVimFault(e)) waiting = false;
+          if (isPushUnsupported(e) && version === '') return { outcome: 'unsupported', fault: e._typeName };
+          if (isLost(e)) {
+            lost = true;
+            return { outcome: 'collectorLost' };
+          }
           throw e;
         }
         waiting = false;
@@ -213,7 +235,7 @@ export class VimSession {
         }
         if (set.truncated) continue;
         const value = until(props);
-        if (value !== undefined) return { supported: true, value };
+        if (value !== undefined) return { outcome: 'value', value };
       }
     } catch (e) {
       // A cut-off request says only "interrupted"; say what was being waited for. A fault of the
@@ -222,7 +244,7 @@ export class VimSession {
     } finally {
       // The pending WaitForUpdatesEx was cut off on our side only: tell the server to end it.
       if (waiting) await this.client.send(new CancelWaitForUpdates({ _this: collector })).catch(() => undefined);
-      await this.client.send(new DestroyPropertyCollector({ _this: collector })).catch((e: unknown) => this.client.log(`DestroyPropertyCollector: ${(e as Error).message}`));
+      if (!lost) await this.client.send(new DestroyPropertyCollector({ _this: collector })).catch((e: unknown) => this.client.log(`DestroyPropertyCollector: ${(e as Error).message}`));
     }
   }
 
