@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile } from '@ovfkit/core';
 import { signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck } from './lease-manifest';
-import { agentFor, deviceUrlFor, nfcDownload } from './nfc';
-import { OvaWriter, descriptorReservation, writeStreamAt } from './ova';
+import { agentFor, deviceUrlFor } from './nfc';
+import { NfcGet, type PieceSource } from './nfc-get';
+import { OvaWriter, descriptorReservation, writeSourceAt } from './ova';
 import type { ManagedObjectReference } from './soap/codec';
 import { CreateDescriptor, ExportVApp, ExportVm, type LocalizedMethodFaultWire } from './soap/methods';
 import type { VimSession } from './session';
@@ -59,8 +59,8 @@ export class CreateDescriptorError extends OvfkitError {
 interface Sink {
   /** Sizes the room for the descriptor before the first member (OVA only: its first member). */
   reserveDescriptor(bytes: number): void;
-  /** Writes a member from `body`; `onChunk` sees every chunk as it passes (hashing, progress). */
-  addStream(name: string, body: Readable, onChunk: (chunk: Buffer) => void): Promise<number>;
+  /** Writes a member from `body`; `onChunk` sees every piece as it passes (hashing, progress). */
+  addStream(name: string, body: PieceSource, onChunk: (chunk: Buffer) => void): Promise<number>;
   finish(descriptorName: string, descriptor: string, manifestName: string, manifest: (descriptorBytes: Buffer) => string, certificate?: { name: string; text: (manifest: Buffer) => string }): Promise<Buffer>;
   discard(): Promise<void>;
 }
@@ -117,16 +117,10 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
         // no second hash here: a SHA512 manifest, or SHA256 on a pre-6.7 server, skips the check.
         const serverCheck = await ServerManifest.begin(session, lease.ref, algorithm, devices.map((d) => d.dev.key), { signal: lease.signal, direction: 'export', ...(options.log ? { log: options.log } : {}) });
         for (const { dev, u, base } of devices) {
-          const res = await nfcDownload(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
+          const body = await NfcGet.open(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2, base);
           const hash = createHash(algorithm.toLowerCase());
           let bytes = 0;
-          // A connection dropped mid-body must fail the download, not stall it or end it short.
-          const cutOff = (): OvfkitError => new OvfkitError('NETWORK', `the download of ${base} was cut off after ${bytes} bytes`);
-          res.on('aborted', () => res.destroy(cutOff()));
-          res.on('end', () => {
-            if (!res.complete) res.destroy(cutOff());
-          });
-          const size = await sink.addStream(base, res, (chunk) => {
+          const size = await sink.addStream(base, body, (chunk) => {
             hash.update(chunk);
             bytes += chunk.length;
             received += chunk.length;
@@ -211,7 +205,7 @@ async function openSink(destination: string, descriptorBytes: number): Promise<S
       const fh = await fs.promises.open(p, 'wx');
       written.push(p);
       try {
-        return await writeStreamAt(fh, body, 0, onChunk);
+        return await writeSourceAt(fh, body, 0, onChunk);
       } finally {
         await fh.close();
       }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
+import { type PieceSource, fromReadable } from './nfc-get';
 import { OvfkitError } from '@ovfkit/core';
 import { tarHeader as ustarHeader } from '@ovfkit/package';
 
@@ -53,13 +54,13 @@ export class OvaWriter {
    * Appends a member from a stream of unknown length; its header is written once the size is known.
    * `onChunk` sees every chunk (hashing, progress) without another stream stage in between.
    */
-  async addStream(name: string, body: Readable | AsyncIterable<Buffer>, onChunk?: (chunk: Buffer) => void): Promise<number> {
-    const input = body instanceof Readable ? body : Readable.from(body);
+  async addStream(name: string, body: Readable | AsyncIterable<Buffer> | PieceSource, onChunk?: (chunk: Buffer) => void): Promise<number> {
+    const input = 'pipe' in body && 'resume' in body && !(body instanceof Readable) ? body : fromReadable(body as Readable | AsyncIterable<Buffer>);
     // Refuse a name that needs more than one header block before any byte is read.
     tarHeader(name, 0);
     this.membersAdded = true;
     const headerAt = this.pos;
-    const size = await writeStreamAt(this.fh, input, headerAt + BLOCK, onChunk);
+    const size = await writeSourceAt(this.fh, input, headerAt + BLOCK, onChunk);
     await this.writeAll(tarHeader(name, size), headerAt);
     const pad = roundUp(size) - size;
     if (pad) await this.writeAll(Buffer.alloc(pad), headerAt + BLOCK + size);
@@ -109,71 +110,70 @@ export class OvaWriter {
 }
 
 /**
- * Writes `input` into `fh` from offset `at` on, returning the byte count; `onChunk` sees every
- * chunk first (hashing, progress) without another stream stage in between. Network reads arrive
- * in 16 KiB pieces; one awaited write each would cost a thread-pool round trip per piece, so they
- * are gathered into {@link WRITE_BATCH} writes, a few in flight while the next is gathered, the
- * source paused while {@link WRITES_IN_FLIGHT} are outstanding. The batch is small on purpose: the
- * kernel copies a batch into the page cache while its pieces are still in the CPU cache (with
- * 4 MiB batches that copy cost twice the system time per GiB: docs/vsphere.md "Speed and memory").
+ * Writes `source` into `fh` from offset `at` on, returning the byte count; `onChunk` sees every
+ * piece first (hashing, progress) while it is still in the CPU cache. Pieces (16 KiB TLS records)
+ * are copied into reused {@link WRITE_BATCH} buffers written positionally, up to
+ * {@link WRITES_IN_FLIGHT} at once, the source paused while that many are outstanding: no
+ * allocation per piece, one thread-pool round trip per batch. The batch is small on purpose: the
+ * kernel copies it into the page cache while it is still in the CPU cache (4 MiB batches cost
+ * twice the system time per GiB: docs/vsphere.md "Speed and memory").
  */
-export async function writeStreamAt(fh: fs.promises.FileHandle, input: Readable, at: number, onChunk?: (chunk: Buffer) => void): Promise<number> {
-  let size = 0;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const inFlight = new Set<Promise<void>>();
-  let failure: { error: unknown } | undefined;
-  const flush = (): void => {
-    const bufs = pending;
-    const length = pendingBytes;
-    pending = [];
-    pendingBytes = 0;
+export async function writeSourceAt(fh: fs.promises.FileHandle, source: PieceSource, at: number, onChunk?: (chunk: Buffer) => void): Promise<number> {
+  const free: Buffer[] = [];
+  let current: Buffer = Buffer.allocUnsafe(WRITE_BATCH);
+  let filled = 0;
+  let inFlight = 0;
+  let paused = false;
+  let failure: { error: Error } | undefined;
+  let drained: (() => void) | undefined;
+  const submit = (): void => {
+    const buf = current;
+    const length = filled;
     const where = at;
     at += length;
-    // writev: the gathered pieces go to the kernel as they are, without copying them into one buffer.
-    const write: Promise<void> = writevAllAt(fh, bufs, length, where).then(
-      () => void inFlight.delete(write),
+    inFlight++;
+    writeAllAt(fh, buf.subarray(0, length), where).then(
+      () => {
+        inFlight--;
+        free.push(buf);
+        if (paused && inFlight < WRITES_IN_FLIGHT) {
+          paused = false;
+          source.resume();
+        }
+        if (!inFlight) drained?.();
+      },
       (error: unknown) => {
-        inFlight.delete(write);
-        failure ??= { error };
+        inFlight--;
+        failure ??= { error: error as Error };
+        source.destroy(failure.error);
+        if (!inFlight) drained?.();
       },
     );
-    inFlight.add(write);
+    // A piece may still arrive after the source was asked to pause: take a new buffer then.
+    current = free.pop() ?? Buffer.allocUnsafe(WRITE_BATCH);
+    filled = 0;
   };
-  await new Promise<void>((resolve, reject) => {
-    const settle = (): void => {
-      if (failure) reject(failure.error);
-      else if (inFlight.size) void Promise.race(inFlight).then(settle);
-      else resolve();
-    };
-    input.on('data', (chunk: Buffer) => {
-      if (failure) return void input.destroy(failure.error as Error);
-      onChunk?.(chunk);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      size += chunk.length;
-      if (pendingBytes < WRITE_BATCH) return;
-      flush();
-      if (inFlight.size < WRITES_IN_FLIGHT) return;
-      input.pause();
-      void Promise.race(inFlight).then(() => {
-        if (failure) input.destroy(failure.error as Error);
-        else input.resume();
-      });
+  let size: number;
+  try {
+    size = await source.pipe((piece) => {
+      if (failure) return false;
+      onChunk?.(piece);
+      let off = 0;
+      while (off < piece.length) {
+        const n = piece.copy(current, filled, off);
+        filled += n;
+        off += n;
+        if (filled === WRITE_BATCH) submit();
+      }
+      paused = inFlight >= WRITES_IN_FLIGHT;
+      return !paused;
     });
-    input.once('error', reject);
-    input.once('end', () => {
-      if (pendingBytes) flush();
-      settle();
-    });
-  });
+    if (filled) submit();
+  } finally {
+    if (inFlight) await new Promise<void>((r) => (drained = r));
+  }
+  if (failure) throw failure.error;
   return size;
-}
-
-async function writevAllAt(fh: fs.promises.FileHandle, bufs: Buffer[], length: number, at: number): Promise<void> {
-  const { bytesWritten } = await fh.writev(bufs, at);
-  // A short vectored write is rare (signals, full disks): finish the rest plainly.
-  if (bytesWritten < length) await writeAllAt(fh, Buffer.concat(bufs, length).subarray(bytesWritten), at + bytesWritten);
 }
 
 async function writeAllAt(fh: fs.promises.FileHandle, buf: Buffer, at: number): Promise<void> {

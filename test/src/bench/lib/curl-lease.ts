@@ -42,8 +42,12 @@ async function main(): Promise<void> {
       const vm = await new Inventory(session).get(a!, 'VM');
       const lease = await session.client.send(new methods.ExportVm({ _this: vm }));
       await withLease(session, lease, async (l) => {
+        // The server does for this download what it does for `ovfkit export`'s: a SHA-256 of
+        // what it sends, for HttpNfcLeaseGetManifest (asked the same way, before the transfer).
+        await session.client.send(new methods.HttpNfcLeaseSetManifestChecksumType({ _this: lease, deviceUrlsToChecksumTypes: l.info.deviceUrl.map((d) => ({ key: d.key, value: 'sha256' })) }));
         const url = l.info.deviceUrl[0]!.url.replace('://*', `://${host}`);
         curlSeconds = curl(['-o', b!, url]);
+        await session.client.send(new methods.HttpNfcLeaseGetManifest({ _this: lease }));
       });
     } else {
       throw new Error(`usage: curl-lease.js import <ova> <vmdk> <name> | export <vm path> <out file>`);
