@@ -56,24 +56,6 @@ export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, s
   });
 }
 
-/** Opens a lease URL for download (export). */
-export function nfcDownload(u: URL, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs = 120_000): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const mod = u.protocol === 'https:' ? https : http;
-    const req = mod.request(u, { method: 'GET', ...(agent ? { agent } : {}), signal }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new OvfkitError('NETWORK', `download from ${redactNfc(u)} failed: HTTP ${res.statusCode}`));
-        return;
-      }
-      resolve(res);
-    });
-    req.on('error', (e) => reject(wrap(e, u, signal)));
-    req.setTimeout(idleTimeoutMs, () => req.destroy(new OvfkitError('TIMEOUT', `no progress downloading from ${redactNfc(u)} for ${idleTimeoutMs / 1000} s`)));
-    req.end();
-  });
-}
-
 function wrap(e: Error, u: URL, signal: AbortSignal): Error {
   if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new OvfkitError('ABORTED', 'interrupted');
   if (e instanceof OvfkitError) return e;

@@ -5,7 +5,7 @@ import { OvfkitError } from '@ovfkit/core';
 import { tarHeader as ustarHeader } from '@ovfkit/package';
 
 const BLOCK = 512;
-/** Bytes gathered before one positional write (see {@link writeStreamAt}). */
+/** Bytes gathered before one positional write (see {@link writeSourceAt}). */
 const WRITE_BATCH = 256 << 10;
 /** Gathered writes outstanding before the source is paused. */
 const WRITES_IN_FLIGHT = 4;
