@@ -16,6 +16,7 @@ export { destroyEntity } from './destroy';
 export { injectOvfEnv, importSpecVms, descriptorVms, OVF_ENV_EXTRA_CONFIG_KEY, type ImportSpecVm, type DescriptorVm } from './ovf-env';
 export { openPackage, type PackageSource } from './source';
 export { OvaWriter, tarHeader } from './ova';
+export { ServerManifest, type ServerManifestCheck } from './lease-manifest';
 export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';
 export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';
 export { captureHostProfile, captureInventory, closestBuiltinProfile } from './capture';

@@ -10,7 +10,7 @@
  * `{"curlSeconds": …}` (curl alone) on stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { Inventory, VimSession, methods, openPackage, resolvePlacement, withLease } from '@ovfkit/vsphere';
+import { Inventory, ServerManifest, VimSession, methods, openPackage, resolvePlacement, withLease } from '@ovfkit/vsphere';
 
 function curl(args: string[]): number {
   const t0 = process.hrtime.bigint();
@@ -42,12 +42,12 @@ async function main(): Promise<void> {
       const vm = await new Inventory(session).get(a!, 'VM');
       const lease = await session.client.send(new methods.ExportVm({ _this: vm }));
       await withLease(session, lease, async (l) => {
-        // The server does for this download what it does for `ovfkit export`'s: a SHA-256 of
-        // what it sends, for HttpNfcLeaseGetManifest (asked the same way, before the transfer).
-        await session.client.send(new methods.HttpNfcLeaseSetManifestChecksumType({ _this: lease, deviceUrlsToChecksumTypes: l.info.deviceUrl.map((d) => ({ key: d.key, value: 'sha256' })) }));
+        // The server does for this download what it does for `ovfkit export`'s SHA256 manifest:
+        // asked the same way (a SHA-256 of what it sends on a 6.7+ server), read back the same way.
+        const check = await ServerManifest.begin(session, lease, 'SHA256', l.info.deviceUrl.map((d) => d.key), { direction: 'export' });
         const url = l.info.deviceUrl[0]!.url.replace('://*', `://${host}`);
         curlSeconds = curl(['-o', b!, url]);
-        await session.client.send(new methods.HttpNfcLeaseGetManifest({ _this: lease }));
+        if (check.result().checksumType) await session.client.send(new methods.HttpNfcLeaseGetManifest({ _this: lease }));
       });
     } else {
       throw new Error(`usage: curl-lease.js import <ova> <vmdk> <name> | export <vm path> <out file>`);
