@@ -75,7 +75,7 @@ export interface BuiltPackage {
  * Builds an OVA (descriptor first, disks, manifest last) with one VM, or with several under a
  * VirtualSystemCollection (a vApp) named `vappName`.
  */
-export async function buildOva(dir: string, name: string, vms: VmSpec[], options: { vappName?: string; corruptManifest?: boolean; eula?: string } = {}): Promise<BuiltPackage> {
+export async function buildOva(dir: string, name: string, vms: VmSpec[], options: { vappName?: string; corruptManifest?: boolean; eula?: string; /** Raw section XML put after the NetworkSection (e.g. a DeploymentOptionSection). */ envelopeSections?: string } = {}): Promise<BuiltPackage> {
   fs.mkdirSync(dir, { recursive: true });
   const files: Array<{ href: string; file: string; capacityMiB: number; diskId: string; fileId: string }> = [];
   const systems: string[] = [];
@@ -98,7 +98,7 @@ export async function buildOva(dir: string, name: string, vms: VmSpec[], options
 <Envelope ${NS}>
 <References>${files.map((f) => `<File ovf:href="${f.href}" ovf:id="${f.fileId}" ovf:size="${fs.statSync(f.file).size}"/>`).join('')}</References>
 <DiskSection><Info>disks</Info>${files.map((f) => `<Disk ovf:capacity="${f.capacityMiB}" ovf:capacityAllocationUnits="byte * 2^20" ovf:diskId="${f.diskId}" ovf:fileRef="${f.fileId}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>`).join('')}</DiskSection>
-<NetworkSection><Info>networks</Info>${networks.map((n) => `<Network ovf:name="${n}"><Description>${n}</Description></Network>`).join('')}</NetworkSection>
+<NetworkSection><Info>networks</Info>${networks.map((n) => `<Network ovf:name="${n}"><Description>${n}</Description></Network>`).join('')}</NetworkSection>${options.envelopeSections ?? ''}
 ${body}
 </Envelope>
 `;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { readOvfEnvironment } from '@ovfkit/core';
-import { type ManagedObjectReference, VimSession, destroyEntity, importOvf } from '@ovfkit/vsphere';
+import { type ManagedObjectReference, VimSession, destroyEntity, importOvf, vmConfigProperties } from '@ovfkit/vsphere';
 import { runCli } from './run-cli';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
@@ -14,7 +14,17 @@ const PRODUCT = [
   '<Property ovf:key="motd" ovf:type="string" ovf:userConfigurable="true"/>',
   '<Property ovf:key="root_password" ovf:type="string" ovf:password="true" ovf:userConfigurable="true"/>',
   '<Property ovf:key="port" ovf:type="uint16" ovf:userConfigurable="true" ovf:value="8080"/>',
+  // Per-configuration values are applied by the server's CreateImportSpec, not by ovfkit's
+  // descriptor fallback: "8" in the environment proves the server's properties were used.
+  '<Property ovf:key="workers" ovf:type="uint8" ovf:userConfigurable="true" ovf:value="2"><Value ovf:configuration="large" ovf:value="8"/></Property>',
   '</ProductSection>',
+].join('');
+
+const DEPLOYMENT_OPTIONS = [
+  '<DeploymentOptionSection><Info>sizes</Info>',
+  '<Configuration ovf:id="small" ovf:default="true"><Label>Small</Label><Description>small</Description></Configuration>',
+  '<Configuration ovf:id="large"><Label>Large</Label><Description>large</Description></Configuration>',
+  '</DeploymentOptionSection>',
 ].join('');
 
 /** A value that would break out of an unescaped attribute. */
@@ -51,14 +61,14 @@ describe('OVF environment injection on a bare ESXi host (simulator -esx)', funct
   let session: VimSession;
 
   before(async () => {
-    web = await buildOva(path.join(tmp, 'web'), 'web', [{ id: 'web01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: ['VM Network'], sections: PRODUCT }]);
+    web = await buildOva(path.join(tmp, 'web'), 'web', [{ id: 'web01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: ['VM Network'], sections: PRODUCT }], { envelopeSections: DEPLOYMENT_OPTIONS });
     session = await connect(sim());
   });
   after(async () => session?.logout());
 
-  it('imports with --inject-ovf-env, and the VM\'s guestinfo.ovfEnv carries every property\'s effective value, escaped', async () => {
+  it('imports with --inject-ovf-env, and the VM\'s guestinfo.ovfEnv carries the server\'s property values (per-configuration value, --prop values), escaped', async () => {
     const env = { VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint, ACME_PW: PASSWORD };
-    const r = await runCli(['import', web.ova, '--name', 'env-a', '--prop', 'acme.hostname=web01.example', '--prop', `acme.motd=${HOSTILE_MOTD}`, '--prop-env', 'acme.root_password=ACME_PW', '--inject-ovf-env', '--json'], env);
+    const r = await runCli(['import', web.ova, '--name', 'env-a', '--deployment-option', 'large', '--prop', 'acme.hostname=web01.example', '--prop', `acme.motd=${HOSTILE_MOTD}`, '--prop-env', 'acme.root_password=ACME_PW', '--inject-ovf-env', '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { entity: ManagedObjectReference; ovfEnvInjected: string[] };
     assert.deepEqual(out.ovfEnvInjected, ['env-a']);
@@ -73,12 +83,32 @@ describe('OVF environment injection on a bare ESXi host (simulator -esx)', funct
       'acme.motd': HOSTILE_MOTD,
       'acme.root_password': PASSWORD,
       'acme.port': '8080',
+      'acme.workers': '8',
     });
+    // Those are the values the server keeps on the VM (what the environment is built from).
+    const kept = vmConfigProperties((await session.properties(out.entity, ['config.vAppConfig']))['config.vAppConfig']);
+    assert.deepEqual(Object.fromEntries(kept.map((p) => [`${p.classId}.${p.id}`, p.value || p.defaultValue])), Object.fromEntries(doc.property.map((p) => [p.key, p.value])));
     assert.equal(doc.platform?.kind, session.serviceContent.about.name);
     assert.equal(doc.platform?.version, session.serviceContent.about.version);
 
     await destroyEntity(session, out.entity);
     await assertNothingLeft(sim(), 'env-a');
+  });
+
+  it('builds the environment from the VM\'s vApp properties, as the server kept them, not from the descriptor fallback', async () => {
+    const lines: string[] = [];
+    const r = await importOvf(session, { source: await pkg(web.ova), name: 'env-c', deploymentOption: 'large', propertyMapping: { 'acme.hostname': 'c.example', 'acme.root_password': PASSWORD }, injectOvfEnv: true, log: (l) => lines.push(l) });
+    try {
+      assert.deepEqual(r.ovfEnvInjected, ['env-c']);
+      assert.deepEqual(lines.filter((l) => l.startsWith('injected')), ["injected the OVF environment (5 properties from the VM's vApp properties) into env-c as guestinfo.ovfEnv"]);
+      assert.ok(!lines.join('\n').includes(PASSWORD), 'no password in the log');
+      const doc = readOvfEnvironment((await ovfEnvOf(session, r.entity))!);
+      assert.equal(doc.property.find((p) => p.key === 'acme.workers')?.value, '8');
+      assert.equal(doc.property.find((p) => p.key === 'acme.root_password')?.value, PASSWORD);
+    } finally {
+      await destroyEntity(session, r.entity);
+    }
+    await assertNothingLeft(sim(), 'env-c');
   });
 
   it('imports without the option and leaves guestinfo.ovfEnv unset', async () => {

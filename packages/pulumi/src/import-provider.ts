@@ -328,7 +328,11 @@ function stateOutputs(inputs: OvfImportWireInputs, entity: EntityState, extra: {
   }
   // What vSphere reports wins over what was asked (drift shows on refresh), passwords excepted.
   for (const vm of entity.vms) {
-    for (const kv of vm.property ?? []) if (!(kv.key in passwordPropertyDigests) && !isPasswordProperty(extra.parse, kv.key) && kv.key in properties) properties[kv.key] = kv.value;
+    for (const kv of vm.property ?? []) {
+      // The mapping may name a property by its full key (class.id.instance) or by its bare id.
+      const key = kv.key in properties ? kv.key : kv.id !== undefined && kv.id in properties ? kv.id : undefined;
+      if (key !== undefined && !(key in passwordPropertyDigests) && !isPasswordProperty(extra.parse, key)) properties[key] = kv.value;
+    }
   }
   return {
     ...rest,

@@ -13,7 +13,7 @@ export { Inventory, resolvePlacement, type Placement, type PlacementInput, type 
 export { withLease, type LeaseHandle, type LeaseOptions } from './lease';
 export { importOvf, ImportSpecError, type ImportOvfOptions, type ImportOvfResult, type TransferProgress } from './import';
 export { destroyEntity } from './destroy';
-export { injectOvfEnv, importSpecVms, descriptorVms, OVF_ENV_EXTRA_CONFIG_KEY, type ImportSpecVm, type DescriptorVm } from './ovf-env';
+export { injectOvfEnv, importSpecVms, descriptorVms, vmConfigProperties, environmentSource, OVF_ENV_EXTRA_CONFIG_KEY, type ImportSpecVm, type DescriptorVm, type OvfEnvSource } from './ovf-env';
 export { openPackage, type PackageSource } from './source';
 export { OvaWriter, tarHeader } from './ova';
 export { ServerManifest, type ServerManifestCheck } from './lease-manifest';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { descriptorVms, importSpecVms } from './ovf-env';
+import { descriptorVms, environmentSource, importSpecVms, vmConfigProperties } from './ovf-env';
 import { parseXml } from './soap/xml';
 
 /** An import spec shaped as vCenter returns it (govmomi types: VirtualAppImportSpec with VM children carrying vAppConfig). */
@@ -44,5 +44,30 @@ describe('what the OVF environment is built from', () => {
       { id: 'db', property: [{ id: 'password', classId: 'db', value: 's3cret', type: 'password' }, { id: 'port', classId: 'db', defaultValue: '5432' }] },
       { id: 'web', property: [{ id: 'title', defaultValue: 'Shop', value: 'My <shop>' }] },
     ]);
+  });
+
+  it('reads a VM\'s config.vAppConfig properties as the PropertyCollector decodes them (one property is an object, not a list)', () => {
+    assert.deepEqual(vmConfigProperties({ _typeName: 'VmConfigInfo', property: { key: '0', classId: 'acme', id: 'hostname', type: 'string', userConfigurable: 'true', defaultValue: 'localhost', value: 'web01' } }), [
+      { classId: 'acme', id: 'hostname', value: 'web01', defaultValue: 'localhost', type: 'string' },
+    ]);
+    assert.deepEqual(vmConfigProperties(undefined), []);
+    assert.deepEqual(vmConfigProperties(''), []);
+  });
+
+  it('takes the VM\'s own properties first, filling a password the server returns empty from the import spec', () => {
+    const vm = [{ classId: 'db', id: 'password', type: 'password' }, { id: 'port', value: '6543', defaultValue: '5432' }];
+    const spec = [{ classId: 'db', id: 'password', type: 'password', value: 's3cret' }, { id: 'port', value: '5432' }];
+    assert.deepEqual(environmentSource(vm, spec, [{ id: 'other' }]), {
+      from: 'vm',
+      property: [{ classId: 'db', id: 'password', type: 'password', value: 's3cret' }, { id: 'port', value: '6543', defaultValue: '5432' }],
+    });
+  });
+
+  it('falls back to the import spec when the VM reports no properties, and to the descriptor when neither has any', () => {
+    const spec = [{ id: 'port', value: '5432' }];
+    const described = [{ id: 'port', defaultValue: '1' }];
+    assert.deepEqual(environmentSource([], spec, described), { from: 'importSpec', property: spec });
+    assert.deepEqual(environmentSource([], [], described), { from: 'descriptor', property: described });
+    assert.deepEqual(environmentSource([], [], undefined), { from: 'importSpec', property: [] });
   });
 });

@@ -19,8 +19,7 @@ const text = (n: XmlNode, name: string): string | undefined => child(n, name)?.t
 /**
  * The VMs of an ImportSpec as sent to ImportVApp, in order, with their vApp properties: a
  * VirtualMachineImportSpec (configSpec) is one VM; a VirtualAppImportSpec holds `child` specs.
- * The properties come from what the engine sent, not from the created VM, because a server may
- * not keep them (govmomi's vcsim 0.24.2 drops configSpec.vAppConfig at import).
+ * Used when the created VM reports no vApp properties of its own (see {@link environmentSource}).
  * @see vim25 VirtualMachineImportSpec, VirtualAppImportSpec, VAppPropertyInfo
  */
 export function importSpecVms(importSpec: RawXml): ImportSpecVm[] {
@@ -59,9 +58,9 @@ export interface DescriptorVm {
 /**
  * The descriptor's VirtualSystems in document order (the order ImportSpec children follow) with
  * their ProductSection properties, the values of `propertyMapping` applied as CreateImportSpec
- * applies them (full key `class.id.instance`, or the bare id). Used when the server's import spec
- * carries no vAppConfig properties (vcsim 0.24.2's does not): these are the values the engine sent
- * in `cisp.propertyMapping`. Per-configuration `<Value>`s are not applied.
+ * applies them (full key `class.id.instance`, or the bare id). Used when neither the VM nor the
+ * server's import spec carries vApp properties: these are the values the engine sent in
+ * `cisp.propertyMapping`. Per-configuration `<Value>`s are not applied.
  */
 export function descriptorVms(descriptor: string, propertyMapping: Record<string, string> = {}): DescriptorVm[] {
   const { envelope } = readEnvelope(descriptor);
@@ -92,6 +91,51 @@ export function descriptorVms(descriptor: string, propertyMapping: Record<string
   return out;
 }
 
+/** Where a VM's OVF environment properties came from, best first. */
+export type OvfEnvSource = 'vm' | 'importSpec' | 'descriptor';
+
+/**
+ * The vApp properties a VM has now, as the server reports them (`config.vAppConfig.property`):
+ * what ImportVApp kept from the import spec, with any later edits.
+ * @see vim25 VmConfigInfo, VAppPropertyInfo
+ */
+export function vmConfigProperties(vAppConfig: unknown): ImportSpecVm['property'] {
+  const cfg = vAppConfig as Record<string, unknown> | undefined;
+  const list = cfg?.['property'];
+  const props = (Array.isArray(list) ? list : list && typeof list === 'object' ? [list] : []) as Array<Record<string, unknown>>;
+  return props.map((p) => {
+    const src: ImportSpecVm['property'][number] = {};
+    for (const f of ['classId', 'id', 'instanceId', 'value', 'defaultValue', 'type'] as const) {
+      const v = p[f];
+      if (typeof v === 'string') src[f] = v;
+    }
+    return src;
+  });
+}
+
+const fullKey = (p: VAppPropertyValueSource): string => [p.classId, p.id, p.instanceId].filter(Boolean).join('.');
+
+/**
+ * Picks the properties of one VM's environment: the VM's own (the server's record) when it has
+ * any, else the import spec's, else the descriptor's with the sent values. A password property
+ * the VM reports without a value (a server may not return them) takes the value the import spec
+ * carried for the same key, so the guest still gets it.
+ */
+export function environmentSource(vm: ImportSpecVm['property'], spec: ImportSpecVm['property'], described: ImportSpecVm['property'] | undefined): { from: OvfEnvSource; property: ImportSpecVm['property'] } {
+  if (vm.length) {
+    const sent = new Map(spec.map((p) => [fullKey(p), p]));
+    return { from: 'vm', property: vm.map((p) => (p.type?.startsWith('password') && !p.value && sent.get(fullKey(p))?.value ? { ...p, value: sent.get(fullKey(p))!.value! } : p)) };
+  }
+  if (spec.length || !described) return { from: 'importSpec', property: spec };
+  return { from: 'descriptor', property: described };
+}
+
+const SOURCE_TEXT: Record<OvfEnvSource, string> = {
+  vm: "from the VM's vApp properties",
+  importSpec: "from the import spec (the VM reports no vApp properties)",
+  descriptor: 'from the descriptor and the sent property values (the server kept no vApp properties)',
+};
+
 /** Every VM under a vApp, nested vApps included. */
 async function vmsOf(session: VimSession, vapp: ManagedObjectReference, signal?: AbortSignal): Promise<ManagedObjectReference[]> {
   const props = await session.properties(vapp, ['vm', 'resourcePool'], signal);
@@ -106,7 +150,9 @@ async function vmsOf(session: VimSession, vapp: ManagedObjectReference, signal?:
 /**
  * Injects the OVF environment as ExtraConfig `guestinfo.ovfEnv` into each VM just imported, as
  * govc does (govmomi ovf/importer InjectOvfEnv): on a bare ESXi host no vCenter delivers the
- * environment, so the client writes it. A vApp's child VMs each get their own document. Password
+ * environment, so the client writes it. The properties are the ones the server put on each VM
+ * (`config.vAppConfig`), with the fallbacks {@link environmentSource} describes. A vApp's child
+ * VMs each get their own document. Password
  * values go in (the guest needs them) and are registered as client secrets so no error echoes
  * them. Throws on the first failure; the caller rolls the import back.
  * @returns the names of the VMs injected
@@ -140,8 +186,8 @@ export async function injectOvfEnv(session: VimSession, created: ManagedObjectRe
   };
   for (const [i, { vm, spec }] of targets.entries()) {
     const described = paired[i];
-    // A server that kept the properties in its import spec is the authority; vcsim's has none.
-    const source = spec.property.length || !described ? spec.property : described.property;
+    const kept = vmConfigProperties((await session.properties(vm, ['config.vAppConfig'], signal))['config.vAppConfig']);
+    const { from, property: source } = environmentSource(kept, spec.property, described?.property);
     for (const p of source) {
       const v = p.value || p.defaultValue;
       if (p.type?.startsWith('password') && v) session.client.secrets.add(v);
@@ -151,7 +197,7 @@ export async function injectOvfEnv(session: VimSession, created: ManagedObjectRe
     // it) when the descriptor and the import spec do not pair up.
     const doc = createOvfEnvironment({ id: described?.id ?? '', platform, property });
     await session.waitForTask(await session.client.send(new ReconfigVMTask({ _this: vm, spec: { extraConfig: [{ _typeName: 'OptionValue', key: OVF_ENV_EXTRA_CONFIG_KEY, value: doc }] } }), signal), signal);
-    log(`injected the OVF environment (${property.length} propert${property.length === 1 ? 'y' : 'ies'}) into ${spec.name} as ${OVF_ENV_EXTRA_CONFIG_KEY}`);
+    log(`injected the OVF environment (${property.length} propert${property.length === 1 ? 'y' : 'ies'} ${SOURCE_TEXT[from]}) into ${spec.name} as ${OVF_ENV_EXTRA_CONFIG_KEY}`);
   }
   return targets.map((t) => t.spec.name);
 }

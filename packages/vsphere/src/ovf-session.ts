@@ -60,7 +60,8 @@ export interface OvfVmState {
   memoryMB?: number;
   annotation?: string;
   template?: boolean;
-  property?: KeyValue[];
+  /** vApp property values (passwords left out), `key` as propertyMapping names it (`classId.id.instanceId`), `id` the bare id. */
+  property?: Array<KeyValue & { id?: string }>;
   disks?: { label: string; capacityBytes: number }[];
   networks?: string[];
 }
@@ -197,7 +198,11 @@ export class OvfSession {
       ...(annotation !== undefined ? { annotation } : {}),
       template: p['config.template'] === 'true' || p['config.template'] === true,
       // Password values are never read back: vSphere returns them empty, and ovfkit never echoes them.
-      property: props.filter((x) => !String(x['type'] ?? '').startsWith('password')).map((x) => ({ key: String(x['id'] ?? x['key']), value: String(x['value'] ?? x['defaultValue'] ?? '') })),
+      property: props.filter((x) => !String(x['type'] ?? '').startsWith('password')).map((x) => ({
+        key: [x['classId'], x['id'] ?? x['key'], x['instanceId']].filter((v) => v !== undefined && v !== '').join('.'),
+        ...(x['id'] !== undefined ? { id: String(x['id']) } : {}),
+        value: String(x['value'] || x['defaultValue'] || ''),
+      })),
       disks: devices
         .filter((d) => d._typeName === 'VirtualDisk')
         .map((d) => ({ label: String((d['deviceInfo'] as DataObject | undefined)?.['label'] ?? d['key']), capacityBytes: d['capacityInBytes'] !== undefined ? Number(d['capacityInBytes']) : Number(d['capacityInKB']) * 1024 })),

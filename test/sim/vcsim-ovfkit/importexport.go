@@ -97,7 +97,7 @@ type importer struct {
 
 func (im *importer) vm(pool, folder types.ManagedObjectReference, spec *types.VirtualMachineImportSpec) (types.ManagedObjectReference, *soap.Fault) {
 	f := simulator.Map.Get(folder).(*simulator.Folder)
-	res := f.CreateVMTask(im.ctx, &types.CreateVM_Task{This: folder, Config: spec.ConfigSpec, Pool: pool, Host: im.host})
+	res := f.CreateVMTask(im.ctx, &types.CreateVM_Task{This: folder, Config: withoutVAppConfig(spec.ConfigSpec), Pool: pool, Host: im.host})
 	task := simulator.Map.Get(res.(*methods.CreateVM_TaskBody).Res.Returnval).(*simulator.Task)
 	if task.Info.Error != nil {
 		return types.ManagedObjectReference{}, simulator.Fault(task.Info.Error.LocalizedMessage, task.Info.Error.Fault)
@@ -105,6 +105,9 @@ func (im *importer) vm(pool, folder types.ManagedObjectReference, spec *types.Vi
 	ref := task.Info.Result.(types.ManagedObjectReference)
 	im.created = append(im.created, ref)
 	im.vms = append(im.vms, ref)
+	if f := setVMVAppConfig(ref, spec.ConfigSpec.VAppConfig); f != nil { // vappconfig.go
+		return types.ManagedObjectReference{}, simulator.Fault("", f)
+	}
 	return ref, nil
 }
 
@@ -140,6 +143,9 @@ func (im *importer) vapp(pool, folder types.ManagedObjectReference, spec *types.
 		})
 	}
 	im.created = append(im.created, ref)
+	if f := setVAppConfig(ref, spec.VAppConfigSpec); f != nil { // vappconfig.go
+		return types.ManagedObjectReference{}, simulator.Fault("", f)
+	}
 	for _, child := range spec.Child {
 		var fault *soap.Fault
 		switch cs := child.(type) {

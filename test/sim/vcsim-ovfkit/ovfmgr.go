@@ -152,7 +152,8 @@ func vappPropertyType(p ovf.Property) string {
 		return "real"
 	}
 	min, max := "", ""
-	for _, f := range strings.Split(q, " ") {
+	// DSP0243 qualifiers are comma-separated ("MinLen(1),MaxLen(63)"); some writers use spaces.
+	for _, f := range strings.FieldsFunc(q, func(r rune) bool { return r == ',' || r == ' ' }) {
 		if strings.HasPrefix(f, "MinLen(") {
 			min = strings.TrimSuffix(strings.TrimPrefix(f, "MinLen("), ")")
 		}
@@ -406,6 +407,7 @@ func (m *ovfManager) CreateImportSpec(ctx *simulator.Context, req *types.CreateI
 	if len(d.Collection.Annotation) > 0 {
 		app.VAppConfigSpec.Annotation = strings.TrimSpace(d.Collection.Annotation[0].Annotation)
 	}
+	app.VAppConfigSpec.VmConfigSpec = collectionVmConfigSpec(d.Collection, req.Cisp) // vappconfig.go
 	out := types.OvfCreateImportSpecResult{}
 	start, end := ranges[0].collectionStart, ranges[0].collectionEnd
 	for _, r := range ranges {
@@ -442,6 +444,7 @@ func (m *ovfManager) createImportSpecVM(ctx *simulator.Context, req *types.Creat
 		}
 	}()
 	res := m.OvfManager.CreateImportSpec(ctx, req)
+	withImportVAppConfig(req, res) // vappconfig.go
 	if body, ok := res.(*methods.CreateImportSpecBody); ok && body.Res != nil && len(body.Res.Returnval.Error) > 0 {
 		body.Res.Returnval.ImportSpec = nil // vCenter: no importSpec when error[] is set
 	}

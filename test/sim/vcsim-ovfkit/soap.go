@@ -22,10 +22,12 @@ import (
 // re-targeted at a one-shot callObject that knows the original target; vcsim still does the
 // session check, locking, decoding and encoding.
 var redirected = map[string]bool{
-	"ImportVApp":   true, // our leases; VirtualAppImportSpec (vcsim 0.24.2: VM only)
-	"ExportVm":     true, // missing in 0.24.2
-	"ExportVApp":   true, // missing in 0.24.2
-	"Destroy_Task": true, // only for VirtualApp: 0.24.2 moves the vApp's VMs to the parent pool
+	"ImportVApp":       true, // our leases; VirtualAppImportSpec (vcsim 0.24.2: VM only)
+	"ExportVm":         true, // missing in 0.24.2
+	"ExportVApp":       true, // missing in 0.24.2
+	"Destroy_Task":     true, // only for VirtualApp: 0.24.2 moves the vApp's VMs to the parent pool
+	"ReconfigVM_Task":  true, // keeps spec.vAppConfig (vappconfig.go)
+	"UpdateVAppConfig": true, // missing in 0.24.2 (vappconfig.go)
 }
 
 // blockedByLease are the methods vSphere refuses on a VM or vApp while an HttpNfcLease covers

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 import type { Simulator } from '../sim/simulator';
 import { buildOva, type BuiltPackage } from '../vsphere-fixtures';
-import { connectOvfSession } from '@ovfkit/vsphere';
+import { connectOvfSession, type ManagedObjectReference, VimSession, vmConfigProperties } from '@ovfkit/vsphere';
 import { descriptorDigest } from '@ovfkit/core';
 
 import { buildMinimalOva } from './fixtures';
@@ -25,6 +25,25 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
   let provider: string;
   let exportProvider: string;
   before(() => ({ sim, host, tmp, pkg, provider, exportProvider } = shared));
+
+  /** A VM's effective vApp property values (set, else default) by id, read straight from the simulator (passwords included). */
+  const simProperties = async (id: string): Promise<Record<string, string>> => {
+    const s = await VimSession.connect({ server: sim.url, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
+    try {
+      return Object.fromEntries(vmConfigProperties((await s.properties(parseRef(id), ['config.vAppConfig']))['config.vAppConfig']).map((p) => [p.id ?? '', p.value || p.defaultValue || '']));
+    } finally { await s.logout(); }
+  };
+  /** Edits one vApp property value outside Pulumi (as someone in the vSphere Client would). */
+  const setSimProperty = async (id: string, key: string, value: string): Promise<void> => {
+    const outside = await connectOvfSession({ server: sim.url, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
+    try { await outside.reconfigure(parseRef(id), { property: [{ key, value }] }); } finally { await outside.logout(); }
+  };
+  /** A vApp's annotation (`vAppConfig.annotation`), read straight from the simulator. */
+  const simAnnotation = async (id: string): Promise<unknown> => {
+    const s = await VimSession.connect({ server: sim.url, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
+    try { return (await s.properties(parseRef(id), ['vAppConfig.annotation']))['vAppConfig.annotation']; } finally { await s.logout(); }
+  };
+  const parseRef = (id: string): ManagedObjectReference => ({ type: id.split(':')[0]!, value: id.split(':')[1]! });
 
   const inputs = (): Record<string, unknown> => ({
     __provider: provider, source: pkg.ova, name: 'tiny-a', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0',
@@ -144,18 +163,28 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     assert.equal(after.leases.length, before.leases.length, 'no lease was even created');
   });
 
-  it('imports a two-VM vApp as one VirtualApp resource and deletes it whole', async () => {
+  it('imports a two-VM vApp as one VirtualApp resource with its annotation (UpdateVAppConfig), changes the annotation in place, and deletes it whole', async () => {
     const vapp = await buildOva(path.join(tmp, 'vapp'), 'pair', [
       { id: 'web01', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'] },
       { id: 'db01', cpus: 2, memoryMB: 512, disksMiB: [1], nics: ['VM Network'] },
     ], { vappName: 'pair' });
-    const checked = await host.check(importUrn, {}, { __provider: provider, source: vapp.ova, name: 'pair-a', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0' });
+    const news = { __provider: provider, source: vapp.ova, name: 'pair-a', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0', annotation: 'the pair, owned by team A' };
+    const checked = await host.check(importUrn, {}, news);
     assert.deepEqual(checked.failures, [], JSON.stringify(checked.failures));
     const created = await host.create(importUrn, checked.inputs);
     assert.match(created.id, /^VirtualApp:/);
     const vms = created.properties['vms'] as { name: string; numCPUs: number; memoryMB: number }[];
     assert.deepEqual(vms.map((v) => [v.name, v.numCPUs, v.memoryMB]).sort(), [['db01', 2, 512], ['web01', 1, 256]]);
-    await host.delete(created.id, importUrn, created.properties);
+    assert.equal(created.properties['annotation'], 'the pair, owned by team A', 'the annotation read back from vSphere');
+    assert.equal(await simAnnotation(created.id), 'the pair, owned by team A', 'the simulator\'s vApp has it');
+
+    const renamed = (await host.check(importUrn, created.properties, { ...news, annotation: 'now team B' })).inputs;
+    const d = await host.diff(created.id, importUrn, created.properties, renamed);
+    assert.deepEqual([d.changes, d.replaces], ['some', []]);
+    const updated = await host.update(created.id, importUrn, created.properties, renamed);
+    assert.equal(updated.properties['annotation'], 'now team B');
+    assert.equal(await simAnnotation(created.id), 'now team B', 'UpdateVAppConfig reached the simulator');
+    await host.delete(created.id, importUrn, updated.properties);
     const after = await sim.state();
     assert.equal(after.virtualApps.find((v) => v.name === 'pair-a'), undefined, 'the vApp is gone');
     assert.equal(after.virtualMachines.find((v) => v.name === 'web01' || v.name === 'db01'), undefined, 'and its VMs');
@@ -189,16 +218,59 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
       const renamed = (await host.check(importUrn, state, { ...news, propertyMapping: { ...news.propertyMapping, hostname: 'app02' } })).inputs;
       const d = await host.diff(created.id, importUrn, state, renamed);
       assert.deepEqual([d.changes, d.replaces], ['some', []]);
-      // vcsim 0.24.2 drops the ProductSection at import (the VM has no vAppConfig), so the live
-      // edit is refused there; against vCenter it is ReconfigVM_Task with a VmConfigSpec.
-      await assert.rejects(host.update(created.id, importUrn, state, renamed), /has no vApp property "hostname"/);
-      // A new password is seen as a change without the old one being stored.
-      const repw = (await host.check(importUrn, state, { ...news, propertyMapping: { ...news.propertyMapping, root_password: 'another long password' } })).inputs;
-      assert.deepEqual(await host.diff(created.id, importUrn, state, repw), { changes: 'some', replaces: [], deleteBeforeReplace: false });
+      // The live edit: ReconfigVM_Task with a vAppConfig property edit, read back from the server.
+      assert.deepEqual(await simProperties(created.id), { hostname: 'app01', ip0: '', ntp_servers: 'pool.ntp.org', root_password: 'correct horse battery', log_level: 'debug', workers: '2' }, 'the import put the values on the VM');
+      const updated = await host.update(created.id, importUrn, state, renamed);
+      assert.deepEqual((updated.properties['vms'] as { id: string }[]).map((v) => v.id), (state['vms'] as { id: string }[]).map((v) => v.id), 'the same VM, updated in place');
+      assert.deepEqual(updated.properties['properties'], { hostname: 'app02', log_level: 'debug' });
+      assert.equal((await simProperties(created.id))['hostname'], 'app02', 'the simulator has the new value');
+      assert.equal((await sim.state()).virtualMachines.filter((v) => v.name === 'minimal-a').length, 1, 'no second VM');
+
+      // A new password is seen as a change without the old one being stored, and reaches the VM.
+      const repw = (await host.check(importUrn, updated.properties, { ...news, propertyMapping: { ...news.propertyMapping, hostname: 'app02', root_password: 'another long password' } })).inputs;
+      assert.deepEqual(await host.diff(created.id, importUrn, updated.properties, repw), { changes: 'some', replaces: [], deleteBeforeReplace: false });
+      const repwd = await host.update(created.id, importUrn, updated.properties, repw);
+      assert.equal((await simProperties(created.id))['root_password'], 'another long password');
+      assert.notEqual((repwd.properties['passwordPropertyDigests'] as Record<string, string>)['root_password'], (state['passwordPropertyDigests'] as Record<string, string>)['root_password']);
+      assert.ok(!JSON.stringify(repwd.properties).includes('another long password'), 'the new password is not in state');
+
+      // Changed behind Pulumi's back: refresh reports the server's value, the next plan puts it back in place.
+      await setSimProperty(created.id, 'log_level', 'warn');
+      const drifted = await host.read(created.id, importUrn, repwd.properties);
+      assert.deepEqual(drifted.properties['properties'], { hostname: 'app02', log_level: 'warn' });
+      const back = await host.diff(created.id, importUrn, drifted.properties, repw);
+      assert.deepEqual([back.changes, back.replaces], ['some', []]);
+      const restored = await host.update(created.id, importUrn, drifted.properties, repw);
+      assert.deepEqual(restored.properties['properties'], { hostname: 'app02', log_level: 'debug' });
+      assert.equal((await simProperties(created.id))['log_level'], 'debug', 'the update reached the simulator');
+      assert.ok(!host.stderr().includes('another long password') && !host.stderr().includes('correct horse battery'), 'no password in the plugin host log');
     } finally {
       await host.delete(created.id, importUrn, created.properties);
     }
     assert.equal((await sim.state()).virtualMachines.find((v) => v.name === 'minimal-a'), undefined);
+  });
+
+  it('reports a vApp property changed behind Pulumi\'s back under its full key (class.id) on refresh, and puts it back in place', async () => {
+    const product = '<ProductSection ovf:class="acme"><Info>p</Info><Property ovf:key="hostname" ovf:type="string" ovf:userConfigurable="true" ovf:value="localhost"/></ProductSection>';
+    const classed = await buildOva(path.join(tmp, 'classed'), 'classed', [{ id: 'classed01', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'], sections: product }]);
+    const news = { ...inputs(), source: classed.ova, name: 'classed-a', propertyMapping: { 'acme.hostname': 'a1.example' } };
+    const checked = await host.check(importUrn, {}, news);
+    assert.deepEqual(checked.failures, [], JSON.stringify(checked.failures));
+    const created = await host.create(importUrn, checked.inputs);
+    try {
+      assert.deepEqual(created.properties['properties'], { 'acme.hostname': 'a1.example' });
+      await setSimProperty(created.id, 'acme.hostname', 'changed.example');
+      const drifted = await host.read(created.id, importUrn, created.properties);
+      assert.deepEqual(drifted.properties['properties'], { 'acme.hostname': 'changed.example' }, 'refresh shows the server\'s value');
+      const again = (await host.check(importUrn, drifted.properties, news)).inputs;
+      const d = await host.diff(created.id, importUrn, drifted.properties, again);
+      assert.deepEqual([d.changes, d.replaces], ['some', []]);
+      const fixed = await host.update(created.id, importUrn, drifted.properties, again);
+      assert.deepEqual(fixed.properties['properties'], { 'acme.hostname': 'a1.example' });
+      assert.equal((await simProperties(created.id))['hostname'], 'a1.example');
+    } finally {
+      await host.delete(created.id, importUrn, created.properties);
+    }
   });
 
   it('exports the imported VM to an OVA and removes the file on delete', async () => {
