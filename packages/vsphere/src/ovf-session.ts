@@ -216,24 +216,50 @@ export class OvfSession {
     await this.session.waitForTask(await this.session.client.send(cmd));
   }
 
-  /** Changes what vSphere can change live: the annotation and vApp property values. */
+  /**
+   * Changes what vSphere can change live: the annotation and vApp property values. A key (full
+   * `classId.id.instanceId` or bare `id`) is edited wherever it is defined: on a VM
+   * (`ReconfigVM_Task` with a `vAppConfig` property edit), on a vApp's own options
+   * (`UpdateVAppConfig`) or on the vApp's VMs, each of which gets its own `ReconfigVM_Task`. Every
+   * key is looked up before anything is changed; the calls themselves are not one transaction.
+   */
   async reconfigure(entity: ManagedObjectReference, change: { annotation?: string; property?: KeyValue[] }): Promise<void> {
     const vm = entity.type === 'VirtualMachine';
-    let property: DataObject[] | undefined;
+    const path = (ref: ManagedObjectReference): string => (ref.type === 'VirtualMachine' ? 'config.vAppConfig' : 'vAppConfig');
+    const edits = new Map<string, { ref: ManagedObjectReference; property: DataObject[] }>();
     if (change.property?.length) {
-      const cfg = (await this.session.properties(entity, [vm ? 'config.vAppConfig' : 'vAppConfig']))[vm ? 'config.vAppConfig' : 'vAppConfig'] as DataObject | undefined;
-      const existing = asArray(cfg?.['property'] as DataObject[] | undefined);
-      property = change.property.map((kv) => {
-        const found = existing.find((x) => x['id'] === kv.key || [x['classId'], x['id'], x['instanceId']].filter(Boolean).join('.') === kv.key);
-        if (!found) throw new UsageError(`${entity.value} has no vApp property ${JSON.stringify(kv.key)}`);
-        return { operation: 'edit', info: { key: Number(found['key']), value: kv.value } };
-      });
+      const owners = [entity, ...(vm ? [] : asArray((await this.session.properties(entity, ['vm']))['vm'] as ManagedObjectReference[] | undefined))];
+      const defined: Array<{ ref: ManagedObjectReference; props: DataObject[] }> = [];
+      for (const ref of owners) {
+        const cfg = (await this.session.properties(ref, [path(ref)]))[path(ref)] as DataObject | undefined;
+        defined.push({ ref, props: asArray(cfg?.['property'] as DataObject[] | undefined) });
+      }
+      for (const kv of change.property) {
+        let found = false;
+        for (const { ref, props } of defined) {
+          for (const x of props) {
+            if (x['id'] !== kv.key && [x['classId'], x['id'], x['instanceId']].filter(Boolean).join('.') !== kv.key) continue;
+            const e = edits.get(ref.value) ?? { ref, property: [] };
+            e.property.push({ operation: 'edit', info: { key: Number(x['key']), value: kv.value } });
+            edits.set(ref.value, e);
+            found = true;
+          }
+        }
+        if (!found) throw new UsageError(`${entity.value} has no vApp property ${JSON.stringify(kv.key)}${vm ? '' : ' (neither the vApp nor its VMs)'}`);
+      }
     }
+    const own = edits.get(entity.value)?.property;
     if (vm) {
-      const spec = { ...(change.annotation !== undefined ? { annotation: change.annotation } : {}), ...(property ? { vAppConfig: { _typeName: 'VmConfigSpec', property } } : {}) };
+      const spec = { ...(change.annotation !== undefined ? { annotation: change.annotation } : {}), ...(own ? { vAppConfig: { _typeName: 'VmConfigSpec', property: own } } : {}) };
       await this.session.waitForTask(await this.session.client.send(new ReconfigVMTask({ _this: entity, spec })));
-    } else {
-      await this.session.client.send(new UpdateVAppConfig({ _this: entity, spec: { ...(change.annotation !== undefined ? { annotation: change.annotation } : {}), ...(property ? { property } : {}) } }));
+      return;
+    }
+    if (change.annotation !== undefined || own) {
+      await this.session.client.send(new UpdateVAppConfig({ _this: entity, spec: { ...(change.annotation !== undefined ? { annotation: change.annotation } : {}), ...(own ? { property: own } : {}) } }));
+    }
+    for (const { ref, property } of edits.values()) {
+      if (ref.value === entity.value) continue;
+      await this.session.waitForTask(await this.session.client.send(new ReconfigVMTask({ _this: ref, spec: { vAppConfig: { _typeName: 'VmConfigSpec', property } } })));
     }
   }
 

@@ -273,6 +273,41 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     }
   });
 
+  it('changes a property of one of a vApp\'s VMs in place (ReconfigVM_Task on that VM) and reports its drift on refresh', async () => {
+    const section = (cls: string, host: string): string => `<ProductSection ovf:class="${cls}"><Info>p</Info><Property ovf:key="hostname" ovf:type="string" ovf:userConfigurable="true" ovf:value="${host}"/></ProductSection>`;
+    const app = await buildOva(path.join(tmp, 'propapp'), 'propapp', [
+      { id: 'pweb', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'], sections: section('web', 'web-default') },
+      { id: 'pdb', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'], sections: section('db', 'db-default') },
+    ], { vappName: 'propapp' });
+    const news = { __provider: provider, source: app.ova, name: 'propapp-a', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0', propertyMapping: { 'web.hostname': 'w1' } };
+    const checked = await host.check(importUrn, {}, news);
+    assert.deepEqual(checked.failures, [], JSON.stringify(checked.failures));
+    const created = await host.create(importUrn, checked.inputs);
+    try {
+      assert.match(created.id, /^VirtualApp:/);
+      const vmId = (name: string): string => (created.properties['vms'] as { id: string; name: string }[]).find((v) => v.name === name)!.id;
+      assert.deepEqual(created.properties['properties'], { 'web.hostname': 'w1' });
+      assert.deepEqual([(await simProperties(vmId('pweb')))['hostname'], (await simProperties(vmId('pdb')))['hostname']], ['w1', 'db-default']);
+
+      const next = (await host.check(importUrn, created.properties, { ...news, propertyMapping: { 'web.hostname': 'w2' } })).inputs;
+      const d = await host.diff(created.id, importUrn, created.properties, next);
+      assert.deepEqual([d.changes, d.replaces], ['some', []]);
+      const updated = await host.update(created.id, importUrn, created.properties, next);
+      assert.deepEqual(updated.properties['properties'], { 'web.hostname': 'w2' });
+      assert.deepEqual([(await simProperties(vmId('pweb')))['hostname'], (await simProperties(vmId('pdb')))['hostname']], ['w2', 'db-default'], 'only the VM that defines the key changed');
+
+      await setSimProperty(created.id, 'web.hostname', 'outside.example');
+      const drifted = await host.read(created.id, importUrn, updated.properties);
+      assert.deepEqual(drifted.properties['properties'], { 'web.hostname': 'outside.example' });
+      const fixed = await host.update(created.id, importUrn, drifted.properties, next);
+      assert.deepEqual(fixed.properties['properties'], { 'web.hostname': 'w2' });
+      assert.equal((await simProperties(vmId('pweb')))['hostname'], 'w2');
+    } finally {
+      await host.delete(created.id, importUrn, created.properties);
+    }
+    assert.equal((await sim.state()).virtualApps.find((a) => a.name === 'propapp-a'), undefined);
+  });
+
   it('exports the imported VM to an OVA and removes the file on delete', async () => {
     const c = await host.check(importUrn, {}, { ...inputs(), name: 'tiny-x' });
     const vm = await host.create(importUrn, c.inputs);
