@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { destroyAll, importVApp, leaseCall, login, minimalOvf, specParam, vappOvf, type Places } from './flow';
 import { RawSession, allElements, allText, faultType, firstText, moref, xmlEscape } from './raw-soap';
-import { useSimulator } from './simulator';
+import { startSimulator, useSimulator } from './simulator';
 
 /** The example descriptor with an OVF environment transport and an IP assignment section on its VirtualSystem. */
 const OVF = minimalOvf
@@ -137,5 +137,32 @@ describe('simulator vApp options (config.vAppConfig, ReconfigVM_Task, UpdateVApp
     const res = await s.call('UpdateVAppConfig', 'VirtualApp', 'resgroup-v404', '<spec><annotation>x</annotation></spec>');
     assert.equal(res.status, 500);
     assert.equal(faultType(res.body), 'ManagedObjectNotFound');
+  });
+});
+
+describe('simulator vApp options keep password values out of its log and its events', () => {
+  it('imports, edits and refuses password property values without writing them to the log or to an event', async () => {
+    const sim = await startSimulator({ log: true });
+    try {
+      const { s, p } = await login(sim);
+      const spec = await createImportSpec(s, p, OVF, 'pw', 'small', { root_password: PASSWORD });
+      const lease = await importVApp(s, p, specParam(spec));
+      assert.equal((await leaseCall(s, 'HttpNfcLeaseComplete', lease)).status, 200);
+      const vm = (await sim.state()).virtualMachines.find((v) => v.name === 'pw')!.ref;
+      const second = `${PASSWORD} (rotated)`;
+      const ok = await task(s, 'ReconfigVM_Task', 'VirtualMachine', vm, `<spec><vAppConfig xsi:type="VmConfigSpec"><property><operation>edit</operation><info><key>3</key><value>${xmlEscape(second)}</value></info></property></vAppConfig></spec>`);
+      assert.equal(firstText(ok, 'state'), 'success');
+      const bad = await task(s, 'ReconfigVM_Task', 'VirtualMachine', vm, `<spec><vAppConfig xsi:type="VmConfigSpec"><property><operation>edit</operation><info><key>77</key><value>${xmlEscape(second)}</value></info></property></vAppConfig></spec>`);
+      assert.equal(firstText(bad, 'state'), 'error');
+      assert.equal(values((await s.property('VirtualMachine', vm, 'config.vAppConfig')) ?? '')['root_password'], second, 'the guest-facing value was stored');
+
+      const events = await s.ok('QueryEvents', 'EventManager', 'EventManager', '<filter></filter>');
+      assert.match(events, /VmBeingCreatedEvent/, 'the creation event is there');
+      assert.match(events, /VmReconfiguredEvent/, 'the reconfigure event is there');
+      assert.ok(!events.includes(PASSWORD), 'no event carries a password property value');
+      assert.ok(!sim.stderr().includes(PASSWORD), 'the simulator log does not either');
+    } finally {
+      await sim.stop();
+    }
   });
 });
