@@ -75,7 +75,7 @@ export interface BuiltPackage {
  * Builds an OVA (descriptor first, disks, manifest last) with one VM, or with several under a
  * VirtualSystemCollection (a vApp) named `vappName`.
  */
-export async function buildOva(dir: string, name: string, vms: VmSpec[], options: { vappName?: string; corruptManifest?: boolean; eula?: string; /** Raw section XML put after the NetworkSection (e.g. a DeploymentOptionSection). */ envelopeSections?: string } = {}): Promise<BuiltPackage> {
+export async function buildOva(dir: string, name: string, vms: VmSpec[], options: { vappName?: string; corruptManifest?: boolean; eula?: string; /** Raw section XML put after the NetworkSection (e.g. a DeploymentOptionSection). */ envelopeSections?: string; /** Raw section XML put in the VirtualSystemCollection before its VirtualSystems (e.g. the vApp's ProductSection). */ vappSections?: string } = {}): Promise<BuiltPackage> {
   fs.mkdirSync(dir, { recursive: true });
   const files: Array<{ href: string; file: string; capacityMiB: number; diskId: string; fileId: string }> = [];
   const systems: string[] = [];
@@ -92,7 +92,7 @@ export async function buildOva(dir: string, name: string, vms: VmSpec[], options
   const networks = [...new Set(vms.flatMap((v) => v.nics))];
   const eula = options.eula ? `<EulaSection><Info>License</Info><License>${options.eula}</License></EulaSection>` : '';
   const body = options.vappName
-    ? `<VirtualSystemCollection ovf:id="${options.vappName}"><Info>A vApp</Info><Name>${options.vappName}</Name>${eula}${systems.join('\n')}</VirtualSystemCollection>`
+    ? `<VirtualSystemCollection ovf:id="${options.vappName}"><Info>A vApp</Info><Name>${options.vappName}</Name>${eula}${options.vappSections ?? ''}${systems.join('\n')}</VirtualSystemCollection>`
     : systems[0]!.replace('<Info>A virtual machine</Info>', `<Info>A virtual machine</Info>${eula}`);
   const descriptor = `<?xml version="1.0" encoding="UTF-8"?>
 <Envelope ${NS}>

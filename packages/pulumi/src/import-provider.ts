@@ -327,8 +327,8 @@ function stateOutputs(inputs: OvfImportWireInputs, entity: EntityState, extra: {
     } else properties[key] = value;
   }
   // What vSphere reports wins over what was asked (drift shows on refresh), passwords excepted.
-  for (const vm of entity.vms) {
-    for (const kv of vm.property ?? []) {
+  for (const owner of [entity, ...entity.vms]) {
+    for (const kv of owner.property ?? []) {
       // The mapping may name a property by its full key (class.id.instance) or by its bare id.
       const key = kv.key in properties ? kv.key : kv.id !== undefined && kv.id in properties ? kv.id : undefined;
       if (key !== undefined && !(key in passwordPropertyDigests) && !isPasswordProperty(extra.parse, key)) properties[key] = kv.value;

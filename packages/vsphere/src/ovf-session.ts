@@ -71,6 +71,8 @@ export interface OvfEntityState {
   name: string;
   vms: OvfVmState[];
   annotation?: string;
+  /** A vApp's own vApp property values (passwords left out), as {@link OvfVmState.property}; a VM's are in `vms`. */
+  property?: Array<KeyValue & { id?: string }>;
   powerState: PowerState;
 }
 
@@ -87,6 +89,19 @@ export interface OvfExportRequest {
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * vApp property values as the providers compare them: key as propertyMapping names it
+ * (`classId.id.instanceId`), the bare `id`, the effective value (set, else default). Password
+ * values are never read back: ovfkit never echoes them.
+ */
+function propertyValues(props: DataObject[]): Array<KeyValue & { id?: string }> {
+  return props.filter((x) => !String(x['type'] ?? '').startsWith('password')).map((x) => ({
+    key: [x['classId'], x['id'] ?? x['key'], x['instanceId']].filter((v) => v !== undefined && v !== '').join('.'),
+    ...(x['id'] !== undefined ? { id: String(x['id']) } : {}),
+    value: String(x['value'] || x['defaultValue'] || ''),
+  }));
+}
 
 /** A connected session for the IaC providers. */
 export class OvfSession {
@@ -170,11 +185,13 @@ export class OvfSession {
         const vm = await this.readVm(entity);
         return { entity, name: vm.name, vms: [vm], ...(vm.annotation !== undefined ? { annotation: vm.annotation } : {}), powerState: vm.powerState };
       }
-      const p = await this.session.properties(entity, ['name', 'summary.vAppState', 'vm', 'vAppConfig.annotation']);
+      const p = await this.session.properties(entity, ['name', 'summary.vAppState', 'vm', 'vAppConfig']);
       if (!('name' in p)) return undefined;
       const vms = await Promise.all(asArray(p['vm'] as ManagedObjectReference[] | undefined).map((v) => this.readVm(v)));
-      const annotation = p['vAppConfig.annotation'] as string | undefined;
-      return { entity, name: String(p['name']), vms, ...(annotation !== undefined ? { annotation } : {}), powerState: p['summary.vAppState'] === 'started' ? 'poweredOn' : 'poweredOff' };
+      const cfg = p['vAppConfig'] as DataObject | undefined;
+      const annotation = cfg?.['annotation'] as string | undefined;
+      const property = propertyValues(asArray(cfg?.['property'] as DataObject[] | undefined));
+      return { entity, name: String(p['name']), vms, ...(annotation !== undefined ? { annotation } : {}), ...(property.length ? { property } : {}), powerState: p['summary.vAppState'] === 'started' ? 'poweredOn' : 'poweredOff' };
     } catch (e) {
       if (isVimFault(e, 'ManagedObjectNotFound')) return undefined;
       throw e;
@@ -197,12 +214,7 @@ export class OvfSession {
       ...(hw?.memoryMB !== undefined ? { memoryMB: Number(hw.memoryMB) } : {}),
       ...(annotation !== undefined ? { annotation } : {}),
       template: p['config.template'] === 'true' || p['config.template'] === true,
-      // Password values are never read back: vSphere returns them empty, and ovfkit never echoes them.
-      property: props.filter((x) => !String(x['type'] ?? '').startsWith('password')).map((x) => ({
-        key: [x['classId'], x['id'] ?? x['key'], x['instanceId']].filter((v) => v !== undefined && v !== '').join('.'),
-        ...(x['id'] !== undefined ? { id: String(x['id']) } : {}),
-        value: String(x['value'] || x['defaultValue'] || ''),
-      })),
+      property: propertyValues(props),
       disks: devices
         .filter((d) => d._typeName === 'VirtualDisk')
         .map((d) => ({ label: String((d['deviceInfo'] as DataObject | undefined)?.['label'] ?? d['key']), capacityBytes: d['capacityInBytes'] !== undefined ? Number(d['capacityInBytes']) : Number(d['capacityInKB']) * 1024 })),

@@ -26,11 +26,12 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
   let exportProvider: string;
   before(() => ({ sim, host, tmp, pkg, provider, exportProvider } = shared));
 
-  /** A VM's effective vApp property values (set, else default) by id, read straight from the simulator (passwords included). */
+  /** A VM's or vApp's effective vApp property values (set, else default) by id, read straight from the simulator (passwords included). */
   const simProperties = async (id: string): Promise<Record<string, string>> => {
     const s = await VimSession.connect({ server: sim.url, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
     try {
-      return Object.fromEntries(vmConfigProperties((await s.properties(parseRef(id), ['config.vAppConfig']))['config.vAppConfig']).map((p) => [p.id ?? '', p.value || p.defaultValue || '']));
+      const at = id.startsWith('VirtualApp:') ? 'vAppConfig' : 'config.vAppConfig';
+      return Object.fromEntries(vmConfigProperties((await s.properties(parseRef(id), [at]))[at]).map((p) => [p.id ?? '', p.value || p.defaultValue || '']));
     } finally { await s.logout(); }
   };
   /** Edits one vApp property value outside Pulumi (as someone in the vSphere Client would). */
@@ -273,35 +274,36 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     }
   });
 
-  it('changes a property of one of a vApp\'s VMs in place (ReconfigVM_Task on that VM) and reports its drift on refresh', async () => {
+  it('changes a property of one of a vApp\'s VMs (ReconfigVM_Task on that VM) and of the vApp itself (UpdateVAppConfig) in place, and reports their drift on refresh', async () => {
     const section = (cls: string, host: string): string => `<ProductSection ovf:class="${cls}"><Info>p</Info><Property ovf:key="hostname" ovf:type="string" ovf:userConfigurable="true" ovf:value="${host}"/></ProductSection>`;
     const app = await buildOva(path.join(tmp, 'propapp'), 'propapp', [
       { id: 'pweb', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'], sections: section('web', 'web-default') },
       { id: 'pdb', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'], sections: section('db', 'db-default') },
-    ], { vappName: 'propapp' });
-    const news = { __provider: provider, source: app.ova, name: 'propapp-a', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0', propertyMapping: { 'web.hostname': 'w1' } };
+    ], { vappName: 'propapp', vappSections: '<ProductSection ovf:class="app"><Info>the vApp</Info><Property ovf:key="tier" ovf:type="string" ovf:userConfigurable="true" ovf:value="two"/></ProductSection>' });
+    const news = { __provider: provider, source: app.ova, name: 'propapp-a', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0', propertyMapping: { 'web.hostname': 'w1', 'app.tier': 'three' } };
     const checked = await host.check(importUrn, {}, news);
     assert.deepEqual(checked.failures, [], JSON.stringify(checked.failures));
     const created = await host.create(importUrn, checked.inputs);
     try {
       assert.match(created.id, /^VirtualApp:/);
       const vmId = (name: string): string => (created.properties['vms'] as { id: string; name: string }[]).find((v) => v.name === name)!.id;
-      assert.deepEqual(created.properties['properties'], { 'web.hostname': 'w1' });
-      assert.deepEqual([(await simProperties(vmId('pweb')))['hostname'], (await simProperties(vmId('pdb')))['hostname']], ['w1', 'db-default']);
+      assert.deepEqual(created.properties['properties'], { 'web.hostname': 'w1', 'app.tier': 'three' });
+      assert.deepEqual([(await simProperties(vmId('pweb')))['hostname'], (await simProperties(vmId('pdb')))['hostname'], (await simProperties(created.id))['tier']], ['w1', 'db-default', 'three']);
 
-      const next = (await host.check(importUrn, created.properties, { ...news, propertyMapping: { 'web.hostname': 'w2' } })).inputs;
+      const next = (await host.check(importUrn, created.properties, { ...news, propertyMapping: { 'web.hostname': 'w2', 'app.tier': 'four' } })).inputs;
       const d = await host.diff(created.id, importUrn, created.properties, next);
       assert.deepEqual([d.changes, d.replaces], ['some', []]);
       const updated = await host.update(created.id, importUrn, created.properties, next);
-      assert.deepEqual(updated.properties['properties'], { 'web.hostname': 'w2' });
-      assert.deepEqual([(await simProperties(vmId('pweb')))['hostname'], (await simProperties(vmId('pdb')))['hostname']], ['w2', 'db-default'], 'only the VM that defines the key changed');
+      assert.deepEqual(updated.properties['properties'], { 'web.hostname': 'w2', 'app.tier': 'four' });
+      assert.deepEqual([(await simProperties(vmId('pweb')))['hostname'], (await simProperties(vmId('pdb')))['hostname'], (await simProperties(created.id))['tier']], ['w2', 'db-default', 'four'], 'only what defines the keys changed');
 
       await setSimProperty(created.id, 'web.hostname', 'outside.example');
+      await setSimProperty(created.id, 'app.tier', 'outside');
       const drifted = await host.read(created.id, importUrn, updated.properties);
-      assert.deepEqual(drifted.properties['properties'], { 'web.hostname': 'outside.example' });
+      assert.deepEqual(drifted.properties['properties'], { 'web.hostname': 'outside.example', 'app.tier': 'outside' });
       const fixed = await host.update(created.id, importUrn, drifted.properties, next);
-      assert.deepEqual(fixed.properties['properties'], { 'web.hostname': 'w2' });
-      assert.equal((await simProperties(vmId('pweb')))['hostname'], 'w2');
+      assert.deepEqual(fixed.properties['properties'], { 'web.hostname': 'w2', 'app.tier': 'four' });
+      assert.deepEqual([(await simProperties(vmId('pweb')))['hostname'], (await simProperties(created.id))['tier']], ['w2', 'four']);
     } finally {
       await host.delete(created.id, importUrn, created.properties);
     }
