@@ -168,3 +168,44 @@ describe('OVF environment injection into a vApp\'s VMs (simulator, vCenter)', fu
     }
   });
 });
+
+describe('a vApp\'s annotation on import (UpdateVAppConfig, simulator, vCenter)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator();
+  let app: BuiltPackage;
+  before(async () => {
+    app = await buildOva(path.join(tmp, 'annotated'), 'annotated', [
+      { id: 'ann-web', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'] },
+      { id: 'ann-db', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'] },
+    ], { vappName: 'annotated' });
+  });
+
+  it('imports with --annotation and the vApp\'s vAppConfig.annotation has it', async () => {
+    const env = { VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint };
+    const r = await runCli(['import', app.ova, '--pool', 'DC0_C0/Resources', '--name', 'ann-a', '--annotation', 'owned by "team A" & co', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { entity: ManagedObjectReference };
+    assert.equal(out.entity.type, 'VirtualApp');
+    const session = await connect(sim());
+    try {
+      assert.equal((await session.properties(out.entity, ['vAppConfig.annotation']))['vAppConfig.annotation'], 'owned by "team A" & co');
+      await destroyEntity(session, out.entity);
+    } finally {
+      await session.logout();
+    }
+    await assertNothingLeft(sim(), 'ann-a');
+  });
+
+  it('rolls the vApp import back when UpdateVAppConfig fails: no vApp, no VMs, no open lease', async () => {
+    await sim().inject({ kind: 'fault', method: 'UpdateVAppConfig', fault: 'InvalidState' });
+    const session = await connect(sim());
+    try {
+      await assert.rejects(importOvf(session, { source: await pkg(app.ova), pool: 'DC0_C0/Resources', name: 'ann-fail', annotation: 'x' }), /InvalidState|injected/);
+    } finally {
+      await session.logout();
+    }
+    await assertNothingLeft(sim(), 'ann-fail');
+    assert.deepEqual((await sim().state()).virtualMachines.filter((v) => v.name.startsWith('ann-')), [], 'no child VM is left');
+  });
+});
+
