@@ -6,16 +6,21 @@ import {
   compareApiVersions,
   DATASTORE_TYPES,
   DEFAULT_HOST_PROFILE_NAME,
+  DEVICE_TYPES,
+  type DeviceType,
   type HostProfile,
+  type HostProfileDevice,
+  type HostProfileLimits,
   INVENTORY_FORMAT,
   type InventorySnapshot,
+  limitsFor,
   OvfkitError,
   UsageError,
 } from '@ovfkit/core';
 import { Inventory } from './inventory';
 import type { DataObject, ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
-import { QueryConfigOptionDescriptor, QueryConfigOptionEx } from './soap/methods';
+import { QueryConfigOption, QueryConfigOptionDescriptor, QueryConfigOptionEx, QueryConfigTarget } from './soap/methods';
 import type { VimSession } from './session';
 
 /** The built-in profile closest to (not newer than) a host's API version. */
@@ -37,11 +42,335 @@ async function onlyOrGiven(inv: Inventory, type: string, what: string, given: st
   return all[0]!.ref;
 }
 
+/** One hardware version's `VirtualMachineConfigOption` as the host answered it. */
+export interface HostConfigOption {
+  /** The NN of the descriptor key `vmx-NN`. */
+  hardwareVersion: number;
+  /** `QueryConfigOptionEx` or, on servers without it, `QueryConfigOption`. */
+  method: string;
+  /** @see vim25 VirtualMachineConfigOption */
+  option: DataObject;
+}
+
 /**
- * Captures a host profile from a live host: starts from the built-in profile of its release and
- * replaces what the host itself reports — product, the hardware versions it can create VMs with
- * and its default (EnvironmentBrowser.QueryConfigOptionDescriptor), and its guest OS ids
- * (QueryConfigOptionEx). The result is the `ovfkit.host-profile/1` JSON the local OvfManager reads.
+ * What a host's EnvironmentBrowser said, the input of {@link hostProfileFromEnvironment}.
+ * Anything absent (an older server, a method that failed) falls back to the built-in profile.
+ */
+export interface HostEnvironment {
+  /** From QueryConfigOptionDescriptor: the `vmx-NN` versions with `createSupported`, and the default one. */
+  descriptors?: { supported: number[]; defaultVersion?: number };
+  /** One entry per hardware version queried. */
+  options: HostConfigOption[];
+  /** @see vim25 ConfigTarget (QueryConfigTarget for this host) */
+  target?: DataObject;
+  /** Why something could not be read (a fault per query), recorded in `sources`. */
+  notes?: string[];
+}
+
+type Where = 'hw' | 'pci' | 'sio';
+/**
+ * Where `VirtualHardwareOption` says how many of a device class one VM may have: a field of the
+ * hardware option itself, of the PCI controller's option or of the Super I/O controller's option.
+ * @see vim25 VirtualHardwareOption, VirtualPCIControllerOption, VirtualSIOControllerOption
+ */
+const DEVICE_COUNT_FIELDS: Partial<Record<DeviceType, readonly [Where, string]>> = {
+  VirtualIDEController: ['hw', 'numIDEControllers'],
+  VirtualUSBController: ['hw', 'numUSBControllers'],
+  VirtualUSBXHCIController: ['hw', 'numUSBXHCIControllers'],
+  VirtualNVDIMMController: ['hw', 'numNVDIMMControllers'],
+  VirtualTPM: ['hw', 'numTPMDevices'],
+  VirtualWDT: ['hw', 'numWDTDevices'],
+  VirtualPrecisionClock: ['hw', 'numPrecisionClockDevices'],
+  VirtualLsiLogicController: ['pci', 'numSCSIControllers'],
+  VirtualBusLogicController: ['pci', 'numSCSIControllers'],
+  VirtualLsiLogicSASController: ['pci', 'numSasSCSIControllers'],
+  ParaVirtualSCSIController: ['pci', 'numParaVirtualSCSIControllers'],
+  VirtualAHCIController: ['pci', 'numSATAControllers'],
+  VirtualNVMEController: ['pci', 'numNVMEControllers'],
+  VirtualE1000: ['pci', 'numEthernetCards'],
+  VirtualE1000e: ['pci', 'numEthernetCards'],
+  VirtualPCNet32: ['pci', 'numEthernetCards'],
+  VirtualVmxnet: ['pci', 'numEthernetCards'],
+  VirtualVmxnet2: ['pci', 'numEthernetCards'],
+  VirtualSriovEthernetCard: ['pci', 'numEthernetCards'],
+  VirtualVmxnet3: ['pci', 'numVmxnet3EthernetCards'],
+  VirtualVmxnet3Vrdma: ['pci', 'numVmxnet3VrdmaEthernetCards'],
+  VirtualMachineVideoCard: ['pci', 'numVideoCards'],
+  VirtualHdAudioCard: ['pci', 'numSoundCards'],
+  VirtualEnsoniq1371: ['pci', 'numSoundCards'],
+  VirtualSoundBlaster16: ['pci', 'numSoundCards'],
+  VirtualMachineVMCIDevice: ['pci', 'numVmciDevices'],
+  VirtualFloppy: ['sio', 'numFloppyDrives'],
+  VirtualSerialPort: ['sio', 'numSerialPorts'],
+  VirtualParallelPort: ['sio', 'numParallelPorts'],
+};
+
+/** A wire number (decoded ints are numbers; generically decoded ones are strings). */
+function num(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+const obj = (v: unknown): DataObject | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as DataObject) : undefined);
+const optionMax = (v: unknown): number | undefined => num(obj(v)?.['max']);
+const vmx = (n: number): string => `vmx-${String(n).padStart(2, '0')}`;
+
+/** What one hardware version's option reports, with the zeros of an unfilled answer (vcsim's) dropped. */
+interface VersionFacts {
+  v: number;
+  method: string;
+  maxCPUs?: number;
+  maxMemoryMB?: number;
+  /** Device classes in `virtualDeviceOption`, undefined when the list was empty. */
+  devices?: Set<string>;
+  counts: Map<DeviceType, { n: number; field: string }>;
+  /** Guest ids, undefined when none were listed. */
+  guests?: Set<string>;
+  /** Whether any guest descriptor said which firmware it supports / whether it supports secure boot. */
+  firmwareKnown: boolean;
+  efi: boolean;
+  secureBootKnown: boolean;
+  secureBoot: boolean;
+}
+
+function versionFacts(o: HostConfigOption): VersionFacts {
+  const hw = obj(o.option['hardwareOptions']) ?? {};
+  const cpus = asArray(hw['numCPU'] as unknown[] | undefined).map(num).filter((n): n is number => n !== undefined && n > 0);
+  const mem = optionMax(hw['memoryMB']);
+  const deviceOptions = asArray(hw['virtualDeviceOption'] as unknown[] | undefined).map(obj).filter((d): d is DataObject => d !== undefined);
+  const typeOf = (d: DataObject): string => (typeof d['type'] === 'string' && d['type'] ? d['type'] : (d._typeName ?? '').replace(/Option$/, '').replace(/^VirtualVideoCard$/, 'VirtualMachineVideoCard'));
+  const pci = deviceOptions.find((d) => d._typeName === 'VirtualPCIControllerOption' || typeOf(d) === 'VirtualPCIController');
+  const sio = deviceOptions.find((d) => d._typeName === 'VirtualSIOControllerOption' || typeOf(d) === 'VirtualSIOController');
+  const counts = new Map<DeviceType, { n: number; field: string }>();
+  for (const [type, [where, field]] of Object.entries(DEVICE_COUNT_FIELDS) as Array<[DeviceType, readonly [Where, string]]>) {
+    const holder = where === 'hw' ? hw : where === 'pci' ? pci : sio;
+    const n = holder ? optionMax(holder[field]) : undefined;
+    const label = where === 'hw' ? `hardwareOptions.${field}` : `${where === 'pci' ? 'VirtualPCIControllerOption' : 'VirtualSIOControllerOption'}.${field}`;
+    if (n !== undefined) counts.set(type, { n, field: label });
+  }
+  const guests = asArray(o.option['guestOSDescriptor'] as unknown[] | undefined).map(obj).filter((g): g is DataObject => g !== undefined && typeof g['id'] === 'string' && g['id'] !== '');
+  const firmware = guests.map((g) => asArray(g['supportedFirmware'] as unknown[] | undefined).map(String));
+  const secure = guests.map((g) => g['supportsSecureBoot']).filter((b) => typeof b === 'boolean');
+  const f: VersionFacts = {
+    v: o.hardwareVersion,
+    method: o.method,
+    counts,
+    firmwareKnown: firmware.some((l) => l.length > 0),
+    efi: firmware.some((l) => l.includes('efi')),
+    secureBootKnown: secure.length > 0,
+    secureBoot: secure.includes(true),
+  };
+  if (cpus.length) f.maxCPUs = Math.max(...cpus);
+  if (mem !== undefined && mem > 0) f.maxMemoryMB = mem;
+  if (deviceOptions.length) f.devices = new Set(deviceOptions.map(typeOf));
+  if (guests.length) f.guests = new Set(guests.map((g) => String(g['id'])));
+  return f;
+}
+
+/**
+ * Maps what a host's EnvironmentBrowser reported onto a host profile: hardware versions and the
+ * default (QueryConfigOptionDescriptor); per hardware version the vCPU and memory maxima
+ * (`hardwareOptions.numCPU`, `memoryMB.max`, capped by ConfigTarget `supportedMaxMemMB`), the
+ * device classes offered and how many per VM, the first versions whose guests support EFI and
+ * secure boot (`guestOSDescriptor.supportedFirmware`, `supportsSecureBoot`) and the guest ids with
+ * the first version listing each. Every fact the host did not report keeps the value of `base`,
+ * the built-in profile; `sources` says, per field, where its value came from.
+ */
+export function hostProfileFromEnvironment(base: HostProfile, env: HostEnvironment, identity: { name: string; product: HostProfile['product']; capturedFrom: string }): HostProfile {
+  const builtin = `built-in ${base.name}`;
+  const sources: string[] = [`${identity.capturedFrom}; facts the host did not report come from ${builtin}`, ...(env.notes ?? [])];
+  const profile: HostProfile = { ...structuredClone(base), name: identity.name, product: identity.product, sources };
+
+  if (env.descriptors && env.descriptors.supported.length) {
+    profile.supportedHardwareVersions = [...new Set(env.descriptors.supported)].sort((a, b) => a - b);
+    const def = env.descriptors.defaultVersion;
+    profile.defaultHardwareVersion = def !== undefined && profile.supportedHardwareVersions.includes(def) ? def : Math.max(...profile.supportedHardwareVersions);
+    sources.push(`supportedHardwareVersions from QueryConfigOptionDescriptor (createSupported)`);
+    sources.push(`defaultHardwareVersion ${vmx(profile.defaultHardwareVersion)} from QueryConfigOptionDescriptor ${def !== undefined && def === profile.defaultHardwareVersion ? 'defaultConfigOption' : '(none marked defaultConfigOption: the newest)'}`);
+  } else {
+    sources.push(`supportedHardwareVersions, defaultHardwareVersion from ${builtin}`);
+  }
+
+  const facts = env.options.map(versionFacts).sort((a, b) => a.v - b.v);
+  const at = new Map(facts.map((f) => [f.v, f]));
+
+  // vCPU / memory maxima: one entry per hardware version the host can create.
+  const targetMem = num(env.target?.['supportedMaxMemMB']);
+  const limits: HostProfileLimits[] = [];
+  for (const v of profile.supportedHardwareVersions) {
+    const f = at.get(v);
+    const fallback = limitsFor(base, v);
+    const cpuFromHost = f?.maxCPUs;
+    let mem = f?.maxMemoryMB;
+    let memSource = mem !== undefined ? `${f!.method} ${vmx(v)} hardwareOptions.memoryMB.max` : `${builtin}`;
+    if (mem === undefined) mem = fallback?.maxMemoryMB;
+    if (mem !== undefined && targetMem !== undefined && targetMem > 0 && targetMem < mem) {
+      memSource = `QueryConfigTarget supportedMaxMemMB (below ${mem} from ${memSource})`;
+      mem = targetMem;
+    }
+    const cpus = cpuFromHost ?? fallback?.maxCPUs;
+    if (cpus === undefined || mem === undefined) {
+      sources.push(`limits ${vmx(v)}: none (neither the host nor ${builtin} gives vCPU and memory maxima)`);
+      continue;
+    }
+    limits.push({ hardwareVersion: v, maxCPUs: cpus, maxMemoryMB: mem });
+    sources.push(`limits ${vmx(v)}: maxCPUs ${cpus} from ${cpuFromHost !== undefined ? `${f!.method} ${vmx(v)} hardwareOptions.numCPU` : builtin}; maxMemoryMB ${mem} from ${memSource}`);
+  }
+  if (limits.length) profile.limits = limits;
+  else sources.push(`limits from ${builtin}`);
+
+  // Device classes: offered from the first version whose virtualDeviceOption lists them.
+  const withDevices = facts.filter((f) => f.devices);
+  if (withDevices.length) {
+    const lowest = withDevices[0]!.v;
+    const highest = withDevices[withDevices.length - 1]!.v;
+    const devices: HostProfileDevice[] = [];
+    const dropped: string[] = [];
+    for (const type of DEVICE_TYPES) {
+      const known = base.devices.find((d) => d.type === type);
+      const present = withDevices.filter((f) => f.devices!.has(type));
+      if (!present.length) {
+        if (known) dropped.push(type);
+        continue;
+      }
+      const first = present[0]!.v;
+      const last = present[present.length - 1]!.v;
+      const d: HostProfileDevice = { type, minHardwareVersion: first };
+      const said: string[] = [];
+      // Listed at the lowest version the host reported: it cannot say whether older versions have it.
+      if (first === lowest && known && known.minHardwareVersion < first) {
+        d.minHardwareVersion = known.minHardwareVersion;
+        said.push(`minHardwareVersion ${known.minHardwareVersion} from ${builtin} (the host lists it from its lowest reported version, ${vmx(lowest)})`);
+      } else said.push(`minHardwareVersion ${first} from ${present[0]!.method} ${vmx(first)} hardwareOptions.virtualDeviceOption`);
+      if (last < highest) {
+        d.maxHardwareVersion = last;
+        said.push(`maxHardwareVersion ${last} from ${present[present.length - 1]!.method} (not listed for ${vmx(withDevices.find((f) => f.v > last)!.v)})`);
+      }
+      const counted = [...present].reverse().find((f) => f.counts.has(type));
+      if (counted) {
+        const c = counted.counts.get(type)!;
+        d.maxPerVm = c.n;
+        said.push(`maxPerVm ${c.n} from ${counted.method} ${vmx(counted.v)} ${c.field}`);
+      } else if (known?.maxPerVm !== undefined) {
+        d.maxPerVm = known.maxPerVm;
+        said.push(`maxPerVm ${known.maxPerVm} from ${builtin}`);
+      }
+      sources.push(`devices ${type}: ${said.join('; ')}`);
+      devices.push(d);
+    }
+    profile.devices = devices;
+    if (dropped.length) sources.push(`devices not offered by the host (in no hardwareOptions.virtualDeviceOption), left out: ${dropped.join(', ')}`);
+  } else sources.push(`devices from ${builtin} (the host listed no hardwareOptions.virtualDeviceOption)`);
+
+  // Firmware: the first version where some guest supports EFI / secure boot.
+  const firmwareFrom = (known: (f: VersionFacts) => boolean, has: (f: VersionFacts) => boolean, field: 'efiMinHardwareVersion' | 'secureBootMinHardwareVersion', wire: string): void => {
+    const reported = facts.filter(known);
+    if (!reported.length) {
+      sources.push(`firmware.${field} ${profile.firmware[field]} from ${builtin} (no guestOSDescriptor.${wire} reported)`);
+      return;
+    }
+    const first = reported.find(has);
+    if (!first) {
+      profile.firmware[field] = 99;
+      sources.push(`firmware.${field} 99 (none): no guestOSDescriptor.${wire} allows it on any version the host reported`);
+    } else if (first.v === reported[0]!.v && base.firmware[field] < first.v) {
+      sources.push(`firmware.${field} ${base.firmware[field]} from ${builtin} (the host allows it from its lowest reported version, ${vmx(first.v)})`);
+    } else {
+      profile.firmware[field] = first.v;
+      sources.push(`firmware.${field} ${first.v} from ${first.method} ${vmx(first.v)} guestOSDescriptor.${wire}`);
+    }
+  };
+  firmwareFrom((f) => f.firmwareKnown, (f) => f.efi, 'efiMinHardwareVersion', 'supportedFirmware');
+  firmwareFrom((f) => f.secureBootKnown, (f) => f.secureBoot, 'secureBootMinHardwareVersion', 'supportsSecureBoot');
+
+  // Guest ids, each from the first version that lists it.
+  const withGuests = facts.filter((f) => f.guests);
+  if (withGuests.length) {
+    const lowest = withGuests[0]!.v;
+    const knownGuests = new Map(base.guestIds.map((g) => [g.id, g]));
+    const first = new Map<string, number>();
+    for (const f of withGuests) for (const id of f.guests!) if (!first.has(id)) first.set(id, f.v);
+    profile.guestIds = [...first.keys()].sort().map((id) => {
+      const v = first.get(id)!;
+      if (v > lowest) return { id, minHardwareVersion: v };
+      const known = knownGuests.get(id)?.minHardwareVersion;
+      return known !== undefined && known < lowest ? { id, minHardwareVersion: known } : { id };
+    });
+    const later = profile.guestIds.filter((g) => g.minHardwareVersion !== undefined && g.minHardwareVersion > lowest);
+    sources.push(`guestIds (${profile.guestIds.length}) from ${withGuests.map((f) => `${f.method} ${vmx(f.v)}`).join(', ')} guestOSDescriptor; minHardwareVersion is the first version listing the guest${later.length ? ` (${later.map((g) => `${g.id} ${vmx(g.minHardwareVersion!)}`).join(', ')})` : ''}`);
+  } else sources.push(`guestIds from ${builtin}`);
+  sources.push(`supportedDiskProvisioning from ${builtin} (the EnvironmentBrowser does not report it)`);
+  return profile;
+}
+
+/** Runs `query`, turning a vim25 fault into a note (the fact falls back); other errors propagate. */
+async function tryVim<T>(notes: string[], what: string, query: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await query();
+  } catch (e) {
+    if (!isVimFault(e)) throw e;
+    notes.push(`${what} failed (${e._typeName}): its facts come from the built-in profile`);
+    return undefined;
+  }
+}
+
+/**
+ * Reads what the EnvironmentBrowser of a host's compute resource reports: the creatable hardware
+ * versions, one VirtualMachineConfigOption per version (QueryConfigOptionEx with `spec.key`, or
+ * QueryConfigOption on servers without it) and the host's ConfigTarget.
+ */
+export async function readHostEnvironment(session: VimSession, browser: ManagedObjectReference, host: ManagedObjectReference, signal?: AbortSignal): Promise<HostEnvironment> {
+  const notes: string[] = [];
+  const env: HostEnvironment = { options: [], notes };
+  const client = session.client;
+  const descriptors = await tryVim(notes, 'QueryConfigOptionDescriptor', () => client.send(new QueryConfigOptionDescriptor({ _this: browser }), signal));
+  const keys: Array<{ key?: string; n?: number }> = [];
+  if (descriptors) {
+    const creatable = descriptors
+      .filter((d) => d['createSupported'] !== false)
+      .map((d) => ({ key: String(d['key']), n: Number(/^vmx-(\d+)$/.exec(String(d['key']))?.[1]), def: d['defaultConfigOption'] === true }))
+      .filter((d) => Number.isInteger(d.n));
+    if (creatable.length) {
+      const defaultVersion = creatable.find((d) => d.def)?.n;
+      env.descriptors = { supported: creatable.map((d) => d.n), ...(defaultVersion !== undefined ? { defaultVersion } : {}) };
+      keys.push(...creatable);
+    }
+  }
+  if (!keys.length) keys.push({}); // the server's default configuration option only
+  let ex = true;
+  for (const k of keys) {
+    const spec = { ...(k.key ? { key: k.key } : {}), host };
+    let option: DataObject | undefined;
+    let method = 'QueryConfigOptionEx';
+    try {
+      if (ex) option = await client.send(new QueryConfigOptionEx({ _this: browser, spec }), signal);
+    } catch (e) {
+      if (!isVimFault(e, 'MethodNotFound')) {
+        if (!isVimFault(e)) throw e;
+        notes.push(`QueryConfigOptionEx ${k.key ?? '(default)'} failed (${e._typeName}): its facts come from the built-in profile`);
+        continue;
+      }
+      ex = false; // a pre-6.0 server
+    }
+    if (!ex) {
+      method = 'QueryConfigOption';
+      option = await tryVim(notes, `QueryConfigOption ${k.key ?? '(default)'}`, () => client.send(new QueryConfigOption({ _this: browser, ...(k.key ? { key: k.key } : {}), host }), signal));
+    }
+    if (!option) continue;
+    const n = k.n ?? num(obj(option['hardwareOptions'])?.['hwVersion']) ?? Number(/^vmx-(\d+)$/.exec(String(option['version']))?.[1]);
+    if (Number.isInteger(n) && n > 0) env.options.push({ hardwareVersion: n, method, option });
+  }
+  const target = await tryVim(notes, 'QueryConfigTarget', () => client.send(new QueryConfigTarget({ _this: browser, host }), signal));
+  if (target) env.target = target;
+  return env;
+}
+
+/**
+ * Captures a host profile from a live host: what its EnvironmentBrowser reports — the hardware
+ * versions it can create VMs with and its default, per version the vCPU/memory maxima, device
+ * classes and counts, EFI / secure boot support and guest OS ids, and its ConfigTarget memory
+ * maximum — over the built-in profile of its release for whatever it does not report. The result
+ * is the `ovfkit.host-profile/1` JSON the local OvfManager reads; `sources` says where each value
+ * came from.
  */
 export async function captureHostProfile(session: VimSession, options: { host?: string; signal?: AbortSignal } = {}): Promise<HostProfile> {
   const inv = new Inventory(session);
@@ -49,32 +378,14 @@ export async function captureHostProfile(session: VimSession, options: { host?: 
   const p = await session.properties(host, ['name', 'config.product', 'parent'], options.signal);
   const product = (p['config.product'] ?? session.serviceContent.about) as { name: string; version: string; apiVersion: string };
   const base = closestBuiltinProfile(product.apiVersion);
-  const sources = [`captured from ${new URL(session.client.url).host} host ${String(p['name'])} at ${new Date().toISOString()}; unlisted facts from built-in ${base.name}`];
-  const profile: HostProfile = structuredClone({ ...base, name: `captured-${String(p['name']).replace(/[^\w.-]/g, '_')}`, product: { name: product.name, version: product.version, apiVersion: product.apiVersion }, sources });
   const parent = p['parent'] as ManagedObjectReference | undefined;
   const browser = parent ? ((await session.properties(parent, ['environmentBrowser'], options.signal))['environmentBrowser'] as ManagedObjectReference | undefined) : undefined;
-  if (browser) {
-    try {
-      const descriptors = await session.client.send(new QueryConfigOptionDescriptor({ _this: browser }), options.signal);
-      const versions = descriptors
-        .filter((d) => d['createSupported'] !== false)
-        .map((d) => ({ n: Number(/^vmx-(\d+)$/.exec(String(d['key']))?.[1]), def: d['defaultConfigOption'] === true }))
-        .filter((d) => Number.isInteger(d.n));
-      if (versions.length) {
-        profile.supportedHardwareVersions = [...new Set(versions.map((v) => v.n))].sort((a, b) => a - b);
-        profile.defaultHardwareVersion = versions.find((v) => v.def)?.n ?? Math.max(...profile.supportedHardwareVersions);
-      }
-      const option = await session.client.send(new QueryConfigOptionEx({ _this: browser, spec: { host } }), options.signal);
-      const ids = asArray(option?.['guestOSDescriptor'] as DataObject[] | undefined).map((g) => String(g['id']));
-      if (ids.length) {
-        const known = new Map(base.guestIds.map((g) => [g.id, g]));
-        profile.guestIds = [...new Set(ids)].sort().map((id) => known.get(id) ?? { id });
-      }
-    } catch (e) {
-      if (!isVimFault(e, 'MethodNotFound')) throw e;
-      profile.sources!.push('the server does not implement EnvironmentBrowser queries: hardware versions and guest ids are the built-in ones');
-    }
-  }
+  const env: HostEnvironment = browser ? await readHostEnvironment(session, browser, host, options.signal) : { options: [], notes: ['the host has no EnvironmentBrowser: every fact comes from the built-in profile'] };
+  const profile = hostProfileFromEnvironment(base, env, {
+    name: `captured-${String(p['name']).replace(/[^\w.-]/g, '_')}`,
+    product: { name: product.name, version: product.version, apiVersion: product.apiVersion },
+    capturedFrom: `captured from ${new URL(session.client.url).host} host ${String(p['name'])} at ${new Date().toISOString()}`,
+  });
   const check = checkHostProfile(profile);
   if (!check.profile) throw new OvfkitError('INTERNAL', `the captured host profile does not validate: ${check.issues.map((i) => JSON.stringify(i)).join('; ')}`);
   return profile;

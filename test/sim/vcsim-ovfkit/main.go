@@ -110,6 +110,7 @@ func main() {
 	quiet := flag.Bool("quiet", true, "discard the simulator's log output")
 	apiVersion := flag.String("api-version", "", "AboutInfo.apiVersion to report (default: vcsim's 6.5), e.g. 7.0.3.0 for 6.7+ clients' features")
 	stdinWatch := flag.Bool("exit-on-stdin-eof", false, "exit when stdin closes (set by the test harness)")
+	envBrowserMode := flag.String("env-browser", "full", "EnvironmentBrowser answers: full (synthetic per-version config options, envbrowser.go) or sparse (vcsim's own)")
 	flag.Parse()
 
 	if *password == "" {
@@ -149,6 +150,13 @@ func main() {
 	// Wrap vcsim's OvfManager under the same MoRef (nothing type-asserts *OvfManager).
 	om := simulator.Map.Get(model.ServiceContent.OvfManager.Reference()).(*simulator.OvfManager)
 	simulator.Map.Put(&ovfManager{OvfManager: *om, x: ext})
+	switch *envBrowserMode {
+	case "full":
+		wrapEnvironmentBrowsers()
+	case "sparse":
+	default:
+		fatal("-env-browser must be full or sparse, not %q", *envBrowserMode)
+	}
 	// The mux is only read per request; nobody knows the port yet, so swapping it is safe.
 	server.Config.Handler = ext
 

@@ -30,6 +30,12 @@ export interface SimulatorOptions {
   log?: boolean;
   /** `AboutInfo.apiVersion` to report, e.g. `7.0.3.0` so clients use 6.7+ features. @default vcsim's "6.5" */
   apiVersion?: string;
+  /**
+   * EnvironmentBrowser answers: `full` — one synthetic VirtualMachineConfigOption per hardware
+   * version, numbers unlike any built-in profile (test/sim/vcsim-ovfkit/envbrowser.go); `sparse` —
+   * vcsim's own near-empty answers. @default "full"
+   */
+  envBrowser?: 'full' | 'sparse';
   /** Milliseconds to wait for the ready line. @default 20000 */
   startTimeoutMs?: number;
 }
@@ -242,6 +248,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (options.password !== undefined) args.push('-password', options.password);
   if (options.log === true) args.push('-quiet=false');
   if (options.apiVersion !== undefined) args.push('-api-version', options.apiVersion);
+  if (options.envBrowser !== undefined) args.push('-env-browser', options.envBrowser);
 
   const child = spawn(simulatorBinary, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);

@@ -300,10 +300,19 @@ export const CreateContainerView = defineCommand<This & { container: ManagedObje
 export const DestroyView = defineCommand<This, void>('DestroyView', [], 'void');
 export const PowerOnVAppTask = defineCommand<This, ManagedObjectReference>('PowerOnVApp_Task', [], 'MoRef');
 export const QueryConfigOptionDescriptor = defineCommand<This, DataObject[]>('QueryConfigOptionDescriptor', [], 'VirtualMachineConfigOptionDescriptor[]', { idempotent: true });
-export const QueryConfigOptionEx = defineCommand<This & { spec?: { key?: string; host?: ManagedObjectReference } }, DataObject | undefined>(
+export const QueryConfigOptionEx = defineCommand<This & { spec?: { key?: string; host?: ManagedObjectReference; guestId?: string[] } }, DataObject | undefined>(
   'QueryConfigOptionEx',
   [['spec', 'EnvironmentBrowserConfigOptionQuerySpec']],
   'VirtualMachineConfigOption',
   { idempotent: true },
 );
+/** The pre-6.0 form of QueryConfigOptionEx: one hardware version's options (`key` = `vmx-NN`). @see vim25 EnvironmentBrowser.QueryConfigOption */
+export const QueryConfigOption = defineCommand<This & { key?: string; host?: ManagedObjectReference }, DataObject | undefined>(
+  'QueryConfigOption',
+  [['key', 'string'], ['host', 'MoRef']],
+  'VirtualMachineConfigOption',
+  { idempotent: true },
+);
+/** What a host (or compute resource) offers VMs: CPUs, memory maximum, datastores, networks. @see vim25 EnvironmentBrowser.QueryConfigTarget */
+export const QueryConfigTarget = defineCommand<This & { host?: ManagedObjectReference }, DataObject | undefined>('QueryConfigTarget', [['host', 'MoRef']], 'ConfigTarget', { idempotent: true });
 export const UpdateVAppConfig = defineCommand<This & { spec: DataObject }, void>('UpdateVAppConfig', [['spec', 'VAppConfigSpec']], 'void');
