@@ -23,6 +23,7 @@ export interface OvfExportWireInputs {
   manifestAlgorithm?: 'SHA1' | 'SHA256' | 'SHA512';
   exportOptions?: string[];
   includeImageFiles?: boolean;
+  /** Store each disk as `<file>.000000000`, … of this many bytes (`ovf:chunkSize`); any positive size. */
   chunkSizeBytes?: number;
   /** PEM private key to sign the manifest with (pass it as a secret). */
   signingKey?: string;
@@ -66,8 +67,6 @@ async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
   if (!isUnknown(news.exportOptions) && news.exportOptions !== undefined && (!Array.isArray(news.exportOptions) || news.exportOptions.some((o) => typeof o !== 'string'))) {
     f.push({ property: 'exportOptions', reason: 'exportOptions must be a list of OvfManager export option keywords (see ovfExportOption)' });
   }
-  // Said at preview rather than failing at up: the export engine writes no chunked files.
-  if (news.chunkSizeBytes !== undefined) f.push({ property: 'chunkSizeBytes', reason: 'chunked export is not supported by the @ovfkit/vsphere export engine yet; remove chunkSizeBytes' });
   if ((news.signingKey === undefined) !== (news.signingCertificate === undefined) && !isUnknown(news.signingKey) && !isUnknown(news.signingCertificate)) {
     f.push({ property: news.signingKey === undefined ? 'signingKey' : 'signingCertificate', reason: 'signing needs both signingKey and signingCertificate' });
   }

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile } from '@ovfkit/core';
-import { signManifest } from '@ovfkit/package';
+import { chunkName, signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck } from './lease-manifest';
 import { agentFor, deviceUrlFor } from './nfc';
 import { NfcGet, type PieceSource } from './nfc-get';
-import { OvaWriter, descriptorReservation, writeSourceAt } from './ova';
+import { ChunkHasher, checkChunkSize, withChunkSize } from './export-chunks';
+import { OvaWriter, descriptorReservation, writeChunkFiles, writeSourceAt, type StoredChunk } from './ova';
 import type { ManagedObjectReference } from './soap/codec';
 import { CreateDescriptor, ExportVApp, ExportVm, type LocalizedMethodFaultWire } from './soap/methods';
 import type { VimSession } from './session';
@@ -30,6 +31,14 @@ export interface ExportOvfOptions {
   /** Keywords of OvfManager.ovfExportOption. */
   exportOption?: string[];
   includeImageFiles?: boolean;
+  /**
+   * Store each downloaded file as chunk files `<href>.000000000`, `<href>.000000001`, … of this
+   * many bytes (the last one shorter; a file smaller than one chunk still gets `.000000000`, as
+   * ovftool writes it), with `ovf:chunkSize` on its References/File and each chunk in the
+   * manifest. Any positive byte count (DSP0243 requires no multiple of 512).
+   * @see DSP0243 §7.3
+   */
+  chunkSize?: number;
   /** Sign the manifest: writes `<name>.cert` (signature + certificate) after the manifest. */
   signing?: { privateKeyPem: string; certificatePem: string };
   signal?: AbortSignal;
@@ -40,7 +49,7 @@ export interface ExportOvfOptions {
 export interface ExportOvfResult {
   entity: ManagedObjectReference;
   destination: string;
-  /** The files of the package (descriptor first), with sizes and manifest digests. */
+  /** The files of the package (descriptor first), with sizes and manifest digests: each chunk file when chunked. */
   files: Array<{ path: string; size: number; digest: string }>;
   ovfDescriptor: string;
   manifest: string;
@@ -61,21 +70,26 @@ interface Sink {
   reserveDescriptor(bytes: number): void;
   /** Writes a member from `body`; `onChunk` sees every piece as it passes (hashing, progress). */
   addStream(name: string, body: PieceSource, onChunk: (chunk: Buffer) => void): Promise<number>;
+  /** Writes a file as its chunk files `name.000000000`, … (see {@link ExportOvfOptions.chunkSize}). */
+  addChunked(name: string, body: PieceSource, chunkSize: number, onChunk: (chunk: Buffer) => void): Promise<{ size: number; chunks: StoredChunk[] }>;
   finish(descriptorName: string, descriptor: string, manifestName: string, manifest: (descriptorBytes: Buffer) => string, certificate?: { name: string; text: (manifest: Buffer) => string }): Promise<Buffer>;
   discard(): Promise<void>;
 }
 
 /**
  * Exports a VM or vApp: CreateDescriptor dry run (fails before any download) → ExportVm/ExportVApp
- * lease → each device URL streamed to the destination, hashed on the way → CreateDescriptor with the
- * real OvfFile list → manifest → lease complete. On failure the lease is aborted and the partial
- * output removed.
+ * lease → each device URL streamed to the destination (or to its chunk files, with `chunkSize`),
+ * hashed on the way → CreateDescriptor with the real OvfFile list (plus `ovf:chunkSize` when
+ * chunked) → manifest → lease complete. On failure the lease is aborted and the partial output
+ * (every chunk written so far included) removed.
  * @example await exportOvf(session, { entity: '/DC0/vm/web01', destination: 'web01.ova' });
  */
 export async function exportOvf(session: VimSession, options: ExportOvfOptions): Promise<ExportOvfResult> {
   const { signal } = options;
   const algorithm = options.manifestAlgorithm ?? 'SHA256';
   const signing = options.signing;
+  const chunkSize = options.chunkSize;
+  if (chunkSize !== undefined) checkChunkSize(chunkSize);
   // Fail on a bad key before anything is downloaded.
   if (signing) signManifest(Buffer.from('check'), 'check.mf', signing.privateKeyPem, signing.certificatePem, algorithm);
   const inv = new Inventory(session);
@@ -112,30 +126,50 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
           return { dev, u, base: fileNameFor(name, dev.targetId ?? u.pathname.split('/').pop() ?? 'file', used) };
         });
         // Now the file names are known, the slot also has room for their References entries.
-        sink.reserveDescriptor(descriptorReservation(dryBytes, devices.map((d) => d.base)));
+        sink.reserveDescriptor(descriptorReservation(dryBytes, devices.map((d) => d.base), chunkSize));
         // Asked before the downloads (sha256 is computed only for transfers started afterwards);
         // no second hash here: a SHA512 manifest, or SHA256 on a pre-6.7 server, skips the check.
         const serverCheck = await ServerManifest.begin(session, lease.ref, algorithm, devices.map((d) => d.dev.key), { signal: lease.signal, direction: 'export', ...(options.log ? { log: options.log } : {}) });
         for (const { dev, u, base } of devices) {
           const body = await NfcGet.open(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2, base);
-          const hash = createHash(algorithm.toLowerCase());
           let bytes = 0;
-          const size = await sink.addStream(base, body, (chunk) => {
-            hash.update(chunk);
+          const progress = (chunk: Buffer): void => {
             bytes += chunk.length;
             received += chunk.length;
             lease.progress(Math.min(99, (received / total) * 100));
             options.onProgress?.({ path: base, bytes, total: dev.fileSize, done: false });
-          });
-          files.push({ path: base, size, digest: hash.digest('hex') });
-          await serverCheck.verify([{ path: base, deviceKey: dev.key, digest: files[files.length - 1]!.digest }], lease.signal);
+          };
+          let size: number;
+          if (chunkSize === undefined) {
+            const hash = createHash(algorithm.toLowerCase());
+            size = await sink.addStream(base, body, (chunk) => {
+              hash.update(chunk);
+              progress(chunk);
+            });
+            files.push({ path: base, size, digest: hash.digest('hex') });
+            await serverCheck.verify([{ path: base, deviceKey: dev.key, digest: files[files.length - 1]!.digest }], lease.signal);
+          } else {
+            // The manifest lists each chunk file; the server reports the whole file, hashed only
+            // when it will be compared.
+            const hasher = new ChunkHasher(algorithm.toLowerCase(), chunkSize, serverCheck.comparesDigests);
+            const stored = await sink.addChunked(base, body, chunkSize, (chunk) => {
+              hasher.update(chunk);
+              progress(chunk);
+            });
+            size = stored.size;
+            const digests = hasher.finish();
+            if (digests.chunks.length !== stored.chunks.length) throw new OvfkitError('INTERNAL', `${base}: ${digests.chunks.length} chunk digests for ${stored.chunks.length} chunk files`);
+            stored.chunks.forEach((c, k) => files.push({ path: c.name, size: c.size, digest: digests.chunks[k]! }));
+            await serverCheck.verify([{ path: base, deviceKey: dev.key, ...(digests.whole !== undefined ? { digest: digests.whole } : { reason: 'stored in chunks; no whole-file digest was computed' }) }], lease.signal);
+          }
           ovfFiles.push({ deviceId: dev.key, path: base, size });
           options.onProgress?.({ path: base, bytes: size, total: size, done: true });
         }
         const final = await session.client.send(new CreateDescriptor({ _this: ovfManager, obj: entity, cdp: { ...cdp, ovfFiles } }), lease.signal);
         if (final.error?.length) throw new CreateDescriptorError(final.error as unknown as LocalizedMethodFaultWire[]);
+        const descriptor = chunkSize === undefined ? final.ovfDescriptor : withChunkSize(final.ovfDescriptor, new Set(devices.map((d) => d.base)), chunkSize);
         let manifest = '';
-        const descriptorBytes = await sink.finish(`${name}.ovf`, final.ovfDescriptor, `${name}.mf`, (d) => {
+        const descriptorBytes = await sink.finish(`${name}.ovf`, descriptor, `${name}.mf`, (d) => {
           const lines = [{ path: `${name}.ovf`, digest: createHash(algorithm.toLowerCase()).update(d).digest('hex') }, ...files].map((f) => `${algorithm}(${f.path})= ${f.digest}`);
           manifest = lines.join('\n') + '\n';
           return manifest;
@@ -175,6 +209,7 @@ async function openSink(destination: string, descriptorBytes: number): Promise<S
         w.reservedBytes = bytes;
       },
       addStream: (n, body, onChunk) => w.addStream(n, body, onChunk),
+      addChunked: (n, body, chunkSize, onChunk) => w.addChunkedStream(n, body, chunkSize, onChunk),
       async finish(dn, d, mn, manifest, certificate) {
         const bytes = await w.writeDescriptor(dn, d);
         const mf = Buffer.from(manifest(bytes));
@@ -210,6 +245,7 @@ async function openSink(destination: string, descriptorBytes: number): Promise<S
         await fh.close();
       }
     },
+    addChunked: (n, body, chunkSize, onChunk) => writeChunkFiles(n, (k) => path.join(destination, chunkName(n, k)), body, chunkSize, onChunk, (p) => written.push(p)),
     async finish(dn, d, mn, manifest, certificate) {
       const bytes = Buffer.from(d, 'utf8');
       const dp = path.join(destination, dn);

@@ -116,6 +116,11 @@ export class ServerManifest {
     return make('sha256', undefined, true);
   }
 
+  /** Whether {@link verify} will compare digests (a client hashing only for this check can skip it otherwise). */
+  get comparesDigests(): boolean {
+    return this.checksumType !== undefined;
+  }
+
   /** Sets the algorithm once a trailing manifest is read (see {@link begin} with `'unknown'`). */
   useAlgorithm(algorithm: ManifestDigestAlgorithm): void {
     if (algorithm === 'SHA1') {

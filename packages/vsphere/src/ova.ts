@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { type PieceSource, fromReadable } from './nfc-get';
 import { OvfkitError } from '@ovfkit/core';
-import { tarHeader as ustarHeader } from '@ovfkit/package';
+import { chunkName, tarHeader as ustarHeader } from '@ovfkit/package';
+import { chunkIndexOf, chunkSizes } from './export-chunks';
 
 const BLOCK = 512;
 /** Bytes gathered before one positional write (see {@link writeSourceAt}). */
@@ -68,6 +70,39 @@ export class OvaWriter {
     return size;
   }
 
+  /**
+   * Appends a file as its chunks `name.000000000`, `name.000000001`, … (consecutive members, every
+   * one but the last `chunkSize` bytes, at least one). As every full chunk has a known size, each
+   * byte's place in the archive is known as it arrives: the download goes through the same batches
+   * as {@link addStream}, a batch never spanning two chunks, and the headers are written at the end.
+   * @see DSP0243 §7.3
+   */
+  async addChunkedStream(name: string, body: PieceSource, chunkSize: number, onChunk?: (chunk: Buffer) => void): Promise<{ size: number; chunks: StoredChunk[] }> {
+    tarHeader(chunkName(name, 0), 0);
+    this.membersAdded = true;
+    const first = this.pos;
+    const stride = BLOCK + roundUp(chunkSize);
+    const size = await pumpSource(
+      body,
+      (batch, offset) => {
+        const k = chunkIndexOf(offset, chunkSize, name);
+        return this.writeAll(batch, first + k * stride + BLOCK + (offset - k * chunkSize));
+      },
+      onChunk,
+      chunkSize,
+    );
+    const chunks = chunkSizes(size, chunkSize).map((n, k) => ({ name: chunkName(name, k), size: n }));
+    for (const [k, c] of chunks.entries()) {
+      const at = first + k * stride;
+      await this.writeAll(tarHeader(c.name, c.size), at);
+      const pad = roundUp(c.size) - c.size;
+      if (pad) await this.writeAll(Buffer.alloc(pad), at + BLOCK + c.size);
+    }
+    const last = chunks[chunks.length - 1]!;
+    this.pos = first + (chunks.length - 1) * stride + BLOCK + roundUp(last.size);
+    return { size, chunks };
+  }
+
   async addBuffer(name: string, data: Buffer): Promise<void> {
     await this.addStream(name, (async function* () {
       yield data;
@@ -111,28 +146,56 @@ export class OvaWriter {
 
 /**
  * Writes `source` into `fh` from offset `at` on, returning the byte count; `onChunk` sees every
- * piece first (hashing, progress) while it is still in the CPU cache. Pieces (16 KiB TLS records)
- * are copied into reused {@link WRITE_BATCH} buffers written positionally, up to
- * {@link WRITES_IN_FLIGHT} at once, the source paused while that many are outstanding: no
- * allocation per piece, one thread-pool round trip per batch. The batch is small on purpose: the
- * kernel copies it into the page cache while it is still in the CPU cache (4 MiB batches cost
- * twice the system time per GiB: docs/vsphere.md "Speed and memory").
+ * piece first (hashing, progress) while it is still in the CPU cache. See {@link pumpSource}.
  */
-export async function writeSourceAt(fh: fs.promises.FileHandle, source: PieceSource, at: number, onChunk?: (chunk: Buffer) => void): Promise<number> {
+export function writeSourceAt(fh: fs.promises.FileHandle, source: PieceSource, at: number, onChunk?: (chunk: Buffer) => void): Promise<number> {
+  return pumpSource(source, (batch, offset) => writeAllAt(fh, batch, at + offset), onChunk);
+}
+
+/**
+ * Writes one gathered batch: bytes `[offset, offset + batch.length)` of the source. With a
+ * `boundary`, a batch never spans a multiple of it (a chunk file's end). The batch's memory is
+ * reused once the promise settles.
+ */
+export type BatchWrite = (batch: Buffer, offset: number) => Promise<void>;
+
+/**
+ * Pumps `source` into `write`, returning the byte count; `onChunk` sees every piece first
+ * (hashing, progress) while it is still in the CPU cache. Pieces (16 KiB TLS records) are copied
+ * into reused {@link WRITE_BATCH} buffers, up to {@link WRITES_IN_FLIGHT} writes at once, the
+ * source paused while that many are outstanding: no allocation per piece, one thread-pool round
+ * trip per batch. The batch is small on purpose: the kernel copies it into the page cache while it
+ * is still in the CPU cache (4 MiB batches cost twice the system time per GiB: docs/vsphere.md
+ * "Speed and memory"). `boundary` (ovf:chunkSize) ends a batch early at each multiple of it, so
+ * every batch belongs to one chunk file; without it the batches are always full.
+ */
+export async function pumpSource(source: PieceSource, write: BatchWrite, onChunk?: (chunk: Buffer) => void, boundary = 0): Promise<number> {
   const free: Buffer[] = [];
-  let current: Buffer = Buffer.allocUnsafe(WRITE_BATCH);
+  /** Room of the current batch: WRITE_BATCH, or less up to the next boundary. */
+  const room = (offset: number): number => (boundary ? Math.min(WRITE_BATCH, boundary - (offset % boundary)) : WRITE_BATCH);
+  let base: Buffer = Buffer.allocUnsafe(WRITE_BATCH);
+  let offset = 0;
+  // The batch is a view of `base` as long as its room, so Buffer.copy stops at the boundary by
+  // itself: the copy loop below is the same with and without chunks.
+  let current: Buffer = base;
   let filled = 0;
   let inFlight = 0;
   let paused = false;
   let failure: { error: Error } | undefined;
   let drained: (() => void) | undefined;
   const submit = (): void => {
-    const buf = current;
+    const buf = base;
     const length = filled;
-    const where = at;
-    at += length;
+    const where = offset;
+    offset += length;
     inFlight++;
-    writeAllAt(fh, buf.subarray(0, length), where).then(
+    let written: Promise<void>;
+    try {
+      written = write(buf.subarray(0, length), where);
+    } catch (e) {
+      written = Promise.reject(e);
+    }
+    written.then(
       () => {
         inFlight--;
         free.push(buf);
@@ -150,9 +213,12 @@ export async function writeSourceAt(fh: fs.promises.FileHandle, source: PieceSou
       },
     );
     // A piece may still arrive after the source was asked to pause: take a new buffer then.
-    current = free.pop() ?? Buffer.allocUnsafe(WRITE_BATCH);
+    base = free.pop() ?? Buffer.allocUnsafe(WRITE_BATCH);
+    const r = room(offset);
+    current = r === WRITE_BATCH ? base : base.subarray(0, r);
     filled = 0;
   };
+  if (boundary) current = base.subarray(0, room(0));
   let size: number;
   try {
     size = await source.pipe((piece) => {
@@ -163,7 +229,7 @@ export async function writeSourceAt(fh: fs.promises.FileHandle, source: PieceSou
         const n = piece.copy(current, filled, off);
         filled += n;
         off += n;
-        if (filled === WRITE_BATCH) submit();
+        if (filled === current.length) submit();
       }
       paused = inFlight >= WRITES_IN_FLIGHT;
       return !paused;
@@ -174,6 +240,69 @@ export async function writeSourceAt(fh: fs.promises.FileHandle, source: PieceSou
   }
   if (failure) throw failure.error;
   return size;
+}
+
+/** One chunk file as stored: its name and byte count. */
+export interface StoredChunk {
+  name: string;
+  size: number;
+}
+
+/**
+ * Writes `source` as the chunk files `pathOf(0)`, `pathOf(1)`, … (created, never overwritten;
+ * every one but the last `chunkSize` bytes, at least one), through the same batches as
+ * {@link writeSourceAt}. A chunk file is opened when its first batch is written and closed once
+ * its last byte is. `created` is told each path made, so a failure can remove them all.
+ * @see DSP0243 §7.3
+ */
+export async function writeChunkFiles(
+  href: string,
+  pathOf: (index: number) => string,
+  source: PieceSource,
+  chunkSize: number,
+  onChunk: ((chunk: Buffer) => void) | undefined,
+  created: (path: string) => void,
+): Promise<{ size: number; chunks: StoredChunk[] }> {
+  const open = new Map<number, { fh: Promise<fs.promises.FileHandle>; bytes: number }>();
+  const handle = (k: number): { fh: Promise<fs.promises.FileHandle>; bytes: number } => {
+    let h = open.get(k);
+    if (!h) {
+      const p = pathOf(k);
+      h = {
+        fh: fs.promises.open(p, 'wx').then((fh) => {
+          created(p);
+          return fh;
+        }),
+        bytes: 0,
+      };
+      open.set(k, h);
+    }
+    return h;
+  };
+  let size: number;
+  try {
+    size = await pumpSource(
+      source,
+      async (batch, offset) => {
+        const k = chunkIndexOf(offset, chunkSize, href);
+        const h = handle(k);
+        const fh = await h.fh;
+        await writeAllAt(fh, batch, offset - k * chunkSize);
+        h.bytes += batch.length;
+        if (h.bytes === chunkSize) {
+          open.delete(k);
+          await fh.close();
+        }
+      },
+      onChunk,
+      chunkSize,
+    );
+    // An empty file is still stored as one (empty) chunk.
+    if (size === 0) await handle(0).fh;
+  } finally {
+    for (const h of open.values()) await h.fh.then((fh) => fh.close()).catch(() => undefined);
+  }
+  return { size, chunks: chunkSizes(size, chunkSize).map((n, k) => ({ name: path.basename(pathOf(k)), size: n })) };
 }
 
 async function writeAllAt(fh: fs.promises.FileHandle, buf: Buffer, at: number): Promise<void> {
@@ -197,9 +326,12 @@ const USTAR_MAX_SIZE = 0o77777777777;
  * `ovf:fileRef` per disk, sizes that grow by digits), rounded up to the block size. The margin
  * (a quarter, 16 KiB, and 256 bytes plus twice the name per file) is far above what the
  * simulator and vCenter add, yet keeps the slot near the descriptor's size rather than 1 MiB.
+ * With `chunkSize`, each file's entry also has room for the `ovf:chunkSize` attribute ovfkit adds.
  */
-export function descriptorReservation(dryRunBytes: number, fileNames: readonly string[] = []): number {
-  const perFile = fileNames.reduce((n, f) => n + 256 + 2 * Buffer.byteLength(f), 0);
+export function descriptorReservation(dryRunBytes: number, fileNames: readonly string[] = [], chunkSize?: number): number {
+  // A chunked export adds ` <prefix>:chunkSize="<n>"` to each File (the prefix vSphere chose: room for 32 bytes).
+  const chunkAttribute = chunkSize === undefined ? 0 : 32 + Buffer.byteLength(` :chunkSize="${chunkSize}"`);
+  const perFile = fileNames.reduce((n, f) => n + 256 + 2 * Buffer.byteLength(f) + chunkAttribute, 0);
   return roundUp(dryRunBytes + Math.ceil(dryRunBytes / 4) + 16 * 1024 + perFile);
 }
 

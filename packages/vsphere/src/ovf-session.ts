@@ -280,12 +280,11 @@ export class OvfSession {
   }
 
   async exportOvf(request: OvfExportRequest): Promise<{ files: { path: string; size: number; digest: string }[]; manifestDigest: string; ovfDescriptor: string; warnings: OvfIssue[] }> {
-    if (request.chunkSizeBytes) throw new UsageError('the vSphere export engine does not write chunked files: repack the exported package with ovfkit ova pack');
     if (!!request.signingKeyPem !== !!request.signingCertificatePem) throw new UsageError('signing needs both the private key and the certificate');
     if ((request.format === 'ova') !== request.destination.toLowerCase().endsWith('.ova')) {
       throw new UsageError(`format ${request.format} does not match the destination ${request.destination} (an .ova file for ova, a directory for ovf)`);
     }
-    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles, ...(request.signingKeyPem && request.signingCertificatePem ? { signing: { privateKeyPem: request.signingKeyPem, certificatePem: request.signingCertificatePem } } : {}) });
+    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles, ...(request.chunkSizeBytes !== undefined ? { chunkSize: request.chunkSizeBytes } : {}), ...(request.signingKeyPem && request.signingCertificatePem ? { signing: { privateKeyPem: request.signingKeyPem, certificatePem: request.signingCertificatePem } } : {}) });
     return {
       files: r.files,
       manifestDigest: `sha256:${createHash('sha256').update(r.manifest).digest('hex')}`,

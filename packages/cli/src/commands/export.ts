@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@ovfkit/core';
-import { exportOvf, type ManifestAlgorithm } from '@ovfkit/vsphere';
+import { exportOvf, parseChunkSize, type ManifestAlgorithm } from '@ovfkit/vsphere';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
 import { transferProgress } from '../progress';
@@ -16,15 +16,18 @@ export const exportCommand: Command = {
     '  --name <name>           ovf:id of the top entity and base name of the files',
     '  --manifest <SHA256|SHA512|SHA1>   manifest digest (default SHA256)',
     '  --export-option <kw>    OvfManager export option keyword (repeatable)',
+    '  --chunk-size <n>        store each disk as <file>.000000000, … of n bytes (512M, 4G, or bytes; any positive size)',
     '  --sign-key <key.pem> --sign-cert <cert.pem>   sign the manifest (writes <name>.cert)',
   ].join('\n'),
-  options: { ...connectionOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
+  options: { ...connectionOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'chunk-size': { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('export takes the VM or vApp and the destination (.ova file or directory)');
     const algorithm = (stringOption(values, 'manifest') ?? 'SHA256').toUpperCase();
     if (!['SHA1', 'SHA256', 'SHA512'].includes(algorithm)) throw new UsageError(`--manifest must be SHA256, SHA512 or SHA1, got ${algorithm}`);
     const destination = path.resolve(ctx.cwd, positionals[1]!);
+    const chunkText = stringOption(values, 'chunk-size');
+    const chunkSize = chunkText === undefined ? undefined : parseChunkSize(chunkText);
     const signKey = stringOption(values, 'sign-key');
     const signCert = stringOption(values, 'sign-cert');
     if (!!signKey !== !!signCert) throw new UsageError('--sign-key and --sign-cert go together');
@@ -45,6 +48,7 @@ export const exportCommand: Command = {
         manifestAlgorithm: algorithm as ManifestAlgorithm,
         exportOption: stringList(values, 'export-option'),
         ...(name ? { name } : {}),
+        ...(chunkSize !== undefined ? { chunkSize } : {}),
         ...(signing ? { signing } : {}),
         signal: ctx.signal,
         ...(onProgress ? { onProgress } : {}),

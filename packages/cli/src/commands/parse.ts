@@ -43,8 +43,11 @@ async function readDescriptorSource(arg: string, ctx: CommandContext): Promise<D
   }
 }
 
+/** A References/File as the summary shows it. */
+type OvfFileRef = { href: string; size?: number; chunkSize?: number };
+
 /** The readable summary printed without --json. */
-function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string, vms: ReturnType<typeof summarizeVirtualSystems>): string {
+function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string, vms: ReturnType<typeof summarizeVirtualSystems>, files: readonly OvfFileRef[] = []): string {
   const lines: string[] = [];
   const err = r.error ?? [];
   const warn = r.warning ?? [];
@@ -57,6 +60,9 @@ function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string
   }
   if (r.network?.length) lines.push(`  networks     ${r.network.map((n) => n.name).join(', ')}`);
   lines.push(`  sizes        download ${fmtBytes(r.approximateDownloadSize)}, flat ${fmtBytes(r.approximateFlatDeploymentSize)}, sparse ${fmtBytes(r.approximateSparseDeploymentSize)}`);
+  // Chunked files (DSP0243 §7.3) are stored as href.000000000, …: said, since the names differ from the hrefs.
+  const chunked = files.filter((f) => f.chunkSize !== undefined);
+  if (chunked.length) lines.push(`  chunked      ${chunked.map((f) => `${f.href} (${fmtBytes(f.size)} in chunks of ${f.chunkSize} bytes)`).join(', ')}`);
   for (const vm of vms) {
     const hw = [
       vm.virtualSystemType.join(' ') || 'no hardware family',
@@ -109,7 +115,7 @@ export const parseCommand: Command = {
     if (values['json']) writeJson(ctx.stdout, r);
     else {
       const vms = parsed.envelope ? summarizeVirtualSystems(parsed.envelope, parsed.deploymentOption) : [];
-      ctx.stdout.write(renderSummary(source.name, r, parsed.deploymentOption, vms));
+      ctx.stdout.write(renderSummary(source.name, r, parsed.deploymentOption, vms, parsed.envelope?.references?.file));
     }
     return r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok;
   },
