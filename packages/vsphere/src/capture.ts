@@ -196,7 +196,9 @@ export function hostProfileFromEnvironment(base: HostProfile, env: HostEnvironme
   // vCPU / memory maxima: one entry per hardware version the host can create.
   const targetMem = num(env.target?.['supportedMaxMemMB']);
   const limits: HostProfileLimits[] = [];
-  for (const v of profile.supportedHardwareVersions) {
+  const hostLimits = facts.some((f) => f.maxCPUs !== undefined || f.maxMemoryMB !== undefined) || (targetMem !== undefined && targetMem > 0);
+  if (!hostLimits) sources.push(`limits from ${builtin} (the host reported no hardwareOptions.numCPU or memoryMB, nor a ConfigTarget supportedMaxMemMB)`);
+  else for (const v of profile.supportedHardwareVersions) {
     const f = at.get(v);
     const fallback = limitsFor(base, v);
     const cpuFromHost = f?.maxCPUs;
@@ -216,7 +218,6 @@ export function hostProfileFromEnvironment(base: HostProfile, env: HostEnvironme
     sources.push(`limits ${vmx(v)}: maxCPUs ${cpus} from ${cpuFromHost !== undefined ? `${f!.method} ${vmx(v)} hardwareOptions.numCPU` : builtin}; maxMemoryMB ${mem} from ${memSource}`);
   }
   if (limits.length) profile.limits = limits;
-  else sources.push(`limits from ${builtin}`);
 
   // Device classes: offered from the first version whose virtualDeviceOption lists them.
   const withDevices = facts.filter((f) => f.devices);
