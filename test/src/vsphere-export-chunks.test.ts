@@ -92,6 +92,24 @@ describe('chunked export (ovf:chunkSize) against the simulator, end to end', fun
     assert.deepEqual(await diskCapacitiesKB(session, '/DC0/vm/chunky-back-dir'), [16 * 1024, 8 * 1024]);
   });
 
+  it('compares the server\'s checksum of each whole file, though the manifest lists chunks, and removes all chunks when it differs', async () => {
+    // SHA1 is what every server reports: the whole-file digest is computed beside the chunk digests.
+    const out = path.join(tmp, 'sha1-dir');
+    const r = await exportOvf(session, { entity: '/DC0/vm/chunky', destination: out, chunkSize: CHUNK, manifestAlgorithm: 'SHA1' });
+    assert.equal(r.serverManifest.ran, true);
+    assert.equal(r.serverManifest.checksumType, 'sha1');
+    assert.deepEqual(r.serverManifest.verified, ['chunky-disk-0.vmdk', 'chunky-disk-1.vmdk']);
+    assert.ok(r.files.slice(1).every((f) => /\.\d{9}$/.test(f.path)), 'the manifest lists only chunk files');
+    const v = await runCli(['manifest', 'verify', out]);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+
+    const bad = path.join(tmp, 'mismatch.ova');
+    await sim().inject({ kind: 'manifestMismatch', method: 'ExportVm' });
+    await assert.rejects(exportOvf(session, { entity: '/DC0/vm/chunky', destination: bad, chunkSize: CHUNK, manifestAlgorithm: 'SHA1' }), /the server's own checksum of a file differs from what ovfkit downloaded: chunky-disk-0\.vmdk/);
+    assert.equal(fs.existsSync(bad), false, 'every chunk was removed with the OVA');
+    assert.equal((await sim().state()).leases.at(-1)?.state, 'error');
+  });
+
   it('a file smaller than one chunk is still stored as .000000000', async () => {
     const out = path.join(tmp, 'big-chunks');
     const r = await exportOvf(session, { entity: '/DC0/vm/chunky', destination: out, chunkSize: 64 * 1024 ** 2 });
