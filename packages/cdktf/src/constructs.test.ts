@@ -383,9 +383,19 @@ describe('OvfExport', () => {
     assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export /DC0/vm/golden /tmp/golden --export-option mac --export-option nosuchoption --manifest SHA256');
   });
 
+  it('passes chunkSize to ovfkit export --chunk-size, and a new size exports again', () => {
+    const { stack } = newStack();
+    const exp = new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden.ova', chunkSize: 1000000 });
+    const data = onlyData(Testing.synth(stack, true));
+    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export /DC0/vm/golden /tmp/golden.ova --manifest SHA256 --chunk-size 1000000');
+    assert.equal(data.input['chunkSize'], 1000000);
+    assert.equal(exp.request['chunkSize'], 1000000, 'recorded in the input, which replaces the resource when it changes');
+  });
+
   it('throws in the constructor on misuse', () => {
     const { stack } = newStack();
     assert.throws(() => new OvfExport(stack, 'Bad', { vm: '', target: '', manifestAlgorithm: 'md5' as 'sha1' }), /"vm" must be.*"target" must be.*"manifestAlgorithm" must be/);
+    assert.throws(() => new OvfExport(stack, 'BadChunk', { vm: '/DC0/vm/x', target: '/tmp/x.ova', chunkSize: 0 }), /"chunkSize" must be a positive whole number of bytes \(got 0\)/);
   });
 });
 

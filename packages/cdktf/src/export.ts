@@ -34,6 +34,12 @@ export interface OvfExportProps {
    */
   readonly manifestAlgorithm?: OvfManifestAlgorithm;
   /**
+   * Store each disk as `<file>.000000000`, `<file>.000000001`, … of this many bytes
+   * (`ovf:chunkSize`, DSP0243 §7.3; any positive size), e.g. to fit a 4 GiB file-size limit.
+   * @default one file per disk
+   */
+  readonly chunkSize?: number;
+  /**
    * Values that, when changed, export the VM again (e.g. a version string).
    * @default the package is exported once; only a changed vm, target or option exports again
    */
@@ -76,6 +82,7 @@ export class OvfExport extends Construct {
       exportOption: props.exportOption ?? [],
     };
     if (props.name !== undefined) request['name'] = props.name;
+    if (props.chunkSize !== undefined) request['chunkSize'] = props.chunkSize;
     this.request = request;
 
     const known = ovfCore.exportOptions();
@@ -89,6 +96,7 @@ export class OvfExport extends Construct {
     if (props.name !== undefined) argv.push('--name', props.name);
     for (const o of props.exportOption ?? []) argv.push('--export-option', o);
     argv.push('--manifest', (props.manifestAlgorithm ?? 'sha256').toUpperCase());
+    if (props.chunkSize !== undefined) argv.push('--chunk-size', String(props.chunkSize));
 
     this.resource = new DataResource(this, 'Resource', {
       input: terraformLiterals(request),
@@ -111,6 +119,9 @@ function checkExportProps(where: string, props: OvfExportProps): void {
   }
   if (props.exportOption !== undefined && (!Array.isArray(props.exportOption) || props.exportOption.some((o) => typeof o !== 'string'))) {
     problems.push('"exportOption" must be a list of keywords');
+  }
+  if (props.chunkSize !== undefined && !(Number.isSafeInteger(props.chunkSize) && props.chunkSize > 0)) {
+    problems.push(`"chunkSize" must be a positive whole number of bytes (got ${String(props.chunkSize)})`);
   }
   for (const [k, v] of Object.entries(props.triggers ?? {})) {
     if (typeof v !== 'string') problems.push(`triggers["${k}"] must be a string`);
