@@ -4,6 +4,7 @@ import { readOvfEnvironment } from '@ovfkit/core';
 import { type ManagedObjectReference, VimSession, destroyEntity, importOvf, vmConfigProperties } from '@ovfkit/vsphere';
 import { runCli } from './run-cli';
 import { type Simulator, useSimulator } from './sim/simulator';
+import { assertNothingLeft, connect } from './sim/checks';
 import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
 
 const { tmp, pkg } = packageScope('ovfkit-ovfenv-');
@@ -31,10 +32,6 @@ const DEPLOYMENT_OPTIONS = [
 const HOSTILE_MOTD = 'Welcome "admin" <b>&amp;</b>\n\'quoted\' & more';
 const PASSWORD = 'Sup3r-S3cret-pw';
 
-async function connect(sim: Simulator): Promise<VimSession> {
-  return VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
-}
-
 /** The `guestinfo.ovfEnv` ExtraConfig value of a VM, read back over the PropertyCollector. */
 async function ovfEnvOf(session: VimSession, vm: ManagedObjectReference): Promise<string | undefined> {
   const extra = (await session.properties(vm, ['config.extraConfig']))['config.extraConfig'] as Array<{ key: string; value: unknown }> | undefined;
@@ -45,13 +42,6 @@ async function ovfEnvOf(session: VimSession, vm: ManagedObjectReference): Promis
 async function vmNamed(sim: Simulator, name: string): Promise<ManagedObjectReference | undefined> {
   const vm = (await sim.state()).virtualMachines.find((v) => v.name === name);
   return vm ? { type: 'VirtualMachine', value: vm.ref } : undefined;
-}
-
-async function assertNothingLeft(sim: Simulator, name: string): Promise<void> {
-  const st = await sim.state();
-  assert.deepEqual(st.virtualMachines.filter((v) => v.name === name), [], `no VM named ${name} is left`);
-  assert.deepEqual(st.virtualApps.filter((v) => v.name === name), [], `no vApp named ${name} is left`);
-  assert.deepEqual(st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease is left open');
 }
 
 describe('OVF environment injection on a bare ESXi host (simulator -esx)', function () {

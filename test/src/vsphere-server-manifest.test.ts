@@ -5,13 +5,10 @@ import * as path from 'node:path';
 import { type ManagedObjectReference, VimSession, exportOvf, importOvf } from '@ovfkit/vsphere';
 import { runCli } from './cli.test';
 import { type Simulator, useSimulator } from './sim/simulator';
+import { assertNothingLeft, connect } from './sim/checks';
 import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
 
 const { tmp, pkg } = packageScope('ovfkit-server-mf-');
-
-async function connect(sim: Simulator): Promise<VimSession> {
-  return VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
-}
 
 /** The package of `built` as a directory whose manifest (first, as ovftool writes it) uses `algorithm`. */
 function directoryPackage(built: BuiltPackage, dir: string, name: string, algorithm: 'SHA1' | 'SHA256' | 'SHA512'): string {
@@ -25,13 +22,6 @@ function directoryPackage(built: BuiltPackage, dir: string, name: string, algori
   for (const d of built.disks) add(path.basename(d), fs.readFileSync(d));
   fs.writeFileSync(path.join(dir, `${name}.mf`), lines.join('\n') + '\n');
   return dir;
-}
-
-/** Nothing of `name` is left: no VM or vApp, and no lease still open. */
-async function assertNothingLeft(sim: Simulator, name: string): Promise<void> {
-  const st = await sim.state();
-  assert.deepEqual(st.virtualMachines.filter((v) => v.name === name), [], `no VM named ${name} is left`);
-  assert.deepEqual(st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease is left open');
 }
 
 async function callsOf(sim: Simulator, method: string): Promise<number> {

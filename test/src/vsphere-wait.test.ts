@@ -2,21 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { VimSession, importOvf, methods } from '@ovfkit/vsphere';
 import { type Simulator, useSimulator } from './sim/simulator';
+import { assertNothingLeft, connect } from './sim/checks';
 import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
 
 const { tmp, pkg } = packageScope('ovfkit-wait-');
-
-async function connect(sim: Simulator): Promise<VimSession> {
-  return VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
-}
-
-/** Nothing of `name` is left: no VM, no open lease, and no private PropertyCollector or filter. */
-async function assertNothingLeft(sim: Simulator, name: string): Promise<void> {
-  const st = await sim.state();
-  assert.deepEqual(st.virtualMachines.filter((v) => v.name === name), [], `no VM named ${name} is left`);
-  assert.deepEqual(st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), [], 'no lease is left open');
-  assert.deepEqual((await sim.collectors()).propertyCollectors, [], 'no PropertyCollector or filter is left');
-}
 
 describe('waiting for leases and tasks with WaitForUpdatesEx (vCenter simulator)', function () {
   this.timeout(120_000);
