@@ -38,7 +38,9 @@ function paired(base: () => void, measured: () => void, rounds: number): { base:
   return { base: median(b), measured: median(m) };
 }
 
-const stackForConstructs = new TerraformStack(Testing.app(), 'bench');
+/** Where every stack of the run synthesizes (Testing.app() alone makes a temp folder per app); removed at the end. */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-bench-cdktf-out-'));
+const stackForConstructs = new TerraformStack(Testing.app({ outdir: scratch }), 'bench');
 let n = 0;
 
 function constructImport(source: string): void {
@@ -46,7 +48,7 @@ function constructImport(source: string): void {
 }
 
 function synthImport(source: string): void {
-  const stack = new TerraformStack(Testing.app(), 'bench');
+  const stack = new TerraformStack(Testing.app({ outdir: scratch }), 'bench');
   new OvfImport(stack, 'Appliance', { source, datacenter: 'DC0', acceptAllEulas: true });
   Testing.synth(stack, true);
 }
@@ -87,5 +89,6 @@ export async function run(): Promise<void> {
     process.stdout.write(`\nminimal as .ovf (read in-process, baseline) ${direct.toFixed(2)} ms; as .ova first read (child process) ${cold.toFixed(2)} ms = ${(cold / direct).toFixed(1)}×; same .ova again ${warm.toFixed(2)} ms = ${(warm / direct).toFixed(2)}×\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
