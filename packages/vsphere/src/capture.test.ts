@@ -142,6 +142,17 @@ describe('host-profile capture: mapping what the EnvironmentBrowser reports', ()
     assert.ok(p.sources!.includes('limits from built-in esxi-7.0u3 (the host reported no hardwareOptions.numCPU or memoryMB, nor a ConfigTarget supportedMaxMemMB)'), p.sources!.join('\n'));
   });
 
+  it('treats values a profile cannot hold as not reported, so a hostile or broken answer still gives a valid profile', () => {
+    const xml = configOptionXml({ version: 19, maxMemMB: 2, devices: ['VirtualE1000'], pci: { numEthernetCards: -1 }, guests: [{ id: 'otherGuest64' }] });
+    const bad = option(19, xml.replace('<deviceListReadonly>', '<numCPU>0</numCPU><numCPU>-3</numCPU><deviceListReadonly>'));
+    assert.deepEqual(bad.option['hardwareOptions'] && (bad.option['hardwareOptions'] as DataObject)['numCPU'], [0, -3]);
+    const p = capture({ descriptors: { supported: [19, 100, -4], defaultVersion: 100 }, options: [bad, { ...bad, hardwareVersion: 1000 }] });
+    assert.deepEqual(p.supportedHardwareVersions, [19]);
+    assert.equal(p.defaultHardwareVersion, 19);
+    assert.deepEqual(p.limits, base.limits, 'no usable vCPU or memory maximum: the built-in ones');
+    assert.deepEqual(p.devices, [{ type: 'VirtualE1000', minHardwareVersion: 4, maxPerVm: 10 }], 'a negative count falls back to the built-in one');
+  });
+
   it('without any EnvironmentBrowser answer is the built-in profile under the host\'s name', () => {
     const p = capture({ options: [], notes: ['QueryConfigOptionDescriptor failed (MethodNotFound): its facts come from the built-in profile'] });
     const { name: _n, product: _p, sources: _s, ...rest } = p;

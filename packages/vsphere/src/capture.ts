@@ -112,6 +112,8 @@ function num(v: unknown): number | undefined {
 }
 const obj = (v: unknown): DataObject | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as DataObject) : undefined);
 const optionMax = (v: unknown): number | undefined => num(obj(v)?.['max']);
+/** A `vmx-NN` number a host profile can hold. */
+const isHardwareVersion = (n: number | undefined): n is number => n !== undefined && Number.isSafeInteger(n) && n >= 3 && n <= 99;
 const vmx = (n: number): string => `vmx-${String(n).padStart(2, '0')}`;
 
 /** What one hardware version's option reports, with the zeros of an unfilled answer (vcsim's) dropped. */
@@ -145,7 +147,7 @@ function versionFacts(o: HostConfigOption): VersionFacts {
     const holder = where === 'hw' ? hw : where === 'pci' ? pci : sio;
     const n = holder ? optionMax(holder[field]) : undefined;
     const label = where === 'hw' ? `hardwareOptions.${field}` : `${where === 'pci' ? 'VirtualPCIControllerOption' : 'VirtualSIOControllerOption'}.${field}`;
-    if (n !== undefined) counts.set(type, { n, field: label });
+    if (n !== undefined && n >= 0) counts.set(type, { n, field: label });
   }
   const guests = asArray(o.option['guestOSDescriptor'] as unknown[] | undefined).map(obj).filter((g): g is DataObject => g !== undefined && typeof g['id'] === 'string' && g['id'] !== '');
   const firmware = guests.map((g) => asArray(g['supportedFirmware'] as unknown[] | undefined).map(String));
@@ -159,8 +161,9 @@ function versionFacts(o: HostConfigOption): VersionFacts {
     secureBootKnown: secure.length > 0,
     secureBoot: secure.includes(true),
   };
-  if (cpus.length) f.maxCPUs = Math.max(...cpus);
-  if (mem !== undefined && mem > 0) f.maxMemoryMB = mem;
+  // Values a host profile cannot hold (below 1 vCPU / 4 MB) count as not reported.
+  if (cpus.length) f.maxCPUs = cpus.reduce((a, b) => (b > a ? b : a));
+  if (mem !== undefined && mem >= 4) f.maxMemoryMB = mem;
   if (deviceOptions.length) f.devices = new Set(deviceOptions.map(typeOf));
   if (guests.length) f.guests = new Set(guests.map((g) => String(g['id'])));
   return f;
@@ -180,8 +183,9 @@ export function hostProfileFromEnvironment(base: HostProfile, env: HostEnvironme
   const sources: string[] = [`${identity.capturedFrom}; facts the host did not report come from ${builtin}`, ...(env.notes ?? [])];
   const profile: HostProfile = { ...structuredClone(base), name: identity.name, product: identity.product, sources };
 
-  if (env.descriptors && env.descriptors.supported.length) {
-    profile.supportedHardwareVersions = [...new Set(env.descriptors.supported)].sort((a, b) => a - b);
+  const supported = (env.descriptors?.supported ?? []).filter(isHardwareVersion);
+  if (env.descriptors && supported.length) {
+    profile.supportedHardwareVersions = [...new Set(supported)].sort((a, b) => a - b);
     const def = env.descriptors.defaultVersion;
     profile.defaultHardwareVersion = def !== undefined && profile.supportedHardwareVersions.includes(def) ? def : Math.max(...profile.supportedHardwareVersions);
     sources.push(`supportedHardwareVersions from QueryConfigOptionDescriptor (createSupported)`);
@@ -190,7 +194,7 @@ export function hostProfileFromEnvironment(base: HostProfile, env: HostEnvironme
     sources.push(`supportedHardwareVersions, defaultHardwareVersion from ${builtin}`);
   }
 
-  const facts = env.options.map(versionFacts).sort((a, b) => a.v - b.v);
+  const facts = env.options.filter((o) => isHardwareVersion(o.hardwareVersion)).map(versionFacts).sort((a, b) => a.v - b.v);
   const at = new Map(facts.map((f) => [f.v, f]));
 
   // vCPU / memory maxima: one entry per hardware version the host can create.
@@ -329,7 +333,7 @@ export async function readHostEnvironment(session: VimSession, browser: ManagedO
     const creatable = descriptors
       .filter((d) => d['createSupported'] !== false)
       .map((d) => ({ key: String(d['key']), n: Number(/^vmx-(\d+)$/.exec(String(d['key']))?.[1]), def: d['defaultConfigOption'] === true }))
-      .filter((d) => Number.isInteger(d.n));
+      .filter((d) => isHardwareVersion(d.n));
     if (creatable.length) {
       const defaultVersion = creatable.find((d) => d.def)?.n;
       env.descriptors = { supported: creatable.map((d) => d.n), ...(defaultVersion !== undefined ? { defaultVersion } : {}) };
@@ -356,9 +360,12 @@ export async function readHostEnvironment(session: VimSession, browser: ManagedO
       method = 'QueryConfigOption';
       option = await tryVim(notes, `QueryConfigOption ${k.key ?? '(default)'}`, () => client.send(new QueryConfigOption({ _this: browser, ...(k.key ? { key: k.key } : {}), host }), signal));
     }
-    if (!option) continue;
+    if (!option) {
+      notes.push(`${method} ${k.key ?? '(default)'} returned no configuration option: its facts come from the built-in profile`);
+      continue;
+    }
     const n = k.n ?? num(obj(option['hardwareOptions'])?.['hwVersion']) ?? Number(/^vmx-(\d+)$/.exec(String(option['version']))?.[1]);
-    if (Number.isInteger(n) && n > 0) env.options.push({ hardwareVersion: n, method, option });
+    if (isHardwareVersion(n)) env.options.push({ hardwareVersion: n, method, option });
   }
   const target = await tryVim(notes, 'QueryConfigTarget', () => client.send(new QueryConfigTarget({ _this: browser, host }), signal));
   if (target) env.target = target;
