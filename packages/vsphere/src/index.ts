@@ -20,5 +20,5 @@ export { ServerManifest, type ServerManifestCheck } from './lease-manifest';
 export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';
 export { parseChunkSize, withChunkSize, MAX_CHUNKS } from './export-chunks';
 export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';
-export { captureHostProfile, captureInventory, closestBuiltinProfile } from './capture';
+export { captureHostProfile, captureInventory, closestBuiltinProfile, hostProfileFromEnvironment, readHostEnvironment, type HostConfigOption, type HostEnvironment } from './capture';
 export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpecRequest, type OvfExportRequest, type OvfEntityState, type OvfVmState, type OvfPlacement } from './ovf-session';
