@@ -15,7 +15,9 @@ import (
 // CreateDescriptor writes an OVF 1.1 descriptor for a VM (VirtualSystem) or a vApp
 // (VirtualSystemCollection) from its current configuration: CPU, memory, SCSI/IDE/SATA/NVMe
 // controllers, disks (capacity, File references for cdp.ovfFile entries whose deviceId is the
-// export lease key), NICs and their networks.
+// export lease key), NICs and their networks, and the vApp options (ProductSections with their
+// properties, the OVF environment transport, vmw:IpAssignmentSection; productsection.go) of the
+// VM and of the vApp. Password property values are not written.
 //
 // @see vim.OvfManager.createDescriptor
 func (m *ovfManager) CreateDescriptor(ctx *simulator.Context, req *types.CreateDescriptor) soap.HasFault {
@@ -36,9 +38,20 @@ func (m *ovfManager) CreateDescriptor(ctx *simulator.Context, req *types.CreateD
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "  <VirtualSystemCollection ovf:id=\"%s\">\n    <Info>A vApp</Info>\n    <Name>%s</Name>\n", esc(name), esc(name))
-		if req.Cdp.Description != "" {
-			fmt.Fprintf(&b, "    <AnnotationSection>\n      <Info>A human-readable annotation</Info>\n      <Annotation>%s</Annotation>\n    </AnnotationSection>\n", esc(req.Cdp.Description))
+		var opts *types.VmConfigInfo
+		annotation := req.Cdp.Description
+		if e.VAppConfig != nil {
+			opts = &e.VAppConfig.VmConfigInfo
+			if annotation == "" {
+				annotation = e.VAppConfig.Annotation
+			}
 		}
+		if annotation != "" {
+			fmt.Fprintf(&b, "    <AnnotationSection>\n      <Info>A human-readable annotation</Info>\n      <Annotation>%s</Annotation>\n    </AnnotationSection>\n", esc(annotation))
+		}
+		// The vApp's own options: sections come before the child VirtualSystems (DSP0243 Content_Type).
+		writeProductSections(&b, opts, "    ")
+		writeIpAssignmentSection(&b, opts, "    ")
 		for _, ref := range vappVMs(e) {
 			if vm, ok := simulator.Map.Get(ref).(*simulator.VirtualMachine); ok {
 				b.WriteString(w.system(vm, vm.Name))
@@ -141,7 +154,11 @@ func (w *descWriter) system(vm *simulator.VirtualMachine, name string) string {
 		}
 	}
 	fmt.Fprintf(&b, "    <OperatingSystemSection ovf:id=\"1\" vmw:osType=\"%s\">\n      <Info>The kind of installed guest operating system</Info>\n    </OperatingSystemSection>\n", esc(guest))
-	b.WriteString("    <VirtualHardwareSection>\n      <Info>Virtual hardware requirements</Info>\n")
+	var opts *types.VmConfigInfo
+	if vm.Config != nil && vm.Config.VAppConfig != nil {
+		opts = vm.Config.VAppConfig.GetVmConfigInfo()
+	}
+	fmt.Fprintf(&b, "    <VirtualHardwareSection%s>\n      <Info>Virtual hardware requirements</Info>\n", transportAttr(opts))
 	fmt.Fprintf(&b, "      <System>\n        <vssd:ElementName>Virtual Hardware Family</vssd:ElementName>\n        <vssd:InstanceID>0</vssd:InstanceID>\n        <vssd:VirtualSystemIdentifier>%s</vssd:VirtualSystemIdentifier>\n        <vssd:VirtualSystemType>%s</vssd:VirtualSystemType>\n      </System>\n", esc(name), esc(version))
 	id := 1
 	item := func(fields string) {
@@ -234,7 +251,11 @@ func (w *descWriter) system(vm *simulator.VirtualMachine, name string) string {
 	if vm.Config != nil && vm.Config.Firmware == string(types.GuestOsDescriptorFirmwareTypeEfi) {
 		b.WriteString("      <vmw:Config ovf:required=\"false\" vmw:key=\"firmware\" vmw:value=\"efi\"/>\n")
 	}
-	b.WriteString("    </VirtualHardwareSection>\n  </VirtualSystem>\n")
+	b.WriteString("    </VirtualHardwareSection>\n")
+	// After the hardware, as vCenter writes them.
+	writeProductSections(&b, opts, "    ")
+	writeIpAssignmentSection(&b, opts, "    ")
+	b.WriteString("  </VirtualSystem>\n")
 	return b.String()
 }
 

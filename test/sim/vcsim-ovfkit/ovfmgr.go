@@ -131,40 +131,9 @@ func contentName(c ovf.Content) string {
 }
 
 // vappPropertyType maps an OVF property type and qualifiers to the vApp type syntax
-// (string(1..63), int(0..100), boolean, password, ip, …).
+// (string(1..63), int(0..100), string["a", "b"], password(8..), ip:net, …; productsection.go).
 func vappPropertyType(p ovf.Property) string {
-	q := ""
-	if p.Qualifiers != nil {
-		q = *p.Qualifiers
-	}
-	if p.Password != nil && *p.Password {
-		return "password"
-	}
-	if strings.Contains(q, "Ip") {
-		return "ip"
-	}
-	switch {
-	case p.Type == "boolean":
-		return "boolean"
-	case strings.HasPrefix(p.Type, "uint") || strings.HasPrefix(p.Type, "sint"):
-		return "int"
-	case p.Type == "real32" || p.Type == "real64":
-		return "real"
-	}
-	min, max := "", ""
-	// DSP0243 qualifiers are comma-separated ("MinLen(1),MaxLen(63)"); some writers use spaces.
-	for _, f := range strings.FieldsFunc(q, func(r rune) bool { return r == ',' || r == ' ' }) {
-		if strings.HasPrefix(f, "MinLen(") {
-			min = strings.TrimSuffix(strings.TrimPrefix(f, "MinLen("), ")")
-		}
-		if strings.HasPrefix(f, "MaxLen(") {
-			max = strings.TrimSuffix(strings.TrimPrefix(f, "MaxLen("), ")")
-		}
-	}
-	if min != "" || max != "" {
-		return fmt.Sprintf("string(%s..%s)", min, max)
-	}
-	return "string"
+	return vappPropertyTypeOf(p)
 }
 
 // ParseDescriptor fills OvfParseDescriptorResult the way vCenter does for the sections it

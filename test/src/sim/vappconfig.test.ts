@@ -61,7 +61,7 @@ describe('simulator vApp options (config.vAppConfig, ReconfigVM_Task, UpdateVApp
     assert.match(vAppConfig, /type="VmConfigSpec"/);
     assert.deepEqual(values(vAppConfig), { hostname: 'app01', ip0: '', ntp_servers: 'pool.ntp.org', root_password: PASSWORD, log_level: 'info', workers: '8' });
     assert.deepEqual(allText(vAppConfig, 'operation'), Array(7).fill('add'), 'one product and six properties, all added');
-    assert.equal(allElements(vAppConfig, 'property').map((x) => firstText(x, 'type')).join(' '), 'string(1..63) string string password string int');
+    assert.equal(allElements(vAppConfig, 'property').map((x) => firstText(x, 'type')).join(' '), 'string(1..63) string string password(8..) string["debug", "info", "warn"] int(1..16)', 'ranges and value maps kept, as vCenter maps them');
     assert.deepEqual(allText(vAppConfig, 'ovfEnvironmentTransport'), ['com.vmware.guestInfo', 'iso']);
     assert.deepEqual([allText(vAppConfig, 'supportedAllocationScheme'), firstText(vAppConfig, 'ipAllocationPolicy'), firstText(vAppConfig, 'ipProtocol')], [['ovfenv', 'dhcp'], 'fixedPolicy', 'IPv4']);
     const extra = allElements(spec, 'extraConfig').join('');
