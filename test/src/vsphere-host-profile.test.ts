@@ -134,6 +134,16 @@ describe('host-profile capture reads the limits the host reports (simulator with
     assert.deepEqual((await validateHost(nics8, file)).errors, ['DEVICE_TOO_MANY']);
   });
 
+  it('on a cluster, keeps only the hardware versions whose descriptor lists the captured host', async () => {
+    const hp = async (host: string): Promise<number[]> => {
+      const r = await runCli(['host-profile', 'capture', '--host', host, '--json'], env(sim()));
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as HostProfile).supportedHardwareVersions;
+    };
+    assert.deepEqual(await hp('/DC0/host/DC0_C0/DC0_C0_H0'), [9, 10, 11, 13]);
+    assert.deepEqual(await hp('/DC0/host/DC0_C0/DC0_C0_H2'), [9, 10, 11], 'vmx-13 lists every cluster host but H2');
+  });
+
   it('reads each hardware version with QueryConfigOption on a server without QueryConfigOptionEx', async () => {
     await sim().inject({ kind: 'fault', method: 'QueryConfigOptionEx', fault: 'MethodNotFound', times: 20 });
     const old = await capture(sim(), path.join(tmp, 'old-server.json'));

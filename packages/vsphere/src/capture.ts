@@ -331,7 +331,8 @@ export async function readHostEnvironment(session: VimSession, browser: ManagedO
   const keys: Array<{ key?: string; n?: number }> = [];
   if (descriptors) {
     const creatable = descriptors
-      .filter((d) => d['createSupported'] !== false)
+      // On a cluster each key lists the hosts that support it (empty: all of them).
+      .filter((d) => d['createSupported'] !== false && (asArray(d['host'] as ManagedObjectReference[] | undefined).length === 0 || asArray(d['host'] as ManagedObjectReference[] | undefined).some((h) => h.value === host.value)))
       .map((d) => ({ key: String(d['key']), n: Number(/^vmx-(\d+)$/.exec(String(d['key']))?.[1]), def: d['defaultConfigOption'] === true }))
       .filter((d) => isHardwareVersion(d.n));
     if (creatable.length) {

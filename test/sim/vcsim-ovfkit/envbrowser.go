@@ -105,8 +105,14 @@ func (b *envBrowser) QueryConfigOptionDescriptor(ctx *simulator.Context, req *ty
 		CreateSupported: types.NewBool(false), DefaultConfigOption: types.NewBool(false), RunSupported: types.NewBool(true), UpgradeSupported: types.NewBool(true),
 	})
 	for _, hw := range synthVersions {
+		keyHosts := hosts
+		// A mixed cluster: its last host cannot create the newest version (the key lists the
+		// hosts that support it; a standalone host's browser lists just that host).
+		if hw.version == synthVersions[len(synthVersions)-1].version && len(hosts) > 1 {
+			keyHosts = hosts[:len(hosts)-1]
+		}
 		body.Res.Returnval = append(body.Res.Returnval, types.VirtualMachineConfigOptionDescriptor{
-			Key: vmxKey(hw.version), Description: fmt.Sprintf("synthetic vmx-%02d", hw.version), Host: hosts,
+			Key: vmxKey(hw.version), Description: fmt.Sprintf("synthetic vmx-%02d", hw.version), Host: keyHosts,
 			CreateSupported: types.NewBool(true), DefaultConfigOption: types.NewBool(hw.version == synthDefaultVersion),
 			RunSupported: types.NewBool(true), UpgradeSupported: types.NewBool(true),
 		})
