@@ -153,11 +153,18 @@ describe('host-profile capture reads the limits the host reports (simulator with
     assert.equal((await sim().collectors()).calls['QueryConfigOption'], 4, 'one QueryConfigOption per creatable version');
   });
 
-  it('keeps the built-in facts for a version whose query fails, and says so', async () => {
+  it('keeps the built-in facts for a query that fails (one hardware version, the ConfigTarget), and says so', async () => {
     await sim().inject({ kind: 'fault', method: 'QueryConfigTarget', fault: 'NotSupported' });
+    // The first QueryConfigOptionEx is for vmx-09.
+    await sim().inject({ kind: 'fault', method: 'QueryConfigOptionEx', fault: 'InvalidArgument' });
     const p = await capture(sim(), path.join(tmp, 'no-target.json'));
     assert.deepEqual(limitsFor(p, 13), { hardwareVersion: 13, maxCPUs: 112, maxMemoryMB: 7340032 }, 'without ConfigTarget, memoryMB.max stands');
     assert.ok(p.sources!.includes('QueryConfigTarget failed (NotSupported): its facts come from the built-in profile'));
+    const b9 = limitsFor(builtinHostProfile('esxi-6.5u3')!, 9)!;
+    assert.deepEqual(limitsFor(p, 9), { hardwareVersion: 9, maxCPUs: b9.maxCPUs, maxMemoryMB: b9.maxMemoryMB });
+    assert.ok(p.sources!.includes('QueryConfigOptionEx vmx-09 failed (InvalidArgument): its facts come from the built-in profile'), p.sources!.join('\n'));
+    assert.ok(p.sources!.includes(`limits vmx-09: maxCPUs ${b9.maxCPUs} from built-in esxi-6.5u3; maxMemoryMB ${b9.maxMemoryMB} from built-in esxi-6.5u3`));
+    assert.deepEqual(limitsFor(p, 10), { hardwareVersion: 10, maxCPUs: 72, maxMemoryMB: 1966080 }, 'the other versions still come from the host');
   });
 });
 
