@@ -192,3 +192,16 @@ describe('host-profile capture from a host that answers only vcsim\'s sparse def
     assert.deepEqual((await validateHost(descriptor('sparse120', 13, 120), path.join(tmp, 'sparse.json'))).errors, []);
   });
 });
+
+describe('host-profile capture from a bare ESXi host (simulator -esx)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator({ esx: true });
+
+  it('captures the only host without --host, from its own compute resource\'s EnvironmentBrowser', async () => {
+    const r = await runCli(['host-profile', 'capture', '--json'], env(sim()));
+    assert.equal(r.code, 0, r.stderr);
+    const p = checkHostProfile(JSON.parse(r.stdout));
+    assert.deepEqual(p.issues, []);
+    assert.deepEqual(limitsFor(p.profile!, 11), { hardwareVersion: 11, maxCPUs: 144, maxMemoryMB: 3932160 });
+  });
+});
