@@ -177,6 +177,10 @@ function versionFacts(o: HostConfigOption): VersionFacts {
  * secure boot (`guestOSDescriptor.supportedFirmware`, `supportsSecureBoot`) and the guest ids with
  * the first version listing each. Every fact the host did not report keeps the value of `base`,
  * the built-in profile; `sources` says, per field, where its value came from.
+ * @see vim25 EnvironmentBrowser, VirtualMachineConfigOption, VirtualHardwareOption, GuestOsDescriptor, ConfigTarget
+ * @example
+ * const env = await readHostEnvironment(session, browser, host);
+ * const profile = hostProfileFromEnvironment(closestBuiltinProfile('7.0.3.0'), env, { name: 'lab', product, capturedFrom: 'captured from vc01' });
  */
 export function hostProfileFromEnvironment(base: HostProfile, env: HostEnvironment, identity: { name: string; product: HostProfile['product']; capturedFrom: string }): HostProfile {
   const builtin = `built-in ${base.name}`;
@@ -321,7 +325,10 @@ async function tryVim<T>(notes: string[], what: string, query: () => Promise<T>)
 /**
  * Reads what the EnvironmentBrowser of a host's compute resource reports: the creatable hardware
  * versions, one VirtualMachineConfigOption per version (QueryConfigOptionEx with `spec.key`, or
- * QueryConfigOption on servers without it) and the host's ConfigTarget.
+ * QueryConfigOption on servers without it) and the host's ConfigTarget. A vim25 fault on one query
+ * becomes a note (its facts fall back); any other error (connection, login) is thrown.
+ * @example
+ * const env = await readHostEnvironment(session, computeResourceBrowser, hostRef, signal);
  */
 export async function readHostEnvironment(session: VimSession, browser: ManagedObjectReference, host: ManagedObjectReference, signal?: AbortSignal): Promise<HostEnvironment> {
   const notes: string[] = [];
