@@ -22,6 +22,8 @@ export interface VmSpec {
   sections?: string;
   /** Raw `<Item>` XML appended to the hardware section (to provoke CreateImportSpec errors). */
   extraItems?: string;
+  /** `VirtualHardwareSection/@ovf:transport` (OVF environment transports, e.g. `com.vmware.guestInfo iso`). */
+  transport?: string;
 }
 
 const NS = `xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:vmw="http://www.vmware.com/schema/ovf"`;
@@ -46,7 +48,7 @@ function virtualSystem(vm: VmSpec, diskIds: string[]): string {
   if (vm.extraItems) items.push(vm.extraItems);
   return `<VirtualSystem ovf:id="${vm.id}"><Info>A virtual machine</Info><Name>${vm.id}</Name>
 <OperatingSystemSection ovf:id="101" vmw:osType="otherLinux64Guest"><Info>guest</Info></OperatingSystemSection>${vm.sections ?? ''}
-<VirtualHardwareSection><Info>hardware</Info><System><vssd:ElementName>Virtual Hardware Family</vssd:ElementName><vssd:InstanceID>0</vssd:InstanceID><vssd:VirtualSystemIdentifier>${vm.id}</vssd:VirtualSystemIdentifier><vssd:VirtualSystemType>vmx-13</vssd:VirtualSystemType></System>
+<VirtualHardwareSection${vm.transport !== undefined ? ` ovf:transport="${vm.transport}"` : ''}><Info>hardware</Info><System><vssd:ElementName>Virtual Hardware Family</vssd:ElementName><vssd:InstanceID>0</vssd:InstanceID><vssd:VirtualSystemIdentifier>${vm.id}</vssd:VirtualSystemIdentifier><vssd:VirtualSystemType>vmx-13</vssd:VirtualSystemType></System>
 ${items.join('\n')}
 </VirtualHardwareSection></VirtualSystem>`;
 }
