@@ -36,6 +36,7 @@ const VM_SECTIONS = [
   '</ProductSection>',
   '<ProductSection ovf:class="db" ovf:instance="1"><Info>database</Info><Product>Acme DB</Product>',
   '<Property ovf:key="address" ovf:type="string" ovf:qualifiers=\'Ip("VM Network")\' ovf:userConfigurable="true"/>',
+  '<Property ovf:key="gateway" ovf:type="string" ovf:qualifiers=\'Gateway("VM Network")\'/>',
   '</ProductSection>',
   '<vmw:IpAssignmentSection ovf:required="false" vmw:protocols="IPv4,IPv6" vmw:schemes="ovfenv,dhcp"><Info>ip</Info></vmw:IpAssignmentSection>',
 ].join('\n');
@@ -123,7 +124,7 @@ describe('export carries the vApp options (ProductSection, transport, IP assignm
   it('a VM: the export has the same property keys, types, qualifiers and labels, the values set at import and no password; imported again it has the same vApp options', async () => {
     const first = await importCli(appliance.ova, 'opts-a', ['--prop', 'acme.hostname=web01.example', '--prop', `acme.motd=${HOSTILE_MOTD}`, '--prop', 'acme.log_level=debug', '--prop', 'db.address.1=10.0.0.5', '--prop-env', 'acme.root_password=PW']);
     const before = await optionsOf(session, first);
-    assert.equal(before.property.length, 8, 'the import kept all eight properties');
+    assert.equal(before.property.length, 9, 'the import kept all nine properties');
     assert.equal(before.property.find((p) => p['id'] === 'root_password')?.['effective'], PASSWORD, 'the server keeps the password value (the guest needs it)');
 
     const out = path.join(tmp, 'opts-a.ova');
@@ -145,6 +146,7 @@ describe('export carries the vApp options (ProductSection, transport, IP assignm
       'acme.tls': 'true',
       'acme.ratio': '0.75',
       'db.address.1': '10.0.0.5',
+      'db.gateway.1': '${gateway:VM Network}',
     }, 'each property\'s value is the one set at import (or its default); the password has none');
 
     const second = await importCli(out, 'opts-b', ['--prop-env', 'acme.root_password=PW']);

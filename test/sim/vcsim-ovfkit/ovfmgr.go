@@ -194,6 +194,9 @@ func (m *ovfManager) ParseDescriptor(ctx *simulator.Context, req *types.ParseDes
 				if prop.Default != nil {
 					info.DefaultValue = *prop.Default
 				}
+				if e, ok := expressionDefault(prop); ok && info.DefaultValue == "" {
+					info.DefaultValue = e
+				}
 				info.UserConfigurable = types.NewBool(prop.UserConfigurable != nil && *prop.UserConfigurable)
 				res.Property = append(res.Property, info)
 			}

@@ -224,6 +224,24 @@ func vappTypeOf(ovfType string, qualifiers string, password bool) string {
 	return t
 }
 
+// expressionDefault is the `${…}` default vCenter gives a property with an expression qualifier
+// (`Net("VM Network")` → `${net:VM Network}`, `VimIp` → `${vimIp:}`), used when it has no value.
+//
+// @see vsphere-ovf-api.md §4 (`expression`)
+func expressionDefault(p ovf.Property) (string, bool) {
+	q := parseQualifiers(strOr(p.Qualifiers, ""))
+	for _, e := range expressionQualifiers {
+		if x, ok := q[e.qualifier]; ok {
+			arg := ""
+			if len(x.args) > 0 {
+				arg = x.args[0]
+			}
+			return "${" + e.key + ":" + arg + "}", true
+		}
+	}
+	return "", false
+}
+
 // vappPropertyTypeOf is vappTypeOf for a govmomi ovf.Property.
 func vappPropertyTypeOf(p ovf.Property) string {
 	return vappTypeOf(p.Type, strOr(p.Qualifiers, ""), p.Password != nil && *p.Password)

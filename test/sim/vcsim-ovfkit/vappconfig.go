@@ -64,6 +64,9 @@ func vmConfigSpecFor(products []ovf.ProductSection, hardware []ovf.VirtualHardwa
 					def = v.Value
 				}
 			}
+			if e, ok := expressionDefault(p); ok && def == "" {
+				def = e
+			}
 			full := strings.Join(nonEmpty(class, p.Key, instance), ".")
 			value, set := mapping[full]
 			if !set {
