@@ -113,6 +113,8 @@ describe('chunked export output (ovf:chunkSize)', () => {
     assert.equal(out, oneLine.replace('o:href="b" o:size="4"/>', 'o:href="b" o:size="4" o:chunkSize="7"/>'));
     const root = readXml(out).root!;
     assert.equal(root.children[0]!.children[0]!.attributes.some((a) => a.local === 'chunkSize'), false, 'file a is not chunked');
+    const crlf = VSPHERE_DESCRIPTOR.replace(/\n/g, '\r\n');
+    assert.equal(withChunkSize(crlf, new Set(['web01-disk-1.vmdk']), 9), crlf.replace('ovf:size="10" />', 'ovf:size="10" ovf:chunkSize="9" />'), 'CRLF line ends');
     assert.throws(() => withChunkSize(oneLine, new Set(['c']), 7), /has no References\/File for c/);
     assert.throws(() => withChunkSize(out, new Set(['b']), 7), /already has an ovf:chunkSize on b/);
   });

@@ -99,14 +99,14 @@ export function withChunkSize(descriptor: string, hrefs: ReadonlySet<string>, ch
   const missing = [...hrefs].filter((h) => !files.some((f) => f.href === h));
   if (missing.length) throw new OvfkitError('VIM_PROTOCOL', `the descriptor vSphere returned has no References/File for ${missing.join(', ')}`);
   const lines = descriptor.split('\n');
-  // Line starts in characters, to turn the reader's 1-based line/column into an index.
+  // Line starts in characters, to turn the reader's 1-based line of each start tag into an index.
   const lineStart: number[] = [0];
   for (const l of lines) lineStart.push(lineStart[lineStart.length - 1]! + l.length + 1);
   const edits: Array<{ at: number; text: string }> = [];
   // Files in document order: several on one line are found one after the other.
   let cursor = 0;
   for (const f of files) {
-    const at = startTagEnd(descriptor, Math.max(cursor, lineStart[f.line - 1]!), f.qname);
+    const at = startTagEnd(descriptor, Math.max(cursor, lineStart[f.line - 1] ?? cursor), f.qname);
     cursor = at + 1;
     if (!hrefs.has(f.href)) continue;
     if (f.chunkSize !== undefined) throw new OvfkitError('VIM_PROTOCOL', `the descriptor vSphere returned already has an ovf:chunkSize on ${f.href}`);
