@@ -62,6 +62,10 @@ describe('OvaWriter (one pass, descriptor slot reserved and filled last)', () =>
     assert.equal(descriptorReservation(0), 16384);
     assert.equal(descriptorReservation(4000), Math.ceil((4000 + 1000 + 16384) / 512) * 512);
     assert.equal(descriptorReservation(4000, ['web-disk-0.vmdk']), Math.ceil((4000 + 1000 + 16384 + 256 + 30) / 512) * 512);
+    // A chunked export adds ` ovf:chunkSize="1048576"` to each File: room for it and a prefix of up to 32 bytes.
+    assert.equal(descriptorReservation(4000, ['web-disk-0.vmdk'], 1048576), Math.ceil((4000 + 1000 + 16384 + 256 + 30 + 32 + ' :chunkSize="1048576"'.length) / 512) * 512);
+    const many = Array.from({ length: 40 }, (_, i) => `web-disk-${i}.vmdk`);
+    assert.ok(descriptorReservation(4000, many, 1048576) >= descriptorReservation(4000, many) + 40 * 53 - 511, 'each file adds its attribute room');
   });
 });
 
