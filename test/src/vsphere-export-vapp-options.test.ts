@@ -29,6 +29,7 @@ const VM_SECTIONS = [
   '<Property ovf:key="hostname" ovf:type="string" ovf:qualifiers="MinLen(1),MaxLen(63)" ovf:userConfigurable="true" ovf:value="localhost"><Label>Host name</Label><Description>FQDN of the web server</Description></Property>',
   '<Property ovf:key="motd" ovf:type="string" ovf:userConfigurable="true"><Label>Message of the day</Label></Property>',
   '<Property ovf:key="root_password" ovf:type="string" ovf:password="true" ovf:qualifiers="MinLen(8)" ovf:userConfigurable="true"><Label>Root password</Label></Property>',
+  '<Category>Tuning</Category>',
   '<Property ovf:key="port" ovf:type="uint16" ovf:qualifiers="MinValue(1),MaxValue(65535)" ovf:userConfigurable="true" ovf:value="8080"/>',
   '<Property ovf:key="log_level" ovf:type="string" ovf:qualifiers=\'ValueMap{"debug","info","warn"}\' ovf:userConfigurable="true" ovf:value="info"/>',
   '<Property ovf:key="tls" ovf:type="boolean" ovf:userConfigurable="true" ovf:value="true"/>',
@@ -46,6 +47,7 @@ const VAPP_SECTIONS = [
   '<ProductSection ovf:class="suite"><Info>suite</Info><Product>Acme Suite</Product><Vendor>Acme</Vendor><Version>3</Version>',
   '<Property ovf:key="admin_email" ovf:type="string" ovf:userConfigurable="true" ovf:value="root@localhost"><Label>Admin e-mail</Label></Property>',
   '<Property ovf:key="admin_password" ovf:type="string" ovf:password="true" ovf:userConfigurable="true"/>',
+  '<Category>Scale</Category>',
   '<Property ovf:key="replicas" ovf:type="uint8" ovf:qualifiers=\'ValueMap{"1","3","5"}\' ovf:userConfigurable="true" ovf:value="1"/>',
   '</ProductSection>',
 ].join('\n');
@@ -136,7 +138,7 @@ describe('export carries the vApp options (ProductSection, transport, IP assignm
     const original = await parse(appliance.ova);
     const exported = await parse(out);
     assert.deepEqual(exported.productInfo, original.productInfo, 'the first product (name, vendor, versions, URLs) is the same');
-    assert.deepEqual(exported.property?.map(described), original.property?.map(described), 'same keys, classes, instances, vApp types (ranges, value maps, ip network), labels, descriptions, userConfigurable');
+    assert.deepEqual(exported.property?.map(described), original.property?.map(described), 'same keys, classes, instances, vApp types (ranges, value maps, ip network), categories, labels, descriptions, userConfigurable');
     assert.deepEqual(Object.fromEntries((exported.property ?? []).map((p) => [fullKey(p), p['defaultValue']])), {
       'acme.hostname': 'web01.example',
       'acme.motd': HOSTILE_MOTD,
@@ -203,11 +205,11 @@ describe('export carries the vApp options (ProductSection, transport, IP assignm
     const descriptor = await exportCli(vm, out);
     const acme = /<ProductSection ovf:class="acme">([\s\S]*?)<\/ProductSection>/.exec(descriptor)?.[1] ?? '';
     const sequence = [...acme.matchAll(/<(Category)>([^<]*)<\/Category>|<Property ovf:key="([^"]+)"/g)].map((m) => (m[1] ? `[${m[2]}]` : m[3]));
-    assert.deepEqual(sequence, ['hostname', 'motd', 'root_password', 'port', 'log_level', 'tls', 'ratio', '[Tuning &lt;advanced&gt; &amp; &#34;more&#34;]', 'cache_mb', 'threads', '[Look]', 'banner']);
+    assert.deepEqual(sequence, ['hostname', 'motd', 'root_password', '[Tuning]', 'port', 'log_level', 'tls', 'ratio', '[Tuning &lt;advanced&gt; &amp; &#34;more&#34;]', 'cache_mb', 'threads', '[Look]', 'banner']);
 
     const exported = await parse(out);
     const category = Object.fromEntries((exported.property ?? []).filter((p) => p['classId'] === 'acme').map((p) => [p['id'], p['category'] ?? null]));
-    assert.deepEqual(category, { hostname: null, motd: null, root_password: null, port: null, log_level: null, tls: null, ratio: null, cache_mb: 'Tuning <advanced> & "more"', threads: 'Tuning <advanced> & "more"', banner: 'Look' });
+    assert.deepEqual(category, { hostname: null, motd: null, root_password: null, port: 'Tuning', log_level: 'Tuning', tls: 'Tuning', ratio: 'Tuning', cache_mb: 'Tuning <advanced> & "more"', threads: 'Tuning <advanced> & "more"', banner: 'Look' });
     const cache = exported.property?.find((p) => p['id'] === 'cache_mb');
     assert.deepEqual([cache?.['type'], cache?.['label'], cache?.['defaultValue'], cache?.['userConfigurable']], ['int(16..4096)', 'Cache & buffers', '256', true]);
     assert.equal(exported.property?.find((p) => p['id'] === 'banner')?.['defaultValue'], 'hi\tthere', 'a tab in an attribute survives (escaped as a character reference)');

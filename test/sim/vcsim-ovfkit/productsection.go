@@ -456,3 +456,76 @@ func transportAttr(cfg *types.VmConfigInfo) string {
 	}
 	return fmt.Sprintf(` ovf:transport="%s"`, xmlText(strings.Join(cfg.OvfEnvironmentTransport, " ")))
 }
+
+// propertyCategories reads the Category of each Property in the ProductSections of the descriptor's
+// top-level content element (`VirtualSystem` or `VirtualSystemCollection`, a child of Envelope; not
+// those of nested content), keyed by class, instance and property key. govmomi's ovf.ProductSection
+// drops Category, and a Category belongs to every Property after it in its section, so the order of
+// the elements is needed.
+//
+// @see DSP0243 §9.5 (Category)
+func propertyCategories(descriptor string, content string) map[[3]string]string {
+	out := map[[3]string]string{}
+	dec := xml.NewDecoder(strings.NewReader(descriptor))
+	var stack []string
+	attr := func(se xml.StartElement, name string) string {
+		for _, a := range se.Attr {
+			if a.Name.Local == name {
+				return a.Value
+			}
+		}
+		return ""
+	}
+	var class, instance, category string
+	var text strings.Builder
+	inCategory := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			stack = append(stack, t.Name.Local)
+			d := len(stack)
+			// Envelope > content > ProductSection > Category|Property
+			if d >= 3 && stack[1] == content && stack[2] == "ProductSection" {
+				switch {
+				case d == 3:
+					class, instance, category = attr(t, "class"), attr(t, "instance"), ""
+				case d == 4 && t.Name.Local == "Category":
+					inCategory = true
+					text.Reset()
+				case d == 4 && t.Name.Local == "Property" && category != "":
+					out[[3]string{class, instance, attr(t, "key")}] = category
+				}
+			}
+		case xml.CharData:
+			if inCategory {
+				text.Write(t)
+			}
+		case xml.EndElement:
+			if inCategory && len(stack) == 4 {
+				category = strings.TrimSpace(text.String())
+				inCategory = false
+			}
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+}
+
+// withCategories sets the category of each property of spec that the descriptor's top-level
+// content element gives one (see propertyCategories).
+func withCategories(spec *types.VmConfigSpec, descriptor string, content string) {
+	if spec == nil || len(spec.Property) == 0 {
+		return
+	}
+	cats := propertyCategories(descriptor, content)
+	for _, p := range spec.Property {
+		if p.Info != nil {
+			p.Info.Category = cats[[3]string{p.Info.ClassId, p.Info.InstanceId, p.Info.Id}]
+		}
+	}
+}

@@ -146,6 +146,7 @@ func withImportVAppConfig(req *types.CreateImportSpec, res soap.HasFault) {
 	}
 	vmSpec.ConfigSpec.ExtraConfig = kept
 	if spec := vmConfigSpecFor(d.System.Product, d.System.VirtualHardware, d.System.IPAssignment, req.Cisp); spec != nil {
+		withCategories(spec, req.OvfDescriptor, "VirtualSystem") // productsection.go
 		vmSpec.ConfigSpec.VAppConfig = spec
 	}
 }
