@@ -380,7 +380,8 @@ func (m *ovfManager) CreateImportSpec(ctx *simulator.Context, req *types.CreateI
 		app.VAppConfigSpec.Annotation = strings.TrimSpace(d.Collection.Annotation[0].Annotation)
 	}
 	app.VAppConfigSpec.VmConfigSpec = collectionVmConfigSpec(d.Collection, req.Cisp) // vappconfig.go
-	withCategories(&app.VAppConfigSpec.VmConfigSpec, req.OvfDescriptor, "VirtualSystemCollection") // productsection.go
+	// Categories of the collection's own properties (productsection.go).
+	withCategories(&app.VAppConfigSpec.VmConfigSpec, req.OvfDescriptor, "VirtualSystemCollection")
 	out := types.OvfCreateImportSpecResult{}
 	start, end := ranges[0].collectionStart, ranges[0].collectionEnd
 	for _, r := range ranges {
