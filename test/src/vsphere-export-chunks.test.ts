@@ -62,6 +62,7 @@ describe('chunked export (ovf:chunkSize) against the simulator, end to end', fun
     const r = await runCli(['export', '/DC0/vm/chunky', out, '--chunk-size', String(CHUNK), '--json'], env());
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as { files: Array<{ path: string; size: number; digest: string }> };
+    assert.equal((JSON.parse(r.stdout) as { chunkSize: number }).chunkSize, CHUNK);
     const listing = execFileSync('tar', ['-tvf', out], { encoding: 'utf8' }).trim().split('\n').map((l) => ({ name: l.split(/\s+/).pop()!, size: Number(l.split(/\s+/)[2]) }));
     assert.deepEqual(listing.map((m) => m.name), [...result.files.map((f) => f.path), 'chunky.mf'], 'GNU tar lists the descriptor, the chunks in order, then the manifest');
     const mf = execFileSync('tar', ['-xOf', out, 'chunky.mf'], { encoding: 'utf8' });

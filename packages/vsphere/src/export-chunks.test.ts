@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readXml } from '@ovfkit/core';
 import { openSource, readReferences, verifyPackage } from '@ovfkit/package';
-import { ChunkHasher, chunkSizes, parseChunkSize, withChunkSize } from './export-chunks';
+import { ChunkHasher, MAX_CHUNKS, chunkIndexOf, chunkSizes, parseChunkSize, withChunkSize } from './export-chunks';
 import type { PieceSource } from './nfc-get';
 import { OvaWriter, pumpSource, writeChunkFiles } from './ova';
 
@@ -70,6 +70,11 @@ describe('chunked export output (ovf:chunkSize)', () => {
     assert.deepEqual(chunkSizes(99, 100), [99]);
     assert.deepEqual(chunkSizes(200, 100), [100, 100]);
     assert.deepEqual(chunkSizes(201, 100), [100, 100, 1]);
+  });
+
+  it('refuses a chunk that a 9-digit suffix cannot name', () => {
+    assert.equal(chunkIndexOf(MAX_CHUNKS * 10 - 1, 10, 'd.vmdk'), MAX_CHUNKS - 1);
+    assert.throws(() => chunkIndexOf(MAX_CHUNKS * 10, 10, 'd.vmdk'), /d\.vmdk needs more than 1000000000 chunks of 10 bytes .*choose a larger chunk size/);
   });
 
   it('digests each chunk and the whole file from pieces that straddle chunk ends', () => {
