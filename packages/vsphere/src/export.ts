@@ -140,27 +140,33 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
             options.onProgress?.({ path: base, bytes, total: dev.fileSize, done: false });
           };
           let size: number;
-          if (chunkSize === undefined) {
-            const hash = createHash(algorithm.toLowerCase());
-            size = await sink.addStream(base, body, (chunk) => {
-              hash.update(chunk);
-              progress(chunk);
-            });
-            files.push({ path: base, size, digest: hash.digest('hex') });
-            await serverCheck.verify([{ path: base, deviceKey: dev.key, digest: files[files.length - 1]!.digest }], lease.signal);
-          } else {
-            // The manifest lists each chunk file; the server reports the whole file, hashed only
-            // when it will be compared.
-            const hasher = new ChunkHasher(algorithm.toLowerCase(), chunkSize, serverCheck.comparesDigests);
-            const stored = await sink.addChunked(base, body, chunkSize, (chunk) => {
-              hasher.update(chunk);
-              progress(chunk);
-            });
-            size = stored.size;
-            const digests = hasher.finish();
-            if (digests.chunks.length !== stored.chunks.length) throw new OvfkitError('INTERNAL', `${base}: ${digests.chunks.length} chunk digests for ${stored.chunks.length} chunk files`);
-            stored.chunks.forEach((c, k) => files.push({ path: c.name, size: c.size, digest: digests.chunks[k]! }));
-            await serverCheck.verify([{ path: base, deviceKey: dev.key, ...(digests.whole !== undefined ? { digest: digests.whole } : { reason: 'stored in chunks; no whole-file digest was computed' }) }], lease.signal);
+          try {
+            if (chunkSize === undefined) {
+              const hash = createHash(algorithm.toLowerCase());
+              size = await sink.addStream(base, body, (chunk) => {
+                hash.update(chunk);
+                progress(chunk);
+              });
+              files.push({ path: base, size, digest: hash.digest('hex') });
+              await serverCheck.verify([{ path: base, deviceKey: dev.key, digest: files[files.length - 1]!.digest }], lease.signal);
+            } else {
+              // The manifest lists each chunk file; the server reports the whole file, hashed only
+              // when it will be compared.
+              const hasher = new ChunkHasher(algorithm.toLowerCase(), chunkSize, serverCheck.comparesDigests);
+              const stored = await sink.addChunked(base, body, chunkSize, (chunk) => {
+                hasher.update(chunk);
+                progress(chunk);
+              });
+              size = stored.size;
+              const digests = hasher.finish();
+              if (digests.chunks.length !== stored.chunks.length) throw new OvfkitError('INTERNAL', `${base}: ${digests.chunks.length} chunk digests for ${stored.chunks.length} chunk files`);
+              stored.chunks.forEach((c, k) => files.push({ path: c.name, size: c.size, digest: digests.chunks[k]! }));
+              await serverCheck.verify([{ path: base, deviceKey: dev.key, ...(digests.whole !== undefined ? { digest: digests.whole } : { reason: 'stored in chunks; no whole-file digest was computed' }) }], lease.signal);
+            }
+          } catch (e) {
+            // Whatever failed (the sink, a hash, the server check), the connection is not left open.
+            body.destroy(e instanceof Error ? e : new Error(String(e)));
+            throw e;
           }
           ovfFiles.push({ deviceId: dev.key, path: base, size });
           options.onProgress?.({ path: base, bytes: size, total: size, done: true });
