@@ -76,6 +76,7 @@ describe('ovfkit parse', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-')), 'utf16.ovf');
     fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     const r = await runCli(['parse', file]);
+    fs.rmSync(path.dirname(file), { recursive: true });
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /0 errors, 0 warnings/);
   });

@@ -177,15 +177,17 @@ func main() {
 		APIType:         model.ServiceContent.About.ApiType,
 	}
 	ext.sslThumbprint = ready.ThumbprintSHA1
-	line, _ := json.Marshal(ready)
-	fmt.Println(string(line))
 
 	// When the test runner died, writing to its pipes must not kill us before cleanup.
 	signal.Ignore(syscall.SIGPIPE)
 	done := make(chan string, 2)
 	sig := make(chan os.Signal, 1)
+	// Before the ready line: a harness may stop us as soon as it reads it, and a SIGTERM that
+	// arrives before Notify takes Go's default action, leaving the temporary datastores behind.
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	go func() { done <- (<-sig).String() }()
+	line, _ := json.Marshal(ready)
+	fmt.Println(string(line))
 	if *stdinWatch {
 		go func() {
 			_, _ = io.Copy(ioutil.Discard, os.Stdin)
@@ -194,8 +196,10 @@ func main() {
 	}
 	reason := <-done
 	ext.close()
-	server.Close()
+	// The temporary datastores go first: server.Close waits for requests still in flight (a
+	// WaitForUpdatesEx can take its maxWaitSeconds), and a harness that stops waiting sends SIGKILL.
 	model.Remove()
+	server.Close()
 	fmt.Fprintf(os.Stderr, "vcsim-ovfkit: stopped (%s)\n", reason)
 }
 
