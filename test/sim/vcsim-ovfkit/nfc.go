@@ -124,20 +124,8 @@ func (x *extensions) upload(w http.ResponseWriter, r *http.Request, l *lease, f 
 		return
 	}
 	defer out.Close()
-	// SHA-1 always (what ESXi reports); SHA-256 only when asked for with
-	// HttpNfcLeaseSetManifestChecksumType before the transfer, as on vSphere: hashing costs
-	// throughput, and benchmarks compare clients against curl on this same server.
-	h1 := sha1.New()
-	var h256 hash.Hash
-	simulator.Map.WithLock(l, func() {
-		if l.checksumType[f.key] == "sha256" {
-			h256 = sha256.New()
-		}
-	})
-	sink := io.MultiWriter(out, h1)
-	if h256 != nil {
-		sink = io.MultiWriter(out, h1, h256)
-	}
+	sums := newFileHashes(l, f)
+	sink := io.MultiWriter(out, sums)
 
 	buf := make([]byte, nfcChunk)
 	var header []byte
@@ -178,13 +166,7 @@ func (x *extensions) upload(w http.ResponseWriter, r *http.Request, l *lease, f 
 			return
 		}
 	}
-	f.mu.Lock()
-	f.size = t.done
-	f.sha1 = hex.EncodeToString(h1.Sum(nil))
-	if h256 != nil {
-		f.sha256 = hex.EncodeToString(h256.Sum(nil))
-	}
-	f.mu.Unlock()
+	sums.record(f, t.done)
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -226,13 +208,7 @@ func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, 
 		gen := streamOptimizedEmpty(f.capacityKB*1024, f.name)
 		src, size = bytes.NewReader(gen), int64(len(gen))
 	}
-	h1 := sha1.New()
-	var h256 hash.Hash // as for uploads: only when asked for before the transfer
-	simulator.Map.WithLock(l, func() {
-		if l.checksumType[f.key] == "sha256" {
-			h256 = sha256.New()
-		}
-	})
+	sums := newFileHashes(l, f)
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	w.WriteHeader(http.StatusOK)
@@ -247,10 +223,7 @@ func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, 
 			if _, err := w.Write(buf[:n]); err != nil {
 				return
 			}
-			h1.Write(buf[:n])
-			if h256 != nil {
-				h256.Write(buf[:n])
-			}
+			_, _ = sums.Write(buf[:n])
 			t.done += int64(n)
 			l.transferred(int64(n))
 		}
@@ -262,11 +235,42 @@ func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, 
 			return
 		}
 	}
-	f.mu.Lock()
-	f.size = t.done
-	f.sha1 = hex.EncodeToString(h1.Sum(nil))
-	if h256 != nil {
-		f.sha256 = hex.EncodeToString(h256.Sum(nil))
+	sums.record(f, t.done)
+}
+
+// fileHashes are the server's checksums of one transfer, reported by HttpNfcLeaseGetManifest:
+// SHA-1 always (what ESXi reports); SHA-256 only when asked for with
+// HttpNfcLeaseSetManifestChecksumType before the transfer, as on vSphere: hashing costs
+// throughput, and benchmarks compare clients against curl on this same server.
+type fileHashes struct {
+	sha1, sha256 hash.Hash
+}
+
+func newFileHashes(l *lease, f *leaseFile) *fileHashes {
+	h := &fileHashes{sha1: sha1.New()}
+	simulator.Map.WithLock(l, func() {
+		if l.checksumType[f.key] == "sha256" {
+			h.sha256 = sha256.New()
+		}
+	})
+	return h
+}
+
+func (h *fileHashes) Write(p []byte) (int, error) {
+	h.sha1.Write(p)
+	if h.sha256 != nil {
+		h.sha256.Write(p)
 	}
-	f.mu.Unlock()
+	return len(p), nil
+}
+
+// record stores the transfer's size and checksums on the lease file.
+func (h *fileHashes) record(f *leaseFile, size int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.size = size
+	f.sha1 = hex.EncodeToString(h.sha1.Sum(nil))
+	if h.sha256 != nil {
+		f.sha256 = hex.EncodeToString(h.sha256.Sum(nil))
+	}
 }
