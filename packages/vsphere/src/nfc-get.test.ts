@@ -139,11 +139,13 @@ describe('NfcGet: one GET of a lease URL with the body in reused buffers (server
     await assert.rejects(collect(get), (e: Error) => isOvfkitError(e) && e.code === 'NETWORK' && /download of disk-0\.vmdk was cut off after 600 bytes/.test(e.message));
   });
 
-  it('fails on a status other than 200, an endless head and a silent server', async () => {
+  it('fails on a status other than 200, an endless head, a body length it cannot trust and a silent server', async () => {
     const notFound = await serve((s) => s.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'));
     await assert.rejects(NfcGet.open(notFound, undefined, signal, 10_000, 'disk-0.vmdk'), /download of disk-0\.vmdk failed: HTTP 404/);
     const endless = await serve((s) => s.write('HTTP/1.1 200 OK\r\n' + 'X-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n'.repeat(2000)));
     await assert.rejects(NfcGet.open(endless, undefined, signal, 10_000, 'x'), /response head from x is longer than 65536 bytes/);
+    const conflicting = await serve((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello'));
+    await assert.rejects(NfcGet.open(conflicting, undefined, signal, 10_000, 'x'), /invalid Content-Length/);
     const silent = await serve(() => undefined);
     await assert.rejects(NfcGet.open(silent, undefined, signal, 200, 'x'), (e: Error) => isOvfkitError(e) && e.code === 'TIMEOUT');
   });

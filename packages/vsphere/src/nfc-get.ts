@@ -17,30 +17,8 @@ export interface PieceSource {
   destroy(error: Error): void;
 }
 
-/** A Readable (or async iterable of Buffers) as a {@link PieceSource}. */
-export function fromReadable(input: Readable | AsyncIterable<Buffer>): PieceSource {
-  if (!('pause' in input)) {
-    const iterator = input[Symbol.asyncIterator]();
-    let resume: (() => void) | undefined;
-    let stopped: Error | undefined;
-    return {
-      async pipe(onPiece) {
-        let n = 0;
-        for (;;) {
-          if (stopped) throw stopped;
-          const next = await iterator.next();
-          if (next.done) return n;
-          n += next.value.length;
-          if (!onPiece(next.value)) await new Promise<void>((r) => (resume = r));
-        }
-      },
-      resume: () => resume?.(),
-      destroy(error) {
-        stopped = error;
-        resume?.();
-      },
-    };
-  }
+/** A Readable as a {@link PieceSource}. */
+export function fromReadable(input: Readable): PieceSource {
   return {
     pipe: (onPiece) =>
       new Promise<number>((resolve, reject) => {
@@ -192,7 +170,8 @@ export class NfcGet implements PieceSource {
   private held: Buffer[] = [];
   private failure: Error | undefined;
   private settle: { resolve: (n: number) => void; reject: (e: Error) => void } | undefined;
-  private decoder: BodyDecoder | undefined;
+  private readonly framing: BodyFraming;
+  private readonly decoder: BodyDecoder;
   /** The consumer asked to pause. */
   private paused = false;
   /** Reading from the socket is stopped (onread returned false). */
@@ -205,12 +184,16 @@ export class NfcGet implements PieceSource {
     private readonly socket: net.Socket,
     readonly head: ResponseHead,
     private readonly describe: string,
-  ) {}
+    /** Called once, when the download settles (removes the abort listener). */
+    private readonly cleanup: () => void,
+  ) {
+    this.framing = bodyFraming(head);
+    this.decoder = new BodyDecoder(this.framing);
+  }
 
   /** Length announced by the server, if any. */
   get contentLength(): number | undefined {
-    const f = this.decoder && bodyFraming(this.head);
-    return f?.kind === 'length' ? f.length : undefined;
+    return this.framing.kind === 'length' ? this.framing.length : undefined;
   }
 
   /**
@@ -250,9 +233,7 @@ export class NfcGet implements PieceSource {
         try {
           const head = parseResponseHead(all.toString('latin1', 0, end));
           if (head.statusCode !== 200) throw new OvfkitError('NETWORK', `the download of ${describe} failed: HTTP ${head.statusCode}`);
-          get = new NfcGet(socket!, head, describe);
-          get.decoder = new BodyDecoder(bodyFraming(head));
-          get.cleanup = () => signal.removeEventListener('abort', onAbort);
+          get = new NfcGet(socket!, head, describe, () => signal.removeEventListener('abort', onAbort));
           const rest = all.subarray(end + 4);
           resolve(get);
           return rest.length ? get.deliver(Buffer.from(rest)) : true;
@@ -304,8 +285,6 @@ export class NfcGet implements PieceSource {
     });
   }
 
-  private cleanup: () => void = () => undefined;
-
   pipe(onPiece: (piece: Buffer) => boolean): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.settle = { resolve, reject };
@@ -330,7 +309,7 @@ export class NfcGet implements PieceSource {
     if (this.failure) return this.finish();
     if (!this.onPiece) return;
     while (this.held.length && !this.paused) this.paused = !this.feed(this.held.shift()!);
-    if (this.failure || this.decoder!.done) return this.finish();
+    if (this.failure || this.decoder.done) return this.finish();
     if (this.held.length || this.paused) return;
     if (this.socketClosed) return this.closed();
     if (this.socketPaused) {
@@ -349,7 +328,7 @@ export class NfcGet implements PieceSource {
       return false;
     }
     this.paused = !this.feed(piece);
-    if (this.failure || this.decoder!.done) {
+    if (this.failure || this.decoder.done) {
       this.finish();
       return false;
     }
@@ -359,7 +338,7 @@ export class NfcGet implements PieceSource {
 
   private feed(piece: Buffer): boolean {
     try {
-      return this.decoder!.push(piece, this.onPiece!);
+      return this.decoder.push(piece, this.onPiece!);
     } catch (e) {
       this.fail(e as Error);
       this.socket.destroy();
@@ -370,13 +349,13 @@ export class NfcGet implements PieceSource {
   /** The connection closed: the end of a read-until-close body, or a cut-off one. */
   private closed(): void {
     this.socketClosed = true;
-    if (this.failure || this.decoder!.done) return this.finish();
+    if (this.failure || this.decoder.done) return this.finish();
     if (this.held.length || !this.onPiece) return; // the rest is delivered first (pump comes back here)
-    if (bodyFraming(this.head).kind === 'close') {
+    if (this.framing.kind === 'close') {
       this.closeEnded = true;
       return this.finish();
     }
-    this.fail(new OvfkitError('NETWORK', `the download of ${this.describe} was cut off after ${this.decoder!.received} bytes`));
+    this.fail(new OvfkitError('NETWORK', `the download of ${this.describe} was cut off after ${this.decoder.received} bytes`));
   }
 
   private fail(e: Error): void {
@@ -391,7 +370,7 @@ export class NfcGet implements PieceSource {
     this.cleanup();
     if (this.failure) reject(this.failure);
     else {
-      resolve(this.decoder!.received);
+      resolve(this.decoder.received);
       this.socket.destroy();
     }
   }

@@ -57,7 +57,7 @@ export class OvaWriter {
    * `onChunk` sees every chunk (hashing, progress) without another stream stage in between.
    */
   async addStream(name: string, body: Readable | AsyncIterable<Buffer> | PieceSource, onChunk?: (chunk: Buffer) => void): Promise<number> {
-    const input = 'pipe' in body && 'resume' in body && !(body instanceof Readable) ? body : fromReadable(body as Readable | AsyncIterable<Buffer>);
+    const input = body instanceof Readable ? fromReadable(body) : 'pipe' in body && 'resume' in body ? body : fromReadable(Readable.from(body));
     // Refuse a name that needs more than one header block before any byte is read.
     tarHeader(name, 0);
     this.membersAdded = true;
