@@ -175,15 +175,17 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
         if (final.error?.length) throw new CreateDescriptorError(final.error as unknown as LocalizedMethodFaultWire[]);
         const descriptor = chunkSize === undefined ? final.ovfDescriptor : withChunkSize(final.ovfDescriptor, new Set(devices.map((d) => d.base)), chunkSize);
         let manifest = '';
+        let descriptorDigest = '';
         const descriptorBytes = await sink.finish(`${name}.ovf`, descriptor, `${name}.mf`, (d) => {
-          const lines = [{ path: `${name}.ovf`, digest: createHash(algorithm.toLowerCase()).update(d).digest('hex') }, ...files].map((f) => `${algorithm}(${f.path})= ${f.digest}`);
+          descriptorDigest = createHash(algorithm.toLowerCase()).update(d).digest('hex');
+          const lines = [{ path: `${name}.ovf`, digest: descriptorDigest }, ...files].map((f) => `${algorithm}(${f.path})= ${f.digest}`);
           manifest = lines.join('\n') + '\n';
           return manifest;
         }, signing ? { name: `${name}.cert`, text: (mf) => signManifest(mf, `${name}.mf`, signing.privateKeyPem, signing.certificatePem, algorithm) } : undefined);
         return {
           entity,
           destination: options.destination,
-          files: [{ path: `${name}.ovf`, size: descriptorBytes.length, digest: createHash(algorithm.toLowerCase()).update(descriptorBytes).digest('hex') }, ...files],
+          files: [{ path: `${name}.ovf`, size: descriptorBytes.length, digest: descriptorDigest }, ...files],
           ovfDescriptor: descriptorBytes.toString('utf8'),
           manifest,
           warning: [...((dry.warning ?? []) as unknown as LocalizedMethodFaultWire[]), ...((final.warning ?? []) as unknown as LocalizedMethodFaultWire[])],
