@@ -14,7 +14,7 @@ import type {
 
 /** Stable codes of every issue the engine reports; callers may switch on them. */
 export type OvfIssueCode =
-  | 'XML_MALFORMED' | 'XML_DOCTYPE' | 'XML_TOO_LARGE' | 'XML_TOO_DEEP' | 'XML_INVALID_UTF8' | 'XML_ENCODING_MISMATCH'
+  | 'XML_MALFORMED' | 'XML_DOCTYPE' | 'XML_TOO_LARGE' | 'XML_TOO_DEEP' | 'XML_TOO_MANY_ELEMENTS' | 'XML_TOO_MANY_ATTRIBUTES' | 'XML_INVALID_UTF8' | 'XML_ENCODING_MISMATCH'
   | 'XML_UNSUPPORTED_ENCODING' | 'NAMESPACE_TOLERATED' | 'WRONG_NAMESPACE' | 'LEGACY_NAMESPACE'
   | 'MISSING_ELEMENT' | 'MISSING_ATTRIBUTE' | 'EMPTY_VALUE' | 'MALFORMED_NUMBER' | 'NUMBER_OUT_OF_RANGE' | 'BAD_UNITS'
   | 'INVALID_VALUE' | 'POPULATED_SIZE_EXCEEDS_CAPACITY'
@@ -94,6 +94,18 @@ export const issues = {
     return make('XML_TOO_DEEP', { _typeName: 'OvfXmlFormat', lineNumber: line, description: `elements nested deeper than ${max} levels` },
       `Elements are nested deeper than ${max} levels at line ${line}; no real descriptor needs that`, { line, column },
       { allowed: `at most ${max} levels`, fix: 'Flatten the document; nested VirtualSystemCollections rarely go beyond a few levels.' });
+  },
+  xmlTooManyElements(max: number, line: number, column: number): OvfIssue<OvfXmlFormat> {
+    return make('XML_TOO_MANY_ELEMENTS', { _typeName: 'OvfXmlFormat', lineNumber: line, description: `more than ${max} elements` },
+      `The descriptor has more than ${max} elements (the one past the limit is at line ${line}, column ${column}); no real descriptor needs that many`, { line, column },
+      { allowed: `at most ${max} elements`, fix: 'Check that the file is really an OVF descriptor; a virtual machine has at most a few hundred hardware Items.' });
+  },
+  /** Too many attributes on one element (`perElement`) or in the whole descriptor. */
+  xmlTooManyAttributes(max: number, perElement: boolean, line: number, column: number): OvfIssue<OvfXmlFormat> {
+    const bound = perElement ? `${max} attributes on one element` : `${max} attributes in the descriptor`;
+    return make('XML_TOO_MANY_ATTRIBUTES', { _typeName: 'OvfXmlFormat', lineNumber: line, description: `more than ${bound}` },
+      `The descriptor has more than ${bound} (at the element at line ${line}, column ${column}); no real descriptor needs that many`, { line, column },
+      { allowed: `at most ${bound}`, fix: 'Check that the file is really an OVF descriptor; OVF elements carry a handful of attributes each.' });
   },
   invalidUtf8(offset: number, line: number, column: number): OvfIssue<OvfXmlFormat> {
     return make('XML_INVALID_UTF8', { _typeName: 'OvfXmlFormat', lineNumber: line, description: `invalid UTF-8 byte sequence at byte ${offset}` },

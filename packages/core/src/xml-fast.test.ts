@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { OvfIssue } from './faults';
-import { readTree, type XmlTree, type XmlTreeResult } from './xml';
+import { readTree, xmlBounds, type XmlReadLimits, type XmlTree, type XmlTreeResult } from './xml';
 import { fastTree } from './xml-fast';
 
 /** The shared corpus beside the repository (as test/src/paths.ts resolves it). */
@@ -35,8 +35,8 @@ function dump(r: XmlTreeResult): unknown {
   return { elements, error: r.error, warning: r.warning };
 }
 
-const both = (text: string): [unknown, unknown] => [dump(readTree(text)), dump(readTree(text, {}, false))];
-const fast = (text: string): XmlTree | undefined => fastTree(text, 128, [] as OvfIssue[]);
+const both = (text: string, limits: XmlReadLimits = {}): [unknown, unknown] => [dump(readTree(text, limits)), dump(readTree(text, limits, false))];
+const fast = (text: string): XmlTree | undefined => fastTree(text, xmlBounds(), [] as OvfIssue[]);
 
 describe('the fast XML scanner', () => {
   it('builds the same tree as saxes for every corpus descriptor', () => {
@@ -98,6 +98,31 @@ describe('the fast XML scanner', () => {
     });
   }
 
+  it('reads a document exactly at its element and attribute bounds itself, and leaves one past them to saxes', () => {
+    const text = '<a xmlns="urn:a" x="1"><b y="2" z="3"/><c/></a>';
+    const at = { maxElements: 3, maxAttributes: 4, maxAttributesPerElement: 2 };
+    assert.ok(fastTree(text, xmlBounds(at), []));
+    for (const past of [{ ...at, maxElements: 2 }, { ...at, maxAttributes: 3 }, { ...at, maxAttributesPerElement: 1 }]) {
+      assert.equal(fastTree(text, xmlBounds(past), []), undefined);
+      const [a, b] = both(text, past);
+      assert.deepEqual(a, b);
+    }
+  });
+
+  it('agrees with saxes on corpus descriptors under random element and attribute bounds', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: descriptors.length - 1 }),
+        fc.record({ maxElements: fc.integer({ min: 1, max: 400 }), maxAttributes: fc.integer({ min: 0, max: 600 }), maxAttributesPerElement: fc.integer({ min: 0, max: 12 }) }, { requiredKeys: [] }),
+        (di, limits) => {
+          const [a, b] = both(descriptors[di]!.text, limits);
+          assert.deepEqual(a, b);
+        },
+      ),
+      { numRuns: Number(process.env['OVFKIT_FUZZ_RUNS'] ?? 300) },
+    );
+  });
+
   it('agrees with saxes on corpus descriptors with fragments spliced in anywhere', () => {
     const fragments = [
       '<!-- c -->', '<!---->', '<?pi data?>', '<![CDATA[a<b]]>', '&amp;', '&#x41;', '&#65;', '\r\n', '\r', '\t', ' ]] ', ']]>', '&', '<', '>',
@@ -109,12 +134,13 @@ describe('the fast XML scanner', () => {
         fc.integer({ min: 0, max: descriptors.length - 1 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.constantFrom(...fragments),
-        fc.constantFrom('anywhere', 'after <', 'before >', 'after >', 'crlf'),
+        fc.constantFrom('anywhere', 'after <', 'before >', 'after >', 'crlf', 'one line'),
         (di, where, fragment, how) => {
           const s = descriptors[di]!.text;
           const at = Math.floor(where * s.length);
           let text: string;
           if (how === 'crlf') text = s.replace(/\n/g, '\r\n');
+          else if (how === 'one line') text = s.replace(/\r?\n[ \t]*/g, '');
           else {
             const anchor = how === 'anywhere' ? at : s.indexOf(how.endsWith('<') ? '<' : '>', at);
             const i = anchor < 0 ? at : how === 'after <' || how === 'after >' ? anchor + 1 : anchor;

@@ -14,7 +14,7 @@
  */
 import type { OvfIssue } from './faults';
 import { issues } from './messages';
-import { canonicalNamespace, XmlTree } from './xml';
+import { canonicalNamespace, XmlTree, type XmlBounds } from './xml';
 
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
@@ -57,10 +57,10 @@ interface Binding {
  * Reads `src` into an {@link XmlTree} if it is plain, well-formed XML; `undefined` means "ask
  * saxes". Namespace warnings go to `warning` only on success.
  */
-export function fastTree(src: string, maxDepth: number, warning: OvfIssue[]): XmlTree | undefined {
+export function fastTree(src: string, bounds: XmlBounds, warning: OvfIssue[]): XmlTree | undefined {
   if (NOT_SIMPLE_CHAR.test(src)) return undefined;
   try {
-    return new FastReader(src, maxDepth).read(warning);
+    return new FastReader(src, bounds).read(warning);
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -86,13 +86,18 @@ class FastReader {
   private scanned = 0;
   private lineNo = 1;
   private lineStart = 0;
+  /** The first "\n" at or after `scanned` (-1: none left; -2: not searched yet). */
+  private nextNl = -2;
   // Attributes of the start tag being read (reused).
   private aNameStart: number[] = [];
   private aNameEnd: number[] = [];
   private aColon: number[] = [];
   private aValue: string[] = [];
 
-  constructor(private readonly src: string, private readonly maxDepth: number) {
+  /** Attributes read so far, namespace declarations included (for `maxAttributes`). */
+  private attributes = 0;
+
+  constructor(private readonly src: string, private readonly bounds: XmlBounds) {
     this.t = new XmlTree(src, Math.min(1 << 20, 64 + (src.length >> 5)));
     this.noNs = this.ns('', 1, 1);
     this.hasCR = src.indexOf('\r') >= 0;
@@ -156,13 +161,16 @@ class FastReader {
     const src = this.src;
     let i = this.scanned;
     if (!this.hasCR) {
-      for (;;) {
-        const nl = src.indexOf('\n', i);
-        if (nl < 0 || nl >= to) break;
+      // The next line end is remembered: searching again from `scanned` for each tag would read
+      // the rest of a one-line document every time (quadratic).
+      let nl = this.nextNl;
+      if (nl === -2) nl = src.indexOf('\n', i);
+      while (nl >= 0 && nl < to) {
         this.lineNo++;
         this.lineStart = nl + 1;
-        i = nl + 1;
+        nl = src.indexOf('\n', nl + 1);
       }
+      this.nextNl = nl;
     } else {
       for (; i < to; i++) {
         const c = src.charCodeAt(i);
@@ -365,7 +373,7 @@ class FastReader {
       }
       // Start tag.
       if (rootDone) this.fail();
-      if (depth >= this.maxDepth) this.fail();
+      if (depth >= this.bounds.maxDepth) this.fail();
       const nameStart = lt + 1;
       const nameEnd = this.name(nameStart);
       const elColon = this.colon;
@@ -391,7 +399,8 @@ class FastReader {
         }
         if (!sawWs) this.fail();
         // The duplicate checks below are quadratic: elements with that many attributes go to saxes.
-        if (na === MAX_ATTRIBUTES) this.fail();
+        // So do documents past an attribute bound: saxes reports it, as for every other error.
+        if (na === MAX_ATTRIBUTES || na >= this.bounds.maxAttributesPerElement || this.attributes++ >= this.bounds.maxAttributes) this.fail();
         const an = k;
         const ane = this.name(k);
         const acolon = this.colon;
@@ -439,6 +448,7 @@ class FastReader {
         this.bindings.push({ prefix, uri, depth });
         (nsDecls ??= new Map()).set(prefix, value);
       }
+      if (t.n >= this.bounds.maxElements) this.fail();
       if (t.n === t.nameId.length) t.grow();
       const el = t.n++;
       if (nsDecls) t.nsDecls.set(el, nsDecls);

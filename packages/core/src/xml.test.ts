@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { issues } from './messages';
 import { canonicalNamespace, decodeBytes, NS, readXml } from './xml';
 
 const OVF = '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References/></Envelope>';
@@ -50,6 +51,18 @@ describe('the XML reader', () => {
     const deep = '<a>'.repeat(500) + '</a>'.repeat(500);
     const r = readXml(deep, { maxDepth: 100 });
     assert.deepEqual(r.error.map((e) => e.code), ['XML_TOO_DEEP']);
+  });
+
+  it('bounds the number of elements, of attributes and of attributes on one element, naming the bound', () => {
+    const text = '<a xmlns="urn:a" x="1">\n <b y="2" z="3"/><c/></a>';
+    const at = { maxElements: 3, maxAttributes: 4, maxAttributesPerElement: 2 };
+    assert.deepEqual(readXml(text, at).error, []);
+    assert.deepEqual(readXml(text, { ...at, maxElements: 2 }).error, [issues.xmlTooManyElements(2, 2, 18)]);
+    assert.deepEqual(readXml(text, { ...at, maxAttributes: 3 }).error, [issues.xmlTooManyAttributes(3, false, 2, 2)]);
+    assert.deepEqual(readXml(text, { ...at, maxAttributesPerElement: 1 }).error, [issues.xmlTooManyAttributes(1, true, 1, 1)]);
+    const e = readXml(text, { ...at, maxAttributes: 3 }).error[0]!;
+    assert.equal(e.code, 'XML_TOO_MANY_ATTRIBUTES');
+    assert.equal(e.localizedMessage, 'The descriptor has more than 3 attributes in the descriptor (at the element at line 2, column 2); no real descriptor needs that many');
   });
 
   it('bounds input size before parsing', () => {

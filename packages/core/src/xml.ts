@@ -45,10 +45,27 @@ export interface XmlReadLimits {
   maxChars?: number;
   /** Maximum element nesting depth. @default 128 */
   maxDepth?: number;
+  /** Maximum number of elements (the largest corpus descriptor has ~3,300). @default 1,000,000 */
+  maxElements?: number;
+  /** Maximum number of attributes, namespace declarations included, in the whole document. @default 1,000,000 */
+  maxAttributes?: number;
+  /** Maximum number of attributes, namespace declarations included, on one element (the corpus has at most 21). @default 256 */
+  maxAttributesPerElement?: number;
 }
 
 export const DEFAULT_MAX_CHARS = 64 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 128;
+export const DEFAULT_MAX_ELEMENTS = 1_000_000;
+export const DEFAULT_MAX_ATTRIBUTES = 1_000_000;
+export const DEFAULT_MAX_ATTRIBUTES_PER_ELEMENT = 256;
+
+/** The bounds the tree readers enforce while reading (the size is checked before). */
+export interface XmlBounds {
+  readonly maxDepth: number;
+  readonly maxElements: number;
+  readonly maxAttributes: number;
+  readonly maxAttributesPerElement: number;
+}
 
 export interface XmlReadResult {
   root?: XmlElement;
@@ -190,6 +207,16 @@ export class XmlTree {
   }
 }
 
+/** The bounds of `limits`, defaults filled in. */
+export function xmlBounds(limits: XmlReadLimits = {}): XmlBounds {
+  return {
+    maxDepth: limits.maxDepth ?? DEFAULT_MAX_DEPTH,
+    maxElements: limits.maxElements ?? DEFAULT_MAX_ELEMENTS,
+    maxAttributes: limits.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES,
+    maxAttributesPerElement: limits.maxAttributesPerElement ?? DEFAULT_MAX_ATTRIBUTES_PER_ELEMENT,
+  };
+}
+
 /** The outcome of {@link readTree}: the tree (absent after a fatal problem) and the issues. */
 export interface XmlTreeResult {
   tree?: XmlTree;
@@ -245,7 +272,8 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {},
   const error: OvfIssue[] = [];
   const warning: OvfIssue[] = [];
   const maxChars = limits.maxChars ?? DEFAULT_MAX_CHARS;
-  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const bounds = xmlBounds(limits);
+  const { maxDepth, maxElements, maxAttributes, maxAttributesPerElement } = bounds;
 
   let text: string;
   if (typeof input === 'string') {
@@ -268,7 +296,7 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {},
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   // Plain descriptors are read by the fast scanner; anything it is unsure of goes through saxes.
-  const quick = fast ? fastTree(text, maxDepth, warning) : undefined;
+  const quick = fast ? fastTree(text, bounds, warning) : undefined;
   if (quick) return { tree: quick, error, warning };
 
   const parser = new SaxesParser({ xmlns: true, position: true });
@@ -330,9 +358,19 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {},
   });
   // Attributes as saxes reads them (in document order; their `uri` is set before opentag):
   // cheaper than a for-in over the tag's attribute map.
+  // The attribute bounds are checked here, as saxes reads each attribute: it keeps every one of a
+  // tag's attributes until the tag ends, so checking at opentag would come after the cost.
   const pending: SaxesAttributeNS[] = [];
+  let attributes = 0;
   parser.on('attribute', (a) => {
-    pending.push(a as SaxesAttributeNS);
+    if (pending.push(a as SaxesAttributeNS) > maxAttributesPerElement) {
+      error.push(issues.xmlTooManyAttributes(maxAttributesPerElement, true, startLine, startColumn));
+      throw new Stop();
+    }
+    if (++attributes > maxAttributes) {
+      error.push(issues.xmlTooManyAttributes(maxAttributes, false, startLine, startColumn));
+      throw new Stop();
+    }
   });
   parser.on('opentagstart', (tag) => {
     pending.length = 0;
@@ -343,6 +381,10 @@ export function readTree(input: string | Uint8Array, limits: XmlReadLimits = {},
   parser.on('opentag', (tag: SaxesTagNS) => {
     if (depth >= maxDepth) {
       error.push(issues.xmlTooDeep(maxDepth, startLine, startColumn));
+      throw new Stop();
+    }
+    if (t.n >= maxElements) {
+      error.push(issues.xmlTooManyElements(maxElements, startLine, startColumn));
       throw new Stop();
     }
     if (t.n === t.nameId.length) t.grow();
