@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile } from '@ovfkit/core';
+import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile, type OvfIssue } from '@ovfkit/core';
 import { chunkName, signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
@@ -11,7 +11,8 @@ import { NfcGet, type PieceSource } from './nfc-get';
 import { ChunkHasher, checkChunkSize, withChunkSize } from './export-chunks';
 import { OvaWriter, descriptorReservation, writeChunkFiles, writeSourceAt, type StoredChunk } from './ova';
 import type { ManagedObjectReference } from './soap/codec';
-import { CreateDescriptor, ExportVApp, ExportVm, type LocalizedMethodFaultWire } from './soap/methods';
+import { ExportVApp, ExportVm } from './soap/methods';
+import { VimOvfManager } from './ovf-manager';
 import type { VimSession } from './session';
 
 import type { TransferProgress } from './import';
@@ -53,15 +54,15 @@ export interface ExportOvfResult {
   files: Array<{ path: string; size: number; digest: string }>;
   ovfDescriptor: string;
   manifest: string;
-  warning: LocalizedMethodFaultWire[];
+  warning: OvfIssue[];
   /** The server's own checksums (HttpNfcLeaseGetManifest) compared with the digests written to the manifest, file by file. */
   serverManifest: ServerManifestCheck;
 }
 
 /** CreateDescriptor returned errors: nothing was (or remains) written. */
 export class CreateDescriptorError extends OvfkitError {
-  constructor(readonly error: LocalizedMethodFaultWire[]) {
-    super('EXPORT_DESCRIPTOR', `vSphere cannot describe this entity as OVF: ${error.map((e) => e.localizedMessage ?? e.fault._typeName).join('; ')}`);
+  constructor(readonly error: OvfIssue[]) {
+    super('EXPORT_DESCRIPTOR', `vSphere cannot describe this entity as OVF: ${error.map((e) => e.localizedMessage).join('; ')}`);
   }
 }
 
@@ -94,8 +95,6 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
   if (signing) signManifest(Buffer.from('check'), 'check.mf', signing.privateKeyPem, signing.certificatePem, algorithm);
   const inv = new Inventory(session);
   const entity = await inv.get(options.entity, 'VM or vApp', ['VirtualMachine', 'VirtualApp'], signal);
-  const ovfManager = session.serviceContent.ovfManager;
-  if (!ovfManager) throw new OvfkitError('VIM_PROTOCOL', 'this server has no OvfManager');
   const name = options.name ?? String((await session.properties(entity, ['name'], signal))['name'] ?? entity.value);
   if (!/^[\w.-][\w .-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} cannot be used as a file name; pass a plain name with --name`);
   const cdp: OvfCreateDescriptorParams = {
@@ -103,8 +102,8 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
     ...(options.exportOption?.length ? { exportOption: options.exportOption } : {}),
     ...(options.includeImageFiles !== undefined ? { includeImageFiles: options.includeImageFiles } : {}),
   };
-  const dry = await session.client.send(new CreateDescriptor({ _this: ovfManager, obj: entity, cdp }), signal);
-  if (dry.error?.length) throw new CreateDescriptorError(dry.error as unknown as LocalizedMethodFaultWire[]);
+  const dry = await new VimOvfManager(session, signal ? { signal } : {}).createDescriptor(entity, cdp);
+  if (dry.error?.length) throw new CreateDescriptorError(dry.error);
 
   // The final descriptor is the dry run plus References/File entries, fileRef attributes and
   // sizes: the OVA's descriptor slot is sized from it (see descriptorReservation).
@@ -171,8 +170,8 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
           ovfFiles.push({ deviceId: dev.key, path: base, size });
           options.onProgress?.({ path: base, bytes: size, total: size, done: true });
         }
-        const final = await session.client.send(new CreateDescriptor({ _this: ovfManager, obj: entity, cdp: { ...cdp, ovfFiles } }), lease.signal);
-        if (final.error?.length) throw new CreateDescriptorError(final.error as unknown as LocalizedMethodFaultWire[]);
+        const final = await new VimOvfManager(session, { signal: lease.signal }).createDescriptor(entity, { ...cdp, ovfFiles });
+        if (final.error?.length) throw new CreateDescriptorError(final.error);
         const descriptor = chunkSize === undefined ? final.ovfDescriptor : withChunkSize(final.ovfDescriptor, new Set(devices.map((d) => d.base)), chunkSize);
         let manifest = '';
         let descriptorDigest = '';
@@ -188,7 +187,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
           files: [{ path: `${name}.ovf`, size: descriptorBytes.length, digest: descriptorDigest }, ...files],
           ovfDescriptor: descriptorBytes.toString('utf8'),
           manifest,
-          warning: [...((dry.warning ?? []) as unknown as LocalizedMethodFaultWire[]), ...((final.warning ?? []) as unknown as LocalizedMethodFaultWire[])],
+          warning: [...(dry.warning ?? []), ...(final.warning ?? [])],
           serverManifest: serverCheck.result(),
         };
       },

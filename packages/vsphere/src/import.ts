@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, descriptorDigest, parseDescriptor, type OvfParseDescriptorResult, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, descriptorDigest, parseDescriptor, type OvfParseDescriptorResult, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { filesInOrder, openFile, parseManifest, readBody, readReferences, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
@@ -9,10 +9,11 @@ import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgori
 import { agentFor, deviceUrlFor, nfcUpload } from './nfc';
 import type { ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
-import { CreateImportSpec, ImportVApp, type LocalizedMethodFaultWire, MarkAsTemplate, ParseDescriptor, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask, UpdateVAppConfig } from './soap/methods';
+import { ImportVApp, MarkAsTemplate, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask, UpdateVAppConfig } from './soap/methods';
 import type { VimSession } from './session';
 import { destroyEntity } from './destroy';
 import { injectOvfEnv } from './ovf-env';
+import { VimOvfManager } from './ovf-manager';
 
 /** Buffer of each pass-through stage: the 16 KiB default pauses the socket on nearly every TLS read. */
 const STAGE_HWM = 4 << 20;
@@ -84,7 +85,7 @@ export interface ImportOvfResult {
   name: string;
   placement: Placement;
   files: Array<{ path: string; bytes: number; manifestVerified: boolean }>;
-  warning: LocalizedMethodFaultWire[];
+  warning: OvfIssue[];
   poweredOn: boolean;
   /** With `injectOvfEnv`: the VMs that received `guestinfo.ovfEnv`. */
   ovfEnvInjected?: string[];
@@ -95,10 +96,10 @@ export interface ImportOvfResult {
 /** CreateImportSpec returned errors: nothing was created. Carries every error and warning. */
 export class ImportSpecError extends OvfkitError {
   constructor(
-    readonly error: LocalizedMethodFaultWire[],
-    readonly warning: LocalizedMethodFaultWire[],
+    readonly error: OvfIssue[],
+    readonly warning: OvfIssue[],
   ) {
-    super('IMPORT_SPEC', `vSphere rejected the descriptor (${error.length} error${error.length === 1 ? '' : 's'}): ${error.map((e) => e.localizedMessage ?? e.fault._typeName).join('; ')}`);
+    super('IMPORT_SPEC', `vSphere rejected the descriptor (${error.length} error${error.length === 1 ? '' : 's'}): ${error.map((e) => e.localizedMessage).join('; ')}`);
   }
 }
 
@@ -150,7 +151,8 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     const value = options.propertyMapping?.[key] ?? (p.id ? options.propertyMapping?.[p.id] : undefined);
     if (value) session.client.secrets.add(value);
   }
-  await checkEulas(session, descriptor, common, options.acceptAllEulas ?? false, local, signal);
+  const ovfManager = new VimOvfManager(session, signal ? { signal } : {});
+  await checkEulas(ovfManager, descriptor, common, options.acceptAllEulas ?? false, local);
 
   const cisp: OvfCreateImportSpecParams & { _typeName: string } = {
     _typeName: 'OvfCreateImportSpecParams',
@@ -163,8 +165,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     ...(options.propertyMapping ? { propertyMapping: Object.entries(options.propertyMapping).map(([key, value]) => ({ key, value })) } : {}),
     ...(options.diskProvisioning ? { diskProvisioning: options.diskProvisioning as OvfCreateImportSpecParamsDiskProvisioningType } : {}),
   };
-  const ovfManager = requireOvfManager(session);
-  const spec = await session.client.send(new CreateImportSpec({ _this: ovfManager, ovfDescriptor: descriptor, resourcePool: placement.resourcePool, datastore: placement.datastore, cisp }), signal);
+  const spec = await ovfManager.createImportSpec(descriptor, placement.resourcePool, placement.datastore, cisp);
   if (spec.error.length || !spec.importSpec) throw new ImportSpecError(spec.error, spec.warning);
   const plan = await planUploads(source, spec.fileItem, descriptor, manifest);
   const entityName = importSpecName(spec.importSpec._raw) ?? options.name ?? 'imported entity';
@@ -308,12 +309,6 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   return { entity: created, name: entityName, placement, files, warning: spec.warning, poweredOn, ...(ovfEnvInjected ? { ovfEnvInjected } : {}), serverManifest: serverManifest ?? { ran: false, verified: [], skipped: [] } };
 }
 
-function requireOvfManager(session: VimSession): ManagedObjectReference {
-  const m = session.serviceContent.ovfManager;
-  if (!m) throw new OvfkitError('VIM_PROTOCOL', 'this server has no OvfManager');
-  return m;
-}
-
 /** The local (offline) ParseDescriptor result, or undefined if core cannot read the descriptor at all. */
 function parseLocally(descriptor: string, common: { locale: string; deploymentOption: string }): OvfParseDescriptorResult | undefined {
   try {
@@ -323,11 +318,11 @@ function parseLocally(descriptor: string, common: { locale: string; deploymentOp
   }
 }
 
-async function checkEulas(session: VimSession, descriptor: string, common: { locale: string; deploymentOption: string }, accepted: boolean, local: OvfParseDescriptorResult | undefined, signal?: AbortSignal): Promise<void> {
+async function checkEulas(ovfManager: VimOvfManager, descriptor: string, common: { locale: string; deploymentOption: string }, accepted: boolean, local: OvfParseDescriptorResult | undefined): Promise<void> {
   if (accepted) return;
   let eulas: string[];
   try {
-    const r = await session.client.send(new ParseDescriptor({ _this: requireOvfManager(session), ovfDescriptor: descriptor, pdp: common }), signal);
+    const r = await ovfManager.parseDescriptor(descriptor, common);
     eulas = r.eula ?? [];
   } catch (e) {
     if (!isVimFault(e, 'MethodNotFound')) throw e;

@@ -10,7 +10,7 @@ import { destroyEntity } from './destroy';
 import { exportOvf } from './export';
 import { importOvf } from './import';
 import { Inventory, resolvePlacement } from './inventory';
-import { toIssue, VimOvfManager } from './ovf-manager';
+import { VimOvfManager } from './ovf-manager';
 import type { DataObject, ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
 import { PowerOffVAppTask, PowerOffVMTask, PowerOnVAppTask, PowerOnVMTask, ReconfigVMTask, UpdateVAppConfig } from './soap/methods';
@@ -172,7 +172,7 @@ export class OvfSession {
       });
       const entity = await this.readEntity(r.entity);
       if (!entity) throw new UsageError(`the imported ${r.entity.type} ${r.entity.value} vanished right after import`);
-      return { entity, warnings: r.warning.map(toIssue) };
+      return { entity, warnings: r.warning };
     } finally {
       await source.close();
     }
@@ -289,7 +289,7 @@ export class OvfSession {
       files: r.files,
       manifestDigest: `sha256:${createHash('sha256').update(r.manifest).digest('hex')}`,
       ovfDescriptor: r.ovfDescriptor,
-      warnings: r.warning.map(toIssue),
+      warnings: r.warning,
     };
   }
 

@@ -165,11 +165,12 @@ export interface VirtualAppImportSpec {
 export type ImportSpec = VirtualMachineImportSpec | VirtualAppImportSpec;
 
 /**
- * The result of CreateImportSpec. `importSpec` is absent when `error` is non-empty.
+ * The result of CreateImportSpec. `importSpec` is absent when `error` is non-empty. `S` is how a
+ * backend holds the spec: the typed tree locally, the server's XML verbatim remotely.
  * @see vim25 OvfCreateImportSpecResult
  */
-export interface OvfCreateImportSpecResult {
-  importSpec?: ImportSpec;
+export interface OvfCreateImportSpecResult<S = ImportSpec> {
+  importSpec?: S;
   fileItem?: OvfFileItem[];
   warning?: OvfIssue[];
   error?: OvfIssue[];

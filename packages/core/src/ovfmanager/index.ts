@@ -13,7 +13,7 @@ import { builtinHostProfile } from '../hostprofiles/builtin';
 import { inventoryLookup, type InventoryDatastore, type InventoryHost, type InventorySnapshot } from '../inventory';
 import { analyze, createImportSpecResult, validateHostResult, type Analysis } from '../importspec/build';
 import { issue } from '../importspec/issues';
-import type { OvfCreateImportSpecResult } from '../importspec/types';
+import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types';
 import { parseDescriptorWithModel, type ParsedDescriptor } from '../parse-descriptor';
 import type {
   ManagedObjectReference,
@@ -32,13 +32,14 @@ export type EntityRef = ManagedObjectReference | string;
 
 /**
  * The vSphere OvfManager, call for call. `createDescriptor` takes the entity to describe: a moref
- * for the remote manager, its configuration JSON for the local one.
+ * for the remote manager, its configuration JSON for the local one. `S` is the backend's form of
+ * the ImportSpec (the remote one keeps the server's XML for ImportVApp).
  * @see vim25 OvfManager
  */
-export interface OvfManager {
+export interface OvfManager<S = ImportSpec> {
   parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
   validateHost(ovfDescriptor: string, host: EntityRef | undefined, vhp: OvfValidateHostParams): Promise<OvfValidateHostResult>;
-  createImportSpec(ovfDescriptor: string, resourcePool: EntityRef | undefined, datastore: EntityRef | undefined, cisp: OvfCreateImportSpecParams): Promise<OvfCreateImportSpecResult>;
+  createImportSpec(ovfDescriptor: string, resourcePool: EntityRef | undefined, datastore: EntityRef | undefined, cisp: OvfCreateImportSpecParams): Promise<OvfCreateImportSpecResult<S>>;
   createDescriptor(obj: ManagedObjectReference | DescriptorSource, cdp: OvfCreateDescriptorParams): Promise<OvfCreateDescriptorResult>;
   /** @see vim25 OvfManager.ovfImportOption */
   ovfImportOption(): Promise<OvfOptionInfo[]>;
