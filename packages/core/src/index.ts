@@ -21,3 +21,4 @@ export * from './ovfmanager';
 export * from './plan';
 export * from './ovf-environment';
 export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } from './xml-escape';
+export { SecretString, passwordDigest, passwordMatches } from './secret';

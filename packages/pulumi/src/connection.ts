@@ -6,16 +6,9 @@
  * credential ends up in the checkpoint.
  */
 
-/** A value that must never be printed: `String()`, JSON and `util.inspect` all show `[secret]`. */
-export class SecretString {
-  readonly #value: string;
-  constructor(value: string) { this.#value = value; }
-  /** The plain value, for the one place that sends it to vSphere. */
-  reveal(): string { return this.#value; }
-  toString(): string { return '[secret]'; }
-  toJSON(): string { return '[secret]'; }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return '[secret]'; }
-}
+import { SecretString } from '@ovfkit/core';
+
+export { SecretString };
 
 /** A vSphere endpoint and its credentials, as the vsphere backend needs them. */
 export interface ConnectionSettings {

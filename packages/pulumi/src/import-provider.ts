@@ -6,9 +6,9 @@
  * Thin by design: every finding comes from core/package/vsphere; this file only says which input
  * it concerns (by the issue's stable code) and which findings stop a preview.
  */
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
-import type { KeyValue, OvfIssue, OvfParseDescriptorResult, OvfPlan, VAppPropertyInfo } from '@ovfkit/core';
+import { passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type VAppPropertyInfo } from '@ovfkit/core';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
@@ -108,17 +108,7 @@ function statePlan(plan: OvfPlan): OvfPlan {
   return copy as OvfPlan;
 }
 
-/** Salted scrypt digest of a password property value: lets diff see a change, useless to read back. */
-export function passwordDigest(value: string, salt = randomBytes(16)): string {
-  return `scrypt$${salt.toString('base64')}$${scryptSync(value, salt, 32).toString('base64')}`;
-}
-export function passwordMatches(value: string, digest: string): boolean {
-  const [kind, salt, hash] = digest.split('$');
-  if (kind !== 'scrypt' || salt === undefined || hash === undefined) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const got = scryptSync(value, Buffer.from(salt, 'base64'), expected.length);
-  return got.length === expected.length && timingSafeEqual(got, expected);
-}
+export { passwordDigest, passwordMatches };
 
 function importSpecRequest(news: OvfImportWireInputs, deploymentOption: string): ImportSpecRequest {
   const placement: ImportSpecRequest['placement'] = {};

@@ -1,0 +1,222 @@
+/**
+ * Plan-time checks of `ovfkit_import` / `ovfkit_plan`: the package is read through
+ * @ovfkit/package and core's `createPlan` computes the plan (ParseDescriptor, ValidateHost,
+ * CreateImportSpec); its errors and warnings become Terraform diagnostics on the attribute they
+ * are about (`property_mapping["workers"]`, `network_mapping["Data"]`). Nothing here decides an
+ * OVF fact: the verdict is the plan's; this file only says where Terraform should point.
+ */
+import * as fs from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import {
+  checkHostProfile, checkInventory, createPlan, type HostProfile, type InventorySnapshot, type OvfPlan, type PlanIssue, resolveHostProfile,
+} from '@ovfkit/core';
+import { openSource } from '@ovfkit/package';
+
+import { attributePath, type AttributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
+import { isUnknown, type TfValue } from '../protocol/values';
+
+/** Where offline checks run: a host profile (name or JSON file) and an inventory snapshot file. */
+export interface PlanTarget {
+  hostProfile?: string;
+  inventory?: string;
+}
+
+/** A decoded config/state object: attribute name → value. */
+export type TfObject = { [name: string]: TfValue };
+
+/** The descriptor an import is planned from: the exact bytes, and where they came from. */
+export interface PlannedDescriptor {
+  bytes: Uint8Array;
+  name: string;
+}
+
+export interface ImportCheck {
+  diagnostics: Diagnostic[];
+  /** Core's plan, when the package could be read and every input it depends on is known. */
+  plan?: OvfPlan;
+  descriptor?: PlannedDescriptor;
+}
+
+/** A known string, or undefined (null or not known yet). */
+export function knownString(v: TfValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The known entries of a map(string) value. */
+export function knownEntries(v: TfValue | undefined): [string, string][] {
+  if (v === null || v === undefined || isUnknown(v) || typeof v !== 'object' || Array.isArray(v)) return [];
+  return Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string');
+}
+
+/**
+ * The attribute an issue is about, by its stable code (remote faults carry their vim25 type as
+ * code); hardware, device and guest findings are about the package, so `source`.
+ */
+const ATTRIBUTE_FOR_CODE: Readonly<Record<string, string>> = {
+  UNKNOWN_NETWORK_IN_MAPPING: 'network_mapping', UNKNOWN_MAPPED_NETWORK: 'network_mapping', NETWORK_NOT_MAPPED: 'network_mapping',
+  OvfNetworkMappingNotSupported: 'network_mapping',
+  UNKNOWN_PROPERTY_KEY: 'property_mapping', PROPERTY_VALUE_INVALID: 'property_mapping', PROPERTY_NOT_USER_CONFIGURABLE: 'property_mapping',
+  OvfPropertyValue: 'property_mapping', OvfPropertyType: 'property_mapping', OvfPropertyQualifier: 'property_mapping',
+  EULA_NOT_ACCEPTED: 'accept_all_eulas', UNKNOWN_DEPLOYMENT_OPTION: 'deployment_option', OvfInvalidValueConfiguration: 'deployment_option',
+  INSUFFICIENT_DATASTORE_SPACE: 'datastore', DATASTORE_INACCESSIBLE: 'datastore',
+  DISK_PROVISIONING_UNSUPPORTED: 'disk_provisioning', OvfUnsupportedDiskProvisioning: 'disk_provisioning',
+  INVALID_ENTITY_NAME: 'name', OvfInvalidVmName: 'name',
+};
+
+/** The attribute path of an issue: the map entry it names when it is about a mapping. */
+export function issueAttribute(i: PlanIssue, config: TfObject): AttributePath {
+  const attribute = ATTRIBUTE_FOR_CODE[i.code] ?? ATTRIBUTE_FOR_CODE[i.fault._typeName] ?? 'source';
+  if (attribute !== 'network_mapping' && attribute !== 'property_mapping') return attributePath(attribute);
+  // A password value lives in password_property_mapping.
+  const maps = attribute === 'property_mapping' ? ['property_mapping', 'password_property_mapping'] : [attribute];
+  for (const m of maps) {
+    const keys = knownEntries(config[m]).map(([k]) => k);
+    const key = keys.find((k) => i.value === k) ?? keys.find((k) => i.localizedMessage.includes(JSON.stringify(k)));
+    if (key !== undefined) return attributePath(m, key);
+  }
+  return attributePath(attribute);
+}
+
+/** An issue as Terraform shows it: the message as summary; where, what is allowed, the fix and the code as detail. */
+export function issueDiagnostic(i: PlanIssue, severity: 'ERROR' | 'WARNING', config: TfObject, against: string): Diagnostic {
+  const detail: string[] = [];
+  if (i.path) detail.push(`At ${i.path}${i.line ? ` (descriptor line ${i.line})` : ''}.`);
+  else if (i.line) detail.push(`At descriptor line ${i.line}.`);
+  if (i.allowed) detail.push(`Allowed: ${i.allowed}.`);
+  if (i.fix) detail.push(`Fix: ${i.fix}.`);
+  detail.push(`${i.source} reported ${i.fault._typeName} [${i.code}], checked against ${against}.`);
+  return { severity, summary: i.localizedMessage, detail: detail.join('\n'), attribute: issueAttribute(i, config) };
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try { text = await fs.readFile(file, 'utf8'); } catch (e) { throw new Error(`${what} ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  try { return JSON.parse(text) as unknown; } catch (e) { throw new Error(`${what} ${file} is not JSON: ${(e as Error).message}`); }
+}
+
+async function loadHostProfile(spec: string | undefined): Promise<HostProfile> {
+  if (spec === undefined || !/\.json$/i.test(spec)) return resolveHostProfile(spec);
+  const check = checkHostProfile(await readJson(spec, 'host profile'));
+  if (!check.profile) throw new Error(`host profile ${spec} is not valid: ${check.issues.map((x) => x.message).join('; ')}`);
+  return check.profile;
+}
+
+async function loadInventory(file: string): Promise<InventorySnapshot> {
+  const check = checkInventory(await readJson(file, 'inventory snapshot'));
+  if (!check.inventory) throw new Error(`inventory snapshot ${file} is not valid: ${check.issues.map((x) => x.message).join('; ')}`);
+  return check.inventory;
+}
+
+/** Reads the descriptor of a package (only the descriptor: never the disks). */
+export async function readDescriptor(source: string): Promise<PlannedDescriptor> {
+  const src = await openSource(source, {});
+  try {
+    const d = await src.descriptor();
+    return { bytes: d.bytes, name: d.name };
+  } finally {
+    await src.close();
+  }
+}
+
+/** The attribute a placement the inventory lacks is about, from createPlan's message. */
+function placementAttribute(message: string): string {
+  if (/^datastore /.test(message)) return 'datastore';
+  if (/^resource pool /.test(message)) return 'resource_pool';
+  if (/^host /.test(message)) return 'host';
+  return 'source';
+}
+
+/** The attributes a plan is computed from: while any is unknown, the plan is too. */
+export const PLAN_INPUTS = ['source', 'name', 'resource_pool', 'datastore', 'host', 'network_mapping', 'property_mapping', 'password_property_mapping', 'deployment_option', 'disk_provisioning', 'accept_all_eulas'] as const;
+
+/**
+ * Plans an import from config values; unknown values are left out of the plan and issues about
+ * them are dropped (Terraform checks again at apply, when they are known).
+ * @example
+ * const { diagnostics, plan } = await checkImport({ source: 'app.ova', property_mapping: { workers: '40' } }, {});
+ * diagnostics[0].attribute // property_mapping["workers"]
+ */
+export async function checkImport(config: TfObject, target: PlanTarget): Promise<ImportCheck> {
+  const source = config['source'];
+  if (source === undefined || source === null || isUnknown(source)) return { diagnostics: [] };
+  if (typeof source !== 'string' || source === '') return { diagnostics: [errorDiagnostic('source is required', 'a path or http(s) URL of an .ova/.ovf, or a directory holding one', attributePath('source'))] };
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(source)) {
+    return { diagnostics: [errorDiagnostic('the source URL carries credentials', 'Terraform stores attributes in its state in plain text: serve the package without user:password@ in the URL, or download it first', attributePath('source'))] };
+  }
+  let descriptor: PlannedDescriptor;
+  try {
+    descriptor = await readDescriptor(source);
+  } catch (e) {
+    return { diagnostics: [errorDiagnostic('cannot read the package', (e as Error).message, attributePath('source'))] };
+  }
+  const propertyMapping = [...knownEntries(config['property_mapping']), ...knownEntries(config['password_property_mapping'])];
+  const placement = (k: string): string | undefined => knownString(config[k]);
+  let hostProfile: HostProfile;
+  let inventory: InventorySnapshot | undefined;
+  try {
+    hostProfile = await loadHostProfile(target.hostProfile);
+    inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
+  } catch (e) {
+    return { diagnostics: [errorDiagnostic('the provider\'s offline target cannot be used', (e as Error).message)], descriptor };
+  }
+  let plan: OvfPlan;
+  try {
+    ({ plan } = createPlan(descriptor.bytes, {
+      hostProfile,
+      ...(inventory ? { inventory } : {}),
+      ...(inventory && placement('host') ? { host: placement('host')! } : {}),
+      ...(inventory && placement('resource_pool') ? { resourcePool: placement('resource_pool')! } : {}),
+      ...(inventory && placement('datastore') ? { datastore: placement('datastore')! } : {}),
+      ...(placement('name') ? { entityName: placement('name')! } : {}),
+      deploymentOption: knownString(config['deployment_option']) ?? '',
+      networkMapping: Object.fromEntries(knownEntries(config['network_mapping'])),
+      propertyMapping: Object.fromEntries(propertyMapping),
+      ...(knownString(config['disk_provisioning']) ? { diskProvisioning: knownString(config['disk_provisioning'])! } : {}),
+      ...(config['accept_all_eulas'] === true ? { importOption: ['acceptAllEulas'] } : {}),
+    }));
+  } catch (e) {
+    const m = (e as Error).message;
+    return { diagnostics: [errorDiagnostic(m, `checked against the inventory snapshot ${target.inventory ?? ''}`.trim(), attributePath(placementAttribute(m)))], descriptor };
+  }
+  const against = `host profile ${plan.hostProfile}${target.inventory ? ` and inventory ${target.inventory}` : ''}`;
+  const diagnostics = [
+    ...plan.errors.map((i) => issueDiagnostic(i, 'ERROR', config, against)),
+    ...plan.warnings.map((i) => issueDiagnostic(i, 'WARNING', config, against)),
+    ...passwordPlacement(plan, config),
+  ].filter((d) => !aboutUnknown(d, config));
+  return { diagnostics, plan, descriptor };
+}
+
+/**
+ * A password property given in `property_mapping` would be stored in the state in plain text:
+ * the plan says which properties are passwords, and those belong in the write-only map.
+ */
+function passwordPlacement(plan: OvfPlan, config: TfObject): Diagnostic[] {
+  const passwords = new Set(plan.properties.filter((p) => p.password).map((p) => p.id));
+  return knownEntries(config['property_mapping']).filter(([k]) => passwords.has(k)).map(([k]) => errorDiagnostic(
+    `"${k}" is a password property`,
+    'Terraform keeps property_mapping in its state and plan in plain text: give this value in password_property_mapping, which is write-only (never stored).',
+    attributePath('property_mapping', k),
+  ));
+}
+
+/** True when the diagnostic points at a value that is not known yet. */
+function aboutUnknown(d: Diagnostic, config: TfObject): boolean {
+  const steps = d.attribute?.steps ?? [];
+  const first = steps[0];
+  if (!first || !('attribute_name' in first)) return false;
+  const v = config[first.attribute_name];
+  if (isUnknown(v)) return true;
+  const second = steps[1];
+  if (second && 'element_key_string' in second && v && typeof v === 'object' && !Array.isArray(v)) return isUnknown((v as { [k: string]: TfValue })[second.element_key_string]);
+  return false;
+}
+
+/**
+ * The plan as it is kept in a data source's state: core's object with the EULA texts replaced
+ * by their SHA-256 (vendor EULAs run to ~100 KB).
+ */
+export function statePlan(plan: OvfPlan): unknown {
+  const { texts, ...eula } = plan.eula;
+  return { ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } };
+}

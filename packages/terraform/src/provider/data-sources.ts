@@ -1,0 +1,58 @@
+/**
+ * The data sources: `ovfkit_descriptor` (ParseDescriptor of a package, as attributes) and
+ * `ovfkit_plan` (core's plan of an import; its errors fail the read, on the attribute at fault).
+ */
+import { createPlan } from '@ovfkit/core';
+
+import { attributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
+import type { TfValue } from '../protocol/values';
+import { checkImport, knownString, readDescriptor, statePlan, type PlanTarget, type TfObject } from './check';
+
+/** One line per issue, as `ovfkit plan` words it. */
+function issueLine(i: { localizedMessage: string; code: string; line?: number }): string {
+  return `${i.localizedMessage} [${i.code}]${i.line ? ` (line ${i.line})` : ''}`;
+}
+
+export async function readDescriptorDataSource(config: TfObject): Promise<{ state: TfObject | null; diagnostics: Diagnostic[] }> {
+  const source = knownString(config['source']);
+  if (source === undefined) return { state: null, diagnostics: [errorDiagnostic('source is required', undefined, attributePath('source'))] };
+  let bytes: Uint8Array;
+  try {
+    bytes = (await readDescriptor(source)).bytes;
+  } catch (e) {
+    return { state: null, diagnostics: [errorDiagnostic('cannot read the package', (e as Error).message, attributePath('source'))] };
+  }
+  // The plan carries the parse and each property's full id and password flag, derived once in core.
+  const { plan, parseDescriptor: pd } = createPlan(bytes, { deploymentOption: knownString(config['deployment_option']) ?? '' });
+  const state: { [k: string]: TfValue } = {
+    ...config,
+    descriptor_digest: plan.descriptorDigest,
+    default_entity_name: pd.defaultEntityName,
+    virtual_app: pd.virtualApp,
+    default_deployment_option: pd.defaultDeploymentOption,
+    deployment_options: (pd.deploymentOption ?? []).map((o) => o.key),
+    networks: (pd.network ?? []).map((n) => n.name),
+    properties: plan.properties.map((p) => ({ id: p.id, type: p.type, password: p.password, default_value: p.password ? null : p.value, user_configurable: p.userConfigurable })),
+    eula_count: plan.eula.count,
+    approximate_download_size: pd.approximateDownloadSize ?? 0,
+    approximate_flat_deployment_size: pd.approximateFlatDeploymentSize ?? 0,
+    errors: (pd.error ?? []).map(issueLine),
+    warnings: (pd.warning ?? []).map(issueLine),
+  };
+  return { state, diagnostics: [] };
+}
+
+export async function readPlanDataSource(config: TfObject, target: PlanTarget): Promise<{ state: TfObject | null; diagnostics: Diagnostic[] }> {
+  const check = await checkImport(config, target);
+  if (!check.plan) return { state: null, diagnostics: check.diagnostics };
+  const plan = check.plan;
+  const state: { [k: string]: TfValue } = {
+    ...config,
+    descriptor_digest: plan.descriptorDigest,
+    ok: plan.ok,
+    errors: plan.errors.map(issueLine),
+    warnings: plan.warnings.map(issueLine),
+    plan_json: JSON.stringify(statePlan(plan)),
+  };
+  return { state, diagnostics: check.diagnostics };
+}

@@ -1,0 +1,41 @@
+/**
+ * `ovfkit_export`: one export per resource (CreateDescriptor + HttpNfcLease through
+ * @ovfkit/vsphere). Any change exports again; destroy forgets the export and keeps the files.
+ */
+import type { OvfSession } from '@ovfkit/vsphere';
+
+import { attributePath, type AttributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
+import { isUnknown, type TfValue, UNKNOWN } from '../protocol/values';
+import { knownString, type TfObject } from './check';
+
+const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512'] as const;
+
+export function validateExport(config: TfObject): Diagnostic[] {
+  const a = config['manifest_algorithm'];
+  if (typeof a === 'string' && !(ALGORITHMS as readonly string[]).includes(a)) return [errorDiagnostic(`manifest_algorithm ${JSON.stringify(a)} is not one of ${ALGORITHMS.join(', ')}`, undefined, attributePath('manifest_algorithm'))];
+  return [];
+}
+
+export function planExport(prior: TfObject | null, proposed: TfObject | null): { planned: TfObject | null; requiresReplace: AttributePath[] } {
+  if (proposed === null) return { planned: null, requiresReplace: [] };
+  const changed = (['entity', 'destination', 'manifest_algorithm'] as const).filter((k) => prior !== null && (isUnknown(proposed[k]) || JSON.stringify(prior[k] ?? null) !== JSON.stringify(proposed[k] ?? null)));
+  if (prior !== null && changed.length === 0) return { planned: proposed, requiresReplace: [] };
+  return { planned: { ...proposed, id: UNKNOWN, manifest_digest: UNKNOWN, files: UNKNOWN }, requiresReplace: changed.map((k) => attributePath(k)) };
+}
+
+export async function applyExport(planned: TfObject | null, open: (what: string) => Promise<OvfSession>): Promise<{ state: TfObject | null; diagnostics: Diagnostic[] }> {
+  if (planned === null) return { state: null, diagnostics: [] };
+  const entity = knownString(planned['entity'])!;
+  const destination = knownString(planned['destination'])!;
+  const algorithm = (knownString(planned['manifest_algorithm']) ?? 'SHA256') as (typeof ALGORITHMS)[number];
+  const session = await open('creating an ovfkit_export');
+  try {
+    const r = await session.exportOvf({ entity, destination, format: destination.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf', manifestAlgorithm: algorithm, exportOption: [], includeImageFiles: false });
+    const state: { [k: string]: TfValue } = { ...planned, id: destination, manifest_digest: r.manifestDigest, files: r.files.map((f) => f.path) };
+    return { state, diagnostics: [] };
+  } catch (e) {
+    return { state: null, diagnostics: [errorDiagnostic('the export failed', (e as Error).message)] };
+  } finally {
+    await session.logout().catch(() => undefined);
+  }
+}
