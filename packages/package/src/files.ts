@@ -9,7 +9,8 @@ import { PassThrough, Readable, Transform, type TransformCallback } from 'node:s
 import { createGunzip } from 'node:zlib';
 import { OvfkitError } from '@ovfkit/core';
 import { nodeHashName, type ManifestAlgorithm } from './manifest';
-import { chunkName, type FileReference } from './references';
+import { chunkIndex, chunkName, chunkSequence, inflatedLimit, type FileReference } from './references';
+import { TAR_LIMITS } from './tar';
 import type { PackageEntry, PackageSource } from './source';
 
 /**
@@ -44,9 +45,36 @@ export class SizeCheck extends Transform {
   }
 }
 
+/** Fails the inflated stream as soon as it passes the bound its disk's capacity sets. */
+class InflatedCheck extends Transform {
+  private bytes = 0;
+  constructor(
+    private readonly limit: number,
+    private readonly ref: FileReference,
+  ) {
+    super({ highWaterMark: STAGE_HWM });
+  }
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      cb(new OvfkitError('INTEGRITY', `${this.ref.href} inflates to more than ${this.limit} bytes, beyond what its disk's capacity of ${this.ref.capacityBytes} bytes can hold (bound: inflatedLimit)`));
+      return;
+    }
+    cb(null, chunk);
+  }
+}
+
+/**
+ * Chunk indexes looked for past the last chunk found, in a source that cannot list its files:
+ * a gap that wide or narrower is found; a wider one only with `ovf:size` (documented limit).
+ */
+export const CHUNK_GAP_PROBE = 8;
+
 /**
  * The stored member names of a reference, in order: the href, or its chunk files. Chunk files
- * are counted from `ovf:size` when given, otherwise by asking the source until one is missing.
+ * are counted from `ovf:size` when given; otherwise from the source's listing, which must run
+ * without a gap, or, for a source that cannot list, by asking until one is missing and then
+ * {@link CHUNK_GAP_PROBE} more: a later chunk found is a gap (INTEGRITY), never a short file.
  */
 export async function storedNames(source: PackageSource, ref: FileReference): Promise<string[]> {
   if (ref.chunkSize === undefined) return [ref.href];
@@ -54,8 +82,13 @@ export async function storedNames(source: PackageSource, ref: FileReference): Pr
     const n = Math.max(1, Math.ceil(ref.size / ref.chunkSize));
     return Array.from({ length: n }, (_, i) => chunkName(ref.href, i));
   }
+  const listed = await source.chunkNames(ref.href);
+  if (listed) return chunkSequence(listed, ref.href);
   const names: string[] = [];
-  for (let i = 0; i < 100_000 && (await source.has(chunkName(ref.href, i))); i++) names.push(chunkName(ref.href, i));
+  for (let i = 0; i < TAR_LIMITS.members && (await source.has(chunkName(ref.href, i))); i++) names.push(chunkName(ref.href, i));
+  for (let i = names.length + 1; i <= names.length + CHUNK_GAP_PROBE; i++) {
+    if (await source.has(chunkName(ref.href, i))) return chunkSequence([...names, chunkName(ref.href, i)], ref.href);
+  }
   if (names.length === 0) throw new OvfkitError('IO', `${ref.href} is chunked but ${chunkName(ref.href, 0)} is not in the package`);
   return names;
 }
@@ -190,7 +223,10 @@ function checkedStream(raw: Readable, ref: FileReference, options: OpenFileOptio
   const stages: Readable[] = [raw];
   const check = new SizeCheck(ref.size, ref.href);
   stages.push(check);
-  if (compression === 'gzip' && options.inflate !== false) stages.push(createGunzip());
+  if (compression === 'gzip' && options.inflate !== false) {
+    stages.push(createGunzip());
+    if (ref.capacityBytes !== undefined) stages.push(new InflatedCheck(inflatedLimit(ref.capacityBytes), ref));
+  }
   const out = new PassThrough({ highWaterMark: STAGE_HWM });
   const fail = (e: Error): void => {
     const err = e instanceof OvfkitError ? e : new OvfkitError('INTEGRITY', `${ref.href}: ${compression === 'gzip' ? 'gzip data is damaged' : 'read failed'} (${e.message})`, { cause: e });
@@ -207,7 +243,6 @@ function checkedStream(raw: Readable, ref: FileReference, options: OpenFileOptio
   return out;
 }
 
-const isChunkOf = (member: string, href: string): boolean => member.startsWith(`${href}.`) && /^\d{9}$/.test(member.slice(href.length + 1));
 
 /** How to walk a package with {@link filesInOrder}. */
 export interface FilesInOrderOptions extends Omit<OpenFileOptions, 'storedParts'> {
@@ -243,7 +278,7 @@ export async function* filesInOrder(source: PackageSource, references: FileRefer
     return;
   }
   const it = entries[Symbol.asyncIterator]();
-  const owner = (name: string): FileReference | undefined => local.find((r) => (r.chunkSize !== undefined ? isChunkOf(name, r.href) : name === r.href));
+  const owner = (name: string): FileReference | undefined => local.find((r) => (r.chunkSize !== undefined ? chunkIndex(name, r.href) !== undefined : name === r.href));
   let peeked: PackageEntry | undefined;
   const other = async (e: PackageEntry): Promise<void> => {
     if (options.onOtherMember) await options.onOtherMember(e);
@@ -302,6 +337,9 @@ export async function* filesInOrder(source: PackageSource, references: FileRefer
               if (following && following.name === chunkName(ref.href, i + 1)) {
                 if (n !== chunkSize) throw new OvfkitError('INTEGRITY', `${current.name} has ${n} bytes; every chunk of ${ref.href} but the last must have ovf:chunkSize ${chunkSize}`);
                 current = following;
+              } else if (following && chunkIndex(following.name, ref.href) !== undefined) {
+                // The one-pass form of chunkSequence's rule: a later chunk after a gap.
+                throw new OvfkitError('INTEGRITY', `chunk ${chunkName(ref.href, i + 1)} of ${ref.href} is missing (${following.name} follows ${current.name}): the file would end early`);
               } else {
                 peeked = following;
                 current = undefined;
@@ -318,7 +356,16 @@ export async function* filesInOrder(source: PackageSource, references: FileRefer
         throw new OvfkitError('USAGE', `the stream of ${ref.href} was not read to its end before asking for the next file`);
       }
     }
-    if (options.onOtherMember) for (let e = await next(); e; e = await next()) await other(e);
+    // Without ovf:size a chunked file's end is only known from the listing: read to the archive's
+    // end so a stray later chunk is an error, not a short file.
+    const unsized = local.some((r) => r.chunkSize !== undefined && r.size === undefined);
+    if (options.onOtherMember || unsized) {
+      for (let e = await next(); e; e = await next()) {
+        const o = owner(e.name);
+        if (o) throw new OvfkitError('INTEGRITY', `${e.name} of ${o.href} comes after later members of the OVA: ${chunkIndex(e.name, o.href) !== undefined ? 'a chunk is missing or out of order' : 'it is stored twice'}`);
+        await other(e);
+      }
+    }
   } finally {
     await it.return?.();
   }

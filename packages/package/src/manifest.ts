@@ -167,6 +167,25 @@ export function parseManifest(bytes: Buffer | string, name = 'manifest.mf'): Man
   return { name, entries, issues };
 }
 
+/**
+ * Parses a manifest a reader is about to rely on, refusing it whole when {@link parseManifest}
+ * finds any error (a malformed line, an unknown algorithm, a wrong digest length, a file listed
+ * twice): the one rule by which import, pack, unpack and the plan decide a manifest is usable,
+ * so none of them can take the first of two digests for a file. Throws OvfkitError('INTEGRITY')
+ * naming each error line.
+ * @example const mf = usableManifest(file.bytes, file.name); mf.entries.find((e) => e.name === 'vm.ovf')
+ */
+export function usableManifest(bytes: Buffer | string, name = 'manifest.mf'): Manifest {
+  const manifest = parseManifest(bytes, name);
+  const errors = manifest.issues.filter((i) => i.severity === 'error');
+  if (errors.length) {
+    const shown = errors.slice(0, 5).map((i) => `${i.code} at ${i.path}: ${i.message}`);
+    if (errors.length > 5) shown.push(`and ${errors.length - 5} more`);
+    throw new OvfkitError('INTEGRITY', `the manifest ${name} cannot be trusted (${errors.length} error${errors.length === 1 ? '' : 's'}): ${shown.join('; ')}`);
+  }
+  return manifest;
+}
+
 /** Node's name for a manifest algorithm. */
 export function nodeHashName(algorithm: ManifestAlgorithm): string {
   return NODE_NAME[algorithm];

@@ -14,11 +14,9 @@ import { createGzip } from 'node:zlib';
 import { OvfkitError } from '@ovfkit/core';
 import { signManifest } from './certificate';
 import { issue, type PackageIssue } from './issues';
-import { manifestLine, nodeHashName, parseManifest, type Manifest, type ManifestAlgorithm } from './manifest';
-import { chunkName, type FileReference } from './references';
+import { manifestLine, nodeHashName, usableManifest, type Manifest, type ManifestAlgorithm } from './manifest';
+import { chunkIndex, chunkName, type FileReference } from './references';
 import { tarHeader, tarPadding, tarTrailer } from './tar';
-
-const isChunkOf = (member: string, href: string): boolean => member.startsWith(`${href}.`) && /^\d{9}$/.test(member.slice(href.length + 1));
 
 /**
  * Checks an OVA's member order against its References. The descriptor must come first (an
@@ -58,7 +56,7 @@ export function checkOvaLayout(members: string[], references: FileReference[], o
   for (const ref of references) {
     if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref.href)) continue;
     const href = dir === '.' ? path.posix.normalize(ref.href) : path.posix.join(dir, ref.href);
-    const stored = ref.chunkSize !== undefined ? members.filter((m) => isChunkOf(m, href)).sort() : members.filter((m) => m === href);
+    const stored = ref.chunkSize !== undefined ? members.filter((m) => chunkIndex(m, href) !== undefined).sort() : members.filter((m) => m === href);
     if (stored.length === 0) {
       issues.push(
         issue('OVA_MISSING_FILE', 'error', `References/File[@ovf:id="${ref.id}"]`, `${ref.href}${ref.chunkSize !== undefined ? ` (chunks ${chunkName(ref.href, 0)}…)` : ''} is referenced but not in the OVA`, 'add the file to the OVA or remove its reference', {
@@ -177,7 +175,17 @@ export async function writeOva(out: Writable, descriptor: { name: string; bytes:
   let given: Manifest | undefined;
   if (mfOpt && 'bytes' in mfOpt) {
     manifestBytes = mfOpt.bytes;
-    given = parseManifest(mfOpt.bytes, mfOpt.name);
+    given = usableManifest(mfOpt.bytes, mfOpt.name);
+    // Names first, before a byte is written: the manifest lists exactly the descriptor and every
+    // stored part, or the OVA would carry a manifest its own verification refuses.
+    const required = [descriptor.name, ...plans.flatMap(({ member, storedSize }) => partsOf(member, storedSize).map((p) => p.name))];
+    const listed = new Set(given.entries.map((e) => e.name));
+    const missing = required.filter((n) => !listed.has(n));
+    const extra = [...listed].filter((n) => !required.includes(n));
+    if (missing.length || extra.length) {
+      const why = [missing.length ? `it does not list ${missing.join(', ')}` : '', extra.length ? `it lists ${extra.join(', ')}, which ${extra.length === 1 ? 'is' : 'are'} not being packed` : ''].filter(Boolean).join('; ');
+      throw new OvfkitError('INTEGRITY', `${mfOpt.name} does not match the files being packed: ${why}; recreate it (ova pack --manifest create)`);
+    }
     const entry = given.entries.find((e) => e.name === descriptor.name);
     if (entry) checkedDigests.push({ name: descriptor.name, expected: entry.digest, actual: createHash(nodeHashName(entry.algorithm)).update(descriptor.bytes).digest('hex') });
   } else if (mfOpt && algorithm && mfOpt.position === 'after-descriptor') {
@@ -197,10 +205,7 @@ export async function writeOva(out: Writable, descriptor: { name: string; bytes:
   for (const { member, storedSize } of plans) {
     let source = await member.open();
     if (member.gzip) source = source.pipe(createGzip());
-    const chunk = member.chunkSize;
-    const parts: { name: string; size: number }[] = [];
-    if (chunk === undefined) parts.push({ name: member.name, size: storedSize });
-    else for (let i = 0, left = storedSize; i === 0 || left > 0; i++, left -= chunk) parts.push({ name: chunkName(member.name, i), size: Math.min(chunk, left) });
+    const parts = partsOf(member, storedSize);
     const reader = byteSlicer(source);
     for (const part of parts) {
       await put(tarHeader(part.name, part.size));
@@ -243,6 +248,15 @@ export async function writeOva(out: Writable, descriptor: { name: string; bytes:
   result.bytes = bytes;
   if (manifestBytes) result.manifest = manifestBytes.toString('utf8');
   return result;
+}
+
+/** The stored parts a member is written as: itself, or its chunks of `chunkSize` bytes. */
+function partsOf(member: OvaMember, storedSize: number): { name: string; size: number }[] {
+  const chunk = member.chunkSize;
+  if (chunk === undefined) return [{ name: member.name, size: storedSize }];
+  const parts: { name: string; size: number }[] = [];
+  for (let i = 0, left = storedSize; i === 0 || left > 0; i++, left -= chunk) parts.push({ name: chunkName(member.name, i), size: Math.min(chunk, left) });
+  return parts;
 }
 
 async function gzipSize(stream: Readable): Promise<number> {

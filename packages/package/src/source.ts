@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { OvfkitError } from '@ovfkit/core';
 import { httpGet, readBody, redactUrl, type HttpOptions } from './http';
+import { chunkIndex, chunkName } from './references';
 import { indexTar, readTar, safeMemberName, type TarHeader } from './tar';
 
 /** A small file of the package, read whole. */
@@ -57,6 +58,12 @@ export interface PackageSource {
   size(href: string): Promise<number | undefined>;
   /** Whether the file exists. */
   has(href: string): Promise<boolean>;
+  /**
+   * Every chunk file of `href` (`href.000000000`, …) the source holds, named like hrefs, in no
+   * particular order; undefined when the source cannot list its files (over HTTP, or an OVA read
+   * in one pass), so a gap between chunks can be told from the end of the file.
+   */
+  chunkNames(href: string): Promise<string[] | undefined>;
   /** Member names in archive order (OVA), or undefined when the source cannot list (directory over HTTP). */
   members(): Promise<string[] | undefined>;
   /** One pass over an OVA, in archive order. For other sources: undefined. */
@@ -68,9 +75,20 @@ export interface PackageSource {
 export interface SourceOptions extends HttpOptions {
   /** Largest descriptor, manifest or certificate read into memory. @default 64 MiB */
   maxDescriptorBytes?: number;
+  /**
+   * Bytes of descriptor, manifests and certificates together that an `.ova` read in one pass
+   * (a URL without Range) may buffer before its first disk. @default 80 MiB
+   */
+  maxMetadataBytes?: number;
 }
 
 const DEFAULT_MAX_SMALL = 64 * 1024 * 1024;
+const DEFAULT_MAX_METADATA = 80 * 1024 * 1024;
+/**
+ * Members an `.ova` read in one pass may have before its first disk: the descriptor, then a
+ * manifest and a certificate, with room for a few extra small files.
+ */
+export const MAX_METADATA_MEMBERS = 8;
 const READ_HWM = 1 << 21;
 
 /**
@@ -171,15 +189,47 @@ class DirectorySource implements PackageSource {
     return full;
   }
 
-  private async readSmall(name: string): Promise<PackageFile | undefined> {
-    const full = path.join(this.dir, name);
+  /**
+   * Opens a file of the package for reading, with one rule for the descriptor, manifest,
+   * certificate and data files alike: a regular file (lstat, not followed), whose real path is
+   * inside the package folder, opened without following a link swapped in since (O_NOFOLLOW).
+   * Undefined when it does not exist.
+   */
+  private async openContained(full: string, shown: string): Promise<{ handle: fsp.FileHandle; size: number } | undefined> {
+    const st = await fsp.lstat(full).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+      throw new OvfkitError('IO', `cannot read ${full}: ${e.code ?? e.message}`, { cause: e });
+    });
+    if (!st) return undefined;
+    if (st.isSymbolicLink()) throw new OvfkitError('UNSAFE_PATH', `${shown} is a symbolic link; files of a package folder are read only when they are regular files inside it`);
+    if (!st.isFile()) throw new OvfkitError('UNSAFE_PATH', `${shown} is not a regular file`);
+    // A symbolic link in a folder of the path could still lead out of the package.
+    const [real, root] = await Promise.all([fsp.realpath(full), fsp.realpath(this.dir)]);
+    if (!real.startsWith(root + path.sep)) throw new OvfkitError('UNSAFE_PATH', `${shown} leads out of the package through a symbolic link`);
+    let handle: fsp.FileHandle;
     try {
-      const st = await fsp.stat(full);
-      if (st.size > DEFAULT_MAX_SMALL) throw new OvfkitError('INPUT_TOO_LARGE', `${name} is larger than ${DEFAULT_MAX_SMALL} bytes`);
-      return { name, bytes: await fsp.readFile(full) };
+      handle = await fsp.open(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e instanceof OvfkitError ? e : new OvfkitError('IO', `cannot read ${full}: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw new OvfkitError('UNSAFE_PATH', `${shown} became a symbolic link while being opened`);
+      throw new OvfkitError('IO', `cannot read ${full}: ${code ?? (e as Error).message}`, { cause: e });
+    }
+    const now = await handle.stat();
+    if (now.ino !== st.ino || now.dev !== st.dev) {
+      await handle.close();
+      throw new OvfkitError('UNSAFE_PATH', `${shown} was replaced while being opened`);
+    }
+    return { handle, size: now.size };
+  }
+
+  private async readSmall(name: string): Promise<PackageFile | undefined> {
+    const opened = await this.openContained(path.join(this.dir, name), name);
+    if (!opened) return undefined;
+    try {
+      if (opened.size > DEFAULT_MAX_SMALL) throw new OvfkitError('INPUT_TOO_LARGE', `${name} is larger than ${DEFAULT_MAX_SMALL} bytes (bound: maxDescriptorBytes)`);
+      return { name, bytes: await readBody(opened.handle.createReadStream({ highWaterMark: READ_HWM, autoClose: false }), DEFAULT_MAX_SMALL, name) };
+    } finally {
+      await opened.handle.close();
     }
   }
 
@@ -196,13 +246,9 @@ class DirectorySource implements PackageSource {
   }
   async open(href: string): Promise<Readable> {
     const full = this.resolve(href);
-    const st = await fsp.lstat(full).catch(() => undefined);
-    if (!st) throw new OvfkitError('IO', `${href} is referenced but not in the package (${full})`);
-    if (!st.isFile()) throw new OvfkitError('UNSAFE_PATH', `${href} is not a regular file`);
-    // A symbolic link in a folder of the path could still lead out of the package.
-    const [real, root] = await Promise.all([fsp.realpath(full), fsp.realpath(this.dir)]);
-    if (!real.startsWith(root + path.sep)) throw new OvfkitError('UNSAFE_PATH', `${href} leads out of the package through a symbolic link`);
-    return fs.createReadStream(full, { highWaterMark: READ_HWM });
+    const opened = await this.openContained(full, href);
+    if (!opened) throw new OvfkitError('IO', `${href} is referenced but not in the package (${full})`);
+    return opened.handle.createReadStream({ highWaterMark: READ_HWM });
   }
   async size(href: string): Promise<number | undefined> {
     const st = await fsp.lstat(this.resolve(href)).catch(() => undefined);
@@ -210,6 +256,14 @@ class DirectorySource implements PackageSource {
   }
   async has(href: string): Promise<boolean> {
     return (await this.size(href)) !== undefined;
+  }
+  async chunkNames(href: string): Promise<string[] | undefined> {
+    const rel = safeHref(href);
+    const folder = path.dirname(this.resolve(href));
+    const base = path.posix.basename(rel);
+    const prefix = rel.slice(0, rel.length - base.length);
+    const listed = await fsp.readdir(folder).catch(() => [] as string[]);
+    return listed.filter((n) => chunkIndex(n, base) !== undefined).map((n) => prefix + n);
   }
   members(): Promise<string[] | undefined> {
     return Promise.resolve(undefined);
@@ -242,6 +296,13 @@ function memberFor(descriptor: string, href: string): string {
   const rel = safeHref(href);
   const dir = path.posix.dirname(descriptor);
   return safeMemberName(dir === '.' ? rel : path.posix.join(dir, rel));
+}
+
+/** The chunk files of `href` among an archive's members, named as hrefs. */
+function chunksIn(index: TarHeader[], descriptor: string, href: string): string[] {
+  const member = memberFor(descriptor, href);
+  const rel = safeHref(href);
+  return index.map((h) => chunkIndex(h.name, member)).filter((i): i is number => i !== undefined).map((i) => chunkName(rel, i));
 }
 
 /** Reads a whole small stream. */
@@ -315,6 +376,9 @@ class OvaFileSource implements PackageSource {
   }
   async has(href: string): Promise<boolean> {
     return (await this.size(href)) !== undefined;
+  }
+  chunkNames(href: string): Promise<string[]> {
+    return Promise.resolve(chunksIn(this.index, this.roles.descriptor, href));
   }
   members(): Promise<string[]> {
     return Promise.resolve(this.index.map((h) => h.name));
@@ -406,6 +470,9 @@ class UrlOvfSource implements PackageSource {
       throw e;
     }
   }
+  chunkNames(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
   members(): Promise<undefined> {
     return Promise.resolve(undefined);
   }
@@ -469,8 +536,12 @@ class UrlOvaSource implements PackageSource {
     }
     // No Range: read the archive from the start until the descriptor (and any .mf/.cert right
     // behind it) were seen, then hang up.
+    // Buffered members are bounded in number and in bytes together, checked on each header
+    // before its data is read: a run of .cert members cannot grow memory without end.
+    const maxTotal = options.maxMetadataBytes ?? DEFAULT_MAX_METADATA;
     const head = new Map<string, Buffer>();
     const names: string[] = [];
+    let headBytes = 0;
     const it = readTar(stream.body)[Symbol.asyncIterator]();
     try {
       for (;;) {
@@ -483,13 +554,17 @@ class UrlOvaSource implements PackageSource {
           throw new OvfkitError('INTEGRITY', `the first member of ${redactUrl(url)} is ${JSON.stringify(e.name)}, not the .ovf descriptor, and the server does not support Range requests: the OVA cannot be streamed (repack it with the descriptor first)`);
         }
         const isSmall = /\.(ovf|mf|cert)$/i.test(e.name);
-        const haveDescriptor = names.some((n) => /\.ovf$/i.test(n));
-        if (!isSmall && haveDescriptor) break;
-        names.push(e.name);
-        if (isSmall) {
-          if (e.size > max) throw new OvfkitError('INPUT_TOO_LARGE', `${e.name} is larger than ${max} bytes`);
-          head.set(e.name, await small(e.stream, e.name, max));
+        if (!isSmall) break;
+        if (names.length >= MAX_METADATA_MEMBERS) {
+          throw new OvfkitError('INPUT_TOO_LARGE', `${redactUrl(url)} has more than ${MAX_METADATA_MEMBERS} descriptor, manifest or certificate members before its first disk (bound: MAX_METADATA_MEMBERS); an OVA has one of each`);
         }
+        if (e.size > max) throw new OvfkitError('INPUT_TOO_LARGE', `${e.name} is larger than ${max} bytes (bound: maxDescriptorBytes)`);
+        headBytes += e.size;
+        if (headBytes > maxTotal) {
+          throw new OvfkitError('INPUT_TOO_LARGE', `the descriptor, manifest and certificate members of ${redactUrl(url)} total more than ${maxTotal} bytes before its first disk (bound: maxMetadataBytes)`);
+        }
+        names.push(e.name);
+        head.set(e.name, await small(e.stream, e.name, max));
       }
     } finally {
       await it.return?.();
@@ -569,6 +644,9 @@ class UrlOvaSource implements PackageSource {
     const name = memberFor(this.roles().descriptor, href);
     if (this.index) return this.index.some((h) => h.name === name);
     throw new OvfkitError('USAGE', `cannot tell whether ${href} is in ${this.location} without downloading it: the server does not support Range requests`);
+  }
+  chunkNames(href: string): Promise<string[] | undefined> {
+    return Promise.resolve(this.index ? chunksIn(this.index, this.roles().descriptor, href) : undefined);
   }
   members(): Promise<string[] | undefined> {
     return Promise.resolve(this.index?.map((h) => h.name));

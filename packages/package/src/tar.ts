@@ -113,10 +113,31 @@ function parsePax(data: Buffer): Record<string, string> {
   return out;
 }
 
-const MAX_META_BYTES = 1 << 20;
+/**
+ * Bounds on what an archive may make the reader hold, whatever its size: each one is named in
+ * the error it raises. Far beyond any real OVA (ovftool's chunking of a 62 TB disk stays below
+ * the member count; pax records carry a path and a size), so only hostile input reaches them.
+ */
+export const TAR_LIMITS = {
+  /** Bytes of pax `x` and GNU `L`/`K` records that may precede one member, all records together. */
+  metaBytesPerMember: 1 << 20,
+  /** Records (`x`, `g`, `L`, `K`) that may precede one member. */
+  metaRecordsPerMember: 64,
+  /** Bytes of pax `g` (global) records in the whole archive: they stay in effect to the end. */
+  globalMetaBytes: 1 << 20,
+  /** Members in one archive. */
+  members: 100_000,
+  /** Bytes of one member name (PATH_MAX). */
+  nameBytes: 4096,
+  /** Bytes of all member names together: the duplicate check keeps them. */
+  totalNameBytes: 16 << 20,
+} as const;
+
 const CHUNK_BYTES = 1 << 20;
-/** Far beyond any real OVA (ovftool's chunking of a 62 TB disk stays below it); bounds memory. */
-const MAX_MEMBERS = 100_000;
+
+function tooLarge(bound: string, message: string): OvfkitError {
+  return new OvfkitError('INPUT_TOO_LARGE', `tar archive: ${message} (bound: ${bound})`);
+}
 
 /** Decisions taken on each raw header block; shared by the sequential reader and the random-access index. */
 class HeaderState {
@@ -125,6 +146,11 @@ class HeaderState {
   private globalPax: Record<string, string> = {};
   private readonly seen = new Set<string>();
   private memberStart: number | undefined;
+  /** Record bytes and records seen since the last member, and `g` bytes in the whole archive. */
+  private metaBytes = 0;
+  private metaRecords = 0;
+  private globalBytes = 0;
+  private nameBytes = 0;
 
   /**
    * Interprets one header block at `offset`. Returns `meta` when the member's data is a record
@@ -136,7 +162,19 @@ class HeaderState {
     const flag = String.fromCharCode(b[156] ?? 0);
     const size = num(b, 124, 12, 'size');
     if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
-      if (size > MAX_META_BYTES) throw archiveError(`${flag} record of ${size} bytes is larger than allowed`);
+      // Checked before the record is read: its size alone decides, so nothing unbounded is buffered.
+      if (++this.metaRecords > TAR_LIMITS.metaRecordsPerMember) {
+        throw tooLarge('TAR_LIMITS.metaRecordsPerMember', `more than ${TAR_LIMITS.metaRecordsPerMember} pax / long-name records before one member, at offset ${offset}`);
+      }
+      if (flag === 'g') {
+        this.globalBytes += size;
+        if (this.globalBytes > TAR_LIMITS.globalMetaBytes) throw tooLarge('TAR_LIMITS.globalMetaBytes', `pax global records total more than ${TAR_LIMITS.globalMetaBytes} bytes, at offset ${offset}`);
+      } else {
+        this.metaBytes += size;
+        if (this.metaBytes > TAR_LIMITS.metaBytesPerMember) {
+          throw tooLarge('TAR_LIMITS.metaBytesPerMember', `pax / long-name records before one member total more than ${TAR_LIMITS.metaBytesPerMember} bytes, at offset ${offset}`);
+        }
+      }
       return { kind: 'meta', size, flag };
     }
     let name = cstr(b, 0, 100);
@@ -151,24 +189,30 @@ class HeaderState {
     let realSize = size;
     const paxSize = this.pax['size'] ?? this.globalPax['size'];
     if (paxSize !== undefined) {
-      if (!/^\d+$/.test(paxSize) || !Number.isSafeInteger(Number(paxSize))) throw archiveError(`pax size is not a number: ${paxSize}`);
+      if (!/^\d+$/.test(paxSize) || !Number.isSafeInteger(Number(paxSize))) throw archiveError(`pax size is not a number: ${paxSize.slice(0, 40)}`);
       realSize = Number(paxSize);
     }
     const headerOffset = this.memberStart;
     this.longName = undefined;
     this.pax = {};
     this.memberStart = undefined;
+    this.metaBytes = 0;
+    this.metaRecords = 0;
+    const nameLength = Buffer.byteLength(name);
+    if (nameLength > TAR_LIMITS.nameBytes) throw tooLarge('TAR_LIMITS.nameBytes', `a member name of ${nameLength} bytes at offset ${offset} is longer than ${TAR_LIMITS.nameBytes}`);
     const shown = JSON.stringify(name);
     let type: TarEntryType;
     if (flag === '0' || flag === '\0' || flag === '7') type = 'file';
     else if (flag === '5') type = 'directory';
     else if (flag === '1' || flag === '2') throw new OvfkitError('UNSAFE_PATH', `tar member ${shown} is a ${flag === '1' ? 'hard' : 'symbolic'} link; links are not allowed in an OVA`);
     else if (flag === '3' || flag === '4' || flag === '6') throw new OvfkitError('UNSAFE_PATH', `tar member ${shown} is a device or FIFO; only regular files are allowed in an OVA`);
-    else throw archiveError(`member ${shown} has unsupported type "${flag}"`);
+    else throw archiveError(`member ${shown} has unsupported type ${JSON.stringify(flag)}`);
     const safe = safeMemberName(name);
     if (type === 'directory') realSize = 0;
     if (this.seen.has(safe)) throw archiveError(`duplicate member ${JSON.stringify(safe)}; an OVA names each file once`);
-    if (this.seen.size >= MAX_MEMBERS) throw new OvfkitError('INPUT_TOO_LARGE', `tar archive: more than ${MAX_MEMBERS} members`);
+    if (this.seen.size >= TAR_LIMITS.members) throw tooLarge('TAR_LIMITS.members', `more than ${TAR_LIMITS.members} members`);
+    this.nameBytes += nameLength;
+    if (this.nameBytes > TAR_LIMITS.totalNameBytes) throw tooLarge('TAR_LIMITS.totalNameBytes', `member names total more than ${TAR_LIMITS.totalNameBytes} bytes`);
     this.seen.add(safe);
     return { kind: 'entry', header: { name: safe, type, size: realSize, dataOffset: offset + BLOCK, headerOffset: headerOffset ?? offset } };
   }
@@ -189,7 +233,11 @@ const padded = (n: number): number => Math.ceil(n / BLOCK) * BLOCK;
  * Used by the sequential reader; it never buffers more than one incoming chunk.
  */
 class ByteReader {
-  private buf: Buffer = Buffer.alloc(0);
+  /** Buffered chunks from index `first` on; `head` bytes of that one were already taken. */
+  private chunks: Buffer[] = [];
+  private first = 0;
+  private head = 0;
+  private buffered = 0;
   private done = false;
   position = 0;
   constructor(private readonly it: AsyncIterator<Buffer>) {}
@@ -202,26 +250,58 @@ class ByteReader {
       return false;
     }
     const chunk = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array);
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
     return true;
+  }
+
+  /** Drops the first buffered chunk (without Array.shift, which is linear in the array). */
+  private advance(): void {
+    this.head = 0;
+    if (++this.first === this.chunks.length) {
+      this.chunks = [];
+      this.first = 0;
+    }
+  }
+
+  /** Takes `n` buffered bytes (n ≤ buffered), copying only when they span chunks: cost linear in n. */
+  private take(n: number): Buffer {
+    const first = this.chunks[this.first];
+    let out: Buffer;
+    if (first && first.length - this.head >= n) {
+      out = first.subarray(this.head, this.head + n);
+      this.head += n;
+      if (this.head === first.length) this.advance();
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let at = 0;
+      while (at < n) {
+        const c = this.chunks[this.first]!;
+        const k = Math.min(c.length - this.head, n - at);
+        c.copy(out, at, this.head, this.head + k);
+        at += k;
+        this.head += k;
+        if (this.head === c.length) this.advance();
+      }
+    }
+    this.buffered -= n;
+    this.position += n;
+    return out;
   }
 
   /** Exactly `n` bytes, or fewer only at the end of the input. */
   async read(n: number): Promise<Buffer> {
-    while (this.buf.length < n && (await this.fill()));
-    const out = this.buf.subarray(0, Math.min(n, this.buf.length));
-    this.buf = this.buf.subarray(out.length);
-    this.position += out.length;
-    return out;
+    while (this.buffered < n && (await this.fill()));
+    return this.take(Math.min(n, this.buffered));
   }
 
   /** Up to `max` bytes of whatever is available (at least one unless at the end). */
   async some(max: number): Promise<Buffer> {
-    if (this.buf.length === 0 && !(await this.fill())) return Buffer.alloc(0);
-    const out = this.buf.subarray(0, Math.min(max, this.buf.length));
-    this.buf = this.buf.subarray(out.length);
-    this.position += out.length;
-    return out;
+    while (this.buffered === 0) if (!(await this.fill())) return Buffer.alloc(0);
+    const first = this.chunks[this.first]!;
+    return this.take(Math.min(max, first.length - this.head));
   }
 
   async return(): Promise<void> {

@@ -74,7 +74,9 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
     } catch (e) {
       if (!isOvfkitError(e)) throw e;
       storedOf.set(ref, []);
-      if (!members) issues.push(issue('FILE_UNREADABLE', 'error', `References/File[@ovf:id="${ref.id}"]`, e.message, 'add the file to the package', { value: ref.href }));
+      // A missing first chunk of an archive is OVA_MISSING_FILE (checkOvaLayout); a gap is always said.
+      if (e.code === 'INTEGRITY') issues.push(issue('FILE_CHUNK_MISSING', 'error', `References/File[@ovf:id="${ref.id}"]`, e.message, 'add the missing chunk, or give ovf:size', { value: ref.href }));
+      else if (!members) issues.push(issue('FILE_UNREADABLE', 'error', `References/File[@ovf:id="${ref.id}"]`, e.message, 'add the file to the package', { value: ref.href }));
     }
   }
   const present = new Set<string>([descriptor.name]);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, descriptorDigest, parseDescriptor, type OvfParseDescriptorResult, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
-import { filesInOrder, openFile, parseManifest, readBody, readReferences, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook } from '@ovfkit/package';
+import { filesInOrder, openFile, readBody, readReferences, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
@@ -334,10 +334,14 @@ async function checkEulas(ovfManager: VimOvfManager, descriptor: string, common:
   }
 }
 
-/** The entries of a package manifest, or undefined without one. @see @ovfkit/package parseManifest */
+/**
+ * The entries of a package manifest, or undefined without one; a manifest with any error (a file
+ * listed twice, a malformed line) is refused by the package layer's one rule.
+ * @see @ovfkit/package usableManifest
+ */
 function manifestDigests(file: PackageFile | undefined): ManifestDigests | undefined {
   if (!file) return undefined;
-  return new Map(parseManifest(file.bytes, file.name).entries.map((e) => [e.name, { algorithm: e.algorithm, digest: e.digest.toLowerCase() }]));
+  return new Map(usableManifest(file.bytes, file.name).entries.map((e) => [e.name, { algorithm: e.algorithm, digest: e.digest.toLowerCase() }]));
 }
 
 interface PlannedUpload {
@@ -381,7 +385,7 @@ async function planUploads(source: PackageSource, fileItems: OvfFileItem[], desc
     const compression = item.compressionMethod ?? (r?.compression && r.compression !== 'identity' ? r.compression : undefined);
     if (compression && compression !== 'gzip') throw new OvfkitError('UNSUPPORTED', `${item.path} is compressed with ${compression}; ovfkit reads gzip only`);
     const fileItem: OvfFileItem = { ...item, ...(chunkSize ? { chunkSize } : {}), ...(compression ? { compressionMethod: compression } : {}) };
-    const ref: FileReference = { href: item.path, id: r?.id ?? item.path, ...(r?.size !== undefined ? { size: r.size } : {}), ...(chunkSize ? { chunkSize } : {}), ...(compression ? { compression } : {}) };
+    const ref: FileReference = { href: item.path, id: r?.id ?? item.path, ...(r?.size !== undefined ? { size: r.size } : {}), ...(chunkSize ? { chunkSize } : {}), ...(compression ? { compression } : {}), ...(r?.capacityBytes !== undefined ? { capacityBytes: r.capacityBytes } : {}) };
     // A one-pass source cannot list its members: a chunked file's parts are then known only from ovf:size.
     const partsKnown = !source.sequentialOnly || !chunkSize || ref.size !== undefined;
     let parts: string[] = [];
