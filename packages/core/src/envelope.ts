@@ -34,11 +34,37 @@ const RECOGNISED_OVF_SECTIONS = new Set([
   'SharedDiskSection', 'ScaleOutSection', 'PlacementGroupSection', 'PlacementSection', 'EncryptionSection',
   'BootDeviceSection', 'EnvironmentFilesSection', 'ResourceAllocationSection', 'StartupSection',
 ]);
-/** vSphere-understood vmw sections (vSphere keeps or applies them). @see ovf-spec-notes.md §12 */
+/**
+ * vmw sections vSphere understands (it applies or keeps them), so a required one is no
+ * OvfUnsupportedSection. The list and what ovfkit does with each: docs/vmw-sections.md.
+ * @see ovf-spec-notes.md §12
+ */
 const RECOGNISED_VMW = new Set([
   'IpAssignmentSection', 'BootOrderSection', 'StorageGroupSection', 'StorageSection', 'TagBasedPlacementSection',
-  'vServiceDependencySection', 'CpuCompatibilitySection', 'MigrationUpgradeRequisitesSection', 'VirtualDeviceGroupSection',
+  'TagBasedPlacementGroupSection', 'vServiceDependencySection', 'CpuCompatibilitySection',
+  'MigrationUpgradeRequisitesSection', 'VirtualDeviceGroupSection',
 ]);
+
+/** Every property of CIM_ResourceAllocationSettingData and its storage/Ethernet subclasses (DSP8023 schemas). */
+const RASD_ELEMENTS = new Set([
+  'Address', 'AddressOnParent', 'AllocationUnits', 'AutomaticAllocation', 'AutomaticDeallocation', 'Caption',
+  'ChangeableType', 'ConfigurationName', 'Connection', 'ConsumerVisibility', 'Description', 'ElementName', 'Generation',
+  'HostResource', 'InstanceID', 'Limit', 'MappingBehavior', 'OtherResourceType', 'Parent', 'PoolID', 'Reservation',
+  'ResourceSubType', 'ResourceType', 'VirtualQuantity', 'VirtualQuantityUnits', 'Weight',
+  // OVF 0.9 RASD
+  'BusNumber',
+  // CIM_StorageAllocationSettingData
+  'Access', 'HostExtentName', 'HostExtentNameFormat', 'HostExtentNameNamespace', 'HostExtentStartingAddress',
+  'HostResourceBlockSize', 'OtherHostExtentNameFormat', 'OtherHostExtentNameNamespace', 'VirtualResourceBlockSize',
+  // CIM_EthernetPortAllocationSettingData
+  'AllowedPriorities', 'AllowedToReceiveMACAddresses', 'AllowedToReceiveVLANs', 'AllowedToTransmitMACAddresses',
+  'AllowedToTransmitVLANs', 'DefaultPortVID', 'DefaultPriority', 'DesiredVLANEndpointMode', 'GroupID', 'ManagerID',
+  'NetworkPortProfileID', 'NetworkPortProfileIDType', 'OtherEndpointMode', 'OtherNetworkPortProfileIDTypeInfo',
+  'PortCorrelationID', 'PortVID', 'Promiscuous', 'ReceiveBandwidthLimit', 'ReceiveBandwidthReservation',
+  'SourceMACFilteringEnabled',
+]);
+/** vmw elements vSphere reads inside an Item. */
+const VMW_ITEM_ELEMENTS = new Set(['Config', 'CoresPerSocket']);
 
 /**
  * Reads a descriptor into the OVF model. Never throws.
@@ -275,7 +301,10 @@ class EnvelopeBuilder {
           default:
             if (RECOGNISED_OVF_SECTIONS.has(name) || name.endsWith('Section') || t.local(c) === 'Section') {
               const s = this.otherSection(c, `/Envelope/${name}`);
-              if (['ProductSection', 'EulaSection', 'AnnotationSection', 'OperatingSystemSection', 'VirtualHardwareSection', 'InstallSection'].includes(name)) {
+              if (name === 'EulaSection') {
+                // vSphere accepts an Envelope-level EULA with a warning (and does not show it).
+                this.warning.push(issues.misplacedSection(this.at(c, `/Envelope/${name}`), name, 'Envelope', 'VirtualSystem or VirtualSystemCollection'));
+              } else if (['ProductSection', 'AnnotationSection', 'OperatingSystemSection', 'VirtualHardwareSection', 'InstallSection'].includes(name)) {
                 this.error.push(issues.misplacedSection(this.at(c, `/Envelope/${name}`), name, 'Envelope', 'VirtualSystem or VirtualSystemCollection'));
               } else if (!RECOGNISED_OVF_SECTIONS.has(name) && s.required) {
                 (t.uri(c) === '' ? this.warning : this.error).push(issues.unsupportedSection(this.at(c, `/Envelope/${name}`), name, s.info?.text ?? ''));
@@ -549,6 +578,7 @@ class EnvelopeBuilder {
             virtualHardwareSection.push(this.virtualHardwareSection(c, `${spath}[${virtualHardwareSection.length + 1}]`));
             continue;
           case 'ResourceAllocationSection': {
+            if (isVS) { onlyIn(c, sname, 'VirtualSystemCollection'); continue; }
             const sInfo = this.info(c, spath);
             const items: Item[] = [];
             for (let d = t.first[c]!; d >= 0; d = t.next[d]!) if (t.local(d) === 'Item' && isOvf(t.uri(d))) items.push(this.item(d, 'Item', `${spath}/Item[${items.length + 1}]`));
@@ -758,6 +788,18 @@ class EnvelopeBuilder {
     };
   }
 
+  /**
+   * An Item child no RASD schema defines that says ovf:required="true": a consumer must fail on it
+   * (DSP0243 §9.4). Without the attribute it is read as an extension and ignored, as the oVirt and
+   * JAXB dialects write dozens of them.
+   */
+  private unknownItemElement(c: number, path: string): void {
+    const t = this.t;
+    if (RASD_NS.has(t.uri(c)) && RASD_ELEMENTS.has(t.local(c))) return;
+    if (!bool(oa(t, c, 'required'), false)) return;
+    this.error.push(issues.unsupportedElement(this.at(c, `${path}/${t.name(c)}`), t.name(c)));
+  }
+
   private item(el: number, kind: string, path: string): Item {
     const t = this.t;
     const it: { -readonly [K in keyof Item]?: Item[K] } & { connection: string[]; hostResource: string[]; config: VmwConfig[] } = {
@@ -765,6 +807,8 @@ class EnvelopeBuilder {
     };
     for (let c = t.first[el]!; c >= 0; c = t.next[c]!) {
       if (RASD_NS.has(t.uri(c))) {
+        // xsi:nil="true" (JAXB writes every absent field so) means the element has no value.
+        if (bool(t.attr(c, NS.xsi, 'nil'), false)) continue;
         const v = t.text(c).trim();
         switch (t.local(c)) {
           case 'Address': it.address = v; break;
@@ -776,7 +820,12 @@ class EnvelopeBuilder {
           case 'Description': it.description = v; break;
           case 'ElementName': it.elementName = v; break;
           case 'HostResource': it.hostResource = it.hostResource === NO_STRINGS ? [v] : [...it.hostResource, v]; break;
-          case 'InstanceID': case 'InstanceId': it.instanceID = v; break;
+          case 'InstanceID': it.instanceID = v; break;
+          case 'InstanceId':
+            // Old VMware exports spell it so; vSphere reads it as InstanceID.
+            it.instanceID ??= v;
+            this.warning.push(issues.legacyElementName(this.at(c, `${path}/${t.name(c)}`), t.name(c), 'rasd:InstanceID'));
+            break;
           case 'Limit': it.limit = v; break;
           case 'OtherResourceType': it.otherResourceType = v; break;
           case 'Parent': it.parent = v; break;
@@ -786,11 +835,13 @@ class EnvelopeBuilder {
           case 'VirtualQuantity': it.virtualQuantity = v; break;
           case 'VirtualQuantityUnits': it.virtualQuantityUnits = v; break;
           case 'Weight': it.weight = v; break;
-          default: break;
+          default: this.unknownItemElement(c, path); break;
         }
-      } else if (t.uri(c) === NS.vmw) {
+      } else if (t.uri(c) === NS.vmw && VMW_ITEM_ELEMENTS.has(t.local(c))) {
         if (t.local(c) === 'Config') it.config = [...it.config, this.vmwConfig(c, `${path}/vmw:Config[${it.config.length + 1}]`)];
-        else if (t.local(c) === 'CoresPerSocket') it.coresPerSocket = t.text(c).trim();
+        else it.coresPerSocket = t.text(c).trim();
+      } else {
+        this.unknownItemElement(c, path);
       }
     }
     const bound = oa(t, el, 'bound');

@@ -9,7 +9,7 @@ import type {
   OvfInvalidValueReference, OvfIssue, OvfMissingAttribute, OvfMissingElement, OvfMissingElementNormalBoundary,
   OvfPropertyQualifier, OvfPropertyQualifierIgnored, OvfPropertyType, OvfPropertyValue, OvfUnexpectedElement,
   OvfUnsupportedSection, OvfWrongNamespace, OvfXmlFormat, OvfDiskOrderConstraint, OvfNoSupportedHardwareFamily, OvfWrongElement,
-  OvfPropertyNetwork, OvfInternalError,
+  OvfPropertyNetwork, OvfInternalError, OvfUnsupportedElement,
 } from './faults';
 
 /** Stable codes of every issue the engine reports; callers may switch on them. */
@@ -23,7 +23,7 @@ export type OvfIssueCode =
   | 'DANGLING_FILE_REF' | 'DANGLING_PARENT_REF' | 'DANGLING_STRINGS_FILE_REF' | 'DANGLING_ICON_FILE_REF'
   | 'DANGLING_CONNECTION' | 'DANGLING_PARENT' | 'DANGLING_HOST_RESOURCE' | 'DANGLING_STARTUP_ID' | 'DANGLING_CAPACITY_PROPERTY'
   | 'REFERENCE_CYCLE' | 'UNKNOWN_CONFIGURATION' | 'MULTIPLE_DEFAULT_CONFIGURATIONS' | 'UNKNOWN_DEPLOYMENT_OPTION'
-  | 'UNSUPPORTED_SECTION' | 'UNEXPECTED_ELEMENT' | 'MISPLACED_SECTION'
+  | 'UNSUPPORTED_SECTION' | 'UNSUPPORTED_ELEMENT' | 'UNEXPECTED_ELEMENT' | 'MISPLACED_SECTION' | 'LEGACY_ELEMENT_NAME'
   | 'MISSING_NORMAL_BOUND' | 'DUPLICATE_BOUND' | 'INVALID_BOUND'
   | 'PROPERTY_KEY_INVALID' | 'PROPERTY_TYPE' | 'PROPERTY_QUALIFIER' | 'PROPERTY_QUALIFIER_IGNORED' | 'PROPERTY_VALUE'
   | 'PROPERTY_NETWORK' | 'DISK_ORDER' | 'NO_VIRTUAL_HARDWARE' | 'NO_HARDWARE_FAMILY' | 'INTERNAL';
@@ -226,6 +226,16 @@ export const issues = {
     return make('UNSUPPORTED_SECTION', { _typeName: 'OvfUnsupportedSection', lineNumber: at.line, name, info },
       `Section ${name} is required (ovf:required is not "false") but is not understood by this consumer`, at,
       { value: name, fix: 'Remove the section, or mark it ovf:required="false" if the appliance works without it.' });
+  },
+  unsupportedElement(at: At, name: string): OvfIssue<OvfUnsupportedElement> {
+    return make('UNSUPPORTED_ELEMENT', { _typeName: 'OvfUnsupportedElement', lineNumber: at.line, name },
+      `Item element <${name}> is required (ovf:required is not "false") but is not a RASD element this consumer understands`, at,
+      { value: name, fix: 'Remove the element, or mark it ovf:required="false" if the device works without it.' });
+  },
+  legacyElementName(at: At, written: string, standard: string): OvfIssue<OvfWrongElement> {
+    return make('LEGACY_ELEMENT_NAME', { _typeName: 'OvfWrongElement', lineNumber: at.line, name: written },
+      `<${written}> is the legacy spelling of <${standard}>; it is read as ${standard}`, at,
+      { value: written, allowed: standard, fix: `Rename it to ${standard}.` });
   },
   unexpectedElement(at: At, name: string, parent: string): OvfIssue<OvfUnexpectedElement> {
     return make('UNEXPECTED_ELEMENT', { _typeName: 'OvfUnexpectedElement', lineNumber: at.line, name },

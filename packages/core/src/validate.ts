@@ -107,7 +107,8 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
 
   for (const s of env.strings) {
     if (s.fileRef !== undefined && !fileIndex.has(s.fileRef)) {
-      error.push(issues.danglingReference('DANGLING_STRINGS_FILE_REF', at(s, '/@ovf:fileRef'), 'Strings', 'ovf:fileRef', s.fileRef, 'File', fileIds));
+      // vSphere imports such a descriptor and falls back to the descriptor's own texts.
+      warning.push(issues.danglingReference('DANGLING_STRINGS_FILE_REF', at(s, '/@ovf:fileRef'), 'Strings', 'ovf:fileRef', s.fileRef, 'File', fileIds));
     }
   }
 
@@ -118,7 +119,15 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
       if (first !== undefined) error.push(issues.duplicate('DUPLICATE_CONTENT_ID', at(c, '/@ovf:id'), c.kind, 'ovf:id', c.id, first));
       else contentIds.set(c.id, c.pos.line);
     }
+    // class + instance name a ProductSection (and prefix its property ids): one per entity.
+    const productIds = new Map<string, number>();
     for (const ps of c.productSection) {
+      const productId = `${ps.class ?? ''}\u0000${ps.instance ?? ''}`;
+      const first = productIds.get(productId);
+      if (first !== undefined) {
+        const shown = [ps.class, ps.instance].filter((x) => x !== undefined && x !== '').join('.') || '(no class, no instance)';
+        error.push(issues.duplicate('DUPLICATE_PRODUCT_SECTION', at(ps), 'ProductSection', 'ovf:class + ovf:instance', shown, first));
+      } else productIds.set(productId, ps.pos.line);
       for (const icon of ps.icon) {
         if (icon.fileRef !== '' && !fileIndex.has(icon.fileRef)) {
           error.push(issues.danglingReference('DANGLING_ICON_FILE_REF', at(icon, '/@ovf:fileRef'), 'Icon', 'ovf:fileRef', icon.fileRef, 'File', fileIds));
@@ -192,6 +201,10 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
       error.push(issues.missingElement(at(item), item.kind, 'rasd:ResourceType', 'Add rasd:ResourceType (the CIM device type, e.g. 17 for a disk).'));
     } else if (!/^\d+$/.test(item.resourceType)) {
       error.push(issues.malformedNumber(at(item, '/rasd:ResourceType'), item.kind, 'rasd:ResourceType', item.resourceType, 'a CIM ResourceType number'));
+    }
+    // vSphere reads VirtualQuantity as an integer when it parses the descriptor.
+    if (item.virtualQuantity !== undefined && !/^\d+$/.test(item.virtualQuantity)) {
+      error.push(issues.malformedNumber(at(item, '/rasd:VirtualQuantity'), item.kind, 'rasd:VirtualQuantity', item.virtualQuantity, 'a non-negative whole number'));
     }
     // Connection names a network only on NICs (XenServer writes disk ids there on disks).
     const isNic = item.kind === 'EthernetPortItem' || item.resourceType === '10' || item.resourceType === '11';

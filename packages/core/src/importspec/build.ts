@@ -1064,10 +1064,12 @@ export function vmxNumber(t: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Disk and NVDIMM controllers are created first, so devices can name them as Parent. */
 function isController(i: Item): boolean {
   const rt = intValue(i.resourceType);
-  if (rt === RT.ide || rt === RT.scsi || rt === RT.otherStorage) return true;
-  return rt === RT.other && /nvdimm\.controller/i.test(i.resourceSubType ?? '');
+  const m = rt === undefined ? undefined : deviceFor(rt, i.resourceSubType);
+  const family = m && 'device' in m ? controllerFamily(m.device) : undefined;
+  return family !== undefined && family !== 'usb';
 }
 
 function allocation(item: Item): ResourceAllocationInfo {

@@ -108,6 +108,9 @@ function deviceForOne(resourceType: number, subtype: string | undefined): Device
     case RT.otherStorage:
       if (sub === 'vmware.sata.ahci' || sub === 'ahci') return { device: 'VirtualAHCIController' };
       if (sub === 'vmware.nvme.controller' || sub === 'nvme') return { device: 'VirtualNVMEController' };
+      // vSphere exports NVDIMMs as "other storage"; older writers used 1 (Other), read above.
+      if (sub === 'vmware.nvdimm.controller') return { device: 'VirtualNVDIMMController' };
+      if (sub === 'vmware.nvdimm.device') return { device: 'VirtualNVDIMM' };
       return { unsupported: 'subtype' };
     case RT.ethernet:
       return pick(NIC, 'VirtualE1000');
