@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { OvfIssue } from './faults';
+import { LocalOvfManager } from './ovfmanager';
 import { parseDescriptor } from './parse-descriptor';
 
 const HEAD = `<?xml version="1.0" encoding="UTF-8"?>
@@ -80,11 +81,14 @@ describe('readEnvelope: rules vSphere enforces at parse', () => {
     assert.deepEqual(brief(parseDescriptor(ovf({ items: item('ovf:required="false"') }), P).error), []);
   });
 
-  it('reports a VirtualQuantity that is not a whole number at parse; xsi:nil means no value', () => {
+  it('reports a VirtualQuantity that is not a whole number at parse, once; xsi:nil means no value', async () => {
     const text = ovf({ items: '<Item><rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>1.5</rasd:VirtualQuantity></Item>' });
     const r = parseDescriptor(text, P);
     assert.deepEqual(brief(r.error), [{ code: 'MALFORMED_NUMBER', fault: 'OvfInvalidValueFormatMalformed', path: '/Envelope/VirtualSystem[@ovf:id="vm"]/VirtualHardwareSection[1]/Item[1]/rasd:VirtualQuantity', line: lineOf(text, '<Item><rasd:ElementName>cpu') }]);
     assert.equal(r.error![0]!.value, '1.5');
+    // One fact, one issue: CreateImportSpec does not report the same CPU count again as BAD_QUANTITY.
+    const cisp = await new LocalOvfManager().createImportSpec(text, undefined, undefined, { ...P, entityName: 'vm' });
+    assert.deepEqual(brief(cisp.error), brief(r.error));
     const nil = parseDescriptor(ovf({ items: `${CPU}<Item><rasd:ElementName>mem</rasd:ElementName><rasd:InstanceID>2</rasd:InstanceID><rasd:Reservation>512</rasd:Reservation><rasd:ResourceType>4</rasd:ResourceType><rasd:VirtualQuantity xsi:nil="true"/></Item>` }), P);
     assert.deepEqual(brief(nil.error), []);
   });

@@ -7,6 +7,7 @@
 import type { OvfIssue } from './faults';
 import { type At, issues, type OvfIssueCode } from './messages';
 import type { Content, Envelope, Item, Located, VirtualHardwareSection, VirtualSystem } from './model';
+import { isIntegerText } from './importspec/units';
 
 const at = (x: Located, suffix = ''): At => ({ line: x.pos.line, column: x.pos.column, path: x.path + suffix });
 
@@ -203,8 +204,8 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
       error.push(issues.malformedNumber(at(item, '/rasd:ResourceType'), item.kind, 'rasd:ResourceType', item.resourceType, 'a CIM ResourceType number'));
     }
     // vSphere reads VirtualQuantity as an integer when it parses the descriptor.
-    if (item.virtualQuantity !== undefined && !/^\d+$/.test(item.virtualQuantity)) {
-      error.push(issues.malformedNumber(at(item, '/rasd:VirtualQuantity'), item.kind, 'rasd:VirtualQuantity', item.virtualQuantity, 'a non-negative whole number'));
+    if (item.virtualQuantity !== undefined && !isIntegerText(item.virtualQuantity)) {
+      error.push(issues.malformedNumber(at(item, '/rasd:VirtualQuantity'), item.kind, 'rasd:VirtualQuantity', item.virtualQuantity, 'a whole number'));
     }
     // Connection names a network only on NICs (XenServer writes disk ids there on disks).
     const isNic = item.kind === 'EthernetPortItem' || item.resourceType === '10' || item.resourceType === '11';

@@ -55,7 +55,7 @@ import type {
   VirtualMachineImportSpec,
   VmConfigSpec,
 } from './types';
-import { intValue, unitBytes } from './units';
+import { intValue, isIntegerText, unitBytes } from './units';
 
 /** Inputs of one analysis. */
 export interface BuildInput {
@@ -690,7 +690,8 @@ class Builder {
       if (rt === RT.processor) {
         sawCpu = true;
         const n = intValue(item.virtualQuantity);
-        if (n === undefined || n < 1) this.err('BAD_QUANTITY', { _typeName: 'OvfElementInvalidValue', lineNumber: item.pos.line, name: 'VirtualQuantity', value: item.virtualQuantity ?? '' }, `CPU count ${qv(item.virtualQuantity ?? '')} of ${qv(entity)} is not a positive integer`, { at: item, value: item.virtualQuantity ?? '', allowed: 'an integer ≥ 1', fix: 'set rasd:VirtualQuantity of the CPU item' });
+        // A VirtualQuantity that is no whole number is ParseDescriptor's MALFORMED_NUMBER already.
+        if (item.virtualQuantity !== undefined && !isIntegerText(item.virtualQuantity)) { /* reported at parse */ } else if (n === undefined || n < 1) this.err('BAD_QUANTITY', { _typeName: 'OvfElementInvalidValue', lineNumber: item.pos.line, name: 'VirtualQuantity', value: item.virtualQuantity ?? '' }, `CPU count ${qv(item.virtualQuantity ?? '')} of ${qv(entity)} is not a positive integer`, { at: item, value: item.virtualQuantity ?? '', allowed: 'an integer ≥ 1', fix: 'set rasd:VirtualQuantity of the CPU item' });
         else spec.numCPUs = n;
         const cps = intValue(item.coresPerSocket);
         if (cps !== undefined) {
@@ -707,7 +708,7 @@ class Builder {
         sawMemory = true;
         const n = intValue(item.virtualQuantity);
         const unit = item.allocationUnits === undefined ? 2 ** 20 : unitBytes(item.allocationUnits);
-        if (n === undefined || unit === undefined || n < 1) {
+        if (item.virtualQuantity !== undefined && !isIntegerText(item.virtualQuantity)) { /* reported at parse */ } else if (n === undefined || unit === undefined || n < 1) {
           this.err('BAD_QUANTITY', { _typeName: 'OvfElementInvalidValue', lineNumber: item.pos.line, name: 'VirtualQuantity', value: item.virtualQuantity ?? '' }, `Memory size ${qv(`${item.virtualQuantity ?? ''} ${item.allocationUnits ?? ''}`)} of ${qv(entity)} cannot be read`, { at: item, value: `${item.virtualQuantity ?? ''} ${item.allocationUnits ?? ''}`, allowed: 'an integer with byte units, e.g. 4096 byte * 2^20', fix: 'fix the memory item' });
         } else spec.memoryMB = Math.max(1, Math.ceil((n * unit) / 2 ** 20));
         const alloc = allocation(item);

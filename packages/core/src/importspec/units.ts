@@ -60,8 +60,13 @@ export function unitBytes(units: string | undefined): number | undefined {
 }
 
 /** A decimal integer RASD value, or undefined. */
+/** True when a RASD text is a whole number (ParseDescriptor refuses any other VirtualQuantity). */
+export function isIntegerText(s: string): boolean {
+  return /^\s*[+-]?\d+\s*$/.test(s);
+}
+
 export function intValue(s: string | undefined): number | undefined {
-  if (s === undefined || !/^\s*[+-]?\d+\s*$/.test(s)) return undefined;
+  if (s === undefined || !isIntegerText(s)) return undefined;
   const n = Number(s);
   return Number.isSafeInteger(n) ? n : undefined;
 }
