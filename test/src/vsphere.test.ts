@@ -360,16 +360,21 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.ok((profile.profile?.guestIds.length ?? 0) > 10, 'guest ids come from the live host');
     });
 
-    it('prints every CreateImportSpec error and exits 1 when vSphere rejects the descriptor, creating nothing', async () => {
+    it('prints every error and exits 1 when the plan refuses the descriptor, before any OvfManager call, creating nothing', async () => {
       const bad = await buildOva(path.join(tmp, 'unsupported'), 'unsupported', [
         { id: 'odd01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [], extraItems: '<Item><rasd:ElementName>mystery</rasd:ElementName><rasd:InstanceID>90</rasd:InstanceID><rasd:ResourceType>99</rasd:ResourceType></Item>' },
       ]);
       const leases = (await sim().state()).leases.length;
+      const calls = (await sim().collectors()).calls;
       const r = await runCli(['import', bad.ova, '--pool', 'DC0_C0/Resources', '--name', 'odd-a', '--json'], env());
       assert.equal(r.code, 1, r.stderr);
-      const out = JSON.parse(r.stdout) as { error: Array<{ type: string; message: string }> };
-      assert.ok(out.error.length >= 1);
+      const out = JSON.parse(r.stdout) as { refusedBy: string; error: Array<{ code: string; type: string; message: string }> };
+      const plan = JSON.parse((await runCli(['plan', bad.ova, '--json'], env())).stdout) as { errors: Array<{ code: string }> };
+      assert.equal(out.refusedBy, 'plan');
+      assert.deepEqual(out.error.map((e) => e.code), plan.errors.map((e) => e.code), 'the same errors as ovfkit plan');
       assert.ok(out.error.some((e) => /Unsupported|99/.test(`${e.type} ${e.message}`)), JSON.stringify(out.error));
+      const after = (await sim().collectors()).calls;
+      for (const m of ['ParseDescriptor', 'ValidateHost', 'CreateImportSpec', 'ImportVApp']) assert.equal(after[m] ?? 0, calls[m] ?? 0, `no ${m} call`);
       assert.equal((await sim().state()).leases.length, leases, 'no lease was created');
       await assertNothingLeft(sim(), 'odd-a');
     });

@@ -55,7 +55,11 @@ export type ImportRequest = OvfImportRequest;
 
 export interface ImportOutcome {
   entity: EntityState;
+  /** The plan's warnings, then the server's. */
   warnings: OvfIssue[];
+  /** The local plan the engine checked the import against, over the bytes it imported. */
+  plan: OvfPlan;
+  parse: OvfParseDescriptorResult;
 }
 
 /** What to export; `entity` is `VirtualMachine:vm-42`, `VirtualApp:resgroup-v9` or an inventory path. */

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type VAppPropertyInfo } from '@ovfkit/core';
+import { isOvfkitError, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type VAppPropertyInfo } from '@ovfkit/core';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
@@ -419,30 +419,33 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
     async create(inputs) {
       const backend = getBackend();
       return withSession(backend, 'creating an OvfImport', async (session) => {
-        const report = await checkImport(backend, inputs, currentConnection());
-        if (report.failures.length > 0) {
-          throw new Error(`the import would fail:\n${report.failures.map((x) => `  ${x.property}: ${x.reason}`).join('\n')}`);
-        }
-        const descriptor = report.descriptor!;
-        const deploymentOption = inputs.deploymentOption ?? report.parse?.defaultDeploymentOption ?? '';
-        // The digest check() approved (its plan is in the inputs): the engine refuses, before it
-        // creates anything, a package that changed since then, even between this re-check and the read it imports.
+        // check() planned this import (its plan is in the inputs); the engine plans it once more
+        // over the bytes it imports, refuses what the plan refuses before it creates anything,
+        // and, pinned to the digest check() approved, a package that changed since then.
         const planned = typeof inputs.plan === 'object' && inputs.plan !== null ? inputs.plan.descriptorDigest : undefined;
-        const outcome = await session.importOvf({
-          ...importSpecRequest(inputs, deploymentOption),
-          source: inputs.source,
-          manifestPolicy: inputs.manifestPolicy ?? 'verify-if-present',
-          acceptAllEulas: inputs.acceptAllEulas === true,
-          powerOn: inputs.powerOn === true,
-          markAsTemplate: inputs.markAsTemplate === true,
-          ...(inputs.annotation !== undefined ? { annotation: inputs.annotation } : {}),
-          ...(typeof planned === 'string' ? { expectedDescriptorDigest: planned } : {}),
-        });
+        let outcome: Awaited<ReturnType<VsphereSession['importOvf']>>;
+        try {
+          outcome = await session.importOvf({
+            ...importSpecRequest(inputs, inputs.deploymentOption ?? ''),
+            source: inputs.source,
+            manifestPolicy: inputs.manifestPolicy ?? 'verify-if-present',
+            acceptAllEulas: inputs.acceptAllEulas === true,
+            powerOn: inputs.powerOn === true,
+            markAsTemplate: inputs.markAsTemplate === true,
+            ...(inputs.annotation !== undefined ? { annotation: inputs.annotation } : {}),
+            ...(typeof planned === 'string' ? { expectedDescriptorDigest: planned } : {}),
+            ...(typeof inputs.hostProfile === 'string' ? { hostProfile: inputs.hostProfile } : {}),
+          });
+        } catch (e) {
+          const plan = (e as { plan?: OvfPlan }).plan;
+          if (!isOvfkitError(e) || e.code !== 'PLAN_REFUSED' || !plan) throw e;
+          throw new Error(`the import would fail:\n${plan.errors.map((i) => `  ${inputForIssue(i, inputs)}: ${issueReason(i)}`).join('\n')}`);
+        }
         const outs = stateOutputs(inputs, outcome.entity, {
-          descriptorDigest: descriptor.descriptorDigest,
-          deploymentOption,
-          warnings: [...report.warnings, ...outcome.warnings.map((i) => issueReason(i))],
-          ...(report.parse ? { parse: report.parse } : {}),
+          descriptorDigest: outcome.plan.descriptorDigest,
+          deploymentOption: outcome.plan.deploymentOption.key,
+          warnings: [...new Set(outcome.warnings.map((i) => issueReason(i)))],
+          parse: outcome.parse,
         });
         return { id: formatMoRef(outcome.entity.entity), outs };
       });

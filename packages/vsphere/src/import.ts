@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, descriptorDigest, parseDescriptor, type OvfParseDescriptorResult, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
-import { filesInOrder, openFile, readBody, readReferences, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
+import { filesInOrder, openFile, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
@@ -42,6 +42,13 @@ export interface ImportOvfOptions extends PlacementInput {
   /** Property values by full key `[classId.]id[.instanceId]`. */
   propertyMapping?: Record<string, string>;
   deploymentOption?: string;
+  /** `xml:lang` of the texts the descriptor is read with. @default "" (the descriptor's own) */
+  locale?: string;
+  /**
+   * What the local checks (the plan, run before anything is created) take the host to support.
+   * @default the newest built-in profile, as `ovfkit plan`
+   */
+  hostProfile?: HostProfile | string;
   /** @see OvfCreateImportSpecParamsDiskProvisioningType */
   diskProvisioning?: string;
   ipAllocationPolicy?: string;
@@ -91,6 +98,33 @@ export interface ImportOvfResult {
   ovfEnvInjected?: string[];
   /** The server's own checksums (HttpNfcLeaseGetManifest) compared with the manifest, before HttpNfcLeaseComplete. */
   serverManifest: ServerManifestCheck;
+  /** The local plan the import was checked against (its digest is that of the bytes imported). */
+  plan: OvfPlan;
+  /** The local ParseDescriptor result behind the plan (which properties are passwords, the default option). */
+  parseDescriptor: OvfParseDescriptorResult;
+}
+
+/** The local plan of the import has errors: refused before any vSphere call, nothing was created. Carries the whole plan. */
+export class PlanRefusedError extends OvfkitError {
+  constructor(readonly plan: OvfPlan) {
+    super('PLAN_REFUSED', `the plan refuses this import (${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}): ${plan.errors.map((e) => e.localizedMessage).join('; ')}; nothing was created`);
+  }
+}
+
+/** The import as `ovfkit plan` checks it: the same CreateImportSpec parameters, offline, without an inventory (the server resolves placement). */
+function planOptionsOf(options: ImportOvfOptions): PlanOptions {
+  return {
+    ...(options.hostProfile !== undefined ? { hostProfile: options.hostProfile } : {}),
+    ...(options.name ? { entityName: options.name } : {}),
+    deploymentOption: options.deploymentOption ?? '',
+    locale: options.locale ?? '',
+    ...(options.networkMapping ? { networkMapping: options.networkMapping } : {}),
+    ...(options.propertyMapping ? { propertyMapping: options.propertyMapping } : {}),
+    ...(options.diskProvisioning ? { diskProvisioning: options.diskProvisioning } : {}),
+    ...(options.ipAllocationPolicy ? { ipAllocationPolicy: options.ipAllocationPolicy } : {}),
+    ...(options.ipProtocol ? { ipProtocol: options.ipProtocol } : {}),
+    ...(options.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
+  };
 }
 
 /** CreateImportSpec returned errors: nothing was created. Carries every error and warning. */
@@ -119,7 +153,6 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     throw new UsageError(`the expected descriptor digest must be sha256: and 64 lowercase hex digits (as a plan shows it), got ${JSON.stringify(options.expectedDescriptorDigest)}`);
   }
   const descriptorFile = await source.descriptor();
-  const descriptor = descriptorFile.text;
   // The plan was made from the bytes read then; these are the bytes read now. Checked before any
   // vSphere call, so a package changed or swapped since it was planned creates nothing.
   if (options.expectedDescriptorDigest !== undefined) {
@@ -128,6 +161,13 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
       throw new OvfkitError('INTEGRITY', `the package changed since it was planned: the descriptor ${descriptorFile.name} of ${source.location} is ${seen}, the plan expected ${options.expectedDescriptorDigest}; nothing was imported (plan again to import the package as it is now)`);
     }
   }
+  // The same local checks as `ovfkit plan`, over these bytes, before anything is created: what
+  // the plan refuses is refused here, whatever the server would accept.
+  const planned = createPlan(descriptorFile.bytes, planOptionsOf(options));
+  if (!planned.plan.ok) throw new PlanRefusedError(planned.plan);
+  // What the server receives is core's decoding of the planned bytes (by their BOM or declared
+  // encoding), not the package's UTF-8 reading of them.
+  const descriptor = decodeBytes(descriptorFile.bytes).text ?? descriptorFile.text;
   const manifestPolicy = options.manifestPolicy ?? 'verify-if-present';
   const manifest = manifestPolicy === 'skip' ? undefined : manifestDigests(await source.manifest());
   // An OVA read in one pass may carry its manifest at the end: hash now, compare when it arrives
@@ -142,17 +182,19 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     const p = target.startsWith('/') || /^[A-Za-z]+:/.test(target) ? target : `${placement.datacenterPath}/network/${target}`;
     networkMapping.push({ name: ovfName, network: await inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], signal) });
   }
-  const common = { locale: '', deploymentOption: options.deploymentOption ?? '' };
-  const local = parseLocally(descriptor, common);
+  const common = { locale: options.locale ?? '', deploymentOption: options.deploymentOption ?? '' };
   // Password property values must not come back in an error or a log line, whatever the server echoes.
-  for (const p of local?.property ?? []) {
+  for (const p of planned.parseDescriptor.property ?? []) {
     if (!p.type?.startsWith('password')) continue;
     const key = [p.classId, p.id, p.instanceId].filter(Boolean).join('.');
     const value = options.propertyMapping?.[key] ?? (p.id ? options.propertyMapping?.[p.id] : undefined);
     if (value) session.client.secrets.add(value);
   }
+  if (planned.plan.eula.count && !planned.plan.eula.accepted) {
+    const n = planned.plan.eula.count;
+    throw new UsageError(`the package has ${n} license agreement${n === 1 ? '' : 's'}; read ${n === 1 ? 'it' : 'them'} (ovfkit inspect) and pass --accept-all-eulas to accept`);
+  }
   const ovfManager = new VimOvfManager(session, signal ? { signal } : {});
-  await checkEulas(ovfManager, descriptor, common, options.acceptAllEulas ?? false, local);
 
   const cisp: OvfCreateImportSpecParams & { _typeName: string } = {
     _typeName: 'OvfCreateImportSpecParams',
@@ -167,7 +209,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   };
   const spec = await ovfManager.createImportSpec(descriptor, placement.resourcePool, placement.datastore, cisp);
   if (spec.error.length || !spec.importSpec) throw new ImportSpecError(spec.error, spec.warning);
-  const plan = await planUploads(source, spec.fileItem, descriptor, manifest);
+  const plan = await planUploads(source, spec.fileItem, planned.plan.files, manifest);
   const entityName = importSpecName(spec.importSpec._raw) ?? options.name ?? 'imported entity';
 
   if (signal?.aborted) throw new OvfkitError('ABORTED', 'interrupted before anything was created');
@@ -306,32 +348,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     await destroyEntity(session, created, { log, ignoreMissing: true }).catch((d: unknown) => log(`cleanup of ${created.value} failed: ${(d as Error).message}`));
     throw e;
   }
-  return { entity: created, name: entityName, placement, files, warning: spec.warning, poweredOn, ...(ovfEnvInjected ? { ovfEnvInjected } : {}), serverManifest: serverManifest ?? { ran: false, verified: [], skipped: [] } };
-}
-
-/** The local (offline) ParseDescriptor result, or undefined if core cannot read the descriptor at all. */
-function parseLocally(descriptor: string, common: { locale: string; deploymentOption: string }): OvfParseDescriptorResult | undefined {
-  try {
-    return parseDescriptor(descriptor, common);
-  } catch {
-    return undefined;
-  }
-}
-
-async function checkEulas(ovfManager: VimOvfManager, descriptor: string, common: { locale: string; deploymentOption: string }, accepted: boolean, local: OvfParseDescriptorResult | undefined): Promise<void> {
-  if (accepted) return;
-  let eulas: string[];
-  try {
-    const r = await ovfManager.parseDescriptor(descriptor, common);
-    eulas = r.eula ?? [];
-  } catch (e) {
-    if (!isVimFault(e, 'MethodNotFound')) throw e;
-    // A server without ParseDescriptor: the local one reads the same EulaSections.
-    eulas = local?.eula ?? (/<([\w.-]+:)?EulaSection[\s>]/.test(descriptor) ? ['(license text in the descriptor)'] : []);
-  }
-  if (eulas.length) {
-    throw new UsageError(`the package has ${eulas.length} license agreement${eulas.length === 1 ? '' : 's'}; read ${eulas.length === 1 ? 'it' : 'them'} (ovfkit inspect) and pass --accept-all-eulas to accept`);
-  }
+  return { entity: created, name: entityName, placement, files, warning: spec.warning, poweredOn, ...(ovfEnvInjected ? { ovfEnvInjected } : {}), serverManifest: serverManifest ?? { ran: false, verified: [], skipped: [] }, plan: planned.plan, parseDescriptor: planned.parseDescriptor };
 }
 
 /**
@@ -369,13 +386,9 @@ interface PlannedUpload {
  * orders uploads as the source reads cheapest: archive order, or References order for a source
  * read in one pass.
  */
-async function planUploads(source: PackageSource, fileItems: OvfFileItem[], descriptor: string, manifest: ManifestDigests | undefined): Promise<PlannedUpload[]> {
-  let references: FileReference[] = [];
-  try {
-    references = readReferences(descriptor);
-  } catch {
-    // CreateImportSpec accepted the descriptor; the server's fileItems alone then say what to read.
-  }
+async function planUploads(source: PackageSource, fileItems: OvfFileItem[], plannedFiles: OvfFileItem[], manifest: ManifestDigests | undefined): Promise<PlannedUpload[]> {
+  // How the package stores each file (declared size, chunks, compression), as the plan read the References.
+  const references: FileReference[] = plannedFiles.map((f) => ({ href: f.path, id: f.path, ...(f.size !== undefined ? { size: f.size } : {}), ...(f.compressionMethod ? { compression: f.compressionMethod } : {}), ...(f.chunkSize ? { chunkSize: f.chunkSize } : {}) }));
   const order = (await source.members()) ?? [];
   const position = new Map(order.map((n, i) => [n, i]));
   const plan: PlannedUpload[] = [];

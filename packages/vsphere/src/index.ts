@@ -11,7 +11,7 @@ export { createAgent, normalizeThumbprint, type TlsTrust } from './tls';
 export { VimSession, type ConnectOptions } from './session';
 export { Inventory, resolvePlacement, type Placement, type PlacementInput, type InventoryObject } from './inventory';
 export { withLease, type LeaseHandle, type LeaseOptions } from './lease';
-export { importOvf, ImportSpecError, type ImportOvfOptions, type ImportOvfResult, type TransferProgress } from './import';
+export { importOvf, ImportSpecError, PlanRefusedError, type ImportOvfOptions, type ImportOvfResult, type TransferProgress } from './import';
 export { destroyEntity } from './destroy';
 export { injectOvfEnv, importSpecVms, descriptorVms, vmConfigProperties, environmentSource, OVF_ENV_EXTRA_CONFIG_KEY, type ImportSpecVm, type DescriptorVm, type OvfEnvSource } from './ovf-env';
 export { openPackage, type PackageSource } from './source';

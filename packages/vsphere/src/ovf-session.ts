@@ -4,7 +4,7 @@
  * {@link connectOvfSession} at run time; the shapes here match its port structurally.
  */
 import { createHash } from 'node:crypto';
-import { type KeyValue, type OvfIssue, type OvfValidateHostResult, UsageError } from '@ovfkit/core';
+import { type HostProfile, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, UsageError } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
 import { exportOvf } from './export';
@@ -48,6 +48,8 @@ export interface OvfImportRequest extends OvfImportSpecRequest {
   markAsTemplate: boolean;
   /** The digest of the descriptor that was checked (`plan.descriptorDigest`); {@link importOvf} refuses, before anything is created, a package whose descriptor differs. */
   expectedDescriptorDigest?: string;
+  /** Host profile (built-in name or profile JSON) of the import's local checks. @default the newest built-in */
+  hostProfile?: string | HostProfile;
 }
 
 export type PowerState = 'poweredOn' | 'poweredOff' | 'suspended';
@@ -150,7 +152,7 @@ export class OvfSession {
   }
 
   /** Imports (see {@link importOvf}) and reads the new entity back. */
-  async importOvf(request: OvfImportRequest): Promise<{ entity: OvfEntityState; warnings: OvfIssue[] }> {
+  async importOvf(request: OvfImportRequest): Promise<{ entity: OvfEntityState; warnings: OvfIssue[]; plan: OvfPlan; parse: OvfParseDescriptorResult }> {
     const source = await openPackage(request.source);
     try {
       const r = await importOvf(this.session, {
@@ -169,10 +171,12 @@ export class OvfSession {
         powerOn: request.powerOn,
         markAsTemplate: request.markAsTemplate,
         ...(request.expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest: request.expectedDescriptorDigest } : {}),
+        ...(request.hostProfile !== undefined ? { hostProfile: request.hostProfile } : {}),
+        ...(request.locale ? { locale: request.locale } : {}),
       });
       const entity = await this.readEntity(r.entity);
       if (!entity) throw new UsageError(`the imported ${r.entity.type} ${r.entity.value} vanished right after import`);
-      return { entity, warnings: r.warning };
+      return { entity, warnings: [...r.plan.warnings, ...r.warning], plan: r.plan, parse: r.parseDescriptor };
     } finally {
       await source.close();
     }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { DESCRIPTOR_DIGEST_PATTERN, UsageError } from '@ovfkit/core';
-import { ImportSpecError, importOvf, openPackage } from '@ovfkit/vsphere';
+import { DESCRIPTOR_DIGEST_PATTERN, UsageError, type OvfIssue } from '@ovfkit/core';
+import { ImportSpecError, PlanRefusedError, importOvf, openPackage } from '@ovfkit/vsphere';
+import { hostProfileFrom, issueLine } from '../cisp-flags';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
 import { transferProgress } from '../progress';
@@ -40,6 +41,7 @@ export const importCommand: Command = {
     '  --accept-all-eulas      accept the package\'s license agreements',
     '  --manifest <policy>     require | verify-if-present (default) | skip',
     '  --expect-digest <sha256:…>  import only the descriptor ovfkit plan showed this digest for (else nothing is created)',
+    '  --host-profile P        what the local checks (as ovfkit plan, run before anything is created) take the host to support; default: newest built-in',
   ].join('\n'),
   options: {
     ...connectionOptions,
@@ -61,6 +63,7 @@ export const importCommand: Command = {
     'accept-all-eulas': { type: 'boolean' },
     manifest: { type: 'string' },
     'expect-digest': { type: 'string' },
+    'host-profile': { type: 'string' },
   },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
@@ -81,6 +84,7 @@ export const importCommand: Command = {
     if (expectedDescriptorDigest !== undefined && !DESCRIPTOR_DIGEST_PATTERN.test(expectedDescriptorDigest)) {
       throw new UsageError(`--expect-digest takes the descriptor digest ovfkit plan shows (sha256: and 64 lowercase hex digits), got ${JSON.stringify(expectedDescriptorDigest)}`);
     }
+    const hostProfile = stringOption(values, 'host-profile') !== undefined ? await hostProfileFrom(values, ctx) : undefined;
     const src = positionals[0]!;
     const source = await openPackage(/^https?:\/\//i.test(src) ? src : path.resolve(ctx.cwd, src));
     try {
@@ -107,6 +111,7 @@ export const importCommand: Command = {
             acceptAllEulas: values['accept-all-eulas'] === true,
             manifestPolicy,
             ...(expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest } : {}),
+            ...(hostProfile ? { hostProfile } : {}),
             signal: ctx.signal,
             ...(onProgress ? { onProgress } : {}),
           });
@@ -117,7 +122,7 @@ export const importCommand: Command = {
             poweredOn: r.poweredOn,
             ...(r.ovfEnvInjected ? { ovfEnvInjected: r.ovfEnvInjected } : {}),
             serverManifest: r.serverManifest,
-            warning: r.warning.map((w) => ({ type: w.fault._typeName, message: w.localizedMessage })),
+            warning: [...r.plan.warnings, ...r.warning].map((w) => ({ code: w.code, type: w.fault._typeName, message: w.localizedMessage })),
           };
           if (json) writeJson(ctx.stdout, out);
           else {
@@ -126,10 +131,15 @@ export const importCommand: Command = {
           }
           return ExitCode.Ok;
         } catch (e) {
-          if (!(e instanceof ImportSpecError)) throw e;
-          const issues = { error: e.error.map((x) => ({ type: x.fault._typeName, message: x.localizedMessage })), warning: e.warning.map((x) => ({ type: x.fault._typeName, message: x.localizedMessage })) };
-          if (json) writeJson(ctx.stdout, issues);
-          else for (const x of issues.error) ctx.stderr.write(`error: ${x.message ?? x.type}\n`);
+          // Refused by the local plan (before any vSphere call) or by vSphere's CreateImportSpec: nothing was created.
+          const refused = e instanceof PlanRefusedError ? { by: 'plan', error: e.plan.errors, warning: e.plan.warnings } : e instanceof ImportSpecError ? { by: 'vSphere', error: e.error, warning: e.warning } : undefined;
+          if (!refused) throw e;
+          const entry = (x: OvfIssue & { source?: string }): Record<string, unknown> => ({ code: x.code, type: x.fault._typeName, message: x.localizedMessage, ...(x.source ? { source: x.source } : {}), ...(x.fix ? { fix: x.fix } : {}) });
+          if (json) writeJson(ctx.stdout, { refusedBy: refused.by, error: refused.error.map(entry), warning: refused.warning.map(entry) });
+          else {
+            ctx.stderr.write(`ovfkit: ${refused.by === 'plan' ? 'the plan refuses this import' : 'vSphere rejected the descriptor'}; nothing was created\n`);
+            ctx.stderr.write([...refused.error.map((x) => issueLine('error', x)), ...refused.warning.map((x) => issueLine('warning', x))].join('\n') + '\n');
+          }
           return ExitCode.ResultErrors;
         }
       });
