@@ -1,10 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { corpusRoot } from './paths';
+import { PassThrough } from 'node:stream';
+import { main } from 'ovfkit';
+import { corpusRoot, repoRoot } from './paths';
 import { runCli } from './run-cli';
 
 /** Runs the CLI in-process from `cwd`, with an empty environment. */
@@ -167,6 +171,125 @@ describe('ovfkit manifest and ova commands', function () {
     assert.match(r.stderr, /is a symbolic link; refusing to write through it/);
     assert.equal(fs.readFileSync(path.join(root, 'elsewhere.vmdk'), 'utf8'), 'keep me');
     assert.deepEqual(fs.readdirSync(dest), ['web01-disk1.vmdk'], 'nothing else left in the destination');
+  });
+
+  /** Every entry under `dir` (links not followed), as sorted relative paths, so a test sees all that changed. */
+  const tree = (dir: string): string[] => (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
+
+  it('ova unpack refuses a dangling folder link in the destination before it writes anything', async () => {
+    const src = path.join(root, 'nested');
+    fs.mkdirSync(path.join(src, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'n.ovf'), '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"/>');
+    fs.writeFileSync(path.join(src, 'a.vmdk'), 'first');
+    fs.writeFileSync(path.join(src, 'sub', 'b.vmdk'), 'second');
+    sh('tar', ['--format=ustar', '-cf', path.join(root, 'nested.ova'), 'n.ovf', 'a.vmdk', 'sub/b.vmdk'], src);
+    const dest = path.join(root, 'dangling');
+    fs.mkdirSync(dest);
+    const nowhere = path.join(root, 'nowhere');
+    fs.symlinkSync(nowhere, path.join(dest, 'sub'));
+    const r = await cli(['ova', 'unpack', 'nested.ova', 'dangling', '--force', '--json'], root);
+    assert.equal(r.code, 2);
+    assert.deepEqual(JSON.parse(r.stdout), { error: { code: 'UNSAFE_PATH', message: 'dangling/sub is a symbolic link; refusing to write sub/b.vmdk through it' } });
+    assert.deepEqual(tree(dest), ['sub'], 'n.ovf and a.vmdk were not moved in, no staging folder is left');
+    assert.equal(fs.existsSync(nowhere), false, 'nothing was created where the link points');
+  });
+
+  it('ova unpack --force with a folder where a file goes changes nothing, the old descriptor included', async () => {
+    const dest = path.join(root, 'blocked');
+    fs.mkdirSync(path.join(dest, 'web01-disk1.vmdk'), { recursive: true });
+    fs.writeFileSync(path.join(dest, 'web01.ovf'), 'old descriptor');
+    const r = await cli(['ova', 'unpack', 'web01.ova', 'blocked', '--force'], root);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'ovfkit: blocked/web01-disk1.vmdk is a folder; it cannot be replaced by the file web01-disk1.vmdk\n');
+    assert.equal(fs.readFileSync(path.join(dest, 'web01.ovf'), 'utf8'), 'old descriptor');
+    assert.deepEqual(tree(dest), ['web01-disk1.vmdk', 'web01.ovf']);
+  });
+
+  it('ova unpack --force replaces every file at once and leaves no set-aside copies', async () => {
+    const dest = path.join(root, 'replaced');
+    fs.mkdirSync(dest);
+    fs.writeFileSync(path.join(dest, 'web01.ovf'), 'old descriptor');
+    fs.writeFileSync(path.join(dest, 'keep.txt'), 'unrelated');
+    const r = await cli(['ova', 'unpack', 'web01.ova', 'replaced', '--force'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(dest, 'web01.ovf'), 'utf8'), pkg.ovf);
+    assert.deepEqual(tree(dest), ['keep.txt', 'web01-disk1.vmdk', 'web01.mf', 'web01.ovf']);
+  });
+
+  it('ova unpack refuses a destination that is a dangling link or a file, and creates nothing', async () => {
+    const nowhere = path.join(root, 'nowhere-dest');
+    fs.symlinkSync(nowhere, path.join(root, 'dest-link'));
+    const r = await cli(['ova', 'unpack', 'web01.ova', 'dest-link'], root);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'ovfkit: dest-link is a symbolic link to nothing (dangling); refusing to unpack through it\n');
+    assert.equal(fs.existsSync(nowhere), false);
+    fs.writeFileSync(path.join(root, 'dest-file'), 'a file');
+    const f = await cli(['ova', 'unpack', 'web01.ova', 'dest-file', '--json'], root);
+    assert.deepEqual(JSON.parse(f.stdout), { error: { code: 'IO', message: 'dest-file exists and is not a folder' } });
+    assert.equal(fs.readFileSync(path.join(root, 'dest-file'), 'utf8'), 'a file');
+  });
+
+  it('ova unpack into new nested folders removes all of them when it fails', async () => {
+    const r = await cli(['ova', 'unpack', 'bad.ova', 'deep/er/out'], root);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /failed verification, nothing was unpacked/);
+    assert.equal(fs.existsSync(path.join(root, 'deep')), false);
+  });
+
+  const bin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
+
+  it('ova unpack names a file too large for the process limit (EFBIG) and leaves nothing', () => {
+    // A child process under `ulimit -f 16` (8 KiB): the disk cannot be written.
+    const r = spawnSync('sh', ['-c', 'ulimit -f 16 && exec "$0" "$@"', process.execPath, bin, 'ova', 'unpack', 'web01.ova', 'fsz-out', '--json'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    const err = (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error;
+    assert.equal(err.code, 'IO');
+    assert.equal(err.message, 'unpacking web01.ova into fsz-out: writing web01-disk1.vmdk: EFBIG: the file is larger than this process or file system allows');
+    assert.equal(fs.existsSync(path.join(root, 'fsz-out')), false);
+  });
+
+  it('ova unpack names a full disk (ENOSPC) and leaves nothing on it', function () {
+    // A 64 KiB tmpfs in a private mount namespace (unshare -rm): a real ENOSPC, no root needed.
+    const mnt = fs.mkdtempSync(path.join(root, 'mnt-'));
+    if (spawnSync('unshare', ['-rm', 'true']).status !== 0) this.skip();
+    const script = 'mount -t tmpfs -o size=64k tmpfs "$1" && cd "$2" && "$3" "$4" ova unpack web01.ova "$1/out" --json; echo "exit:$?"; echo "left:$(ls -A "$1")"';
+    const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', mnt, root, process.execPath, bin], { encoding: 'utf8' });
+    const lines = r.stdout.trim().split('\n');
+    assert.deepEqual(lines.slice(-2), ['exit:2', 'left:'], r.stdout + r.stderr);
+    const err = (JSON.parse(lines.slice(0, -2).join('\n')) as { error: { code: string; message: string } }).error;
+    assert.equal(err.code, 'IO');
+    assert.equal(err.message, `unpacking web01.ova into ${mnt}/out: writing web01-disk1.vmdk: ENOSPC: no space left on the device`);
+  });
+
+  it('ova unpack interrupted mid-copy says ABORTED and removes what it wrote', async () => {
+    const ova = fs.readFileSync(path.join(root, 'web01.ova'));
+    let release: () => void = () => undefined;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': ova.length });
+      // Half the archive, then nothing until the test is over: the unpack is inside the disk.
+      res.write(ova.subarray(0, ova.length >> 1));
+      release = () => res.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/web01.ova`;
+      const dest = path.join(root, 'aborted');
+      const ac = new AbortController();
+      const out = new PassThrough();
+      let stdout = '';
+      out.on('data', (d: Buffer) => (stdout += d.toString()));
+      const running = main(['ova', 'unpack', url, 'aborted', '--json'], { stdout: out, stderr: new PassThrough(), cwd: root, env: {}, signal: ac.signal });
+      // Wait until the staging folder holds the disk being copied, then interrupt.
+      const copying = (): boolean => fs.existsSync(dest) && fs.readdirSync(dest).some((n) => n.startsWith('.ovfkit-unpack-') && fs.readdirSync(path.join(dest, n)).includes('web01-disk1.vmdk'));
+      while (!copying()) await new Promise((r) => setTimeout(r, 10));
+      ac.abort();
+      assert.equal(await running, 2);
+      assert.equal((JSON.parse(stdout) as { error: { code: string } }).error.code, 'ABORTED');
+      assert.equal(fs.existsSync(dest), false);
+    } finally {
+      release();
+      server.close();
+    }
   });
 
   it('manifest verify reports the corpus wrong_manifest.mf as failed with exit 1', async () => {

@@ -11,7 +11,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { OvfkitError } from '@ovfkit/core';
+import { isOvfkitError, OvfkitError } from '@ovfkit/core';
 import { signManifest } from './certificate';
 import { issue, type PackageIssue } from './issues';
 import { manifestLine, nodeHashName, usableManifest, type Manifest, type ManifestAlgorithm } from './manifest';
@@ -309,6 +309,40 @@ function byteSlicer(stream: Readable): { take(n: number): Promise<Buffer> } {
   };
 }
 
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EFBIG: 'the file is larger than this process or file system allows',
+  EDQUOT: 'disk quota exceeded',
+  EEXIST: 'it already exists',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a folder on the way is a file',
+  ENOTEMPTY: 'the folder is not empty',
+  EROFS: 'the file system is read-only',
+  EMFILE: 'too many open files',
+  EXDEV: 'it is on another file system',
+  ENAMETOOLONG: 'the name is too long',
+  EIO: 'an I/O error from the device',
+};
+
+/**
+ * An error from writing or moving files, as the OvfkitError a user can act on: an OS error
+ * names its code and meaning (`ENOSPC: no space left on the device`), an abort is ABORTED;
+ * an OvfkitError is returned as it is.
+ * @example throw fileSystemError(e, `writing ${dest}`)
+ */
+export function fileSystemError(e: unknown, doing: string): OvfkitError {
+  if (isOvfkitError(e)) return e;
+  const err = e as (NodeJS.ErrnoException & { dest?: string }) | undefined;
+  if (err?.name === 'AbortError' || err?.code === 'ABORT_ERR') return new OvfkitError('ABORTED', `${doing}: interrupted`, { cause: e });
+  if (err?.code && /^E[A-Z]+$/.test(err.code)) {
+    const where = err.path ? ` (${err.path}${err.dest ? ` → ${err.dest}` : ''})` : '';
+    return new OvfkitError('IO', `${doing}: ${err.code}: ${ERRNO_TEXT[err.code] ?? err.message}${where}`, { cause: e });
+  }
+  return new OvfkitError('IO', `${doing}: ${err?.message ?? String(e)}`, { cause: e });
+}
+
 /**
  * Runs `write` against a temporary file beside `dest` and renames it into place only when it
  * succeeded; on failure (or abort) the temporary file is removed, so no partial output is left
@@ -332,7 +366,7 @@ export async function writeFileAtomic<T>(dest: string, write: (out: Writable) =>
       await once(out, 'close').catch(() => undefined);
     }
     await fsp.rm(tmp, { force: true });
-    throw e;
+    throw fileSystemError(e, `writing ${dest}`);
   }
 }
 

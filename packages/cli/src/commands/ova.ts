@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { OvfkitError, UsageError } from '@ovfkit/core';
 import {
-  checkOvaLayout, ManifestVerifier, nodeHashName, parseManifest, readReferences, safeMemberName, storedNames, writeFileAtomic, writeOva,
+  checkOvaLayout, fileSystemError, ManifestVerifier, nodeHashName, parseManifest, readReferences, safeMemberName, storedNames, usableManifest, writeFileAtomic, writeOva,
   type OvaMember, type PackageIssue, type WriteOvaOptions,
 } from '@ovfkit/package';
 import { type Command, ExitCode, stringOption, writeJson } from '../command';
@@ -94,10 +94,112 @@ export const ovaPackCommand: Command = {
   },
 };
 
+/** What is in the way of `name` in the destination, by lstat (a symbolic link, dangling or not, counts as itself). */
+type Occupant = 'none' | 'file' | 'directory' | 'link' | 'other';
+
+async function occupant(p: string): Promise<Occupant> {
+  const st = await fsp.lstat(p).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw fileSystemError(e, `checking ${p}`);
+  });
+  if (!st) return 'none';
+  return st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+}
+
+/** Refuses a destination that is not a folder, or a symbolic link to no folder, before anything is created. */
+async function checkDestination(dest: string, destArg: string): Promise<void> {
+  const o = await occupant(dest);
+  if (o === 'none' || o === 'directory') return;
+  if (o === 'link') {
+    const target = await fsp.stat(dest).catch(() => undefined);
+    if (target?.isDirectory()) return;
+    throw new OvfkitError('UNSAFE_PATH', `${destArg} is a symbolic link to ${target ? 'something that is not a folder' : 'nothing (dangling)'}; refusing to unpack through it`);
+  }
+  throw new OvfkitError('IO', `${destArg} exists and is not a folder`);
+}
+
+/** Removes the empty folders `mkdir -p` made, from `dest` up to and including `outermost`. */
+async function removeCreated(dest: string, outermost: string): Promise<void> {
+  for (let dir = dest; ; dir = path.dirname(dir)) {
+    if (!(await fsp.rmdir(dir).then(() => true, () => false))) return;
+    if (dir === outermost || path.dirname(dir) === dir) return;
+  }
+}
+
+/** One file to move from the staging folder into the destination, and the folders it needs there. */
+interface Move {
+  from: string;
+  to: string;
+  replaces: boolean;
+  /** Destination folders to create, outermost first. */
+  mkdirs: string[];
+}
+
+/**
+ * Checks where a file will go before anything moves: every folder on the way is a real folder
+ * (not a link, dangling or not, and not a file) or does not exist yet, and the place itself is
+ * free, or a regular file that `--force` may replace. Throws naming what is in the way.
+ */
+async function planMove(dest: string, destArg: string, staging: string, name: string, force: boolean): Promise<Move> {
+  const parts = name.split('/');
+  const to = path.join(dest, ...parts);
+  if (to === staging || to.startsWith(staging + path.sep)) throw new OvfkitError('UNSAFE_PATH', `${name} would be written into ovfkit's staging folder`);
+  const mkdirs: string[] = [];
+  let dir = dest;
+  for (const part of parts.slice(0, -1)) {
+    dir = path.join(dir, part);
+    if (mkdirs.length) {
+      mkdirs.push(dir);
+      continue;
+    }
+    const o = await occupant(dir);
+    if (o === 'none') mkdirs.push(dir);
+    else if (o === 'link') throw new OvfkitError('UNSAFE_PATH', `${path.join(destArg, path.relative(dest, dir))} is a symbolic link; refusing to write ${name} through it`);
+    else if (o !== 'directory') throw new OvfkitError('IO', `${path.join(destArg, path.relative(dest, dir))} is in the way of ${name}: it is not a folder`);
+  }
+  const o = await occupant(to);
+  const shown = path.join(destArg, name);
+  if (o === 'link') throw new OvfkitError('UNSAFE_PATH', `${shown} is a symbolic link; refusing to write through it`);
+  if (o === 'directory' || o === 'other') throw new OvfkitError('IO', `${shown} is a ${o === 'directory' ? 'folder' : 'special file'}; it cannot be replaced by the file ${name}`);
+  if (o === 'file' && !force) throw new UsageError(`${shown} exists; pass --force to replace it`);
+  return { from: path.join(staging, ...parts), to, replaces: o === 'file', mkdirs };
+}
+
+/**
+ * Moves every file into place, or none: replaced files are set aside first, and on any failure
+ * each step is undone in reverse (new files back to staging, old files back, folders removed).
+ */
+async function commitMoves(dest: string, moves: Move[]): Promise<void> {
+  const undo: Array<() => Promise<unknown>> = [];
+  let aside: string | undefined;
+  try {
+    for (const [i, m] of moves.entries()) {
+      for (const d of m.mkdirs) {
+        if ((await occupant(d)) === 'directory') continue;
+        await fsp.mkdir(d);
+        undo.push(() => fsp.rmdir(d));
+      }
+      if (m.replaces) {
+        aside ??= await fsp.mkdtemp(path.join(dest, '.ovfkit-replaced-'));
+        const kept = path.join(aside, String(i));
+        await fsp.rename(m.to, kept);
+        undo.push(() => fsp.rename(kept, m.to));
+      }
+      await fsp.rename(m.from, m.to);
+      undo.push(() => fsp.rename(m.to, m.from));
+    }
+  } catch (e) {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    if (aside) await fsp.rm(aside, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+  if (aside) await fsp.rm(aside, { recursive: true, force: true });
+}
+
 /**
  * `ovfkit ova unpack <in.ova> <dir>`: one pass over the archive into a staging folder inside
  * `dir`, digests checked on the way; files are moved into `dir` only when everything was
- * written and verified, otherwise the staging folder is removed.
+ * written and verified, and then all of them or none; otherwise the staging folder is removed.
  */
 export const ovaUnpackCommand: Command = {
   name: 'ova unpack',
@@ -109,25 +211,33 @@ export const ovaUnpackCommand: Command = {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('ova unpack takes an .ova and a destination folder');
     const [input = '', destArg = ''] = positionals;
+    const force = values['force'] === true;
+    const noVerify = values['no-verify'] === true;
     const source = await openCliSource(input, ctx, await sourceOptionsFrom(values, ctx));
     const entries = source.entries();
     if (!entries) throw new UsageError(`${input} is not an .ova`);
     const dest = path.resolve(ctx.cwd, destArg);
-    const createdDest = !fs.existsSync(dest);
-    await fsp.mkdir(dest, { recursive: true });
-    const staging = await fsp.mkdtemp(path.join(dest, '.ovfkit-unpack-'));
-    const mf = await source.manifest();
-    const manifest = mf ? parseManifest(mf.bytes, mf.name) : undefined;
-    const verifier = manifest ? new ManifestVerifier(manifest) : undefined;
+    const doing = `unpacking ${input} into ${destArg}`;
+    await checkDestination(dest, destArg);
+    /** The outermost folder this command created for `dest`, removed again on failure. */
+    let created: string | undefined;
+    let staging: string | undefined;
     const progress = createProgress(ctx.stderr, 'unpacking', undefined, !json);
-    const written: { name: string; size: number }[] = [];
-    let bytes = 0;
     try {
+      // Refused before anything is written: a manifest with errors would fail the unpack anyway.
+      const mf = await source.manifest();
+      const manifest = mf ? (noVerify ? parseManifest(mf.bytes, mf.name) : usableManifest(mf.bytes, mf.name)) : undefined;
+      const verifier = manifest ? new ManifestVerifier(manifest) : undefined;
+      created = await fsp.mkdir(dest, { recursive: true });
+      staging = await fsp.mkdtemp(path.join(dest, '.ovfkit-unpack-'));
+      const written: { name: string; size: number }[] = [];
+      let bytes = 0;
       for await (const e of entries) {
         const name = safeMemberName(e.name);
         const target = path.join(staging, ...name.split('/'));
         if (!target.startsWith(staging + path.sep)) throw new OvfkitError('UNSAFE_PATH', `${e.name} would be written outside ${destArg}`);
-        if (!values['force'] && fs.existsSync(path.join(dest, name))) throw new UsageError(`${path.join(destArg, name)} exists; pass --force to replace it`);
+        // Early, so a refusal costs no copy; checked again, whole, before anything moves.
+        await planMove(dest, destArg, staging, name, force);
         await fsp.mkdir(path.dirname(target), { recursive: true });
         const expect = verifier?.expecting(name);
         const hash = expect ? createHash(nodeHashName(expect.algorithm)) : undefined;
@@ -141,7 +251,9 @@ export const ovaUnpackCommand: Command = {
             cb(null, chunk);
           },
         });
-        await pipeline(e.stream, tap, fs.createWriteStream(target, { flags: 'wx' }), { signal: ctx.signal });
+        await pipeline(e.stream, tap, fs.createWriteStream(target, { flags: 'wx' }), { signal: ctx.signal }).catch((err: unknown) => {
+          throw fileSystemError(err, `${doing}: writing ${name}`);
+        });
         if (hash) verifier?.record(name, hash.digest('hex'), size);
         written.push({ name, size });
       }
@@ -157,27 +269,14 @@ export const ovaUnpackCommand: Command = {
         issues.push(...verifier.report(written.map((w) => w.name), required).issues);
       }
       const errors = issues.filter((i) => i.severity === 'error');
-      if (errors.length && values['no-verify'] !== true) {
+      if (errors.length && !noVerify) {
         throw new OvfkitError('INTEGRITY', `${input} failed verification, nothing was unpacked:\n${errors.map(packageIssueLine).join('\n')}`);
       }
-      // Everything is written and checked: move it into place.
-      // Check every target before moving anything, so a refusal leaves the destination as it was.
-      const realDest = await fsp.realpath(dest);
-      const moves: { from: string; to: string }[] = [];
-      for (const w of written) {
-        const to = path.join(dest, ...w.name.split('/'));
-        // A symbolic link already in the destination must not carry a file elsewhere.
-        let dir = path.dirname(to);
-        while (!fs.existsSync(dir)) dir = path.dirname(dir);
-        const parent = await fsp.realpath(dir);
-        if (parent !== realDest && !parent.startsWith(realDest + path.sep)) throw new OvfkitError('UNSAFE_PATH', `${w.name} would be written outside ${destArg} through a symbolic link`);
-        if ((await fsp.lstat(to).catch(() => undefined))?.isSymbolicLink()) throw new OvfkitError('UNSAFE_PATH', `${path.join(destArg, w.name)} is a symbolic link; refusing to write through it`);
-        moves.push({ from: path.join(staging, ...w.name.split('/')), to });
-      }
-      for (const m of moves) {
-        await fsp.mkdir(path.dirname(m.to), { recursive: true });
-        await fsp.rename(m.from, m.to);
-      }
+      // Everything is written and checked: every target is checked, then all files move or none.
+      const moves: Move[] = [];
+      for (const w of written) moves.push(await planMove(dest, destArg, staging, w.name, force));
+      ctx.signal?.throwIfAborted();
+      await commitMoves(dest, moves);
       await fsp.rm(staging, { recursive: true, force: true });
       progress.done();
       if (json) writeJson(ctx.stdout, { destination: dest, files: written, issues, verified: verifier !== undefined });
@@ -188,9 +287,9 @@ export const ovaUnpackCommand: Command = {
       return ExitCode.Ok;
     } catch (e) {
       progress.done();
-      await fsp.rm(staging, { recursive: true, force: true });
-      if (createdDest) await fsp.rmdir(dest).catch(() => undefined);
-      throw e;
+      if (staging) await fsp.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+      if (created) await removeCreated(dest, created);
+      throw fileSystemError(e, doing);
     } finally {
       await source.close();
     }
