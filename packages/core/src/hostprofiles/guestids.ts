@@ -7,9 +7,16 @@
  * table of a later govmomi (vSphere 8.0 U2 era, commit 2892d60c). An empty "since" means the id
  * predates vSphere 6.5 and every built-in profile accepts it.
  *
+ * The ids after that snapshot come from pyVmomi's vSphere 9 era `vim.vm.GuestOsDescriptor`
+ * stub (`GuestOsIdentifier`, © 2006-2024 Broadcom): the nine it lists that govmomi 2892d60c does
+ * not. Eight name 2025 releases (RHEL 10, Oracle Linux 10, Debian 13, FreeBSD 15, Linux 7.x) and
+ * are marked 9.0.0.0; govmomi's newer ovf package maps CIM OS type 80 version "10" to
+ * rhel10_64Guest.
+ *
  * Approximations (said here so nobody mistakes them for facts):
- * - vSphere 9.0 ids added after that govmomi snapshot are not listed; the 9.0 profile accepts
- *   the 8.0 U3 set. A captured or hand-written profile can add them.
+ * - crxSys1Guest is marked 8.0.3.0, the earliest release it can come from (it is not in the 8.0 U2
+ *   snapshot): if it is in fact 9.0-only, esxi-8.0u3 accepts one id vSphere would refuse, never
+ *   the reverse.
  * - The real per-guest minimum hardware version (GuestOsDescriptor.supportedMinHardwareVersion)
  *   is only modelled for the guests that need a device of a later version (see
  *   {@link GUEST_MIN_HARDWARE_VERSION}); everything else is accepted from vmx-04 up.
@@ -209,6 +216,15 @@ export const GUEST_OS_IDENTIFIERS: ReadonlyArray<readonly [id: string, sinceApiV
   ["amazonlinux2_64Guest", "6.7.1"],
   ["amazonlinux3_64Guest", "7.0.1.0"],
   ["crxPod1Guest", "7.0"],
+  ["crxSys1Guest", "8.0.3.0"],
+  ["freebsd15Guest", "9.0.0.0"],
+  ["freebsd15_64Guest", "9.0.0.0"],
+  ["rhel10_64Guest", "9.0.0.0"],
+  ["oracleLinux10_64Guest", "9.0.0.0"],
+  ["debian13Guest", "9.0.0.0"],
+  ["debian13_64Guest", "9.0.0.0"],
+  ["other7xLinuxGuest", "9.0.0.0"],
+  ["other7xLinux64Guest", "9.0.0.0"],
   ["otherGuest", ""],
   ["otherGuest64", ""],];
 

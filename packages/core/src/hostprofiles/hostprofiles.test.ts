@@ -34,6 +34,15 @@ describe('built-in host profiles', () => {
     assert.throws(() => resolveHostProfile('esxi-5.5'), (e: unknown) => isOvfkitError(e) && e.code === 'USAGE' && /esxi-8\.0u2/.test(e.message));
   });
 
+  it('know the vSphere 9.0 guest ids only from ESXi 9.0', () => {
+    const nine = ['rhel10_64Guest', 'oracleLinux10_64Guest', 'debian13Guest', 'debian13_64Guest', 'freebsd15Guest', 'freebsd15_64Guest', 'other7xLinuxGuest', 'other7xLinux64Guest'];
+    const ids = (n: string): Set<string> => new Set(resolveHostProfile(n).guestIds.map((g) => g.id));
+    assert.deepEqual(nine.filter((id) => ids('esxi-9.0').has(id)), nine);
+    assert.deepEqual(nine.filter((id) => ids('esxi-8.0u3').has(id)), []);
+    assert.ok(ids('esxi-8.0u3').has('crxSys1Guest') && !ids('esxi-8.0u2').has('crxSys1Guest'));
+    assert.equal(ids('esxi-9.0').size, ids('esxi-8.0u3').size + nine.length);
+  });
+
   it('know Windows 11 only from ESXi 8.0, and only on vmx-14 or later', () => {
     assert.ok(!resolveHostProfile('esxi-7.0u3').guestIds.some((g) => g.id === 'windows11_64Guest'));
     const w11 = resolveHostProfile('esxi-8.0').guestIds.find((g) => g.id === 'windows11_64Guest');

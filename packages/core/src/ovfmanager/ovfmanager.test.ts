@@ -96,6 +96,14 @@ describe('LocalOvfManager.validateHost', () => {
     assert.deepEqual(codes(r2.error), ['SECURE_BOOT_UNSUPPORTED']);
   });
 
+  it('accepts RHEL 10 (rhel10_64Guest) on ESXi 9.0 and refuses it on 8.0 U3, as vSphere does', async () => {
+    const os = 'vmw:osType="rhel10_64Guest"';
+    const r9 = await new LocalOvfManager({ hostProfile: 'esxi-9.0' }).validateHost(ovf({ os }), undefined, P);
+    assert.equal(r9.error, undefined);
+    const r8 = await new LocalOvfManager({ hostProfile: 'esxi-8.0u3' }).validateHost(ovf({ os }), undefined, P);
+    assert.deepEqual(r8.error?.map((i) => [i.code, i.fault._typeName, i.value]), [['GUEST_ID_UNSUPPORTED', 'OvfHardwareCheck', 'rhel10_64Guest']]);
+  });
+
   it('with an inventory, warns when the host fits the disks only thin, and refuses when not even thin', async () => {
     const small = structuredClone(SITE);
     small.datastores[0]!.freeSpace = 5 * 2 ** 30;
