@@ -171,7 +171,7 @@ describe('OvfImport', () => {
         const data = onlyData(Testing.synth(stack));
         assert.equal(data.input['descriptorDigest'], bytesDigest, source);
         assert.equal(data.triggers_replace.descriptorDigest, bytesDigest, source);
-        assert.ok(data.provisioner[0]!['local-exec'].command.includes(` --expect-digest ${bytesDigest} `), data.provisioner[0]!['local-exec'].command);
+        assert.ok(data.provisioner[0]!['local-exec'].command.includes(` --expect-digest=${bytesDigest} `), data.provisioner[0]!['local-exec'].command);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -206,12 +206,13 @@ describe('OvfImport', () => {
     assert.deepEqual((data.input['vms'] as { numCPUs: number; memoryMB: number }[]).map((v) => [v.numCPUs, v.memoryMB]), [[1, 1024]]);
     const [create, destroy] = data.provisioner.map((p) => p['local-exec']);
     assert.equal(create?.when, undefined);
-    assert.ok(create!.command.startsWith(`ovfkit import ${minimalOvf} --expect-digest ${String(data.input['descriptorDigest'])} --name app01 --datacenter DC0 --pool /DC0/host/DC0_C0/Resources --datastore LocalDS_0 `), `apply imports only the descriptor synth planned: ${create!.command}`);
-    assert.match(create!.command, / --net 'VM Network=DC0_DVPG0' /);
-    assert.match(create!.command, / --prop hostname=app01 /);
-    assert.match(create!.command, / --prop-env root_password=APP_ROOT_PASSWORD$/);
+    assert.ok(create!.command.startsWith(`ovfkit import --expect-digest=${String(data.input['descriptorDigest'])} --name=app01 --datacenter=DC0 --pool=/DC0/host/DC0_C0/Resources --datastore=LocalDS_0 `), `apply imports only the descriptor synth planned: ${create!.command}`);
+    assert.ok(create!.command.endsWith(` -- ${minimalOvf}`), create!.command);
+    assert.match(create!.command, / '--net=VM Network=DC0_DVPG0' /);
+    assert.match(create!.command, / --prop=hostname=app01 /);
+    assert.match(create!.command, / --prop-env=root_password=APP_ROOT_PASSWORD -- /);
     assert.equal(destroy?.when, 'destroy');
-    assert.equal(destroy!.command, 'ovfkit destroy "$OVFKIT_INVENTORY_PATH" --if-exists');
+    assert.equal(destroy!.command, 'ovfkit destroy --if-exists -- "$OVFKIT_INVENTORY_PATH"');
     assert.deepEqual(destroy?.environment, { OVFKIT_INVENTORY_PATH: '${self.triggers_replace.inventoryPath}' });
     assert.equal((data.triggers_replace as unknown as Record<string, unknown>)['inventoryPath'], '/DC0/vm/app01');
   });
@@ -286,8 +287,8 @@ describe('OvfImport', () => {
     new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: "x'${y}%{z}", propertyMapping: { hostname: '$(reboot)' } });
     const data = onlyData(Testing.synth(stack));
     assert.equal(data.triggers_replace.request['entityName'], "x'$${y}%%{z}");
-    assert.match(data.provisioner[0]!['local-exec'].command, / --name 'x'\\''\$\$\{y\}%%\{z\}' /);
-    assert.match(data.provisioner[0]!['local-exec'].command, / --prop 'hostname=\$\(reboot\)'$/);
+    assert.match(data.provisioner[0]!['local-exec'].command, / '--name=x'\\''\$\$\{y\}%%\{z\}' /);
+    assert.match(data.provisioner[0]!['local-exec'].command, / '--prop=hostname=\$\(reboot\)' -- /);
   });
 
   it('says which host profile it checked against, and fails synth when the package needs more than that host offers', () => {
@@ -370,7 +371,7 @@ describe('OvfExport', () => {
     const data = all[stack.getLogicalId(exp.resource)]!;
     assert.equal(data.input['vm'], '/DC0/vm/apps/app01');
     assert.equal(data.input['format'], 'ova');
-    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export /DC0/vm/apps/app01 /tmp/out/golden.ova --manifest SHA256');
+    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export --manifest=SHA256 -- /DC0/vm/apps/app01 /tmp/out/golden.ova');
     assert.deepEqual((data as unknown as { depends_on: string[] }).depends_on, [`terraform_data.${stack.getLogicalId(imp.resource)}`]);
   });
 
@@ -380,14 +381,14 @@ describe('OvfExport', () => {
     assert.deepEqual(exp.unknownExportOptions, ['nosuchoption']);
     assert.ok(annotations(exp, '@cdktf/warn').some((m) => m.includes('"nosuchoption"')), JSON.stringify(exp.node.metadata));
     const data = onlyData(Testing.synth(stack, true));
-    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export /DC0/vm/golden /tmp/golden --export-option mac --export-option nosuchoption --manifest SHA256');
+    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export --export-option=mac --export-option=nosuchoption --manifest=SHA256 -- /DC0/vm/golden /tmp/golden');
   });
 
   it('passes chunkSize to ovfkit export --chunk-size, and a new size exports again', () => {
     const { stack } = newStack();
     const exp = new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden.ova', chunkSize: 1000000 });
     const data = onlyData(Testing.synth(stack, true));
-    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export /DC0/vm/golden /tmp/golden.ova --manifest SHA256 --chunk-size 1000000');
+    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export --manifest=SHA256 --chunk-size=1000000 -- /DC0/vm/golden /tmp/golden.ova');
     assert.equal(data.input['chunkSize'], 1000000);
     assert.equal(exp.request['chunkSize'], 1000000, 'recorded in the input, which replaces the resource when it changes');
   });

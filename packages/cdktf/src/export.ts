@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { UsageError } from '@ovfkit/core';
 import { ovfCore } from './core-port';
 import { OvfImport } from './import';
-import { shellCommand, splitCommandPrefix, terraformLiteral, terraformLiterals } from './shell';
+import { type OvfkitOption, ovfkitCommandLine } from './commands';
+import { terraformLiterals } from './shell';
 
 /** Digest used for the export's `.mf` manifest. */
 export type OvfManifestAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -92,16 +93,17 @@ export class OvfExport extends Construct {
       Annotations.of(this).addWarning(`exportOption ${JSON.stringify(option)} is not an export option ovfkit knows (${known.join(', ')}); vSphere ignores unknown keywords`);
     }
 
-    const argv = [...splitCommandPrefix(props.ovfkitCommand ?? 'ovfkit'), 'export', String(request['vm']), target];
-    if (props.name !== undefined) argv.push('--name', props.name);
-    for (const o of props.exportOption ?? []) argv.push('--export-option', o);
-    argv.push('--manifest', (props.manifestAlgorithm ?? 'sha256').toUpperCase());
-    if (props.chunkSize !== undefined) argv.push('--chunk-size', String(props.chunkSize));
+    const options: OvfkitOption[] = [];
+    if (props.name !== undefined) options.push(['name', props.name]);
+    for (const o of props.exportOption ?? []) options.push(['export-option', o]);
+    options.push(['manifest', (props.manifestAlgorithm ?? 'sha256').toUpperCase()]);
+    if (props.chunkSize !== undefined) options.push(['chunk-size', String(props.chunkSize)]);
+    const command = ovfkitCommandLine(props.ovfkitCommand ?? 'ovfkit', ['export'], [String(request['vm']), target], options);
 
     this.resource = new DataResource(this, 'Resource', {
       input: terraformLiterals(request),
       triggersReplace: terraformLiterals({ ...request, triggers: props.triggers ?? {} }),
-      provisioners: [{ type: 'local-exec', command: terraformLiteral(shellCommand(argv)) }],
+      provisioners: [{ type: 'local-exec', command }],
       ...(imported ? { dependsOn: [imported.resource] } : {}),
     });
   }

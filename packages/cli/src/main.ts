@@ -50,6 +50,25 @@ function defaultContext(): CommandContext {
 }
 
 /**
+ * Reads a command's options and positionals as `main` does (node's parseArgs, strict). Exported
+ * so that command lines written by other packages (the CDKTF provisioners) are tested against
+ * the real parser. Throws on an unknown option or a value that looks like an option.
+ * @example
+ * parseCommandLine(['destroy', '--if-exists', '--', '/DC0/vm/-x']) // { command: destroy, positionals: ['/DC0/vm/-x'], values: { 'if-exists': true } }
+ */
+export function parseCommandLine(argv: string[] | { command: Command; rest: string[] }): { command: Command; positionals: string[]; values: OptionValues } {
+  const found = Array.isArray(argv) ? findCommand(argv) : argv;
+  if (!found) throw new Error(`unknown command "${(argv as string[])[0]}"`);
+  const parsed = parseArgs({
+    args: found.rest,
+    options: { ...found.command.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  return { command: found.command, positionals: parsed.positionals, values: parsed.values as OptionValues };
+}
+
+/**
  * Runs `ovfkit` with the given arguments and returns the exit code. Never throws: user mistakes
  * become a one-line message (or a JSON `{"error": …}` with --json), never a stack trace.
  */
@@ -67,18 +86,11 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
   if (!found) {
     return fail(ctx, json, 'USAGE', `unknown command "${argv[0]}"; run "ovfkit --help" for the list`);
   }
-  const { command, rest } = found;
   let positionals: string[];
   let values: OptionValues;
+  const { command } = found;
   try {
-    const parsed = parseArgs({
-      args: rest,
-      options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    positionals = parsed.positionals;
-    values = parsed.values as OptionValues;
+    ({ positionals, values } = parseCommandLine(found));
   } catch (e) {
     return fail(ctx, json, 'USAGE', `${(e as Error).message}\nrun "ovfkit ${command.name} --help" for its options`);
   }

@@ -180,7 +180,8 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
 
     it('applies the import, plans no change, plans a replacement for a changed property, and destroy leaves the simulator empty', async () => {
       const source = buildApplianceOva(dir);
-      const props = { source, resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01', root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') } };
+      // An annotation starting with '-' was read as an option at apply ("argument is ambiguous").
+      const props = { source, resourcePool: '/DC0/host/DC0_C0/Resources', annotation: '- managed by terraform', propertyMapping: { hostname: 'app01', root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') } };
       const secret = { APPLIANCE_ROOT_PASSWORD: 'e2e-Secret-1234' };
       synthInto(workDir, outDir, props);
       const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], secret);
@@ -233,7 +234,7 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], {}, work);
       assert.notEqual(apply.status, 0, apply.stdout);
       const printed = (apply.stdout + apply.stderr).replace(/\s+/g, ' ');
-      assert.ok(printed.includes(`--expect-digest ${planned}`), 'the provisioner ran with the digest of synth\'s plan');
+      assert.ok(printed.includes(`--expect-digest=${planned}`), 'the provisioner ran with the digest of synth\'s plan');
       assert.match(printed, /the package changed since it was planned: .* is sha256:[0-9a-f]{64}, the plan expected sha256:[0-9a-f]{64}; nothing was imported/);
       const state = await sim!.state();
       assert.deepEqual(state.virtualMachines.filter((vm) => vm.name === 'cdktf-swapped'), [], 'no VM was created');
