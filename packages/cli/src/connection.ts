@@ -17,7 +17,7 @@ export const connectionOptions: OptionsSpec = {
 
 /** `--help` lines for {@link connectionOptions}. */
 export const connectionHelp = [
-  '  --server <url|host>     vCenter or ESXi (or VSPHERE_SERVER)',
+  '  --server <url|host>     vCenter or ESXi, https:// only (or VSPHERE_SERVER)',
   '  --user <name>           user name (or VSPHERE_USER)',
   '  --password <pw>         password (prefer VSPHERE_PASSWORD: flags show up in process lists)',
   '  --thumbprint <sha256>   trust the server whose certificate has this SHA-256 fingerprint',
@@ -29,7 +29,9 @@ export const connectionHelp = [
 
 /**
  * Opens a session from flags, falling back to VSPHERE_SERVER / VSPHERE_USER / VSPHERE_PASSWORD /
- * VSPHERE_THUMBPRINT. The password is never printed, logged or put in an error.
+ * VSPHERE_THUMBPRINT. The password is never printed, logged or put in an error; whether it may
+ * be sent (https only, one trust) is decided by @ovfkit/vsphere's connectionTrust and
+ * vsphereEndpoint, as for every front end.
  */
 export async function connectFromFlags(values: OptionValues, ctx: CommandContext): Promise<VimSession> {
   const server = stringOption(values, 'server') ?? ctx.env['VSPHERE_SERVER'];
@@ -38,10 +40,11 @@ export async function connectFromFlags(values: OptionValues, ctx: CommandContext
   if (!server) throw new UsageError('no vSphere server: pass --server or set VSPHERE_SERVER');
   if (!userName) throw new UsageError('no vSphere user: pass --user or set VSPHERE_USER');
   if (password === undefined) throw new UsageError('no vSphere password: set VSPHERE_PASSWORD (or pass --password)');
-  const thumbprint = stringOption(values, 'thumbprint') ?? ctx.env['VSPHERE_THUMBPRINT'];
+  // A flag given empty is a mistake to report, not a flag to ignore; an empty variable is unset.
+  const thumbprint = stringOption(values, 'thumbprint') ?? (ctx.env['VSPHERE_THUMBPRINT'] || undefined);
   const caFile = stringOption(values, 'ca');
   let ca: string | undefined;
-  if (caFile) {
+  if (caFile !== undefined) {
     try {
       ca = fs.readFileSync(path.resolve(ctx.cwd, caFile), 'utf8');
     } catch {
@@ -55,8 +58,8 @@ export async function connectFromFlags(values: OptionValues, ctx: CommandContext
     server,
     userName,
     password,
-    ...(thumbprint ? { thumbprint } : {}),
-    ...(ca ? { ca } : {}),
+    ...(thumbprint !== undefined ? { thumbprint } : {}),
+    ...(ca !== undefined ? { ca } : {}),
     ...(values['insecure'] ? { insecure: true } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
     ...(ctx.env['OVFKIT_DEBUG'] ? { logger: (l: string) => ctx.stderr.write(`debug: ${l}\n`) } : {}),

@@ -20,7 +20,7 @@ import {
   WaitForUpdatesEx,
 } from './soap/methods';
 import { isVimFault } from './soap/fault';
-import { createAgent, type TlsTrust } from './tls';
+import { connectionTrust, createAgent, type TlsTrust, vsphereEndpoint } from './tls';
 
 /** Where and how to connect to a vCenter or ESXi. */
 export interface ConnectOptions extends TlsTrust {
@@ -61,10 +61,9 @@ export class VimSession {
   static async connect(options: ConnectOptions): Promise<VimSession> {
     if (!options.server) throw new UsageError('no vSphere server given: pass --server or set VSPHERE_SERVER');
     if (!options.userName) throw new UsageError('no vSphere user given: pass --user or set VSPHERE_USER');
-    if ([options.thumbprint, options.ca, options.insecure].filter(Boolean).length > 1) {
-      throw new UsageError('choose one of --thumbprint, --ca and --insecure');
-    }
-    const trust: TlsTrust = { ...(options.thumbprint ? { thumbprint: options.thumbprint } : {}), ...(options.ca ? { ca: options.ca } : {}), ...(options.insecure ? { insecure: true } : {}) };
+    // Decided before anything is sent: an http:// URL or a contradictory trust never reaches the wire.
+    vsphereEndpoint(options.server);
+    const trust = connectionTrust({ ...(options.thumbprint !== undefined ? { thumbprint: options.thumbprint } : {}), ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(options.insecure ? { insecure: true } : {}) });
     const agent = createAgent(trust);
     const client = new VimClient({ url: options.server, agent, ...(options.transport ? { transport: options.transport } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.logger ? { logger: options.logger } : {}) });
     client.secrets.add(options.password);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { VimClient } from './soap/client';
 import { RetrieveServiceContent } from './soap/methods';
-import { createAgent, normalizeThumbprint } from './tls';
+import { connectionTrust, createAgent, normalizeThumbprint, vsphereEndpoint } from './tls';
 
 const SI = { type: 'ServiceInstance', value: 'ServiceInstance' };
 const ANSWER = '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><RetrieveServiceContentResponse xmlns="urn:vim25"><returnval><about><apiType>HostAgent</apiType></about></returnval></RetrieveServiceContentResponse></soapenv:Body></soapenv:Envelope>';
@@ -73,5 +73,35 @@ describe('TLS trust for vSphere connections (a real https server on 127.0.0.1)',
 
   it('rejects a thumbprint that is not a SHA-256 fingerprint', () => {
     assert.throws(() => normalizeThumbprint('AB:CD'), /SHA-256/);
+  });
+});
+
+describe('vsphereEndpoint and connectionTrust: the one place that decides whether credentials may be sent', () => {
+  it('reads a bare host, a host:port and an https URL with or without a path', () => {
+    assert.deepEqual(vsphereEndpoint('vc.example.com'), { origin: 'https://vc.example.com', sdkUrl: 'https://vc.example.com/sdk' });
+    assert.deepEqual(vsphereEndpoint('vc.example.com:8443'), { origin: 'https://vc.example.com:8443', sdkUrl: 'https://vc.example.com:8443/sdk' });
+    assert.deepEqual(vsphereEndpoint(' https://10.0.0.1/sdk '), { origin: 'https://10.0.0.1', sdkUrl: 'https://10.0.0.1/sdk' });
+    assert.deepEqual(vsphereEndpoint('HTTPS://vc/custom/sdk'), { origin: 'https://vc', sdkUrl: 'https://vc/custom/sdk' });
+  });
+
+  it('refuses http:// (any case), other schemes, credentials in the URL and garbage, each with its own message', () => {
+    const refused = (server: string, message: RegExp): void => assert.throws(() => vsphereEndpoint(server), (e: Error & { code?: string }) => e.code === 'USAGE' && message.test(e.message), server);
+    for (const server of ['http://vc.example.com', 'HTTP://vc.example.com/sdk', 'http://127.0.0.1:80']) refused(server, /^refusing to connect to http:\/\/[^:]+(:\d+)?: vSphere credentials travel only over TLS/);
+    refused('ftp://vc', /must be https:\/\/, got ftp:\/\//);
+    refused('https://root:pw@vc', /not in the server URL/);
+    refused('https://', /must be https:\/\/host\[:port\]\[\/sdk\] or a host name, got "https:\/\/"/);
+  });
+
+  it('takes at most one of thumbprint, CA and insecure, and never ignores one that is given', () => {
+    assert.deepEqual(connectionTrust({}), {});
+    assert.deepEqual(connectionTrust({ insecure: true }), { insecure: true });
+    assert.deepEqual(connectionTrust({ insecure: false }), {});
+    assert.deepEqual(connectionTrust({ thumbprint: 'ab'.repeat(32) }), { thumbprint: Array(32).fill('AB').join(':') });
+    assert.throws(() => connectionTrust({ thumbprint: 'ab'.repeat(32), insecure: true }), /choose one of --thumbprint, --ca and --insecure \(got --thumbprint and --insecure\)/);
+    assert.throws(() => connectionTrust({ ca: 'x', thumbprint: 'ab' }), /choose one of .* \(got --thumbprint and --ca\)/);
+    assert.throws(() => connectionTrust({ thumbprint: '' }), /SHA-256 fingerprint/);
+    assert.throws(() => connectionTrust({ ca: '' }), /the --ca file holds no PEM certificate/);
+    assert.throws(() => connectionTrust({ ca: 'not a certificate' }), /the --ca file holds no PEM certificate/);
+    assert.throws(() => connectionTrust({ ca: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }), /the --ca file holds a certificate that cannot be read/);
   });
 });

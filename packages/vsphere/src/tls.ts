@@ -1,4 +1,5 @@
 import * as https from 'node:https';
+import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { OvfkitError, UsageError } from '@ovfkit/core';
@@ -18,6 +19,66 @@ export interface TlsTrust {
   thumbprint?: string;
   /** Accept any certificate. Only when asked for by name (`--insecure`). @default false */
   insecure?: boolean;
+}
+
+/** Where the vim25 SOAP endpoint of a vCenter/ESXi is: `https://host[:port]` and its SDK path. */
+export interface VsphereEndpoint {
+  /** `https://host[:port]`. */
+  origin: string;
+  /** The SOAP URL: the path given, else `/sdk`. */
+  sdkUrl: string;
+}
+
+/**
+ * Reads a server as `https://host[:port][/path]` or a bare host (`https://` and `/sdk` implied).
+ * `http://` is refused before anything is sent: the login would carry the password in clear
+ * text, and `--thumbprint`/`--ca` would have nothing to check. Credentials in the URL are refused
+ * too (they would reach logs and process lists).
+ * @example
+ * vsphereEndpoint('vc.example.com') // { origin: 'https://vc.example.com', sdkUrl: 'https://vc.example.com/sdk' }
+ */
+export function vsphereEndpoint(server: string): VsphereEndpoint {
+  const text = server.trim();
+  let u: URL;
+  try {
+    u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw new UsageError(`the vSphere server must be https://host[:port][/sdk] or a host name, got ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  if (u.protocol === 'http:') {
+    throw new UsageError(`refusing to connect to ${u.protocol}//${u.host}: vSphere credentials travel only over TLS (https://), verified by the system CAs, --ca or --thumbprint, or unverified by --insecure; nothing was sent`);
+  }
+  if (u.protocol !== 'https:') throw new UsageError(`the vSphere server URL must be https://, got ${u.protocol}//`);
+  if (u.username || u.password) throw new UsageError('put credentials in --user/--password or VSPHERE_USER/VSPHERE_PASSWORD, not in the server URL');
+  const origin = `${u.protocol}//${u.host}`;
+  return { origin, sdkUrl: `${origin}${u.pathname && u.pathname !== '/' ? u.pathname : '/sdk'}` };
+}
+
+/**
+ * Decides how one connection trusts its server, for every front end (CLI flags, Pulumi config,
+ * the CDKTF provisioner's environment): at most one of CA, pin and insecure; a thumbprint that is
+ * a SHA-256 fingerprint; a CA that holds at least one certificate. Nothing given is never read
+ * as "anything goes": the system CAs verify.
+ * @example
+ * connectionTrust({ thumbprint: 'ab:cd:…' }) // { thumbprint: 'AB:CD:…' }
+ */
+export function connectionTrust(options: TlsTrust): TlsTrust {
+  const given = [options.thumbprint !== undefined && '--thumbprint', options.ca !== undefined && '--ca', options.insecure === true && '--insecure'].filter((x): x is string => x !== false);
+  if (given.length > 1) throw new UsageError(`choose one of --thumbprint, --ca and --insecure (got ${given.join(' and ')})`);
+  if (options.thumbprint !== undefined) return { thumbprint: normalizeThumbprint(options.thumbprint) };
+  if (options.ca !== undefined) {
+    const pems = String(options.ca).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    if (pems.length === 0) throw new UsageError('the --ca file holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+    for (const pem of pems) {
+      try {
+        new X509Certificate(pem);
+      } catch (e) {
+        throw new UsageError(`the --ca file holds a certificate that cannot be read: ${(e as Error).message}`);
+      }
+    }
+    return { ca: options.ca };
+  }
+  return options.insecure === true ? { insecure: true } : {};
 }
 
 /** Normalizes a fingerprint to upper-case colon-separated hex; throws on anything else. */

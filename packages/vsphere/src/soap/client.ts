@@ -4,6 +4,7 @@ import { OvfkitError, isOvfkitError } from '@ovfkit/core';
 import { decodeElement, encodeElement, type DataObject } from './codec';
 import { VimFault } from './fault';
 import { parseXml, SOAPENV_NS, type XmlNode } from './xml';
+import { vsphereEndpoint } from '../tls';
 
 /** The vim25 API release ovfkit's types are written against (sent as SOAPAction). */
 export const VIM_VERSION = '7.0.3.0';
@@ -109,11 +110,9 @@ export class VimClient {
   readonly secrets = new Set<string>();
 
   constructor(options: VimClientOptions) {
-    const u = new URL(options.url.includes('://') ? options.url : `https://${options.url}`);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new OvfkitError('USAGE', `the vSphere server URL must be https://, got ${u.protocol}`);
-    if (u.username || u.password) throw new OvfkitError('USAGE', 'put credentials in --user/--password or VSPHERE_USER/VSPHERE_PASSWORD, not in the server URL');
-    this.url = `${u.protocol}//${u.host}`;
-    this.sdkUrl = `${this.url}${u.pathname && u.pathname !== '/' ? u.pathname : '/sdk'}`;
+    const endpoint = vsphereEndpoint(options.url);
+    this.url = endpoint.origin;
+    this.sdkUrl = endpoint.sdkUrl;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.agent = options.agent;
     this.logger = options.logger;
