@@ -112,12 +112,22 @@ export function verifyCertificate(
   if (now > new Date(leaf.validTo)) {
     issues.push(issue('CERT_EXPIRED', 'error', name, `the signer certificate expired on ${signer.validTo}`, 'sign the package again with a current certificate', { value: now.toISOString(), allowed: `${signer.validFrom} – ${signer.validTo}` }));
   }
+  let usage: CertificateConstraints['keyUsage'];
+  try {
+    usage = certificateConstraints(leaf).keyUsage;
+  } catch (e) {
+    issues.push(issue('CERT_MALFORMED', 'error', name, `the extensions of the signer certificate cannot be read: ${(e as Error).message}`, 'include the signer certificate in PEM form'));
+  }
+  if (usage && !usage.digitalSignature && !usage.nonRepudiation) {
+    issues.push(issue('CERT_KEY_USAGE', 'error', name, `the signer certificate "${signer.subject}" may not sign (its keyUsage has neither digitalSignature nor nonRepudiation)`, 'sign with a certificate issued for signing'));
+  }
   const selfSigned = leaf.checkIssued(leaf) && safeVerify(leaf, leaf.publicKey);
   let trusted: boolean | undefined;
   if (options.trustStore) {
-    trusted = chainTrusted(certs, options.trustStore.map((p) => new X509Certificate(p)));
-    if (!trusted) {
-      issues.push(issue('CERT_UNTRUSTED', 'error', name, `the signer "${signer.subject}" does not chain to a certificate in the trust store`, 'add the issuing CA to the trust store, or check who signed this package'));
+    const chain = chainTrusted(certs, options.trustStore.map((p) => new X509Certificate(p)), now);
+    trusted = chain.trusted;
+    if (!chain.trusted) {
+      issues.push(issue('CERT_UNTRUSTED', 'error', name, `the signer "${signer.subject}" does not chain to a certificate in the trust store: ${chain.reason}`, 'add the issuing CA to the trust store, or check who signed this package'));
     }
   } else if (selfSigned) {
     issues.push(issue('CERT_SELF_SIGNED', 'warning', name, `the signer certificate "${signer.subject}" is self-signed; vCenter shows such packages as untrusted`, 'sign with a certificate issued by a CA, or pass a trust store'));
@@ -135,18 +145,128 @@ function safeVerify(cert: X509Certificate, key: KeyObject): boolean {
   }
 }
 
-/** Walks leaf → issuers (from the file's chain or the store) until a store certificate signs one. */
-function chainTrusted(chain: X509Certificate[], store: X509Certificate[]): boolean {
-  let current = chain[0];
-  const pool = [...chain.slice(1), ...store];
-  for (let depth = 0; current && depth < 10; depth++) {
-    const c: X509Certificate = current;
-    if (store.some((s) => s.fingerprint256 === c.fingerprint256)) return true;
-    const anchor = store.find((s) => c.checkIssued(s) && safeVerify(c, s.publicKey));
-    if (anchor) return true;
-    current = pool.find((p) => p !== c && c.checkIssued(p) && safeVerify(c, p.publicKey));
+/** What an X.509 certificate's extensions allow it (RFC 5280 §4.2.1.3, §4.2.1.9). */
+export interface CertificateConstraints {
+  /** basicConstraints cA; false when the extension is absent (a v1 certificate is no CA). */
+  ca: boolean;
+  /** basicConstraints pathLenConstraint: how many intermediate CAs may follow it. */
+  pathLength?: number;
+  /** keyUsage bits by name, when the extension is present (absent: any usage). */
+  keyUsage?: { digitalSignature: boolean; nonRepudiation: boolean; keyCertSign: boolean };
+}
+
+const OID_BASIC_CONSTRAINTS = '551d13';
+const OID_KEY_USAGE = '551d0f';
+
+/** One DER TLV: its tag, where its content starts and ends. */
+function derAt(b: Buffer, at: number, end = b.length): { tag: number; start: number; end: number } {
+  if (at + 2 > end) throw new Error('truncated DER');
+  const tag = b[at]!;
+  let len = b[at + 1]!;
+  let start = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || start + n > end) throw new Error('bad DER length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[start + i]!;
+    start += n;
   }
-  return false;
+  if (start + len > end) throw new Error('truncated DER');
+  return { tag, start, end: start + len };
+}
+
+/** The children of a constructed DER value. */
+function derChildren(b: Buffer, v: { start: number; end: number }): { tag: number; start: number; end: number }[] {
+  const out = [];
+  for (let at = v.start; at < v.end; ) {
+    const c = derAt(b, at, v.end);
+    out.push(c);
+    at = c.end;
+  }
+  return out;
+}
+
+/**
+ * Reads basicConstraints and keyUsage from a certificate's DER (node:crypto exposes neither the
+ * keyUsage bits nor pathLenConstraint). Throws on DER it cannot walk.
+ * @see RFC 5280 §4.1 (TBSCertificate), §4.2.1.3, §4.2.1.9
+ */
+export function certificateConstraints(cert: X509Certificate): CertificateConstraints {
+  const der = cert.raw;
+  const tbs = derChildren(der, derAt(der, 0))[0];
+  if (!tbs) throw new Error('no TBSCertificate');
+  const out: CertificateConstraints = { ca: false };
+  const extensions = derChildren(der, tbs).find((c) => c.tag === 0xa3);
+  if (!extensions) return out;
+  for (const ext of derChildren(der, derChildren(der, extensions)[0] ?? { start: 0, end: 0 })) {
+    const parts = derChildren(der, ext);
+    const oid = parts[0] && der.subarray(parts[0].start, parts[0].end).toString('hex');
+    const value = parts[parts.length - 1];
+    if (!value || value.tag !== 0x04) continue;
+    if (oid === OID_BASIC_CONSTRAINTS) {
+      const seq = derChildren(der, derAt(der, value.start, value.end));
+      for (const f of seq) {
+        if (f.tag === 0x01) out.ca = der[f.start] !== 0;
+        if (f.tag === 0x02) out.pathLength = der.subarray(f.start, f.end).reduce((n, x) => n * 256 + x, 0);
+      }
+    } else if (oid === OID_KEY_USAGE) {
+      const bits = derAt(der, value.start, value.end);
+      const first = bits.end > bits.start + 1 ? der[bits.start + 1]! : 0;
+      out.keyUsage = { digitalSignature: (first & 0x80) !== 0, nonRepudiation: (first & 0x40) !== 0, keyCertSign: (first & 0x04) !== 0 };
+    }
+  }
+  return out;
+}
+
+/** Why `issuer` may not have issued `subject` at position `below` intermediates above the leaf, or undefined. */
+function issuerProblem(issuer: X509Certificate, below: number, now: Date): string | undefined {
+  const name = `"${issuer.subject.replace(/\n/g, ', ')}"`;
+  let c: CertificateConstraints;
+  try {
+    c = certificateConstraints(issuer);
+  } catch (e) {
+    return `the extensions of ${name} cannot be read (${(e as Error).message})`;
+  }
+  if (!c.ca) return `${name} is not a CA (basicConstraints CA:TRUE is missing) and cannot issue certificates`;
+  if (c.keyUsage && !c.keyUsage.keyCertSign) return `${name} has keyUsage without keyCertSign and cannot issue certificates`;
+  if (c.pathLength !== undefined && below > c.pathLength) return `${name} allows ${c.pathLength} intermediate CA(s) below it (pathLenConstraint), the chain has ${below}`;
+  if (now < new Date(issuer.validFrom)) return `${name} is not valid before ${new Date(issuer.validFrom).toISOString()}`;
+  if (now > new Date(issuer.validTo)) return `${name} expired on ${new Date(issuer.validTo).toISOString()}`;
+  return undefined;
+}
+
+/**
+ * Builds a path from the leaf through the file's chain to a trust-store certificate as RFC 5280
+ * §6.1 requires: each link's signature, every issuer a CA (basicConstraints CA:TRUE, keyUsage
+ * keyCertSign when present, pathLenConstraint respected) and valid at `now`. A store certificate
+ * that is the leaf itself is trusted as it is. Every candidate path is tried; the answer says why
+ * the last one failed.
+ */
+function chainTrusted(chain: X509Certificate[], store: X509Certificate[], now: Date): { trusted: true } | { trusted: false; reason: string } {
+  const leaf = chain[0];
+  if (!leaf) return { trusted: false, reason: 'no signer certificate' };
+  if (store.some((s) => s.fingerprint256 === leaf.fingerprint256)) return { trusted: true };
+  const pool = [...store, ...chain.slice(1)];
+  let reason = 'no certificate in the file or the trust store issued it';
+  const walk = (path: X509Certificate[]): boolean => {
+    const current = path[path.length - 1]!;
+    if (path.length > 10) return false;
+    for (const candidate of pool) {
+      if (path.some((p) => p.fingerprint256 === candidate.fingerprint256)) continue;
+      // By name and signature, not checkIssued: OpenSSL's check also rejects an issuer without
+      // keyCertSign, and the reason would be lost to "no certificate issued it".
+      if (current.issuer !== candidate.subject || !safeVerify(current, candidate.publicKey)) continue;
+      const problem = issuerProblem(candidate, path.length - 1, now);
+      if (problem) {
+        reason = problem;
+        continue;
+      }
+      if (store.some((s) => s.fingerprint256 === candidate.fingerprint256)) return true;
+      if (walk([...path, candidate])) return true;
+    }
+    return false;
+  };
+  return walk([leaf]) ? { trusted: true } : { trusted: false, reason };
 }
 
 /**

@@ -90,3 +90,53 @@ export function makeCertificates(dir: string): { caCert: string; leafKey: string
   const r = (n: string): string => fs.readFileSync(f(n), 'utf8');
   return { caCert: r('ca.pem'), leafKey: r('leaf.key'), leafCert: r('leaf.pem'), otherKey: r('other.key'), otherCert: r('other.pem') };
 }
+
+/**
+ * A small PKI made with openssl for chain validation: a root CA, an intermediate CA limited to
+ * pathlen 0, an end-entity signer under it, and the certificates an attacker would try to use
+ * as issuers (an end-entity certificate, a CA without keyCertSign, a short-lived intermediate,
+ * a root whose pathlen forbids any intermediate). PEM texts and keys by name.
+ */
+export function makeChainCertificates(dir: string): Record<string, string> {
+  const f = (n: string): string => path.join(dir, n);
+  const ext = (name: string, lines: string): string => {
+    fs.writeFileSync(f(`${name}.ext`), lines);
+    return f(`${name}.ext`);
+  };
+  const root = (name: string, subject: string, extension: string): void => {
+    run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.pem`), '-days', '30', '-subj', subject, '-addext', extension, '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  };
+  const issued = (name: string, subject: string, issuer: string, days: number, extensions: string): void => {
+    run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', subject]);
+    run('openssl', ['x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${issuer}.pem`), '-CAkey', f(`${issuer}.key`), '-CAcreateserial', '-out', f(`${name}.pem`), '-days', String(days), '-extfile', ext(name, extensions)]);
+  };
+  root('root', '/CN=ovfkit chain root', 'basicConstraints=critical,CA:TRUE');
+  root('strictRoot', '/CN=ovfkit root pathlen 0', 'basicConstraints=critical,CA:TRUE,pathlen:0');
+  const caExt = 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n';
+  const signerExt = 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n';
+  issued('intermediate', '/CN=ovfkit intermediate', 'root', 30, caExt);
+  issued('signer', '/CN=ovfkit chain signer', 'intermediate', 30, signerExt);
+  // An end-entity certificate of the root, used as if it were a CA.
+  issued('endEntity', '/CN=ovfkit end entity', 'root', 30, signerExt);
+  issued('forgedByEndEntity', '/CN=ovfkit chain signer', 'endEntity', 30, signerExt);
+  // A CA certificate whose keyUsage does not allow issuing.
+  issued('noCertSign', '/CN=ovfkit CA without keyCertSign', 'root', 30, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature\n');
+  issued('underNoCertSign', '/CN=ovfkit chain signer', 'noCertSign', 30, signerExt);
+  // An intermediate valid for 1 day, its signer for 30: a verification on day 3 sees it expired.
+  issued('shortIntermediate', '/CN=ovfkit short-lived intermediate', 'root', 1, caExt);
+  issued('underShort', '/CN=ovfkit chain signer', 'shortIntermediate', 30, signerExt);
+  // pathlen 0 on the intermediate: a CA below it may not issue.
+  issued('subCa', '/CN=ovfkit sub CA', 'intermediate', 30, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n');
+  issued('underSubCa', '/CN=ovfkit chain signer', 'subCa', 30, signerExt);
+  // pathlen 0 on the root: no intermediate at all.
+  issued('strictIntermediate', '/CN=ovfkit intermediate of strict root', 'strictRoot', 30, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n');
+  issued('underStrict', '/CN=ovfkit chain signer', 'strictIntermediate', 30, signerExt);
+  // A signer whose keyUsage does not allow signing.
+  issued('encipherOnly', '/CN=ovfkit key agreement only', 'intermediate', 30, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyAgreement\n');
+  const out: Record<string, string> = {};
+  for (const n of ['root', 'strictRoot', 'intermediate', 'signer', 'endEntity', 'forgedByEndEntity', 'noCertSign', 'underNoCertSign', 'shortIntermediate', 'underShort', 'subCa', 'underSubCa', 'strictIntermediate', 'underStrict', 'encipherOnly']) {
+    out[n] = fs.readFileSync(f(`${n}.pem`), 'utf8');
+    out[`${n}Key`] = fs.readFileSync(f(`${n}.key`), 'utf8');
+  }
+  return out;
+}

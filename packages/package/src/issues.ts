@@ -30,6 +30,7 @@ export type PackageIssueCode =
   | 'CERT_EXPIRED'
   | 'CERT_NOT_YET_VALID'
   | 'CERT_UNTRUSTED'
+  | 'CERT_KEY_USAGE'
   | 'CERT_SELF_SIGNED'
   // OVA layout and files
   | 'OVA_DESCRIPTOR_NOT_FIRST'
