@@ -168,8 +168,8 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.deepEqual((await src.members())?.slice(-2), ['web-a.mf', 'web-a.cert']);
       const v = await verifyPackage(src, { trustStore: [fs.readFileSync(path.join(keys, 'c.pem'), 'utf8')] });
       assert.deepEqual(v.issues.filter((i) => i.severity === 'error'), []);
-      assert.equal(v.certificate?.signatureValid, true);
-      assert.equal(v.certificate?.trusted, true);
+      assert.equal(v.signature?.status, 'valid');
+      assert.equal(v.signature?.trusted, true);
     } finally {
       await src.close();
     }

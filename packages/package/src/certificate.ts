@@ -34,6 +34,11 @@ export interface CertificateVerification {
 const SIG_LINE = /^(SHA1|SHA256|SHA512)\(([^()\r\n]+)\)= ?([0-9a-fA-F]+)\s*$/;
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
+/** The PEM certificates in a text (a trust-store file may hold several), in order. */
+export function pemCertificates(text: string): string[] {
+  return text.match(PEM) ?? [];
+}
+
 /** Splits a `.cert` into its signature line and PEM certificates. */
 export function parseCertificateFile(text: string): { algorithm: ManifestAlgorithm; manifestName: string; signature: Buffer; certificates: string[] } | undefined {
   const first = text.split('\n').find((l) => l.trim() !== '');
@@ -41,7 +46,7 @@ export function parseCertificateFile(text: string): { algorithm: ManifestAlgorit
   if (!m) return undefined;
   const [, algorithm, manifestName = '', hex = ''] = m;
   if (hex.length % 2) return undefined;
-  return { algorithm: algorithm as ManifestAlgorithm, manifestName, signature: Buffer.from(hex, 'hex'), certificates: text.match(PEM) ?? [] };
+  return { algorithm: algorithm as ManifestAlgorithm, manifestName, signature: Buffer.from(hex, 'hex'), certificates: pemCertificates(text) };
 }
 
 /**

@@ -80,15 +80,22 @@ export function rawTar(members: { name: string; data?: Buffer; type?: string; si
 /** The shared corpus, read in place (same resolution as test/src/paths.ts). */
 export const corpusRoot = process.env['OVFKIT_CORPUS'] ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
 
-/** Makes a self-signed CA and a leaf certificate signed by it with openssl; returns PEM texts. */
-export function makeCertificates(dir: string): { caCert: string; leafKey: string; leafCert: string; otherKey: string; otherCert: string } {
+/** Makes with openssl a self-signed CA, a signer it issued, a signer it issued that expired in 2020, and an unrelated self-signed signer; PEM texts. */
+export function makeCertificates(dir: string): { caCert: string; leafKey: string; leafCert: string; otherKey: string; otherCert: string; expiredKey: string; expiredCert: string } {
   const f = (n: string): string => path.join(dir, n);
   run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=ovfkit test CA']);
   run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('leaf.key'), '-out', f('leaf.csr'), '-subj', '/CN=ovfkit test signer/O=ovfkit']);
   run('openssl', ['x509', '-req', '-in', f('leaf.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('leaf.pem'), '-days', '2']);
   run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('other.key'), '-out', f('other.pem'), '-days', '2', '-subj', '/CN=someone else']);
+  // A signer of the same CA whose validity ended in 2020 (`openssl ca` takes explicit dates).
+  run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('expired.key'), '-out', f('expired.csr'), '-subj', '/CN=ovfkit expired signer']);
+  fs.mkdirSync(f('ca-db'));
+  fs.writeFileSync(f('ca-db/index.txt'), '');
+  fs.writeFileSync(f('ca-db/serial'), '1000\n');
+  fs.writeFileSync(f('ca.cnf'), `[ca]\ndefault_ca = c\n[c]\ndatabase = ${f('ca-db/index.txt')}\nnew_certs_dir = ${f('ca-db')}\nserial = ${f('ca-db/serial')}\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n`);
+  run('openssl', ['ca', '-batch', '-notext', '-config', f('ca.cnf'), '-cert', f('ca.pem'), '-keyfile', f('ca.key'), '-in', f('expired.csr'), '-out', f('expired.pem'), '-startdate', '20200101000000Z', '-enddate', '20200201000000Z']);
   const r = (n: string): string => fs.readFileSync(f(n), 'utf8');
-  return { caCert: r('ca.pem'), leafKey: r('leaf.key'), leafCert: r('leaf.pem'), otherKey: r('other.key'), otherCert: r('other.pem') };
+  return { caCert: r('ca.pem'), leafKey: r('leaf.key'), leafCert: r('leaf.pem'), otherKey: r('other.key'), otherCert: r('other.pem'), expiredKey: r('expired.key'), expiredCert: r('expired.pem') };
 }
 
 /**

@@ -12,3 +12,4 @@ export * from './source';
 export * from './files';
 export * from './ova';
 export * from './verify';
+export * from './signature';

@@ -31,6 +31,8 @@ export type PackageIssueCode =
   | 'CERT_NOT_YET_VALID'
   | 'CERT_UNTRUSTED'
   | 'CERT_KEY_USAGE'
+  | 'CERT_ABSENT'
+  | 'CERT_WITHOUT_MANIFEST'
   | 'CERT_SELF_SIGNED'
   // OVA layout and files
   | 'OVA_DESCRIPTOR_NOT_FIRST'

@@ -188,7 +188,7 @@ describe('package sources: a folder, a lone .ovf and an .ova built from it', fun
     assert.deepEqual(run('tar', ['-tf', ova]).toString().trim().split('\n'), ['vm.ovf', 'vm.mf', 'vm.cert', 'disk1.vmdk']);
     const v = await verifyPackage(await openSource(ova), { trustStore: [pki.caCert] });
     assert.deepEqual(v.issues, []);
-    assert.equal(v.certificate?.trusted, true);
+    assert.equal(v.signature?.trusted, true);
     // with the manifest at the end the writer reads each file once
     const ova2 = path.join(t.dir, 'end.ova');
     await writeFileAtomic(ova2, (out) => writeOva(out, d1, members, { manifest: { name: 'vm.mf', compute: 'SHA256', position: 'end' } }));

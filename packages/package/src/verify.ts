@@ -4,7 +4,6 @@
  * each file's stored size against `ovf:size`. Everything found is returned as issues.
  */
 import { OvfkitError, isOvfkitError } from '@ovfkit/core';
-import { verifyCertificate, type CertificateVerification } from './certificate';
 import { storedNames } from './files';
 import { issue, type PackageIssue } from './issues';
 import { createHash } from 'node:crypto';
@@ -12,6 +11,7 @@ import { readBody } from './http';
 import { digestOf, ManifestVerifier, parseManifest, type ManifestAlgorithm, type ManifestVerification } from './manifest';
 import { checkOvaLayout } from './ova';
 import { readReferences, type FileReference } from './references';
+import { verifySignature, type PackageSignature } from './signature';
 import type { PackageSource } from './source';
 
 /** Options for {@link verifyPackage}. */
@@ -30,7 +30,8 @@ export interface PackageVerification {
   source: string;
   descriptor: string;
   manifest?: ManifestVerification;
-  certificate?: CertificateVerification;
+  /** The `.cert`'s verdict, when the package has one. */
+  signature?: PackageSignature;
   /** Every issue: manifest, certificate, layout and sizes. */
   issues: PackageIssue[];
   /** Bytes hashed. */
@@ -175,15 +176,8 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
     issues.push(...result.manifest.issues);
   }
   if (cert) {
-    if (!mf) {
-      issues.push(issue('CERT_MALFORMED', 'error', cert.name, `${cert.name} signs a manifest, but the package has none`, 'add the manifest the certificate signs'));
-    } else {
-      const opts: Parameters<typeof verifyCertificate>[2] = { certificateName: cert.name, manifestName: mf.name };
-      if (options.trustStore) opts.trustStore = options.trustStore;
-      if (options.now) opts.now = options.now;
-      result.certificate = verifyCertificate(cert.bytes.toString('utf8'), mf.bytes, opts);
-      issues.push(...result.certificate.issues);
-    }
+    result.signature = verifySignature({ manifest: mf, certificate: cert }, { ...(options.trustStore ? { trustStore: options.trustStore } : {}), ...(options.now ? { now: options.now } : {}) });
+    issues.push(...result.signature.issues);
   }
   result.ok = !issues.some((i) => i.severity === 'error');
   return result;

@@ -6,6 +6,7 @@ import {
 } from '@ovfkit/package';
 import { type Command, type CommandContext, ExitCode, stringList, stringOption, writeJson } from '../command';
 import { createProgress, formatBytes } from '../progress';
+import { signatureLine, signatureOptions, trustStoreFrom } from '../signature-flags';
 import { openCliSource, sourceOptions, sourceOptionsHelp, sourceOptionsFrom } from '../source';
 
 /** One issue as a readable line (and its fix). */
@@ -23,11 +24,7 @@ function renderVerification(v: PackageVerification): string {
   } else {
     lines.push('  manifest     none (nothing to verify the files against)');
   }
-  const c = v.certificate;
-  if (c) {
-    const trust = c.trusted === undefined ? 'no trust store given' : c.trusted ? 'trusted' : 'NOT trusted';
-    lines.push(`  certificate  ${c.certificate}: signature ${c.signatureValid ? 'valid' : 'INVALID'}${c.signer ? `, signer ${c.signer.subject}, valid ${c.signer.validFrom} – ${c.signer.validTo}` : ''}, ${trust}`);
-  }
+  if (v.signature) lines.push(`  certificate  ${signatureLine(v.signature)}`);
   const errors = v.issues.filter((i) => i.severity === 'error');
   const warnings = v.issues.filter((i) => i.severity === 'warning');
   for (const i of errors) lines.push(packageIssueLine(i));
@@ -42,18 +39,12 @@ export const manifestVerifyCommand: Command = {
   summary: 'verify a package against its manifest (.mf) and certificate (.cert), reading each byte once',
   usage: 'manifest verify <dir|file.ovf|file.ova|URL> [options]',
   help: ['  --trust <ca.pem>        trusted CA certificate(s) for the signer (repeatable)', sourceOptionsHelp].join('\n'),
-  options: { ...sourceOptions, trust: { type: 'string', multiple: true } },
+  options: { ...sourceOptions, trust: signatureOptions['trust']! },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 1) throw new UsageError('manifest verify takes one package: a folder, an .ovf, an .ova or a URL');
     const arg = positionals[0] ?? '';
-    const trustStore: string[] = [];
-    for (const f of stringList(values, 'trust')) {
-      const text = await fs.readFile(path.resolve(ctx.cwd, f), 'utf8').catch((e: Error) => {
-        throw new OvfkitError('IO', `cannot read the trust store ${f}: ${e.message}`);
-      });
-      trustStore.push(...(text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []));
-    }
+    const trustStore = await trustStoreFrom(values, ctx);
     const source = await openCliSource(arg, ctx, await sourceOptionsFrom(values, ctx));
     const progress = createProgress(ctx.stderr, 'verifying', undefined, !json);
     let v: PackageVerification;

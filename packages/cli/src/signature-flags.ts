@@ -1,0 +1,50 @@
+/**
+ * The flags that carry the signature policy (`--signature`, `--trust`) for every command that
+ * reads a package to plan or import it, and the one line that shows a package's signer.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { OvfkitError } from '@ovfkit/core';
+import { parseSignaturePolicy, pemCertificates, type PackageSignature, type SignatureOptions } from '@ovfkit/package';
+import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
+
+/** `--signature` and `--trust`. */
+export const signatureOptions: OptionsSpec = {
+  signature: { type: 'string' },
+  trust: { type: 'string', multiple: true },
+};
+
+/** Help lines for {@link signatureOptions}. */
+export const signatureHelp = [
+  '  --signature <policy>    verify (default: a .cert present must be valid) | require (a valid one must be present) | ignore',
+  '  --trust <ca.pem>        trusted CA certificate(s) for the signer (repeatable); without it the chain is not judged',
+].join('\n');
+
+/** The PEM certificates of the `--trust` files, read relative to the working directory. */
+export async function trustStoreFrom(values: OptionValues, ctx: CommandContext): Promise<string[]> {
+  const store: string[] = [];
+  for (const f of stringList(values, 'trust')) {
+    const text = await fs.readFile(path.resolve(ctx.cwd, f), 'utf8').catch((e: Error) => {
+      throw new OvfkitError('IO', `cannot read the trust store ${f}: ${e.message}`);
+    });
+    const certs = pemCertificates(text);
+    if (!certs.length) throw new OvfkitError('USAGE', `the trust store ${f} holds no PEM certificate`);
+    store.push(...certs);
+  }
+  return store;
+}
+
+/** The signature options of `--signature` and `--trust`. */
+export async function signatureOptionsFrom(values: OptionValues, ctx: CommandContext): Promise<SignatureOptions> {
+  const store = await trustStoreFrom(values, ctx);
+  return { policy: parseSignaturePolicy(stringOption(values, 'signature')), ...(store.length ? { trustStore: store } : {}) };
+}
+
+/** A package's signature in one line: status, signer, issuer, validity, trust. */
+export function signatureLine(s: PackageSignature): string {
+  if (s.status === 'unchecked') return 'not checked (--signature ignore)';
+  if (s.status === 'absent') return 'none (the package is not signed)';
+  const signer = s.signer ? `, signer "${s.signer.subject}" issued by "${s.signer.issuer}", valid ${s.signer.validFrom} – ${s.signer.validTo}` : '';
+  const trust = s.trusted === undefined ? 'chain not judged (no --trust)' : s.trusted ? 'trusted' : 'NOT trusted';
+  return `${s.certificate ?? '.cert'}: signature ${s.status === 'valid' ? 'valid' : 'INVALID'}${signer}, ${trust}`;
+}
