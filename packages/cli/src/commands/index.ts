@@ -11,9 +11,10 @@ import { exportCommand } from './export';
 import { destroyCommand } from './destroy';
 import { inventoryCaptureCommand } from './inventory-capture';
 import { hostProfileCaptureCommand } from './host-profile-capture';
+import { terraformInstallCommand } from './terraform';
 
 /**
  * Every sub-command, in the order `ovfkit --help` lists them.
  * Each lives in its own file; add one import and one entry here.
  */
-export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, destroyCommand, inventoryCaptureCommand, hostProfileCaptureCommand];
+export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, destroyCommand, inventoryCaptureCommand, hostProfileCaptureCommand, terraformInstallCommand];

@@ -238,7 +238,8 @@ export async function adoptImport(id: string, open: SessionOpener): Promise<TfOb
     }
     const entity = await session.readEntity(ref);
     if (!entity) throw new Error(`${formatMoRef(ref)} does not exist`);
-    return stateOf(complete({ password_property_digests: {} }), entity, {});
+    // power_on and annotation are read from the entity, so adopting a running VM plans no power change.
+    return stateOf(complete({ password_property_digests: {}, power_on: false }), entity, {});
   } finally {
     await session.logout().catch(() => undefined);
   }

@@ -1,0 +1,233 @@
+/**
+ * End to end: plain HCL using the ovfkit provider (packages/terraform), run by the real
+ * `terraform` binary against ovfkit's vSphere simulator. The provider is installed by
+ * `ovfkit terraform install` under a temporary HOME; the CLI configuration allows that mirror
+ * only (no provider can be downloaded) and CHECKPOINT_DISABLE=1. The provider listens on
+ * 127.0.0.1 with mutual TLS, as Terraform asks.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { connectOvfSession } from '@ovfkit/vsphere';
+import { repoRoot } from '../paths';
+import { type Simulator, simulatorBinary, startSimulator } from '../sim/simulator';
+
+const cliBin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
+const minimalOva = path.join(repoRoot, 'examples', 'minimal', 'minimal.ova');
+const ROOT_PASSWORD = 'tf-Secret-pass-1234';
+
+/** The terraform binary on PATH, or undefined. */
+function findTerraform(): string | undefined {
+  const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  return r.status === 0 ? 'terraform' : undefined;
+}
+
+interface Run { status: number | null; stdout: string; stderr: string }
+
+/** The configuration: one ovfkit_import of the example appliance. */
+function mainTf(o: { workers: string; power: boolean; password?: string; annotation?: string }): string {
+  return `terraform {
+  required_providers {
+    ovfkit = { source = "ovfkit/ovfkit" }
+  }
+}
+
+provider "ovfkit" {}
+
+resource "ovfkit_import" "app" {
+  source        = ${JSON.stringify(minimalOva)}
+  name          = "tf-e2e"
+  datacenter    = "DC0"
+  resource_pool = "/DC0/host/DC0_C0/Resources"
+  datastore     = "LocalDS_0"
+  network_mapping = {
+    "VM Network" = "VM Network"
+  }
+  property_mapping = {
+    hostname = "app01"
+    workers  = "${o.workers}"
+  }
+  password_property_mapping = {
+    root_password = "${o.password ?? ROOT_PASSWORD}"
+  }
+  power_on   = ${o.power}
+  annotation = "${o.annotation ?? 'made by terraform'}"
+}
+
+output "id" {
+  value = ovfkit_import.app.id
+}
+`;
+}
+
+describe('plain HCL with the ovfkit provider, run by the real terraform binary against the simulator', function () {
+  this.timeout(300_000);
+  const terraform = findTerraform();
+  let dir = '';
+  let work = '';
+  let env: NodeJS.ProcessEnv = {};
+  let sim: Simulator | undefined;
+  let firstId = '';
+
+  const tf = (args: string[]): Run => {
+    const r = spawnSync(terraform!, args, { cwd: work, encoding: 'utf8', env, timeout: 240_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const write = (o: Parameters<typeof mainTf>[0]): void => fs.writeFileSync(path.join(work, 'main.tf'), mainTf(o));
+  const vms = async (): Promise<{ name: string; powerState?: string; ref: string }[]> => (await sim!.state()).virtualMachines.map((v) => ({ name: v.name, ref: v.ref, ...(v.powerState ? { powerState: v.powerState } : {}) }));
+  const noSecret = (text: string, where: string): void => {
+    assert.ok(!text.includes(ROOT_PASSWORD), `the root password is not in ${where}`);
+    assert.ok(!text.includes(sim!.password), `the vSphere password is not in ${where}`);
+  };
+
+  before(async function () {
+    if (!terraform) {
+      console.log('      SKIP: the terraform binary is not on PATH');
+      this.skip();
+    }
+    if (!fs.existsSync(simulatorBinary)) throw new Error(`the simulator is not built (${simulatorBinary}): run bash test/sim/build.sh`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-tf-e2e-'));
+    work = path.join(dir, 'work');
+    fs.mkdirSync(work);
+    const home = path.join(dir, 'home');
+    fs.mkdirSync(home);
+    const cliConfig = path.join(dir, 'terraform.rc');
+    // Only the mirror `ovfkit terraform install` writes; nothing can be downloaded.
+    fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(path.join(home, '.terraform.d', 'plugins'))}\n    include = ["ovfkit/ovfkit"]\n  }\n  direct {\n    exclude = ["*/*/*"]\n  }\n}\n`);
+    sim = await startSimulator();
+    env = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: home,
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_CLI_CONFIG_FILE: cliConfig,
+      VSPHERE_SERVER: sim.sdkUrl,
+      VSPHERE_USER: sim.username,
+      VSPHERE_PASSWORD: sim.password,
+      VSPHERE_THUMBPRINT: sim.thumbprint,
+    };
+    const install = spawnSync(process.execPath, [cliBin, 'terraform', 'install'], { encoding: 'utf8', env });
+    assert.equal(install.status, 0, install.stderr);
+  });
+
+  after(async () => {
+    await sim?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('init finds the provider in the local mirror without downloading anything', () => {
+    write({ workers: '4', power: false });
+    const init = tf(['init', '-input=false', '-no-color']);
+    assert.equal(init.status, 0, init.stderr + init.stdout);
+    assert.match(init.stdout, /Installing ovfkit\/ovfkit v0\.1\.0\.\.\.\n- Installed ovfkit\/ovfkit v0\.1\.0 \(unauthenticated\)/);
+  });
+
+  it('plan with a property value outside its qualifiers fails with a diagnostic on that attribute, and creates nothing', async () => {
+    write({ workers: '40', power: false });
+    const plan = tf(['plan', '-input=false', '-no-color']);
+    assert.equal(plan.status, 1, plan.stdout);
+    const lines = mainTf({ workers: '40', power: false }).split('\n');
+    const line = lines.findIndex((l) => l.includes('workers  = "40"')) + 1;
+    const text = plan.stderr.replace(/\u2502 ?/g, '');
+    assert.match(text, /Error: Value for property "workers" is invalid: is outside 1\.\.16/);
+    assert.match(text, new RegExp(`with ovfkit_import\\.app,\\n\\s*on main\\.tf line ${line}, in resource "ovfkit_import" "app":\\n\\s*${line}:\\s+workers  = "40"`));
+    assert.match(text, /Allowed: int\(1\.\.16\)\.\nFix: give workers a value of type int\(1\.\.16\)\./);
+    assert.equal((text.match(/Error:/g) ?? []).length, 1, 'one error, not the same one twice');
+    assert.deepEqual(await vms(), []);
+  });
+
+  it('apply imports a VM with the OVF\'s hardware; the passwords are in neither the output nor the state', async () => {
+    write({ workers: '4', power: false });
+    const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+    assert.match(apply.stdout, /password_property_mapping\s+= \(write-only attribute\)/);
+    assert.match(apply.stdout, /Apply complete! Resources: 1 added, 0 changed, 0 destroyed\./);
+    const now = await vms();
+    assert.deepEqual(now.map((v) => [v.name, v.powerState]), [['tf-e2e', 'poweredOff']]);
+    firstId = tf(['output', '-raw', 'id']).stdout;
+    assert.equal(firstId, `VirtualMachine:${now[0]!.ref.replace(/^VirtualMachine:/, '')}`);
+    const state = JSON.parse(fs.readFileSync(path.join(work, 'terraform.tfstate'), 'utf8')) as { resources: { instances: { attributes: Record<string, unknown> }[] }[] };
+    const attrs = state.resources[0]!.instances[0]!.attributes;
+    assert.deepEqual(attrs['vms'], [{ id: firstId, name: 'tf-e2e', power_state: 'poweredOff', num_cpus: 1, memory_mb: 1024 }]);
+    assert.equal(attrs['password_property_mapping'], null);
+    assert.match(String(attrs['descriptor_digest']), /^sha256:[0-9a-f]{64}$/);
+    noSecret(apply.stdout + apply.stderr, 'what terraform printed');
+    noSecret(fs.readFileSync(path.join(work, 'terraform.tfstate'), 'utf8'), 'the state');
+  });
+
+  it('plan again: no changes', () => {
+    const plan = tf(['plan', '-input=false', '-no-color', '-detailed-exitcode']);
+    assert.equal(plan.status, 0, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /No changes\./);
+  });
+
+  it('a property value, the annotation and the power state change in place: same moref, the VM powered on', async () => {
+    write({ workers: '8', power: true, annotation: 'changed' });
+    const plan = tf(['plan', '-input=false', '-no-color']);
+    assert.match(plan.stdout, /# ovfkit_import\.app will be updated in-place/);
+    assert.match(plan.stdout, /~ "workers"\s+= "4" -> "8"/);
+    assert.match(plan.stdout, /~ power_on\s+= false -> true/);
+    assert.match(plan.stdout, /Plan: 0 to add, 1 to change, 0 to destroy\./);
+    const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+    assert.match(apply.stdout, /Resources: 0 added, 1 changed, 0 destroyed\./);
+    assert.equal(tf(['output', '-raw', 'id']).stdout, firstId);
+    assert.deepEqual((await vms()).map((v) => [v.name, v.powerState]), [['tf-e2e', 'poweredOn']]);
+    assert.equal(tf(['plan', '-input=false', '-no-color', '-detailed-exitcode']).status, 0);
+  });
+
+  it('a changed password is seen through its digest and set in place, and is still never printed or stored', () => {
+    write({ workers: '8', power: true, annotation: 'changed', password: 'tf-Other-pass-5678' });
+    const plan = tf(['plan', '-input=false', '-no-color']);
+    assert.match(plan.stdout, /~ password_property_digests = \(sensitive value\)/);
+    assert.match(plan.stdout, /Plan: 0 to add, 1 to change, 0 to destroy\./);
+    const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+    const state = fs.readFileSync(path.join(work, 'terraform.tfstate'), 'utf8');
+    assert.ok(!state.includes('tf-Other-pass-5678') && !(plan.stdout + apply.stdout).includes('tf-Other-pass-5678'));
+    assert.equal(tf(['output', '-raw', 'id']).stdout, firstId);
+  });
+
+  it('a VM deleted outside Terraform is planned to be created again', async () => {
+    const session = await connectOvfSession({ server: sim!.sdkUrl, userName: sim!.username, password: sim!.password, thumbprint: sim!.thumbprint });
+    try { await session.destroy({ type: 'VirtualMachine', value: firstId.replace(/^VirtualMachine:/, '') }); } finally { await session.logout(); }
+    const plan = tf(['plan', '-input=false', '-no-color']);
+    assert.match(plan.stdout, /# ovfkit_import\.app has been deleted/);
+    assert.match(plan.stdout, /# ovfkit_import\.app will be created/);
+    assert.match(plan.stdout, /Plan: 1 to add, 0 to change, 0 to destroy\./);
+    const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+    assert.notEqual(tf(['output', '-raw', 'id']).stdout, firstId);
+  });
+
+  it('terraform import adopts an existing VM by moref', async () => {
+    const id = tf(['output', '-raw', 'id']).stdout;
+    assert.equal(tf(['state', 'rm', 'ovfkit_import.app']).status, 0);
+    const imported = tf(['import', '-input=false', '-no-color', 'ovfkit_import.app', id]);
+    assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+    assert.match(imported.stdout, /Import successful!/);
+    const show = tf(['state', 'show', '-no-color', 'ovfkit_import.app']);
+    assert.match(show.stdout, new RegExp(`id\\s+= "${id}"`));
+    assert.match(show.stdout, /power_on\s+= true/);
+    // Adopted: the first plan records the configuration in place, without a new import.
+    const plan = tf(['plan', '-input=false', '-no-color']);
+    assert.match(plan.stdout, /Plan: 0 to add, 1 to change, 0 to destroy\./);
+    const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+    const again = tf(['plan', '-input=false', '-no-color', '-detailed-exitcode']);
+    assert.equal(again.status, 0, again.stderr + again.stdout);
+    assert.deepEqual((await vms()).map((v) => v.name), ['tf-e2e']);
+  });
+
+  it('destroy leaves nothing in the simulator', async () => {
+    const destroy = tf(['destroy', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
+    assert.match(destroy.stdout, /Destroy complete! Resources: 1 destroyed\./);
+    const state = await sim!.state();
+    assert.deepEqual(state.virtualMachines, []);
+    assert.deepEqual(state.virtualApps, []);
+    assert.ok(state.leases.every((l) => l.state === 'done'), JSON.stringify(state.leases));
+  });
+});
