@@ -71,8 +71,10 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
   let sim: Simulator | undefined;
   let firstId = '';
 
+  let socketLog = '';
+  /** Runs terraform; the provider processes it starts record their sockets (record-sockets.ts). */
   const tf = (args: string[]): Run => {
-    const r = spawnSync(terraform!, args, { cwd: work, encoding: 'utf8', env, timeout: 240_000 });
+    const r = spawnSync(terraform!, args, { cwd: work, encoding: 'utf8', env: { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'record-sockets.js')}`, OVFKIT_SOCKET_LOG: socketLog }, timeout: 240_000 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const write = (o: Parameters<typeof mainTf>[0]): void => fs.writeFileSync(path.join(work, 'main.tf'), mainTf(o));
@@ -90,6 +92,7 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     if (!fs.existsSync(simulatorBinary)) throw new Error(`the simulator is not built (${simulatorBinary}): run bash test/sim/build.sh`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-tf-e2e-'));
     work = path.join(dir, 'work');
+    socketLog = path.join(dir, 'sockets.jsonl');
     fs.mkdirSync(work);
     const home = path.join(dir, 'home');
     fs.mkdirSync(home);
@@ -150,7 +153,11 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     assert.equal(firstId, `VirtualMachine:${now[0]!.ref.replace(/^VirtualMachine:/, '')}`);
     const state = JSON.parse(fs.readFileSync(path.join(work, 'terraform.tfstate'), 'utf8')) as { resources: { instances: { attributes: Record<string, unknown> }[] }[] };
     const attrs = state.resources[0]!.instances[0]!.attributes;
-    assert.deepEqual(attrs['vms'], [{ id: firstId, name: 'tf-e2e', power_state: 'poweredOff', num_cpus: 1, memory_mb: 1024 }]);
+    // The hardware vSphere reports is the OVF's, as `ovfkit plan` shows it for the same package.
+    const planned = spawnSync(process.execPath, [cliBin, 'plan', minimalOva, '--json'], { encoding: 'utf8', env });
+    const hardware = (JSON.parse(planned.stdout) as { vms: { numCPUs: number; memoryMB: number }[] }).vms;
+    assert.equal(hardware.length, 1);
+    assert.deepEqual(attrs['vms'], [{ id: firstId, name: 'tf-e2e', power_state: 'poweredOff', num_cpus: hardware[0]!.numCPUs, memory_mb: hardware[0]!.memoryMB }]);
     assert.equal(attrs['password_property_mapping'], null);
     assert.match(String(attrs['descriptor_digest']), /^sha256:[0-9a-f]{64}$/);
     noSecret(apply.stdout + apply.stderr, 'what terraform printed');
@@ -229,5 +236,13 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     assert.deepEqual(state.virtualMachines, []);
     assert.deepEqual(state.virtualApps, []);
     assert.ok(state.leases.every((l) => l.state === 'done'), JSON.stringify(state.leases));
+  });
+
+  it('every provider process listened on 127.0.0.1 only and connected to 127.0.0.1 only (the simulator)', () => {
+    const entries = fs.readFileSync(socketLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pid: number; kind: string; address: string });
+    const listeners = new Set(entries.filter((e) => e.kind === 'listen').map((e) => e.pid));
+    assert.ok(listeners.size >= 10, `terraform started the provider for every command (${listeners.size} processes listened)`);
+    assert.ok(entries.some((e) => e.kind === 'connect'), 'the provider connected to the simulator');
+    assert.deepEqual([...new Set(entries.map((e) => `${e.kind} ${e.address}`))].sort(), ['connect 127.0.0.1', 'listen 127.0.0.1']);
   });
 });

@@ -58,7 +58,9 @@ const ATTRIBUTE_FOR_CODE: Readonly<Record<string, string>> = {
   UNKNOWN_PROPERTY_KEY: 'property_mapping', PROPERTY_VALUE_INVALID: 'property_mapping', PROPERTY_NOT_USER_CONFIGURABLE: 'property_mapping',
   OvfPropertyValue: 'property_mapping', OvfPropertyType: 'property_mapping', OvfPropertyQualifier: 'property_mapping',
   EULA_NOT_ACCEPTED: 'accept_all_eulas', UNKNOWN_DEPLOYMENT_OPTION: 'deployment_option', OvfInvalidValueConfiguration: 'deployment_option',
+  AMBIGUOUS_PROPERTY_KEY: 'property_mapping',
   INSUFFICIENT_DATASTORE_SPACE: 'datastore', DATASTORE_INACCESSIBLE: 'datastore',
+  UNKNOWN_DATASTORE: 'datastore', UNKNOWN_RESOURCE_POOL: 'resource_pool', UNKNOWN_HOST: 'host',
   DISK_PROVISIONING_UNSUPPORTED: 'disk_provisioning', OvfUnsupportedDiskProvisioning: 'disk_provisioning',
   INVALID_ENTITY_NAME: 'name', OvfInvalidVmName: 'name',
 };

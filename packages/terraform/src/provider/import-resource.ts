@@ -137,7 +137,7 @@ export async function applyImport(prior: TfObject | null, planned: TfObject | nu
   }
   const cfg = config ?? planned;
   if (prior === null) return createImport(planned, cfg, settings, open);
-  return updateImport(prior, planned, cfg, open);
+  return updateImport(prior, planned, cfg, settings, open);
 }
 
 async function createImport(planned: TfObject, config: TfObject, settings: ProviderSettings, open: SessionOpener): Promise<ApplyResult> {
@@ -178,7 +178,7 @@ async function createImport(planned: TfObject, config: TfObject, settings: Provi
   }
 }
 
-async function updateImport(prior: TfObject, planned: TfObject, config: TfObject, open: SessionOpener): Promise<ApplyResult> {
+async function updateImport(prior: TfObject, planned: TfObject, config: TfObject, settings: ProviderSettings, open: SessionOpener): Promise<ApplyResult> {
   const ref = parseMoRef(knownString(prior['id']) ?? '');
   if (!ref) return { state: prior, diagnostics: [errorDiagnostic('the state has no entity id', `id is ${JSON.stringify(prior['id'])}`)] };
   const session = await open('updating an ovfkit_import');
@@ -201,7 +201,9 @@ async function updateImport(prior: TfObject, planned: TfObject, config: TfObject
       await session.setPowerState(ref, config['power_on'] === true);
       entity = (await session.readEntity(ref)) ?? entity;
     }
-    return { state: stateOf({ ...planned, descriptor_digest: prior['descriptor_digest'] ?? null }, entity, { passwordDigests: digestsFor(config, prior['password_property_digests']) }), diagnostics: [] };
+    // The planned digest is the prior one, or for an adopted entity (prior null) the config's plan.
+    const digest = isUnknown(planned['descriptor_digest']) ? (await checkImport(config, settings.target)).plan?.descriptorDigest ?? null : planned['descriptor_digest'];
+    return { state: stateOf({ ...planned, descriptor_digest: digest ?? null }, entity, { passwordDigests: digestsFor(config, prior['password_property_digests']) }), diagnostics: [] };
   } finally {
     await session.logout().catch(() => undefined);
   }
