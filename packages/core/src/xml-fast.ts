@@ -315,8 +315,6 @@ class FastReader {
     const t = this.t;
     const stack: number[] = [];
     const lastChild: number[] = [];
-    const stackNameStart: number[] = [];
-    const stackNameEnd: number[] = [];
     let depth = 0;
     let rootDone = false;
     let i = 0;
@@ -349,18 +347,18 @@ class FastReader {
         // End tag: the name of the open element, optional white space, ">".
         if (depth === 0) this.fail();
         const d = depth - 1;
-        const ns = stackNameStart[d]!;
-        const len = stackNameEnd[d]! - ns;
-        let k = lt + 2;
-        for (let m = 0; m < len; m++) if (src.charCodeAt(k + m) !== src.charCodeAt(ns + m)) this.fail();
-        k += len;
+        const el = stack[d]!;
+        // The open element's interned name, compared by the builtin: a loop per character is slow
+        // on a first pass, before V8 optimises it.
+        const name = t.names[t.nameId[el]!]!;
+        if (!src.startsWith(name, lt + 2)) this.fail();
+        let k = lt + 2 + name.length;
         let c = src.charCodeAt(k);
         if (c !== GT) {
           if (!isWs(c)) this.fail();
           while (isWs(c)) c = src.charCodeAt(++k);
           if (c !== GT) this.fail();
         }
-        const el = stack[d]!;
         if (t.first[el]! < 0 && t.textEnd[el] === -2) {
           // -2 marks "not self-closing"; a leaf's text runs up to this end tag.
           t.textEnd[el] = lt > t.textStart[el]! ? lt : -1;
@@ -504,8 +502,6 @@ class FastReader {
       } else {
         stack[depth] = el;
         lastChild[depth] = -1;
-        stackNameStart[depth] = nameStart;
-        stackNameEnd[depth] = nameEnd;
         depth++;
       }
       i = k;
