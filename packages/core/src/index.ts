@@ -3,7 +3,7 @@ export * from './faults';
 export * from './vim25';
 export * from './model';
 export * from './messages';
-export { readXml, decodeBytes, canonicalNamespace, leafText, NS, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, type XmlElement, type XmlAttribute, type XmlReadLimits, type XmlReadResult } from './xml';
+export { readXml, decodeBytes, asUtf8Document, canonicalNamespace, leafText, NS, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, type XmlElement, type XmlAttribute, type XmlReadLimits, type XmlReadResult } from './xml';
 export { readEnvelope, unitBytes, parseLong, type ReadEnvelopeResult } from './envelope';
 export { validateEnvelope, walkContent, inConfiguration, parseHostResource } from './validate';
 export { toVAppType, parseQualifiers, type VAppType, type Qualifier } from './property-type';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { issues } from './messages';
-import { canonicalNamespace, decodeBytes, NS, readXml } from './xml';
+import { asUtf8Document, canonicalNamespace, decodeBytes, NS, readXml } from './xml';
 
 const OVF = '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References/></Envelope>';
 const utf16 = (s: string, le: boolean): Uint8Array => {
@@ -104,5 +104,16 @@ describe('the XML reader', () => {
   it('rejects an undeclared prefix', () => {
     const r = readXml('<a><ovfstr:Msg/></a>');
     assert.equal(r.error[0]?.code, 'XML_MALFORMED');
+  });
+
+  it('says UTF-8 in the XML declaration of a decoded descriptor sent as a string, and changes nothing else', () => {
+    const latin1 = Buffer.from(`<?xml version="1.0" encoding='ISO-8859-1' standalone="yes"?>\n<Envelope>Caf\u00e9</Envelope>`, 'latin1');
+    const text = decodeBytes(latin1).text!;
+    assert.equal(asUtf8Document(text), `<?xml version="1.0" encoding='UTF-8' standalone="yes"?>\n<Envelope>Caf\u00e9</Envelope>`);
+    const fromUtf16 = decodeBytes(utf16('<?xml version="1.0" encoding="UTF-16"?><Envelope>\u00e9</Envelope>', true)).text!;
+    assert.equal(asUtf8Document(fromUtf16), '<?xml version="1.0" encoding="UTF-8"?><Envelope>\u00e9</Envelope>');
+    for (const same of ['<?xml version="1.0" encoding="utf-8"?><a/>', '<?xml version="1.0"?><a/>', '<a encoding="latin1"/>', '<!-- <?xml encoding="latin1"?> --><a/>']) {
+      assert.equal(asUtf8Document(same), same);
+    }
   });
 });

@@ -550,6 +550,20 @@ interface Decoded {
 const ENCODING_DECL = /^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
 
 /**
+ * The decoded descriptor as a vim25 `xsd:string` carries it, inside a UTF-8 SOAP message: an XML
+ * declaration naming another encoding (ISO-8859-1, UTF-16) would describe bytes the server never
+ * gets, so it says UTF-8 instead (a server that parses the string, or its UTF-8 bytes, reads the
+ * characters the plan read). Nothing else changes.
+ * @example
+ * asUtf8Document('<?xml version="1.0" encoding="ISO-8859-1"?><Envelope/>') // '<?xml version="1.0" encoding="UTF-8"?><Envelope/>'
+ */
+export function asUtf8Document(text: string): string {
+  const m = /^(\uFEFF?<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._-]+)\2/.exec(text);
+  if (!m || /^utf-?8$/i.test(m[3]!)) return text;
+  return `${m[1]}${m[2]}UTF-8${m[2]}${text.slice(m[0].length)}`;
+}
+
+/**
  * Decodes descriptor bytes. BOM first (UTF-8, UTF-16 LE/BE), then BOM-less UTF-16 by its `<?`
  * pattern, then the XML declaration's encoding; a UTF-16 declaration on bytes that are plainly
  * 8-bit (XenCenter's output) is read as UTF-8 with a warning. Invalid UTF-8 is an error, and the

@@ -13,7 +13,7 @@ import { isOvfkitError, passwordDigest, passwordMatches, type KeyValue, type Ovf
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
 import {
-  DISK_PROVISIONING, entryPath, UNKNOWN, formatMoRef, IP_ALLOCATION_POLICIES, IP_PROTOCOLS, isUnknown, MANIFEST_POLICIES,
+  entryPath, UNKNOWN, formatMoRef, IP_ALLOCATION_POLICIES, IP_PROTOCOLS, isUnknown, MANIFEST_POLICIES,
   parseMoRef, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
 } from './inputs';
 
@@ -146,7 +146,6 @@ function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
     // Inputs are kept in the state: credentials in the URL would be stored in plain text.
     f.push({ property: 'source', reason: 'the URL carries credentials (user:password@host); inputs are stored in the state, so serve the package without them (or download it first) and pass the plain URL or path' });
   }
-  oneOf('diskProvisioning', DISK_PROVISIONING);
   oneOf('ipAllocationPolicy', IP_ALLOCATION_POLICIES);
   oneOf('ipProtocol', IP_PROTOCOLS);
   oneOf('manifestPolicy', MANIFEST_POLICIES);
@@ -254,27 +253,29 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
       else warnings.push(issueReason(i, against));
     }
   };
-  add(parse.error ?? [], undefined);
-  warn(parse.warning ?? [], undefined);
   let validation: ImportValidation = local;
-  if ((parse.error ?? []).length === 0) {
-    if (connection) {
-      const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
-      add(local.importSpec.error.filter(inputIssues), undefined);
-      warn(local.importSpec.warning.filter(inputIssues), undefined);
-      try {
-        const session = await backend.connect(connection);
-        try { validation = await session.validate(descriptor.ovfDescriptor, request); } finally { await session.logout().catch(() => undefined); }
-      } catch (e) {
-        failures.push({ property: inputForPlacementError(e as Error), reason: `vSphere at ${connection.server}: ${(e as Error).message}` });
-        return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse, plan: local.plan };
-      }
-      add([...(validation.validateHost.error ?? []), ...validation.importSpec.error], validation.against);
-      warn([...(validation.validateHost.warning ?? []), ...validation.importSpec.warning], validation.against);
-    } else {
-      add([...(local.validateHost.error ?? []), ...local.importSpec.error], local.against);
-      warn([...(local.validateHost.warning ?? []), ...local.importSpec.warning], local.against);
+  if (!connection) {
+    // Offline the verdict is the plan's, as in `ovfkit plan` and CDKTF: every error it lists, in
+    // its order (CreateImportSpec's findings on a descriptor with ParseDescriptor errors included).
+    for (const i of local.plan.errors) add([i], i.source === 'parseDescriptor' ? undefined : local.against);
+    for (const i of local.plan.warnings) warn([i], i.source === 'parseDescriptor' ? undefined : local.against);
+  } else {
+    add(parse.error ?? [], undefined);
+    warn(parse.warning ?? [], undefined);
+  }
+  if (connection && (parse.error ?? []).length === 0) {
+    const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
+    add(local.importSpec.error.filter(inputIssues), undefined);
+    warn(local.importSpec.warning.filter(inputIssues), undefined);
+    try {
+      const session = await backend.connect(connection);
+      try { validation = await session.validate(descriptor.ovfDescriptor, request); } finally { await session.logout().catch(() => undefined); }
+    } catch (e) {
+      failures.push({ property: inputForPlacementError(e as Error), reason: `vSphere at ${connection.server}: ${(e as Error).message}` });
+      return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse, plan: local.plan };
     }
+    add([...(validation.validateHost.error ?? []), ...validation.importSpec.error], validation.against);
+    warn([...(validation.validateHost.warning ?? []), ...validation.importSpec.warning], validation.against);
   }
   return { failures: knownOnly(dedupe(failures), news), warnings: [...new Set(warnings)], descriptor, parse, validation, plan: local.plan };
 }

@@ -15,7 +15,7 @@ import type {
   OvfValidateHostParams,
   OvfValidateHostResult,
 } from '@ovfkit/core';
-import { OvfkitError, UsageError } from '@ovfkit/core';
+import { asUtf8Document, OvfkitError, UsageError } from '@ovfkit/core';
 import { Inventory } from './inventory';
 import { isMoRef, type RawXml } from './soap/codec';
 import { CreateDescriptor, CreateImportSpec, type LocalizedMethodFaultWire, ParseDescriptor, ValidateHost } from './soap/methods';
@@ -66,13 +66,13 @@ export class VimOvfManager implements OvfManager<RawXml> {
   }
 
   async parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult> {
-    const r = await this.session.client.send(new ParseDescriptor({ _this: this.ref, ovfDescriptor, pdp }), this.signal);
+    const r = await this.session.client.send(new ParseDescriptor({ _this: this.ref, ovfDescriptor: asUtf8Document(ovfDescriptor), pdp }), this.signal);
     return { ...r, ...issuesOf(r) };
   }
 
   async validateHost(ovfDescriptor: string, host: EntityRef | undefined, vhp: OvfValidateHostParams): Promise<OvfValidateHostResult> {
     if (host === undefined) throw new UsageError('ValidateHost on a live server needs the host to check against');
-    const r = await this.session.client.send(new ValidateHost({ _this: this.ref, ovfDescriptor, host: await this.entity(host, 'host', ['HostSystem']), vhp }), this.signal);
+    const r = await this.session.client.send(new ValidateHost({ _this: this.ref, ovfDescriptor: asUtf8Document(ovfDescriptor), host: await this.entity(host, 'host', ['HostSystem']), vhp }), this.signal);
     return { ...r, ...issuesOf(r) };
   }
 
@@ -81,7 +81,7 @@ export class VimOvfManager implements OvfManager<RawXml> {
     const r = await this.session.client.send(
       new CreateImportSpec({
         _this: this.ref,
-        ovfDescriptor,
+        ovfDescriptor: asUtf8Document(ovfDescriptor),
         resourcePool: await this.entity(resourcePool, 'resource pool', ['ResourcePool', 'VirtualApp']),
         datastore: await this.entity(datastore, 'datastore', ['Datastore']),
         cisp,

@@ -134,7 +134,11 @@ export const importCommand: Command = {
           // Refused by the local plan (before any vSphere call) or by vSphere's CreateImportSpec: nothing was created.
           const refused = e instanceof PlanRefusedError ? { by: 'plan', error: e.plan.errors, warning: e.plan.warnings } : e instanceof ImportSpecError ? { by: 'vSphere', error: e.error, warning: e.warning } : undefined;
           if (!refused) throw e;
-          const entry = (x: OvfIssue & { source?: string }): Record<string, unknown> => ({ code: x.code, type: x.fault._typeName, message: x.localizedMessage, ...(x.source ? { source: x.source } : {}), ...(x.fix ? { fix: x.fix } : {}) });
+          // The plan's values are redacted for password properties; a server's fault may echo one, so only the plan's are printed.
+          const entry = (x: OvfIssue & { source?: string }): Record<string, unknown> => ({
+            code: x.code, type: x.fault._typeName, message: x.localizedMessage, ...(x.source ? { source: x.source } : {}),
+            ...(x.path !== undefined ? { path: x.path } : {}), ...(x.line !== undefined ? { line: x.line } : {}), ...(x.value !== undefined && refused.by === 'plan' ? { value: x.value } : {}), ...(x.fix ? { fix: x.fix } : {}),
+          });
           if (json) writeJson(ctx.stdout, { refusedBy: refused.by, error: refused.error.map(entry), warning: refused.warning.map(entry) });
           else {
             ctx.stderr.write(`ovfkit: ${refused.by === 'plan' ? 'the plan refuses this import' : 'vSphere rejected the descriptor'}; nothing was created\n`);

@@ -1,0 +1,313 @@
+/**
+ * One verdict in every front end (issue 11): each row of the table is one input (a package and
+ * the choices a user makes) run through `ovfkit plan --json`, Pulumi's real plugin host over gRPC
+ * (Check offline as a preview without a connection; Create, Diff and Delete against the
+ * simulator), a CDKTF synth of `OvfImport`, and `ovfkit import` against the simulator. Every
+ * front end must give the same whole list of errors (code, descriptor path and line; the value
+ * where the front end shows one), a refused row must create nothing, and a good row must import.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import * as pulumi from '@pulumi/pulumi';
+import { ovfImportProvider } from '@ovfkit/pulumi';
+import { OvfImport } from '@ovfkit/cdktf';
+import { Testing, TerraformStack } from 'cdktf';
+
+import { repoRoot } from '../paths';
+import { dynamicUrn, RpcError, startPluginHost, type PluginHost } from '../pulumi/plugin-host';
+import { runCli } from '../run-cli';
+import { assertNothingLeft, connect } from '../sim/checks';
+import { startSimulator, type Simulator } from '../sim/simulator';
+
+/** What a user chooses, in the words every front end shares. */
+interface Choice {
+  prop?: Record<string, string>;
+  /** Password properties: `--prop` to the CLI, a secret to Pulumi, an environment variable to CDKTF. */
+  secret?: Record<string, string>;
+  net?: Record<string, string>;
+  deploymentOption?: string;
+  diskProvisioning?: string;
+  hostProfile?: string;
+  acceptAllEulas?: boolean;
+  name?: string;
+}
+
+/** A package: the example OVA as shipped, or a folder holding the example's files with its descriptor edited. */
+type Pkg = 'ova' | { edit: (ovf: string) => string | Buffer };
+
+interface Row {
+  name: string;
+  pkg: Pkg;
+  choice: Choice;
+  /** The error codes, in order, that every front end must report; [] = the import goes ahead. */
+  errors: string[];
+  /** The value of the VM's vApp property ntp_servers, as the server read the descriptor. @default the example's */
+  ntpServers?: string;
+}
+
+/** One issue as every front end can show it: what matters for a user to find and fix it. */
+interface Seen {
+  code: string;
+  path?: string;
+  line?: number;
+}
+
+const minimalOva = path.join(repoRoot, 'examples', 'minimal', 'minimal.ova');
+/** The example descriptor with `from` replaced by `to` (the row fails loudly if the example changed). */
+const edit = (from: string, to: string): Pkg => ({
+  edit: (ovf) => {
+    assert.ok(ovf.includes(from), `the example descriptor has ${from}`);
+    return ovf.replace(from, to);
+  },
+});
+const EULA = '<EulaSection><Info>License agreement</Info><License>Use it kindly.</License></EulaSection>\n    <AnnotationSection>';
+const NTP_DEFAULT = 'ovf:value="pool.ntp.org"';
+/** A default value outside ASCII, for the encoding rows: the VM's vApp property shows what the server read. */
+const ACCENTED = 'café.naïve.example';
+/** The example descriptor in another encoding, the default of ntp_servers carrying characters outside ASCII. */
+const encoded = (declared: string, encode: (text: string) => Buffer): Pkg => ({
+  edit: (ovf) => encode(ovf.replace('encoding="UTF-8"', `encoding="${declared}"`).replace(NTP_DEFAULT, `ovf:value="${ACCENTED}"`)),
+});
+/** UTF-8 bytes of the example with one invalid sequence (0xC3 0x28) in the default of ntp_servers. */
+const badUtf8: Pkg = {
+  edit: (ovf) => {
+    const [a, b] = ovf.split(NTP_DEFAULT) as [string, string];
+    return Buffer.concat([Buffer.from(`${a}ovf:value="ntp`), Buffer.from([0xc3, 0x28]), Buffer.from(`"${b}`)]);
+  },
+};
+
+const ROWS: Row[] = [
+  // Good inputs.
+  { name: 'the example as it is', pkg: 'ova', choice: {}, errors: [] },
+  { name: 'a property at its maximum', pkg: 'ova', choice: { prop: { workers: '16' } }, errors: [] },
+  { name: 'a property at its minimum', pkg: 'ova', choice: { prop: { workers: '1' } }, errors: [] },
+  { name: 'a value of a value map', pkg: 'ova', choice: { prop: { log_level: 'debug' } }, errors: [] },
+  { name: 'a string within its lengths', pkg: 'ova', choice: { prop: { hostname: 'web01' } }, errors: [] },
+  { name: 'a password within its lengths', pkg: 'ova', choice: { secret: { root_password: 'correct-horse' } }, errors: [] },
+  { name: 'the network mapped', pkg: 'ova', choice: { net: { 'VM Network': 'VM Network' } }, errors: [] },
+  { name: 'the other deployment option', pkg: 'ova', choice: { deploymentOption: 'large', prop: { workers: '16' } }, errors: [] },
+  { name: 'the default deployment option by name', pkg: 'ova', choice: { deploymentOption: 'small' }, errors: [] },
+  { name: 'thin disks', pkg: 'ova', choice: { diskProvisioning: 'thin' }, errors: [] },
+  { name: 'an older host profile that runs vmx-13', pkg: 'ova', choice: { hostProfile: 'esxi-6.5' }, errors: [] },
+  { name: 'a folder package without a manifest', pkg: edit('<Vendor>', '<Vendor>'), choice: {}, errors: [] },
+  { name: 'several properties at once', pkg: 'ova', choice: { prop: { workers: '4', ntp_servers: 'ntp.example', log_level: 'warn' } }, errors: [] },
+  { name: 'a EULA accepted', pkg: edit('<AnnotationSection>', EULA), choice: { acceptAllEulas: true }, errors: [] },
+  { name: 'a Latin-1 descriptor', pkg: encoded('ISO-8859-1', (t) => Buffer.from(t, 'latin1')), choice: {}, errors: [], ntpServers: ACCENTED },
+  { name: 'a UTF-16 descriptor', pkg: encoded('UTF-16', (t) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')])), choice: {}, errors: [], ntpServers: ACCENTED },
+  { name: 'a name of its own', pkg: 'ova', choice: { name: 'conformance-named' }, errors: [] },
+
+  // Property values outside their qualifiers, and properties a user may not set.
+  { name: 'an int above MaxValue', pkg: 'ova', choice: { prop: { workers: '99' } }, errors: ['PROPERTY_VALUE_INVALID'] },
+  { name: 'an int below MinValue', pkg: 'ova', choice: { prop: { workers: '0' } }, errors: ['PROPERTY_VALUE_INVALID'] },
+  { name: 'an int that is not a number', pkg: 'ova', choice: { prop: { workers: 'many' } }, errors: ['PROPERTY_VALUE_INVALID'] },
+  { name: 'a value outside the value map', pkg: 'ova', choice: { prop: { log_level: 'trace' } }, errors: ['PROPERTY_VALUE_INVALID'] },
+  { name: 'a string above MaxLen', pkg: 'ova', choice: { prop: { hostname: 'h'.repeat(64) } }, errors: ['PROPERTY_VALUE_INVALID'] },
+  { name: 'two values outside their qualifiers at once', pkg: 'ova', choice: { prop: { log_level: 'trace', workers: '99' } }, errors: ['PROPERTY_VALUE_INVALID', 'PROPERTY_VALUE_INVALID'] },
+  {
+    name: 'a value for a property that is not user-configurable',
+    pkg: edit('ovf:key="ip0" ovf:type="string" ovf:userConfigurable="true"', 'ovf:key="ip0" ovf:type="string" ovf:userConfigurable="false"'),
+    choice: { prop: { ip0: '192.0.2.7' } }, errors: ['PROPERTY_NOT_USER_CONFIGURABLE'],
+  },
+  // Networks.
+  { name: 'a mapping for an OVF network the package does not have', pkg: 'ova', choice: { net: { Nope: 'VM Network' } }, errors: ['UNKNOWN_NETWORK_IN_MAPPING'] },
+  { name: 'a NIC on a network the NetworkSection does not declare', pkg: edit('<rasd:Connection>VM Network</rasd:Connection>', '<rasd:Connection>Other</rasd:Connection>'), choice: {}, errors: ['DANGLING_CONNECTION'] },
+  { name: 'two networks of one name', pkg: edit('</NetworkSection>', '<Network ovf:name="VM Network"><Description>again</Description></Network></NetworkSection>'), choice: {}, errors: ['DUPLICATE_NETWORK'] },
+  // Deployment options and the entity.
+  { name: 'two default deployment options', pkg: edit('<Configuration ovf:id="large">', '<Configuration ovf:id="large" ovf:default="true">'), choice: {}, errors: ['MULTIPLE_DEFAULT_CONFIGURATIONS'] },
+  { name: 'a name longer than vSphere allows', pkg: 'ova', choice: { name: 'n'.repeat(90) }, errors: ['INVALID_ENTITY_NAME'] },
+  { name: 'a disk provisioning vSphere does not know', pkg: 'ova', choice: { diskProvisioning: 'bogus' }, errors: ['DISK_PROVISIONING_UNSUPPORTED'] },
+  // The descriptor's own structure.
+  { name: 'a truncated descriptor', pkg: { edit: (o) => o.slice(0, 3000) }, choice: {}, errors: ['XML_MALFORMED'] },
+  { name: 'an Envelope in another namespace', pkg: edit('xmlns="http://schemas.dmtf.org/ovf/envelope/1"', 'xmlns="http://example.com/not-ovf"'), choice: {}, errors: ['WRONG_NAMESPACE'] },
+  { name: 'a disk whose fileRef names no File', pkg: edit('ovf:fileRef="file1"', 'ovf:fileRef="file9"'), choice: {}, errors: ['DANGLING_FILE_REF'] },
+  { name: 'a populated size above the capacity', pkg: edit('ovf:populatedSize="0"', 'ovf:populatedSize="99999999999"'), choice: {}, errors: ['POPULATED_SIZE_EXCEEDS_CAPACITY'] },
+  { name: 'two ProductSections of one class and instance', pkg: edit('<AnnotationSection>', '<ProductSection><Info>again</Info></ProductSection>\n    <AnnotationSection>'), choice: {}, errors: ['DUPLICATE_PRODUCT_SECTION'] },
+  { name: 'a required section vSphere does not know', pkg: edit('<AnnotationSection>', '<vmw:FooSection ovf:required="true"><Info>x</Info></vmw:FooSection>\n    <AnnotationSection>'), choice: {}, errors: ['UNSUPPORTED_SECTION'] },
+  { name: 'a required RASD element no schema defines', pkg: edit('<rasd:ResourceType>17</rasd:ResourceType>', '<rasd:ResourceType>17</rasd:ResourceType><vmw:Bogus ovf:required="true">x</vmw:Bogus>'), choice: {}, errors: ['UNSUPPORTED_ELEMENT'] },
+  // Hardware against a host profile.
+  { name: 'vmx-21 on an ESXi 6.5 host profile', pkg: edit('vmx-13', 'vmx-21'), choice: { hostProfile: 'esxi-6.5' }, errors: ['HARDWARE_VERSION_UNSUPPORTED'] },
+  { name: 'more CPUs than the host profile allows', pkg: edit('<rasd:VirtualQuantity>1</rasd:VirtualQuantity>', '<rasd:VirtualQuantity>1024</rasd:VirtualQuantity>'), choice: {}, errors: ['CPU_ABOVE_MAXIMUM'] },
+  { name: 'more memory than the host profile allows', pkg: edit('<rasd:VirtualQuantity>1024</rasd:VirtualQuantity>', '<rasd:VirtualQuantity>99999999</rasd:VirtualQuantity>'), choice: {}, errors: ['MEMORY_ABOVE_MAXIMUM'] },
+  { name: 'a CPU count that is not an integer', pkg: edit('<rasd:VirtualQuantity>1</rasd:VirtualQuantity>', '<rasd:VirtualQuantity>1.5</rasd:VirtualQuantity>'), choice: {}, errors: ['MALFORMED_NUMBER'] },
+  { name: 'a NIC type the host profile does not have', pkg: edit('<rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType>', '<rasd:ResourceSubType>E1001</rasd:ResourceSubType>'), choice: {}, errors: ['DEVICE_TYPE_UNSUPPORTED'] },
+  { name: 'a SCSI controller type the host profile does not have', pkg: edit('<rasd:ResourceSubType>VirtualSCSI</rasd:ResourceSubType>', '<rasd:ResourceSubType>BogusSCSI</rasd:ResourceSubType>'), choice: {}, errors: ['DEVICE_TYPE_UNSUPPORTED'] },
+  { name: 'a guest OS the host profile does not know', pkg: edit('vmw:osType="otherLinux64Guest"', 'vmw:osType="noSuchGuest"'), choice: {}, errors: ['GUEST_ID_UNSUPPORTED'] },
+  { name: 'a disk on a HostResource no Disk has', pkg: edit('ovf:/disk/vmdisk1', 'ovf:/disk/vmdisk9'), choice: {}, errors: ['DANGLING_HOST_RESOURCE', 'NO_CONTROLLER'] },
+  // Encodings.
+  { name: 'an invalid UTF-8 sequence', pkg: badUtf8, choice: {}, errors: ['XML_INVALID_UTF8'] },
+  { name: 'Latin-1 bytes declared as UTF-8', pkg: encoded('UTF-8', (t) => Buffer.from(t, 'latin1')), choice: {}, errors: ['XML_INVALID_UTF8'] },
+  { name: 'an encoding no reader knows', pkg: edit('encoding="UTF-8"', 'encoding="EBCDIC-XYZ"'), choice: {}, errors: ['XML_UNSUPPORTED_ENCODING'] },
+];
+
+/** Where every row is placed, given to every front end alike. */
+const PLACEMENT = { datacenter: 'DC0', resourcePool: 'DC0_C0/Resources', datastore: 'LocalDS_0' } as const;
+
+/** An issue as core reports it (`ovfkit plan --json`, CDKTF, `ovfkit import --json`). */
+const seen = (i: { code: string; path?: string; line?: number }): Seen =>
+  ({ code: i.code, ...(i.path !== undefined ? { path: i.path } : {}), ...(i.line !== undefined ? { line: i.line } : {}) });
+
+/**
+ * An issue as Pulumi shows it: one reason line, "message; at path (line N); …; [CODE]"
+ * (`issueReason` in @ovfkit/pulumi).
+ */
+function seenInReason(reason: string): Seen {
+  const code = /\[([A-Za-z0-9_]+)\]$/.exec(reason)?.[1] ?? `(no code in: ${reason})`;
+  const at = /; at (\/\S.*?)(?: \(line (\d+)\))?(?:; |\s\[)/.exec(reason);
+  const line = at?.[2] ?? /; at line (\d+)/.exec(reason)?.[1];
+  return { code, ...(at?.[1] !== undefined ? { path: at[1] } : {}), ...(line !== undefined ? { line: Number(line) } : {}) };
+}
+
+describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfkit import', function () {
+  this.timeout(300_000);
+  let tmp: string;
+  let sim: Simulator;
+  /** A preview without a vSphere connection: Check is the offline check. */
+  let preview: PluginHost;
+  /** `pulumi up` against the simulator: Create, Diff, Delete. */
+  let apply: PluginHost;
+  let provider: string;
+  const sources = new Map<Row, string>();
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-conformance-'));
+    const unpacked = path.join(tmp, 'unpacked');
+    fs.mkdirSync(unpacked);
+    execFileSync('tar', ['-xf', minimalOva, '-C', unpacked]);
+    ROWS.forEach((row, i) => {
+      if (row.pkg === 'ova') return void sources.set(row, minimalOva);
+      const dir = path.join(tmp, `row${i}`);
+      fs.mkdirSync(dir);
+      for (const f of fs.readdirSync(unpacked)) {
+        if (f.endsWith('.mf')) continue;
+        if (f.endsWith('.ovf')) fs.writeFileSync(path.join(dir, f), row.pkg.edit(fs.readFileSync(path.join(unpacked, f), 'utf8')));
+        else fs.copyFileSync(path.join(unpacked, f), path.join(dir, f));
+      }
+      sources.set(row, dir);
+    });
+    sim = await startSimulator();
+    provider = (await pulumi.runtime.serializeFunction(() => ovfImportProvider, { allowSecrets: true })).text;
+    preview = await startPluginHost();
+    assert.deepEqual(await preview.configure({}), { acceptSecrets: false });
+    apply = await startPluginHost();
+    await apply.configure({ 'ovfkit:server': sim.url, 'ovfkit:user': sim.username, 'ovfkit:password': sim.password, 'ovfkit:thumbprint': sim.thumbprint });
+  });
+  after(async () => {
+    await preview?.stop();
+    await apply?.stop();
+    await sim?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** The value of a vApp property of an imported VM, as the simulator holds it. */
+  const vAppProperty = async (id: string, key: string): Promise<string | undefined> => {
+    const session = await connect(sim);
+    try {
+      const p = await session.properties({ type: 'VirtualMachine', value: id.replace(/^VirtualMachine:/, '') } as never, ['config.vAppConfig']);
+      const props = (p['config.vAppConfig'] as { property?: Array<{ id?: string; value?: string; defaultValue?: string }> } | undefined)?.property ?? [];
+      const found = props.find((x) => x.id === key);
+      return found?.value || found?.defaultValue;
+    } finally {
+      await session.logout();
+    }
+  };
+
+  const cliFlags = (c: Choice): string[] => [
+    '--pool', PLACEMENT.resourcePool, '--datastore', PLACEMENT.datastore,
+    ...Object.entries({ ...c.prop, ...c.secret }).flatMap(([k, v]) => ['--prop', `${k}=${v}`]),
+    ...Object.entries(c.net ?? {}).flatMap(([k, v]) => ['--net', `${k}=${v}`]),
+    ...(c.deploymentOption ? ['--deployment-option', c.deploymentOption] : []),
+    ...(c.diskProvisioning ? ['--disk-provisioning', c.diskProvisioning] : []),
+    ...(c.hostProfile ? ['--host-profile', c.hostProfile] : []),
+    ...(c.acceptAllEulas ? ['--accept-all-eulas'] : []),
+  ];
+  /** The same choice as resource inputs (Pulumi's and CDKTF's share these names); `secret` is how each takes a password. */
+  const inputs = (c: Choice, secret: (key: string, value: string) => unknown): Record<string, unknown> => ({
+    resourcePool: PLACEMENT.resourcePool, datastore: PLACEMENT.datastore,
+    ...(c.prop || c.secret ? { propertyMapping: { ...c.prop, ...Object.fromEntries(Object.entries(c.secret ?? {}).map(([k, v]) => [k, secret(k, v)])) } } : {}),
+    ...(c.net ? { networkMapping: c.net } : {}),
+    ...(c.deploymentOption ? { deploymentOption: c.deploymentOption } : {}),
+    ...(c.diskProvisioning ? { diskProvisioning: c.diskProvisioning } : {}),
+    ...(c.hostProfile ? { hostProfile: c.hostProfile } : {}),
+    ...(c.acceptAllEulas ? { acceptAllEulas: true } : {}),
+  });
+
+  ROWS.forEach((row, i) => {
+    const refused = row.errors.length > 0;
+    it(`${refused ? 'refuses' : 'imports'} ${row.name}${refused ? ` (${row.errors.join(', ')})` : ''}`, async () => {
+      const source = sources.get(row)!;
+      const c = row.choice;
+      const name = c.name ?? `conf-${i}`;
+      const vmName = c.name ?? name;
+
+      // ovfkit plan --json: the reference list, checked against the row's codes.
+      const planOut = await runCli(['plan', source, '--json', '--name', name, ...cliFlags(c)]);
+      const plan = JSON.parse(planOut.stdout) as { ok: boolean; errors: Seen[]; warnings: Seen[]; descriptorDigest: string };
+      const expected = plan.errors.map(seen);
+      assert.deepEqual(expected.map((e) => e.code), row.errors, `ovfkit plan: ${JSON.stringify(plan.errors, null, 1)}`);
+      assert.equal(planOut.code, refused ? 1 : 0);
+      assert.equal(plan.ok, !refused);
+
+      // Pulumi preview: Check over gRPC, no connection.
+      const urn = dynamicUrn(`row${i}`, 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
+      // The OvfImport class registers propertyMapping as a secret; the dynamic provider answers
+      // Configure with acceptSecrets=false, so the engine sends it the values unwrapped.
+      const news = { __provider: provider, source, name, ...inputs(c, (_k, v) => v) };
+      const checked = await preview.check(urn, {}, news);
+      assert.deepEqual(checked.failures.map((f) => seenInReason(f.reason)), expected, `Pulumi Check: ${JSON.stringify(checked.failures, null, 1)}`);
+
+      // CDKTF: the construct's issues, and synth fails on exactly the refused rows.
+      const stack = new TerraformStack(Testing.app({ outdir: path.join(tmp, `cdktf-${i}`) }), `row${i}`);
+      const imp = new OvfImport(stack, 'Appliance', { source, name, ...PLACEMENT, ...(inputs(c, (k) => ({ fromEnv: `CONFORMANCE_${k.toUpperCase()}` })) as object) });
+      assert.deepEqual([...imp.descriptor.errors, ...imp.errors].map(seen), expected, 'CDKTF OvfImport errors');
+      if (refused) assert.throws(() => Testing.synth(stack, true), (e: Error) => row.errors.every((code) => e.message.includes(code)), 'CDKTF synth fails naming every code');
+      else Testing.synth(stack, true);
+
+      // Pulumi up: Create against the simulator with the inputs Check returned.
+      if (refused) {
+        await assert.rejects(apply.create(urn, checked.inputs), (e: Error) => {
+          assert.ok(e instanceof RpcError, String(e));
+          const lines = e.message.split('\n').slice(1).map((l) => seenInReason(l.trim().replace(/^[^:]+: /, '')));
+          assert.deepEqual(lines, expected, `Pulumi Create: ${e.message}`);
+          return true;
+        });
+        await assertNothingLeft(sim, vmName);
+      } else {
+        const created = await apply.create(urn, checked.inputs);
+        assert.match(created.id, /^VirtualMachine:/);
+        assert.equal(created.properties['entityName'], vmName);
+        assert.equal(await vAppProperty(created.id, 'ntp_servers'), c.prop?.['ntp_servers'] ?? row.ntpServers ?? 'pool.ntp.org', 'the server read the characters the plan read');
+        const again = await apply.diff(created.id, urn, created.properties, checked.inputs);
+        assert.deepEqual(again, { changes: 'none', replaces: [], deleteBeforeReplace: false }, 'a second preview after Create changes nothing');
+        await apply.delete(created.id, urn, created.properties);
+        await assertNothingLeft(sim, vmName);
+      }
+
+      // ovfkit import against the simulator.
+      const env = { VSPHERE_SERVER: sim.url, VSPHERE_USER: sim.username, VSPHERE_PASSWORD: sim.password, VSPHERE_THUMBPRINT: sim.thumbprint };
+      const imported = await runCli(['import', source, '--name', name, '--json', ...cliFlags(c)], env);
+      if (refused) {
+        assert.equal(imported.code, 1, imported.stderr);
+        const out = JSON.parse(imported.stdout) as { refusedBy: string; error: Seen[] };
+        assert.equal(out.refusedBy, 'plan');
+        assert.deepEqual(out.error.map(seen), expected, `ovfkit import: ${imported.stdout.slice(0, 2000)}`);
+        await assertNothingLeft(sim, vmName);
+      } else {
+        assert.equal(imported.code, 0, imported.stderr + imported.stdout);
+        const r = JSON.parse(imported.stdout) as { entity: { type: string; value: string }; name: string };
+        assert.equal(r.name, vmName);
+        const destroyed = await runCli(['destroy', `${r.entity.type}:${r.entity.value}`], env);
+        assert.equal(destroyed.code, 0, destroyed.stderr);
+        await assertNothingLeft(sim, vmName);
+      }
+    });
+  });
+
+  it('has at least 25 refused and 10 good rows', () => {
+    assert.ok(ROWS.filter((r) => r.errors.length > 0).length >= 25);
+    assert.ok(ROWS.filter((r) => r.errors.length === 0).length >= 10);
+  });
+});
