@@ -27,7 +27,7 @@ function findTerraform(): string | undefined {
 interface Run { status: number | null; stdout: string; stderr: string }
 
 /** The configuration: one ovfkit_import of the example appliance. */
-function mainTf(o: { workers: string; power: boolean; password?: string; annotation?: string }): string {
+function mainTf(o: { workers: string; power: boolean; password?: string; annotation?: string; source?: string }): string {
   return `terraform {
   required_providers {
     ovfkit = { source = "ovfkit/ovfkit" }
@@ -37,7 +37,7 @@ function mainTf(o: { workers: string; power: boolean; password?: string; annotat
 provider "ovfkit" {}
 
 resource "ovfkit_import" "app" {
-  source        = ${JSON.stringify(minimalOva)}
+  source        = ${JSON.stringify(o.source ?? minimalOva)}
   name          = "tf-e2e"
   datacenter    = "DC0"
   resource_pool = "/DC0/host/DC0_C0/Resources"
@@ -141,6 +141,49 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     assert.deepEqual(await vms(), []);
   });
 
+  it('a saved plan applied after the package changed: the final plan has a new descriptor digest, terraform stops, nothing is created', async () => {
+    // The example package unpacked without its manifest, so only the plan's digest pin can notice the change.
+    const pkg = path.join(dir, 'pkg');
+    fs.mkdirSync(pkg);
+    assert.equal(spawnSync('tar', ['xf', minimalOva, '-C', pkg]).status, 0);
+    fs.rmSync(path.join(pkg, 'minimal.mf'));
+    const ovf = path.join(pkg, 'minimal.ovf');
+    write({ workers: '4', power: false, source: ovf });
+    const plan = tf(['plan', '-input=false', '-no-color', '-out=swap.tfplan']);
+    assert.equal(plan.status, 0, plan.stderr + plan.stdout);
+    assert.match(plan.stdout, /Plan: 1 to add, 0 to change, 0 to destroy\./);
+    fs.appendFileSync(ovf, '<!-- changed after the plan -->\n');
+    const apply = tf(['apply', '-input=false', '-no-color', 'swap.tfplan']);
+    assert.equal(apply.status, 1, apply.stdout);
+    // Terraform plans again before applying; the digest the provider plans now differs from the
+    // saved one, and Terraform refuses to apply a plan that changed.
+    const text = apply.stderr.replace(/\u2502 ?/g, '').replace(/\s+/g, ' ');
+    const digests = [...text.matchAll(/cty\.StringVal\("(sha256:[0-9a-f]{64})"\)/g)].map((m) => m[1]);
+    assert.match(text, /Error: Provider produced inconsistent final plan .* an invalid new value for \.descriptor_digest: was cty\.StringVal\("sha256:[0-9a-f]{64}"\), but now cty\.StringVal\("sha256:[0-9a-f]{64}"\)\./);
+    assert.equal(digests.length, 2);
+    assert.notEqual(digests[0], digests[1]);
+    assert.match(plan.stdout, new RegExp(`descriptor_digest\\s+= "${digests[0]}"`), 'the first is the one the saved plan showed');
+    assert.deepEqual(await vms(), []);
+    assert.deepEqual((await sim!.state()).leases, []);
+    assert.equal(tf(['state', 'list']).stdout, '');
+  });
+
+  it('an apply whose upload is cut mid-disk fails with the reason and leaves nothing: no VM, no lease open, no state', async () => {
+    write({ workers: '4', power: false });
+    await sim!.inject({ kind: 'dropConnection', afterBytes: 65536, direction: 'upload', times: 10 });
+    try {
+      const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
+      assert.equal(apply.status, 1, apply.stdout);
+      assert.match(apply.stderr.replace(/\u2502 ?/g, ''), /Error: transfer with https:\/\/127\.0\.0\.1:\d+\/…\/disk-0\.vmdk failed: ECONNRESET\n\s*\n\s*with ovfkit_import\.app,/);
+      assert.match(apply.stdout, /ovfkit_import\.app: Creating\.\.\./);
+    } finally {
+      await sim!.clearInjections();
+    }
+    assert.deepEqual(await vms(), []);
+    assert.ok((await sim!.state()).leases.every((l) => l.state !== 'ready' && l.state !== 'initializing'));
+    assert.equal(tf(['state', 'list']).stdout, '');
+  });
+
   it('apply imports a VM with the OVF\'s hardware; the passwords are in neither the output nor the state', async () => {
     write({ workers: '4', power: false });
     const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
@@ -235,7 +278,8 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     const state = await sim!.state();
     assert.deepEqual(state.virtualMachines, []);
     assert.deepEqual(state.virtualApps, []);
-    assert.ok(state.leases.every((l) => l.state === 'done'), JSON.stringify(state.leases));
+    // Finished, or aborted by the apply whose upload was cut: none left open.
+    assert.ok(state.leases.length > 0 && state.leases.every((l) => l.state === 'done' || l.state === 'error'), JSON.stringify(state.leases));
   });
 
   it('every provider process listened on 127.0.0.1 only and connected to 127.0.0.1 only (the simulator)', () => {

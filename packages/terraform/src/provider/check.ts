@@ -96,7 +96,8 @@ async function readJson(file: string, what: string): Promise<unknown> {
   try { return JSON.parse(text) as unknown; } catch (e) { throw new Error(`${what} ${file} is not JSON: ${(e as Error).message}`); }
 }
 
-async function loadHostProfile(spec: string | undefined): Promise<HostProfile> {
+/** The host profile plans are checked against: a built-in name, a JSON file, or the newest built-in. */
+export async function loadHostProfile(spec: string | undefined): Promise<HostProfile> {
   if (spec === undefined || !/\.json$/i.test(spec)) return resolveHostProfile(spec);
   const check = checkHostProfile(await readJson(spec, 'host profile'));
   if (!check.profile) throw new Error(`host profile ${spec} is not valid: ${check.issues.map((x) => x.message).join('; ')}`);

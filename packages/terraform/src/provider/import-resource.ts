@@ -6,12 +6,12 @@
  * entity read back (gone → removed from state; changed values → drift); import = adopt an entity
  * by moref or inventory path.
  */
-import { type KeyValue, type ManagedObjectReference, passwordDigest, passwordMatches } from '@ovfkit/core';
+import { type HostProfile, type KeyValue, type ManagedObjectReference, type OvfPlan, passwordDigest, passwordMatches } from '@ovfkit/core';
 import type { OvfEntityState, OvfSession } from '@ovfkit/vsphere';
 
 import { attributePath, type AttributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
 import { isUnknown, type TfValue, UNKNOWN } from '../protocol/values';
-import { checkImport, knownEntries, knownString, PLAN_INPUTS, type TfObject } from './check';
+import { checkImport, issueDiagnostic, knownEntries, knownString, loadHostProfile, PLAN_INPUTS, type TfObject } from './check';
 import type { ProviderSettings } from './connection';
 import { IMPORT_SCHEMA } from './schema';
 
@@ -140,25 +140,26 @@ export async function applyImport(prior: TfObject | null, planned: TfObject | nu
   return updateImport(prior, planned, cfg, settings, open);
 }
 
+/**
+ * Create: the import engine plans the bytes it reads with core (the verdict Terraform's final
+ * plan showed, pinned to its descriptor digest) and refuses what that plan refuses, creating
+ * nothing; its refusal is rendered as the plan-time diagnostics are.
+ */
 async function createImport(planned: TfObject, config: TfObject, settings: ProviderSettings, open: SessionOpener): Promise<ApplyResult> {
-  // The plan again, now that every value is known: nothing is created when it fails.
-  const check = await checkImport(config, settings.target);
-  const errors = check.diagnostics.filter((d) => d.severity === 'ERROR');
-  if (errors.length > 0 || !check.plan) return { state: null, diagnostics: errors.length ? errors : [errorDiagnostic('the import cannot be planned', 'the package could not be read')] };
-  const plan = check.plan;
-  if (typeof planned['descriptor_digest'] === 'string' && planned['descriptor_digest'] !== plan.descriptorDigest) {
-    return { state: null, diagnostics: [errorDiagnostic('the package changed since it was planned', `the plan was made from ${planned['descriptor_digest']}, the source now has ${plan.descriptorDigest}; nothing was imported (run terraform plan again)`, attributePath('source'))] };
-  }
+  const s = (k: string): string | undefined => knownString(config[k]);
+  const digest = knownString(planned['descriptor_digest']);
+  const deploymentOption = knownString(planned['deployment_option']) ?? s('deployment_option');
+  let hostProfile: HostProfile;
+  try { hostProfile = await loadHostProfile(settings.target.hostProfile); } catch (e) { return { state: null, diagnostics: [errorDiagnostic('the provider\'s offline target cannot be used', (e as Error).message)] }; }
   const session = await open('creating an ovfkit_import');
   try {
-    const s = (k: string): string | undefined => knownString(config[k]);
     const placement = Object.fromEntries((['datacenter', 'datastore', 'folder', 'host'] as const).filter((k) => s(k)).map((k) => [k, s(k)!]));
     if (s('resource_pool')) placement['resourcePool'] = s('resource_pool')!;
     const annotation = s('annotation');
-    const { entity } = await session.importOvf({
+    const { entity, plan } = await session.importOvf({
       source: s('source')!,
       ...(s('name') ? { entityName: s('name')! } : {}),
-      deploymentOption: s('deployment_option') ?? plan.deploymentOption.key,
+      deploymentOption: deploymentOption ?? '',
       locale: '',
       ...(s('disk_provisioning') ? { diskProvisioning: s('disk_provisioning')! } : {}),
       networkMapping: Object.fromEntries(knownEntries(config['network_mapping'])),
@@ -169,10 +170,17 @@ async function createImport(planned: TfObject, config: TfObject, settings: Provi
       powerOn: config['power_on'] === true,
       ...(annotation !== undefined ? { annotation } : {}),
       markAsTemplate: false,
-      expectedDescriptorDigest: plan.descriptorDigest,
+      hostProfile,
+      ...(digest !== undefined ? { expectedDescriptorDigest: digest } : {}),
     });
-    const state = stateOf({ ...planned, descriptor_digest: plan.descriptorDigest, deployment_option: s('deployment_option') ?? plan.deploymentOption.key }, entity, { passwordDigests: digestsFor(config, undefined) });
+    const state = stateOf({ ...planned, descriptor_digest: plan.descriptorDigest, deployment_option: plan.deploymentOption.key }, entity, { passwordDigests: digestsFor(config, undefined) });
     return { state, diagnostics: [] };
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const refused = (e as { plan?: OvfPlan }).plan;
+    if (code === 'PLAN_REFUSED' && refused) return { state: null, diagnostics: refused.errors.map((i) => issueDiagnostic(i, 'ERROR', config, `host profile ${refused.hostProfile}`)) };
+    if (code === 'INTEGRITY') return { state: null, diagnostics: [errorDiagnostic('the package is not the one planned', `${(e as Error).message}`, attributePath('source'))] };
+    throw e;
   } finally {
     await session.logout().catch(() => undefined);
   }
