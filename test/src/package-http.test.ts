@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -8,6 +8,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isOvfkitError } from '@ovfkit/core';
+import { repoRoot } from './paths';
+import { runCli } from './run-cli';
 import { filesInOrder, httpGet, openFile, openSource, readBody, readReferences, verifyPackage, writeFileAtomic, writeOva, type OvaMember } from '@ovfkit/package';
 
 /** What the test server served, per request. */
@@ -93,6 +95,37 @@ async function rawServer(answer: string): Promise<{ url: string; close(): Promis
   const server = net.createServer((c) => c.once('data', () => c.end(answer)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/**
+ * A server that never stalls and never finishes: it writes one byte every 50 ms, of its headers
+ * (`during: 'headers'`) or of a 1 MB body after prompt headers, so only an overall deadline ends it.
+ */
+async function trickleServer(during: 'headers' | 'body'): Promise<{ url: string; close(): Promise<void> }> {
+  const head = 'HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n';
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((c) => {
+    sockets.add(c);
+    c.on('error', () => undefined);
+    c.once('data', () => {
+      let i = 0;
+      if (during === 'body') c.write(head);
+      const t = setInterval(() => (c.writable ? c.write(during === 'headers' ? head.charAt(i++ % 20) : '<') : clearInterval(t)), 50);
+      c.on('close', () => {
+        clearInterval(t);
+        sockets.delete(c);
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((r) => {
+        for (const c of sockets) c.destroy();
+        server.close(() => r());
+      }),
+  };
 }
 
 function descriptor(files: { href: string; id: string; size: number }[]): string {
@@ -237,6 +270,19 @@ describe('package sources over HTTP on 127.0.0.1', function () {
       await code(all(res.body), 'TIMEOUT', /no data for 300 ms/);
     });
 
+    for (const during of ['headers', 'body'] as const) {
+      it(`ends a download whose server trickles its ${during} a byte at a time, past the overall deadline`, async () => {
+        // The stall timer (200 ms) never fires: a byte comes every 50 ms. The deadline is 4 x 200 ms plus 1 s per 64 KiB.
+        const t = await trickleServer(during);
+        try {
+          const got = httpGet(`${t.url}/x.ova`, { stallTimeoutMs: 200 }).then((res) => all(res.body));
+          await code(got, 'TIMEOUT', /^GET http:\/\/127\.0\.0\.1:\d+\/x\.ova: too slow: \d+ bytes in \d+\.\d s \(the overall deadline allows 0\.8 s plus 1 s per 65536 bytes\)$/);
+        } finally {
+          await t.close();
+        }
+      });
+    }
+
     it('stops a download when its signal is aborted, with an ABORTED error', async () => {
       const ac = new AbortController();
       const res = await httpGet(`${srv.url}/stall.ova`, { signal: ac.signal });
@@ -311,4 +357,52 @@ describe('package sources over HTTPS', function () {
   it('accepts any server in insecure mode', async () => {
     assert.match((await (await openSource(url, { insecureSkipTlsVerify: true })).descriptor()).text, /http test/);
   });
+  it('parse takes a URL with the same --ca and --insecure as the other commands', async () => {
+    const refused = await runCli(['parse', url, '--json'], {}, dir);
+    assert.equal(refused.code, 2);
+    assert.equal((JSON.parse(refused.stdout) as { error: { code: string } }).error.code, 'TLS');
+    for (const flags of [['--ca', 'c.pem'], ['--insecure']]) {
+      const r = await runCli(['parse', url, ...flags], {}, dir);
+      // Read and parsed: exit 1 for the descriptor's own error (it has no VirtualHardwareSection).
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^https:\/\/127\.0\.0\.1:\d+\/vm\.ovf: virtual machine "vm"/);
+      assert.match(r.stdout, /\[NO_VIRTUAL_HARDWARE\]/);
+    }
+  });
+});
+
+describe('an overall deadline for the CLI on a trickling server', function () {
+  this.timeout(120_000);
+  const bin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
+
+  /** Runs the CLI in a child process; a child still running after `limitMs` is killed and the test fails. */
+  function runChild(args: string[], limitMs: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const kill = setTimeout(() => child.kill('SIGKILL'), limitMs);
+      child.on('close', (status, signal) => {
+        clearTimeout(kill);
+        resolve({ status, signal, stdout });
+      });
+    });
+  }
+
+  for (const command of ['plan', 'parse']) {
+    it(`${command} --timeout 1 ends on its own against a server sending a byte every 50 ms`, async () => {
+      const t = await trickleServer('body');
+      try {
+        // The deadline is 4 s plus 1 s per 64 KiB; the limit only catches a hang (the 1 MB body at 20 bytes/s would take 14 hours).
+        const r = await runChild([command, `${t.url}/vm.ovf`, '--timeout', '1', '--json'], 90_000);
+        assert.equal(r.signal, null, 'the child was killed: it did not end by itself');
+        assert.equal(r.status, 2);
+        const err = (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error;
+        assert.equal(err.code, 'TIMEOUT');
+        assert.match(err.message, /too slow: \d+ bytes in \d+\.\d s \(the overall deadline allows 4 s plus 1 s per 65536 bytes\)/);
+      } finally {
+        await t.close();
+      }
+    });
+  }
 });

@@ -19,7 +19,7 @@ export const sourceOptions: OptionsSpec = {
 export const sourceOptionsHelp = [
   '  --ca <file.pem>         trust this CA for https URLs (added to the system CAs)',
   '  --insecure              accept any https server certificate (lab servers only)',
-  '  --timeout <seconds>     give up on a server silent for this long (default 30)',
+  '  --timeout <seconds>     give up on a server silent for this long (default 30); every read also has an\n                          overall deadline: 4x this, plus 1 s per 64 KiB it transfers',
 ].join('\n');
 
 function isUrl(s: string): boolean {

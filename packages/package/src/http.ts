@@ -13,6 +13,13 @@ import { OvfkitError } from '@ovfkit/core';
 export interface HttpOptions {
   /** Milliseconds without a byte (connect, headers or body) before the request fails. @default 30000 */
   stallTimeoutMs?: number;
+  /**
+   * The slowest average a transfer may fall to, after a grace of 4 × `stallTimeoutMs`: a request
+   * fails once its time exceeds the grace plus its bytes at this rate, so a server trickling a
+   * byte now and then (which the stall timer alone never catches) is cut off, and every read has
+   * an overall deadline of grace + size / rate. @default 65536 (64 KiB/s)
+   */
+  minBytesPerSecond?: number;
   /** Redirects followed before giving up. @default 5 */
   maxRedirects?: number;
   /** Extra trusted CA certificates (PEM), added to Node's defaults. */
@@ -141,6 +148,7 @@ export async function httpGet(
     const expected = contentLength ?? (range ? range.end - range.start + 1 : undefined);
     const counter = new ByteCounter(expected, `GET ${redactUrl(current)}`, options.maxBytes, () => state.late);
     state.onLate = (e) => counter.destroy(e);
+    state.received = () => counter.count;
     const at = current;
     if (state.late) counter.destroy(state.late);
     res.on('error', (e) =>
@@ -163,7 +171,12 @@ export async function httpGet(
 interface LateErrors {
   late?: Error;
   onLate?: (e: Error) => void;
+  /** Body bytes received so far (set once the body is counted), for the overall deadline. */
+  received?: () => number;
 }
+
+/** Default of {@link HttpOptions.minBytesPerSecond}. */
+export const DEFAULT_MIN_BYTES_PER_SECOND = 64 * 1024;
 
 function requestOnce(url: URL, options: HttpOptions & { range?: { start: number; end: number } }): Promise<{ res: http.IncomingMessage; state: LateErrors }> {
   const state: LateErrors = {};
@@ -186,6 +199,20 @@ function requestOnce(url: URL, options: HttpOptions & { range?: { start: number;
       resolve({ res, state });
     });
     req.setTimeout(stallMs, () => req.destroy(new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: no data for ${stallMs} ms`)));
+    // The overall deadline: the stall timer resets on every byte, this one does not.
+    const started = Date.now();
+    const graceMs = 4 * stallMs;
+    const rate = options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND;
+    const deadline = setInterval(() => {
+      const elapsed = Date.now() - started;
+      const bytes = state.received?.() ?? 0;
+      if (elapsed <= graceMs + (bytes / rate) * 1000) return;
+      clearInterval(deadline);
+      const why = `too slow: ${bytes} bytes in ${(elapsed / 1000).toFixed(1)} s (the overall deadline allows ${graceMs / 1000} s plus 1 s per ${rate} bytes)`;
+      req.destroy(new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: ${why}`));
+    }, Math.min(1000, Math.max(50, stallMs / 4)));
+    deadline.unref();
+    req.on('close', () => clearInterval(deadline));
     req.on('error', (e: NodeJS.ErrnoException) => {
       // After the response arrived, errors go to the body (see httpGet); before, they reject.
       if (e.name === 'AbortError') {

@@ -5,7 +5,8 @@ import {
 } from '@ovfkit/core';
 import { fmtBytes, issueLine } from '../cisp-flags';
 import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
-import { readDescriptorText } from '../source';
+import { readDescriptorText, sourceOptions, sourceOptionsFrom, sourceOptionsHelp } from '../source';
+import type { SourceOptions } from '@ovfkit/package';
 
 /** Largest file `parse` reads: the descriptor character limit, in UTF-16 bytes. */
 const MAX_DESCRIPTOR_BYTES = DEFAULT_MAX_CHARS * 2;
@@ -16,14 +17,11 @@ export interface DescriptorSource {
   name: string;
 }
 
-/**
- * Gets the descriptor for `parse`. Today: a local `.ovf` file. This is the one place that will
- * learn `.ova` and URLs (through @ovfkit/package).
- */
-async function readDescriptorSource(arg: string, ctx: CommandContext): Promise<DescriptorSource> {
+/** Gets the descriptor for `parse`: a local `.ovf` read here (size-checked), an `.ova` or URL through @ovfkit/package. */
+async function readDescriptorSource(arg: string, ctx: CommandContext, options: SourceOptions): Promise<DescriptorSource> {
   // .ova files and http(s) URLs go through @ovfkit/package (only the descriptor is read).
   if (/^https?:\/\//i.test(arg) || /\.ova$/i.test(arg)) {
-    const d = await readDescriptorText(arg, ctx);
+    const d = await readDescriptorText(arg, ctx, options);
     return { bytes: d.bytes, name: d.name };
   }
   const file = path.resolve(ctx.cwd, arg);
@@ -95,18 +93,20 @@ function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string
 export const parseCommand: Command = {
   name: 'parse',
   summary: 'read and validate an OVF descriptor the way vSphere ParseDescriptor does',
-  usage: 'parse <file.ovf> [--deployment-option ID] [--locale L] [--json]',
+  usage: 'parse <file.ovf|file.ova|URL> [--deployment-option ID] [--locale L] [--json]',
   help: [
     '  --deployment-option ID  deployment option (Configuration ovf:id) to apply; default: the descriptor\'s default',
     '  --locale L              language for localized texts (StringsSection xml:lang, e.g. de-DE)',
+    sourceOptionsHelp,
   ].join('\n'),
   options: {
+    ...sourceOptions,
     'deployment-option': { type: 'string' },
     locale: { type: 'string' },
   },
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'parse needs a descriptor: ovfkit parse <file.ovf>' : `parse takes one descriptor, got ${positionals.length}`);
-    const source = await readDescriptorSource(positionals[0]!, ctx);
+    const source = await readDescriptorSource(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
     const parsed = parseDescriptorWithModel(source.bytes, {
       locale: stringOption(values, 'locale') ?? '',
       deploymentOption: stringOption(values, 'deployment-option') ?? '',
