@@ -284,11 +284,12 @@ describe('OvfImport', () => {
 
   it('keeps ${ and %{ in values literal for Terraform and quoted for the shell', () => {
     const { stack } = newStack();
-    new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: "x'${y}%{z}", propertyMapping: { hostname: '$(reboot)' } });
+    // The plan's entity name is the inventory name, where vSphere escapes "%" as %25 (core's escapeEntityName).
+    new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: "x'${y}%{z}", propertyMapping: { hostname: '$(reboot)%{w}' } });
     const data = onlyData(Testing.synth(stack));
-    assert.equal(data.triggers_replace.request['entityName'], "x'$${y}%%{z}");
-    assert.match(data.provisioner[0]!['local-exec'].command, / '--name=x'\\''\$\$\{y\}%%\{z\}' /);
-    assert.match(data.provisioner[0]!['local-exec'].command, / '--prop=hostname=\$\(reboot\)' -- /);
+    assert.equal(data.triggers_replace.request['entityName'], "x'$${y}%25{z}");
+    assert.match(data.provisioner[0]!['local-exec'].command, / '--name=x'\\''\$\$\{y\}%25\{z\}' /);
+    assert.match(data.provisioner[0]!['local-exec'].command, / '--prop=hostname=\$\(reboot\)%%\{w\}' -- /);
   });
 
   it('says which host profile it checked against, and fails synth when the package needs more than that host offers', () => {

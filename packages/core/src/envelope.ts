@@ -431,7 +431,8 @@ class EnvelopeBuilder {
       }
       const populatedSizeText = oa(t, c, 'populatedSize');
       const populatedSize = populatedSizeText === undefined ? undefined : this.long(c, populatedSizeText, 'Disk', 'ovf:populatedSize', path);
-      const fileRef = oa(t, c, 'fileRef');
+      // An empty ovf:fileRef is a disk with no file, created blank (VMware's VCF appliances write it).
+      const fileRef = oa(t, c, 'fileRef') || undefined;
       const format = oa(t, c, 'format');
       const parentRef = oa(t, c, 'parentRef');
       disk.push({

@@ -89,6 +89,7 @@ export interface DiskSection extends SectionBase {
 /** @see DSP0243 §9.1 Disk */
 export interface Disk extends Located {
   readonly diskId: string;
+  /** The File holding the disk; absent when `ovf:fileRef` is missing or empty (a blank disk, created at import). */
   readonly fileRef?: string;
   /** `ovf:capacity` as written: an integer or `${propertyKey}`. */
   readonly capacity: string;

@@ -55,6 +55,7 @@ import type {
   VirtualMachineImportSpec,
   VmConfigSpec,
 } from './types';
+import { escapeEntityName } from './names';
 import { intValue, isIntegerText, unitBytes } from './units';
 
 /** Inputs of one analysis. */
@@ -252,11 +253,14 @@ class Builder {
       });
       return this.a;
     }
-    this.a.entityName = cisp.entityName || this.defaultName(env.content, true);
-    if (/[\\/%]/.test(this.a.entityName) || this.a.entityName.length > 80) {
-      this.err('INVALID_ENTITY_NAME', { _typeName: 'OvfInvalidVmName', name: this.a.entityName }, `The entity name ${qv(this.a.entityName)} is not a valid vSphere name`, {
-        value: this.a.entityName,
-        allowed: 'at most 80 characters, without "/", "\\" or "%"',
+    // vSphere escapes "/", "\\" and "%" in the inventory name rather than refusing them; the
+    // 80-character limit is applied to the name as given.
+    const given = cisp.entityName || this.defaultName(env.content, true);
+    this.a.entityName = escapeEntityName(given);
+    if (given.length > 80) {
+      this.err('INVALID_ENTITY_NAME', { _typeName: 'OvfInvalidVmName', name: given }, `The entity name ${qv(given)} is not a valid vSphere name`, {
+        value: given,
+        allowed: 'at most 80 characters',
         fix: 'choose another entityName (--name)',
       });
     }
@@ -485,7 +489,7 @@ class Builder {
         ec.stopAction = s.stopAction ?? 'powerOff';
       }
       entityConfigs.push(ec);
-      children.push(this.content(child, [...path, this.defaultName(child, false)], false, ec));
+      children.push(this.content(child, [...path, escapeEntityName(this.defaultName(child, false))], false, ec));
     }
     if (entityConfigs.length) vAppConfigSpec.entityConfig = entityConfigs;
     const spec: VirtualAppImportSpec = {

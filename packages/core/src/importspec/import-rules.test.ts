@@ -1,0 +1,114 @@
+/**
+ * CreateImportSpec rules vSphere applies (issue 13): each case is a descriptor written for it,
+ * and the whole error and warning lists of ParseDescriptor and CreateImportSpec are compared.
+ */
+import * as assert from 'node:assert/strict';
+import type { OvfIssue } from '../faults';
+import { LocalOvfManager } from '../ovfmanager';
+import { createPlan } from '../plan';
+import { escapeEntityName } from './names';
+import type { VirtualAppImportSpec, VirtualMachineImportSpec } from './types';
+
+const HEAD = `<?xml version="1.0" encoding="UTF-8"?>
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
+  xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
+  xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData"
+  xmlns:vmw="http://www.vmware.com/schema/ovf">`;
+
+/** A VirtualSystem `id` named `name`, with one CPU, 1 GB and `items`. */
+function vs(id: string, name: string | undefined, items = ''): string {
+  return `<VirtualSystem ovf:id="${id}"><Info>vm</Info>${name === undefined ? '' : `<Name>${name}</Name>`}
+    <OperatingSystemSection ovf:id="101" vmw:osType="otherLinux64Guest"><Info>os</Info></OperatingSystemSection>
+    <VirtualHardwareSection><Info>hw</Info>
+      <System><vssd:ElementName>f</vssd:ElementName><vssd:InstanceID>0</vssd:InstanceID><vssd:VirtualSystemType>vmx-13</vssd:VirtualSystemType></System>
+      <Item><rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>1</rasd:VirtualQuantity></Item>
+      <Item><rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits><rasd:ElementName>mem</rasd:ElementName><rasd:InstanceID>2</rasd:InstanceID><rasd:ResourceType>4</rasd:ResourceType><rasd:VirtualQuantity>1024</rasd:VirtualQuantity></Item>
+      ${items}
+    </VirtualHardwareSection>
+  </VirtualSystem>`;
+}
+
+const P = { locale: '', deploymentOption: '' };
+/** The parts of an issue the tests pin: what a caller switches on. */
+const brief = (list: OvfIssue[] | undefined): { code: string; fault: string }[] => (list ?? []).map((i) => ({ code: i.code, fault: i.fault._typeName }));
+
+describe('CreateImportSpec: entity names with "/", "%" or "\\"', () => {
+  it('escapes them as vSphere stores inventory names, keeping escapes already there', () => {
+    assert.equal(escapeEntityName('web/db'), 'web%2fdb');
+    assert.equal(escapeEntityName('C:\\vm'), 'C:%5cvm');
+    assert.equal(escapeEntityName('100% up'), '100%25 up');
+    assert.equal(escapeEntityName('a%2fb %5C c %25 %41'), 'a%2fb %5C c %25 %2541');
+    assert.equal(escapeEntityName(escapeEntityName('a/b%c\\d')), 'a%2fb%25c%5cd');
+    assert.equal(escapeEntityName('plain name'), 'plain name');
+  });
+
+  it('imports a VM whose entityName has all three, under the escaped name, with no issue', async () => {
+    const text = `${HEAD}<References/>${vs('vm', undefined)}</Envelope>`;
+    const r = await new LocalOvfManager().createImportSpec(text, undefined, undefined, { ...P, entityName: 'web/db\\1 100%' });
+    assert.deepEqual(brief(r.error), []);
+    assert.deepEqual(brief(r.warning), []);
+    assert.equal((r.importSpec as VirtualMachineImportSpec).configSpec.name, 'web%2fdb%5c1 100%25');
+    const { plan } = createPlan(text, { entityName: 'web/db\\1 100%' });
+    assert.equal(plan.ok, true);
+    assert.equal(plan.entityName, 'web%2fdb%5c1 100%25');
+    assert.deepEqual(plan.entities, [{ name: 'web%2fdb%5c1 100%25', path: 'web%2fdb%5c1 100%25', kind: 'VirtualMachine' }]);
+  });
+
+  it('escapes the default names of a vApp and its VMs (ProductSection Product, VirtualSystem Name)', async () => {
+    const text = `${HEAD}<References/>
+  <VirtualSystemCollection ovf:id="app"><Info>vApp</Info>
+    <ProductSection><Info>p</Info><Product>Shop 2/3</Product></ProductSection>
+    ${vs('db', 'db\\primary')}
+    ${vs('web', '50% web')}
+  </VirtualSystemCollection></Envelope>`;
+    const r = await new LocalOvfManager().createImportSpec(text, undefined, undefined, { ...P, entityName: '' });
+    assert.deepEqual(brief(r.error), []);
+    assert.deepEqual(brief(r.warning), []);
+    const app = r.importSpec as VirtualAppImportSpec;
+    assert.equal(app.name, 'Shop 2%2f3');
+    assert.deepEqual(app.child!.map((c) => (c as VirtualMachineImportSpec).configSpec.name), ['db%5cprimary', '50%25 web']);
+  });
+
+  it('still refuses a name longer than 80 characters (OvfInvalidVmName), counted as given', async () => {
+    const text = `${HEAD}<References/>${vs('vm', undefined)}</Envelope>`;
+    const m = new LocalOvfManager();
+    const at80 = await m.createImportSpec(text, undefined, undefined, { ...P, entityName: `${'a/'.repeat(40)}` });
+    assert.deepEqual(brief(at80.error), []);
+    const at81 = await m.createImportSpec(text, undefined, undefined, { ...P, entityName: 'a'.repeat(81) });
+    assert.deepEqual(brief(at81.error), [{ code: 'INVALID_ENTITY_NAME', fault: 'OvfInvalidVmName' }]);
+  });
+});
+
+describe('a Disk with ovf:fileRef="" is a blank disk (as in VMware VCF appliances)', () => {
+  const items = `<Item><rasd:Address>0</rasd:Address><rasd:ElementName>scsi0</rasd:ElementName><rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceSubType>lsilogic</rasd:ResourceSubType><rasd:ResourceType>6</rasd:ResourceType></Item>
+      <Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:ElementName>boot</rasd:ElementName><rasd:HostResource>ovf:/disk/boot</rasd:HostResource><rasd:InstanceID>4</rasd:InstanceID><rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>
+      <Item><rasd:AddressOnParent>1</rasd:AddressOnParent><rasd:ElementName>data</rasd:ElementName><rasd:HostResource>ovf:/disk/data</rasd:HostResource><rasd:InstanceID>5</rasd:InstanceID><rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>`;
+  const text = `${HEAD}
+  <References><File ovf:href="boot.vmdk" ovf:id="file1" ovf:size="1048576"/></References>
+  <DiskSection><Info>disks</Info>
+    <Disk ovf:capacity="8" ovf:capacityAllocationUnits="byte * 2^30" ovf:diskId="boot" ovf:fileRef="file1" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>
+    <Disk ovf:capacity="100" ovf:capacityAllocationUnits="byte * 2^30" ovf:diskId="data" ovf:fileRef="" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>
+  </DiskSection>
+  ${vs('vcf', undefined, items)}</Envelope>`;
+
+  it('ParseDescriptor accepts it; the blank disk adds its capacity to the flat size and nothing to download or the sparse size', async () => {
+    const r = await new LocalOvfManager().parseDescriptor(text, P);
+    assert.deepEqual(brief(r.error), []);
+    assert.deepEqual(brief(r.warning), []);
+    assert.equal(r.approximateDownloadSize, 1048576);
+    assert.equal(r.approximateFlatDeploymentSize, 108 * 2 ** 30);
+    assert.equal(r.approximateSparseDeploymentSize, 1048576);
+  });
+
+  it('CreateImportSpec creates the disk empty: a new flat backing, no file to upload for it', async () => {
+    const r = await new LocalOvfManager().createImportSpec(text, undefined, undefined, { ...P, entityName: 'vcf' });
+    assert.deepEqual(brief(r.error), []);
+    assert.deepEqual(brief(r.warning), []);
+    const disks = (r.importSpec as VirtualMachineImportSpec).configSpec.deviceChange.filter((d) => d.device._typeName === 'VirtualDisk');
+    assert.deepEqual(disks.map((d) => [d.fileOperation, d.device['capacityInBytes'], d.device.backing?._typeName]), [
+      ['create', 8 * 2 ** 30, 'VirtualDiskFlatVer2BackingInfo'],
+      ['create', 100 * 2 ** 30, 'VirtualDiskFlatVer2BackingInfo'],
+    ]);
+    assert.deepEqual(r.fileItem?.map((f) => [f.deviceId, f.path]), [[`/vcf/VirtualLsiLogicController0:0`, 'boot.vmdk']]);
+  });
+});
