@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './run-cli';
-import { corpusRoot, repoRoot } from './paths';
+import { corpusRoot, itCorpus, repoRoot } from './paths';
 
 const minimal = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
 const corpus = (p: string): string => path.join(corpusRoot, p);
@@ -26,7 +26,7 @@ describe('ovfkit parse', () => {
     assert.match(r.stdout, /2 vCPU, 4096 MB memory/);
   });
 
-  it('prints the vim25 result with --json, each issue as {fault: {_typeName…}, localizedMessage}', async () => {
+  itCorpus('prints the vim25 result with --json, each issue as {fault: {_typeName…}, localizedMessage}', async () => {
     const r = await runCli(['parse', corpus('ovf/cot/invalid.ovf'), '--json']);
     assert.equal(r.code, 1);
     const result = JSON.parse(r.stdout) as { error: { fault: { _typeName: string; value?: string }; localizedMessage: string; code: string }[]; defaultEntityName: string };
@@ -35,7 +35,7 @@ describe('ovfkit parse', () => {
     assert.match(result.error[0]!.localizedMessage, /refers to File "flash2"/);
   });
 
-  it('exits 1 and lists the errors with their fix when the descriptor has errors', async () => {
+  itCorpus('exits 1 and lists the errors with their fix when the descriptor has errors', async () => {
     const r = await runCli(['parse', corpus('ovf/pve-storage/XEE.ovf')]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /error {3}OvfXmlFormat \[XML_DOCTYPE\] \(line 2\)/);
@@ -43,7 +43,7 @@ describe('ovfkit parse', () => {
     assert.doesNotMatch(r.stdout, /root:x:0/);
   });
 
-  it('localises with --locale', async () => {
+  itCorpus('localises with --locale', async () => {
     const r = await runCli(['parse', corpus('ovf/govmomi/vmware-appliances/Operations-Appliance-9.1.0.0.25262067.ovf'), '--locale', 'fr', '--json']);
     const result = JSON.parse(r.stdout) as { deploymentOption: { key: string; label: string }[] };
     assert.equal(result.deploymentOption.find((o) => o.key === 'small')?.label, 'Petit');

@@ -7,10 +7,10 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { type OvfParseDescriptorResult, parseDescriptor } from '@ovfkit/core';
 import { provenance, readCorpus } from './corpus';
+import { itCorpus } from './paths';
 
-const descriptors: Buffer[] = provenance()
-  .filter((r) => r.kind === 'descriptor')
-  .map((r) => readCorpus(r.localPath));
+/** The corpus descriptors' bytes, read when the fuzzing test runs. */
+const corpusDescriptors = (): Buffer[] => provenance().filter((r) => r.kind === 'descriptor').map((r) => readCorpus(r.localPath));
 
 /** Fragments that stress an XML/OVF reader when spliced in anywhere. */
 const NASTY = [
@@ -89,7 +89,8 @@ function assertWellFormedResult(r: OvfParseDescriptorResult): void {
 describe('parseDescriptor under fuzzing (fast-check over mutated corpus files)', function () {
   this.timeout(120000);
 
-  it('never throws and always returns a well-formed result, from bytes or from text', () => {
+  itCorpus('never throws and always returns a well-formed result, from bytes or from text', () => {
+    const descriptors = corpusDescriptors();
     fc.assert(
       fc.property(fc.nat({ max: descriptors.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.constantFrom('', 'small', 'tiny'), fc.constantFrom('', 'de', 'fr-FR'), (index, mutations, deploymentOption, locale) => {
         let b = descriptors[index]!;

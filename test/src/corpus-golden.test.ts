@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDescriptor } from '@ovfkit/core';
 import { assertGolden, readCorpus } from './corpus';
-import { repoRoot } from './paths';
+import { describeCorpus, repoRoot } from './paths';
 
 const GOLDEN = path.join(repoRoot, 'test', 'golden', 'parse');
 
@@ -21,7 +21,7 @@ const cases: { name: string; file: string; locale?: string; deploymentOption?: s
   { name: 'virtualbox-2.0', file: 'ovf/cot/ubuntu.2.0.ovf', about: 'a VirtualBox OVF 2.0 export' },
 ];
 
-describe('golden ParseDescriptor results', () => {
+describeCorpus('golden ParseDescriptor results', () => {
   for (const c of cases) {
     it(`${c.about} matches test/golden/parse/${c.name}.json`, () => {
       const bytes = readCorpus(c.file);

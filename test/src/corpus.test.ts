@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { type OvfIssue, parseDescriptor } from '@ovfkit/core';
 import { provenance, readCorpus } from './corpus';
+import { describeCorpus } from './paths';
 
 /** What one file must produce: the exact set of error codes, and warning codes that must appear. */
 interface Expect {
@@ -143,7 +144,7 @@ const EXPECTED: Record<string, Expect> = {
   },
 };
 
-describe('the OVF corpus, by PROVENANCE status', () => {
+describeCorpus('the OVF corpus, by PROVENANCE status', () => {
   const rows = provenance().filter((r) => r.kind === 'descriptor');
 
   it('covers every descriptor of PROVENANCE.tsv with an expectation', () => {

@@ -7,12 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './run-cli';
-import { corpusRoot } from './paths';
+import { corpusRoot, describeCorpus, repoRoot } from './paths';
 
 const photon = path.join(corpusRoot, 'ovf/govmomi/cloud-images/photon5.ovf');
 const vcsa = path.join(corpusRoot, 'ovf/govmomi/vmware-appliances/vcsa65.ovf');
 
-describe('ovfkit validate-host', () => {
+describeCorpus('ovfkit validate-host', () => {
   it('passes Photon OS (vmx-15) on ESXi 6.7 U3 and exits 0', async () => {
     const r = await runCli(['validate-host', photon, '--host-profile', 'esxi-6.7']);
     assert.equal(r.code, 0, r.stderr);
@@ -44,7 +44,7 @@ describe('ovfkit validate-host', () => {
   });
 });
 
-describe('ovfkit import-spec', () => {
+describeCorpus('ovfkit import-spec', () => {
   it('emits the vim25 CreateImportSpec result with _typeName on polymorphic objects', async () => {
     const r = await runCli(['import-spec', photon, '--json', '--name', 'photon01', '--net', 'None=VM Network', '--datastore', 'datastore1', '--disk-provisioning', 'thin']);
     assert.equal(r.code, 0, r.stdout);
@@ -63,7 +63,7 @@ describe('ovfkit import-spec', () => {
   });
 });
 
-describe('ovfkit plan', () => {
+describeCorpus('ovfkit plan', () => {
   it('prints the summary a person reads before deploying, with the password hidden', async () => {
     const r = await runCli(['plan', vcsa, '--deployment-option', 'small', '--prop', 'guestinfo.cis.appliance.root.passwd=Sup3r$ecret!!', '--accept-all-eulas', '--net', 'Network 1=VM Network']);
     assert.equal(r.code, 0, r.stdout);
@@ -104,13 +104,13 @@ describe('ovfkit descriptor', () => {
   });
 
   it('refuses a file that is not a VM configuration (exit 2)', async () => {
-    const r = await runCli(['descriptor', path.join(corpusRoot, 'PROVENANCE.tsv')]);
+    const r = await runCli(['descriptor', path.join(repoRoot, 'README.md')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /is not JSON/);
   });
 });
 
-describe('ovfkit import-spec and secrets', () => {
+describeCorpus('ovfkit import-spec and secrets', () => {
   it('prints password property values as ******** in --json output', async () => {
     const r = await runCli(['import-spec', vcsa, '--json', '--prop', 'guestinfo.cis.appliance.root.passwd=Sup3r$ecret!!', '--net', 'Network 1=VM Network']);
     assert.equal(r.code, 0, r.stdout.slice(0, 500));

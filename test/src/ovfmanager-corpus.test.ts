@@ -17,7 +17,7 @@ import {
   type PlanOptions,
 } from '@ovfkit/core';
 import { assertGolden, provenance, type ProvenanceRow, readCorpus as read } from './corpus';
-import { repoRoot } from './paths';
+import { describeCorpus, repoRoot } from './paths';
 
 const GOLDEN = path.join(repoRoot, 'test', 'golden', 'importspec');
 
@@ -48,7 +48,7 @@ function shape(spec: ImportSpec | undefined): unknown {
   };
 }
 
-describe('the corpus through the local OvfManager (ParseDescriptor + ValidateHost + CreateImportSpec)', () => {
+describeCorpus('the corpus through the local OvfManager (ParseDescriptor + ValidateHost + CreateImportSpec)', () => {
   const rows = descriptors();
 
   it('covers every descriptor of the corpus', () => {
@@ -157,7 +157,7 @@ const golden: GoldenCase[] = [
   { name: 'virtualbox', file: 'ovf/cot/ubuntu.2.0.ovf', about: 'a VirtualBox OVF 2.0 export vSphere refuses', options: {} },
 ];
 
-describe('golden ValidateHost and CreateImportSpec results', () => {
+describeCorpus('golden ValidateHost and CreateImportSpec results', () => {
   for (const c of golden) {
     it(`${c.about} matches test/golden/importspec/${c.name}.json`, () => {
       const { validateHost, createImportSpec } = createPlan(read(c.file), c.options);
@@ -179,7 +179,7 @@ describe('golden ValidateHost and CreateImportSpec results', () => {
   });
 });
 
-describe('LocalOvfManager and createPlan agree', () => {
+describeCorpus('LocalOvfManager and createPlan agree', () => {
   it('give the same CreateImportSpec result for the same inputs', async () => {
     const text = read('ovf/govmomi/vmware-appliances/vcsa65.ovf').toString('utf8');
     const m = new LocalOvfManager({ hostProfile: 'esxi-8.0' });

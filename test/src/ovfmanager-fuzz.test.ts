@@ -3,17 +3,17 @@
  * options, the local OvfManager answers with data (never throws) and never echoes a password.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { createPlan, LocalOvfManager } from '@ovfkit/core';
-import { corpusRoot } from './paths';
+import { readCorpus } from './corpus';
+import { describeCorpus } from './paths';
 
-const vcsa = fs.readFileSync(path.join(corpusRoot, 'ovf/govmomi/vmware-appliances/vcsa65.ovf'));
-const photon = fs.readFileSync(path.join(corpusRoot, 'ovf/govmomi/cloud-images/photon5.ovf'));
 const PASSWORD_KEY = 'guestinfo.cis.appliance.root.passwd';
 
-describe('the local OvfManager under hostile parameters', () => {
+describeCorpus('the local OvfManager under hostile parameters', () => {
+  const vcsa = readCorpus('ovf/govmomi/vmware-appliances/vcsa65.ovf');
+  const photon = readCorpus('ovf/govmomi/cloud-images/photon5.ovf');
+
   it('answers every combination of mappings, names and options with data, never an exception', () => {
     fc.assert(
       fc.property(

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createPlan, type VirtualMachineImportSpec } from '@ovfkit/core';
 import { Inventory, resolvePlacement, VimOvfManager, VimSession, type Placement } from '@ovfkit/vsphere';
-import { corpusRoot } from './paths';
+import { corpusRoot, describeCorpus } from './paths';
 import { useSimulator } from './sim/simulator';
 
 /**
@@ -85,7 +85,7 @@ function simShape(raw: unknown): { numCPUs: number; memoryMB: number; disksKB: n
   };
 }
 
-describe('CreateImportSpec: ovfkit beside the simulator (vcsim)', function () {
+describeCorpus('CreateImportSpec: ovfkit beside the simulator (vcsim)', function () {
   this.timeout(120_000);
   const sim = useSimulator();
   let session: VimSession;

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from 'ovfkit';
-import { corpusRoot, repoRoot } from './paths';
+import { corpusRoot, itCorpus, repoRoot } from './paths';
 import { runCli } from './run-cli';
 
 /** Runs the CLI in-process from `cwd`, with an empty environment. */
@@ -292,7 +292,7 @@ describe('ovfkit manifest and ova commands', function () {
     }
   });
 
-  it('manifest verify reports the corpus wrong_manifest.mf as failed with exit 1', async () => {
+  itCorpus('manifest verify reports the corpus wrong_manifest.mf as failed with exit 1', async () => {
     const r = await cli(['manifest', 'verify', path.join(corpusRoot, 'ovf/ganeti/wrong_manifest.ovf'), '--json'], root);
     assert.equal(r.code, 1);
     const v = JSON.parse(r.stdout) as { issues: { code: string }[] };

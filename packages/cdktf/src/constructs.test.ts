@@ -5,10 +5,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, TerraformStack, type App } from 'cdktf';
+// The corpus gate of the monorepo's tests (a test-only path: these files are not published).
+import { corpusRoot, itCorpus } from '../../../test/corpus-gate';
 import { OvfDescriptor, OvfExport, OvfImport, OvfTesting, fromEnv } from './index';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const corpusRoot = process.env['OVFKIT_CORPUS'] ?? path.resolve(repoRoot, '..', 'shared', 'corpus');
 const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
 const corpus = (p: string): string => path.join(corpusRoot, 'ovf', p);
 
@@ -87,7 +88,7 @@ describe('OvfDescriptor', () => {
     assert.equal(Object.keys(terraformData(synthesized)).length, 0);
   });
 
-  it('fails synth listing every ParseDescriptor error with the construct path', () => {
+  itCorpus('fails synth listing every ParseDescriptor error with the construct path', () => {
     const { stack } = newStack();
     new OvfDescriptor(stack, 'Broken', { source: corpus('govmomi/xmltestfiles/ProductSection_1_0-Neg/prop_dup_keys.ovf') });
     assert.throws(() => Testing.synth(stack, true), (e: Error) => {
@@ -260,7 +261,7 @@ describe('OvfImport', () => {
     assert.ok(annotations(wrong, '@cdktf/warn').some((m) => m.includes('UNKNOWN_PROPERTY_KEY') && m.includes('nosuchprop')), JSON.stringify(wrong.node.metadata));
   });
 
-  it('fails synth for a package with a EULA unless acceptAllEulas is set', () => {
+  itCorpus('fails synth for a package with a EULA unless acceptAllEulas is set', () => {
     const photon = corpus('govmomi/cloud-images/photon5.ovf');
     const refused = newStack();
     new OvfImport(refused.stack, 'Photon', { source: photon, ...placement });
@@ -292,7 +293,7 @@ describe('OvfImport', () => {
     assert.match(data.provisioner[0]!['local-exec'].command, / '--prop=hostname=\$\(reboot\)%%\{w\}' -- /);
   });
 
-  it('says which host profile it checked against, and fails synth when the package needs more than that host offers', () => {
+  itCorpus('says which host profile it checked against, and fails synth when the package needs more than that host offers', () => {
     const { stack } = newStack();
     const unchecked = new OvfImport(stack, 'Default', { source: minimalOvf, ...placement });
     assert.ok(annotations(unchecked, '@cdktf/info').some((m) => /^checked against host profile esxi-/.test(m)), JSON.stringify(unchecked.node.metadata));

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+// The corpus gate of the monorepo's tests (a test-only path: these files are not published).
+import { itCorpus, readCorpus } from '../../../test/corpus-gate';
 import { createOvfEnvironment, ovfEnvironmentProperties, readOvfEnvironment } from './ovf-environment';
 
-const corpus = path.resolve(__dirname, '../../../../shared/corpus');
 
 describe('the OVF environment document (DSP8027)', () => {
   it('round-trips id, platform and every property through core\'s XML reader', () => {
@@ -57,14 +56,14 @@ describe('the OVF environment document (DSP8027)', () => {
     assert.equal(readOvfEnvironment(createOvfEnvironment({ id: '', property: props })).property[0]?.value, 'S3cret!');
   });
 
-  it('reads the real environment documents of the corpus', () => {
-    const ci = readOvfEnvironment(readFileSync(path.join(corpus, 'ovf/cloud-init/ovf-env.xml')));
+  itCorpus('reads the real environment documents of the corpus', () => {
+    const ci = readOvfEnvironment(readCorpus('ovf/cloud-init/ovf-env.xml'));
     assert.equal(ci.id, 'WebTier');
     assert.equal(ci.property.find((p) => p.key === 'hostname')?.value, 'ubuntuhost');
     assert.equal(ci.property.find((p) => p.key === 'instance-id')?.value, 'i-abcdefg');
     // The cloud-init example writes oe:PlatformSection: same namespace, same section.
     assert.equal(ci.platform?.kind, 'ESX Server');
-    const az = readOvfEnvironment(readFileSync(path.join(corpus, 'ovf/walinuxagent/ovf-env.xml')));
+    const az = readOvfEnvironment(readCorpus('ovf/walinuxagent/ovf-env.xml'));
     assert.equal(typeof az.id, 'string');
   });
 

@@ -1,21 +1,17 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import type { OvfIssue } from './faults';
 import { readTree, xmlBounds, type XmlReadLimits, type XmlTree, type XmlTreeResult } from './xml';
 import { fastTree } from './xml-fast';
+// The corpus gate of the monorepo's tests (a test-only path: these files are not published).
+import { itCorpus, provenanceRecords, readCorpus } from '../../../test/corpus-gate';
 
-/** The shared corpus beside the repository (as test/src/paths.ts resolves it). */
-const corpusRoot = process.env['OVFKIT_CORPUS'] ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
-const descriptors: { file: string; text: string }[] = fs
-  .readFileSync(path.join(corpusRoot, 'PROVENANCE.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split('\t'))
-  .filter((f) => f[1] === 'descriptor')
-  .map((f) => ({ file: f[0]!, text: fs.readFileSync(path.join(corpusRoot, f[0]!), 'utf8').replace(/^\ufeff/, '') }));
+let descriptorsRead: { file: string; text: string }[] | undefined;
+/** The corpus descriptors as text, read once, when a test first needs them. */
+const corpusDescriptors = (): { file: string; text: string }[] =>
+  (descriptorsRead ??= provenanceRecords()
+    .filter((r) => r['kind'] === 'descriptor')
+    .map((r) => ({ file: r['local_path']!, text: readCorpus(r['local_path']!).toString('utf8').replace(/^\ufeff/, '') })));
 
 /** Everything readTree produced, as plain data, so two results can be compared whole. */
 function dump(r: XmlTreeResult): unknown {
@@ -39,14 +35,16 @@ const both = (text: string, limits: XmlReadLimits = {}): [unknown, unknown] => [
 const fast = (text: string): XmlTree | undefined => fastTree(text, xmlBounds(), [] as OvfIssue[]);
 
 describe('the fast XML scanner', () => {
-  it('builds the same tree as saxes for every corpus descriptor', () => {
+  itCorpus('builds the same tree as saxes for every corpus descriptor', () => {
+    const descriptors = corpusDescriptors();
     for (const d of descriptors) {
       const [a, b] = both(d.text);
       assert.deepEqual(a, b, d.file);
     }
   });
 
-  it('reads every well-formed corpus descriptor itself except those with a DOCTYPE', () => {
+  itCorpus('reads every well-formed corpus descriptor itself except those with a DOCTYPE', () => {
+    const descriptors = corpusDescriptors();
     const wellFormed = descriptors.filter((d) => readTree(d.text, {}, false).tree);
     const declined = wellFormed.filter((d) => !fast(d.text)).map((d) => d.file);
     assert.deepEqual(declined, wellFormed.filter((d) => d.text.includes('<!DOCTYPE')).map((d) => d.file));
@@ -109,7 +107,8 @@ describe('the fast XML scanner', () => {
     }
   });
 
-  it('agrees with saxes on corpus descriptors under random element and attribute bounds', () => {
+  itCorpus('agrees with saxes on corpus descriptors under random element and attribute bounds', () => {
+    const descriptors = corpusDescriptors();
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: descriptors.length - 1 }),
@@ -123,7 +122,8 @@ describe('the fast XML scanner', () => {
     );
   });
 
-  it('agrees with saxes on corpus descriptors with fragments spliced in anywhere', () => {
+  itCorpus('agrees with saxes on corpus descriptors with fragments spliced in anywhere', () => {
+    const descriptors = corpusDescriptors();
     const fragments = [
       '<!-- c -->', '<!---->', '<?pi data?>', '<![CDATA[a<b]]>', '&amp;', '&#x41;', '&#65;', '\r\n', '\r', '\t', ' ]] ', ']]>', '&', '<', '>',
       '"', "'", '=', '<a/>', '</a>', '<x:y/>', ' xmlns:zz="urn:zz" zz:a="x&amp;y&#10;z"', ' xml:lang="fr"', ' xmlns=""', ' xmlns:p=""',

@@ -77,8 +77,8 @@ export function rawTar(members: { name: string; data?: Buffer; type?: string; si
   return Buffer.concat(parts);
 }
 
-/** The shared corpus, read in place (same resolution as test/src/paths.ts). */
-export const corpusRoot = process.env['OVFKIT_CORPUS'] ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
+/** The shared corpus, read in place, and mocha's describe/it that skip without it (a test-only path: these files are not published). */
+export { corpusRoot, describeCorpus, itCorpus, readCorpus } from '../../../test/corpus-gate';
 
 /** Makes with openssl a self-signed CA, a signer it issued, a signer it issued that expired in 2020, and an unrelated self-signed signer; PEM texts. */
 export function makeCertificates(dir: string): { caCert: string; leafKey: string; leafCert: string; otherKey: string; otherCert: string; expiredKey: string; expiredCert: string } {

@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { corpusRoot } from './fixtures.test.support';
+import { describeCorpus, readCorpus } from './fixtures.test.support';
 import { formatManifest, ManifestVerifier, parseManifest } from './manifest';
 
-const corpus = (p: string): Buffer => fs.readFileSync(path.join(corpusRoot, 'ovf', p));
+const corpus = (p: string): Buffer => readCorpus(path.join('ovf', p));
 const codes = (issues: { code: string; severity: string }[]): string[] => issues.map((i) => `${i.severity}:${i.code}`);
 
-describe('manifest parsing over the corpus manifests', () => {
+describeCorpus('manifest parsing over the corpus manifests', () => {
   it('reads a canonical SHA256 manifest (COT ubuntu.2.0.mf) with no issue', () => {
     const m = parseManifest(corpus('cot/ubuntu.2.0.mf'), 'ubuntu.2.0.mf');
     assert.deepEqual(m.entries.map((e) => [e.algorithm, e.name]), [['SHA256', 'ubuntu.2.0.ovf'], ['SHA256', 'ubuntu.2.0-disk1.vmdk']]);

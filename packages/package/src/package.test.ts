@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isOvfkitError } from '@ovfkit/core';
 import { filesInOrder, openFile, type StoredPart } from './files';
-import { corpusRoot, descriptorXml, makeCertificates, makeVmdk, run, tempDir } from './fixtures.test.support';
+import { corpusRoot, descriptorXml, itCorpus, makeCertificates, makeVmdk, run, tempDir } from './fixtures.test.support';
 import { checkOvaLayout, writeFileAtomic, writeOva, type OvaMember } from './ova';
 import { readReferences, type FileReference } from './references';
 import { openSource, safeHref, type PackageSource } from './source';
@@ -296,7 +296,7 @@ describe('package verification reports', function () {
   before(() => (t = tempDir()));
   after(() => t.cleanup());
 
-  it('finds the mismatch in the corpus wrong_manifest.mf (Ganeti) and the disk that is not there', async () => {
+  itCorpus('finds the mismatch in the corpus wrong_manifest.mf (Ganeti) and the disk that is not there', async () => {
     const v = await verifyPackage(await openSource(path.join(corpusRoot, 'ovf/ganeti/wrong_manifest.ovf')));
     assert.deepEqual(codes(v), ['warning:MF_SHA1', 'warning:MF_SHA1', 'error:MF_FILE_NOT_FOUND', 'error:MF_DIGEST_MISMATCH']);
     const mismatch = v.issues.find((i) => i.code === 'MF_DIGEST_MISMATCH');
@@ -305,7 +305,7 @@ describe('package verification reports', function () {
     assert.equal(mismatch?.value, '0b26c624c910c234b6e4c5449e3801ef1d1c99ae');
   });
 
-  it('accepts the descriptor digest of the corpus ganeti.mf and reports only the absent disk', async () => {
+  itCorpus('accepts the descriptor digest of the corpus ganeti.mf and reports only the absent disk', async () => {
     const v = await verifyPackage(await openSource(path.join(corpusRoot, 'ovf/ganeti/ganeti.ovf')));
     assert.deepEqual(codes(v), ['warning:MF_SHA1', 'warning:MF_SHA1', 'error:MF_FILE_NOT_FOUND']);
     assert.deepEqual(v.manifest?.checked.map((c) => [c.name, c.ok]), [['ganeti.ovf', true], ['new_disk.vmdk', false]]);

@@ -53,6 +53,9 @@ function synthImport(source: string): void {
   Testing.synth(stack, true);
 }
 
+/** This bench reads the shared OVF corpus (run.ts refuses to start it without). */
+export const needsCorpus = true;
+
 export async function run(): Promise<void> {
   const cases = [
     { name: 'examples/minimal/minimal.ovf', file: path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf') },

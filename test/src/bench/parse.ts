@@ -217,6 +217,8 @@ function compareCold(title: string, list: string, rounds = 9): void {
   process.stdout.write(`${fmt('govmomi ovf.Unmarshal (no validation)', g)}\n`);
   process.stdout.write(`  ratio ovfkit / govmomi: ${(g.wall / n.wall).toFixed(2)}× throughput (median wall), ${(g.cpu / n.cpu).toFixed(2)}× per CPU second (median), ${(g.bestWall / n.bestWall).toFixed(2)}× best wall; ${(n.rss / g.rss).toFixed(2)}× peak RSS\n\n`);
 }
+/** This bench reads the shared OVF corpus (run.ts refuses to start it without). */
+export const needsCorpus = true;
 
 export async function run(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });

@@ -19,6 +19,9 @@ function time(fn: () => unknown): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
+/** This bench reads the shared OVF corpus (run.ts refuses to start it without). */
+export const needsCorpus = true;
+
 export async function run(): Promise<void> {
   const files = largestDescriptors(5);
   process.stdout.write(`plan vs parse-only, median of ${ROUNDS} interleaved rounds per descriptor (ms)\n`);

@@ -23,6 +23,9 @@ const ROUNDS = Number(process.env['OVFKIT_BENCH_ROUNDS'] ?? 7);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
+/** This bench reads the shared OVF corpus (run.ts refuses to start it without). */
+export const needsCorpus = true;
+
 export async function run(): Promise<void> {
   // Absolute paths: they are the resources' `source` inputs.
   const files = largestDescriptors(5).map((f) => ({ file: path.join(corpusRoot, f.file), bytes: f.bytes }));

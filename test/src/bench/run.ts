@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { corpusPresent, corpusRoot } from '../paths';
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -16,7 +17,12 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const mod = (await import(path.join(__dirname, `${name}.js`))) as { run(): Promise<void> };
+  const mod = (await import(path.join(__dirname, `${name}.js`))) as { run(): Promise<void>; needsCorpus?: boolean };
+  if (mod.needsCorpus && !corpusPresent) {
+    process.stderr.write(`bench ${name} needs the OVF corpus, absent at ${corpusRoot} (set OVFKIT_CORPUS to its folder)\n`);
+    process.exitCode = 2;
+    return;
+  }
   await mod.run();
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { corpusRoot } from '../paths';
+import { corpusRoot, itCorpus } from '../paths';
 import { createImportSpec, login, minimalOvf, vappOvf, type Places } from './flow';
 import { RawSession, allElements, allText, faultType, firstText, moref, xmlEscape } from './raw-soap';
 import { useSimulator } from './simulator';
@@ -96,7 +96,7 @@ describe('the simulator OvfManager (what vcsim 0.24.2 lacks)', () => {
     assert.deepEqual(allText(res.body, 'deviceId'), ['/minimal/disk:0']);
   });
 
-  it('survives CreateImportSpec and ParseDescriptor of every corpus descriptor (answers 200 or a fault, never drops the connection)', async function () {
+  itCorpus('survives CreateImportSpec and ParseDescriptor of every corpus descriptor (answers 200 or a fault, never drops the connection)', async function () {
     this.timeout(120000);
     const files: string[] = [];
     const walk = (dir: string): void => {
