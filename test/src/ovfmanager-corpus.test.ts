@@ -90,7 +90,8 @@ describeCorpus('the corpus through the local OvfManager (ParseDescriptor + Valid
     'ovf/ganeti/ganeti.ovf': 'DANGLING_PARENT,NO_CONTROLLER,NO_HARDWARE_FAMILY,UNSUPPORTED_SECTION',
     'ovf/ganeti/virtualbox.ovf': 'DISK_CAPACITY_UNKNOWN,NO_HARDWARE_FAMILY',
     'ovf/ganeti/gzip_disk.ovf': 'DANGLING_PARENT,NO_CONTROLLER,NO_HARDWARE_FAMILY,UNSUPPORTED_SECTION',
-    'ovf/abiquo/someOVF.ovf': 'DUPLICATE_PRODUCT_SECTION,DUPLICATE_PROPERTY,NO_CONTROLLER',
+    // ovf://disk/lamp is a HostResource form vSphere reads (no more NO_CONTROLLER since CreateImportSpec uses parseHostResource)
+    'ovf/abiquo/someOVF.ovf': 'DUPLICATE_PRODUCT_SECTION,DUPLICATE_PROPERTY',
     'ovf/openxt/uivm.ovf': 'NO_CONTROLLER,REFERENCE_CYCLE,UNSUPPORTED_SECTION',
     'ovf/go-vcloud-director/test_vapp_template_ovf/descriptor.ovf': 'DUPLICATE_CONTENT_ID',
     'ovf/glance/testserver.ovf': 'DEVICE_TYPE_UNSUPPORTED,MISPLACED_SECTION,NO_HARDWARE_FAMILY',

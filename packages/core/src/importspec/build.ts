@@ -38,7 +38,7 @@ import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from 
 import { guestIdFor } from './osids';
 import { toVAppType } from '../property-type';
 import { activeItems } from '../hardware';
-import { inConfiguration } from '../validate';
+import { inConfiguration, parseHostResource } from '../validate';
 import type {
   ImportSpec,
   OptionValue,
@@ -890,9 +890,9 @@ class Builder {
     let disk: Disk | undefined;
     let file: File | undefined;
     if (ref) {
-      const m = /^(?:ovf:)?\/(disk|file)\/(.+)$/.exec(ref);
-      if (m?.[1] === 'disk') disk = this.disks.get(m[2]!);
-      else if (m?.[1] === 'file') file = this.files.get(m[2]!);
+      const r = parseHostResource(ref);
+      if (r?.kind === 'disk') disk = this.disks.get(r.id);
+      else if (r?.kind === 'file') file = this.files.get(r.id);
       if (!disk && !file) {
         this.err('NO_CONTROLLER', { _typeName: 'OvfHostResourceConstraint', lineNumber: item.pos.line, name: 'HostResource', value: ref }, `Disk ${qv(item.elementName ?? '')} of ${qv(entity)} refers to ${qv(ref)}, which is neither a Disk nor a File`, { at: item, value: ref, fix: 'point rasd:HostResource at ovf:/disk/<diskId>' });
         return false;
@@ -951,8 +951,8 @@ class Builder {
 
   private media(item: Item, device: VirtualDevice, deviceId: string, cimType: number, imageBacking: string): void {
     const ref = item.hostResource[0];
-    const m = ref ? /^(?:ovf:)?\/file\/(.+)$/.exec(ref) : null;
-    const file = m ? this.files.get(m[1]!) : undefined;
+    const r = ref ? parseHostResource(ref) : undefined;
+    const file = r?.kind === 'file' ? this.files.get(r.id) : undefined;
     const auto = item.automaticAllocation === undefined ? false : item.automaticAllocation.toLowerCase() === 'true';
     device.connectable = { startConnected: auto || file !== undefined, allowGuestControl: true, connected: false };
     if (file) {

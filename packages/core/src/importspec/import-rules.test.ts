@@ -112,3 +112,32 @@ describe('a Disk with ovf:fileRef="" is a blank disk (as in VMware VCF appliance
     assert.deepEqual(r.fileItem?.map((f) => [f.deviceId, f.path]), [[`/vcf/VirtualLsiLogicController0:0`, 'boot.vmdk']]);
   });
 });
+
+describe('rasd:HostResource forms ovf:/disk/ID, ovf://disk/ID and /disk/ID (one parser for ParseDescriptor and CreateImportSpec)', () => {
+  const withForm = (form: string): string => `${HEAD}
+  <References><File ovf:href="boot.vmdk" ovf:id="file1" ovf:size="1048576"/><File ovf:href="tools.iso" ovf:id="iso1" ovf:size="2048"/></References>
+  <DiskSection><Info>disks</Info>
+    <Disk ovf:capacity="8" ovf:capacityAllocationUnits="byte * 2^30" ovf:diskId="boot" ovf:fileRef="file1" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>
+  </DiskSection>
+  ${vs('hr', undefined, `<Item><rasd:Address>0</rasd:Address><rasd:ElementName>scsi0</rasd:ElementName><rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceSubType>lsilogic</rasd:ResourceSubType><rasd:ResourceType>6</rasd:ResourceType></Item>
+      <Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:ElementName>boot</rasd:ElementName><rasd:HostResource>${form}disk/boot</rasd:HostResource><rasd:InstanceID>4</rasd:InstanceID><rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>
+      <Item><rasd:Address>0</rasd:Address><rasd:ElementName>ide0</rasd:ElementName><rasd:InstanceID>5</rasd:InstanceID><rasd:ResourceType>5</rasd:ResourceType></Item>
+      <Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:AutomaticAllocation>true</rasd:AutomaticAllocation><rasd:ElementName>cd</rasd:ElementName><rasd:HostResource>${form}file/iso1</rasd:HostResource><rasd:InstanceID>6</rasd:InstanceID><rasd:Parent>5</rasd:Parent><rasd:ResourceType>15</rasd:ResourceType></Item>`)}</Envelope>`;
+
+  for (const form of ['ovf:/', 'ovf://', '/']) {
+    it(`${form}disk/boot and ${form}file/iso1: no issue anywhere, the disk and the ISO are both uploaded`, async () => {
+      const text = withForm(form);
+      const m = new LocalOvfManager();
+      const parsed = await m.parseDescriptor(text, P);
+      assert.deepEqual([brief(parsed.error), brief(parsed.warning)], [[], []]);
+      const r = await m.createImportSpec(text, undefined, undefined, { ...P, entityName: 'hr' });
+      assert.deepEqual([brief(r.error), brief(r.warning)], [[], []]);
+      const devices = (r.importSpec as VirtualMachineImportSpec).configSpec.deviceChange.map((d) => d.device);
+      assert.deepEqual(devices.filter((d) => d._typeName === 'VirtualDisk').map((d) => d['capacityInBytes']), [8 * 2 ** 30]);
+      assert.deepEqual(r.fileItem?.map((f) => f.path).sort(), ['boot.vmdk', 'tools.iso']);
+      const { plan } = createPlan(text, { entityName: 'hr' });
+      assert.deepEqual([plan.errors, plan.warnings, plan.ok], [[], [], true]);
+      assert.deepEqual(plan.disks.map((d) => [d.diskId, d.file, d.capacityBytes]), [['boot', 'boot.vmdk', 8 * 2 ** 30]]);
+    });
+  }
+});
