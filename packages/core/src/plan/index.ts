@@ -235,14 +235,13 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     createImportSpec.error = pr.error ?? [];
   }
   plan.ok = plan.errors.length === 0;
-  // A secret never leaves through the plan: mapped password values are already redacted in
-  // `properties`; make sure no issue echoes one either.
-  const secrets = new Set(pm.filter((kv) => plan.properties.some((p) => p.password && p.id === kv.key) && kv.value !== '').map((kv) => kv.value));
-  if (secrets.size) {
-    for (const i of [...plan.errors, ...plan.warnings]) {
-      if (i.value !== undefined && secrets.has(i.value)) i.value = REDACTED;
-      for (const s of secrets) i.localizedMessage = i.localizedMessage.split(s).join(REDACTED);
-    }
+  // A secret never leaves through the plan. It is redacted by field where each issue is built
+  // (CreateImportSpec puts REDACTED in the value of a password property's issue, and no message
+  // quotes a mapped value), never by searching messages for its text: that mangled every message
+  // containing a short password's letters and showed an observer where they were (issue 12 item 9).
+  const secretKeys = new Set(plan.properties.filter((p) => p.password).map((p) => p.id));
+  for (const i of [...plan.errors, ...plan.warnings]) {
+    if (i.value !== undefined && i.value !== '' && pm.some((kv) => secretKeys.has(kv.key) && kv.value === i.value)) i.value = REDACTED;
   }
   return { plan, parseDescriptor: pr, validateHost, createImportSpec };
 }

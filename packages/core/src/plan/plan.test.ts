@@ -59,6 +59,15 @@ describe('the plan', () => {
     assert.equal(plan.ok, false);
   });
 
+  it('redacts a secret by field, not by its text: a one-letter password leaves every message as written', () => {
+    const { plan } = createPlan(OVF, { propertyMapping: { admin_password: 'a', port: '99999' } });
+    assert.deepEqual(plan.errors.map((e) => [e.code, e.value, e.localizedMessage]), [
+      ['PROPERTY_VALUE_INVALID', '********', 'Value for property "admin_password" is invalid: is shorter than MinLen(12)'],
+      ['PROPERTY_VALUE_INVALID', '99999', 'Value for property "port" is invalid: is outside 0..65535'],
+    ]);
+    assert.equal(plan.properties.find((p) => p.id === 'admin_password')!.value, '********');
+  });
+
   it('gathers the issues of all three calls, each tagged with its call', () => {
     const { plan } = createPlan(OVF.replace('vmx-14', 'vmx-21'), { hostProfile: 'esxi-6.7' });
     assert.deepEqual(plan.errors.map((e) => `${e.source}:${e.code}`), ['validateHost:HARDWARE_VERSION_UNSUPPORTED']);
