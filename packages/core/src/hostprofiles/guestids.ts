@@ -17,8 +17,8 @@
  * - crxSys1Guest is marked 8.0.3.0, the earliest release it can come from (it is not in the 8.0 U2
  *   snapshot): if it is in fact 9.0-only, esxi-8.0u3 accepts one id vSphere would refuse, never
  *   the reverse.
- * - The real per-guest minimum hardware version (GuestOsDescriptor.supportedMinHardwareVersion)
- *   is only modelled for the guests that need a device of a later version (see
+ * - The real per-guest minimum hardware version (the lowest vmx-NN whose configuration option
+ *   lists the guest; vim25 has no field for it) is only modelled for the guests that need a device of a later version (see
  *   {@link GUEST_MIN_HARDWARE_VERSION}); everything else is accepted from vmx-04 up.
  * @see vim25 VirtualMachineGuestOsIdentifier
  */
