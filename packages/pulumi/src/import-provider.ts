@@ -13,7 +13,7 @@ import { isOvfkitError, passwordDigest, passwordMatches, type KeyValue, type Ovf
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
 import {
-  entryPath, UNKNOWN, formatMoRef, IP_ALLOCATION_POLICIES, IP_PROTOCOLS, isUnknown, MANIFEST_POLICIES,
+  entryPath, UNKNOWN, formatMoRef, isUnknown, MANIFEST_POLICIES,
   parseMoRef, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
 } from './inputs';
 
@@ -146,8 +146,12 @@ function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
     // Inputs are kept in the state: credentials in the URL would be stored in plain text.
     f.push({ property: 'source', reason: 'the URL carries credentials (user:password@host); inputs are stored in the state, so serve the package without them (or download it first) and pass the plain URL or path' });
   }
-  oneOf('ipAllocationPolicy', IP_ALLOCATION_POLICIES);
-  oneOf('ipProtocol', IP_PROTOCOLS);
+  // Which policies and protocols a package supports is core's verdict (IP_ALLOCATION_POLICY_UNSUPPORTED,
+  // IP_PROTOCOL_UNSUPPORTED in the plan); here only the shape.
+  for (const k of ['ipAllocationPolicy', 'ipProtocol'] as const) {
+    const v = news[k];
+    if (v !== undefined && !isUnknown(v) && typeof v !== 'string') f.push({ property: k, reason: `${k} must be a string, got ${JSON.stringify(v)}` });
+  }
   oneOf('manifestPolicy', MANIFEST_POLICIES);
   for (const k of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
     const v = news[k];
