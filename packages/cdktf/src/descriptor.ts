@@ -11,7 +11,7 @@ import {
   formatIssue,
   ovfCore,
 } from './core-port';
-import { type OvfSourceContent, readOvfSourceSync } from './source';
+import { type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
 
 /** Sizes ParseDescriptor estimates for the package, in bytes. @see vim25 OvfParseDescriptorResult */
 export interface OvfDeploymentSizes {
@@ -27,9 +27,11 @@ export interface OvfDeploymentSizes {
 export interface OvfDescriptorProps {
   /**
    * The OVF package: a `.ovf` file, a directory or `.ova` file, or an http(s) URL. A relative
-   * path is resolved against the working directory of `cdktf synth`.
+   * path is resolved against the working directory of `cdktf synth`. A URL with a user, password,
+   * query string or fragment (credentials, a signed-URL token) must be given by `fromEnv("VAR")`,
+   * so that only its redacted form is written to the configuration.
    */
-  readonly source: string;
+  readonly source: string | OvfPropertyFromEnv;
   /**
    * `Configuration/@ovf:id` whose hardware {@link OvfDescriptor.hardware} describes.
    * @default the descriptor's default deployment option (`ovf:default="true"`, else the first)
@@ -60,8 +62,10 @@ export class OvfDescriptor extends Construct {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[DESCRIPTOR_SYMBOL] === true;
   }
 
-  /** The source, made absolute when it is a local path. */
+  /** The source as stored and shown: a local path made absolute, a URL without user, password, query or fragment. */
   readonly source: string;
+  /** The environment variable holding the source URL when it was given by `fromEnv` (read again at apply). */
+  readonly sourceFromEnv: string | undefined;
   /** The descriptor text. */
   readonly ovfDescriptor: string;
   /** The descriptor bytes as stored. */
@@ -103,11 +107,10 @@ export class OvfDescriptor extends Construct {
   constructor(scope: Construct, id: string, props: OvfDescriptorProps, content?: OvfSourceContent, parsed?: OvfParseDescriptorResult) {
     super(scope, id);
     Object.defineProperty(this, DESCRIPTOR_SYMBOL, { value: true });
-    if (typeof props?.source !== 'string' || props.source.trim() === '') {
-      throw new UsageError(`${this.node.path}: "source" must be the path or URL of an OVF package (.ovf, .ova or directory)`);
-    }
-    const read = content ?? readOvfSourceSync(props.source);
+    const location = sourceLocation(this.node.path, props?.source);
+    const read = content ?? readOvfSourceSync(location.read);
     this.source = read.source;
+    this.sourceFromEnv = location.fromEnv;
     this.ovfDescriptor = read.ovfDescriptor;
     this.ovfDescriptorBytes = read.ovfDescriptorBytes;
     this.descriptorDigest = read.descriptorDigest;

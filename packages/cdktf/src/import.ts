@@ -5,24 +5,11 @@ import { Construct } from 'constructs';
 import { UsageError, isOvfkitError } from '@ovfkit/core';
 import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
-import { type OvfSourceContent, readOvfSourceSync } from './source';
+import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
 import { type ImportRunOptions, destroyCommand, importCommand } from './commands';
 import { terraformLiterals } from './shell';
 
-/** A property value read from an environment variable when `terraform apply` runs. */
-export interface OvfPropertyFromEnv {
-  /** Name of the environment variable holding the value, e.g. `APPLIANCE_ROOT_PASSWORD`. */
-  readonly fromEnv: string;
-}
-
-/**
- * A `propertyMapping` value taken from the environment at apply time: it is never written to
- * the synthesized configuration, the Terraform plan or its state.
- * @example propertyMapping: { root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') }
- */
-export function fromEnv(name: string): OvfPropertyFromEnv {
-  return { fromEnv: name };
-}
+export { fromEnv, type OvfPropertyFromEnv };
 
 /** @see vim25 OvfCreateImportSpecParamsDiskProvisioningType */
 export type OvfDiskProvisioning =
@@ -34,9 +21,12 @@ export interface OvfImportProps {
   /**
    * The OVF package: a `.ovf` file, a directory or `.ova` file, or an http(s) URL. Give either
    * this or {@link descriptor}. A relative path is resolved against the working directory of
-   * `cdktf synth` and written to the configuration as an absolute path.
+   * `cdktf synth` and written to the configuration as an absolute path. A URL with a user,
+   * password, query string or fragment (credentials, a signed-URL token) must be given by
+   * {@link fromEnv}: synth reads the variable to plan the package, the configuration keeps the
+   * URL redacted, and the import provisioner reads the variable again at apply.
    */
-  readonly source?: string;
+  readonly source?: string | OvfPropertyFromEnv;
   /** An {@link OvfDescriptor} already in the tree, instead of {@link source}. */
   readonly descriptor?: OvfDescriptor;
   /**
@@ -138,9 +128,6 @@ export interface OvfImportProps {
   readonly ovfkitCommand?: string;
 }
 
-/** Environment variable names as POSIX shells accept them. */
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /**
  * An OVF/OVA import into vSphere, checked at synth and applied by Terraform.
  *
@@ -185,7 +172,7 @@ export class OvfImport extends Construct {
     const given = props.descriptor;
     const content: OvfSourceContent = given
       ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
-      : readOvfSourceSync(props.source as string);
+      : readOvfSourceSync(sourceLocation(this.node.path, props.source).read);
 
     const propertyMapping: KeyValue[] = [];
     const secretProperty: KeyValue[] = [];
@@ -211,7 +198,7 @@ export class OvfImport extends Construct {
     // errors, so that every other problem is listed too.
     const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props)));
     const d = given ?? new OvfDescriptor(this, 'Descriptor', {
-      source: content.source,
+      source: props.source as string | OvfPropertyFromEnv,
       ...(props.deploymentOption !== undefined ? { deploymentOption: props.deploymentOption } : {}),
       ...(props.locale !== undefined ? { locale: props.locale } : {}),
     }, content, check.parseResult);
@@ -266,7 +253,8 @@ export class OvfImport extends Construct {
         inventoryPath: this.inventoryPath,
         request: { ...request, ...run },
       }),
-      provisioners: [importCommand(command, d.source, plan.descriptorDigest, request, run), destroyCommand(command)],
+      // A URL given by fromEnv reaches the provisioner as "$VAR", expanded only at apply.
+      provisioners: [importCommand(command, d.sourceFromEnv !== undefined ? { env: d.sourceFromEnv } : d.source, plan.descriptorDigest, request, run), destroyCommand(command)],
     });
   }
 }
@@ -330,7 +318,6 @@ function checkImportProps(where: string, props: OvfImportProps): void {
   const hasSource = props.source !== undefined;
   const hasDescriptor = props.descriptor !== undefined;
   if (hasSource === hasDescriptor) problems.push('give exactly one of "source" (path or URL of the package) and "descriptor" (an OvfDescriptor)');
-  if (hasSource && (typeof props.source !== 'string' || props.source.trim() === '')) problems.push('"source" must be a non-empty path or URL');
   if (hasDescriptor && !OvfDescriptor.isOvfDescriptor(props.descriptor)) problems.push('"descriptor" must be an OvfDescriptor construct');
   if (hasDescriptor && props.deploymentOption !== undefined && props.descriptor!.deploymentOption !== props.deploymentOption) {
     problems.push(`"deploymentOption" is "${props.deploymentOption}" but the given descriptor was parsed for "${props.descriptor!.deploymentOption}"; set it on the OvfDescriptor`);

@@ -8,8 +8,11 @@ import { isOvfkitError } from '@ovfkit/core';
 import { readSourceForSynth } from './package-port';
 
 async function main(): Promise<void> {
-  const source = process.argv[2];
-  if (!source) throw new Error('usage: read-source-worker <source>');
+  // The source comes on stdin, not in argv (which the process list shows).
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  const source = Buffer.concat(chunks).toString('utf8');
+  if (!source) throw new Error('usage: read-source-worker < source');
   const { ovfDescriptorBytes, manifest } = await readSourceForSynth(source);
   process.stdout.write(JSON.stringify({ ok: true, ovfDescriptorBase64: ovfDescriptorBytes.toString('base64'), manifest }));
 }

@@ -8,11 +8,69 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { descriptorDigest, OvfkitError, UsageError } from '@ovfkit/core';
+import { descriptorDigest, OvfkitError, redactUrl, urlCarriesSecret, UsageError } from '@ovfkit/core';
+
+/** A value read from an environment variable when `cdktf synth` and `terraform apply` run. */
+export interface OvfPropertyFromEnv {
+  /** Name of the environment variable holding the value, e.g. `APPLIANCE_ROOT_PASSWORD`. */
+  readonly fromEnv: string;
+}
+
+/**
+ * A value taken from the environment: it is never written to the synthesized configuration, the
+ * Terraform plan or its state. For a `propertyMapping` value it is read at apply; for a `source`
+ * URL with credentials or a signed-URL token, at synth (to plan the package) and at apply.
+ * @example propertyMapping: { root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') }
+ * @example source: fromEnv('APPLIANCE_URL')
+ */
+export function fromEnv(name: string): OvfPropertyFromEnv {
+  return { fromEnv: name };
+}
+
+/** Environment variable names as POSIX shells accept them. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Where a construct's package is read from at synth, and how the provisioner finds it at apply. */
+export interface OvfSourceLocation {
+  /** What synth reads: a path, or the URL with its credentials or token. */
+  readonly read: string;
+  /** The environment variable that holds the URL at apply, when the source was given by {@link fromEnv}. */
+  readonly fromEnv?: string;
+}
+
+/**
+ * The location of a `source` prop. A URL with a user, password, query string or fragment must come
+ * from the environment: written literally it would be in cdk.tf.json, the plan and the state.
+ * Messages show the URL redacted (core's `redactUrl`).
+ */
+export function sourceLocation(where: string, given: unknown): OvfSourceLocation {
+  if (typeof given === 'object' && given !== null && typeof (given as OvfPropertyFromEnv).fromEnv === 'string') {
+    const name = (given as OvfPropertyFromEnv).fromEnv;
+    if (!ENV_NAME.test(name)) throw new UsageError(`${where}: "source": ${JSON.stringify(name)} is not an environment variable name (letters, digits, _; not starting with a digit)`);
+    const value = process.env[name];
+    if (value === undefined || value.trim() === '') {
+      throw new UsageError(`${where}: "source": the environment variable ${name} is not set; it must hold the package's URL when cdktf synth runs (to plan it) and when terraform apply runs (to import it)`);
+    }
+    if (!isUrlSource(value) && !path.isAbsolute(value)) {
+      throw new UsageError(`${where}: "source": ${name} must hold an http(s) URL or an absolute path (the provisioner runs in another directory)`);
+    }
+    return { read: value, fromEnv: name };
+  }
+  if (typeof given !== 'string' || given.trim() === '') {
+    throw new UsageError(`${where}: "source" must be the path or URL of an OVF package (.ovf, .ova or directory), or fromEnv("VAR") naming a variable that holds the URL`);
+  }
+  if (urlCarriesSecret(given)) {
+    throw new UsageError(`${where}: "source" ${redactUrl(given)} carries a user, password, query string or fragment (credentials or a signed-URL token), which would be written to cdk.tf.json, the Terraform plan and its state: give source: fromEnv("OVF_SOURCE_URL") and set that variable for cdktf synth and terraform apply`);
+  }
+  return { read: given };
+}
 
 /** A descriptor read from an OVF package, with what identifies the package's content. */
 export interface OvfSourceContent {
-  /** The source as given, made absolute when it is a local path (provisioners run elsewhere). */
+  /**
+   * The source as stored and shown: a local path made absolute (provisioners run elsewhere), a URL
+   * without its user, password, query string or fragment.
+   */
   source: string;
   /** The OVF descriptor text. */
   ovfDescriptor: string;
@@ -52,7 +110,7 @@ export function readOvfSourceSync(source: string, cwd = process.cwd()): OvfSourc
     try {
       stat = fs.statSync(resolved);
     } catch (e) {
-      throw new UsageError(`cannot read OVF source "${source}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      throw new UsageError(`cannot read OVF source "${redactUrl(source)}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
     }
     if (stat.size > MAX_DESCRIPTOR_BYTES) {
       throw new OvfkitError('INPUT_TOO_LARGE', `OVF descriptor "${source}" is ${stat.size} bytes; at most ${MAX_DESCRIPTOR_BYTES} are read`);
@@ -86,7 +144,7 @@ function cacheKey(resolved: string): string | undefined {
 
 function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | string | undefined): OvfSourceContent {
   const c: OvfSourceContent = {
-    source,
+    source: urlCarriesSecret(source) ? redactUrl(source) : source,
     // As @ovfkit/package gives a descriptor's text.
     ovfDescriptor: ovfDescriptorBytes.toString('utf8'),
     ovfDescriptorBytes,
@@ -103,9 +161,12 @@ interface WorkerAnswer {
   error?: { code: string; message: string };
 }
 
-function readWithPackage(given: string, resolved: string): OvfSourceContent {
+function readWithPackage(source: string, resolved: string): OvfSourceContent {
+  const given = redactUrl(source);
   const worker = path.join(__dirname, 'read-source-worker.js');
-  const r = spawnSync(process.execPath, [worker, resolved], {
+  // The source goes on stdin: a URL's credentials or token would be visible in the process list.
+  const r = spawnSync(process.execPath, [worker], {
+    input: resolved,
     encoding: 'utf8',
     // base64 descriptor (4/3) and the manifest text.
     maxBuffer: MAX_DESCRIPTOR_BYTES * 3 + 1024 * 1024,

@@ -62,7 +62,8 @@ export async function readDescriptorText(arg: string, ctx: CommandContext, optio
   const source = await openCliSource(arg, ctx, options);
   try {
     const d = await source.descriptor();
-    const name = source.kind === 'ovf' ? arg : source.kind === 'url-ovf' ? source.location : `${arg}:${d.name}`;
+    // A URL is named by its redacted location (no user, password or query token).
+    const name = source.kind === 'ovf' ? arg : source.kind === 'url-ovf' ? source.location : `${isUrl(arg) ? source.location : arg}:${d.name}`;
     return { bytes: d.bytes, text: d.text, name };
   } finally {
     await source.close();

@@ -22,3 +22,4 @@ export * from './plan';
 export * from './ovf-environment';
 export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } from './xml-escape';
 export { SecretString, passwordDigest, passwordMatches } from './secret';
+export { redactUrl, urlCarriesSecret } from './location';

@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, redactUrl } from '@ovfkit/core';
 
 /** How package sources talk HTTP. */
 export interface HttpOptions {
@@ -44,18 +44,7 @@ export interface HttpResponse {
   range?: { start: number; end: number; total?: number };
 }
 
-/** A URL as it may appear in messages: no user, password or query string. */
-export function redactUrl(u: URL | string): string {
-  try {
-    const url = new URL(String(u));
-    url.username = '';
-    url.password = '';
-    if (url.search) url.search = '?…';
-    return url.toString();
-  } catch {
-    return '<invalid URL>';
-  }
-}
+export { redactUrl };
 
 /** Counts body bytes; fails when they exceed, or fall short of, what was announced. */
 class ByteCounter extends Transform {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { isOvfkitError, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type VAppPropertyInfo } from '@ovfkit/core';
+import { isOvfkitError, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type VAppPropertyInfo } from '@ovfkit/core';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
@@ -331,6 +331,8 @@ function stateOutputs(inputs: OvfImportWireInputs, entity: EntityState, extra: {
   }
   return {
     ...rest,
+    // The real URL stays in the (secret) inputs; the state's outputs keep it without user, password or token.
+    ...(typeof inputs.source === 'string' ? { source: redactUrl(inputs.source) } : {}),
     name: inputs.name ?? entity.name,
     entityType: entity.entity.type,
     entityName: entity.name,
@@ -396,6 +398,9 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         const o = (olds as unknown as Record<string, unknown>)[k];
         if (k === 'name' && n === undefined) continue; // the descriptor's name was used and is kept
         if (k === 'deploymentOption' && n === undefined) continue;
+        // Outputs hold the source redacted: a new token for the same URL is no change (a changed
+        // package is, by its digest below).
+        if (k === 'source' && typeof n === 'string' && typeof o === 'string' && !isUnknown(n) && redactUrl(o) === redactUrl(n)) continue;
         if (isUnknown(n) || !same(o, n)) replaces.push(k);
       }
       if (!replaces.includes('source') && typeof news.source === 'string') {

@@ -3,7 +3,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 
-import type { OvfPlan } from '@ovfkit/core';
+import { urlCarriesSecret, type OvfPlan } from '@ovfkit/core';
 
 import type { ManifestPolicy } from './backend';
 import type { OvfImportVmOutput } from './inputs';
@@ -14,7 +14,11 @@ import { ovfExportProvider, ovfImportProvider } from './providers';
  * by inventory path or name, and what to do after the upload.
  */
 export interface OvfImportArgs {
-  /** Path or http(s) URL of an `.ovf` or `.ova`, or a directory holding one `.ovf`. */
+  /**
+   * Path or http(s) URL of an `.ovf` or `.ova`, or a directory holding one `.ovf`. A URL with a
+   * query string or fragment (a signed-URL token) is kept as a secret input; outputs and messages
+   * show it redacted.
+   */
   source: pulumi.Input<string>;
   /** Datacenter name or inventory path. @default the only datacenter */
   datacenter?: pulumi.Input<string>;
@@ -105,6 +109,9 @@ export class OvfImport extends pulumi.dynamic.Resource {
   constructor(name: string, args: OvfImportArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {
       ...args,
+      // A signed-URL token or credentials in the URL: the checkpoint keeps the input encrypted (the
+      // provider's outputs hold the URL redacted).
+      source: pulumi.output(args.source).apply((s) => (typeof s === 'string' && urlCarriesSecret(s) ? pulumi.secret(s) : s)),
       // Values may be passwords: keep the whole map secret in the checkpoint.
       ...(args.propertyMapping !== undefined ? { propertyMapping: pulumi.secret(args.propertyMapping) } : {}),
       entityType: undefined, entityName: undefined, vms: undefined, descriptorDigest: undefined,

@@ -4,7 +4,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { OvfkitError, UsageError } from '@ovfkit/core';
+import { OvfkitError, UsageError, redactUrl } from '@ovfkit/core';
 import {
   checkOvaLayout, fileSystemError, ManifestVerifier, nodeHashName, parseManifest, readReferences, safeMemberName, storedNames, usableManifest, writeFileAtomic, writeOva,
   type OvaMember, type PackageIssue, type WriteOvaOptions,
@@ -45,7 +45,7 @@ export const ovaPackCommand: Command = {
     const source = await openCliSource(input, ctx, await sourceOptionsFrom(values, ctx));
     // An .ova (local, or a URL with Range) can be repacked too: members are opened at their
     // offsets, so an out-of-order OVA comes out in References order.
-    if (source.sequentialOnly) throw new UsageError(`${input} can only be read in one pass (the server does not support Range requests); download it first`);
+    if (source.sequentialOnly) throw new UsageError(`${redactUrl(input)} can only be read in one pass (the server does not support Range requests); download it first`);
     const d = await source.descriptor();
     const base = d.name.replace(/\.ovf$/i, '');
     const members: OvaMember[] = [];
@@ -211,13 +211,15 @@ export const ovaUnpackCommand: Command = {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('ova unpack takes an .ova and a destination folder');
     const [input = '', destArg = ''] = positionals;
+    // How the input is named in messages: a URL without its user, password or query token.
+    const shown = redactUrl(input);
     const force = values['force'] === true;
     const noVerify = values['no-verify'] === true;
     const source = await openCliSource(input, ctx, await sourceOptionsFrom(values, ctx));
     const entries = source.entries();
-    if (!entries) throw new UsageError(`${input} is not an .ova`);
+    if (!entries) throw new UsageError(`${shown} is not an .ova`);
     const dest = path.resolve(ctx.cwd, destArg);
-    const doing = `unpacking ${input} into ${destArg}`;
+    const doing = `unpacking ${shown} into ${destArg}`;
     await checkDestination(dest, destArg);
     /** The outermost folder this command created for `dest`, removed again on failure. */
     let created: string | undefined;
@@ -270,7 +272,7 @@ export const ovaUnpackCommand: Command = {
       }
       const errors = issues.filter((i) => i.severity === 'error');
       if (errors.length && !noVerify) {
-        throw new OvfkitError('INTEGRITY', `${input} failed verification, nothing was unpacked:\n${errors.map(packageIssueLine).join('\n')}`);
+        throw new OvfkitError('INTEGRITY', `${shown} failed verification, nothing was unpacked:\n${errors.map(packageIssueLine).join('\n')}`);
       }
       // Everything is written and checked: every target is checked, then all files move or none.
       const moves: Move[] = [];
