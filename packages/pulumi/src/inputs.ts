@@ -25,10 +25,6 @@ export const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'cluster', 'vApp', 
 
 /** vim25 OvfCreateImportSpecParamsDiskProvisioningType values (core's list). */
 export const DISK_PROVISIONING = DISK_PROVISIONING_TYPES;
-/** vim25 VAppIPAssignmentInfoIpAllocationPolicy values. */
-export const IP_ALLOCATION_POLICIES = ['dhcpPolicy', 'transientPolicy', 'fixedPolicy', 'fixedAllocatedPolicy'] as const;
-/** vim25 VAppIPAssignmentInfoProtocols values. */
-export const IP_PROTOCOLS = ['IPv4', 'IPv6'] as const;
 export const MANIFEST_POLICIES = ['require', 'verify-if-present', 'skip'] as const satisfies readonly ManifestPolicy[];
 
 /** OvfImport inputs on the wire (after `check()` filled the defaults). */
