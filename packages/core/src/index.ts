@@ -12,11 +12,11 @@ export { activeItems, summarizeVirtualSystems, type VirtualSystemSummary } from 
 export * from './hostprofiles';
 export * from './inventory';
 export * from './importspec/types';
-export { analyze, vmxNumber, type Analysis, type BuildInput, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from './importspec/build';
+export { analyze, vmxNumber, type Analysis, type BuildInput, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from './ovfmanager/create-import-spec';
 export { REDACTED, type OvfManagerIssueCode } from './importspec/issues';
 export { CIM_OS_TO_GUEST_ID, guestIdFor } from './importspec/osids';
 export { deviceFor, RASD_FOR_DEVICE } from './importspec/devices';
-export * from './descriptor-writer';
+export * from './ovfmanager/create-descriptor';
 export * from './ovfmanager';
 export * from './plan';
 export * from './ovf-environment';

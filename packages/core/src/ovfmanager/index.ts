@@ -7,11 +7,11 @@
  */
 import { UsageError } from '../errors';
 import type { OvfIssue } from '../faults';
-import { createDescriptorFromConfig, EXPORT_OPTIONS, type CreateDescriptorOptions, type DescriptorSource } from '../descriptor-writer';
+import { createDescriptorFromConfig, EXPORT_OPTIONS, type CreateDescriptorOptions, type DescriptorSource } from './create-descriptor';
 import { resolveHostProfile, type HostProfile } from '../hostprofiles';
 import { builtinHostProfile } from '../hostprofiles/builtin';
 import { inventoryLookup, type InventoryDatastore, type InventoryHost, type InventorySnapshot } from '../inventory';
-import { analyze, createImportSpecResult, validateHostResult, type Analysis } from '../importspec/build';
+import { analyze, createImportSpecResult, validateHostResult, type Analysis } from './create-import-spec';
 import { issue } from '../importspec/issues';
 import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types';
 import { parseDescriptorWithModel, type ParsedDescriptor } from '../parse-descriptor';

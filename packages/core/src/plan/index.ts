@@ -12,7 +12,7 @@ import { resolveHostProfile, type HostProfile } from '../hostprofiles';
 import { builtinHostProfile } from '../hostprofiles/builtin';
 import type { DiskProvisioningType } from '../hostprofiles/types';
 import { inventoryLookup, type InventoryDatastore, type InventoryHost, type InventorySnapshot } from '../inventory';
-import { analyze, createImportSpecResult, validateHostResult, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from '../importspec/build';
+import { analyze, createImportSpecResult, validateHostResult, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from '../ovfmanager/create-import-spec';
 import { REDACTED } from '../importspec/issues';
 import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types';
 import { parseDescriptorWithModel } from '../parse-descriptor';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseDescriptor } from '../parse-descriptor';
 import { readEnvelope } from '../envelope';
-import { createDescriptorFromConfig, type VirtualMachineConfigInfo } from './index';
+import { createDescriptorFromConfig, type VirtualMachineConfigInfo } from './create-descriptor';
 
 const VM: VirtualMachineConfigInfo = {
   name: 'web01',

@@ -1,27 +1,22 @@
 /**
- * One pass over a parsed Envelope that answers both ValidateHost and CreateImportSpec: the
- * ImportSpec tree, the files to upload, the sizes, a per-VM summary for the plan, and every
- * problem found (host-capability problems apart from import problems, because ValidateHost
- * reports only the former).
- * @see vsphere-ovf-api.md §5 and §11, ovf-spec-notes.md §5, §7, §8, §10, §12
+ * CreateImportSpec: one pass over a parsed Envelope that answers both ValidateHost and
+ * CreateImportSpec: the ImportSpec tree, the files to upload, the sizes, a per-VM summary for the
+ * plan, and every problem found (host-capability problems apart from import problems, because
+ * ValidateHost reports only the former; its checks live in validate-host.ts).
+ * @see vim25 OvfManager.CreateImportSpec, vsphere-ovf-api.md §5 and §11, ovf-spec-notes.md §5, §7, §8, §10, §12
  */
 import type { OvfFault, OvfIssue } from '../faults';
 import { limitsFor } from '../hostprofiles';
-import type { DeviceType, DiskProvisioningType, HostProfile } from '../hostprofiles/types';
-import { DISK_PROVISIONING_TYPES } from '../hostprofiles/types';
+import type { DeviceType, DiskProvisioningType } from '../hostprofiles/types';
 import {
-  defaultDatastoreProvisioning,
   inventoryLookup,
   networkMoRefType,
   type InventoryDatastore,
-  type InventoryHost,
   type InventoryNetwork,
-  type InventorySnapshot,
 } from '../inventory';
 import type {
   Content,
   Disk,
-  Envelope,
   File,
   Item,
   Located,
@@ -32,10 +27,9 @@ import type {
   VirtualSystemCollection,
   VmwConfig,
 } from '../model';
-import type { ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfValidateHostResult, VAppProductInfo, VAppPropertyInfo } from '../vim25';
-import { controllerFamily, controllerUnits, deviceFor, RT, type ControllerFamily } from './devices';
-import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from './issues';
-import { guestIdFor } from './osids';
+import type { ManagedObjectReference, OvfFileItem, VAppProductInfo, VAppPropertyInfo } from '../vim25';
+import { controllerFamily, controllerUnits, deviceFor, RT, type ControllerFamily } from '../importspec/devices';
+import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from '../importspec/issues';
 import { toVAppType } from '../property-type';
 import { activeItems } from '../hardware';
 import { inConfiguration, parseHostResource } from '../validate';
@@ -54,104 +48,11 @@ import type {
   VirtualMachineConfigSpec,
   VirtualMachineImportSpec,
   VmConfigSpec,
-} from './types';
-import { escapeEntityName } from './names';
-import { intValue, isIntegerText, unitBytes } from './units';
-
-/** Inputs of one analysis. */
-export interface BuildInput {
-  envelope: Envelope;
-  profile: HostProfile;
-  inventory?: InventorySnapshot | undefined;
-  /** The host checked against (ValidateHost's `host`, or cisp.hostSystem / the pool's host). */
-  host?: InventoryHost | undefined;
-  /** The target datastore (CreateImportSpec's `datastore`), when known. */
-  datastore?: InventoryDatastore | undefined;
-  /** Datastore name for `files.vmPathName` (`[name]`); "" when unknown. */
-  datastoreName: string;
-  /** Pool the entity is imported into (becomes `resPoolEntity` only for a vApp parent). */
-  resourcePool?: ManagedObjectReference | undefined;
-  cisp: OvfCreateImportSpecParams;
-}
-
-/** One disk, as the plan shows it. */
-export interface DiskSummary {
-  /** Entity path (`web01` or `vapp/db`). */
-  entity: string;
-  diskId?: string;
-  label: string;
-  controller: string;
-  capacityBytes?: number;
-  populatedSizeBytes?: number;
-  provisioning: DiskProvisioningType;
-  file?: string;
-  fileSizeBytes?: number;
-}
-
-/** One NIC and the network it lands on. */
-export interface NicSummary {
-  entity: string;
-  label: string;
-  adapter: string;
-  ovfNetwork: string;
-  /** The vSphere network chosen (name and moref), when known. */
-  network?: { name: string; moref?: ManagedObjectReference };
-  /** How it was chosen. */
-  mappedBy: 'networkMapping' | 'sameName' | 'fallback' | 'unmapped';
-}
-
-/** One VM's hardware, as the plan shows it. */
-export interface VmSummary {
-  entity: string;
-  name: string;
-  hardwareVersion: string;
-  guestId: string;
-  numCPUs: number;
-  numCoresPerSocket?: number;
-  memoryMB: number;
-  firmware: 'bios' | 'efi';
-  secureBoot: boolean;
-  devices: string[];
-}
-
-/** One property with the value it will get. Password values are redacted. */
-export interface PropertySummary {
-  entity: string;
-  id: string;
-  label?: string;
-  category?: string;
-  type: string;
-  userConfigurable: boolean;
-  password: boolean;
-  /** The value that will be set (from propertyMapping or the default); `********` for passwords. */
-  value: string;
-  source: 'propertyMapping' | 'default';
-}
-
-/** Everything one pass finds. */
-export interface Analysis {
-  deploymentOption: string;
-  entityName: string;
-  virtualApp: boolean;
-  importSpec?: ImportSpec;
-  fileItem: OvfFileItem[];
-  /** Problems of the host / datastore (ValidateHost reports these). */
-  hostError: OvfIssue[];
-  hostWarning: OvfIssue[];
-  /** Problems of the import parameters and the package (CreateImportSpec reports these too). */
-  importError: OvfIssue[];
-  importWarning: OvfIssue[];
-  downloadSize: number;
-  flatDeploymentSize: number;
-  sparseDeploymentSize: number;
-  supportedDiskProvisioning: DiskProvisioningType[];
-  provisioning: DiskProvisioningType;
-  vms: VmSummary[];
-  disks: DiskSummary[];
-  nics: NicSummary[];
-  properties: PropertySummary[];
-  eula: string[];
-}
+} from '../importspec/types';
+import { escapeEntityName } from '../importspec/names';
+import type { Analysis, BuildInput, DiskSummary, NicSummary, PropertySummary, VmSummary } from './analysis';
+import { checkDatastoreSpace, checkGuestId, chooseHardwareSection, chooseProvisioning, hardwareVersion, pad } from './validate-host';
+import { intValue, isIntegerText, unitBytes } from '../importspec/units';
 
 const IP_POLICIES = ['dhcpPolicy', 'transientPolicy', 'fixedPolicy', 'fixedAllocatedPolicy'];
 
@@ -245,7 +146,7 @@ class Builder {
     const env = this.input.envelope;
     const cisp = this.input.cisp;
     this.chooseDeploymentOption();
-    this.chooseProvisioning();
+    chooseProvisioning(this.input, this.a);
     if (!env.content) {
       this.err('DESCRIPTOR_UNUSABLE', { _typeName: 'OvfMissingElement', lineNumber: env.pos.line, name: 'VirtualSystem' }, 'The descriptor has no VirtualSystem or VirtualSystemCollection to import', {
         at: env,
@@ -282,7 +183,7 @@ class Builder {
         fix: 'read the EULA(s) and pass --accept-all-eulas (importOption acceptAllEulas)',
       });
     }
-    this.checkSpace();
+    checkDatastoreSpace(this.input, this.a);
     return this.a;
   }
 
@@ -311,30 +212,6 @@ class Builder {
       });
     }
     this.a.deploymentOption = dflt?.id ?? '';
-  }
-
-  private chooseProvisioning(): void {
-    const wanted = this.input.cisp.diskProvisioning;
-    const hostList = this.input.profile.supportedDiskProvisioning;
-    const ds = this.input.datastore;
-    const dsList = ds ? (ds.supportedDiskProvisioning ?? defaultDatastoreProvisioning(ds.type)) : undefined;
-    const supported = dsList ? hostList.filter((p) => dsList.includes(p)) : [...hostList];
-    this.a.supportedDiskProvisioning = supported;
-    if (!wanted) {
-      // vSphere picks thick for an unspecified provisioning; NFS without VAAI can only do thin.
-      this.a.provisioning = supported.includes('thick') ? 'thick' : supported.includes('thin') ? 'thin' : (supported[0] ?? 'thin');
-      return;
-    }
-    if ((DISK_PROVISIONING_TYPES as readonly string[]).includes(wanted) && supported.includes(wanted as DiskProvisioningType)) {
-      this.a.provisioning = wanted as DiskProvisioningType;
-      return;
-    }
-    this.a.provisioning = supported.includes('thick') ? 'thick' : supported.includes('thin') ? 'thin' : (supported[0] ?? 'thin');
-    this.err('DISK_PROVISIONING_UNSUPPORTED', { _typeName: 'OvfUnsupportedDiskProvisioning', diskProvisioning: wanted, supportedDiskProvisioning: supported.join(',') }, `Disk provisioning ${qv(wanted)} is not supported${ds ? ` on datastore ${qv(ds.name)}` : ' by the host'}`, {
-      value: wanted,
-      allowed: supported.join(', '),
-      fix: 'choose a supported --disk-provisioning',
-    });
   }
 
   // ---- properties ---------------------------------------------------------------------------
@@ -592,20 +469,9 @@ class Builder {
     const profile = this.input.profile;
     const entity = path.join('/');
     const name = top ? this.a.entityName : path[path.length - 1]!;
-    const vhs = this.chooseHardwareSection(vs);
-    const version = this.hardwareVersion(vhs, vs, entity);
-    const os = vs.operatingSystemSection;
-    let guestId = guestIdFor(os?.osType, os?.id);
-    const guest = profile.guestIds.find((g) => g.id === guestId);
-    if (!guest || (guest.minHardwareVersion ?? 0) > version) {
-      this.hostErr('GUEST_ID_UNSUPPORTED', { _typeName: 'OvfHardwareCheck' }, guest ? `Guest OS ${qv(guestId)} needs hardware version vmx-${guest.minHardwareVersion} or later; ${qv(entity)} gets vmx-${pad(version)}` : `Guest OS ${qv(guestId)} of ${qv(entity)} is not known to host profile ${profile.name}`, {
-        at: os ?? vs,
-        value: guestId,
-        allowed: guest ? `vmx-${guest.minHardwareVersion}+` : `a guest id of ${profile.name} (e.g. otherGuest64)`,
-        fix: guest ? 'allow a newer vmx family in VirtualSystemType' : 'use a host profile of a newer ESXi release, or set vmw:osType to a supported id',
-      });
-      if (!guest) guestId = guestId.includes('64') ? 'otherGuest64' : 'otherGuest';
-    }
+    const vhs = chooseHardwareSection(profile, vs);
+    const version = hardwareVersion(profile, this.a, vhs, vs, entity);
+    const guestId = checkGuestId(profile, this.a, vs, entity, version);
     const ds = this.input.datastoreName;
     const configSpec: VirtualMachineConfigSpec = {
       name,
@@ -632,41 +498,6 @@ class Builder {
     this.a.vms.push(summary);
     const spec: VirtualMachineImportSpec = { _typeName: 'VirtualMachineImportSpec', configSpec };
     return spec;
-  }
-
-  private chooseHardwareSection(vs: VirtualSystem): VirtualHardwareSection | undefined {
-    const supported = this.input.profile.supportedHardwareVersions;
-    return (
-      vs.virtualHardwareSection.find((h) => h.system?.virtualSystemType.some((t) => supported.includes(vmxNumber(t) ?? -1))) ??
-      vs.virtualHardwareSection.find((h) => h.system?.virtualSystemType.some((t) => vmxNumber(t) !== undefined)) ??
-      vs.virtualHardwareSection[0]
-    );
-  }
-
-  private hardwareVersion(vhs: VirtualHardwareSection | undefined, vs: VirtualSystem, entity: string): number {
-    const profile = this.input.profile;
-    const types = vhs?.system?.virtualSystemType ?? [];
-    if (types.length === 0) return profile.defaultHardwareVersion;
-    const families = types.map(vmxNumber).filter((n): n is number => n !== undefined);
-    const usable = families.filter((n) => profile.supportedHardwareVersions.includes(n));
-    if (usable.length) return Math.max(...usable);
-    const at = vhs?.system ?? vs;
-    if (families.length === 0) {
-      this.hostErr('NO_HARDWARE_FAMILY', { _typeName: 'OvfNoSupportedHardwareFamily', lineNumber: at.pos.line, version: types.join(' ') }, `No supported hardware family for ${qv(entity)}: VirtualSystemType ${qv(types.join(' '))} names no vmx-NN family`, {
-        at,
-        value: types.join(' '),
-        allowed: `vmx-${pad(profile.supportedHardwareVersions[0] ?? 4)} … vmx-${pad(Math.max(...profile.supportedHardwareVersions))}`,
-        fix: 'set vssd:VirtualSystemType to a vmx family, e.g. vmx-13',
-      });
-    } else {
-      this.hostErr('HARDWARE_VERSION_UNSUPPORTED', { _typeName: 'OvfHardwareCheck' }, `Virtual hardware ${families.map((n) => `vmx-${pad(n)}`).join(', ')} of ${qv(entity)} is not supported by ${profile.name} (newest: vmx-${pad(Math.max(...profile.supportedHardwareVersions))})`, {
-        at,
-        value: types.join(' '),
-        allowed: profile.supportedHardwareVersions.map((n) => `vmx-${pad(n)}`).join(', '),
-        fix: 'deploy to a newer ESXi host, or add an older vmx family to VirtualSystemType',
-      });
-    }
-    return profile.defaultHardwareVersion;
   }
 
   private selectedItems(vhs: VirtualHardwareSection): Item[] {
@@ -1014,59 +845,6 @@ class Builder {
     this.a.nics.push(summary);
   }
 
-  private checkSpace(): void {
-    const thin = ['thin', 'sparse', 'monolithicSparse', 'twoGbMaxExtentSparse', 'seSparse'].includes(this.a.provisioning);
-    // Without a chosen provisioning (ValidateHost has none) only "does not fit even thin" is an
-    // error; "fits only thin" is a warning.
-    const chosen = !!this.input.cisp.diskProvisioning;
-    const sparse = this.a.sparseDeploymentSize;
-    const flat = this.a.flatDeploymentSize;
-    const inv = this.input.inventory;
-    const ds = this.input.datastore;
-    let where: string;
-    let free: number;
-    if (ds) {
-      if (ds.accessible === false) {
-        this.hostErr('DATASTORE_INACCESSIBLE', { _typeName: 'OvfHardwareCheck' }, `Datastore ${qv(ds.name)} is not accessible`, { value: ds.name, fix: 'choose another datastore' });
-        return;
-      }
-      where = `Datastore ${qv(ds.name)} has`;
-      free = ds.freeSpace;
-    } else if (inv && this.input.host) {
-      const hostDs = inv.datastores.filter((d) => d.accessible !== false && this.input.host!.datastores.some((r) => r === d.name || r === d.moref));
-      free = Math.max(0, ...hostDs.map((d) => d.freeSpace));
-      where = `The largest datastore of host ${qv(this.input.host.name)} has`;
-    } else return;
-    const need = chosen ? (thin ? sparse : flat) : sparse;
-    const how = chosen ? `${this.a.provisioning}-provisioned` : 'even thin-provisioned';
-    if (need > free) {
-      this.hostErr('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `${where} ${gib(free)} free; the disks need ${gib(need)} ${how}`, {
-        value: String(free),
-        allowed: `at least ${need} bytes free`,
-        fix: chosen && !thin ? 'choose thin provisioning or a larger datastore' : 'free space or choose a larger datastore',
-      });
-    } else if (!chosen && flat > free) {
-      this.hostWarn('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `${where} ${gib(free)} free: enough for thin disks (${gib(sparse)}) but not thick ones (${gib(flat)})`, {
-        value: String(free),
-        allowed: `at least ${flat} bytes free for thick disks`,
-        fix: 'import with thin provisioning (--disk-provisioning thin)',
-      });
-    }
-  }
-}
-
-function gib(n: number): string {
-  return `${(n / 2 ** 30).toFixed(1)} GiB`;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-/** `vmx-13` → 13, anything else → undefined. */
-export function vmxNumber(t: string): number | undefined {
-  const m = /^vmx-(\d+)$/i.exec(t.trim());
-  return m ? Number(m[1]) : undefined;
 }
 
 /** Disk and NVDIMM controllers are created first, so devices can name them as Parent. */
@@ -1143,18 +921,6 @@ export function analyze(input: BuildInput): Analysis {
   return new Builder(input).run();
 }
 
-/** The ValidateHost result of an analysis: sizes, host problems, the provisioning types allowed. @see vim25 OvfValidateHostResult */
-export function validateHostResult(a: Analysis): OvfValidateHostResult {
-  const result: OvfValidateHostResult = {};
-  result.downloadSize = a.downloadSize;
-  result.flatDeploymentSize = a.flatDeploymentSize;
-  result.sparseDeploymentSize = a.sparseDeploymentSize;
-  if (a.hostError.length) result.error = a.hostError;
-  if (a.hostWarning.length) result.warning = a.hostWarning;
-  result.supportedDiskProvisioning = [...a.supportedDiskProvisioning];
-  return result;
-}
-
 /**
  * The CreateImportSpec result of an analysis: the parse errors and every import and host problem;
  * `importSpec` and `fileItem` only when there is no error, as in vSphere. @see vim25 OvfCreateImportSpecResult
@@ -1173,3 +939,5 @@ export function createImportSpecResult(a: Analysis, parseError: readonly OvfIssu
 }
 
 export type { Located };
+export type { Analysis, BuildInput, DiskSummary, NicSummary, PropertySummary, VmSummary } from './analysis';
+export { validateHostResult, vmxNumber } from './validate-host';
