@@ -107,9 +107,9 @@ describe('URL credentials and signed-URL tokens are redacted in everything shown
     walk(outdir);
     assert.ok(written.length > 0);
     assert.deepEqual(written.filter((f) => leaks(fs.readFileSync(f, 'utf8')).length > 0), [], 'no file of the synth output has a secret part');
-    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'urls', 'cdk.tf.json'), 'utf8')) as { resource: { terraform_data: Record<string, { triggers_replace: { source: string }; provisioner: { 'local-exec': { command: string } }[] }> } };
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'urls', 'cdk.tf.json'), 'utf8')) as { resource: { terraform_data: Record<string, { input: { source: string }; provisioner: { 'local-exec': { command: string } }[] }> } };
     const data = Object.values(json.resource.terraform_data)[0]!;
-    assert.equal(data.triggers_replace.source, `http://${server.base}/m.ova?…#…`);
+    assert.equal(data.input.source, `http://${server.base}/m.ova?…#…`);
     const create = data.provisioner[0]!['local-exec'].command;
     assert.ok(create.endsWith(' -- "$OVFKIT_TEST_SOURCE_URL"'), create);
     // At apply the shell expands the variable: the command receives the real URL.

@@ -189,12 +189,10 @@ describe('OvfImport', () => {
       propertyMapping: { hostname: 'app01', root_password: fromEnv('APP_ROOT_PASSWORD') },
     });
     const synthesized = Testing.synth(stack, true);
-    assert.ok(Testing.toHaveResourceWithProperties(synthesized, 'terraform_data', {
-      triggers_replace: {
-        source: minimalOvf,
-      },
-    }));
+    assert.ok(Testing.toHaveResourceWithProperties(synthesized, 'terraform_data', { input: { source: minimalOvf } }));
     const data = onlyData(synthesized);
+    // Where the package lies is shown, never a reason to replace: only its identity is.
+    assert.equal((data.triggers_replace as unknown as Record<string, unknown>)['source'], undefined);
     assert.match(String(data.input['descriptorDigest']), /^sha256:[0-9a-f]{64}$/);
     assert.equal(data.input['descriptorDigest'], data.triggers_replace.descriptorDigest, "core's plan digest is the one that forces replacement");
     assert.equal(data.triggers_replace.request['entityName'], 'app01');
@@ -216,6 +214,24 @@ describe('OvfImport', () => {
     assert.equal(destroy!.command, 'ovfkit destroy --if-exists -- "$OVFKIT_INVENTORY_PATH"');
     assert.deepEqual(destroy?.environment, { OVFKIT_INVENTORY_PATH: '${self.triggers_replace.inventoryPath}' });
     assert.equal((data.triggers_replace as unknown as Record<string, unknown>)['inventoryPath'], '/DC0/vm/app01');
+  });
+
+  it('stores a package inside the project relative to the stack directory, one outside as given, and no source in triggers_replace', () => {
+    const project = tempDir('project-');
+    fs.copyFileSync(minimalOvf, path.join(project, 'minimal.ovf'));
+    const synthIn = (source: string): SynthesizedData => {
+      const app = Testing.app({ outdir: path.join(project, 'cdktf.out') });
+      const stack = new TerraformStack(app, 'test');
+      new OvfImport(stack, 'App', { source, name: 'app01', ...placement });
+      return onlyData(Testing.synth(stack));
+    };
+    const inside = synthIn(path.join(project, 'minimal.ovf'));
+    assert.equal(inside.input['source'], '../../../minimal.ovf');
+    assert.ok(inside.provisioner[0]!['local-exec'].command.endsWith(' -- ../../../minimal.ovf'), inside.provisioner[0]!['local-exec'].command);
+    const outside = synthIn(minimalOvf);
+    assert.equal(outside.input['source'], minimalOvf);
+    // The same package at two places is the same package.
+    assert.deepEqual(outside.triggers_replace, inside.triggers_replace);
   });
 
   it('keeps its construct ids: Descriptor and Resource under the id given', () => {

@@ -11,7 +11,8 @@ import {
   formatIssue,
   ovfCore,
 } from './core-port';
-import { type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
+import { type OvfPropertyFromEnv, type OvfSourceContent, isUrlSource, readOvfSourceSync, sourceLocation } from './source';
+import { stackPath } from './stack-path';
 
 /** Sizes ParseDescriptor estimates for the package, in bytes. @see vim25 OvfParseDescriptorResult */
 export interface OvfDeploymentSizes {
@@ -64,6 +65,12 @@ export class OvfDescriptor extends Construct {
 
   /** The source as stored and shown: a local path made absolute, a URL without user, password, query or fragment. */
   readonly source: string;
+  /**
+   * The source as the configuration stores it and the provisioners are given it: a local path
+   * relative to the stack directory when it is inside the project (absolute otherwise), a URL
+   * without user, password, query or fragment. Never part of what forces a replacement.
+   */
+  readonly storedSource: string;
   /** The environment variable holding the source URL when it was given by `fromEnv` (read again at apply). */
   readonly sourceFromEnv: string | undefined;
   /** The descriptor text. */
@@ -110,6 +117,7 @@ export class OvfDescriptor extends Construct {
     const location = sourceLocation(this.node.path, props?.source);
     const read = content ?? readOvfSourceSync(location.read);
     this.source = read.source;
+    this.storedSource = isUrlSource(read.source) ? read.source : stackPath(this, read.source, location.read);
     this.sourceFromEnv = location.fromEnv;
     this.ovfDescriptor = read.ovfDescriptor;
     this.ovfDescriptorBytes = read.ovfDescriptorBytes;

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Annotations, DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageError } from '@ovfkit/core';
@@ -6,6 +5,7 @@ import { ovfCore } from './core-port';
 import { OvfImport } from './import';
 import { type OvfkitOption, ovfkitCommandLine } from './commands';
 import { terraformLiterals } from './shell';
+import { stackPath } from './stack-path';
 
 /** Digest used for the export's `.mf` manifest. */
 export type OvfManifestAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -17,7 +17,11 @@ export interface OvfExportProps {
    * of this stack (the export then runs after it).
    */
   readonly vm: string | OvfImport;
-  /** Where the package is written: a path ending in `.ova`, or a directory for `.ovf` + disks. */
+  /**
+   * Where the package is written: a path ending in `.ova`, or a directory for `.ovf` + disks. A
+   * relative path is resolved against the working directory of `cdktf synth`; inside the project it
+   * is stored relative to the stack directory, where Terraform runs the provisioner.
+   */
   readonly target: string;
   /**
    * `name`: the `ovf:id` of the top-level entity in the descriptor.
@@ -74,7 +78,7 @@ export class OvfExport extends Construct {
     super(scope, id);
     checkExportProps(this.node.path, props);
     const imported = props.vm instanceof OvfImport ? props.vm : undefined;
-    const target = path.resolve(props.target);
+    const target = stackPath(this, props.target);
     const request: Record<string, unknown> = {
       vm: imported ? imported.inventoryPath : props.vm,
       target,

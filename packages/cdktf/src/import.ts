@@ -21,7 +21,8 @@ export interface OvfImportProps {
   /**
    * The OVF package: a `.ovf` file, a directory or `.ova` file, or an http(s) URL. Give either
    * this or {@link descriptor}. A relative path is resolved against the working directory of
-   * `cdktf synth` and written to the configuration as an absolute path. A URL with a user,
+   * `cdktf synth`; the configuration stores it relative to the stack directory when it is inside
+   * the project (absolute otherwise), and only the package's digests force a replacement. A URL with a user,
    * password, query string or fragment (credentials, a signed-URL token) must be given by
    * {@link fromEnv}: synth reads the variable to plan the package, the configuration keeps the
    * URL redacted, and the import provisioner reads the variable again at apply.
@@ -231,6 +232,7 @@ export class OvfImport extends Construct {
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');
 
     this.plan = {
+      source: d.storedSource,
       ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
       inventoryPath: this.inventoryPath,
       placement: request.placement,
@@ -246,15 +248,15 @@ export class OvfImport extends Construct {
     };
     this.resource = new DataResource(this, 'Resource', {
       input: terraformLiterals(this.plan),
+      // The package's identity, not where it lies: the same project in another folder is no change.
       triggersReplace: terraformLiterals({
-        source: d.source,
         descriptorDigest: d.descriptorDigest,
         ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
         inventoryPath: this.inventoryPath,
         request: { ...request, ...run },
       }),
       // A URL given by fromEnv reaches the provisioner as "$VAR", expanded only at apply.
-      provisioners: [importCommand(command, d.sourceFromEnv !== undefined ? { env: d.sourceFromEnv } : d.source, plan.descriptorDigest, request, run), destroyCommand(command)],
+      provisioners: [importCommand(command, d.sourceFromEnv !== undefined ? { env: d.sourceFromEnv } : d.storedSource, plan.descriptorDigest, request, run), destroyCommand(command)],
     });
   }
 }

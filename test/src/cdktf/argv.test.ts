@@ -82,6 +82,7 @@ catch (e) { console.error(e.message); process.exit(2); }\n`);
     new OvfExport(stack, 'Exp', { vm: '-vm', target: path.join(dir, '-out.ova'), name: '--name', exportOption: ['-mac'], chunkSize: 1_000_000, ovfkitCommand: prefix });
     const json = JSON.parse(Testing.synth(stack)) as { resource: { terraform_data: Record<string, { provisioner: Provisioner[] }> } };
     const e = parsedByCli(Object.values(json.resource.terraform_data)[0]!.provisioner[0]!);
-    assert.deepEqual(e, { command: 'export', positionals: ['-vm', path.join(dir, '-out.ova')], values: { name: '--name', 'export-option': ['-mac'], manifest: 'SHA256', 'chunk-size': '1000000' } });
+    // The target is inside the project (the folder holding the outdir): stored relative to the stack directory.
+    assert.deepEqual(e, { command: 'export', positionals: ['-vm', '../../../-out.ova'], values: { name: '--name', 'export-option': ['-mac'], manifest: 'SHA256', 'chunk-size': '1000000' } });
   });
 });

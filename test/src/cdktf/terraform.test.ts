@@ -53,12 +53,21 @@ function buildApplianceOva(dir: string, edit: (descriptor: string) => string = (
   return ova;
 }
 
-/** Synthesizes a one-import stack and copies its configuration into the Terraform working dir. */
-function synthInto(workDir: string, outDir: string, props: Partial<OvfImportProps>, exportTo?: string): OvfImport {
-  const app = new App({ outdir: outDir, skipValidation: false });
+/** Where Terraform runs for the stack of a project synthesized by {@link synthInto}. */
+function stackDirOf(project: string): string {
+  return path.join(project, 'cdktf.out', 'stacks', 'appliance');
+}
+
+/**
+ * Synthesizes a one-import stack as `cdktf synth` does in `project` (output in `project/cdktf.out`,
+ * state beside cdk.tf.json in the stack directory, where Terraform runs).
+ */
+function synthInto(project: string, props: Partial<OvfImportProps>, exportTo?: string): OvfImport {
+  fs.mkdirSync(project, { recursive: true });
+  const app = new App({ outdir: path.join(project, 'cdktf.out'), skipValidation: false });
   const stack = new TerraformStack(app, 'appliance');
-  // cdktf's default local backend writes beside the process's working directory: keep state here.
-  new LocalBackend(stack, { path: path.join(workDir, 'terraform.tfstate') });
+  // cdktf's default local backend is an absolute path beside the process's working directory.
+  new LocalBackend(stack, { path: 'terraform.tfstate' });
   const imp = new OvfImport(stack, 'Appliance', {
     source: minimalOvf,
     name: 'cdktf-e2e',
@@ -69,8 +78,6 @@ function synthInto(workDir: string, outDir: string, props: Partial<OvfImportProp
   });
   if (exportTo !== undefined) new OvfExport(stack, 'Golden', { vm: imp, target: exportTo, ovfkitCommand });
   app.synth();
-  const synthesized = path.join(outDir, 'stacks', 'appliance', 'cdk.tf.json');
-  fs.copyFileSync(synthesized, path.join(workDir, 'cdk.tf.json'));
   return imp;
 }
 
@@ -96,7 +103,6 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
   const terraform = findTerraform();
   let dir = '';
   let workDir = '';
-  let outDir = '';
   let env: NodeJS.ProcessEnv = {};
 
   const tf = (args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = workDir): Run => {
@@ -117,9 +123,7 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       this.skip();
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-e2e-'));
-    workDir = path.join(dir, 'work');
-    outDir = path.join(dir, 'cdktf.out');
-    fs.mkdirSync(workDir);
+    workDir = stackDirOf(dir);
     env = {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
       HOME: dir,
@@ -134,7 +138,7 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
   });
 
   it('synthesizes, initializes without downloading any provider, and plans one terraform_data carrying the plan', () => {
-    synthInto(workDir, outDir, { resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01' } });
+    synthInto(dir, { resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01' } });
     const init = tf(['init', '-input=false', '-no-color']);
     assert.equal(init.status, 0, init.stderr + init.stdout);
     assert.match(init.stdout, /Terraform has been successfully initialized/);
@@ -183,7 +187,7 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       // An annotation starting with '-' was read as an option at apply ("argument is ambiguous").
       const props = { source, resourcePool: '/DC0/host/DC0_C0/Resources', annotation: '- managed by terraform', propertyMapping: { hostname: 'app01', root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') } };
       const secret = { APPLIANCE_ROOT_PASSWORD: 'e2e-Secret-1234' };
-      synthInto(workDir, outDir, props);
+      synthInto(dir, props);
       const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], secret);
       assert.equal(apply.status, 0, apply.stderr + apply.stdout);
       let state = await sim!.state();
@@ -201,12 +205,12 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       assert.equal(again.status, 0, again.stdout + again.stderr);
       assert.match(again.stdout, /No changes\./);
 
-      synthInto(workDir, outDir, { ...props, propertyMapping: { ...props.propertyMapping, hostname: 'app02' } });
+      synthInto(dir, { ...props, propertyMapping: { ...props.propertyMapping, hostname: 'app02' } });
       const changed = planJson(secret).resource_changes ?? [];
       assert.deepEqual(changed.map((c) => c.change.actions), [['delete', 'create']]);
 
       // A rename is a replacement too; the destroy provisioner reads the old path from state.
-      synthInto(workDir, outDir, { ...props, name: 'cdktf-e2e-renamed' });
+      synthInto(dir, { ...props, name: 'cdktf-e2e-renamed' });
       const renamed = tf(['apply', '-input=false', '-no-color', '-auto-approve'], secret);
       assert.equal(renamed.status, 0, renamed.stderr + renamed.stdout);
       assert.match(renamed.stdout, /Resources: 1 added, 0 changed, 1 destroyed\./);
@@ -220,12 +224,50 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       assert.deepEqual(state.virtualApps, []);
     });
 
+    it('plans no change for the same project and state in another folder, and replaces the VM when the package changes', async () => {
+      // A CI runner checks the project out in a new folder each time: folder A applies, folder B plans.
+      const a = path.join(dir, 'checkout-a');
+      const b = path.join(dir, 'checkout-b');
+      const props = (project: string): Partial<OvfImportProps> => ({ source: path.join(project, 'appliance.ova'), name: 'cdktf-moved', resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01' } });
+      buildApplianceOva(a);
+      synthInto(a, props(a));
+      const config = fs.readFileSync(path.join(stackDirOf(a), 'cdk.tf.json'), 'utf8');
+      assert.ok(!config.includes(a), `no path of folder A in cdk.tf.json: ${config}`);
+      assert.equal(tf(['init', '-input=false', '-no-color'], {}, stackDirOf(a)).status, 0);
+      const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], {}, stackDirOf(a));
+      assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+      const moref = (await sim!.state()).virtualMachines.find((vm) => vm.name === 'cdktf-moved');
+      assert.ok(moref, apply.stdout);
+
+      fs.cpSync(a, b, { recursive: true });
+      fs.rmSync(a, { recursive: true, force: true });
+      // The configuration and state as copied, then synthesized again in B.
+      for (const resynth of [false, true]) {
+        if (resynth) synthInto(b, props(b));
+        const plan = tf(['plan', '-input=false', '-no-color', '-detailed-exitcode'], {}, stackDirOf(b));
+        assert.equal(plan.status, 0, `resynth=${resynth}: ${plan.stdout}${plan.stderr}`);
+        assert.match(plan.stdout, /No changes\./);
+      }
+
+      // A package with another descriptor at the same path is a new package: the VM is replaced.
+      fs.copyFileSync(buildApplianceOva(path.join(b, 'v2'), (d) => d.replace('</Envelope>', '<!-- v2 -->\n</Envelope>')), path.join(b, 'appliance.ova'));
+      synthInto(b, props(b));
+      const replaced = tf(['apply', '-input=false', '-no-color', '-auto-approve'], {}, stackDirOf(b));
+      assert.equal(replaced.status, 0, replaced.stderr + replaced.stdout);
+      assert.match(replaced.stdout, /Resources: 1 added, 0 changed, 1 destroyed\./);
+      const after = (await sim!.state()).virtualMachines.filter((vm) => vm.name === 'cdktf-moved');
+      assert.equal(after.length, 1);
+      assert.notEqual(after[0]!.ref, moref.ref, 'a new VM');
+      const destroy = tf(['destroy', '-input=false', '-no-color', '-auto-approve'], {}, stackDirOf(b));
+      assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
+      assert.deepEqual((await sim!.state()).virtualMachines.filter((vm) => vm.name === 'cdktf-moved'), []);
+    });
+
     it('refuses at apply a package changed after synth (--expect-digest): the provisioner fails, nothing is imported', async () => {
       const base = path.join(dir, 'swap');
-      const work = path.join(base, 'work');
-      fs.mkdirSync(work, { recursive: true });
+      const work = stackDirOf(base);
       const source = buildApplianceOva(path.join(base, 'planned'));
-      const imp = synthInto(work, path.join(base, 'cdktf.out'), { source, name: 'cdktf-swapped', resourcePool: '/DC0/host/DC0_C0/Resources' });
+      const imp = synthInto(base, { source, name: 'cdktf-swapped', resourcePool: '/DC0/host/DC0_C0/Resources' });
       const planned = String(imp.plan['descriptorDigest']);
       // The same path now holds a package whose descriptor differs by one comment.
       fs.copyFileSync(buildApplianceOva(path.join(base, 'changed'), (d) => d.replace('</Envelope>', '<!-- changed after synth -->\n</Envelope>')), source);
@@ -247,10 +289,9 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
     it('runs OvfExport after the import it names, and destroy removes the VM but keeps the exported OVA', async () => {
       const source = buildApplianceOva(path.join(dir, 'export-src'));
       const exportDir = path.join(dir, 'export');
-      const work = path.join(exportDir, 'work');
-      fs.mkdirSync(work, { recursive: true });
+      const work = stackDirOf(exportDir);
       const ova = path.join(exportDir, 'golden.ova');
-      synthInto(work, path.join(exportDir, 'cdktf.out'), { source, name: 'cdktf-export', resourcePool: '/DC0/host/DC0_C0/Resources' }, ova);
+      synthInto(exportDir, { source, name: 'cdktf-export', resourcePool: '/DC0/host/DC0_C0/Resources' }, ova);
       assert.equal(tf(['init', '-input=false', '-no-color'], {}, work).status, 0);
       const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve'], {}, work);
       assert.equal(apply.status, 0, apply.stderr + apply.stdout);
