@@ -2,6 +2,15 @@
  * What the release tests (a fresh clone's test run, packing and installing the packages) share:
  * whether to run them, and the environment of the commands they start outside the workspace.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../paths';
+
+/** The repository every package.json names; package README links point into it. */
+export const REPOSITORY = 'https://github.com/ovfkit/ovfkit';
+
+/** Every publishable package folder of the workspace (`packages/*`), by folder name. */
+export const packageDirs = fs.readdirSync(path.join(repoRoot, 'packages')).filter((d) => fs.existsSync(path.join(repoRoot, 'packages', d, 'package.json'))).sort();
 
 /** True when OVFKIT_RELEASE_TESTS=1: CI's `.ci/run` sets it; they take minutes, so a local `pnpm test` skips them. */
 export const releaseTests = process.env['OVFKIT_RELEASE_TESTS'] === '1';
