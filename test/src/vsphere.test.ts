@@ -379,7 +379,7 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       await assertNothingLeft(sim(), 'odd-a');
     });
 
-    it('shows per-file progress on a terminal, and none when output is not a terminal', async () => {
+    it('shows per-file progress on a terminal, plain lines when stderr is not one (CI logs), none with --progress none', async () => {
       const out = new PassThrough();
       const err = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
       let tty = '';
@@ -390,7 +390,13 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.match(tty, /web01-disk1\.vmdk 100% [\d.]+ MiB [\d.]+ MiB\/s\n/);
       assert.match(tty, /web01-disk2\.vmdk 100% /);
       const plain = await runCli(['import', web.ova, '--pool', 'DC0_C0/Resources', '--name', 'tty-b'], env());
-      assert.equal(plain.stderr, '');
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.doesNotMatch(plain.stderr, /[\r\x1b]/);
+      const done = plain.stderr.split('\n').filter((l) => l.endsWith(' done')).map((l) => l.replace(/ [\d.]+ MiB( of [\d.]+ MiB)? [\d.]+ MiB\/s done$/, ''));
+      assert.deepEqual(done.sort(), ['web01-disk1.vmdk: 100%', 'web01-disk2.vmdk: 100%']);
+      const none = await runCli(['import', web.ova, '--pool', 'DC0_C0/Resources', '--name', 'tty-c', '--progress', 'none'], env());
+      assert.equal(none.code, 0, none.stderr);
+      assert.equal(none.stderr, '');
     });
 
     it('refuses a package without a manifest under --manifest require, before creating anything', async () => {

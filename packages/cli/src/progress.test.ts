@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { createProgress, formatBytes, transferProgress } from './progress';
+import { createProgress, formatBytes, progressMode, transferProgress } from './progress';
 
 function fakeStream(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean; columns?: number }; text: () => string } {
   const stream = Object.assign(new PassThrough(), { isTTY, columns: 100 });
@@ -55,5 +55,64 @@ describe('terminal progress', () => {
 
   it('formats byte counts with binary units', () => {
     assert.deepEqual([0, 512, 1536, 10 * 1024 ** 2, 2 * 1024 ** 3].map(formatBytes), ['0 B', '512 B', '1.5 KiB', '10 MiB', '2.0 GiB']);
+  });
+
+  it('--progress picks tty, plain or none; auto is plain off a terminal, a terminal line on one, none with --json', () => {
+    const tty = { stderr: fakeStream(true).stream };
+    const pipe = { stderr: fakeStream(false).stream };
+    assert.deepEqual(
+      [progressMode({}, pipe), progressMode({}, tty), progressMode({ json: true }, pipe), progressMode({ json: true }, tty), progressMode({ progress: 'plain', json: true }, tty), progressMode({ progress: 'tty' }, pipe), progressMode({ progress: 'none' }, tty), progressMode({ progress: 'auto' }, pipe)],
+      ['plain', 'tty', 'none', 'none', 'plain', 'tty', 'none', 'plain'],
+    );
+    assert.throws(() => progressMode({ progress: 'fancy' }, tty), /--progress must be auto, tty, plain or none, got "fancy"/);
+  });
+
+  it('plain progress: one line per 10 % reached or 30 s passed, a done line, no carriage return or escape', async () => {
+    let t = 0;
+    const { stream, text } = fakeStream(false);
+    const MiB = 1048576;
+    const p = createProgress(stream, 'hashing', 100 * MiB, 'plain', () => t);
+    for (const [at, bytes] of [[1000, 5], [2000, 10], [2100, 11], [3000, 19], [4000, 35], [40_000, 36], [50_000, 37], [71_000, 38], [72_000, 100]] as const) {
+      t = at;
+      p.update(bytes * MiB);
+    }
+    p.done();
+    await new Promise((r) => setImmediate(r));
+    assert.doesNotMatch(text(), /[\r\x1b]/);
+    assert.deepEqual(text().split('\n').map((l) => l.replace(/ [\d.]+ (?:B|KiB|MiB)\/s/, ' R/s')), [
+      'hashing: 10% 10 MiB / 100 MiB R/s', // 10 %
+      'hashing: 35% 35 MiB / 100 MiB R/s', // 30 %, 20 % skipped in one update
+      'hashing: 36% 36 MiB / 100 MiB R/s', // 36 s after the previous line
+      'hashing: 38% 38 MiB / 100 MiB R/s', // 31 s after that
+      'hashing: 100% 100 MiB / 100 MiB R/s',
+      'hashing: 100% 100 MiB / 100 MiB R/s done',
+      '',
+    ]);
+  });
+
+  it('plain transfer progress: per file, 10 % steps or 30 s, a done line each; 30 s lines only when the size is unknown', async () => {
+    let t = 0;
+    const { stream, text } = fakeStream(false);
+    const onProgress = transferProgress(stream, 'plain', () => t)!;
+    const MiB = 1048576;
+    for (const [at, bytes] of [[1000, 1], [2000, 2], [3000, 5]] as const) {
+      t = at;
+      onProgress({ path: 'disk1.vmdk', bytes: bytes * MiB, total: 20 * MiB, done: false });
+      onProgress({ path: 'disk2.iso', bytes: bytes * MiB, total: undefined, done: false });
+    }
+    t = 31_000;
+    onProgress({ path: 'disk2.iso', bytes: 6 * MiB, total: undefined, done: false });
+    onProgress({ path: 'disk1.vmdk', bytes: 20 * MiB, total: 20 * MiB, done: true });
+    onProgress({ path: 'disk2.iso', bytes: 7 * MiB, total: undefined, done: true });
+    await new Promise((r) => setImmediate(r));
+    assert.doesNotMatch(text(), /[\r\x1b]/);
+    assert.deepEqual(text().split('\n').map((l) => l.replace(/ [\d.]+ MiB\/s/, ' R MiB/s')), [
+      'disk1.vmdk: 10% 2.0 MiB of 20.0 MiB R MiB/s',
+      'disk1.vmdk: 25% 5.0 MiB of 20.0 MiB R MiB/s',
+      'disk2.iso: 6.0 MiB R MiB/s',
+      'disk1.vmdk: 100% 20.0 MiB of 20.0 MiB R MiB/s done',
+      'disk2.iso: 7.0 MiB R MiB/s done',
+      '',
+    ]);
   });
 });

@@ -1,8 +1,34 @@
 /**
- * Terminal progress for long byte transfers: one self-rewriting line on stderr, only when stderr
- * is a terminal (never in --json output, pipes or CI logs), at most five updates a second.
+ * Progress of long byte transfers on stderr: on a terminal one self-rewriting line, at most five
+ * updates a second; elsewhere (CI logs, pipes) plain lines, one per 10 % or 30 s, no carriage
+ * returns or escape codes, as ovftool's "Disk progress: N%" lines. `--progress` chooses.
  */
+import { UsageError } from '@ovfkit/core';
 import type { TransferProgress } from '@ovfkit/vsphere';
+import { type CommandContext, type OptionsSpec, type OptionValues, stringOption } from './command';
+
+/** How progress is shown: a rewritten terminal line, plain log lines, or not at all. */
+export type ProgressMode = 'tty' | 'plain' | 'none';
+
+/** The `--progress` option of every command that moves many bytes. */
+export const progressOptions: OptionsSpec = { progress: { type: 'string' } };
+
+/** Help line for {@link progressOptions}. */
+export const progressHelp =
+  '  --progress <mode>       auto (the default: a rewritten line on a terminal, else plain lines; none with\n                          --json), tty, plain (a line per 10 % or 30 s on stderr, for CI logs) or none';
+
+/**
+ * The progress mode of `--progress` (auto|tty|plain|none). Auto is none with --json (its output
+ * is one JSON document, and stderr is often merged into it), a terminal line when stderr is one,
+ * and plain lines otherwise.
+ */
+export function progressMode(values: OptionValues, ctx: Pick<CommandContext, 'stderr'>): ProgressMode {
+  const v = stringOption(values, 'progress') ?? 'auto';
+  if (v === 'tty' || v === 'plain' || v === 'none') return v;
+  if (v !== 'auto') throw new UsageError(`--progress must be auto, tty, plain or none, got ${JSON.stringify(v)}`);
+  if (values['json'] === true) return 'none';
+  return ctx.stderr.isTTY ? 'tty' : 'plain';
+}
 
 /** A progress line; call `update` with the running byte count and `done` at the end. */
 export interface Progress {
@@ -16,6 +42,32 @@ export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?
 const NONE: Progress = { update: () => undefined, done: () => undefined };
 /** Fewest milliseconds between two redraws: more is flicker, and slows a fast transfer. */
 const REDRAW_MS = 200;
+/** In plain mode, a line at least this often while bytes move, whatever the percentage. */
+const PLAIN_EVERY_MS = 30_000;
+/** In plain mode, a line each time the percentage reaches a new multiple of this. */
+const PLAIN_STEP_PERCENT = 10;
+
+/** The clock, replaced in tests so that the 30 s lines are tested without waiting. */
+export type Clock = () => number;
+
+/**
+ * Decides when a plain line is due: each new multiple of 10 % of `total`, or 30 s after the
+ * previous line (the only trigger when the total is unknown).
+ */
+function plainTrigger(now: Clock): (bytes: number, total: number | undefined) => boolean {
+  let lastAt = now();
+  let lastStep = 0;
+  return (bytes, total) => {
+    const t = now();
+    const step = total ? Math.floor((Math.min(bytes, total) / total) * (100 / PLAIN_STEP_PERCENT)) : 0;
+    if (step > lastStep || t - lastAt >= PLAIN_EVERY_MS) {
+      lastStep = Math.max(step, lastStep);
+      lastAt = t;
+      return true;
+    }
+    return false;
+  };
+}
 
 /** Formats a byte count with binary units: `512 B`, `1.5 MiB`, `20 GiB`. */
 export function formatBytes(n: number): string {
@@ -37,29 +89,45 @@ function redraw(stream: ProgressStream, line: string, end = ''): void {
 }
 
 /**
- * A progress line for `label` on `stream`, or a no-op when the stream is not a TTY or `enabled`
- * is false (pass `!json`). Nothing is drawn for work that ends before the first redraw.
- * @example const p = createProgress(ctx.stderr, 'verifying', total, !json); p.update(n); p.done();
+ * Progress of `label` on `stream` in `mode`: a terminal line (nothing for work that ends before
+ * the first redraw), plain lines `label: 40% 4.0 MiB / 10 MiB`, or nothing. `true` is auto for a
+ * TTY (tty, else none), `false` none: the form callers used before `--progress`.
+ * @example const p = createProgress(ctx.stderr, 'verifying', total, progressMode(values, ctx)); p.update(n); p.done();
  */
-export function createProgress(stream: ProgressStream, label: string, totalBytes?: number, enabled = true): Progress {
-  if (!enabled || !stream.isTTY) return NONE;
-  const started = Date.now();
+export function createProgress(stream: ProgressStream, label: string, totalBytes?: number, mode: ProgressMode | boolean = true, now: Clock = Date.now): Progress {
+  const m = mode === true ? (stream.isTTY ? 'tty' : 'none') : mode === false ? 'none' : mode;
+  if (m === 'none') return NONE;
+  const started = now();
   let last = 0;
   let shown = false;
   let lastBytes = 0;
   let lastDetail: string | undefined;
   const line = (): string => {
-    const secs = Math.max((Date.now() - started) / 1000, 0.001);
+    const secs = Math.max((now() - started) / 1000, 0.001);
     const of = totalBytes ? ` / ${formatBytes(totalBytes)}` : '';
     return `${label}${percent(lastBytes, totalBytes)} ${formatBytes(lastBytes)}${of} ${formatBytes(lastBytes / secs)}/s${lastDetail ? ` ${lastDetail}` : ''}`;
   };
+  if (m === 'plain') {
+    const due = plainTrigger(now);
+    const plainLine = (): string => line().replace(/^([^ ]+)/, '$1:');
+    return {
+      update(bytes, detail) {
+        lastBytes = bytes;
+        lastDetail = detail;
+        if (due(bytes, totalBytes)) stream.write(`${plainLine()}\n`);
+      },
+      done() {
+        stream.write(`${plainLine()} done\n`);
+      },
+    };
+  }
   return {
     update(bytes, detail) {
       lastBytes = bytes;
       lastDetail = detail;
-      const now = Date.now();
-      if (now - last < REDRAW_MS) return;
-      last = now;
+      const t = now();
+      if (t - last < REDRAW_MS) return;
+      last = t;
       redraw(stream, line());
       shown = true;
     },
@@ -70,22 +138,40 @@ export function createProgress(stream: ProgressStream, label: string, totalBytes
 }
 
 /**
- * Per-file progress of an import or export (`onProgress` of importOvf / exportOvf) on `stream`,
- * or undefined when it is not a TTY or `enabled` is false. Every finished file keeps its line,
- * `path 100% 16.0 MiB 80.2 MiB/s`, in MiB whatever the size so the columns line up.
- * @example const onProgress = transferProgress(ctx.stderr, !json); await importOvf(s, { ...o, ...(onProgress ? { onProgress } : {}) })
+ * Per-file progress of an import or export (`onProgress` of importOvf / exportOvf) on `stream`
+ * in `mode`, or undefined for none. On a terminal every finished file keeps its line,
+ * `path 100% 16.0 MiB 80.2 MiB/s`, in MiB whatever the size so the columns line up; plain lines
+ * are `path: 40% 6.4 MiB of 16.0 MiB 80.2 MiB/s`, one per 10 % or 30 s, and `… done` at the end.
+ * @example const onProgress = transferProgress(ctx.stderr, progressMode(values, ctx)); await importOvf(s, { ...o, ...(onProgress ? { onProgress } : {}) })
  */
-export function transferProgress(stream: ProgressStream, enabled = true): ((p: TransferProgress) => void) | undefined {
-  if (!enabled || !stream.isTTY) return undefined;
+export function transferProgress(stream: ProgressStream, mode: ProgressMode | boolean = true, now: Clock = Date.now): ((p: TransferProgress) => void) | undefined {
+  const m = mode === true ? (stream.isTTY ? 'tty' : 'none') : mode === false ? 'none' : mode;
+  if (m === 'none') return undefined;
   const started = new Map<string, number>();
+  const rate = (p: TransferProgress, t: number): string => {
+    const secs = Math.max(0.001, (t - started.get(p.path)!) / 1000);
+    return `${((p.bytes / 1048576) / secs).toFixed(1)} MiB/s`;
+  };
+  const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+  if (m === 'plain') {
+    const due = new Map<string, (bytes: number, total: number | undefined) => boolean>();
+    return (p) => {
+      const t = now();
+      if (!started.has(p.path)) {
+        started.set(p.path, t);
+        due.set(p.path, plainTrigger(now));
+      }
+      if (!p.done && !due.get(p.path)!(p.bytes, p.total)) return;
+      const of = p.total ? ` of ${mib(p.total)}` : '';
+      stream.write(`${p.path}:${percent(p.bytes, p.total)} ${mib(p.bytes)}${of} ${rate(p, t)}${p.done ? ' done' : ''}\n`);
+    };
+  }
   let last = 0;
   return (p) => {
-    const now = Date.now();
-    if (!started.has(p.path)) started.set(p.path, now);
-    if (!p.done && now - last < REDRAW_MS) return;
-    last = now;
-    const secs = Math.max(0.001, (now - started.get(p.path)!) / 1000);
-    const mib = p.bytes / 1048576;
-    redraw(stream, `${p.path}${percent(p.bytes, p.total)} ${mib.toFixed(1)} MiB ${(mib / secs).toFixed(1)} MiB/s`, p.done ? '\n' : '');
+    const t = now();
+    if (!started.has(p.path)) started.set(p.path, t);
+    if (!p.done && t - last < REDRAW_MS) return;
+    last = t;
+    redraw(stream, `${p.path}${percent(p.bytes, p.total)} ${mib(p.bytes)} ${rate(p, t)}`, p.done ? '\n' : '');
   };
 }

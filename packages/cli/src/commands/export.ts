@@ -4,7 +4,7 @@ import { UsageError } from '@ovfkit/core';
 import { exportOvf, parseChunkSize, type ManifestAlgorithm } from '@ovfkit/vsphere';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
-import { transferProgress } from '../progress';
+import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 
 /** `ovfkit export`: a VM or vApp to an OVA or an OVF directory. */
 export const exportCommand: Command = {
@@ -18,8 +18,9 @@ export const exportCommand: Command = {
     '  --export-option <kw>    OvfManager export option keyword (repeatable)',
     '  --chunk-size <n>        store each disk as <file>.000000000, … of n bytes (512M, 4G, or bytes; any positive size)',
     '  --sign-key <key.pem> --sign-cert <cert.pem>   sign the manifest (writes <name>.cert)',
+    progressHelp,
   ].join('\n'),
-  options: { ...connectionOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'chunk-size': { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
+  options: { ...connectionOptions, ...progressOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'chunk-size': { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('export takes the VM or vApp and the destination (.ova file or directory)');
@@ -40,7 +41,7 @@ export const exportCommand: Command = {
     };
     const signing = signKey && signCert ? { privateKeyPem: read(signKey), certificatePem: read(signCert) } : undefined;
     return withSession(values, ctx, async (session) => {
-      const onProgress = transferProgress(ctx.stderr, !json);
+      const onProgress = transferProgress(ctx.stderr, progressMode(values, ctx));
       const name = stringOption(values, 'name');
       const r = await exportOvf(session, {
         entity: positionals[0]!,

@@ -4,7 +4,7 @@ import { ImportSpecError, PlanRefusedError, importOvf, openPackage } from '@ovfk
 import { hostProfileFrom, issueLine } from '../cisp-flags';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
-import { transferProgress } from '../progress';
+import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 
 function pairs(list: string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -41,10 +41,12 @@ export const importCommand: Command = {
     '  --accept-all-eulas      accept the package\'s license agreements',
     '  --manifest <policy>     require | verify-if-present (default) | skip',
     '  --expect-digest <sha256:…>  import only the descriptor ovfkit plan showed this digest for (else nothing is created)',
+    progressHelp,
     '  --host-profile P        what the local checks (as ovfkit plan, run before anything is created) take the host to support; default: newest built-in',
   ].join('\n'),
   options: {
     ...connectionOptions,
+    ...progressOptions,
     datacenter: { type: 'string' },
     pool: { type: 'string' },
     datastore: { type: 'string' },
@@ -90,7 +92,7 @@ export const importCommand: Command = {
     try {
       return await withSession(values, ctx, async (session) => {
         const opt = (n: string): string | undefined => stringOption(values, n);
-        const onProgress = transferProgress(ctx.stderr, !json);
+        const onProgress = transferProgress(ctx.stderr, progressMode(values, ctx));
         try {
           const r = await importOvf(session, {
             source,

@@ -5,7 +5,7 @@ import {
   digestOf, formatManifest, readReferences, storedNames, verifyPackage, writeFileAtomic, type ManifestAlgorithm, type PackageIssue, type PackageVerification,
 } from '@ovfkit/package';
 import { type Command, type CommandContext, ExitCode, stringList, stringOption, writeJson } from '../command';
-import { createProgress, formatBytes } from '../progress';
+import { createProgress, formatBytes, progressHelp, progressMode, progressOptions } from '../progress';
 import { signatureLine, signatureOptions, trustStoreFrom } from '../signature-flags';
 import { openCliSource, sourceOptions, sourceOptionsHelp, sourceOptionsFrom } from '../source';
 
@@ -38,15 +38,15 @@ export const manifestVerifyCommand: Command = {
   name: 'manifest verify',
   summary: 'verify a package against its manifest (.mf) and certificate (.cert), reading each byte once',
   usage: 'manifest verify <dir|file.ovf|file.ova|URL> [options]',
-  help: ['  --trust <ca.pem>        trusted CA certificate(s) for the signer (repeatable)', sourceOptionsHelp].join('\n'),
-  options: { ...sourceOptions, trust: signatureOptions['trust']! },
+  help: ['  --trust <ca.pem>        trusted CA certificate(s) for the signer (repeatable)', sourceOptionsHelp, progressHelp].join('\n'),
+  options: { ...sourceOptions, ...progressOptions, trust: signatureOptions['trust']! },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 1) throw new UsageError('manifest verify takes one package: a folder, an .ovf, an .ova or a URL');
     const arg = positionals[0] ?? '';
     const trustStore = await trustStoreFrom(values, ctx);
     const source = await openCliSource(arg, ctx, await sourceOptionsFrom(values, ctx));
-    const progress = createProgress(ctx.stderr, 'verifying', undefined, !json);
+    const progress = createProgress(ctx.stderr, 'verifying', undefined, progressMode(values, ctx));
     let v: PackageVerification;
     try {
       v = await verifyPackage(source, { ...(trustStore.length ? { trustStore } : {}), onProgress: (n, name) => progress.update(n, name) });
@@ -91,8 +91,9 @@ export const manifestCreateCommand: Command = {
   help: [
     '  --algorithm <alg>       SHA256 (default), SHA512, or SHA1 (refused by vCenter 8)',
     '  --force                 replace an existing manifest',
+    progressHelp,
   ].join('\n'),
-  options: { algorithm: { type: 'string' }, force: { type: 'boolean' } },
+  options: { ...progressOptions, algorithm: { type: 'string' }, force: { type: 'boolean' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 1) throw new UsageError('manifest create takes one package folder or .ovf file');
@@ -109,7 +110,7 @@ export const manifestCreateCommand: Command = {
       names.push(...(await storedNames(source, ref)));
     }
     const total = (await Promise.all(names.slice(1).map((n) => source.size(n)))).reduce<number>((a, b) => a + (b ?? 0), 0);
-    const progress = createProgress(ctx.stderr, 'hashing', total, !json);
+    const progress = createProgress(ctx.stderr, 'hashing', total, progressMode(values, ctx));
     const files: { name: string; digest: string }[] = [{ name: d.name, digest: (await digestOf([d.bytes], algorithm)).digest }];
     let done = 0;
     try {

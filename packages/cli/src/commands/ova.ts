@@ -10,7 +10,7 @@ import {
   type OvaMember, type PackageIssue, type WriteOvaOptions,
 } from '@ovfkit/package';
 import { type Command, ExitCode, stringOption, writeJson } from '../command';
-import { createProgress, formatBytes } from '../progress';
+import { createProgress, formatBytes, progressHelp, progressMode, progressOptions } from '../progress';
 import { openCliSource, sourceOptions, sourceOptionsFrom, sourceOptionsHelp } from '../source';
 import { algorithmOption, packageIssueLine } from './manifest';
 
@@ -26,8 +26,9 @@ export const ovaPackCommand: Command = {
     '  --sign-cert <cert.pem>  the signer certificate (PEM) that goes with --sign-key',
     '  --force                 replace an existing output file',
     sourceOptionsHelp,
+    progressHelp,
   ].join('\n'),
-  options: { ...sourceOptions, manifest: { type: 'string' }, algorithm: { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' }, force: { type: 'boolean' } },
+  options: { ...sourceOptions, ...progressOptions, manifest: { type: 'string' }, algorithm: { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' }, force: { type: 'boolean' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('ova pack takes a package folder (or its .ovf, or an .ova to repack) and the .ova to write');
@@ -76,7 +77,7 @@ export const ovaPackCommand: Command = {
     }
     // A computed manifest placed before the files reads them twice; report both passes.
     const passes = options.manifest && 'compute' in options.manifest ? 2 : 1;
-    const progress = createProgress(ctx.stderr, 'packing', total, !json);
+    const progress = createProgress(ctx.stderr, 'packing', total, progressMode(values, ctx));
     options.onProgress = (n) => progress.update(n);
     let result;
     try {
@@ -205,8 +206,8 @@ export const ovaUnpackCommand: Command = {
   name: 'ova unpack',
   summary: 'unpack an .ova into a folder in one pass, verifying the manifest on the way; nothing is left behind on failure',
   usage: 'ova unpack <in.ova|URL> <dir> [options]',
-  help: ['  --force                 replace files that already exist in <dir>', '  --no-verify             unpack even when digests do not match the manifest', sourceOptionsHelp].join('\n'),
-  options: { ...sourceOptions, force: { type: 'boolean' }, 'no-verify': { type: 'boolean' } },
+  help: ['  --force                 replace files that already exist in <dir>', '  --no-verify             unpack even when digests do not match the manifest', sourceOptionsHelp, progressHelp].join('\n'),
+  options: { ...sourceOptions, ...progressOptions, force: { type: 'boolean' }, 'no-verify': { type: 'boolean' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('ova unpack takes an .ova and a destination folder');
@@ -224,7 +225,7 @@ export const ovaUnpackCommand: Command = {
     /** The outermost folder this command created for `dest`, removed again on failure. */
     let created: string | undefined;
     let staging: string | undefined;
-    const progress = createProgress(ctx.stderr, 'unpacking', undefined, !json);
+    const progress = createProgress(ctx.stderr, 'unpacking', undefined, progressMode(values, ctx));
     try {
       // Refused before anything is written: a manifest with errors would fail the unpack anyway.
       const mf = await source.manifest();
