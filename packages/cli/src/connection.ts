@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@ovfkit/core';
+import { proxySettingsFromEnv } from '@ovfkit/package';
 import { VimSession } from '@ovfkit/vsphere';
 import { type CommandContext, type OptionValues, type OptionsSpec, stringOption } from './command';
 
@@ -62,6 +63,7 @@ export async function connectFromFlags(values: OptionValues, ctx: CommandContext
     ...(ca !== undefined ? { ca } : {}),
     ...(values['insecure'] ? { insecure: true } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
+    proxy: proxySettingsFromEnv(ctx.env),
     ...(ctx.env['OVFKIT_DEBUG'] ? { logger: (l: string) => ctx.stderr.write(`debug: ${l}\n`) } : {}),
   });
 }

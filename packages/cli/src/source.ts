@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OvfkitError, UsageError } from '@ovfkit/core';
-import { openSource, type PackageSource, type SourceOptions } from '@ovfkit/package';
+import { openSource, proxySettingsFromEnv, type PackageSource, type SourceOptions } from '@ovfkit/package';
 import { type CommandContext, type OptionsSpec, type OptionValues, stringOption } from './command';
 
 /** Options every command that reads a package accepts. */
@@ -28,7 +28,7 @@ function isUrl(s: string): boolean {
 
 /** Source options from the command line (`--ca`, `--insecure`, `--timeout`). */
 export async function sourceOptionsFrom(values: OptionValues, ctx: CommandContext): Promise<SourceOptions> {
-  const out: SourceOptions = { signal: ctx.signal };
+  const out: SourceOptions = { signal: ctx.signal, proxy: proxySettingsFromEnv(ctx.env) };
   const ca = stringOption(values, 'ca');
   if (ca) {
     try {
@@ -47,9 +47,12 @@ export async function sourceOptionsFrom(values: OptionValues, ctx: CommandContex
   return out;
 }
 
-/** Opens a package from a CLI argument: URLs as they are, paths relative to the working directory. */
+/**
+ * Opens a package from a CLI argument: URLs as they are (through the proxies of the command's
+ * environment: HTTPS_PROXY, HTTP_PROXY, NO_PROXY), paths relative to the working directory.
+ */
 export async function openCliSource(arg: string, ctx: CommandContext, options: SourceOptions = {}): Promise<PackageSource> {
-  return openSource(isUrl(arg) ? arg : path.resolve(ctx.cwd, arg), { signal: ctx.signal, ...options });
+  return openSource(isUrl(arg) ? arg : path.resolve(ctx.cwd, arg), { signal: ctx.signal, proxy: proxySettingsFromEnv(ctx.env), ...options });
 }
 
 /**

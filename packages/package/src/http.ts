@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { OvfkitError, redactUrl } from '@ovfkit/core';
+import { createTlsAgent, proxyAuthorization, proxyFor, proxySettingsFromEnv, type ProxySettings } from './proxy';
 
 /** How package sources talk HTTP. */
 export interface HttpOptions {
@@ -26,6 +27,8 @@ export interface HttpOptions {
   ca?: string | Buffer | (string | Buffer)[];
   /** Accept any server certificate. Only for lab servers; say so where it is used. @default false */
   insecureSkipTlsVerify?: boolean;
+  /** Proxies to go through (HTTPS_PROXY / HTTP_PROXY / NO_PROXY). @default proxySettingsFromEnv(process.env) */
+  proxy?: ProxySettings;
   /** Extra request headers (e.g. Authorization); never echoed in errors. */
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -174,10 +177,10 @@ function requestOnce(url: URL, options: HttpOptions & { range?: { start: number;
   const headers: Record<string, string> = { 'user-agent': 'ovfkit', ...options.headers };
   if (options.range) headers['range'] = `bytes=${options.range.start}-${options.range.end}`;
   return new Promise((resolve, reject) => {
-    const lib = url.protocol === 'https:' ? https : http;
-    const tls: https.RequestOptions =
-      url.protocol === 'https:' ? { rejectUnauthorized: !options.insecureSkipTlsVerify, ...(options.ca ? { ca: options.ca } : {}) } : {};
-    const req = lib.request(url, { method: 'GET', headers, agent: false, ...tls, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
+    const proxySettings = options.proxy ?? proxySettingsFromEnv();
+    let req: http.ClientRequest;
+    const signal = options.signal ? { signal: options.signal } : {};
+    const onResponse = (res: http.IncomingMessage): void => {
       // The idle timer stays armed for the body: a server that stalls mid-file fails too.
       res.socket.setTimeout(stallMs, () => {
         const err = new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: no data for ${stallMs} ms`);
@@ -186,7 +189,23 @@ function requestOnce(url: URL, options: HttpOptions & { range?: { start: number;
       });
       responded = true;
       resolve({ res, state });
-    });
+    };
+    if (url.protocol === 'https:') {
+      // One agent per request (no pooling across sources), tunnelled through a proxy when one applies.
+      const agent = createTlsAgent({ rejectUnauthorized: !options.insecureSkipTlsVerify, ...(options.ca ? { ca: options.ca } : {}), proxy: proxySettings, keepAlive: false, tunnelTimeoutMs: stallMs });
+      req = https.request(url, { method: 'GET', headers, agent, ...signal }, onResponse);
+    } else {
+      const proxy = proxyFor(url, proxySettings);
+      if (proxy) {
+        // Through a proxy, a plain http request names the whole URL (absolute form); the URL's
+        // user and password go in Authorization as without a proxy, not in the request line.
+        const target = new URL(url.href);
+        const auth = target.username || target.password ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined;
+        target.username = '';
+        target.password = '';
+        req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), path: target.href, method: 'GET', headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, ...(auth ? { auth } : {}), agent: false, ...signal }, onResponse);
+      } else req = http.request(url, { method: 'GET', headers, agent: false, ...signal }, onResponse);
+    }
     req.setTimeout(stallMs, () => req.destroy(new OvfkitError('TIMEOUT', `GET ${redactUrl(url)}: no data for ${stallMs} ms`)));
     // The overall deadline: the stall timer resets on every byte, this one does not.
     const started = Date.now();

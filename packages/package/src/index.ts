@@ -8,6 +8,7 @@ export * from './manifest';
 export * from './certificate';
 export * from './references';
 export * from './http';
+export * from './proxy';
 export * from './source';
 export * from './files';
 export * from './ova';

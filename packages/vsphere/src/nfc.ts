@@ -24,8 +24,8 @@ export function deviceUrlFor(session: VimSession, url: string): URL {
 export function agentFor(session: VimSession, u: URL, sslThumbprint: string | undefined): https.Agent | undefined {
   if (u.protocol !== 'https:') return undefined;
   if (u.host === new URL(session.client.url).host) return session.client.agent;
-  if (sslThumbprint) return createAgent({}, { sha1Thumbprint: sslThumbprint });
-  return createAgent(session.trust);
+  if (sslThumbprint) return createAgent({}, { sha1Thumbprint: sslThumbprint, proxy: session.proxy });
+  return createAgent(session.trust, { proxy: session.proxy });
 }
 
 /** Sends `body` to a lease URL (PUT for new files, POST streamOptimized for disks). Resolves on 200/201. */

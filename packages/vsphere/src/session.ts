@@ -1,4 +1,5 @@
 import { OvfkitError, UsageError } from '@ovfkit/core';
+import { proxySettingsFromEnv, type ProxySettings } from '@ovfkit/package';
 import { type Logger, type Transport, VimClient } from './soap/client';
 import type { DataObject, ManagedObjectReference } from './soap/codec';
 import { faultFromLocalized } from './soap/fault';
@@ -31,6 +32,8 @@ export interface ConnectOptions extends TlsTrust {
   password: string;
   /** Per-request timeout. @default 60000 */
   timeoutMs?: number;
+  /** Proxies for the SOAP and NFC connections (a CONNECT tunnel; TLS is verified inside it). @default proxySettingsFromEnv(process.env) */
+  proxy?: ProxySettings;
   logger?: Logger;
   /** Replaces the HTTP transport (tests). */
   transport?: Transport;
@@ -45,6 +48,8 @@ export class VimSession {
     readonly client: VimClient,
     readonly serviceContent: ServiceContent,
     readonly trust: TlsTrust,
+    /** The proxies of every connection of this session (SOAP and NFC). */
+    readonly proxy: ProxySettings,
   ) {}
 
   /** True when connected to a bare ESXi host rather than vCenter. */
@@ -64,7 +69,8 @@ export class VimSession {
     // Decided before anything is sent: an http:// URL or a contradictory trust never reaches the wire.
     vsphereEndpoint(options.server);
     const trust = connectionTrust({ ...(options.thumbprint !== undefined ? { thumbprint: options.thumbprint } : {}), ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(options.insecure ? { insecure: true } : {}) });
-    const agent = createAgent(trust);
+    const proxy = options.proxy ?? proxySettingsFromEnv();
+    const agent = createAgent(trust, { proxy });
     const client = new VimClient({ url: options.server, agent, ...(options.transport ? { transport: options.transport } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.logger ? { logger: options.logger } : {}) });
     client.secrets.add(options.password);
     const sc = await client.send(new RetrieveServiceContent({ _this: { type: 'ServiceInstance', value: 'ServiceInstance' } }));
@@ -75,7 +81,7 @@ export class VimSession {
     };
     await login();
     client.relogin = login;
-    return new VimSession(client, sc, trust);
+    return new VimSession(client, sc, trust, proxy);
   }
 
   /** Ends the session; errors are ignored (the session may already be gone). */

@@ -1,8 +1,7 @@
 import * as https from 'node:https';
 import { X509Certificate } from 'node:crypto';
-import * as tls from 'node:tls';
-import type { Duplex } from 'node:stream';
 import { OvfkitError, UsageError } from '@ovfkit/core';
+import { createTlsAgent, type ProxySettings } from '@ovfkit/package';
 
 /**
  * How ovfkit trusts a vCenter/ESXi certificate. Exactly one of: the system CAs (default), extra
@@ -91,44 +90,25 @@ export function normalizeThumbprint(tp: string, bytes = 32): string {
 }
 
 /**
- * An https.Agent enforcing `trust`. With a thumbprint, the socket is handed to HTTP only after the
- * certificate has been checked, so not one byte of a request (password, cookie) reaches a server
- * that does not match the pin.
+ * An https.Agent enforcing `trust`, through a proxy when `options.proxy` names one for the server
+ * (a CONNECT tunnel: the pin or CA check is the same inside it). With a thumbprint, the socket is
+ * handed to HTTP only after the certificate has been checked, so not one byte of a request
+ * (password, cookie) reaches a server that does not match the pin.
  */
-export function createAgent(trust: TlsTrust, options: { sha1Thumbprint?: string } = {}): https.Agent {
+export function createAgent(trust: TlsTrust, options: { sha1Thumbprint?: string; proxy?: ProxySettings } = {}): https.Agent {
   const pin256 = trust.thumbprint ? normalizeThumbprint(trust.thumbprint) : undefined;
   const pin1 = options.sha1Thumbprint ? normalizeThumbprint(options.sha1Thumbprint, 20) : undefined;
-  if (!pin256 && !pin1) {
-    return new https.Agent({ keepAlive: true, rejectUnauthorized: !trust.insecure, ...(trust.ca ? { ca: trust.ca } : {}) });
-  }
-  return new PinnedAgent(pin256, pin1);
-}
-
-class PinnedAgent extends https.Agent {
-  constructor(
-    private readonly pin256: string | undefined,
-    private readonly pin1: string | undefined,
-  ) {
-    super({ keepAlive: true });
-  }
-
-  // http.Agent accepts an asynchronous createConnection: return nothing and call back later.
-  override createConnection(options: object, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
-    const socket = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false });
-    const onError = (err: Error): void => callback?.(err, socket);
-    socket.once('error', onError);
-    socket.once('secureConnect', () => {
-      socket.removeListener('error', onError);
+  const proxy = options.proxy ? { proxy: options.proxy } : {};
+  if (!pin256 && !pin1) return createTlsAgent({ rejectUnauthorized: !trust.insecure, ...(trust.ca ? { ca: trust.ca } : {}), ...proxy });
+  return createTlsAgent({
+    rejectUnauthorized: true,
+    ...proxy,
+    checkPeer: (socket) => {
       const cert = socket.getPeerCertificate();
-      const ok = (this.pin256 && cert.fingerprint256 === this.pin256) || (this.pin1 && cert.fingerprint === this.pin1);
-      if (!ok) {
-        const seen = this.pin256 ? cert.fingerprint256 : cert.fingerprint;
-        socket.destroy();
-        callback?.(new OvfkitError('TLS', `the server's certificate does not match the pinned thumbprint (server presented ${seen ?? 'no certificate'}); nothing was sent`), socket);
-        return;
-      }
-      callback?.(null, socket);
-    });
-    return undefined;
-  }
+      const ok = (pin256 && cert.fingerprint256 === pin256) || (pin1 && cert.fingerprint === pin1);
+      if (ok) return undefined;
+      const seen = pin256 ? cert.fingerprint256 : cert.fingerprint;
+      return new OvfkitError('TLS', `the server's certificate does not match the pinned thumbprint (server presented ${seen ?? 'no certificate'}); nothing was sent`);
+    },
+  });
 }

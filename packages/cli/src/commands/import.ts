@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import { DESCRIPTOR_DIGEST_PATTERN, UsageError, type OvfIssue } from '@ovfkit/core';
-import { ImportSpecError, PlanRefusedError, importOvf, openPackage } from '@ovfkit/vsphere';
+import { ImportSpecError, PlanRefusedError, importOvf } from '@ovfkit/vsphere';
 import { hostProfileFrom, issueLine } from '../cisp-flags';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
+import { openCliSource } from '../source';
 
 function pairs(list: string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -88,7 +89,7 @@ export const importCommand: Command = {
     }
     const hostProfile = stringOption(values, 'host-profile') !== undefined ? await hostProfileFrom(values, ctx) : undefined;
     const src = positionals[0]!;
-    const source = await openPackage(/^https?:\/\//i.test(src) ? src : path.resolve(ctx.cwd, src));
+    const source = await openCliSource(src, ctx);
     try {
       return await withSession(values, ctx, async (session) => {
         const opt = (n: string): string | undefined => stringOption(values, n);
