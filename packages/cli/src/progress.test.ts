@@ -67,7 +67,7 @@ describe('terminal progress', () => {
     assert.throws(() => progressMode({ progress: 'fancy' }, tty), /--progress must be auto, tty, plain or none, got "fancy"/);
   });
 
-  it('plain progress: one line per 10 % reached or 30 s passed, a done line, no carriage return or escape', async () => {
+  it('plain progress: one line per 10 % reached or 30 s passed, the last count at the end if it moved, no carriage return or escape', async () => {
     let t = 0;
     const { stream, text } = fakeStream(false);
     const MiB = 1048576;
@@ -84,10 +84,22 @@ describe('terminal progress', () => {
       'hashing: 35% 35 MiB / 100 MiB R/s', // 30 %, 20 % skipped in one update
       'hashing: 36% 36 MiB / 100 MiB R/s', // 36 s after the previous line
       'hashing: 38% 38 MiB / 100 MiB R/s', // 31 s after that
-      'hashing: 100% 100 MiB / 100 MiB R/s',
-      'hashing: 100% 100 MiB / 100 MiB R/s done',
+      'hashing: 100% 100 MiB / 100 MiB R/s', // done() adds nothing: the count did not move
       '',
     ]);
+    const unknown = fakeStream(false);
+    const u = createProgress(unknown.stream, 'unpacking', undefined, 'plain', () => t);
+    u.update(1024);
+    u.done();
+    t += 30_000;
+    const later = createProgress(unknown.stream, 'unpacking', undefined, 'plain', () => t);
+    t += 30_000;
+    later.update(2048);
+    later.update(4096);
+    later.done();
+    await new Promise((r) => setImmediate(r));
+    // Work that showed nothing prints nothing at the end; otherwise the last count closes it.
+    assert.deepEqual(unknown.text().split('\n').map((l) => l.replace(/ [\d.]+ (?:B|KiB|MiB)\/s/, ' R/s')), ['unpacking: 2.0 KiB R/s', 'unpacking: 4.0 KiB R/s', '']);
   });
 
   it('plain transfer progress: per file, 10 % steps or 30 s, a done line each; 30 s lines only when the size is unknown', async () => {

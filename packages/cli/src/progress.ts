@@ -90,7 +90,8 @@ function redraw(stream: ProgressStream, line: string, end = ''): void {
 
 /**
  * Progress of `label` on `stream` in `mode`: a terminal line (nothing for work that ends before
- * the first redraw), plain lines `label: 40% 4.0 MiB / 10 MiB`, or nothing. `true` is auto for a
+ * the first redraw), plain lines `label: 40% 4.0 MiB / 10 MiB` (and the last count at the end,
+ * if it moved since the last line), or nothing. `true` is auto for a
  * TTY (tty, else none), `false` none: the form callers used before `--progress`.
  * @example const p = createProgress(ctx.stderr, 'verifying', total, progressMode(values, ctx)); p.update(n); p.done();
  */
@@ -110,14 +111,21 @@ export function createProgress(stream: ProgressStream, label: string, totalBytes
   if (m === 'plain') {
     const due = plainTrigger(now);
     const plainLine = (): string => line().replace(/^([^ ]+)/, '$1:');
+    // done() runs in finally blocks, success or not: it closes what was shown with the last
+    // count, never claims success, and prints nothing for work that showed nothing.
+    let writtenBytes: number | undefined;
+    const write = (): void => {
+      writtenBytes = lastBytes;
+      stream.write(`${plainLine()}\n`);
+    };
     return {
       update(bytes, detail) {
         lastBytes = bytes;
         lastDetail = detail;
-        if (due(bytes, totalBytes)) stream.write(`${plainLine()}\n`);
+        if (due(bytes, totalBytes)) write();
       },
       done() {
-        stream.write(`${plainLine()} done\n`);
+        if (writtenBytes !== undefined && writtenBytes !== lastBytes) write();
       },
     };
   }
