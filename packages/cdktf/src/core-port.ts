@@ -111,6 +111,8 @@ export interface OvfImportCheck {
   hostWarning: OvfIssue[];
   importError: OvfIssue[];
   importWarning: OvfIssue[];
+  /** What the plan refuses although vSphere would go ahead: a property key naming no property or several. */
+  planError: OvfIssue[];
   plan: OvfImportPlan;
   /** The ParseDescriptor result the plan was made from (reused by OvfImport's Descriptor). */
   parseResult: OvfParseDescriptorResult;
@@ -210,6 +212,7 @@ export const ovfCore: OvfCorePort = {
       propertyMapping: [...request.propertyMapping, ...request.secretProperty.map((s) => ({ key: s.key, value: '' }))],
       ...(request.diskProvisioning !== undefined ? { diskProvisioning: request.diskProvisioning } : {}),
       importOption: request.acceptAllEulas ? ['acceptAllEulas'] : [],
+      vocabulary: 'cdktf',
     });
     const from = (source: PlanIssueSource, list: PlanIssue[]): OvfIssue[] => list.filter((i) => i.source === source).map(({ source: _source, ...issue }) => issue);
     const secretVar = new Map(request.secretProperty.map((s) => [s.key, s.value]));
@@ -217,7 +220,7 @@ export const ovfCore: OvfCorePort = {
     const shown: OvfImportPlan = {
       ...rest,
       properties: rest.properties.map((prop) => {
-        const variable = secretVar.get(prop.id);
+        const variable = secretVar.get(prop.mappingKey ?? prop.id);
         return variable === undefined ? prop : { ...prop, value: `(from environment variable ${variable})` };
       }),
       eula: { count: eula.count, accepted: eula.accepted },
@@ -230,6 +233,7 @@ export const ovfCore: OvfCorePort = {
       hostWarning: from('validateHost', warnings),
       importError: from('createImportSpec', errors),
       importWarning: from('createImportSpec', warnings),
+      planError: from('plan', errors),
       plan: shown,
       parseResult,
     };

@@ -1,6 +1,6 @@
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { UsageError } from '@ovfkit/core';
+import { fullPropertyId, UsageError } from '@ovfkit/core';
 import {
   type OvfIssue,
   type OvfParseDescriptorResult,
@@ -161,10 +161,8 @@ export class OvfDescriptor extends Construct {
   }
 }
 
-/** The full property id vSphere uses as the `propertyMapping` key: `[classId.]id[.instanceId]`. */
-export function fullPropertyId(p: VAppPropertyInfo): string {
-  return [p.classId, p.id, p.instanceId].filter((s) => s !== undefined && s !== '').join('.');
-}
+/** The full property id vSphere uses as the `propertyMapping` key, `[classId.]id[.instanceId]` (core's). */
+export { fullPropertyId };
 
 /**
  * Registers `errors` as one construct validation (synth lists every one with the construct path)

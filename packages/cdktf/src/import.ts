@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, DataResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { UsageError, isOvfkitError } from '@ovfkit/core';
+import { UsageError, isOvfkitError, propertyIdOfKey } from '@ovfkit/core';
 import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
@@ -210,8 +210,9 @@ export class OvfImport extends Construct {
     this.request = request;
     this.inventoryPath = inventoryPathOf(this.node.path, this.entityName, props);
 
-    // A literal value for a password property would be written to the configuration and state.
-    const givenLiterally = new Set(propertyMapping.map((kv) => kv.key));
+    // A literal value for a password property would be written to the configuration and state
+    // (the key may be the property's bare id, which the plan resolves to it).
+    const givenLiterally = new Set(propertyMapping.map((kv) => propertyIdOfKey(kv.key, d.properties) ?? kv.key));
     for (const p of d.properties) {
       const fqid = fullPropertyId(p);
       if (givenLiterally.has(fqid) && isPasswordProperty(p.type)) this.errors.push(secretInStateIssue(fqid, p.id ?? fqid));
@@ -226,7 +227,9 @@ export class OvfImport extends Construct {
     const importError = [...check.importError.filter((e) => !parseCodes.has(e.code)), ...eula.map(eulaIssue)];
     const importWarning = check.importWarning.filter((w) => w.code !== 'EULA_NOT_ACCEPTED');
     reportIssues(this, importError, importWarning, 'CreateImportSpec');
-    this.errors.push(...check.hostError, ...importError);
+    // A key naming no property or several: the plan's own errors.
+    reportIssues(this, check.planError, [], 'plan');
+    this.errors.push(...check.hostError, ...importError, ...check.planError);
     this.warnings.push(...check.hostWarning, ...importWarning);
     const plan = check.plan;
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');

@@ -139,6 +139,7 @@ export async function planOptionsFrom(values: OptionValues, ctx: CommandContext)
   const importOption = stringList(values, 'import-option');
   if (values['accept-all-eulas'] === true) importOption.push('acceptAllEulas');
   if (importOption.length) o.importOption = [...new Set(importOption)];
+  o.vocabulary = 'cli';
   return o;
 }
 

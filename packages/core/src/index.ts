@@ -23,3 +23,5 @@ export * from './ovf-environment';
 export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } from './xml-escape';
 export { SecretString, passwordDigest, passwordMatches } from './secret';
 export { redactUrl, urlCarriesSecret } from './location';
+export { fullPropertyId, matchPropertyKey, propertyIdOfKey, type PropertyKeyMatch, type PropertyName } from './property-keys';
+export { editDistance, nearest } from './nearest';

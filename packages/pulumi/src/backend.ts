@@ -90,6 +90,8 @@ export interface VsphereSession {
 /** The local plan: ParseDescriptor + ValidateHost + CreateImportSpec over one parse (core's `createPlan`). */
 export interface LocalPlan extends ImportValidation {
   parse: OvfParseDescriptorResult;
+  /** The propertyMapping the plan checked, each key resolved to a property's full id (values included: never shown). */
+  propertyMapping: KeyValue[];
   /** Core's plan object (`ovfkit.plan/1`), as `ovfkit plan` and the CDKTF constructs show it. */
   plan: OvfPlan;
 }

@@ -109,10 +109,12 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     ...(request.ipAllocationPolicy ? { ipAllocationPolicy: request.ipAllocationPolicy } : {}),
     ...(request.ipProtocol ? { ipProtocol: request.ipProtocol } : {}),
     ...(request.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
+    vocabulary: 'pulumi',
   });
   return {
     against: `host profile ${r.plan.hostProfile}${target.inventory ? ` and inventory ${target.inventory}` : ''}`,
     parse: r.parseDescriptor,
+    propertyMapping: r.cisp.propertyMapping ?? [],
     plan: r.plan,
     validateHost: r.validateHost,
     importSpec: { error: r.createImportSpec.error ?? [], warning: r.createImportSpec.warning ?? [] },

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { isOvfkitError, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type VAppPropertyInfo } from '@ovfkit/core';
+import { fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
@@ -40,13 +40,11 @@ export const IMPORT_UPDATE_KEYS = ['powerOn', 'annotation', 'propertyMapping'] a
 
 const PASSWORD_TYPE = /^password(\(|$)/;
 
-/** The full id of a vApp property as propertyMapping keys name it (`classId.id.instanceId`). */
-export function propertyKey(p: VAppPropertyInfo): string {
-  return [p.classId, p.id, p.instanceId].filter((s) => s !== undefined && s !== '').join('.');
-}
-
+/** True when the propertyMapping key names a password property (by its full id or its bare id, as the plan resolves keys). */
 function isPasswordProperty(parse: OvfParseDescriptorResult | undefined, key: string): boolean {
-  const p = parse?.property?.find((q) => propertyKey(q) === key);
+  const properties = parse?.property ?? [];
+  const id = propertyIdOfKey(key, properties);
+  const p = id === undefined ? undefined : properties.find((q) => fullPropertyId(q) === id);
   return p !== undefined && PASSWORD_TYPE.test(p.type ?? '');
 }
 
@@ -75,14 +73,15 @@ const INPUT_FOR_CODE: Record<string, string> = {
   INSUFFICIENT_DATASTORE_SPACE: 'datastore', DATASTORE_INACCESSIBLE: 'datastore',
   DISK_PROVISIONING_UNSUPPORTED: 'diskProvisioning', OvfUnsupportedDiskProvisioning: 'diskProvisioning',
   INVALID_ENTITY_NAME: 'name', OvfInvalidVmName: 'name',
+  AMBIGUOUS_PROPERTY_KEY: 'propertyMapping',
 };
 
 /**
- * Findings CreateImportSpec only warns about (vSphere ignores an unknown property key and leaves
- * EULAs to the client) that an import should not go ahead with: preview fails on them, the way
- * `ovfkit import` refuses without --accept-all-eulas.
+ * Findings CreateImportSpec only warns about (vSphere leaves EULAs to the client) that an import
+ * should not go ahead with: preview fails on them, the way `ovfkit import` refuses without
+ * --accept-all-eulas.
  */
-const WARNINGS_THAT_FAIL = ['UNKNOWN_PROPERTY_KEY', 'EULA_NOT_ACCEPTED'] as const;
+const WARNINGS_THAT_FAIL = ['EULA_NOT_ACCEPTED'] as const;
 
 function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
   const input = INPUT_FOR_CODE[i.code] ?? INPUT_FOR_CODE[i.fault._typeName] ?? 'source';
@@ -257,23 +256,22 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
       else warnings.push(issueReason(i, against));
     }
   };
+  // The verdict is the plan's, as in `ovfkit plan` and CDKTF: every error it lists, in its order
+  // (CreateImportSpec's findings on a descriptor with ParseDescriptor errors included). With a
+  // connection the host-side checks are vSphere's instead: the plan's findings about the
+  // descriptor and the inputs are kept, its host and datastore findings left to the server.
+  const parsed = (parse.error ?? []).length === 0;
+  const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
+  const kept = (i: PlanIssue): boolean => !connection || i.source === 'parseDescriptor' || i.source === 'plan' || (i.source === 'createImportSpec' && parsed && inputIssues(i));
+  const against = (i: PlanIssue): string | undefined => (connection || i.source === 'parseDescriptor' ? undefined : local.against);
+  for (const i of local.plan.errors.filter(kept)) add([i], against(i));
+  for (const i of local.plan.warnings.filter(kept)) warn([i], against(i));
   let validation: ImportValidation = local;
-  if (!connection) {
-    // Offline the verdict is the plan's, as in `ovfkit plan` and CDKTF: every error it lists, in
-    // its order (CreateImportSpec's findings on a descriptor with ParseDescriptor errors included).
-    for (const i of local.plan.errors) add([i], i.source === 'parseDescriptor' ? undefined : local.against);
-    for (const i of local.plan.warnings) warn([i], i.source === 'parseDescriptor' ? undefined : local.against);
-  } else {
-    add(parse.error ?? [], undefined);
-    warn(parse.warning ?? [], undefined);
-  }
-  if (connection && (parse.error ?? []).length === 0) {
-    const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
-    add(local.importSpec.error.filter(inputIssues), undefined);
-    warn(local.importSpec.warning.filter(inputIssues), undefined);
+  if (connection && parsed) {
     try {
       const session = await backend.connect(connection);
-      try { validation = await session.validate(descriptor.ovfDescriptor, request); } finally { await session.logout().catch(() => undefined); }
+      // vSphere is given the keys the plan resolved (full ids), as the import sends them.
+      try { validation = await session.validate(descriptor.ovfDescriptor, { ...request, propertyMapping: local.propertyMapping }); } finally { await session.logout().catch(() => undefined); }
     } catch (e) {
       failures.push({ property: inputForPlacementError(e as Error), reason: `vSphere at ${connection.server}: ${(e as Error).message}` });
       return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse, plan: local.plan };
@@ -444,6 +442,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
             markAsTemplate: inputs.markAsTemplate === true,
             ...(inputs.annotation !== undefined ? { annotation: inputs.annotation } : {}),
             ...(typeof planned === 'string' ? { expectedDescriptorDigest: planned } : {}),
+            vocabulary: 'pulumi',
             ...(typeof inputs.hostProfile === 'string' ? { hostProfile: inputs.hostProfile } : {}),
           });
         } catch (e) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { filesInOrder, openFile, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
@@ -39,7 +39,10 @@ export interface ImportOvfOptions extends PlacementInput {
   name?: string;
   /** OVF network name → vSphere network (inventory path, or a name under `<dc>/network/`). */
   networkMapping?: Record<string, string>;
-  /** Property values by full key `[classId.]id[.instanceId]`. */
+  /**
+   * Property values by full key `[classId.]id[.instanceId]`, or by the bare id of exactly one
+   * property: the plan resolves each key, and the server is sent the full ids.
+   */
   propertyMapping?: Record<string, string>;
   deploymentOption?: string;
   /** `xml:lang` of the texts the descriptor is read with. @default "" (the descriptor's own) */
@@ -55,6 +58,8 @@ export interface ImportOvfOptions extends PlacementInput {
   ipProtocol?: string;
   /** Required when the package has EULAs. @default false */
   acceptAllEulas?: boolean;
+  /** Whose words the fixes of the plan's issues use (`ovfkit import` gives 'cli'). @default 'api' */
+  vocabulary?: PlanVocabulary;
   /** @default false */
   powerOn?: boolean;
   /**
@@ -124,6 +129,7 @@ function planOptionsOf(options: ImportOvfOptions): PlanOptions {
     ...(options.ipAllocationPolicy ? { ipAllocationPolicy: options.ipAllocationPolicy } : {}),
     ...(options.ipProtocol ? { ipProtocol: options.ipProtocol } : {}),
     ...(options.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
+    ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
   };
 }
 
@@ -183,13 +189,11 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     networkMapping.push({ name: ovfName, network: await inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], signal) });
   }
   const common = { locale: options.locale ?? '', deploymentOption: options.deploymentOption ?? '' };
+  // The values the plan checked, each key resolved to a property's full id: what vSphere matches.
+  const propertyMapping = planned.cisp.propertyMapping ?? [];
   // Password property values must not come back in an error or a log line, whatever the server echoes.
-  for (const p of planned.parseDescriptor.property ?? []) {
-    if (!p.type?.startsWith('password')) continue;
-    const key = [p.classId, p.id, p.instanceId].filter(Boolean).join('.');
-    const value = options.propertyMapping?.[key] ?? (p.id ? options.propertyMapping?.[p.id] : undefined);
-    if (value) session.client.secrets.add(value);
-  }
+  const secretIds = new Set(planned.plan.properties.filter((p) => p.password).map((p) => p.id));
+  for (const kv of propertyMapping) if (kv.value && secretIds.has(kv.key)) session.client.secrets.add(kv.value);
   if (planned.plan.eula.count && !planned.plan.eula.accepted) {
     const n = planned.plan.eula.count;
     throw new UsageError(`the package has ${n} license agreement${n === 1 ? '' : 's'}; read ${n === 1 ? 'it' : 'them'} (ovfkit inspect) and pass --accept-all-eulas to accept`);
@@ -204,7 +208,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     ...(networkMapping.length ? { networkMapping } : {}),
     ...(options.ipAllocationPolicy ? { ipAllocationPolicy: options.ipAllocationPolicy } : {}),
     ...(options.ipProtocol ? { ipProtocol: options.ipProtocol } : {}),
-    ...(options.propertyMapping ? { propertyMapping: Object.entries(options.propertyMapping).map(([key, value]) => ({ key, value })) } : {}),
+    ...(propertyMapping.length ? { propertyMapping } : {}),
     ...(options.diskProvisioning ? { diskProvisioning: options.diskProvisioning as OvfCreateImportSpecParamsDiskProvisioningType } : {}),
   };
   const spec = await ovfManager.createImportSpec(descriptor, placement.resourcePool, placement.datastore, cisp);
@@ -330,7 +334,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   let poweredOn = false;
   let ovfEnvInjected: string[] | undefined;
   try {
-    if (options.injectOvfEnv) ovfEnvInjected = await injectOvfEnv(session, created, spec.importSpec, { descriptor, ...(options.propertyMapping ? { propertyMapping: options.propertyMapping } : {}) }, log, signal);
+    if (options.injectOvfEnv) ovfEnvInjected = await injectOvfEnv(session, created, spec.importSpec, { descriptor, ...(propertyMapping.length ? { propertyMapping: Object.fromEntries(propertyMapping.map((kv) => [kv.key, kv.value])) } : {}) }, log, signal);
     if (options.annotation !== undefined) {
       if (created.type === 'VirtualMachine') await session.waitForTask(await session.client.send(new ReconfigVMTask({ _this: created, spec: { annotation: options.annotation } })));
       else await session.client.send(new UpdateVAppConfig({ _this: created, spec: { annotation: options.annotation } }));

@@ -4,7 +4,7 @@
  * {@link connectOvfSession} at run time; the shapes here match its port structurally.
  */
 import { createHash } from 'node:crypto';
-import { type HostProfile, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, UsageError } from '@ovfkit/core';
+import { type HostProfile, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, UsageError } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
 import { exportOvf } from './export';
@@ -50,6 +50,8 @@ export interface OvfImportRequest extends OvfImportSpecRequest {
   expectedDescriptorDigest?: string;
   /** Host profile (built-in name or profile JSON) of the import's local checks. @default the newest built-in */
   hostProfile?: string | HostProfile;
+  /** Whose words the fixes of the import's local checks use. @default 'api' */
+  vocabulary?: PlanVocabulary;
 }
 
 export type PowerState = 'poweredOn' | 'poweredOff' | 'suspended';
@@ -173,6 +175,7 @@ export class OvfSession {
         ...(request.expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest: request.expectedDescriptorDigest } : {}),
         ...(request.hostProfile !== undefined ? { hostProfile: request.hostProfile } : {}),
         ...(request.locale ? { locale: request.locale } : {}),
+        ...(request.vocabulary ? { vocabulary: request.vocabulary } : {}),
       });
       const entity = await this.readEntity(r.entity);
       if (!entity) throw new UsageError(`the imported ${r.entity.type} ${r.entity.value} vanished right after import`);

@@ -67,11 +67,9 @@ func vmConfigSpecFor(products []ovf.ProductSection, hardware []ovf.VirtualHardwa
 			if e, ok := expressionDefault(p); ok && def == "" {
 				def = e
 			}
-			full := strings.Join(nonEmpty(class, p.Key, instance), ".")
-			value, set := mapping[full]
-			if !set {
-				value, set = mapping[p.Key]
-			}
+			// vCenter matches a propertyMapping key to a property's full id only, and ignores any
+			// other key (a bare id of a class-qualified property included) without a word.
+			value, set := mapping[strings.Join(nonEmpty(class, p.Key, instance), ".")]
 			info := &types.VAppPropertyInfo{
 				Key: key, ClassId: class, InstanceId: instance, Id: p.Key, Label: strOr(p.Label, ""),
 				Type: vappPropertyType(p), UserConfigurable: p.UserConfigurable, DefaultValue: def,

@@ -57,13 +57,22 @@ interface Seen {
 }
 
 const minimalOva = path.join(repoRoot, 'examples', 'minimal', 'minimal.ova');
-/** The example descriptor with `from` replaced by `to` (the row fails loudly if the example changed). */
-const edit = (from: string, to: string): Pkg => ({
-  edit: (ovf) => {
-    assert.ok(ovf.includes(from), `the example descriptor has ${from}`);
-    return ovf.replace(from, to);
-  },
+/** The example descriptor with each `from` replaced by its `to`, in order (the row fails loudly if the example changed). */
+const edits = (...pairs: Array<[from: string, to: string]>): Pkg => ({
+  edit: (ovf) => pairs.reduce((o, [from, to]) => {
+    assert.ok(o.includes(from), `the example descriptor has ${from}`);
+    return o.replace(from, to);
+  }, ovf),
 });
+const edit = (from: string, to: string): Pkg => edits([from, to]);
+/** The example's ProductSection, and the same section given a class and an instance: its properties become `com.example.sentry.<key>.1`. */
+const PRODUCT = '<ProductSection ovf:required="false">';
+const SENTRY_1 = '<ProductSection ovf:class="com.example.sentry" ovf:instance="1" ovf:required="false">';
+/** A second instance of the sentry class with a property `workers` of its own (MaxValue 64), so the bare key `workers` names two properties. */
+const SENTRY_2 = '<ProductSection ovf:class="com.example.sentry" ovf:instance="2" ovf:required="false"><Info>second sentry</Info>'
+  + '<Property ovf:key="workers" ovf:type="uint8" ovf:userConfigurable="true" ovf:value="2" ovf:qualifiers="MinValue(1),MaxValue(64)"/></ProductSection>\n    <AnnotationSection>';
+const sentry = edit(PRODUCT, SENTRY_1);
+const twoSentries = edits([PRODUCT, SENTRY_1], ['<AnnotationSection>', SENTRY_2]);
 const EULA = '<EulaSection><Info>License agreement</Info><License>Use it kindly.</License></EulaSection>\n    <AnnotationSection>';
 const NTP_DEFAULT = 'ovf:value="pool.ntp.org"';
 /** A default value outside ASCII, for the encoding rows: the VM's vApp property shows what the server read. */
@@ -141,6 +150,14 @@ const ROWS: Row[] = [
   { name: 'an invalid UTF-8 sequence', pkg: badUtf8, choice: {}, errors: ['XML_INVALID_UTF8'] },
   { name: 'Latin-1 bytes declared as UTF-8', pkg: encoded('UTF-8', (t) => Buffer.from(t, 'latin1')), choice: {}, errors: ['XML_INVALID_UTF8'] },
   { name: 'an encoding no reader knows', pkg: edit('encoding="UTF-8"', 'encoding="EBCDIC-XYZ"'), choice: {}, errors: ['XML_UNSUPPORTED_ENCODING'] },
+  // Property keys: a bare key naming one property is that property (its value applied, its
+  // qualifiers checked); one naming several, or none, is refused with the candidates.
+  { name: 'bare keys of class-qualified properties', pkg: sentry, choice: { prop: { ntp_servers: 'ntp.sentry.example', workers: '8' } }, errors: [], ntpServers: 'ntp.sentry.example' },
+  { name: 'the full id of a class-qualified property', pkg: sentry, choice: { prop: { 'com.example.sentry.ntp_servers.1': 'ntp.full.example' } }, errors: [], ntpServers: 'ntp.full.example' },
+  { name: 'a bare key of a class-qualified property outside its qualifiers', pkg: sentry, choice: { prop: { workers: '99' } }, errors: ['PROPERTY_VALUE_INVALID'] },
+  { name: 'a bare key two instances of a class have', pkg: twoSentries, choice: { prop: { workers: '8' } }, errors: ['AMBIGUOUS_PROPERTY_KEY'] },
+  { name: 'a property key no property has', pkg: 'ova', choice: { prop: { nosuch: '1' } }, errors: ['UNKNOWN_PROPERTY_KEY'] },
+  { name: 'a mistyped bare key of a class-qualified property', pkg: sentry, choice: { prop: { wrokers: '4' } }, errors: ['UNKNOWN_PROPERTY_KEY'] },
 ];
 
 /** Where every row is placed, given to every front end alike. */
@@ -245,11 +262,21 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
 
       // ovfkit plan --json: the reference list, checked against the row's codes.
       const planOut = await runCli(['plan', source, '--json', '--name', name, ...cliFlags(c)]);
-      const plan = JSON.parse(planOut.stdout) as { ok: boolean; errors: Seen[]; warnings: Seen[]; descriptorDigest: string };
+      const plan = JSON.parse(planOut.stdout) as {
+        ok: boolean; errors: Seen[]; warnings: Seen[]; descriptorDigest: string;
+        properties: Array<{ id: string; mappingKey?: string; value: string; source: string }>;
+      };
       const expected = plan.errors.map(seen);
       assert.deepEqual(expected.map((e) => e.code), row.errors, `ovfkit plan: ${JSON.stringify(plan.errors, null, 1)}`);
       assert.equal(planOut.code, refused ? 1 : 0);
       assert.equal(plan.ok, !refused);
+      // The plan names the one property each key sets: by its full id, or a bare key resolved to it.
+      if (!refused) {
+        for (const [key, value] of Object.entries(c.prop ?? {})) {
+          const set = plan.properties.filter((p) => (p.mappingKey ?? p.id) === key);
+          assert.deepEqual(set.map((p) => [p.source, p.value]), [['propertyMapping', value]], `the plan's property for ${key}: ${JSON.stringify(plan.properties)}`);
+        }
+      }
 
       // Pulumi preview: Check over gRPC, no connection.
       const urn = dynamicUrn(`row${i}`, 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
@@ -299,6 +326,7 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
         assert.equal(imported.code, 0, imported.stderr + imported.stdout);
         const r = JSON.parse(imported.stdout) as { entity: { type: string; value: string }; name: string };
         assert.equal(r.name, vmName);
+        assert.equal(await vAppProperty(`${r.entity.type}:${r.entity.value}`, 'ntp_servers'), c.prop?.['ntp_servers'] ?? row.ntpServers ?? 'pool.ntp.org', 'ovfkit import sent the values the plan shows');
         const destroyed = await runCli(['destroy', `${r.entity.type}:${r.entity.value}`], env);
         assert.equal(destroyed.code, 0, destroyed.stderr);
         await assertNothingLeft(sim, vmName);

@@ -53,7 +53,7 @@ describe('a Pulumi program declaring OvfImport, run under setMocks and forwarded
     const failures = Object.fromEntries(resources[0]!.check.failures.map((f) => [f.property, f.reason]));
     assert.deepEqual(Object.keys(failures).sort(), ['deploymentOption', 'networkMapping["Storage Net"]', 'propertyMapping.hostnme', 'propertyMapping.root_password']);
     assert.match(failures['deploymentOption']!, /"huge" is not offered by this descriptor; allowed: "small", "large"/);
-    assert.match(failures['propertyMapping.hostnme']!, /matches no ProductSection property.*allowed: hostname, ip0/);
+    assert.match(failures['propertyMapping.hostnme']!, /^Property key "hostnme" names no property of the package; did you mean "hostname"\?; allowed: hostname, ip0.*; fix: use propertyMapping: \{ "hostname": "…" \}/);
     assert.match(failures['networkMapping["Storage Net"]']!, /does not declare; allowed: VM Network/);
     assert.match(failures['propertyMapping.root_password']!, /shorter than MinLen\(8\)/);
     assert.ok(!JSON.stringify(resources[0]!.check.failures).includes('hunter2'), 'the password value is not repeated in the failure');

@@ -112,6 +112,7 @@ export const importCommand: Command = {
             injectOvfEnv: values['inject-ovf-env'] === true,
             markAsTemplate: values['template'] === true,
             acceptAllEulas: values['accept-all-eulas'] === true,
+            vocabulary: 'cli',
             manifestPolicy,
             ...(expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest } : {}),
             ...(hostProfile ? { hostProfile } : {}),

@@ -20,7 +20,7 @@ function renderPlan(name: string, p: OvfPlan): string {
   if (p.properties.length) {
     const set = p.properties.filter((x) => x.source === 'propertyMapping');
     l.push(`  properties   ${p.properties.length} (${set.length} set, ${p.properties.filter((x) => x.password).length} secret)`);
-    for (const x of p.properties.slice(0, 30)) l.push(`    ${x.id}: ${x.type} = ${x.password ? (x.value ? '(secret, set)' : '(secret, empty)') : JSON.stringify(x.value)}${x.source === 'propertyMapping' ? ' (set)' : ''}`);
+    for (const x of p.properties.slice(0, 30)) l.push(`    ${x.id}: ${x.type} = ${x.password ? (x.value ? '(secret, set)' : '(secret, empty)') : JSON.stringify(x.value)}${x.source === 'propertyMapping' ? (x.mappingKey ? ` (set as ${x.mappingKey})` : ' (set)') : ''}`);
     if (p.properties.length > 30) l.push(`    … ${p.properties.length - 30} more (use --json for all)`);
   }
   l.push(`  transfer     ${p.files.length} file(s), ${fmtBytes(p.sizes.downloadBytes)}; needs ${fmtBytes(p.sizes.flatDeploymentBytes)} flat / ${fmtBytes(p.sizes.sparseDeploymentBytes)} sparse`);

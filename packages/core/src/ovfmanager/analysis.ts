@@ -78,6 +78,8 @@ export interface PropertySummary {
   /** The value that will be set (from propertyMapping or the default); `********` for passwords. */
   value: string;
   source: 'propertyMapping' | 'default';
+  /** The bare key of propertyMapping the plan resolved to this property's full id (absent when the key was the full id). */
+  mappingKey?: string;
 }
 
 /** Everything one pass finds. */

@@ -18,6 +18,9 @@ import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types'
 import { parseDescriptorWithModel } from '../parse-descriptor';
 import type { KeyValue, ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfNetworkMapping, OvfParseDescriptorResult, OvfValidateHostResult } from '../vim25';
 import { UsageError } from '../errors';
+import { resolvePropertyMapping, type PlanVocabulary } from './verdict';
+
+export { propertyNames, resolvePropertyMapping, type PlanVocabulary, type ResolvedPropertyMapping } from './verdict';
 
 /** The form of {@link descriptorDigest}: `sha256:` and 64 lowercase hex digits. */
 export const DESCRIPTOR_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
@@ -35,8 +38,8 @@ export function descriptorDigest(ovfDescriptor: string | Uint8Array): string {
 /** The format tag of a plan. */
 export const PLAN_FORMAT = 'ovfkit.plan/1';
 
-/** Which OvfManager call reported an issue. */
-export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec';
+/** Which OvfManager call reported an issue, or `plan` for what the plan refuses although vSphere would go ahead. */
+export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan';
 
 /** An issue in the plan: the OvfManager entry plus the call that reported it. */
 export type PlanIssue = OvfIssue & { source: PlanIssueSource };
@@ -65,6 +68,8 @@ export interface PlanOptions {
   ipAllocationPolicy?: string;
   ipProtocol?: string;
   importOption?: string[];
+  /** Whose words the fixes of the plan's own rules use. @default 'api' */
+  vocabulary?: PlanVocabulary;
 }
 
 /** The plan. Stable key order and content for a given input, so diffs are meaningful. */
@@ -98,6 +103,11 @@ export interface OvfPlan {
 /** The plan and the vim25 results it was made from. */
 export interface PlanWithResults {
   plan: OvfPlan;
+  /**
+   * The CreateImportSpec parameters the plan checked, propertyMapping keys resolved to full ids
+   * (values included: never show it): what a live import sends.
+   */
+  cisp: OvfCreateImportSpecParams;
   parseDescriptor: OvfParseDescriptorResult;
   validateHost: OvfValidateHostResult;
   createImportSpec: OvfCreateImportSpecResult;
@@ -161,7 +171,6 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   const nm = toMapping(options.networkMapping, inv);
   if (nm.length) cisp.networkMapping = nm;
   const pm = toKeyValues(options.propertyMapping);
-  if (pm.length) cisp.propertyMapping = pm;
   if (options.diskProvisioning) cisp.diskProvisioning = options.diskProvisioning;
   if (options.ipAllocationPolicy) cisp.ipAllocationPolicy = options.ipAllocationPolicy;
   if (options.ipProtocol) cisp.ipProtocol = options.ipProtocol;
@@ -170,6 +179,9 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   const digest = descriptorDigest(ovfDescriptor);
   const parsed = parseDescriptorWithModel(ovfDescriptor, { locale: cisp.locale, deploymentOption: cisp.deploymentOption });
   const pr = parsed.result;
+  // vSphere sets a property only by its full id: each key is resolved to one first.
+  const keys = parsed.envelope ? resolvePropertyMapping(parsed.envelope, pm, options.vocabulary) : { propertyMapping: pm, bareKeys: new Map<string, string>(), errors: [] };
+  if (keys.propertyMapping.length) cisp.propertyMapping = keys.propertyMapping;
   const plan: OvfPlan = {
     format: PLAN_FORMAT,
     descriptorDigest: digest,
@@ -227,6 +239,10 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     plan.disks = a.disks;
     plan.files = a.fileItem;
     plan.sizes = { downloadBytes: a.downloadSize, flatDeploymentBytes: a.flatDeploymentSize, sparseDeploymentBytes: a.sparseDeploymentSize };
+    for (const p of plan.properties) {
+      const key = keys.bareKeys.get(p.id);
+      if (key !== undefined && p.source === 'propertyMapping') p.mappingKey = key;
+    }
     entitiesOf(a.importSpec, [], plan.entities);
     plan.errors.push(...tag('validateHost', a.hostError), ...tag('createImportSpec', a.importError));
     plan.warnings.push(...tag('validateHost', a.hostWarning), ...tag('createImportSpec', a.importWarning));
@@ -234,6 +250,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     validateHost.error = pr.error ?? [];
     createImportSpec.error = pr.error ?? [];
   }
+  plan.errors.push(...tag('plan', keys.errors));
   plan.ok = plan.errors.length === 0;
   // A secret never leaves through the plan. It is redacted by field where each issue is built
   // (CreateImportSpec puts REDACTED in the value of a password property's issue, and no message
@@ -241,7 +258,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   // containing a short password's letters and showed an observer where they were (issue 12 item 9).
   const secretKeys = new Set(plan.properties.filter((p) => p.password).map((p) => p.id));
   for (const i of [...plan.errors, ...plan.warnings]) {
-    if (i.value !== undefined && i.value !== '' && pm.some((kv) => secretKeys.has(kv.key) && kv.value === i.value)) i.value = REDACTED;
+    if (i.value !== undefined && i.value !== '' && keys.propertyMapping.some((kv) => secretKeys.has(kv.key) && kv.value === i.value)) i.value = REDACTED;
   }
-  return { plan, parseDescriptor: pr, validateHost, createImportSpec };
+  return { plan, cisp, parseDescriptor: pr, validateHost, createImportSpec };
 }
