@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
   checkHostProfile,
   checkInventory,
+  escapeControls as esc,
   OvfkitError,
   resolveHostProfile,
   UsageError,
@@ -17,7 +18,7 @@ import {
   type OvfIssue,
   type PlanOptions,
 } from '@ovfkit/core';
-import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
+import { type CommandContext, composedError, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
 import { formatBytes } from './progress';
 import { sourceOptions, sourceOptionsHelp } from './source';
 
@@ -84,7 +85,7 @@ async function readJson(file: string, what: string, ctx: CommandContext): Promis
 }
 
 function issuesText(issues: DocumentIssue[]): string {
-  const shown = issues.slice(0, 10).map((i) => `  ${i.message}; fix: ${i.fix}`);
+  const shown = issues.slice(0, 10).map((i) => `  ${esc(i.message, 'line')}; fix: ${esc(i.fix, 'line')}`);
   return [...shown, ...(issues.length > 10 ? [`  … ${issues.length - 10} more`] : [])].join('\n');
 }
 
@@ -93,7 +94,7 @@ export async function hostProfileFrom(values: OptionValues, ctx: CommandContext)
   const p = stringOption(values, 'host-profile');
   if (p === undefined || !/\.json$/i.test(p)) return resolveHostProfile(p);
   const check = checkHostProfile(await readJson(p, 'host profile', ctx));
-  if (!check.profile) throw new UsageError(`the host profile ${p} has ${check.issues.length} problem(s):\n${issuesText(check.issues)}`);
+  if (!check.profile) throw composedError(new UsageError(`the host profile ${esc(p, 'line')} has ${check.issues.length} problem(s):\n${issuesText(check.issues)}`));
   return check.profile;
 }
 
@@ -102,7 +103,7 @@ export async function inventoryFrom(values: OptionValues, ctx: CommandContext): 
   const f = stringOption(values, 'inventory');
   if (f === undefined) return undefined;
   const check = checkInventory(await readJson(f, 'inventory snapshot', ctx));
-  if (!check.inventory) throw new UsageError(`the inventory snapshot ${f} has ${check.issues.length} problem(s):\n${issuesText(check.issues)}`);
+  if (!check.inventory) throw composedError(new UsageError(`the inventory snapshot ${esc(f, 'line')} has ${check.issues.length} problem(s):\n${issuesText(check.issues)}`));
   return check.inventory;
 }
 
@@ -146,9 +147,9 @@ export async function planOptionsFrom(values: OptionValues, ctx: CommandContext)
 /** One issue as a line (and its fix), for the readable output. */
 export function issueLine(kind: 'error' | 'warning', i: OvfIssue & { source?: string }): string {
   const where = i.line ? ` (line ${i.line})` : '';
-  const src = i.source ? `${i.source}: ` : '';
-  const fix = i.fix ? `\n      fix: ${i.fix}` : '';
-  return `  ${kind === 'error' ? 'error  ' : 'warning'} ${src}${i.fault._typeName} [${i.code}]${where}: ${i.localizedMessage}${fix}`;
+  const src = i.source ? `${esc(i.source, 'line')}: ` : '';
+  const fix = i.fix ? `\n      fix: ${esc(i.fix, 'line')}` : '';
+  return `  ${kind === 'error' ? 'error  ' : 'warning'} ${src}${i.fault._typeName} [${i.code}]${where}: ${esc(i.localizedMessage, 'line')}${fix}`;
 }
 
 /** Bytes in binary units ({@link formatBytes}), `unknown` when the size is not known. */

@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { escapeControls, jsonWithoutControls } from '@ovfkit/core';
 
 /** Exit codes shared by every command. */
 export const ExitCode = {
@@ -56,7 +57,59 @@ export function stringList(values: OptionValues, name: string): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-/** Writes a value as pretty JSON followed by a newline. */
+/** Writes a value as pretty JSON followed by a newline, with no raw control character (C1 and bidi controls as `\uNNNN`). */
 export function writeJson(out: NodeJS.WritableStream, value: unknown): void {
-  out.write(JSON.stringify(value, null, 2) + '\n');
+  out.write(jsonWithoutControls(JSON.stringify(value, null, 2)) + '\n');
+}
+
+const COMPOSED = new WeakSet<object>();
+
+/**
+ * Marks an error whose message ovfkit composed of several lines, each escaped where it quotes
+ * package text: its line breaks are kept on a terminal. Every other error message is shown on
+ * one line, its line breaks escaped, since a name it quotes may hold one.
+ * @example throw composedError(new OvfkitError('INTEGRITY', `x failed:\n${issues.map(packageIssueLine).join('\n')}`))
+ */
+export function composedError<E extends Error>(error: E): E {
+  COMPOSED.add(error);
+  return error;
+}
+
+/** The message of `error` as a terminal shows it: one line, or the lines of a {@link composedError}. */
+export function errorText(error: { message: string }): string {
+  return escapeControls(error.message, COMPOSED.has(error) ? 'layout' : 'line');
+}
+
+type OutputStream = CommandContext['stdout'];
+const RAW = new WeakMap<object, OutputStream>();
+
+/**
+ * `stream` with every write passed through {@link escapeControls} in layout form: the boundary
+ * where text reaches a terminal or a log, so no control character from a package gets there
+ * whatever message or line quotes it. `main` wraps stdout and stderr with it.
+ */
+export function terminalStream<S extends OutputStream>(stream: S): S {
+  if (RAW.has(stream)) return stream;
+  const write = (chunk: unknown, ...rest: unknown[]): boolean =>
+    (stream.write as (...a: unknown[]) => boolean)(
+      typeof chunk === 'string' ? escapeControls(chunk, 'layout') : chunk instanceof Uint8Array ? escapeControls(Buffer.from(chunk).toString('utf8'), 'layout') : chunk,
+      ...rest,
+    );
+  const wrapped = new Proxy(stream, {
+    get(target, key) {
+      if (key === 'write') return write;
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  RAW.set(wrapped, stream);
+  return wrapped;
+}
+
+/**
+ * The stream under a {@link terminalStream}, for the one writer that sends control sequences on
+ * purpose (the progress line's `\r\x1b[K`); it escapes the text it draws itself.
+ */
+export function rawStream<S extends OutputStream>(stream: S): S {
+  return (RAW.get(stream) as S | undefined) ?? stream;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { isOvfkitError } from '@ovfkit/core';
-import { type Command, type CommandContext, ExitCode, type OptionValues, writeJson } from './command';
+import { escapeControls, isOvfkitError } from '@ovfkit/core';
+import { type Command, type CommandContext, ExitCode, type OptionValues, errorText, terminalStream, writeJson } from './command';
 import { commands } from './commands';
 
 export { ExitCode } from './command';
@@ -72,7 +72,8 @@ export function parseCommandLine(argv: string[] | { command: Command; rest: stri
  * Runs `ovfkit` with the given arguments and returns the exit code. Never throws: user mistakes
  * become a one-line message (or a JSON `{"error": …}` with --json), never a stack trace.
  */
-export async function main(argv: string[], ctx: CommandContext = defaultContext()): Promise<number> {
+export async function main(argv: string[], context: CommandContext = defaultContext()): Promise<number> {
+  const ctx: CommandContext = { ...context, stdout: terminalStream(context.stdout), stderr: terminalStream(context.stderr) };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     (argv.length === 0 ? ctx.stderr : ctx.stdout).write(topLevelHelp());
     return argv.length === 0 ? ExitCode.Failure : ExitCode.Ok;
@@ -84,7 +85,7 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
   const found = findCommand(argv);
   const json = argv.includes('--json');
   if (!found) {
-    return fail(ctx, json, 'USAGE', `unknown command "${argv[0]}"; run "ovfkit --help" for the list`);
+    return fail(ctx, json, 'USAGE', `unknown command "${argv[0]}"; run "ovfkit --help" for the list`, json ? undefined : `unknown command "${escapeControls(argv[0] ?? '')}"; run "ovfkit --help" for the list`);
   }
   let positionals: string[];
   let values: OptionValues;
@@ -92,7 +93,8 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
   try {
     ({ positionals, values } = parseCommandLine(found));
   } catch (e) {
-    return fail(ctx, json, 'USAGE', `${(e as Error).message}\nrun "ovfkit ${command.name} --help" for its options`);
+    const message = `${(e as Error).message}\nrun "ovfkit ${command.name} --help" for its options`;
+    return fail(ctx, json, 'USAGE', message, `${errorText(e as Error)}\nrun "ovfkit ${command.name} --help" for its options`);
   }
   if (values['help']) {
     ctx.stdout.write(commandHelp(command));
@@ -101,14 +103,16 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
   try {
     return await command.run(positionals, values, ctx);
   } catch (e) {
-    if (isOvfkitError(e)) return fail(ctx, json, e.code, e.message);
+    if (isOvfkitError(e)) return fail(ctx, json, e.code, e.message, errorText(e));
     const debug = ctx.env['OVFKIT_DEBUG'] ? `\n${(e as Error)?.stack ?? String(e)}` : '\n(set OVFKIT_DEBUG=1 for details)';
-    return fail(ctx, json, 'INTERNAL', `internal error: ${(e as Error)?.message ?? String(e)}${json ? '' : debug}`);
+    const message = `internal error: ${(e as Error)?.message ?? String(e)}`;
+    return fail(ctx, json, 'INTERNAL', message, `internal error: ${errorText({ message: String((e as Error)?.message ?? e) })}${escapeControls(debug, 'layout')}`);
   }
 }
 
-function fail(ctx: CommandContext, json: boolean, code: string, message: string): number {
+/** Reports a failure: the exact message in --json, else `shown` (the message as a terminal shows it, see {@link errorText}). */
+function fail(ctx: CommandContext, json: boolean, code: string, message: string, shown = message): number {
   if (json) writeJson(ctx.stdout, { error: { code, message } });
-  else ctx.stderr.write(`ovfkit: ${message}\n`);
+  else ctx.stderr.write(`ovfkit: ${shown}\n`);
   return ExitCode.Failure;
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
+import { composedError, errorText, terminalStream, writeJson } from './command';
 import { createProgress, formatBytes, progressMode, transferProgress } from './progress';
 
 function fakeStream(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean; columns?: number }; text: () => string } {
@@ -126,5 +127,44 @@ describe('terminal progress', () => {
       'disk2.iso: 7.0 MiB R MiB/s done',
       '',
     ]);
+  });
+
+  it('through the terminal stream main uses, sends its own \\r\\x1b[K and the file name escaped', async () => {
+    const { stream, text } = fakeStream(true);
+    const p = createProgress(terminalStream(stream), 'unpacking', 100);
+    p.update(10, 'disk\x1b]0;T\x07\u202e\n.vmdk');
+    p.done();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(text().split('\r\x1b[K').filter(Boolean).map((l) => l.replace(/ [\d.]+ (B|KiB)\/s/, ' R/s')), [
+      'unpacking 10% 10 B / 100 B R/s disk\\x1b]0;T\\x07\\u202e\\x0a.vmdk',
+      'unpacking 10% 10 B / 100 B R/s disk\\x1b]0;T\\x07\\u202e\\x0a.vmdk\n',
+    ]);
+  });
+});
+
+describe('the terminal boundary (terminalStream, writeJson, errorText)', () => {
+  it('escapes every control a write carries except the line breaks and tabs of the layout', async () => {
+    const { stream, text } = fakeStream(false);
+    const out = terminalStream(stream);
+    out.write('a\x1b[2J\tb\r\n\u0085\u202e\\x1b\n');
+    out.write(Buffer.from('c\x07\n'));
+    assert.equal(terminalStream(out), out);
+    assert.equal(out.isTTY, false);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(text(), 'a\\x1b[2J\tb\\x0d\n\\x85\\u202e\\x1b\nc\\x07\n');
+  });
+
+  it('writes JSON that parses to the exact value, with no raw C1 or bidi character', async () => {
+    const { stream, text } = fakeStream(false);
+    const value = { name: 'a\x1b\u0085\u202e\u2066\x7f\n' };
+    writeJson(terminalStream(stream), value);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text()), false);
+    assert.deepEqual(JSON.parse(text()), value);
+  });
+
+  it('shows an error on one line unless ovfkit composed its lines', () => {
+    assert.equal(errorText(new Error('cannot read a\nFORGED\x1b')), 'cannot read a\\x0aFORGED\\x1b');
+    assert.equal(errorText(composedError(new Error('failed:\n  one\x1b\n  two'))), 'failed:\n  one\\x1b\n  two');
   });
 });

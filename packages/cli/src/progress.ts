@@ -3,9 +3,9 @@
  * updates a second; elsewhere (CI logs, pipes) plain lines, one per 10 % or 30 s, no carriage
  * returns or escape codes, as ovftool's "Disk progress: N%" lines. `--progress` chooses.
  */
-import { UsageError } from '@ovfkit/core';
+import { escapeControls, UsageError } from '@ovfkit/core';
 import type { TransferProgress } from '@ovfkit/vsphere';
-import { type CommandContext, type OptionsSpec, type OptionValues, stringOption } from './command';
+import { type CommandContext, type OptionsSpec, type OptionValues, rawStream, stringOption } from './command';
 
 /** How progress is shown: a rewritten terminal line, plain log lines, or not at all. */
 export type ProgressMode = 'tty' | 'plain' | 'none';
@@ -83,9 +83,12 @@ export function formatBytes(n: number): string {
 
 const percent = (bytes: number, total: number | undefined): string => (total ? ` ${Math.min(100, Math.floor((bytes / total) * 100))}%` : '');
 
-/** Rewrites the current terminal line with `line`, cut to the terminal's width. */
+/**
+ * Rewrites the current terminal line with `line`, cut to the terminal's width: the one writer
+ * that sends control sequences on purpose, so it writes to the raw stream and escapes the line.
+ */
 function redraw(stream: ProgressStream, line: string, end = ''): void {
-  stream.write(`\r\x1b[K${line.slice(0, (stream.columns ?? 80) - 1)}${end}`);
+  rawStream(stream).write(`\r\x1b[K${escapeControls(line, 'line').slice(0, (stream.columns ?? 80) - 1)}${end}`);
 }
 
 /**
@@ -106,7 +109,7 @@ export function createProgress(stream: ProgressStream, label: string, totalBytes
   const line = (): string => {
     const secs = Math.max((now() - started) / 1000, 0.001);
     const of = totalBytes ? ` / ${formatBytes(totalBytes)}` : '';
-    return `${label}${percent(lastBytes, totalBytes)} ${formatBytes(lastBytes)}${of} ${formatBytes(lastBytes / secs)}/s${lastDetail ? ` ${lastDetail}` : ''}`;
+    return `${label}${percent(lastBytes, totalBytes)} ${formatBytes(lastBytes)}${of} ${formatBytes(lastBytes / secs)}/s${lastDetail ? ` ${escapeControls(lastDetail)}` : ''}`;
   };
   if (m === 'plain') {
     const due = plainTrigger(now);
@@ -171,7 +174,7 @@ export function transferProgress(stream: ProgressStream, mode: ProgressMode | bo
       }
       if (!p.done && !due.get(p.path)!(p.bytes, p.total)) return;
       const of = p.total ? ` of ${mib(p.total)}` : '';
-      stream.write(`${p.path}:${percent(p.bytes, p.total)} ${mib(p.bytes)}${of} ${rate(p, t)}${p.done ? ' done' : ''}\n`);
+      stream.write(`${escapeControls(p.path)}:${percent(p.bytes, p.total)} ${mib(p.bytes)}${of} ${rate(p, t)}${p.done ? ' done' : ''}\n`);
     };
   }
   let last = 0;
@@ -180,6 +183,6 @@ export function transferProgress(stream: ProgressStream, mode: ProgressMode | bo
     if (!started.has(p.path)) started.set(p.path, t);
     if (!p.done && t - last < REDRAW_MS) return;
     last = t;
-    redraw(stream, `${p.path}${percent(p.bytes, p.total)} ${mib(p.bytes)} ${rate(p, t)}`, p.done ? '\n' : '');
+    redraw(stream, `${escapeControls(p.path)}${percent(p.bytes, p.total)} ${mib(p.bytes)} ${rate(p, t)}`, p.done ? '\n' : '');
   };
 }

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { OvfkitError } from '@ovfkit/core';
+import { escapeControls as esc, OvfkitError } from '@ovfkit/core';
 import { parseSignaturePolicy, pemCertificates, type PackageSignature, type SignatureOptions } from '@ovfkit/package';
 import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
 
@@ -44,7 +44,7 @@ export async function signatureOptionsFrom(values: OptionValues, ctx: CommandCon
 export function signatureLine(s: PackageSignature): string {
   if (s.status === 'unchecked') return 'not checked (--signature ignore)';
   if (s.status === 'absent') return 'none (the package is not signed)';
-  const signer = s.signer ? `, signer "${s.signer.subject}" issued by "${s.signer.issuer}", valid ${s.signer.validFrom} – ${s.signer.validTo}` : '';
+  const signer = s.signer ? `, signer "${esc(s.signer.subject)}" issued by "${esc(s.signer.issuer)}", valid ${s.signer.validFrom} – ${s.signer.validTo}` : '';
   const trust = s.trusted === undefined ? 'chain not judged (no --trust)' : s.trusted ? 'trusted' : 'NOT trusted';
-  return `${s.certificate ?? '.cert'}: signature ${s.status === 'valid' ? 'valid' : 'INVALID'}${signer}, ${trust}`;
+  return `${esc(s.certificate ?? '.cert')}: signature ${s.status === 'valid' ? 'valid' : 'INVALID'}${signer}, ${trust}`;
 }

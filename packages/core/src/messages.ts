@@ -3,6 +3,7 @@
  * returns a complete {@link OvfIssue} — the vim25 fault, a message a person can act on, and the
  * stable ovfkit `code`, element `path`, `value` seen, what is `allowed`, and the `fix`.
  */
+import { escapeControls } from './terminal-text';
 import type {
   OvfDuplicateElement, OvfDuplicatedElementBoundary, OvfDuplicatedPropertyIdImport, OvfFault, OvfHostResourceConstraint,
   OvfInvalidValue, OvfInvalidValueConfiguration, OvfInvalidValueEmpty, OvfInvalidValueFormatMalformed,
@@ -54,10 +55,10 @@ function make<F extends OvfFault>(code: OvfIssueCode, fault: F, localizedMessage
   return issue;
 }
 
-/** Quotes a value for a message, cut to a readable length (values can be hostile and huge). */
+/** Quotes a value for a message, cut to a readable length and with its controls escaped (values can be hostile and huge). */
 export function q(value: string): string {
   const v = value.length > 160 ? `${value.slice(0, 157)}...` : value;
-  return `"${v.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+  return `"${escapeControls(v)}"`;
 }
 
 /** A short "one of" list for `allowed`. */

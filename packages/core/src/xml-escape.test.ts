@@ -3,7 +3,7 @@ import { attr, readXml } from './xml';
 import { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars } from './xml-escape';
 
 /** Values that break out of, or are changed by, naive escaping. */
-const HOSTILE = ['a "quoted" <b>&amp;</b>', 'x]]>y', 'tab\there', 'two\nlines\r\nCRLF\rCR', '  spaced  ', "it's", '&#0; &lt; &', '\u{1F600} ä ß'];
+const HOSTILE = ['a "quoted" <b>&amp;</b>', 'x]]>y', 'tab\there', 'two\nlines\r\nCRLF\rCR', '  spaced  ', "it's", '&#0; &lt; &', '\u{1F600} ä ß', 'c1\u0085\u009b[2J bidi\u202e\u2066 del\u007f'];
 
 describe('XML escaping shared by the descriptor writer and the OVF environment', () => {
   it('gives back every attribute value byte for byte through a conforming reader, whitespace included', () => {
@@ -24,9 +24,11 @@ describe('XML escaping shared by the descriptor writer and the OVF environment',
     }
   });
 
-  it('writes attribute references for " < & > and TAB LF CR, and nothing else', () => {
+  it('writes attribute references for " < & > and TAB LF CR, text references for < & > and CR, both for DEL, C1 and bidi controls, and nothing else', () => {
     assert.equal(escapeXmlAttribute('a<b>&"c"\t\n\r\'d\''), 'a&lt;b&gt;&amp;&quot;c&quot;&#9;&#10;&#13;\'d\'');
-    assert.equal(escapeXmlText('a<b>&"c"\t\n'), 'a&lt;b&gt;&amp;"c"\t\n');
+    assert.equal(escapeXmlText('a<b>&"c"\t\n\r'), 'a&lt;b&gt;&amp;"c"\t\n&#13;');
+    assert.equal(escapeXmlText('\u007f\u0085\u202e\u2069é'), '&#x7F;&#x85;&#x202E;&#x2069;é');
+    assert.equal(escapeXmlAttribute('\u009b\u200f'), '&#x9B;&#x200F;');
   });
 
   it('drops the characters no XML document can carry, and keeps astral characters', () => {

@@ -1,20 +1,20 @@
-import { createPlan, REDACTED, UsageError, type ImportSpec, type OvfCreateImportSpecResult } from '@ovfkit/core';
+import { createPlan, escapeControls as esc, REDACTED, UsageError, type ImportSpec, type OvfCreateImportSpecResult } from '@ovfkit/core';
 import { type Command, ExitCode, writeJson } from '../command';
 import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
 import { readDescriptorText, sourceOptionsFrom } from '../source';
 
 function describeSpec(spec: ImportSpec, indent: string, out: string[]): void {
   if (spec._typeName === 'VirtualAppImportSpec') {
-    out.push(`${indent}VirtualAppImportSpec "${spec.name}" (${spec.child?.length ?? 0} children)`);
+    out.push(`${indent}VirtualAppImportSpec "${esc(spec.name)}" (${spec.child?.length ?? 0} children)`);
     for (const c of spec.child ?? []) describeSpec(c, `${indent}  `, out);
     return;
   }
   const c = spec.configSpec;
-  out.push(`${indent}VirtualMachineImportSpec "${c.name}": ${c.version}, ${c.guestId}, ${c.numCPUs} vCPU${c.numCoresPerSocket ? ` (${c.numCoresPerSocket}/socket)` : ''}, ${c.memoryMB} MB${c.firmware ? `, ${c.firmware}` : ''}`);
+  out.push(`${indent}VirtualMachineImportSpec "${esc(c.name)}": ${esc(c.version)}, ${esc(c.guestId)}, ${c.numCPUs} vCPU${c.numCoresPerSocket ? ` (${c.numCoresPerSocket}/socket)` : ''}, ${c.memoryMB} MB${c.firmware ? `, ${c.firmware}` : ''}`);
   for (const d of c.deviceChange) {
     const dev = d.device;
     const where = dev.controllerKey !== undefined ? ` on ${dev.controllerKey}:${dev.unitNumber}` : '';
-    const extra = typeof dev['capacityInKB'] === 'number' ? ` ${fmtBytes((dev['capacityInKB'] as number) * 1024)}` : dev.backing?.['deviceName'] !== undefined && /Ethernet/.test(dev.backing._typeName) ? ` → ${String(dev.backing['deviceName'])}` : '';
+    const extra = typeof dev['capacityInKB'] === 'number' ? ` ${fmtBytes((dev['capacityInKB'] as number) * 1024)}` : dev.backing?.['deviceName'] !== undefined && /Ethernet/.test(dev.backing._typeName) ? ` → ${esc(String(dev.backing['deviceName']))}` : '';
     out.push(`${indent}  ${d.operation}${d.fileOperation ? `/${d.fileOperation}` : ''} ${dev._typeName} key ${dev.key}${where}${extra}${dev.backing ? ` [${dev.backing._typeName}]` : ''}`);
   }
   if (c.extraConfig?.length) out.push(`${indent}  extraConfig ${c.extraConfig.length} key(s)`);
@@ -48,9 +48,9 @@ export const importSpecCommand: Command = {
     const r = redacted(createImportSpec);
     if (values['json']) writeJson(ctx.stdout, r);
     else {
-      const lines = [`${src.name}: CreateImportSpec against ${plan.hostProfile}${plan.target.datastore ? `, datastore ${plan.target.datastore}` : ''}`];
+      const lines = [`${esc(src.name, 'line')}: CreateImportSpec against ${esc(plan.hostProfile)}${plan.target.datastore ? `, datastore ${esc(plan.target.datastore)}` : ''}`];
       if (r.importSpec) describeSpec(r.importSpec, '  ', lines);
-      for (const f of r.fileItem ?? []) lines.push(`  file ${f.path} → ${f.deviceId} (${f.create ? 'PUT' : 'POST'}, cimType ${f.cimType}${f.size !== undefined ? `, ${fmtBytes(f.size)}` : ''})`);
+      for (const f of r.fileItem ?? []) lines.push(`  file ${esc(f.path)} → ${esc(f.deviceId)} (${f.create ? 'PUT' : 'POST'}, cimType ${f.cimType}${f.size !== undefined ? `, ${fmtBytes(f.size)}` : ''})`);
       const err = r.error ?? [];
       const warn = r.warning ?? [];
       lines.push(`  result       ${err.length} error${err.length === 1 ? '' : 's'}, ${warn.length} warning${warn.length === 1 ? '' : 's'}`);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DESCRIPTOR_DIGEST_PATTERN, UsageError, type OvfIssue } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, escapeControls as esc, UsageError, type OvfIssue } from '@ovfkit/core';
 import { ImportSpecError, PlanRefusedError, importOvf } from '@ovfkit/vsphere';
 import { hostProfileFrom, issueLine } from '../cisp-flags';
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
@@ -130,8 +130,8 @@ export const importCommand: Command = {
           };
           if (json) writeJson(ctx.stdout, out);
           else {
-            ctx.stdout.write(`imported ${r.entity.type} ${r.entity.value} "${r.name}" (${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.files.reduce((n, f) => n + f.bytes, 0)} bytes${r.ovfEnvInjected ? `, OVF environment injected into ${r.ovfEnvInjected.length} VM${r.ovfEnvInjected.length === 1 ? '' : 's'}` : ''}${r.poweredOn ? ', powered on' : ''})\n`);
-            for (const w of out.warning) ctx.stdout.write(`warning: ${w.message}\n`);
+            ctx.stdout.write(`imported ${r.entity.type} ${r.entity.value} "${esc(r.name)}" (${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.files.reduce((n, f) => n + f.bytes, 0)} bytes${r.ovfEnvInjected ? `, OVF environment injected into ${r.ovfEnvInjected.length} VM${r.ovfEnvInjected.length === 1 ? '' : 's'}` : ''}${r.poweredOn ? ', powered on' : ''})\n`);
+            for (const w of out.warning) ctx.stdout.write(`warning: ${esc(w.message, 'line')}\n`);
           }
           return ExitCode.Ok;
         } catch (e) {

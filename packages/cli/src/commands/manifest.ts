@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { OvfkitError, UsageError } from '@ovfkit/core';
+import { escapeControls as esc, OvfkitError, UsageError } from '@ovfkit/core';
 import {
   digestOf, formatManifest, readReferences, storedNames, verifyPackage, writeFileAtomic, type ManifestAlgorithm, type PackageIssue, type PackageVerification,
 } from '@ovfkit/package';
@@ -9,18 +9,18 @@ import { createProgress, formatBytes, progressHelp, progressMode, progressOption
 import { signatureLine, signatureOptions, trustStoreFrom } from '../signature-flags';
 import { openCliSource, sourceOptions, sourceOptionsHelp, sourceOptionsFrom } from '../source';
 
-/** One issue as a readable line (and its fix). */
+/** One issue as a readable line (and its fix); its text quotes package names, so it is escaped. */
 export function packageIssueLine(i: PackageIssue): string {
-  return `  ${i.severity} ${i.code} at ${i.path}: ${i.message}\n      fix: ${i.fix}`;
+  return `  ${i.severity} ${i.code} at ${esc(i.path)}: ${esc(i.message, 'line')}\n      fix: ${esc(i.fix, 'line')}`;
 }
 
 function renderVerification(v: PackageVerification): string {
   const lines: string[] = [];
   const m = v.manifest;
-  lines.push(`${v.source}: descriptor ${v.descriptor}`);
+  lines.push(`${esc(v.source, 'line')}: descriptor ${esc(v.descriptor)}`);
   if (m) {
     const good = m.checked.filter((c) => c.ok).length;
-    lines.push(`  manifest     ${m.manifest}: ${good} of ${m.checked.length} digests match (${formatBytes(v.bytesHashed)} hashed)`);
+    lines.push(`  manifest     ${esc(m.manifest)}: ${good} of ${m.checked.length} digests match (${formatBytes(v.bytesHashed)} hashed)`);
   } else {
     lines.push('  manifest     none (nothing to verify the files against)');
   }
@@ -134,7 +134,7 @@ export const manifestCreateCommand: Command = {
       out.write(text);
     });
     if (json) writeJson(ctx.stdout, { manifest: mfPath, algorithm, entries: files });
-    else ctx.stdout.write(`wrote ${path.relative(ctx.cwd, mfPath) || mfPath}: ${files.length} ${algorithm} digests (${formatBytes(done + d.bytes.length)})\n`);
+    else ctx.stdout.write(`wrote ${esc(path.relative(ctx.cwd, mfPath) || mfPath, 'line')}: ${files.length} ${algorithm} digests (${formatBytes(done + d.bytes.length)})\n`);
     return ExitCode.Ok;
   },
 };

@@ -4,12 +4,12 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { OvfkitError, UsageError, redactUrl } from '@ovfkit/core';
+import { escapeControls as esc, OvfkitError, UsageError, redactUrl } from '@ovfkit/core';
 import {
   checkOvaLayout, fileSystemError, ManifestVerifier, nodeHashName, parseManifest, readReferences, safeMemberName, storedNames, usableManifest, writeFileAtomic, writeOva,
   type OvaMember, type PackageIssue, type WriteOvaOptions,
 } from '@ovfkit/package';
-import { type Command, ExitCode, stringOption, writeJson } from '../command';
+import { type Command, composedError, ExitCode, stringOption, writeJson } from '../command';
 import { createProgress, formatBytes, progressHelp, progressMode, progressOptions } from '../progress';
 import { openCliSource, sourceOptions, sourceOptionsFrom, sourceOptionsHelp } from '../source';
 import { algorithmOption, packageIssueLine } from './manifest';
@@ -88,8 +88,8 @@ export const ovaPackCommand: Command = {
     const names = [d.name, ...(options.manifest ? [options.manifest.name] : []), ...(options.certificate ? [options.certificate.name] : []), ...members.map((m) => m.name)];
     if (json) writeJson(ctx.stdout, { ova: out, bytes: result.bytes, members: result.members, manifest: result.manifest, warnings, readPasses: passes });
     else {
-      ctx.stdout.write(`wrote ${output}: ${names.length} members, ${formatBytes(result.bytes)}\n${names.map((n) => `  ${n}`).join('\n')}\n`);
-      for (const w of warnings) ctx.stderr.write(`ovfkit: warning: ${w}\n`);
+      ctx.stdout.write(`wrote ${esc(output, 'line')}: ${names.length} members, ${formatBytes(result.bytes)}\n${names.map((n) => `  ${esc(n)}`).join('\n')}\n`);
+      for (const w of warnings) ctx.stderr.write(`ovfkit: warning: ${esc(w, 'line')}\n`);
     }
     return ExitCode.Ok;
   },
@@ -273,7 +273,7 @@ export const ovaUnpackCommand: Command = {
       }
       const errors = issues.filter((i) => i.severity === 'error');
       if (errors.length && !noVerify) {
-        throw new OvfkitError('INTEGRITY', `${shown} failed verification, nothing was unpacked:\n${errors.map(packageIssueLine).join('\n')}`);
+        throw composedError(new OvfkitError('INTEGRITY', `${esc(shown, 'line')} failed verification, nothing was unpacked:\n${errors.map(packageIssueLine).join('\n')}`));
       }
       // Everything is written and checked: every target is checked, then all files move or none.
       const moves: Move[] = [];
@@ -284,7 +284,7 @@ export const ovaUnpackCommand: Command = {
       progress.done();
       if (json) writeJson(ctx.stdout, { destination: dest, files: written, issues, verified: verifier !== undefined });
       else {
-        ctx.stdout.write(`unpacked ${written.length} files (${formatBytes(bytes)}) into ${destArg}${verifier ? `, ${manifest?.entries.length ?? 0} digests checked` : ', no manifest to check'}\n`);
+        ctx.stdout.write(`unpacked ${written.length} files (${formatBytes(bytes)}) into ${esc(destArg, 'line')}${verifier ? `, ${manifest?.entries.length ?? 0} digests checked` : ', no manifest to check'}\n`);
         for (const i of issues) ctx.stdout.write(packageIssueLine(i) + '\n');
       }
       return ExitCode.Ok;

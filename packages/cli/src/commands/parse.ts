@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  DEFAULT_MAX_CHARS, isOvfkitError, OvfkitError, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
+  DEFAULT_MAX_CHARS, escapeControls as esc, isOvfkitError, OvfkitError, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
 } from '@ovfkit/core';
 import { fmtBytes, issueLine } from '../cisp-flags';
 import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
@@ -44,41 +44,41 @@ async function readDescriptorSource(arg: string, ctx: CommandContext, options: S
 /** A References/File as the summary shows it. */
 type OvfFileRef = { href: string; size?: number; chunkSize?: number };
 
-/** The readable summary printed without --json. */
+/** The readable summary printed without --json; every value from the package is escaped ({@link esc}). */
 function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string, vms: ReturnType<typeof summarizeVirtualSystems>, files: readonly OvfFileRef[] = []): string {
   const lines: string[] = [];
   const err = r.error ?? [];
   const warn = r.warning ?? [];
-  lines.push(`${name}: ${r.virtualApp ? 'vApp (VirtualSystemCollection)' : 'virtual machine'} "${r.defaultEntityName}"`);
+  lines.push(`${esc(name, 'line')}: ${r.virtualApp ? 'vApp (VirtualSystemCollection)' : 'virtual machine'} "${esc(r.defaultEntityName)}"`);
   const p = r.productInfo;
-  if (p) lines.push(`  product      ${[p.name, p.version ?? p.fullVersion].filter(Boolean).join(' ') || '(unnamed)'}${p.vendor ? ` — ${p.vendor}` : ''}`);
-  if (r.annotation) lines.push(`  annotation   ${r.annotation.split('\n')[0]}`);
+  if (p) lines.push(`  product      ${esc([p.name, p.version ?? p.fullVersion].filter(Boolean).join(' ') || '(unnamed)')}${p.vendor ? ` — ${esc(p.vendor)}` : ''}`);
+  if (r.annotation) lines.push(`  annotation   ${esc(r.annotation.split('\n')[0]!)}`);
   if (r.deploymentOption?.length) {
-    lines.push(`  deployment   ${chosen}${chosen === r.defaultDeploymentOption ? ' (default)' : ''} of ${r.deploymentOption.length}: ${r.deploymentOption.map((o) => o.key).join(', ')}`);
+    lines.push(`  deployment   ${esc(chosen)}${chosen === r.defaultDeploymentOption ? ' (default)' : ''} of ${r.deploymentOption.length}: ${r.deploymentOption.map((o) => esc(o.key)).join(', ')}`);
   }
-  if (r.network?.length) lines.push(`  networks     ${r.network.map((n) => n.name).join(', ')}`);
+  if (r.network?.length) lines.push(`  networks     ${r.network.map((n) => esc(n.name)).join(', ')}`);
   lines.push(`  sizes        download ${fmtBytes(r.approximateDownloadSize)}, flat ${fmtBytes(r.approximateFlatDeploymentSize)}, sparse ${fmtBytes(r.approximateSparseDeploymentSize)}`);
   // Chunked files (DSP0243 §7.3) are stored as href.000000000, …: said, since the names differ from the hrefs.
   const chunked = files.filter((f) => f.chunkSize !== undefined);
-  if (chunked.length) lines.push(`  chunked      ${chunked.map((f) => `${f.href} (${fmtBytes(f.size)} in chunks of ${f.chunkSize} bytes)`).join(', ')}`);
+  if (chunked.length) lines.push(`  chunked      ${chunked.map((f) => `${esc(f.href)} (${fmtBytes(f.size)} in chunks of ${f.chunkSize} bytes)`).join(', ')}`);
   for (const vm of vms) {
     const hw = [
-      vm.virtualSystemType.join(' ') || 'no hardware family',
+      esc(vm.virtualSystemType.join(' ')) || 'no hardware family',
       vm.numCPUs !== undefined ? `${vm.numCPUs} vCPU` : undefined,
       vm.memoryMB !== undefined ? `${vm.memoryMB} MB memory` : undefined,
       `${vm.disk.length} disk${vm.disk.length === 1 ? '' : 's'}${vm.disk.length ? ` (${vm.disk.map((d) => fmtBytes(d.capacityBytes)).join(', ')})` : ''}`,
-      `${vm.nic.length} NIC${vm.nic.length === 1 ? '' : 's'}${vm.nic.length ? ` → ${vm.nic.join(', ')}` : ''}`,
-      vm.guest ? `guest ${vm.guest}` : undefined,
+      `${vm.nic.length} NIC${vm.nic.length === 1 ? '' : 's'}${vm.nic.length ? ` → ${vm.nic.map((n) => esc(n)).join(', ')}` : ''}`,
+      vm.guest ? `guest ${esc(vm.guest)}` : undefined,
     ].filter(Boolean);
-    lines.push(`  vm ${vm.path}: ${hw.join(', ')}`);
+    lines.push(`  vm ${esc(vm.path)}: ${hw.join(', ')}`);
   }
   const props = r.property ?? [];
   if (props.length) {
     lines.push(`  properties   ${props.length} (${props.filter((x) => x.userConfigurable).length} user-configurable)`);
     for (const x of props.slice(0, 20)) {
-      const id = [x.classId, x.id, x.instanceId].filter(Boolean).join('.');
-      const dflt = x.type?.startsWith('password') ? '(secret)' : JSON.stringify(x.defaultValue ?? '');
-      const type = (x.type ?? '').length > 40 ? `${x.type!.slice(0, 37)}...` : x.type;
+      const id = esc([x.classId, x.id, x.instanceId].filter(Boolean).join('.'));
+      const dflt = x.type?.startsWith('password') ? '(secret)' : esc(JSON.stringify(x.defaultValue ?? ''), 'line');
+      const type = esc((x.type ?? '').length > 40 ? `${x.type!.slice(0, 37)}...` : x.type ?? '');
       lines.push(`    ${id}: ${type}${x.userConfigurable ? '' : ', fixed'} = ${dflt.length > 60 ? `${dflt.slice(0, 57)}...` : dflt}`);
     }
     if (props.length > 20) lines.push(`    … ${props.length - 20} more (use --json for all)`);

@@ -1,26 +1,26 @@
-import { createPlan, UsageError, type OvfPlan } from '@ovfkit/core';
+import { createPlan, escapeControls as esc, UsageError, type OvfPlan } from '@ovfkit/core';
 import { type Command, ExitCode, writeJson } from '../command';
 import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
 import { readDescriptorText, sourceOptionsFrom } from '../source';
 
-/** The summary a person reads before deploying. */
+/** The summary a person reads before deploying; every value from the package or the inventory is escaped ({@link esc}). */
 function renderPlan(name: string, p: OvfPlan): string {
   const l: string[] = [];
-  l.push(`${name}: plan to import ${p.virtualApp ? 'vApp' : 'VM'} "${p.entityName}"`);
+  l.push(`${esc(name, 'line')}: plan to import ${p.virtualApp ? 'vApp' : 'VM'} "${esc(p.entityName)}"`);
   l.push(`  digest       ${p.descriptorDigest}`);
-  l.push(`  checked on   ${p.hostProfile}${p.inventory ? `, inventory ${p.inventory}` : ''}${p.target.host ? `, host ${p.target.host}` : ''}`);
-  const t = [p.target.resourcePool && `pool ${p.target.resourcePool}`, p.target.datastore && `datastore ${p.target.datastore}`].filter(Boolean);
+  l.push(`  checked on   ${esc(p.hostProfile)}${p.inventory ? `, inventory ${esc(p.inventory)}` : ''}${p.target.host ? `, host ${esc(p.target.host)}` : ''}`);
+  const t = [p.target.resourcePool && `pool ${esc(p.target.resourcePool)}`, p.target.datastore && `datastore ${esc(p.target.datastore)}`].filter(Boolean);
   if (t.length) l.push(`  target       ${t.join(', ')}`);
-  if (p.deploymentOption.available.length) l.push(`  deployment   ${p.deploymentOption.key}${p.deploymentOption.label ? ` (${p.deploymentOption.label})` : ''}${p.deploymentOption.default ? ', the default' : ''}; ${p.deploymentOption.available.length} available`);
+  if (p.deploymentOption.available.length) l.push(`  deployment   ${esc(p.deploymentOption.key)}${p.deploymentOption.label ? ` (${esc(p.deploymentOption.label)})` : ''}${p.deploymentOption.default ? ', the default' : ''}; ${p.deploymentOption.available.length} available`);
   for (const vm of p.vms) {
-    l.push(`  vm ${vm.entity}: ${vm.hardwareVersion}, ${vm.guestId}, ${vm.numCPUs} vCPU, ${vm.memoryMB} MB, ${vm.firmware}${vm.secureBoot ? ' + secure boot' : ''}`);
+    l.push(`  vm ${esc(vm.entity)}: ${esc(vm.hardwareVersion)}, ${esc(vm.guestId)}, ${vm.numCPUs} vCPU, ${vm.memoryMB} MB, ${vm.firmware}${vm.secureBoot ? ' + secure boot' : ''}`);
   }
-  for (const n of p.networks) l.push(`  nic ${n.entity}/${n.label} (${n.adapter}): ${n.ovfNetwork} → ${n.network?.name ?? '?'} [${n.mappedBy}]`);
-  for (const d of p.disks) l.push(`  disk ${d.entity}/${d.label}: ${fmtBytes(d.capacityBytes)} ${d.provisioning} on ${d.controller}${d.file ? `, from ${d.file}${d.fileSizeBytes !== undefined ? ` (${fmtBytes(d.fileSizeBytes)})` : ''}` : ', empty'}`);
+  for (const n of p.networks) l.push(`  nic ${esc(n.entity)}/${esc(n.label)} (${n.adapter}): ${esc(n.ovfNetwork)} → ${esc(n.network?.name ?? '?')} [${n.mappedBy}]`);
+  for (const d of p.disks) l.push(`  disk ${esc(d.entity)}/${esc(d.label)}: ${fmtBytes(d.capacityBytes)} ${d.provisioning} on ${d.controller}${d.file ? `, from ${esc(d.file)}${d.fileSizeBytes !== undefined ? ` (${fmtBytes(d.fileSizeBytes)})` : ''}` : ', empty'}`);
   if (p.properties.length) {
     const set = p.properties.filter((x) => x.source === 'propertyMapping');
     l.push(`  properties   ${p.properties.length} (${set.length} set, ${p.properties.filter((x) => x.password).length} secret)`);
-    for (const x of p.properties.slice(0, 30)) l.push(`    ${x.id}: ${x.type} = ${x.password ? (x.value ? '(secret, set)' : '(secret, empty)') : JSON.stringify(x.value)}${x.source === 'propertyMapping' ? (x.mappingKey ? ` (set as ${x.mappingKey})` : ' (set)') : ''}`);
+    for (const x of p.properties.slice(0, 30)) l.push(`    ${esc(x.id)}: ${esc(x.type)} = ${x.password ? (x.value ? '(secret, set)' : '(secret, empty)') : esc(JSON.stringify(x.value), 'line')}${x.source === 'propertyMapping' ? (x.mappingKey ? ` (set as ${esc(x.mappingKey)})` : ' (set)') : ''}`);
     if (p.properties.length > 30) l.push(`    … ${p.properties.length - 30} more (use --json for all)`);
   }
   l.push(`  transfer     ${p.files.length} file(s), ${fmtBytes(p.sizes.downloadBytes)}; needs ${fmtBytes(p.sizes.flatDeploymentBytes)} flat / ${fmtBytes(p.sizes.sparseDeploymentBytes)} sparse`);

@@ -1,4 +1,4 @@
-import { createPlan, UsageError } from '@ovfkit/core';
+import { createPlan, escapeControls as esc, UsageError } from '@ovfkit/core';
 import { type Command, ExitCode, stringOption, writeJson } from '../command';
 import { fmtBytes, hostProfileFrom, inventoryFrom, issueLine, targetHelp, targetOptions } from '../cisp-flags';
 import { readDescriptorText, sourceOptionsFrom } from '../source';
@@ -28,7 +28,7 @@ export const validateHostCommand: Command = {
       const err = r.error ?? [];
       const warn = r.warning ?? [];
       const lines = [
-        `${src.name}: validated against ${plan.hostProfile}${plan.target.host ? ` (host ${plan.target.host})` : ''}`,
+        `${esc(src.name, 'line')}: validated against ${esc(plan.hostProfile)}${plan.target.host ? ` (host ${esc(plan.target.host)})` : ''}`,
         `  sizes        download ${fmtBytes(r.downloadSize)}, flat ${fmtBytes(r.flatDeploymentSize)}, sparse ${fmtBytes(r.sparseDeploymentSize)}`,
         `  provisioning ${(r.supportedDiskProvisioning ?? []).join(', ')}`,
         `  result       ${err.length} error${err.length === 1 ? '' : 's'}, ${warn.length} warning${warn.length === 1 ? '' : 's'}`,
