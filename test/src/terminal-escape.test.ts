@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { OvfImport, OvfTesting } from '@ovfkit/cdktf';
 import { tarHeader, tarPadding, tarTrailer } from '@ovfkit/package';
 import { repoRoot } from './paths';
 
@@ -145,5 +147,35 @@ describe('no control character from a package reaches a terminal or a log', func
     const r = run(['ova', 'unpack', 'good.ova', out, '--json'], tmp);
     assert.equal(r.status, 0, r.stdout);
     assert.deepEqual(fs.readdirSync(out).sort(), [diskName, extra, 'vm.mf', 'vm.ovf'].sort());
+  });
+
+  it('the Pulumi provider hands the engine no control character: check failures and errors', async () => {
+    const { ovfImport } = require('@ovfkit/pulumi/runtime') as typeof import('@ovfkit/pulumi/runtime');
+    const messages: string[] = [];
+    for (const source of [path.join(tmp, `pkg${NAME}`, 'vm.ovf'), path.join(tmp, `hostile${NAME}.ova`), path.join(tmp, `absent${NAME}.ovf`), path.join(tmp, `bad${NAME}.ovf`)]) {
+      const r = await ovfImport.check({}, { source, name: `vm${NAME}`, networkMapping: { [`net${XML_VALUE}`]: `VM Network${NAME}` }, propertyMapping: { [`log${XML_VALUE}`]: NAME } } as never);
+      messages.push(...r.failures.flatMap((f) => [f.property, f.reason]));
+    }
+    // create() with the plan refusing it (no connection is configured: the error names what is missing).
+    await ovfImport.create({ source: path.join(tmp, `absent${NAME}.ovf`) } as never).then(() => assert.fail('created'), (e: Error) => messages.push(e.message, e.stack ?? ''));
+    assert.ok(messages.length > 4, 'the checks reported failures');
+    assert.deepEqual(messages.flatMap(problems), []);
+    assert.ok(messages.some((m) => m.includes('\\x1b]0;PWNED')) && messages.some((m) => m.includes('\\u202e')), 'the failures show the names escaped');
+  });
+
+  it('CDKTF synth errors, validations and warnings carry no control character', () => {
+    const messages: string[] = [];
+    for (const source of [path.join(tmp, `pkg${NAME}`, 'vm.ovf'), path.join(tmp, `hostile${NAME}.ova`), path.join(tmp, `absent${NAME}.ovf`), path.join(tmp, `bad${NAME}.ovf`)]) {
+      const stack = new TerraformStack(Testing.app({ outdir: path.join(tmp, 'cdktf.out') }), 'test');
+      try {
+        new OvfImport(stack, 'App', { source, datacenter: 'DC0', networkMapping: { [`net${XML_VALUE}`]: `VM Network${NAME}` }, propertyMapping: { [`log${XML_VALUE}`]: NAME } });
+        messages.push(...[...OvfTesting.errors(stack), ...OvfTesting.warnings(stack), ...OvfTesting.infos(stack)].map((m) => m.message));
+      } catch (e) {
+        messages.push((e as Error).message);
+      }
+    }
+    assert.ok(messages.length > 4, 'synth reported problems');
+    assert.deepEqual(messages.flatMap(problems), []);
+    assert.ok(messages.some((m) => m.includes('\\x1b]0;PWNED')) && messages.some((m) => m.includes('\\u202e')), 'the messages show the names escaped');
   });
 });

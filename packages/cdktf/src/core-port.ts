@@ -19,6 +19,7 @@ import {
   EXPORT_OPTIONS,
   LocalOvfManager,
   UsageError,
+  escapeControls,
   checkHostProfile,
   checkInventory,
   createPlan,
@@ -40,7 +41,7 @@ export type {
   PropertySummary,
 } from '@ovfkit/core';
 
-/** Formats an issue as one line: `CODE at path: message (seen "…"; allowed: …) — fix`. */
+/** Formats an issue as one line, its controls escaped (synth prints it): `CODE at path: message (seen "…"; allowed: …) — fix`. */
 export function formatIssue(issue: OvfIssue): string {
   let line = issue.code ?? issue.fault._typeName;
   if (issue.path) line += ` at ${issue.path}`;
@@ -52,7 +53,7 @@ export function formatIssue(issue: OvfIssue): string {
   if (issue.allowed !== undefined && !message.includes(issue.allowed)) details.push(`allowed: ${issue.allowed}`);
   if (details.length) line += ` (${details.join('; ')})`;
   if (issue.fix && !message.includes(issue.fix)) line += ` — fix: ${issue.fix}`;
-  return line;
+  return escapeControls(line, 'line');
 }
 
 /** One VM's hardware in a deployment option: core's summary plus its disks and NICs. */
@@ -129,7 +130,7 @@ export interface OvfCorePort {
 }
 
 function documentProblem(what: string, issues: DocumentIssue[]): never {
-  throw new UsageError(`${what} is not valid: ${issues.map((i) => `${i.path}: ${i.message}; fix: ${i.fix}`).join('; ')}`);
+  throw new UsageError(escapeControls(`${what} is not valid: ${issues.map((i) => `${i.path}: ${i.message}; fix: ${i.fix}`).join('; ')}`, 'line'));
 }
 
 function targetOf(target: OvfHostTarget): { profile: HostProfile; inventory?: InventorySnapshot } {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, DataResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { UsageError, isOvfkitError, propertyIdOfKey } from '@ovfkit/core';
+import { UsageError, errorText, isOvfkitError, propertyIdOfKey } from '@ovfkit/core';
 import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
@@ -281,7 +281,7 @@ function withPath<T>(scope: Construct, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (isOvfkitError(e) && e.code === 'USAGE' && !e.message.startsWith(scope.node.path)) throw new UsageError(`${scope.node.path}: ${e.message}`, { cause: e });
+    if (isOvfkitError(e) && e.code === 'USAGE' && !e.message.startsWith(scope.node.path)) throw new UsageError(`${scope.node.path}: ${errorText(e)}`, { cause: e });
     throw e;
   }
 }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { descriptorDigest, OvfkitError, redactUrl, urlCarriesSecret, UsageError } from '@ovfkit/core';
+import { descriptorDigest, escapeControls, OvfkitError, redactUrl, urlCarriesSecret, UsageError } from '@ovfkit/core';
 
 /** A value read from an environment variable when `cdktf synth` and `terraform apply` run. */
 export interface OvfPropertyFromEnv {
@@ -110,10 +110,10 @@ export function readOvfSourceSync(source: string, cwd = process.cwd()): OvfSourc
     try {
       stat = fs.statSync(resolved);
     } catch (e) {
-      throw new UsageError(`cannot read OVF source "${redactUrl(source)}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      throw new UsageError(escapeControls(`cannot read OVF source "${redactUrl(source)}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'line'), { cause: e });
     }
     if (stat.size > MAX_DESCRIPTOR_BYTES) {
-      throw new OvfkitError('INPUT_TOO_LARGE', `OVF descriptor "${source}" is ${stat.size} bytes; at most ${MAX_DESCRIPTOR_BYTES} are read`);
+      throw new OvfkitError('INPUT_TOO_LARGE', `OVF descriptor "${escapeControls(source)}" is ${stat.size} bytes; at most ${MAX_DESCRIPTOR_BYTES} are read`);
     }
     const ovfDescriptor = fs.readFileSync(resolved);
     const mfPath = resolved.slice(0, -4) + '.mf';
@@ -173,16 +173,16 @@ function readWithPackage(source: string, resolved: string): OvfSourceContent {
     timeout: 120_000,
     env: process.env,
   });
-  if (r.error) throw new OvfkitError('IO', `cannot read OVF source "${given}": ${r.error.message}`, { cause: r.error });
+  if (r.error) throw new OvfkitError('IO', escapeControls(`cannot read OVF source "${given}": ${r.error.message}`, 'line'), { cause: r.error });
   let answer: WorkerAnswer;
   try {
     answer = JSON.parse(r.stdout) as WorkerAnswer;
   } catch {
-    throw new OvfkitError('INTERNAL', `cannot read OVF source "${given}": the reader exited with ${r.status}: ${r.stderr.trim().slice(0, 500)}`);
+    throw new OvfkitError('INTERNAL', escapeControls(`cannot read OVF source "${given}": the reader exited with ${r.status}: ${r.stderr.trim().slice(0, 500)}`, 'line'));
   }
   if (!answer.ok || answer.ovfDescriptorBase64 === undefined) {
     const code = answer.error?.code ?? 'IO';
-    throw new OvfkitError(code, `cannot read OVF source "${given}": ${answer.error?.message ?? 'no descriptor'}`);
+    throw new OvfkitError(code, escapeControls(`cannot read OVF source "${given}": ${answer.error?.message ?? 'no descriptor'}`, 'line'));
   }
   return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest);
 }

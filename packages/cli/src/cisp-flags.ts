@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
   checkHostProfile,
   checkInventory,
+  composedError,
   escapeControls as esc,
   OvfkitError,
   resolveHostProfile,
@@ -18,7 +19,7 @@ import {
   type OvfIssue,
   type PlanOptions,
 } from '@ovfkit/core';
-import { type CommandContext, composedError, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
+import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
 import { formatBytes } from './progress';
 import { sourceOptions, sourceOptionsHelp } from './source';
 

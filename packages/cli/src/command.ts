@@ -62,24 +62,6 @@ export function writeJson(out: NodeJS.WritableStream, value: unknown): void {
   out.write(jsonWithoutControls(JSON.stringify(value, null, 2)) + '\n');
 }
 
-const COMPOSED = new WeakSet<object>();
-
-/**
- * Marks an error whose message ovfkit composed of several lines, each escaped where it quotes
- * package text: its line breaks are kept on a terminal. Every other error message is shown on
- * one line, its line breaks escaped, since a name it quotes may hold one.
- * @example throw composedError(new OvfkitError('INTEGRITY', `x failed:\n${issues.map(packageIssueLine).join('\n')}`))
- */
-export function composedError<E extends Error>(error: E): E {
-  COMPOSED.add(error);
-  return error;
-}
-
-/** The message of `error` as a terminal shows it: one line, or the lines of a {@link composedError}. */
-export function errorText(error: { message: string }): string {
-  return escapeControls(error.message, COMPOSED.has(error) ? 'layout' : 'line');
-}
-
 type OutputStream = CommandContext['stdout'];
 const RAW = new WeakMap<object, OutputStream>();
 

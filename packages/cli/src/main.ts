@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { escapeControls, isOvfkitError } from '@ovfkit/core';
-import { type Command, type CommandContext, ExitCode, type OptionValues, errorText, terminalStream, writeJson } from './command';
+import { errorText, escapeControls, isOvfkitError } from '@ovfkit/core';
+import { type Command, type CommandContext, ExitCode, type OptionValues, terminalStream, writeJson } from './command';
 import { commands } from './commands';
 
 export { ExitCode } from './command';

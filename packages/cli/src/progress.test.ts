@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { composedError, errorText, terminalStream, writeJson } from './command';
+import { composedError, errorText } from '@ovfkit/core';
+import { terminalStream, writeJson } from './command';
 import { createProgress, formatBytes, progressMode, transferProgress } from './progress';
 
 function fakeStream(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean; columns?: number }; text: () => string } {

@@ -25,4 +25,4 @@ export { SecretString, passwordDigest, passwordMatches } from './secret';
 export { redactUrl, urlCarriesSecret } from './location';
 export { fullPropertyId, matchPropertyKey, propertyIdOfKey, type PropertyKeyMatch, type PropertyName } from './property-keys';
 export { editDistance, nearest } from './nearest';
-export { escapeControls, hasTerminalControl, jsonWithoutControls, TERMINAL_CONTROL, type EscapeForm } from './terminal-text';
+export { composedError, errorText, escapeControls, hasTerminalControl, jsonWithoutControls, TERMINAL_CONTROL, type EscapeForm } from './terminal-text';

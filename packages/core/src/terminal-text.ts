@@ -59,3 +59,21 @@ export function hasTerminalControl(text: string): boolean {
 export function jsonWithoutControls(json: string): string {
   return json.replace(CONTROLS_ABOVE_C0, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+const COMPOSED = new WeakSet<object>();
+
+/**
+ * Marks an error whose message ovfkit composed of several lines, each escaped where it quotes
+ * package text: {@link errorText} keeps its line breaks. Every other message is shown on one
+ * line, its line breaks escaped, since a name it quotes may hold one.
+ * @example throw composedError(new OvfkitError('INTEGRITY', `x failed:\n${lines.join('\n')}`))
+ */
+export function composedError<E extends Error>(error: E): E {
+  COMPOSED.add(error);
+  return error;
+}
+
+/** The message of `error` as a terminal or log shows it: one escaped line, or the lines of a {@link composedError}. */
+export function errorText(error: { message: string }): string {
+  return escapeControls(error.message, COMPOSED.has(error) ? 'layout' : 'line');
+}

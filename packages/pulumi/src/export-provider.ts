@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
+import { composedError, escapeControls } from '@ovfkit/core';
 import type { OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection } from './connection';
 import type { CheckFailure, ProviderImpl } from './import-provider';
@@ -119,7 +120,7 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
     },
     async create(inputs) {
       const failures = await checkExport(inputs);
-      if (failures.length) throw new Error(`the export would fail:\n${failures.map((x) => `  ${x.property}: ${x.reason}`).join('\n')}`);
+      if (failures.length) throw composedError(new Error(`the export would fail:\n${failures.map((x) => `  ${escapeControls(`${x.property}: ${x.reason}`, 'line')}`).join('\n')}`));
       const outcome = await withSession((s) => s.exportOvf({
         entity: inputs.entity,
         destination: inputs.destination,

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
+import { composedError, escapeControls, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
 import { currentConnection, type ConnectionSettings } from './connection';
@@ -448,7 +448,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         } catch (e) {
           const plan = (e as { plan?: OvfPlan }).plan;
           if (!isOvfkitError(e) || e.code !== 'PLAN_REFUSED' || !plan) throw e;
-          throw new Error(`the import would fail:\n${plan.errors.map((i) => `  ${inputForIssue(i, inputs)}: ${issueReason(i)}`).join('\n')}`);
+          throw composedError(new Error(`the import would fail:\n${plan.errors.map((i) => `  ${escapeControls(`${inputForIssue(i, inputs)}: ${issueReason(i)}`, 'line')}`).join('\n')}`));
         }
         const outs = stateOutputs(inputs, outcome.entity, {
           descriptorDigest: outcome.plan.descriptorDigest,

@@ -4,12 +4,12 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { escapeControls as esc, OvfkitError, UsageError, redactUrl } from '@ovfkit/core';
+import { composedError, escapeControls as esc, OvfkitError, UsageError, redactUrl } from '@ovfkit/core';
 import {
   checkOvaLayout, fileSystemError, ManifestVerifier, nodeHashName, parseManifest, readReferences, safeMemberName, storedNames, usableManifest, writeFileAtomic, writeOva,
   type OvaMember, type PackageIssue, type WriteOvaOptions,
 } from '@ovfkit/package';
-import { type Command, composedError, ExitCode, stringOption, writeJson } from '../command';
+import { type Command, ExitCode, stringOption, writeJson } from '../command';
 import { createProgress, formatBytes, progressHelp, progressMode, progressOptions } from '../progress';
 import { openCliSource, sourceOptions, sourceOptionsFrom, sourceOptionsHelp } from '../source';
 import { algorithmOption, packageIssueLine } from './manifest';
