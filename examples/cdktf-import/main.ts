@@ -3,7 +3,9 @@
  *
  * `cdktf synth` parses the package and checks every setting below against it (and against the
  * ESXi 8.0 host profile); a mistake fails synth with the construct path. `terraform apply` runs
- * `ovfkit import`, `terraform destroy` runs `ovfkit destroy`. vSphere credentials
+ * `ovfkit import` (the CLI @ovfkit/cdktf depends on, by `node`), `terraform destroy` runs
+ * `ovfkit destroy`; a changed property value, annotation or power state runs `ovfkit
+ * reconfigure` on the same VM. vSphere credentials
  * (VSPHERE_SERVER, VSPHERE_USER, VSPHERE_PASSWORD, VSPHERE_THUMBPRINT) and the root password
  * (APPLIANCE_ROOT_PASSWORD) are read from the environment at apply time, never stored.
  */
@@ -17,7 +19,7 @@ class ApplianceStack extends TerraformStack {
     super(scope, id);
 
     const appliance = new OvfDescriptor(this, 'Package', {
-      source: process.env['OVF_SOURCE'] ?? path.join(__dirname, '..', 'minimal', 'minimal.ovf'),
+      source: process.env['OVF_SOURCE'] ?? path.join(__dirname, '..', 'minimal', 'minimal.ova'),
       deploymentOption: 'large',
     });
 

@@ -2,15 +2,41 @@
  * The `local-exec` provisioners the constructs attach to their `terraform_data`: the `ovfkit`
  * command lines, with every argument shell-quoted and no secret in them.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { LocalExecProvisioner } from 'cdktf';
-import type { OvfImportRequest } from './core-port';
+import type { IConstruct } from 'constructs';
+import type { KeyValue, OvfImportRequest } from './core-port';
 import { shellCommand, splitCommandPrefix, terraformLiteral } from './shell';
+import { stackPath } from './stack-path';
 
 /** Options of `ovfkit import` that are not part of OvfCreateImportSpecParams. */
 export interface ImportRunOptions {
   powerOn: boolean;
   markAsTemplate: boolean;
   annotation?: string;
+}
+
+/** What `ovfkit reconfigure` sets in place on an imported VM or vApp. */
+export interface ReconfigureOptions {
+  powerOn: boolean;
+  annotation?: string;
+  propertyMapping: readonly KeyValue[];
+  secretProperty: readonly KeyValue[];
+}
+
+/** A command prefix: a string split on spaces (`npx ovfkit`), or the words themselves. */
+export type OvfkitPrefix = string | readonly string[];
+
+/**
+ * The `ovfkit` CLI `@ovfkit/cdktf` depends on, resolved at synth and run by `node` from PATH:
+ * `terraform apply` needs no `ovfkit` on PATH. Inside the project its script is written relative
+ * to the stack directory, like a source (a project moved to another folder still finds it).
+ */
+export function bundledOvfkit(scope: IConstruct): string[] {
+  const manifest = require.resolve('ovfkit/package.json');
+  const bin = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { bin: Record<string, string> }).bin['ovfkit']!;
+  return ['node', stackPath(scope, path.join(path.dirname(manifest), bin))];
 }
 
 /** An option of an ovfkit command line: a value, or `true` for a flag. */
@@ -29,8 +55,8 @@ export type OvfkitPositional = string | { readonly env: string };
  * ovfkitCommandLine('ovfkit', ['destroy'], [{ env: 'OVFKIT_INVENTORY_PATH' }], [['if-exists', true]])
  * // ovfkit destroy --if-exists -- "$OVFKIT_INVENTORY_PATH"
  */
-export function ovfkitCommandLine(prefix: string, subcommand: readonly string[], positionals: readonly OvfkitPositional[], options: readonly OvfkitOption[]): string {
-  const words = [...splitCommandPrefix(prefix), ...subcommand, ...options.map(([name, value]) => (value === true ? `--${name}` : `--${name}=${value}`))];
+export function ovfkitCommandLine(prefix: OvfkitPrefix, subcommand: readonly string[], positionals: readonly OvfkitPositional[], options: readonly OvfkitOption[]): string {
+  const words = [...(typeof prefix === 'string' ? splitCommandPrefix(prefix) : prefix), ...subcommand, ...options.map(([name, value]) => (value === true ? `--${name}` : `--${name}=${value}`))];
   const literal = terraformLiteral(shellCommand(words));
   const rest = positionals.map((p) => (typeof p === 'string' ? terraformLiteral(shellCommand([p])) : `"$${p.env}"`));
   return rest.length ? `${literal} -- ${rest.join(' ')}` : literal;
@@ -42,7 +68,7 @@ export function ovfkitCommandLine(prefix: string, subcommand: readonly string[],
  * anything is created). Secret property values are named by environment variable
  * (`--prop-env=key=VAR`), so the CLI reads them from the apply environment.
  */
-export function importCommand(prefix: string, source: OvfkitPositional, descriptorDigest: string, r: OvfImportRequest, run: ImportRunOptions): LocalExecProvisioner {
+export function importCommand(prefix: OvfkitPrefix, source: OvfkitPositional, descriptorDigest: string, r: OvfImportRequest, run: ImportRunOptions): LocalExecProvisioner {
   const o: OvfkitOption[] = [['expect-digest', descriptorDigest], ['name', r.entityName]];
   const p = r.placement;
   if (p.datacenter !== undefined) o.push(['datacenter', p.datacenter]);
@@ -71,11 +97,25 @@ export function importCommand(prefix: string, source: OvfkitPositional, descript
  * (which also keeps the value away from the shell's parser). `--if-exists`: a VM already removed
  * by hand does not block `terraform destroy`.
  */
-export function destroyCommand(prefix: string): LocalExecProvisioner {
+export function destroyCommand(prefix: OvfkitPrefix): LocalExecProvisioner {
   return {
     type: 'local-exec',
     when: 'destroy',
     command: ovfkitCommandLine(prefix, ['destroy'], [{ env: 'OVFKIT_INVENTORY_PATH' }], [['if-exists', true]]),
     environment: { OVFKIT_INVENTORY_PATH: '${self.triggers_replace.inventoryPath}' },
   };
+}
+
+/**
+ * `ovfkit reconfigure --annotation=… --prop=k=v --prop-env=k=VAR --power-on|--power-off -- <path>`
+ * as the create provisioner of the in-place resource: Terraform replaces that resource (never the
+ * VM) when one of these settings changes, and this sets them on the VM the import created.
+ */
+export function reconfigureCommand(prefix: OvfkitPrefix, inventoryPath: string, r: ReconfigureOptions): LocalExecProvisioner {
+  const o: OvfkitOption[] = [];
+  if (r.annotation !== undefined) o.push(['annotation', r.annotation]);
+  for (const kv of r.propertyMapping) o.push(['prop', `${kv.key}=${kv.value}`]);
+  for (const kv of r.secretProperty) o.push(['prop-env', `${kv.key}=${kv.value}`]);
+  o.push([r.powerOn ? 'power-on' : 'power-off', true]);
+  return { type: 'local-exec', command: ovfkitCommandLine(prefix, ['reconfigure'], [inventoryPath], o) };
 }

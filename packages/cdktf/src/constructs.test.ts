@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Testing, TerraformStack, type App } from 'cdktf';
 // The corpus gate of the monorepo's tests (a test-only path: these files are not published).
 import { corpusRoot, itCorpus } from '../../../test/corpus-gate';
-import { OvfDescriptor, OvfExport, OvfImport, OvfTesting, fromEnv } from './index';
+import { OvfDescriptor, OvfExport, OvfImport, type OvfImportProps, OvfTesting, fromEnv } from './index';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
@@ -30,7 +30,7 @@ function newStack(): { app: App; stack: TerraformStack } {
 
 interface SynthesizedData {
   input: Record<string, unknown>;
-  triggers_replace: { request: Record<string, unknown>; descriptorDigest: string };
+  triggers_replace: Record<string, unknown> & { descriptorDigest: string };
   provisioner: { 'local-exec': { command: string; when?: string; environment?: Record<string, string> } }[];
 }
 
@@ -44,6 +44,19 @@ function onlyData(synthesized: string): SynthesizedData {
   assert.equal(all.length, 1, 'exactly one terraform_data');
   return all[0]!;
 }
+
+/** The two terraform_data of one OvfImport: the import, and the in-place `Reconfigure` record. */
+function importData(synthesized: string): SynthesizedData & { reconfigure: SynthesizedData } {
+  const all = Object.entries(terraformData(synthesized));
+  assert.equal(all.length, 2, 'the import and its Reconfigure record');
+  const reconfigure = all.find(([id]) => id.includes('_Reconfigure_'));
+  const imported = all.find(([id]) => !id.includes('_Reconfigure_'));
+  assert.ok(reconfigure && imported, all.map(([id]) => id).join(', '));
+  return { ...imported[1], reconfigure: reconfigure[1] };
+}
+
+/** The CLI @ovfkit/cdktf depends on, as the provisioners run it (outside the test projects: absolute). */
+const cli = `node ${path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js')}`;
 
 /** The messages of the annotations on a construct, by level. */
 function annotations(construct: { node: { metadata: { type: string; data: unknown }[] } }, type: string): string[] {
@@ -169,8 +182,7 @@ describe('OvfImport', () => {
       for (const source of [ovf, ova]) {
         const { stack } = newStack();
         new OvfImport(stack, 'Appliance', { source, name: 'app01', ...placement });
-        const data = onlyData(Testing.synth(stack));
-        assert.equal(data.input['descriptorDigest'], bytesDigest, source);
+        const data = importData(Testing.synth(stack));
         assert.equal(data.triggers_replace.descriptorDigest, bytesDigest, source);
         assert.ok(data.provisioner[0]!['local-exec'].command.includes(` --expect-digest=${bytesDigest} `), data.provisioner[0]!['local-exec'].command);
       }
@@ -179,41 +191,55 @@ describe('OvfImport', () => {
     }
   });
 
-  it('emits one terraform_data whose input is the plan, replaced when the package or placement changes', () => {
+  it('emits a terraform_data replaced by what only a new import changes, and a Reconfigure record for what vSphere changes in place', () => {
     const { stack } = newStack();
-    new OvfImport(stack, 'Appliance', {
+    const imp = new OvfImport(stack, 'Appliance', {
       source: minimalOvf,
       name: 'app01',
       ...placement,
       networkMapping: { 'VM Network': 'DC0_DVPG0' },
       propertyMapping: { hostname: 'app01', root_password: fromEnv('APP_ROOT_PASSWORD') },
+      annotation: 'managed',
+      powerOn: true,
     });
     const synthesized = Testing.synth(stack, true);
-    assert.ok(Testing.toHaveResourceWithProperties(synthesized, 'terraform_data', { input: { source: minimalOvf } }));
-    const data = onlyData(synthesized);
+    const data = importData(synthesized);
     // Where the package lies is shown, never a reason to replace: only its identity is.
-    assert.equal((data.triggers_replace as unknown as Record<string, unknown>)['source'], undefined);
-    assert.match(String(data.input['descriptorDigest']), /^sha256:[0-9a-f]{64}$/);
-    assert.equal(data.input['descriptorDigest'], data.triggers_replace.descriptorDigest, "core's plan digest is the one that forces replacement");
-    assert.equal(data.triggers_replace.request['entityName'], 'app01');
-    assert.deepEqual(data.triggers_replace.request['placement'], placement);
-    assert.equal(data.input['format'], 'ovfkit.plan/1');
-    const values = Object.fromEntries((data.input['properties'] as { id: string; value: string }[]).map((p) => [p.id, p.value]));
-    assert.deepEqual(values, {
-      hostname: 'app01', ip0: '', ntp_servers: 'pool.ntp.org', root_password: '(from environment variable APP_ROOT_PASSWORD)', log_level: 'info', workers: '2',
+    assert.deepEqual(data.triggers_replace, {
+      descriptorDigest: imp.plan['descriptorDigest'],
+      inventoryPath: '/DC0/vm/app01',
+      deploymentOption: 'small',
+      locale: '',
+      acceptAllEulas: false,
+      markAsTemplate: false,
+      placement,
+      networkMapping: { 'VM Network': 'DC0_DVPG0' },
     });
-    assert.deepEqual((data.input['vms'] as { numCPUs: number; memoryMB: number }[]).map((v) => [v.numCPUs, v.memoryMB]), [[1, 1024]]);
+    assert.match(String(imp.plan['descriptorDigest']), /^sha256:[0-9a-f]{64}$/);
+    assert.equal(imp.plan['format'], 'ovfkit.plan/1');
+    // The input is a summary of core's plan: short enough to read, and to be echoed as output.
+    assert.deepEqual(data.input, {
+      source: minimalOvf,
+      hostProfile: imp.plan['hostProfile'],
+      vms: [{ name: 'app01', numCPUs: 1, memoryMB: 1024, guestId: 'otherLinux64Guest', hardwareVersion: 'vmx-13', firmware: 'efi' }],
+      disks: [{ entity: 'app01', label: 'Hard Disk 1', capacityBytes: 1073741824, provisioning: 'thick' }],
+    });
+    assert.deepEqual(data.reconfigure.triggers_replace, { powerOn: true, annotation: 'managed', propertyMapping: { hostname: 'app01' }, propertyFromEnv: { root_password: 'APP_ROOT_PASSWORD' } });
+    assert.deepEqual(data.reconfigure.input, undefined);
+    assert.deepEqual((data.reconfigure as unknown as { depends_on: string[] }).depends_on, [`terraform_data.${stack.getLogicalId(imp.resource)}`]);
+    assert.deepEqual(data.reconfigure.provisioner.map((p) => p['local-exec']), [{
+      command: `${cli} reconfigure --annotation=managed --prop=hostname=app01 --prop-env=root_password=APP_ROOT_PASSWORD --power-on -- /DC0/vm/app01`,
+    }]);
     const [create, destroy] = data.provisioner.map((p) => p['local-exec']);
     assert.equal(create?.when, undefined);
-    assert.ok(create!.command.startsWith(`ovfkit import --expect-digest=${String(data.input['descriptorDigest'])} --name=app01 --datacenter=DC0 --pool=/DC0/host/DC0_C0/Resources --datastore=LocalDS_0 `), `apply imports only the descriptor synth planned: ${create!.command}`);
+    assert.ok(create!.command.startsWith(`${cli} import --expect-digest=${String(imp.plan['descriptorDigest'])} --name=app01 --datacenter=DC0 --pool=/DC0/host/DC0_C0/Resources --datastore=LocalDS_0 `), `apply imports only the descriptor synth planned: ${create!.command}`);
     assert.ok(create!.command.endsWith(` -- ${minimalOvf}`), create!.command);
     assert.match(create!.command, / '--net=VM Network=DC0_DVPG0' /);
     assert.match(create!.command, / --prop=hostname=app01 /);
-    assert.match(create!.command, / --prop-env=root_password=APP_ROOT_PASSWORD -- /);
+    assert.match(create!.command, / --prop-env=root_password=APP_ROOT_PASSWORD /);
     assert.equal(destroy?.when, 'destroy');
-    assert.equal(destroy!.command, 'ovfkit destroy --if-exists -- "$OVFKIT_INVENTORY_PATH"');
+    assert.equal(destroy!.command, `${cli} destroy --if-exists -- "$OVFKIT_INVENTORY_PATH"`);
     assert.deepEqual(destroy?.environment, { OVFKIT_INVENTORY_PATH: '${self.triggers_replace.inventoryPath}' });
-    assert.equal((data.triggers_replace as unknown as Record<string, unknown>)['inventoryPath'], '/DC0/vm/app01');
   });
 
   it('stores a package inside the project relative to the stack directory, one outside as given, and no source in triggers_replace', () => {
@@ -223,7 +249,7 @@ describe('OvfImport', () => {
       const app = Testing.app({ outdir: path.join(project, 'cdktf.out') });
       const stack = new TerraformStack(app, 'test');
       new OvfImport(stack, 'App', { source, name: 'app01', ...placement });
-      return onlyData(Testing.synth(stack));
+      return importData(Testing.synth(stack));
     };
     const inside = synthIn(path.join(project, 'minimal.ovf'));
     assert.equal(inside.input['source'], '../../../minimal.ovf');
@@ -232,6 +258,8 @@ describe('OvfImport', () => {
     assert.equal(outside.input['source'], minimalOvf);
     // The same package at two places is the same package.
     assert.deepEqual(outside.triggers_replace, inside.triggers_replace);
+    // The CLI outside the project stays absolute.
+    assert.ok(inside.provisioner[0]!['local-exec'].command.startsWith(`${cli} import `));
   });
 
   it('keeps its construct ids: Descriptor and Resource under the id given', () => {
@@ -239,7 +267,8 @@ describe('OvfImport', () => {
     const imp = new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement });
     assert.equal(imp.descriptor.node.path, 'test/Appliance/Descriptor');
     assert.equal(imp.resource.node.path, 'test/Appliance/Resource');
-    assert.deepEqual(Object.keys(terraformData(Testing.synth(stack))), [stack.getLogicalId(imp.resource)]);
+    assert.equal(imp.reconfigure.node.path, 'test/Appliance/Reconfigure');
+    assert.deepEqual(Object.keys(terraformData(Testing.synth(stack))), [stack.getLogicalId(imp.resource), stack.getLogicalId(imp.reconfigure)]);
     assert.equal(stack.getLogicalId(imp.resource), 'Appliance_7B9EA9AE');
   });
 
@@ -286,24 +315,30 @@ describe('OvfImport', () => {
     assert.doesNotThrow(() => Testing.synth(accepted.stack, true));
   });
 
-  it('makes a changed property value a change of triggers_replace', () => {
-    const synth = (hostname: string): SynthesizedData => {
+  it('makes a changed property value, annotation or power state a change of the Reconfigure record only', () => {
+    const synth = (props: Partial<OvfImportProps>): ReturnType<typeof importData> => {
       const { stack } = newStack();
-      new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, propertyMapping: { hostname } });
-      return onlyData(Testing.synth(stack, true));
+      new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, propertyMapping: { hostname: 'app01' }, ...props });
+      return importData(Testing.synth(stack, true));
     };
-    const a = synth('app01');
-    const b = synth('app02');
-    assert.notDeepEqual(a.triggers_replace, b.triggers_replace);
-    assert.deepEqual(synth('app01').triggers_replace, a.triggers_replace);
+    const a = synth({});
+    for (const change of [{ propertyMapping: { hostname: 'app02' } }, { annotation: 'x' }, { powerOn: true }]) {
+      const b = synth(change);
+      assert.deepEqual(b.triggers_replace, a.triggers_replace, `the VM stays: ${JSON.stringify(change)}`);
+      assert.notDeepEqual(b.reconfigure.triggers_replace, a.reconfigure.triggers_replace, JSON.stringify(change));
+    }
+    for (const change of [{ deploymentOption: 'large' }, { datastore: 'other' }, { networkMapping: { 'VM Network': 'pg2' } }, { markAsTemplate: true }, { name: 'app02' }]) {
+      assert.notDeepEqual(synth(change).triggers_replace, a.triggers_replace, `a new import: ${JSON.stringify(change)}`);
+    }
+    assert.deepEqual(synth({}), a);
   });
 
   it('keeps ${ and %{ in values literal for Terraform and quoted for the shell', () => {
     const { stack } = newStack();
     // The plan's entity name is the inventory name, where vSphere escapes "%" as %25 (core's escapeEntityName).
     new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: "x'${y}%{z}", propertyMapping: { hostname: '$(reboot)%{w}' } });
-    const data = onlyData(Testing.synth(stack));
-    assert.equal(data.triggers_replace.request['entityName'], "x'$${y}%25{z}");
+    const data = importData(Testing.synth(stack));
+    assert.equal(data.triggers_replace['inventoryPath'], "/DC0/vm/x'$${y}%25{z}");
     assert.match(data.provisioner[0]!['local-exec'].command, / '--name=x'\\''\$\$\{y\}%25\{z\}' /);
     assert.match(data.provisioner[0]!['local-exec'].command, / '--prop=hostname=\$\(reboot\)%%\{w\}' -- /);
   });
@@ -375,7 +410,7 @@ describe('OvfImport', () => {
     const b = new OvfImport(stack, 'B', { descriptor: d, ...placement, name: 'b' });
     assert.equal(a.descriptor, d);
     assert.equal(b.descriptor, d);
-    assert.equal(Object.keys(terraformData(Testing.synth(stack, true))).length, 2);
+    assert.equal(Object.keys(terraformData(Testing.synth(stack, true))).length, 4);
   });
 });
 
@@ -388,7 +423,7 @@ describe('OvfExport', () => {
     const data = all[stack.getLogicalId(exp.resource)]!;
     assert.equal(data.input['vm'], '/DC0/vm/apps/app01');
     assert.equal(data.input['format'], 'ova');
-    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export --manifest=SHA256 -- /DC0/vm/apps/app01 /tmp/out/golden.ova');
+    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --manifest=SHA256 -- /DC0/vm/apps/app01 /tmp/out/golden.ova`);
     assert.deepEqual((data as unknown as { depends_on: string[] }).depends_on, [`terraform_data.${stack.getLogicalId(imp.resource)}`]);
   });
 
@@ -398,14 +433,14 @@ describe('OvfExport', () => {
     assert.deepEqual(exp.unknownExportOptions, ['nosuchoption']);
     assert.ok(annotations(exp, '@cdktf/warn').some((m) => m.includes('"nosuchoption"')), JSON.stringify(exp.node.metadata));
     const data = onlyData(Testing.synth(stack, true));
-    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export --export-option=mac --export-option=nosuchoption --manifest=SHA256 -- /DC0/vm/golden /tmp/golden');
+    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --export-option=mac --export-option=nosuchoption --manifest=SHA256 -- /DC0/vm/golden /tmp/golden`);
   });
 
   it('passes chunkSize to ovfkit export --chunk-size, and a new size exports again', () => {
     const { stack } = newStack();
     const exp = new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden.ova', chunkSize: 1000000 });
     const data = onlyData(Testing.synth(stack, true));
-    assert.equal(data.provisioner[0]!['local-exec'].command, 'ovfkit export --manifest=SHA256 --chunk-size=1000000 -- /DC0/vm/golden /tmp/golden.ova');
+    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --manifest=SHA256 --chunk-size=1000000 -- /DC0/vm/golden /tmp/golden.ova`);
     assert.equal(data.input['chunkSize'], 1000000);
     assert.equal(exp.request['chunkSize'], 1000000, 'recorded in the input, which replaces the resource when it changes');
   });

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { UsageError } from '@ovfkit/core';
 import { ovfCore } from './core-port';
 import { OvfImport } from './import';
-import { type OvfkitOption, ovfkitCommandLine } from './commands';
+import { type OvfkitOption, bundledOvfkit, ovfkitCommandLine } from './commands';
 import { terraformLiterals } from './shell';
 import { stackPath } from './stack-path';
 
@@ -51,7 +51,7 @@ export interface OvfExportProps {
   readonly triggers?: Record<string, string>;
   /**
    * The command the provisioner runs, split on spaces.
-   * @default 'ovfkit'
+   * @default `node <the ovfkit CLI @ovfkit/cdktf depends on>`, resolved at synth
    */
   readonly ovfkitCommand?: string;
 }
@@ -102,7 +102,7 @@ export class OvfExport extends Construct {
     for (const o of props.exportOption ?? []) options.push(['export-option', o]);
     options.push(['manifest', (props.manifestAlgorithm ?? 'sha256').toUpperCase()]);
     if (props.chunkSize !== undefined) options.push(['chunk-size', String(props.chunkSize)]);
-    const command = ovfkitCommandLine(props.ovfkitCommand ?? 'ovfkit', ['export'], [String(request['vm']), target], options);
+    const command = ovfkitCommandLine(props.ovfkitCommand ?? bundledOvfkit(this), ['export'], [String(request['vm']), target], options);
 
     this.resource = new DataResource(this, 'Resource', {
       input: terraformLiterals(request),

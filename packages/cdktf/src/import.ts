@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { Annotations, DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageError, errorText, isOvfkitError, propertyIdOfKey } from '@ovfkit/core';
-import { type KeyValue, type OvfHostTarget, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
+import { type KeyValue, type OvfHostTarget, type OvfImportPlan, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
-import { type ImportRunOptions, destroyCommand, importCommand } from './commands';
+import { type ImportRunOptions, type ReconfigureOptions, bundledOvfkit, destroyCommand, importCommand, reconfigureCommand } from './commands';
 import { terraformLiterals } from './shell';
 
 export { fromEnv, type OvfPropertyFromEnv };
@@ -124,7 +124,7 @@ export interface OvfImportProps {
   readonly inventory?: string;
   /**
    * The command the provisioners run, split on spaces (e.g. `npx ovfkit`).
-   * @default 'ovfkit' — found on PATH when `terraform apply` runs
+   * @default `node <the ovfkit CLI @ovfkit/cdktf depends on>`, resolved at synth: only `node` must be on PATH at apply
    */
   readonly ovfkitCommand?: string;
 }
@@ -151,15 +151,17 @@ export interface OvfImportProps {
 export class OvfImport extends Construct {
   /** The parsed package (a child `Descriptor`, or the one given in props). */
   readonly descriptor: OvfDescriptor;
-  /** The `terraform_data` resource carrying the plan and the provisioners. */
+  /** The `terraform_data` resource of the import: its `triggers_replace` is what only a new import changes. */
   readonly resource: DataResource;
+  /** The `terraform_data` that sets power state, annotation and property values in place (`ovfkit reconfigure`). */
+  readonly reconfigure: DataResource;
   /** The name the VM or vApp gets in vSphere. */
   readonly entityName: string;
   /** The import request derived from the props: no secret values, only their variable names. */
   readonly request: OvfImportRequest;
   /** Inventory path of the imported VM or vApp (what `ovfkit destroy` is given). */
   readonly inventoryPath: string;
-  /** The plan `terraform plan` shows as the resource's `input`. */
+  /** Core's plan for this import (with the source, placement and network mapping); the resource's `input` shows its summary. */
   readonly plan: Record<string, unknown>;
   /** Every error found at synth (also registered as validations). */
   readonly errors: OvfIssue[] = [];
@@ -243,25 +245,60 @@ export class OvfImport extends Construct {
       ...plan,
     };
 
-    const command = props.ovfkitCommand ?? 'ovfkit';
+    const command = props.ovfkitCommand ?? bundledOvfkit(this);
     const run: ImportRunOptions = {
       powerOn: props.powerOn ?? false,
       markAsTemplate: props.markAsTemplate ?? false,
       ...(props.annotation !== undefined ? { annotation: props.annotation } : {}),
     };
     this.resource = new DataResource(this, 'Resource', {
-      input: terraformLiterals(this.plan),
-      // The package's identity, not where it lies: the same project in another folder is no change.
+      // Shown, never a reason to replace: where the package lies and what core's plan makes of it.
+      input: terraformLiterals(planSummary(d.storedSource, plan)),
+      // What only a new import can change: the package's identity (not where it lies), placement,
+      // networks and the CreateImportSpec parameters.
       triggersReplace: terraformLiterals({
         descriptorDigest: d.descriptorDigest,
         ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
         inventoryPath: this.inventoryPath,
-        request: { ...request, ...run },
+        deploymentOption: request.deploymentOption,
+        ...(request.diskProvisioning !== undefined ? { diskProvisioning: request.diskProvisioning } : {}),
+        locale: request.locale,
+        acceptAllEulas: request.acceptAllEulas,
+        markAsTemplate: run.markAsTemplate,
+        placement: request.placement,
+        networkMapping: props.networkMapping ?? {},
       }),
       // A URL given by fromEnv reaches the provisioner as "$VAR", expanded only at apply.
       provisioners: [importCommand(command, d.sourceFromEnv !== undefined ? { env: d.sourceFromEnv } : d.storedSource, plan.descriptorDigest, request, run), destroyCommand(command)],
     });
+    // What vSphere changes on the VM in place (ReconfigVM_Task / UpdateVAppConfig, power): a change
+    // replaces this record, whose create provisioner runs `ovfkit reconfigure`, and not the VM.
+    const inPlace: ReconfigureOptions = { powerOn: run.powerOn, propertyMapping, secretProperty, ...(run.annotation !== undefined ? { annotation: run.annotation } : {}) };
+    this.reconfigure = new DataResource(this, 'Reconfigure', {
+      triggersReplace: terraformLiterals({
+        powerOn: inPlace.powerOn,
+        ...(inPlace.annotation !== undefined ? { annotation: inPlace.annotation } : {}),
+        propertyMapping: Object.fromEntries(propertyMapping.map((kv) => [kv.key, kv.value])),
+        propertyFromEnv: Object.fromEntries(secretProperty.map((kv) => [kv.key, kv.value])),
+      }),
+      provisioners: [reconfigureCommand(command, this.inventoryPath, inPlace)],
+      dependsOn: [this.resource],
+    });
   }
+}
+
+/**
+ * The `input` Terraform shows for an import: the source and the hardware of core's plan (per VM
+ * and per disk), short enough to read in a plan and to be echoed as `output`. The whole plan is
+ * {@link OvfImport.plan}.
+ */
+function planSummary(source: string, plan: OvfImportPlan): Record<string, unknown> {
+  return {
+    source,
+    hostProfile: plan.hostProfile,
+    vms: plan.vms.map((v) => ({ name: v.name, numCPUs: v.numCPUs, memoryMB: v.memoryMB, guestId: v.guestId, hardwareVersion: v.hardwareVersion, firmware: v.firmware })),
+    disks: plan.disks.map((x) => ({ entity: x.entity, label: x.label, ...(x.capacityBytes !== undefined ? { capacityBytes: x.capacityBytes } : {}), provisioning: x.provisioning })),
+  };
 }
 
 /**

@@ -16,11 +16,22 @@ import { type Simulator, simulatorBinary, startSimulator } from '../sim/simulato
 import { makeStreamOptimizedVmdk } from '../vsphere-fixtures';
 import { parseDescriptor } from '@ovfkit/core';
 import { openSource } from '@ovfkit/package';
+import { connectOvfSession } from '@ovfkit/vsphere';
 
-/** The terraform binary on PATH, or undefined. */
+/** The terraform binary on PATH (its absolute path), or undefined. */
 function findTerraform(): string | undefined {
-  const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-  return r.status === 0 ? 'terraform' : undefined;
+  const r = spawnSync('/bin/sh', ['-c', 'command -v terraform'], { encoding: 'utf8' });
+  const found = r.stdout.trim();
+  return r.status === 0 && found !== '' && spawnSync(found, ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0 ? found : undefined;
+}
+
+/** A PATH directory holding only `node` and `terraform`: what `terraform apply` gets in these tests. */
+function nodeAndTerraformOnly(dir: string, terraform: string): string {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+  fs.symlinkSync(terraform, path.join(bin, 'terraform'));
+  return bin;
 }
 
 /** A Terraform CLI configuration that allows no provider download at all. */
@@ -33,7 +44,6 @@ function offlineCliConfig(dir: string): string {
 }
 
 const cliBin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
-const ovfkitCommand = `${process.execPath} ${cliBin}`;
 const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
 
 /**
@@ -73,10 +83,10 @@ function synthInto(project: string, props: Partial<OvfImportProps>, exportTo?: s
     name: 'cdktf-e2e',
     datacenter: 'DC0',
     datastore: 'LocalDS_0',
-    ovfkitCommand,
     ...props,
   });
-  if (exportTo !== undefined) new OvfExport(stack, 'Golden', { vm: imp, target: exportTo, ovfkitCommand });
+  // No ovfkitCommand: the provisioners run the CLI @ovfkit/cdktf depends on, by `node` from PATH.
+  if (exportTo !== undefined) new OvfExport(stack, 'Golden', { vm: imp, target: exportTo });
   app.synth();
   return imp;
 }
@@ -125,7 +135,7 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-e2e-'));
     workDir = stackDirOf(dir);
     env = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      PATH: nodeAndTerraformOnly(dir, terraform!),
       HOME: dir,
       CHECKPOINT_DISABLE: '1',
       TF_IN_AUTOMATION: '1',
@@ -137,7 +147,7 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('synthesizes, initializes without downloading any provider, and plans one terraform_data carrying the plan', () => {
+  it('synthesizes, initializes without downloading any provider, and plans the import and its Reconfigure record', () => {
     synthInto(dir, { resourcePool: '/DC0/host/DC0_C0/Resources', propertyMapping: { hostname: 'app01' } });
     const init = tf(['init', '-input=false', '-no-color']);
     assert.equal(init.status, 0, init.stderr + init.stdout);
@@ -146,16 +156,14 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
 
     const plan = planJson();
     const changes = plan.resource_changes ?? [];
-    assert.equal(changes.length, 1);
-    assert.equal(changes[0]!.address, 'terraform_data.Appliance_7B9EA9AE');
-    assert.deepEqual(changes[0]!.change.actions, ['create']);
-    const input = changes[0]!.change.after['input'] as Record<string, unknown>;
-    assert.match(String(input['descriptorDigest']), /^sha256:[0-9a-f]{64}$/);
+    assert.deepEqual(changes.map((c) => [c.address, c.change.actions]), [['terraform_data.Appliance_7B9EA9AE', ['create']], ['terraform_data.Appliance_Reconfigure_4648356A', ['create']]]);
+    const triggers = changes[0]!.change.after['triggers_replace'] as Record<string, unknown>;
+    assert.match(String(triggers['descriptorDigest']), /^sha256:[0-9a-f]{64}$/);
 
     const text = tf(['plan', '-input=false', '-no-color']);
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /# terraform_data\.Appliance_7B9EA9AE will be created/);
-    assert.match(text.stdout, /Plan: 1 to add, 0 to change, 0 to destroy\./);
+    assert.match(text.stdout, /Plan: 2 to add, 0 to change, 0 to destroy\./);
   });
 
   describe('against the vSphere simulator', () => {
@@ -182,7 +190,7 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       await sim?.stop();
     });
 
-    it('applies the import, plans no change, plans a replacement for a changed property, and destroy leaves the simulator empty', async () => {
+    it('applies the import, plans no change, changes property, annotation and power in place (the same VM), replaces on a rename, and destroy leaves the simulator empty', async () => {
       const source = buildApplianceOva(dir);
       // An annotation starting with '-' was read as an option at apply ("argument is ambiguous").
       const props = { source, resourcePool: '/DC0/host/DC0_C0/Resources', annotation: '- managed by terraform', propertyMapping: { hostname: 'app01', root_password: fromEnv('APPLIANCE_ROOT_PASSWORD') } };
@@ -205,12 +213,36 @@ describe('a CDKTF stack with OvfImport, run by the real terraform binary', funct
       assert.equal(again.status, 0, again.stdout + again.stderr);
       assert.match(again.stdout, /No changes\./);
 
-      synthInto(dir, { ...props, propertyMapping: { ...props.propertyMapping, hostname: 'app02' } });
+      // What vSphere changes in place is no replacement of the VM: only the Reconfigure record is replaced.
+      const vmBefore = state.virtualMachines[0]!;
+      const changedProps = { ...props, annotation: 'changed by terraform', powerOn: true, propertyMapping: { ...props.propertyMapping, hostname: 'app02' } };
+      synthInto(dir, changedProps);
       const changed = planJson(secret).resource_changes ?? [];
-      assert.deepEqual(changed.map((c) => c.change.actions), [['delete', 'create']]);
+      assert.deepEqual(changed.map((c) => [c.address, c.change.actions]), [['terraform_data.Appliance_7B9EA9AE', ['no-op']], ['terraform_data.Appliance_Reconfigure_4648356A', ['delete', 'create']]]);
+      const shown = tf(['plan', '-input=false', '-no-color'], secret);
+      assert.equal(shown.status, 0, shown.stderr);
+      assert.match(shown.stdout, /~ hostname = "app01" -> "app02"/);
+      assert.match(shown.stdout, /Plan: 1 to add, 0 to change, 1 to destroy\./);
+      assert.doesNotMatch(shown.stdout, /# terraform_data\.Appliance_7B9EA9AE /, 'the VM is not touched');
+      if (process.env['OVFKIT_SHOW_PLANS']) console.log(shown.stdout);
+      const inPlace = tf(['apply', '-input=false', '-no-color', '-auto-approve'], secret);
+      assert.equal(inPlace.status, 0, inPlace.stderr + inPlace.stdout);
+      state = await sim!.state();
+      assert.deepEqual(state.virtualMachines.map((vm) => [vm.ref, vm.powerState]), [[vmBefore.ref, 'poweredOn']], 'the same VM, powered on');
+      const session = await connectOvfSession({ server: sim!.sdkUrl, userName: sim!.username, password: sim!.password, thumbprint: sim!.thumbprint });
+      try {
+        const read = await session.readEntity({ type: 'VirtualMachine', value: vmBefore.ref });
+        assert.equal(read?.annotation, 'changed by terraform');
+        const values = Object.fromEntries((read?.vms[0]?.property ?? []).map((p) => [p.id ?? p.key, p.value]));
+        assert.equal(values['hostname'], 'app02');
+      } finally {
+        await session.logout();
+      }
+      const settled = tf(['plan', '-input=false', '-no-color', '-detailed-exitcode'], secret);
+      assert.equal(settled.status, 0, settled.stdout + settled.stderr);
 
       // A rename is a replacement too; the destroy provisioner reads the old path from state.
-      synthInto(dir, { ...props, name: 'cdktf-e2e-renamed' });
+      synthInto(dir, { ...changedProps, name: 'cdktf-e2e-renamed' });
       const renamed = tf(['apply', '-input=false', '-no-color', '-auto-approve'], secret);
       assert.equal(renamed.status, 0, renamed.stderr + renamed.stdout);
       assert.match(renamed.stdout, /Resources: 1 added, 0 changed, 1 destroyed\./);

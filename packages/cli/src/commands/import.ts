@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { DESCRIPTOR_DIGEST_PATTERN, escapeControls as esc, UsageError, type OvfIssue } from '@ovfkit/core';
 import { ImportSpecError, PlanRefusedError, importOvf } from '@ovfkit/vsphere';
 import { hostProfileFrom, issueLine } from '../cisp-flags';
-import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
+import { type Command, ExitCode, type OptionValues, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 import { openCliSource } from '../source';
@@ -15,6 +15,20 @@ function pairs(list: string[], flag: string): Record<string, string> {
     out[item.slice(0, i)] = item.slice(i + 1);
   }
   return out;
+}
+
+/**
+ * The vApp property values of `--prop key=value` and `--prop-env key=VAR` (import, reconfigure).
+ * Secret values stay out of argv (process lists) and out of IaC state: only the variable name is passed.
+ */
+export function propertyFlags(values: OptionValues, env: NodeJS.ProcessEnv): Record<string, string> {
+  const propertyMapping = pairs(stringList(values, 'prop'), '--prop');
+  for (const [key, variable] of Object.entries(pairs(stringList(values, 'prop-env'), '--prop-env'))) {
+    const value = env[variable];
+    if (value === undefined) throw new UsageError(`--prop-env ${key}=${variable}: environment variable ${variable} is not set`);
+    propertyMapping[key] = value;
+  }
+  return propertyMapping;
 }
 
 /** `ovfkit import`: an OVF/OVA onto vCenter or ESXi, nothing left behind on failure. */
@@ -72,13 +86,7 @@ export const importCommand: Command = {
     const json = values['json'] === true;
     if (positionals.length !== 1) throw new UsageError('import takes one source: an .ovf, .ova, directory or URL');
     const networkMapping = pairs(stringList(values, 'net'), '--net');
-    const propertyMapping = pairs(stringList(values, 'prop'), '--prop');
-    // Secret values stay out of argv (process lists) and out of IaC state: only the variable name is passed.
-    for (const [key, variable] of Object.entries(pairs(stringList(values, 'prop-env'), '--prop-env'))) {
-      const value = ctx.env[variable];
-      if (value === undefined) throw new UsageError(`--prop-env ${key}=${variable}: environment variable ${variable} is not set`);
-      propertyMapping[key] = value;
-    }
+    const propertyMapping = propertyFlags(values, ctx.env);
     const manifestPolicy = stringOption(values, 'manifest') ?? 'verify-if-present';
     if (manifestPolicy !== 'require' && manifestPolicy !== 'verify-if-present' && manifestPolicy !== 'skip') {
       throw new UsageError(`--manifest must be require, verify-if-present or skip, got ${JSON.stringify(manifestPolicy)}`);

@@ -9,6 +9,7 @@ import { ovaPackCommand, ovaUnpackCommand } from './ova';
 import { importCommand } from './import';
 import { exportCommand } from './export';
 import { destroyCommand } from './destroy';
+import { reconfigureCommand } from './reconfigure';
 import { inventoryCaptureCommand } from './inventory-capture';
 import { hostProfileCaptureCommand } from './host-profile-capture';
 import { terraformInstallCommand } from './terraform';
@@ -17,4 +18,4 @@ import { terraformInstallCommand } from './terraform';
  * Every sub-command, in the order `ovfkit --help` lists them.
  * Each lives in its own file; add one import and one entry here.
  */
-export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, destroyCommand, inventoryCaptureCommand, hostProfileCaptureCommand, terraformInstallCommand];
+export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, reconfigureCommand, destroyCommand, inventoryCaptureCommand, hostProfileCaptureCommand, terraformInstallCommand];
