@@ -19,6 +19,7 @@ export { deviceFor, RASD_FOR_DEVICE } from './importspec/devices';
 export * from './ovfmanager/create-descriptor';
 export * from './ovfmanager';
 export * from './plan';
+export * from './plan/diff';
 export * from './ovf-environment';
 export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } from './xml-escape';
 export { SecretString, passwordDigest, passwordMatches } from './secret';

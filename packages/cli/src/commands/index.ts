@@ -3,6 +3,7 @@ import { parseCommand } from './parse';
 import { validateHostCommand } from './validate-host';
 import { importSpecCommand } from './import-spec';
 import { planCommand } from './plan';
+import { diffCommand } from './diff';
 import { descriptorCommand } from './descriptor';
 import { manifestCreateCommand, manifestVerifyCommand } from './manifest';
 import { ovaPackCommand, ovaUnpackCommand } from './ova';
@@ -18,4 +19,4 @@ import { terraformInstallCommand } from './terraform';
  * Every sub-command, in the order `ovfkit --help` lists them.
  * Each lives in its own file; add one import and one entry here.
  */
-export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, reconfigureCommand, destroyCommand, inventoryCaptureCommand, hostProfileCaptureCommand, terraformInstallCommand];
+export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, diffCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, reconfigureCommand, destroyCommand, inventoryCaptureCommand, hostProfileCaptureCommand, terraformInstallCommand];

@@ -2,6 +2,8 @@ import { createPlan, escapeControls as esc, UsageError, type OvfPlan } from '@ov
 import { type Command, ExitCode, writeJson } from '../command';
 import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
 import { readDescriptorText, sourceOptionsFrom } from '../source';
+import { planMarkdown } from '../markdown';
+import { stringOption } from '../command';
 
 /** The summary a person reads before deploying; every value from the package or the inventory is escaped ({@link esc}). */
 function renderPlan(name: string, p: OvfPlan): string {
@@ -35,14 +37,16 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'show what importing an OVF package would do, and every problem, before anything is uploaded',
   usage: 'plan <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
-  help: cispHelp,
-  options: cispOptions,
+  help: [cispHelp, '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)'].join('\n'),
+  options: { ...cispOptions, format: { type: 'string' } },
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('plan needs one descriptor: ovfkit plan <file.ovf>');
+    const format = stringOption(values, 'format') ?? 'text';
+    if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown, got ${JSON.stringify(format)}`);
     const src = await readDescriptorText(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
     const { plan } = createPlan(src.bytes, await planOptionsFrom(values, ctx));
     if (values['json']) writeJson(ctx.stdout, plan);
-    else ctx.stdout.write(renderPlan(src.name, plan));
+    else ctx.stdout.write(format === 'markdown' ? planMarkdown(src.name, plan) : renderPlan(src.name, plan));
     return plan.ok ? ExitCode.Ok : ExitCode.ResultErrors;
   },
 };
