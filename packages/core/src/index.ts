@@ -7,7 +7,7 @@ export { readXml, decodeBytes, asUtf8Document, canonicalNamespace, leafText, NS,
 export { readEnvelope, unitBytes, parseLong, type ReadEnvelopeResult } from './envelope';
 export { validateEnvelope, walkContent, inConfiguration, parseHostResource } from './validate';
 export { toVAppType, parseQualifiers, type VAppType, type Qualifier } from './property-type';
-export { parseDescriptor, parseDescriptorWithModel, type ParseDescriptorOptions, type ParsedDescriptor } from './parse-descriptor';
+export { parseDescriptor, parseDescriptorResult, parseDescriptorWithModel, resolveOrReport, type ParseDescriptorOptions, type ParsedDescriptor } from './parse-descriptor';
 export { activeItems, summarizeVirtualSystems, type VirtualSystemSummary } from './hardware';
 export * from './hostprofiles';
 export * from './inventory';
@@ -20,6 +20,7 @@ export * from './ovfmanager/create-descriptor';
 export * from './ovfmanager';
 export * from './plan';
 export * from './plan/diff';
+export * from './resolve';
 export * from './ovf-environment';
 export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } from './xml-escape';
 export { SecretString, passwordDigest, passwordMatches } from './secret';

@@ -1,4 +1,5 @@
 import { OvfkitError } from './errors';
+import { fullPropertyId } from './property-keys';
 import { attr, readXml, type XmlElement } from './xml';
 import { NOT_XML_CHAR, escapeXmlAttribute, escapeXmlText } from './xml-escape';
 
@@ -48,7 +49,7 @@ export interface VAppPropertyValueSource {
 export function ovfEnvironmentProperties(props: readonly VAppPropertyValueSource[]): OvfEnvironmentProperty[] {
   return props
     .filter((p) => p.id)
-    .map((p) => ({ key: [p.classId, p.id, p.instanceId].filter(Boolean).join('.'), value: p.value || (p.defaultValue ?? '') }));
+    .map((p) => ({ key: fullPropertyId(p), value: p.value || (p.defaultValue ?? '') }));
 }
 
 /**

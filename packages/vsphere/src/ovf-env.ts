@@ -1,4 +1,4 @@
-import { OvfkitError, createOvfEnvironment, readEnvelope, type Content, ovfEnvironmentProperties, type OvfEnvironmentPlatform, type VAppPropertyValueSource } from '@ovfkit/core';
+import { OvfkitError, createOvfEnvironment, fullPropertyId, readEnvelope, type Content, ovfEnvironmentProperties, type OvfEnvironmentPlatform, type VAppPropertyValueSource } from '@ovfkit/core';
 import type { ManagedObjectReference, RawXml } from './soap/codec';
 import { ReconfigVMTask } from './soap/methods';
 import type { XmlNode } from './soap/xml';
@@ -73,7 +73,7 @@ export function descriptorVms(descriptor: string, propertyMapping: Record<string
     const property: DescriptorVm['property'] = [];
     for (const ps of c.productSection) {
       for (const p of ps.property) {
-        const key = [ps.class, p.key, ps.instance].filter(Boolean).join('.');
+        const key = fullPropertyId({ classId: ps.class, id: p.key, instanceId: ps.instance });
         const value = propertyMapping[key] ?? propertyMapping[p.key];
         property.push({
           id: p.key,
@@ -113,7 +113,7 @@ export function vmConfigProperties(vAppConfig: unknown): ImportSpecVm['property'
   });
 }
 
-const fullKey = (p: VAppPropertyValueSource): string => [p.classId, p.id, p.instanceId].filter(Boolean).join('.');
+const fullKey: (p: VAppPropertyValueSource) => string = fullPropertyId;
 
 /**
  * Picks the properties of one VM's environment: the VM's own (the server's record) when it has

@@ -4,7 +4,7 @@
  * {@link connectOvfSession} at run time; the shapes here match its port structurally.
  */
 import { createHash } from 'node:crypto';
-import { type HostProfile, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, UsageError } from '@ovfkit/core';
+import { fullPropertyId, type HostProfile, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, UsageError } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
 import { exportOvf } from './export';
@@ -93,6 +93,8 @@ export interface OvfExportRequest {
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** A wire field as text, or undefined when absent. */
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
 
 /**
  * vApp property values as the providers compare them: key as propertyMapping names it
@@ -101,7 +103,7 @@ const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Arra
  */
 function propertyValues(props: DataObject[]): Array<KeyValue & { id?: string }> {
   return props.filter((x) => !String(x['type'] ?? '').startsWith('password')).map((x) => ({
-    key: [x['classId'], x['id'] ?? x['key'], x['instanceId']].filter((v) => v !== undefined && v !== '').join('.'),
+    key: fullPropertyId({ classId: str(x['classId']), id: str(x['id'] ?? x['key']), instanceId: str(x['instanceId']) }),
     ...(x['id'] !== undefined ? { id: String(x['id']) } : {}),
     value: String(x['value'] || x['defaultValue'] || ''),
   }));
@@ -257,7 +259,7 @@ export class OvfSession {
         let found = false;
         for (const { ref, props } of defined) {
           for (const x of props) {
-            if (x['id'] !== kv.key && [x['classId'], x['id'], x['instanceId']].filter(Boolean).join('.') !== kv.key) continue;
+            if (x['id'] !== kv.key && fullPropertyId({ classId: str(x['classId']), id: str(x['id']), instanceId: str(x['instanceId']) }) !== kv.key) continue;
             const e = edits.get(ref.value) ?? { ref, property: [] };
             e.property.push({ operation: 'edit', info: { key: Number(x['key']), value: kv.value } });
             edits.set(ref.value, e);

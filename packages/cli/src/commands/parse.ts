@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  DEFAULT_MAX_CHARS, escapeControls as esc, isOvfkitError, OvfkitError, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
+  DEFAULT_MAX_CHARS, escapeControls as esc, fullPropertyId, isOvfkitError, OvfkitError, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
 } from '@ovfkit/core';
 import { fmtBytes, issueLine } from '../cisp-flags';
 import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
@@ -76,7 +76,7 @@ function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string
   if (props.length) {
     lines.push(`  properties   ${props.length} (${props.filter((x) => x.userConfigurable).length} user-configurable)`);
     for (const x of props.slice(0, 20)) {
-      const id = esc([x.classId, x.id, x.instanceId].filter(Boolean).join('.'));
+      const id = esc(fullPropertyId(x));
       const dflt = x.type?.startsWith('password') ? '(secret)' : esc(JSON.stringify(x.defaultValue ?? ''), 'line');
       const type = esc((x.type ?? '').length > 40 ? `${x.type!.slice(0, 37)}...` : x.type ?? '');
       lines.push(`    ${id}: ${type}${x.userConfigurable ? '' : ', fixed'} = ${dflt.length > 60 ? `${dflt.slice(0, 57)}...` : dflt}`);

@@ -6,13 +6,14 @@
 import type { OvfIssue } from '../faults';
 import type { DiskProvisioningType, HostProfile } from '../hostprofiles/types';
 import type { InventoryDatastore, InventoryHost, InventorySnapshot } from '../inventory';
-import type { Envelope } from '../model';
 import type { ImportSpec } from '../importspec/types';
 import type { ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem } from '../vim25';
+import type { ResolvedDescriptor } from '../resolve';
 
 /** Inputs of one analysis. */
 export interface BuildInput {
-  envelope: Envelope;
+  /** The descriptor resolved for the cisp's choice; its envelope has content. */
+  resolved: ResolvedDescriptor;
   profile: HostProfile;
   inventory?: InventorySnapshot | undefined;
   /** The host checked against (ValidateHost's `host`, or cisp.hostSystem / the pool's host). */

@@ -17,6 +17,7 @@ import {
 import type {
   Content,
   Disk,
+  Envelope,
   File,
   Item,
   Located,
@@ -31,8 +32,7 @@ import type { ManagedObjectReference, OvfFileItem, VAppProductInfo, VAppProperty
 import { controllerFamily, controllerUnits, deviceFor, RT, type ControllerFamily } from '../importspec/devices';
 import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from '../importspec/issues';
 import { toVAppType } from '../property-type';
-import { activeItems } from '../hardware';
-import { inConfiguration, parseHostResource } from '../validate';
+import { parseHostResource } from '../validate';
 import type {
   ImportSpec,
   OptionValue,
@@ -52,7 +52,10 @@ import type {
 import { escapeEntityName } from '../importspec/names';
 import type { Analysis, BuildInput, DiskSummary, NicSummary, PropertySummary, VmSummary } from './analysis';
 import { checkDatastoreSpace, checkGuestId, chooseHardwareSection, chooseProvisioning, hardwareVersion, pad } from './validate-host';
-import { intValue, isIntegerText, unitBytes } from '../importspec/units';
+import { intValue, isIntegerText } from '../importspec/units';
+import { unitBytes } from '../envelope';
+import { fullPropertyId } from '../property-keys';
+import type { ResolvedDisk, ResolvedEntity } from '../resolve';
 
 const IP_POLICIES = ['dhcpPolicy', 'transientPolicy', 'fixedPolicy', 'fixedAllocatedPolicy'];
 
@@ -72,16 +75,21 @@ class Builder {
   readonly a: Analysis;
   private nextKey = -200;
   private readonly files = new Map<string, File>();
-  private readonly disks = new Map<string, Disk>();
+  private readonly disks = new Map<string, ResolvedDisk>();
+  /** The resolved entity of each VirtualSystem / VirtualSystemCollection, with its index. */
+  private readonly entities = new Map<Content, { entity: ResolvedEntity; index: number }>();
   private readonly mappedNetworks = new Map<string, ManagedObjectReference>();
-  private readonly propertyValues = new Map<string, string>();
   private readonly eulaAccepted: boolean;
   private readonly allowExtraConfig: boolean;
+  private readonly env: Envelope;
 
   constructor(private readonly input: BuildInput) {
-    const env = input.envelope;
-    for (const f of env.references?.file ?? []) this.files.set(f.id, f);
-    for (const d of [...(env.diskSection?.disk ?? []), ...(env.sharedDiskSection?.disk ?? [])]) this.disks.set(d.diskId, d);
+    const r = input.resolved;
+    this.env = r.envelope!;
+    for (const f of r.references) this.files.set(f.id, f);
+    for (const d of r.disks) this.disks.set(d.disk.diskId, d);
+    r.entities.forEach((entity, index) => this.entities.set(entity.content, { entity, index }));
+    const env = this.env;
     const options = input.cisp.importOption ?? [];
     this.eulaAccepted = options.includes('acceptAllEulas');
     this.allowExtraConfig = options.includes('allowAllExtraConfig');
@@ -121,20 +129,9 @@ class Builder {
     this.a.importWarning.push(issue(code, fault, msg, x));
   }
 
-  /** Localised text of a Msg: the caller's msgBundle, then the descriptor's bundle for the locale. */
+  /** Localised text of a Msg, by the resolved descriptor's one localiser. */
   text(m: Msg | undefined): string {
-    if (!m) return '';
-    if (m.msgid) {
-      const fromCaller = this.input.cisp.msgBundle?.find((kv) => kv.key === m.msgid);
-      if (fromCaller) return fromCaller.value;
-      const locale = this.input.cisp.locale;
-      if (locale) {
-        const bundle = this.input.envelope.strings.find((s) => s.lang === locale || s.lang.split('-')[0] === locale.split('-')[0]);
-        const t = bundle?.msg.get(m.msgid);
-        if (t !== undefined) return t;
-      }
-    }
-    return m.text;
+    return this.input.resolved.localize(m) ?? '';
   }
 
   private applies(configuration: readonly string[]): boolean {
@@ -143,9 +140,10 @@ class Builder {
 
   // ---- entry --------------------------------------------------------------------------------
   run(): Analysis {
-    const env = this.input.envelope;
+    const env = this.env;
     const cisp = this.input.cisp;
-    this.chooseDeploymentOption();
+    // The choice of configuration and its one issue are the resolved descriptor's (ParseDescriptor reports it).
+    this.a.deploymentOption = this.input.resolved.configuration.id;
     chooseProvisioning(this.input, this.a);
     if (!env.content) {
       this.err('DESCRIPTOR_UNUSABLE', { _typeName: 'OvfMissingElement', lineNumber: env.pos.line, name: 'VirtualSystem' }, 'The descriptor has no VirtualSystem or VirtualSystemCollection to import', {
@@ -156,7 +154,7 @@ class Builder {
     }
     // vSphere escapes "/", "\\" and "%" in the inventory name rather than refusing them; the
     // 80-character limit is applied to the name as given.
-    const given = cisp.entityName || this.defaultName(env.content, true);
+    const given = this.input.resolved.entities[0]?.name ?? '';
     this.a.entityName = escapeEntityName(given);
     if (given.length > 80) {
       this.err('INVALID_ENTITY_NAME', { _typeName: 'OvfInvalidVmName', name: given }, `The entity name ${qv(given)} is not a valid vSphere name`, {
@@ -169,11 +167,10 @@ class Builder {
     if (host?.unavailable) {
       this.hostErr('HOST_UNAVAILABLE', { _typeName: 'OvfHardwareCheck' }, `Host ${qv(host.name)} is in maintenance mode or disconnected`, { value: host.name, fix: 'choose another host or pool' });
     }
-    this.collectPropertyValues(env.content);
     this.checkPropertyMapping();
     this.checkNetworkMapping();
     this.checkIpAssignment();
-    for (const f of env.references?.file ?? []) this.a.downloadSize += f.size ?? 0;
+    for (const f of this.input.resolved.references) this.a.downloadSize += f.size ?? 0;
     const spec = this.content(env.content, [this.a.entityName], true, undefined);
     if (cisp.instantiationOst) spec.instantiationOst = cisp.instantiationOst;
     this.a.importSpec = spec;
@@ -187,61 +184,19 @@ class Builder {
     return this.a;
   }
 
-  private defaultName(c: Content, top: boolean): string {
-    if (top) {
-      const product = c.productSection.find((p) => !p.class && !p.instance) ?? c.productSection[0];
-      const name = this.text(product?.product);
-      if (name) return name;
-    }
-    return this.text(c.name) || c.id || 'vm';
-  }
-
-  private chooseDeploymentOption(): void {
-    const configs = this.input.envelope.deploymentOptionSection?.configuration ?? [];
-    const wanted = this.input.cisp.deploymentOption;
-    const dflt = configs.find((c) => c.default) ?? configs[0];
-    if (wanted) {
-      if (configs.some((c) => c.id === wanted)) {
-        this.a.deploymentOption = wanted;
-        return;
-      }
-      this.err('UNKNOWN_DEPLOYMENT_OPTION', { _typeName: 'OvfInvalidValueConfiguration', lineNumber: 0, elementName: 'OvfCreateImportSpecParams', attributeName: 'deploymentOption', value: wanted }, `Deployment option ${qv(wanted)} is not declared in the DeploymentOptionSection`, {
-        value: wanted,
-        allowed: configs.length ? configs.map((c) => c.id).join(', ') : 'no deployment options (leave it empty)',
-        fix: 'pick one of the declared configurations (ovfkit parse lists them)',
-      });
-    }
-    this.a.deploymentOption = dflt?.id ?? '';
-  }
-
   // ---- properties ---------------------------------------------------------------------------
-  private static fullId(p: ProductSection, key: string): string {
-    return [p.class, key, p.instance].filter((x) => x !== undefined && x !== '').join('.');
-  }
-
-  private allProductSections(c: Content): Array<{ section: ProductSection; entity: Content }> {
-    const out = c.productSection.map((section) => ({ section, entity: c }));
+  /** Every ProductSection of an entity and its children, whatever the configuration. */
+  private allProductSections(c: Content): ProductSection[] {
+    const out = [...c.productSection];
     if (c.kind === 'VirtualSystemCollection') for (const child of c.content) out.push(...this.allProductSections(child));
     return out;
   }
 
-  private collectPropertyValues(c: Content): void {
-    for (const { section } of this.allProductSections(c)) {
-      for (const p of section.property) {
-        if (!inConfiguration(p.configuration, this.a.deploymentOption)) continue;
-        let v = p.value ?? '';
-        for (const cv of p.values) if (cv.configuration.includes(this.a.deploymentOption)) v = cv.value;
-        const id = Builder.fullId(section, p.key);
-        this.propertyValues.set(id, v);
-        if (!this.propertyValues.has(p.key)) this.propertyValues.set(p.key, v);
-      }
-    }
-  }
-
   private checkPropertyMapping(): void {
-    const content = this.input.envelope.content!;
+    const content = this.env.content!;
     const known = new Map<string, { section: ProductSection; p: ProductSection['property'][number] }>();
-    for (const { section } of this.allProductSections(content)) for (const p of section.property) known.set(Builder.fullId(section, p.key), { section, p });
+    for (const section of this.allProductSections(content)) for (const p of section.property) known.set(fullPropertyId({ classId: section.class, id: p.key, instanceId: section.instance }), { section, p });
+    const resolved = new Map(this.input.resolved.properties.map((p) => [p.fullId, p]));
     for (const kv of this.input.cisp.propertyMapping ?? []) {
       const hit = known.get(kv.key);
       if (!hit) {
@@ -256,7 +211,7 @@ class Builder {
       const c = toVAppType(p.type, p.qualifiers, p.password);
       const secret = c.type.startsWith('password');
       const shown = secret ? REDACTED : kv.value;
-      const dflt = this.propertyValues.get(kv.key) ?? '';
+      const dflt = resolved.get(kv.key)?.defaultValue ?? '';
       if (!p.userConfigurable && kv.value !== dflt) {
         this.err('PROPERTY_NOT_USER_CONFIGURABLE', { _typeName: 'OvfPropertyValue', lineNumber: p.pos.line, type: c.type, value: secret ? '' : kv.value }, `Property ${qv(kv.key)} is not user-configurable; vSphere refuses a new value for it (NotUserConfigurableProperty at import)`, {
           at: p,
@@ -274,12 +229,11 @@ class Builder {
           fix: `give ${kv.key} a value of type ${c.type}`,
         });
       }
-      this.propertyValues.set(kv.key, kv.value);
     }
   }
 
   private checkNetworkMapping(): void {
-    const declared = new Set((this.input.envelope.networkSection?.network ?? []).map((n) => n.name));
+    const declared = new Set((this.env.networkSection?.network ?? []).map((n) => n.name));
     const inv = this.input.inventory;
     for (const raw of this.input.cisp.networkMapping ?? []) {
       // Callers from JavaScript sometimes give the network as a bare name or moref value.
@@ -307,7 +261,7 @@ class Builder {
 
   private checkIpAssignment(): void {
     const cisp = this.input.cisp;
-    const env = this.input.envelope;
+    const env = this.env;
     const ipa = env.ipAssignmentSection ?? env.content?.ipAssignmentSection;
     const schemes = ipa?.schemes ?? [];
     const protocols = ipa?.protocols.length ? ipa.protocols : ['IPv4'];
@@ -333,10 +287,8 @@ class Builder {
 
   // ---- content tree -------------------------------------------------------------------------
   private content(c: Content, path: string[], top: boolean, entityConfig: VAppEntityConfigInfo | undefined): ImportSpec {
-    for (const e of c.eulaSection) {
-      const t = this.text(e.license);
-      if (t) this.a.eula.push(t);
-    }
+    const at = this.entities.get(c)?.index;
+    for (const e of this.input.resolved.eulas) if (e.entity === at && e.text) this.a.eula.push(e.text);
     if (c.kind === 'VirtualSystemCollection') return this.collection(c, path, top, entityConfig);
     const spec = this.virtualSystem(c, path, top);
     if (entityConfig) spec.entityConfig = entityConfig;
@@ -366,7 +318,7 @@ class Builder {
         ec.stopAction = s.stopAction ?? 'powerOff';
       }
       entityConfigs.push(ec);
-      children.push(this.content(child, [...path, escapeEntityName(this.defaultName(child, false))], false, ec));
+      children.push(this.content(child, [...path, escapeEntityName(this.entities.get(child)?.entity.name ?? child.id)], false, ec));
     }
     if (entityConfigs.length) vAppConfigSpec.entityConfig = entityConfigs;
     const spec: VirtualAppImportSpec = {
@@ -413,43 +365,34 @@ class Builder {
     if (product.length) out.product = product;
     const property: VAppPropertySpec[] = [];
     let key = 0;
-    for (const section of c.productSection) {
-      for (const p of section.property) {
-        if (!inConfiguration(p.configuration, this.a.deploymentOption)) continue;
-        const cst = toVAppType(p.type, p.qualifiers, p.password);
-        const secret = cst.type.startsWith('password');
-        const id = Builder.fullId(section, p.key);
-        const mapped = this.input.cisp.propertyMapping?.some((kv) => kv.key === id) ?? false;
-        let dflt = p.value ?? '';
-        for (const cv of p.values) if (cv.configuration.includes(this.a.deploymentOption)) dflt = cv.value;
-        const value = this.propertyValues.get(id) ?? dflt;
-        const info: VAppPropertyInfo = { key: key++, id: p.key, type: cst.type, userConfigurable: p.userConfigurable, defaultValue: cst.expressionDefault !== undefined && !dflt ? cst.expressionDefault : dflt, value: mapped ? value : '' };
-        if (section.class) info.classId = section.class;
-        if (section.instance) info.instanceId = section.instance;
-        const cat = this.text(p.category);
-        if (cat) info.category = cat;
-        const label = this.text(p.label);
-        if (label) info.label = label;
-        const desc = this.text(p.description);
-        if (desc) info.description = desc;
-        if (cst.typeReference) info.typeReference = cst.typeReference;
-        property.push({ operation: 'add', info });
-        const summary: PropertySummary = {
-          entity: path.join('/'),
-          id,
-          type: cst.type,
-          userConfigurable: p.userConfigurable,
-          password: secret,
-          value: secret && value !== '' ? REDACTED : value,
-          source: mapped ? 'propertyMapping' : 'default',
-        };
-        if (label) summary.label = label;
-        if (cat) summary.category = cat;
-        this.a.properties.push(summary);
-      }
+    const at = this.entities.get(c)?.index;
+    for (const rp of this.input.resolved.properties) {
+      if (rp.entity !== at) continue;
+      const { section, property: p } = rp;
+      const mapped = rp.source === 'propertyMapping';
+      const info: VAppPropertyInfo = { key: key++, id: p.key, type: rp.type, userConfigurable: p.userConfigurable, defaultValue: rp.defaultValue, value: mapped ? rp.value : '' };
+      if (section.class) info.classId = section.class;
+      if (section.instance) info.instanceId = section.instance;
+      if (rp.category) info.category = rp.category;
+      if (rp.label) info.label = rp.label;
+      if (rp.description) info.description = rp.description;
+      if (rp.typeReference) info.typeReference = rp.typeReference;
+      property.push({ operation: 'add', info });
+      const summary: PropertySummary = {
+        entity: path.join('/'),
+        id: rp.fullId,
+        type: rp.type,
+        userConfigurable: p.userConfigurable,
+        password: rp.password,
+        value: rp.password && rp.value !== '' ? REDACTED : rp.value,
+        source: rp.source,
+      };
+      if (rp.label) summary.label = rp.label;
+      if (rp.category) summary.category = rp.category;
+      this.a.properties.push(summary);
     }
     if (property.length) out.property = property;
-    const ipa = c.ipAssignmentSection ?? (path.length === 1 ? this.input.envelope.ipAssignmentSection : undefined);
+    const ipa = c.ipAssignmentSection ?? (path.length === 1 ? this.env.ipAssignmentSection : undefined);
     if (ipa || this.input.cisp.ipAllocationPolicy || this.input.cisp.ipProtocol) {
       const info: NonNullable<VmConfigSpec['ipAssignment']> = {};
       if (ipa?.schemes.length) info.supportedAllocationScheme = [...ipa.schemes];
@@ -458,7 +401,7 @@ class Builder {
       info.ipProtocol = this.input.cisp.ipProtocol || info.supportedIpProtocol[0]!;
       out.ipAssignment = info;
     }
-    const eula = c.eulaSection.map((e) => this.text(e.license)).filter((t) => t);
+    const eula = this.input.resolved.eulas.filter((e) => e.entity === at && e.text).map((e) => e.text);
     if (eula.length) out.eula = eula;
     if (transport.length) out.ovfEnvironmentTransport = [...transport];
     return out;
@@ -500,14 +443,14 @@ class Builder {
     return spec;
   }
 
-  private selectedItems(vhs: VirtualHardwareSection): Item[] {
-    return activeItems(vhs, this.a.deploymentOption);
+  private selectedItems(vs: VirtualSystem, vhs: VirtualHardwareSection): readonly Item[] {
+    return this.input.resolved.items.get(vs)?.[vs.virtualHardwareSection.indexOf(vhs)] ?? [];
   }
 
   private hardware(vhs: VirtualHardwareSection, vs: VirtualSystem, spec: VirtualMachineConfigSpec, summary: VmSummary, path: string[], version: number): void {
     const profile = this.input.profile;
     const entity = path.join('/');
-    const items = this.selectedItems(vhs);
+    const items = this.selectedItems(vs, vhs);
     const controllers = new Map<string, Controller>();
     /** InstanceIDs of Items already reported or skipped: devices on them are not reported again. */
     const skipped = new Set<string>();
@@ -718,26 +661,25 @@ class Builder {
     const prov = this.a.provisioning;
     let capacity: number | undefined;
     let populated: number | undefined;
+    let resolvedDisk: ResolvedDisk | undefined;
     let disk: Disk | undefined;
     let file: File | undefined;
     if (ref) {
       const r = parseHostResource(ref);
-      if (r?.kind === 'disk') disk = this.disks.get(r.id);
+      if (r?.kind === 'disk') {
+        resolvedDisk = this.disks.get(r.id);
+        disk = resolvedDisk?.disk;
+      }
       else if (r?.kind === 'file') file = this.files.get(r.id);
       if (!disk && !file) {
         this.err('NO_CONTROLLER', { _typeName: 'OvfHostResourceConstraint', lineNumber: item.pos.line, name: 'HostResource', value: ref }, `Disk ${qv(item.elementName ?? '')} of ${qv(entity)} refers to ${qv(ref)}, which is neither a Disk nor a File`, { at: item, value: ref, fix: 'point rasd:HostResource at ovf:/disk/<diskId>' });
         return false;
       }
     }
-    if (disk) {
-      capacity = disk.capacityBytes;
-      if (capacity === undefined && disk.capacityPropertyRef !== undefined) {
-        const v = intValue(this.propertyValues.get(disk.capacityPropertyRef));
-        const unit = disk.capacityAllocationUnits === undefined ? 1 : unitBytes(disk.capacityAllocationUnits);
-        if (v !== undefined && unit !== undefined) capacity = v * unit;
-      }
+    if (resolvedDisk && disk) {
+      capacity = resolvedDisk.capacityBytes;
       populated = disk.populatedSize;
-      if (disk.fileRef) file = this.files.get(disk.fileRef);
+      file = resolvedDisk.file;
     } else if (!file) {
       const q = intValue(item.virtualQuantity);
       const unit = item.allocationUnits === undefined ? 1 : unitBytes(item.allocationUnits);
@@ -765,9 +707,8 @@ class Builder {
     device['capacityInBytes'] = capacity;
     device.backing = diskBacking(prov, this.input.datastoreName, this.input.datastore);
     this.a.flatDeploymentSize += capacity;
-    // populatedSize is often written as 0 (unknown): the compressed file is a lower bound; an
-    // empty disk (no file) takes next to nothing when thin.
-    this.a.sparseDeploymentSize += Math.max(populated ?? 0, file?.size ?? 0);
+    // A Disk's thin size is the resolved one; a bare File's is its size; a disk of neither, 0.
+    this.a.sparseDeploymentSize += resolvedDisk ? (resolvedDisk.sparseBytes ?? 0) : (file?.size ?? 0);
     const ds: DiskSummary = { entity, label: item.elementName ?? `disk-${n}`, controller, capacityBytes: capacity, provisioning: prov };
     if (disk) ds.diskId = disk.diskId;
     if (populated !== undefined) ds.populatedSizeBytes = populated;

@@ -14,7 +14,8 @@ import { inventoryLookup, type InventoryDatastore, type InventoryHost, type Inve
 import { analyze, createImportSpecResult, validateHostResult, type Analysis } from './create-import-spec';
 import { issue } from '../importspec/issues';
 import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types';
-import { parseDescriptorWithModel, type ParsedDescriptor } from '../parse-descriptor';
+import { parseDescriptorResult, parseDescriptorWithModel, resolveOrReport, type ParsedDescriptor } from '../parse-descriptor';
+import { resolveChoice } from '../resolve';
 import type {
   ManagedObjectReference,
   OvfCreateDescriptorParams,
@@ -123,11 +124,11 @@ export class LocalOvfManager implements OvfManager {
 
   /** Parses once and runs the shared analysis. */
   private run(ovfDescriptor: string, common: OvfManagerCommonParamsLike, pick: { host?: InventoryHost | undefined; datastore?: InventoryDatastore | undefined; datastoreName: string; resourcePool?: ManagedObjectReference | undefined }): { parsed: ParsedDescriptor; analysis?: Analysis } {
-    const parsed = parseDescriptorWithModel(ovfDescriptor, { locale: common.locale, deploymentOption: common.deploymentOption, ...(common.msgBundle ? { msgBundle: common.msgBundle } : {}) });
-    if (!parsed.envelope || !parsed.envelope.content) return { parsed };
     const cisp: OvfCreateImportSpecParams = { entityName: '', ...common };
+    const parsed = parseDescriptorResult(resolveOrReport(ovfDescriptor, resolveChoice(cisp)));
+    if (!parsed.envelope || !parsed.envelope.content) return { parsed };
     const analysis = analyze({
-      envelope: parsed.envelope,
+      resolved: parsed.resolved,
       profile: this.profileFor(pick.host),
       inventory: this.inventory,
       host: pick.host,

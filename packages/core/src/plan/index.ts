@@ -6,7 +6,6 @@
  * CreateImportSpec. Computed with one parse and one analysis.
  * @see ARCHITECTURE.md "The IaC resources"
  */
-import { createHash } from 'node:crypto';
 import type { OvfIssue } from '../faults';
 import { resolveHostProfile, type HostProfile } from '../hostprofiles';
 import { builtinHostProfile } from '../hostprofiles/builtin';
@@ -15,7 +14,10 @@ import { inventoryLookup, type InventoryDatastore, type InventoryHost, type Inve
 import { analyze, createImportSpecResult, validateHostResult, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from '../ovfmanager/create-import-spec';
 import { REDACTED } from '../importspec/issues';
 import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types';
-import { parseDescriptorWithModel } from '../parse-descriptor';
+import { parseDescriptorResult, resolveOrReport } from '../parse-descriptor';
+import { applyPropertyMapping, resolveChoice } from '../resolve';
+
+export { descriptorDigest } from '../resolve';
 import type { KeyValue, ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfNetworkMapping, OvfParseDescriptorResult, OvfValidateHostResult } from '../vim25';
 import { UsageError } from '../errors';
 import { resolvePropertyMapping, type PlanVocabulary } from './verdict';
@@ -24,16 +26,6 @@ export { propertyNames, resolvePropertyMapping, type PlanVocabulary, type Resolv
 
 /** The form of {@link descriptorDigest}: `sha256:` and 64 lowercase hex digits. */
 export const DESCRIPTOR_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
-
-/**
- * `sha256:<hex>` of the descriptor bytes (a string is hashed as its UTF-8 encoding): the plan's
- * `descriptorDigest`, and what an import is pinned to so that the package imported is the one planned.
- * @example descriptorDigest(await fs.readFile('web.ovf')) // 'sha256:9f86d0…'
- */
-export function descriptorDigest(ovfDescriptor: string | Uint8Array): string {
-  const bytes = typeof ovfDescriptor === 'string' ? Buffer.from(ovfDescriptor, 'utf8') : ovfDescriptor;
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
 
 /** The format tag of a plan. */
 export const PLAN_FORMAT = 'ovfkit.plan/1';
@@ -176,21 +168,23 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   if (options.ipProtocol) cisp.ipProtocol = options.ipProtocol;
   if (options.importOption?.length) cisp.importOption = options.importOption;
 
-  const digest = descriptorDigest(ovfDescriptor);
-  const parsed = parseDescriptorWithModel(ovfDescriptor, { locale: cisp.locale, deploymentOption: cisp.deploymentOption });
+  const resolved = resolveOrReport(ovfDescriptor, resolveChoice(cisp));
+  const parsed = parseDescriptorResult(resolved);
   const pr = parsed.result;
   // vSphere sets a property only by its full id: each key is resolved to one first.
   const keys = parsed.envelope ? resolvePropertyMapping(parsed.envelope, pm, options.vocabulary) : { propertyMapping: pm, bareKeys: new Map<string, string>(), errors: [] };
   if (keys.propertyMapping.length) cisp.propertyMapping = keys.propertyMapping;
+  // The same resolution, now with the full-id values: what CreateImportSpec and the plan show.
+  applyPropertyMapping(resolved, keys.propertyMapping);
   const plan: OvfPlan = {
     format: PLAN_FORMAT,
-    descriptorDigest: digest,
+    descriptorDigest: resolved.digest,
     hostProfile: profile.name,
     target: {},
     virtualApp: pr.virtualApp,
     entityName: cisp.entityName || pr.defaultEntityName,
     entities: [],
-    deploymentOption: { key: '', default: true, available: (pr.deploymentOption ?? []).map((o) => o.key) },
+    deploymentOption: { key: resolved.configuration.id, default: resolved.configuration.id === resolved.configuration.defaultId, available: resolved.configuration.available },
     diskProvisioning: 'thick',
     vms: [],
     networks: [],
@@ -198,7 +192,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     disks: [],
     files: [],
     sizes: { downloadBytes: pr.approximateDownloadSize ?? 0, flatDeploymentBytes: pr.approximateFlatDeploymentSize ?? 0, sparseDeploymentBytes: pr.approximateSparseDeploymentSize ?? 0 },
-    eula: { count: pr.eula?.length ?? 0, accepted: options.importOption?.includes('acceptAllEulas') ?? false, texts: pr.eula ?? [] },
+    eula: { count: resolved.eulas.length, accepted: options.importOption?.includes('acceptAllEulas') ?? false, texts: resolved.eulas.map((e) => e.text) },
     errors: tag('parseDescriptor', pr.error),
     warnings: tag('parseDescriptor', pr.warning),
     ok: false,
@@ -214,7 +208,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   const createImportSpec: OvfCreateImportSpecResult = {};
   if (parsed.envelope?.content) {
     const a = analyze({
-      envelope: parsed.envelope,
+      resolved,
       profile,
       inventory: inv,
       host,
@@ -227,10 +221,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     Object.assign(validateHost, validateHostResult(a));
     Object.assign(createImportSpec, createImportSpecResult(a, pr.error));
 
-    const opt = parsed.envelope.deploymentOptionSection?.configuration.find((c) => c.id === a.deploymentOption);
-    plan.deploymentOption.key = a.deploymentOption;
-    if (opt?.label?.text) plan.deploymentOption.label = opt.label.text;
-    plan.deploymentOption.default = a.deploymentOption === pr.defaultDeploymentOption;
+    if (resolved.configuration.label) plan.deploymentOption.label = resolved.configuration.label;
     plan.entityName = a.entityName;
     plan.diskProvisioning = a.provisioning;
     plan.vms = a.vms;
