@@ -21,6 +21,7 @@ import { runCli } from './run-cli';
 const files: Record<string, string> = {
   '/m.ova': path.join(repoRoot, 'examples', 'minimal', 'minimal.ova'),
   '/m.ovf': path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'),
+  '/minimal-disk1.vmdk': path.join(repoRoot, 'examples', 'minimal', 'minimal-disk1.vmdk'),
   // Token only, no basic auth (Pulumi refuses a URL with user:password, whose check stays).
   '/t/m.ova': path.join(repoRoot, 'examples', 'minimal', 'minimal.ova'),
 };
@@ -41,7 +42,9 @@ const server = http.createServer((req, res) => {
   if (!u.pathname.startsWith('/t/') && req.headers.authorization !== 'Basic ' + Buffer.from('UsErX:PASSWD').toString('base64')) return void res.writeHead(403).end();
   const f = files[u.pathname];
   if (!f) return void res.writeHead(404).end();
-  if (u.searchParams.get('X-Amz-Signature') !== 'TOKEN123') return void res.writeHead(403).end();
+  // The .ovf's disk is fetched relative to the descriptor's URL, without its query (a signed URL
+  // signs one object): served on the basic auth alone, so the plan finds the package complete.
+  if (u.pathname !== '/minimal-disk1.vmdk' && u.searchParams.get('X-Amz-Signature') !== 'TOKEN123') return void res.writeHead(403).end();
   const body = fs.readFileSync(f);
   res.writeHead(200, { 'content-length': body.length }).end(body);
 });

@@ -109,9 +109,10 @@ describe('vSphere import of chunked, gzip-compressed package files', function ()
     const p = await partsPackage('missing', { withSize: true });
     fs.rmSync(path.join(p.dir, p.chunks[1]!));
     const before = await leaseCount();
-    await assert.rejects(importOvf(session, { source: await pkg(p.dir), pool: 'DC0_C0/Resources', name: 'parts-missing' }), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'IO');
-      assert.match(e.message, new RegExp(`no file "${p.chunks[1]!.replace(/\./g, '\\.')}"`));
+    // The plan refuses it now, before any vSphere call: the package is not complete.
+    await assert.rejects(importOvf(session, { source: await pkg(p.dir), pool: 'DC0_C0/Resources', name: 'parts-missing' }), (e: Error & { code?: string; plan?: { errors: { code: string; value?: string }[] } }) => {
+      assert.equal(e.code, 'PLAN_REFUSED');
+      assert.deepEqual(e.plan?.errors.map((i) => [i.code, i.value]), [['PACKAGE_CHUNK_MISSING', p.chunks[1]]]);
       return true;
     });
     assert.equal(await leaseCount(), before, 'no lease was created');

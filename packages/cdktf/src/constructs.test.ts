@@ -162,7 +162,7 @@ describe('OvfDescriptor', () => {
 
   it('throws in the constructor when the source cannot be read, naming it', () => {
     const { stack } = newStack();
-    assert.throws(() => new OvfDescriptor(stack, 'Missing', { source: '/nonexistent/appliance.ovf' }), /cannot read OVF source "\/nonexistent\/appliance.ovf": ENOENT/);
+    assert.throws(() => new OvfDescriptor(stack, 'Missing', { source: '/nonexistent/appliance.ovf' }), /cannot read OVF source "\/nonexistent\/appliance.ovf": cannot open \/nonexistent\/appliance.ovf: no such file or directory/);
     assert.throws(() => new OvfDescriptor(stack, 'Empty', { source: ' ' }), /test\/Empty: "source" must be/);
   });
 });
@@ -306,13 +306,19 @@ describe('OvfImport', () => {
   });
 
   itCorpus('fails synth for a package with a EULA unless acceptAllEulas is set', () => {
-    const photon = corpus('govmomi/cloud-images/photon5.ovf');
+    // A package: the corpus descriptor with a (sparse) disk file of its declared ovf:size beside it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-cdktf-photon-'));
+    const photon = path.join(dir, 'photon5.ovf');
+    fs.copyFileSync(corpus('govmomi/cloud-images/photon5.ovf'), photon);
+    fs.writeFileSync(path.join(dir, 'photon-ova-disk1.vmdk'), '');
+    fs.truncateSync(path.join(dir, 'photon-ova-disk1.vmdk'), 322319360);
     const refused = newStack();
     new OvfImport(refused.stack, 'Photon', { source: photon, ...placement });
     assert.throws(() => Testing.synth(refused.stack, true), /\[test\/Photon\].*EULA/i);
     const accepted = newStack();
     new OvfImport(accepted.stack, 'Photon', { source: photon, ...placement, acceptAllEulas: true });
     assert.doesNotThrow(() => Testing.synth(accepted.stack, true));
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('makes a changed property value, annotation or power state a change of the Reconfigure record only', () => {

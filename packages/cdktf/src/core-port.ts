@@ -10,6 +10,7 @@ import {
   type KeyValue,
   type NicSummary,
   type OvfPlan,
+  type PackageFacts,
   type PlanIssue,
   type PlanIssueSource,
   type OvfIssue,
@@ -114,6 +115,9 @@ export interface OvfImportCheck {
   importWarning: OvfIssue[];
   /** What the plan refuses although vSphere would go ahead: a property key naming no property or several. */
   planError: OvfIssue[];
+  /** The package check: a referenced file missing or not at its ovf:size. */
+  packageError: OvfIssue[];
+  packageWarning: OvfIssue[];
   plan: OvfImportPlan;
   /** The ParseDescriptor result the plan was made from (reused by OvfImport's Descriptor). */
   parseResult: OvfParseDescriptorResult;
@@ -124,7 +128,7 @@ export interface OvfCorePort {
   parseDescriptor(ovfDescriptor: string, pdp: { locale: string; deploymentOption: string }): OvfParseDescriptorResult;
   virtualHardware(ovfDescriptor: string, params: { locale: string; deploymentOption: string }): VirtualMachineHardware[];
   /** Given the bytes, as `ovfkit plan` is: the plan's digest is the one `ovfkit import --expect-digest` checks. */
-  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget): OvfImportCheck;
+  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget, pkg: PackageFacts): OvfImportCheck;
   /** Keywords of `OvfManager.ovfExportOption` ovfkit knows. */
   exportOptions(): string[];
 }
@@ -177,7 +181,7 @@ export const ovfCore: OvfCorePort = {
     return analysis.vms.map((vm) => ({ ...vm, disks: byEntity(analysis.disks, vm.entity), nics: byEntity(analysis.nics, vm.entity) }));
   },
 
-  checkImport(ovfDescriptor, request, target) {
+  checkImport(ovfDescriptor, request, target, pkg) {
     const { profile, inventory } = targetOf(target);
     const hostError: OvfIssue[] = [];
     const p = request.placement;
@@ -214,6 +218,7 @@ export const ovfCore: OvfCorePort = {
       ...(request.diskProvisioning !== undefined ? { diskProvisioning: request.diskProvisioning } : {}),
       importOption: request.acceptAllEulas ? ['acceptAllEulas'] : [],
       vocabulary: 'cdktf',
+      package: pkg,
     });
     const from = (source: PlanIssueSource, list: PlanIssue[]): OvfIssue[] => list.filter((i) => i.source === source).map(({ source: _source, ...issue }) => issue);
     const secretVar = new Map(request.secretProperty.map((s) => [s.key, s.value]));
@@ -235,6 +240,8 @@ export const ovfCore: OvfCorePort = {
       importError: from('createImportSpec', errors),
       importWarning: from('createImportSpec', warnings),
       planError: from('plan', errors),
+      packageError: from('package', errors),
+      packageWarning: from('package', warnings),
       plan: shown,
       parseResult,
     };

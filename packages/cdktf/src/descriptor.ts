@@ -1,6 +1,6 @@
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { fullPropertyId, UsageError } from '@ovfkit/core';
+import { fullPropertyId, UsageError, type PackageFacts } from '@ovfkit/core';
 import {
   type OvfIssue,
   type OvfParseDescriptorResult,
@@ -81,6 +81,8 @@ export class OvfDescriptor extends Construct {
   readonly descriptorDigest: string;
   /** `sha256:<hex>` of the package's manifest (`.mf`) text, when it has one. */
   readonly manifestDigest: string | undefined;
+  /** What the package holds around the descriptor (each referenced file, present and its size): an OvfImport's plan judges it. */
+  readonly packageFacts: PackageFacts;
   /** The whole ParseDescriptor result, as the vSphere API returns it. */
   readonly parseResult: OvfParseDescriptorResult;
   /** `NetworkSection` networks. */
@@ -123,6 +125,7 @@ export class OvfDescriptor extends Construct {
     this.ovfDescriptorBytes = read.ovfDescriptorBytes;
     this.descriptorDigest = read.descriptorDigest;
     this.manifestDigest = read.manifestDigest;
+    this.packageFacts = read.package;
 
     const params = { locale: props.locale ?? '', deploymentOption: props.deploymentOption ?? '' };
     this.params = params;

@@ -174,7 +174,7 @@ export class OvfImport extends Construct {
 
     const given = props.descriptor;
     const content: OvfSourceContent = given
-      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
+      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, package: given.packageFacts, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
       : readOvfSourceSync(sourceLocation(this.node.path, props.source).read);
 
     const propertyMapping: KeyValue[] = [];
@@ -199,7 +199,7 @@ export class OvfImport extends Construct {
     // One parse: core's plan runs ParseDescriptor, ValidateHost and CreateImportSpec, and its
     // ParseDescriptor result is the child Descriptor's. It runs even when the descriptor has
     // errors, so that every other problem is listed too.
-    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props)));
+    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props), content.package));
     const d = given ?? new OvfDescriptor(this, 'Descriptor', {
       source: props.source as string | OvfPropertyFromEnv,
       ...(props.deploymentOption !== undefined ? { deploymentOption: props.deploymentOption } : {}),
@@ -231,8 +231,10 @@ export class OvfImport extends Construct {
     reportIssues(this, importError, importWarning, 'CreateImportSpec');
     // A key naming no property or several: the plan's own errors.
     reportIssues(this, check.planError, [], 'plan');
-    this.errors.push(...check.hostError, ...importError, ...check.planError);
-    this.warnings.push(...check.hostWarning, ...importWarning);
+    // The package is complete, or synth fails: a file missing or short would fail only at upload.
+    reportIssues(this, check.packageError, check.packageWarning, 'Package');
+    this.errors.push(...check.hostError, ...importError, ...check.planError, ...check.packageError);
+    this.warnings.push(...check.hostWarning, ...importWarning, ...check.packageWarning);
     const plan = check.plan;
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');
 

@@ -1,14 +1,15 @@
 /**
  * Reading an OVF package's descriptor at synth time. Construct constructors and `app.synth()`
  * are synchronous while `@ovfkit/package` reads asynchronously (OVA tar streams, URLs), so a
- * `.ova` or URL is read by a short child process running `@ovfkit/package`, as the AWS CDK
- * bundles assets with `spawnSync`. A plain `.ovf` file is read directly.
+ * package (an `.ovf` with the files beside it, a folder, an `.ova`, a URL) is read by a short
+ * child process running `@ovfkit/package`, as the AWS CDK bundles assets with `spawnSync`: the
+ * descriptor, the manifest, and the facts of the referenced files the plan judges.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { descriptorDigest, escapeControls, OvfkitError, redactUrl, urlCarriesSecret, UsageError } from '@ovfkit/core';
+import { descriptorDigest, escapeControls, OvfkitError, redactUrl, urlCarriesSecret, UsageError, type PackageFacts } from '@ovfkit/core';
 
 /** A value read from an environment variable when `cdktf synth` and `terraform apply` run. */
 export interface OvfPropertyFromEnv {
@@ -80,6 +81,8 @@ export interface OvfSourceContent {
   descriptorDigest: string;
   /** `sha256:<hex>` of the package's `.mf` manifest text, when there is one. */
   manifestDigest?: string;
+  /** What the package holds around the descriptor (@ovfkit/package `packageFacts`): the plan judges it. */
+  package: PackageFacts;
 }
 
 /** The most a descriptor may weigh; a bigger one is refused rather than parsed. */
@@ -105,21 +108,6 @@ export function sha256(text: string | Buffer): string {
  */
 export function readOvfSourceSync(source: string, cwd = process.cwd()): OvfSourceContent {
   const resolved = resolveSource(source, cwd);
-  if (!isUrlSource(resolved) && resolved.toLowerCase().endsWith('.ovf')) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(resolved);
-    } catch (e) {
-      throw new UsageError(escapeControls(`cannot read OVF source "${redactUrl(source)}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'line'), { cause: e });
-    }
-    if (stat.size > MAX_DESCRIPTOR_BYTES) {
-      throw new OvfkitError('INPUT_TOO_LARGE', `OVF descriptor "${escapeControls(source)}" is ${stat.size} bytes; at most ${MAX_DESCRIPTOR_BYTES} are read`);
-    }
-    const ovfDescriptor = fs.readFileSync(resolved);
-    const mfPath = resolved.slice(0, -4) + '.mf';
-    const manifest = fs.existsSync(mfPath) ? fs.readFileSync(mfPath) : undefined;
-    return content(resolved, ovfDescriptor, manifest);
-  }
   // One child process per package and synth: ten VMs from one OVA read it once.
   const key = cacheKey(resolved);
   const hit = key !== undefined ? readCache.get(key) : undefined;
@@ -131,24 +119,28 @@ export function readOvfSourceSync(source: string, cwd = process.cwd()): OvfSourc
 
 const readCache = new Map<string, OvfSourceContent>();
 
-/** A local package is the same while its path, size and mtime are; a URL for the whole synth. */
+/**
+ * An `.ova` is the same while its path, size and mtime are; a URL for the whole synth. A folder or
+ * a lone `.ovf` is read again: the files beside the descriptor are part of the package.
+ */
 function cacheKey(resolved: string): string | undefined {
   if (isUrlSource(resolved)) return resolved;
   try {
     const st = fs.statSync(resolved);
-    return st.isFile() ? `${resolved}\0${st.size}\0${st.mtimeMs}` : undefined;
+    return st.isFile() && !resolved.toLowerCase().endsWith('.ovf') ? `${resolved}\0${st.size}\0${st.mtimeMs}` : undefined;
   } catch {
     return undefined;
   }
 }
 
-function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | string | undefined): OvfSourceContent {
+function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | string | undefined, pkg: PackageFacts): OvfSourceContent {
   const c: OvfSourceContent = {
     source: urlCarriesSecret(source) ? redactUrl(source) : source,
     // As @ovfkit/package gives a descriptor's text.
     ovfDescriptor: ovfDescriptorBytes.toString('utf8'),
     ovfDescriptorBytes,
     descriptorDigest: descriptorDigest(ovfDescriptorBytes),
+    package: pkg,
   };
   if (manifest !== undefined) c.manifestDigest = sha256(manifest);
   return c;
@@ -158,6 +150,7 @@ interface WorkerAnswer {
   ok: boolean;
   ovfDescriptorBase64?: string;
   manifest?: string;
+  package?: PackageFacts;
   error?: { code: string; message: string };
 }
 
@@ -180,9 +173,9 @@ function readWithPackage(source: string, resolved: string): OvfSourceContent {
   } catch {
     throw new OvfkitError('INTERNAL', escapeControls(`cannot read OVF source "${given}": the reader exited with ${r.status}: ${r.stderr.trim().slice(0, 500)}`, 'line'));
   }
-  if (!answer.ok || answer.ovfDescriptorBase64 === undefined) {
+  if (!answer.ok || answer.ovfDescriptorBase64 === undefined || answer.package === undefined) {
     const code = answer.error?.code ?? 'IO';
     throw new OvfkitError(code, escapeControls(`cannot read OVF source "${given}": ${answer.error?.message ?? 'no descriptor'}`, 'line'));
   }
-  return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest);
+  return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest, answer.package);
 }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OvfkitError, UsageError } from '@ovfkit/core';
-import { openSource, proxySettingsFromEnv, type PackageSource, type SourceOptions } from '@ovfkit/package';
+import { openSource, planPackage, proxySettingsFromEnv, type DescriptorFile, type PackageSource, type PlannedPackage, type PlanPackageOptions, type SourceOptions } from '@ovfkit/package';
 import { type CommandContext, type OptionsSpec, type OptionValues, stringOption } from './command';
 
 /** Options every command that reads a package accepts. */
@@ -65,9 +65,32 @@ export async function readDescriptorText(arg: string, ctx: CommandContext, optio
   const source = await openCliSource(arg, ctx, options);
   try {
     const d = await source.descriptor();
-    // A URL is named by its redacted location (no user, password or query token).
-    const name = source.kind === 'ovf' ? arg : source.kind === 'url-ovf' ? source.location : `${isUrl(arg) ? source.location : arg}:${d.name}`;
-    return { bytes: d.bytes, text: d.text, name };
+    return { bytes: d.bytes, text: d.text, name: shownName(arg, source, d) };
+  } finally {
+    await source.close();
+  }
+}
+
+/** How output names a package's descriptor: a URL by its redacted location (no user, password or query token). */
+function shownName(arg: string, source: PackageSource, d: DescriptorFile): string {
+  return source.kind === 'ovf' ? arg : source.kind === 'url-ovf' ? source.location : `${isUrl(arg) ? source.location : arg}:${d.name}`;
+}
+
+/** `--descriptor-only`: plan the descriptor alone, by the user's explicit choice. */
+export const descriptorOnlyOption: OptionsSpec = { 'descriptor-only': { type: 'boolean' } };
+
+/** Help line for {@link descriptorOnlyOption}. */
+export const descriptorOnlyHelp = "  --descriptor-only       check the descriptor alone: do not look for the files it references (the plan says\n                          \"descriptor only\"); without it every referenced file must be present at its ovf:size";
+
+/**
+ * The plan of a package given on the command line (@ovfkit/package's planPackage: descriptor,
+ * package facts, core's createPlan), with the name output shows it by.
+ */
+export async function planCliPackage(arg: string, ctx: CommandContext, sourceOptions: SourceOptions, options: PlanPackageOptions): Promise<{ planned: PlannedPackage; name: string }> {
+  const source = await openCliSource(arg, ctx, sourceOptions);
+  try {
+    const planned = await planPackage(source, options);
+    return { planned, name: shownName(arg, source, planned.descriptor) };
   } finally {
     await source.close();
   }

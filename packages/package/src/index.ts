@@ -14,3 +14,4 @@ export * from './files';
 export * from './ova';
 export * from './verify';
 export * from './signature';
+export * from './plan-facts';

@@ -6,7 +6,7 @@
  */
 import type {
   KeyValue, ManagedObjectReference, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult, OvfPlan,
-  OvfValidateHostResult,
+  OvfValidateHostResult, PackageFacts, PlanPackageInput,
 } from '@ovfkit/core';
 import type { OvfEntityState, OvfExportRequest, OvfImportRequest, OvfImportSpecRequest, OvfPlacement, OvfVmState } from '@ovfkit/vsphere';
 
@@ -26,6 +26,8 @@ export interface DescriptorRead {
   /** Package-level problems (manifest, certificate, archive) as issues. */
   error: OvfIssue[];
   warning: OvfIssue[];
+  /** What the package holds around the descriptor (@ovfkit/package `packageFacts`): core's plan judges it. */
+  package: PackageFacts;
 }
 
 /** Where an import goes, by inventory path or name, as the user wrote it. */
@@ -101,6 +103,6 @@ export interface OvfkitBackend {
   readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy }): Promise<DescriptorRead>;
   parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
   /** The plan offline, against a host profile (name or JSON file) and an optional inventory snapshot file. */
-  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }): Promise<LocalPlan>;
+  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;
 }

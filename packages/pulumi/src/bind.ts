@@ -10,9 +10,9 @@ import { promises as fs } from 'node:fs';
 import type { OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import {
   checkHostProfile, checkInventory, createPlan, descriptorDigest, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
-  type HostProfile, type InventorySnapshot,
+  type HostProfile, type InventorySnapshot, type PlanPackageInput,
 } from '@ovfkit/core';
-import { nodeHashName, openSource, parseManifest } from '@ovfkit/package';
+import { nodeHashName, openSource, packageFacts, parseManifest } from '@ovfkit/package';
 
 import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
@@ -32,7 +32,7 @@ async function readDescriptor(source: string, options: { manifestPolicy: Manifes
   const src = await openSource(source, {});
   try {
     const d = await src.descriptor();
-    const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [] };
+    const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: await packageFacts(src, d) };
     if (options.manifestPolicy === 'skip') return read;
     const mf = await src.manifest();
     if (!mf) {
@@ -90,7 +90,7 @@ async function loadInventory(file: string): Promise<InventorySnapshot> {
 }
 
 /** core's createPlan: ParseDescriptor + ValidateHost + CreateImportSpec over one parse. */
-async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }): Promise<LocalPlan> {
+async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput): Promise<LocalPlan> {
   const hostProfile = await loadHostProfile(target.hostProfile);
   const inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
   const p = request.placement;
@@ -110,6 +110,7 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     ...(request.ipProtocol ? { ipProtocol: request.ipProtocol } : {}),
     ...(request.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
     vocabulary: 'pulumi',
+    package: pkg,
   });
   return {
     against: `host profile ${r.plan.hostProfile}${target.inventory ? ` and inventory ${target.inventory}` : ''}`,

@@ -40,6 +40,7 @@ describe('the plan check() stores', () => {
       const bytes = Buffer.from(minimal.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('<Info>', '<Info>Caf\u00e9 '), 'latin1');
       const file = path.join(dir, 'latin1.ovf');
       fs.writeFileSync(file, bytes);
+      fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'minimal', 'minimal-disk1.vmdk'), path.join(dir, 'minimal-disk1.vmdk'));
       const r = await checkImport(defaultBackend(), { source: file, manifestPolicy: 'skip' }, undefined);
       assert.deepEqual(r.failures, []);
       assert.equal(r.plan?.descriptorDigest, descriptorDigest(bytes));

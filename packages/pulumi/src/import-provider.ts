@@ -232,7 +232,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   // import engine hashes the bytes it reads.
   let local: LocalPlan;
   try {
-    local = await backend.planLocal(descriptor.ovfDescriptorBytes, request, target);
+    local = await backend.planLocal(descriptor.ovfDescriptorBytes, request, target, descriptor.package);
   } catch (e) {
     const m = (e as Error).message;
     // A target the snapshot lacks names the target; an unreadable snapshot or profile names its file.
@@ -244,7 +244,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   if (parseErrors.length > 0 && parseErrors.every((i) => inputForIssue(i, news) === 'deploymentOption')) {
     // Report the unknown option, then check everything else against the default one.
     for (const i of parseErrors) failures.push({ property: 'deploymentOption', reason: issueReason(i) });
-    local = await backend.planLocal(descriptor.ovfDescriptorBytes, { ...request, deploymentOption: '' }, target);
+    local = await backend.planLocal(descriptor.ovfDescriptorBytes, { ...request, deploymentOption: '' }, target, descriptor.package);
   }
   const parse = local.parse;
   const add = (list: readonly OvfIssue[], against: string | undefined): void => {
@@ -262,7 +262,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   // descriptor and the inputs are kept, its host and datastore findings left to the server.
   const parsed = (parse.error ?? []).length === 0;
   const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
-  const kept = (i: PlanIssue): boolean => !connection || i.source === 'parseDescriptor' || i.source === 'plan' || (i.source === 'createImportSpec' && parsed && inputIssues(i));
+  const kept = (i: PlanIssue): boolean => !connection || i.source === 'parseDescriptor' || i.source === 'plan' || i.source === 'package' || (i.source === 'createImportSpec' && parsed && inputIssues(i));
   const against = (i: PlanIssue): string | undefined => (connection || i.source === 'parseDescriptor' ? undefined : local.against);
   for (const i of local.plan.errors.filter(kept)) add([i], against(i));
   for (const i of local.plan.warnings.filter(kept)) warn([i], against(i));

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, judgePackage, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
-import { filesInOrder, openFile, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
+import { filesInOrder, openFile, packageFacts, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
@@ -169,7 +169,10 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   }
   // The same local checks as `ovfkit plan`, over these bytes, before anything is created: what
   // the plan refuses is refused here, whatever the server would accept.
+  // The package is judged too: a referenced file missing or short is refused here, not at upload.
+  // One parse: the facts are gathered for the files the plan lists.
   const planned = createPlan(descriptorFile.bytes, planOptionsOf(options));
+  judgePackage(planned.plan, await packageFacts(source, descriptorFile, planned.plan.package.files));
   if (!planned.plan.ok) throw new PlanRefusedError(planned.plan);
   // What the server receives is core's decoding of the planned bytes (by their BOM or declared
   // encoding), not the package's UTF-8 reading of them.

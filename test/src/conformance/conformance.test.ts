@@ -36,8 +36,11 @@ interface Choice {
   name?: string;
 }
 
-/** A package: the example OVA as shipped, or a folder holding the example's files with its descriptor edited. */
-type Pkg = 'ova' | { edit: (ovf: string) => string | Buffer };
+/**
+ * A package: the example OVA as shipped, or a folder holding the example's files with its
+ * descriptor edited (and, with `files`, the other files changed: removed, cut short, split in chunks).
+ */
+type Pkg = 'ova' | { edit: (ovf: string) => string | Buffer; files?: (dir: string) => void };
 
 interface Row {
   name: string;
@@ -58,13 +61,13 @@ interface Seen {
 
 const minimalOva = path.join(repoRoot, 'examples', 'minimal', 'minimal.ova');
 /** The example descriptor with each `from` replaced by its `to`, in order (the row fails loudly if the example changed). */
-const edits = (...pairs: Array<[from: string, to: string]>): Pkg => ({
+const edits = (...pairs: Array<[from: string, to: string]>): Exclude<Pkg, 'ova'> => ({
   edit: (ovf) => pairs.reduce((o, [from, to]) => {
     assert.ok(o.includes(from), `the example descriptor has ${from}`);
     return o.replace(from, to);
   }, ovf),
 });
-const edit = (from: string, to: string): Pkg => edits([from, to]);
+const edit = (from: string, to: string): Exclude<Pkg, 'ova'> => edits([from, to]);
 /** The example's ProductSection, and the same section given a class and an instance: its properties become `com.example.sentry.<key>.1`. */
 const PRODUCT = '<ProductSection ovf:required="false">';
 const SENTRY_1 = '<ProductSection ovf:class="com.example.sentry" ovf:instance="1" ovf:required="false">';
@@ -88,6 +91,22 @@ const badUtf8: Pkg = {
     return Buffer.concat([Buffer.from(`${a}ovf:value="ntp`), Buffer.from([0xc3, 0x28]), Buffer.from(`"${b}`)]);
   },
 };
+
+/** The example's disk file and its ovf:size. */
+const DISK = 'minimal-disk1.vmdk';
+const DISK_SIZE = 'ovf:size="196608"';
+/** The example folder with its disk file changed, the descriptor as it is. */
+const diskFile = (change: (disk: string) => void): Pkg => ({ ...edit(DISK_SIZE, DISK_SIZE), files: (dir) => change(path.join(dir, DISK)) });
+/** The example with its disk stored in chunks of 64 KiB (ovf:chunkSize), leaving out chunk `drop` if given. */
+const chunkedDisk = (drop?: number): Pkg => ({
+  ...edit(DISK_SIZE, `${DISK_SIZE} ovf:chunkSize="65536"`),
+  files: (dir) => {
+    const disk = path.join(dir, DISK);
+    const bytes = fs.readFileSync(disk);
+    fs.rmSync(disk);
+    for (let i = 0; i * 65536 < bytes.length; i++) if (i !== drop) fs.writeFileSync(`${disk}.${String(i).padStart(9, '0')}`, bytes.subarray(i * 65536, (i + 1) * 65536));
+  },
+});
 
 const ROWS: Row[] = [
   // Good inputs.
@@ -158,6 +177,11 @@ const ROWS: Row[] = [
   { name: 'a bare key two instances of a class have', pkg: twoSentries, choice: { prop: { workers: '8' } }, errors: ['AMBIGUOUS_PROPERTY_KEY'] },
   { name: 'a property key no property has', pkg: 'ova', choice: { prop: { nosuch: '1' } }, errors: ['UNKNOWN_PROPERTY_KEY'] },
   { name: 'a mistyped bare key of a class-qualified property', pkg: sentry, choice: { prop: { wrokers: '4' } }, errors: ['UNKNOWN_PROPERTY_KEY'] },
+  // The package is complete: every referenced file present at its ovf:size.
+  { name: 'a disk file that is not beside the descriptor', pkg: diskFile((d) => fs.rmSync(d)), choice: {}, errors: ['PACKAGE_FILE_MISSING'] },
+  { name: 'a disk file shorter than its ovf:size', pkg: diskFile((d) => fs.truncateSync(d, 196607)), choice: {}, errors: ['PACKAGE_FILE_SIZE_MISMATCH'] },
+  { name: 'a disk in chunks with a chunk missing', pkg: chunkedDisk(1), choice: {}, errors: ['PACKAGE_CHUNK_MISSING'] },
+  { name: 'a disk in chunks, every chunk present', pkg: chunkedDisk(), choice: {}, errors: [] },
 ];
 
 /** Where every row is placed, given to every front end alike. */
@@ -203,6 +227,7 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
         if (f.endsWith('.ovf')) fs.writeFileSync(path.join(dir, f), row.pkg.edit(fs.readFileSync(path.join(unpacked, f), 'utf8')));
         else fs.copyFileSync(path.join(unpacked, f), path.join(dir, f));
       }
+      row.pkg.files?.(dir);
       sources.set(row, dir);
     });
     sim = await startSimulator();
@@ -332,6 +357,21 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
         await assertNothingLeft(sim, vmName);
       }
     });
+  });
+
+  it('plans a descriptor without its disk as "descriptor only" only when asked, and never imports it', async () => {
+    const row = ROWS.find((r) => r.name === 'a disk file that is not beside the descriptor')!;
+    const source = sources.get(row)!;
+    const asked = await runCli(['plan', source, '--json', '--descriptor-only', ...cliFlags({})]);
+    assert.equal(asked.code, 0, asked.stderr);
+    const plan = JSON.parse(asked.stdout) as { ok: boolean; errors: Seen[]; package: unknown };
+    assert.deepEqual([plan.ok, plan.errors], [true, []]);
+    assert.deepEqual(plan.package, { form: 'descriptor-only', files: [{ href: DISK, declaredBytes: 196608 }] });
+    // The import has no such choice: the files are what it uploads.
+    const env = { VSPHERE_SERVER: sim.url, VSPHERE_USER: sim.username, VSPHERE_PASSWORD: sim.password, VSPHERE_THUMBPRINT: sim.thumbprint };
+    const imported = await runCli(['import', source, '--descriptor-only', '--name', 'conf-descriptor-only', '--json', ...cliFlags({})], env);
+    assert.equal(imported.code, 2, imported.stdout + imported.stderr);
+    await assertNothingLeft(sim, 'conf-descriptor-only');
   });
 
   it('has at least 25 refused and 10 good rows', () => {

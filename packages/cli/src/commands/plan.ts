@@ -1,7 +1,7 @@
-import { createPlan, escapeControls as esc, UsageError, type OvfPlan } from '@ovfkit/core';
+import { escapeControls as esc, UsageError, type OvfPlan } from '@ovfkit/core';
 import { type Command, ExitCode, writeJson } from '../command';
 import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
-import { readDescriptorText, sourceOptionsFrom } from '../source';
+import { descriptorOnlyHelp, descriptorOnlyOption, planCliPackage, sourceOptionsFrom } from '../source';
 import { planMarkdown } from '../markdown';
 import { stringOption } from '../command';
 
@@ -25,6 +25,12 @@ function renderPlan(name: string, p: OvfPlan): string {
     for (const x of p.properties.slice(0, 30)) l.push(`    ${esc(x.id)}: ${esc(x.type)} = ${x.password ? (x.value ? '(secret, set)' : '(secret, empty)') : esc(JSON.stringify(x.value), 'line')}${x.source === 'propertyMapping' ? (x.mappingKey ? ` (set as ${esc(x.mappingKey)})` : ' (set)') : ''}`);
     if (p.properties.length > 30) l.push(`    … ${p.properties.length - 30} more (use --json for all)`);
   }
+  const pkg = p.package;
+  if (pkg.form === 'descriptor-only') l.push(`  package      descriptor only (--descriptor-only): ${pkg.files.length} referenced file(s) not looked for`);
+  else {
+    const found = pkg.files.filter((f) => f.present === true).length;
+    l.push(`  package      ${pkg.form} ${esc(pkg.location ?? '')}: ${found} of ${pkg.files.length} referenced file(s) present${pkg.files.some((f) => f.present === 'unknown') ? ' (some not checkable before the upload)' : ''}`);
+  }
   l.push(`  transfer     ${p.files.length} file(s), ${fmtBytes(p.sizes.downloadBytes)}; needs ${fmtBytes(p.sizes.flatDeploymentBytes)} flat / ${fmtBytes(p.sizes.sparseDeploymentBytes)} sparse`);
   if (p.eula.count) l.push(`  EULAs        ${p.eula.count}, ${p.eula.accepted ? 'accepted' : 'NOT accepted (--accept-all-eulas)'}`);
   l.push(`  result       ${p.ok ? 'ready to import' : 'cannot import'}: ${p.errors.length} error(s), ${p.warnings.length} warning(s)`);
@@ -37,16 +43,16 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'show what importing an OVF package would do, and every problem, before anything is uploaded',
   usage: 'plan <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
-  help: [cispHelp, '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)'].join('\n'),
-  options: { ...cispOptions, format: { type: 'string' } },
+  help: [cispHelp, descriptorOnlyHelp, '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)'].join('\n'),
+  options: { ...cispOptions, ...descriptorOnlyOption, format: { type: 'string' } },
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('plan needs one descriptor: ovfkit plan <file.ovf>');
     const format = stringOption(values, 'format') ?? 'text';
     if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown, got ${JSON.stringify(format)}`);
-    const src = await readDescriptorText(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
-    const { plan } = createPlan(src.bytes, await planOptionsFrom(values, ctx));
+    const options = { ...(await planOptionsFrom(values, ctx)), descriptorOnly: values['descriptor-only'] === true };
+    const { planned: { plan }, name } = await planCliPackage(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx), options);
     if (values['json']) writeJson(ctx.stdout, plan);
-    else ctx.stdout.write(format === 'markdown' ? planMarkdown(src.name, plan) : renderPlan(src.name, plan));
+    else ctx.stdout.write(format === 'markdown' ? planMarkdown(name, plan) : renderPlan(name, plan));
     return plan.ok ? ExitCode.Ok : ExitCode.ResultErrors;
   },
 };

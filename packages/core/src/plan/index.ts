@@ -2,8 +2,9 @@
  * The plan: the one object every front end shows before an import (Pulumi preview, Terraform
  * plan, `ovfkit plan`): descriptor digest, deployment option, entity names, per-VM hardware,
  * network mapping, properties (passwords redacted), disks with provisioning and sizes, files to
- * transfer, EULAs, and the errors and warnings of ParseDescriptor, ValidateHost and
- * CreateImportSpec. Computed with one parse and one analysis.
+ * transfer, EULAs, the package's files (present, at their declared sizes), and the errors and
+ * warnings of ParseDescriptor, ValidateHost, CreateImportSpec and the package check. Computed
+ * with one parse and one analysis.
  * @see ARCHITECTURE.md "The IaC resources"
  */
 import type { OvfIssue } from '../faults';
@@ -23,6 +24,9 @@ import { UsageError } from '../errors';
 import { resolvePropertyMapping, type PlanVocabulary } from './verdict';
 
 export { propertyNames, resolvePropertyMapping, type PlanVocabulary, type ResolvedPropertyMapping } from './verdict';
+import { checkPackage, declaredPackageFiles, type PlanPackage, type PlanPackageInput } from './package';
+
+export * from './package';
 
 /** The form of {@link descriptorDigest}: `sha256:` and 64 lowercase hex digits. */
 export const DESCRIPTOR_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
@@ -30,8 +34,11 @@ export const DESCRIPTOR_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 /** The format tag of a plan. */
 export const PLAN_FORMAT = 'ovfkit.plan/1';
 
-/** Which OvfManager call reported an issue, or `plan` for what the plan refuses although vSphere would go ahead. */
-export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan';
+/**
+ * Which OvfManager call reported an issue, `plan` for what the plan refuses although vSphere would
+ * go ahead, or `package` for the package check ({@link checkPackage}).
+ */
+export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan' | 'package';
 
 /** An issue in the plan: the OvfManager entry plus the call that reported it. */
 export type PlanIssue = OvfIssue & { source: PlanIssueSource };
@@ -62,6 +69,13 @@ export interface PlanOptions {
   importOption?: string[];
   /** Whose words the fixes of the plan's own rules use. @default 'api' */
   vocabulary?: PlanVocabulary;
+  /**
+   * The package around the descriptor, as @ovfkit/package found it (`packageFacts`), or
+   * `descriptor-only` when the user chose to plan the descriptor alone. Every front end passes
+   * the facts: a referenced file missing or short is then a plan error.
+   * @default 'descriptor-only': bytes alone are a descriptor, and the plan says so
+   */
+  package?: PlanPackageInput;
 }
 
 /** The plan. Stable key order and content for a given input, so diffs are meaningful. */
@@ -84,6 +98,8 @@ export interface OvfPlan {
   properties: PropertySummary[];
   disks: DiskSummary[];
   files: OvfFileItem[];
+  /** The package: its form and each referenced file, declared and found. */
+  package: PlanPackage;
   sizes: { downloadBytes: number; flatDeploymentBytes: number; sparseDeploymentBytes: number };
   eula: { count: number; accepted: boolean; texts: string[] };
   errors: PlanIssue[];
@@ -191,6 +207,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     properties: [],
     disks: [],
     files: [],
+    package: { form: 'descriptor-only', files: [] }, // set below
     sizes: { downloadBytes: pr.approximateDownloadSize ?? 0, flatDeploymentBytes: pr.approximateFlatDeploymentSize ?? 0, sparseDeploymentBytes: pr.approximateSparseDeploymentSize ?? 0 },
     eula: { count: resolved.eulas.length, accepted: options.importOption?.includes('acceptAllEulas') ?? false, texts: resolved.eulas.map((e) => e.text) },
     errors: tag('parseDescriptor', pr.error),
@@ -242,7 +259,10 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     createImportSpec.error = pr.error ?? [];
   }
   plan.errors.push(...tag('plan', keys.errors));
-  plan.ok = plan.errors.length === 0;
+  // After the OvfManager calls: the package is judged against the References of the one parse
+  // (none when the descriptor could not be read).
+  plan.package.files = declaredPackageFiles(parsed.envelope?.references?.file ?? []);
+  judgePackage(plan, options.package);
   // A secret never leaves through the plan. It is redacted by field where each issue is built
   // (CreateImportSpec puts REDACTED in the value of a password property's issue, and no message
   // quotes a mapped value), never by searching messages for its text: that mangled every message
@@ -252,4 +272,19 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     if (i.value !== undefined && i.value !== '' && keys.propertyMapping.some((kv) => secretKeys.has(kv.key) && kv.value === i.value)) i.value = REDACTED;
   }
   return { plan, cisp, parseDescriptor: pr, validateHost, createImportSpec };
+}
+
+/**
+ * Judges the package of a plan (again) from its facts: replaces the plan's package part and its
+ * package issues, and sets `ok`. What `createPlan` does with `PlanOptions.package`; for a caller
+ * that gathers the facts from the plan's own `package.files` (the import engine: one parse).
+ * @example judgePackage(planned.plan, await packageFacts(source, descriptor.name, planned.plan.package.files))
+ */
+export function judgePackage(plan: OvfPlan, input: PlanPackageInput | undefined): OvfPlan {
+  const pkg = checkPackage(plan.package.files, input);
+  plan.package = pkg.plan;
+  plan.errors = [...plan.errors.filter((i) => i.source !== 'package'), ...tag('package', pkg.error)];
+  plan.warnings = [...plan.warnings.filter((i) => i.source !== 'package'), ...tag('package', pkg.warning)];
+  plan.ok = plan.errors.length === 0;
+  return plan;
 }

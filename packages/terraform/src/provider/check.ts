@@ -8,9 +8,9 @@
 import * as fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
-  checkHostProfile, checkInventory, createPlan, type HostProfile, type InventorySnapshot, type OvfPlan, type PlanIssue, resolveHostProfile,
+  checkHostProfile, checkInventory, createPlan, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, resolveHostProfile,
 } from '@ovfkit/core';
-import { openSource } from '@ovfkit/package';
+import { openSource, packageFacts } from '@ovfkit/package';
 
 import { attributePath, type AttributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
 import { isUnknown, type TfValue } from '../protocol/values';
@@ -28,6 +28,8 @@ export type TfObject = { [name: string]: TfValue };
 export interface PlannedDescriptor {
   bytes: Uint8Array;
   name: string;
+  /** What the package holds around the descriptor: the plan judges whether it is complete. */
+  package: PackageFacts;
 }
 
 export interface ImportCheck {
@@ -115,7 +117,7 @@ export async function readDescriptor(source: string): Promise<PlannedDescriptor>
   const src = await openSource(source, {});
   try {
     const d = await src.descriptor();
-    return { bytes: d.bytes, name: d.name };
+    return { bytes: d.bytes, name: d.name, package: await packageFacts(src, d) };
   } finally {
     await src.close();
   }
@@ -176,6 +178,7 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
       propertyMapping: Object.fromEntries(propertyMapping),
       ...(knownString(config['disk_provisioning']) ? { diskProvisioning: knownString(config['disk_provisioning'])! } : {}),
       ...(config['accept_all_eulas'] === true ? { importOption: ['acceptAllEulas'] } : {}),
+      package: descriptor.package,
     }));
   } catch (e) {
     const m = (e as Error).message;

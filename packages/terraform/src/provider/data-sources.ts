@@ -23,7 +23,8 @@ export async function readDescriptorDataSource(config: TfObject): Promise<{ stat
     return { state: null, diagnostics: [errorDiagnostic('cannot read the package', (e as Error).message, attributePath('source'))] };
   }
   // The plan carries the parse and each property's full id and password flag, derived once in core.
-  const { plan, parseDescriptor: pd } = createPlan(bytes, { deploymentOption: knownString(config['deployment_option']) ?? '' });
+  // This data source reads the descriptor's contract: its files are the import's to check.
+  const { plan, parseDescriptor: pd } = createPlan(bytes, { deploymentOption: knownString(config['deployment_option']) ?? '', package: 'descriptor-only' });
   const state: { [k: string]: TfValue } = {
     ...config,
     descriptor_digest: plan.descriptorDigest,
