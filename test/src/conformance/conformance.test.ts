@@ -366,7 +366,7 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
     assert.equal(asked.code, 0, asked.stderr);
     const plan = JSON.parse(asked.stdout) as { ok: boolean; errors: Seen[]; package: unknown };
     assert.deepEqual([plan.ok, plan.errors], [true, []]);
-    assert.deepEqual(plan.package, { form: 'descriptor-only', files: [{ href: DISK, declaredBytes: 196608 }] });
+    assert.deepEqual(plan.package, { form: 'descriptor-only', files: [{ href: DISK, path: '/Envelope/References/File[1]', line: 11, declaredBytes: 196608 }] });
     // The import has no such choice: the files are what it uploads.
     const env = { VSPHERE_SERVER: sim.url, VSPHERE_USER: sim.username, VSPHERE_PASSWORD: sim.password, VSPHERE_THUMBPRINT: sim.thumbprint };
     const imported = await runCli(['import', source, '--descriptor-only', '--name', 'conf-descriptor-only', '--json', ...cliFlags({})], env);
