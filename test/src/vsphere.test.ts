@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkHostProfile, checkInventory, parseDescriptor, readEnvelope, summarizeVirtualSystems } from '@ovfkit/core';
 import { openSource, verifyPackage, writeOva, writeFileAtomic } from '@ovfkit/package';
-import { type ManagedObjectReference, VimOvfManager, VimSession, exportOvf, importOvf, Inventory } from '@ovfkit/vsphere';
+import { type ManagedObjectReference, PlanRefusedError, VimOvfManager, VimSession, exportOvf, importOvf, Inventory } from '@ovfkit/vsphere';
 import { PassThrough } from 'node:stream';
 import { main } from 'ovfkit';
 import { runCli } from './cli.test';
@@ -207,7 +207,11 @@ describe('vSphere import and export against the simulator (vCenter)', function (
   it('refuses a package with a EULA unless --accept-all-eulas, before creating anything', async () => {
     const eula = await buildOva(path.join(tmp, 'eula'), 'eula', [{ id: 'eula01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [] }], { eula: 'You agree.' });
     const leasesBefore = (await sim().state()).leases.length;
-    await assert.rejects(importOvf(session, { source: await pkg(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-a' }), /--accept-all-eulas/);
+    await assert.rejects(importOvf(session, { source: await pkg(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-a', vocabulary: 'cli' }), (e: unknown) => {
+      assert.ok(e instanceof PlanRefusedError, String(e));
+      assert.deepEqual(e.plan.errors.map((i) => [i.source, i.code, i.fix]), [['plan', 'EULA_NOT_ACCEPTED', 'read it (ovfkit parse shows the texts) and accept with --accept-all-eulas']]);
+      return true;
+    });
     assert.equal((await sim().state()).leases.length, leasesBefore, 'no lease was even created');
     const r = await importOvf(session, { source: await pkg(eula.ova), pool: 'DC0_C0/Resources', name: 'eula-b', acceptAllEulas: true });
     assert.equal(r.entity.type, 'VirtualMachine');

@@ -113,7 +113,7 @@ export interface OvfImportCheck {
   hostWarning: OvfIssue[];
   importError: OvfIssue[];
   importWarning: OvfIssue[];
-  /** What the plan refuses although vSphere would go ahead: a property key naming no property or several. */
+  /** What the plan refuses although vSphere would go ahead: a property key naming no property or several, a EULA not accepted. */
   planError: OvfIssue[];
   /** The package check: a referenced file missing or not at its ovf:size. */
   packageError: OvfIssue[];

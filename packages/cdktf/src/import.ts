@@ -222,19 +222,16 @@ export class OvfImport extends Construct {
 
     Annotations.of(this).addInfo(`checked against ${check.against}`);
     reportIssues(this, check.hostError, check.hostWarning, 'ValidateHost');
-    // `ovfkit import` refuses a package with EULAs unless they are accepted: fail at synth, not at apply.
-    const eula = check.importWarning.filter((w) => w.code === 'EULA_NOT_ACCEPTED');
     // Core's CreateImportSpec repeats a ParseDescriptor error (an unknown deployment option): shown once, on Descriptor.
     const parseCodes = new Set(d.errors.map((e) => e.code));
-    const importError = [...check.importError.filter((e) => !parseCodes.has(e.code)), ...eula.map(eulaIssue)];
-    const importWarning = check.importWarning.filter((w) => w.code !== 'EULA_NOT_ACCEPTED');
-    reportIssues(this, importError, importWarning, 'CreateImportSpec');
-    // A key naming no property or several: the plan's own errors.
+    const importError = check.importError.filter((e) => !parseCodes.has(e.code));
+    reportIssues(this, importError, check.importWarning, 'CreateImportSpec');
+    // A EULA not accepted and a key naming no property or several: the plan's own errors.
     reportIssues(this, check.planError, [], 'plan');
     // The package is complete, or synth fails: a file missing or short would fail only at upload.
     reportIssues(this, check.packageError, check.packageWarning, 'Package');
     this.errors.push(...check.hostError, ...importError, ...check.planError, ...check.packageError);
-    this.warnings.push(...check.hostWarning, ...importWarning, ...check.packageWarning);
+    this.warnings.push(...check.hostWarning, ...check.importWarning, ...check.packageWarning);
     const plan = check.plan;
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');
 
@@ -323,10 +320,6 @@ function withPath<T>(scope: Construct, f: () => T): T {
     if (isOvfkitError(e) && e.code === 'USAGE' && !e.message.startsWith(scope.node.path)) throw new UsageError(`${scope.node.path}: ${errorText(e)}`, { cause: e });
     throw e;
   }
-}
-
-function eulaIssue(w: OvfIssue): OvfIssue {
-  return { ...w, fix: 'read the EULA (ovfkit parse shows it) and set acceptAllEulas: true' };
 }
 
 /** Placement props, in the order they are reported. */

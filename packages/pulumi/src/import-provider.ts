@@ -76,13 +76,6 @@ const INPUT_FOR_CODE: Record<string, string> = {
   AMBIGUOUS_PROPERTY_KEY: 'propertyMapping',
 };
 
-/**
- * Findings CreateImportSpec only warns about (vSphere leaves EULAs to the client) that an import
- * should not go ahead with: preview fails on them, the way `ovfkit import` refuses without
- * --accept-all-eulas.
- */
-const WARNINGS_THAT_FAIL = ['EULA_NOT_ACCEPTED'] as const;
-
 function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
   const input = INPUT_FOR_CODE[i.code] ?? INPUT_FOR_CODE[i.fault._typeName] ?? 'source';
   if (input !== 'networkMapping' && input !== 'propertyMapping') return input;
@@ -251,10 +244,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
     for (const i of list) failures.push({ property: inputForIssue(i, news), reason: issueReason(i, against) });
   };
   const warn = (list: readonly OvfIssue[], against: string | undefined): void => {
-    for (const i of list) {
-      if ((WARNINGS_THAT_FAIL as readonly string[]).includes(i.code)) add([i], against);
-      else warnings.push(issueReason(i, against));
-    }
+    for (const i of list) warnings.push(issueReason(i, against));
   };
   // The verdict is the plan's, as in `ovfkit plan` and CDKTF: every error it lists, in its order
   // (CreateImportSpec's findings on a descriptor with ParseDescriptor errors included). With a

@@ -56,7 +56,7 @@ export interface ImportOvfOptions extends PlacementInput {
   diskProvisioning?: string;
   ipAllocationPolicy?: string;
   ipProtocol?: string;
-  /** Required when the package has EULAs. @default false */
+  /** Required when the package has EULAs (the plan refuses the import without it). @default false */
   acceptAllEulas?: boolean;
   /** Whose words the fixes of the plan's issues use (`ovfkit import` gives 'cli'). @default 'api' */
   vocabulary?: PlanVocabulary;
@@ -197,10 +197,6 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   // Password property values must not come back in an error or a log line, whatever the server echoes.
   const secretIds = new Set(planned.plan.properties.filter((p) => p.password).map((p) => p.id));
   for (const kv of propertyMapping) if (kv.value && secretIds.has(kv.key)) session.client.secrets.add(kv.value);
-  if (planned.plan.eula.count && !planned.plan.eula.accepted) {
-    const n = planned.plan.eula.count;
-    throw new UsageError(`the package has ${n} license agreement${n === 1 ? '' : 's'}; read ${n === 1 ? 'it' : 'them'} (ovfkit inspect) and pass --accept-all-eulas to accept`);
-  }
   const ovfManager = new VimOvfManager(session, signal ? { signal } : {});
 
   const cisp: OvfCreateImportSpecParams & { _typeName: string } = {

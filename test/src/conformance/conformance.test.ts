@@ -182,6 +182,8 @@ const ROWS: Row[] = [
   { name: 'a disk file shorter than its ovf:size', pkg: diskFile((d) => fs.truncateSync(d, 196607)), choice: {}, errors: ['PACKAGE_FILE_SIZE_MISMATCH'] },
   { name: 'a disk in chunks with a chunk missing', pkg: chunkedDisk(1), choice: {}, errors: ['PACKAGE_CHUNK_MISSING'] },
   { name: 'a disk in chunks, every chunk present', pkg: chunkedDisk(), choice: {}, errors: [] },
+  // EULAs.
+  { name: 'a EULA not accepted', pkg: edit('<AnnotationSection>', EULA), choice: {}, errors: ['EULA_NOT_ACCEPTED'] },
 ];
 
 /** Where every row is placed, given to every front end alike. */

@@ -21,9 +21,9 @@ import { applyPropertyMapping, resolveChoice } from '../resolve';
 export { descriptorDigest } from '../resolve';
 import type { KeyValue, ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfNetworkMapping, OvfParseDescriptorResult, OvfValidateHostResult } from '../vim25';
 import { UsageError } from '../errors';
-import { resolvePropertyMapping, type PlanVocabulary } from './verdict';
+import { eulaNotAccepted, resolvePropertyMapping, type PlanVocabulary } from './verdict';
 
-export { propertyNames, resolvePropertyMapping, type PlanVocabulary, type ResolvedPropertyMapping } from './verdict';
+export { eulaNotAccepted, propertyNames, resolvePropertyMapping, type PlanVocabulary, type ResolvedPropertyMapping } from './verdict';
 import { checkPackage, declaredPackageFiles, type PlanPackage, type PlanPackageInput } from './package';
 
 export * from './package';
@@ -253,12 +253,14 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     }
     entitiesOf(a.importSpec, [], plan.entities);
     plan.errors.push(...tag('validateHost', a.hostError), ...tag('createImportSpec', a.importError));
-    plan.warnings.push(...tag('validateHost', a.hostWarning), ...tag('createImportSpec', a.importWarning));
+    // A EULA not accepted, which CreateImportSpec warns about, is the plan's error below.
+    plan.warnings.push(...tag('validateHost', a.hostWarning), ...tag('createImportSpec', a.importWarning.filter((i) => i.code !== 'EULA_NOT_ACCEPTED')));
   } else {
     validateHost.error = pr.error ?? [];
     createImportSpec.error = pr.error ?? [];
   }
   plan.errors.push(...tag('plan', keys.errors));
+  if (plan.eula.count > 0 && !plan.eula.accepted) plan.errors.push(...tag('plan', [eulaNotAccepted(plan.eula.count, options.vocabulary)]));
   // After the OvfManager calls: the package is judged against the References of the one parse
   // (none when the descriptor could not be read).
   plan.package.files = declaredPackageFiles(parsed.envelope?.references?.file ?? []);

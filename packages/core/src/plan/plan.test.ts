@@ -51,7 +51,7 @@ describe('the plan', () => {
 
   it('marks password properties secret and never shows their value, even in an issue', () => {
     const secret = 'tooShort!';
-    const { plan } = createPlan(OVF, { propertyMapping: { 'admin_password': secret, port: '99999' } });
+    const { plan } = createPlan(OVF, { propertyMapping: { 'admin_password': secret, port: '99999' }, importOption: ['acceptAllEulas'] });
     const pw = plan.properties.find((p) => p.id === 'admin_password')!;
     assert.deepEqual([pw.password, pw.value, pw.source], [true, '********', 'propertyMapping']);
     assert.deepEqual(plan.errors.map((e) => [e.source, e.code]), [['createImportSpec', 'PROPERTY_VALUE_INVALID'], ['createImportSpec', 'PROPERTY_VALUE_INVALID']]);
@@ -60,7 +60,7 @@ describe('the plan', () => {
   });
 
   it('redacts a secret by field, not by its text: a one-letter password leaves every message as written', () => {
-    const { plan } = createPlan(OVF, { propertyMapping: { admin_password: 'a', port: '99999' } });
+    const { plan } = createPlan(OVF, { propertyMapping: { admin_password: 'a', port: '99999' }, importOption: ['acceptAllEulas'] });
     assert.deepEqual(plan.errors.map((e) => [e.code, e.value, e.localizedMessage]), [
       ['PROPERTY_VALUE_INVALID', '********', 'Value for property "admin_password" is invalid: is shorter than MinLen(12)'],
       ['PROPERTY_VALUE_INVALID', '99999', 'Value for property "port" is invalid: is outside 0..65535'],
@@ -68,10 +68,10 @@ describe('the plan', () => {
     assert.equal(plan.properties.find((p) => p.id === 'admin_password')!.value, '********');
   });
 
-  it('gathers the issues of all three calls, each tagged with its call', () => {
+  it('gathers the issues of all three calls, each tagged with its call, then its own', () => {
     const { plan } = createPlan(OVF.replace('vmx-14', 'vmx-21'), { hostProfile: 'esxi-6.7' });
-    assert.deepEqual(plan.errors.map((e) => `${e.source}:${e.code}`), ['validateHost:HARDWARE_VERSION_UNSUPPORTED']);
-    assert.deepEqual(plan.warnings.map((e) => `${e.source}:${e.code}`), ['createImportSpec:NETWORK_NOT_MAPPED', 'createImportSpec:EULA_NOT_ACCEPTED']);
+    assert.deepEqual(plan.errors.map((e) => `${e.source}:${e.code}`), ['validateHost:HARDWARE_VERSION_UNSUPPORTED', 'plan:EULA_NOT_ACCEPTED']);
+    assert.deepEqual(plan.warnings.map((e) => `${e.source}:${e.code}`), ['createImportSpec:NETWORK_NOT_MAPPED']);
     const broken = createPlan('<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"><oops').plan;
     assert.equal(broken.errors[0]?.source, 'parseDescriptor');
   });

@@ -1,6 +1,7 @@
 /**
  * The plan's own rules (issue 11): property keys resolved to one property or refused with the
- * candidates. Whole issue lists are compared.
+ * candidates, a EULA not accepted refused, an unknown deployment option reported once. Whole
+ * issue lists are compared.
  */
 import * as assert from 'node:assert/strict';
 import { LocalOvfManager } from '../ovfmanager';
@@ -127,3 +128,16 @@ describe('the plan: property keys', () => {
   });
 });
 
+describe('the plan: EULAs', () => {
+  it('refuses a EULA not accepted, with the fix in the words of each front end, and imports one accepted', () => {
+    const words = { cli: '--accept-all-eulas', pulumi: 'acceptAllEulas: true', cdktf: 'acceptAllEulas: true', api: 'importOption "acceptAllEulas"' } as const;
+    for (const [vocabulary, flag] of Object.entries(words) as Array<[keyof typeof words, string]>) {
+      const { plan } = createPlan(ovf({ eula: true }), { vocabulary });
+      assert.deepEqual(shown(plan.errors), [['plan', 'EULA_NOT_ACCEPTED', undefined, 'The package has 1 EULA that must be accepted before import', `read it (ovfkit parse shows the texts) and accept with ${flag}`]]);
+      assert.deepEqual(plan.warnings.map((i) => i.code), []);
+      assert.equal(plan.ok, false);
+    }
+    const accepted = createPlan(ovf({ eula: true }), { importOption: ['acceptAllEulas'] }).plan;
+    assert.deepEqual([accepted.ok, accepted.errors, accepted.warnings, accepted.eula], [true, [], [], { count: 1, accepted: true, texts: ['Be nice.'] }]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * What the plan refuses although vSphere would go ahead, decided here once for every front end:
  * a propertyMapping key that names no property or several (CreateImportSpec ignores it, and the
- * value is silently not set). Each fix is written in the words of the front end that shows it.
+ * value is silently not set), and EULAs not accepted (CreateImportSpec leaves them to the
+ * client). Each fix is written in the words of the front end that shows it.
  */
 import type { OvfIssue } from '../faults';
 import { issue, qv } from '../importspec/issues';
@@ -17,20 +18,25 @@ export type PlanVocabulary = 'cli' | 'pulumi' | 'cdktf' | 'api';
 interface Words {
   /** A value for a property. */
   property(id: string): string;
+  /** Accepting the EULAs. */
+  acceptEulas: string;
 }
 
 const INPUTS: Words = {
   property: (id) => `propertyMapping: { ${JSON.stringify(id)}: "…" }`,
+  acceptEulas: 'acceptAllEulas: true',
 };
 
 const WORDS: Record<PlanVocabulary, Words> = {
   cli: {
     property: (id) => `--prop ${/[\s"'\\$`]/.test(id) ? JSON.stringify(`${id}=…`) : `${id}=…`}`,
+    acceptEulas: '--accept-all-eulas',
   },
   pulumi: INPUTS,
   cdktf: INPUTS,
   api: {
     property: (id) => `propertyMapping key ${JSON.stringify(id)}`,
+    acceptEulas: 'importOption "acceptAllEulas"',
   },
 };
 
@@ -108,3 +114,10 @@ export function resolvePropertyMapping(envelope: Envelope, mapping: readonly Key
   return out;
 }
 
+/** The package has EULAs and the caller did not accept them: vSphere leaves EULAs to the client, ovfkit refuses the import. */
+export function eulaNotAccepted(count: number, vocabulary: PlanVocabulary = 'api'): OvfIssue {
+  return issue('EULA_NOT_ACCEPTED', { _typeName: 'OvfImportFailed' }, `The package has ${count} EULA${count === 1 ? '' : 's'} that must be accepted before import`, {
+    allowed: WORDS[vocabulary].acceptEulas,
+    fix: `read ${count === 1 ? 'it' : 'them'} (ovfkit parse shows the texts) and accept with ${WORDS[vocabulary].acceptEulas}`,
+  });
+}
