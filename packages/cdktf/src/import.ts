@@ -222,15 +222,12 @@ export class OvfImport extends Construct {
 
     Annotations.of(this).addInfo(`checked against ${check.against}`);
     reportIssues(this, check.hostError, check.hostWarning, 'ValidateHost');
-    // Core's CreateImportSpec repeats a ParseDescriptor error (an unknown deployment option): shown once, on Descriptor.
-    const parseCodes = new Set(d.errors.map((e) => e.code));
-    const importError = check.importError.filter((e) => !parseCodes.has(e.code));
-    reportIssues(this, importError, check.importWarning, 'CreateImportSpec');
+    reportIssues(this, check.importError, check.importWarning, 'CreateImportSpec');
     // A EULA not accepted and a key naming no property or several: the plan's own errors.
     reportIssues(this, check.planError, [], 'plan');
     // The package is complete, or synth fails: a file missing or short would fail only at upload.
     reportIssues(this, check.packageError, check.packageWarning, 'Package');
-    this.errors.push(...check.hostError, ...importError, ...check.planError, ...check.packageError);
+    this.errors.push(...check.hostError, ...check.importError, ...check.planError, ...check.packageError);
     this.warnings.push(...check.hostWarning, ...check.importWarning, ...check.packageWarning);
     const plan = check.plan;
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');

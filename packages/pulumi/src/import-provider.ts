@@ -233,12 +233,6 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
     failures.push({ property, reason: m });
     return { failures: knownOnly(dedupe(failures), news), warnings, descriptor };
   }
-  const parseErrors = local.parse.error ?? [];
-  if (parseErrors.length > 0 && parseErrors.every((i) => inputForIssue(i, news) === 'deploymentOption')) {
-    // Report the unknown option, then check everything else against the default one.
-    for (const i of parseErrors) failures.push({ property: 'deploymentOption', reason: issueReason(i) });
-    local = await backend.planLocal(descriptor.ovfDescriptorBytes, { ...request, deploymentOption: '' }, target, descriptor.package);
-  }
   const parse = local.parse;
   const add = (list: readonly OvfIssue[], against: string | undefined): void => {
     for (const i of list) failures.push({ property: inputForIssue(i, news), reason: issueReason(i, against) });
@@ -247,10 +241,12 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
     for (const i of list) warnings.push(issueReason(i, against));
   };
   // The verdict is the plan's, as in `ovfkit plan` and CDKTF: every error it lists, in its order
-  // (CreateImportSpec's findings on a descriptor with ParseDescriptor errors included). With a
+  // (an unknown deployment option once, the rest checked against the default one). With a
   // connection the host-side checks are vSphere's instead: the plan's findings about the
   // descriptor and the inputs are kept, its host and datastore findings left to the server.
-  const parsed = (parse.error ?? []).length === 0;
+  // ParseDescriptor's only complaint may be about an input (an unknown deployment option): the
+  // descriptor is still usable, and vSphere checks it for the option the plan chose (the default).
+  const parsed = (parse.error ?? []).every((i) => inputForIssue(i, news) === 'deploymentOption');
   const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
   const kept = (i: PlanIssue): boolean => !connection || i.source === 'parseDescriptor' || i.source === 'plan' || i.source === 'package' || (i.source === 'createImportSpec' && parsed && inputIssues(i));
   const against = (i: PlanIssue): string | undefined => (connection || i.source === 'parseDescriptor' ? undefined : local.against);
@@ -261,7 +257,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
     try {
       const session = await backend.connect(connection);
       // vSphere is given the keys the plan resolved (full ids), as the import sends them.
-      try { validation = await session.validate(descriptor.ovfDescriptor, { ...request, propertyMapping: local.propertyMapping }); } finally { await session.logout().catch(() => undefined); }
+      try { validation = await session.validate(descriptor.ovfDescriptor, { ...request, deploymentOption: local.plan.deploymentOption.key, propertyMapping: local.propertyMapping }); } finally { await session.logout().catch(() => undefined); }
     } catch (e) {
       failures.push({ property: inputForPlacementError(e as Error), reason: `vSphere at ${connection.server}: ${(e as Error).message}` });
       return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse, plan: local.plan };

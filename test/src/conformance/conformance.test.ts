@@ -182,8 +182,9 @@ const ROWS: Row[] = [
   { name: 'a disk file shorter than its ovf:size', pkg: diskFile((d) => fs.truncateSync(d, 196607)), choice: {}, errors: ['PACKAGE_FILE_SIZE_MISMATCH'] },
   { name: 'a disk in chunks with a chunk missing', pkg: chunkedDisk(1), choice: {}, errors: ['PACKAGE_CHUNK_MISSING'] },
   { name: 'a disk in chunks, every chunk present', pkg: chunkedDisk(), choice: {}, errors: [] },
-  // EULAs.
+  // EULAs and deployment options.
   { name: 'a EULA not accepted', pkg: edit('<AnnotationSection>', EULA), choice: {}, errors: ['EULA_NOT_ACCEPTED'] },
+  { name: 'a deployment option the package does not declare', pkg: 'ova', choice: { deploymentOption: 'huge' }, errors: ['UNKNOWN_DEPLOYMENT_OPTION'] },
 ];
 
 /** Where every row is placed, given to every front end alike. */

@@ -21,7 +21,7 @@ import { applyPropertyMapping, resolveChoice } from '../resolve';
 export { descriptorDigest } from '../resolve';
 import type { KeyValue, ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfNetworkMapping, OvfParseDescriptorResult, OvfValidateHostResult } from '../vim25';
 import { UsageError } from '../errors';
-import { eulaNotAccepted, resolvePropertyMapping, type PlanVocabulary } from './verdict';
+import { deploymentOptionFix, eulaNotAccepted, resolvePropertyMapping, type PlanVocabulary } from './verdict';
 
 export { eulaNotAccepted, propertyNames, resolvePropertyMapping, type PlanVocabulary, type ResolvedPropertyMapping } from './verdict';
 import { checkPackage, declaredPackageFiles, type PlanPackage, type PlanPackageInput } from './package';
@@ -252,13 +252,16 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
       if (key !== undefined && p.source === 'propertyMapping') p.mappingKey = key;
     }
     entitiesOf(a.importSpec, [], plan.entities);
-    plan.errors.push(...tag('validateHost', a.hostError), ...tag('createImportSpec', a.importError));
+    // ParseDescriptor and CreateImportSpec both refuse an unknown deployment option: the plan says it once.
+    const asked = pr.error?.some((i) => i.code === 'UNKNOWN_DEPLOYMENT_OPTION') ?? false;
+    plan.errors.push(...tag('validateHost', a.hostError), ...tag('createImportSpec', a.importError.filter((i) => !(asked && i.code === 'UNKNOWN_DEPLOYMENT_OPTION'))));
     // A EULA not accepted, which CreateImportSpec warns about, is the plan's error below.
     plan.warnings.push(...tag('validateHost', a.hostWarning), ...tag('createImportSpec', a.importWarning.filter((i) => i.code !== 'EULA_NOT_ACCEPTED')));
   } else {
     validateHost.error = pr.error ?? [];
     createImportSpec.error = pr.error ?? [];
   }
+  for (const i of plan.errors) if (i.code === 'UNKNOWN_DEPLOYMENT_OPTION') i.fix = deploymentOptionFix(plan.deploymentOption.available, options.vocabulary);
   plan.errors.push(...tag('plan', keys.errors));
   if (plan.eula.count > 0 && !plan.eula.accepted) plan.errors.push(...tag('plan', [eulaNotAccepted(plan.eula.count, options.vocabulary)]));
   // After the OvfManager calls: the package is judged against the References of the one parse

@@ -128,7 +128,7 @@ describe('the plan: property keys', () => {
   });
 });
 
-describe('the plan: EULAs', () => {
+describe('the plan: EULAs and deployment options', () => {
   it('refuses a EULA not accepted, with the fix in the words of each front end, and imports one accepted', () => {
     const words = { cli: '--accept-all-eulas', pulumi: 'acceptAllEulas: true', cdktf: 'acceptAllEulas: true', api: 'importOption "acceptAllEulas"' } as const;
     for (const [vocabulary, flag] of Object.entries(words) as Array<[keyof typeof words, string]>) {
@@ -139,5 +139,14 @@ describe('the plan: EULAs', () => {
     }
     const accepted = createPlan(ovf({ eula: true }), { importOption: ['acceptAllEulas'] }).plan;
     assert.deepEqual([accepted.ok, accepted.errors, accepted.warnings, accepted.eula], [true, [], [], { count: 1, accepted: true, texts: ['Be nice.'] }]);
+  });
+
+  it('reports a deployment option the package does not declare once, and checks the rest against the default', () => {
+    const { plan } = createPlan(ovf(), { deploymentOption: 'huge', propertyMapping: { workers: '99' }, vocabulary: 'cli' });
+    assert.deepEqual(shown(plan.errors), [
+      ['parseDescriptor', 'UNKNOWN_DEPLOYMENT_OPTION', 'huge', 'Deployment option "huge" is not offered by this descriptor', 'choose one of "small", "large", e.g. --deployment-option small'],
+      ['createImportSpec', 'PROPERTY_VALUE_INVALID', '99', 'Value for property "com.example.sentry.workers.1" is invalid: is outside 1..64', 'give com.example.sentry.workers.1 a value of type int(1..64)'],
+    ]);
+    assert.equal(plan.deploymentOption.key, 'small');
   });
 });

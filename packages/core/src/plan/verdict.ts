@@ -20,23 +20,28 @@ interface Words {
   property(id: string): string;
   /** Accepting the EULAs. */
   acceptEulas: string;
+  /** Choosing a deployment option. */
+  deploymentOption(id: string): string;
 }
 
 const INPUTS: Words = {
   property: (id) => `propertyMapping: { ${JSON.stringify(id)}: "…" }`,
   acceptEulas: 'acceptAllEulas: true',
+  deploymentOption: (id) => `deploymentOption: ${JSON.stringify(id)}`,
 };
 
 const WORDS: Record<PlanVocabulary, Words> = {
   cli: {
     property: (id) => `--prop ${/[\s"'\\$`]/.test(id) ? JSON.stringify(`${id}=…`) : `${id}=…`}`,
     acceptEulas: '--accept-all-eulas',
+    deploymentOption: (id) => `--deployment-option ${id}`,
   },
   pulumi: INPUTS,
   cdktf: INPUTS,
   api: {
     property: (id) => `propertyMapping key ${JSON.stringify(id)}`,
     acceptEulas: 'importOption "acceptAllEulas"',
+    deploymentOption: (id) => `deploymentOption ${JSON.stringify(id)}`,
   },
 };
 
@@ -120,4 +125,10 @@ export function eulaNotAccepted(count: number, vocabulary: PlanVocabulary = 'api
     allowed: WORDS[vocabulary].acceptEulas,
     fix: `read ${count === 1 ? 'it' : 'them'} (ovfkit parse shows the texts) and accept with ${WORDS[vocabulary].acceptEulas}`,
   });
+}
+
+/** The fix for a deployment option the package does not declare, in the front end's words. */
+export function deploymentOptionFix(declared: readonly string[], vocabulary: PlanVocabulary = 'api'): string {
+  const w = WORDS[vocabulary];
+  return declared.length ? `choose one of ${declared.map(qv).join(', ')}, e.g. ${w.deploymentOption(declared[0]!)}` : 'leave the deployment option empty: the package declares none';
 }
