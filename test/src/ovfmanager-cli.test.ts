@@ -80,7 +80,7 @@ describeCorpus('ovfkit plan', () => {
     assert.equal(r.code, 1);
     const plan = JSON.parse(r.stdout) as { ok: boolean; errors: { source: string; code: string }[] };
     assert.equal(plan.ok, false);
-    assert.deepEqual(plan.errors.map((e) => `${e.source}:${e.code}`), ['validateHost:HARDWARE_VERSION_UNSUPPORTED', 'createImportSpec:UNKNOWN_NETWORK_IN_MAPPING']);
+    assert.deepEqual(plan.errors.map((e) => `${e.source}:${e.code}`), ['validateHost:HARDWARE_VERSION_UNSUPPORTED', 'createImportSpec:UNKNOWN_NETWORK_IN_MAPPING', 'plan:EULA_NOT_ACCEPTED']);
   });
 });
 

@@ -130,7 +130,7 @@ describe('ovfkit diff and plan --format markdown', function () {
     const text = await runCli(['diff', 'v1.ovf', 'v2.ovf', '--host-profile', 'esxi-8.0'], {}, tmp);
     assert.equal(text.code, 1, text.stderr);
     assert.equal(text.stdout, [
-      'v1.ovf → v2.ovf: 9 change(s)',
+      'v1.ovf → v2.ovf: 10 change(s)',
       '  hardware-changed          minimal appliance memoryMB: 1024 → 2048',
       '  disk-changed              minimal appliance/Hard Disk 1 capacityBytes: 1.0 GiB → 2.0 GiB',
       '  property-added            minimal appliance/dns: "string"',
@@ -139,20 +139,21 @@ describe('ovfkit diff and plan --format markdown', function () {
       '  deployment-option-added   medium',
       '  eula-added                eula 1: 36 characters',
       '  size-changed              flatDeploymentBytes: 1.0 GiB → 2.0 GiB',
-      '  issue-added               warning: "createImportSpec EULA_NOT_ACCEPTED: The package has 1 EULA(s) that must be accepted before import"',
+      '  verdict-changed           ok: true → false',
+      '  issue-added               error: "plan EULA_NOT_ACCEPTED: The package has 1 EULA that must be accepted before import"',
       '',
     ].join('\n'));
     const md = await runCli(['diff', 'v1.ovf', 'v2.ovf', '--format', 'markdown', '--host-profile', 'esxi-8.0'], {}, tmp);
     assert.equal(md.code, 1, md.stderr);
     const d = JSON.parse((await runCli(['diff', 'v1.ovf', 'v2.ovf', '--json'], {}, tmp)).stdout) as { old: { descriptorDigest: string }; new: { descriptorDigest: string } };
     assert.equal(md.stdout, [
-      '### 9 change(s): v1.ovf → v2.ovf',
+      '### 10 change(s): v1.ovf → v2.ovf',
       '',
       '|  | old | new |',
       '|---|---|---|',
       `| digest | \`${d.old.descriptorDigest}\` | \`${d.new.descriptorDigest}\` |`,
       '| entity | minimal appliance | minimal appliance |',
-      '| verdict | ready to import | ready to import |',
+      '| verdict | ready to import | cannot import |',
       '',
       '| change | where | old | new |',
       '|---|---|---|---|',
@@ -164,7 +165,8 @@ describe('ovfkit diff and plan --format markdown', function () {
       '| deployment-option-added | medium |  |  |',
       '| eula-added | eula 1 |  | 36 characters |',
       '| size-changed | flatDeploymentBytes | 1.0 GiB | 2.0 GiB |',
-      '| issue-added | warning |  | createImportSpec EULA\\_NOT\\_ACCEPTED: The package has 1 EULA(s) that must be accepted before import |',
+      '| verdict-changed | ok | true | false |',
+      '| issue-added | error |  | plan EULA\\_NOT\\_ACCEPTED: The package has 1 EULA that must be accepted before import |',
       '',
     ].join('\n'));
   });
@@ -236,6 +238,6 @@ describe('ovfkit diff and plan --format markdown', function () {
     const ovfs = await runCli(['diff', 'v1.ovf', 'v2.ovf', '--json', '--host-profile', 'esxi-8.0'], {}, tmp);
     assert.equal(ovas.code, 1, ovas.stderr);
     assert.equal(ovas.stdout, ovfs.stdout);
-    assert.equal((JSON.parse(ovas.stdout) as { changes: unknown[] }).changes.length, 9);
+    assert.equal((JSON.parse(ovas.stdout) as { changes: unknown[] }).changes.length, 10);
   });
 });
