@@ -102,7 +102,10 @@ describe('an http:// vSphere server is refused before anything is sent, by every
       new OvfImport(stack, 'App', { source: minimalOvf, name: 'app01', datacenter: 'DC0', resourcePool: '/DC0/host/DC0_C0/Resources', datastore: 'LocalDS_0', ovfkitCommand: `${process.execPath} ${path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js')}` });
       const json = JSON.parse(Testing.synth(stack)) as { resource: { terraform_data: Record<string, { provisioner: { 'local-exec': { command: string } }[] }> } };
       const command = Object.values(json.resource.terraform_data)[0]!.provisioner[0]!['local-exec'].command;
-      const r = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', VSPHERE_SERVER: server, VSPHERE_USER: 'u', VSPHERE_PASSWORD: PASSWORD } });
+      // Terraform runs a provisioner in the stack's directory, where the synthesized paths are relative to.
+      const stackDir = path.join(dir, 'stacks', 'test');
+      fs.mkdirSync(stackDir, { recursive: true });
+      const r = spawnSync('/bin/sh', ['-c', command], { cwd: stackDir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', VSPHERE_SERVER: server, VSPHERE_USER: 'u', VSPHERE_PASSWORD: PASSWORD } });
       assert.equal(r.status, 2, r.stdout + r.stderr);
       assert.match(r.stderr, refusal);
       nothingArrived();
