@@ -267,6 +267,7 @@ describe('OvfImport', () => {
     const imp = new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement });
     assert.equal(imp.descriptor.node.path, 'test/Appliance/Descriptor');
     assert.equal(imp.resource.node.path, 'test/Appliance/Resource');
+    assert.ok(imp.reconfigure);
     assert.equal(imp.reconfigure.node.path, 'test/Appliance/Reconfigure');
     assert.deepEqual(Object.keys(terraformData(Testing.synth(stack))), [stack.getLogicalId(imp.resource), stack.getLogicalId(imp.reconfigure)]);
     assert.equal(stack.getLogicalId(imp.resource), 'Appliance_7B9EA9AE');

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Annotations, DataResource } from 'cdktf';
+import { Annotations, DataResource, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageError, errorText, isOvfkitError, propertyIdOfKey } from '@ovfkit/core';
 import { type KeyValue, type OvfHostTarget, type OvfImportPlan, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
@@ -8,6 +8,7 @@ import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
 import { type ImportRunOptions, type ReconfigureOptions, bundledOvfkit, destroyCommand, importCommand, reconfigureCommand } from './commands';
 import { terraformLiterals } from './shell';
+import { type OvfkitProvider, providerImport } from './provider-backend';
 
 export { fromEnv, type OvfPropertyFromEnv };
 
@@ -127,6 +128,21 @@ export interface OvfImportProps {
    * @default `node <the ovfkit CLI @ovfkit/cdktf depends on>`, resolved at synth: only `node` must be on PATH at apply
    */
   readonly ovfkitCommand?: string;
+  /**
+   * What applies the import: `'terraformData'`, Terraform's built-in `terraform_data` with
+   * `ovfkit` provisioners (no provider to install; every change is a replacement), or
+   * `'provider'`, an `ovfkit_import` resource of terraform-provider-ovfkit (install it with
+   * `ovfkit terraform install`): power state, annotation and property values change in place,
+   * the VM is read back, and `terraform plan` runs the provider's checks too. With the provider,
+   * a secret `fromEnv('NAME')` is the sensitive Terraform variable `NAME` (set `TF_VAR_NAME`).
+   * @default 'terraformData'
+   */
+  readonly backend?: 'terraformData' | 'provider';
+  /**
+   * With `backend: 'provider'`, the OvfkitProvider to use (e.g. one per vCenter).
+   * @default the stack's only OvfkitProvider, else a new one configured from VSPHERE_* at apply
+   */
+  readonly provider?: OvfkitProvider;
 }
 
 /**
@@ -151,10 +167,16 @@ export interface OvfImportProps {
 export class OvfImport extends Construct {
   /** The parsed package (a child `Descriptor`, or the one given in props). */
   readonly descriptor: OvfDescriptor;
-  /** The `terraform_data` resource of the import: its `triggers_replace` is what only a new import changes. */
-  readonly resource: DataResource;
-  /** The `terraform_data` that sets power state, annotation and property values in place (`ovfkit reconfigure`). */
-  readonly reconfigure: DataResource;
+  /**
+   * The resource that applies the import: a `terraform_data` whose `triggers_replace` is what only
+   * a new import changes, or with `backend: 'provider'` an `ovfkit_import`.
+   */
+  readonly resource: TerraformResource;
+  /**
+   * The `terraform_data` that sets power state, annotation and property values in place
+   * (`ovfkit reconfigure`); undefined with `backend: 'provider'`, whose resource updates in place itself.
+   */
+  readonly reconfigure: DataResource | undefined;
   /** The name the VM or vApp gets in vSphere. */
   readonly entityName: string;
   /** The import request derived from the props: no secret values, only their variable names. */
@@ -241,6 +263,17 @@ export class OvfImport extends Construct {
       ...plan,
     };
 
+    if (props.backend === 'provider') {
+      if (d.sourceFromEnv !== undefined) throw new UsageError(`${this.node.path}: the descriptor's source is given by fromEnv, which backend "provider" does not support (the provider would store the URL in state): use backend "terraformData"`);
+      this.resource = providerImport(this, 'Resource', request, {
+        source: d.source,
+        ...(props.powerOn !== undefined ? { powerOn: props.powerOn } : {}),
+        ...(props.annotation !== undefined ? { annotation: props.annotation } : {}),
+        ...(props.provider !== undefined ? { provider: props.provider } : {}),
+      });
+      this.reconfigure = undefined;
+      return;
+    }
     const command = props.ovfkitCommand ?? bundledOvfkit(this);
     const run: ImportRunOptions = {
       powerOn: props.powerOn ?? false,
@@ -372,6 +405,15 @@ function checkImportProps(where: string, props: OvfImportProps): void {
     }
   }
   if (props.resourcePool !== undefined && props.vApp !== undefined) problems.push('give "resourcePool" or "vApp", not both');
+  if (props.backend !== undefined && props.backend !== 'terraformData' && props.backend !== 'provider') problems.push('"backend" must be "terraformData" or "provider"');
+  if (props.backend === 'provider') {
+    for (const key of ['vApp', 'markAsTemplate', 'ovfkitCommand'] as const) {
+      if (props[key] !== undefined) problems.push(`"${key}" is not an input of the ovfkit_import resource: leave it out, or use backend "terraformData"`);
+    }
+    if (typeof props.source === 'object' && props.source !== null) problems.push('a source given by fromEnv is not supported with backend "provider" (the provider would store the URL in state): use backend "terraformData"');
+  } else if (props.provider !== undefined) {
+    problems.push('"provider" is used only with backend: "provider"');
+  }
   if (!(typeof props.folder === 'string' && props.folder.startsWith('/')) && !(typeof props.datacenter === 'string' && props.datacenter.replace(/\//g, '') !== '')) {
     problems.push('give "datacenter" or an absolute "folder" (e.g. /DC0/vm) so that terraform destroy can find the VM it imported');
   }

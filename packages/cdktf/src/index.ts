@@ -1,7 +1,8 @@
 /**
  * `@ovfkit/cdktf`: CDK for Terraform constructs for OVF/OVA import and export on vSphere,
  * checked at synth by ovfkit's local OvfManager and applied by Terraform's built-in
- * `terraform_data` with `ovfkit` provisioners. The constructs are thin: every OVF rule lives in
+ * `terraform_data` with `ovfkit` provisioners, or (`backend: 'provider'`) by
+ * terraform-provider-ovfkit through the bindings generated from its schema (`@ovfkit/cdktf/provider`). The constructs are thin: every OVF rule lives in
  * `@ovfkit/core`.
  */
 export { OvfDescriptor, type OvfDescriptorProps, type OvfDeploymentSizes, fullPropertyId } from './descriptor';
@@ -12,6 +13,7 @@ export {
   type OvfDiskProvisioning,
   fromEnv,
 } from './import';
+export { OvfkitProvider, OvfkitImportResource } from './provider-backend';
 export { OvfExport, type OvfExportProps, type OvfManifestAlgorithm } from './export';
 export type {
   OvfIssue,

@@ -13,16 +13,10 @@ import * as path from 'node:path';
 import { connectOvfSession } from '@ovfkit/vsphere';
 import { repoRoot } from '../paths';
 import { type Simulator, simulatorBinary, startSimulator } from '../sim/simulator';
+import { cliBin, findTerraform, providerEnvironment } from './harness';
 
-const cliBin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
 const minimalOva = path.join(repoRoot, 'examples', 'minimal', 'minimal.ova');
 const ROOT_PASSWORD = 'tf-Secret-pass-1234';
-
-/** The terraform binary on PATH, or undefined. */
-function findTerraform(): string | undefined {
-  const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-  return r.status === 0 ? 'terraform' : undefined;
-}
 
 interface Run { status: number | null; stdout: string; stderr: string }
 
@@ -94,25 +88,8 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     work = path.join(dir, 'work');
     socketLog = path.join(dir, 'sockets.jsonl');
     fs.mkdirSync(work);
-    const home = path.join(dir, 'home');
-    fs.mkdirSync(home);
-    const cliConfig = path.join(dir, 'terraform.rc');
-    // Only the mirror `ovfkit terraform install` writes; nothing can be downloaded.
-    fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(path.join(home, '.terraform.d', 'plugins'))}\n    include = ["ovfkit/ovfkit"]\n  }\n  direct {\n    exclude = ["*/*/*"]\n  }\n}\n`);
     sim = await startSimulator();
-    env = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: home,
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
-      TF_CLI_CONFIG_FILE: cliConfig,
-      VSPHERE_SERVER: sim.sdkUrl,
-      VSPHERE_USER: sim.username,
-      VSPHERE_PASSWORD: sim.password,
-      VSPHERE_THUMBPRINT: sim.thumbprint,
-    };
-    const install = spawnSync(process.execPath, [cliBin, 'terraform', 'install'], { encoding: 'utf8', env });
-    assert.equal(install.status, 0, install.stderr);
+    env = providerEnvironment(dir, sim);
   });
 
   after(async () => {

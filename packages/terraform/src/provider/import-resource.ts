@@ -15,8 +15,12 @@ import { checkImport, issueDiagnostic, knownEntries, knownString, loadHostProfil
 import type { ProviderSettings } from './connection';
 import { IMPORT_SCHEMA } from './schema';
 
-/** Attributes whose change means new bytes or a new place: the entity is imported again. */
-export const REPLACE_ATTRIBUTES = ['source', 'name', 'datacenter', 'resource_pool', 'datastore', 'folder', 'host', 'network_mapping', 'deployment_option', 'disk_provisioning'] as const;
+/**
+ * Attributes whose change means a new place or a new deployment: the entity is imported again.
+ * `source` is not one of them: new bytes show as a new descriptor_digest (below), and the same
+ * package at another path (a checkout moved, a CI workspace) is only a new value in state.
+ */
+export const REPLACE_ATTRIBUTES = ['name', 'datacenter', 'resource_pool', 'datastore', 'folder', 'host', 'network_mapping', 'deployment_option', 'disk_provisioning'] as const;
 
 /** `VirtualMachine:vm-42` ↔ moref. */
 export function formatMoRef(ref: ManagedObjectReference): string { return `${ref.type}:${ref.value}`; }

@@ -1,0 +1,647 @@
+// https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import
+// generated from terraform resource schema
+
+import { Construct } from 'constructs';
+import * as cdktf from 'cdktf';
+
+// Configuration
+
+export interface ImportConfig extends cdktf.TerraformMetaArguments {
+  /**
+  * Accept the package's EULAs (required when it has any).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#accept_all_eulas Import#accept_all_eulas}
+  */
+  readonly acceptAllEulas?: boolean | cdktf.IResolvable;
+  /**
+  * Annotation; changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#annotation Import#annotation}
+  */
+  readonly annotation?: string;
+  /**
+  * Datacenter (inventory path or name).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#datacenter Import#datacenter}
+  */
+  readonly datacenter?: string;
+  /**
+  * Datastore.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#datastore Import#datastore}
+  */
+  readonly datastore?: string;
+  /**
+  * Configuration/@ovf:id. Default: the descriptor's default.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#deployment_option Import#deployment_option}
+  */
+  readonly deploymentOption?: string;
+  /**
+  * thin, thick, eagerZeroedThick, … Default: the descriptor's / thick.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#disk_provisioning Import#disk_provisioning}
+  */
+  readonly diskProvisioning?: string;
+  /**
+  * VM folder.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#folder Import#folder}
+  */
+  readonly folder?: string;
+  /**
+  * Target host.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#host Import#host}
+  */
+  readonly host?: string;
+  /**
+  * Entity name. Default: the descriptor's.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#name Import#name}
+  */
+  readonly name?: string;
+  /**
+  * OVF network name → vSphere network.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#network_mapping Import#network_mapping}
+  */
+  readonly networkMapping?: { [key: string]: string };
+  /**
+  * Values of password properties: write-only, never in plan or state; a change is seen through a salted digest.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#password_property_mapping Import#password_property_mapping}
+  */
+  readonly passwordPropertyMapping?: { [key: string]: string };
+  /**
+  * Power the entity on; changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#power_on Import#power_on}
+  */
+  readonly powerOn?: boolean | cdktf.IResolvable;
+  /**
+  * vApp property values by id ([class.]key[.instance]). Password properties go in password_property_mapping.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#property_mapping Import#property_mapping}
+  */
+  readonly propertyMapping?: { [key: string]: string };
+  /**
+  * Resource pool or vApp (inventory path).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#resource_pool Import#resource_pool}
+  */
+  readonly resourcePool?: string;
+  /**
+  * Path or http(s) URL of an .ova or .ovf, or a directory holding one .ovf.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#source Import#source}
+  */
+  readonly source: string;
+}
+export interface ImportVms {
+}
+
+export function importVmsToTerraform(struct?: ImportVms): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+  }
+}
+
+
+export function importVmsToHclTerraform(struct?: ImportVms): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+  };
+  return attrs;
+}
+
+export class ImportVmsOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): ImportVms | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: ImportVms | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+    }
+  }
+
+  // id - computed: true, optional: false, required: false
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+
+  // memory_mb - computed: true, optional: false, required: false
+  public get memoryMb() {
+    return this.getNumberAttribute('memory_mb');
+  }
+
+  // name - computed: true, optional: false, required: false
+  public get name() {
+    return this.getStringAttribute('name');
+  }
+
+  // num_cpus - computed: true, optional: false, required: false
+  public get numCpus() {
+    return this.getNumberAttribute('num_cpus');
+  }
+
+  // power_state - computed: true, optional: false, required: false
+  public get powerState() {
+    return this.getStringAttribute('power_state');
+  }
+}
+
+export class ImportVmsList extends cdktf.ComplexList {
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): ImportVmsOutputReference {
+    return new ImportVmsOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
+}
+
+/**
+* Represents a {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import ovfkit_import}
+*/
+export class Import extends cdktf.TerraformResource {
+
+  // =================
+  // STATIC PROPERTIES
+  // =================
+  public static readonly tfResourceType = "ovfkit_import";
+
+  // ==============
+  // STATIC Methods
+  // ==============
+  /**
+  * Generates CDKTF code for importing a Import resource upon running "cdktf plan <stack-name>"
+  * @param scope The scope in which to define this construct
+  * @param importToId The construct id used in the generated config for the Import to import
+  * @param importFromId The id of the existing Import that should be imported. Refer to the {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#import import section} in the documentation of this resource for the id to use
+  * @param provider? Optional instance of the provider where the Import to import is found
+  */
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
+        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "ovfkit_import", importId: importFromId, provider });
+      }
+
+  // ===========
+  // INITIALIZER
+  // ===========
+
+  /**
+  * Create a new {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import ovfkit_import} Resource
+  *
+  * @param scope The scope in which to define this construct
+  * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
+  * @param options ImportConfig
+  */
+  public constructor(scope: Construct, id: string, config: ImportConfig) {
+    super(scope, id, {
+      terraformResourceType: 'ovfkit_import',
+      terraformGeneratorMetadata: {
+        providerName: 'ovfkit'
+      },
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      provisioners: config.provisioners,
+      connection: config.connection,
+      forEach: config.forEach
+    });
+    this._acceptAllEulas = config.acceptAllEulas;
+    this._annotation = config.annotation;
+    this._datacenter = config.datacenter;
+    this._datastore = config.datastore;
+    this._deploymentOption = config.deploymentOption;
+    this._diskProvisioning = config.diskProvisioning;
+    this._folder = config.folder;
+    this._host = config.host;
+    this._name = config.name;
+    this._networkMapping = config.networkMapping;
+    this._passwordPropertyMapping = config.passwordPropertyMapping;
+    this._powerOn = config.powerOn;
+    this._propertyMapping = config.propertyMapping;
+    this._resourcePool = config.resourcePool;
+    this._source = config.source;
+  }
+
+  // ==========
+  // ATTRIBUTES
+  // ==========
+
+  // accept_all_eulas - computed: false, optional: true, required: false
+  private _acceptAllEulas?: boolean | cdktf.IResolvable; 
+  public get acceptAllEulas() {
+    return this.getBooleanAttribute('accept_all_eulas');
+  }
+  public set acceptAllEulas(value: boolean | cdktf.IResolvable) {
+    this._acceptAllEulas = value;
+  }
+  public resetAcceptAllEulas() {
+    this._acceptAllEulas = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get acceptAllEulasInput() {
+    return this._acceptAllEulas;
+  }
+
+  // annotation - computed: true, optional: true, required: false
+  private _annotation?: string; 
+  public get annotation() {
+    return this.getStringAttribute('annotation');
+  }
+  public set annotation(value: string) {
+    this._annotation = value;
+  }
+  public resetAnnotation() {
+    this._annotation = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get annotationInput() {
+    return this._annotation;
+  }
+
+  // datacenter - computed: false, optional: true, required: false
+  private _datacenter?: string; 
+  public get datacenter() {
+    return this.getStringAttribute('datacenter');
+  }
+  public set datacenter(value: string) {
+    this._datacenter = value;
+  }
+  public resetDatacenter() {
+    this._datacenter = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get datacenterInput() {
+    return this._datacenter;
+  }
+
+  // datastore - computed: false, optional: true, required: false
+  private _datastore?: string; 
+  public get datastore() {
+    return this.getStringAttribute('datastore');
+  }
+  public set datastore(value: string) {
+    this._datastore = value;
+  }
+  public resetDatastore() {
+    this._datastore = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get datastoreInput() {
+    return this._datastore;
+  }
+
+  // deployment_option - computed: true, optional: true, required: false
+  private _deploymentOption?: string; 
+  public get deploymentOption() {
+    return this.getStringAttribute('deployment_option');
+  }
+  public set deploymentOption(value: string) {
+    this._deploymentOption = value;
+  }
+  public resetDeploymentOption() {
+    this._deploymentOption = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get deploymentOptionInput() {
+    return this._deploymentOption;
+  }
+
+  // descriptor_digest - computed: true, optional: false, required: false
+  public get descriptorDigest() {
+    return this.getStringAttribute('descriptor_digest');
+  }
+
+  // disk_provisioning - computed: false, optional: true, required: false
+  private _diskProvisioning?: string; 
+  public get diskProvisioning() {
+    return this.getStringAttribute('disk_provisioning');
+  }
+  public set diskProvisioning(value: string) {
+    this._diskProvisioning = value;
+  }
+  public resetDiskProvisioning() {
+    this._diskProvisioning = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get diskProvisioningInput() {
+    return this._diskProvisioning;
+  }
+
+  // folder - computed: false, optional: true, required: false
+  private _folder?: string; 
+  public get folder() {
+    return this.getStringAttribute('folder');
+  }
+  public set folder(value: string) {
+    this._folder = value;
+  }
+  public resetFolder() {
+    this._folder = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get folderInput() {
+    return this._folder;
+  }
+
+  // host - computed: false, optional: true, required: false
+  private _host?: string; 
+  public get host() {
+    return this.getStringAttribute('host');
+  }
+  public set host(value: string) {
+    this._host = value;
+  }
+  public resetHost() {
+    this._host = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get hostInput() {
+    return this._host;
+  }
+
+  // id - computed: true, optional: false, required: false
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+
+  // name - computed: true, optional: true, required: false
+  private _name?: string; 
+  public get name() {
+    return this.getStringAttribute('name');
+  }
+  public set name(value: string) {
+    this._name = value;
+  }
+  public resetName() {
+    this._name = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get nameInput() {
+    return this._name;
+  }
+
+  // network_mapping - computed: false, optional: true, required: false
+  private _networkMapping?: { [key: string]: string }; 
+  public get networkMapping() {
+    return this.getStringMapAttribute('network_mapping');
+  }
+  public set networkMapping(value: { [key: string]: string }) {
+    this._networkMapping = value;
+  }
+  public resetNetworkMapping() {
+    this._networkMapping = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get networkMappingInput() {
+    return this._networkMapping;
+  }
+
+  // password_property_digests - computed: true, optional: false, required: false
+  private _passwordPropertyDigests = new cdktf.StringMap(this, "password_property_digests");
+  public get passwordPropertyDigests() {
+    return this._passwordPropertyDigests;
+  }
+
+  // password_property_mapping - computed: false, optional: true, required: false
+  private _passwordPropertyMapping?: { [key: string]: string }; 
+  public get passwordPropertyMapping() {
+    return this.getStringMapAttribute('password_property_mapping');
+  }
+  public set passwordPropertyMapping(value: { [key: string]: string }) {
+    this._passwordPropertyMapping = value;
+  }
+  public resetPasswordPropertyMapping() {
+    this._passwordPropertyMapping = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get passwordPropertyMappingInput() {
+    return this._passwordPropertyMapping;
+  }
+
+  // power_on - computed: false, optional: true, required: false
+  private _powerOn?: boolean | cdktf.IResolvable; 
+  public get powerOn() {
+    return this.getBooleanAttribute('power_on');
+  }
+  public set powerOn(value: boolean | cdktf.IResolvable) {
+    this._powerOn = value;
+  }
+  public resetPowerOn() {
+    this._powerOn = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get powerOnInput() {
+    return this._powerOn;
+  }
+
+  // property_mapping - computed: false, optional: true, required: false
+  private _propertyMapping?: { [key: string]: string }; 
+  public get propertyMapping() {
+    return this.getStringMapAttribute('property_mapping');
+  }
+  public set propertyMapping(value: { [key: string]: string }) {
+    this._propertyMapping = value;
+  }
+  public resetPropertyMapping() {
+    this._propertyMapping = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get propertyMappingInput() {
+    return this._propertyMapping;
+  }
+
+  // resource_pool - computed: false, optional: true, required: false
+  private _resourcePool?: string; 
+  public get resourcePool() {
+    return this.getStringAttribute('resource_pool');
+  }
+  public set resourcePool(value: string) {
+    this._resourcePool = value;
+  }
+  public resetResourcePool() {
+    this._resourcePool = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get resourcePoolInput() {
+    return this._resourcePool;
+  }
+
+  // source - computed: false, optional: false, required: true
+  private _source?: string; 
+  public get source() {
+    return this.getStringAttribute('source');
+  }
+  public set source(value: string) {
+    this._source = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get sourceInput() {
+    return this._source;
+  }
+
+  // vms - computed: true, optional: false, required: false
+  private _vms = new ImportVmsList(this, "vms", false);
+  public get vms() {
+    return this._vms;
+  }
+
+  // =========
+  // SYNTHESIS
+  // =========
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+      accept_all_eulas: cdktf.booleanToTerraform(this._acceptAllEulas),
+      annotation: cdktf.stringToTerraform(this._annotation),
+      datacenter: cdktf.stringToTerraform(this._datacenter),
+      datastore: cdktf.stringToTerraform(this._datastore),
+      deployment_option: cdktf.stringToTerraform(this._deploymentOption),
+      disk_provisioning: cdktf.stringToTerraform(this._diskProvisioning),
+      folder: cdktf.stringToTerraform(this._folder),
+      host: cdktf.stringToTerraform(this._host),
+      name: cdktf.stringToTerraform(this._name),
+      network_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._networkMapping),
+      password_property_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._passwordPropertyMapping),
+      power_on: cdktf.booleanToTerraform(this._powerOn),
+      property_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._propertyMapping),
+      resource_pool: cdktf.stringToTerraform(this._resourcePool),
+      source: cdktf.stringToTerraform(this._source),
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = {
+      accept_all_eulas: {
+        value: cdktf.booleanToHclTerraform(this._acceptAllEulas),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
+      },
+      annotation: {
+        value: cdktf.stringToHclTerraform(this._annotation),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      datacenter: {
+        value: cdktf.stringToHclTerraform(this._datacenter),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      datastore: {
+        value: cdktf.stringToHclTerraform(this._datastore),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      deployment_option: {
+        value: cdktf.stringToHclTerraform(this._deploymentOption),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      disk_provisioning: {
+        value: cdktf.stringToHclTerraform(this._diskProvisioning),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      folder: {
+        value: cdktf.stringToHclTerraform(this._folder),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      host: {
+        value: cdktf.stringToHclTerraform(this._host),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      name: {
+        value: cdktf.stringToHclTerraform(this._name),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      network_mapping: {
+        value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._networkMapping),
+        isBlock: false,
+        type: "map",
+        storageClassType: "stringMap",
+      },
+      password_property_mapping: {
+        value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._passwordPropertyMapping),
+        isBlock: false,
+        type: "map",
+        storageClassType: "stringMap",
+      },
+      power_on: {
+        value: cdktf.booleanToHclTerraform(this._powerOn),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
+      },
+      property_mapping: {
+        value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._propertyMapping),
+        isBlock: false,
+        type: "map",
+        storageClassType: "stringMap",
+      },
+      resource_pool: {
+        value: cdktf.stringToHclTerraform(this._resourcePool),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      source: {
+        value: cdktf.stringToHclTerraform(this._source),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+    };
+
+    // remove undefined attributes
+    return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined ))
+  }
+}
