@@ -158,7 +158,7 @@ function targetOf(target: OvfHostTarget): { profile: HostProfile; inventory?: In
 function unknownPlacement(what: 'resourcePool' | 'datastore' | 'host', value: string, allowed: string[]): OvfIssue {
   return {
     fault: { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'placement', attributeName: what, value },
-    code: `UNKNOWN_${what === 'resourcePool' ? 'RESOURCE_POOL' : what.toUpperCase()}`,
+    code: what === 'resourcePool' ? 'UNKNOWN_RESOURCE_POOL' : what === 'datastore' ? 'UNKNOWN_DATASTORE' : 'UNKNOWN_HOST',
     localizedMessage: `${what} ${JSON.stringify(value)} is not in the inventory snapshot`,
     path: what,
     value,

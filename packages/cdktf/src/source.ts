@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { descriptorDigest, escapeControls, OvfkitError, redactUrl, urlCarriesSecret, UsageError, type PackageFacts } from '@ovfkit/core';
+import { descriptorDigest, escapeControls, isOvfkitErrorCode, OvfkitError, redactUrl, urlCarriesSecret, UsageError, type PackageFacts } from '@ovfkit/core';
 
 /** A value read from an environment variable when `cdktf synth` and `terraform apply` run. */
 export interface OvfPropertyFromEnv {
@@ -174,7 +174,7 @@ function readWithPackage(source: string, resolved: string): OvfSourceContent {
     throw new OvfkitError('INTERNAL', escapeControls(`cannot read OVF source "${given}": the reader exited with ${r.status}: ${r.stderr.trim().slice(0, 500)}`, 'line'));
   }
   if (!answer.ok || answer.ovfDescriptorBase64 === undefined || answer.package === undefined) {
-    const code = answer.error?.code ?? 'IO';
+    const code = isOvfkitErrorCode(answer.error?.code) ? answer.error.code : 'IO';
     throw new OvfkitError(code, escapeControls(`cannot read OVF source "${given}": ${answer.error?.message ?? 'no descriptor'}`, 'line'));
   }
   return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest, answer.package);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { errorText, escapeControls, isOvfkitError } from '@ovfkit/core';
+import { errorText, escapeControls, isOvfkitError, type OvfkitErrorCode } from '@ovfkit/core';
 import { type Command, type CommandContext, ExitCode, type OptionValues, terminalStream, writeJson } from './command';
 import { commands } from './commands';
 
@@ -111,7 +111,7 @@ export async function main(argv: string[], context: CommandContext = defaultCont
 }
 
 /** Reports a failure: the exact message in --json, else `shown` (the message as a terminal shows it, see {@link errorText}). */
-function fail(ctx: CommandContext, json: boolean, code: string, message: string, shown = message): number {
+function fail(ctx: CommandContext, json: boolean, code: OvfkitErrorCode, message: string, shown = message): number {
   if (json) writeJson(ctx.stdout, { error: { code, message } });
   else ctx.stderr.write(`ovfkit: ${shown}\n`);
   return ExitCode.Failure;

@@ -6,22 +6,19 @@
 
 const BRAND = Symbol.for('ovfkit.error');
 
-/** Stable codes callers can switch on. */
-export type OvfkitErrorCode =
-  | 'USAGE'
-  | 'IO'
-  | 'INPUT_TOO_LARGE'
-  | 'UNSAFE_PATH'
-  | 'INTEGRITY'
-  | 'NETWORK'
-  | 'TLS'
-  | 'AUTH'
-  | 'VIM_FAULT'
-  | 'LEASE'
-  | 'TIMEOUT'
-  | 'ABORTED'
-  | 'INTERNAL'
-  | (string & {});
+/** Every code an {@link OvfkitError} can carry, at run time (a code read from another process is checked against it). */
+export const OVFKIT_ERROR_CODES = [
+  'USAGE', 'IO', 'INPUT_TOO_LARGE', 'UNSAFE_PATH', 'INTEGRITY', 'NETWORK', 'HTTP_STATUS', 'TLS', 'AUTH', 'VIM_FAULT',
+  'VIM_PROTOCOL', 'LEASE', 'TIMEOUT', 'ABORTED', 'PARSE', 'UNSUPPORTED', 'PLAN_REFUSED', 'IMPORT_SPEC', 'EXPORT_DESCRIPTOR', 'INTERNAL',
+] as const;
+
+/** Stable codes callers can switch on: a closed union, so a misspelt code does not compile. */
+export type OvfkitErrorCode = (typeof OVFKIT_ERROR_CODES)[number];
+
+/** True when `code` (from JSON, another process) is one of {@link OVFKIT_ERROR_CODES}. */
+export function isOvfkitErrorCode(code: unknown): code is OvfkitErrorCode {
+  return typeof code === 'string' && (OVFKIT_ERROR_CODES as readonly string[]).includes(code);
+}
 
 /**
  * Base of every error ovfkit throws, branded with `Symbol.for('ovfkit.error')` so it is

@@ -8,6 +8,7 @@
  *
  * @see vim25 OvfFault hierarchy (vsphere-ovf-api.md §6)
  */
+import type { IssueCode } from './issue-codes';
 import type { KeyValue, LocalizableMessage } from './vim25';
 
 /** Fields every fault inherits from `MethodFault`. @see vim25 MethodFault */
@@ -247,8 +248,8 @@ export interface LocalizedMethodFault<F = OvfFault> {
  */
 export interface OvfIssue<F extends OvfFault = OvfFault> extends LocalizedMethodFault<F> {
   localizedMessage: string;
-  /** Stable ovfkit code (finer than `_typeName`); see `OvfIssueCode` in messages.ts. */
-  code: string;
+  /** Stable ovfkit code (finer than `_typeName`), one of the closed {@link IssueCode} union. */
+  code: IssueCode;
   /** Element path, e.g. `/Envelope/VirtualSystem[@ovf:id="vm"]/VirtualHardwareSection/Item[3]/rasd:Parent`. */
   path?: string;
   /** The value seen. */

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './faults';
+export * from './issue-codes';
 export * from './vim25';
 export * from './model';
 export * from './messages';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 
-import type { OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
+import type { ManifestIssueCode, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import {
   checkHostProfile, checkInventory, createPlan, descriptorDigest, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
   type HostProfile, type InventorySnapshot, type PlanPackageInput,
@@ -17,9 +17,9 @@ import { nodeHashName, openSource, packageFacts, parseManifest } from '@ovfkit/p
 import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
 
-function packageIssue(code: string, message: string, fix: string, path?: string): OvfIssue {
+function packageIssue(code: ManifestIssueCode, message: string, fix: string, path?: string): OvfIssue {
   // Package problems are not vim25 faults; OvfInvalidPackage-shaped so they list with the rest.
-  return { fault: { _typeName: 'OvfXmlFormat', lineNumber: 0, description: message }, localizedMessage: message, code, fix, ...(path ? { path } : {}) } as OvfIssue;
+  return { fault: { _typeName: 'OvfXmlFormat', lineNumber: 0, description: message }, localizedMessage: message, code, fix, ...(path ? { path } : {}) };
 }
 
 /**

@@ -15,7 +15,7 @@ import type {
   OvfValidateHostParams,
   OvfValidateHostResult,
 } from '@ovfkit/core';
-import { asUtf8Document, OvfkitError, UsageError } from '@ovfkit/core';
+import { asUtf8Document, OvfkitError, remoteFaultCode, UsageError } from '@ovfkit/core';
 import { Inventory } from './inventory';
 import { isMoRef, type RawXml } from './soap/codec';
 import { CreateDescriptor, CreateImportSpec, type LocalizedMethodFaultWire, ParseDescriptor, ValidateHost } from './soap/methods';
@@ -116,7 +116,7 @@ export function toIssue(f: LocalizedMethodFaultWire): OvfIssue {
   return {
     fault: f.fault as unknown as OvfIssue['fault'],
     localizedMessage: f.localizedMessage ?? type,
-    code: type,
+    code: remoteFaultCode(type),
     ...(line !== undefined ? { line } : {}),
   };
 }
