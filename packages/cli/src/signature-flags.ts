@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { escapeControls as esc, OvfkitError } from '@ovfkit/core';
-import { parseSignaturePolicy, pemCertificates, type PackageSignature, type SignatureOptions } from '@ovfkit/package';
+import { escapeControls as esc, OvfkitError, type PlanSignature } from '@ovfkit/core';
+import { parseSignaturePolicy, pemCertificates, type SignatureOptions } from '@ovfkit/package';
 import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
 
 /** `--signature` and `--trust`. */
@@ -16,8 +16,8 @@ export const signatureOptions: OptionsSpec = {
 
 /** Help lines for {@link signatureOptions}. */
 export const signatureHelp = [
-  '  --signature <policy>    verify (default: a .cert present must be valid) | require (a valid one must be present) | ignore',
-  '  --trust <ca.pem>        trusted CA certificate(s) for the signer (repeatable); without it the chain is not judged',
+  '  --signature <policy>    verify (default): a .cert that is present must be valid (the signature over the\n                          manifest, the descriptor as signed, the signer valid now, its chain with --trust),\n                          else the plan refuses the package | require: a valid one must be present |\n                          ignore: the .cert is not read',
+  '  --trust <ca.pem>        trusted CA certificate(s) the signer must chain to (repeatable); without it the\n                          chain is not judged',
 ].join('\n');
 
 /** The PEM certificates of the `--trust` files, read relative to the working directory. */
@@ -41,8 +41,8 @@ export async function signatureOptionsFrom(values: OptionValues, ctx: CommandCon
 }
 
 /** A package's signature in one line: status, signer, issuer, validity, trust. */
-export function signatureLine(s: PackageSignature): string {
-  if (s.status === 'unchecked') return 'not checked (--signature ignore)';
+export function signatureLine(s: PlanSignature): string {
+  if (s.status === 'unchecked') return s.policy === 'ignore' ? 'not checked (--signature ignore)' : 'not checked (only the descriptor was read)';
   if (s.status === 'absent') return 'none (the package is not signed)';
   const signer = s.signer ? `, signer "${esc(s.signer.subject)}" issued by "${esc(s.signer.issuer)}", valid ${s.signer.validFrom} – ${s.signer.validTo}` : '';
   const trust = s.trusted === undefined ? 'chain not judged (no --trust)' : s.trusted ? 'trusted' : 'NOT trusted';

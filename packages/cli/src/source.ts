@@ -58,7 +58,7 @@ export async function openCliSource(arg: string, ctx: CommandContext, options: S
 /**
  * The descriptor of any package form — `.ovf` file, package folder, `.ova` (only the descriptor
  * is read: the disks are not), or http(s) URL to either — as bytes and a display name. For
- * commands that only need the descriptor (parse, plan, validate-host).
+ * commands that only need the descriptor (parse, validate-host).
  * @example const { bytes, name } = await readDescriptorText('appliance.ova', ctx)
  */
 export async function readDescriptorText(arg: string, ctx: CommandContext, options: SourceOptions = {}): Promise<{ bytes: Buffer; text: string; name: string }> {

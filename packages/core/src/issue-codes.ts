@@ -1,7 +1,7 @@
 /**
  * Every stable code an {@link OvfIssue} can carry, as one closed union, so a misspelt code does
  * not compile and a caller can switch on it exhaustively: ParseDescriptor's, the OvfManager
- * calls', the plan's, the package checks' and, for an issue a vSphere server reported, the
+ * calls', the plan's, the package checks', the signature verdict's and, for an issue a vSphere server reported, the
  * server's vim25 fault type.
  * @see faults.ts OvfIssue, STYLE.md §3
  */
@@ -9,6 +9,7 @@ import type { OvfFaultTypeName } from './faults';
 import type { OvfManagerIssueCode } from './importspec/issues';
 import type { OvfIssueCode } from './messages';
 import type { PackageIssueCode } from './plan/package';
+import type { SignatureIssueCode } from './plan/signature';
 
 /** Codes of the checks a front end makes on the package's manifest before it plans. */
 export type ManifestIssueCode = 'MANIFEST_ABSENT' | 'MANIFEST_MISSING_ENTRY' | 'MANIFEST_DIGEST_MISMATCH';
@@ -41,7 +42,7 @@ export const OVF_FAULT_TYPE_NAMES = [
 export type RemoteFaultCode = (typeof OVF_FAULT_TYPE_NAMES)[number] | 'MethodFault';
 
 /** Every code an {@link OvfIssue} can carry. */
-export type IssueCode = OvfIssueCode | OvfManagerIssueCode | PackageIssueCode | ManifestIssueCode | FrontEndIssueCode | RemoteFaultCode;
+export type IssueCode = OvfIssueCode | OvfManagerIssueCode | PackageIssueCode | SignatureIssueCode | ManifestIssueCode | FrontEndIssueCode | RemoteFaultCode;
 
 /** The code of an issue a vSphere server reported: its fault type when ovfkit models it, else `MethodFault`. */
 export function remoteFaultCode(typeName: string | undefined): RemoteFaultCode {

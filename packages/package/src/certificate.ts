@@ -5,19 +5,12 @@
  * @see DSP0243 §5.2, ovf-spec-notes §2.3
  */
 import { createPrivateKey, createSign, createVerify, X509Certificate, type KeyObject } from 'node:crypto';
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, type SignerCertificate } from '@ovfkit/core';
 import { issue, type PackageIssue } from './issues';
 import { nodeHashName, type ManifestAlgorithm } from './manifest';
 
-/** Who signed, as shown to the user. */
-export interface CertificateSigner {
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
-  serialNumber: string;
-  fingerprint256: string;
-}
+/** Who signed, as shown to the user (core's SignerCertificate, which the plan carries). */
+export type CertificateSigner = SignerCertificate;
 
 /** The outcome of checking a `.cert` against its manifest. */
 export interface CertificateVerification {

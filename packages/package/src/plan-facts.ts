@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createPlan, isOvfkitError, judgePackage, type PlanOptions, type PlanWithResults, type PackageFacts, type PackageFileFact, type PackageForm, type PackagePartFact } from '@ovfkit/core';
 import { CHUNK_GAP_PROBE } from './files';
 import { chunkIndex, chunkName, readReferences, type FileReference } from './references';
+import { readSignatureFacts } from './signature';
 import { safeHref, type DescriptorFile, type PackageSource } from './source';
 import { TAR_LIMITS } from './tar';
 
@@ -129,6 +130,11 @@ export interface PlanPackageOptions extends Omit<PlanOptions, 'package'> {
    * @default false: every referenced file must be in the package at its ovf:size
    */
   descriptorOnly?: boolean;
+  /**
+   * Trusted CA certificates (PEM) the signer must chain to. The package's `.mf` and `.cert` are
+   * read for the plan's signature verdict unless `signature.policy` is `ignore` or facts are given.
+   */
+  trustStore?: string[];
 }
 
 /** A package's plan, with the descriptor it was made from and the facts it judged. */
@@ -144,8 +150,11 @@ export interface PlannedPackage extends PlanWithResults {
  * @example const { plan } = await planPackage(await openSource('app.ova'), { hostProfile: 'esxi-8.0' })
  */
 export async function planPackage(source: PackageSource, options: PlanPackageOptions = {}): Promise<PlannedPackage> {
-  const { descriptorOnly, ...planOptions } = options;
+  const { descriptorOnly, trustStore, ...planOptions } = options;
   const descriptor = await source.descriptor();
+  if (planOptions.signature?.policy !== 'ignore' && !planOptions.signature?.facts) {
+    planOptions.signature = { ...planOptions.signature, facts: await readSignatureFacts(source, descriptor, trustStore ? { trustStore } : {}) };
+  }
   // One parse: the plan lists the referenced files, the facts are gathered for those, and core judges them.
   const planned = createPlan(descriptor.bytes, { ...planOptions, package: 'descriptor-only' });
   if (descriptorOnly) return { ...planned, descriptor };

@@ -1,46 +1,38 @@
 /**
- * Whether a package is signed, by whom, and whether that signature is to be believed, under the
- * `--signature` policy: the `.cert` signs the `.mf`'s bytes (the descriptor is covered through
- * its manifest line, which the plan checks once with the other manifest rules). Every place that
- * reads a package for a plan or an import asks this once, so every front end gets one verdict.
+ * What a package's `.cert` and `.mf` say about who signed it: the facts core's plan judges under
+ * the signature policy (`signatureVerdict`). The cryptography is here: the signature over the
+ * manifest's bytes, the signer's validity, key usage and chain ({@link verifyCertificate}), and
+ * the descriptor's digest against its line in the signed manifest. Every place that reads a
+ * package for a plan or an import asks {@link readSignatureFacts} once, so every front end gets
+ * one verdict.
  * @see DSP0243 §5.2
  */
-import { UsageError } from '@ovfkit/core';
-import { verifyCertificate, type CertificateSigner } from './certificate';
-import { issue, type PackageIssue } from './issues';
-import type { PackageFile } from './source';
+import { createHash } from 'node:crypto';
+import { descriptorDigest, signatureVerdict, UsageError, SIGNATURE_POLICIES, type PlanSignature, type SignatureFacts, type SignatureFinding, type SignaturePolicy } from '@ovfkit/core';
+import { verifyCertificate } from './certificate';
+import { issue, type PackageIssue, type PackageIssueCode } from './issues';
+import { nodeHashName, parseManifest } from './manifest';
+import type { PackageFile, PackageSource } from './source';
 
-/**
- * What a missing or bad signature means. `verify` (the default): a signature that is present must
- * be valid, an absent one is fine; `require`: a valid signature must be present; `ignore`: the
- * `.cert` is not read.
- */
-export type SignaturePolicy = 'require' | 'verify' | 'ignore';
+export { SIGNATURE_POLICIES, type SignaturePolicy, type SignatureFacts } from '@ovfkit/core';
 
-/** The policies, for flag parsing and messages. */
-export const SIGNATURE_POLICIES: readonly SignaturePolicy[] = ['require', 'verify', 'ignore'];
-
-/** The signature of a package as a plan shows it. */
-export interface PackageSignature {
-  /** `unchecked` under the `ignore` policy; `invalid` when the `.cert` has an error (an absent one under `require` is `absent` with a CERT_ABSENT error). */
-  status: 'valid' | 'invalid' | 'absent' | 'unchecked';
-  /** The `.cert` file's name, when there is one. */
-  certificate?: string;
-  /** The signing certificate, when the `.cert` holds a readable one. */
-  signer?: CertificateSigner;
-  /** Whether the signer chains to the trust store; absent when no trust store was given. */
-  trusted?: boolean;
-  /** Errors make the package unusable under the policy; warnings (a self-signed signer) do not. */
-  issues: PackageIssue[];
-}
-
-/** Options for {@link verifySignature}. */
-export interface SignatureOptions {
-  /** @default 'verify' */
-  policy?: SignaturePolicy;
+/** Options for {@link signatureFacts}. */
+export interface SignatureFactsOptions {
   /** Trusted CA certificates (PEM); without them the chain is not judged (a self-signed signer is a warning). */
   trustStore?: string[];
   now?: Date;
+}
+
+/** Options for {@link verifySignature}. */
+export interface SignatureOptions extends SignatureFactsOptions {
+  /** @default 'verify' */
+  policy?: SignaturePolicy;
+}
+
+/** The signature of a package as `manifest verify` shows it: core's verdict, with its issues as package issues. */
+export interface PackageSignature extends PlanSignature {
+  /** Errors make the package unusable under the policy; warnings (a self-signed signer) do not. */
+  issues: PackageIssue[];
 }
 
 /** Reads a `--signature` value (undefined: the default, `verify`); throws a UsageError naming the choices. */
@@ -51,28 +43,28 @@ export function parseSignaturePolicy(value: string | undefined, flag = '--signat
 }
 
 /**
- * Judges a package's signature from its `.mf` and `.cert`: the signature over the manifest's
- * bytes, the signer's validity and key usage, and its chain when a trust store is given
- * ({@link verifyCertificate}). Never throws for bad input.
+ * The facts of a package's signature from its descriptor, manifest and certificate. Never throws
+ * for bad input: a malformed `.cert` is a finding. Without `descriptor`, its manifest line is not
+ * judged (for `manifest verify`, which checks every line itself).
  * @example
- * verifySignature({ manifest, certificate }, { policy: 'require', trustStore: [caPem] }).status // 'valid'
+ * const facts = signatureFacts({ descriptor, manifest, certificate }, { trustStore: [caPem] });
+ * createPlan(descriptor.bytes, { signature: { facts, policy: 'require' } }).plan.signature.status // 'valid'
  */
-export function verifySignature(files: { manifest?: PackageFile | undefined; certificate?: PackageFile | undefined }, options: SignatureOptions = {}): PackageSignature {
-  const policy = options.policy ?? 'verify';
-  if (policy === 'ignore') return { status: 'unchecked', issues: [] };
-  const { manifest, certificate } = files;
-  if (!certificate) {
-    const issues = policy === 'require'
-      ? [issue('CERT_ABSENT', 'error', manifest?.name ?? 'package', 'the package is not signed (it has no .cert), and the signature policy "require" asks for a valid signature', 'use the package as its publisher signed it, or accept unsigned packages with the policy "verify"')]
-      : [];
-    return { status: 'absent', issues };
+export function signatureFacts(files: { descriptor?: PackageFile | undefined; manifest?: PackageFile | undefined; certificate?: PackageFile | undefined }, options: SignatureFactsOptions = {}): SignatureFacts {
+  const { descriptor, manifest, certificate } = files;
+  const facts: SignatureFacts = { descriptorDigest: descriptor ? descriptorDigest(descriptor.bytes) : '', descriptor: descriptor?.name ?? 'package', findings: [] };
+  if (manifest) facts.manifest = manifest.name;
+  if (manifest && descriptor) {
+    const lines = parseManifest(manifest.bytes, manifest.name).entries.filter((e) => e.name === descriptor.name);
+    facts.descriptorInManifest = !lines.length
+      ? 'unlisted'
+      : lines.every((e) => createHash(nodeHashName(e.algorithm)).update(descriptor.bytes).digest('hex') === e.digest.toLowerCase()) ? 'match' : 'mismatch';
   }
+  if (!certificate) return facts;
+  facts.certificate = certificate.name;
   if (!manifest) {
-    return {
-      status: 'invalid',
-      certificate: certificate.name,
-      issues: [issue('CERT_WITHOUT_MANIFEST', 'error', certificate.name, `${certificate.name} signs a manifest, but the package has none`, 'add the signed .mf to the package, or remove the .cert')],
-    };
+    facts.findings.push({ code: 'CERT_WITHOUT_MANIFEST', file: certificate.name, message: `${certificate.name} signs a manifest, but the package has none` });
+    return facts;
   }
   const v = verifyCertificate(certificate.bytes.toString('utf8'), manifest.bytes, {
     certificateName: certificate.name,
@@ -80,8 +72,37 @@ export function verifySignature(files: { manifest?: PackageFile | undefined; cer
     ...(options.trustStore ? { trustStore: options.trustStore } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const out: PackageSignature = { status: v.ok ? 'valid' : 'invalid', certificate: certificate.name, issues: v.issues };
-  if (v.signer) out.signer = v.signer;
-  if (v.trusted !== undefined) out.trusted = v.trusted;
-  return out;
+  if (v.signer) facts.signer = v.signer;
+  if (v.trusted !== undefined) facts.trusted = v.trusted;
+  for (const i of v.issues) {
+    const f: SignatureFinding = { code: i.code as SignatureFinding['code'], file: i.path, message: i.message };
+    if (i.value !== undefined) f.value = i.value;
+    if (i.allowed !== undefined) f.allowed = i.allowed;
+    facts.findings.push(f);
+  }
+  return facts;
+}
+
+/**
+ * The facts of a source's signature, for the plan of `descriptor` (the bytes already read from
+ * it). Reads the `.mf` and `.cert` (small files) and nothing else.
+ * @example createPlan(d.bytes, { signature: { facts: await readSignatureFacts(source, d), policy } })
+ */
+export async function readSignatureFacts(source: PackageSource, descriptor: PackageFile, options: SignatureFactsOptions = {}): Promise<SignatureFacts> {
+  const [manifest, certificate] = [await source.manifest(), await source.certificate()];
+  return signatureFacts({ descriptor, manifest, certificate }, options);
+}
+
+/**
+ * Judges a package's `.cert` against its manifest under a policy, as `manifest verify` shows it:
+ * core's verdict over {@link signatureFacts}. Never throws for bad input.
+ * @example
+ * verifySignature({ manifest, certificate }, { policy: 'require', trustStore: [caPem] }).status // 'valid'
+ */
+export function verifySignature(files: { manifest?: PackageFile | undefined; certificate?: PackageFile | undefined }, options: SignatureOptions = {}): PackageSignature {
+  const facts = signatureFacts(files, options);
+  const v = signatureVerdict({ facts, policy: options.policy ?? 'verify' }, facts.descriptorDigest);
+  const asPackage = (severity: 'error' | 'warning') => (i: (typeof v.errors)[number]): PackageIssue =>
+    issue(i.code as PackageIssueCode, severity, i.path ?? facts.descriptor, i.localizedMessage, i.fix ?? '', { value: i.value, allowed: i.allowed });
+  return { ...v.signature, issues: [...v.errors.map(asPackage('error')), ...v.warnings.map(asPackage('warning'))] };
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, judgePackage, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, judgePackage, type SignaturePolicy, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
-import { filesInOrder, openFile, packageFacts, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
+import { filesInOrder, openFile, packageFacts, readSignatureFacts, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
 import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
@@ -77,6 +77,13 @@ export interface ImportOvfOptions extends PlacementInput {
    * checks the files it lists, `skip` ignores it. @default 'verify-if-present'
    */
   manifestPolicy?: 'require' | 'verify-if-present' | 'skip';
+  /**
+   * How the package's signature is judged by the plan the import runs first (`verify`: a `.cert`
+   * that is present must be valid; `require`: a valid one must be present; `ignore`), the trusted
+   * CA certificates (PEM) its signer must chain to; the fixes are in {@link vocabulary}'s words.
+   * @default { policy: 'verify' }
+   */
+  signature?: { policy?: SignaturePolicy; trustStore?: string[] };
   /**
    * The plan's `descriptorDigest` (`sha256:<hex>`, core's {@link descriptorDigest}): the import
    * refuses, before anything is created, a package whose descriptor is not the one planned.
@@ -169,9 +176,14 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   }
   // The same local checks as `ovfkit plan`, over these bytes, before anything is created: what
   // the plan refuses is refused here, whatever the server would accept.
-  // The package is judged too: a referenced file missing or short is refused here, not at upload.
-  // One parse: the facts are gathered for the files the plan lists.
-  const planned = createPlan(descriptorFile.bytes, planOptionsOf(options));
+  // The package is judged too: a referenced file missing or short is refused here, not at upload,
+  // and so is a signature that does not hold. One parse: the facts are gathered for the files the plan lists.
+  const signaturePolicy = options.signature?.policy ?? 'verify';
+  const facts = signaturePolicy === 'ignore' ? undefined : await readSignatureFacts(source, descriptorFile, options.signature?.trustStore ? { trustStore: options.signature.trustStore } : {});
+  const planned = createPlan(descriptorFile.bytes, {
+    ...planOptionsOf(options),
+    signature: { policy: signaturePolicy, ...(facts ? { facts } : {}) },
+  });
   judgePackage(planned.plan, await packageFacts(source, descriptorFile, planned.plan.package.files));
   if (!planned.plan.ok) throw new PlanRefusedError(planned.plan);
   // What the server receives is core's decoding of the planned bytes (by their BOM or declared

@@ -6,6 +6,7 @@ import { type Command, ExitCode, type OptionValues, stringList, stringOption, wr
 import { connectionHelp, connectionOptions, withSession } from '../connection';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 import { openCliSource } from '../source';
+import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
 
 function pairs(list: string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -55,6 +56,7 @@ export const importCommand: Command = {
     '  --template              mark the imported VM as a template',
     '  --accept-all-eulas      accept the package\'s license agreements',
     '  --manifest <policy>     require | verify-if-present (default) | skip',
+    signatureHelp,
     '  --expect-digest <sha256:…>  import only the descriptor ovfkit plan showed this digest for (else nothing is created)',
     progressHelp,
     '  --host-profile P        what the local checks (as ovfkit plan, run before anything is created) take the host to support; default: newest built-in',
@@ -81,6 +83,7 @@ export const importCommand: Command = {
     manifest: { type: 'string' },
     'expect-digest': { type: 'string' },
     'host-profile': { type: 'string' },
+    ...signatureOptions,
   },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
@@ -96,6 +99,7 @@ export const importCommand: Command = {
       throw new UsageError(`--expect-digest takes the descriptor digest ovfkit plan shows (sha256: and 64 lowercase hex digits), got ${JSON.stringify(expectedDescriptorDigest)}`);
     }
     const hostProfile = stringOption(values, 'host-profile') !== undefined ? await hostProfileFrom(values, ctx) : undefined;
+    const signature = await signatureOptionsFrom(values, ctx);
     const src = positionals[0]!;
     const source = await openCliSource(src, ctx);
     try {
@@ -122,6 +126,7 @@ export const importCommand: Command = {
             acceptAllEulas: values['accept-all-eulas'] === true,
             vocabulary: 'cli',
             manifestPolicy,
+            signature,
             ...(expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest } : {}),
             ...(hostProfile ? { hostProfile } : {}),
             signal: ctx.signal,
@@ -134,11 +139,13 @@ export const importCommand: Command = {
             poweredOn: r.poweredOn,
             ...(r.ovfEnvInjected ? { ovfEnvInjected: r.ovfEnvInjected } : {}),
             serverManifest: r.serverManifest,
+            signature: r.plan.signature,
             warning: [...r.plan.warnings, ...r.warning].map((w) => ({ code: w.code, type: w.fault._typeName, message: w.localizedMessage })),
           };
           if (json) writeJson(ctx.stdout, out);
           else {
             ctx.stdout.write(`imported ${r.entity.type} ${r.entity.value} "${esc(r.name)}" (${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${r.files.reduce((n, f) => n + f.bytes, 0)} bytes${r.ovfEnvInjected ? `, OVF environment injected into ${r.ovfEnvInjected.length} VM${r.ovfEnvInjected.length === 1 ? '' : 's'}` : ''}${r.poweredOn ? ', powered on' : ''})\n`);
+            ctx.stdout.write(`signature: ${signatureLine(r.plan.signature)}\n`);
             for (const w of out.warning) ctx.stdout.write(`warning: ${esc(w.message, 'line')}\n`);
           }
           return ExitCode.Ok;

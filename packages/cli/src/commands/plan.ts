@@ -1,6 +1,7 @@
 import { escapeControls as esc, UsageError, type OvfPlan } from '@ovfkit/core';
 import { type Command, ExitCode, writeJson } from '../command';
 import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
+import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
 import { descriptorOnlyHelp, descriptorOnlyOption, planCliPackage, sourceOptionsFrom } from '../source';
 import { planMarkdown } from '../markdown';
 import { stringOption } from '../command';
@@ -32,6 +33,7 @@ function renderPlan(name: string, p: OvfPlan): string {
     l.push(`  package      ${pkg.form} ${esc(pkg.location ?? '')}: ${found} of ${pkg.files.length} referenced file(s) present${pkg.files.some((f) => f.present === 'unknown') ? ' (some not checkable before the upload)' : ''}`);
   }
   l.push(`  transfer     ${p.files.length} file(s), ${fmtBytes(p.sizes.downloadBytes)}; needs ${fmtBytes(p.sizes.flatDeploymentBytes)} flat / ${fmtBytes(p.sizes.sparseDeploymentBytes)} sparse`);
+  l.push(`  signature    ${signatureLine(p.signature)}`);
   if (p.eula.count) l.push(`  EULAs        ${p.eula.count}, ${p.eula.accepted ? 'accepted' : 'NOT accepted (--accept-all-eulas)'}`);
   l.push(`  result       ${p.ok ? 'ready to import' : 'cannot import'}: ${p.errors.length} error(s), ${p.warnings.length} warning(s)`);
   l.push(...p.errors.map((e) => issueLine('error', e)), ...p.warnings.map((w) => issueLine('warning', w)));
@@ -43,13 +45,19 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'show what importing an OVF package would do, and every problem, before anything is uploaded',
   usage: 'plan <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
-  help: [cispHelp, descriptorOnlyHelp, '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)'].join('\n'),
-  options: { ...cispOptions, ...descriptorOnlyOption, format: { type: 'string' } },
+  help: [cispHelp, descriptorOnlyHelp, signatureHelp, '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)'].join('\n'),
+  options: { ...cispOptions, ...descriptorOnlyOption, ...signatureOptions, format: { type: 'string' } },
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('plan needs one descriptor: ovfkit plan <file.ovf>');
     const format = stringOption(values, 'format') ?? 'text';
     if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown, got ${JSON.stringify(format)}`);
-    const options = { ...(await planOptionsFrom(values, ctx)), descriptorOnly: values['descriptor-only'] === true };
+    const sig = await signatureOptionsFrom(values, ctx);
+    const options = {
+      ...(await planOptionsFrom(values, ctx)),
+      descriptorOnly: values['descriptor-only'] === true,
+      signature: { policy: sig.policy ?? 'verify' },
+      ...(sig.trustStore ? { trustStore: sig.trustStore } : {}),
+    } as const;
     const { planned: { plan }, name } = await planCliPackage(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx), options);
     if (values['json']) writeJson(ctx.stdout, plan);
     else ctx.stdout.write(format === 'markdown' ? planMarkdown(name, plan) : renderPlan(name, plan));

@@ -27,6 +27,9 @@ export { eulaNotAccepted, propertyNames, resolvePropertyMapping, type PlanVocabu
 import { checkPackage, declaredPackageFiles, type PlanPackage, type PlanPackageInput } from './package';
 
 export * from './package';
+import { signatureVerdict, type PlanSignature, type PlanSignatureOptions } from './signature';
+
+export * from './signature';
 
 /** The form of {@link descriptorDigest}: `sha256:` and 64 lowercase hex digits. */
 export const DESCRIPTOR_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
@@ -36,9 +39,9 @@ export const PLAN_FORMAT = 'ovfkit.plan/1';
 
 /**
  * Which OvfManager call reported an issue, `plan` for what the plan refuses although vSphere would
- * go ahead, or `package` for the package check ({@link checkPackage}).
+ * go ahead, `package` for the package check ({@link checkPackage}), `signature` for the package's signature.
  */
-export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan' | 'package';
+export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan' | 'package' | 'signature';
 
 /** An issue in the plan: the OvfManager entry plus the call that reported it. */
 export type PlanIssue = OvfIssue & { source: PlanIssueSource };
@@ -76,6 +79,8 @@ export interface PlanOptions {
    * @default 'descriptor-only': bytes alone are a descriptor, and the plan says so
    */
   package?: PlanPackageInput;
+  /** The package's signature facts (from @ovfkit/package) and the policy they are judged under. @default no facts, policy 'verify' */
+  signature?: PlanSignatureOptions;
 }
 
 /** The plan. Stable key order and content for a given input, so diffs are meaningful. */
@@ -102,6 +107,8 @@ export interface OvfPlan {
   package: PlanPackage;
   sizes: { downloadBytes: number; flatDeploymentBytes: number; sparseDeploymentBytes: number };
   eula: { count: number; accepted: boolean; texts: string[] };
+  /** Who signed the package and whether the signature holds, under the policy. */
+  signature: PlanSignature;
   errors: PlanIssue[];
   warnings: PlanIssue[];
   /** True when no call reported an error: the import can proceed. */
@@ -186,6 +193,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
 
   const resolved = resolveOrReport(ovfDescriptor, resolveChoice(cisp));
   const parsed = parseDescriptorResult(resolved);
+  const signed = signatureVerdict(options.signature, resolved.digest, options.vocabulary);
   const pr = parsed.result;
   // vSphere sets a property only by its full id: each key is resolved to one first.
   const keys = parsed.envelope ? resolvePropertyMapping(parsed.envelope, pm, options.vocabulary) : { propertyMapping: pm, bareKeys: new Map<string, string>(), errors: [] };
@@ -210,6 +218,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     package: { form: 'descriptor-only', files: [] }, // set below
     sizes: { downloadBytes: pr.approximateDownloadSize ?? 0, flatDeploymentBytes: pr.approximateFlatDeploymentSize ?? 0, sparseDeploymentBytes: pr.approximateSparseDeploymentSize ?? 0 },
     eula: { count: resolved.eulas.length, accepted: options.importOption?.includes('acceptAllEulas') ?? false, texts: resolved.eulas.map((e) => e.text) },
+    signature: signed.signature,
     errors: tag('parseDescriptor', pr.error),
     warnings: tag('parseDescriptor', pr.warning),
     ok: false,
@@ -264,6 +273,8 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   for (const i of plan.errors) if (i.code === 'UNKNOWN_DEPLOYMENT_OPTION') i.fix = deploymentOptionFix(plan.deploymentOption.available, options.vocabulary);
   plan.errors.push(...tag('plan', keys.errors));
   if (plan.eula.count > 0 && !plan.eula.accepted) plan.errors.push(...tag('plan', [eulaNotAccepted(plan.eula.count, options.vocabulary)]));
+  plan.errors.push(...tag('signature', signed.errors));
+  plan.warnings.push(...tag('signature', signed.warnings));
   // After the OvfManager calls: the package is judged against the References of the one parse
   // (none when the descriptor could not be read).
   plan.package.files = declaredPackageFiles(parsed.envelope?.references?.file ?? []);

@@ -130,7 +130,7 @@ describe('the plan: property keys', () => {
 
 describe('the plan: EULAs and deployment options', () => {
   it('refuses a EULA not accepted, with the fix in the words of each front end, and imports one accepted', () => {
-    const words = { cli: '--accept-all-eulas', pulumi: 'acceptAllEulas: true', cdktf: 'acceptAllEulas: true', api: 'importOption "acceptAllEulas"' } as const;
+    const words = { cli: '--accept-all-eulas', pulumi: 'acceptAllEulas: true', cdktf: 'acceptAllEulas: true', terraform: 'accept_all_eulas = true', api: 'importOption "acceptAllEulas"' } as const;
     for (const [vocabulary, flag] of Object.entries(words) as Array<[keyof typeof words, string]>) {
       const { plan } = createPlan(ovf({ eula: true }), { vocabulary });
       assert.deepEqual(shown(plan.errors), [['plan', 'EULA_NOT_ACCEPTED', undefined, 'The package has 1 EULA that must be accepted before import', `read it (ovfkit parse shows the texts) and accept with ${flag}`]]);

@@ -11,39 +11,65 @@ import { fullPropertyId, matchPropertyKey, type PropertyName } from '../property
 import { walkContent } from '../validate';
 import type { KeyValue } from '../vim25';
 
-/** Whose words a plan's fixes use: the CLI's flags, or the resource inputs of Pulumi and CDKTF. @default 'api' (the vim25 names) */
-export type PlanVocabulary = 'cli' | 'pulumi' | 'cdktf' | 'api';
+/**
+ * Whose words a plan's fixes use: the CLI's flags, the resource inputs of Pulumi and CDKTF
+ * (camelCase), the Terraform provider's attributes (snake_case), or the vim25 names.
+ * @default 'api'
+ */
+export type PlanVocabulary = 'cli' | 'pulumi' | 'cdktf' | 'terraform' | 'api';
 
 /** How each front end names the choices the plan's own rules are about. */
-interface Words {
+export interface PlanWords {
   /** A value for a property. */
   property(id: string): string;
   /** Accepting the EULAs. */
   acceptEulas: string;
   /** Choosing a deployment option. */
   deploymentOption(id: string): string;
+  /** The signature policy set to a value. */
+  signature(policy: string): string;
+  /** The trusted CA certificates a signer must chain to. */
+  trustedCertificates: string;
 }
 
-const INPUTS: Words = {
+const INPUTS: PlanWords = {
   property: (id) => `propertyMapping: { ${JSON.stringify(id)}: "…" }`,
   acceptEulas: 'acceptAllEulas: true',
   deploymentOption: (id) => `deploymentOption: ${JSON.stringify(id)}`,
+  signature: (p) => `signature: ${JSON.stringify(p)}`,
+  trustedCertificates: 'trustedCertificates: ["<CA PEM>"]',
 };
 
-const WORDS: Record<PlanVocabulary, Words> = {
+const WORDS: Record<PlanVocabulary, PlanWords> = {
   cli: {
     property: (id) => `--prop ${/[\s"'\\$`]/.test(id) ? JSON.stringify(`${id}=…`) : `${id}=…`}`,
     acceptEulas: '--accept-all-eulas',
     deploymentOption: (id) => `--deployment-option ${id}`,
+    signature: (p) => `--signature ${p}`,
+    trustedCertificates: '--trust <ca.pem>',
   },
   pulumi: INPUTS,
   cdktf: INPUTS,
+  terraform: {
+    property: (id) => `property_mapping = { ${JSON.stringify(id)} = "…" }`,
+    acceptEulas: 'accept_all_eulas = true',
+    deploymentOption: (id) => `deployment_option = ${JSON.stringify(id)}`,
+    signature: (p) => `signature = ${JSON.stringify(p)}`,
+    trustedCertificates: 'trusted_certificates = ["<CA PEM>"]',
+  },
   api: {
     property: (id) => `propertyMapping key ${JSON.stringify(id)}`,
     acceptEulas: 'importOption "acceptAllEulas"',
     deploymentOption: (id) => `deploymentOption ${JSON.stringify(id)}`,
+    signature: (p) => `the signature policy ${JSON.stringify(p)}`,
+    trustedCertificates: 'trusted CA certificates',
   },
 };
+
+/** The words of a front end (the one table every plan rule words its fixes from). */
+export function planWords(vocabulary: PlanVocabulary = 'api'): PlanWords {
+  return WORDS[vocabulary];
+}
 
 /** Every property of a package as propertyMapping keys name it, in document order (all entities, all configurations). */
 export function propertyNames(envelope: Envelope): PropertyName[] {
