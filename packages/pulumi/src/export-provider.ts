@@ -9,9 +9,9 @@ import * as path from 'node:path';
 
 import { composedError, escapeControls } from '@ovfkit/core';
 import type { OvfkitBackend, VsphereSession } from './backend';
-import { currentConnection } from './connection';
+import { connectionInputFailures, NO_CONNECTION_HINT, type ConnectionInput } from './connection';
 import type { CheckFailure, ProviderImpl } from './import-provider';
-import { issueReason } from './import-provider';
+import { connectionFor, issueReason } from './import-provider';
 import { isUnknown } from './inputs';
 
 /** OvfExport inputs on the wire. */
@@ -29,10 +29,12 @@ export interface OvfExportWireInputs {
   /** PEM private key to sign the manifest with (pass it as a secret). */
   signingKey?: string;
   signingCertificate?: string;
+  /** The vCenter / ESXi the entity lives on, when not the stack's (a secret in the checkpoint). */
+  connection?: ConnectionInput;
 }
 
 /** OvfExport state. */
-export interface OvfExportWireOutputs extends Omit<OvfExportWireInputs, 'signingKey'> {
+export interface OvfExportWireOutputs extends Omit<OvfExportWireInputs, 'signingKey' | 'connection'> {
   /** The package's files (names inside the package), with size and manifest digest. */
   files: { path: string; size: number; digest: string }[];
   manifestDigest: string;
@@ -52,7 +54,7 @@ const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512'] as const;
 export const EXPORT_REPLACE_KEYS = ['entity', 'destination', 'format', 'manifestAlgorithm', 'exportOptions', 'includeImageFiles', 'chunkSizeBytes', 'signingKey', 'signingCertificate'] as const;
 
 async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
-  const f: CheckFailure[] = [];
+  const f: CheckFailure[] = isUnknown(news.connection) ? [] : connectionInputFailures(news.connection);
   if (!isUnknown(news.entity) && (typeof news.entity !== 'string' || news.entity === '')) {
     f.push({ property: 'entity', reason: 'entity is required: an OvfImport id (e.g. VirtualMachine:vm-42) or an inventory path of a VM or vApp' });
   }
@@ -93,9 +95,9 @@ async function sha256File(file: string): Promise<string> {
 
 /** The OvfExport provider operations over a backend. */
 export function createOvfExportProvider(getBackend: () => OvfkitBackend): ProviderImpl<OvfExportWireInputs, OvfExportWireOutputs> {
-  const withSession = async <T>(f: (s: VsphereSession) => Promise<T>): Promise<T> => {
-    const c = currentConnection();
-    if (!c) throw new Error('exporting needs a vSphere connection: set ovfkit:server, ovfkit:user and ovfkit:password (secret), or VSPHERE_SERVER, VSPHERE_USER and VSPHERE_PASSWORD');
+  const withSession = async <T>(input: ConnectionInput | undefined, f: (s: VsphereSession) => Promise<T>): Promise<T> => {
+    const c = connectionFor(input);
+    if (!c) throw new Error(`exporting needs a vSphere connection: ${NO_CONNECTION_HINT}`);
     const s = await getBackend().connect(c);
     try { return await f(s); } finally { await s.logout().catch(() => undefined); }
   };
@@ -121,7 +123,7 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
     async create(inputs) {
       const failures = await checkExport(inputs);
       if (failures.length) throw composedError(new Error(`the export would fail:\n${failures.map((x) => `  ${escapeControls(`${x.property}: ${x.reason}`, 'line')}`).join('\n')}`));
-      const outcome = await withSession((s) => s.exportOvf({
+      const outcome = await withSession(inputs.connection, (s) => s.exportOvf({
         entity: inputs.entity,
         destination: inputs.destination,
         format: inputs.format ?? 'ovf',
@@ -132,7 +134,8 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
         ...(inputs.signingKey !== undefined ? { signingKeyPem: inputs.signingKey } : {}),
         ...(inputs.signingCertificate !== undefined ? { signingCertificatePem: inputs.signingCertificate } : {}),
       }));
-      const { signingKey, ...rest } = inputs;
+      // The connection served create only (read and delete touch the local files): the state keeps none.
+      const { signingKey, connection: _connection, ...rest } = inputs;
       return {
         id: path.resolve(inputs.destination),
         outs: {

@@ -58,14 +58,15 @@ export interface ValidateOvfResult {
 
 /**
  * Runs the OvfImport checks (ParseDescriptor, ValidateHost, CreateImportSpec, inputs against the
- * descriptor) on plain inputs. Uses `VSPHERE_*` from the environment when set, else the host
+ * descriptor) on plain inputs. Uses the inputs' `connection`, else (unless
+ * `useEnvironmentConnection: false`) the stack config or `VSPHERE_*` environment, else the host
  * profile (and inventory) given.
  * @example
  * const r = await validateOvf({ source: './appliance.ova', hostProfile: 'esxi-7.0u3' });
  * if (!r.valid) console.log(r.failures);
  */
 export async function validateOvf(inputs: OvfImportWireInputs, options: { backend?: OvfkitBackend; useEnvironmentConnection?: boolean } = {}): Promise<ValidateOvfResult> {
-  const connection = options.useEnvironmentConnection === false ? undefined : (currentConnection() ?? resolveConnection(undefined, process.env));
+  const connection = options.useEnvironmentConnection === false ? resolveConnection(undefined, {}, inputs.connection) : currentConnection(inputs.connection);
   const r = await checkImport(options.backend ?? defaultBackend(), inputs, connection);
   return { valid: r.failures.length === 0, failures: r.failures, warnings: r.warnings };
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { composedError, escapeControls, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
-import { currentConnection, type ConnectionSettings } from './connection';
+import { connectionInputFailures, currentConnection, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
 import {
   entryPath, UNKNOWN, formatMoRef, isUnknown, MANIFEST_POLICIES,
   parseMoRef, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
@@ -145,6 +145,7 @@ function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
     if (v !== undefined && !isUnknown(v) && typeof v !== 'string') f.push({ property: k, reason: `${k} must be a string, got ${JSON.stringify(v)}` });
   }
   oneOf('manifestPolicy', MANIFEST_POLICIES);
+  if (!isUnknown(news.connection)) f.push(...connectionInputFailures(news.connection));
   for (const k of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
     const v = news[k];
     if (v !== undefined && !isUnknown(v) && typeof v !== 'boolean') f.push({ property: k, reason: `${k} must be true or false, got ${JSON.stringify(v)}` });
@@ -280,16 +281,23 @@ function inputForPlacementError(e: Error): string {
   return 'source';
 }
 
-function requireConnection(what: string): ConnectionSettings {
-  const c = currentConnection();
-  if (!c) {
-    throw new Error(`${what} needs a vSphere connection: set the ovfkit:server, ovfkit:user and ovfkit:password (secret) config, or VSPHERE_SERVER, VSPHERE_USER and VSPHERE_PASSWORD`);
-  }
+/**
+ * The connection for a resource's inputs or state (its own `connection`, else the stack's); none
+ * while its `connection` is not known yet (preview): the checks then run offline rather than
+ * against another vCenter.
+ */
+export function connectionFor(input: ConnectionInput | undefined): ConnectionSettings | undefined {
+  return isUnknown(input) ? undefined : currentConnection(input);
+}
+
+function requireConnection(what: string, input: ConnectionInput | undefined): ConnectionSettings {
+  const c = connectionFor(input);
+  if (!c) throw new Error(`${what} needs a vSphere connection: ${NO_CONNECTION_HINT}`);
   return c;
 }
 
-async function withSession<T>(backend: OvfkitBackend, what: string, f: (s: VsphereSession) => Promise<T>): Promise<T> {
-  const session = await backend.connect(requireConnection(what));
+async function withSession<T>(backend: OvfkitBackend, what: string, input: ConnectionInput | undefined, f: (s: VsphereSession) => Promise<T>): Promise<T> {
+  const session = await backend.connect(requireConnection(what, input));
   try { return await f(session); } finally { await session.logout().catch(() => undefined); }
 }
 
@@ -356,7 +364,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
 
   return {
     async check(_olds, news) {
-      const report = await checkImport(getBackend(), news, currentConnection());
+      const report = await checkImport(getBackend(), news, connectionFor(news.connection));
       const inputs: OvfImportWireInputs = { ...news };
       // Deterministic defaults only, so the diff is stable between runs.
       if (inputs.manifestPolicy === undefined) inputs.manifestPolicy = 'verify-if-present';
@@ -405,6 +413,10 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
         else propsChanged = olds.properties?.[key] !== value;
       }
       if (propsChanged) changed.push('propertyMapping');
+      // Another vCenter is another entity; new credentials for the same one change only the state.
+      const server = (c: ConnectionInput | undefined): string | undefined => (isUnknown(c) ? UNKNOWN : c?.server);
+      if (isUnknown(news.connection?.server) || server(news.connection) !== server(olds.connection)) replaces.push('connection');
+      else if (!same(news.connection, olds.connection)) changed.push('connection');
       // vSphere refuses a second entity of the same name in a folder: a replacement that keeps
       // its name must delete the old one first; a renamed one is created first (Pulumi's default).
       return { changes: replaces.length > 0 || changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && !replaces.includes('name') };
@@ -412,7 +424,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
 
     async create(inputs) {
       const backend = getBackend();
-      return withSession(backend, 'creating an OvfImport', async (session) => {
+      return withSession(backend, 'creating an OvfImport', inputs.connection, async (session) => {
         // check() planned this import (its plan is in the inputs); the engine plans it once more
         // over the bytes it imports, refuses what the plan refuses before it creates anything,
         // and, pinned to the digest check() approved, a package that changed since then.
@@ -449,7 +461,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
     async read(id, props) {
       const ref = parseMoRef(id);
       if (!ref) throw new Error(`"${id}" is not an OvfImport id (expected Type:value, e.g. VirtualMachine:vm-42)`);
-      return withSession(getBackend(), 'refreshing an OvfImport', async (session) => {
+      return withSession(getBackend(), 'refreshing an OvfImport', props.connection, async (session) => {
         const entity = await session.readEntity(ref);
         if (!entity) return { id: '', props }; // gone: the engine drops it from state
         const outs = stateOutputs({ ...props, propertyMapping: { ...props.properties } } as OvfImportWireInputs, entity, {
@@ -464,7 +476,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
       const ref = parseMoRef(id);
       if (!ref) throw new Error(`"${id}" is not an OvfImport id`);
       const backend = getBackend();
-      return withSession(backend, 'updating an OvfImport', async (session) => {
+      return withSession(backend, 'updating an OvfImport', news.connection, async (session) => {
         // Only which properties are passwords is needed here: the descriptor, not a full check.
         const read = await backend.readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present' });
         const parse = await backend.parseDescriptor(read.ovfDescriptor, { locale: news.locale ?? '', deploymentOption: olds.deploymentOption ?? '' });
@@ -494,10 +506,10 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
       });
     },
 
-    async delete(id) {
+    async delete(id, props) {
       const ref = parseMoRef(id);
       if (!ref) return;
-      await withSession(getBackend(), 'deleting an OvfImport', async (session) => {
+      await withSession(getBackend(), 'deleting an OvfImport', props.connection, async (session) => {
         if (await session.readEntity(ref)) await session.destroy(ref);
       });
     },

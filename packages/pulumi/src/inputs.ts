@@ -5,6 +5,7 @@
 import { DISK_PROVISIONING_TYPES, type ManagedObjectReference, type OvfPlan } from '@ovfkit/core';
 
 import type { ManifestPolicy, Placement } from './backend';
+import type { ConnectionInput } from './connection';
 
 /**
  * The engine's placeholder for a value that is not known yet (preview of a value computed by
@@ -45,6 +46,8 @@ export interface OvfImportWireInputs extends Placement {
   hostProfile?: string;
   inventory?: string;
   locale?: string;
+  /** The vCenter / ESXi this resource lives on, when not the stack's (a secret in the checkpoint). */
+  connection?: ConnectionInput;
   /** Set by `check()`: core's plan for these inputs (or the unknown sentinel during preview). */
   plan?: OvfPlan | typeof UNKNOWN;
 }

@@ -10,6 +10,24 @@ import type { OvfImportVmOutput } from './inputs';
 import { ovfExportProvider, ovfImportProvider } from './providers';
 
 /**
+ * A vCenter or ESXi endpoint for one resource, when it is not the stack's (`ovfkit:*`, then
+ * `vsphere:*` config, then `VSPHERE_*`): one program can so import into several vCenters. The
+ * whole object is kept as a Pulumi secret (encrypted in the checkpoint, inputs and outputs); the
+ * provider needs it again to refresh and destroy.
+ */
+export interface OvfConnectionArgs {
+  /** Host name or URL of vCenter / ESXi (`https://` and `/sdk` are implied). */
+  server: pulumi.Input<string>;
+  user?: pulumi.Input<string>;
+  /** The password; pass a secret (`config.requireSecret('vcPassword')`). */
+  password?: pulumi.Input<string>;
+  /** SHA-256 fingerprint of the server certificate to pin. */
+  thumbprint?: pulumi.Input<string>;
+  /** Skip TLS verification. @default false */
+  insecure?: pulumi.Input<boolean>;
+}
+
+/**
  * Arguments of {@link OvfImport}: the CreateImportSpec parameters in vim25 words, the placement
  * by inventory path or name, and what to do after the upload.
  */
@@ -67,6 +85,8 @@ export interface OvfImportArgs {
   inventory?: pulumi.Input<string>;
   /** Locale for descriptor messages. @default "" (the descriptor's default text) */
   locale?: pulumi.Input<string>;
+  /** This resource's vCenter, when not the stack's; another server replaces the entity, new credentials do not. */
+  connection?: pulumi.Input<OvfConnectionArgs>;
 }
 
 /**
@@ -114,6 +134,7 @@ export class OvfImport extends pulumi.dynamic.Resource {
       source: pulumi.output(args.source).apply((s) => (typeof s === 'string' && urlCarriesSecret(s) ? pulumi.secret(s) : s)),
       // Values may be passwords: keep the whole map secret in the checkpoint.
       ...(args.propertyMapping !== undefined ? { propertyMapping: pulumi.secret(args.propertyMapping) } : {}),
+      ...(args.connection !== undefined ? { connection: pulumi.secret(args.connection) } : {}),
       entityType: undefined, entityName: undefined, vms: undefined, descriptorDigest: undefined,
       properties: undefined, passwordPropertyDigests: undefined, powerState: undefined, warnings: undefined, plan: undefined,
     };
@@ -121,7 +142,7 @@ export class OvfImport extends pulumi.dynamic.Resource {
     super(ovfImportProvider, name, props, {
       ...opts,
       // propertyMapping itself is never an output (only non-password values, as `properties`).
-      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'passwordPropertyDigests'],
+      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'passwordPropertyDigests', 'connection'],
     }, 'ovfkit', 'OvfImport');
   }
 }
@@ -146,6 +167,8 @@ export interface OvfExportArgs {
   signingKey?: pulumi.Input<string>;
   /** PEM certificate matching `signingKey`. */
   signingCertificate?: pulumi.Input<string>;
+  /** The vCenter the entity lives on, when not the stack's (see {@link OvfConnectionArgs}); used to export only, not kept in the outputs. */
+  connection?: pulumi.Input<OvfConnectionArgs>;
 }
 
 /**
@@ -166,6 +189,7 @@ export class OvfExport extends pulumi.dynamic.Resource {
     const props: Record<string, unknown> = {
       ...args,
       ...(args.signingKey !== undefined ? { signingKey: pulumi.secret(args.signingKey) } : {}),
+      ...(args.connection !== undefined ? { connection: pulumi.secret(args.connection) } : {}),
       files: undefined, manifestDigest: undefined, descriptor: undefined, signed: undefined, warnings: undefined,
     };
     // The key is an input only (secret above); the state keeps just `signed: true`.

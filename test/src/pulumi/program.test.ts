@@ -87,7 +87,7 @@ describe('a Pulumi program declaring OvfImport, run under setMocks and forwarded
 
   it('runs Create at up and reports a missing connection as the error, without a stack trace', async () => {
     const { resources } = await runProgram(host, () => [new OvfImport('app', { source: minimalOvf })], { preview: false });
-    assert.match(resources[0]!.createError ?? '', /needs a vSphere connection: set the ovfkit:server/);
+    assert.match(resources[0]!.createError ?? '', /needs a vSphere connection: give the resource a connection \{ server, user, password \}, or set the ovfkit:server, ovfkit:user and ovfkit:password \(secret\) config, or vsphere:vsphereServer, vsphere:user and vsphere:password, or VSPHERE_SERVER, VSPHERE_USER and VSPHERE_PASSWORD$/);
     assert.ok(!/\n\s+at /.test(resources[0]!.createError ?? ''), 'no stack trace');
   });
 });
