@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@ovfkit/core';
 import { proxySettingsFromEnv } from '@ovfkit/package';
-import { VimSession } from '@ovfkit/vsphere';
+import { RestClient, VimSession } from '@ovfkit/vsphere';
 import { type CommandContext, type OptionValues, type OptionsSpec, stringOption } from './command';
 
 /** The connection flags every vSphere command takes. */
@@ -28,6 +28,17 @@ export const connectionHelp = [
   '  --timeout-seconds <n>   per-request timeout (default 60)',
 ].join('\n');
 
+/** The server and credentials of the connection flags, else VSPHERE_SERVER / VSPHERE_USER / VSPHERE_PASSWORD. */
+export function credentialsFromFlags(values: OptionValues, ctx: CommandContext): { server: string; userName: string; password: string } {
+  const server = stringOption(values, 'server') ?? ctx.env['VSPHERE_SERVER'];
+  const userName = stringOption(values, 'user') ?? ctx.env['VSPHERE_USER'];
+  const password = stringOption(values, 'password') ?? ctx.env['VSPHERE_PASSWORD'];
+  if (!server) throw new UsageError('no vSphere server: pass --server or set VSPHERE_SERVER');
+  if (!userName) throw new UsageError('no vSphere user: pass --user or set VSPHERE_USER');
+  if (password === undefined) throw new UsageError('no vSphere password: set VSPHERE_PASSWORD (or pass --password)');
+  return { server, userName, password };
+}
+
 /**
  * Opens a session from flags, falling back to VSPHERE_SERVER / VSPHERE_USER / VSPHERE_PASSWORD /
  * VSPHERE_THUMBPRINT. The password is never printed, logged or put in an error; whether it may
@@ -35,12 +46,7 @@ export const connectionHelp = [
  * vsphereEndpoint, as for every front end.
  */
 export async function connectFromFlags(values: OptionValues, ctx: CommandContext): Promise<VimSession> {
-  const server = stringOption(values, 'server') ?? ctx.env['VSPHERE_SERVER'];
-  const userName = stringOption(values, 'user') ?? ctx.env['VSPHERE_USER'];
-  const password = stringOption(values, 'password') ?? ctx.env['VSPHERE_PASSWORD'];
-  if (!server) throw new UsageError('no vSphere server: pass --server or set VSPHERE_SERVER');
-  if (!userName) throw new UsageError('no vSphere user: pass --user or set VSPHERE_USER');
-  if (password === undefined) throw new UsageError('no vSphere password: set VSPHERE_PASSWORD (or pass --password)');
+  const { server, userName, password } = credentialsFromFlags(values, ctx);
   // A flag given empty is a mistake to report, not a flag to ignore; an empty variable is unset.
   const thumbprint = stringOption(values, 'thumbprint') ?? (ctx.env['VSPHERE_THUMBPRINT'] || undefined);
   const caFile = stringOption(values, 'ca');
@@ -65,6 +71,22 @@ export async function connectFromFlags(values: OptionValues, ctx: CommandContext
     ...(timeoutMs ? { timeoutMs } : {}),
     proxy: proxySettingsFromEnv(ctx.env),
     ...(ctx.env['OVFKIT_DEBUG'] ? { logger: (l: string) => ctx.stderr.write(`debug: ${l}\n`) } : {}),
+  });
+}
+
+/**
+ * Runs `fn` with a SOAP session and a REST (vSphere Automation) session beside it, over the same
+ * verified connection; both are always ended.
+ */
+export async function withRestSession<T>(values: OptionValues, ctx: CommandContext, fn: (rest: RestClient, s: VimSession) => Promise<T>): Promise<T> {
+  const { userName, password } = credentialsFromFlags(values, ctx);
+  return withSession(values, ctx, async (session) => {
+    const rest = await RestClient.open(session, { userName, password, signal: ctx.signal });
+    try {
+      return await fn(rest, session);
+    } finally {
+      await rest.close();
+    }
   });
 }
 

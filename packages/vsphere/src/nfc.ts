@@ -28,11 +28,11 @@ export function agentFor(session: VimSession, u: URL, sslThumbprint: string | un
   return createAgent(session.trust, { proxy: session.proxy });
 }
 
-/** Sends `body` to a lease URL (PUT for new files, POST streamOptimized for disks). Resolves on 200/201. */
-export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, size: number | undefined, body: Readable, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs = 120_000): Promise<void> {
+/** Sends `body` to a lease URL (PUT for new files, POST streamOptimized for disks) or a content library upload endpoint. Resolves on 200/201. */
+export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, size: number | undefined, body: Readable, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs = 120_000, extraHeaders: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
-    const headers: Record<string, string | number> = { 'Content-Type': contentType };
+    const headers: Record<string, string | number> = { 'Content-Type': contentType, ...extraHeaders };
     // Unknown length (a gzip-compressed package file): chunked transfer encoding.
     if (size !== undefined) headers['Content-Length'] = size;
     if (method === 'PUT') headers['Overwrite'] = 't';

@@ -70,6 +70,8 @@ func (x *extensions) serveControl(w http.ResponseWriter, r *http.Request) {
 		x.serveInject(w, r)
 	case "/ovfkit/state":
 		writeJSON(w, http.StatusOK, x.state())
+	case "/ovfkit/library":
+		writeJSON(w, http.StatusOK, x.library.state())
 	case "/ovfkit/collectors":
 		writeJSON(w, http.StatusOK, x.collectorsState())
 	default:

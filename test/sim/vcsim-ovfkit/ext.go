@@ -18,7 +18,10 @@ type extensions struct {
 
 	// sslThumbprint is the SHA-1 thumbprint put in lease device URLs, as vSphere does.
 	sslThumbprint string
+	username      string
 	password      string
+	// library is the Content Library of the REST API (library.go).
+	library *contentLibrary
 
 	mu         sync.Mutex
 	injections []*injection
@@ -32,13 +35,15 @@ type extensions struct {
 	pcs collectorTracker
 }
 
-func newExtensions(model *simulator.Model, server *simulator.Server, password string) *extensions {
+func newExtensions(model *simulator.Model, server *simulator.Server, username, password string) *extensions {
 	return &extensions{
 		model:    model,
 		server:   server,
 		next:     server.Config.Handler,
+		username: username,
 		password: password,
 		calls:    map[string]int{},
+		library:  newContentLibrary(username, password),
 	}
 }
 
@@ -50,7 +55,12 @@ func (x *extensions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		x.serveSDKTracked(w, r)
 	case strings.HasPrefix(r.URL.Path, nfcPath):
 		x.serveNFC(w, r)
+	case x.isVPX() && isLibraryPath(r.URL.Path):
+		x.library.ServeHTTP(w, r, x)
 	default:
 		x.next.ServeHTTP(w, r)
 	}
 }
+
+// isVPX: the Content Library is a vCenter service; a bare ESXi has none (404).
+func (x *extensions) isVPX() bool { return x.model.ServiceContent.About.ApiType == "VirtualCenter" }

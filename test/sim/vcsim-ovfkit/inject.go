@@ -45,6 +45,11 @@ func (in *injection) validate() error {
 			return fmt.Errorf("httpStatus injection needs method and a status in 400..599 other than 500 (use a fault for 500)")
 		}
 	case "expireSessions":
+	case "libraryError":
+		if in.Method == "" || in.Status < 400 || in.Status > 599 {
+			return fmt.Errorf("libraryError needs method (an operation name such as update-session.complete) and a status in 400..599")
+		}
+	case "libraryDeployFail":
 	case "leaseError":
 		if in.Fault == "" {
 			in.Fault = "FileFault"
@@ -56,8 +61,8 @@ func (in *injection) validate() error {
 		if in.Direction == "" {
 			in.Direction = "upload"
 		}
-		if in.Direction != "upload" && in.Direction != "download" {
-			return fmt.Errorf("direction must be upload or download")
+		if in.Direction != "upload" && in.Direction != "download" && in.Direction != "libraryUpload" {
+			return fmt.Errorf("direction must be upload, download or libraryUpload")
 		}
 	case "slowNfc":
 		if in.BytesPerSecond <= 0 {

@@ -348,6 +348,7 @@ func (x *extensions) close() {
 	for _, l := range list {
 		l.finish(types.HttpNfcLeaseStateError, new(types.RequestCanceled), "simulator stopped")
 	}
+	x.library.close()
 }
 
 // openLeaseCovering finds an initializing or ready lease whose entity, created objects or

@@ -146,7 +146,7 @@ func main() {
 	model.Service.RegisterEndpoints = true
 
 	server := model.Service.NewServer()
-	ext := newExtensions(model, server, *password)
+	ext := newExtensions(model, server, *username, *password)
 	// Wrap vcsim's OvfManager under the same MoRef (nothing type-asserts *OvfManager).
 	om := simulator.Map.Get(model.ServiceContent.OvfManager.Reference()).(*simulator.OvfManager)
 	simulator.Map.Put(&ovfManager{OvfManager: *om, x: ext})

@@ -86,8 +86,8 @@ export interface LeaseErrorInjection {
 export interface DropConnectionInjection {
   kind: 'dropConnection';
   afterBytes: number;
-  /** `upload` (PUT/POST) or `download` (GET). @default "upload" */
-  direction?: 'upload' | 'download';
+  /** `upload` (NFC PUT/POST), `download` (NFC GET) or `libraryUpload` (a content library upload endpoint PUT). @default "upload" */
+  direction?: 'upload' | 'download' | 'libraryUpload';
   times?: number;
 }
 
@@ -120,7 +120,27 @@ export interface ManifestMismatchInjection {
   times?: number;
 }
 
+/**
+ * The next `times` calls of a content library REST operation answer a vAPI error with `status`.
+ * Operations are named like `update-session.complete`, `update-session.file.create`,
+ * `library.item.create`, `library-item.deploy` (test/sim/vcsim-ovfkit/library.go `opName`).
+ */
+export interface LibraryErrorInjection {
+  kind: 'libraryError';
+  method: string;
+  status: number;
+  times?: number;
+}
+
+/** The next library deploy fails after its files were uploaded, before the lease completes. */
+export interface LibraryDeployFailInjection {
+  kind: 'libraryDeployFail';
+  times?: number;
+}
+
 export type Injection =
+  | LibraryErrorInjection
+  | LibraryDeployFailInjection
   | FaultInjection
   | ManifestMismatchInjection
   | LeaseErrorInjection
@@ -162,6 +182,16 @@ export interface SimulatorState {
   leases: SimLease[];
 }
 
+/** What GET /ovfkit/library answers: the content library service's whole state. */
+export interface SimulatorLibrary {
+  libraries: { id: string; name: string; type: string }[];
+  items: { id: string; library_id: string; name: string; type: string; content_version: string; size: number; files: { name: string; size: number; checksum_info: { algorithm: string; checksum: string } }[] }[];
+  updateSessions: { id: string; library_item_id: string; state: string; files: { name: string; status: string }[] }[];
+  downloadSessions: string[];
+  restSessions: number;
+  calls: Record<string, number>;
+}
+
 /** What GET /ovfkit/collectors answers. */
 export interface SimulatorCollectors {
   /** Private PropertyCollectors (and their filters) not destroyed yet, in sessions still alive. */
@@ -197,6 +227,8 @@ export interface Simulator {
   state(): Promise<SimulatorState>;
   /** Reads the open private PropertyCollectors and the per-method call counts. */
   collectors(): Promise<SimulatorCollectors>;
+  /** Reads the content library state (libraries, items and their files, sessions). */
+  library(): Promise<SimulatorLibrary>;
   /** Stops the simulator and its process group; resolves when it has exited. Idempotent. */
   stop(): Promise<void>;
 }
@@ -316,6 +348,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     state: async () => (await control('GET', '/ovfkit/state')) as SimulatorState,
     collectors: async () => (await control('GET', '/ovfkit/collectors')) as SimulatorCollectors,
+    library: async () => (await control('GET', '/ovfkit/library')) as SimulatorLibrary,
     stop: () => {
       stopping ??= (async () => {
         killGroup(child, 'SIGTERM');

@@ -14,9 +14,10 @@ import { reconfigureCommand } from './reconfigure';
 import { inventoryCaptureCommand } from './inventory-capture';
 import { hostProfileCaptureCommand } from './host-profile-capture';
 import { terraformInstallCommand } from './terraform';
+import { libraryCreateCommand, libraryPublishCommand } from './library';
 
 /**
  * Every sub-command, in the order `ovfkit --help` lists them.
  * Each lives in its own file; add one import and one entry here.
  */
-export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, diffCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, reconfigureCommand, destroyCommand, inventoryCaptureCommand, hostProfileCaptureCommand, terraformInstallCommand];
+export const commands: Command[] = [parseCommand, validateHostCommand, importSpecCommand, planCommand, diffCommand, descriptorCommand, manifestVerifyCommand, manifestCreateCommand, ovaPackCommand, ovaUnpackCommand, importCommand, exportCommand, reconfigureCommand, destroyCommand, inventoryCaptureCommand, hostProfileCaptureCommand, libraryCreateCommand, libraryPublishCommand, terraformInstallCommand];

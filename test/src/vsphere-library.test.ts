@@ -1,0 +1,264 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { isOvfkitError } from '@ovfkit/core';
+import { Inventory, RestClient, VimSession, createLocalLibrary, findItem, publishToLibrary, readItemDescriptor, type RestForm } from '@ovfkit/vsphere';
+import { runCli } from './run-cli';
+import { type Simulator, useSimulator } from './sim/simulator';
+import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
+
+const { tmp, pkg } = packageScope('ovfkit-library-');
+
+const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** The package unpacked into a folder (descriptor, disks, manifest), as `tar -x` leaves it. */
+function unpack(ova: string, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('tar', ['-xf', ova, '-C', dir]);
+  return dir;
+}
+
+/** Files of a folder as the library should hold them: name, size, SHA-256. */
+function folderFiles(dir: string): { name: string; size: number; checksum_info: { algorithm: string; checksum: string } }[] {
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((name) => ({ name, size: fs.statSync(path.join(dir, name)).size, checksum_info: { algorithm: 'SHA256', checksum: sha256(path.join(dir, name)) } }));
+}
+
+/** What the simulator's library holds, with the parts a test compares. */
+async function held(sim: Simulator): Promise<{ items: { name: string; content_version: string; files: unknown[] }[]; activeSessions: number; downloadSessions: number }> {
+  const st = await sim.library();
+  return {
+    items: st.items.map((i) => ({ name: i.name, content_version: i.content_version, files: i.files.map((f) => ({ name: f.name, size: f.size, checksum_info: f.checksum_info })) })),
+    activeSessions: st.updateSessions.filter((u) => u.state === 'ACTIVE').length,
+    downloadSessions: st.downloadSessions.length,
+  };
+}
+
+describe('content library publish and read through the REST API (simulator)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator();
+  let web: BuiltPackage;
+  let web2: BuiltPackage;
+  let folder: string;
+  let folder2: string;
+  let session: VimSession;
+  let datastore: string;
+
+  before(async () => {
+    web = await buildOva(path.join(tmp, 'web'), 'web', [{ id: 'web01', cpus: 1, memoryMB: 512, disksMiB: [4], nics: ['VM Network'], randomKiB: 64 }]);
+    web2 = await buildOva(path.join(tmp, 'web2'), 'web', [{ id: 'web01', cpus: 2, memoryMB: 1024, disksMiB: [4], nics: ['VM Network'], randomKiB: 64 }]);
+    folder = unpack(web.ova, path.join(tmp, 'web-folder'));
+    folder2 = unpack(web2.ova, path.join(tmp, 'web2-folder'));
+    session = await VimSession.connect({ server: sim().sdkUrl, userName: sim().username, password: sim().password, thumbprint: sim().thumbprint });
+    datastore = (await new Inventory(session).get('/DC0/datastore/LocalDS_0', 'datastore')).value;
+  });
+  after(async () => session?.logout());
+
+  const open = (form?: RestForm): Promise<RestClient> => RestClient.open(session, { userName: sim().username, password: sim().password, ...(form ? { form } : {}) });
+
+  it('opens a REST session in the /api form by default and in the /rest form on request; a wrong password is refused; close ends it', async () => {
+    const before = (await sim().library()).restSessions;
+    const api = await open();
+    const rest = await open('rest');
+    assert.deepEqual([api.form, rest.form], ['api', 'rest']);
+    assert.equal((await sim().library()).restSessions, before + 2);
+    await assert.rejects(RestClient.open(session, { userName: sim().username, password: 'wrong-password' }), (e: unknown) => isOvfkitError(e) && /UNAUTHENTICATED \(HTTP 401\)/.test(e.message) && !e.message.includes('wrong-password'));
+    await api.close();
+    await rest.close();
+    assert.equal((await sim().library()).restSessions, before);
+  });
+
+  for (const form of ['api', 'rest'] as const) {
+    it(`publishes a folder by push (${form} form): the item holds every file with its manifest SHA-256; a second publish sends nothing`, async () => {
+      const rest = await open(form);
+      try {
+        await createLocalLibrary(rest, `lib-${form}`, datastore);
+        const r = await publishToLibrary(rest, { source: await pkg(folder), library: `lib-${form}`, item: 'web' });
+        assert.deepEqual([r.changed, r.created, r.contentVersion], [true, true, '2']);
+        const after = await held(sim());
+        const item = after.items.find((i) => i.name === 'web' && r.itemId);
+        assert.deepEqual(item?.files, folderFiles(folder));
+        assert.equal(after.activeSessions, 0);
+        const again = await publishToLibrary(rest, { source: await pkg(folder), library: `lib-${form}`, item: 'web' });
+        assert.deepEqual([again.changed, again.created, again.contentVersion, again.bytes], [false, false, '2', 0]);
+        assert.deepEqual((await held(sim())).items, after.items);
+      } finally {
+        await rest.close();
+      }
+    });
+  }
+
+  it('re-publishes changed content into the same item: a new content version, exactly the new files', async () => {
+    const rest = await open();
+    try {
+      await createLocalLibrary(rest, 'lib-update', datastore);
+      await publishToLibrary(rest, { source: await pkg(folder), library: 'lib-update', item: 'web' });
+      const r = await publishToLibrary(rest, { source: await pkg(web2.ova), library: 'lib-update', item: 'web' });
+      assert.deepEqual([r.changed, r.created, r.contentVersion], [true, false, '3']);
+      const item = (await held(sim())).items.find((i) => i.name === 'web' && i.content_version === '3');
+      assert.deepEqual(item?.files, folderFiles(folder2));
+    } finally {
+      await rest.close();
+    }
+  });
+
+  it('publishes an .ova in one pass, member by member; the item\'s descriptor reads back through a download session', async () => {
+    const rest = await open('rest');
+    try {
+      await createLocalLibrary(rest, 'lib-ova', datastore);
+      const seen: string[] = [];
+      const r = await publishToLibrary(rest, { source: await pkg(web.ova), library: 'lib-ova', item: 'web-ova', onProgress: (p) => p.done && seen.push(p.path) });
+      assert.deepEqual(seen, ['web.ovf', 'web01-disk1.vmdk', 'web.mf']);
+      const d = await readItemDescriptor(rest, r.itemId);
+      assert.deepEqual([d.name, d.bytes.toString('utf8')], ['web.ovf', web.descriptor]);
+      assert.equal((await held(sim())).downloadSessions, 0);
+    } finally {
+      await rest.close();
+    }
+  });
+
+  it('a connection cut during the upload cancels the session and removes the new item: nothing half-published', async () => {
+    const rest = await open();
+    try {
+      await createLocalLibrary(rest, 'lib-cut', datastore);
+      const before = await held(sim());
+      await sim().inject({ kind: 'dropConnection', direction: 'libraryUpload', afterBytes: 1000 });
+      await assert.rejects(publishToLibrary(rest, { source: await pkg(folder), library: 'lib-cut', item: 'web' }), (e: unknown) => isOvfkitError(e) && /^transfer with https:\/\/127\.0\.0\.1:\d+\/…\/web\.ovf failed: (ECONNRESET|EPIPE)$/.test(e.message));
+      const after = await held(sim());
+      assert.deepEqual(after.items, before.items);
+      assert.equal(after.activeSessions, 0);
+      assert.equal(await findItem(rest, (await sim().library()).libraries.find((l) => l.name === 'lib-cut')!.id, 'web'), undefined);
+    } finally {
+      await rest.close();
+    }
+  });
+
+  it('a disk that does not match its manifest fails with INTEGRITY after streaming it; the session is cancelled, no item is left', async () => {
+    const bad = await buildOva(path.join(tmp, 'bad'), 'bad', [{ id: 'bad01', cpus: 1, memoryMB: 256, disksMiB: [2], nics: ['VM Network'] }], { corruptManifest: true });
+    const rest = await open();
+    try {
+      await createLocalLibrary(rest, 'lib-bad', datastore);
+      const before = await held(sim());
+      await assert.rejects(publishToLibrary(rest, { source: await pkg(bad.ova), library: 'lib-bad', item: 'bad' }), (e: unknown) => isOvfkitError(e) && e.code === 'INTEGRITY' && /bad01-disk1\.vmdk does not match its manifest digest/.test(e.message));
+      assert.deepEqual(await held(sim()), before);
+    } finally {
+      await rest.close();
+    }
+  });
+
+  it('a failing complete cancels the session; an existing item keeps its content', async () => {
+    const rest = await open();
+    try {
+      await createLocalLibrary(rest, 'lib-complete', datastore);
+      await publishToLibrary(rest, { source: await pkg(folder), library: 'lib-complete', item: 'web' });
+      const before = await held(sim());
+      await sim().inject({ kind: 'libraryError', method: 'update-session.complete', status: 500 });
+      await assert.rejects(publishToLibrary(rest, { source: await pkg(folder2), library: 'lib-complete', item: 'web' }), /update-session\?action=complete: ERROR \(HTTP 500\)/);
+      assert.deepEqual(await held(sim()), before);
+    } finally {
+      await rest.close();
+    }
+  });
+
+  describe('--pull: vCenter fetches the files from a URL', () => {
+    let server: http.Server;
+    let base: string;
+    /** A file the web server answers 404 for when vCenter (the simulator's Go client) asks, after ovfkit saw it. */
+    let missing = '';
+    before(async () => {
+      server = http.createServer((req, res) => {
+        const file = path.join(folder, path.basename(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+        if (!fs.existsSync(file) || (path.basename(file) === missing && /^Go-http-client/.test(req.headers['user-agent'] ?? ''))) {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200, { 'content-length': fs.statSync(file).size });
+        fs.createReadStream(file).pipe(res);
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(() => new Promise<void>((r) => server.close(() => r())));
+
+    it('publishes from a 127.0.0.1 web server by pull: the same files as a push', async () => {
+      const rest = await open();
+      try {
+        await createLocalLibrary(rest, 'lib-pull', datastore);
+        const r = await publishToLibrary(rest, { source: await pkg(`${base}/web.ovf`), library: 'lib-pull', item: 'web', pull: true, pollMs: 50 });
+        assert.deepEqual([r.changed, r.created], [true, true]);
+        const lib = (await sim().library()).items.find((i) => i.id === r.itemId);
+        assert.deepEqual(lib?.files.map((f) => ({ name: f.name, size: f.size, checksum_info: f.checksum_info })), folderFiles(folder));
+      } finally {
+        await rest.close();
+      }
+    });
+
+    it('a file vCenter cannot fetch fails the publish with vCenter\'s reason; no item, no session is left', async () => {
+      const rest = await open();
+      try {
+        await createLocalLibrary(rest, 'lib-pull-bad', datastore);
+        const before = await held(sim());
+        missing = 'web01-disk1.vmdk';
+        const source = await pkg(`${base}/web.ovf`);
+        await assert.rejects(publishToLibrary(rest, { source, library: 'lib-pull-bad', item: 'web', pull: true, pollMs: 50 }), (e: unknown) => isOvfkitError(e) && /^vCenter could not fetch web01-disk1\.vmdk: http:\/\/127\.0\.0\.1:\d+\/web01-disk1\.vmdk answered HTTP 404$/.test(e.message));
+        missing = '';
+        const after = await held(sim());
+        assert.deepEqual(after.items, before.items);
+        assert.equal(after.activeSessions, 0);
+      } finally {
+        await rest.close();
+      }
+    });
+
+    it('--pull of a folder or .ova is refused before anything is created', async () => {
+      const rest = await open();
+      try {
+        const before = await held(sim());
+        await assert.rejects(publishToLibrary(rest, { source: await pkg(web.ova), library: 'lib-pull', item: 'x', pull: true }), /--pull needs the URL of an \.ovf/);
+        assert.deepEqual(await held(sim()), before);
+      } finally {
+        await rest.close();
+      }
+    });
+  });
+});
+
+describe('ovfkit library create / publish (simulator)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator();
+  let web: BuiltPackage;
+  const env = (): NodeJS.ProcessEnv => ({ VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint });
+
+  before(async () => {
+    web = await buildOva(path.join(tmp, 'cli-web'), 'web', [{ id: 'web01', cpus: 1, memoryMB: 512, disksMiB: [4], nics: ['VM Network'], randomKiB: 64 }]);
+  });
+
+  it('creates a library, publishes an .ova with plain progress, then says nothing was sent the second time; --json has the result', async () => {
+    const created = await runCli(['library', 'create', 'templates', '--datastore', '/DC0/datastore/LocalDS_0'], env());
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /^created content library "templates" \([0-9a-f-]{36}\)\n$/);
+    const first = await runCli(['library', 'publish', web.ova, '--library', 'templates', '--item', 'web', '--progress', 'plain'], env());
+    assert.equal(first.code, 0, first.stderr);
+    const size = fs.statSync(web.disks[0]!).size;
+    const mfSize = (await held(sim())).items[0]!.files.map((f) => f as { name: string; size: number }).find((f) => f.name === 'web.mf')!.size;
+    assert.match(first.stdout, new RegExp(`^published library item "web" \\([0-9a-f-]{36}, content version 2\\): 3 files, ${Buffer.byteLength(web.descriptor) + size + mfSize} bytes\\n$`));
+    assert.deepEqual(first.stderr.split('\n').filter((l) => / done$/.test(l)).map((l) => l.split(':')[0]), ['web.ovf', 'web01-disk1.vmdk', 'web.mf']);
+    const again = await runCli(['library', 'publish', web.ova, '--library', 'templates', '--item', 'web', '--json'], env());
+    assert.equal(again.code, 0, again.stderr);
+    const r = JSON.parse(again.stdout) as { changed: boolean; created: boolean; contentVersion: string; bytes: number; files: { name: string }[] };
+    assert.deepEqual([r.changed, r.created, r.contentVersion, r.bytes, r.files.map((f) => f.name)], [false, false, '2', 0, ['web.ovf', 'web01-disk1.vmdk', 'web.mf']]);
+  });
+
+  it('an unknown library is a clear error and creates nothing', async () => {
+    const before = await held(sim());
+    const r = await runCli(['library', 'publish', web.ova, '--library', 'nope', '--item', 'web'], env());
+    assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'ovfkit: no content library named "nope"\n']);
+    assert.deepEqual(await held(sim()), before);
+  });
+});
