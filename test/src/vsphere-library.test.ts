@@ -262,3 +262,39 @@ describe('ovfkit library create / publish (simulator)', function () {
     assert.deepEqual(await held(sim()), before);
   });
 });
+
+describe('ovfkit plan library:LIB/ITEM (simulator)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator();
+  let web: BuiltPackage;
+  const env = (): NodeJS.ProcessEnv => ({ VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint });
+  const product = '<ProductSection><Info>p</Info><Property ovf:key="hostname" ovf:type="string" ovf:value="web"/><Property ovf:key="port" ovf:type="uint16" ovf:qualifiers="MinValue(1) MaxValue(1024)" ovf:value="80"/></ProductSection>';
+
+  before(async () => {
+    web = await buildOva(path.join(tmp, 'plan-web'), 'web', [{ id: 'web01', cpus: 1, memoryMB: 512, disksMiB: [4], nics: ['VM Network'], sections: product }]);
+    const created = await runCli(['library', 'create', 'templates', '--datastore', '/DC0/datastore/LocalDS_0'], env());
+    assert.equal(created.code, 0, created.stderr);
+    const published = await runCli(['library', 'publish', web.ova, '--library', 'templates', '--item', 'web'], env());
+    assert.equal(published.code, 0, published.stderr);
+  });
+
+  it('plans the item as the .ova it was published from: the same digest, VMs, properties and issues; the package is the library item', async () => {
+    const flags = ['--prop', 'port=99999', '--prop', 'nosuch=1', '--json'];
+    const file = await runCli(['plan', web.ova, ...flags]);
+    const item = await runCli(['plan', 'library:templates/web', ...flags], env());
+    assert.deepEqual([file.code, item.code], [1, 1], item.stderr);
+    const a = JSON.parse(file.stdout) as Record<string, unknown> & { package: { form: string; location: string; files: { present: unknown }[] } };
+    const b = JSON.parse(item.stdout) as typeof a;
+    for (const k of ['descriptorDigest', 'entityName', 'vms', 'properties', 'networks', 'disks', 'errors', 'warnings', 'ok']) assert.deepEqual(b[k], a[k], k);
+    assert.ok((a['errors'] as unknown[]).length >= 2);
+    assert.deepEqual([b.package.form, b.package.location, b.package.files.map((f) => f.present)], ['library', 'library:templates/web', [true]]);
+    assert.equal((await sim().library()).downloadSessions.length, 0);
+  });
+
+  it('an unknown item is a clear error; a library source needs the connection flags', async () => {
+    const r = await runCli(['plan', 'library:templates/nope'], env());
+    assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'ovfkit: content library "templates" has no item "nope"\n']);
+    const n = await runCli(['plan', 'library:templates/web'], {});
+    assert.deepEqual([n.code, n.stdout, n.stderr], [2, '', 'ovfkit: no vSphere server: pass --server or set VSPHERE_SERVER\n']);
+  });
+});

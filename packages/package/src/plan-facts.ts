@@ -19,6 +19,7 @@ const isLocal = (href: string): boolean => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(hre
 function formOf(source: PackageSource): PackageForm {
   if (source.kind === 'ova') return 'ova';
   if (source.kind === 'url-ova' || source.kind === 'url-ovf') return 'url';
+  if (source.kind === 'library') return 'library';
   return 'folder';
 }
 

@@ -32,7 +32,8 @@ export interface PackageEntry {
   stream: Readable;
 }
 
-export type SourceKind = 'directory' | 'ovf' | 'ova' | 'url-ovf' | 'url-ova';
+/** `library`: an OVF item of a vCenter content library (@ovfkit/vsphere's librarySource). */
+export type SourceKind = 'directory' | 'ovf' | 'ova' | 'url-ovf' | 'url-ova' | 'library';
 
 /**
  * Where a package's bytes come from. Plan time needs only {@link descriptor}; upload time opens

@@ -23,4 +23,5 @@ export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf
 export { captureHostProfile, captureInventory, closestBuiltinProfile, hostProfileFromEnvironment, readHostEnvironment, type HostConfigOption, type HostEnvironment } from './capture';
 export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpecRequest, type OvfExportRequest, type OvfEntityState, type OvfVmState, type OvfPlacement } from './ovf-session';
 export { RestClient, RestError, isRestError, restPath, REST_SESSION_HEADER, type RestForm, type RestOperation, type RestOpenOptions } from './library-rest';
-export { createLocalLibrary, findLibrary, findItem, itemFiles, publishToLibrary, readItemDescriptor, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';
+export { createLocalLibrary, findLibrary, findItem, itemFiles, publishToLibrary, readItemDescriptor, readItemFile, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';
+export { librarySource, isLibrarySource, LIBRARY_SOURCE_PREFIX } from './library-source';

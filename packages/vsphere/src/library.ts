@@ -349,11 +349,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * @see content.library.item.DownloadSession
  */
 export async function readItemDescriptor(rest: RestClient, itemId: string, options: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<{ name: string; bytes: Buffer }> {
-  const { signal } = options;
-  const files = await itemFiles(rest, itemId, signal);
+  const files = await itemFiles(rest, itemId, options.signal);
   const ovfs = files.filter((f) => f.name.toLowerCase().endsWith('.ovf'));
   if (ovfs.length !== 1) throw new OvfkitError('UNSUPPORTED', `library item ${itemId} has ${ovfs.length} .ovf files (${files.map((f) => f.name).join(', ') || 'no files'}); an OVF item has exactly one`);
   const name = ovfs[0]!.name;
+  return { name, bytes: await readItemFile(rest, itemId, name, options) };
+}
+
+/** Reads one (small) file of an item through its own download session, at most `maxBytes`, and ends the session. */
+export async function readItemFile(rest: RestClient, itemId: string, name: string, options: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<Buffer> {
+  const { signal } = options;
   const sid = await rest.call<string>({ method: 'POST', path: ['content', 'library', 'item', 'download-session'], body: { library_item_id: itemId }, wrap: 'create_spec' }, signal);
   try {
     const fileOp = { path: ['content', 'library', 'item', 'download-session', sid, 'file'] };
@@ -363,7 +368,7 @@ export async function readItemDescriptor(rest: RestClient, itemId: string, optio
       info = await rest.call({ method: 'POST', ...fileOp, action: 'get', body: { file_name: name } }, signal);
     }
     if (info.status !== 'PREPARED' || !info.download_endpoint) throw new OvfkitError('VIM_PROTOCOL', `vCenter could not prepare ${name} for download: ${info.error_message?.default_message ?? info.status}`);
-    return { name, bytes: await rest.download(info.download_endpoint.uri, options.maxBytes ?? 64 << 20, signal) };
+    return await rest.download(info.download_endpoint.uri, options.maxBytes ?? 64 << 20, signal);
   } finally {
     await rest.call({ method: 'DELETE', path: ['content', 'library', 'item', 'download-session', sid] }).catch(() => undefined);
   }

@@ -5,6 +5,9 @@ import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } 
 import { descriptorOnlyHelp, descriptorOnlyOption, planCliPackage, sourceOptionsFrom } from '../source';
 import { planMarkdown } from '../markdown';
 import { stringOption } from '../command';
+import { connectionOptions, withRestSession } from '../connection';
+import { planPackage } from '@ovfkit/package';
+import { isLibrarySource, librarySource } from '@ovfkit/vsphere';
 
 /** The summary a person reads before deploying; every value from the package or the inventory is escaped ({@link esc}). */
 function renderPlan(name: string, p: OvfPlan): string {
@@ -44,9 +47,9 @@ function renderPlan(name: string, p: OvfPlan): string {
 export const planCommand: Command = {
   name: 'plan',
   summary: 'show what importing an OVF package would do, and every problem, before anything is uploaded',
-  usage: 'plan <file.ovf|file.ova|URL> [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
-  help: [cispHelp, descriptorOnlyHelp, signatureHelp, '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)'].join('\n'),
-  options: { ...cispOptions, ...descriptorOnlyOption, ...signatureOptions, format: { type: 'string' } },
+  usage: 'plan <file.ovf|file.ova|URL|library:LIB/ITEM> [--server <url> for a library item] [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
+  help: [cispHelp, descriptorOnlyHelp, signatureHelp, '  library:LIB/ITEM        plan an OVF item of a vCenter content library (its descriptor and file list are read\n                          through the REST API; takes the connection flags of import)', '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)'].join('\n'),
+  options: { ...connectionOptions, ...cispOptions, ...descriptorOnlyOption, ...signatureOptions, format: { type: 'string' } },
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('plan needs one descriptor: ovfkit plan <file.ovf>');
     const format = stringOption(values, 'format') ?? 'text';
@@ -58,7 +61,11 @@ export const planCommand: Command = {
       signature: { policy: sig.policy ?? 'verify' },
       ...(sig.trustStore ? { trustStore: sig.trustStore } : {}),
     } as const;
-    const { planned: { plan }, name } = await planCliPackage(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx), options);
+    const arg = positionals[0]!;
+    // A library item is planned like any other package: its descriptor and files come from vCenter.
+    const { planned: { plan }, name } = isLibrarySource(arg)
+      ? await withRestSession(values, ctx, async (rest) => ({ planned: await planPackage(await librarySource(rest, arg, ctx.signal), options), name: arg }))
+      : await planCliPackage(arg, ctx, await sourceOptionsFrom(values, ctx), options);
     if (values['json']) writeJson(ctx.stdout, plan);
     else ctx.stdout.write(format === 'markdown' ? planMarkdown(name, plan) : renderPlan(name, plan));
     return plan.ok ? ExitCode.Ok : ExitCode.ResultErrors;

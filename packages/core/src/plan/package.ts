@@ -12,7 +12,7 @@ import type { File } from '../model';
 import { q } from '../messages';
 
 /** How the package around the descriptor was given. @see @ovfkit/package `openSource` */
-export type PackageForm = 'folder' | 'ova' | 'url';
+export type PackageForm = 'folder' | 'ova' | 'url' | 'library';
 
 /** Stable codes of the package issues of a plan. */
 export type PackageIssueCode = 'PACKAGE_FILE_MISSING' | 'PACKAGE_CHUNK_MISSING' | 'PACKAGE_FILE_SIZE_MISMATCH' | 'PACKAGE_CHUNK_SIZE_MISMATCH' | 'PACKAGE_FILE_UNCHECKED';
@@ -128,8 +128,8 @@ export function checkPackage(declared: readonly PlanPackageFile[], input: PlanPa
   if (input === undefined || input === 'descriptor-only') return { plan: { form: 'descriptor-only', files: declared.map(bare) }, error, warning };
 
   const plan: PlanPackage = { form: input.form, location: input.location, files: [] };
-  const where = input.form === 'folder' ? `the folder ${q(input.location)}` : input.form === 'ova' ? `the OVA ${q(input.location)}` : q(input.location);
-  const putIt = (name: string): string => (input.form === 'folder' ? `put ${name} beside ${input.descriptorName}` : `add ${name} to the package`);
+  const where = input.form === 'folder' ? `the folder ${q(input.location)}` : input.form === 'ova' ? `the OVA ${q(input.location)}` : input.form === 'library' ? `the library item ${q(input.location)}` : q(input.location);
+  const putIt = (name: string): string => (input.form === 'folder' ? `put ${name} beside ${input.descriptorName}` : input.form === 'library' ? `publish the package again with ${name} (ovfkit library publish)` : `add ${name} to the package`);
   for (const f of declared) {
     const row = bare(f);
     plan.files.push(row);
