@@ -1,4 +1,4 @@
-import { Annotations, DataResource } from 'cdktf';
+import { Annotations, DataResource, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageError } from '@ovfkit/core';
 import { ovfCore } from './core-port';
@@ -6,6 +6,7 @@ import { OvfImport } from './import';
 import { type OvfkitOption, bundledOvfkit, ovfkitCommandLine } from './commands';
 import { terraformLiterals } from './shell';
 import { stackPath } from './stack-path';
+import { type OvfBackend, type OvfkitProvider, backendProblems, providerExport } from './provider-backend';
 
 /** Digest used for the export's `.mf` manifest. */
 export type OvfManifestAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -54,6 +55,20 @@ export interface OvfExportProps {
    * @default `node <the ovfkit CLI @ovfkit/cdktf depends on>`, resolved at synth
    */
   readonly ovfkitCommand?: string;
+  /**
+   * What runs the export: `'terraformData'`, a `terraform_data` whose provisioner runs
+   * `ovfkit export`, or `'provider'`, an `ovfkit_export` resource of terraform-provider-ovfkit
+   * (install it with `ovfkit terraform install`). Both export again when an input or
+   * {@link OvfExportProps.triggers} changes and keep the written package on destroy. An
+   * {@link OvfImport} with `backend: 'provider'` as `vm` is given by its moref (`id`).
+   * @default 'terraformData'
+   */
+  readonly backend?: OvfBackend;
+  /**
+   * With `backend: 'provider'`, the OvfkitProvider to use (e.g. one per vCenter).
+   * @default the stack's only OvfkitProvider, else a new one configured from VSPHERE_* at apply
+   */
+  readonly provider?: OvfkitProvider;
 }
 
 /**
@@ -61,14 +76,15 @@ export interface OvfExportProps {
  *
  * Emits one built-in `terraform_data` whose `input` records what is exported where, replaced
  * when the VM, target, options or {@link OvfExportProps.triggers} change; its `local-exec`
- * create provisioner runs `ovfkit export`. Destroying it leaves the written package in place.
+ * create provisioner runs `ovfkit export`. With `backend: 'provider'` it is one `ovfkit_export`
+ * instead. Destroying it leaves the written package in place.
  * @see vim25 VirtualMachine.ExportVm, OvfManager.CreateDescriptor
  * @example
  * new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: 'out/golden.ova' });
  */
 export class OvfExport extends Construct {
-  /** The `terraform_data` resource carrying the export and its provisioner. */
-  readonly resource: DataResource;
+  /** The resource that runs the export: a `terraform_data` with its provisioner, or with `backend: 'provider'` an `ovfkit_export`. */
+  readonly resource: TerraformResource;
   /** The export as recorded in the resource's `input`. */
   readonly request: Record<string, unknown>;
   /** Export options ovfkit does not know (also added as warnings: vSphere ignores unknown keywords). */
@@ -97,6 +113,22 @@ export class OvfExport extends Construct {
       Annotations.of(this).addWarning(`exportOption ${JSON.stringify(option)} is not an export option ovfkit knows (${known.join(', ')}); vSphere ignores unknown keywords`);
     }
 
+    if (props.backend === 'provider') {
+      // The provider's own import is named by its moref: Terraform orders the two by that reference.
+      const providerImport = imported?.backend === 'provider' ? imported : undefined;
+      this.resource = providerExport(this, 'Resource', {
+        entity: providerImport ? providerImport.resource.getStringAttribute('id') : String(request['vm']),
+        destination: target,
+        manifestAlgorithm: props.manifestAlgorithm ?? 'sha256',
+        ...(props.name !== undefined ? { name: props.name } : {}),
+        ...(props.exportOption !== undefined ? { exportOption: props.exportOption } : {}),
+        ...(props.chunkSize !== undefined ? { chunkSize: props.chunkSize } : {}),
+        ...(props.triggers !== undefined ? { triggers: props.triggers } : {}),
+        ...(props.provider !== undefined ? { provider: props.provider } : {}),
+        ...(imported && !providerImport ? { dependsOn: [imported.resource] } : {}),
+      });
+      return;
+    }
     const options: OvfkitOption[] = [];
     if (props.name !== undefined) options.push(['name', props.name]);
     for (const o of props.exportOption ?? []) options.push(['export-option', o]);
@@ -120,6 +152,7 @@ function checkExportProps(where: string, props: OvfExportProps): void {
     problems.push('"vm" must be the inventory path of a VM or vApp, or an OvfImport');
   }
   if (typeof props.target !== 'string' || props.target.trim() === '') problems.push('"target" must be a path ending in .ova, or a directory');
+  problems.push(...backendProblems(props, 'ovfkit_export', props.ovfkitCommand !== undefined ? ['ovfkitCommand'] : []));
   if (props.manifestAlgorithm !== undefined && !['sha1', 'sha256', 'sha512'].includes(props.manifestAlgorithm)) {
     problems.push(`"manifestAlgorithm" must be sha1, sha256 or sha512 (got "${String(props.manifestAlgorithm)}")`);
   }

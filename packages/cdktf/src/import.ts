@@ -8,7 +8,7 @@ import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
 import { type ImportRunOptions, type ReconfigureOptions, bundledOvfkit, destroyCommand, importCommand, reconfigureCommand } from './commands';
 import { terraformLiterals } from './shell';
-import { type OvfkitProvider, providerImport } from './provider-backend';
+import { type OvfBackend, type OvfkitProvider, backendProblems, providerImport } from './provider-backend';
 
 export { fromEnv, type OvfPropertyFromEnv };
 
@@ -137,7 +137,7 @@ export interface OvfImportProps {
    * a secret `fromEnv('NAME')` is the sensitive Terraform variable `NAME` (set `TF_VAR_NAME`).
    * @default 'terraformData'
    */
-  readonly backend?: 'terraformData' | 'provider';
+  readonly backend?: OvfBackend;
   /**
    * With `backend: 'provider'`, the OvfkitProvider to use (e.g. one per vCenter).
    * @default the stack's only OvfkitProvider, else a new one configured from VSPHERE_* at apply
@@ -177,6 +177,8 @@ export class OvfImport extends Construct {
    * (`ovfkit reconfigure`); undefined with `backend: 'provider'`, whose resource updates in place itself.
    */
   readonly reconfigure: DataResource | undefined;
+  /** What applies the import (props.backend, default `'terraformData'`). */
+  readonly backend: OvfBackend;
   /** The name the VM or vApp gets in vSphere. */
   readonly entityName: string;
   /** The import request derived from the props: no secret values, only their variable names. */
@@ -193,6 +195,7 @@ export class OvfImport extends Construct {
   constructor(scope: Construct, id: string, props: OvfImportProps) {
     super(scope, id);
     checkImportProps(this.node.path, props);
+    this.backend = props.backend ?? 'terraformData';
 
     const given = props.descriptor;
     const content: OvfSourceContent = given
@@ -405,15 +408,8 @@ function checkImportProps(where: string, props: OvfImportProps): void {
     }
   }
   if (props.resourcePool !== undefined && props.vApp !== undefined) problems.push('give "resourcePool" or "vApp", not both');
-  if (props.backend !== undefined && props.backend !== 'terraformData' && props.backend !== 'provider') problems.push('"backend" must be "terraformData" or "provider"');
-  if (props.backend === 'provider') {
-    for (const key of ['vApp', 'markAsTemplate', 'ovfkitCommand'] as const) {
-      if (props[key] !== undefined) problems.push(`"${key}" is not an input of the ovfkit_import resource: leave it out, or use backend "terraformData"`);
-    }
-    if (typeof props.source === 'object' && props.source !== null) problems.push('a source given by fromEnv is not supported with backend "provider" (the provider would store the URL in state): use backend "terraformData"');
-  } else if (props.provider !== undefined) {
-    problems.push('"provider" is used only with backend: "provider"');
-  }
+  problems.push(...backendProblems(props, 'ovfkit_import', (['vApp', 'markAsTemplate', 'ovfkitCommand'] as const).filter((key) => props[key] !== undefined)));
+  if (props.backend === 'provider' && typeof props.source === 'object' && props.source !== null) problems.push('a source given by fromEnv is not supported with backend "provider" (the provider would store the URL in state): use backend "terraformData"');
   if (!(typeof props.folder === 'string' && props.folder.startsWith('/')) && !(typeof props.datacenter === 'string' && props.datacenter.replace(/\//g, '') !== '')) {
     problems.push('give "datacenter" or an absolute "folder" (e.g. /DC0/vm) so that terraform destroy can find the VM it imported');
   }

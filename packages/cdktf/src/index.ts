@@ -13,7 +13,7 @@ export {
   type OvfDiskProvisioning,
   fromEnv,
 } from './import';
-export { OvfkitProvider, OvfkitImportResource } from './provider-backend';
+export { OvfkitProvider, OvfkitImportResource, OvfkitExportResource, type OvfBackend } from './provider-backend';
 export { OvfExport, type OvfExportProps, type OvfManifestAlgorithm } from './export';
 export type {
   OvfIssue,

@@ -1,19 +1,33 @@
 /**
- * OvfImport's `backend: 'provider'`: the import is an `ovfkit_import` resource of
+ * OvfImport's and OvfExport's `backend: 'provider'`: the import is an `ovfkit_import` resource of
  * terraform-provider-ovfkit (packages/terraform), through the bindings generated from its schema
  * (src/provider, scripts/generate-provider.js). Terraform then plans power state, annotation and
  * property values as in-place updates, reads the VM back (drift, a deleted VM re-created) and
  * runs the provider's own plan-time checks; synth still runs core's plan, so a broken contract
- * fails before terraform is started at all.
+ * fails before terraform is started at all. The export is an `ovfkit_export`.
  */
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { type TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { UsageError } from '@ovfkit/core';
 import type { OvfImportRequest } from './core-port';
+import { Export } from './provider/export';
 import { Import } from './provider/import';
 import { OvfkitProvider } from './provider/provider';
 
-export { Import as OvfkitImportResource, OvfkitProvider };
+export { Export as OvfkitExportResource, Import as OvfkitImportResource, OvfkitProvider };
+
+/** What applies an OvfImport or OvfExport: Terraform's `terraform_data` with provisioners, or terraform-provider-ovfkit. */
+export type OvfBackend = 'terraformData' | 'provider';
+
+/**
+ * The problems with `backend` and `provider` in a construct's props: `unsupported` are the props
+ * given that the provider's resource has no input for.
+ */
+export function backendProblems(props: { readonly backend?: OvfBackend; readonly provider?: OvfkitProvider }, resourceType: string, unsupported: string[]): string[] {
+  if (props.backend !== undefined && props.backend !== 'terraformData' && props.backend !== 'provider') return ['"backend" must be "terraformData" or "provider"'];
+  if (props.backend === 'provider') return unsupported.map((key) => `"${key}" is not an input of the ${resourceType} resource: leave it out, or use backend "terraformData"`);
+  return props.provider !== undefined ? ['"provider" is used only with backend: "provider"'] : [];
+}
 
 /** What the provider backend needs besides the request core planned. */
 export interface ProviderImportOptions {
@@ -75,5 +89,35 @@ export function providerImport(scope: Construct, id: string, request: OvfImportR
     acceptAllEulas: request.acceptAllEulas,
     powerOn: o.powerOn ?? false,
     ...(o.annotation !== undefined ? { annotation: o.annotation } : {}),
+  });
+}
+
+/** What an `ovfkit_export` is given: OvfExport's props, resolved at synth. */
+export interface ProviderExportOptions {
+  /** Inventory path or moref (`VirtualMachine:vm-42`) of the VM or vApp. */
+  entity: string;
+  /** An .ova file or a directory, as the provider resolves it in the stack directory. */
+  destination: string;
+  manifestAlgorithm: 'sha1' | 'sha256' | 'sha512';
+  name?: string;
+  exportOption?: string[];
+  chunkSize?: number;
+  triggers?: Record<string, string>;
+  provider?: OvfkitProvider;
+  dependsOn?: TerraformResource[];
+}
+
+/** The `ovfkit_export` resource for an export. */
+export function providerExport(scope: Construct, id: string, o: ProviderExportOptions): Export {
+  return new Export(scope, id, {
+    provider: providerFor(scope, o.provider),
+    entity: o.entity,
+    destination: o.destination,
+    manifestAlgorithm: o.manifestAlgorithm.toUpperCase(),
+    ...(o.name !== undefined ? { name: o.name } : {}),
+    ...(o.exportOption?.length ? { exportOption: o.exportOption } : {}),
+    ...(o.chunkSize !== undefined ? { chunkSize: o.chunkSize } : {}),
+    ...(o.triggers !== undefined && Object.keys(o.triggers).length ? { triggers: o.triggers } : {}),
+    ...(o.dependsOn?.length ? { dependsOn: o.dependsOn } : {}),
   });
 }

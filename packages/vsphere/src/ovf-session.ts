@@ -83,6 +83,8 @@ export interface OvfEntityState {
 export interface OvfExportRequest {
   entity: string;
   destination: string;
+  /** `ovf:id` of the top entity and base name of the files; default: the entity's inventory name. */
+  name?: string;
   format: 'ovf' | 'ova';
   manifestAlgorithm: 'SHA1' | 'SHA256' | 'SHA512';
   exportOption: string[];
@@ -293,7 +295,7 @@ export class OvfSession {
     if ((request.format === 'ova') !== request.destination.toLowerCase().endsWith('.ova')) {
       throw new UsageError(`format ${request.format} does not match the destination ${request.destination} (an .ova file for ova, a directory for ovf)`);
     }
-    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles, ...(request.chunkSizeBytes !== undefined ? { chunkSize: request.chunkSizeBytes } : {}), ...(request.signingKeyPem && request.signingCertificatePem ? { signing: { privateKeyPem: request.signingKeyPem, certificatePem: request.signingCertificatePem } } : {}) });
+    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, ...(request.name !== undefined ? { name: request.name } : {}), manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles, ...(request.chunkSizeBytes !== undefined ? { chunkSize: request.chunkSizeBytes } : {}), ...(request.signingKeyPem && request.signingCertificatePem ? { signing: { privateKeyPem: request.signingKeyPem, certificatePem: request.signingCertificatePem } } : {}) });
     return {
       files: r.files,
       manifestDigest: `sha256:${createHash('sha256').update(r.manifest).digest('hex')}`,
