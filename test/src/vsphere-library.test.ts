@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { isOvfkitError } from '@ovfkit/core';
-import { Inventory, RestClient, VimSession, createLocalLibrary, findItem, publishToLibrary, readItemDescriptor, type RestForm } from '@ovfkit/vsphere';
+import { Inventory, RestClient, VimSession, createLocalLibrary, deployLibraryItem, findItem, publishToLibrary, readItemDescriptor, type RestForm } from '@ovfkit/vsphere';
 import { runCli } from './run-cli';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
@@ -296,5 +296,57 @@ describe('ovfkit plan library:LIB/ITEM (simulator)', function () {
     assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'ovfkit: content library "templates" has no item "nope"\n']);
     const n = await runCli(['plan', 'library:templates/web'], {});
     assert.deepEqual([n.code, n.stdout, n.stderr], [2, '', 'ovfkit: no vSphere server: pass --server or set VSPHERE_SERVER\n']);
+  });
+});
+
+describe('deploy a library item through ovf/library-item?action=deploy (simulator)', function () {
+  this.timeout(120_000);
+  const sim = useSimulator();
+  let session: VimSession;
+  let itemId: string;
+  const product = '<ProductSection><Info>p</Info><Property ovf:key="hostname" ovf:type="string" ovf:value="web"/></ProductSection>';
+
+  before(async () => {
+    const web = await buildOva(path.join(tmp, 'deploy-web'), 'web', [{ id: 'web01', cpus: 2, memoryMB: 768, disksMiB: [4], nics: ['VM Network'], sections: product }]);
+    session = await VimSession.connect({ server: sim().sdkUrl, userName: sim().username, password: sim().password, thumbprint: sim().thumbprint });
+    const rest = await RestClient.open(session, { userName: sim().username, password: sim().password });
+    try {
+      await createLocalLibrary(rest, 'deploys', (await new Inventory(session).get('/DC0/datastore/LocalDS_0', 'datastore')).value);
+      itemId = (await publishToLibrary(rest, { source: await pkg(web.ova), library: 'deploys', item: 'web' })).itemId;
+    } finally {
+      await rest.close();
+    }
+  });
+  after(async () => session?.logout());
+
+  for (const form of ['api', 'rest'] as const) {
+    it(`deploys a VM with a property and a network mapping (${form} form): its hardware, property and network are the descriptor's and the flags'`, async () => {
+      const rest = await RestClient.open(session, { userName: sim().username, password: sim().password, form });
+      try {
+        const r = await deployLibraryItem(rest, session, { itemId, name: `lib-${form}`, pool: 'DC0_C0/Resources', networkMapping: { 'VM Network': 'DC0_DVPG0' }, propertyMapping: { hostname: `h-${form}` } });
+        assert.deepEqual(r.warnings, []);
+        const p = await session.properties(r.entity, ['name', 'config.hardware.numCPU', 'config.hardware.memoryMB', 'network', 'config.vAppConfig']);
+        const props = ([] as { id: string; value?: string }[]).concat((p['config.vAppConfig'] as { property?: { id: string; value?: string } | { id: string; value?: string }[] }).property ?? []).map((x) => [x.id, x.value]);
+        const dvpg = await new Inventory(session).get('/DC0/network/DC0_DVPG0', 'network');
+        assert.deepEqual([p['name'], p['config.hardware.numCPU'], p['config.hardware.memoryMB'], (p['network'] as { value: string }[]).map((n) => n.value), props], [`lib-${form}`, 2, 768, [dvpg.value], [['hostname', `h-${form}`]]]);
+      } finally {
+        await rest.close();
+      }
+    });
+  }
+
+  it('a deployment vCenter refuses (a network name the descriptor lacks) or that fails after its uploads leaves no VM and no open lease', async () => {
+    const rest = await RestClient.open(session, { userName: sim().username, password: sim().password });
+    try {
+      const before = (await sim().state()).virtualMachines;
+      await assert.rejects(deployLibraryItem(rest, session, { itemId, name: 'lib-bad-net', pool: 'DC0_C0/Resources', networkMapping: { Nope: 'DC0_DVPG0' } }), (e: unknown) => isOvfkitError(e) && e.message === `vCenter did not deploy library item ${itemId}: INPUT: network_mappings names "Nope", which the descriptor does not have`);
+      await sim().inject({ kind: 'libraryDeployFail' });
+      await assert.rejects(deployLibraryItem(rest, session, { itemId, name: 'lib-fail', pool: 'DC0_C0/Resources' }), (e: unknown) => isOvfkitError(e) && e.message === `vCenter did not deploy library item ${itemId}: SERVER: injected deploy failure`);
+      const after = await sim().state();
+      assert.deepEqual(after.virtualMachines, before);
+      assert.deepEqual(after.leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), []);
+    } finally {
+      await rest.close();
+    }
   });
 });

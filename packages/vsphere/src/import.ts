@@ -3,7 +3,7 @@ import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, judgePackage, type SignaturePolicy, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { filesInOrder, openFile, packageFacts, readSignatureFacts, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
-import { Inventory, type Placement, type PlacementInput, resolvePlacement } from './inventory';
+import { Inventory, type Placement, type PlacementInput, resolveNetwork, resolvePlacement } from './inventory';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
 import { agentFor, deviceUrlFor, nfcUpload } from './nfc';
@@ -200,8 +200,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   const placement = await resolvePlacement(inv, options, signal);
   const networkMapping: OvfNetworkMapping[] = [];
   for (const [ovfName, target] of Object.entries(options.networkMapping ?? {})) {
-    const p = target.startsWith('/') || /^[A-Za-z]+:/.test(target) ? target : `${placement.datacenterPath}/network/${target}`;
-    networkMapping.push({ name: ovfName, network: await inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], signal) });
+    networkMapping.push({ name: ovfName, network: await resolveNetwork(inv, placement, target, signal) });
   }
   const common = { locale: options.locale ?? '', deploymentOption: options.deploymentOption ?? '' };
   // The values the plan checked, each key resolved to a property's full id: what vSphere matches.

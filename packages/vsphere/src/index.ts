@@ -9,7 +9,7 @@ export { VimFault, isVimFault, faultAncestry } from './soap/fault';
 export * as methods from './soap/methods';
 export { createAgent, normalizeThumbprint, type TlsTrust } from './tls';
 export { VimSession, type ConnectOptions } from './session';
-export { Inventory, resolvePlacement, type Placement, type PlacementInput, type InventoryObject } from './inventory';
+export { Inventory, resolveNetwork, resolvePlacement, type Placement, type PlacementInput, type InventoryObject } from './inventory';
 export { withLease, type LeaseHandle, type LeaseOptions } from './lease';
 export { importOvf, ImportSpecError, PlanRefusedError, type ImportOvfOptions, type ImportOvfResult, type TransferProgress } from './import';
 export { destroyEntity } from './destroy';
@@ -25,3 +25,4 @@ export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpe
 export { RestClient, RestError, isRestError, restPath, REST_SESSION_HEADER, type RestForm, type RestOperation, type RestOpenOptions } from './library-rest';
 export { createLocalLibrary, findLibrary, findItem, itemFiles, publishToLibrary, readItemDescriptor, readItemFile, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';
 export { librarySource, isLibrarySource, LIBRARY_SOURCE_PREFIX } from './library-source';
+export { deployLibraryItem, type LibraryDeployOptions, type LibraryDeployResult } from './library-deploy';

@@ -153,6 +153,12 @@ export async function resolvePlacement(inv: Inventory, input: PlacementInput, si
   return { datacenter, datacenterPath, resourcePool, datastore, folder, host };
 }
 
+/** A network of `--net OVF=NET`: an absolute path, `Type:id`, or a path under the datacenter's network folder. */
+export function resolveNetwork(inv: Inventory, placement: Placement, target: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
+  const p = target.startsWith('/') || /^[A-Za-z]+:/.test(target) ? target : `${placement.datacenterPath}/network/${target}`;
+  return inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], signal);
+}
+
 async function only(inv: Inventory, dc: ManagedObjectReference, type: string, what: string, flag: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
   const all = await inv.list([type], [], dc, signal);
   if (all.length !== 1) throw new UsageError(`the datacenter has ${all.length} ${what}s (${all.map((d) => d.name).join(', ')}): choose one with ${flag}`);

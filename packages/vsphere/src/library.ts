@@ -179,9 +179,11 @@ export async function publishToLibrary(rest: RestClient, options: PublishOptions
     await rest.call({ method: 'DELETE', path: ['content', 'library', 'item', 'update-session', sid] }).catch(() => undefined);
   } catch (e) {
     // vCenter may have ended the session itself (a PULL source it cannot fetch): its reason is the answer.
-    const ended = sessionId && !(isOvfkitError(e) && e.code === 'ABORTED') ? await rest.call<SessionState>({ method: 'GET', path: ['content', 'library', 'item', 'update-session', sessionId] }).catch(() => undefined) : undefined;
+    const ended = sessionId && isRestError(e) ? await rest.call<SessionState>({ method: 'GET', path: ['content', 'library', 'item', 'update-session', sessionId] }).catch(() => undefined) : undefined;
+    const failed = ended?.state === 'ERROR' ? (await rest.call<PullFile[]>({ method: 'GET', path: ['content', 'library', 'item', 'update-session', sessionId!, 'file'] }).catch(() => [] as PullFile[])).find((f) => f.status === 'ERROR') : undefined;
     await rollback(rest, sessionId, created ? itemId : undefined);
-    if (ended && ended.state === 'ERROR' && ended.error_message?.default_message && isRestError(e)) throw new OvfkitError('NETWORK', `the update session ended ERROR: ${ended.error_message.default_message}`);
+    if (failed) throw fetchError(failed);
+    if (ended?.state === 'ERROR' && ended.error_message?.default_message) throw new OvfkitError('NETWORK', `the update session ended ERROR: ${ended.error_message.default_message}`);
     throw e;
   }
   return result(await rest.call<LibraryItemInfo>({ method: 'GET', path: ['content', 'library', 'item', itemId] }), true, created, bytes);
@@ -308,14 +310,28 @@ async function waitForSession(rest: RestClient, sid: string, options: PublishOpt
   }
 }
 
+/** A file of an update session as its file list reports it. */
+interface PullFile {
+  name: string;
+  status: string;
+  bytes_transferred?: number;
+  size?: number;
+  error_message?: { default_message?: string };
+}
+
+/** The error of a file vCenter could not fetch (or store), in its own words. */
+function fetchError(f: PullFile): OvfkitError {
+  return new OvfkitError('NETWORK', `vCenter could not fetch ${f.name}: ${f.error_message?.default_message ?? 'no reason given'}`);
+}
+
 /** Waits until vCenter has fetched every PULL file (READY) or one failed (ERROR), showing its progress. */
 async function waitForPull(rest: RestClient, sid: string, files: PublishFile[], options: PublishOptions): Promise<number> {
   const reported = new Set<string>();
   let ended: SessionState | undefined;
   for (;;) {
-    const list = await rest.call<{ name: string; status: string; bytes_transferred?: number; size?: number; error_message?: { default_message?: string } }[]>({ method: 'GET', path: ['content', 'library', 'item', 'update-session', sid, 'file'] }, options.signal);
+    const list = await rest.call<PullFile[]>({ method: 'GET', path: ['content', 'library', 'item', 'update-session', sid, 'file'] }, options.signal);
     for (const f of list) {
-      if (f.status === 'ERROR') throw new OvfkitError('NETWORK', `vCenter could not fetch ${f.name}: ${f.error_message?.default_message ?? 'no reason given'}`);
+      if (f.status === 'ERROR') throw fetchError(f);
       if (!reported.has(f.name)) options.onProgress?.({ path: f.name, bytes: f.bytes_transferred ?? 0, total: f.size, done: f.status === 'READY' });
       if (f.status === 'READY') reported.add(f.name);
     }

@@ -286,6 +286,10 @@ func (cl *contentLibrary) deploy(x *extensions, spec *deploySpec, desc string, f
 		if err != nil {
 			return err
 		}
+		// The updater drains each upload's progress (nfc.Lease.Upload blocks on it otherwise) and
+		// keeps the lease alive with HttpNfcLeaseProgress, as vCenter's own deployer does.
+		updater := lease.StartUpdater(ctx, info)
+		defer updater.Done()
 		for _, item := range info.Items {
 			p, ok := files[item.Path]
 			if !ok {
