@@ -30,6 +30,8 @@ export interface PackageEntry {
   /** Size in bytes when known before reading. */
   size?: number;
   stream: Readable;
+  /** The member's bytes lent piece by piece, without the stream stage (see {@link TarEntry.visit}); use it or `stream`. */
+  visit?: (visit: (piece: Buffer) => void) => Promise<void>;
 }
 
 /** `library`: an OVF item of a vCenter content library (@ovfkit/vsphere's librarySource). */
@@ -388,8 +390,8 @@ class OvaFileSource implements PackageSource {
     const location = this.location;
     return {
       async *[Symbol.asyncIterator]() {
-        for await (const e of readTar(fs.createReadStream(location, { highWaterMark: READ_HWM }))) {
-          if (e.type === 'file') yield { name: e.name, size: e.size, stream: e.stream };
+        for await (const e of readTar({ file: location })) {
+          if (e.type === 'file') yield { name: e.name, size: e.size, stream: e.stream, visit: e.visit };
         }
       },
     };
@@ -659,7 +661,7 @@ class UrlOvaSource implements PackageSource {
         const res = await httpGet(url, options);
         try {
           for await (const e of readTar(res.body)) {
-            if (e.type === 'file') yield { name: e.name, size: e.size, stream: e.stream };
+            if (e.type === 'file') yield { name: e.name, size: e.size, stream: e.stream, visit: e.visit };
           }
         } finally {
           res.body.destroy();

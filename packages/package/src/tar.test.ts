@@ -17,6 +17,23 @@ async function readAll(archive: Buffer | Readable): Promise<{ name: string; data
   return out;
 }
 
+/** Reads a local archive positionally: members alternately by `visit` (pieces copied) and by `stream`. */
+async function readFileAll(file: string): Promise<{ name: string; data: Buffer }[]> {
+  const out: { name: string; data: Buffer }[] = [];
+  const kept: Buffer[][] = [];
+  let i = 0;
+  for await (const e of readTar({ file })) {
+    const chunks: Buffer[] = [];
+    if (i++ % 2 === 0) await e.visit((piece) => chunks.push(Buffer.from(piece)));
+    else for await (const c of e.stream) chunks.push(c as Buffer);
+    kept.push(chunks);
+    out.push({ name: e.name, data: Buffer.alloc(0) });
+  }
+  // Joined only after the whole pass: a streamed piece must not have been overwritten by a later read.
+  for (const [k, o] of out.entries()) o.data = Buffer.concat(kept[k] ?? []);
+  return out;
+}
+
 async function index(archive: Buffer): Promise<{ name: string; size: number }[]> {
   const h = await indexTar(async (o, l) => archive.subarray(o, o + l), archive.length);
   return h.map(({ name, size }) => ({ name, size }));
@@ -64,6 +81,33 @@ describe('tar reader over archives made by GNU tar', () => {
     });
   }
 
+  it('reads a local archive positionally, by visit and by stream, byte for byte across many reads', async () => {
+    // Members of several read sizes (1 MiB) with varied bytes, unaligned to the reads.
+    const big = (n: number, seed: number): Buffer => {
+      const b = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) b[i] = (i * 31 + seed + (i >> 12)) & 0xff;
+      return b;
+    };
+    const members: Record<string, Buffer> = { 'a.vmdk': big(2_500_001, 1), 'b.vmdk': big(3_145_728, 2), 'c.ovf': Buffer.from('<Envelope/>'), 'd.vmdk': big(1_048_577, 3), 'e.iso': big(4_000_000, 4) };
+    const src = path.join(t.dir, 'big');
+    fs.mkdirSync(src, { recursive: true });
+    for (const [n, d] of Object.entries(members)) fs.writeFileSync(path.join(src, n), d);
+    const tarFile = path.join(t.dir, 'big.tar');
+    run('tar', ['--format=pax', '-cf', tarFile, ...Object.keys(members)], src);
+    const got = await readFileAll(tarFile);
+    assert.deepEqual(got.map((e) => e.name), Object.keys(members));
+    for (const e of got) assert.ok(e.data.equals(members[e.name] ?? Buffer.alloc(1)), `${e.name} differs`);
+  });
+
+  it('refuses to read one member both by stream and by visit', async () => {
+    const tarFile = path.join(t.dir, 'twice.tar');
+    run('tar', ['--format=gnu', '-cf', tarFile, 'disk1.vmdk'], path.join(t.dir, 'src'));
+    for await (const e of readTar({ file: tarFile })) {
+      for await (const _ of e.stream) break;
+      await rejects(e.visit(() => undefined), 'USAGE', /already read/);
+    }
+  });
+
   it('skips members the consumer does not read and still yields the next one intact', async () => {
     const tarFile = path.join(t.dir, 'skip.tar');
     run('tar', ['--format=gnu', '-cf', tarFile, 'disk1.vmdk', 'vm.ovf'], path.join(t.dir, 'src'));
@@ -110,6 +154,16 @@ describe('tar reader on hostile archives', () => {
   for (const c of cases) {
     it(`refuses ${c.title} when reading sequentially`, async () => {
       await rejects(readAll(c.archive()), c.code, c.message);
+    });
+    it(`refuses ${c.title} when reading a local file positionally`, async () => {
+      const t = tempDir();
+      try {
+        const file = path.join(t.dir, 'hostile.tar');
+        fs.writeFileSync(file, c.archive());
+        await rejects(readFileAll(file), c.code, c.message);
+      } finally {
+        t.cleanup();
+      }
     });
     it(`refuses ${c.title} when indexing`, async () => {
       await rejects(index(c.archive()), c.code, c.message);

@@ -8,7 +8,7 @@ import { storedNames } from './files';
 import { issue, type PackageIssue } from './issues';
 import { createHash } from 'node:crypto';
 import { readBody } from './http';
-import { digestOf, ManifestVerifier, parseManifest, type ManifestAlgorithm, type ManifestVerification } from './manifest';
+import { digestOf, ManifestVerifier, nodeHashName, parseManifest, type ManifestAlgorithm, type ManifestVerification } from './manifest';
 import { checkOvaLayout } from './ova';
 import { readReferences, type FileReference } from './references';
 import { verifySignature, type PackageSignature } from './signature';
@@ -83,18 +83,18 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
   const present = new Set<string>([descriptor.name]);
   const sizes = new Map<string, number>();
   let bytesHashed = 0;
-  const hash = async (name: string, stream: AsyncIterable<Buffer>): Promise<void> => {
+  const hash = async (name: string, read: ReadPieces): Promise<void> => {
     const entry = verifier?.expecting(name);
     if (!entry) return;
-    const counted = (async function* () {
-      for await (const c of stream) {
-        bytesHashed += c.length;
-        options.onProgress?.(bytesHashed, name);
-        yield c;
-      }
-    })();
-    const { digest, bytes } = await digestOf(counted, entry.algorithm);
-    verifier?.record(name, digest, bytes);
+    const h = createHash(nodeHashName(entry.algorithm));
+    let bytes = 0;
+    await read((piece) => {
+      h.update(piece);
+      bytes += piece.length;
+      bytesHashed += piece.length;
+      options.onProgress?.(bytesHashed, name);
+    });
+    verifier?.record(name, h.digest('hex'), bytes);
   };
 
   const entries = source.entries();
@@ -117,8 +117,9 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
         continue;
       }
       if (e.name === mf?.name || e.name === cert?.name) continue;
-      if (late) allDigests.set(e.name, await digestAll(e.stream, (n) => options.onProgress?.((bytesHashed += n), e.name)));
-      else await hash(e.name, e.stream);
+      const read = e.visit ?? piecesOf(e.stream);
+      if (late) allDigests.set(e.name, await digestAll(read, (n) => options.onProgress?.((bytesHashed += n), e.name)));
+      else await hash(e.name, read);
     }
     if (late && mf) {
       manifest = parseManifest(mf.bytes, mf.name);
@@ -146,7 +147,7 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
       present.add(name);
       if (verifier?.expecting(name)) {
         const before = bytesHashed;
-        await hash(name, stream);
+        await hash(name, piecesOf(stream));
         sizes.set(name, bytesHashed - before);
       } else {
         (stream as { destroy?: () => void }).destroy?.();
@@ -189,18 +190,28 @@ export function assertVerified(v: PackageVerification): void {
   if (errors.length) throw new OvfkitError('INTEGRITY', `${v.source}: ${errors.length} integrity error(s): ${errors.map((e) => e.message).join('; ')}`);
 }
 
-/** SHA1, SHA256 and SHA512 of one stream in one read (for a manifest that arrives after its files). */
-async function digestAll(stream: AsyncIterable<Buffer>, onBytes: (n: number) => void): Promise<{ digests: Record<ManifestAlgorithm, string>; bytes: number }> {
+/** Reads a file's bytes piece by piece, each lent to `visit` for the call only. */
+type ReadPieces = (visit: (piece: Buffer) => void) => Promise<void>;
+
+/** The {@link ReadPieces} of a stream, for sources without a lent read. */
+function piecesOf(stream: AsyncIterable<Buffer>): ReadPieces {
+  return async (visit) => {
+    for await (const c of stream) visit(c);
+  };
+}
+
+/** SHA1, SHA256 and SHA512 of one file in one read (for a manifest that arrives after its files). */
+async function digestAll(read: ReadPieces, onBytes: (n: number) => void): Promise<{ digests: Record<ManifestAlgorithm, string>; bytes: number }> {
   const h1 = createHash('sha1');
   const h256 = createHash('sha256');
   const h512 = createHash('sha512');
   let bytes = 0;
-  for await (const c of stream) {
+  await read((c) => {
     h1.update(c);
     h256.update(c);
     h512.update(c);
     bytes += c.length;
     onBytes(c.length);
-  }
+  });
   return { digests: { SHA1: h1.digest('hex'), SHA256: h256.digest('hex'), SHA512: h512.digest('hex') }, bytes };
 }
