@@ -1,4 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { repoRoot } from './paths';
 import { runCli } from './run-cli';
 
 // Still exported from here for the tests that import it from this file; new code imports ./run-cli.
@@ -22,5 +27,76 @@ describe('ovfkit CLI dispatcher', () => {
     const r = await runCli(['frobnicate', '--json']);
     assert.equal(r.code, 2);
     assert.deepEqual(JSON.parse(r.stdout), { error: { code: 'USAGE', message: 'unknown command "frobnicate"; run "ovfkit --help" for the list' } });
+  });
+});
+
+describe('ovfkit CLI: mistyped commands and options (issue 15)', () => {
+  /** Runs argv and returns [exit code, stderr] (stdout must be empty: a usage error prints nothing else). */
+  const usage = async (argv: string[]): Promise<[number, string]> => {
+    const r = await runCli(argv);
+    assert.equal(r.stdout, '');
+    return [r.code, r.stderr];
+  };
+
+  it('an unknown option names the nearest ones, in one balanced sentence', async () => {
+    assert.deepEqual(await usage(['parse', '--jsn', 'x.ovf']), [2, 'ovfkit: unknown option --jsn for "ovfkit parse"; did you mean --json?\n']);
+    assert.deepEqual(await usage(['parse', '-json', 'x.ovf']), [2, 'ovfkit: unknown option -json for "ovfkit parse"; did you mean --json?\n']);
+    assert.deepEqual(await usage(['plan', '--deployment-opton=small', 'x.ovf']), [2, 'ovfkit: unknown option --deployment-opton for "ovfkit plan"; did you mean --deployment-option?\n']);
+    assert.deepEqual(await usage(['plan', '--xyzzy', 'x.ovf']), [2, 'ovfkit: unknown option --xyzzy for "ovfkit plan"; run "ovfkit plan --help" for its options (a file name starting with "-" goes after "--": ovfkit plan -- --xyzzy)\n']);
+    assert.deepEqual(await usage(['parse', '-x']), [2, 'ovfkit: unknown option -x for "ovfkit parse"; run "ovfkit parse --help" for its options (a file name starting with "-" goes after "--": ovfkit parse -- -x)\n']);
+  });
+
+  it('a missing value, a value given to a flag, and an option as a value are said so', async () => {
+    assert.deepEqual(await usage(['plan', 'x.ovf', '--name']), [2, 'ovfkit: option --name needs a value: --name <value>\n']);
+    assert.deepEqual(await usage(['plan', '--deployment-option', '--locale', 'de', 'x.ovf']), [2, 'ovfkit: option --deployment-option needs a value, got the option --locale; for a value that starts with "-", write --deployment-option=--locale\n']);
+    assert.deepEqual(await usage(['plan', '--accept-all-eulas=yes', 'x.ovf']), [2, 'ovfkit: option --accept-all-eulas takes no value, got --accept-all-eulas=yes\n']);
+  });
+
+  it('the same message as JSON with --json', async () => {
+    const r = await runCli(['plan', '--jsn', 'x.ovf', '--json']);
+    assert.equal(r.code, 2);
+    assert.deepEqual(JSON.parse(r.stdout), { error: { code: 'USAGE', message: 'unknown option --jsn for "ovfkit plan"; did you mean --json?' } });
+  });
+
+  it('an unknown command or sub-command names the nearest commands', async () => {
+    assert.deepEqual(await usage(['pars', 'x.ovf']), [2, 'ovfkit: unknown command "pars"; did you mean "parse"? run "ovfkit --help" for the list\n']);
+    assert.deepEqual(await usage(['manifst', 'verify', 'x.ova']), [2, 'ovfkit: unknown command "manifst"; did you mean "manifest verify"? run "ovfkit --help" for the list\n']);
+    assert.deepEqual(await usage(['ova', 'pakc', 'dir']), [2, 'ovfkit: unknown command "ova pakc"; did you mean "ova pack"?\n']);
+    assert.deepEqual(await usage(['manifest']), [2, 'ovfkit: "ovfkit manifest" needs a sub-command: "manifest verify" or "manifest create"\n']);
+    assert.deepEqual(await usage(['manifest', 'frob']), [2, 'ovfkit: unknown command "manifest frob": "manifest verify" or "manifest create"\n']);
+  });
+
+  it('a typed control character is shown escaped', async () => {
+    assert.deepEqual(await usage(['plan', '--x\x1b[2J', 'x.ovf']), [2, 'ovfkit: unknown option --x\\x1b[2J for "ovfkit plan"; run "ovfkit plan --help" for its options (a file name starting with "-" goes after "--": ovfkit plan -- --x\\x1b[2J)\n']);
+  });
+
+  it('--timeout is the one spelling; --timeout-seconds still works with a warning, not both', async () => {
+    // No server is given: the command stops at that, after reading its options.
+    const old = await runCli(['destroy', '--timeout-seconds', '5', 'vm']);
+    assert.deepEqual([old.code, old.stderr], [2, 'ovfkit: warning: --timeout-seconds is an old spelling of --timeout; use --timeout\novfkit: no vSphere server: pass --server or set VSPHERE_SERVER\n']);
+    const now = await runCli(['destroy', '--timeout', '5', 'vm']);
+    assert.deepEqual([now.code, now.stderr], [2, 'ovfkit: no vSphere server: pass --server or set VSPHERE_SERVER\n']);
+    assert.deepEqual(await usage(['destroy', '--timeout-seconds', '5', '--timeout', '6', 'vm']), [2, 'ovfkit: --timeout was given twice, as --timeout-seconds and --timeout; give it once\n']);
+    // A command without --timeout does not take the old spelling either.
+    assert.deepEqual(await usage(['terraform', 'install', '--timeout-seconds', '5']), [2, 'ovfkit: unknown option --timeout-seconds for "ovfkit terraform install"; run "ovfkit terraform install --help" for its options (a file name starting with "-" goes after "--": ovfkit terraform install -- --timeout-seconds)\n']);
+    const bad = await runCli(['plan', '--timeout', '0', 'x.ovf']);
+    assert.deepEqual([bad.code, bad.stderr], [2, 'ovfkit: --timeout must be a positive number of seconds, got "0"\n']);
+  });
+});
+
+describe('ovfkit CLI: an .ova of another format (issue 15)', () => {
+  it('a gzip-compressed OVA is named as such by parse, plan and ova unpack, with what to do', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-notar-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'appliance.ova'), zlib.gzipSync(fs.readFileSync(path.join(repoRoot, 'examples', 'minimal', 'minimal.ova'))));
+      const message = 'ovfkit: tar archive: this is gzip-compressed, not a tar archive; an OVA is an uncompressed tar (DSP0243 §5.3): decompress it first (gunzip -c <file> > appliance.ova); the tar inside is the OVA\n';
+      for (const argv of [['parse', 'appliance.ova'], ['plan', 'appliance.ova'], ['ova', 'unpack', 'appliance.ova', 'out']]) {
+        const r = await runCli(argv, {}, dir);
+        assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', message], argv.join(' '));
+      }
+      assert.deepEqual(fs.readdirSync(dir), ['appliance.ova']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import { escapeControls, jsonWithoutControls } from '@ovfkit/core';
+import { escapeControls, jsonWithoutControls, UsageError } from '@ovfkit/core';
 
 /** Exit codes shared by every command. */
 export const ExitCode = {
@@ -48,6 +48,15 @@ export function stringOption(values: OptionValues, name: string): string | undef
   const v = values[name];
   if (Array.isArray(v)) return v.length ? String(v[v.length - 1]) : undefined;
   return typeof v === 'string' ? v : undefined;
+}
+
+/** `--timeout <seconds>` (every command that talks to a server spells it so) in milliseconds, or undefined. */
+export function timeoutOption(values: OptionValues): number | undefined {
+  const text = stringOption(values, 'timeout');
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(text)}`);
+  return seconds * 1000;
 }
 
 /** Every value of a repeatable string option (`--net a=b --net c=d`). */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { UsageError } from '@ovfkit/core';
 import { proxySettingsFromEnv } from '@ovfkit/package';
 import { RestClient, VimSession } from '@ovfkit/vsphere';
-import { type CommandContext, type OptionValues, type OptionsSpec, stringOption } from './command';
+import { type CommandContext, type OptionValues, type OptionsSpec, stringOption, timeoutOption } from './command';
 
 /** The connection flags every vSphere command takes. */
 export const connectionOptions: OptionsSpec = {
@@ -13,7 +13,7 @@ export const connectionOptions: OptionsSpec = {
   thumbprint: { type: 'string' },
   ca: { type: 'string' },
   insecure: { type: 'boolean' },
-  'timeout-seconds': { type: 'string' },
+  timeout: { type: 'string' },
 };
 
 /** `--help` lines for {@link connectionOptions}. */
@@ -25,7 +25,7 @@ export const connectionHelp = [
   '                          (or VSPHERE_THUMBPRINT)',
   '  --ca <file.pem>         trust certificates signed by this CA',
   '  --insecure              accept any certificate (never in production)',
-  '  --timeout-seconds <n>   per-request timeout (default 60)',
+  '  --timeout <seconds>     give up on a vSphere request after this long (default 60; old spelling\n                          --timeout-seconds)',
 ].join('\n');
 
 /** The server and credentials of the connection flags, else VSPHERE_SERVER / VSPHERE_USER / VSPHERE_PASSWORD. */
@@ -58,9 +58,7 @@ export async function connectFromFlags(values: OptionValues, ctx: CommandContext
       throw new UsageError(`cannot read the CA file ${caFile}`);
     }
   }
-  const timeout = stringOption(values, 'timeout-seconds');
-  const timeoutMs = timeout === undefined ? undefined : Number(timeout) * 1000;
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout-seconds must be a positive number, got ${JSON.stringify(timeout)}`);
+  const timeoutMs = timeoutOption(values);
   return VimSession.connect({
     server,
     userName,

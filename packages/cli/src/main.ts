@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
-import { errorText, escapeControls, isOvfkitError, type OvfkitErrorCode } from '@ovfkit/core';
+import { errorText, escapeControls, isOvfkitError, type OvfkitErrorCode, UsageError } from '@ovfkit/core';
+import { readArguments, unknownCommand } from './args';
 import { type Command, type CommandContext, ExitCode, type OptionValues, terminalStream, writeJson } from './command';
 import { commands } from './commands';
 
@@ -50,22 +50,17 @@ function defaultContext(): CommandContext {
 }
 
 /**
- * Reads a command's options and positionals as `main` does (node's parseArgs, strict). Exported
- * so that command lines written by other packages (the CDKTF provisioners) are tested against
- * the real parser. Throws on an unknown option or a value that looks like an option.
+ * Reads a command's options and positionals as `main` does ({@link readArguments}: parseArgs'
+ * tokens, our own checks). Exported so that command lines written by other packages (the CDKTF
+ * provisioners) are tested against the real parser. Throws a UsageError on an unknown option or
+ * a value that looks like an option.
  * @example
- * parseCommandLine(['destroy', '--if-exists', '--', '/DC0/vm/-x']) // { command: destroy, positionals: ['/DC0/vm/-x'], values: { 'if-exists': true } }
+ * parseCommandLine(['destroy', '--if-exists', '--', '/DC0/vm/-x']) // { command: destroy, positionals: ['/DC0/vm/-x'], values: { 'if-exists': true }, warnings: [] }
  */
-export function parseCommandLine(argv: string[] | { command: Command; rest: string[] }): { command: Command; positionals: string[]; values: OptionValues } {
+export function parseCommandLine(argv: string[] | { command: Command; rest: string[] }): { command: Command; positionals: string[]; values: OptionValues; warnings: string[] } {
   const found = Array.isArray(argv) ? findCommand(argv) : argv;
-  if (!found) throw new Error(`unknown command "${(argv as string[])[0]}"`);
-  const parsed = parseArgs({
-    args: found.rest,
-    options: { ...found.command.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  return { command: found.command, positionals: parsed.positionals, values: parsed.values as OptionValues };
+  if (!found) throw new UsageError(unknownCommand(argv as string[], commands));
+  return { command: found.command, ...readArguments(found.rest, found.command) };
 }
 
 /**
@@ -84,17 +79,17 @@ export async function main(argv: string[], context: CommandContext = defaultCont
   }
   const found = findCommand(argv);
   const json = argv.includes('--json');
-  if (!found) {
-    return fail(ctx, json, 'USAGE', `unknown command "${argv[0]}"; run "ovfkit --help" for the list`, json ? undefined : `unknown command "${escapeControls(argv[0] ?? '')}"; run "ovfkit --help" for the list`);
-  }
+  if (!found) return fail(ctx, json, 'USAGE', unknownCommand(argv, commands));
   let positionals: string[];
   let values: OptionValues;
   const { command } = found;
   try {
-    ({ positionals, values } = parseCommandLine(found));
+    let warnings: string[];
+    ({ positionals, values, warnings } = parseCommandLine(found));
+    for (const w of warnings) ctx.stderr.write(`ovfkit: warning: ${w}\n`);
   } catch (e) {
-    const message = `${(e as Error).message}\nrun "ovfkit ${command.name} --help" for its options`;
-    return fail(ctx, json, 'USAGE', message, `${errorText(e as Error)}\nrun "ovfkit ${command.name} --help" for its options`);
+    if (!isOvfkitError(e)) throw e;
+    return fail(ctx, json, e.code, e.message, errorText(e));
   }
   if (values['help']) {
     ctx.stdout.write(commandHelp(command));

@@ -67,6 +67,8 @@ describe('terminal progress', () => {
       ['plain', 'tty', 'none', 'none', 'plain', 'tty', 'none', 'plain'],
     );
     assert.throws(() => progressMode({ progress: 'fancy' }, tty), /--progress must be auto, tty, plain or none, got "fancy"/);
+    assert.deepEqual([progressMode({ quiet: true }, tty), progressMode({ quiet: true }, pipe), progressMode({ quiet: true, progress: 'none' }, tty)], ['none', 'none', 'none']);
+    assert.throws(() => progressMode({ quiet: true, progress: 'plain' }, pipe), { message: '--quiet shows no progress, --progress "plain" asks for some: give one of them' });
   });
 
   it('plain progress: one line per 10 % reached or 30 s passed, the last count at the end if it moved, no carriage return or escape', async () => {

@@ -11,19 +11,24 @@ import { type CommandContext, type OptionsSpec, type OptionValues, rawStream, st
 export type ProgressMode = 'tty' | 'plain' | 'none';
 
 /** The `--progress` option of every command that moves many bytes. */
-export const progressOptions: OptionsSpec = { progress: { type: 'string' } };
+export const progressOptions: OptionsSpec = { progress: { type: 'string' }, quiet: { type: 'boolean' } };
 
 /** Help line for {@link progressOptions}. */
 export const progressHelp =
-  '  --progress <mode>       auto (the default: a rewritten line on a terminal, else plain lines; none with\n                          --json), tty, plain (a line per 10 % or 30 s on stderr, for CI logs) or none';
+  '  --progress <mode>       auto (the default: a rewritten line on a terminal, else plain lines; none with\n                          --json), tty, plain (a line per 10 % or 30 s on stderr, for CI logs) or none\n  --quiet                 no progress (--progress none)';
 
 /**
- * The progress mode of `--progress` (auto|tty|plain|none). Auto is none with --json (its output
+ * The progress mode of `--progress` (auto|tty|plain|none; `--quiet` is none). Auto is none with --json (its output
  * is one JSON document, and stderr is often merged into it), a terminal line when stderr is one,
  * and plain lines otherwise.
  */
 export function progressMode(values: OptionValues, ctx: Pick<CommandContext, 'stderr'>): ProgressMode {
-  const v = stringOption(values, 'progress') ?? 'auto';
+  const given = stringOption(values, 'progress');
+  if (values['quiet'] === true) {
+    if (given !== undefined && given !== 'none') throw new UsageError(`--quiet shows no progress, --progress ${JSON.stringify(given)} asks for some: give one of them`);
+    return 'none';
+  }
+  const v = given ?? 'auto';
   if (v === 'tty' || v === 'plain' || v === 'none') return v;
   if (v !== 'auto') throw new UsageError(`--progress must be auto, tty, plain or none, got ${JSON.stringify(v)}`);
   if (values['json'] === true) return 'none';

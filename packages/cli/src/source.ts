@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OvfkitError, UsageError } from '@ovfkit/core';
 import { openSource, planPackage, proxySettingsFromEnv, type DescriptorFile, type PackageSource, type PlannedPackage, type PlanPackageOptions, type SourceOptions } from '@ovfkit/package';
-import { type CommandContext, type OptionsSpec, type OptionValues, stringOption } from './command';
+import { type CommandContext, type OptionsSpec, type OptionValues, stringOption, timeoutOption } from './command';
 
 /** Options every command that reads a package accepts. */
 export const sourceOptions: OptionsSpec = {
@@ -38,12 +38,8 @@ export async function sourceOptionsFrom(values: OptionValues, ctx: CommandContex
     }
   }
   if (values['insecure'] === true) out.insecureSkipTlsVerify = true;
-  const timeout = stringOption(values, 'timeout');
-  if (timeout !== undefined) {
-    const secs = Number(timeout);
-    if (!Number.isFinite(secs) || secs <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not ${JSON.stringify(timeout)}`);
-    out.stallTimeoutMs = secs * 1000;
-  }
+  const timeoutMs = timeoutOption(values);
+  if (timeoutMs !== undefined) out.stallTimeoutMs = timeoutMs;
   return out;
 }
 
