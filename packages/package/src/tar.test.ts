@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { isOvfkitError } from '@ovfkit/core';
 import { rawTar, rawTarHeader, run, tempDir } from './fixtures.test.support';
 import { indexTar, readTar, safeMemberName, tarHeader, tarPadding, tarTrailer } from './tar';
@@ -231,5 +232,66 @@ describe('tar writer', () => {
   it('refuses to write an unsafe member name', () => {
     assert.throws(() => tarHeader('../x', 1), /escapes/);
     assert.equal(safeMemberName('./a//b'), 'a/b');
+  });
+});
+
+/** A real ZIP archive (stored, one member), as `zip` writes it: local header, data, central directory, end record. */
+function zipOf(name: string, data: Buffer): Buffer {
+  let crc = ~0;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  crc = ~crc >>> 0;
+  const n = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(n.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(n.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + n.length, 12);
+  end.writeUInt32LE(30 + n.length + data.length, 16);
+  return Buffer.concat([local, n, data, central, n, end]);
+}
+
+describe('tar reader on files of another format named .ova (issue 15)', () => {
+  const ovf = Buffer.from(`<?xml version="1.0"?><Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1">${' '.repeat(600)}</Envelope>`);
+  const tail = 'an OVA is an uncompressed tar (DSP0243 §5.3)';
+  const cases: { title: string; archive: () => Buffer; message: string }[] = [
+    { title: 'a ZIP of a package', archive: () => zipOf('appliance.ovf', ovf), message: `tar archive: this is a ZIP archive, not a tar archive; ${tail}: extract it (unzip) and use the folder with the .ovf inside, or make an OVA of that folder with "ovfkit ova pack"` },
+    { title: 'a ZIP shorter than one tar block', archive: () => zipOf('a.ovf', Buffer.from('<Envelope/>')), message: `tar archive: this is a ZIP archive, not a tar archive; ${tail}: extract it (unzip) and use the folder with the .ovf inside, or make an OVA of that folder with "ovfkit ova pack"` },
+    { title: 'an empty ZIP', archive: () => zipOf('x', Buffer.alloc(0)).subarray(-22), message: `tar archive: this is an empty ZIP archive, not a tar archive; ${tail}: it holds no package` },
+    { title: 'a gzip-compressed OVA', archive: () => zlib.gzipSync(rawTar([{ name: 'a.ovf', data: ovf }])), message: `tar archive: this is gzip-compressed, not a tar archive; ${tail}: decompress it first (gunzip -c <file> > appliance.ova); the tar inside is the OVA` },
+    { title: 'xz magic bytes', archive: () => Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(1024, 1)]), message: `tar archive: this is xz-compressed, not a tar archive; ${tail}: decompress it first (xz -dc <file> > appliance.ova); the tar inside is the OVA` },
+    { title: 'bzip2 magic bytes', archive: () => Buffer.concat([Buffer.from('BZh9'), Buffer.alloc(1024, 1)]), message: `tar archive: this is bzip2-compressed, not a tar archive; ${tail}: decompress it first (bzip2 -dc <file> > appliance.ova); the tar inside is the OVA` },
+    { title: 'zstd magic bytes', archive: () => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(1024, 1)]), message: `tar archive: this is zstd-compressed, not a tar archive; ${tail}: decompress it first (zstd -dc <file> > appliance.ova); the tar inside is the OVA` },
+    { title: 'an empty file', archive: () => Buffer.alloc(0), message: 'tar archive: the file is empty; an OVA is a tar archive (DSP0243 §5.3)' },
+    { title: 'random bytes (no known format)', archive: () => Buffer.alloc(1024, 0x42), message: 'tar archive: header checksum mismatch at offset 0 (corrupt or not a tar archive)' },
+    { title: 'a short file of no known format', archive: () => Buffer.from('hello'), message: 'tar archive: truncated inside a header at offset 0' },
+  ];
+  for (const c of cases) {
+    it(`names ${c.title}, sequentially and when indexing`, async () => {
+      for (const read of [readAll, index]) {
+        await assert.rejects(read(c.archive()), (e: unknown) => isOvfkitError(e) && e.code === 'INTEGRITY' && e.message === c.message);
+      }
+    });
+  }
+
+  it('a valid tar whose first member name starts with ZIP magic is still read (only a failing first block is diagnosed)', async () => {
+    assert.deepEqual(await index(rawTar([{ name: 'PK\x03\x04.ovf', data: ovf }])), [{ name: 'PK\x03\x04.ovf', size: ovf.length }]);
   });
 });

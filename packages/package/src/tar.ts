@@ -43,6 +43,27 @@ function archiveError(message: string): OvfkitError {
   return new OvfkitError('INTEGRITY', `tar archive: ${message}`);
 }
 
+/** Formats mistaken for an OVA, by their leading bytes, with what to do instead. */
+const NOT_TAR: ReadonlyArray<{ magic: number[]; what: string; fix: string }> = [
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive', fix: 'extract it (unzip) and use the folder with the .ovf inside, or make an OVA of that folder with "ovfkit ova pack"' },
+  { magic: [0x50, 0x4b, 0x05, 0x06], what: 'an empty ZIP archive', fix: 'it holds no package' },
+  { magic: [0x1f, 0x8b], what: 'gzip-compressed', fix: 'decompress it first (gunzip -c <file> > appliance.ova); the tar inside is the OVA' },
+  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed', fix: 'decompress it first (xz -dc <file> > appliance.ova); the tar inside is the OVA' },
+  { magic: [0x42, 0x5a, 0x68], what: 'bzip2-compressed', fix: 'decompress it first (bzip2 -dc <file> > appliance.ova); the tar inside is the OVA' },
+  { magic: [0x28, 0xb5, 0x2f, 0xfd], what: 'zstd-compressed', fix: 'decompress it first (zstd -dc <file> > appliance.ova); the tar inside is the OVA' },
+];
+
+/**
+ * The error for a first block that is no tar header: says so by name for the formats an OVA is
+ * mistaken for (ZIP, gzip, xz, bzip2, zstd), since a checksum mismatch tells the user nothing.
+ */
+function firstBlockError(b: Buffer, fallback: string): OvfkitError {
+  if (b.length === 0) return archiveError('the file is empty; an OVA is a tar archive (DSP0243 §5.3)');
+  const other = NOT_TAR.find((f) => f.magic.every((x, i) => b[i] === x));
+  if (!other) return archiveError(fallback);
+  return archiveError(`this is ${other.what}, not a tar archive; an OVA is an uncompressed tar (DSP0243 §5.3): ${other.fix}`);
+}
+
 /**
  * Checks a member name from an archive and returns it normalised. Refuses absolute paths,
  * drive letters, backslashes, `..` segments, NUL and empty names: an OVA member is always a plain
@@ -164,7 +185,10 @@ class HeaderState {
    * (pax / long name) that must be read and fed to {@link meta}, or the finished header.
    */
   block(b: Buffer, offset: number): { kind: 'meta'; size: number; flag: string } | { kind: 'entry'; header: TarHeader } {
-    if (!checksumOk(b)) throw archiveError(`header checksum mismatch at offset ${offset} (corrupt or not a tar archive)`);
+    if (!checksumOk(b)) {
+      const message = `header checksum mismatch at offset ${offset} (corrupt or not a tar archive)`;
+      throw offset === 0 ? firstBlockError(b, message) : archiveError(message);
+    }
     this.memberStart ??= offset;
     const flag = String.fromCharCode(b[156] ?? 0);
     const size = num(b, 124, 12, 'size');
@@ -409,6 +433,7 @@ export async function* readTar(input: TarInput): AsyncGenerator<TarEntry, void, 
     for (;;) {
       const offset = r.position;
       const b = await r.read(BLOCK);
+      if (offset === 0 && b.length < BLOCK) throw firstBlockError(b, 'truncated inside a header at offset 0');
       if (b.length === 0) throw archiveError(`ends at offset ${offset} without the end-of-archive marker (truncated)`);
       if (b.length < BLOCK) throw archiveError(`truncated inside a header at offset ${offset}`);
       if (isZeroBlock(b)) {
@@ -508,6 +533,7 @@ export async function indexTar(readAt: ReadAt, totalBytes?: number): Promise<Tar
   let offset = 0;
   for (;;) {
     const b = await readAt(offset, BLOCK);
+    if (offset === 0 && b.length < BLOCK) throw firstBlockError(b, 'truncated inside a header at offset 0');
     if (b.length === 0) throw archiveError(`ends at offset ${offset} without the end-of-archive marker (truncated)`);
     if (b.length < BLOCK) throw archiveError(`truncated inside a header at offset ${offset}`);
     if (isZeroBlock(b)) return out;
