@@ -5,6 +5,7 @@ import {
 } from '@ovfkit/core';
 import { fmtBytes, issueLine } from '../cisp-flags';
 import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
+import { forEachPackage, manyPackagesHelp, type PackageOutcome } from '../each';
 import { readDescriptorText, sourceOptions, sourceOptionsFrom, sourceOptionsHelp } from '../source';
 import type { SourceOptions } from '@ovfkit/package';
 
@@ -93,11 +94,12 @@ function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string
 export const parseCommand: Command = {
   name: 'parse',
   summary: 'read and validate an OVF descriptor the way vSphere ParseDescriptor does',
-  usage: 'parse <file.ovf|file.ova|URL> [--deployment-option ID] [--locale L] [--json]',
+  usage: 'parse <file.ovf|file.ova|URL>… [--deployment-option ID] [--locale L] [--json]',
   help: [
     '  --deployment-option ID  deployment option (Configuration ovf:id) to apply; default: the descriptor\'s default',
     '  --locale L              language for localized texts (StringsSection xml:lang, e.g. de-DE)',
     sourceOptionsHelp,
+    manyPackagesHelp,
   ].join('\n'),
   options: {
     ...sourceOptions,
@@ -105,18 +107,22 @@ export const parseCommand: Command = {
     locale: { type: 'string' },
   },
   async run(positionals, values, ctx): Promise<number> {
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'parse needs a descriptor: ovfkit parse <file.ovf>' : `parse takes one descriptor, got ${positionals.length}`);
-    const source = await readDescriptorSource(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
-    const parsed = parseDescriptorWithModel(source.bytes, {
-      locale: stringOption(values, 'locale') ?? '',
-      deploymentOption: stringOption(values, 'deployment-option') ?? '',
-    });
-    const r = parsed.result;
-    if (values['json']) writeJson(ctx.stdout, r);
-    else {
-      const vms = parsed.envelope ? summarizeVirtualSystems(parsed.envelope, parsed.deploymentOption) : [];
-      ctx.stdout.write(renderSummary(source.name, r, parsed.deploymentOption, vms, parsed.envelope?.references?.file));
-    }
-    return r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok;
+    if (positionals.length === 0) throw new UsageError('parse needs a descriptor: ovfkit parse <file.ovf> [more packages]');
+    const options = await sourceOptionsFrom(values, ctx);
+    const one = async (arg: string): Promise<PackageOutcome> => {
+      const source = await readDescriptorSource(arg, ctx, options);
+      const parsed = parseDescriptorWithModel(source.bytes, {
+        locale: stringOption(values, 'locale') ?? '',
+        deploymentOption: stringOption(values, 'deployment-option') ?? '',
+      });
+      const r = parsed.result;
+      const vms = values['json'] || !parsed.envelope ? [] : summarizeVirtualSystems(parsed.envelope, parsed.deploymentOption);
+      return { code: r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok, json: r, text: values['json'] ? '' : renderSummary(source.name, r, parsed.deploymentOption, vms, parsed.envelope?.references?.file) };
+    };
+    if (positionals.length > 1) return forEachPackage(positionals, ctx, values['json'] === true, one);
+    const r = await one(positionals[0]!);
+    if (values['json']) writeJson(ctx.stdout, r.json);
+    else ctx.stdout.write(r.text);
+    return r.code;
   },
 };

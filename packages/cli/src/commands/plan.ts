@@ -4,6 +4,7 @@ import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../
 import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
 import { descriptorOnlyHelp, descriptorOnlyOption, planCliPackage, sourceOptionsFrom } from '../source';
 import { planMarkdown } from '../markdown';
+import { forEachPackage, manyPackagesHelp, type PackageOutcome } from '../each';
 import { stringOption } from '../command';
 import { connectionOptions, withRestSession } from '../connection';
 import { planPackage } from '@ovfkit/package';
@@ -47,11 +48,11 @@ function renderPlan(name: string, p: OvfPlan): string {
 export const planCommand: Command = {
   name: 'plan',
   summary: 'show what importing an OVF package would do, and every problem, before anything is uploaded',
-  usage: 'plan <file.ovf|file.ova|URL|library:LIB/ITEM> [--server <url> for a library item] [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
-  help: [cispHelp, descriptorOnlyHelp, signatureHelp, '  library:LIB/ITEM        plan an OVF item of a vCenter content library (its descriptor and file list are read\n                          through the REST API; takes the connection flags of import)', '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)'].join('\n'),
+  usage: 'plan <file.ovf|file.ova|dir|URL|library:LIB/ITEM>… [--server <url> for a library item] [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
+  help: [cispHelp, descriptorOnlyHelp, signatureHelp, '  library:LIB/ITEM        plan an OVF item of a vCenter content library (its descriptor and file list are read\n                          through the REST API; takes the connection flags of import)', '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)', manyPackagesHelp].join('\n'),
   options: { ...connectionOptions, ...cispOptions, ...descriptorOnlyOption, ...signatureOptions, format: { type: 'string' } },
   async run(positionals, values, ctx): Promise<number> {
-    if (positionals.length !== 1) throw new UsageError('plan needs one descriptor: ovfkit plan <file.ovf>');
+    if (positionals.length === 0) throw new UsageError('plan needs a package: ovfkit plan <file.ovf|file.ova|dir|URL> [more packages]');
     const format = stringOption(values, 'format') ?? 'text';
     if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown, got ${JSON.stringify(format)}`);
     const sig = await signatureOptionsFrom(values, ctx);
@@ -61,13 +62,19 @@ export const planCommand: Command = {
       signature: { policy: sig.policy ?? 'verify' },
       ...(sig.trustStore ? { trustStore: sig.trustStore } : {}),
     } as const;
-    const arg = positionals[0]!;
-    // A library item is planned like any other package: its descriptor and files come from vCenter.
-    const { planned: { plan }, name } = isLibrarySource(arg)
-      ? await withRestSession(values, ctx, async (rest) => ({ planned: await planPackage(await librarySource(rest, arg, ctx.signal), options), name: arg }))
-      : await planCliPackage(arg, ctx, await sourceOptionsFrom(values, ctx), options);
-    if (values['json']) writeJson(ctx.stdout, plan);
-    else ctx.stdout.write(format === 'markdown' ? planMarkdown(name, plan) : renderPlan(name, plan));
-    return plan.ok ? ExitCode.Ok : ExitCode.ResultErrors;
+    const sourceOptions = await sourceOptionsFrom(values, ctx);
+    const one = async (arg: string): Promise<PackageOutcome> => {
+      // A library item is planned like any other package: its descriptor and files come from vCenter.
+      const { planned: { plan }, name } = isLibrarySource(arg)
+        ? await withRestSession(values, ctx, async (rest) => ({ planned: await planPackage(await librarySource(rest, arg, ctx.signal), options), name: arg }))
+        : await planCliPackage(arg, ctx, sourceOptions, options);
+      const text = values['json'] ? '' : format === 'markdown' ? planMarkdown(name, plan) : renderPlan(name, plan);
+      return { code: plan.ok ? ExitCode.Ok : ExitCode.ResultErrors, json: plan, text };
+    };
+    if (positionals.length > 1) return forEachPackage(positionals, ctx, values['json'] === true, one);
+    const r = await one(positionals[0]!);
+    if (values['json']) writeJson(ctx.stdout, r.json);
+    else ctx.stdout.write(r.text);
+    return r.code;
   },
 };
