@@ -426,6 +426,26 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.equal(r.code, 0, r.stderr);
     });
 
+    it('connects from govc\'s variables: GOVC_URL with user:password, trust from GOVC_TLS_KNOWN_HOSTS or GOVC_INSECURE; the password never shown', async () => {
+      const u = new URL(sim().sdkUrl);
+      const GOVC_URL = `${encodeURIComponent(sim().username)}:${encodeURIComponent(sim().password)}@${u.host}`;
+      const known = path.join(tmp, 'known_hosts');
+      fs.writeFileSync(known, `${u.host} ${sim().thumbprint}\n`);
+      const run = (env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> => runCli(['destroy', '/DC0/vm/none', '--if-exists', '--json'], env);
+      const pinned = await run({ GOVC_URL, GOVC_TLS_KNOWN_HOSTS: known });
+      assert.deepEqual(pinned, { code: 0, stdout: '{\n  "destroyed": false,\n  "reason": "not found"\n}\n', stderr: '' });
+      const insecure = await run({ GOVC_URL, GOVC_INSECURE: '1' });
+      assert.deepEqual(insecure, { code: 0, stdout: pinned.stdout, stderr: `ovfkit: warning: GOVC_INSECURE is set: the certificate of ${u.host} is not verified\n` });
+      const unverified = await run({ GOVC_URL });
+      assert.equal(unverified.code, 2);
+      assert.match(JSON.parse(unverified.stdout).error.message, /is not trusted/);
+      fs.writeFileSync(known, `${u.host} ${'00:'.repeat(31)}00\n`);
+      const wrongPin = await run({ GOVC_URL, GOVC_TLS_KNOWN_HOSTS: known });
+      assert.equal(wrongPin.code, 2);
+      assert.match(JSON.parse(wrongPin.stdout).error.message, /does not match the pinned thumbprint/);
+      for (const r of [pinned, insecure, unverified, wrongPin]) assert.ok(!`${r.stdout}${r.stderr}`.includes(sim().password), 'the password was shown');
+    });
+
     it('on Ctrl-C (SIGINT) mid-upload aborts the lease, removes the VM and exits 2', async () => {
       await sim().inject({ kind: 'slowNfc', bytesPerSecond: 32 * 1024 });
       const slow = await buildOva(path.join(tmp, 'sigint'), 'sigint', [{ id: 'sigint01', cpus: 1, memoryMB: 256, disksMiB: [4], nics: [], randomKiB: 512 }]);

@@ -20,6 +20,7 @@ import {
   type PlanOptions,
 } from '@ovfkit/core';
 import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
+import { placementOption } from './govc';
 import { formatBytes } from './progress';
 import { sourceOptions, sourceOptionsHelp } from './source';
 
@@ -57,8 +58,8 @@ export const cispOptions: OptionsSpec = {
 
 export const cispHelp = [
   targetHelp,
-  '  --pool PATH             resource pool or vApp (name, moref or inventory path)',
-  '  --datastore NAME        target datastore (name or moref)',
+  '  --pool PATH             resource pool or vApp (name, moref or inventory path; or GOVC_RESOURCE_POOL)',
+  '  --datastore NAME        target datastore (name or moref; or GOVC_DATASTORE)',
   '  --name NAME             entityName: name of the new VM / vApp (default: product name)',
   '  --deployment-option ID  Configuration ovf:id (default: the descriptor default)',
   '  --locale L              language of localized texts (e.g. de-DE)',
@@ -126,8 +127,10 @@ export async function planOptionsFrom(values: OptionValues, ctx: CommandContext)
     if (v !== undefined) o[k] = v as PlanOptions[K];
   };
   set('host', 'host');
-  set('resourcePool', 'pool');
-  set('datastore', 'datastore');
+  const pool = placementOption(values, ctx.env, 'pool');
+  if (pool !== undefined) o.resourcePool = pool;
+  const datastore = placementOption(values, ctx.env, 'datastore');
+  if (datastore !== undefined) o.datastore = datastore;
   set('entityName', 'name');
   set('deploymentOption', 'deployment-option');
   set('locale', 'locale');

@@ -4,6 +4,7 @@ import { ImportSpecError, PlanRefusedError, importOvf } from '@ovfkit/vsphere';
 import { hostProfileFrom, issueLine } from '../cisp-flags';
 import { type Command, ExitCode, type OptionValues, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
+import { placementOption } from '../govc';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 import { openCliSource } from '../source';
 import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
@@ -39,10 +40,10 @@ export const importCommand: Command = {
   usage: 'import <file.ovf|file.ova|dir|URL> --server <url> [options]',
   help: [
     connectionHelp,
-    '  --datacenter <path>     datacenter (default: the only one)',
-    '  --pool <path>           resource pool or vApp, e.g. cluster/Resources (default: the only one)',
-    '  --datastore <name>      datastore (default: the only one)',
-    '  --folder <path>         VM folder (default: the datacenter\'s vm folder)',
+    '  --datacenter <path>     datacenter (or GOVC_DATACENTER; default: the only one)',
+    '  --pool <path>           resource pool or vApp, e.g. cluster/Resources (or GOVC_RESOURCE_POOL; default: the only one)',
+    '  --datastore <name>      datastore (or GOVC_DATASTORE; default: the only one)',
+    '  --folder <path>         VM folder (or GOVC_FOLDER; default: the datacenter\'s vm folder)',
     '  --host <path>           host to place the VM on',
     '  --name <name>           inventory name of the new VM/vApp',
     '  --net <ovf=vsphere>     map an OVF network to a vSphere network (repeatable)',
@@ -104,7 +105,7 @@ export const importCommand: Command = {
     const source = await openCliSource(src, ctx);
     try {
       return await withSession(values, ctx, async (session) => {
-        const opt = (n: string): string | undefined => stringOption(values, n);
+        const opt = (n: string): string | undefined => (n === 'datacenter' || n === 'datastore' || n === 'pool' || n === 'folder' ? placementOption(values, ctx.env, n) : stringOption(values, n));
         const onProgress = transferProgress(ctx.stderr, progressMode(values, ctx));
         try {
           const r = await importOvf(session, {
