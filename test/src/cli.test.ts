@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -73,9 +74,9 @@ describe('ovfkit CLI: mistyped commands and options (issue 15)', () => {
   it('--timeout is the one spelling; --timeout-seconds still works with a warning, not both', async () => {
     // No server is given: the command stops at that, after reading its options.
     const old = await runCli(['destroy', '--timeout-seconds', '5', 'vm']);
-    assert.deepEqual([old.code, old.stderr], [2, 'ovfkit: warning: --timeout-seconds is an old spelling of --timeout; use --timeout\novfkit: no vSphere server: pass --server or set VSPHERE_SERVER\n']);
+    assert.deepEqual([old.code, old.stderr], [2, 'ovfkit: warning: --timeout-seconds is an old spelling of --timeout; use --timeout\novfkit: no vSphere server: pass --server or set VSPHERE_SERVER (or GOVC_URL)\n']);
     const now = await runCli(['destroy', '--timeout', '5', 'vm']);
-    assert.deepEqual([now.code, now.stderr], [2, 'ovfkit: no vSphere server: pass --server or set VSPHERE_SERVER\n']);
+    assert.deepEqual([now.code, now.stderr], [2, 'ovfkit: no vSphere server: pass --server or set VSPHERE_SERVER (or GOVC_URL)\n']);
     assert.deepEqual(await usage(['destroy', '--timeout-seconds', '5', '--timeout', '6', 'vm']), [2, 'ovfkit: --timeout was given twice, as --timeout-seconds and --timeout; give it once\n']);
     // A command without --timeout does not take the old spelling either.
     assert.deepEqual(await usage(['terraform', 'install', '--timeout-seconds', '5']), [2, 'ovfkit: unknown option --timeout-seconds for "ovfkit terraform install"; run "ovfkit terraform install --help" for its options (a file name starting with "-" goes after "--": ovfkit terraform install -- --timeout-seconds)\n']);
@@ -98,5 +99,76 @@ describe('ovfkit CLI: an .ova of another format (issue 15)', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ovfkit CLI: several packages per call, commands loaded on demand (issue 15)', () => {
+  const minimalDir = path.join(repoRoot, 'examples', 'minimal');
+  let dir = '';
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-many-'));
+    fs.copyFileSync(path.join(minimalDir, 'minimal.ovf'), path.join(dir, 'good.ovf'));
+    fs.writeFileSync(path.join(dir, 'bad.ovf'), fs.readFileSync(path.join(minimalDir, 'minimal.ovf'), 'utf8').replace('ovf:value="2" ovf:qualifiers="MinValue(1),MaxValue(16)"', 'ovf:value="20" ovf:qualifiers="MinValue(1),MaxValue(16)"'));
+    fs.writeFileSync(path.join(dir, 'zip.ova'), Buffer.from('PK\x03\x04rest of a zip'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('parse: each package on its own, the unreadable ones on stderr, a count line, the worst exit code', async () => {
+    const one = await runCli(['parse', 'good.ovf'], {}, dir);
+    const bad = await runCli(['parse', 'bad.ovf'], {}, dir);
+    assert.deepEqual([one.code, bad.code], [0, 1]);
+    const r = await runCli(['parse', 'good.ovf', 'missing.ovf', 'bad.ovf', 'zip.ova'], {}, dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, `${one.stdout}${bad.stdout}4 packages: 1 without errors, 1 with errors, 2 not read\n`);
+    assert.equal(r.stderr, [
+      'ovfkit: cannot read missing.ovf: no such file',
+      'ovfkit: zip.ova: tar archive: this is a ZIP archive, not a tar archive; an OVA is an uncompressed tar (DSP0243 §5.3): extract it (unzip) and use the folder with the .ovf inside, or make an OVA of that folder with "ovfkit ova pack"',
+      '',
+    ].join('\n'));
+    const clean = await runCli(['parse', 'good.ovf', 'good.ovf'], {}, dir);
+    assert.deepEqual([clean.code, clean.stdout.endsWith('2 packages: 2 without errors, 0 with errors, 0 not read\n')], [0, true]);
+  });
+
+  it('parse --json: one document with each result as the one-file call gives it', async () => {
+    const result = (f: string): Promise<unknown> => runCli(['parse', f, '--json'], {}, dir).then((x) => JSON.parse(x.stdout) as unknown);
+    const r = await runCli(['parse', 'good.ovf', 'bad.ovf', 'missing.ovf', '--json'], {}, dir);
+    assert.deepEqual([r.code, r.stderr], [2, '']);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      results: [
+        { source: 'good.ovf', exitCode: 0, result: await result('good.ovf') },
+        { source: 'bad.ovf', exitCode: 1, result: await result('bad.ovf') },
+        { source: 'missing.ovf', exitCode: 2, error: { code: 'IO', message: 'cannot read missing.ovf: no such file' } },
+      ],
+      summary: { packages: 3, withoutErrors: 1, withErrors: 1, notRead: 1 },
+    });
+  });
+
+  it('plan takes several packages too, with the same options for each', async () => {
+    const single = await runCli(['plan', path.join(minimalDir, 'minimal.ova'), '--json', '--prop', 'workers=40'], {}, dir);
+    const r = await runCli(['plan', path.join(minimalDir, 'minimal.ova'), path.join(minimalDir, 'minimal.ovf'), '--json', '--prop', 'workers=40'], {}, dir);
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as { results: { source: string; exitCode: number; result: { ok: boolean } }[]; summary: unknown };
+    assert.deepEqual(doc.results[0], { source: path.join(minimalDir, 'minimal.ova'), exitCode: 1, result: JSON.parse(single.stdout) });
+    assert.deepEqual([doc.results[1]!.exitCode, doc.results[1]!.result.ok, doc.summary], [1, false, { packages: 2, withoutErrors: 0, withErrors: 2, notRead: 0 }]);
+  });
+
+  it('every command entry loads the command of its name; parse and plan never load the vSphere client, --version loads no command', () => {
+    const cli = path.join(repoRoot, 'packages', 'cli');
+    const { allCommands, commandEntries } = require(path.join(cli, 'dist', 'commands')) as { allCommands(): { name: string }[]; commandEntries: { name: string }[] };
+    assert.deepEqual(allCommands().map((c) => c.name), commandEntries.map((e) => e.name));
+    const loaded = (argv: string[], status = 0): { vsphere: boolean; core: boolean; out: string } => {
+      const script = `const entry = ${JSON.stringify(path.join(cli, 'dist', 'entry.js'))}; const out = []; process.stdout.write = (s) => (out.push(String(s)), true);
+require(entry).run(${JSON.stringify(argv)});
+setTimeout(() => { const m = Object.keys(require.cache); process.stderr.write(JSON.stringify({ vsphere: m.some((f) => /packages[\\\\/]vsphere[\\\\/]dist/.test(f)), core: m.some((f) => /packages[\\\\/]core[\\\\/]dist/.test(f)), out: out.join('') })); }, 500);`;
+      const r = spawnSync(process.execPath, ['-e', script], { cwd: path.join(repoRoot, 'test'), encoding: 'utf8' });
+      assert.equal(r.status, status, r.stderr);
+      return JSON.parse(r.stderr.slice(r.stderr.lastIndexOf('{"vsphere"'))) as { vsphere: boolean; core: boolean; out: string };
+    };
+    const version = loaded(['--version']);
+    assert.deepEqual(version, { vsphere: false, core: false, out: `ovfkit ${(JSON.parse(fs.readFileSync(path.join(cli, 'package.json'), 'utf8')) as { version: string }).version}\n` });
+    assert.deepEqual({ ...loaded(['parse', path.join(minimalDir, 'minimal.ovf')]), out: '' }, { vsphere: false, core: true, out: '' });
+    assert.deepEqual({ ...loaded(['plan', path.join(minimalDir, 'minimal.ova'), '--accept-all-eulas']), out: '' }, { vsphere: false, core: true, out: '' });
+    // The check can fail: a vSphere command does load it.
+    assert.deepEqual({ ...loaded(['destroy', 'vm'], 2), out: '' }, { vsphere: true, core: true, out: '' });
   });
 });

@@ -1,14 +1,14 @@
 import { errorText, escapeControls, isOvfkitError, type OvfkitErrorCode, UsageError } from '@ovfkit/core';
 import { readArguments, unknownCommand } from './args';
 import { type Command, type CommandContext, ExitCode, type OptionValues, terminalStream, writeJson } from './command';
-import { commands } from './commands';
+import { allCommands, commandEntries } from './commands';
+import { versionLine } from './version';
 
 export { ExitCode } from './command';
 export type { Command, CommandContext } from './command';
 
-const VERSION: string = (require('../package.json') as { version: string }).version;
-
 function topLevelHelp(): string {
+  const commands = allCommands();
   const width = Math.max(...commands.map((c) => c.name.length), 8);
   const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return [
@@ -29,16 +29,14 @@ function commandHelp(c: Command): string {
   return `Usage: ovfkit ${c.usage}\n\n${c.summary}\n\nOptions:\n${c.help}\n  --json                  machine-readable output\n  -h, --help              this help\n`;
 }
 
-/** Finds the command whose (possibly multi-word) name is the longest prefix of argv. */
+/** Finds the command whose (possibly multi-word) name is the longest prefix of argv, and loads only it. */
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
-  let best: { command: Command; rest: string[] } | undefined;
-  for (const command of commands) {
-    const words = command.name.split(' ');
-    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(' ').length)) {
-      best = { command, rest: argv.slice(words.length) };
-    }
+  let best: { entry: (typeof commandEntries)[number]; words: number } | undefined;
+  for (const entry of commandEntries) {
+    const words = entry.name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.words)) best = { entry, words: words.length };
   }
-  return best;
+  return best && { command: best.entry.load(), rest: argv.slice(best.words) };
 }
 
 function defaultContext(): CommandContext {
@@ -59,7 +57,7 @@ function defaultContext(): CommandContext {
  */
 export function parseCommandLine(argv: string[] | { command: Command; rest: string[] }): { command: Command; positionals: string[]; values: OptionValues; warnings: string[] } {
   const found = Array.isArray(argv) ? findCommand(argv) : argv;
-  if (!found) throw new UsageError(unknownCommand(argv as string[], commands));
+  if (!found) throw new UsageError(unknownCommand(argv as string[], commandEntries));
   return { command: found.command, ...readArguments(found.rest, found.command) };
 }
 
@@ -74,12 +72,12 @@ export async function main(argv: string[], context: CommandContext = defaultCont
     return argv.length === 0 ? ExitCode.Failure : ExitCode.Ok;
   }
   if (argv[0] === '--version' || argv[0] === '-v') {
-    ctx.stdout.write(`ovfkit ${VERSION}\n`);
+    ctx.stdout.write(versionLine());
     return ExitCode.Ok;
   }
   const found = findCommand(argv);
   const json = argv.includes('--json');
-  if (!found) return fail(ctx, json, 'USAGE', unknownCommand(argv, commands));
+  if (!found) return fail(ctx, json, 'USAGE', unknownCommand(argv, commandEntries));
   let positionals: string[];
   let values: OptionValues;
   const { command } = found;
