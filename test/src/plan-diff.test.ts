@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createPlan, diffPlans, type PlanChange } from '@ovfkit/core';
+import { createPlan, diffPlans, textChange, type PlanChange } from '@ovfkit/core';
 import { repoRoot } from './paths';
 import { runCli } from './run-cli';
 
@@ -91,9 +91,19 @@ describe('plan diffs (core diffPlans)', () => {
   it('EULA text: added, then changed; a password default is never compared or shown', () => {
     const withEula = (text: string): string => edit([['    <AnnotationSection>', `    <EulaSection>\n      <Info>License</Info>\n      <License>${text}</License>\n    </EulaSection>\n    <AnnotationSection>`], ['ovf:password="true" ovf:userConfigurable="true"', `ovf:password="true" ovf:userConfigurable="true" ovf:value="${text.length > 5 ? 'secret-one' : 'secret-two'}"`]]);
     const [a, b] = [createPlan(withEula('Use only for tests.'), { hostProfile: 'esxi-8.0' }).plan, createPlan(withEula('Use it.'), { hostProfile: 'esxi-8.0' }).plan];
-    assert.deepEqual(diffPlans(a, b).changes, [{ kind: 'eula-changed', path: 'eula 1', old: 19, new: 7 }]);
+    assert.deepEqual(diffPlans(a, b).changes, [{ kind: 'eula-changed', path: 'eula 1', old: 19, new: 7, text: { before: 'Use', removed: 'only for tests.', added: 'it.', after: '' } }]);
     assert.deepEqual(changes(withEula('Use only for tests.')).filter((c) => c.kind.startsWith('eula')), [{ kind: 'eula-added', path: 'eula 1', new: 19 }]);
     assert.doesNotMatch(JSON.stringify(diffPlans(a, b)), /secret-(one|two)/);
+  });
+
+  it('EULA text change: the changed words with six words of context each side, clipped at 24 words, whitespace alone said so', () => {
+    const words = (n: number, w: string): string => Array.from({ length: n }, (_, i) => `${w}${i + 1}`).join(' ');
+    const licence = `${words(40, 'a')} governed by the laws of California. ${words(40, 'z')}`;
+    assert.deepEqual(textChange(licence, licence.replace('California.', 'Delaware.')), { before: '… a40 governed by the laws of', removed: 'California.', added: 'Delaware.', after: 'z1 z2 z3 z4 z5 z6 …' });
+    assert.deepEqual(textChange('One two three.', 'One two three. Four five.'), { before: 'One two three.', removed: '', added: 'Four five.', after: '' });
+    assert.deepEqual(textChange('Intro. ' + words(30, 'x') + ' End.', 'Intro. End.'), { before: 'Intro.', removed: `${words(24, 'x')} … (6 more words)`, added: '', after: 'End.' });
+    assert.deepEqual(textChange('Line one.\n\nLine  two.', 'Line one. Line two.'), { before: 'Line one. Line two.', removed: '', added: '', after: '' });
+    assert.deepEqual(changes(edit([['    <AnnotationSection>', '    <EulaSection>\n      <Info>License</Info>\n      <License>x</License>\n    </EulaSection>\n    <AnnotationSection>']])).filter((c) => c.kind === 'eula-changed'), []);
   });
 
   it('the verdict and the issues: a qualifier that the default breaks makes the package refused', () => {
@@ -169,6 +179,30 @@ describe('ovfkit diff and plan --format markdown', function () {
       '| issue-added | error |  | plan EULA\\_NOT\\_ACCEPTED: The package has 1 EULA that must be accepted before import |',
       '',
     ].join('\n'));
+  });
+
+  it('a changed EULA: its words in the text diff ([-…-]{+…+}, control characters escaped) and in Markdown (~~…~~ **…**, HTML and pipes escaped)', async () => {
+    const eula = (text: string): string => edit([['    <AnnotationSection>', `    <EulaSection>\n      <Info>License</Info>\n      <License>${text}</License>\n    </EulaSection>\n    <AnnotationSection>`]]);
+    fs.writeFileSync(path.join(tmp, 'eula1.ovf'), eula('You may run this appliance on one host only. Support ends in 2027.'));
+    fs.writeFileSync(path.join(tmp, 'eula2.ovf'), eula('You may run this appliance on &lt;b&gt;three|four&lt;/b&gt; hosts &#x9b;2J &#x202e;txt.exe only. Support ends in 2027.'));
+    const text = await runCli(['diff', 'eula1.ovf', 'eula2.ovf', '--accept-all-eulas'], {}, tmp);
+    assert.equal(text.code, 1, text.stderr);
+    assert.equal(text.stdout, [
+      'eula1.ovf → eula2.ovf: 1 change(s)',
+      '  eula-changed  eula 1: 66 characters → 94 characters',
+      '                You may run this appliance on [-one host-] {+<b>three|four</b> hosts \\x9b2J \\u202etxt.exe+} only. Support ends in 2027.',
+      '',
+    ].join('\n'));
+    const md = await runCli(['diff', 'eula1.ovf', 'eula2.ovf', '--accept-all-eulas', '--format', 'markdown'], {}, tmp);
+    assert.equal(md.code, 1, md.stderr);
+    assert.deepEqual(md.stdout.split('\n').slice(-6), [
+      '| change | where | old | new |',
+      '|---|---|---|---|',
+      '| eula-changed | eula 1 | 66 characters | 94 characters |',
+      '',
+      '- eula 1: You may run this appliance on ~~one host~~ **&lt;b&gt;three\\|four&lt;/b&gt; hosts \\\\x9b2J \\\\u202etxt.exe** only. Support ends in 2027.',
+      '',
+    ]);
   });
 
   it('plan --format markdown, whole: verdict, summary, errors first, hardware, disks, properties with the secret redacted', async () => {

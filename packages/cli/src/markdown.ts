@@ -4,13 +4,20 @@
  * rendered; nothing is derived here. Text from packages is escaped for table cells (no raw HTML,
  * pipes, backticks or control characters reach the comment); password values never appear.
  */
-import type { OvfPlan, PlanChange, PlanDiff, PlanIssue } from '@ovfkit/core';
+import { escapeControls, TERMINAL_CONTROL, type OvfPlan, type PlanChange, type PlanDiff, type PlanIssue, type TextChange } from '@ovfkit/core';
+
+const CONTROLS = new RegExp(TERMINAL_CONTROL.source, 'g');
 import { fmtBytes } from './cisp-flags';
 
-/** Text from a package made safe for one Markdown table cell or line: no HTML, no table breaks, no code spans, no control characters. */
+/**
+ * Text from a package made safe for one Markdown table cell or line: no HTML, no table breaks, no
+ * code spans; line breaks and tabs become spaces, every other control character (C0, C1, bidi)
+ * its visible escape (core's escapeControls), so a reviewer sees it is there.
+ */
 export function mdText(s: string): string {
   return s
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/[\t\n\r\u2028\u2029]+/g, ' ')
+    .replace(CONTROLS, (c) => escapeControls(c))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -74,6 +81,16 @@ export function changeValue(c: PlanChange, v: PlanChange['old'], esc: (s: string
   return typeof v === 'string' ? esc(v) : String(v);
 }
 
+/**
+ * A text change on one line, as word diffs show it: context, removed, added, context; `esc`
+ * escapes each part from the package, `removed` and `added` mark them.
+ * @example textChangeLine(change, mdText, (s) => `~~${s}~~`, (s) => `**${s}**`) // 'the laws of ~~California~~ **Delaware** and'
+ */
+export function textChangeLine(t: TextChange, esc: (s: string) => string, removed: (s: string) => string, added: (s: string) => string): string {
+  if (!t.removed && !t.added) return `(whitespace only) ${[t.before, t.after].map(esc).filter(Boolean).join(' … ')}`.trim();
+  return [t.before && esc(t.before), t.removed && removed(esc(t.removed)), t.added && added(esc(t.added)), t.after && esc(t.after)].filter(Boolean).join(' ');
+}
+
 /** Where a change is, with its field: `web01/Hard Disk 1 capacityBytes`. */
 export function changeWhere(c: PlanChange): string {
   return c.field ? `${c.path} ${c.field}` : c.path;
@@ -88,5 +105,7 @@ export function diffMarkdown(oldName: string, newName: string, d: PlanDiff): str
     ['verdict', d.old.ok ? 'ready to import' : 'cannot import', d.new.ok ? 'ready to import' : 'cannot import'],
   ]));
   if (d.changes.length) l.push('', ...table(['change', 'where', 'old', 'new'], d.changes.map((c) => [c.kind, mdText(changeWhere(c)), changeValue(c, c.old, mdText), changeValue(c, c.new, mdText)])));
+  const texts = d.changes.filter((c) => c.text);
+  if (texts.length) l.push('', ...texts.map((c) => `- ${mdText(changeWhere(c))}: ${textChangeLine(c.text!, mdText, (s) => `~~${s}~~`, (s) => `**${s}**`)}`));
   return l.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
-import { createPlan, diffPlans, UsageError, type PlanDiff } from '@ovfkit/core';
+import { createPlan, diffPlans, escapeControls as esc, UsageError, type PlanDiff } from '@ovfkit/core';
 import { type Command, ExitCode, stringOption, writeJson } from '../command';
 import { cispHelp, cispOptions, planOptionsFrom } from '../cisp-flags';
-import { changeValue, changeWhere, diffMarkdown } from '../markdown';
+import { changeValue, changeWhere, diffMarkdown, textChangeLine } from '../markdown';
 import { readDescriptorText, sourceOptionsFrom } from '../source';
 
 /** The diff as text: one line per change, strings quoted (JSON) so nothing from a package reaches the terminal raw. */
@@ -13,6 +13,7 @@ function renderDiff(oldName: string, newName: string, d: PlanDiff): string {
     const [o, n] = [changeValue(c, c.old, q), changeValue(c, c.new, q)];
     const values = o && n ? `: ${o} → ${n}` : o || n ? `: ${o || n}` : '';
     l.push(`  ${c.kind.padEnd(width)}  ${q(changeWhere(c)).slice(1, -1)}${values}`);
+    if (c.text) l.push(`  ${' '.repeat(width)}  ${textChangeLine(c.text, (s) => esc(s), (s) => `[-${s}-]`, (s) => `{+${s}+}`)}`);
   }
   return l.join('\n') + '\n';
 }

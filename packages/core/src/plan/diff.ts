@@ -32,6 +32,46 @@ export interface PlanChange {
   field?: string;
   old?: string | number | boolean;
   new?: string | number | boolean;
+  /** For `eula-changed`: the changed words and a few around them. */
+  text?: TextChange;
+}
+
+/**
+ * The stretch of a text that changed, word by word (whitespace runs compared as one space): the
+ * words before it, those removed, those added, the words after it, each clipped so a reviewer
+ * reads a line, not a licence. `removed` and `added` both empty: only the whitespace changed.
+ */
+export interface TextChange {
+  before: string;
+  removed: string;
+  added: string;
+  after: string;
+}
+
+/** Words of context each side of a text change. */
+const CONTEXT_WORDS = 6;
+/** Words shown of what was removed or added; the rest is counted. */
+const CHANGED_WORDS = 24;
+
+/**
+ * What changed from `a` to `b`: the words between their longest common prefix and suffix
+ * (linear in the text, so a long EULA costs one pass), with context.
+ * @example textChange('governed by the laws of California and', 'governed by the laws of Delaware and') // { before: 'governed by the laws of', removed: 'California', added: 'Delaware', after: 'and' }
+ */
+export function textChange(a: string, b: string): TextChange {
+  const wa = a.split(/\s+/).filter(Boolean);
+  const wb = b.split(/\s+/).filter(Boolean);
+  let p = 0;
+  while (p < wa.length && p < wb.length && wa[p] === wb[p]) p++;
+  let s = 0;
+  while (s < wa.length - p && s < wb.length - p && wa[wa.length - 1 - s] === wb[wb.length - 1 - s]) s++;
+  const clip = (words: string[]): string => (words.length > CHANGED_WORDS ? `${words.slice(0, CHANGED_WORDS).join(' ')} … (${words.length - CHANGED_WORDS} more words)` : words.join(' '));
+  return {
+    before: `${p > CONTEXT_WORDS ? '… ' : ''}${wa.slice(Math.max(0, p - CONTEXT_WORDS), p).join(' ')}`,
+    removed: clip(wa.slice(p, wa.length - s)),
+    added: clip(wb.slice(p, wb.length - s)),
+    after: `${wa.slice(wa.length - s, wa.length - s + CONTEXT_WORDS).join(' ')}${s > CONTEXT_WORDS ? ' …' : ''}`,
+  };
 }
 
 /** Two plans compared. */
@@ -132,7 +172,7 @@ export function diffPlans(a: OvfPlan, b: OvfPlan): PlanDiff {
     const path = `eula ${i + 1}`;
     if (t0 === undefined) changes.push({ kind: 'eula-added', path, new: t1!.length });
     else if (t1 === undefined) changes.push({ kind: 'eula-removed', path, old: t0.length });
-    else changes.push({ kind: 'eula-changed', path, old: t0.length, new: t1.length });
+    else changes.push({ kind: 'eula-changed', path, old: t0.length, new: t1.length, text: textChange(t0, t1) });
   }
 
   keyed(changes, 'file', a.files, b.files, (f) => f.path, (f) => ({ size: f.size, compressionMethod: f.compressionMethod, chunkSize: f.chunkSize }), 'file-changed');
