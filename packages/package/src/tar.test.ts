@@ -279,7 +279,7 @@ describe('tar reader on files of another format named .ova (issue 15)', () => {
     { title: 'xz magic bytes', archive: () => Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(1024, 1)]), message: `tar archive: this is xz-compressed, not a tar archive; ${tail}: decompress it first (xz -dc <file> > appliance.ova); the tar inside is the OVA` },
     { title: 'bzip2 magic bytes', archive: () => Buffer.concat([Buffer.from('BZh9'), Buffer.alloc(1024, 1)]), message: `tar archive: this is bzip2-compressed, not a tar archive; ${tail}: decompress it first (bzip2 -dc <file> > appliance.ova); the tar inside is the OVA` },
     { title: 'zstd magic bytes', archive: () => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(1024, 1)]), message: `tar archive: this is zstd-compressed, not a tar archive; ${tail}: decompress it first (zstd -dc <file> > appliance.ova); the tar inside is the OVA` },
-    { title: 'an empty file', archive: () => Buffer.alloc(0), message: 'tar archive: the file is empty; an OVA is a tar archive (DSP0243 §5.3)' },
+    { title: 'an empty file', archive: () => Buffer.alloc(0), message: 'tar archive: the file is empty (0 bytes: truncated, or never written); an OVA is a tar archive (DSP0243 §5.3)' },
     { title: 'random bytes (no known format)', archive: () => Buffer.alloc(1024, 0x42), message: 'tar archive: header checksum mismatch at offset 0 (corrupt or not a tar archive)' },
     { title: 'a short file of no known format', archive: () => Buffer.from('hello'), message: 'tar archive: truncated inside a header at offset 0' },
   ];

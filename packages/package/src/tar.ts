@@ -58,7 +58,7 @@ const NOT_TAR: ReadonlyArray<{ magic: number[]; what: string; fix: string }> = [
  * mistaken for (ZIP, gzip, xz, bzip2, zstd), since a checksum mismatch tells the user nothing.
  */
 function firstBlockError(b: Buffer, fallback: string): OvfkitError {
-  if (b.length === 0) return archiveError('the file is empty; an OVA is a tar archive (DSP0243 §5.3)');
+  if (b.length === 0) return archiveError('the file is empty (0 bytes: truncated, or never written); an OVA is a tar archive (DSP0243 §5.3)');
   const other = NOT_TAR.find((f) => f.magic.every((x, i) => b[i] === x));
   if (!other) return archiveError(fallback);
   return archiveError(`this is ${other.what}, not a tar archive; an OVA is an uncompressed tar (DSP0243 §5.3): ${other.fix}`);
