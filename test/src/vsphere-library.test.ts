@@ -295,7 +295,7 @@ describe('ovfkit plan library:LIB/ITEM (simulator)', function () {
     const r = await runCli(['plan', 'library:templates/nope'], env());
     assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'ovfkit: content library "templates" has no item "nope"\n']);
     const n = await runCli(['plan', 'library:templates/web'], {});
-    assert.deepEqual([n.code, n.stdout, n.stderr], [2, '', 'ovfkit: no vSphere server: pass --server or set VSPHERE_SERVER\n']);
+    assert.deepEqual([n.code, n.stdout, n.stderr], [2, '', 'ovfkit: no vSphere server: pass --server or set VSPHERE_SERVER (or GOVC_URL)\n']);
   });
 });
 
