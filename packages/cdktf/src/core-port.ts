@@ -24,7 +24,6 @@ import {
   checkHostProfile,
   checkInventory,
   createPlan,
-  inventoryLookup,
   parseDescriptor as coreParseDescriptor,
   resolveHostProfile,
 } from '@ovfkit/core';
@@ -155,18 +154,6 @@ function targetOf(target: OvfHostTarget): { profile: HostProfile; inventory?: In
   return inventory ? { profile, inventory } : { profile };
 }
 
-function unknownPlacement(what: 'resourcePool' | 'datastore' | 'host', value: string, allowed: string[]): OvfIssue {
-  return {
-    fault: { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'placement', attributeName: what, value },
-    code: what === 'resourcePool' ? 'UNKNOWN_RESOURCE_POOL' : what === 'datastore' ? 'UNKNOWN_DATASTORE' : 'UNKNOWN_HOST',
-    localizedMessage: `${what} ${JSON.stringify(value)} is not in the inventory snapshot`,
-    path: what,
-    value,
-    allowed: allowed.join(', ') || 'none',
-    fix: `name one of the inventory's ${what === 'resourcePool' ? 'resource pools' : `${what}s`}, or capture the inventory again`,
-  };
-}
-
 const byEntity = <T extends { entity: string }>(list: T[], entity: string): T[] => list.filter((x) => x.entity === entity);
 
 /** The local OvfManager of `@ovfkit/core`, seen through {@link OvfCorePort}. All of it synchronous. */
@@ -183,32 +170,17 @@ export const ovfCore: OvfCorePort = {
 
   checkImport(ovfDescriptor, request, target, pkg) {
     const { profile, inventory } = targetOf(target);
-    const hostError: OvfIssue[] = [];
     const p = request.placement;
-    let resourcePool = p.vApp ?? p.resourcePool;
-    let datastore = p.datastore;
-    let host = p.host;
-    if (inventory) {
-      // createPlan stops at the first name the inventory lacks; synth lists every one.
-      if (resourcePool !== undefined && !inventoryLookup.resourcePool(inventory, resourcePool)) {
-        hostError.push(unknownPlacement('resourcePool', resourcePool, inventory.resourcePools.map((r) => r.path ?? r.name)));
-        resourcePool = undefined;
-      }
-      if (datastore !== undefined && !inventoryLookup.datastore(inventory, datastore)) {
-        hostError.push(unknownPlacement('datastore', datastore, inventory.datastores.map((d) => d.name)));
-        datastore = undefined;
-      }
-      if (host !== undefined && !inventoryLookup.host(inventory, host)) {
-        hostError.push(unknownPlacement('host', host, inventory.hosts.map((h) => h.name)));
-        host = undefined;
-      }
-    }
+    const resourcePool = p.vApp ?? p.resourcePool;
     const { plan, parseDescriptor: parseResult } = createPlan(ovfDescriptor, {
       hostProfile: profile,
+      // Every placement input the inventory lacks is an error of the plan, all at once.
       ...(inventory ? { inventory } : {}),
-      ...(host !== undefined ? { host } : {}),
+      ...(p.datacenter !== undefined ? { datacenter: p.datacenter } : {}),
+      ...(p.folder !== undefined ? { folder: p.folder } : {}),
+      ...(p.host !== undefined ? { host: p.host } : {}),
       ...(resourcePool !== undefined ? { resourcePool } : {}),
-      ...(datastore !== undefined ? { datastore } : {}),
+      ...(p.datastore !== undefined ? { datastore: p.datastore } : {}),
       entityName: request.entityName,
       deploymentOption: request.deploymentOption,
       locale: request.locale,
@@ -235,7 +207,7 @@ export const ovfCore: OvfCorePort = {
     const checkedAgainst = `host profile ${plan.hostProfile}${inventory ? ` and the inventory of ${inventory.datacenter.name}` : ''}`;
     return {
       against: checkedAgainst,
-      hostError: [...hostError, ...from('validateHost', errors)],
+      hostError: from('validateHost', errors),
       hostWarning: from('validateHost', warnings),
       importError: from('createImportSpec', errors),
       importWarning: from('createImportSpec', warnings),

@@ -42,6 +42,8 @@ export const targetHelp = [
 /** Every CreateImportSpec parameter as a flag. */
 export const cispOptions: OptionsSpec = {
   ...targetOptions,
+  datacenter: { type: 'string' },
+  folder: { type: 'string' },
   pool: { type: 'string' },
   datastore: { type: 'string' },
   name: { type: 'string' },
@@ -58,8 +60,10 @@ export const cispOptions: OptionsSpec = {
 
 export const cispHelp = [
   targetHelp,
-  '  --pool PATH             resource pool or vApp (name, moref or inventory path; or GOVC_RESOURCE_POOL)',
-  '  --datastore NAME        target datastore (name or moref; or GOVC_DATASTORE)',
+  '  --datacenter NAME       datacenter (with --inventory: must be the snapshot\'s; or GOVC_DATACENTER)',
+  '  --folder PATH           VM folder (inventory path, name or moref; or GOVC_FOLDER)',
+  '  --pool PATH             resource pool or vApp (inventory path such as DC0_C0/Resources, a cluster or host for its root pool, name or moref; or GOVC_RESOURCE_POOL)',
+  '  --datastore NAME        target datastore (name, inventory path or moref; or GOVC_DATASTORE)',
   '  --name NAME             entityName: name of the new VM / vApp (default: product name)',
   '  --deployment-option ID  Configuration ovf:id (default: the descriptor default)',
   '  --locale L              language of localized texts (e.g. de-DE)',
@@ -127,10 +131,11 @@ export async function planOptionsFrom(values: OptionValues, ctx: CommandContext)
     if (v !== undefined) o[k] = v as PlanOptions[K];
   };
   set('host', 'host');
-  const pool = placementOption(values, ctx.env, 'pool');
-  if (pool !== undefined) o.resourcePool = pool;
-  const datastore = placementOption(values, ctx.env, 'datastore');
-  if (datastore !== undefined) o.datastore = datastore;
+  // The flag, else its GOVC_* variable, as the import reads them.
+  for (const [k, flag] of [['datacenter', 'datacenter'], ['folder', 'folder'], ['resourcePool', 'pool'], ['datastore', 'datastore']] as const) {
+    const v = placementOption(values, ctx.env, flag);
+    if (v !== undefined) o[k] = v;
+  }
   set('entityName', 'name');
   set('deploymentOption', 'deployment-option');
   set('locale', 'locale');

@@ -97,8 +97,11 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
   const r = createPlan(ovfDescriptor, {
     hostProfile,
     ...(inventory ? { inventory } : {}),
+    // With a snapshot, every placement input it lacks is an error of the plan (core resolves them all).
+    ...(inventory && p.datacenter ? { datacenter: p.datacenter } : {}),
+    ...(inventory && p.folder ? { folder: p.folder } : {}),
     ...(inventory && p.host ? { host: p.host } : {}),
-    ...(inventory && (p.resourcePool ?? p.vApp) ? { resourcePool: p.resourcePool ?? p.vApp } : {}),
+    ...(inventory && (p.resourcePool ?? p.vApp ?? p.cluster) ? { resourcePool: (p.resourcePool ?? p.vApp ?? p.cluster)! } : {}),
     ...(inventory && p.datastore ? { datastore: p.datastore } : {}),
     ...(request.entityName ? { entityName: request.entityName } : {}),
     deploymentOption: request.deploymentOption,

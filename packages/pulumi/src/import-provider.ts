@@ -77,7 +77,10 @@ const INPUT_FOR_CODE: Record<string, string> = {
 };
 
 function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
-  const input = INPUT_FOR_CODE[i.code] ?? INPUT_FOR_CODE[i.fault._typeName] ?? 'source';
+  // A placement issue of core's names its input in the fault (`placement`/`datastore`, `networkMapping`/`network`).
+  const f = i.fault as { elementName?: string; attributeName?: string };
+  const placed = f.elementName === 'placement' ? f.attributeName : f.elementName === 'networkMapping' ? 'networkMapping' : undefined;
+  const input = INPUT_FOR_CODE[i.code] ?? placed ?? INPUT_FOR_CODE[i.fault._typeName] ?? 'source';
   if (input !== 'networkMapping' && input !== 'propertyMapping') return input;
   const map = news[input];
   if (!map || typeof map !== 'object') return input;
@@ -260,7 +263,10 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
       // vSphere is given the keys the plan resolved (full ids), as the import sends them.
       try { validation = await session.validate(descriptor.ovfDescriptor, { ...request, deploymentOption: local.plan.deploymentOption.key, propertyMapping: local.propertyMapping }); } finally { await session.logout().catch(() => undefined); }
     } catch (e) {
-      failures.push({ property: inputForPlacementError(e as Error), reason: `vSphere at ${connection.server}: ${(e as Error).message}` });
+      // The server's inventory lacks placement inputs or networks (@ovfkit/vsphere PlacementError): each on its input.
+      const issues = (e as { issues?: unknown }).issues;
+      if (isOvfkitError(e) && Array.isArray(issues)) add(issues as OvfIssue[], `the inventory of ${connection.server}`);
+      else failures.push({ property: inputForPlacementError(e as Error), reason: `vSphere at ${connection.server}: ${(e as Error).message}` });
       return { failures: knownOnly(dedupe(failures), news), warnings, descriptor, parse, plan: local.plan };
     }
     add([...(validation.validateHost.error ?? []), ...validation.importSpec.error], validation.against);

@@ -428,6 +428,12 @@ export async function captureInventory(session: VimSession, options: { datacente
   const datastores = await inv.list(['Datastore'], ['summary'], dc, options.signal);
   const networks = await inv.list(['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], [], dc, options.signal);
   const pools = await inv.list(['ResourcePool', 'VirtualApp'], ['owner'], dc, options.signal);
+  // Every path from one listing of names and parents; clusters, switches and storage pods are on the way.
+  const paths = await inv.pathsUnder(dc, ['ComputeResource', 'ClusterComputeResource', 'HostSystem', 'ResourcePool', 'VirtualApp', 'Datastore', 'StoragePod', 'Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork', 'VmwareDistributedVirtualSwitch', 'DistributedVirtualSwitch'], options.signal);
+  const pathOf = (ref: ManagedObjectReference): { path?: string } => {
+    const p = paths.get(`${ref.type}:${ref.value}`);
+    return p ? { path: p } : {};
+  };
   const ownerHosts = new Map<string, string[]>();
   for (const pool of pools) {
     const owner = pool.props['owner'] as ManagedObjectReference | undefined;
@@ -439,7 +445,7 @@ export async function captureInventory(session: VimSession, options: { datacente
     datacenter: { name: dcName, moref: dc.value },
     capturedAt: new Date().toISOString(),
     source: new URL(session.client.url).host,
-    folders: await Promise.all(vmFolders.map(async (f) => ({ name: f.name, moref: f.ref.value, path: await inv.pathOf(f.ref, options.signal) }))),
+    folders: vmFolders.map((f) => ({ name: f.name, moref: f.ref.value, ...pathOf(f.ref) })),
     hosts: hosts.map((h) => {
       const product = h.props['config.product'] as { apiVersion?: string } | undefined;
       return {
@@ -448,23 +454,22 @@ export async function captureInventory(session: VimSession, options: { datacente
         profile: closestBuiltinProfile(product?.apiVersion ?? session.serviceContent.about.apiVersion).name,
         datastores: asArray(h.props['datastore'] as ManagedObjectReference[] | undefined).map((d) => d.value),
         networks: asArray(h.props['network'] as ManagedObjectReference[] | undefined).map((n) => n.value),
+        ...pathOf(h.ref),
         ...(h.props['runtime.connectionState'] !== 'connected' || h.props['runtime.inMaintenanceMode'] === true ? { unavailable: true } : {}),
       };
     }),
     datastores: datastores.map((d) => {
       const s = d.props['summary'] as { type?: string; capacity?: number; freeSpace?: number; accessible?: boolean };
-      return { name: d.name, moref: d.ref.value, type: datastoreType(s.type), capacity: Number(s.capacity ?? 0), freeSpace: Number(s.freeSpace ?? 0), ...(s.accessible === false ? { accessible: false } : {}) };
+      return { name: d.name, moref: d.ref.value, type: datastoreType(s.type), capacity: Number(s.capacity ?? 0), freeSpace: Number(s.freeSpace ?? 0), ...(s.accessible === false ? { accessible: false } : {}), ...pathOf(d.ref) };
     }),
-    networks: networks.map((n) => ({ name: n.name, moref: n.ref.value, type: n.ref.type === 'DistributedVirtualPortgroup' ? 'dvportgroup' : n.ref.type === 'OpaqueNetwork' ? 'opaque' : 'standard' })),
-    resourcePools: await Promise.all(
-      pools.map(async (p) => ({
-        name: p.name,
-        moref: p.ref.value,
-        type: p.ref.type === 'VirtualApp' ? ('vApp' as const) : ('resourcePool' as const),
-        path: await inv.pathOf(p.ref, options.signal),
-        hosts: ownerHosts.get((p.props['owner'] as ManagedObjectReference | undefined)?.value ?? '') ?? [],
-      })),
-    ),
+    networks: networks.map((n) => ({ name: n.name, moref: n.ref.value, type: n.ref.type === 'DistributedVirtualPortgroup' ? 'dvportgroup' : n.ref.type === 'OpaqueNetwork' ? 'opaque' : 'standard', ...pathOf(n.ref) })),
+    resourcePools: pools.map((p) => ({
+      name: p.name,
+      moref: p.ref.value,
+      type: p.ref.type === 'VirtualApp' ? ('vApp' as const) : ('resourcePool' as const),
+      ...pathOf(p.ref),
+      hosts: ownerHosts.get((p.props['owner'] as ManagedObjectReference | undefined)?.value ?? '') ?? [],
+    })),
   };
   const check = checkInventory(snapshot);
   if (!check.inventory) throw new OvfkitError('INTERNAL', `the captured inventory does not validate: ${check.issues.map((i) => JSON.stringify(i)).join('; ')}`);

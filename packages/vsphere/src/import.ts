@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, judgePackage, type SignaturePolicy, decodeBytes, descriptorDigest, type HostProfile, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, judgePackage, type SignaturePolicy, decodeBytes, descriptorDigest, type HostProfile, type InventorySnapshot, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { filesInOrder, openFile, packageFacts, readSignatureFacts, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
-import { Inventory, type Placement, type PlacementInput, resolveNetwork, resolvePlacement } from './inventory';
+import { Inventory } from './inventory';
+import { liveInventory, placementOf, type Placement, type PlacementInput } from './placement';
 import { withLease } from './lease';
 import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
 import { agentFor, deviceUrlFor, nfcUpload } from './nfc';
@@ -123,9 +124,20 @@ export class PlanRefusedError extends OvfkitError {
   }
 }
 
-/** The import as `ovfkit plan` checks it: the same CreateImportSpec parameters, offline, without an inventory (the server resolves placement). */
-function planOptionsOf(options: ImportOvfOptions): PlanOptions {
+/**
+ * The import as `ovfkit plan` checks it: the same CreateImportSpec parameters, with the server's
+ * inventory for placement and networks (resolved by core's rules, a pool and a datastore
+ * required), and the host profile the options name rather than the inventory hosts' releases.
+ */
+function planOptionsOf(options: ImportOvfOptions, inventory: InventorySnapshot): PlanOptions {
   return {
+    inventory,
+    hostProfileFromInventory: false,
+    requirePlacement: true,
+    ...(options.pool !== undefined ? { resourcePool: options.pool } : {}),
+    ...(options.datastore !== undefined ? { datastore: options.datastore } : {}),
+    ...(options.folder !== undefined ? { folder: options.folder } : {}),
+    ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.hostProfile !== undefined ? { hostProfile: options.hostProfile } : {}),
     ...(options.name ? { entityName: options.name } : {}),
     deploymentOption: options.deploymentOption ?? '',
@@ -176,12 +188,15 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   }
   // The same local checks as `ovfkit plan`, over these bytes, before anything is created: what
   // the plan refuses is refused here, whatever the server would accept.
+  // The server's inventory, read once: placement and every network mapping are resolved by
+  // core's rules against it, each problem an error of the plan, before anything is created.
+  const inventory = await liveInventory(inv, options.datacenter, signal);
   // The package is judged too: a referenced file missing or short is refused here, not at upload,
   // and so is a signature that does not hold. One parse: the facts are gathered for the files the plan lists.
   const signaturePolicy = options.signature?.policy ?? 'verify';
   const facts = signaturePolicy === 'ignore' ? undefined : await readSignatureFacts(source, descriptorFile, options.signature?.trustStore ? { trustStore: options.signature.trustStore } : {});
   const planned = createPlan(descriptorFile.bytes, {
-    ...planOptionsOf(options),
+    ...planOptionsOf(options, inventory),
     signature: { policy: signaturePolicy, ...(facts ? { facts } : {}) },
   });
   judgePackage(planned.plan, await packageFacts(source, descriptorFile, planned.plan.package.files));
@@ -197,11 +212,8 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   if (!manifest && !trailing && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.location} has no manifest (.mf), and the manifest policy requires one`);
   if (manifest) verifyDigest(descriptorFile.name, descriptorFile.bytes, manifest, source.location);
 
-  const placement = await resolvePlacement(inv, options, signal);
-  const networkMapping: OvfNetworkMapping[] = [];
-  for (const [ovfName, target] of Object.entries(options.networkMapping ?? {})) {
-    networkMapping.push({ name: ovfName, network: await resolveNetwork(inv, placement, target, signal) });
-  }
+  const placement = await placementOf(inv, inventory, planned.placement!, signal);
+  const networkMapping: OvfNetworkMapping[] = planned.placement!.networkMapping;
   const common = { locale: options.locale ?? '', deploymentOption: options.deploymentOption ?? '' };
   // The values the plan checked, each key resolved to a property's full id: what vSphere matches.
   const propertyMapping = planned.cisp.propertyMapping ?? [];

@@ -1,4 +1,4 @@
-import { OvfkitError, UsageError } from '@ovfkit/core';
+import { inventoryPathOf, OvfkitError, UsageError } from '@ovfkit/core';
 import type { ManagedObjectReference } from './soap/codec';
 import { CreateContainerView, DestroyView, FindByInventoryPath } from './soap/methods';
 import type { VimSession } from './session';
@@ -71,96 +71,40 @@ export class Inventory {
     }
   }
 
-  /** The inventory path of an entity, built by walking `parent` up to the root folder. */
+  /** The inventory path of an entity, built by walking `parent` up to the root folder; names escaped as vSphere stores them (core's inventoryPathOf). */
   async pathOf(ref: ManagedObjectReference, signal?: AbortSignal): Promise<string> {
-    const parts: string[] = [];
+    const names: string[] = [];
     let cur: ManagedObjectReference | undefined = ref;
     while (cur && cur.value !== this.session.serviceContent.rootFolder.value) {
       const p = await this.session.properties(cur, ['name', 'parent'], signal);
-      parts.unshift(String(p['name'] ?? cur.value).replace(/\//g, '%2f'));
+      names.unshift(String(p['name'] ?? cur.value));
       cur = p['parent'] as ManagedObjectReference | undefined;
     }
-    return '/' + parts.join('/');
-  }
-}
-
-/** What an import is placed into, resolved from user-given paths and the inventory's defaults. */
-export interface Placement {
-  datacenter: ManagedObjectReference;
-  datacenterPath: string;
-  /** A ResourcePool or a VirtualApp. */
-  resourcePool: ManagedObjectReference;
-  datastore: ManagedObjectReference;
-  /** Omitted when the pool is a VirtualApp (vCenter rejects a folder there). */
-  folder: ManagedObjectReference | undefined;
-  host: ManagedObjectReference | undefined;
-}
-
-/** User choices for {@link resolvePlacement}; paths may be relative to the datacenter. */
-export interface PlacementInput {
-  datacenter?: string;
-  pool?: string;
-  datastore?: string;
-  folder?: string;
-  host?: string;
-}
-
-/**
- * Resolves datacenter, pool, datastore, folder and host. Each may be an absolute inventory path,
- * a path relative to its datacenter folder (`ds1` → `/dc/datastore/ds1`), or left out when the
- * inventory has exactly one candidate.
- */
-export async function resolvePlacement(inv: Inventory, input: PlacementInput, signal?: AbortSignal): Promise<Placement> {
-  let datacenterPath: string;
-  let datacenter: ManagedObjectReference;
-  if (input.datacenter) {
-    datacenterPath = input.datacenter.startsWith('/') ? input.datacenter : `/${input.datacenter}`;
-    datacenter = await inv.get(datacenterPath, 'datacenter', ['Datacenter'], signal);
-  } else {
-    const dcs = await inv.list(['Datacenter'], [], undefined, signal);
-    if (dcs.length !== 1) throw new UsageError(`the inventory has ${dcs.length} datacenters (${dcs.map((d) => d.name).join(', ')}): choose one with --datacenter`);
-    datacenter = dcs[0]!.ref;
-    datacenterPath = await inv.pathOf(datacenter, signal);
-  }
-  const under = (p: string, folder: string): string => (p.startsWith('/') || /^[A-Za-z]+:/.test(p) ? p : `${datacenterPath}/${folder}/${p}`);
-
-  let datastore: ManagedObjectReference;
-  if (input.datastore) datastore = await inv.get(under(input.datastore, 'datastore'), 'datastore', ['Datastore'], signal);
-  else datastore = await only(inv, datacenter, 'Datastore', 'datastore', '--datastore', signal);
-
-  let host: ManagedObjectReference | undefined;
-  if (input.host) host = await inv.get(under(input.host, 'host'), 'host', ['HostSystem'], signal);
-
-  let resourcePool: ManagedObjectReference;
-  if (input.pool) {
-    resourcePool = await inv.get(under(input.pool, 'host'), 'resource pool', ['ResourcePool', 'VirtualApp'], signal);
-  } else if (host) {
-    const parent = (await inv.session.properties(host, ['parent'], signal))['parent'] as ManagedObjectReference;
-    resourcePool = (await inv.session.properties(parent, ['resourcePool'], signal))['resourcePool'] as ManagedObjectReference;
-  } else {
-    const crs = await inv.list(['ComputeResource'], ['resourcePool'], datacenter, signal);
-    if (crs.length !== 1) throw new UsageError(`the datacenter has ${crs.length} clusters/hosts (${crs.map((c) => c.name).join(', ')}): choose a resource pool with --pool`);
-    resourcePool = crs[0]!.props['resourcePool'] as ManagedObjectReference;
+    return inventoryPathOf(names);
   }
 
-  let folder: ManagedObjectReference | undefined;
-  if (resourcePool.type !== 'VirtualApp') {
-    if (input.folder) folder = await inv.get(under(input.folder, 'vm'), 'folder', ['Folder'], signal);
-    else folder = (await inv.session.properties(datacenter, ['vmFolder'], signal))['vmFolder'] as ManagedObjectReference;
-  } else if (input.folder) {
-    throw new UsageError('--folder cannot be used when --pool is a vApp: the imported entity goes inside the vApp');
+  /**
+   * The inventory path of every entity of `types` under a datacenter, from one listing of names
+   * and parents (not one round trip per ancestor), keyed `Type:value`.
+   */
+  async pathsUnder(datacenter: ManagedObjectReference, types: string[], signal?: AbortSignal): Promise<Map<string, string>> {
+    const dcNames = (await this.pathOf(datacenter, signal)).split('/').filter(Boolean);
+    const listed = await this.list([...new Set(['Folder', ...types])], ['parent'], datacenter, signal);
+    const byKey = new Map(listed.map((o) => [`${o.ref.type}:${o.ref.value}`, o]));
+    const out = new Map<string, string>();
+    for (const o of listed) {
+      const names: string[] = [];
+      let cur: InventoryObject | undefined = o;
+      // Up the parents listed here; the datacenter ends the walk (its folders are its children).
+      for (let guard = 0; cur && guard < 256; guard++) {
+        names.unshift(cur.name);
+        const parent = cur.props['parent'] as ManagedObjectReference | undefined;
+        if (!parent || parent.value === datacenter.value) break;
+        cur = byKey.get(`${parent.type}:${parent.value}`);
+      }
+      // The datacenter's names come escaped; escaping them again changes nothing.
+      out.set(`${o.ref.type}:${o.ref.value}`, inventoryPathOf([...dcNames, ...names]));
+    }
+    return out;
   }
-  return { datacenter, datacenterPath, resourcePool, datastore, folder, host };
-}
-
-/** A network of `--net OVF=NET`: an absolute path, `Type:id`, or a path under the datacenter's network folder. */
-export function resolveNetwork(inv: Inventory, placement: Placement, target: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
-  const p = target.startsWith('/') || /^[A-Za-z]+:/.test(target) ? target : `${placement.datacenterPath}/network/${target}`;
-  return inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], signal);
-}
-
-async function only(inv: Inventory, dc: ManagedObjectReference, type: string, what: string, flag: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
-  const all = await inv.list([type], [], dc, signal);
-  if (all.length !== 1) throw new UsageError(`the datacenter has ${all.length} ${what}s (${all.map((d) => d.name).join(', ')}): choose one with ${flag}`);
-  return all[0]!.ref;
 }

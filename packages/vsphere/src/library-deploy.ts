@@ -1,6 +1,7 @@
 import { OvfkitError } from '@ovfkit/core';
 import type { ManagedObjectReference } from './soap/codec';
-import { Inventory, type PlacementInput, resolveNetwork, resolvePlacement } from './inventory';
+import { Inventory } from './inventory';
+import { type PlacementInput, resolvePlacement } from './placement';
 import type { RestClient } from './library-rest';
 import type { VimSession } from './session';
 
@@ -9,8 +10,6 @@ export interface LibraryDeployOptions extends PlacementInput {
   itemId: string;
   /** Inventory name of the new VM/vApp. */
   name: string;
-  /** OVF network name → network (path, relative path or `Type:id`). */
-  networkMapping?: Record<string, string>;
   /** Property id → value (the full ids the plan resolved). */
   propertyMapping?: Record<string, string>;
   deploymentOption?: string;
@@ -43,8 +42,7 @@ export async function deployLibraryItem(rest: RestClient, session: VimSession, o
   const { signal } = options;
   const inv = new Inventory(session);
   const placement = await resolvePlacement(inv, options, signal);
-  const networks: Record<string, string> = {};
-  for (const [ovfName, target] of Object.entries(options.networkMapping ?? {})) networks[ovfName] = (await resolveNetwork(inv, placement, target, signal)).value;
+  const networks = Object.fromEntries(Object.entries(placement.networks).map(([ovfName, ref]) => [ovfName, ref.value]));
   const additional: unknown[] = [];
   const props = Object.entries(options.propertyMapping ?? {});
   if (props.length) additional.push({ '@class': 'com.vmware.vcenter.ovf.property_params', type: 'PropertyParams', properties: props.map(([id, value]) => ({ id, value })) });

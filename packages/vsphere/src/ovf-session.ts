@@ -4,12 +4,13 @@
  * {@link connectOvfSession} at run time; the shapes here match its port structurally.
  */
 import { createHash } from 'node:crypto';
-import { fullPropertyId, type HostProfile, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, UsageError } from '@ovfkit/core';
+import { fullPropertyId, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
 import { exportOvf } from './export';
 import { importOvf } from './import';
-import { Inventory, resolvePlacement } from './inventory';
+import { Inventory } from './inventory';
+import { liveInventory, PlacementError, placementOf } from './placement';
 import { VimOvfManager } from './ovf-manager';
 import type { DataObject, ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
@@ -123,7 +124,18 @@ export class OvfSession {
   /** ValidateHost + CreateImportSpec on the live server: every error and warning, nothing created. */
   async validate(ovfDescriptor: string, request: OvfImportSpecRequest): Promise<{ against: string; validateHost: OvfValidateHostResult; importSpec: { error: OvfIssue[]; warning: OvfIssue[] } }> {
     const inv = new Inventory(this.session);
-    const placement = await resolvePlacement(inv, this.placementInput(request.placement));
+    // Placement and networks by core's rules on the server's inventory; every problem at once.
+    const input = this.placementInput(request.placement);
+    const snapshot = await liveInventory(inv, input.datacenter);
+    const where = resolveInventoryPlacement(
+      snapshot,
+      { ...(input.pool ? { resourcePool: input.pool } : {}), ...(input.datastore ? { datastore: input.datastore } : {}), ...(input.folder ? { folder: input.folder } : {}), ...(input.host ? { host: input.host } : {}) },
+      { complete: true },
+    );
+    const nets = Object.entries(request.networkMapping).map(([name, target]) => ({ name, ...resolveMappedNetwork(snapshot, name, target) }));
+    const problems = [...where.issues, ...nets.flatMap((n) => (n.issue ? [n.issue] : []))];
+    if (problems.length) throw new PlacementError(problems);
+    const placement = await placementOf(inv, snapshot, where);
     const manager = new VimOvfManager(this.session);
     let host = placement.host;
     if (!host) {
@@ -138,11 +150,7 @@ export class OvfSession {
       if (!isVimFault(e, 'MethodNotFound')) throw e;
       against += ' (the server does not implement ValidateHost; CreateImportSpec only)';
     }
-    const networkMapping = [];
-    for (const [name, target] of Object.entries(request.networkMapping)) {
-      const p = target.startsWith('/') || /^[A-Za-z]+:/.test(target) ? target : `${placement.datacenterPath}/network/${target}`;
-      networkMapping.push({ name, network: await inv.get(p, 'network', ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork']) });
-    }
+    const networkMapping = nets.map((n) => ({ name: n.name, network: { type: networkMoRefType(n.network!), value: n.network!.moref } }));
     const spec = await manager.createImportSpec(ovfDescriptor, placement.resourcePool, placement.datastore, {
       locale: request.locale,
       deploymentOption: request.deploymentOption,

@@ -21,6 +21,7 @@ import { repoRoot } from '../paths';
 import { dynamicUrn, RpcError, startPluginHost, type PluginHost } from '../pulumi/plugin-host';
 import { runCli } from '../run-cli';
 import { assertNothingLeft, connect } from '../sim/checks';
+import { firstText, RawSession, xmlEscape } from '../sim/raw-soap';
 import { startSimulator, type Simulator } from '../sim/simulator';
 
 /** What a user chooses, in the words every front end shares. */
@@ -34,6 +35,15 @@ interface Choice {
   hostProfile?: string;
   acceptAllEulas?: boolean;
   name?: string;
+  /** Placement other than {@link PLACEMENT}'s, in the words every front end shares. */
+  resourcePool?: string;
+  datastore?: string;
+  folder?: string;
+  /**
+   * The offline front ends (plan, Pulumi preview, CDKTF synth) check against the simulator's
+   * inventory, captured once (`ovfkit inventory capture`); the live import always does.
+   */
+  inventory?: boolean;
 }
 
 /**
@@ -107,6 +117,8 @@ const chunkedDisk = (drop?: number): Pkg => ({
     for (let i = 0; i * 65536 < bytes.length; i++) if (i !== drop) fs.writeFileSync(`${disk}.${String(i).padStart(9, '0')}`, bytes.subarray(i * 65536, (i + 1) * 65536));
   },
 });
+/** A distributed port group the suite adds to the simulator, named as many sites name theirs (vCenter stores it as 10.0.0.0%2f24). */
+const SLASHED_NETWORK = '10.0.0.0/24';
 
 const ROWS: Row[] = [
   // Good inputs.
@@ -185,6 +197,14 @@ const ROWS: Row[] = [
   // EULAs and deployment options.
   { name: 'a EULA not accepted', pkg: edit('<AnnotationSection>', EULA), choice: {}, errors: ['EULA_NOT_ACCEPTED'] },
   { name: 'a deployment option the package does not declare', pkg: 'ova', choice: { deploymentOption: 'huge' }, errors: ['UNKNOWN_DEPLOYMENT_OPTION'] },
+  // Placement and networks against the inventory: one resolver offline (a captured snapshot) and live (the server's).
+  { name: 'a wrong datastore and a wrong network together', pkg: 'ova', choice: { inventory: true, datastore: 'LocalDS_9', net: { 'VM Network': 'No Such Network' } }, errors: ['UNKNOWN_DATASTORE', 'UNKNOWN_MAPPED_NETWORK'] },
+  { name: 'the pool DC0_C0/Resources checked against the inventory', pkg: 'ova', choice: { inventory: true }, errors: [] },
+  { name: 'a cluster standing for its root pool', pkg: 'ova', choice: { inventory: true, resourcePool: 'DC0_C0' }, errors: [] },
+  { name: 'a resource pool the inventory does not have', pkg: 'ova', choice: { inventory: true, resourcePool: 'DC0_C9/Resources' }, errors: ['UNKNOWN_RESOURCE_POOL'] },
+  { name: 'a folder the inventory does not have', pkg: 'ova', choice: { inventory: true, folder: 'no-such-folder' }, errors: ['UNKNOWN_FOLDER'] },
+  { name: 'a port group whose name holds "/"', pkg: 'ova', choice: { inventory: true, net: { 'VM Network': SLASHED_NETWORK } }, errors: [] },
+  { name: 'a network name with "/" the inventory does not have', pkg: 'ova', choice: { inventory: true, net: { 'VM Network': '10.0.9.0/24' } }, errors: ['UNKNOWN_MAPPED_NETWORK'] },
 ];
 
 /** Where every row is placed, given to every front end alike. */
@@ -214,7 +234,9 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
   /** `pulumi up` against the simulator: Create, Diff, Delete. */
   let apply: PluginHost;
   let provider: string;
+  let inventoryFile: string;
   const sources = new Map<Row, string>();
+  const simEnv = (): Record<string, string> => ({ VSPHERE_SERVER: sim.url, VSPHERE_USER: sim.username, VSPHERE_PASSWORD: sim.password, VSPHERE_THUMBPRINT: sim.thumbprint });
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-conformance-'));
@@ -239,6 +261,10 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
     assert.deepEqual(await preview.configure({}), { acceptSecrets: false });
     apply = await startPluginHost();
     await apply.configure({ 'ovfkit:server': sim.url, 'ovfkit:user': sim.username, 'ovfkit:password': sim.password, 'ovfkit:thumbprint': sim.thumbprint });
+    await addPortgroup(sim, SLASHED_NETWORK);
+    inventoryFile = path.join(tmp, 'sim-inventory.json');
+    const captured = await runCli(['inventory', 'capture', '--out', inventoryFile], simEnv());
+    assert.equal(captured.code, 0, captured.stderr);
   });
   after(async () => {
     await preview?.stop();
@@ -261,7 +287,8 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
   };
 
   const cliFlags = (c: Choice): string[] => [
-    '--pool', PLACEMENT.resourcePool, '--datastore', PLACEMENT.datastore,
+    '--pool', c.resourcePool ?? PLACEMENT.resourcePool, '--datastore', c.datastore ?? PLACEMENT.datastore,
+    ...(c.folder ? ['--folder', c.folder] : []),
     ...Object.entries({ ...c.prop, ...c.secret }).flatMap(([k, v]) => ['--prop', `${k}=${v}`]),
     ...Object.entries(c.net ?? {}).flatMap(([k, v]) => ['--net', `${k}=${v}`]),
     ...(c.deploymentOption ? ['--deployment-option', c.deploymentOption] : []),
@@ -271,7 +298,9 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
   ];
   /** The same choice as resource inputs (Pulumi's and CDKTF's share these names); `secret` is how each takes a password. */
   const inputs = (c: Choice, secret: (key: string, value: string) => unknown): Record<string, unknown> => ({
-    resourcePool: PLACEMENT.resourcePool, datastore: PLACEMENT.datastore,
+    resourcePool: c.resourcePool ?? PLACEMENT.resourcePool, datastore: c.datastore ?? PLACEMENT.datastore,
+    ...(c.folder ? { folder: c.folder } : {}),
+    ...(c.inventory ? { inventory: inventoryFile } : {}),
     ...(c.prop || c.secret ? { propertyMapping: { ...c.prop, ...Object.fromEntries(Object.entries(c.secret ?? {}).map(([k, v]) => [k, secret(k, v)])) } } : {}),
     ...(c.net ? { networkMapping: c.net } : {}),
     ...(c.deploymentOption ? { deploymentOption: c.deploymentOption } : {}),
@@ -289,7 +318,7 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
       const vmName = c.name ?? name;
 
       // ovfkit plan --json: the reference list, checked against the row's codes.
-      const planOut = await runCli(['plan', source, '--json', '--name', name, ...cliFlags(c)]);
+      const planOut = await runCli(['plan', source, '--json', '--name', name, ...cliFlags(c), ...(c.inventory ? ['--inventory', inventoryFile] : [])]);
       const plan = JSON.parse(planOut.stdout) as {
         ok: boolean; errors: Seen[]; warnings: Seen[]; descriptorDigest: string;
         properties: Array<{ id: string; mappingKey?: string; value: string; source: string }>;
@@ -342,7 +371,7 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
       }
 
       // ovfkit import against the simulator.
-      const env = { VSPHERE_SERVER: sim.url, VSPHERE_USER: sim.username, VSPHERE_PASSWORD: sim.password, VSPHERE_THUMBPRINT: sim.thumbprint };
+      const env = simEnv();
       const imported = await runCli(['import', source, '--name', name, '--json', ...cliFlags(c)], env);
       if (refused) {
         assert.equal(imported.code, 1, imported.stderr);
@@ -382,3 +411,20 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
     assert.ok(ROWS.filter((r) => r.errors.length === 0).length >= 10);
   });
 });
+
+/** Adds a distributed port group of that name to the simulator's switch DVS0 (AddDVPortgroup_Task), and waits for it. */
+async function addPortgroup(sim: Simulator, name: string): Promise<void> {
+  const raw = new RawSession(sim);
+  await raw.login();
+  const dvs = await raw.findByInventoryPath('/DC0/network/DVS0');
+  assert.ok(dvs, 'the simulator has /DC0/network/DVS0');
+  const body = await raw.ok('AddDVPortgroup_Task', 'DistributedVirtualSwitch', dvs, `<spec><name>${xmlEscape(name)}</name><numPorts>8</numPorts><type>earlyBinding</type></spec>`);
+  const task = firstText(body, 'returnval')!;
+  for (let i = 0; i < 100; i++) {
+    const state = await raw.property('Task', task, 'info.state');
+    if (state?.includes('success')) return;
+    assert.ok(!state?.includes('error'), `AddDVPortgroup_Task: ${state}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail('AddDVPortgroup_Task did not finish');
+}

@@ -1,5 +1,10 @@
 import { IssueCollector, type DocumentIssue } from '../hostprofiles/issues';
 import { DISK_PROVISIONING_TYPES, type DiskProvisioningType } from '../hostprofiles/types';
+import { inventoryTree } from './placement';
+import { resolveInventoryRef, type InventoryKind } from './paths';
+
+export * from './paths';
+export * from './placement';
 
 /**
  * An inventory snapshot: the part of one vSphere datacenter that ValidateHost and
@@ -33,6 +38,8 @@ export interface InventoryDatastore {
   supportedDiskProvisioning?: DiskProvisioningType[];
   /** False when the datastore is inaccessible (`DatastoreSummary.accessible`). @default true */
   accessible?: boolean;
+  /** Inventory path. @default `/<datacenter>/datastore/<name>` */
+  path?: string;
 }
 
 export const NETWORK_TYPES = ['standard', 'dvportgroup', 'opaque'] as const;
@@ -45,6 +52,8 @@ export interface InventoryNetwork {
   type: NetworkType;
   /** For a `dvportgroup`: the distributed switch's UUID (the NIC backing names it). */
   switchUuid?: string;
+  /** Inventory path. @default `/<datacenter>/network/<name>` */
+  path?: string;
 }
 
 export const POOL_TYPES = ['resourcePool', 'vApp'] as const;
@@ -76,6 +85,8 @@ export interface InventoryHost {
   networks: string[];
   /** Host is in maintenance mode or disconnected (imports go elsewhere). @default false */
   unavailable?: boolean;
+  /** Inventory path, e.g. `/DC1/host/Cluster1/esx1.example.com`. @default below the cluster of a root pool listing it */
+  path?: string;
 }
 
 /** One datacenter's inventory. */
@@ -153,13 +164,14 @@ export function checkInventory(json: unknown): InventoryCheck {
   c.array(json, 'datastores', '$')?.forEach((v, i) => {
     const p = `$.datastores[${i}]`;
     if (!c.isObject(v, p)) return;
-    c.unknownFields(v, p, ['name', 'moref', 'type', 'capacity', 'freeSpace', 'supportedDiskProvisioning', 'accessible']);
+    c.unknownFields(v, p, ['name', 'moref', 'type', 'capacity', 'freeSpace', 'supportedDiskProvisioning', 'accessible', 'path']);
     const name = c.string(v, 'name', p);
     const moref = c.string(v, 'moref', p);
     const type = c.oneOf(v, 'type', p, DATASTORE_TYPES);
     const capacity = c.integer(v, 'capacity', p, 0);
     const freeSpace = c.integer(v, 'freeSpace', p, 0);
     const accessible = c.boolean(v, 'accessible', p);
+    const path = c.string(v, 'path', p, false);
     if (capacity !== undefined && freeSpace !== undefined && freeSpace > capacity) {
       c.add('OUT_OF_RANGE', `${p}.freeSpace`, freeSpace, `at most capacity (${capacity})`, 'free space cannot exceed capacity; recapture the snapshot');
     }
@@ -173,24 +185,26 @@ export function checkInventory(json: unknown): InventoryCheck {
       });
     }
     if (!name || !moref || !type || capacity === undefined || freeSpace === undefined) return;
-    unique('datastore', p, name, moref);
+    unique('datastore', p, path ?? name, moref);
     const d: InventoryDatastore = { name, moref, type, capacity, freeSpace };
     if (prov) d.supportedDiskProvisioning = prov;
     if (accessible !== undefined) d.accessible = accessible;
+    if (path) d.path = path;
     datastores.push(d);
   });
   const networks: InventoryNetwork[] = [];
   c.array(json, 'networks', '$')?.forEach((v, i) => {
     const p = `$.networks[${i}]`;
     if (!c.isObject(v, p)) return;
-    c.unknownFields(v, p, ['name', 'moref', 'type', 'switchUuid']);
+    c.unknownFields(v, p, ['name', 'moref', 'type', 'switchUuid', 'path']);
     const name = c.string(v, 'name', p);
     const moref = c.string(v, 'moref', p);
     const type = c.oneOf(v, 'type', p, NETWORK_TYPES);
     const switchUuid = c.string(v, 'switchUuid', p, false);
+    const path = c.string(v, 'path', p, false);
     if (!name || !moref || !type) return;
-    unique('network', p, name, moref);
-    networks.push(switchUuid ? { name, moref, type, switchUuid } : { name, moref, type });
+    unique('network', p, path ?? name, moref);
+    networks.push({ name, moref, type, ...(switchUuid ? { switchUuid } : {}), ...(path ? { path } : {}) });
   });
   const folders: InventoryFolder[] = [];
   c.array(json, 'folders', '$', false)?.forEach((v, i) => {
@@ -208,13 +222,14 @@ export function checkInventory(json: unknown): InventoryCheck {
   c.array(json, 'hosts', '$')?.forEach((v, i) => {
     const p = `$.hosts[${i}]`;
     if (!c.isObject(v, p)) return;
-    c.unknownFields(v, p, ['name', 'moref', 'profile', 'datastores', 'networks', 'unavailable']);
+    c.unknownFields(v, p, ['name', 'moref', 'profile', 'datastores', 'networks', 'unavailable', 'path']);
     const name = c.string(v, 'name', p);
     const moref = c.string(v, 'moref', p);
     const profile = c.string(v, 'profile', p);
     const ds = names(c, v, 'datastores', p);
     const nets = names(c, v, 'networks', p);
     const unavailable = c.boolean(v, 'unavailable', p);
+    const path = c.string(v, 'path', p, false);
     ds.forEach((r, j) => {
       if (!datastores.some((d) => d.name === r || d.moref === r)) c.add('DANGLING_REFERENCE', `${p}.datastores[${j}]`, r, 'the name or moref of a datastore in $.datastores', 'add the datastore or fix the reference');
     });
@@ -222,9 +237,10 @@ export function checkInventory(json: unknown): InventoryCheck {
       if (!networks.some((n) => n.name === r || n.moref === r)) c.add('DANGLING_REFERENCE', `${p}.networks[${j}]`, r, 'the name or moref of a network in $.networks', 'add the network or fix the reference');
     });
     if (!name || !moref || !profile) return;
-    unique('host', p, name, moref);
+    unique('host', p, path ?? name, moref);
     const h: InventoryHost = { name, moref, profile, datastores: ds, networks: nets };
     if (unavailable !== undefined) h.unavailable = unavailable;
+    if (path) h.path = path;
     hosts.push(h);
   });
   const resourcePools: InventoryResourcePool[] = [];
@@ -253,18 +269,19 @@ export function checkInventory(json: unknown): InventoryCheck {
   return { inventory, issues: [] };
 }
 
-/** Matches by moref value, inventory path or name, in that order. */
-function find<T extends { name: string; moref: string; path?: string }>(list: T[], ref: string): T | undefined {
-  return list.find((x) => x.moref === ref) ?? list.find((x) => x.path === ref) ?? list.find((x) => x.name === ref);
+/** The one object of a snapshot list a reference resolves to ({@link resolveInventoryRef}), else undefined. */
+function find<T extends { moref: string }>(inv: InventorySnapshot, kind: InventoryKind, list: T[], ref: string): T | undefined {
+  const r = resolveInventoryRef(inventoryTree(inv), kind, ref);
+  return r.found ? list.find((x) => x.moref === r.found.moref) : undefined;
 }
 
-/** Lookups over a snapshot by name, moref value or path. */
+/** Lookups over a snapshot by moref, inventory path or name, with the resolver's rules; undefined when none or several match. */
 export const inventoryLookup = {
-  datastore: (inv: InventorySnapshot, ref: string): InventoryDatastore | undefined => find(inv.datastores, ref),
-  network: (inv: InventorySnapshot, ref: string): InventoryNetwork | undefined => find(inv.networks, ref),
-  resourcePool: (inv: InventorySnapshot, ref: string): InventoryResourcePool | undefined => find(inv.resourcePools, ref),
-  host: (inv: InventorySnapshot, ref: string): InventoryHost | undefined => find(inv.hosts, ref),
-  folder: (inv: InventorySnapshot, ref: string): InventoryFolder | undefined => find(inv.folders, ref),
+  datastore: (inv: InventorySnapshot, ref: string): InventoryDatastore | undefined => find(inv, 'datastore', inv.datastores, ref),
+  network: (inv: InventorySnapshot, ref: string): InventoryNetwork | undefined => find(inv, 'network', inv.networks, ref),
+  resourcePool: (inv: InventorySnapshot, ref: string): InventoryResourcePool | undefined => find(inv, 'resourcePool', inv.resourcePools, ref),
+  host: (inv: InventorySnapshot, ref: string): InventoryHost | undefined => find(inv, 'host', inv.hosts, ref),
+  folder: (inv: InventorySnapshot, ref: string): InventoryFolder | undefined => find(inv, 'folder', inv.folders, ref),
 };
 
 /** The vim25 type of a network moref. */

@@ -10,6 +10,7 @@ import { limitsFor } from '../hostprofiles';
 import type { DeviceType, DiskProvisioningType } from '../hostprofiles/types';
 import {
   inventoryLookup,
+  resolveMappedNetwork,
   networkMoRefType,
   type InventoryDatastore,
   type InventoryNetwork,
@@ -247,12 +248,9 @@ class Builder {
         });
         continue;
       }
-      if (inv && !inventoryLookup.network(inv, m.network.value)) {
-        this.err('UNKNOWN_MAPPED_NETWORK', { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'networkMapping', attributeName: 'network', value: m.network.value }, `networkMapping sends ${qv(m.name)} to ${qv(m.network.value)}, which is not a network of the inventory`, {
-          value: m.network.value,
-          allowed: inv.networks.map((n) => n.name).join(', '),
-          fix: 'map it to an existing network or port group',
-        });
+      const unresolved = inv ? resolveMappedNetwork(inv, m.name, m.network.value).issue : undefined;
+      if (unresolved) {
+        this.a.importError.push(unresolved);
         continue;
       }
       this.mappedNetworks.set(m.name, m.network);

@@ -11,7 +11,7 @@ import type { OvfIssue } from '../faults';
 import { resolveHostProfile, type HostProfile } from '../hostprofiles';
 import { builtinHostProfile } from '../hostprofiles/builtin';
 import type { DiskProvisioningType } from '../hostprofiles/types';
-import { inventoryLookup, type InventoryDatastore, type InventoryHost, type InventorySnapshot } from '../inventory';
+import { inventoryLookup, networkMoRefType, resolveInventoryPlacement, type InventoryPlacement, type InventoryHost, type InventorySnapshot } from '../inventory';
 import { analyze, createImportSpecResult, validateHostResult, type DiskSummary, type NicSummary, type PropertySummary, type VmSummary } from '../ovfmanager/create-import-spec';
 import { REDACTED } from '../importspec/issues';
 import type { ImportSpec, OvfCreateImportSpecResult } from '../importspec/types';
@@ -20,7 +20,6 @@ import { applyPropertyMapping, resolveChoice } from '../resolve';
 
 export { descriptorDigest } from '../resolve';
 import type { KeyValue, ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfNetworkMapping, OvfParseDescriptorResult, OvfValidateHostResult } from '../vim25';
-import { UsageError } from '../errors';
 import { deploymentOptionFix, eulaNotAccepted, resolvePropertyMapping, type PlanVocabulary } from './verdict';
 
 export { eulaNotAccepted, propertyNames, resolvePropertyMapping, type PlanVocabulary, type ResolvedPropertyMapping } from './verdict';
@@ -51,18 +50,33 @@ export interface PlanOptions {
   /** Host profile or built-in name. @default the newest built-in */
   hostProfile?: HostProfile | string;
   inventory?: InventorySnapshot;
-  /** Target host (name / moref / path in the inventory). */
+  /**
+   * With an inventory: a host of the inventory is checked against its own `profile` (true), or
+   * against `hostProfile` whatever the inventory says (false: the live import, whose host
+   * profile option says what the local checks assume). @default true
+   */
+  hostProfileFromInventory?: boolean;
+  /**
+   * With an inventory: a resource pool and a datastore must be determined (named, or the only
+   * one there is), as an import needs them; else a PLACEMENT_REQUIRED error. @default false
+   */
+  requirePlacement?: boolean;
+  /** Datacenter (name or path); with an inventory, it must be the inventory's. */
+  datacenter?: string;
+  /** VM folder (moref / inventory path / name). */
+  folder?: string;
+  /** Target host (moref / inventory path / name). */
   host?: string;
-  /** Resource pool or vApp (name / moref / path). */
+  /** Resource pool or vApp (moref / inventory path / name; a cluster or host stands for its root pool). */
   resourcePool?: string;
-  /** Datastore (name / moref). */
+  /** Datastore (moref / inventory path / name). */
   datastore?: string;
   /** @default "" = the product name or top-level ovf:id */
   entityName?: string;
   /** @default "" = the descriptor's default configuration */
   deploymentOption?: string;
   locale?: string;
-  /** OVF network name → vSphere network (name or moref value). */
+  /** OVF network name → vSphere network (moref, inventory path or name). */
   networkMapping?: Record<string, string> | OvfNetworkMapping[];
   /** Property id → value. Password values never appear in the plan. */
   propertyMapping?: Record<string, string> | KeyValue[];
@@ -126,6 +140,8 @@ export interface PlanWithResults {
   parseDescriptor: OvfParseDescriptorResult;
   validateHost: OvfValidateHostResult;
   createImportSpec: OvfCreateImportSpecResult;
+  /** With an inventory: the objects placement resolved to (what an import sends), and the network mapping by moref. */
+  placement?: Omit<InventoryPlacement, 'issues'> & { networkMapping: OvfNetworkMapping[] };
 }
 
 function toMapping(m: PlanOptions['networkMapping'], inv: InventorySnapshot | undefined): OvfNetworkMapping[] {
@@ -133,8 +149,7 @@ function toMapping(m: PlanOptions['networkMapping'], inv: InventorySnapshot | un
   if (Array.isArray(m)) return m;
   return Object.entries(m).map(([name, net]) => {
     const n = inv ? inventoryLookup.network(inv, net) : undefined;
-    const type = n ? (n.type === 'dvportgroup' ? 'DistributedVirtualPortgroup' : n.type === 'opaque' ? 'OpaqueNetwork' : 'Network') : 'Network';
-    return { name, network: { type, value: n?.moref ?? net } };
+    return { name, network: { type: n ? networkMoRefType(n) : 'Network', value: n?.moref ?? net } };
   });
 }
 
@@ -157,26 +172,35 @@ function entitiesOf(spec: ImportSpec | undefined, path: string[], out: OvfPlan['
 
 /**
  * Computes the plan of importing a descriptor: ParseDescriptor + ValidateHost +
- * CreateImportSpec, once each, over one parse. Never throws for a bad descriptor; throws a
- * UsageError for a host, pool or datastore the inventory does not have.
+ * CreateImportSpec, once each, over one parse. Never throws for a bad descriptor or placement:
+ * with an inventory, every datacenter, folder, host, pool, datastore and network it cannot
+ * resolve is an error of the plan, all at once.
  * @example
  * const { plan } = createPlan(text, { hostProfile: 'esxi-8.0', networkMapping: { 'VM Network': 'prod-pg' } });
  * if (!plan.ok) for (const e of plan.errors) console.error(e.localizedMessage);
  */
 export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOptions = {}): PlanWithResults {
   const inv = options.inventory;
-  const look = <T>(kind: string, ref: string | undefined, find: (i: InventorySnapshot, r: string) => T | undefined, list: (i: InventorySnapshot) => string[]): T | undefined => {
-    if (ref === undefined || !inv) return undefined;
-    const hit = find(inv, ref);
-    if (!hit) throw new UsageError(`${kind} ${JSON.stringify(ref)} is not in the inventory snapshot; ${kind}s: ${list(inv).join(', ') || 'none'}`);
-    return hit;
-  };
-  const pool = look('resource pool', options.resourcePool, inventoryLookup.resourcePool, (i) => i.resourcePools.map((p) => p.path ?? p.name));
-  let host: InventoryHost | undefined = look('host', options.host, inventoryLookup.host, (i) => i.hosts.map((h) => h.name));
-  if (!host && pool && inv && pool.hosts[0] !== undefined) host = inventoryLookup.host(inv, pool.hosts[0]);
-  const datastore: InventoryDatastore | undefined = look('datastore', options.datastore, inventoryLookup.datastore, (i) => i.datastores.map((d) => d.name));
+  const placed: InventoryPlacement = inv
+    ? resolveInventoryPlacement(
+        inv,
+        {
+          ...(options.datacenter !== undefined ? { datacenter: options.datacenter } : {}),
+          ...(options.folder !== undefined ? { folder: options.folder } : {}),
+          ...(options.host !== undefined ? { host: options.host } : {}),
+          ...(options.resourcePool !== undefined ? { resourcePool: options.resourcePool } : {}),
+          ...(options.datastore !== undefined ? { datastore: options.datastore } : {}),
+        },
+        { complete: options.requirePlacement === true },
+      )
+    : { issues: [] };
+  const pool = placed.resourcePool;
+  const datastore = placed.datastore;
+  // The host checked: the one given, else the pool's first.
+  let host: InventoryHost | undefined = placed.host;
+  if (!host && pool && inv && pool.hosts[0] !== undefined && options.host === undefined) host = inv.hosts.find((h) => h.moref === pool.hosts[0] || h.name === pool.hosts[0]);
   const baseProfile = typeof options.hostProfile === 'object' ? options.hostProfile : resolveHostProfile(options.hostProfile);
-  const profile = host ? (builtinHostProfile(host.profile) ?? baseProfile) : baseProfile;
+  const profile = host && options.hostProfileFromInventory !== false ? (builtinHostProfile(host.profile) ?? baseProfile) : baseProfile;
 
   const cisp: OvfCreateImportSpecParams = {
     locale: options.locale ?? '',
@@ -219,7 +243,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
     sizes: { downloadBytes: pr.approximateDownloadSize ?? 0, flatDeploymentBytes: pr.approximateFlatDeploymentSize ?? 0, sparseDeploymentBytes: pr.approximateSparseDeploymentSize ?? 0 },
     eula: { count: resolved.eulas.length, accepted: options.importOption?.includes('acceptAllEulas') ?? false, texts: resolved.eulas.map((e) => e.text) },
     signature: signed.signature,
-    errors: tag('parseDescriptor', pr.error),
+    errors: [...tag('parseDescriptor', pr.error), ...tag('validateHost', placed.issues)],
     warnings: tag('parseDescriptor', pr.warning),
     ok: false,
   };
@@ -229,6 +253,8 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   else if (options.resourcePool) plan.target.resourcePool = options.resourcePool;
   if (datastore) plan.target.datastore = datastore.name;
   else if (options.datastore) plan.target.datastore = options.datastore;
+  const { issues: _placementIssues, ...where } = placed;
+  const placement: PlanWithResults['placement'] = inv ? { ...where, networkMapping: nm.filter((m) => inv.networks.some((n) => n.moref === m.network.value)) } : undefined;
 
   const validateHost: OvfValidateHostResult = {};
   const createImportSpec: OvfCreateImportSpecResult = {};
@@ -287,7 +313,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   for (const i of [...plan.errors, ...plan.warnings]) {
     if (i.value !== undefined && i.value !== '' && keys.propertyMapping.some((kv) => secretKeys.has(kv.key) && kv.value === i.value)) i.value = REDACTED;
   }
-  return { plan, cisp, parseDescriptor: pr, validateHost, createImportSpec };
+  return { plan, cisp, parseDescriptor: pr, validateHost, createImportSpec, ...(placement ? { placement } : {}) };
 }
 
 /**

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { checkInventory } from '../inventory';
 import { SITE } from '../inventory/inventory.test';
-import { isOvfkitError } from '../errors';
 import { createPlan } from './index';
 
 const OVF = `<?xml version="1.0"?>
@@ -76,8 +75,23 @@ describe('the plan', () => {
     assert.equal(broken.errors[0]?.source, 'parseDescriptor');
   });
 
-  it('refuses a datastore the inventory does not have, as a usage error', () => {
+  it('reports every placement and network the inventory lacks as errors of the plan, at once', () => {
     const { inventory } = checkInventory(SITE);
-    assert.throws(() => createPlan(OVF, { inventory: inventory!, datastore: 'ds-nope' }), (e: unknown) => isOvfkitError(e) && e.code === 'USAGE' && /vmfs1, nfs1/.test(e.message));
+    const { plan } = createPlan(OVF, { inventory: inventory!, resourcePool: 'Cluster1/Resources/nope', datastore: 'ds-nope', folder: 'nope', networkMapping: { 'VM Network': 'prod/pg' }, importOption: ['acceptAllEulas'] });
+    assert.deepEqual(plan.errors.map((e) => [e.source, e.code, e.value, e.localizedMessage, e.allowed, e.fix]), [
+      ['validateHost', 'UNKNOWN_FOLDER', 'nope', 'folder "nope" is not in the inventory of datacenter "DC1"', '/DC1/vm', "name one of the datacenter's folders (inventory path, name or moref), or capture the inventory again"],
+      ['validateHost', 'UNKNOWN_RESOURCE_POOL', 'Cluster1/Resources/nope', 'resource pool or vApp "Cluster1/Resources/nope" is not in the inventory of datacenter "DC1"', 'Cluster1/Resources', "name one of the datacenter's resource pools and vApps (inventory path, name or moref), or capture the inventory again"],
+      ['validateHost', 'UNKNOWN_DATASTORE', 'ds-nope', 'datastore "ds-nope" is not in the inventory of datacenter "DC1"', 'vmfs1, nfs1', "name one of the datacenter's datastores (inventory path, name or moref), or capture the inventory again"],
+      ['createImportSpec', 'UNKNOWN_MAPPED_NETWORK', 'prod/pg', 'networkMapping sends "VM Network" to "prod/pg", which is not in the inventory of datacenter "DC1"', 'VM Network, prod-pg, nsx-seg', 'did you mean "prod-pg"?'],
+    ]);
+    assert.equal(plan.ok, false);
+  });
+
+  it('resolves a cluster as its root pool and gives what an import sends', () => {
+    const { inventory } = checkInventory(SITE);
+    const r = createPlan(OVF, { inventory: inventory!, resourcePool: 'Cluster1', datastore: '/DC1/datastore/vmfs1', networkMapping: { 'VM Network': 'prod-pg' }, importOption: ['acceptAllEulas'] });
+    assert.deepEqual(r.plan.errors, []);
+    assert.deepEqual(r.plan.target, { host: 'esx1.lab', resourcePool: '/DC1/host/Cluster1/Resources', datastore: 'vmfs1' });
+    assert.deepEqual([r.placement?.resourcePool?.moref, r.placement?.datastore?.moref, r.placement?.networkMapping], ['resgroup-8', 'datastore-11', [{ name: 'VM Network', network: { type: 'DistributedVirtualPortgroup', value: 'dvportgroup-14' } }]]);
   });
 });
