@@ -17,7 +17,7 @@ import {
   OvfkitError,
   UsageError,
 } from '@ovfkit/core';
-import { Inventory } from './inventory';
+import { Inventory, pathsUnder, type InventoryObject } from './inventory';
 import type { DataObject, ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
 import { QueryConfigOption, QueryConfigOptionDescriptor, QueryConfigOptionEx, QueryConfigTarget } from './soap/methods';
@@ -422,23 +422,45 @@ function datastoreType(t: unknown): (typeof DATASTORE_TYPES)[number] {
 export async function captureInventory(session: VimSession, options: { datacenter?: string; signal?: AbortSignal } = {}): Promise<InventorySnapshot> {
   const inv = new Inventory(session);
   const dc = await onlyOrGiven(inv, 'Datacenter', 'datacenter', options.datacenter && !options.datacenter.startsWith('/') ? `/${options.datacenter}` : options.datacenter, '--datacenter');
-  const dcName = String((await session.properties(dc, ['name'], options.signal))['name']);
-  const folders = await inv.list(['Folder'], ['childType'], dc, options.signal);
-  const hosts = await inv.list(['HostSystem'], ['datastore', 'network', 'runtime.connectionState', 'runtime.inMaintenanceMode', 'config.product'], dc, options.signal);
-  const datastores = await inv.list(['Datastore'], ['summary'], dc, options.signal);
-  const networks = await inv.list(['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'], [], dc, options.signal);
-  const pools = await inv.list(['ResourcePool', 'VirtualApp'], ['owner'], dc, options.signal);
-  // Every path from one listing of names and parents; clusters, switches and storage pods are on the way.
-  const paths = await inv.pathsUnder(dc, ['ComputeResource', 'ClusterComputeResource', 'HostSystem', 'ResourcePool', 'VirtualApp', 'Datastore', 'StoragePod', 'Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork', 'VmwareDistributedVirtualSwitch', 'DistributedVirtualSwitch'], options.signal);
+  const dcNames = await inv.namesOf(dc, options.signal);
+  const dcName = dcNames[dcNames.length - 1] ?? dc.value;
+  // One listing of everything under the datacenter, each type with its own properties and its
+  // parent (for the paths); clusters, switches and storage pods are on the way to what is kept.
+  const withParent = (props: string[]): string[] => ['parent', ...props];
+  const computeProps = withParent(['host']);
+  const networkProps = withParent([]);
+  const listed = await inv.list(
+    ['Folder', 'ComputeResource', 'ClusterComputeResource', 'HostSystem', 'ResourcePool', 'VirtualApp', 'Datastore', 'StoragePod', 'Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork', 'VmwareDistributedVirtualSwitch', 'DistributedVirtualSwitch'],
+    {
+      Folder: withParent(['childType']),
+      ComputeResource: computeProps,
+      ClusterComputeResource: computeProps,
+      HostSystem: withParent(['datastore', 'network', 'runtime.connectionState', 'runtime.inMaintenanceMode', 'config.product']),
+      ResourcePool: withParent(['owner']),
+      VirtualApp: withParent(['owner']),
+      Datastore: withParent(['summary']),
+      StoragePod: withParent([]),
+      Network: networkProps,
+      DistributedVirtualPortgroup: networkProps,
+      OpaqueNetwork: networkProps,
+      VmwareDistributedVirtualSwitch: networkProps,
+      DistributedVirtualSwitch: networkProps,
+    },
+    dc,
+    options.signal,
+  );
+  const of = (...types: string[]): InventoryObject[] => listed.filter((o) => types.includes(o.ref.type));
+  const folders = of('Folder');
+  const hosts = of('HostSystem');
+  const datastores = of('Datastore');
+  const networks = of('Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork');
+  const pools = of('ResourcePool', 'VirtualApp');
+  const paths = pathsUnder(dc, dcNames, listed);
   const pathOf = (ref: ManagedObjectReference): { path?: string } => {
     const p = paths.get(`${ref.type}:${ref.value}`);
     return p ? { path: p } : {};
   };
-  const ownerHosts = new Map<string, string[]>();
-  for (const pool of pools) {
-    const owner = pool.props['owner'] as ManagedObjectReference | undefined;
-    if (owner && !ownerHosts.has(owner.value)) ownerHosts.set(owner.value, asArray((await session.properties(owner, ['host'], options.signal))['host'] as ManagedObjectReference[] | undefined).map((h) => h.value));
-  }
+  const ownerHosts = new Map(of('ComputeResource', 'ClusterComputeResource').map((c) => [c.ref.value, asArray(c.props['host'] as ManagedObjectReference[] | undefined).map((h) => h.value)]));
   const vmFolders = folders.filter((f) => asArray(f.props['childType'] as string[] | undefined).includes('VirtualMachine'));
   const snapshot: InventorySnapshot = {
     format: INVENTORY_FORMAT,

@@ -46,8 +46,8 @@ export class Inventory {
     return ref;
   }
 
-  /** Every object of the given types under `container` (recursive), with the requested properties. */
-  async list(types: string[], pathSet: string[], container: ManagedObjectReference = this.session.serviceContent.rootFolder, signal?: AbortSignal): Promise<InventoryObject[]> {
+  /** Every object of the given types under `container` (recursive), with the requested properties (the same for every type, or per type). */
+  async list(types: string[], pathSet: string[] | Record<string, string[]>, container: ManagedObjectReference = this.session.serviceContent.rootFolder, signal?: AbortSignal): Promise<InventoryObject[]> {
     const vm = this.session.serviceContent.viewManager;
     if (!vm) throw new OvfkitError('VIM_PROTOCOL', 'the server has no ViewManager');
     const view = await this.session.client.send(new CreateContainerView({ _this: vm, container, type: types, recursive: true }), signal);
@@ -55,7 +55,7 @@ export class Inventory {
       const objs = await this.session.retrieve(
         [
           {
-            propSet: types.map((type) => ({ type, pathSet: ['name', ...pathSet.filter((p) => p !== 'name')] })),
+            propSet: types.map((type) => ({ type, pathSet: ['name', ...(Array.isArray(pathSet) ? pathSet : (pathSet[type] ?? [])).filter((p) => p !== 'name')] })),
             objectSet: [{ obj: view, skip: true, selectSet: [{ _typeName: 'TraversalSpec', name: 'view', type: 'ContainerView', path: 'view', skip: false }] }],
           },
         ],
@@ -71,8 +71,8 @@ export class Inventory {
     }
   }
 
-  /** The inventory path of an entity, built by walking `parent` up to the root folder; names escaped as vSphere stores them (core's inventoryPathOf). */
-  async pathOf(ref: ManagedObjectReference, signal?: AbortSignal): Promise<string> {
+  /** The names of an entity and its ancestors below the root folder, as stored, by walking `parent`. */
+  async namesOf(ref: ManagedObjectReference, signal?: AbortSignal): Promise<string[]> {
     const names: string[] = [];
     let cur: ManagedObjectReference | undefined = ref;
     while (cur && cur.value !== this.session.serviceContent.rootFolder.value) {
@@ -80,31 +80,34 @@ export class Inventory {
       names.unshift(String(p['name'] ?? cur.value));
       cur = p['parent'] as ManagedObjectReference | undefined;
     }
-    return inventoryPathOf(names);
+    return names;
   }
 
-  /**
-   * The inventory path of every entity of `types` under a datacenter, from one listing of names
-   * and parents (not one round trip per ancestor), keyed `Type:value`.
-   */
-  async pathsUnder(datacenter: ManagedObjectReference, types: string[], signal?: AbortSignal): Promise<Map<string, string>> {
-    const dcNames = (await this.pathOf(datacenter, signal)).split('/').filter(Boolean);
-    const listed = await this.list([...new Set(['Folder', ...types])], ['parent'], datacenter, signal);
-    const byKey = new Map(listed.map((o) => [`${o.ref.type}:${o.ref.value}`, o]));
-    const out = new Map<string, string>();
-    for (const o of listed) {
-      const names: string[] = [];
-      let cur: InventoryObject | undefined = o;
-      // Up the parents listed here; the datacenter ends the walk (its folders are its children).
-      for (let guard = 0; cur && guard < 256; guard++) {
-        names.unshift(cur.name);
-        const parent = cur.props['parent'] as ManagedObjectReference | undefined;
-        if (!parent || parent.value === datacenter.value) break;
-        cur = byKey.get(`${parent.type}:${parent.value}`);
-      }
-      // The datacenter's names come escaped; escaping them again changes nothing.
-      out.set(`${o.ref.type}:${o.ref.value}`, inventoryPathOf([...dcNames, ...names]));
-    }
-    return out;
+  /** The inventory path of an entity; names escaped as vSphere stores them (core's inventoryPathOf). */
+  async pathOf(ref: ManagedObjectReference, signal?: AbortSignal): Promise<string> {
+    return inventoryPathOf(await this.namesOf(ref, signal));
   }
+}
+
+/**
+ * The inventory path of every object of a listing under a datacenter (each with its `parent`
+ * property; the folders on the way listed too), keyed `Type:value`: one listing, not one round
+ * trip per ancestor. `datacenterNames` are the datacenter's {@link Inventory.namesOf}.
+ */
+export function pathsUnder(datacenter: ManagedObjectReference, datacenterNames: string[], listed: InventoryObject[]): Map<string, string> {
+  const byKey = new Map(listed.map((o) => [`${o.ref.type}:${o.ref.value}`, o]));
+  const out = new Map<string, string>();
+  for (const o of listed) {
+    const names: string[] = [];
+    let cur: InventoryObject | undefined = o;
+    // Up the parents listed here; the datacenter ends the walk (its folders are its children).
+    for (let guard = 0; cur && guard < 256; guard++) {
+      names.unshift(cur.name);
+      const parent = cur.props['parent'] as ManagedObjectReference | undefined;
+      if (!parent || parent.value === datacenter.value) break;
+      cur = byKey.get(`${parent.type}:${parent.value}`);
+    }
+    out.set(`${o.ref.type}:${o.ref.value}`, inventoryPathOf([...datacenterNames, ...names]));
+  }
+  return out;
 }

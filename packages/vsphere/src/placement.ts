@@ -3,7 +3,7 @@
  * resolved by core's rules ({@link resolveInventoryPlacement}), the same ones `ovfkit plan`
  * applies offline, so a path means the same object and a problem gets the same code in both.
  */
-import { OvfkitError, inventoryTree, networkMoRefType, resolveInventoryPlacement, resolveMappedNetwork, type InventoryPlacement, type InventorySnapshot, type OvfIssue } from '@ovfkit/core';
+import { inventoryParentPath, inventoryTree, networkMoRefType, OvfkitError, resolveInventoryPlacement, resolveMappedNetwork, type InventoryPlacement, type InventorySnapshot, type OvfIssue } from '@ovfkit/core';
 import { captureInventory } from './capture';
 import type { Inventory } from './inventory';
 import type { ManagedObjectReference } from './soap/codec';
@@ -55,12 +55,19 @@ export async function placementOf(inv: Inventory, snapshot: InventorySnapshot, r
   if (!folder && resourcePool.type !== 'VirtualApp') folder = (await inv.session.properties(datacenter, ['vmFolder'], signal))['vmFolder'] as ManagedObjectReference;
   return {
     datacenter,
-    datacenterPath: await inv.pathOf(datacenter, signal),
+    // The datacenter's path is its VM folder's parent (the shortest folder path), read only when the snapshot has no folder path.
+    datacenterPath: dcPathOf(snapshot) ?? (await inv.pathOf(datacenter, signal)),
     resourcePool,
     datastore: { type: 'Datastore', value: r.datastore.moref },
     folder,
     host: r.host ? { type: 'HostSystem', value: r.host.moref } : undefined,
   };
+}
+
+/** The datacenter path a snapshot implies: the parent of its shortest folder path (the VM folder). */
+function dcPathOf(snapshot: InventorySnapshot): string | undefined {
+  const shortest = snapshot.folders.map((f) => f.path).filter((p): p is string => p !== undefined).sort((a, b) => a.length - b.length)[0];
+  return shortest ? inventoryParentPath(shortest) : undefined;
 }
 
 /**
