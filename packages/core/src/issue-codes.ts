@@ -14,8 +14,8 @@ import type { SignatureIssueCode } from './plan/signature';
 /** Codes of the checks a front end makes on the package's manifest before it plans. */
 export type ManifestIssueCode = 'MANIFEST_ABSENT' | 'MANIFEST_MISSING_ENTRY' | 'MANIFEST_DIGEST_MISMATCH';
 
-/** Codes of the checks the front ends add themselves: a password literal that would be written to Terraform state, a placement name a CDKTF synth does not find in the inventory snapshot. */
-export type FrontEndIssueCode = 'SECRET_IN_STATE' | 'UNKNOWN_RESOURCE_POOL' | 'UNKNOWN_DATASTORE' | 'UNKNOWN_HOST';
+/** Codes of the checks the front ends add themselves: a password literal that would be written to Terraform state. (A placement the inventory lacks is core's plan error, UNKNOWN_RESOURCE_POOL and the like.) */
+export type FrontEndIssueCode = 'SECRET_IN_STATE';
 
 /** The vim25 fault types ovfkit models, at run time: the code of an issue a server reported. */
 export const OVF_FAULT_TYPE_NAMES = [
