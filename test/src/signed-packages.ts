@@ -8,6 +8,7 @@ import { createHash, createSign } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { signManifest } from '@ovfkit/package';
+import { repoRoot } from './paths';
 
 /** PEM texts and key files of the test PKI. */
 export interface TestPki {
@@ -78,4 +79,19 @@ export function signedFolder(dir: string, name: string, descriptor: string, disk
     if (variant.kind === 'descriptor-changed-manifest-redone') fs.writeFileSync(path.join(out, `${name}.mf`), mfText(changed));
   }
   return out;
+}
+
+/** The example appliance (examples/minimal/minimal.ova) unpacked into `dir`: its descriptor text and disk files, to sign as folders. */
+export function minimalParts(dir: string): { descriptor: string; disks: string[] } {
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('tar', ['-xf', path.join(repoRoot, 'examples', 'minimal', 'minimal.ova'), '-C', dir]);
+  return {
+    descriptor: fs.readFileSync(path.join(dir, 'minimal.ovf'), 'utf8'),
+    disks: fs.readdirSync(dir).filter((f) => f.endsWith('.vmdk')).map((f) => path.join(dir, f)),
+  };
+}
+
+/** The `[CODE]` a Pulumi failure reason ends with (the provider's issueReason). */
+export function reasonCode(reason: string): string {
+  return /\[([A-Za-z_]+)\]$/.exec(reason)?.[1] ?? reason;
 }

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalExecProvisioner } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import type { SignaturePolicy } from '@ovfkit/core';
 import type { KeyValue, OvfImportRequest } from './core-port';
 import { shellCommand, splitCommandPrefix, terraformLiteral } from './shell';
 import { stackPath } from './stack-path';
@@ -15,7 +16,14 @@ export interface ImportRunOptions {
   powerOn: boolean;
   markAsTemplate: boolean;
   annotation?: string;
+  /** The signature policy the import's plan enforces again at apply. @default the CLI's, verify */
+  signature?: SignaturePolicy;
+  /** CA certificates (PEM texts) the signer must chain to: given in the environment, read with --trust-env. */
+  trustedCertificates?: readonly string[];
 }
+
+/** The variable that carries the trusted CA certificates to `ovfkit import --trust-env`. */
+export const TRUSTED_CERTIFICATES_ENV = 'OVFKIT_TRUSTED_CERTIFICATES';
 
 /** What `ovfkit reconfigure` sets in place on an imported VM or vApp. */
 export interface ReconfigureOptions {
@@ -87,7 +95,11 @@ export function importCommand(prefix: OvfkitPrefix, source: OvfkitPositional, de
   if (run.annotation !== undefined) o.push(['annotation', run.annotation]);
   if (run.markAsTemplate) o.push(['template', true]);
   if (run.powerOn) o.push(['power-on', true]);
-  return { type: 'local-exec', command: ovfkitCommandLine(prefix, ['import'], [source], o) };
+  if (run.signature !== undefined) o.push(['signature', run.signature]);
+  if (!run.trustedCertificates?.length) return { type: 'local-exec', command: ovfkitCommandLine(prefix, ['import'], [source], o) };
+  // PEM text is multi-line: the environment carries it, the command line names the variable.
+  o.push(['trust-env', TRUSTED_CERTIFICATES_ENV]);
+  return { type: 'local-exec', command: ovfkitCommandLine(prefix, ['import'], [source], o), environment: { [TRUSTED_CERTIFICATES_ENV]: run.trustedCertificates.join('\n') } };
 }
 
 /**

@@ -223,6 +223,8 @@ describe('OvfImport', () => {
       hostProfile: imp.plan['hostProfile'],
       vms: [{ name: 'app01', numCPUs: 1, memoryMB: 1024, guestId: 'otherLinux64Guest', hardwareVersion: 'vmx-13', firmware: 'efi' }],
       disks: [{ entity: 'app01', label: 'Hard Disk 1', capacityBytes: 1073741824, provisioning: 'thick' }],
+      // The example is not signed; a signed package shows its signer here (test/src/cdktf/signature.test.ts).
+      signature: { policy: 'verify', status: 'absent' },
     });
     assert.deepEqual(data.reconfigure.triggers_replace, { powerOn: true, annotation: 'managed', propertyMapping: { hostname: 'app01' }, propertyFromEnv: { root_password: 'APP_ROOT_PASSWORD' } });
     assert.deepEqual(data.reconfigure.input, undefined);

@@ -12,6 +12,7 @@ import {
   type OvfPlan,
   type PackageFacts,
   type PlanIssue,
+  type PlanSignatureOptions,
   type PlanIssueSource,
   type OvfIssue,
   type OvfParseDescriptorResult,
@@ -117,6 +118,9 @@ export interface OvfImportCheck {
   /** The package check: a referenced file missing or not at its ovf:size. */
   packageError: OvfIssue[];
   packageWarning: OvfIssue[];
+  /** The signature verdict under the policy: a `.cert` that does not hold, or none under `require`. */
+  signatureError: OvfIssue[];
+  signatureWarning: OvfIssue[];
   plan: OvfImportPlan;
   /** The ParseDescriptor result the plan was made from (reused by OvfImport's Descriptor). */
   parseResult: OvfParseDescriptorResult;
@@ -127,7 +131,7 @@ export interface OvfCorePort {
   parseDescriptor(ovfDescriptor: string, pdp: { locale: string; deploymentOption: string }): OvfParseDescriptorResult;
   virtualHardware(ovfDescriptor: string, params: { locale: string; deploymentOption: string }): VirtualMachineHardware[];
   /** Given the bytes, as `ovfkit plan` is: the plan's digest is the one `ovfkit import --expect-digest` checks. */
-  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget, pkg: PackageFacts): OvfImportCheck;
+  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget, pkg: PackageFacts, signature: PlanSignatureOptions): OvfImportCheck;
   /** Keywords of `OvfManager.ovfExportOption` ovfkit knows. */
   exportOptions(): string[];
 }
@@ -168,7 +172,7 @@ export const ovfCore: OvfCorePort = {
     return analysis.vms.map((vm) => ({ ...vm, disks: byEntity(analysis.disks, vm.entity), nics: byEntity(analysis.nics, vm.entity) }));
   },
 
-  checkImport(ovfDescriptor, request, target, pkg) {
+  checkImport(ovfDescriptor, request, target, pkg, signature) {
     const { profile, inventory } = targetOf(target);
     const p = request.placement;
     const resourcePool = p.vApp ?? p.resourcePool;
@@ -191,6 +195,7 @@ export const ovfCore: OvfCorePort = {
       importOption: request.acceptAllEulas ? ['acceptAllEulas'] : [],
       vocabulary: 'cdktf',
       package: pkg,
+      signature,
     });
     const from = (source: PlanIssueSource, list: PlanIssue[]): OvfIssue[] => list.filter((i) => i.source === source).map(({ source: _source, ...issue }) => issue);
     const secretVar = new Map(request.secretProperty.map((s) => [s.key, s.value]));
@@ -214,6 +219,8 @@ export const ovfCore: OvfCorePort = {
       planError: from('plan', errors),
       packageError: from('package', errors),
       packageWarning: from('package', warnings),
+      signatureError: from('signature', errors),
+      signatureWarning: from('signature', warnings),
       plan: shown,
       parseResult,
     };

@@ -11,6 +11,7 @@ import {
   formatIssue,
   ovfCore,
 } from './core-port';
+import type { SignatureFiles } from './package-port';
 import { type OvfPropertyFromEnv, type OvfSourceContent, isUrlSource, readOvfSourceSync, sourceLocation } from './source';
 import { stackPath } from './stack-path';
 
@@ -83,6 +84,8 @@ export class OvfDescriptor extends Construct {
   readonly manifestDigest: string | undefined;
   /** What the package holds around the descriptor (each referenced file, present and its size): an OvfImport's plan judges it. */
   readonly packageFacts: PackageFacts;
+  /** The descriptor, `.mf` and `.cert` as read: an OvfImport judges the signature against its trusted certificates. */
+  readonly signatureFiles: SignatureFiles;
   /** The whole ParseDescriptor result, as the vSphere API returns it. */
   readonly parseResult: OvfParseDescriptorResult;
   /** `NetworkSection` networks. */
@@ -126,6 +129,7 @@ export class OvfDescriptor extends Construct {
     this.descriptorDigest = read.descriptorDigest;
     this.manifestDigest = read.manifestDigest;
     this.packageFacts = read.package;
+    this.signatureFiles = read.signatureFiles;
 
     const params = { locale: props.locale ?? '', deploymentOption: props.deploymentOption ?? '' };
     this.params = params;

@@ -2,13 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, DataResource, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { UsageError, errorText, isOvfkitError, propertyIdOfKey } from '@ovfkit/core';
+import { SIGNATURE_POLICIES, UsageError, errorText, isOvfkitError, propertyIdOfKey, type PlanSignature, type SignaturePolicy } from '@ovfkit/core';
 import { type KeyValue, type OvfHostTarget, type OvfImportPlan, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
 import { type ImportRunOptions, type ReconfigureOptions, bundledOvfkit, destroyCommand, importCommand, reconfigureCommand } from './commands';
 import { terraformLiterals } from './shell';
 import { type OvfBackend, type OvfkitProvider, backendProblems, providerImport } from './provider-backend';
+import { synthSignatureFacts } from './package-port';
 
 export { fromEnv, type OvfPropertyFromEnv };
 
@@ -91,6 +92,18 @@ export interface OvfImportProps {
    * @default false
    */
   readonly acceptAllEulas?: boolean;
+  /**
+   * How the package's signature (`.cert`) is judged, at synth and again by the import at apply:
+   * `verify`, a signature that is present must be valid; `require`, a valid one must be present;
+   * `ignore`, not judged. The signer is shown in the import's `input` and {@link OvfImport.plan}.
+   * @default 'verify'
+   */
+  readonly signature?: SignaturePolicy;
+  /**
+   * The CA certificates (PEM text) the signer must chain to; the provisioner gets them in its
+   * environment. @default the chain is not judged
+   */
+  readonly trustedCertificates?: string[];
   /**
    * Annotation (notes) set on the imported VM or vApp.
    * @default the descriptor's AnnotationSection
@@ -199,7 +212,7 @@ export class OvfImport extends Construct {
 
     const given = props.descriptor;
     const content: OvfSourceContent = given
-      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, package: given.packageFacts, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
+      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, package: given.packageFacts, signatureFiles: given.signatureFiles, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
       : readOvfSourceSync(sourceLocation(this.node.path, props.source).read);
 
     const propertyMapping: KeyValue[] = [];
@@ -224,7 +237,10 @@ export class OvfImport extends Construct {
     // One parse: core's plan runs ParseDescriptor, ValidateHost and CreateImportSpec, and its
     // ParseDescriptor result is the child Descriptor's. It runs even when the descriptor has
     // errors, so that every other problem is listed too.
-    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props), content.package));
+    const policy = props.signature ?? 'verify';
+    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props), content.package, {
+      policy, ...(policy === 'ignore' ? {} : { facts: synthSignatureFacts(content.signatureFiles, props.trustedCertificates ?? []) }),
+    }));
     const d = given ?? new OvfDescriptor(this, 'Descriptor', {
       source: props.source as string | OvfPropertyFromEnv,
       ...(props.deploymentOption !== undefined ? { deploymentOption: props.deploymentOption } : {}),
@@ -252,8 +268,10 @@ export class OvfImport extends Construct {
     reportIssues(this, check.planError, [], 'plan');
     // The package is complete, or synth fails: a file missing or short would fail only at upload.
     reportIssues(this, check.packageError, check.packageWarning, 'Package');
-    this.errors.push(...check.hostError, ...check.importError, ...check.planError, ...check.packageError);
-    this.warnings.push(...check.hostWarning, ...check.importWarning, ...check.packageWarning);
+    // A signature that does not hold (or none, under require) fails synth, as it fails ovfkit plan.
+    reportIssues(this, check.signatureError, check.signatureWarning, 'Signature');
+    this.errors.push(...check.hostError, ...check.importError, ...check.planError, ...check.packageError, ...check.signatureError);
+    this.warnings.push(...check.hostWarning, ...check.importWarning, ...check.packageWarning, ...check.signatureWarning);
     const plan = check.plan;
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');
 
@@ -273,6 +291,8 @@ export class OvfImport extends Construct {
         ...(props.powerOn !== undefined ? { powerOn: props.powerOn } : {}),
         ...(props.annotation !== undefined ? { annotation: props.annotation } : {}),
         ...(props.provider !== undefined ? { provider: props.provider } : {}),
+        ...(props.signature !== undefined ? { signature: props.signature } : {}),
+        ...(props.trustedCertificates?.length ? { trustedCertificates: props.trustedCertificates } : {}),
       });
       this.reconfigure = undefined;
       return;
@@ -282,6 +302,8 @@ export class OvfImport extends Construct {
       powerOn: props.powerOn ?? false,
       markAsTemplate: props.markAsTemplate ?? false,
       ...(props.annotation !== undefined ? { annotation: props.annotation } : {}),
+      ...(props.signature !== undefined ? { signature: props.signature } : {}),
+      ...(props.trustedCertificates?.length ? { trustedCertificates: props.trustedCertificates } : {}),
     };
     this.resource = new DataResource(this, 'Resource', {
       // Shown, never a reason to replace: where the package lies and what core's plan makes of it.
@@ -330,6 +352,17 @@ function planSummary(source: string, plan: OvfImportPlan): Record<string, unknow
     hostProfile: plan.hostProfile,
     vms: plan.vms.map((v) => ({ name: v.name, numCPUs: v.numCPUs, memoryMB: v.memoryMB, guestId: v.guestId, hardwareVersion: v.hardwareVersion, firmware: v.firmware })),
     disks: plan.disks.map((x) => ({ entity: x.entity, label: x.label, ...(x.capacityBytes !== undefined ? { capacityBytes: x.capacityBytes } : {}), provisioning: x.provisioning })),
+    signature: signatureSummary(plan.signature),
+  };
+}
+
+/** The plan's signature as `input` shows it: the policy, the verdict and the signer. */
+function signatureSummary(s: PlanSignature): Record<string, unknown> {
+  return {
+    policy: s.policy,
+    status: s.status,
+    ...(s.signer ? { signer: { subject: s.signer.subject, issuer: s.signer.issuer, validFrom: s.signer.validFrom, validTo: s.signer.validTo } } : {}),
+    ...(s.trusted !== undefined ? { trusted: s.trusted } : {}),
   };
 }
 
@@ -415,6 +448,10 @@ function checkImportProps(where: string, props: OvfImportProps): void {
   }
   for (const key of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
     if (props[key] !== undefined && typeof props[key] !== 'boolean') problems.push(`"${key}" must be true or false`);
+  }
+  if (props.signature !== undefined && !(SIGNATURE_POLICIES as readonly unknown[]).includes(props.signature)) problems.push(`"signature" must be one of ${SIGNATURE_POLICIES.join(', ')}`);
+  if (props.trustedCertificates !== undefined && (!Array.isArray(props.trustedCertificates) || props.trustedCertificates.some((c) => typeof c !== 'string'))) {
+    problems.push('"trustedCertificates" must be a list of PEM texts (the CA certificates the signer must chain to)');
   }
   if (problems.length) throw new UsageError(`${where}: ${problems.join('; ')}`);
 }

@@ -37,6 +37,9 @@ export interface ProviderImportOptions {
   annotation?: string;
   /** A provider instance to use; default: the stack's only OvfkitProvider, else a new one. */
   provider?: OvfkitProvider;
+  /** The signature policy and trusted CA certificates (PEM texts) the provider's plan enforces. */
+  signature?: string;
+  trustedCertificates?: readonly string[];
 }
 
 /**
@@ -89,6 +92,8 @@ export function providerImport(scope: Construct, id: string, request: OvfImportR
     acceptAllEulas: request.acceptAllEulas,
     powerOn: o.powerOn ?? false,
     ...(o.annotation !== undefined ? { annotation: o.annotation } : {}),
+    ...(o.signature !== undefined ? { signature: o.signature } : {}),
+    ...(o.trustedCertificates?.length ? { trustedCertificates: [...o.trustedCertificates] } : {}),
   });
 }
 

@@ -13,8 +13,8 @@ async function main(): Promise<void> {
   for await (const c of process.stdin) chunks.push(c as Buffer);
   const source = Buffer.concat(chunks).toString('utf8');
   if (!source) throw new Error('usage: read-source-worker < source');
-  const { ovfDescriptorBytes, manifest, package: pkg } = await readSourceForSynth(source);
-  process.stdout.write(JSON.stringify({ ok: true, ovfDescriptorBase64: ovfDescriptorBytes.toString('base64'), manifest, package: pkg }));
+  const { ovfDescriptorBytes, manifest, package: pkg, signatureFiles } = await readSourceForSynth(source);
+  process.stdout.write(JSON.stringify({ ok: true, ovfDescriptorBase64: ovfDescriptorBytes.toString('base64'), manifest, package: pkg, signatureFiles }));
 }
 
 main().catch((e: unknown) => {

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { descriptorDigest, escapeControls, isOvfkitErrorCode, OvfkitError, redactUrl, urlCarriesSecret, UsageError, type PackageFacts } from '@ovfkit/core';
+import type { SignatureFiles } from './package-port';
 
 /** A value read from an environment variable when `cdktf synth` and `terraform apply` run. */
 export interface OvfPropertyFromEnv {
@@ -83,6 +84,8 @@ export interface OvfSourceContent {
   manifestDigest?: string;
   /** What the package holds around the descriptor (@ovfkit/package `packageFacts`): the plan judges it. */
   package: PackageFacts;
+  /** The descriptor, `.mf` and `.cert`: an OvfImport judges the signature against its own trusted certificates. */
+  signatureFiles: SignatureFiles;
 }
 
 /** The most a descriptor may weigh; a bigger one is refused rather than parsed. */
@@ -133,8 +136,9 @@ function cacheKey(resolved: string): string | undefined {
   }
 }
 
-function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | string | undefined, pkg: PackageFacts): OvfSourceContent {
+function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | string | undefined, pkg: PackageFacts, signatureFiles: SignatureFiles): OvfSourceContent {
   const c: OvfSourceContent = {
+    signatureFiles,
     source: urlCarriesSecret(source) ? redactUrl(source) : source,
     // As @ovfkit/package gives a descriptor's text.
     ovfDescriptor: ovfDescriptorBytes.toString('utf8'),
@@ -151,6 +155,7 @@ interface WorkerAnswer {
   ovfDescriptorBase64?: string;
   manifest?: string;
   package?: PackageFacts;
+  signatureFiles?: SignatureFiles;
   error?: { code: string; message: string };
 }
 
@@ -173,9 +178,9 @@ function readWithPackage(source: string, resolved: string): OvfSourceContent {
   } catch {
     throw new OvfkitError('INTERNAL', escapeControls(`cannot read OVF source "${given}": the reader exited with ${r.status}: ${r.stderr.trim().slice(0, 500)}`, 'line'));
   }
-  if (!answer.ok || answer.ovfDescriptorBase64 === undefined || answer.package === undefined) {
+  if (!answer.ok || answer.ovfDescriptorBase64 === undefined || answer.package === undefined || answer.signatureFiles === undefined) {
     const code = isOvfkitErrorCode(answer.error?.code) ? answer.error.code : 'IO';
     throw new OvfkitError(code, escapeControls(`cannot read OVF source "${given}": ${answer.error?.message ?? 'no descriptor'}`, 'line'));
   }
-  return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest, answer.package);
+  return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest, answer.package, answer.signatureFiles);
 }

@@ -5,19 +5,21 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { escapeControls as esc, OvfkitError, type PlanSignature } from '@ovfkit/core';
-import { parseSignaturePolicy, pemCertificates, type SignatureOptions } from '@ovfkit/package';
+import { parseSignaturePolicy, pemCertificates, trustedCertificates, type SignatureOptions } from '@ovfkit/package';
 import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
 
 /** `--signature` and `--trust`. */
 export const signatureOptions: OptionsSpec = {
   signature: { type: 'string' },
   trust: { type: 'string', multiple: true },
+  'trust-env': { type: 'string', multiple: true },
 };
 
 /** Help lines for {@link signatureOptions}. */
 export const signatureHelp = [
   '  --signature <policy>    verify (default): a .cert that is present must be valid (the signature over the\n                          manifest, the descriptor as signed, the signer valid now, its chain with --trust),\n                          else the plan refuses the package | require: a valid one must be present |\n                          ignore: the .cert is not read',
   '  --trust <ca.pem>        trusted CA certificate(s) the signer must chain to (repeatable); without it the\n                          chain is not judged',
+  '  --trust-env <VAR>       trusted CA certificate(s) as PEM text in environment variable VAR (repeatable)',
 ].join('\n');
 
 /** The PEM certificates of the `--trust` files, read relative to the working directory. */
@@ -30,6 +32,11 @@ export async function trustStoreFrom(values: OptionValues, ctx: CommandContext):
     const certs = pemCertificates(text);
     if (!certs.length) throw new OvfkitError('USAGE', `the trust store ${f} holds no PEM certificate`);
     store.push(...certs);
+  }
+  for (const variable of stringList(values, 'trust-env')) {
+    const text = ctx.env[variable];
+    if (text === undefined) throw new OvfkitError('USAGE', `--trust-env ${esc(variable)}: environment variable ${esc(variable)} is not set`);
+    store.push(...trustedCertificates([text], `--trust-env ${esc(variable)}`));
   }
   return store;
 }

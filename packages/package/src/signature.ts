@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { descriptorDigest, signatureVerdict, UsageError, SIGNATURE_POLICIES, type PlanSignature, type SignatureFacts, type SignatureFinding, type SignaturePolicy } from '@ovfkit/core';
-import { verifyCertificate } from './certificate';
+import { pemCertificates, verifyCertificate } from './certificate';
 import { issue, type PackageIssue, type PackageIssueCode } from './issues';
 import { nodeHashName, parseManifest } from './manifest';
 import type { PackageFile, PackageSource } from './source';
@@ -33,6 +33,21 @@ export interface SignatureOptions extends SignatureFactsOptions {
 export interface PackageSignature extends PlanSignature {
   /** Errors make the package unusable under the policy; warnings (a self-signed signer) do not. */
   issues: PackageIssue[];
+}
+
+/**
+ * The trusted CA certificates of a front end's input (each entry PEM text holding one or more
+ * certificates), as the trust store; an entry holding none is a UsageError naming the input.
+ * @example trustedCertificates([fs.readFileSync('ca.pem', 'utf8')], 'trustedCertificates') // ['-----BEGIN CERTIFICATE-----…']
+ */
+export function trustedCertificates(texts: readonly unknown[], input: string): string[] {
+  const store: string[] = [];
+  texts.forEach((text, i) => {
+    const certs = typeof text === 'string' ? pemCertificates(text) : [];
+    if (!certs.length) throw new UsageError(`${input}[${i}] holds no PEM certificate: give the text of the CA certificate(s), -----BEGIN CERTIFICATE----- …`);
+    store.push(...certs);
+  });
+  return store;
 }
 
 /** Reads a `--signature` value (undefined: the default, `verify`); throws a UsageError naming the choices. */

@@ -6,7 +6,7 @@
  */
 import type {
   KeyValue, ManagedObjectReference, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult, OvfPlan,
-  OvfValidateHostResult, PackageFacts, PlanPackageInput,
+  OvfValidateHostResult, PackageFacts, PlanPackageInput, PlanSignatureOptions, SignatureFacts, SignaturePolicy,
 } from '@ovfkit/core';
 import type { OvfEntityState, OvfExportRequest, OvfImportRequest, OvfImportSpecRequest, OvfPlacement, OvfVmState } from '@ovfkit/vsphere';
 
@@ -28,6 +28,14 @@ export interface DescriptorRead {
   warning: OvfIssue[];
   /** What the package holds around the descriptor (@ovfkit/package `packageFacts`): core's plan judges it. */
   package: PackageFacts;
+  /** What the package's `.mf` and `.cert` say about its signer (@ovfkit/package `readSignatureFacts`); absent under the policy `ignore`. */
+  signature?: SignatureFacts;
+}
+
+/** How a package's signature is read: the policy and the trusted CA certificates (PEM texts). */
+export interface SignatureRead {
+  signature?: SignaturePolicy;
+  trustedCertificates?: string[];
 }
 
 /** Where an import goes, by inventory path or name, as the user wrote it. */
@@ -100,9 +108,9 @@ export interface LocalPlan extends ImportValidation {
 
 /** The provider's port onto core, package and vsphere. */
 export interface OvfkitBackend {
-  readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy }): Promise<DescriptorRead>;
+  readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead>;
   parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
   /** The plan offline, against a host profile (name or JSON file) and an optional inventory snapshot file. */
-  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput): Promise<LocalPlan>;
+  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput, signature?: PlanSignatureOptions): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;
 }

@@ -10,11 +10,11 @@ import { promises as fs } from 'node:fs';
 import type { ManifestIssueCode, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import {
   checkHostProfile, checkInventory, createPlan, descriptorDigest, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
-  type HostProfile, type InventorySnapshot, type PlanPackageInput,
+  type HostProfile, type InventorySnapshot, type PlanPackageInput, type PlanSignatureOptions,
 } from '@ovfkit/core';
-import { nodeHashName, openSource, packageFacts, parseManifest } from '@ovfkit/package';
+import { nodeHashName, openSource, packageFacts, parseManifest, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
 
-import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, VsphereSession } from './backend';
+import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, SignatureRead, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
 
 function packageIssue(code: ManifestIssueCode, message: string, fix: string, path?: string): OvfIssue {
@@ -28,11 +28,14 @@ function packageIssue(code: ManifestIssueCode, message: string, fix: string, pat
  * under `require`, and the descriptor's own manifest line. Disk digests are verified while the
  * import streams them.
  */
-async function readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy }): Promise<DescriptorRead> {
+async function readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead> {
+  const trustStore = trustedCertificates(options.trustedCertificates ?? [], 'trustedCertificates');
   const src = await openSource(source, {});
   try {
     const d = await src.descriptor();
     const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: await packageFacts(src, d) };
+    // The signature facts core's plan judges under the policy (the same reader as ovfkit plan and the import).
+    if (options.signature !== 'ignore') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
     if (options.manifestPolicy === 'skip') return read;
     const mf = await src.manifest();
     if (!mf) {
@@ -90,7 +93,7 @@ async function loadInventory(file: string): Promise<InventorySnapshot> {
 }
 
 /** core's createPlan: ParseDescriptor + ValidateHost + CreateImportSpec over one parse. */
-async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput): Promise<LocalPlan> {
+async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput, signature?: PlanSignatureOptions): Promise<LocalPlan> {
   const hostProfile = await loadHostProfile(target.hostProfile);
   const inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
   const p = request.placement;
@@ -114,6 +117,7 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     ...(request.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
     vocabulary: 'pulumi',
     package: pkg,
+    ...(signature ? { signature } : {}),
   });
   return {
     against: `host profile ${r.plan.hostProfile}${target.inventory ? ` and inventory ${target.inventory}` : ''}`,

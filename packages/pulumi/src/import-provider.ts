@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 
-import { composedError, escapeControls, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
+import { composedError, escapeControls, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
-import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, VsphereSession } from './backend';
+import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, SignatureRead, VsphereSession } from './backend';
 import { connectionInputFailures, currentConnection, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
 import {
   entryPath, UNKNOWN, formatMoRef, isUnknown, MANIFEST_POLICIES,
@@ -74,6 +74,7 @@ const INPUT_FOR_CODE: Record<string, string> = {
   DISK_PROVISIONING_UNSUPPORTED: 'diskProvisioning', OvfUnsupportedDiskProvisioning: 'diskProvisioning',
   INVALID_ENTITY_NAME: 'name', OvfInvalidVmName: 'name',
   AMBIGUOUS_PROPERTY_KEY: 'propertyMapping',
+  CERT_ABSENT: 'signature', CERT_UNTRUSTED: 'trustedCertificates', CERT_SELF_SIGNED: 'trustedCertificates',
 };
 
 function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
@@ -90,7 +91,7 @@ function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
 }
 
 /** Inputs the plan is computed from. */
-const PLAN_INPUTS = ['source', ...PLACEMENT_KEYS, 'name', 'networkMapping', 'propertyMapping', 'deploymentOption', 'diskProvisioning', 'ipAllocationPolicy', 'ipProtocol', 'acceptAllEulas', 'hostProfile', 'inventory', 'locale', 'manifestPolicy'] as const;
+const PLAN_INPUTS = ['source', ...PLACEMENT_KEYS, 'name', 'networkMapping', 'propertyMapping', 'deploymentOption', 'diskProvisioning', 'ipAllocationPolicy', 'ipProtocol', 'acceptAllEulas', 'hostProfile', 'inventory', 'locale', 'manifestPolicy', 'signature', 'trustedCertificates'] as const;
 
 /**
  * The plan as kept in inputs and state: core's object, except that EULA texts (up to ~100 KB on
@@ -149,6 +150,11 @@ function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
   }
   oneOf('manifestPolicy', MANIFEST_POLICIES);
   if (!isUnknown(news.connection)) f.push(...connectionInputFailures(news.connection));
+  oneOf('signature', SIGNATURE_POLICIES);
+  const trusted = news.trustedCertificates;
+  if (trusted !== undefined && !isUnknown(trusted) && (!Array.isArray(trusted) || trusted.some((c) => typeof c !== 'string'))) {
+    f.push({ property: 'trustedCertificates', reason: 'trustedCertificates must be a list of PEM texts (the CA certificates the signer must chain to)' });
+  }
   for (const k of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
     const v = news[k];
     if (v !== undefined && !isUnknown(v) && typeof v !== 'boolean') f.push({ property: k, reason: `${k} must be true or false, got ${JSON.stringify(v)}` });
@@ -209,9 +215,10 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
 
   let descriptor: DescriptorRead;
   try {
-    descriptor = await backend.readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present' });
+    descriptor = await backend.readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present', ...signatureRead(news) });
   } catch (e) {
-    failures.push({ property: 'source', reason: `cannot read the package: ${(e as Error).message}` });
+    const m = (e as Error).message;
+    failures.push(m.startsWith('trustedCertificates[') ? { property: 'trustedCertificates', reason: m } : { property: 'source', reason: `cannot read the package: ${m}` });
     return { failures, warnings };
   }
   for (const i of descriptor.error) failures.push({ property: i.code === 'MANIFEST_ABSENT' ? 'manifestPolicy' : 'source', reason: issueReason(i) });
@@ -229,7 +236,9 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   // import engine hashes the bytes it reads.
   let local: LocalPlan;
   try {
-    local = await backend.planLocal(descriptor.ovfDescriptorBytes, request, target, descriptor.package);
+    local = await backend.planLocal(descriptor.ovfDescriptorBytes, request, target, descriptor.package, {
+      policy: news.signature ?? 'verify', ...(descriptor.signature ? { facts: descriptor.signature } : {}),
+    });
   } catch (e) {
     const m = (e as Error).message;
     // A target the snapshot lacks names the target; an unreadable snapshot or profile names its file.
@@ -252,7 +261,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   // descriptor is still usable, and vSphere checks it for the option the plan chose (the default).
   const parsed = (parse.error ?? []).every((i) => inputForIssue(i, news) === 'deploymentOption');
   const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
-  const kept = (i: PlanIssue): boolean => !connection || i.source === 'parseDescriptor' || i.source === 'plan' || i.source === 'package' || (i.source === 'createImportSpec' && parsed && inputIssues(i));
+  const kept = (i: PlanIssue): boolean => !connection || i.source === 'parseDescriptor' || i.source === 'plan' || i.source === 'package' || i.source === 'signature' || (i.source === 'createImportSpec' && parsed && inputIssues(i));
   const against = (i: PlanIssue): string | undefined => (connection || i.source === 'parseDescriptor' ? undefined : local.against);
   for (const i of local.plan.errors.filter(kept)) add([i], against(i));
   for (const i of local.plan.warnings.filter(kept)) warn([i], against(i));
@@ -273,6 +282,14 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
     warn([...(validation.validateHost.warning ?? []), ...validation.importSpec.warning], validation.against);
   }
   return { failures: knownOnly(dedupe(failures), news), warnings: [...new Set(warnings)], descriptor, parse, validation, plan: local.plan };
+}
+
+/** The signature inputs as the backend reads them (known values only: an unknown one leaves the plan unknown). */
+function signatureRead(news: OvfImportWireInputs): SignatureRead {
+  return {
+    ...(typeof news.signature === 'string' && !isUnknown(news.signature) ? { signature: news.signature } : {}),
+    ...(Array.isArray(news.trustedCertificates) && !isUnknown(news.trustedCertificates) ? { trustedCertificates: news.trustedCertificates } : {}),
+  };
 }
 
 /** A placement that cannot be resolved names its input in the message (`datastore "x"`, `resource pool`, …). */
@@ -374,6 +391,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
       const inputs: OvfImportWireInputs = { ...news };
       // Deterministic defaults only, so the diff is stable between runs.
       if (inputs.manifestPolicy === undefined) inputs.manifestPolicy = 'verify-if-present';
+      if (inputs.signature === undefined) inputs.signature = 'verify';
       if (inputs.acceptAllEulas === undefined) inputs.acceptAllEulas = false;
       if (inputs.powerOn === undefined) inputs.powerOn = false;
       if (inputs.markAsTemplate === undefined) inputs.markAsTemplate = false;
@@ -447,6 +465,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
             ...(inputs.annotation !== undefined ? { annotation: inputs.annotation } : {}),
             ...(typeof planned === 'string' ? { expectedDescriptorDigest: planned } : {}),
             vocabulary: 'pulumi',
+            signature: { policy: inputs.signature ?? 'verify', ...(inputs.trustedCertificates?.length ? { trustedCertificates: inputs.trustedCertificates } : {}) },
             ...(typeof inputs.hostProfile === 'string' ? { hostProfile: inputs.hostProfile } : {}),
           });
         } catch (e) {

@@ -2,7 +2,7 @@
  * Input shapes of the resources as they reach the provider (plain JSON, with the engine's
  * unknown sentinel during preview), and the small helpers that read them.
  */
-import { DISK_PROVISIONING_TYPES, type ManagedObjectReference, type OvfPlan } from '@ovfkit/core';
+import { DISK_PROVISIONING_TYPES, type ManagedObjectReference, type OvfPlan, type SignaturePolicy } from '@ovfkit/core';
 
 import type { ManifestPolicy, Placement } from './backend';
 import type { ConnectionInput } from './connection';
@@ -40,6 +40,9 @@ export interface OvfImportWireInputs extends Placement {
   ipProtocol?: string;
   acceptAllEulas?: boolean;
   manifestPolicy?: ManifestPolicy;
+  signature?: SignaturePolicy;
+  /** PEM texts of the CA certificates the signer must chain to. */
+  trustedCertificates?: string[];
   powerOn?: boolean;
   annotation?: string;
   markAsTemplate?: boolean;

@@ -3,7 +3,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 
-import { urlCarriesSecret, type OvfPlan } from '@ovfkit/core';
+import { urlCarriesSecret, type OvfPlan, type SignaturePolicy } from '@ovfkit/core';
 
 import type { ManifestPolicy } from './backend';
 import type { OvfImportVmOutput } from './inputs';
@@ -73,6 +73,14 @@ export interface OvfImportArgs {
   acceptAllEulas?: pulumi.Input<boolean>;
   /** @default 'verify-if-present' */
   manifestPolicy?: pulumi.Input<ManifestPolicy>;
+  /**
+   * How the package's signature (`.cert`) is judged, by the plan preview shows and the import
+   * enforces: `verify`, a signature that is present must be valid; `require`, a valid one must be
+   * present; `ignore`, not judged. The signer is in `plan.signature`. @default 'verify'
+   */
+  signature?: pulumi.Input<SignaturePolicy>;
+  /** The CA certificates (PEM text) the signer must chain to; without them the chain is not judged. */
+  trustedCertificates?: pulumi.Input<pulumi.Input<string>[]>;
   /** Power on after import; changed later in place. @default false */
   powerOn?: pulumi.Input<boolean>;
   /** The VM's annotation (notes); changed in place. */

@@ -4,7 +4,8 @@
  * {@link connectOvfSession} at run time; the shapes here match its port structurally.
  */
 import { createHash } from 'node:crypto';
-import { fullPropertyId, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
+import { fullPropertyId, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, type SignaturePolicy, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
+import { trustedCertificates } from '@ovfkit/package';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
 import { exportOvf } from './export';
@@ -53,6 +54,8 @@ export interface OvfImportRequest extends OvfImportSpecRequest {
   hostProfile?: string | HostProfile;
   /** Whose words the fixes of the import's local checks use. @default 'api' */
   vocabulary?: PlanVocabulary;
+  /** The signature policy of the import's plan and the CA certificates (PEM texts) the signer must chain to. @default { policy: 'verify' } */
+  signature?: { policy: SignaturePolicy; trustedCertificates?: string[] };
 }
 
 export type PowerState = 'poweredOn' | 'poweredOff' | 'suspended';
@@ -188,6 +191,7 @@ export class OvfSession {
         ...(request.hostProfile !== undefined ? { hostProfile: request.hostProfile } : {}),
         ...(request.locale ? { locale: request.locale } : {}),
         ...(request.vocabulary ? { vocabulary: request.vocabulary } : {}),
+        ...(request.signature ? { signature: { policy: request.signature.policy, ...(request.signature.trustedCertificates?.length ? { trustStore: trustedCertificates(request.signature.trustedCertificates, 'trustedCertificates') } : {}) } } : {}),
       });
       const entity = await this.readEntity(r.entity);
       if (!entity) throw new UsageError(`the imported ${r.entity.type} ${r.entity.value} vanished right after import`);

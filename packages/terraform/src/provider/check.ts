@@ -8,9 +8,10 @@
 import * as fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
-  checkHostProfile, checkInventory, createPlan, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, resolveHostProfile,
+  checkHostProfile, checkInventory, createPlan, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
+  SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy,
 } from '@ovfkit/core';
-import { openSource, packageFacts } from '@ovfkit/package';
+import { openSource, packageFacts, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
 
 import { attributePath, type AttributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
 import { isUnknown, type TfValue } from '../protocol/values';
@@ -30,6 +31,8 @@ export interface PlannedDescriptor {
   name: string;
   /** What the package holds around the descriptor: the plan judges whether it is complete. */
   package: PackageFacts;
+  /** What its `.mf` and `.cert` say about the signer; absent when not read (policy `ignore`, or only the descriptor wanted). */
+  signature?: SignatureFacts;
 }
 
 export interface ImportCheck {
@@ -42,6 +45,19 @@ export interface ImportCheck {
 /** A known string, or undefined (null or not known yet). */
 export function knownString(v: TfValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
+}
+
+/** The known strings of a list(string) value. */
+export function knownList(v: TfValue | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** The plan's signature as the `signature_status` and `signer` attributes. */
+export function signatureAttributes(s: PlanSignature): { signature_status: string; signer: TfValue } {
+  return {
+    signature_status: s.status,
+    signer: s.signer ? { subject: s.signer.subject, issuer: s.signer.issuer, valid_from: s.signer.validFrom, valid_to: s.signer.validTo, trusted: s.trusted ?? null } : null,
+  };
 }
 
 /** The known entries of a map(string) value. */
@@ -61,6 +77,7 @@ const ATTRIBUTE_FOR_CODE: Readonly<Record<string, string>> = {
   OvfPropertyValue: 'property_mapping', OvfPropertyType: 'property_mapping', OvfPropertyQualifier: 'property_mapping',
   EULA_NOT_ACCEPTED: 'accept_all_eulas', UNKNOWN_DEPLOYMENT_OPTION: 'deployment_option', OvfInvalidValueConfiguration: 'deployment_option',
   AMBIGUOUS_PROPERTY_KEY: 'property_mapping',
+  CERT_ABSENT: 'signature', CERT_UNTRUSTED: 'trusted_certificates', CERT_SELF_SIGNED: 'trusted_certificates',
   INSUFFICIENT_DATASTORE_SPACE: 'datastore', DATASTORE_INACCESSIBLE: 'datastore',
   UNKNOWN_DATASTORE: 'datastore', UNKNOWN_RESOURCE_POOL: 'resource_pool', UNKNOWN_HOST: 'host',
   DISK_PROVISIONING_UNSUPPORTED: 'disk_provisioning', OvfUnsupportedDiskProvisioning: 'disk_provisioning',
@@ -112,12 +129,17 @@ async function loadInventory(file: string): Promise<InventorySnapshot> {
   return check.inventory;
 }
 
-/** Reads the descriptor of a package (only the descriptor: never the disks). */
-export async function readDescriptor(source: string): Promise<PlannedDescriptor> {
+/**
+ * Reads the descriptor of a package (only the descriptor, manifest and certificate: never the
+ * disks); with `signature`, the signature facts too, judged against `trustStore`.
+ */
+export async function readDescriptor(source: string, signature?: { trustStore: string[] }): Promise<PlannedDescriptor> {
   const src = await openSource(source, {});
   try {
     const d = await src.descriptor();
-    return { bytes: d.bytes, name: d.name, package: await packageFacts(src, d) };
+    const read: PlannedDescriptor = { bytes: d.bytes, name: d.name, package: await packageFacts(src, d) };
+    if (signature) read.signature = await readSignatureFacts(src, d, signature.trustStore.length ? { trustStore: signature.trustStore } : {});
+    return read;
   } finally {
     await src.close();
   }
@@ -132,7 +154,7 @@ function placementAttribute(message: string): string {
 }
 
 /** The attributes a plan is computed from: while any is unknown, the plan is too. */
-export const PLAN_INPUTS = ['source', 'name', 'resource_pool', 'datastore', 'host', 'network_mapping', 'property_mapping', 'password_property_mapping', 'deployment_option', 'disk_provisioning', 'accept_all_eulas'] as const;
+export const PLAN_INPUTS = ['source', 'name', 'resource_pool', 'datastore', 'host', 'network_mapping', 'property_mapping', 'password_property_mapping', 'deployment_option', 'disk_provisioning', 'accept_all_eulas', 'signature', 'trusted_certificates'] as const;
 
 /**
  * Plans an import from config values; unknown values are left out of the plan and issues about
@@ -148,9 +170,20 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(source)) {
     return { diagnostics: [errorDiagnostic('the source URL carries credentials', 'Terraform stores attributes in its state in plain text: serve the package without user:password@ in the URL, or download it first', attributePath('source'))] };
   }
+  const policy = config['signature'] ?? null;
+  if (policy !== null && !isUnknown(policy) && !(SIGNATURE_POLICIES as readonly TfValue[]).includes(policy)) {
+    return { diagnostics: [errorDiagnostic(`signature must be one of ${SIGNATURE_POLICIES.join(', ')}`, `got ${JSON.stringify(policy)}`, attributePath('signature'))] };
+  }
+  const signature: SignaturePolicy = typeof policy === 'string' ? policy as SignaturePolicy : 'verify';
+  let trustStore: string[];
+  try {
+    trustStore = trustedCertificates(knownList(config['trusted_certificates']), 'trusted_certificates');
+  } catch (e) {
+    return { diagnostics: [errorDiagnostic('trusted_certificates cannot be used', (e as Error).message, attributePath('trusted_certificates'))] };
+  }
   let descriptor: PlannedDescriptor;
   try {
-    descriptor = await readDescriptor(source);
+    descriptor = await readDescriptor(source, signature === 'ignore' ? undefined : { trustStore });
   } catch (e) {
     return { diagnostics: [errorDiagnostic('cannot read the package', (e as Error).message, attributePath('source'))] };
   }
@@ -179,6 +212,8 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
       ...(knownString(config['disk_provisioning']) ? { diskProvisioning: knownString(config['disk_provisioning'])! } : {}),
       ...(config['accept_all_eulas'] === true ? { importOption: ['acceptAllEulas'] } : {}),
       package: descriptor.package,
+      signature: { policy: signature, ...(descriptor.signature ? { facts: descriptor.signature } : {}) },
+      vocabulary: 'terraform',
     }));
   } catch (e) {
     const m = (e as Error).message;

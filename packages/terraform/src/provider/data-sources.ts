@@ -6,7 +6,7 @@ import { createPlan } from '@ovfkit/core';
 
 import { attributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
 import type { TfValue } from '../protocol/values';
-import { checkImport, knownString, readDescriptor, statePlan, type PlanTarget, type TfObject } from './check';
+import { checkImport, knownString, readDescriptor, signatureAttributes, statePlan, type PlanTarget, type TfObject } from './check';
 
 /** One line per issue, as `ovfkit plan` words it. */
 function issueLine(i: { localizedMessage: string; code: string; line?: number }): string {
@@ -54,6 +54,7 @@ export async function readPlanDataSource(config: TfObject, target: PlanTarget): 
     errors: plan.errors.map(issueLine),
     warnings: plan.warnings.map(issueLine),
     plan_json: JSON.stringify(statePlan(plan)),
+    ...signatureAttributes(plan.signature),
   };
   return { state, diagnostics: check.diagnostics };
 }

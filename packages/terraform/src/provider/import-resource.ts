@@ -6,12 +6,12 @@
  * entity read back (gone → removed from state; changed values → drift); import = adopt an entity
  * by moref or inventory path.
  */
-import { type HostProfile, type KeyValue, type ManagedObjectReference, type OvfPlan, passwordDigest, passwordMatches } from '@ovfkit/core';
+import { type HostProfile, type KeyValue, type ManagedObjectReference, type OvfPlan, passwordDigest, passwordMatches, type SignaturePolicy } from '@ovfkit/core';
 import type { OvfEntityState, OvfSession } from '@ovfkit/vsphere';
 
 import { attributePath, type AttributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
 import { isUnknown, type TfValue, UNKNOWN } from '../protocol/values';
-import { checkImport, issueDiagnostic, knownEntries, knownString, loadHostProfile, PLAN_INPUTS, type TfObject } from './check';
+import { checkImport, issueDiagnostic, knownEntries, knownList, knownString, loadHostProfile, PLAN_INPUTS, signatureAttributes, type TfObject } from './check';
 import type { ProviderSettings } from './connection';
 import { IMPORT_SCHEMA } from './schema';
 
@@ -61,6 +61,8 @@ export async function planImport(prior: TfObject | null, proposed: TfObject | nu
   if (config['name'] === null) planned['name'] = prior?.['name'] ?? (planKnown ? check.plan!.entityName : UNKNOWN);
   if (config['deployment_option'] === null) planned['deployment_option'] = prior?.['deployment_option'] ?? (planKnown ? check.plan!.deploymentOption.key : UNKNOWN);
   if (config['annotation'] === null) planned['annotation'] = prior?.['annotation'] ?? UNKNOWN;
+  // The signer, as the plan judged it: shown by terraform plan, enforced again at apply.
+  Object.assign(planned, planKnown ? signatureAttributes(check.plan!.signature) : { signature_status: UNKNOWN, signer: UNKNOWN });
 
   if (prior === null) {
     planned['id'] = UNKNOWN;
@@ -175,9 +177,11 @@ async function createImport(planned: TfObject, config: TfObject, settings: Provi
       ...(annotation !== undefined ? { annotation } : {}),
       markAsTemplate: false,
       hostProfile,
+      vocabulary: 'terraform',
+      signature: { policy: (s('signature') ?? 'verify') as SignaturePolicy, trustedCertificates: knownList(config['trusted_certificates']) },
       ...(digest !== undefined ? { expectedDescriptorDigest: digest } : {}),
     });
-    const state = stateOf({ ...planned, descriptor_digest: plan.descriptorDigest, deployment_option: plan.deploymentOption.key }, entity, { passwordDigests: digestsFor(config, undefined) });
+    const state = stateOf({ ...planned, descriptor_digest: plan.descriptorDigest, deployment_option: plan.deploymentOption.key, ...signatureAttributes(plan.signature) }, entity, { passwordDigests: digestsFor(config, undefined) });
     return { state, diagnostics: [] };
   } catch (e) {
     const code = (e as { code?: unknown }).code;

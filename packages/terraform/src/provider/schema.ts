@@ -24,6 +24,19 @@ export const PROVIDER_SCHEMA: BlockSpec = {
   },
 };
 
+/** The signature inputs of a plan: the policy and the CA certificates (PEM text) the signer must chain to. */
+const SIGNATURE_INPUTS: BlockSpec['attributes'] = {
+  signature: str('How the package\'s signature (.cert) is judged: verify (a signature that is present must be valid), require (a valid one must be present) or ignore. Default: verify.'),
+  trusted_certificates: { type: ['list', 'string'], description: 'PEM texts of the CA certificates the signer must chain to (e.g. file("ca.pem")); without them the chain is not judged.', optional: true },
+};
+
+/** The signature as the plan judged it: status and signer. */
+export const SIGNER_TYPE: TfType = ['object', { subject: 'string', issuer: 'string', valid_from: 'string', valid_to: 'string', trusted: 'bool' }];
+const SIGNATURE_OUTPUTS: BlockSpec['attributes'] = {
+  signature_status: { type: 'string', description: 'The plan\'s signature verdict: valid, invalid, absent (not signed) or unchecked.', computed: true },
+  signer: { type: SIGNER_TYPE, description: 'The signing certificate (subject, issuer, validity; trusted is null without trusted_certificates); null when not signed.', computed: true },
+};
+
 /** One VM of an imported entity, as read back. */
 export const VM_TYPE: TfType = ['object', { id: 'string', name: 'string', power_state: 'string', num_cpus: 'number', memory_mb: 'number' }];
 
@@ -45,6 +58,8 @@ export const IMPORT_SCHEMA: BlockSpec = {
     deployment_option: str('Configuration/@ovf:id. Default: the descriptor\'s default.', { computed: true }),
     disk_provisioning: str('thin, thick, eagerZeroedThick, … Default: the descriptor\'s / thick.'),
     accept_all_eulas: { type: 'bool', description: 'Accept the package\'s EULAs (required when it has any).', optional: true },
+    ...SIGNATURE_INPUTS,
+    ...SIGNATURE_OUTPUTS,
     power_on: { type: 'bool', description: 'Power the entity on; changed in place.', optional: true },
     annotation: str('Annotation; changed in place.', { computed: true }),
     descriptor_digest: { type: 'string', description: 'sha256 of the imported descriptor: a different package at the same path replaces the entity.', computed: true },
@@ -105,6 +120,8 @@ export const PLAN_SCHEMA: BlockSpec = {
     deployment_option: str('Configuration.'),
     disk_provisioning: str('Disk provisioning.'),
     accept_all_eulas: { type: 'bool', description: 'Accept the EULAs.', optional: true },
+    ...SIGNATURE_INPUTS,
+    ...SIGNATURE_OUTPUTS,
     descriptor_digest: { type: 'string', description: 'sha256 of the descriptor.', computed: true },
     ok: { type: 'bool', description: 'True when the plan has no error.', computed: true },
     errors: { type: ['list', 'string'], description: 'Errors, one line each.', computed: true },

@@ -62,11 +62,97 @@ export interface DataOvfkitPlanConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourcePool?: string;
   /**
+  * How the package's signature (.cert) is judged: verify (a signature that is present must be valid), require (a valid one must be present) or ignore. Default: verify.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/data-sources/plan#signature DataOvfkitPlan#signature}
+  */
+  readonly signature?: string;
+  /**
   * Path or URL of an .ova/.ovf or a directory.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/data-sources/plan#source DataOvfkitPlan#source}
   */
   readonly source: string;
+  /**
+  * PEM texts of the CA certificates the signer must chain to (e.g. file("ca.pem")); without them the chain is not judged.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/data-sources/plan#trusted_certificates DataOvfkitPlan#trusted_certificates}
+  */
+  readonly trustedCertificates?: string[];
+}
+export interface DataOvfkitPlanSigner {
+}
+
+export function dataOvfkitPlanSignerToTerraform(struct?: DataOvfkitPlanSigner): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+  }
+}
+
+
+export function dataOvfkitPlanSignerToHclTerraform(struct?: DataOvfkitPlanSigner): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+  };
+  return attrs;
+}
+
+export class DataOvfkitPlanSignerOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): DataOvfkitPlanSigner | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DataOvfkitPlanSigner | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+    }
+  }
+
+  // issuer - computed: true, optional: false, required: false
+  public get issuer() {
+    return this.getStringAttribute('issuer');
+  }
+
+  // subject - computed: true, optional: false, required: false
+  public get subject() {
+    return this.getStringAttribute('subject');
+  }
+
+  // trusted - computed: true, optional: false, required: false
+  public get trusted() {
+    return this.getBooleanAttribute('trusted');
+  }
+
+  // valid_from - computed: true, optional: false, required: false
+  public get validFrom() {
+    return this.getStringAttribute('valid_from');
+  }
+
+  // valid_to - computed: true, optional: false, required: false
+  public get validTo() {
+    return this.getStringAttribute('valid_to');
+  }
 }
 
 /**
@@ -127,7 +213,9 @@ export class DataOvfkitPlan extends cdktf.TerraformDataSource {
     this._networkMapping = config.networkMapping;
     this._propertyMapping = config.propertyMapping;
     this._resourcePool = config.resourcePool;
+    this._signature = config.signature;
     this._source = config.source;
+    this._trustedCertificates = config.trustedCertificates;
   }
 
   // ==========
@@ -298,6 +386,33 @@ export class DataOvfkitPlan extends cdktf.TerraformDataSource {
     return this._resourcePool;
   }
 
+  // signature - computed: false, optional: true, required: false
+  private _signature?: string; 
+  public get signature() {
+    return this.getStringAttribute('signature');
+  }
+  public set signature(value: string) {
+    this._signature = value;
+  }
+  public resetSignature() {
+    this._signature = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get signatureInput() {
+    return this._signature;
+  }
+
+  // signature_status - computed: true, optional: false, required: false
+  public get signatureStatus() {
+    return this.getStringAttribute('signature_status');
+  }
+
+  // signer - computed: true, optional: false, required: false
+  private _signer = new DataOvfkitPlanSignerOutputReference(this, "signer");
+  public get signer() {
+    return this._signer;
+  }
+
   // source - computed: false, optional: false, required: true
   private _source?: string; 
   public get source() {
@@ -309,6 +424,22 @@ export class DataOvfkitPlan extends cdktf.TerraformDataSource {
   // Temporarily expose input value. Use with caution.
   public get sourceInput() {
     return this._source;
+  }
+
+  // trusted_certificates - computed: false, optional: true, required: false
+  private _trustedCertificates?: string[]; 
+  public get trustedCertificates() {
+    return this.getListAttribute('trusted_certificates');
+  }
+  public set trustedCertificates(value: string[]) {
+    this._trustedCertificates = value;
+  }
+  public resetTrustedCertificates() {
+    this._trustedCertificates = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get trustedCertificatesInput() {
+    return this._trustedCertificates;
   }
 
   // warnings - computed: true, optional: false, required: false
@@ -331,7 +462,9 @@ export class DataOvfkitPlan extends cdktf.TerraformDataSource {
       network_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._networkMapping),
       property_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._propertyMapping),
       resource_pool: cdktf.stringToTerraform(this._resourcePool),
+      signature: cdktf.stringToTerraform(this._signature),
       source: cdktf.stringToTerraform(this._source),
+      trusted_certificates: cdktf.listMapper(cdktf.stringToTerraform, false)(this._trustedCertificates),
     };
   }
 
@@ -391,11 +524,23 @@ export class DataOvfkitPlan extends cdktf.TerraformDataSource {
         type: "simple",
         storageClassType: "string",
       },
+      signature: {
+        value: cdktf.stringToHclTerraform(this._signature),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
       source: {
         value: cdktf.stringToHclTerraform(this._source),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      trusted_certificates: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._trustedCertificates),
+        isBlock: false,
+        type: "list",
+        storageClassType: "stringList",
       },
     };
 

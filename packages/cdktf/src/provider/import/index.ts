@@ -92,11 +92,97 @@ export interface ImportConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourcePool?: string;
   /**
+  * How the package's signature (.cert) is judged: verify (a signature that is present must be valid), require (a valid one must be present) or ignore. Default: verify.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#signature Import#signature}
+  */
+  readonly signature?: string;
+  /**
   * Path or http(s) URL of an .ova or .ovf, or a directory holding one .ovf.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#source Import#source}
   */
   readonly source: string;
+  /**
+  * PEM texts of the CA certificates the signer must chain to (e.g. file("ca.pem")); without them the chain is not judged.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#trusted_certificates Import#trusted_certificates}
+  */
+  readonly trustedCertificates?: string[];
+}
+export interface ImportSigner {
+}
+
+export function importSignerToTerraform(struct?: ImportSigner): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+  }
+}
+
+
+export function importSignerToHclTerraform(struct?: ImportSigner): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+  };
+  return attrs;
+}
+
+export class ImportSignerOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): ImportSigner | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: ImportSigner | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+    }
+  }
+
+  // issuer - computed: true, optional: false, required: false
+  public get issuer() {
+    return this.getStringAttribute('issuer');
+  }
+
+  // subject - computed: true, optional: false, required: false
+  public get subject() {
+    return this.getStringAttribute('subject');
+  }
+
+  // trusted - computed: true, optional: false, required: false
+  public get trusted() {
+    return this.getBooleanAttribute('trusted');
+  }
+
+  // valid_from - computed: true, optional: false, required: false
+  public get validFrom() {
+    return this.getStringAttribute('valid_from');
+  }
+
+  // valid_to - computed: true, optional: false, required: false
+  public get validTo() {
+    return this.getStringAttribute('valid_to');
+  }
 }
 export interface ImportVms {
 }
@@ -257,7 +343,9 @@ export class Import extends cdktf.TerraformResource {
     this._powerOn = config.powerOn;
     this._propertyMapping = config.propertyMapping;
     this._resourcePool = config.resourcePool;
+    this._signature = config.signature;
     this._source = config.source;
+    this._trustedCertificates = config.trustedCertificates;
   }
 
   // ==========
@@ -504,6 +592,33 @@ export class Import extends cdktf.TerraformResource {
     return this._resourcePool;
   }
 
+  // signature - computed: false, optional: true, required: false
+  private _signature?: string; 
+  public get signature() {
+    return this.getStringAttribute('signature');
+  }
+  public set signature(value: string) {
+    this._signature = value;
+  }
+  public resetSignature() {
+    this._signature = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get signatureInput() {
+    return this._signature;
+  }
+
+  // signature_status - computed: true, optional: false, required: false
+  public get signatureStatus() {
+    return this.getStringAttribute('signature_status');
+  }
+
+  // signer - computed: true, optional: false, required: false
+  private _signer = new ImportSignerOutputReference(this, "signer");
+  public get signer() {
+    return this._signer;
+  }
+
   // source - computed: false, optional: false, required: true
   private _source?: string; 
   public get source() {
@@ -515,6 +630,22 @@ export class Import extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get sourceInput() {
     return this._source;
+  }
+
+  // trusted_certificates - computed: false, optional: true, required: false
+  private _trustedCertificates?: string[]; 
+  public get trustedCertificates() {
+    return this.getListAttribute('trusted_certificates');
+  }
+  public set trustedCertificates(value: string[]) {
+    this._trustedCertificates = value;
+  }
+  public resetTrustedCertificates() {
+    this._trustedCertificates = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get trustedCertificatesInput() {
+    return this._trustedCertificates;
   }
 
   // vms - computed: true, optional: false, required: false
@@ -543,7 +674,9 @@ export class Import extends cdktf.TerraformResource {
       power_on: cdktf.booleanToTerraform(this._powerOn),
       property_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._propertyMapping),
       resource_pool: cdktf.stringToTerraform(this._resourcePool),
+      signature: cdktf.stringToTerraform(this._signature),
       source: cdktf.stringToTerraform(this._source),
+      trusted_certificates: cdktf.listMapper(cdktf.stringToTerraform, false)(this._trustedCertificates),
     };
   }
 
@@ -633,11 +766,23 @@ export class Import extends cdktf.TerraformResource {
         type: "simple",
         storageClassType: "string",
       },
+      signature: {
+        value: cdktf.stringToHclTerraform(this._signature),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
       source: {
         value: cdktf.stringToHclTerraform(this._source),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      trusted_certificates: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._trustedCertificates),
+        isBlock: false,
+        type: "list",
+        storageClassType: "stringList",
       },
     };
 
