@@ -83,9 +83,10 @@ describeCorpus('the corpus through the local OvfManager (ParseDescriptor + Valid
     'ovf/govmomi/virtualbox-laxmode/vbox5_0.9.ovf': 'DEVICE_TYPE_UNSUPPORTED,HARDWARE_VERSION_UNSUPPORTED',
     'ovf/govmomi/external/nested-vapp.ovf': 'DEVICE_UNSUPPORTED',
     'ovf/cot/ubuntu.2.0.ovf': 'DEVICE_TYPE_UNSUPPORTED,NO_HARDWARE_FAMILY',
-    'ovf/virt-v2v/test-o-ovirt.ovf.expected': 'BAD_QUANTITY,DEVICE_TYPE_UNSUPPORTED,DUPLICATE_INSTANCE_ID,MALFORMED_NUMBER,NO_CONTROLLER',
-    'ovf/ovirt-engine/vmOvfData.xml': 'BAD_QUANTITY,DEVICE_TYPE_UNSUPPORTED,NO_CONTROLLER,NO_HARDWARE_FAMILY',
-    'ovf/ovirt-engine/vmOvfData2.xml': 'BAD_QUANTITY,DEVICE_TYPE_UNSUPPORTED,NO_CONTROLLER',
+    // The oVirt dialect names Files by href in Disk fileRef and HostResource: DANGLING_FILE_REF and DANGLING_HOST_RESOURCE at parse (they passed parse before and the disk was read as blank)
+    'ovf/virt-v2v/test-o-ovirt.ovf.expected': 'BAD_QUANTITY,DANGLING_FILE_REF,DANGLING_HOST_RESOURCE,DEVICE_TYPE_UNSUPPORTED,DUPLICATE_INSTANCE_ID,MALFORMED_NUMBER,NO_CONTROLLER',
+    'ovf/ovirt-engine/vmOvfData.xml': 'BAD_QUANTITY,DANGLING_FILE_REF,DANGLING_HOST_RESOURCE,DEVICE_TYPE_UNSUPPORTED,NO_CONTROLLER,NO_HARDWARE_FAMILY',
+    'ovf/ovirt-engine/vmOvfData2.xml': 'BAD_QUANTITY,DANGLING_FILE_REF,DANGLING_HOST_RESOURCE,DEVICE_TYPE_UNSUPPORTED,NO_CONTROLLER',
     'ovf/virt-manager/CentOS-6.4-i386-Gnome.ovf': 'DEVICE_TYPE_UNSUPPORTED,NO_HARDWARE_FAMILY',
     'ovf/vagrant-nxos/box.ovf': 'NO_HARDWARE_FAMILY',
     'ovf/vagrant-smartos-cpp/box.ovf': 'DEVICE_TYPE_UNSUPPORTED,NO_HARDWARE_FAMILY',

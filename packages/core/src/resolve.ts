@@ -3,8 +3,8 @@
  * mapping, entity name) become one {@link ResolvedDescriptor}. The OVF facts that ParseDescriptor,
  * ValidateHost, CreateImportSpec, the plan and the OVF environment all need (the chosen
  * configuration, localised texts, the main product and default entity name, entity paths and
- * names, full property ids and effective values, active Items, disk capacities and flat/sparse
- * sizes, References, EULAs, the exact descriptor bytes, their decoded text and digest) are derived
+ * names, full property ids and effective values, active Items, disk and NVDIMM capacities and
+ * flat/sparse sizes, References, EULAs, the exact descriptor bytes, their decoded text and digest) are derived
  * here and nowhere else; those calls are projections of this object.
  * @see ARCHITECTURE.md "Resolve once", STYLE.md §15
  */
@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { OvfInvalidValueConfiguration, OvfIssue } from './faults';
 import { readEnvelope, unitBytes } from './envelope';
 import { activeItems } from './hardware';
+import { deviceFor } from './importspec/devices';
 import { issues, type At } from './messages';
 import type { Configuration, Content, Disk, Envelope, EulaSection, File, Item, Msg, ProductSection, Property, VirtualSystem } from './model';
 import { fullPropertyId } from './property-keys';
@@ -100,6 +101,21 @@ export interface ResolvedDisk {
   used: boolean;
 }
 
+/**
+ * One active NVDIMM Item (`vmware.nvdimm.device`, rasd:ResourceType 20 or 1): its capacity, which
+ * becomes the VirtualNVDIMM's `capacityInMB` and counts in both deployment sizes (docs/vmw-sections.md).
+ * @see vim25 VirtualNVDIMM.capacityInMB
+ */
+export interface ResolvedNvdimm {
+  /** Index of the VirtualSystem in {@link ResolvedDescriptor.entities}. */
+  entity: number;
+  /** Index of its VirtualHardwareSection in the VirtualSystem. */
+  section: number;
+  item: Item;
+  /** `rasd:VirtualQuantity` × `rasd:AllocationUnits` (MiB when absent) rounded up to whole MiB; absent when it is not a positive whole number. */
+  capacityMB?: number;
+}
+
 /** A EULA to accept before import. @see DSP0243 §9.6 */
 export interface ResolvedEula {
   entity: number;
@@ -135,10 +151,12 @@ export interface ResolvedDescriptor {
   /** Per VirtualSystem: the Items active in the chosen configuration, one list per VirtualHardwareSection. */
   items: ReadonlyMap<VirtualSystem, readonly (readonly Item[])[]>;
   disks: ResolvedDisk[];
+  /** Every active NVDIMM Item of every hardware section, in document order. */
+  nvdimms: ResolvedNvdimm[];
   /** `References/File` as declared. */
   references: File[];
   eulas: ResolvedEula[];
-  /** Sums over the referenced files (download) and the used disks (flat, sparse); absent when nothing is known. */
+  /** Sums over the referenced files (download) and the used disks and first-section NVDIMMs (flat, sparse); absent when nothing is known. */
   sizes: { downloadBytes?: number; flatBytes?: number; sparseBytes?: number };
 }
 
@@ -247,6 +265,7 @@ class Resolver {
       properties: [],
       items: new Map(),
       disks: [],
+      nvdimms: [],
       references: [...(env?.references?.file ?? [])],
       eulas: [],
       sizes: {},
@@ -264,6 +283,7 @@ class Resolver {
     this.properties();
     this.items();
     this.disks();
+    this.nvdimms();
     this.sizes();
     applyPropertyMapping(this.out, this.choice.propertyMapping ?? []);
     return this.out;
@@ -393,6 +413,24 @@ class Resolver {
     }
   }
 
+  private nvdimms(): void {
+    this.out.entities.forEach((e, entity) => {
+      if (e.content.kind !== 'VirtualSystem') return;
+      (this.out.items.get(e.content) ?? []).forEach((items, section) => {
+        for (const item of items) {
+          const m = deviceFor(Number(item.resourceType), item.resourceSubType);
+          if (!('device' in m) || m.device !== 'VirtualNVDIMM') continue;
+          const n: ResolvedNvdimm = { entity, section, item };
+          const q = item.virtualQuantity !== undefined && /^\d+$/.test(item.virtualQuantity.trim()) ? Number(item.virtualQuantity.trim()) : undefined;
+          // capacityInMB is in MiB, as vCenter writes the quantity; other byte units are converted.
+          const unit = item.allocationUnits === undefined ? 2 ** 20 : unitBytes(item.allocationUnits);
+          if (q !== undefined && q > 0 && unit !== undefined && Number.isSafeInteger(q * unit)) n.capacityMB = Math.ceil((q * unit) / 2 ** 20);
+          this.out.nvdimms.push(n);
+        }
+      });
+    });
+  }
+
   private sizes(): void {
     const s = this.out.sizes;
     let download = 0;
@@ -448,6 +486,14 @@ export function applyPropertyMapping(r: ResolvedDescriptor, mapping: readonly Ke
     anyDisk = true;
     flat += d.capacityBytes;
     sparse += d.sparseBytes ?? 0;
+  }
+  // An NVDIMM's backing is allocated whole when the VM is created (no thin NVDIMM), so it counts
+  // its capacity in both sizes; the first hardware section is what ParseDescriptor sizes.
+  for (const n of r.nvdimms) {
+    if (n.section !== 0 || n.capacityMB === undefined) continue;
+    anyDisk = true;
+    flat += n.capacityMB * 2 ** 20;
+    sparse += n.capacityMB * 2 ** 20;
   }
   if (anyDisk && Number.isSafeInteger(flat)) s.flatBytes = flat;
   if (anyDisk && Number.isSafeInteger(sparse)) s.sparseBytes = sparse;

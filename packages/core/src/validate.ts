@@ -47,8 +47,6 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
     }
   });
 
-  const hrefIndex = new Map<string, number>();
-  files.forEach((f, i) => { if (!hrefIndex.has(f.href)) hrefIndex.set(f.href, i); });
   const disks = [...(env.diskSection?.disk ?? []), ...(env.sharedDiskSection?.disk ?? [])];
   const diskById = new Map<string, (typeof disks)[number]>();
   for (const d of disks) {
@@ -61,8 +59,8 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
   let lastFileIndex = -1;
   for (const d of disks) {
     if (d.fileRef !== undefined) {
-      // The oVirt dialect points fileRef at the File's href instead of its id.
-      const fi = fileIndex.get(d.fileRef) ?? hrefIndex.get(d.fileRef);
+      // A File is named by its ovf:id; the oVirt dialect's href here names none (docs/vmw-sections.md).
+      const fi = fileIndex.get(d.fileRef);
       if (fi === undefined) error.push(issues.danglingReference('DANGLING_FILE_REF', at(d, '/@ovf:fileRef'), 'Disk', 'ovf:fileRef', d.fileRef, 'File', fileIds));
       else {
         if (fi < lastFileIndex) warning.push(issues.diskOrder(at(d), d.diskId));
@@ -140,7 +138,7 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
       }
     }
     if (c.kind === 'VirtualSystem') {
-      for (const vhs of c.virtualHardwareSection) validateHardware(vhs, c, { fileIndex, hrefIndex, fileIds, diskById, diskIds, networkNames, checkConfigs }, error);
+      for (const vhs of c.virtualHardwareSection) validateHardware(vhs, c, { fileIndex, fileIds, diskById, diskIds, networkNames, checkConfigs }, error);
     } else if (c.startupSection) {
       const childIds = c.content.map((k) => k.id);
       const children = new Set(childIds);
@@ -155,7 +153,6 @@ export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfI
 
 interface Refs {
   fileIndex: Map<string, number>;
-  hrefIndex: Map<string, number>;
   fileIds: string[];
   diskById: Map<string, unknown>;
   diskIds: string[];
@@ -217,8 +214,9 @@ function validateHardware(vhs: VirtualHardwareSection, _vs: VirtualSystem, refs:
     for (const hr of item.hostResource) {
       const r = parseHostResource(hr);
       if (!r) {
-        // The oVirt dialect names the File's href (image/volume) directly.
-        if (hr !== '' && !refs.hrefIndex.has(hr) && !refs.fileIndex.has(hr)) error.push(issues.hostResource(at(item, '/rasd:HostResource'), hr, []));
+        // Only the ovf:/disk/ and ovf:/file/ forms name anything; a bare href or id (the oVirt
+        // dialect) is read by neither ParseDescriptor nor CreateImportSpec (docs/vmw-sections.md).
+        if (hr !== '') error.push(issues.hostResource(at(item, '/rasd:HostResource'), hr, hostResourceList()));
         continue;
       }
       const ok = r.kind === 'disk' ? refs.diskById.has(r.id) : refs.fileIndex.has(r.id);

@@ -212,8 +212,9 @@ export const RASD_FOR_DEVICE: Readonly<Record<string, readonly [resourceType: nu
   VirtualEnsoniq1371: [1, 'vmware.soundcard.ensoniq1371'],
   VirtualHdAudioCard: [1, 'vmware.soundcard.hdaudio'],
   VirtualTPM: [1, 'vmware.vtpm'],
-  VirtualNVDIMMController: [1, 'vmware.nvdimm.controller'],
-  VirtualNVDIMM: [1, 'vmware.nvdimm.device'],
+  // As vCenter exports them (issue 13); the reader takes 1 (Other) as well.
+  VirtualNVDIMMController: [20, 'vmware.nvdimm.controller'],
+  VirtualNVDIMM: [20, 'vmware.nvdimm.device'],
   VirtualPrecisionClock: [1, 'vmware.precisionclock'],
   VirtualWDT: [1, 'vmware.watchdogtimer'],
 };

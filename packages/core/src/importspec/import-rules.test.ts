@@ -141,3 +141,43 @@ describe('rasd:HostResource forms ovf:/disk/ID, ovf://disk/ID and /disk/ID (one 
     });
   }
 });
+
+describe('a File named by its href (the oVirt dialect) in rasd:HostResource or Disk ovf:fileRef names nothing, in ParseDescriptor and CreateImportSpec alike', () => {
+  /** A disk whose Item's HostResource is `hostResource` and whose Disk's fileRef is `fileRef`, as oVirt writes image/volume references. */
+  const oVirt = (hostResource: string, fileRef: string): string => `${HEAD}
+  <References><File ovf:href="img-1/vol-1" ovf:id="vol-1" ovf:size="1048576"/></References>
+  <DiskSection><Info>disks</Info>
+    <Disk ovf:capacity="8" ovf:capacityAllocationUnits="byte * 2^30" ovf:diskId="vol-1" ovf:fileRef="${fileRef}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>
+  </DiskSection>
+  ${vs('ov', undefined, `<Item><rasd:Address>0</rasd:Address><rasd:ElementName>scsi0</rasd:ElementName><rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceSubType>lsilogic</rasd:ResourceSubType><rasd:ResourceType>6</rasd:ResourceType></Item>
+      <Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:ElementName>Drive 1</rasd:ElementName><rasd:HostResource>${hostResource}</rasd:HostResource><rasd:InstanceID>4</rasd:InstanceID><rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>`)}</Envelope>`;
+  const whole = (list: OvfIssue[] | undefined): unknown[] => (list ?? []).map((i) => [i.code, i.fault._typeName, i.line, i.value, i.allowed]);
+  const DANGLING = (value: string): unknown[] => ['DANGLING_HOST_RESOURCE', 'OvfHostResourceConstraint', 17, value, '"ovf:/disk/vol-1", "ovf:/file/vol-1"'];
+
+  for (const hostResource of ['img-1/vol-1', 'vol-1']) {
+    it(`HostResource "${hostResource}" (the File's ${hostResource === 'vol-1' ? 'id' : 'href'}, bare): DANGLING_HOST_RESOURCE at parse, and CreateImportSpec and the plan report exactly that, no NO_CONTROLLER`, async () => {
+      const text = oVirt(hostResource, 'vol-1');
+      const m = new LocalOvfManager();
+      const parsed = await m.parseDescriptor(text, P);
+      assert.deepEqual([whole(parsed.error), whole(parsed.warning)], [[DANGLING(hostResource)], []]);
+      const r = await m.createImportSpec(text, undefined, undefined, { ...P, entityName: 'ov' });
+      assert.deepEqual([whole(r.error), r.importSpec], [[DANGLING(hostResource)], undefined]);
+      const { plan } = createPlan(text, { entityName: 'ov' });
+      assert.deepEqual([plan.ok, plan.errors.map((i) => [i.source, i.code])], [false, [['parseDescriptor', 'DANGLING_HOST_RESOURCE']]]);
+    });
+  }
+
+  it('a Disk whose ovf:fileRef is the File\'s href: DANGLING_FILE_REF at parse (it no longer parses clean and then imports the disk blank, its file never uploaded)', async () => {
+    const text = oVirt('ovf:/disk/vol-1', 'img-1/vol-1');
+    const m = new LocalOvfManager();
+    const parsed = await m.parseDescriptor(text, P);
+    assert.deepEqual(parsed.error?.map((i) => [i.code, i.line, i.value]), [['DANGLING_FILE_REF', 8, 'img-1/vol-1']]);
+    const r = await m.createImportSpec(text, undefined, undefined, { ...P, entityName: 'ov' });
+    assert.deepEqual([r.error?.map((i) => i.code), r.fileItem], [['DANGLING_FILE_REF'], undefined]);
+  });
+
+  it('the same package written with ovf:/disk/<diskId> and fileRef = the File\'s id imports, the file uploaded', async () => {
+    const r = await new LocalOvfManager().createImportSpec(oVirt('ovf:/disk/vol-1', 'vol-1'), undefined, undefined, { ...P, entityName: 'ov' });
+    assert.deepEqual([r.error, r.fileItem?.map((f) => f.path)], [undefined, ['img-1/vol-1']]);
+  });
+});

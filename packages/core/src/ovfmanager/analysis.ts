@@ -99,6 +99,8 @@ export interface Analysis {
   downloadSize: number;
   flatDeploymentSize: number;
   sparseDeploymentSize: number;
+  /** Bytes of NVDIMM backing in both sizes: allocated on the host's PMem storage, not on the datastore. */
+  nvdimmSize: number;
   supportedDiskProvisioning: DiskProvisioningType[];
   provisioning: DiskProvisioningType;
   vms: VmSummary[];

@@ -333,6 +333,9 @@ class DescriptorWriter {
         }
         this.disks.push(disk);
         r['HostResource'] = `ovf:/disk/${diskId}`;
+      } else if (d._typeName === 'VirtualNVDIMM' && typeof d['capacityInMB'] === 'number') {
+        r['AllocationUnits'] = 'byte * 2^20';
+        r['VirtualQuantity'] = String(d['capacityInMB']);
       } else if (RASD_FOR_DEVICE[d._typeName]?.[0] === 10) {
         const net = String(backing?.['deviceName'] ?? (backing?.['port'] as { portgroupKey?: string } | undefined)?.portgroupKey ?? 'VM Network');
         this.networks.add(net);

@@ -56,7 +56,7 @@ import { checkDatastoreSpace, checkGuestId, chooseHardwareSection, chooseProvisi
 import { intValue, isIntegerText } from '../importspec/units';
 import { unitBytes } from '../envelope';
 import { fullPropertyId } from '../property-keys';
-import type { ResolvedDisk, ResolvedEntity } from '../resolve';
+import type { ResolvedDisk, ResolvedEntity, ResolvedNvdimm } from '../resolve';
 
 const IP_POLICIES = ['dhcpPolicy', 'transientPolicy', 'fixedPolicy', 'fixedAllocatedPolicy'];
 
@@ -77,6 +77,7 @@ class Builder {
   private nextKey = -200;
   private readonly files = new Map<string, File>();
   private readonly disks = new Map<string, ResolvedDisk>();
+  private readonly nvdimms = new Map<Item, ResolvedNvdimm>();
   /** The resolved entity of each VirtualSystem / VirtualSystemCollection, with its index. */
   private readonly entities = new Map<Content, { entity: ResolvedEntity; index: number }>();
   private readonly mappedNetworks = new Map<string, ManagedObjectReference>();
@@ -89,6 +90,7 @@ class Builder {
     this.env = r.envelope!;
     for (const f of r.references) this.files.set(f.id, f);
     for (const d of r.disks) this.disks.set(d.disk.diskId, d);
+    for (const n of r.nvdimms) this.nvdimms.set(n.item, n);
     r.entities.forEach((entity, index) => this.entities.set(entity.content, { entity, index }));
     const env = this.env;
     const options = input.cisp.importOption ?? [];
@@ -106,6 +108,7 @@ class Builder {
       downloadSize: 0,
       flatDeploymentSize: 0,
       sparseDeploymentSize: 0,
+      nvdimmSize: 0,
       supportedDiskProvisioning: [],
       provisioning: 'thick',
       vms: [],
@@ -579,6 +582,8 @@ class Builder {
         } else if (type === 'VirtualCdrom') {
           this.media(item, device, deviceId, RT.cdrom, 'VirtualCdromIsoBackingInfo');
           devices.push({ operation: 'add', device });
+        } else if (type === 'VirtualNVDIMM') {
+          if (this.nvdimm(item, device, label, entity)) devices.push({ operation: 'add', fileOperation: 'create', device });
         } else devices.push({ operation: 'add', device });
         summary.devices.push(`${type} ${parent.type}${parent.bus}:${unit}`);
         continue;
@@ -669,10 +674,8 @@ class Builder {
         disk = resolvedDisk?.disk;
       }
       else if (r?.kind === 'file') file = this.files.get(r.id);
-      if (!disk && !file) {
-        this.err('NO_CONTROLLER', { _typeName: 'OvfHostResourceConstraint', lineNumber: item.pos.line, name: 'HostResource', value: ref }, `Disk ${qv(item.elementName ?? '')} of ${qv(entity)} refers to ${qv(ref)}, which is neither a Disk nor a File`, { at: item, value: ref, fix: 'point rasd:HostResource at ovf:/disk/<diskId>' });
-        return false;
-      }
+      // A HostResource naming no Disk or File is ParseDescriptor's DANGLING_HOST_RESOURCE already.
+      if (!disk && !file) return false;
     }
     if (resolvedDisk && disk) {
       capacity = resolvedDisk.capacityBytes;
@@ -716,6 +719,26 @@ class Builder {
       this.a.fileItem.push(fileItem(deviceId, file, RT.disk, false));
     }
     this.a.disks.push(ds);
+    return true;
+  }
+
+  /** The NVDIMM's capacity as the resolved descriptor reads it; its backing is created whole, on the host's PMem storage. */
+  private nvdimm(item: Item, device: VirtualDevice, label: string, entity: string): boolean {
+    const mb = this.nvdimms.get(item)?.capacityMB;
+    if (mb === undefined) {
+      // A VirtualQuantity that is no whole number is ParseDescriptor's MALFORMED_NUMBER already.
+      if (item.virtualQuantity === undefined || isIntegerText(item.virtualQuantity)) {
+        const value = `${item.virtualQuantity ?? ''} ${item.allocationUnits ?? ''}`.trim();
+        this.err('BAD_QUANTITY', { _typeName: 'OvfElementInvalidValue', lineNumber: item.pos.line, name: 'VirtualQuantity', value }, `NVDIMM ${qv(label)} of ${qv(entity)} has no capacity vSphere can read (${qv(value)})`, { at: item, value, allowed: 'a positive integer with byte units, e.g. 1024 byte * 2^20', fix: 'set rasd:VirtualQuantity (and rasd:AllocationUnits) of the NVDIMM item' });
+      }
+      return false;
+    }
+    device['capacityInMB'] = mb;
+    device.backing = { _typeName: 'VirtualNVDIMMBackingInfo', fileName: '' };
+    const bytes = mb * 2 ** 20;
+    this.a.flatDeploymentSize += bytes;
+    this.a.sparseDeploymentSize += bytes;
+    this.a.nvdimmSize += bytes;
     return true;
   }
 

@@ -98,8 +98,9 @@ export function checkDatastoreSpace(input: BuildInput, a: Analysis): void {
   // Without a chosen provisioning (ValidateHost has none) only "does not fit even thin" is an
   // error; "fits only thin" is a warning.
   const chosen = !!input.cisp.diskProvisioning;
-  const sparse = a.sparseDeploymentSize;
-  const flat = a.flatDeploymentSize;
+  // NVDIMMs are backed by the host's PMem storage, not by the datastore.
+  const sparse = a.sparseDeploymentSize - a.nvdimmSize;
+  const flat = a.flatDeploymentSize - a.nvdimmSize;
   const inv = input.inventory;
   const ds = input.datastore;
   let where: string;
