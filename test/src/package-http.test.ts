@@ -366,7 +366,7 @@ describe('package sources over HTTPS', function () {
       // Read and parsed: exit 1 for the descriptor's own error (it has no VirtualHardwareSection).
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /^https:\/\/127\.0\.0\.1:\d+\/vm\.ovf: virtual machine "vm"/);
-      assert.match(r.stdout, /\[NO_VIRTUAL_HARDWARE\]/);
+      assert.match(r.stdout, /\[OvfMissingElement NO_VIRTUAL_HARDWARE\]/);
     }
   });
 });

@@ -93,5 +93,6 @@ export function minimalParts(dir: string): { descriptor: string; disks: string[]
 
 /** The `[CODE]` a Pulumi failure reason ends with (the provider's issueReason). */
 export function reasonCode(reason: string): string {
-  return /\[([A-Za-z_]+)\]$/.exec(reason)?.[1] ?? reason;
+  // core's formatIssue ends with the tag [call: FaultType CODE]
+  return /\[(?:[^\]]* )?([A-Za-z_]+)\]$/.exec(reason)?.[1] ?? reason;
 }

@@ -359,7 +359,7 @@ describe('OvfImport', () => {
     new OvfImport(stack, 'OldHost', { source: corpus('govmomi/fixtures/properties.ovf'), ...placement, hostProfile: 'esxi-6.5' });
     assert.throws(
       () => Testing.synth(stack, true),
-      /\[test\/OldHost\] ValidateHost: HARDWARE_VERSION_UNSUPPORTED at \S+: Virtual hardware vmx-19 of "ttylinux" is not supported by esxi-6\.5u3 \(newest: vmx-13\)/,
+      /\[test\/OldHost\] ValidateHost: Virtual hardware vmx-19 of "ttylinux" is not supported by esxi-6\.5u3 \(newest: vmx-13\); at \S+ \(line 24\); allowed: vmx-04, .* \[\w+ HARDWARE_VERSION_UNSUPPORTED\]/,
     );
   });
 
@@ -391,11 +391,11 @@ describe('OvfImport', () => {
     });
     let message = '';
     assert.throws(() => Testing.synth(bad.stack, true), (e: Error) => ((message = e.message), true));
-    // The whole list: core's plan resolves every placement input, the pool and the network both reported.
+    // The whole list: core's plan resolves every placement input, the pool and the network both reported; the fix in CDKTF's words (the construct's prop, not the CLI's --disk-provisioning).
     assert.deepEqual(message.split('\n').filter((l) => l.includes('[test/Misplaced]')).map((l) => l.trim()), [
-      '[test/Misplaced] ValidateHost: UNKNOWN_RESOURCE_POOL: resource pool or vApp "/DC1/host/Cluster9/Resources" is not in the inventory of datacenter "DC1" (allowed: Cluster1/Resources) — fix: did you mean "Cluster1/Resources"?',
-      '[test/Misplaced] CreateImportSpec: DISK_PROVISIONING_UNSUPPORTED: Disk provisioning "thick" is not supported on datastore "nfs-iso" (allowed: monolithicSparse, twoGbMaxExtentSparse, thin, sparse) — fix: choose a supported --disk-provisioning',
-      '[test/Misplaced] CreateImportSpec: UNKNOWN_MAPPED_NETWORK: networkMapping sends "VM Network" to "no-such-pg", which is not in the inventory of datacenter "DC1" (allowed: VM Network, prod-pg) — fix: name one of the datacenter\'s networks (inventory path, name or moref), or capture the inventory again',
+      '[test/Misplaced] ValidateHost: resource pool or vApp "/DC1/host/Cluster9/Resources" is not in the inventory of datacenter "DC1"; allowed: Cluster1/Resources; fix: did you mean "Cluster1/Resources"? [OvfInvalidValueReference UNKNOWN_RESOURCE_POOL]',
+      '[test/Misplaced] CreateImportSpec: Disk provisioning "thick" is not supported on datastore "nfs-iso"; allowed: monolithicSparse, twoGbMaxExtentSparse, thin, sparse; fix: choose a supported provisioning, e.g. diskProvisioning: "monolithicSparse" [OvfUnsupportedDiskProvisioning DISK_PROVISIONING_UNSUPPORTED]',
+      '[test/Misplaced] CreateImportSpec: networkMapping sends "VM Network" to "no-such-pg", which is not in the inventory of datacenter "DC1"; allowed: VM Network, prod-pg; fix: name one of the datacenter\'s networks (inventory path, name or moref), or capture the inventory again [OvfInvalidValueReference UNKNOWN_MAPPED_NETWORK]',
     ]);
   });
 
@@ -476,9 +476,9 @@ describe('OvfTesting', () => {
     new OvfImport(stack, 'Right', { source: minimalOvf, ...placement });
     const errors = OvfTesting.errors(stack);
     assert.deepEqual(errors.map((e) => e.path), ['test/Wrong', 'test/Wrong', 'test/Wrong']);
-    assert.match(errors[0]!.message, /^CreateImportSpec: PROPERTY_VALUE_INVALID .*"log_level"/);
-    assert.match(errors[1]!.message, /^CreateImportSpec: UNKNOWN_NETWORK_IN_MAPPING/);
-    assert.match(errors[2]!.message, /^plan: UNKNOWN_PROPERTY_KEY: .*"nosuchprop"/);
+    assert.match(errors[0]!.message, /^CreateImportSpec: Value for property "log_level" is invalid: .* \[OvfPropertyValue PROPERTY_VALUE_INVALID\]$/);
+    assert.match(errors[1]!.message, /^CreateImportSpec: .* \[\w+ UNKNOWN_NETWORK_IN_MAPPING\]$/);
+    assert.match(errors[2]!.message, /^plan: Property key "nosuchprop" names no property of the package.* \[OvfInvalidValueReference UNKNOWN_PROPERTY_KEY\]$/);
     assert.deepEqual(OvfTesting.errors(stack.node.findChild('Right')), []);
     assert.equal(OvfTesting.infos(stack).filter((i) => i.message.startsWith('checked against host profile')).length, 2);
   });

@@ -42,20 +42,8 @@ export type {
   PropertySummary,
 } from '@ovfkit/core';
 
-/** Formats an issue as one line, its controls escaped (synth prints it): `CODE at path: message (seen "…"; allowed: …) — fix`. */
-export function formatIssue(issue: OvfIssue): string {
-  let line = issue.code ?? issue.fault._typeName;
-  if (issue.path) line += ` at ${issue.path}`;
-  else if (issue.line) line += ` at line ${issue.line}`;
-  const message = issue.localizedMessage ?? issue.fault._typeName;
-  line += `: ${message}`;
-  const details: string[] = [];
-  if (issue.value !== undefined && !message.includes(issue.value)) details.push(`seen ${JSON.stringify(issue.value)}`);
-  if (issue.allowed !== undefined && !message.includes(issue.allowed)) details.push(`allowed: ${issue.allowed}`);
-  if (details.length) line += ` (${details.join('; ')})`;
-  if (issue.fix && !message.includes(issue.fix)) line += ` — fix: ${issue.fix}`;
-  return escapeControls(line, 'line');
-}
+/** The one issue text of core (see @ovfkit/core `formatIssue`), re-exported for synth output and tests. */
+export { formatIssue } from '@ovfkit/core';
 
 /** One VM's hardware in a deployment option: core's summary plus its disks and NICs. */
 export interface VirtualMachineHardware extends VmSummary {

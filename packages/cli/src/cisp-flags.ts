@@ -13,6 +13,7 @@ import {
   OvfkitError,
   resolveHostProfile,
   UsageError,
+  formatIssue,
   type DocumentIssue,
   type HostProfile,
   type InventorySnapshot,
@@ -155,10 +156,7 @@ export async function planOptionsFrom(values: OptionValues, ctx: CommandContext)
 
 /** One issue as a line (and its fix), for the readable output. */
 export function issueLine(kind: 'error' | 'warning', i: OvfIssue & { source?: string }): string {
-  const where = i.line ? ` (line ${i.line})` : '';
-  const src = i.source ? `${esc(i.source, 'line')}: ` : '';
-  const fix = i.fix ? `\n      fix: ${esc(i.fix, 'line')}` : '';
-  return `  ${kind === 'error' ? 'error  ' : 'warning'} ${src}${i.fault._typeName} [${i.code}]${where}: ${esc(i.localizedMessage, 'line')}${fix}`;
+  return `  ${kind === 'error' ? 'error  ' : 'warning'} ${formatIssue(i)}`;
 }
 
 /** Bytes in binary units ({@link formatBytes}), `unknown` when the size is not known. */

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './faults';
 export * from './issue-codes';
+export { formatIssue, issueDetails, issueTag, wordsOf, type IssueTextOptions, type Vocabulary, type Words } from './issue-text';
 export * from './vim25';
 export * from './model';
 export * from './messages';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { composedError, escapeControls, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
+import { composedError, escapeControls, formatIssue, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, SignatureRead, VsphereSession } from './backend';
 import { connectionInputFailures, currentConnection, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
@@ -50,13 +50,7 @@ function isPasswordProperty(parse: OvfParseDescriptorResult | undefined, key: st
 
 /** One line per issue: the message, then where, what is allowed and the fix. */
 export function issueReason(i: OvfIssue, against?: string): string {
-  const parts = [i.localizedMessage];
-  if (i.path) parts.push(`at ${i.path}${i.line ? ` (line ${i.line})` : ''}`);
-  else if (i.line) parts.push(`at line ${i.line}`);
-  if (i.allowed) parts.push(`allowed: ${i.allowed}`);
-  if (i.fix) parts.push(`fix: ${i.fix}`);
-  if (against) parts.push(`checked against ${against}`);
-  return `${parts.join('; ')} [${i.code}]`;
+  return formatIssue(i, against ? { against } : {});
 }
 
 /**

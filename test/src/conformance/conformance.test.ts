@@ -215,11 +215,11 @@ const seen = (i: { code: string; path?: string; line?: number }): Seen =>
   ({ code: i.code, ...(i.path !== undefined ? { path: i.path } : {}), ...(i.line !== undefined ? { line: i.line } : {}) });
 
 /**
- * An issue as Pulumi shows it: one reason line, "message; at path (line N); …; [CODE]"
- * (`issueReason` in @ovfkit/pulumi).
+ * An issue as Pulumi shows it: one reason line, "message; at path (line N); … [call: FaultType CODE]"
+ * (core's `formatIssue`, through `issueReason` in @ovfkit/pulumi).
  */
 function seenInReason(reason: string): Seen {
-  const code = /\[([A-Za-z0-9_]+)\]$/.exec(reason)?.[1] ?? `(no code in: ${reason})`;
+  const code = /\[(?:\w+: )?\w+ ([A-Z0-9_]+)\]$/.exec(reason)?.[1] ?? `(no code in: ${reason})`;
   const at = /; at (\/\S.*?)(?: \(line (\d+)\))?(?:; |\s\[)/.exec(reason);
   const line = at?.[2] ?? /; at line (\d+)/.exec(reason)?.[1];
   return { code, ...(at?.[1] !== undefined ? { path: at[1] } : {}), ...(line !== undefined ? { line: Number(line) } : {}) };

@@ -92,7 +92,7 @@ describe('OvfImport and OvfExport through the Pulumi plugin host', function () {
     const r = await host.check(importUrn, {}, { __provider: importProvider, source: minimalOvf, ipProtocol: 'IPv5' });
     // (This host's server is not running, so `source` also fails its live check; only ipProtocol is asserted.)
     assert.deepEqual(r.failures.filter((f) => f.property === 'ipProtocol').map((f) => f.reason), [
-      'IP protocol "IPv5" is not supported by the package; allowed: IPv4; fix: choose a protocol from vmw:IpAssignmentSection protocols [IP_PROTOCOL_UNSUPPORTED]',
+      'IP protocol "IPv5" is not supported by the package; allowed: IPv4; fix: choose a protocol from vmw:IpAssignmentSection protocols [createImportSpec: OvfUnsupportedAttributeValue IP_PROTOCOL_UNSUPPORTED]',
     ]);
   });
 

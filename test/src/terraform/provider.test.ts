@@ -113,7 +113,7 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     const text = plan.stderr.replace(/\u2502 ?/g, '');
     assert.match(text, /Error: Value for property "workers" is invalid: is outside 1\.\.16/);
     assert.match(text, new RegExp(`with ovfkit_import\\.app,\\n\\s*on main\\.tf line ${line}, in resource "ovfkit_import" "app":\\n\\s*${line}:\\s+workers  = "40"`));
-    assert.match(text, /Allowed: int\(1\.\.16\)\.\nFix: give workers a value of type int\(1\.\.16\)\./);
+    assert.match(text, /seen "40"\nallowed: int\(1\.\.16\)\nfix: give workers a value of type int\(1\.\.16\)\nchecked against host profile esxi-9\.0ga\n\[createImportSpec: OvfPropertyValue PROPERTY_VALUE_INVALID\]/);
     assert.equal((text.match(/Error:/g) ?? []).length, 1, 'one error, not the same one twice');
     assert.deepEqual(await vms(), []);
   });

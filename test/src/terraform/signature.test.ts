@@ -71,7 +71,7 @@ describe('package signatures in the Terraform provider, run by the real terrafor
   /** `attribute: CODE` of each error diagnostic Terraform printed. */
   const diagnostics = (stderr: string): string[] => stderr.replace(/\u2502 ?/g, '').split(/^Error: /m).slice(1).map((block) => {
     const attribute = /^\s*\d+:\s+(\w+)\s*=/m.exec(block)?.[1] ?? '?';
-    const code = /reported \w+ \[(\w+)\]/.exec(block.replace(/\s+/g, ' '))?.[1] ?? '?';
+    const code = /\[(?:\w+: )?\w+ (\w+)\]/.exec(block.replace(/\s+/g, ' '))?.[1] ?? '?';
     return `${attribute}: ${code}`;
   });
 
@@ -107,7 +107,7 @@ describe('package signatures in the Terraform provider, run by the real terrafor
       assert.deepEqual(diagnostics(plan.stderr), row.errors, plan.stderr);
       const text = plan.stderr.replace(/\u2502 ?/g, '').replace(/\s+/g, ' ');
       assert.ok(!/--signature|--trust|signature: "/.test(text), text);
-      if (!row.errors[0]!.endsWith('CERT_ABSENT')) assert.match(text, /Fix: .*signature = "ignore"/);
+      if (!row.errors[0]!.endsWith('CERT_ABSENT')) assert.match(text, /fix: .*signature = "ignore"/);
       await assertNothingLeft(sim, `tf-sig-${n}`);
     });
   });

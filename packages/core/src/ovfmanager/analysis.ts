@@ -3,6 +3,7 @@
  * property summaries the plan shows); ValidateHost and CreateImportSpec are projections of it.
  * @see vsphere-ovf-api.md §5 and §11
  */
+import type { Vocabulary } from '../issue-text';
 import type { OvfIssue } from '../faults';
 import type { DiskProvisioningType, HostProfile } from '../hostprofiles/types';
 import type { InventoryDatastore, InventoryHost, InventorySnapshot } from '../inventory';
@@ -25,6 +26,8 @@ export interface BuildInput {
   /** Pool the entity is imported into (becomes `resPoolEntity` only for a vApp parent). */
   resourcePool?: ManagedObjectReference | undefined;
   cisp: OvfCreateImportSpecParams;
+  /** Whose words the fixes use: the plan's front end. @default 'api' */
+  vocabulary?: Vocabulary | undefined;
 }
 
 /** One disk, as the plan shows it. */

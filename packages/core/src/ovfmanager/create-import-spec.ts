@@ -31,6 +31,7 @@ import type {
 } from '../model';
 import type { ManagedObjectReference, OvfFileItem, VAppProductInfo, VAppPropertyInfo } from '../vim25';
 import { controllerFamily, controllerUnits, deviceFor, RT, type ControllerFamily } from '../importspec/devices';
+import { wordsOf } from '../issue-text';
 import { issue, qv, REDACTED, type IssueExtras, type OvfManagerIssueCode } from '../importspec/issues';
 import { toVAppType } from '../property-type';
 import { parseHostResource } from '../validate';
@@ -152,7 +153,7 @@ class Builder {
     if (!env.content) {
       this.err('DESCRIPTOR_UNUSABLE', { _typeName: 'OvfMissingElement', lineNumber: env.pos.line, name: 'VirtualSystem' }, 'The descriptor has no VirtualSystem or VirtualSystemCollection to import', {
         at: env,
-        fix: 'fix the descriptor (see ovfkit parse)',
+        fix: `fix the descriptor (see ${wordsOf(this.input.vocabulary).descriptorListing})`,
       });
       return this.a;
     }
@@ -164,7 +165,7 @@ class Builder {
       this.err('INVALID_ENTITY_NAME', { _typeName: 'OvfInvalidVmName', name: given }, `The entity name ${qv(given)} is not a valid vSphere name`, {
         value: given,
         allowed: 'at most 80 characters',
-        fix: 'choose another entityName (--name)',
+        fix: `choose another name (${wordsOf(this.input.vocabulary).entityName})`,
       });
     }
     const host = this.input.host;
@@ -180,8 +181,8 @@ class Builder {
     this.a.importSpec = spec;
     if (this.a.eula.length > 0 && !this.eulaAccepted) {
       this.warn('EULA_NOT_ACCEPTED', { _typeName: 'OvfImportFailed' }, `The package has ${this.a.eula.length} EULA(s) that must be accepted before import`, {
-        allowed: 'importOption "acceptAllEulas"',
-        fix: 'read the EULA(s) and pass --accept-all-eulas (importOption acceptAllEulas)',
+        allowed: wordsOf(this.input.vocabulary).acceptEulas,
+        fix: `read the EULA(s) and accept with ${wordsOf(this.input.vocabulary).acceptEulas}`,
       });
     }
     checkDatastoreSpace(this.input, this.a);
@@ -207,7 +208,7 @@ class Builder {
         this.warn('UNKNOWN_PROPERTY_KEY', { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'propertyMapping', attributeName: 'key', value: kv.key }, `propertyMapping key ${qv(kv.key)} matches no ProductSection property; it is ignored`, {
           value: kv.key,
           allowed: [...known.keys()].slice(0, 20).join(', ') || 'no properties in this descriptor',
-          fix: 'use the full property id [class.]key[.instance] (ovfkit parse lists them)',
+          fix: `use the full property id [class.]key[.instance] (${wordsOf(this.input.vocabulary).descriptorListing} lists them)`,
         });
         continue;
       }
@@ -247,7 +248,7 @@ class Builder {
         this.err('UNKNOWN_NETWORK_IN_MAPPING', { _typeName: 'OvfInvalidValueReference', lineNumber: 0, elementName: 'networkMapping', attributeName: 'name', value: m.name }, `networkMapping names OVF network ${qv(m.name)}, which the NetworkSection does not declare`, {
           value: m.name,
           allowed: [...declared].join(', ') || 'no networks in this descriptor',
-          fix: 'map the networks the descriptor declares (ovfkit parse lists them)',
+          fix: `map the networks the descriptor declares (${wordsOf(this.input.vocabulary).descriptorListing} lists them)`,
         });
         continue;
       }
@@ -777,14 +778,14 @@ class Builder {
         target = hostNets[0];
         if (target) {
           summary.mappedBy = 'fallback';
-          this.warn('NETWORK_NOT_MAPPED', { _typeName: 'OvfNoHostNic', lineNumber: item.pos.line }, `OVF network ${qv(ovfName)} of ${qv(entity)} is not mapped and the host has no network of that name; NIC ${qv(label)} goes to ${qv(target.name)}`, { at: item, value: ovfName, allowed: hostNets.map((n) => n.name).join(', '), fix: `map it: --net "${ovfName}=<network>"` });
+          this.warn('NETWORK_NOT_MAPPED', { _typeName: 'OvfNoHostNic', lineNumber: item.pos.line }, `OVF network ${qv(ovfName)} of ${qv(entity)} is not mapped and the host has no network of that name; NIC ${qv(label)} goes to ${qv(target.name)}`, { at: item, value: ovfName, allowed: hostNets.map((n) => n.name).join(', '), fix: `map it: ${wordsOf(this.input.vocabulary).networkMapping(ovfName)}` });
         } else {
           this.err('NO_HOST_NETWORK', { _typeName: 'OvfNoHostNic', lineNumber: item.pos.line }, `NIC ${qv(label)} of ${qv(entity)} cannot be connected: the host has no networks`, { at: item, value: ovfName, fix: 'add a network to the host or remove the NIC' });
         }
       }
       if (target) moref = { type: networkMoRefType(target), value: target.moref };
     } else {
-      this.warn('NETWORK_NOT_MAPPED', { _typeName: 'OvfNoHostNic', lineNumber: item.pos.line }, `OVF network ${qv(ovfName)} of ${qv(entity)} is not mapped; vSphere will connect NIC ${qv(label)} to a network of the same name, if the host has one`, { at: item, value: ovfName, fix: `map it: --net "${ovfName}=<network>"` });
+      this.warn('NETWORK_NOT_MAPPED', { _typeName: 'OvfNoHostNic', lineNumber: item.pos.line }, `OVF network ${qv(ovfName)} of ${qv(entity)} is not mapped; vSphere will connect NIC ${qv(label)} to a network of the same name, if the host has one`, { at: item, value: ovfName, fix: `map it: ${wordsOf(this.input.vocabulary).networkMapping(ovfName)}` });
     }
     const netName = target?.name ?? (moref && !inv ? moref.value : ovfName);
     if (target?.type === 'dvportgroup') {

@@ -6,6 +6,7 @@
  * @see vim25 OvfManager.ValidateHost, vsphere-ovf-api.md §5
  */
 import { issue, qv } from '../importspec/issues';
+import { wordsOf } from '../issue-text';
 import { guestIdFor } from '../importspec/osids';
 import type { DiskProvisioningType, HostProfile } from '../hostprofiles/types';
 import { DISK_PROVISIONING_TYPES } from '../hostprofiles/types';
@@ -52,7 +53,7 @@ export function chooseProvisioning(input: BuildInput, a: Analysis): void {
   a.importError.push(issue('DISK_PROVISIONING_UNSUPPORTED', { _typeName: 'OvfUnsupportedDiskProvisioning', diskProvisioning: wanted, supportedDiskProvisioning: supported.join(',') }, `Disk provisioning ${qv(wanted)} is not supported${ds ? ` on datastore ${qv(ds.name)}` : ' by the host'}`, {
     value: wanted,
     allowed: supported.join(', '),
-    fix: 'choose a supported --disk-provisioning',
+    fix: `choose a supported provisioning, e.g. ${wordsOf(input.vocabulary).diskProvisioning(supported[0] ?? 'thin')}`,
   }));
 }
 
@@ -129,7 +130,7 @@ export function checkDatastoreSpace(input: BuildInput, a: Analysis): void {
     a.hostWarning.push(issue('INSUFFICIENT_DATASTORE_SPACE', { _typeName: 'OvfHardwareCheck' }, `${where} ${gib(free)} free: enough for thin disks (${gib(sparse)}) but not thick ones (${gib(flat)})`, {
       value: String(free),
       allowed: `at least ${flat} bytes free for thick disks`,
-      fix: 'import with thin provisioning (--disk-provisioning thin)',
+      fix: `import with thin provisioning (${wordsOf(input.vocabulary).diskProvisioning('thin')})`,
     }));
   }
 }

@@ -268,6 +268,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
       datastoreName: datastore?.name ?? options.datastore ?? '',
       resourcePool: pool ? { type: pool.type === 'vApp' ? 'VirtualApp' : 'ResourcePool', value: pool.moref } : undefined,
       cisp,
+      vocabulary: options.vocabulary,
     });
     // Both still empty here: the results take the analysis' fields in their usual order.
     Object.assign(validateHost, validateHostResult(a));

@@ -130,10 +130,16 @@ describe('the plan: property keys', () => {
 
 describe('the plan: EULAs and deployment options', () => {
   it('refuses a EULA not accepted, with the fix in the words of each front end, and imports one accepted', () => {
-    const words = { cli: '--accept-all-eulas', pulumi: 'acceptAllEulas: true', cdktf: 'acceptAllEulas: true', terraform: 'accept_all_eulas = true', api: 'importOption "acceptAllEulas"' } as const;
-    for (const [vocabulary, flag] of Object.entries(words) as Array<[keyof typeof words, string]>) {
+    const words = {
+      cli: ['--accept-all-eulas', 'ovfkit parse'],
+      pulumi: ['acceptAllEulas: true', 'getOvfDescriptor(source)'],
+      cdktf: ['acceptAllEulas: true', 'the OvfDescriptor construct'],
+      terraform: ['accept_all_eulas = true', 'the ovfkit_descriptor data source'],
+      api: ['importOption "acceptAllEulas"', 'ParseDescriptor'],
+    } as const;
+    for (const [vocabulary, [flag, listing]] of Object.entries(words) as Array<[keyof typeof words, readonly [string, string]]>) {
       const { plan } = createPlan(ovf({ eula: true }), { vocabulary });
-      assert.deepEqual(shown(plan.errors), [['plan', 'EULA_NOT_ACCEPTED', undefined, 'The package has 1 EULA that must be accepted before import', `read it (ovfkit parse shows the texts) and accept with ${flag}`]]);
+      assert.deepEqual(shown(plan.errors), [['plan', 'EULA_NOT_ACCEPTED', undefined, 'The package has 1 EULA that must be accepted before import', `read it (${listing} shows the texts) and accept with ${flag}`]]);
       assert.deepEqual(plan.warnings.map((i) => i.code), []);
       assert.equal(plan.ok, false);
     }

@@ -10,65 +10,17 @@ import type { Envelope } from '../model';
 import { fullPropertyId, matchPropertyKey, type PropertyName } from '../property-keys';
 import { walkContent } from '../validate';
 import type { KeyValue } from '../vim25';
+import { wordsOf, type Vocabulary, type Words } from '../issue-text';
 
-/**
- * Whose words a plan's fixes use: the CLI's flags, the resource inputs of Pulumi and CDKTF
- * (camelCase), the Terraform provider's attributes (snake_case), or the vim25 names.
- * @default 'api'
- */
-export type PlanVocabulary = 'cli' | 'pulumi' | 'cdktf' | 'terraform' | 'api';
+/** Whose words a plan's fixes use (see {@link Vocabulary}). @default 'api' (the vim25 names) */
+export type PlanVocabulary = Vocabulary;
 
-/** How each front end names the choices the plan's own rules are about. */
-export interface PlanWords {
-  /** A value for a property. */
-  property(id: string): string;
-  /** Accepting the EULAs. */
-  acceptEulas: string;
-  /** Choosing a deployment option. */
-  deploymentOption(id: string): string;
-  /** The signature policy set to a value. */
-  signature(policy: string): string;
-  /** The trusted CA certificates a signer must chain to. */
-  trustedCertificates: string;
-}
-
-const INPUTS: PlanWords = {
-  property: (id) => `propertyMapping: { ${JSON.stringify(id)}: "…" }`,
-  acceptEulas: 'acceptAllEulas: true',
-  deploymentOption: (id) => `deploymentOption: ${JSON.stringify(id)}`,
-  signature: (p) => `signature: ${JSON.stringify(p)}`,
-  trustedCertificates: 'trustedCertificates: ["<CA PEM>"]',
-};
-
-const WORDS: Record<PlanVocabulary, PlanWords> = {
-  cli: {
-    property: (id) => `--prop ${/[\s"'\\$`]/.test(id) ? JSON.stringify(`${id}=…`) : `${id}=…`}`,
-    acceptEulas: '--accept-all-eulas',
-    deploymentOption: (id) => `--deployment-option ${id}`,
-    signature: (p) => `--signature ${p}`,
-    trustedCertificates: '--trust <ca.pem>',
-  },
-  pulumi: INPUTS,
-  cdktf: INPUTS,
-  terraform: {
-    property: (id) => `property_mapping = { ${JSON.stringify(id)} = "…" }`,
-    acceptEulas: 'accept_all_eulas = true',
-    deploymentOption: (id) => `deployment_option = ${JSON.stringify(id)}`,
-    signature: (p) => `signature = ${JSON.stringify(p)}`,
-    trustedCertificates: 'trusted_certificates = ["<CA PEM>"]',
-  },
-  api: {
-    property: (id) => `propertyMapping key ${JSON.stringify(id)}`,
-    acceptEulas: 'importOption "acceptAllEulas"',
-    deploymentOption: (id) => `deploymentOption ${JSON.stringify(id)}`,
-    signature: (p) => `the signature policy ${JSON.stringify(p)}`,
-    trustedCertificates: 'trusted CA certificates',
-  },
-};
+/** How each front end names the choices the plan's own rules are about (core's one table, issue-text.ts). */
+export type PlanWords = Words;
 
 /** The words of a front end (the one table every plan rule words its fixes from). */
 export function planWords(vocabulary: PlanVocabulary = 'api'): PlanWords {
-  return WORDS[vocabulary];
+  return wordsOf(vocabulary);
 }
 
 /** Every property of a package as propertyMapping keys name it, in document order (all entities, all configurations). */
@@ -101,7 +53,7 @@ const listOf = (ids: readonly string[]): string => (ids.length > LISTED ? [...id
  * @example resolvePropertyMapping(envelope, [{ key: 'workers', value: '8' }], 'cli').propertyMapping // [{ key: 'com.example.sentry.workers.1', value: '8' }]
  */
 export function resolvePropertyMapping(envelope: Envelope, mapping: readonly KeyValue[], vocabulary: PlanVocabulary = 'api'): ResolvedPropertyMapping {
-  const w = WORDS[vocabulary];
+  const w = wordsOf(vocabulary);
   const names = propertyNames(envelope);
   const out: ResolvedPropertyMapping = { propertyMapping: [], bareKeys: new Map(), errors: [] };
   const keyOf = new Map<string, string>();
@@ -125,7 +77,7 @@ export function resolvePropertyMapping(envelope: Envelope, mapping: readonly Key
       out.errors.push(issue('UNKNOWN_PROPERTY_KEY', fault(kv.key), message, {
         value: kv.key,
         allowed: all.join(', ') || 'no properties in this package',
-        fix: m.nearest.length ? `use ${w.property(m.nearest[0]!)}` : all.length ? 'use a property the package has, [class.]key[.instance] (ovfkit parse lists them)' : 'remove the property values: the package takes none',
+        fix: m.nearest.length ? `use ${w.property(m.nearest[0]!)}` : all.length ? `use a property the package has, [class.]key[.instance] (${w.descriptorListing} lists them)` : 'remove the property values: the package takes none',
       }));
       continue;
     }
@@ -148,13 +100,13 @@ export function resolvePropertyMapping(envelope: Envelope, mapping: readonly Key
 /** The package has EULAs and the caller did not accept them: vSphere leaves EULAs to the client, ovfkit refuses the import. */
 export function eulaNotAccepted(count: number, vocabulary: PlanVocabulary = 'api'): OvfIssue {
   return issue('EULA_NOT_ACCEPTED', { _typeName: 'OvfImportFailed' }, `The package has ${count} EULA${count === 1 ? '' : 's'} that must be accepted before import`, {
-    allowed: WORDS[vocabulary].acceptEulas,
-    fix: `read ${count === 1 ? 'it' : 'them'} (ovfkit parse shows the texts) and accept with ${WORDS[vocabulary].acceptEulas}`,
+    allowed: wordsOf(vocabulary).acceptEulas,
+    fix: `read ${count === 1 ? 'it' : 'them'} (${wordsOf(vocabulary).descriptorListing} shows the texts) and accept with ${wordsOf(vocabulary).acceptEulas}`,
   });
 }
 
 /** The fix for a deployment option the package does not declare, in the front end's words. */
 export function deploymentOptionFix(declared: readonly string[], vocabulary: PlanVocabulary = 'api'): string {
-  const w = WORDS[vocabulary];
+  const w = wordsOf(vocabulary);
   return declared.length ? `choose one of ${declared.map(qv).join(', ')}, e.g. ${w.deploymentOption(declared[0]!)}` : 'leave the deployment option empty: the package declares none';
 }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
-  checkHostProfile, checkInventory, createPlan, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
+  checkHostProfile, checkInventory, createPlan, escapeControls, issueDetails, issueTag, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
   SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy,
 } from '@ovfkit/core';
 import { openSource, packageFacts, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
@@ -100,13 +100,9 @@ export function issueAttribute(i: PlanIssue, config: TfObject): AttributePath {
 
 /** An issue as Terraform shows it: the message as summary; where, what is allowed, the fix and the code as detail. */
 export function issueDiagnostic(i: PlanIssue, severity: 'ERROR' | 'WARNING', config: TfObject, against: string): Diagnostic {
-  const detail: string[] = [];
-  if (i.path) detail.push(`At ${i.path}${i.line ? ` (descriptor line ${i.line})` : ''}.`);
-  else if (i.line) detail.push(`At descriptor line ${i.line}.`);
-  if (i.allowed) detail.push(`Allowed: ${i.allowed}.`);
-  if (i.fix) detail.push(`Fix: ${i.fix}.`);
-  detail.push(`${i.source} reported ${i.fault._typeName} [${i.code}], checked against ${against}.`);
-  return { severity, summary: i.localizedMessage, detail: detail.join('\n'), attribute: issueAttribute(i, config) };
+  // core's one issue text: the message as summary, its details and tag one per line.
+  const detail = [...issueDetails(i, { against }), issueTag(i)].join('\n');
+  return { severity, summary: escapeControls(i.localizedMessage, 'line'), detail: escapeControls(detail, 'layout'), attribute: issueAttribute(i, config) };
 }
 
 async function readJson(file: string, what: string): Promise<unknown> {

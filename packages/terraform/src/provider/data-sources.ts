@@ -2,16 +2,14 @@
  * The data sources: `ovfkit_descriptor` (ParseDescriptor of a package, as attributes) and
  * `ovfkit_plan` (core's plan of an import; its errors fail the read, on the attribute at fault).
  */
-import { createPlan } from '@ovfkit/core';
+import { createPlan, formatIssue, type OvfIssue } from '@ovfkit/core';
 
 import { attributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
 import type { TfValue } from '../protocol/values';
 import { checkImport, knownString, readDescriptor, signatureAttributes, statePlan, type PlanTarget, type TfObject } from './check';
 
-/** One line per issue, as `ovfkit plan` words it. */
-function issueLine(i: { localizedMessage: string; code: string; line?: number }): string {
-  return `${i.localizedMessage} [${i.code}]${i.line ? ` (line ${i.line})` : ''}`;
-}
+/** One line per issue: core's one issue text. */
+const issueLine = (i: OvfIssue): string => formatIssue(i);
 
 export async function readDescriptorDataSource(config: TfObject): Promise<{ state: TfObject | null; diagnostics: Diagnostic[] }> {
   const source = knownString(config['source']);
@@ -24,7 +22,7 @@ export async function readDescriptorDataSource(config: TfObject): Promise<{ stat
   }
   // The plan carries the parse and each property's full id and password flag, derived once in core.
   // This data source reads the descriptor's contract: its files are the import's to check.
-  const { plan, parseDescriptor: pd } = createPlan(bytes, { deploymentOption: knownString(config['deployment_option']) ?? '', package: 'descriptor-only' });
+  const { plan, parseDescriptor: pd } = createPlan(bytes, { deploymentOption: knownString(config['deployment_option']) ?? '', package: 'descriptor-only', vocabulary: 'terraform' });
   const state: { [k: string]: TfValue } = {
     ...config,
     descriptor_digest: plan.descriptorDigest,

@@ -1,0 +1,130 @@
+/**
+ * How an issue reads, once for every front end: the words each front end uses for the choices a
+ * fix names (a CLI flag, a Pulumi or CDKTF input, a Terraform attribute, the vim25 parameter),
+ * and the one formatter that turns an {@link OvfIssue} into text. Fixes are written in the words
+ * of the front end that asked, where the issue is made (the plan's `vocabulary`); the formatter
+ * only lays the fields out.
+ * @see STYLE.md §3, §4 (user-facing text in one place)
+ */
+import type { OvfIssue } from './faults';
+import { escapeControls } from './terminal-text';
+
+/** Whose words an issue's fix uses: the CLI's flags, Pulumi's / CDKTF's inputs, the Terraform provider's attributes, or the vim25 names. @default 'api' */
+export type Vocabulary = 'cli' | 'pulumi' | 'cdktf' | 'terraform' | 'api';
+
+/** How one front end names the choices a fix can point to. */
+export interface Words {
+  /** A value for a property, by its full id. */
+  property(id: string): string;
+  /** Accepting the EULAs. */
+  acceptEulas: string;
+  /** Choosing a deployment option. */
+  deploymentOption(id: string): string;
+  /** Mapping an OVF network to a target network. */
+  networkMapping(ovfNetwork: string): string;
+  /** Choosing the disk provisioning (`kind` a DiskProvisioningType, or a placeholder). */
+  diskProvisioning(kind: string): string;
+  /** Naming the imported entity. */
+  entityName: string;
+  /** Where the package's properties and EULA texts are listed. */
+  descriptorListing: string;
+  /** The signature policy set to a value. */
+  signature(policy: string): string;
+  /** The trusted CA certificates a signer must chain to. */
+  trustedCertificates: string;
+}
+
+const cliArg = (s: string): string => (/[\s"'\\$`<>]/.test(s) ? JSON.stringify(s) : s);
+
+/** Pulumi and CDKTF share the resource inputs' names. */
+const INPUTS: Words = {
+  property: (id) => `propertyMapping: { ${JSON.stringify(id)}: "…" }`,
+  acceptEulas: 'acceptAllEulas: true',
+  deploymentOption: (id) => `deploymentOption: ${JSON.stringify(id)}`,
+  networkMapping: (n) => `networkMapping: { ${JSON.stringify(n)}: "<network>" }`,
+  diskProvisioning: (kind) => `diskProvisioning: ${JSON.stringify(kind)}`,
+  entityName: 'name',
+  descriptorListing: 'getOvfDescriptor(source)',
+  signature: (p) => `signature: ${JSON.stringify(p)}`,
+  trustedCertificates: 'trustedCertificates: ["<CA PEM>"]',
+};
+
+const WORDS: Record<Vocabulary, Words> = {
+  cli: {
+    property: (id) => `--prop ${cliArg(`${id}=…`)}`,
+    acceptEulas: '--accept-all-eulas',
+    deploymentOption: (id) => `--deployment-option ${cliArg(id)}`,
+    networkMapping: (n) => `--net ${JSON.stringify(`${n}=<network>`)}`,
+    diskProvisioning: (kind) => `--disk-provisioning ${kind}`,
+    entityName: '--name',
+    descriptorListing: 'ovfkit parse',
+    signature: (p) => `--signature ${p}`,
+    trustedCertificates: '--trust <ca.pem>',
+  },
+  pulumi: INPUTS,
+  cdktf: { ...INPUTS, descriptorListing: 'the OvfDescriptor construct' },
+  terraform: {
+    property: (id) => `property_mapping = { ${JSON.stringify(id)} = "…" }`,
+    acceptEulas: 'accept_all_eulas = true',
+    deploymentOption: (id) => `deployment_option = ${JSON.stringify(id)}`,
+    networkMapping: (n) => `network_mapping = { ${JSON.stringify(n)} = "<network>" }`,
+    diskProvisioning: (kind) => `disk_provisioning = ${JSON.stringify(kind)}`,
+    entityName: 'name',
+    descriptorListing: 'the ovfkit_descriptor data source',
+    signature: (p) => `signature = ${JSON.stringify(p)}`,
+    trustedCertificates: 'trusted_certificates = ["<CA PEM>"]',
+  },
+  api: {
+    property: (id) => `propertyMapping key ${JSON.stringify(id)}`,
+    acceptEulas: 'importOption "acceptAllEulas"',
+    deploymentOption: (id) => `deploymentOption ${JSON.stringify(id)}`,
+    networkMapping: (n) => `networkMapping name ${JSON.stringify(n)}`,
+    diskProvisioning: (kind) => `diskProvisioning ${JSON.stringify(kind)}`,
+    entityName: 'entityName',
+    descriptorListing: 'ParseDescriptor',
+    signature: (p) => `the signature policy ${JSON.stringify(p)}`,
+    trustedCertificates: 'trusted CA certificates',
+  },
+};
+
+/** The words of one front end. */
+export function wordsOf(vocabulary: Vocabulary = 'api'): Words {
+  return WORDS[vocabulary];
+}
+
+/** What a formatted issue adds to its message. */
+export interface IssueTextOptions {
+  /** What it was checked against (`host profile esxi-8.0`), shown at the end. */
+  against?: string;
+}
+
+/**
+ * The parts of an issue after its message, each a short clause: where, the value seen and what is
+ * allowed (unless the message says them already), the fix, what it was checked against, and
+ * the tag `[call: FaultType CODE]`.
+ */
+export function issueDetails(i: OvfIssue & { source?: string }, options: IssueTextOptions = {}): string[] {
+  const message = i.localizedMessage;
+  const out: string[] = [];
+  if (i.path) out.push(`at ${i.path}${i.line ? ` (line ${i.line})` : ''}`);
+  else if (i.line) out.push(`at line ${i.line}`);
+  if (i.value !== undefined && i.value !== '' && !message.includes(i.value)) out.push(`seen ${JSON.stringify(i.value)}`);
+  if (i.allowed !== undefined && !message.includes(i.allowed)) out.push(`allowed: ${i.allowed}`);
+  if (i.fix) out.push(`fix: ${i.fix}`);
+  if (options.against) out.push(`checked against ${options.against}`);
+  return out;
+}
+
+/** The tag that ends a formatted issue: the call that reported it, the vim25 fault type and the stable code. */
+export function issueTag(i: OvfIssue & { source?: string }): string {
+  return `[${i.source ? `${i.source}: ` : ''}${i.fault._typeName} ${i.code}]`;
+}
+
+/**
+ * The one text of an issue, on one line with its controls escaped (a descriptor's values can be
+ * hostile): `message; at path (line n); seen "v"; allowed: …; fix: …; checked against … [call: FaultType CODE]`.
+ * @example formatIssue(plan.errors[0]) // 'The package has 1 EULA that must be accepted before import; allowed: --accept-all-eulas; fix: … [plan: OvfImportFailed EULA_NOT_ACCEPTED]'
+ */
+export function formatIssue(i: OvfIssue & { source?: string }, options: IssueTextOptions = {}): string {
+  return escapeControls([i.localizedMessage, ...issueDetails(i, options)].join('; ') + ` ${issueTag(i)}`, 'line');
+}
