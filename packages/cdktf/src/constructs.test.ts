@@ -430,18 +430,34 @@ describe('OvfExport', () => {
   it('emits a terraform_data running ovfkit export after the import it names', () => {
     const { stack } = newStack();
     const imp = new OvfImport(stack, 'Appliance', { source: minimalOvf, ...placement, name: 'app01', folder: '/DC0/vm/apps' });
-    const exp = new OvfExport(stack, 'Golden', { vm: imp, target: '/tmp/out/golden.ova' });
+    const exp = new OvfExport(stack, 'Golden', { entity: imp, destination: '/tmp/out/golden.ova' });
     const all = terraformData(Testing.synth(stack, true));
     const data = all[stack.getLogicalId(exp.resource)]!;
-    assert.equal(data.input['vm'], '/DC0/vm/apps/app01');
+    assert.equal(data.input['entity'], '/DC0/vm/apps/app01');
+    assert.equal(data.input['destination'], '/tmp/out/golden.ova');
     assert.equal(data.input['format'], 'ova');
     assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --manifest=SHA256 -- /DC0/vm/apps/app01 /tmp/out/golden.ova`);
     assert.deepEqual((data as unknown as { depends_on: string[] }).depends_on, [`terraform_data.${stack.getLogicalId(imp.resource)}`]);
+    // Destroy forgets the export and keeps the package, as Pulumi's OvfExport and ovfkit_export do.
+    assert.deepEqual(data.provisioner.map((p) => Object.keys(p)), [['local-exec']]);
+    assert.equal((data.provisioner[0]!['local-exec'] as { when?: string }).when, undefined, 'no destroy-time provisioner removes the package');
+    assert.deepEqual(annotations(exp, '@cdktf/warn'), []);
+  });
+
+  it('accepts the deprecated names vm and target for one release, with a warning naming the new ones', () => {
+    const { stack } = newStack();
+    const exp = new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden.ova' });
+    assert.deepEqual(annotations(exp, '@cdktf/warn'), [
+      'OvfExport "vm" is deprecated: name it "entity", as Pulumi\'s OvfExport and Terraform\'s ovfkit_export do; "vm" is accepted for one release',
+      'OvfExport "target" is deprecated: name it "destination", as Pulumi\'s OvfExport and Terraform\'s ovfkit_export do; "target" is accepted for one release',
+    ]);
+    assert.deepEqual(exp.request, new OvfExport(newStack().stack, 'Golden', { entity: '/DC0/vm/golden', destination: '/tmp/golden.ova' }).request);
+    assert.throws(() => new OvfExport(stack, 'Both', { entity: '/DC0/vm/a', vm: '/DC0/vm/b', destination: '/tmp/a.ova' }), /give "entity" only \("vm" is its deprecated name\)/);
   });
 
   it('warns about an export option ovfkit does not know, which vSphere would silently ignore', () => {
     const { stack } = newStack();
-    const exp = new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden', exportOption: ['mac', 'nosuchoption'] });
+    const exp = new OvfExport(stack, 'Golden', { entity: '/DC0/vm/golden', destination: '/tmp/golden', exportOption: ['mac', 'nosuchoption'] });
     assert.deepEqual(exp.unknownExportOptions, ['nosuchoption']);
     assert.ok(annotations(exp, '@cdktf/warn').some((m) => m.includes('"nosuchoption"')), JSON.stringify(exp.node.metadata));
     const data = onlyData(Testing.synth(stack, true));
@@ -450,7 +466,7 @@ describe('OvfExport', () => {
 
   it('passes chunkSize to ovfkit export --chunk-size, and a new size exports again', () => {
     const { stack } = newStack();
-    const exp = new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: '/tmp/golden.ova', chunkSize: 1000000 });
+    const exp = new OvfExport(stack, 'Golden', { entity: '/DC0/vm/golden', destination: '/tmp/golden.ova', chunkSize: 1000000 });
     const data = onlyData(Testing.synth(stack, true));
     assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --manifest=SHA256 --chunk-size=1000000 -- /DC0/vm/golden /tmp/golden.ova`);
     assert.equal(data.input['chunkSize'], 1000000);
@@ -459,8 +475,8 @@ describe('OvfExport', () => {
 
   it('throws in the constructor on misuse', () => {
     const { stack } = newStack();
-    assert.throws(() => new OvfExport(stack, 'Bad', { vm: '', target: '', manifestAlgorithm: 'md5' as 'sha1' }), /"vm" must be.*"target" must be.*"manifestAlgorithm" must be/);
-    assert.throws(() => new OvfExport(stack, 'BadChunk', { vm: '/DC0/vm/x', target: '/tmp/x.ova', chunkSize: 0 }), /"chunkSize" must be a positive whole number of bytes \(got 0\)/);
+    assert.throws(() => new OvfExport(stack, 'Bad', { entity: '', destination: '', manifestAlgorithm: 'md5' as 'sha1' }), /"entity" must be.*"destination" must be.*"manifestAlgorithm" must be/);
+    assert.throws(() => new OvfExport(stack, 'BadChunk', { entity: '/DC0/vm/x', destination: '/tmp/x.ova', chunkSize: 0 }), /"chunkSize" must be a positive whole number of bytes \(got 0\)/);
   });
 });
 

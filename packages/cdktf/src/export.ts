@@ -11,19 +11,26 @@ import { type OvfBackend, type OvfkitProvider, backendProblems, providerExport }
 /** Digest used for the export's `.mf` manifest. */
 export type OvfManifestAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
-/** Props of {@link OvfExport}; the names are those of vim25 `OvfCreateDescriptorParams`. */
+/**
+ * Props of {@link OvfExport}: `entity` and `destination` as in Pulumi's OvfExport and Terraform's
+ * ovfkit_export; the others are those of vim25 `OvfCreateDescriptorParams`.
+ */
 export interface OvfExportProps {
   /**
-   * The VM or vApp to export: its inventory path (e.g. `/DC0/vm/web01`), or an {@link OvfImport}
-   * of this stack (the export then runs after it).
+   * The VM or vApp to export (the managed entity ExportVm / ExportVApp is called on): its inventory
+   * path (e.g. `/DC0/vm/web01`), or an {@link OvfImport} of this stack (the export then runs after it).
    */
-  readonly vm: string | OvfImport;
+  readonly entity?: string | OvfImport;
   /**
    * Where the package is written: a path ending in `.ova`, or a directory for `.ovf` + disks. A
    * relative path is resolved against the working directory of `cdktf synth`; inside the project it
    * is stored relative to the stack directory, where Terraform runs the provisioner.
    */
-  readonly target: string;
+  readonly destination?: string;
+  /** @deprecated the old name of {@link OvfExportProps.entity}, accepted for one release with a warning. */
+  readonly vm?: string | OvfImport;
+  /** @deprecated the old name of {@link OvfExportProps.destination}, accepted for one release with a warning. */
+  readonly target?: string;
   /**
    * `name`: the `ovf:id` of the top-level entity in the descriptor.
    * @default the product name, else the VM's inventory name
@@ -47,7 +54,7 @@ export interface OvfExportProps {
   readonly chunkSize?: number;
   /**
    * Values that, when changed, export the VM again (e.g. a version string).
-   * @default the package is exported once; only a changed vm, target or option exports again
+   * @default the package is exported once; only a changed entity, destination or option exports again
    */
   readonly triggers?: Record<string, string>;
   /**
@@ -75,12 +82,13 @@ export interface OvfExportProps {
  * An export of a vSphere VM or vApp to an OVF package, run by Terraform.
  *
  * Emits one built-in `terraform_data` whose `input` records what is exported where, replaced
- * when the VM, target, options or {@link OvfExportProps.triggers} change; its `local-exec`
- * create provisioner runs `ovfkit export`. With `backend: 'provider'` it is one `ovfkit_export`
- * instead. Destroying it leaves the written package in place.
+ * when the entity, destination, options or {@link OvfExportProps.triggers} change; its
+ * `local-exec` create provisioner runs `ovfkit export`. With `backend: 'provider'` it is one
+ * `ovfkit_export` instead. Destroying it leaves the written package in place, as in Pulumi and
+ * Terraform (docs/export-semantics.md).
  * @see vim25 VirtualMachine.ExportVm, OvfManager.CreateDescriptor
  * @example
- * new OvfExport(stack, 'Golden', { vm: '/DC0/vm/golden', target: 'out/golden.ova' });
+ * new OvfExport(stack, 'Golden', { entity: '/DC0/vm/golden', destination: 'out/golden.ova' });
  */
 export class OvfExport extends Construct {
   /** The resource that runs the export: a `terraform_data` with its provisioner, or with `backend: 'provider'` an `ovfkit_export`. */
@@ -92,12 +100,17 @@ export class OvfExport extends Construct {
 
   constructor(scope: Construct, id: string, props: OvfExportProps) {
     super(scope, id);
-    checkExportProps(this.node.path, props);
-    const imported = props.vm instanceof OvfImport ? props.vm : undefined;
-    const target = stackPath(this, props.target);
+    const entity = props?.entity ?? props?.vm;
+    const destination = props?.destination ?? props?.target;
+    checkExportProps(this.node.path, props, entity, destination);
+    for (const [old, now] of [['vm', 'entity'], ['target', 'destination']] as const) {
+      if (props[old] !== undefined) Annotations.of(this).addWarning(`OvfExport "${old}" is deprecated: name it "${now}", as Pulumi's OvfExport and Terraform's ovfkit_export do; "${old}" is accepted for one release`);
+    }
+    const imported = entity instanceof OvfImport ? entity : undefined;
+    const target = stackPath(this, destination!);
     const request: Record<string, unknown> = {
-      vm: imported ? imported.inventoryPath : props.vm,
-      target,
+      entity: imported ? imported.inventoryPath : entity,
+      destination: target,
       format: target.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf',
       manifestAlgorithm: props.manifestAlgorithm ?? 'sha256',
       exportOption: props.exportOption ?? [],
@@ -117,7 +130,7 @@ export class OvfExport extends Construct {
       // The provider's own import is named by its moref: Terraform orders the two by that reference.
       const providerImport = imported?.backend === 'provider' ? imported : undefined;
       this.resource = providerExport(this, 'Resource', {
-        entity: providerImport ? providerImport.resource.getStringAttribute('id') : String(request['vm']),
+        entity: providerImport ? providerImport.resource.getStringAttribute('id') : String(request['entity']),
         destination: target,
         manifestAlgorithm: props.manifestAlgorithm ?? 'sha256',
         ...(props.name !== undefined ? { name: props.name } : {}),
@@ -134,7 +147,7 @@ export class OvfExport extends Construct {
     for (const o of props.exportOption ?? []) options.push(['export-option', o]);
     options.push(['manifest', (props.manifestAlgorithm ?? 'sha256').toUpperCase()]);
     if (props.chunkSize !== undefined) options.push(['chunk-size', String(props.chunkSize)]);
-    const command = ovfkitCommandLine(props.ovfkitCommand ?? bundledOvfkit(this), ['export'], [String(request['vm']), target], options);
+    const command = ovfkitCommandLine(props.ovfkitCommand ?? bundledOvfkit(this), ['export'], [String(request['entity']), target], options);
 
     this.resource = new DataResource(this, 'Resource', {
       input: terraformLiterals(request),
@@ -145,13 +158,15 @@ export class OvfExport extends Construct {
   }
 }
 
-function checkExportProps(where: string, props: OvfExportProps): void {
+function checkExportProps(where: string, props: OvfExportProps, entity: unknown, destination: unknown): void {
   const problems: string[] = [];
   if (typeof props !== 'object' || props === null) throw new UsageError(`${where}: OvfExport needs props`);
-  if (!(props.vm instanceof OvfImport) && (typeof props.vm !== 'string' || props.vm.trim() === '')) {
-    problems.push('"vm" must be the inventory path of a VM or vApp, or an OvfImport');
+  if (props.entity !== undefined && props.vm !== undefined) problems.push('give "entity" only ("vm" is its deprecated name)');
+  if (props.destination !== undefined && props.target !== undefined) problems.push('give "destination" only ("target" is its deprecated name)');
+  if (!(entity instanceof OvfImport) && (typeof entity !== 'string' || entity.trim() === '')) {
+    problems.push('"entity" must be the inventory path of a VM or vApp, or an OvfImport');
   }
-  if (typeof props.target !== 'string' || props.target.trim() === '') problems.push('"target" must be a path ending in .ova, or a directory');
+  if (typeof destination !== 'string' || destination.trim() === '') problems.push('"destination" must be a path ending in .ova, or a directory');
   problems.push(...backendProblems(props, 'ovfkit_export', props.ovfkitCommand !== undefined ? ['ovfkitCommand'] : []));
   if (props.manifestAlgorithm !== undefined && !['sha1', 'sha256', 'sha512'].includes(props.manifestAlgorithm)) {
     problems.push(`"manifestAlgorithm" must be sha1, sha256 or sha512 (got "${String(props.manifestAlgorithm)}")`);

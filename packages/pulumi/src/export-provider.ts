@@ -1,7 +1,8 @@
 /**
  * The OvfExport provider logic: an OVF or OVA written from a VM or vApp by the vsphere export
- * engine. The exported files are the resource: any input change writes a new export, and
- * delete removes exactly the files the export wrote.
+ * engine. The package outlives the resource, as in CDKTF and Terraform (docs/export-semantics.md):
+ * destroy forgets it and keeps the files, and no export writes over a file: any input change is a
+ * new export, which needs a destination that is free (a new path, or the old package moved away).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
@@ -50,7 +51,7 @@ export interface OvfExportWireOutputs extends Omit<OvfExportWireInputs, 'signing
 const FORMATS = ['ovf', 'ova'] as const;
 const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512'] as const;
 
-/** Inputs that are plain facts of the export; any change writes it again. */
+/** Inputs that are plain facts of the export; any change is a new export (the old package stays). */
 export const EXPORT_REPLACE_KEYS = ['entity', 'destination', 'format', 'manifestAlgorithm', 'exportOptions', 'includeImageFiles', 'chunkSizeBytes', 'signingKey', 'signingCertificate'] as const;
 
 async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
@@ -118,32 +119,12 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
         const o = (olds as unknown as Record<string, unknown>)[k];
         return isUnknown(n) || JSON.stringify(n ?? null) !== JSON.stringify(o ?? null);
       });
-      return { changes: replaces.length > 0, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
+      // The new export is written first: when it cannot be (its destination is taken), the state
+      // still records the old package, which stays on disk either way.
+      return { changes: replaces.length > 0, replaces: [...replaces], deleteBeforeReplace: false };
     },
     async create(inputs) {
-      const failures = await checkExport(inputs);
-      if (failures.length) throw composedError(new Error(`the export would fail:\n${failures.map((x) => `  ${escapeControls(`${x.property}: ${x.reason}`, 'line')}`).join('\n')}`));
-      const outcome = await withSession(inputs.connection, (s) => s.exportOvf({
-        entity: inputs.entity,
-        destination: inputs.destination,
-        format: inputs.format ?? 'ovf',
-        manifestAlgorithm: inputs.manifestAlgorithm ?? 'SHA256',
-        exportOption: inputs.exportOptions ?? [],
-        includeImageFiles: inputs.includeImageFiles === true,
-        ...(inputs.chunkSizeBytes !== undefined ? { chunkSizeBytes: inputs.chunkSizeBytes } : {}),
-        ...(inputs.signingKey !== undefined ? { signingKeyPem: inputs.signingKey } : {}),
-        ...(inputs.signingCertificate !== undefined ? { signingCertificatePem: inputs.signingCertificate } : {}),
-      }));
-      // The connection served create only (read and delete touch the local files): the state keeps none.
-      const { signingKey, connection: _connection, ...rest } = inputs;
-      return {
-        id: path.resolve(inputs.destination),
-        outs: {
-          ...rest, files: outcome.files, manifestDigest: outcome.manifestDigest, descriptor: outcome.ovfDescriptor, signed: signingKey !== undefined,
-          ...(inputs.format === 'ova' ? { packageDigest: await sha256File(inputs.destination) } : {}),
-          warnings: outcome.warnings.map((i) => issueReason(i)),
-        },
-      };
+      return { id: path.resolve(inputs.destination), outs: await exportTo(inputs, inputs.destination) };
     },
     async read(id, props) {
       // The written package is the state: gone means deleted, different bytes show as drift.
@@ -164,18 +145,33 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
     async update(_id, olds) {
       return { outs: olds };
     },
-    async delete(_id, props) {
-      // Only what the export wrote: the .ova, or the package's files, its manifest (and
-      // certificate when signed), then its directory if empty.
-      if (props.format === 'ova') { await fs.rm(props.destination, { force: true }); return; }
-      const written = (props.files ?? []).map((f) => path.basename(f.path));
-      const descriptor = written.find((f) => f.toLowerCase().endsWith('.ovf'));
-      if (descriptor) {
-        const stem = descriptor.slice(0, -'.ovf'.length);
-        written.push(`${stem}.mf`, ...(props.signed ? [`${stem}.cert`] : []));
-      }
-      for (const f of written) await fs.rm(path.join(props.destination, f), { force: true });
-      await fs.rmdir(props.destination).catch(() => undefined);
+    async delete() {
+      // The package outlives the resource (a backup must survive `pulumi destroy` of its VM):
+      // destroy forgets it, the files stay. docs/export-semantics.md says why.
     },
   };
+
+  /** Exports `inputs.entity` to `destination` and returns the state for `inputs`. */
+  async function exportTo(inputs: OvfExportWireInputs, destination: string): Promise<OvfExportWireOutputs> {
+    const failures = await checkExport(inputs);
+    if (failures.length) throw composedError(new Error(`the export would fail:\n${failures.map((x) => `  ${escapeControls(`${x.property}: ${x.reason}`, 'line')}`).join('\n')}`));
+    const outcome = await withSession(inputs.connection, (s) => s.exportOvf({
+      entity: inputs.entity,
+      destination,
+      format: inputs.format ?? 'ovf',
+      manifestAlgorithm: inputs.manifestAlgorithm ?? 'SHA256',
+      exportOption: inputs.exportOptions ?? [],
+      includeImageFiles: inputs.includeImageFiles === true,
+      ...(inputs.chunkSizeBytes !== undefined ? { chunkSizeBytes: inputs.chunkSizeBytes } : {}),
+      ...(inputs.signingKey !== undefined ? { signingKeyPem: inputs.signingKey } : {}),
+      ...(inputs.signingCertificate !== undefined ? { signingCertificatePem: inputs.signingCertificate } : {}),
+    }));
+    // The connection served the export only (read and delete touch the local files): the state keeps none.
+    const { signingKey, connection: _connection, ...rest } = inputs;
+    return {
+      ...rest, files: outcome.files, manifestDigest: outcome.manifestDigest, descriptor: outcome.ovfDescriptor, signed: signingKey !== undefined,
+      ...(inputs.format === 'ova' ? { packageDigest: await sha256File(destination) } : {}),
+      warnings: outcome.warnings.map((i) => issueReason(i)),
+    };
+  }
 }

@@ -79,7 +79,7 @@ catch (e) { console.error(e.message); process.exit(2); }\n`);
   it('an export of a VM named with a dash, to a target and with a name that start with dashes, parses to those values', () => {
     const app = Testing.app({ outdir: path.join(dir, 'out-export') });
     const stack = new TerraformStack(app, 'test');
-    new OvfExport(stack, 'Exp', { vm: '-vm', target: path.join(dir, '-out.ova'), name: '--name', exportOption: ['-mac'], chunkSize: 1_000_000, ovfkitCommand: prefix });
+    new OvfExport(stack, 'Exp', { entity: '-vm', destination: path.join(dir, '-out.ova'), name: '--name', exportOption: ['-mac'], chunkSize: 1_000_000, ovfkitCommand: prefix });
     const json = JSON.parse(Testing.synth(stack)) as { resource: { terraform_data: Record<string, { provisioner: Provisioner[] }> } };
     const e = parsedByCli(Object.values(json.resource.terraform_data)[0]!.provisioner[0]!);
     // The target is inside the project (the folder holding the outdir): stored relative to the stack directory.

@@ -38,7 +38,7 @@ describe('CDKTF with backend "provider": the generated bindings, run by the real
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   /** Synthesizes the stack into dir/out, with an OvfExport of the import when given; terraform runs in its stack folder. */
-  const synth = (props: Partial<OvfImportProps>, exportProps?: Omit<OvfExportProps, 'vm'>): OvfImport => {
+  const synth = (props: Partial<OvfImportProps>, exportProps?: Omit<OvfExportProps, 'entity'>): OvfImport => {
     const app = new App({ outdir: path.join(dir, 'out') });
     const stack = new TerraformStack(app, 'appliance');
     new LocalBackend(stack, { path: path.join(dir, 'terraform.tfstate') });
@@ -55,7 +55,7 @@ describe('CDKTF with backend "provider": the generated bindings, run by the real
     });
     new TerraformOutput(stack, 'id', { value: imp.resource.getStringAttribute('id') });
     if (exportProps) {
-      const exp = new OvfExport(stack, 'Golden', { vm: imp, ...exportProps });
+      const exp = new OvfExport(stack, 'Golden', { entity: imp, ...exportProps });
       new TerraformOutput(stack, 'files', { value: exp.resource.getListAttribute('files') });
       new TerraformOutput(stack, 'manifest_digest', { value: exp.resource.getStringAttribute('manifest_digest') });
     }
@@ -157,7 +157,7 @@ describe('CDKTF with backend "provider": the generated bindings, run by the real
       /refused\/B: "provider" is used only with backend: "provider"/);
   });
 
-  const exported = (): Omit<OvfExportProps, 'vm'> => ({ backend: 'provider', target: golden(), name: 'golden', chunkSize: CHUNK, exportOption: ['uuid'], manifestAlgorithm: 'sha512', triggers: { release: '1' } });
+  const exported = (): Omit<OvfExportProps, 'entity'> => ({ backend: 'provider', destination: golden(), name: 'golden', chunkSize: CHUNK, exportOption: ['uuid'], manifestAlgorithm: 'sha512', triggers: { release: '1' } });
   const golden = (): string => path.join(dir, 'golden');
   const moved = (): Partial<OvfImportProps> => ({ source: path.join(dir, 'elsewhere', 'minimal.ova'), propertyMapping: { hostname: 'app01', workers: '8', root_password: fromEnv('ROOT_PW') }, powerOn: true, annotation: 'changed by cdktf' });
   /** vSphere exports only a powered-off VM (ExportVm: "cannot be performed in the current state (Powered on)"). */
@@ -226,7 +226,7 @@ describe('CDKTF with backend "provider": the generated bindings, run by the real
     assert.deepEqual(fs.readdirSync(golden()).sort(), [...files, 'golden.mf'].sort(), 'the first export is intact');
 
     // A new release to a new target exports again; the VM is untouched.
-    synth(poweredOff(), { ...exported(), target: path.join(dir, 'golden-2.ova'), triggers: { release: '2' } });
+    synth(poweredOff(), { ...exported(), destination: path.join(dir, 'golden-2.ova'), triggers: { release: '2' } });
     const reapply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
     assert.equal(reapply.status, 0, reapply.stderr + reapply.stdout);
     assert.match(reapply.stdout, /Apply complete! Resources: 1 added, 0 changed, 0 destroyed\./);
@@ -239,9 +239,9 @@ describe('CDKTF with backend "provider": the generated bindings, run by the real
   it('synth refuses ovfkitCommand with an OvfExport backend "provider", naming the prop', () => {
     const app = new App({ outdir: path.join(dir, 'refused-export') });
     const stack = new TerraformStack(app, 'refused');
-    assert.throws(() => new OvfExport(stack, 'E', { backend: 'provider', vm: '/DC0/vm/x', target: 'x.ova', ovfkitCommand: 'ovfkit' }),
+    assert.throws(() => new OvfExport(stack, 'E', { backend: 'provider', entity: '/DC0/vm/x', destination: 'x.ova', ovfkitCommand: 'ovfkit' }),
       /refused\/E: "ovfkitCommand" is not an input of the ovfkit_export resource: leave it out, or use backend "terraformData"/);
-    assert.throws(() => new OvfExport(stack, 'F', { vm: '/DC0/vm/x', target: 'x.ova', provider: new OvfkitProvider(stack, 'p') }),
+    assert.throws(() => new OvfExport(stack, 'F', { entity: '/DC0/vm/x', destination: 'x.ova', provider: new OvfkitProvider(stack, 'p') }),
       /refused\/F: "provider" is used only with backend: "provider"/);
   });
 

@@ -86,7 +86,7 @@ function synthInto(project: string, props: Partial<OvfImportProps>, exportTo?: s
     ...props,
   });
   // No ovfkitCommand: the provisioners run the CLI @ovfkit/cdktf depends on, by `node` from PATH.
-  if (exportTo !== undefined) new OvfExport(stack, 'Golden', { vm: imp, target: exportTo });
+  if (exportTo !== undefined) new OvfExport(stack, 'Golden', { entity: imp, destination: exportTo });
   app.synth();
   return imp;
 }

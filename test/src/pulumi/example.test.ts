@@ -68,6 +68,8 @@ describe('examples/pulumi-import', function () {
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pulumi-example-'));
+    // destroy keeps the export: a run stopped before the after hook leaves it, and no export overwrites.
+    fs.rmSync(path.join(exampleDir, 'appliance-01-backup.ova'), { force: true });
     ova = await buildMinimalOva(tmp);
     sim = await startSimulator();
     host = await startPluginHost({ project: PROJECT });
@@ -134,6 +136,6 @@ describe('examples/pulumi-import', function () {
     const after = await sim.state();
     assert.equal(after.virtualMachines.find((v) => v.name === 'appliance-01'), undefined);
     assert.deepEqual(after.leases.filter((l) => l.state !== 'done' && l.state !== 'error'), []);
-    assert.ok(!fs.existsSync(path.join(exampleDir, 'appliance-01-backup.ova')));
+    assert.ok(fs.existsSync(path.join(exampleDir, 'appliance-01-backup.ova')), 'destroy keeps the exported package (docs/export-semantics.md)');
   });
 });

@@ -52,7 +52,8 @@ describe('OvfExport with chunkSizeBytes, against the vSphere simulator, through 
         const d = await host.diff(exported.id, exportUrn, exported.properties, { ...e.inputs, chunkSizeBytes: 2 * CHUNK });
         assert.ok(d.replaces.includes('chunkSizeBytes'), 'a new chunk size writes a new export');
         await host.delete(exported.id, exportUrn, exported.properties);
-        assert.ok(!fs.existsSync(destination), 'delete removed every chunk, the descriptor and the manifest');
+        const kept = await runCli(['manifest', 'verify', destination]);
+        assert.equal(kept.code, 0, `delete keeps every chunk, the descriptor and the manifest: ${kept.stdout}${kept.stderr}`);
       }
     } finally {
       await host.delete(vm.id, importUrn, vm.properties);

@@ -60,7 +60,7 @@ describe('OvfExport with a signing key, against the vSphere simulator, through t
       }
       assert.ok(!host.stderr().includes(keyBody), 'the plugin host logged no key');
       await host.delete(exported.id, exportUrn, exported.properties);
-      assert.ok(!fs.existsSync(destination), 'delete removed the files, the manifest, the certificate and the directory');
+      assert.deepEqual(fs.readdirSync(destination).sort(), ['tiny-s-disk-0.vmdk', 'tiny-s.cert', 'tiny-s.mf', 'tiny-s.ovf'].sort(), 'delete forgets the export and keeps the signed package');
     } finally {
       await host.delete(vm.id, importUrn, vm.properties);
     }

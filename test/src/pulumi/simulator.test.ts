@@ -310,7 +310,7 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     assert.equal((await sim.state()).virtualApps.find((a) => a.name === 'propapp-a'), undefined);
   });
 
-  it('exports the imported VM to an OVA and removes the file on delete', async () => {
+  it('exports the imported VM to an OVA, keeps the file on delete, and never writes over it', async () => {
     const c = await host.check(importUrn, {}, { ...inputs(), name: 'tiny-x' });
     const vm = await host.create(importUrn, c.inputs);
     try {
@@ -329,9 +329,17 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
       fs.appendFileSync(destination, Buffer.alloc(512));
       const tampered = await host.read(exported.id, exportUrn, exported.properties);
       assert.notEqual(tampered.properties['packageDigest'], exported.properties['packageDigest'], 'a changed OVA shows as drift');
+      const bytes = fs.readFileSync(destination);
+      // Any input change is a new export, written before the old one is forgotten: to a taken
+      // destination it fails naming the file, which stays as it was.
+      const again = await host.check(exportUrn, exported.properties, { __provider: exportProvider, entity: vm.id, destination, manifestAlgorithm: 'SHA512' });
+      assert.deepEqual((await host.diff(exported.id, exportUrn, exported.properties, again.inputs)), { changes: 'some', replaces: ['manifestAlgorithm'], deleteBeforeReplace: false });
+      await assert.rejects(host.create(exportUrn, again.inputs), (e: Error) => e.message.includes(`${destination} already exists; ovfkit does not overwrite`));
+      assert.deepEqual(fs.readFileSync(destination), bytes);
       await host.delete(exported.id, exportUrn, exported.properties);
-      assert.ok(!fs.existsSync(destination), 'delete removed the export');
-      assert.equal((await host.read(exported.id, exportUrn, exported.properties)).id, '', 'a removed export leaves the state on refresh');
+      assert.deepEqual(fs.readFileSync(destination), bytes, 'delete forgets the export and keeps the OVA (docs/export-semantics.md)');
+      fs.rmSync(destination);
+      assert.equal((await host.read(exported.id, exportUrn, exported.properties)).id, '', 'an export removed by hand leaves the state on refresh');
     } finally {
       await host.delete(vm.id, importUrn, vm.properties);
     }

@@ -248,10 +248,27 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     assert.deepEqual((await vms()).map((v) => v.name), ['tf-e2e']);
   });
 
-  it('destroy leaves nothing in the simulator', async () => {
+  it('an ovfkit_export of the VM (entity, destination) writes an OVA that verifies', () => {
+    // ExportVm needs the VM powered off: power off in place, then export it.
+    const current = fs.readFileSync(path.join(work, 'main.tf'), 'utf8').replace(/power_on\s*=\s*true/, 'power_on   = false');
+    fs.writeFileSync(path.join(work, 'main.tf'), `${current}
+resource "ovfkit_export" "backup" {
+  entity      = ovfkit_import.app.id
+  destination = ${JSON.stringify(path.join(dir, 'backup.ova'))}
+}
+`);
+    const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+    const verify = spawnSync(process.execPath, [cliBin, 'manifest', 'verify', path.join(dir, 'backup.ova')], { encoding: 'utf8' });
+    assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+  });
+
+  it('destroy leaves nothing in the simulator, and keeps the exported package (docs/export-semantics.md)', async () => {
+    const backup = fs.readFileSync(path.join(dir, 'backup.ova'));
     const destroy = tf(['destroy', '-input=false', '-no-color', '-auto-approve']);
     assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
-    assert.match(destroy.stdout, /Destroy complete! Resources: 1 destroyed\./);
+    assert.match(destroy.stdout, /Destroy complete! Resources: 2 destroyed\./);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'backup.ova')), backup, 'the OVA is still there, unchanged');
     const state = await sim!.state();
     assert.deepEqual(state.virtualMachines, []);
     assert.deepEqual(state.virtualApps, []);
