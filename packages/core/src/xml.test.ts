@@ -116,4 +116,27 @@ describe('the XML reader', () => {
       assert.equal(asUtf8Document(same), same);
     }
   });
+
+  it('keeps a CR given by a character reference and normalises literal CR only (XML 1.0 §2.11), in every reader path', () => {
+    const cases: Array<[string, string]> = [
+      ['a&#13;b', 'a\rb'],
+      ['a&#xD;&#xd;b', 'a\r\rb'],
+      ['a&#13;\nb', 'a\r\nb'],
+      ['a&#13;&#10;b', 'a\r\nb'],
+      ['a\r\nb\rc', 'a\nb\nc'],
+      ['a\r&#10;b', 'a\n\nb'],
+      ['<![CDATA[x\r\ny]]>&#13;', 'x\ny\r'],
+      ['x<!-- c -->&#13;\r\n', 'x\r\n'],
+    ];
+    for (const [content, text] of cases) {
+      // Unprefixed and prefixed elements (the fast scanner and saxes share leafText for text).
+      for (const doc of [`<e>${content}</e>`, `<p:e xmlns:p="urn:x">${content}</p:e>`]) {
+        const r = readXml(doc);
+        assert.deepEqual(r.error, [], doc);
+        assert.equal(r.root!.text, text, JSON.stringify(doc));
+      }
+    }
+    // In an attribute, literal line ends become spaces and a referenced CR stays one.
+    assert.equal(readXml('<e a="x&#13;y\r\nz"/>').root!.attributes.find((a) => a.name === 'a')?.value, 'x\ry z');
+  });
 });

@@ -465,10 +465,13 @@ const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', a
 /**
  * The character data of a leaf element from its source slice: predefined and character entity
  * references decoded (saxes has already rejected any other), comments and processing
- * instructions dropped, CDATA unwrapped, line ends normalised as XML requires.
+ * instructions dropped, CDATA unwrapped, line ends normalised as XML requires: before the
+ * references are decoded, since normalisation applies to literal CR only (XML 1.0 §2.11), and
+ * `&#13;` is a CR that stays one.
  */
 export function leafText(src: string, start: number, end: number): string {
   let t = src.slice(start, end);
+  if (t.indexOf('\r') >= 0) t = t.replace(/\r\n?/g, '\n');
   if (t.indexOf('<') >= 0) {
     let out = '';
     let i = 0;
@@ -490,7 +493,7 @@ export function leafText(src: string, start: number, end: number): string {
     }
     t = out;
   } else t = decodeRefs(t);
-  return t.indexOf('\r') >= 0 ? t.replace(/\r\n?/g, '\n') : t;
+  return t;
 }
 
 function decodeRefs(t: string): string {

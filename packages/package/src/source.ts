@@ -426,11 +426,30 @@ class UrlOvfSource implements PackageSource {
     }
     return target;
   }
-  private async fetchSmall(name: string, optional: boolean): Promise<PackageFile | undefined> {
-    const u = name === '' ? this.url : this.sibling(name);
+  /**
+   * Fetches a sibling with the descriptor's query string (a signed URL's token or SAS, which
+   * servers that sign a folder require on every file), and, refused with 401/403, once without it
+   * (a token that signs only the descriptor, beside public siblings). Messages show it redacted.
+   */
+  private async siblingGet<T>(href: string, get: (u: URL) => Promise<T>): Promise<T> {
+    const plain = this.sibling(href);
+    if (this.url.search === '') return get(plain);
+    const signed = new URL(plain);
+    signed.search = this.url.search;
     try {
+      return await get(signed);
+    } catch (e) {
+      if (e instanceof OvfkitError && e.code === 'NETWORK' && /HTTP (401|403)\b/.test(e.message)) return get(plain);
+      throw e;
+    }
+  }
+  private async fetchSmall(name: string, optional: boolean): Promise<PackageFile | undefined> {
+    const read = async (u: URL): Promise<PackageFile> => {
       const res = await httpGet(u, { ...this.options, maxBytes: this.max });
       return { name: path.posix.basename(u.pathname), bytes: await readBody(res.body, this.max, redactUrl(u)) };
+    };
+    try {
+      return name === '' ? await read(this.url) : await this.siblingGet(name, read);
     } catch (e) {
       if (optional && e instanceof OvfkitError && e.code === 'NETWORK' && /HTTP (404|410)\b/.test(e.message)) return undefined;
       throw e;
@@ -451,11 +470,11 @@ class UrlOvfSource implements PackageSource {
     return this.fetchSmall(`${this.base()}.cert`, true);
   }
   async open(href: string): Promise<Readable> {
-    return (await httpGet(this.sibling(href), this.options)).body;
+    return this.siblingGet(href, async (u) => (await httpGet(u, this.options)).body);
   }
   async size(href: string): Promise<number | undefined> {
     try {
-      const res = await httpGet(this.sibling(href), { ...this.options, range: { start: 0, end: 0 } });
+      const res = await this.siblingGet(href, (u) => httpGet(u, { ...this.options, range: { start: 0, end: 0 } }));
       res.body.destroy();
       return res.range?.total ?? res.contentLength;
     } catch (e) {
@@ -465,7 +484,7 @@ class UrlOvfSource implements PackageSource {
   }
   async has(href: string): Promise<boolean> {
     try {
-      const res = await httpGet(this.sibling(href), { ...this.options, range: { start: 0, end: 0 } });
+      const res = await this.siblingGet(href, (u) => httpGet(u, { ...this.options, range: { start: 0, end: 0 } }));
       res.body.destroy();
       return true;
     } catch (e) {
