@@ -42,8 +42,9 @@ const server = http.createServer((req, res) => {
   if (!u.pathname.startsWith('/t/') && req.headers.authorization !== 'Basic ' + Buffer.from('UsErX:PASSWD').toString('base64')) return void res.writeHead(403).end();
   const f = files[u.pathname];
   if (!f) return void res.writeHead(404).end();
-  // The .ovf's disk is fetched relative to the descriptor's URL, without its query (a signed URL
-  // signs one object): served on the basic auth alone, so the plan finds the package complete.
+  // The .ovf's disk is fetched relative to the descriptor's URL, first with the descriptor's query,
+  // which signs one object here (403), then without it: served on the basic auth alone, so the plan
+  // finds the package complete (url-siblings.test covers a query that signs the whole folder).
   if (u.pathname !== '/minimal-disk1.vmdk' && u.searchParams.get('X-Amz-Signature') !== 'TOKEN123') return void res.writeHead(403).end();
   const body = fs.readFileSync(f);
   res.writeHead(200, { 'content-length': body.length }).end(body);
