@@ -3,6 +3,7 @@ import { DigestStream, parseManifest, readReferences, storedNames, type Manifest
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { TransferProgress } from './import';
 import { isRestError, type RestClient } from './library-rest';
 
@@ -348,15 +349,14 @@ async function waitForPull(rest: RestClient, sid: string, files: PublishFile[], 
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new OvfkitError('ABORTED', 'interrupted'));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new OvfkitError('ABORTED', 'interrupted'));
-    }, { once: true });
-  });
+/** Waits `ms`, or fails with ABORTED when `signal` aborts; Node's timer removes its abort listener either way. */
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (e) {
+    if (signal?.aborted) throw new OvfkitError('ABORTED', 'interrupted');
+    throw e;
+  }
 }
 
 /**
