@@ -152,7 +152,7 @@ describe('ovfkit CLI: several packages per call, commands loaded on demand (issu
     assert.deepEqual([doc.results[1]!.exitCode, doc.results[1]!.result.ok, doc.summary], [1, false, { packages: 2, withoutErrors: 0, withErrors: 2, notRead: 0 }]);
   });
 
-  it('every command entry loads the command of its name; parse and diff never load the vSphere client, --version loads no command', () => {
+  it('every command entry loads the command of its name; parse, diff and plan of a local package never load the vSphere client, --version loads no command', () => {
     const cli = path.join(repoRoot, 'packages', 'cli');
     const { allCommands, commandEntries } = require(path.join(cli, 'dist', 'commands')) as { allCommands(): { name: string }[]; commandEntries: { name: string }[] };
     assert.deepEqual(allCommands().map((c) => c.name), commandEntries.map((e) => e.name));
@@ -168,6 +168,7 @@ setTimeout(() => { const m = Object.keys(require.cache); process.stderr.write(JS
     assert.deepEqual(version, { vsphere: false, core: false, out: `ovfkit ${(JSON.parse(fs.readFileSync(path.join(cli, 'package.json'), 'utf8')) as { version: string }).version}\n` });
     assert.deepEqual({ ...loaded(['parse', path.join(minimalDir, 'minimal.ovf')]), out: '' }, { vsphere: false, core: true, out: '' });
     assert.deepEqual({ ...loaded(['diff', path.join(minimalDir, 'minimal.ovf'), path.join(minimalDir, 'minimal.ovf')]), out: '' }, { vsphere: false, core: true, out: '' });
+    assert.deepEqual({ ...loaded(['plan', path.join(minimalDir, 'minimal.ova'), '--accept-all-eulas']), out: '' }, { vsphere: false, core: true, out: '' });
     // The check can fail: a vSphere command does load it.
     assert.deepEqual({ ...loaded(['destroy', 'vm'], 2), out: '' }, { vsphere: true, core: true, out: '' });
   });

@@ -2,9 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@ovfkit/core';
 import { proxySettingsFromEnv } from '@ovfkit/package';
-import { RestClient, VimSession } from '@ovfkit/vsphere';
+import type { RestClient, VimSession } from '@ovfkit/vsphere';
 import { type CommandContext, type OptionValues, type OptionsSpec, stringOption, timeoutOption } from './command';
 import { govcBool, govcFiles, govcUrl, knownHostPin } from './govc';
+
+/* eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand: a command that never connects (plan of a local package) does not load the vSphere client */
+export const vsphere = (): typeof import('@ovfkit/vsphere') => require('@ovfkit/vsphere') as typeof import('@ovfkit/vsphere');
 
 /** The connection flags every vSphere command takes. */
 export const connectionOptions: OptionsSpec = {
@@ -109,7 +112,7 @@ export function connectionSettings(values: OptionValues, ctx: CommandContext): C
 export async function connectFromFlags(values: OptionValues, ctx: CommandContext): Promise<VimSession> {
   const { warnings, ...settings } = connectionSettings(values, ctx);
   for (const w of warnings) ctx.stderr.write(`ovfkit: warning: ${w}\n`);
-  return VimSession.connect({
+  return vsphere().VimSession.connect({
     ...settings,
     proxy: proxySettingsFromEnv(ctx.env),
     ...(ctx.env['OVFKIT_DEBUG'] ? { logger: (l: string) => ctx.stderr.write(`debug: ${l}\n`) } : {}),
@@ -123,7 +126,7 @@ export async function connectFromFlags(values: OptionValues, ctx: CommandContext
 export async function withRestSession<T>(values: OptionValues, ctx: CommandContext, fn: (rest: RestClient, s: VimSession) => Promise<T>): Promise<T> {
   const { userName, password } = connectionSettings(values, ctx);
   return withSession(values, ctx, async (session) => {
-    const rest = await RestClient.open(session, { userName, password, signal: ctx.signal });
+    const rest = await vsphere().RestClient.open(session, { userName, password, signal: ctx.signal });
     try {
       return await fn(rest, session);
     } finally {

@@ -37,6 +37,14 @@ export interface PackageEntry {
 /** `library`: an OVF item of a vCenter content library (@ovfkit/vsphere's librarySource). */
 export type SourceKind = 'directory' | 'ovf' | 'ova' | 'url-ovf' | 'url-ova' | 'library';
 
+/** Prefix of a library package source on every command line: `library:LIB/ITEM` or `library:ITEM-ID`. */
+export const LIBRARY_SOURCE_PREFIX = 'library:';
+
+/** True when a package argument names a content library item (opened by @ovfkit/vsphere's librarySource, not {@link openSource}). */
+export function isLibrarySource(arg: string): boolean {
+  return arg.startsWith(LIBRARY_SOURCE_PREFIX);
+}
+
 /**
  * Where a package's bytes come from. Plan time needs only {@link descriptor}; upload time opens
  * each file with {@link open}, or walks an OVA once with {@link entries}.

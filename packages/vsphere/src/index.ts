@@ -25,5 +25,6 @@ export { captureHostProfile, captureInventory, closestBuiltinProfile, hostProfil
 export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpecRequest, type OvfExportRequest, type OvfEntityState, type OvfVmState, type OvfPlacement } from './ovf-session';
 export { RestClient, RestError, isRestError, restPath, REST_SESSION_HEADER, type RestForm, type RestOperation, type RestOpenOptions } from './library-rest';
 export { createLocalLibrary, findLibrary, findItem, itemFiles, publishToLibrary, readItemDescriptor, readItemFile, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';
-export { librarySource, isLibrarySource, LIBRARY_SOURCE_PREFIX } from './library-source';
+export { librarySource } from './library-source';
+export { isLibrarySource, LIBRARY_SOURCE_PREFIX } from '@ovfkit/package';
 export { deployLibraryItem, type LibraryDeployOptions, type LibraryDeployResult } from './library-deploy';

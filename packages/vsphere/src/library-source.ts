@@ -1,16 +1,8 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { OvfkitError, UsageError } from '@ovfkit/core';
-import type { DescriptorFile, PackageEntry, PackageFile, PackageSource } from '@ovfkit/package';
+import { LIBRARY_SOURCE_PREFIX, type DescriptorFile, type PackageEntry, type PackageFile, type PackageSource } from '@ovfkit/package';
 import { findItem, findLibrary, itemFiles, readItemFile, type LibraryItemFile } from './library';
 import type { RestClient } from './library-rest';
-
-/** Prefix of a library package source on every command line: `library:LIB/ITEM` or `library:ITEM-ID`. */
-export const LIBRARY_SOURCE_PREFIX = 'library:';
-
-/** True when a package argument names a content library item. */
-export function isLibrarySource(arg: string): boolean {
-  return arg.startsWith(LIBRARY_SOURCE_PREFIX);
-}
 
 /**
  * An OVF library item as a package source, so that it is planned like any other (@ovfkit/package's

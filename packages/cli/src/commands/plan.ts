@@ -6,9 +6,8 @@ import { descriptorOnlyHelp, descriptorOnlyOption, planCliPackage, sourceOptions
 import { planMarkdown } from '../markdown';
 import { forEachPackage, manyPackagesHelp, type PackageOutcome } from '../each';
 import { stringOption } from '../command';
-import { connectionOptions, withRestSession } from '../connection';
-import { planPackage } from '@ovfkit/package';
-import { isLibrarySource, librarySource } from '@ovfkit/vsphere';
+import { connectionOptions, vsphere, withRestSession } from '../connection';
+import { isLibrarySource, planPackage } from '@ovfkit/package';
 
 /** The summary a person reads before deploying; every value from the package or the inventory is escaped ({@link esc}). */
 function renderPlan(name: string, p: OvfPlan): string {
@@ -66,7 +65,7 @@ export const planCommand: Command = {
     const one = async (arg: string): Promise<PackageOutcome> => {
       // A library item is planned like any other package: its descriptor and files come from vCenter.
       const { planned: { plan }, name } = isLibrarySource(arg)
-        ? await withRestSession(values, ctx, async (rest) => ({ planned: await planPackage(await librarySource(rest, arg, ctx.signal), options), name: arg }))
+        ? await withRestSession(values, ctx, async (rest) => ({ planned: await planPackage(await vsphere().librarySource(rest, arg, ctx.signal), options), name: arg }))
         : await planCliPackage(arg, ctx, sourceOptions, options);
       const text = values['json'] ? '' : format === 'markdown' ? planMarkdown(name, plan) : renderPlan(name, plan);
       return { code: plan.ok ? ExitCode.Ok : ExitCode.ResultErrors, json: plan, text };
