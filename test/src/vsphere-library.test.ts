@@ -5,8 +5,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { isOvfkitError } from '@ovfkit/core';
-import { Inventory, RestClient, VimSession, createLocalLibrary, deployLibraryItem, findItem, publishToLibrary, readItemDescriptor, type RestForm } from '@ovfkit/vsphere';
+import { checkInventory, isOvfkitError } from '@ovfkit/core';
+import { planPackage, snapshotLibrarySource } from '@ovfkit/package';
+import { Inventory, RestClient, VimSession, createLocalLibrary, deployLibraryItem, findItem, librarySource, publishToLibrary, readItemDescriptor, type RestForm } from '@ovfkit/vsphere';
 import { runCli } from './run-cli';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
@@ -289,6 +290,64 @@ describe('ovfkit plan library:LIB/ITEM (simulator)', function () {
     assert.ok((a['errors'] as unknown[]).length >= 2);
     assert.deepEqual([b.package.form, b.package.location, b.package.files.map((f) => f.present)], ['library', 'library:templates/web', [true]]);
     assert.equal((await sim().library()).downloadSessions.length, 0);
+  });
+
+  it('inventory capture records the library and its OVF item (ids, files, descriptor with the plan\'s digest); --skip-libraries leaves them out', async () => {
+    const snap = path.join(tmp, 'lib-snap.json');
+    const r = await runCli(['inventory', 'capture', '--out', snap], env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /, 1 content libraries \(1 OVF items\)\n$/);
+    const inv = JSON.parse(fs.readFileSync(snap, 'utf8')) as { libraries: { name: string; id: string; type: string; items: { name: string; id: string; contentVersion: string; files: { name: string; size: number }[]; descriptor: { name: string; digest: string; text: string }; manifest: { name: string } }[] }[] };
+    const live = (await sim().library()).items.find((i) => i.name === 'web')!;
+    const planned = JSON.parse((await runCli(['plan', web.ova, '--json'])).stdout) as { descriptorDigest: string };
+    const [lib] = inv.libraries;
+    assert.deepEqual(
+      [inv.libraries.length, lib!.name, lib!.type, lib!.items.map((i) => [i.name, i.id, i.contentVersion, i.files.map((f) => f.name), i.descriptor.name, i.descriptor.digest, i.descriptor.text, i.manifest.name])],
+      [1, 'templates', 'LOCAL', [['web', live.id, live.content_version, ['web.mf', 'web.ovf', 'web01-disk1.vmdk'], 'web.ovf', planned.descriptorDigest, web.descriptor, 'web.mf']]],
+    );
+    assert.deepEqual(lib!.items[0]!.files.map((f) => f.size), live.files.map((f) => (f as { size: number }).size));
+    assert.equal((await sim().library()).downloadSessions.length, 0);
+    const skipped = await runCli(['inventory', 'capture', '--skip-libraries'], env());
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.equal((JSON.parse(skipped.stdout) as { libraries?: unknown }).libraries, undefined);
+  });
+
+  it('plan library:LIB/ITEM --inventory checks the captured item offline (no credentials): the same plan as the live item, the same issues as the .ova', async () => {
+    const snap = path.join(tmp, 'lib-snap-offline.json');
+    assert.equal((await runCli(['inventory', 'capture', '--out', snap], env())).code, 0);
+    const inventory = checkInventory(JSON.parse(fs.readFileSync(snap, 'utf8'))).inventory!;
+    // In process: the snapshot's item and the live item give one plan, whole.
+    const session = await VimSession.connect({ server: sim().sdkUrl, userName: sim().username, password: sim().password, thumbprint: sim().thumbprint });
+    try {
+      const rest = await RestClient.open(session, { userName: sim().username, password: sim().password });
+      const options = { inventory, networkMapping: { 'VM Network': 'DC0_DVPG0' }, signature: { policy: 'verify' as const } };
+      const livePlan = (await planPackage(await librarySource(rest, 'library:templates/web'), options)).plan;
+      await rest.close();
+      const offlinePlan = (await planPackage(snapshotLibrarySource(inventory, 'library:templates/web'), options)).plan;
+      assert.deepEqual(offlinePlan, livePlan);
+      assert.deepEqual(livePlan.errors, []);
+    } finally {
+      await session.logout();
+    }
+    // The CLI with no server, user or password anywhere: the .ova's issues, whole.
+    const before = (await sim().library()).calls;
+    const flags = ['--inventory', snap, '--net', 'VM Network=VM Netwrok', '--prop', 'port=99999', '--pool', 'DC0_C0', '--json'];
+    const file = await runCli(['plan', web.ova, ...flags]);
+    const item = await runCli(['plan', 'library:templates/web', ...flags], {});
+    assert.deepEqual([file.code, item.code], [1, 1], item.stderr);
+    const [a, b] = [JSON.parse(file.stdout), JSON.parse(item.stdout)] as { errors: { code: string }[]; warnings: unknown[]; package: { form: string } }[];
+    assert.deepEqual([b!.errors, b!.warnings], [a!.errors, a!.warnings]);
+    assert.deepEqual(a!.errors.map((e) => e.code).sort(), ['PROPERTY_NOT_USER_CONFIGURABLE', 'PROPERTY_VALUE_INVALID', 'UNKNOWN_MAPPED_NETWORK']);
+    assert.equal(b!.package.form, 'library');
+    assert.deepEqual((await sim().library()).calls, before);
+    // A snapshot changed by hand after capture is refused with where and why.
+    const tampered = path.join(tmp, 'lib-snap-tampered.json');
+    fs.writeFileSync(tampered, fs.readFileSync(snap, 'utf8').replace('ovf:value=\\"80\\"', 'ovf:value=\\"81\\"'));
+    const t = await runCli(['plan', 'library:templates/web', '--inventory', tampered], {});
+    assert.deepEqual([t.code, t.stdout], [2, '']);
+    assert.match(t.stderr, /^ovfkit: the inventory snapshot .* has 1 problem\(s\):\n  \$\.libraries\[0\]\.items\[0\]\.descriptor\.digest: digest does not match the content; /);
+    const unknown = await runCli(['plan', 'library:templates/nope', '--inventory', snap], {});
+    assert.deepEqual([unknown.code, unknown.stderr], [2, 'ovfkit: content library "templates" has no OVF item "nope" in the inventory snapshot\n']);
   });
 
   it('an unknown item is a clear error; a library source needs the connection flags', async () => {

@@ -15,3 +15,4 @@ export * from './ova';
 export * from './verify';
 export * from './signature';
 export * from './plan-facts';
+export * from './library-snapshot';

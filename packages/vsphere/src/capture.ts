@@ -12,6 +12,9 @@ import {
   type HostProfileDevice,
   type HostProfileLimits,
   INVENTORY_FORMAT,
+  itemContent,
+  type InventoryLibrary,
+  type InventoryLibraryItem,
   type InventorySnapshot,
   limitsFor,
   OvfkitError,
@@ -22,6 +25,8 @@ import type { DataObject, ManagedObjectReference } from './soap/codec';
 import { isVimFault } from './soap/fault';
 import { QueryConfigOption, QueryConfigOptionDescriptor, QueryConfigOptionEx, QueryConfigTarget } from './soap/methods';
 import type { VimSession } from './session';
+import { itemFiles, readItemFile, type LibraryInfo, type LibraryItemInfo } from './library';
+import type { RestClient } from './library-rest';
 
 /** The built-in profile closest to (not newer than) a host's API version. */
 export function closestBuiltinProfile(apiVersion: string): HostProfile {
@@ -419,7 +424,7 @@ function datastoreType(t: unknown): (typeof DATASTORE_TYPES)[number] {
  * networks, resource pools and vApps) as the `ovfkit.inventory/1` JSON the local OvfManager reads,
  * so offline previews check against the real site.
  */
-export async function captureInventory(session: VimSession, options: { datacenter?: string; signal?: AbortSignal } = {}): Promise<InventorySnapshot> {
+export async function captureInventory(session: VimSession, options: { datacenter?: string; signal?: AbortSignal; rest?: RestClient } = {}): Promise<InventorySnapshot> {
   const inv = new Inventory(session);
   const dc = await onlyOrGiven(inv, 'Datacenter', 'datacenter', options.datacenter && !options.datacenter.startsWith('/') ? `/${options.datacenter}` : options.datacenter, '--datacenter');
   const dcNames = await inv.namesOf(dc, options.signal);
@@ -492,8 +497,39 @@ export async function captureInventory(session: VimSession, options: { datacente
       ...pathOf(p.ref),
       hosts: ownerHosts.get((p.props['owner'] as ManagedObjectReference | undefined)?.value ?? '') ?? [],
     })),
+    ...(options.rest ? { libraries: await captureLibraries(options.rest, options.signal) } : {}),
   };
   const check = checkInventory(snapshot);
   if (!check.inventory) throw new OvfkitError('INTERNAL', `the captured inventory does not validate: ${check.issues.map((i) => JSON.stringify(i)).join('; ')}`);
   return snapshot;
+}
+
+/**
+ * Every content library and its OVF items as the inventory snapshot records them: names, ids,
+ * content versions, file names and sizes, and the descriptor, manifest and certificate whole
+ * (each read through its own download session), so an offline plan of `library:LIB/ITEM` reads
+ * the same bytes as a live one. Items of other types (ISO, files) are left out.
+ */
+export async function captureLibraries(rest: RestClient, signal?: AbortSignal): Promise<InventoryLibrary[]> {
+  const out: InventoryLibrary[] = [];
+  for (const id of await rest.call<string[]>({ method: 'GET', path: ['content', 'library'] }, signal)) {
+    const lib = await rest.call<LibraryInfo>({ method: 'GET', path: ['content', 'library', id] }, signal);
+    const items: InventoryLibraryItem[] = [];
+    for (const itemId of await rest.call<string[]>({ method: 'GET', path: ['content', 'library', 'item'], query: { library_id: id } }, signal)) {
+      const item = await rest.call<LibraryItemInfo>({ method: 'GET', path: ['content', 'library', 'item', itemId] }, signal);
+      if (item.type !== 'ovf') continue;
+      const files = (await itemFiles(rest, itemId, signal)).map((f) => ({ name: f.name, size: Number(f.size ?? 0) }));
+      // The same rule as librarySource: one .ovf, the .mf and .cert of its base name.
+      const ovfs = files.filter((f) => f.name.toLowerCase().endsWith('.ovf'));
+      if (ovfs.length !== 1) continue;
+      const base = ovfs[0]!.name.replace(/\.ovf$/i, '');
+      const read = async (name: string): Promise<ReturnType<typeof itemContent> | undefined> => (files.some((f) => f.name === name) ? itemContent(name, await readItemFile(rest, itemId, name, { ...(signal ? { signal } : {}) })) : undefined);
+      const descriptor = (await read(ovfs[0]!.name))!;
+      const manifest = await read(`${base}.mf`);
+      const certificate = await read(`${base}.cert`);
+      items.push({ name: item.name, id: item.id, ...(item.content_version ? { contentVersion: String(item.content_version) } : {}), files, descriptor, ...(manifest ? { manifest } : {}), ...(certificate ? { certificate } : {}) });
+    }
+    out.push({ name: lib.name, id: lib.id, type: lib.type === 'SUBSCRIBED' ? 'SUBSCRIBED' : 'LOCAL', items });
+  }
+  return out;
 }

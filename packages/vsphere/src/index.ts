@@ -21,7 +21,7 @@ export { ServerManifest, type ServerManifestCheck } from './lease-manifest';
 export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';
 export { parseChunkSize, withChunkSize, MAX_CHUNKS } from './export-chunks';
 export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';
-export { captureHostProfile, captureInventory, closestBuiltinProfile, hostProfileFromEnvironment, readHostEnvironment, type HostConfigOption, type HostEnvironment } from './capture';
+export { captureHostProfile, captureInventory, captureLibraries, closestBuiltinProfile, hostProfileFromEnvironment, readHostEnvironment, type HostConfigOption, type HostEnvironment } from './capture';
 export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpecRequest, type OvfExportRequest, type OvfEntityState, type OvfVmState, type OvfPlacement } from './ovf-session';
 export { RestClient, RestError, isRestError, restPath, REST_SESSION_HEADER, type RestForm, type RestOperation, type RestOpenOptions } from './library-rest';
 export { createLocalLibrary, findLibrary, findItem, itemFiles, publishToLibrary, readItemDescriptor, readItemFile, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';

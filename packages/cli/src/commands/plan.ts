@@ -7,7 +7,7 @@ import { planMarkdown } from '../markdown';
 import { forEachPackage, manyPackagesHelp, type PackageOutcome } from '../each';
 import { stringOption } from '../command';
 import { connectionOptions, vsphere, withRestSession } from '../connection';
-import { isLibrarySource, planPackage } from '@ovfkit/package';
+import { isLibrarySource, planPackage, snapshotLibrarySource } from '@ovfkit/package';
 
 /** The summary a person reads before deploying; every value from the package or the inventory is escaped ({@link esc}). */
 function renderPlan(name: string, p: OvfPlan): string {
@@ -48,7 +48,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'show what importing an OVF package would do, and every problem, before anything is uploaded',
   usage: 'plan <file.ovf|file.ova|dir|URL|library:LIB/ITEM>… [--server <url> for a library item] [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
-  help: [cispHelp, descriptorOnlyHelp, signatureHelp, '  library:LIB/ITEM        plan an OVF item of a vCenter content library (its descriptor and file list are read\n                          through the REST API; takes the connection flags of import)', '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)', manyPackagesHelp].join('\n'),
+  help: [cispHelp, descriptorOnlyHelp, signatureHelp, '  library:LIB/ITEM        plan an OVF item of a vCenter content library (its descriptor and file list are read\n                          through the REST API; takes the connection flags of import); with --inventory, from\n                          the snapshot ovfkit inventory capture recorded (offline, no credentials)', '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)', manyPackagesHelp].join('\n'),
   options: { ...connectionOptions, ...cispOptions, ...descriptorOnlyOption, ...signatureOptions, format: { type: 'string' } },
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length === 0) throw new UsageError('plan needs a package: ovfkit plan <file.ovf|file.ova|dir|URL> [more packages]');
@@ -63,8 +63,11 @@ export const planCommand: Command = {
     } as const;
     const sourceOptions = await sourceOptionsFrom(values, ctx);
     const one = async (arg: string): Promise<PackageOutcome> => {
-      // A library item is planned like any other package: its descriptor and files come from vCenter.
-      const { planned: { plan }, name } = isLibrarySource(arg)
+      // A library item is planned like any other package: its descriptor and files come from vCenter,
+      // or, with --inventory, from the snapshot's capture of the item (offline, no credentials).
+      const { planned: { plan }, name } = isLibrarySource(arg) && options.inventory
+        ? { planned: await planPackage(snapshotLibrarySource(options.inventory, arg), options), name: arg }
+        : isLibrarySource(arg)
         ? await withRestSession(values, ctx, async (rest) => ({ planned: await planPackage(await vsphere().librarySource(rest, arg, ctx.signal), options), name: arg }))
         : await planCliPackage(arg, ctx, sourceOptions, options);
       const text = values['json'] ? '' : format === 'markdown' ? planMarkdown(name, plan) : renderPlan(name, plan);

@@ -13,6 +13,7 @@ export type DocumentIssueCode =
   | 'UNKNOWN_VALUE'
   | 'DUPLICATE'
   | 'DANGLING_REFERENCE'
+  | 'DIGEST_MISMATCH'
   | 'UNKNOWN_FIELD';
 
 /** One problem in a JSON document: where it is, what was seen, what is allowed and how to fix it. */
@@ -105,6 +106,7 @@ function describe(code: DocumentIssueCode): string {
     case 'UNKNOWN_VALUE': return 'value is not one of the allowed values';
     case 'DUPLICATE': return 'value is used twice';
     case 'DANGLING_REFERENCE': return 'refers to something that does not exist';
+    case 'DIGEST_MISMATCH': return 'digest does not match the content';
     case 'UNKNOWN_FIELD': return 'unknown field';
   }
 }

@@ -2,9 +2,11 @@ import { IssueCollector, type DocumentIssue } from '../hostprofiles/issues';
 import { DISK_PROVISIONING_TYPES, type DiskProvisioningType } from '../hostprofiles/types';
 import { inventoryTree } from './placement';
 import { resolveInventoryRef, type InventoryKind } from './paths';
+import { checkLibraries, type InventoryLibrary } from './libraries';
 
 export * from './paths';
 export * from './placement';
+export * from './libraries';
 
 /**
  * An inventory snapshot: the part of one vSphere datacenter that ValidateHost and
@@ -101,6 +103,8 @@ export interface InventorySnapshot {
   datastores: InventoryDatastore[];
   networks: InventoryNetwork[];
   resourcePools: InventoryResourcePool[];
+  /** vCenter's content libraries and their OVF items (captured with the REST API; absent from an ESXi or hand-written snapshot). */
+  libraries?: InventoryLibrary[];
 }
 
 /**
@@ -142,7 +146,7 @@ export function checkInventory(json: unknown): InventoryCheck {
     // Another kind of document: listing its fields as unknown would only bury the point.
     return { issues: c.issues };
   }
-  c.unknownFields(json, '$', ['format', 'datacenter', 'capturedAt', 'source', 'folders', 'hosts', 'datastores', 'networks', 'resourcePools']);
+  c.unknownFields(json, '$', ['format', 'datacenter', 'capturedAt', 'source', 'folders', 'hosts', 'datastores', 'networks', 'resourcePools', 'libraries']);
   let datacenter: InventorySnapshot['datacenter'] | undefined;
   if (c.isObject(json['datacenter'], '$.datacenter')) {
     const n = c.string(json['datacenter'], 'name', '$.datacenter');
@@ -262,8 +266,9 @@ export function checkInventory(json: unknown): InventoryCheck {
     if (path) rp.path = path;
     resourcePools.push(rp);
   });
+  const libraries = checkLibraries(c, json);
   if (c.issues.length > 0 || !datacenter) return { issues: c.issues };
-  const inventory: InventorySnapshot = { format: INVENTORY_FORMAT, datacenter, folders, hosts, datastores, networks, resourcePools };
+  const inventory: InventorySnapshot = { format: INVENTORY_FORMAT, datacenter, folders, hosts, datastores, networks, resourcePools, ...(libraries ? { libraries } : {}) };
   if (capturedAt) inventory.capturedAt = capturedAt;
   if (source) inventory.source = source;
   return { inventory, issues: [] };

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkInventory, defaultDatastoreProvisioning, inventoryLookup, INVENTORY_FORMAT } from './index';
+import { checkInventory, defaultDatastoreProvisioning, inventoryLookup, INVENTORY_FORMAT, itemContent, itemContentBytes, snapshotLibraryItem } from './index';
 
 /** A small but complete site: one cluster host, VMFS and NFS datastores, three network kinds. */
 export const SITE = {
@@ -49,5 +49,37 @@ describe('inventory snapshots', () => {
   it('assume NFS datastores provision thin only unless the snapshot says otherwise', () => {
     assert.ok(!defaultDatastoreProvisioning('NFS').includes('thick'));
     assert.ok(defaultDatastoreProvisioning('VMFS').includes('eagerZeroedThick'));
+  });
+
+  it('keep content libraries: an item\'s descriptor as text (or base64 when not UTF-8) with its digest; found by LIB/ITEM or item id', () => {
+    const descriptor = itemContent('web.ovf', Buffer.from('<Envelope/>'));
+    const cert = itemContent('web.cert', Buffer.from([0xff, 0xfe, 0x00]));
+    assert.deepEqual([descriptor.text, descriptor.base64, cert.text, cert.base64, itemContentBytes(cert)], ['<Envelope/>', undefined, undefined, '//4A', Buffer.from([0xff, 0xfe, 0x00])]);
+    const item = { name: 'web', id: 'item-1', contentVersion: '2', files: [{ name: 'web.ovf', size: 11 }, { name: 'web.cert', size: 3 }], descriptor, certificate: cert };
+    const { inventory, issues } = checkInventory({ ...SITE, libraries: [{ name: 'Templates', id: 'lib-1', type: 'LOCAL', items: [item] }] });
+    assert.deepEqual(issues, []);
+    assert.deepEqual(inventory?.libraries, [{ name: 'Templates', id: 'lib-1', type: 'LOCAL', items: [item] }]);
+    assert.deepEqual([snapshotLibraryItem(inventory!.libraries, 'templates/web').item, snapshotLibraryItem(inventory!.libraries, 'lib-1/web').item, snapshotLibraryItem(inventory!.libraries, 'item-1').item], [item, item, item]);
+    assert.throws(() => snapshotLibraryItem(inventory!.libraries, 'Templates/nope'), /^UsageError: content library "Templates" has no OVF item "nope" in the inventory snapshot$/);
+    assert.throws(() => snapshotLibraryItem(undefined, 'Templates/web'), /has no content libraries/);
+  });
+
+  it('report a changed descriptor, a descriptor that is not a file of the item, duplicates and a missing text, all at once', () => {
+    const descriptor = { ...itemContent('web.ovf', Buffer.from('<Envelope/>')), text: '<Envelope changed="1"/>' };
+    const libraries = [
+      { name: 'lib', id: 'lib-1', type: 'LOCAL', items: [{ name: 'web', id: 'item-1', files: [{ name: 'web.ovf', size: 11 }], descriptor, certificate: { name: 'web.ovf', digest: 'sha256:00' } }, { name: 'web', id: 'lib-1', files: [], descriptor: itemContent('x.ovf', Buffer.from('<Envelope/>')) }] },
+      { name: 'LIB', id: 'lib-2', type: 'PUBLISHED', items: [] },
+    ];
+    const { inventory, issues } = checkInventory({ ...SITE, libraries });
+    assert.equal(inventory, undefined);
+    assert.deepEqual(issues.map((i) => `${i.code} ${i.path}`), [
+      'DIGEST_MISMATCH $.libraries[0].items[0].descriptor.digest',
+      'MISSING_FIELD $.libraries[0].items[0].certificate.text',
+      'DANGLING_REFERENCE $.libraries[0].items[1].descriptor.name',
+      'DUPLICATE $.libraries[0].items[1].name',
+      'DUPLICATE $.libraries[0].items[1].id',
+      'UNKNOWN_VALUE $.libraries[1].type',
+      'DUPLICATE $.libraries[1].name',
+    ]);
   });
 });
