@@ -101,7 +101,12 @@ export function connectTunnel(proxy: URL, host: string, port: number, timeoutMs 
       timeout: timeoutMs,
     });
     const shown = redactUrl(proxy);
+    // `timeout` is a stall timer (reset by every byte); the whole CONNECT answer gets the same time overall.
+    const overall = setTimeout(() => req.destroy(new OvfkitError('TIMEOUT', `the proxy ${shown} did not open the tunnel to ${authority} within ${timeoutMs} ms`)), timeoutMs);
+    overall.unref();
+    req.once('close', () => clearTimeout(overall));
     req.once('connect', (res, socket, head) => {
+      clearTimeout(overall);
       if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
         if (head.length) socket.unshift(head);
         resolve(socket);

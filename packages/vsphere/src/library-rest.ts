@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { OvfkitError } from '@ovfkit/core';
 import type { VimSession } from './session';
 import { nfcUpload, redactNfc } from './nfc';
+import { requestDeadline } from './pace';
 import { createAgent } from './tls';
 
 /**
@@ -167,6 +168,8 @@ export class RestClient {
     const qs = new URLSearchParams(query).toString();
     const u = new URL(`${this.origin}${path}${qs ? `?${qs}` : ''}`);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    // The stall timer resets on every byte; the whole request and its answer get --timeout too.
+    const deadline = requestDeadline(this.timeoutMs, signal);
     return new Promise((resolve, reject) => {
       const req = https.request(
         u,
@@ -174,7 +177,7 @@ export class RestClient {
           method: op.method,
           agent: this.vim.client.agent,
           headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...headers },
-          ...(signal ? { signal } : {}),
+          signal: deadline.signal,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -185,11 +188,19 @@ export class RestClient {
             else chunks.push(c);
           });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
+          res.on('error', (e) => reject(late(e)));
         },
       );
+      const late = (e: Error): Error =>
+        deadline.expired()
+          ? new OvfkitError('TIMEOUT', `${opLabel(op)}: ${u.host} did not answer within ${this.timeoutMs / 1000} s (--timeout)`)
+          : signal?.aborted
+            ? new OvfkitError('ABORTED', 'interrupted')
+            : e instanceof OvfkitError
+              ? e
+              : new OvfkitError('NETWORK', this.vim.client.redact(`${opLabel(op)}: ${(e as { code?: string }).code ?? e.message}`), { cause: e });
       req.setTimeout(this.timeoutMs, () => req.destroy(new OvfkitError('TIMEOUT', `${opLabel(op)}: no answer from ${u.host} in ${this.timeoutMs / 1000} s`)));
-      req.on('error', (e) => reject(signal?.aborted ? new OvfkitError('ABORTED', 'interrupted') : e instanceof OvfkitError ? e : new OvfkitError('NETWORK', this.vim.client.redact(`${opLabel(op)}: ${(e as { code?: string }).code ?? e.message}`), { cause: e })));
+      req.on('error', (e) => reject(late(e)));
       req.end(payload);
     });
   }
@@ -217,8 +228,9 @@ export class RestClient {
   download(uri: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
     const { url, agent, headers } = this.endpoint(uri);
     const shown = redactNfc(url);
+    const deadline = requestDeadline(this.timeoutMs, signal);
     return new Promise((resolve, reject) => {
-      const req = https.request(url, { method: 'GET', agent, headers, ...(signal ? { signal } : {}) }, (res) => {
+      const req = https.request(url, { method: 'GET', agent, headers, signal: deadline.signal }, (res) => {
         const chunks: Buffer[] = [];
         let n = 0;
         res.on('data', (c: Buffer) => {
@@ -227,10 +239,16 @@ export class RestClient {
           else chunks.push(c);
         });
         res.on('end', () => ((res.statusCode ?? 0) === 200 ? resolve(Buffer.concat(chunks)) : reject(new OvfkitError('NETWORK', `download of ${shown} failed: HTTP ${res.statusCode}`))));
-        res.on('error', reject);
+        res.on('error', (e) => reject(late(e)));
       });
+      const late = (e: Error): Error =>
+        deadline.expired()
+          ? new OvfkitError('TIMEOUT', `download of ${shown}: no whole answer within ${this.timeoutMs / 1000} s (--timeout)`)
+          : e instanceof OvfkitError
+            ? e
+            : new OvfkitError('NETWORK', `download of ${shown} failed: ${(e as { code?: string }).code ?? e.message}`, { cause: e });
       req.setTimeout(this.timeoutMs, () => req.destroy(new OvfkitError('TIMEOUT', `no answer from ${shown} in ${this.timeoutMs / 1000} s`)));
-      req.on('error', (e) => reject(e instanceof OvfkitError ? e : new OvfkitError('NETWORK', `download of ${shown} failed: ${(e as { code?: string }).code ?? e.message}`, { cause: e })));
+      req.on('error', (e) => reject(late(e)));
       req.end();
     });
   }

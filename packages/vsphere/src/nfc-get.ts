@@ -3,6 +3,7 @@ import type * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import * as tls from 'node:tls';
 import { OvfkitError } from '@ovfkit/core';
+import { watchPace } from './pace';
 
 /**
  * Bytes delivered piece by piece to one consumer. A piece is only valid during the call (the
@@ -191,6 +192,11 @@ export class NfcGet implements PieceSource {
     this.decoder = new BodyDecoder(this.framing);
   }
 
+  /** Body bytes received so far. */
+  get received(): number {
+    return this.decoder.received;
+  }
+
   /** Length announced by the server, if any. */
   get contentLength(): number | undefined {
     return this.framing.kind === 'length' ? this.framing.length : undefined;
@@ -198,7 +204,8 @@ export class NfcGet implements PieceSource {
 
   /**
    * Connects, sends the GET and reads the head. A status other than 200 is an error (`NETWORK`);
-   * so is a connection that goes `idleTimeoutMs` without a byte. `describe` names the download in
+   * so is a connection that goes `idleTimeoutMs` without a byte, or a window of that length below
+   * the minimum pace, head included (pace.ts). `describe` names the download in
    * errors (a file name or a redacted URL: a lease URL carries a ticket).
    */
   static open(u: URL, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs: number, describe: string): Promise<NfcGet> {
@@ -253,6 +260,8 @@ export class NfcGet implements PieceSource {
       const connected = (s: net.Socket): void => {
         socket = s;
         s.setNoDelay(true);
+        const stop = watchPace(`downloading ${describe}`, { windowMs: idleTimeoutMs }, () => get?.received ?? headLength, fail);
+        s.once('close', stop);
         s.setTimeout(idleTimeoutMs, () => fail(new OvfkitError('TIMEOUT', `no progress downloading ${describe} for ${idleTimeoutMs / 1000} s`)));
         s.on('error', (e) => fail(e instanceof OvfkitError ? e : new OvfkitError('NETWORK', `the download of ${describe} failed: ${(e as { code?: string }).code ?? e.message}`, { cause: e })));
         s.on('close', () => {

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { OvfkitError } from '@ovfkit/core';
+import { awaitAnswer, watchPace } from './pace';
 import type { VimSession } from './session';
 import { createAgent } from './tls';
 
@@ -28,7 +29,11 @@ export function agentFor(session: VimSession, u: URL, sslThumbprint: string | un
   return createAgent(session.trust, { proxy: session.proxy });
 }
 
-/** Sends `body` to a lease URL (PUT for new files, POST streamOptimized for disks) or a content library upload endpoint. Resolves on 200/201. */
+/**
+ * Sends `body` to a lease URL (PUT for new files, POST streamOptimized for disks) or a content
+ * library upload endpoint. Resolves on 200/201. Fails after `idleTimeoutMs` without a byte, and
+ * when a window of that length moves less than the minimum pace; the answer after the body is bounded too (pace.ts).
+ */
 export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, size: number | undefined, body: Readable, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs = 120_000, extraHeaders: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
@@ -40,6 +45,7 @@ export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, s
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.length < 16 && chunks.push(c));
       res.on('end', () => {
+        stop();
         if (res.statusCode === 200 || res.statusCode === 201) resolve();
         else reject(new OvfkitError('NETWORK', `upload to ${redactNfc(u)} failed: HTTP ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`));
       });
@@ -48,6 +54,23 @@ export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, s
     req.on('error', (e) => reject(wrap(e, u, signal)));
     // A transfer may last hours, but a socket with no progress for this long is dead.
     req.setTimeout(idleTimeoutMs, () => req.destroy(new OvfkitError('TIMEOUT', `no progress uploading to ${redactNfc(u)} for ${idleTimeoutMs / 1000} s`)));
+    let sent = 0;
+    body.on('data', (c: Buffer) => (sent += c.length));
+    const pace = { windowMs: idleTimeoutMs };
+    let stopAnswerWait = (): void => undefined;
+    const stopPace = watchPace(`uploading to ${redactNfc(u)}`, pace, () => sent, (e) => req.destroy(e));
+    const stop = (): void => {
+      stopPace();
+      stopAnswerWait();
+    };
+    // The body is with the socket: what its buffers took in may still be draining to a slow
+    // server, with no byte moving here, so the stall and pace timers give way to the answer's bound.
+    req.on('finish', () => {
+      stopPace();
+      req.setTimeout(0);
+      stopAnswerWait = awaitAnswer(`uploading to ${redactNfc(u)}`, pace, sent, (e) => req.destroy(e));
+    });
+    req.on('close', stop);
     body.on('error', (e) => {
       req.destroy(e);
       reject(e);

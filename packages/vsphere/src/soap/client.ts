@@ -4,6 +4,7 @@ import { OvfkitError, isOvfkitError } from '@ovfkit/core';
 import { decodeElement, encodeElement, type DataObject } from './codec';
 import { VimFault } from './fault';
 import { parseXml, SOAPENV_NS, type XmlNode } from './xml';
+import { requestDeadline } from '../pace';
 import { vsphereEndpoint } from '../tls';
 
 /** The vim25 API release ovfkit's types are written against (sent as SOAPAction). */
@@ -150,15 +151,19 @@ export class VimClient {
       `<soapenv:Envelope xmlns:soapenv="${SOAPENV_NS}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
       `<soapenv:Body>${call.body}</soapenv:Body></soapenv:Envelope>`;
     let res: HttpResponse;
+    // timeoutMs is the transport's stall timer and, here, the deadline of the whole exchange: a
+    // server trickling its answer a byte at a time keeps resetting a stall timer.
+    const deadline = requestDeadline(this.timeoutMs, call.signal);
     try {
       res = await transport({
         url: this.sdkUrl,
         headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `urn:vim25/${VIM_VERSION}`, ...call.headers },
         body: envelope,
         timeoutMs: this.timeoutMs,
-        ...(call.signal ? { signal: call.signal } : {}),
+        signal: deadline.signal,
       });
     } catch (e) {
+      if (deadline.expired()) throw new OvfkitError('TIMEOUT', `${call.method}: ${this.url} did not answer within ${this.timeoutMs / 1000} s (--timeout)`, { cause: e });
       if (isOvfkitError(e)) throw e;
       throw networkError(e, this.url, call.method);
     }
