@@ -114,3 +114,38 @@ export interface OvfkitBackend {
   planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput, signature?: PlanSignatureOptions): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;
 }
+
+/** What a library item holds, as the providers compare it (@ovfkit/vsphere `libraryContentDigest`). */
+export interface LibraryContent {
+  files: { name: string; size?: number; algorithm?: string; checksum?: string }[];
+  /** `sha256:<hex>` over the sorted file list with sizes and checksums. */
+  contentDigest: string;
+}
+
+/** A publish's outcome (@ovfkit/vsphere `PublishResult`). */
+export interface LibraryPublishOutcome {
+  libraryId: string;
+  itemId: string;
+  contentVersion: string;
+  changed: boolean;
+  created: boolean;
+}
+
+/** A vSphere session with its REST session: the library half of the port. */
+export interface LibrarySession extends VsphereSession {
+  publish(source: string, options: { library: string; item: string; description?: string; pull?: boolean }): Promise<LibraryPublishOutcome & LibraryContent>;
+  /** The item as it is now, or undefined when it no longer exists. */
+  readItem(itemId: string): Promise<(LibraryContent & { libraryId: string; name: string; contentVersion: string }) | undefined>;
+  deleteItem(itemId: string): Promise<void>;
+  /** The item's descriptor as a package's (`library:LIB/ITEM` or `library:<id>`), read through download sessions. */
+  readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead & { itemId: string }>;
+  /** Deploys the item (`ovf/library-item/{id}?action=deploy`); vCenter's warnings come back as text. */
+  deploy(request: ImportSpecRequest & { itemId: string; acceptAllEulas: boolean; annotation?: string }): Promise<{ entity: ManagedObjectReference; warnings: string[] }>;
+}
+
+/** The port's library calls: offline content of a package, and the library session. */
+export interface OvfkitLibraryBackend {
+  /** What publishing `source` would put in an item (descriptor, manifest and certificate read; disks not). */
+  libraryContent(source: string): Promise<LibraryContent & { descriptorDigest: string }>;
+  connectLibrary(connection: ConnectionSettings): Promise<LibrarySession>;
+}

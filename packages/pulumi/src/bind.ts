@@ -12,10 +12,11 @@ import {
   checkHostProfile, checkInventory, createPlan, descriptorDigest, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
   type HostProfile, type InventorySnapshot, type PlanPackageInput, type PlanSignatureOptions,
 } from '@ovfkit/core';
-import { nodeHashName, openSource, packageFacts, parseManifest, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
+import { nodeHashName, openSource, packageFacts, parseManifest, readSignatureFacts, trustedCertificates, type PackageSource } from '@ovfkit/package';
 
-import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, SignatureRead, VsphereSession } from './backend';
+import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, OvfkitLibraryBackend, SignatureRead, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
+import { createLibraryBackend } from './library-bind';
 
 function packageIssue(code: ManifestIssueCode, message: string, fix: string, path?: string): OvfIssue {
   // Package problems are not vim25 faults; OvfInvalidPackage-shaped so they list with the rest.
@@ -32,32 +33,37 @@ async function readDescriptor(source: string, options: { manifestPolicy: Manifes
   const trustStore = trustedCertificates(options.trustedCertificates ?? [], 'trustedCertificates');
   const src = await openSource(source, {});
   try {
-    const d = await src.descriptor();
-    const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: await packageFacts(src, d) };
-    // The signature facts core's plan judges under the policy (the same reader as ovfkit plan and the import).
-    if (options.signature !== 'ignore') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
-    if (options.manifestPolicy === 'skip') return read;
-    const mf = await src.manifest();
-    if (!mf) {
-      if (options.manifestPolicy === 'require') {
-        read.error.push(packageIssue('MANIFEST_ABSENT', `${src.location} has no manifest (.mf), and manifestPolicy is "require"`, 'add a manifest (ovfkit manifest create) or set manifestPolicy: "verify-if-present"'));
-      }
-      return read;
-    }
-    const manifest = parseManifest(mf.bytes, mf.name);
-    const line = manifest.entries.find((e) => e.name === d.name);
-    if (!line) {
-      read.warning.push(packageIssue('MANIFEST_MISSING_ENTRY', `the manifest ${mf.name} has no line for the descriptor ${d.name}`, 'recreate the manifest so it lists every file', mf.name));
-    } else {
-      const actual = createHash(nodeHashName(line.algorithm)).update(d.bytes).digest('hex');
-      if (actual !== line.digest.toLowerCase()) {
-        read.error.push(packageIssue('MANIFEST_DIGEST_MISMATCH', `the descriptor ${d.name} does not match its ${line.algorithm} digest in ${mf.name}`, 'the package was changed or damaged after the manifest was made: get an intact copy', mf.name));
-      }
-    }
-    return read;
+    return await describeSource(src, options, trustStore);
   } finally {
     await src.close();
   }
+}
+
+/** {@link readDescriptor} over an open source (a library item's too); the caller closes it. */
+export async function describeSource(src: PackageSource, options: { manifestPolicy: ManifestPolicy } & SignatureRead, trustStore = trustedCertificates(options.trustedCertificates ?? [], 'trustedCertificates')): Promise<DescriptorRead> {
+  const d = await src.descriptor();
+  const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: await packageFacts(src, d) };
+  // The signature facts core's plan judges under the policy (the same reader as ovfkit plan and the import).
+  if (options.signature !== 'ignore') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
+  if (options.manifestPolicy === 'skip') return read;
+  const mf = await src.manifest();
+  if (!mf) {
+    if (options.manifestPolicy === 'require') {
+      read.error.push(packageIssue('MANIFEST_ABSENT', `${src.location} has no manifest (.mf), and manifestPolicy is "require"`, 'add a manifest (ovfkit manifest create) or set manifestPolicy: "verify-if-present"'));
+    }
+    return read;
+  }
+  const manifest = parseManifest(mf.bytes, mf.name);
+  const line = manifest.entries.find((e) => e.name === d.name);
+  if (!line) {
+    read.warning.push(packageIssue('MANIFEST_MISSING_ENTRY', `the manifest ${mf.name} has no line for the descriptor ${d.name}`, 'recreate the manifest so it lists every file', mf.name));
+  } else {
+    const actual = createHash(nodeHashName(line.algorithm)).update(d.bytes).digest('hex');
+    if (actual !== line.digest.toLowerCase()) {
+      read.error.push(packageIssue('MANIFEST_DIGEST_MISMATCH', `the descriptor ${d.name} does not match its ${line.algorithm} digest in ${mf.name}`, 'the package was changed or damaged after the manifest was made: get an intact copy', mf.name));
+    }
+  }
+  return read;
 }
 
 async function parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult> {
@@ -144,6 +150,6 @@ async function connect(connection: ConnectionSettings): Promise<VsphereSession> 
 }
 
 /** The backend the published providers use. */
-export function defaultBackend(): OvfkitBackend {
-  return { readDescriptor, parseDescriptor, planLocal, connect };
+export function defaultBackend(): OvfkitBackend & OvfkitLibraryBackend {
+  return { readDescriptor, parseDescriptor, planLocal, connect, ...createLibraryBackend(describeSource) };
 }

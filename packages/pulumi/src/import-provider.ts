@@ -10,12 +10,15 @@ import { createHash } from 'node:crypto';
 
 import { composedError, escapeControls, formatIssue, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
-import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, SignatureRead, VsphereSession } from './backend';
+import { isLibrarySource } from '@ovfkit/package';
+
+import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, OvfkitLibraryBackend, SignatureRead, VsphereSession } from './backend';
 import { connectionInputFailures, currentConnection, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
 import {
   entryPath, UNKNOWN, formatMoRef, isUnknown, MANIFEST_POLICIES,
   parseMoRef, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
 } from './inputs';
+import { deployFromLibrary, libraryImportFailures, sourceBackend } from './library-provider';
 
 /** A check failure as `pulumi.dynamic.CheckFailure`. */
 export interface CheckFailure { property: string; reason: string }
@@ -71,7 +74,7 @@ const INPUT_FOR_CODE: Record<string, string> = {
   CERT_ABSENT: 'signature', CERT_UNTRUSTED: 'trustedCertificates', CERT_SELF_SIGNED: 'trustedCertificates',
 };
 
-function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
+export function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
   // A placement issue of core's names its input in the fault (`placement`/`datastore`, `networkMapping`/`network`).
   const f = i.fault as { elementName?: string; attributeName?: string };
   const placed = f.elementName === 'placement' ? f.attributeName : f.elementName === 'networkMapping' ? 'networkMapping' : undefined;
@@ -100,7 +103,7 @@ function statePlan(plan: OvfPlan): OvfPlan {
 
 export { passwordDigest, passwordMatches };
 
-function importSpecRequest(news: OvfImportWireInputs, deploymentOption: string): ImportSpecRequest {
+export function importSpecRequest(news: OvfImportWireInputs, deploymentOption: string): ImportSpecRequest {
   const placement: ImportSpecRequest['placement'] = {};
   for (const k of PLACEMENT_KEYS) {
     const v = news[k];
@@ -279,7 +282,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
 }
 
 /** The signature inputs as the backend reads them (known values only: an unknown one leaves the plan unknown). */
-function signatureRead(news: OvfImportWireInputs): SignatureRead {
+export function signatureRead(news: OvfImportWireInputs): SignatureRead {
   return {
     ...(typeof news.signature === 'string' && !isUnknown(news.signature) ? { signature: news.signature } : {}),
     ...(Array.isArray(news.trustedCertificates) && !isUnknown(news.trustedCertificates) ? { trustedCertificates: news.trustedCertificates } : {}),
@@ -318,7 +321,7 @@ async function withSession<T>(backend: OvfkitBackend, what: string, input: Conne
   try { return await f(session); } finally { await session.logout().catch(() => undefined); }
 }
 
-function stateOutputs(inputs: OvfImportWireInputs, entity: EntityState, extra: {
+export function stateOutputs(inputs: OvfImportWireInputs, entity: EntityState, extra: {
   descriptorDigest: string; deploymentOption: string; warnings: string[]; parse?: OvfParseDescriptorResult; previousDigests?: Record<string, string>;
 }): OvfImportWireOutputs {
   const { propertyMapping, ...rest } = inputs;
@@ -369,19 +372,21 @@ function stateOutputs(inputs: OvfImportWireInputs, entity: EntityState, extra: {
  * const impl = createOvfImportProvider(() => defaultBackend());
  * await impl.check({}, { source: 'examples/minimal/minimal.ova' });
  */
-export function createOvfImportProvider(getBackend: () => OvfkitBackend): ProviderImpl<OvfImportWireInputs, OvfImportWireOutputs> {
+export function createOvfImportProvider(getBackend: () => OvfkitBackend & Partial<OvfkitLibraryBackend>): ProviderImpl<OvfImportWireInputs, OvfImportWireOutputs> {
   const digestCache = new Map<string, string>();
   const currentDigest = async (source: string, inputs: OvfImportWireInputs): Promise<string> => {
     const cached = digestCache.get(source);
     if (cached) return cached;
-    const d = await getBackend().readDescriptor(source, { manifestPolicy: inputs.manifestPolicy ?? 'verify-if-present' });
+    const d = await sourceBackend(getBackend(), inputs.connection).readDescriptor(source, { manifestPolicy: inputs.manifestPolicy ?? 'verify-if-present' });
     digestCache.set(source, d.descriptorDigest);
     return d.descriptorDigest;
   };
 
   return {
     async check(_olds, news) {
-      const report = await checkImport(getBackend(), news, connectionFor(news.connection));
+      // A `library:` source is read through the Content Library and planned like a file.
+      const report = await checkImport(sourceBackend(getBackend(), news.connection), news, connectionFor(news.connection));
+      report.failures.push(...libraryImportFailures(news));
       const inputs: OvfImportWireInputs = { ...news };
       // Deterministic defaults only, so the diff is stable between runs.
       if (inputs.manifestPolicy === undefined) inputs.manifestPolicy = 'verify-if-present';
@@ -442,6 +447,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
 
     async create(inputs) {
       const backend = getBackend();
+      if (isLibrarySource(inputs.source)) return deployFromLibrary(backend, inputs);
       return withSession(backend, 'creating an OvfImport', inputs.connection, async (session) => {
         // check() planned this import (its plan is in the inputs); the engine plans it once more
         // over the bytes it imports, refuses what the plan refuses before it creates anything,
@@ -497,7 +503,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend): Provid
       const backend = getBackend();
       return withSession(backend, 'updating an OvfImport', news.connection, async (session) => {
         // Only which properties are passwords is needed here: the descriptor, not a full check.
-        const read = await backend.readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present' });
+        const read = await sourceBackend(backend, news.connection).readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present' });
         const parse = await backend.parseDescriptor(read.ovfDescriptor, { locale: news.locale ?? '', deploymentOption: olds.deploymentOption ?? '' });
         const change: { annotation?: string; property?: KeyValue[] } = {};
         if (news.annotation !== undefined && news.annotation !== olds.annotation) change.annotation = news.annotation;

@@ -11,3 +11,5 @@ export { EXPORT_REPLACE_KEYS, createOvfExportProvider, type OvfExportWireInputs,
 export { UNKNOWN, type OvfImportWireInputs, type OvfImportWireOutputs, type OvfImportVmOutput } from './inputs';
 export type * from './backend';
 export { defaultBackend } from './bind';
+export { OvfLibraryItem, ovfLibraryItemProvider, type OvfLibraryItemArgs } from './library-resource';
+export { LIBRARY_ITEM_REPLACE_KEYS, createOvfLibraryItemProvider, type OvfLibraryItemWireInputs, type OvfLibraryItemWireOutputs } from './library-provider';

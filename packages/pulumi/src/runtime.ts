@@ -12,6 +12,7 @@ import { defaultBackend } from './bind';
 import { setProviderConfig, type ConfigReader } from './connection';
 import { createOvfExportProvider } from './export-provider';
 import { createOvfImportProvider, type ProviderImpl } from './import-provider';
+import { createOvfLibraryItemProvider } from './library-provider';
 
 /** Keeps the engine's configuration (`ovfkit:*` keys) for this provider process. */
 export function configure(config: ConfigReader | undefined): void {
@@ -56,3 +57,4 @@ export function engineFacing<I, O>(p: ProviderImpl<I, O>): ProviderImpl<I, O> {
 
 export const ovfImport = engineFacing(createOvfImportProvider(defaultBackend));
 export const ovfExport = engineFacing(createOvfExportProvider(defaultBackend));
+export const ovfLibraryItem = engineFacing(createOvfLibraryItemProvider(defaultBackend));

@@ -389,3 +389,38 @@ export async function readItemFile(rest: RestClient, itemId: string, name: strin
     await rest.call({ method: 'DELETE', path: ['content', 'library', 'item', 'download-session', sid] }).catch(() => undefined);
   }
 }
+
+/** A file of an item's content as ovfkit compares it: name, size and checksum (manifest digest, or the file's own SHA-256). */
+export interface LibraryContentFile {
+  name: string;
+  size?: number;
+  algorithm?: string;
+  checksum?: string;
+}
+
+/**
+ * `sha256:<hex>` over an item's file list (sorted names with size and checksum): the same for a
+ * package and for the item it was published into, so a changed package or a changed item shows
+ * as a different digest. A file without a known checksum (no manifest line) counts by name and size.
+ */
+export function libraryContentDigest(files: readonly LibraryContentFile[]): string {
+  const lines = [...files]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((f) => `${f.name}\t${f.size ?? ''}\t${f.algorithm && f.checksum ? `${f.algorithm.toUpperCase()}:${f.checksum.toLowerCase()}` : ''}`);
+  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
+}
+
+/** What a publish of `source` would put in an item (the descriptor, manifest and certificate are read; disks are not), and its content digest. */
+export async function libraryContent(source: PackageSource): Promise<{ files: LibraryContentFile[]; contentDigest: string }> {
+  const files = (await packageFiles(source)).map((f): LibraryContentFile => ({ name: f.name, ...(f.size !== undefined ? { size: f.size } : {}), ...(f.algorithm ? { algorithm: f.algorithm, checksum: f.digest! } : {}) }));
+  return { files, contentDigest: libraryContentDigest(files) };
+}
+
+/** An item's files in the shape {@link libraryContentDigest} compares. */
+export function itemContent(files: readonly LibraryItemFile[]): { files: LibraryContentFile[]; contentDigest: string } {
+  const list = files.map((f): LibraryContentFile => ({
+    name: f.name, ...(f.size !== undefined ? { size: f.size } : {}),
+    ...(f.checksum_info?.algorithm && f.checksum_info.checksum ? { algorithm: f.checksum_info.algorithm.toUpperCase(), checksum: f.checksum_info.checksum.toLowerCase() } : {}),
+  }));
+  return { files: list, contentDigest: libraryContentDigest(list) };
+}

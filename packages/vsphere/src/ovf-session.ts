@@ -119,7 +119,7 @@ function propertyValues(props: DataObject[]): Array<KeyValue & { id?: string }> 
 export class OvfSession {
   constructor(readonly session: VimSession) {}
 
-  private placementInput(p: OvfPlacement): { datacenter?: string; pool?: string; datastore?: string; folder?: string; host?: string } {
+  protected placementInput(p: OvfPlacement): { datacenter?: string; pool?: string; datastore?: string; folder?: string; host?: string } {
     const pool = p.vApp ?? p.resourcePool ?? (p.cluster ? `${p.cluster.replace(/\/+$/, '')}/Resources` : undefined);
     return { ...(p.datacenter ? { datacenter: p.datacenter } : {}), ...(pool ? { pool } : {}), ...(p.datastore ? { datastore: p.datastore } : {}), ...(p.folder ? { folder: p.folder } : {}), ...(p.host ? { host: p.host } : {}) };
   }

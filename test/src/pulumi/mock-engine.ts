@@ -23,7 +23,7 @@ export interface ForwardedResource {
 }
 
 /** Replaces the SDK's in-memory unknown with the wire sentinel, as the engine's RPC layer does. */
-function toWire(v: unknown): unknown {
+export function toWire(v: unknown): unknown {
   if (isOutputUnknown(v)) return UNKNOWN;
   // The dynamic provider answers Configure with acceptSecrets=false, so the engine sends secret
   // values to it unwrapped (and marks the matching outputs secret itself).

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import * as pulumi from '@pulumi/pulumi';
-import { ovfExportProvider, ovfImportProvider } from '@ovfkit/pulumi';
+import { ovfExportProvider, ovfImportProvider, ovfLibraryItemProvider } from '@ovfkit/pulumi';
 
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { buildOva, type BuiltPackage } from '../vsphere-fixtures';
@@ -21,6 +21,8 @@ export interface SimulatorPluginHost {
   provider: string;
   /** The serialized OvfExport provider. */
   exportProvider: string;
+  /** The serialized OvfLibraryItem provider. */
+  libraryProvider: string;
 }
 
 /**
@@ -36,6 +38,7 @@ export function useSimulatorPluginHost(tmpPrefix: string): SimulatorPluginHost {
     ctx.sim = await startSimulator();
     ctx.provider = (await pulumi.runtime.serializeFunction(() => ovfImportProvider, { allowSecrets: true })).text;
     ctx.exportProvider = (await pulumi.runtime.serializeFunction(() => ovfExportProvider, { allowSecrets: true })).text;
+    ctx.libraryProvider = (await pulumi.runtime.serializeFunction(() => ovfLibraryItemProvider, { allowSecrets: true })).text;
     ctx.host = await startPluginHost();
     // The engine sends a `--secret` config value wrapped as a secret; the host unwraps it.
     await ctx.host.configure({
