@@ -23,6 +23,7 @@ export * from './ovfmanager';
 export * from './plan';
 export * from './plan/diff';
 export * from './resolve';
+export { DescriptorCache, readValidated, type DescriptorCacheOptions, type ValidatedRead } from './descriptor-cache';
 export * from './ovf-environment';
 export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } from './xml-escape';
 export { SecretString, passwordDigest, passwordMatches } from './secret';

@@ -10,14 +10,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { OvfInvalidValueConfiguration, OvfIssue } from './faults';
-import { readEnvelope, unitBytes } from './envelope';
+import { readValidated, type DescriptorCache } from './descriptor-cache';
+import { unitBytes } from './envelope';
 import { activeItems } from './hardware';
 import { deviceFor } from './importspec/devices';
 import { issues, type At } from './messages';
 import type { Configuration, Content, Disk, Envelope, EulaSection, File, Item, Msg, ProductSection, Property, VirtualSystem } from './model';
 import { fullPropertyId } from './property-keys';
 import { toVAppType } from './property-type';
-import { inConfiguration, parseHostResource, validateEnvelope } from './validate';
+import { inConfiguration, parseHostResource } from './validate';
 import type { KeyValue, OvfCreateImportSpecParams } from './vim25';
 import { decodeBytes, type XmlReadLimits } from './xml';
 
@@ -35,6 +36,8 @@ export interface ResolveChoice {
   entityName?: string;
   /** Input bounds when the descriptor is given as bytes or text. */
   limits?: XmlReadLimits;
+  /** Where the read model of the same bytes is kept across resolutions (a long-lived front end's); without it the descriptor is read here. */
+  cache?: DescriptorCache;
 }
 
 /** The chosen configuration. @see DSP0243 §9.8 */
@@ -210,12 +213,12 @@ const atOf = (x: { pos: { line: number; column: number }; path: string }, suffix
  * r.properties.map((p) => [p.fullId, p.value])
  */
 export function resolveDescriptor(input: string | Uint8Array, choice: ResolveChoice = {}): ResolvedDescriptor {
-  const read = readEnvelope(input, choice.limits);
-  const error = read.error;
-  const warning = read.warning;
-  const env = read.envelope;
-  if (env) validateEnvelope(env, error, warning);
-  return new Resolver(env, input, choice, error, warning).resolve();
+  if (choice.cache) {
+    const read = choice.cache.read(input, choice.limits);
+    return new Resolver(read.envelope, input, choice, read.error, read.warning, read.digest).resolve();
+  }
+  const read = readValidated(input, choice.limits);
+  return new Resolver(read.envelope, input, choice, read.error, read.warning).resolve();
 }
 
 /** The choice a CreateImportSpec (or ValidateHost) call makes. @see vim25 OvfCreateImportSpecParams */
@@ -235,7 +238,7 @@ export function unresolvedDescriptor(input: string | Uint8Array, issue: OvfIssue
  * Defines `bytes`, `text` and `digest` on a resolution, each computed on first read and kept: a
  * large descriptor is not copied, decoded a second time or hashed unless someone asks.
  */
-function defineInputViews(out: ResolvedDescriptor, input: string | Uint8Array): void {
+function defineInputViews(out: ResolvedDescriptor, input: string | Uint8Array, digest?: string): void {
   const once = <T>(f: () => T): (() => T) => {
     let v: { value: T } | undefined;
     return () => (v ??= { value: f() }).value;
@@ -244,7 +247,7 @@ function defineInputViews(out: ResolvedDescriptor, input: string | Uint8Array): 
   Object.defineProperties(out, {
     bytes: { get: bytes, enumerable: false },
     text: { get: once(() => (typeof input === 'string' ? input : (decodeBytes(input).text ?? ''))), enumerable: false },
-    digest: { get: once(() => descriptorDigest(input)), enumerable: false },
+    digest: { get: once(() => digest ?? descriptorDigest(input)), enumerable: false },
   });
 }
 
@@ -252,7 +255,7 @@ class Resolver {
   private readonly localize: (m: Msg | undefined) => string | undefined;
   private readonly out: ResolvedDescriptor;
 
-  constructor(private readonly env: Envelope | undefined, input: string | Uint8Array, private readonly choice: ResolveChoice, error: OvfIssue[], warning: OvfIssue[]) {
+  constructor(private readonly env: Envelope | undefined, input: string | Uint8Array, private readonly choice: ResolveChoice, error: OvfIssue[], warning: OvfIssue[], digest?: string) {
     this.localize = localiser(env, choice.locale ?? '', choice.msgBundle ?? []);
     // bytes, text and digest are defined below, computed when first read.
     this.out = {
@@ -273,7 +276,7 @@ class Resolver {
     if (env) this.out.envelope = env;
     // Not enumerable: the resolved object stays comparable and serialisable as data.
     Object.defineProperty(this.out, 'localize', { value: this.localize, enumerable: false });
-    defineInputViews(this.out, input);
+    defineInputViews(this.out, input, digest);
   }
 
   resolve(): ResolvedDescriptor {

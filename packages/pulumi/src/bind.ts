@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 
 import type { ManifestIssueCode, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import {
-  checkHostProfile, checkInventory, createPlan, descriptorDigest, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
+  checkHostProfile, checkInventory, createPlan, DescriptorCache, descriptorDigest, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
   type HostProfile, type InventorySnapshot, type PlanPackageInput, type PlanSignatureOptions,
 } from '@ovfkit/core';
 import { nodeHashName, openSource, packageFacts, parseManifest, readSignatureFacts, trustedCertificates, type PackageSource } from '@ovfkit/package';
@@ -76,6 +76,13 @@ async function readJson(file: string, what: string): Promise<unknown> {
   try { return JSON.parse(text); } catch (e) { throw new UsageError(`${what} ${file} is not JSON: ${(e as Error).message}`); }
 }
 
+/**
+ * The descriptors this provider process has read, by digest: the engine checks each resource, then
+ * diffs and creates it, in one process, so 100 resources of one appliance read its descriptor once
+ * and create() imports over the model check() read (a changed file is another digest: read anew).
+ */
+const descriptorCache = new DescriptorCache();
+
 const profileCache = new Map<string, HostProfile>();
 const inventoryCache = new Map<string, InventorySnapshot>();
 
@@ -123,6 +130,7 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     ...(request.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
     vocabulary: 'pulumi',
     package: pkg,
+    descriptorCache,
     ...(signature ? { signature } : {}),
   });
   return {
@@ -145,6 +153,7 @@ async function connect(connection: ConnectionSettings): Promise<VsphereSession> 
     password: connection.password.reveal(),
     ...(connection.thumbprint ? { thumbprint: connection.thumbprint } : {}),
     ...(connection.insecure ? { insecure: true } : {}),
+    descriptorCache,
   });
   return session;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { DESCRIPTOR_DIGEST_PATTERN, OvfkitError, UsageError, createPlan, judgePackage, type SignaturePolicy, decodeBytes, descriptorDigest, type HostProfile, type InventorySnapshot, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, type DescriptorCache, OvfkitError, UsageError, createPlan, judgePackage, type SignaturePolicy, decodeBytes, descriptorDigest, type HostProfile, type InventorySnapshot, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { filesInOrder, openFile, packageFacts, readSignatureFacts, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
@@ -91,6 +91,8 @@ export interface ImportOvfOptions extends PlacementInput {
    * @default no check
    */
   expectedDescriptorDigest?: string;
+  /** Keeps the read descriptor by digest: a descriptor already planned in this process (the check before) is not read again. @default none */
+  descriptorCache?: DescriptorCache;
   /** Concurrent uploads. @default 2 */
   parallel?: number;
   signal?: AbortSignal;
@@ -149,6 +151,7 @@ function planOptionsOf(options: ImportOvfOptions, inventory: InventorySnapshot):
     ...(options.ipProtocol ? { ipProtocol: options.ipProtocol } : {}),
     ...(options.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
     ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
+    ...(options.descriptorCache ? { descriptorCache: options.descriptorCache } : {}),
   };
 }
 

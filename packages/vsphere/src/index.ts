@@ -22,7 +22,7 @@ export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvf
 export { parseChunkSize, withChunkSize, MAX_CHUNKS } from './export-chunks';
 export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';
 export { captureHostProfile, captureInventory, captureLibraries, closestBuiltinProfile, hostProfileFromEnvironment, readHostEnvironment, type HostConfigOption, type HostEnvironment } from './capture';
-export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpecRequest, type OvfExportRequest, type OvfEntityState, type OvfVmState, type OvfPlacement } from './ovf-session';
+export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpecRequest, type OvfExportRequest, type OvfEntityState, type OvfVmState, type OvfPlacement, type OvfSessionOptions } from './ovf-session';
 export { RestClient, RestError, isRestError, restPath, REST_SESSION_HEADER, type RestForm, type RestOperation, type RestOpenOptions } from './library-rest';
 export { createLocalLibrary, findLibrary, findItem, itemContent, itemFiles, libraryContent, libraryContentDigest, publishToLibrary, readItemDescriptor, readItemFile, type LibraryContentFile, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';
 export { librarySource } from './library-source';

@@ -4,7 +4,7 @@
  * {@link connectOvfSession} at run time; the shapes here match its port structurally.
  */
 import { createHash } from 'node:crypto';
-import { fullPropertyId, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, type SignaturePolicy, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
+import { fullPropertyId, type DescriptorCache, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, type SignaturePolicy, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
 import { trustedCertificates } from '@ovfkit/package';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
@@ -116,8 +116,14 @@ function propertyValues(props: DataObject[]): Array<KeyValue & { id?: string }> 
 }
 
 /** A connected session for the IaC providers. */
+/** Options of an {@link OvfSession}. */
+export interface OvfSessionOptions {
+  /** Where the imports' plans keep the read descriptor by digest (the provider process's, which its checks filled). @default none */
+  descriptorCache?: DescriptorCache;
+}
+
 export class OvfSession {
-  constructor(readonly session: VimSession) {}
+  constructor(readonly session: VimSession, private readonly options: OvfSessionOptions = {}) {}
 
   protected placementInput(p: OvfPlacement): { datacenter?: string; pool?: string; datastore?: string; folder?: string; host?: string } {
     const pool = p.vApp ?? p.resourcePool ?? (p.cluster ? `${p.cluster.replace(/\/+$/, '')}/Resources` : undefined);
@@ -191,6 +197,7 @@ export class OvfSession {
         ...(request.hostProfile !== undefined ? { hostProfile: request.hostProfile } : {}),
         ...(request.locale ? { locale: request.locale } : {}),
         ...(request.vocabulary ? { vocabulary: request.vocabulary } : {}),
+        ...(this.options.descriptorCache ? { descriptorCache: this.options.descriptorCache } : {}),
         ...(request.signature ? { signature: { policy: request.signature.policy, ...(request.signature.trustedCertificates?.length ? { trustStore: trustedCertificates(request.signature.trustedCertificates, 'trustedCertificates') } : {}) } } : {}),
       });
       const entity = await this.readEntity(r.entity);
@@ -322,6 +329,7 @@ export class OvfSession {
 }
 
 /** Connects and logs in; the entry point the IaC providers bind to. */
-export async function connectOvfSession(options: ConnectOptions): Promise<OvfSession> {
-  return new OvfSession(await VimSession.connect(options));
+export async function connectOvfSession(options: ConnectOptions & OvfSessionOptions): Promise<OvfSession> {
+  const { descriptorCache, ...connect } = options;
+  return new OvfSession(await VimSession.connect(connect), descriptorCache ? { descriptorCache } : {});
 }

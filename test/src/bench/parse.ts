@@ -4,6 +4,8 @@
  * (test/bench-go/ovfunmarshal, built here into .bench/bin) on the same files in the same run.
  * Each side runs in its own process so that peak RSS is its own. Warm: best of 3 rounds after a
  * warm-up; cold: the first pass in a fresh process, 9 rounds. `OVFKIT_BENCH_PARSE=warm|cold` runs one.
+ * `OVFKIT_BENCH_BASELINE=<dir>` adds a third side, interleaved with the others: the @ovfkit/core
+ * built in `<dir>` (its `dist/index.js`, e.g. an older commit's), to tell code changes from load.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +17,8 @@ import { corpusRoot, repoRoot } from '../paths';
 const dir = path.join(repoRoot, '.bench', 'parse');
 const goBin = path.join(repoRoot, '.bench', 'bin', 'ovfunmarshal');
 const coreDist = path.join(repoRoot, 'packages', 'core', 'dist', 'index.js');
+const baselineDir = process.env['OVFKIT_BENCH_BASELINE'];
+const baselineDist = baselineDir ? path.join(path.resolve(baselineDir), 'dist', 'index.js') : undefined;
 
 interface Measure {
   files: number;
@@ -109,8 +113,8 @@ function generateDescriptor(items: number, properties: number): string {
 }
 
 /** Worker side (own process): parse the listed files `iterations` times after one warm-up pass. */
-function worker(iterations: number, listFile: string): void {
-  const { parseDescriptor } = require(coreDist) as typeof import('@ovfkit/core');
+function worker(iterations: number, listFile: string, core: string): void {
+  const { parseDescriptor } = require(core) as typeof import('@ovfkit/core');
   const files = fs.readFileSync(listFile, 'utf8').split('\n').filter(Boolean);
   const data = files.map((f) => fs.readFileSync(f));
   const bytes = data.reduce((n, b) => n + b.length, 0);
@@ -136,12 +140,12 @@ function worker(iterations: number, listFile: string): void {
  * Cold worker (own process): one pass over the listed files with nothing warmed up, what one CLI
  * call or one Pulumi check pays. Loading @ovfkit/core is timed apart; the files are read first.
  */
-function coldWorker(listFile: string): void {
+function coldWorker(listFile: string, core: string): void {
   const files = fs.readFileSync(listFile, 'utf8').split('\n').filter(Boolean);
   const data = files.map((f) => fs.readFileSync(f));
   const bytes = data.reduce((n, b) => n + b.length, 0);
   const l0 = process.hrtime.bigint();
-  const { parseDescriptor } = require(coreDist) as typeof import('@ovfkit/core');
+  const { parseDescriptor } = require(core) as typeof import('@ovfkit/core');
   const loadSeconds = Number(process.hrtime.bigint() - l0) / 1e9;
   const params = { locale: '', deploymentOption: '' };
   let failures = 0;
@@ -173,17 +177,24 @@ const line = (label: string, m: Measure): string =>
 function compare(title: string, list: string, iterations: number, rounds = 3): void {
   let node: Measure | undefined;
   let go: Measure | undefined;
+  let base: Measure | undefined;
   for (let r = 0; r < rounds; r++) {
-    const n = runMeasure(process.execPath, [__filename, '--worker', String(iterations), list]);
+    const n = runMeasure(process.execPath, [__filename, '--worker', String(iterations), list, coreDist]);
+    const b = baselineDist ? runMeasure(process.execPath, [__filename, '--worker', String(iterations), list, baselineDist]) : undefined;
     const g = runMeasure(goBin, [String(iterations), list]);
     if (!node || n.cpuSeconds < node.cpuSeconds) node = n;
+    if (b && (!base || b.cpuSeconds < base.cpuSeconds)) base = b;
     if (!go || g.cpuSeconds < go.cpuSeconds) go = g;
   }
   if (!node || !go) throw new Error('no measurement');
   process.stdout.write(`${title}: ${node.files} descriptor(s), ${(node.bytes / 1e6).toFixed(2)} MB, ${iterations} iterations, best of ${rounds} rounds\n`);
   process.stdout.write(`${line('ovfkit parseDescriptor (read + validation)', node)}\n`);
+  if (base) process.stdout.write(`${line('ovfkit at the baseline build', base)}\n`);
   process.stdout.write(`${line('govmomi ovf.Unmarshal (no validation)', go)}\n`);
-  process.stdout.write(`  ratio ovfkit / govmomi: ${(cpuMbps(node) / cpuMbps(go)).toFixed(2)}× throughput per CPU second (${(mbps(node) / mbps(go)).toFixed(2)}× wall), ${(node.maxRssKiB / go.maxRssKiB).toFixed(2)}× peak RSS\n\n`);
+  const bare = bareNodeRssKiB();
+  process.stdout.write(`  ratio ovfkit / govmomi: ${(cpuMbps(node) / cpuMbps(go)).toFixed(2)}× throughput per CPU second (${(mbps(node) / mbps(go)).toFixed(2)}× wall), ${(node.maxRssKiB / go.maxRssKiB).toFixed(2)}× peak RSS; above a bare Node process (${(bare / 1024).toFixed(0)} MiB) ${((node.maxRssKiB - bare) / go.maxRssKiB).toFixed(2)}× govmomi's\n`);
+  if (base) process.stdout.write(`  ratio ovfkit / baseline build: ${(cpuMbps(node) / cpuMbps(base)).toFixed(2)}× throughput per CPU second, ${(node.maxRssKiB / base.maxRssKiB).toFixed(2)}× peak RSS; baseline / govmomi ${(cpuMbps(base) / cpuMbps(go)).toFixed(2)}× per CPU second\n`);
+  process.stdout.write('\n');
 }
 
 const median = (xs: number[]): number => {
@@ -199,8 +210,10 @@ const median = (xs: number[]): number => {
 function compareCold(title: string, list: string, rounds = 9): void {
   const node: Measure[] = [];
   const go: Measure[] = [];
+  const base: Measure[] = [];
   for (let r = 0; r < rounds; r++) {
-    node.push(runMeasure(process.execPath, [__filename, '--cold', list]));
+    node.push(runMeasure(process.execPath, [__filename, '--cold', list, coreDist]));
+    if (baselineDist) base.push(runMeasure(process.execPath, [__filename, '--cold', list, baselineDist]));
     go.push(runMeasure(goBin, ['1', list, 'cold']));
   }
   const stats = (ms: Measure[]): { wall: number; cpu: number; bestWall: number; bestCpu: number; rss: number } => ({
@@ -214,9 +227,23 @@ function compareCold(title: string, list: string, rounds = 9): void {
     `  ${label.padEnd(44)} median ${(bytes / x.wall / 1e6).toFixed(1).padStart(5)} MB/s wall ${(bytes / x.cpu / 1e6).toFixed(1).padStart(5)} MB/s CPU, best ${(bytes / x.bestWall / 1e6).toFixed(1).padStart(5)} / ${(bytes / x.bestCpu / 1e6).toFixed(1).padStart(5)}  peak RSS ${(x.rss / 1024).toFixed(0).padStart(4)} MiB${extra}`;
   process.stdout.write(`${title}, first pass in a fresh process: ${node[0]!.files} descriptor(s), ${(bytes / 1e6).toFixed(2)} MB, ${rounds} rounds\n`);
   process.stdout.write(`${fmt('ovfkit parseDescriptor (read + validation)', n, `  (loading @ovfkit/core: median ${(median(node.map((m) => m.loadSeconds ?? 0)) * 1000).toFixed(0)} ms)`)}\n`);
+  const b = base.length ? stats(base) : undefined;
+  if (b) process.stdout.write(`${fmt('ovfkit at the baseline build', b, `  (loading @ovfkit/core: median ${(median(base.map((m) => m.loadSeconds ?? 0)) * 1000).toFixed(0)} ms)`)}\n`);
   process.stdout.write(`${fmt('govmomi ovf.Unmarshal (no validation)', g)}\n`);
-  process.stdout.write(`  ratio ovfkit / govmomi: ${(g.wall / n.wall).toFixed(2)}× throughput (median wall), ${(g.cpu / n.cpu).toFixed(2)}× per CPU second (median), ${(g.bestWall / n.bestWall).toFixed(2)}× best wall; ${(n.rss / g.rss).toFixed(2)}× peak RSS\n\n`);
+  const bare = bareNodeRssKiB();
+  process.stdout.write(`  ratio ovfkit / govmomi: ${(g.wall / n.wall).toFixed(2)}× throughput (median wall), ${(g.cpu / n.cpu).toFixed(2)}× per CPU second (median), ${(g.bestWall / n.bestWall).toFixed(2)}× best wall; ${(n.rss / g.rss).toFixed(2)}× peak RSS; above a bare Node process (${(bare / 1024).toFixed(0)} MiB) ${((n.rss - bare) / g.rss).toFixed(2)}× govmomi's\n`);
+  if (b) process.stdout.write(`  ratio ovfkit / baseline build: ${(b.cpu / n.cpu).toFixed(2)}× per CPU second (median), ${(b.wall / n.wall).toFixed(2)}× median wall, ${(n.rss / b.rss).toFixed(2)}× peak RSS; baseline / govmomi ${(g.cpu / b.cpu).toFixed(2)}× per CPU second\n`);
+  process.stdout.write('\n');
 }
+/** Peak RSS of `node -e 0`, the floor every Node side starts from (median of 3). */
+function bareNodeRssKiB(): number {
+  const runs = [0, 1, 2].map(() => {
+    const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))'], { encoding: 'utf8' });
+    return Number(r.stdout);
+  });
+  return median(runs);
+}
+
 /** This bench reads the shared OVF corpus (run.ts refuses to start it without). */
 export const needsCorpus = true;
 
@@ -230,7 +257,7 @@ export async function run(): Promise<void> {
   fs.writeFileSync(generated, generateDescriptor(20000, 5000));
   const genList = path.join(dir, 'generated.list');
   fs.writeFileSync(genList, generated + '\n');
-  process.stdout.write(`parse bench — node ${process.version}, ${process.platform}/${process.arch}, load average ${os.loadavg()[0]!.toFixed(1)}; each side in its own process after a warm-up (node: 2 s, go: one pass)\n\n`);
+  process.stdout.write(`parse bench — node ${process.version}, ${process.platform}/${process.arch}, load average ${os.loadavg()[0]!.toFixed(1)}${baselineDist ? `; baseline build ${baselineDist}` : ''}; each side in its own process after a warm-up (node: 2 s, go: one pass)\n\n`);
   const corpus = corpusList();
   const only = process.env['OVFKIT_BENCH_PARSE'];
   if (only !== 'cold') {
@@ -243,5 +270,5 @@ export async function run(): Promise<void> {
   }
 }
 
-if (require.main === module && process.argv[2] === '--worker') worker(Number(process.argv[3]), process.argv[4]!);
-if (require.main === module && process.argv[2] === '--cold') coldWorker(process.argv[3]!);
+if (require.main === module && process.argv[2] === '--worker') worker(Number(process.argv[3]), process.argv[4]!, process.argv[5]!);
+if (require.main === module && process.argv[2] === '--cold') coldWorker(process.argv[3]!, process.argv[4]!);

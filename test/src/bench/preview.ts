@@ -4,8 +4,15 @@
  * input mapping, digest compare) against the bare ParseDescriptor of the same descriptors, in
  * the same run, interleaved; then the same 100 check+diff calls through Pulumi's plugin host
  * over gRPC, as the engine makes them.
+ * Each round previews its own copies of the descriptors (one comment line added, so another
+ * digest): the provider's descriptor cache starts each round empty for them, as in the fresh
+ * provider process of one `pulumi preview` (5 descriptors read, 95 resolved over a kept model).
+ * `OVFKIT_BENCH_BASELINE=<checkout>` (a built checkout of another commit) adds its in-process and
+ * plugin-host figures, interleaved with this build's: before and after in the same run.
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import * as pulumi from '@pulumi/pulumi';
@@ -15,7 +22,7 @@ import * as runtime from '@ovfkit/pulumi/runtime';
 
 import { largestDescriptors } from '../corpus';
 import { corpusRoot } from '../paths';
-import { dynamicUrn, startPluginHost } from '../pulumi/plugin-host';
+import { dynamicUrn, startPluginHost, type PluginHost } from '../pulumi/plugin-host';
 
 const RESOURCES = 100;
 const ROUNDS = Number(process.env['OVFKIT_BENCH_ROUNDS'] ?? 7);
@@ -33,65 +40,97 @@ export async function run(): Promise<void> {
   const inputsOf = (f: { file: string; bytes: Buffer }, i: number): Record<string, unknown> => ({
     source: f.file, name: `vm-${i}`, datastore: 'datastore1', acceptAllEulas: true, powerOn: false,
   });
+  // Each round's own copies of the descriptors (another digest each), beside the corpus files'
+  // names so that the plans are the same but for the digest and the missing referenced files.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-bench-preview-'));
+  let round = 0;
+  const roundCopies = (): { file: string; bytes: Buffer }[] => {
+    const dir = path.join(tmp, `round-${round++}`);
+    fs.mkdirSync(dir);
+    const copies = files.map((f) => {
+      const file = path.join(dir, path.basename(f.file));
+      const bytes = Buffer.concat([f.bytes, Buffer.from(`<!-- ${dir} -->\n`)]);
+      fs.writeFileSync(file, bytes);
+      return { file, bytes };
+    });
+    return Array.from({ length: RESOURCES }, (_, i) => copies[i % copies.length]!);
+  };
 
   // Old state for diff(): what a previous `up` stored (same inputs, same digest, not a replacement).
   const olds = new Map<number, Record<string, unknown>>();
-  for (const [i, f] of resources.entries()) {
+  for (const [i, f] of roundCopies().entries()) {
     const c = await runtime.ovfImport.check({}, inputsOf(f, i) as never);
     const { propertyMapping: _pm, ...rest } = c.inputs as unknown as Record<string, unknown>;
-    olds.set(i, { ...rest, descriptorDigest: digestOf(f.bytes), deploymentOption: c.inputs.deploymentOption ?? '', properties: {}, passwordPropertyDigests: {}, powerState: 'poweredOff', vms: [], warnings: [] });
+    olds.set(i, { ...rest, deploymentOption: c.inputs.deploymentOption ?? '', properties: {}, passwordPropertyDigests: {}, powerState: 'poweredOff', vms: [], warnings: [] });
   }
+  /** The old state of resource `i` for this round's copy `f`: the same but for its source and digest. */
+  const oldFor = (i: number, f: { file: string; bytes: Buffer }): Record<string, unknown> => ({ ...olds.get(i), source: f.file, descriptorDigest: digestOf(f.bytes) });
 
   const parseAll = (): void => { for (const f of resources) parseDescriptor(f.bytes.toString('utf8'), { locale: '', deploymentOption: '' }); };
   const parseModelAll = (): void => { for (const f of resources) parseDescriptorWithModel(f.bytes.toString('utf8'), { locale: '', deploymentOption: '' }); };
-  const previewAll = async (): Promise<void> => {
-    for (const [i, f] of resources.entries()) {
-      const c = await runtime.ovfImport.check({}, inputsOf(f, i) as never);
-      const d = await runtime.ovfImport.diff(`VirtualMachine:vm-${i}`, olds.get(i) as never, c.inputs);
+
+  // The sides: this build, and with OVFKIT_BENCH_BASELINE=<checkout> a built checkout of another
+  // commit, in process (its runtime module) and over its own plugin host (started in its test/).
+  const baseline = process.env['OVFKIT_BENCH_BASELINE'] ? path.resolve(process.env['OVFKIT_BENCH_BASELINE']) : undefined;
+  interface Side { label: string; runtime: typeof runtime; host?: PluginHost; inProcess: number[]; grpc: number[] }
+  const sides: Side[] = [{ label: 'this build', runtime, inProcess: [], grpc: [] }];
+  if (baseline) sides.push({ label: `baseline ${baseline}`, runtime: require(path.join(baseline, 'packages', 'pulumi', 'dist', 'runtime.js')) as typeof runtime, inProcess: [], grpc: [] });
+  const previewAll = async (side: Side, copies: { file: string; bytes: Buffer }[]): Promise<void> => {
+    for (const [i, f] of copies.entries()) {
+      const c = await side.runtime.ovfImport.check({}, inputsOf(f, i) as never);
+      const d = await side.runtime.ovfImport.diff(`VirtualMachine:vm-${i}`, oldFor(i, f) as never, c.inputs);
       if (d.replaces.length) throw new Error(`unexpected replacement of vm-${i}: ${d.replaces.join(', ')}`);
     }
   };
-
-  for (let i = 0; i < 2; i++) { parseAll(); parseModelAll(); await previewAll(); }
-  const parse: number[] = [];
-  const parseModel: number[] = [];
-  const preview: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    let t = now(); parseAll(); parse.push(now() - t);
-    t = now(); parseModelAll(); parseModel.push(now() - t);
-    t = now(); await previewAll(); preview.push(now() - t);
-  }
-
   // The same calls over gRPC through Pulumi's dynamic-provider host, as `pulumi preview` makes them.
   const provider = (await pulumi.runtime.serializeFunction(() => ovfImportProvider, { allowSecrets: true })).text;
-  const host = await startPluginHost();
-  const grpc: number[] = [];
+  const overGrpc = async (host: PluginHost, copies: { file: string; bytes: Buffer }[]): Promise<void> => {
+    for (const [i, f] of copies.entries()) {
+      const urn = dynamicUrn(`vm-${i}`, 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
+      const c = await host.check(urn, {}, { __provider: provider, ...inputsOf(f, i) });
+      const d = await host.diff(`VirtualMachine:vm-${i}`, urn, { __provider: provider, ...oldFor(i, f) }, c.inputs);
+      if (d.replaces.length) throw new Error(`unexpected replacement of vm-${i} over gRPC: ${d.replaces.join(', ')}`);
+    }
+  };
+
+  const parse: number[] = [];
+  const parseModel: number[] = [];
   try {
-    await host.configure({});
-    const once = async (): Promise<void> => {
-      for (const [i, f] of resources.entries()) {
-        const urn = dynamicUrn(`vm-${i}`, 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
-        const c = await host.check(urn, {}, { __provider: provider, ...inputsOf(f, i) });
-        await host.diff(`VirtualMachine:vm-${i}`, urn, { __provider: provider, ...olds.get(i) }, c.inputs);
+    for (const side of sides) {
+      side.host = await startPluginHost(side === sides[0] || !baseline ? {} : { cwd: path.join(baseline, 'test') });
+      await side.host.configure({});
+    }
+    // Warm-up, then the rounds, every measure interleaved with the others.
+    for (let r = -2; r < ROUNDS; r++) {
+      let t = now(); parseAll(); const p = now() - t;
+      t = now(); parseModelAll(); const m = now() - t;
+      if (r >= 0) { parse.push(p); parseModel.push(m); }
+      for (const side of sides) {
+        const copies = roundCopies();
+        t = now(); await previewAll(side, copies); if (r >= 0) side.inProcess.push(now() - t);
+        const fresh = roundCopies();
+        t = now(); await overGrpc(side.host!, fresh); if (r >= 0) side.grpc.push(now() - t);
       }
-    };
-    await once();
-    for (let r = 0; r < ROUNDS; r++) { const t = now(); await once(); grpc.push(now() - t); }
+    }
   } finally {
-    await host.stop();
+    for (const side of sides) await side.host?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 
   const kib = resources.reduce((n, f) => n + f.bytes.length, 0) / 1024;
   const p = median(parse);
   const m = median(parseModel);
-  const q = median(preview);
-  const g = median(grpc);
-  process.stdout.write(`preview of ${RESOURCES} OvfImport resources over the ${files.length} largest corpus descriptors (${kib.toFixed(0)} KiB in all), median of ${ROUNDS} rounds\n`);
+  process.stdout.write(`preview of ${RESOURCES} OvfImport resources over the ${files.length} largest corpus descriptors (${kib.toFixed(0)} KiB in all), median of ${ROUNDS} interleaved rounds, each over its own copies (new digests); load average ${os.loadavg()[0]!.toFixed(1)}\n`);
   for (const f of files) process.stdout.write(`  ${path.relative(corpusRoot, f.file)} (${(f.bytes.length / 1024).toFixed(0)} KiB)\n`);
   process.stdout.write(`bare parseDescriptor ×${RESOURCES}          ${p.toFixed(1).padStart(8)} ms  (baseline)\n`);
   process.stdout.write(`parseDescriptorWithModel ×${RESOURCES}      ${m.toFixed(1).padStart(8)} ms  ${(m / p).toFixed(2)}× (the parse createPlan uses)\n`);
-  process.stdout.write(`check()+diff() ×${RESOURCES}, in process    ${q.toFixed(1).padStart(8)} ms  ${(q / p).toFixed(2)}× the parse, ${(q / RESOURCES).toFixed(2)} ms per resource\n`);
-  process.stdout.write(`Check+Diff ×${RESOURCES} over the plugin host ${g.toFixed(1).padStart(8)} ms  ${(g / p).toFixed(2)}× the parse, ${(g / RESOURCES).toFixed(2)} ms per resource\n`);
+  for (const side of sides) {
+    const q = median(side.inProcess);
+    const g = median(side.grpc);
+    if (sides.length > 1) process.stdout.write(`${side.label}:\n`);
+    process.stdout.write(`check()+diff() ×${RESOURCES}, in process    ${q.toFixed(1).padStart(8)} ms  ${(q / p).toFixed(2)}× the parse, ${(q / RESOURCES).toFixed(2)} ms per resource\n`);
+    process.stdout.write(`Check+Diff ×${RESOURCES} over the plugin host ${g.toFixed(1).padStart(8)} ms  ${(g / p).toFixed(2)}× the parse, ${(g / RESOURCES).toFixed(2)} ms per resource\n`);
+  }
 }
 
 function digestOf(bytes: Buffer): string {

@@ -7,6 +7,7 @@
  * with one parse and one analysis.
  * @see ARCHITECTURE.md "The IaC resources"
  */
+import type { DescriptorCache } from '../descriptor-cache';
 import type { OvfIssue } from '../faults';
 import { resolveHostProfile, type HostProfile } from '../hostprofiles';
 import { builtinHostProfile } from '../hostprofiles/builtin';
@@ -95,6 +96,8 @@ export interface PlanOptions {
   package?: PlanPackageInput;
   /** The package's signature facts (from @ovfkit/package) and the policy they are judged under. @default no facts, policy 'verify' */
   signature?: PlanSignatureOptions;
+  /** Keeps the read descriptor by digest for the next plan of the same bytes (a long-lived front end's). @default none: read here */
+  descriptorCache?: DescriptorCache;
 }
 
 /** The plan. Stable key order and content for a given input, so diffs are meaningful. */
@@ -215,7 +218,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   if (options.ipProtocol) cisp.ipProtocol = options.ipProtocol;
   if (options.importOption?.length) cisp.importOption = options.importOption;
 
-  const resolved = resolveOrReport(ovfDescriptor, resolveChoice(cisp));
+  const resolved = resolveOrReport(ovfDescriptor, { ...resolveChoice(cisp), ...(options.descriptorCache ? { cache: options.descriptorCache } : {}) });
   const parsed = parseDescriptorResult(resolved);
   const signed = signatureVerdict(options.signature, resolved.digest, options.vocabulary);
   const pr = parsed.result;
