@@ -59,6 +59,26 @@ describe('ovfkit CLI: mistyped commands and options (issue 15)', () => {
     assert.deepEqual(JSON.parse(r.stdout), { error: { code: 'USAGE', message: 'unknown option --jsn for "ovfkit plan"; did you mean --json?' } });
   });
 
+  it('JSON mode is what the parser read: not an option\'s value, not an argument after --, also when reading fails', async () => {
+    const noServer = 'no vSphere server: pass --server or set VSPHERE_SERVER (or GOVC_URL)';
+    const out = async (argv: string[]): Promise<[number, string, string]> => {
+      const r = await runCli(argv);
+      return [r.code, r.stdout, r.stderr];
+    };
+    // --json as a value: refused by the parser, and the refusal is text on stderr.
+    assert.deepEqual(await out(['reconfigure', '--annotation', '--json', 'vm']), [2, '', 'ovfkit: option --annotation needs a value, got the option --json; for a value that starts with "-", write --annotation=--json\n']);
+    assert.deepEqual(await out(['reconfigure', '--annotation=--json', 'vm']), [2, '', `ovfkit: ${noServer}\n`]);
+    // After "--" it is a file name.
+    assert.deepEqual(await out(['parse', '--', '--json']), [2, '', 'ovfkit: cannot read --json: no such file\n']);
+    assert.deepEqual(await out(['parse', '--jsn', '--', '--json']), [2, '', 'ovfkit: unknown option --jsn for "ovfkit parse"; did you mean --json?\n']);
+    assert.deepEqual(await out(['frobnicate', '--', '--json']), [2, '', 'ovfkit: unknown command "frobnicate"; run "ovfkit --help" for the list\n']);
+    // A real --json anywhere before "--" switches it, for a run-time error, a usage error and an unknown command.
+    assert.deepEqual(await out(['reconfigure', '--annotation=x', 'vm', '--json']), [2, `${JSON.stringify({ error: { code: 'USAGE', message: noServer } }, null, 2)}\n`, '']);
+    assert.deepEqual(await out(['parse', '--json', '--', '--json']), [2, `${JSON.stringify({ error: { code: 'IO', message: 'cannot read --json: no such file' } }, null, 2)}\n`, '']);
+    assert.deepEqual(await out(['reconfigure', '--json', '--annotation']), [2, `${JSON.stringify({ error: { code: 'USAGE', message: 'option --annotation needs a value: --annotation <value>' } }, null, 2)}\n`, '']);
+    assert.deepEqual(await out(['frobnicate', '--json', '--', 'x']), [2, `${JSON.stringify({ error: { code: 'USAGE', message: 'unknown command "frobnicate"; run "ovfkit --help" for the list' } }, null, 2)}\n`, '']);
+  });
+
   it('an unknown command or sub-command names the nearest commands', async () => {
     assert.deepEqual(await usage(['pars', 'x.ovf']), [2, 'ovfkit: unknown command "pars"; did you mean "parse"? run "ovfkit --help" for the list\n']);
     assert.deepEqual(await usage(['manifst', 'verify', 'x.ova']), [2, 'ovfkit: unknown command "manifst"; did you mean "manifest verify"? run "ovfkit --help" for the list\n']);

@@ -26,6 +26,24 @@ export interface ReadArguments {
   warnings: string[];
 }
 
+/** A command's options with the common ones, and the old spellings it accepts as aliases. */
+function optionsOf(command: Pick<Command, 'options'> | undefined): { known: OptionsSpec; aliases: [string, string][]; options: OptionsSpec } {
+  const known: OptionsSpec = { ...command?.options, ...COMMON };
+  const aliases = Object.entries(OLD_SPELLINGS).filter(([old, now]) => known[now] !== undefined && known[old] === undefined);
+  return { known, aliases, options: { ...known, ...Object.fromEntries(aliases.map(([old, now]) => [old, known[now]!])) } };
+}
+
+/**
+ * Whether `args` ask for JSON output as {@link readArguments} reads them, also when reading them
+ * fails: a `--json` token, not the value of an option (`--annotation --json`) nor an argument after
+ * `--`. Without a command (an unknown one) only the common options are known.
+ * @example jsonRequested(['--name', '--json', 'x.ovf'], planCommand) // false: --json is --name's value
+ */
+export function jsonRequested(args: string[], command: Pick<Command, 'options'> | undefined): boolean {
+  const { tokens } = parseArgs({ args, options: optionsOf(command).options, allowPositionals: true, strict: false, tokens: true });
+  return tokens.some((t) => t.kind === 'option' && t.name === 'json' && t.value === undefined);
+}
+
 /** `--name` or `-n` as the user wrote it, escaped for a message. */
 function shown(rawName: string): string {
   return esc(rawName, 'line');
@@ -38,9 +56,7 @@ function shown(rawName: string): string {
  * @example readArguments(['--jsn'], parseCommand) // throws: unknown option --jsn for "ovfkit parse"; did you mean --json?
  */
 export function readArguments(args: string[], command: Pick<Command, 'name' | 'options'>): ReadArguments {
-  const known: OptionsSpec = { ...command.options, ...COMMON };
-  const aliases = Object.entries(OLD_SPELLINGS).filter(([old, now]) => known[now] !== undefined && known[old] === undefined);
-  const options: OptionsSpec = { ...known, ...Object.fromEntries(aliases.map(([old, now]) => [old, known[now]!])) };
+  const { known, aliases, options } = optionsOf(command);
   const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
   const positionals: string[] = [];
   const values: OptionValues = {};

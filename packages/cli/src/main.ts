@@ -1,5 +1,5 @@
 import { errorText, escapeControls, isOvfkitError, type OvfkitErrorCode, UsageError } from '@ovfkit/core';
-import { readArguments, unknownCommand } from './args';
+import { jsonRequested, readArguments, unknownCommand } from './args';
 import { type Command, type CommandContext, ExitCode, type OptionValues, terminalStream, writeJson } from './command';
 import { allCommands, commandEntries } from './commands';
 import { versionLine } from './version';
@@ -76,8 +76,7 @@ export async function main(argv: string[], context: CommandContext = defaultCont
     return ExitCode.Ok;
   }
   const found = findCommand(argv);
-  const json = argv.includes('--json');
-  if (!found) return fail(ctx, json, 'USAGE', unknownCommand(argv, commandEntries));
+  if (!found) return fail(ctx, jsonRequested(argv, undefined), 'USAGE', unknownCommand(argv, commandEntries));
   let positionals: string[];
   let values: OptionValues;
   const { command } = found;
@@ -87,8 +86,9 @@ export async function main(argv: string[], context: CommandContext = defaultCont
     for (const w of warnings) ctx.stderr.write(`ovfkit: warning: ${w}\n`);
   } catch (e) {
     if (!isOvfkitError(e)) throw e;
-    return fail(ctx, json, e.code, e.message, errorText(e));
+    return fail(ctx, jsonRequested(found.rest, command), e.code, e.message, errorText(e));
   }
+  const json = values['json'] === true;
   if (values['help']) {
     ctx.stdout.write(commandHelp(command));
     return ExitCode.Ok;
