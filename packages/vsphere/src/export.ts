@@ -21,7 +21,7 @@ export type ManifestAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
 
 /** What to export and where. */
 export interface ExportOvfOptions {
-  /** The VM or vApp: an inventory path or `VirtualMachine:vm-42` / `VirtualApp:resgroup-v9`. */
+  /** The VM or vApp: a moref (`VirtualMachine:vm-42` / `VirtualApp:resgroup-v9`), an inventory path, a path under the VM folder, or a bare name when unique ({@link Inventory.entity}). */
   entity: string;
   /** A `.ova` file to create, or a directory (created; must not exist or be empty). */
   destination: string;
@@ -94,7 +94,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
   // Fail on a bad key before anything is downloaded.
   if (signing) signManifest(Buffer.from('check'), 'check.mf', signing.privateKeyPem, signing.certificatePem, algorithm);
   const inv = new Inventory(session);
-  const entity = await inv.get(options.entity, 'VM or vApp', ['VirtualMachine', 'VirtualApp'], signal);
+  const entity = await inv.entity(options.entity, signal);
   const name = options.name ?? String((await session.properties(entity, ['name'], signal))['name'] ?? entity.value);
   if (!/^[\w.-][\w .-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} cannot be used as a file name; pass a plain name with --name`);
   const cdp: OvfCreateDescriptorParams = {

@@ -1,4 +1,4 @@
-import { inventoryPathOf, OvfkitError, UsageError } from '@ovfkit/core';
+import { closestObjects, inventoryPathOf, OvfkitError, resolveInventoryRef, UsageError, type InventoryObject as TreeObject, type InventoryTree } from '@ovfkit/core';
 import type { ManagedObjectReference } from './soap/codec';
 import { CreateContainerView, DestroyView, FindByInventoryPath } from './soap/methods';
 import type { VimSession } from './session';
@@ -44,6 +44,58 @@ export class Inventory {
       throw new UsageError(`${JSON.stringify(path)} is a ${ref.type}, not a ${what} (${expectTypes.join(' or ')})`);
     }
     return ref;
+  }
+
+  /**
+   * A VM or vApp by moref, absolute inventory path, path under its datacenter's VM folder
+   * (`apps/web01`) or bare name when it is unique (govc's rules, core's {@link resolveInventoryRef}
+   * over every datacenter's VMs and vApps). Several matches are an error listing their paths; none
+   * names the nearest ("did you mean").
+   * @example await inv.entity('web01') // { type: 'VirtualMachine', value: 'vm-42' } when one VM is named web01
+   */
+  async entity(ref: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
+    const what = 'VM or vApp';
+    const direct = await this.find(ref, signal);
+    if (direct) {
+      if (direct.type !== 'VirtualMachine' && direct.type !== 'VirtualApp') throw new UsageError(`${JSON.stringify(ref)} is a ${direct.type}, not a ${what} (VirtualMachine or VirtualApp)`);
+      return direct;
+    }
+    const trees = await this.entityTrees(signal);
+    const found: TreeObject[] = [];
+    const matches: TreeObject[] = [];
+    for (const tree of trees) {
+      const r = resolveInventoryRef(tree, 'entity', ref);
+      if (r.found) found.push(r.found);
+      else matches.push(...r.matches);
+    }
+    const refOf = (o: TreeObject): ManagedObjectReference => ({ type: o.type, value: o.moref });
+    if (found.length === 1 && matches.length === 0) return refOf(found[0]!);
+    const all = [...found, ...matches];
+    if (all.length > 1) {
+      const paths = all.map((o) => JSON.stringify(o.path ?? o.name)).sort();
+      throw new UsageError(`${JSON.stringify(ref)} names ${all.length} VMs and vApps: ${paths.join(', ')}; give the inventory path of the one you mean`);
+    }
+    const near = trees.flatMap((t) => closestObjects(t, 'entity', ref)).map((o) => JSON.stringify(o.path ?? o.name));
+    throw new UsageError(`no ${what} ${JSON.stringify(ref)} in the inventory; ${near.length ? `did you mean ${near.join(' or ')}?` : 'give its inventory path (/DC/vm/folder/name), its name or its moref (VirtualMachine:vm-42)'}`);
+  }
+
+  /** Every datacenter's VMs and vApps with their inventory paths (a VM of a vApp under the vApp, a vApp under its VM folder), as core's resolver reads them. */
+  private async entityTrees(signal?: AbortSignal): Promise<InventoryTree[]> {
+    const trees: InventoryTree[] = [];
+    for (const dc of await this.list(['Datacenter'], [], undefined, signal)) {
+      const dcNames = await this.namesOf(dc.ref, signal);
+      const listed = await this.list(['Folder', 'VirtualMachine', 'VirtualApp'], { Folder: ['parent'], VirtualMachine: ['parent', 'parentVApp'], VirtualApp: ['parentFolder', 'parentVApp'] }, dc.ref, signal);
+      // The parent an inventory path goes through: a vApp's is its VM folder (or vApp), not its resource pool.
+      const tree = listed.map((o) => ({ ...o, props: { parent: o.props['parentVApp'] ?? (o.ref.type === 'VirtualApp' ? o.props['parentFolder'] : o.props['parent']) } }));
+      const paths = pathsUnder(dc.ref, dcNames, tree);
+      trees.push({
+        datacenter: { kind: 'datacenter', type: 'Datacenter', moref: dc.ref.value, name: dc.name, path: inventoryPathOf(dcNames) },
+        objects: tree
+          .filter((o) => o.ref.type !== 'Folder')
+          .map((o) => ({ kind: 'entity', type: o.ref.type, moref: o.ref.value, name: o.name, path: paths.get(`${o.ref.type}:${o.ref.value}`)! })),
+      });
+    }
+    return trees;
   }
 
   /** Every object of the given types under `container` (recursive), with the requested properties (the same for every type, or per type). */

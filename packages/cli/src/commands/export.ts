@@ -10,8 +10,9 @@ import { progressHelp, progressMode, progressOptions, transferProgress } from '.
 export const exportCommand: Command = {
   name: 'export',
   summary: 'export a VM or vApp to an .ova or a directory (partial output removed on failure)',
-  usage: 'export <vm-or-vapp-path|VirtualMachine:vm-42> <out.ova|dir> --server <url> [options]',
+  usage: 'export <vm-or-vapp> <out.ova|dir> --server <url> [options]',
   help: [
+    '  <vm-or-vapp>            a moref (VirtualMachine:vm-42), an inventory path (/DC0/vm/apps/web01), a path under\n                          the VM folder (apps/web01) or a bare name when only one VM or vApp has it (as govc)',
     connectionHelp,
     '  --name <name>           ovf:id of the top entity and base name of the files',
     '  --manifest <SHA256|SHA512|SHA1>   manifest digest (default SHA256)',

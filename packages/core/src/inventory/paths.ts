@@ -10,8 +10,11 @@
  */
 import { escapeEntityName } from '../importspec/names';
 
-/** What a placement input names. `computeResource` is a cluster or a standalone host's compute resource. */
-export type InventoryKind = 'datacenter' | 'folder' | 'computeResource' | 'host' | 'resourcePool' | 'datastore' | 'network';
+/**
+ * What a placement input names. `computeResource` is a cluster or a standalone host's compute
+ * resource; `entity` a VM or vApp as export and govc name it (under the datacenter's VM folder).
+ */
+export type InventoryKind = 'datacenter' | 'folder' | 'computeResource' | 'host' | 'resourcePool' | 'datastore' | 'network' | 'entity';
 
 /** One object as the resolver sees it. */
 export interface InventoryObject {
@@ -40,6 +43,7 @@ export const KIND_FOLDER: Record<InventoryKind, string> = {
   resourcePool: 'host',
   datastore: 'datastore',
   network: 'network',
+  entity: 'vm',
 };
 
 /** A name as the inventory stores it (core's entity-name escaping), its escapes in vCenter's lower case (`%2F` is `%2f`). */

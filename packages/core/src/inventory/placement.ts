@@ -62,7 +62,10 @@ export interface InventoryPlacement {
   issues: OvfIssue[];
 }
 
-const WORDS: Record<InventoryKind, [one: string, many: string, code: OvfManagerIssueCode]> = {
+/** The kinds a placement names (a VM or vApp is never placed into). */
+type PlacementKind = Exclude<InventoryKind, 'entity'>;
+
+const WORDS: Record<PlacementKind, [one: string, many: string, code: OvfManagerIssueCode]> = {
   datacenter: ['datacenter', 'datacenters', 'UNKNOWN_DATACENTER'],
   folder: ['folder', 'folders', 'UNKNOWN_FOLDER'],
   computeResource: ['cluster or host', 'clusters and hosts', 'UNKNOWN_RESOURCE_POOL'],
@@ -85,7 +88,7 @@ function listed(values: string[], quoted = false): string {
  * `allowed`, the likeliest ("did you mean") or the ones it matched in `fix`.
  * `input` names the field (`datastore`, `networkMapping`); `message` overrides the first sentence.
  */
-export function unresolvedIssue(tree: InventoryTree, kind: InventoryKind, ref: string, matches: InventoryObject[], input: string, message?: string): OvfIssue {
+export function unresolvedIssue(tree: InventoryTree, kind: PlacementKind, ref: string, matches: InventoryObject[], input: string, message?: string): OvfIssue {
   const [one, many, code] = WORDS[kind];
   const all = (kind === 'datacenter' ? [tree.datacenter] : tree.objects).filter((o) => o.kind === kind).map((o) => displayPath(tree, o));
   if (matches.length > 1) {
@@ -124,7 +127,7 @@ export function resolveMappedNetwork(inv: InventorySnapshot, ovfNetwork: string,
 export function resolveInventoryPlacement(inv: InventorySnapshot, input: InventoryPlacementInput, options: { complete?: boolean; tree?: InventoryTree } = {}): InventoryPlacement {
   const tree = options.tree ?? inventoryTree(inv);
   const out: InventoryPlacement = { issues: [] };
-  const look = (kind: InventoryKind, field: keyof InventoryPlacementInput): InventoryObject | undefined => {
+  const look = (kind: PlacementKind, field: keyof InventoryPlacementInput): InventoryObject | undefined => {
     const ref = input[field];
     if (ref === undefined || ref === '') return undefined;
     const r = resolveInventoryRef(tree, kind, ref);
