@@ -9,6 +9,7 @@
  * (VSPHERE_SERVER, VSPHERE_USER, VSPHERE_PASSWORD, VSPHERE_THUMBPRINT) and the root password
  * (APPLIANCE_ROOT_PASSWORD) are read from the environment at apply time, never stored.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -50,4 +51,10 @@ class ApplianceStack extends TerraformStack {
 
 const app = new App();
 new ApplianceStack(app, 'appliance');
+// Every import's plan by construct path, for a pull-request comment (`ovfkit show
+// cdktf.out/ovfkit-plans.json`, examples/ci-preview). Written before synth, so a stack that fails
+// validation still shows why. The plans hold no password value.
+const plans = Object.fromEntries(app.node.findAll().filter((c): c is OvfImport => c instanceof OvfImport).map((c) => [c.node.path, c.plan]));
+fs.mkdirSync(app.outdir, { recursive: true });
+fs.writeFileSync(path.join(app.outdir, 'ovfkit-plans.json'), JSON.stringify(plans, null, 2) + '\n');
 app.synth();

@@ -16,7 +16,7 @@ import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
 
 const { tmp, pkg } = packageScope('ovfkit-export-name-');
 
-describe('ovfkit export by a bare VM or vApp name (simulator, issue 15)', function () {
+describe('ovfkit export by a bare VM or vApp name, host-profile capture by host name (simulator, issue 15)', function () {
   this.timeout(120_000);
   const sim = useSimulator();
   let session: VimSession;
@@ -74,6 +74,20 @@ describe('ovfkit export by a bare VM or vApp name (simulator, issue 15)', functi
     const one = await runCli(['export', 'team-b/twin', out, '--json'], env());
     assert.equal(one.code, 0, one.stderr);
     assert.deepEqual((JSON.parse(one.stdout) as { entity: unknown }).entity, await new Inventory(session).entity('/DC0/vm/team-b/twin'));
+  });
+
+  it('a host is found the same way: by name, by path under the host folder, by path, by moref; a typo gets the nearest', async () => {
+    const inv = new Inventory(session);
+    const byPath = await inv.resolve('host', '/DC0/host/DC0_C0/DC0_C0_H1');
+    assert.equal(byPath.type, 'HostSystem');
+    assert.deepEqual(await inv.resolve('host', 'DC0_C0_H1'), byPath);
+    assert.deepEqual(await inv.resolve('host', 'DC0_C0/DC0_C0_H1'), byPath);
+    assert.deepEqual(await inv.resolve('host', `HostSystem:${byPath.value}`), byPath);
+    await assert.rejects(inv.resolve('host', 'DC0_C0_H7'), { message: 'no host "DC0_C0_H7" in the inventory; did you mean "/DC0/host/DC0_C0/DC0_C0_H0" or "/DC0/host/DC0_C0/DC0_C0_H1" or "/DC0/host/DC0_C0/DC0_C0_H2"?' });
+    // host-profile capture takes it so, as plan and import do.
+    const r = await runCli(['host-profile', 'capture', '--host', 'DC0_C0_H1', '--json'], env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match((JSON.parse(r.stdout) as { sources: string[] }).sources[0]!, / host DC0_C0_H1 at /);
   });
 
   it('an unknown name gets the nearest names ("did you mean"), or how to name one; nothing is written', async () => {

@@ -193,3 +193,61 @@ setTimeout(() => { const m = Object.keys(require.cache); process.stderr.write(JS
     assert.deepEqual({ ...loaded(['destroy', 'vm'], 2), out: '' }, { vsphere: true, core: true, out: '' });
   });
 });
+
+describe('ovfkit show: plans made elsewhere, as plan --format markdown shows them (issue 15)', () => {
+  const ova = path.join(repoRoot, 'examples', 'minimal', 'minimal.ova');
+  let dir = '';
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-show-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, value: unknown): string => (fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value)), name);
+
+  it('a plan --json document renders as plan --format markdown, under the file\'s name; exit 0 ready, 1 not', async () => {
+    const planned = await runCli(['plan', ova, '--json'], {}, dir);
+    const markdown = await runCli(['plan', ova, '--format', 'markdown'], {}, dir);
+    const name = /^\| package \| (.*) \|$/m.exec(markdown.stdout)![1]!;
+    const r = await runCli(['show', write('plan.json', planned.stdout)], {}, dir);
+    assert.deepEqual([r.code, r.stderr], [0, '']);
+    assert.equal(r.stdout, markdown.stdout.replace(`| package | ${name} |`, '| package | plan.json |'));
+    const bad = await runCli(['plan', ova, '--json', '--prop', 'workers=40'], {}, dir);
+    const refused = await runCli(['show', write('bad.json', bad.stdout)], {}, dir);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /^### ❌ cannot import: VM minimal appliance\n/);
+  });
+
+  it('reads plan A B --json results, a pulumi preview --json document (a plan not known yet said so) and an object of plans', async () => {
+    const two = await runCli(['plan', ova, path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), '--json'], {}, dir);
+    const plan = (JSON.parse(two.stdout) as { results: { result: unknown }[] }).results[0]!.result;
+    const preview = { steps: [
+      { op: 'create', urn: 'urn:pulumi:ci::proj::pulumi-nodejs:dynamic:Resource::app', newState: { type: 'pulumi-nodejs:dynamic:Resource', inputs: { plan } } },
+      { op: 'create', urn: 'urn:pulumi:ci::proj::pulumi-nodejs:dynamic:Resource::later', newState: { inputs: { plan: '04da6b54-80e4-46f7-96ec-b56ff0331ba9' } } },
+      { op: 'create', urn: 'urn:pulumi:ci::proj::aws:s3/bucket:Bucket::other', newState: { inputs: { bucket: 'b' } } },
+    ] };
+    const r = await runCli(['show', write('two.json', two.stdout), write('preview.json', preview), write('stack.json', { 'appliance/Appliance': plan }), '--json'], {}, dir);
+    assert.deepEqual([r.code, r.stderr], [0, '']);
+    const doc = JSON.parse(r.stdout) as { plans: { name: string; ok?: boolean; known?: boolean; plan?: unknown }[] };
+    assert.deepEqual(doc.plans.map((p) => [p.name, p.ok ?? p.known]), [[ova, true], [path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), true], ['app', true], ['later', false], ['appliance/Appliance', true]]);
+    assert.deepEqual(doc.plans[2]!.plan, plan);
+    const text = await runCli(['show', 'preview.json'], {}, dir);
+    assert.match(text.stdout, /\n### ❔ not known yet: later\n\nAn input of this import is computed by another resource: its plan is made when that value is known \(at apply\)\.\n$/);
+  });
+
+  it('a file that is not a plan, a damaged plan, not JSON or missing: exit 2 with what is wrong, nothing on stdout', async () => {
+    const planned = JSON.parse((await runCli(['plan', ova, '--json'], {}, dir)).stdout) as { vms: { numCPUs: unknown }[] };
+    planned.vms[0]!.numCPUs = '2';
+    const cases: [string, string][] = [
+      [write('damaged.json', planned), 'ovfkit: damaged.json: not a complete ovfkit.plan/1 document: vms[0].numCPUs (a number) is missing or of the wrong type\n'],
+      [write('other.json', { steps: [{ newState: { inputs: { bucket: 'b' } } }] }), 'ovfkit: other.json holds no ovfkit.plan/1 plan: give the output of "ovfkit plan --json", of "pulumi preview --json" over a program with an OvfImport, or an object of plans (a CDKTF stack\'s OvfImport plan by construct path)\n'],
+      [write('text.json', 'not json'), /^ovfkit: the plan document text.json is not JSON: /.source],
+      ['missing.json', 'ovfkit: cannot read the plan document missing.json: no such file\n'],
+    ];
+    for (const [file, message] of cases) {
+      const r = await runCli(['show', file], {}, dir);
+      assert.equal(r.code, 2, file);
+      assert.equal(r.stdout, '', file);
+      if (message.startsWith('^')) assert.match(r.stderr, new RegExp(message), file);
+      else assert.equal(r.stderr, message, file);
+    }
+  });
+});

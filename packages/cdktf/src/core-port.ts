@@ -86,12 +86,12 @@ export interface OvfImportRequest {
 }
 
 /**
- * Core's plan (`ovfkit.plan/1`, the object `ovfkit plan` and Pulumi show) as Terraform stores it
- * in `terraform_data.input`: without the issue lists (they fail synth or become annotations) and
- * the EULA texts; password values are redacted by core, secrets given by environment variable
- * read `(from environment variable X)`.
+ * Core's plan (`ovfkit.plan/1`, the object `ovfkit plan` and Pulumi show) as OvfImport.plan holds
+ * it: the verdict whole (errors, warnings, ok: what `ovfkit show` renders for a CI comment), the
+ * EULA texts left out (counted); password values are redacted by core, secrets given by
+ * environment variable read `(from environment variable X)`.
  */
-export type OvfImportPlan = Omit<OvfPlan, 'errors' | 'warnings' | 'ok' | 'eula'> & { eula: { count: number; accepted: boolean } };
+export type OvfImportPlan = Omit<OvfPlan, 'eula'> & { eula: { count: number; accepted: boolean } };
 
 /** Core's answer for an import at synth: ValidateHost and CreateImportSpec problems and the plan. */
 export interface OvfImportCheck {
@@ -187,9 +187,12 @@ export const ovfCore: OvfCorePort = {
     });
     const from = (source: PlanIssueSource, list: PlanIssue[]): OvfIssue[] => list.filter((i) => i.source === source).map(({ source: _source, ...issue }) => issue);
     const secretVar = new Map(request.secretProperty.map((s) => [s.key, s.value]));
-    const { errors, warnings, ok: _ok, eula, ...rest } = plan;
+    const { errors, warnings, eula, ...rest } = plan;
+    // The verdict stays in the plan (errors, warnings, ok, each issue with its call), as every front end shows it.
     const shown: OvfImportPlan = {
       ...rest,
+      errors,
+      warnings,
       properties: rest.properties.map((prop) => {
         const variable = secretVar.get(prop.mappingKey ?? prop.id);
         return variable === undefined ? prop : { ...prop, value: `(from environment variable ${variable})` };

@@ -3,7 +3,7 @@
  * inventory snapshot, host / pool / datastore) and every OvfCreateImportSpecParams field.
  * Only flag mapping lives here; every OVF rule is in @ovfkit/core.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   checkHostProfile,
@@ -14,6 +14,7 @@ import {
   resolveHostProfile,
   UsageError,
   formatIssue,
+  isOvfkitError,
   type DocumentIssue,
   type HostProfile,
   type InventorySnapshot,
@@ -33,10 +34,20 @@ export const targetOptions: OptionsSpec = {
   ...sourceOptions,
 };
 
+/**
+ * The `--host` line of every command that takes a host (plan, validate-host, import-spec, diff,
+ * import, host-profile capture): each resolves it by core's one resolver (offline against the
+ * inventory snapshot, live through vsphere's Inventory.resolve / placement), so all say the same.
+ */
+export function hostHelp(what: string): string {
+  const indent = '\n                          ';
+  return `  --host HOST             ${what}:${indent}its name, an inventory path (/DC0/host/cluster1/esx1, or cluster1/esx1 under the${indent}host folder) or a moref (HostSystem:host-21); every command reads it the same way`;
+}
+
 export const targetHelp = [
   '  --host-profile P        built-in profile (esxi-6.5 … esxi-9.0, esxi-8.0u2) or a profile JSON file; default: newest',
   '  --inventory FILE        inventory snapshot JSON (datastores, networks, pools, hosts) to check against',
-  '  --host NAME             host of the inventory to check against (its profile is used)',
+  hostHelp('host of the inventory to check against (its profile is used)'),
   sourceOptionsHelp,
 ].join('\n');
 
@@ -77,11 +88,15 @@ export const cispHelp = [
   '  --accept-all-eulas      same as --import-option acceptAllEulas',
 ].join('\n');
 
-async function readJson(file: string, what: string, ctx: CommandContext): Promise<unknown> {
+/** Reads and parses a JSON file given on the command line (at most `maxBytes` when given); IO and syntax problems are said with `what` and the file. */
+export async function readJson(file: string, what: string, ctx: CommandContext, maxBytes?: number): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path.resolve(ctx.cwd, file), 'utf8');
+    const full = path.resolve(ctx.cwd, file);
+    if (maxBytes !== undefined && (await stat(full)).size > maxBytes) throw new OvfkitError('INPUT_TOO_LARGE', `the ${what} ${file} is larger than ${formatBytes(maxBytes)}`);
+    text = await readFile(full, 'utf8');
   } catch (e) {
+    if (isOvfkitError(e)) throw e;
     throw new OvfkitError('IO', `cannot read the ${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   try {

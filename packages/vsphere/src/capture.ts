@@ -395,7 +395,8 @@ export async function readHostEnvironment(session: VimSession, browser: ManagedO
  */
 export async function captureHostProfile(session: VimSession, options: { host?: string; signal?: AbortSignal } = {}): Promise<HostProfile> {
   const inv = new Inventory(session);
-  const host = await onlyOrGiven(inv, 'HostSystem', 'host', options.host, '--host');
+  // A host by name, moref or inventory path, as placement resolves one (Inventory.resolve).
+  const host = options.host ? await inv.resolve('host', options.host, options.signal) : await onlyOrGiven(inv, 'HostSystem', 'host', undefined, '--host');
   const p = await session.properties(host, ['name', 'config.product', 'parent'], options.signal);
   const product = (p['config.product'] ?? session.serviceContent.about) as { name: string; version: string; apiVersion: string };
   const base = closestBuiltinProfile(product.apiVersion);

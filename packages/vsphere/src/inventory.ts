@@ -10,6 +10,20 @@ export interface InventoryObject {
   props: Record<string, unknown>;
 }
 
+/** What {@link Inventory.resolve} looks for: the vim25 types of a kind, the types listed to build their paths with the properties naming each one's parent (first set wins), and the words of its messages. */
+const RESOLVED: Record<'entity' | 'host', { types: string[]; parents: Record<string, string[]>; one: string; many: string; path: string; moref: string }> = {
+  entity: {
+    types: ['VirtualMachine', 'VirtualApp'],
+    parents: { Folder: ['parent'], VirtualMachine: ['parentVApp', 'parent'], VirtualApp: ['parentVApp', 'parentFolder'] },
+    one: 'VM or vApp', many: 'VMs and vApps', path: '/DC/vm/folder/name', moref: 'VirtualMachine:vm-42',
+  },
+  host: {
+    types: ['HostSystem'],
+    parents: { Folder: ['parent'], ComputeResource: ['parent'], ClusterComputeResource: ['parent'], HostSystem: ['parent'] },
+    one: 'host', many: 'hosts', path: '/DC/host/cluster/name', moref: 'HostSystem:host-21',
+  },
+};
+
 /**
  * Resolves vSphere inventory paths (`/dc/host/cluster/Resources/pool`, `/dc/datastore/ds1`,
  * `/dc/network/VM Network`, `/dc/vm/folder/vm`) and MoRef ids (`VirtualMachine:vm-42`) to
@@ -48,51 +62,62 @@ export class Inventory {
 
   /**
    * A VM or vApp by moref, absolute inventory path, path under its datacenter's VM folder
-   * (`apps/web01`) or bare name when it is unique (govc's rules, core's {@link resolveInventoryRef}
-   * over every datacenter's VMs and vApps). Several matches are an error listing their paths; none
-   * names the nearest ("did you mean").
+   * (`apps/web01`) or bare name when it is unique (govc's rules; {@link resolve}).
    * @example await inv.entity('web01') // { type: 'VirtualMachine', value: 'vm-42' } when one VM is named web01
    */
-  async entity(ref: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
-    const what = 'VM or vApp';
+  entity(ref: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
+    return this.resolve('entity', ref, signal);
+  }
+
+  /**
+   * A VM or vApp (`entity`) or a host by moref, absolute inventory path, path under its
+   * datacenter's folder for the kind (`apps/web01`, `DC0_C0/DC0_C0_H0`) or bare name when it is
+   * unique: an exact reference through FindByInventoryPath first, else core's
+   * {@link resolveInventoryRef} over every datacenter's objects of the kind (the rules placement
+   * and the offline plan use). Several matches are an error listing their paths; none names the
+   * nearest ("did you mean").
+   */
+  async resolve(kind: keyof typeof RESOLVED, ref: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
+    const k = RESOLVED[kind];
     const direct = await this.find(ref, signal);
     if (direct) {
-      if (direct.type !== 'VirtualMachine' && direct.type !== 'VirtualApp') throw new UsageError(`${JSON.stringify(ref)} is a ${direct.type}, not a ${what} (VirtualMachine or VirtualApp)`);
+      if (!k.types.includes(direct.type)) throw new UsageError(`${JSON.stringify(ref)} is a ${direct.type}, not a ${k.one} (${k.types.join(' or ')})`);
       return direct;
     }
-    const trees = await this.entityTrees(signal);
+    const trees = await this.trees(kind, signal);
     const found: TreeObject[] = [];
     const matches: TreeObject[] = [];
     for (const tree of trees) {
-      const r = resolveInventoryRef(tree, 'entity', ref);
+      const r = resolveInventoryRef(tree, kind, ref);
       if (r.found) found.push(r.found);
       else matches.push(...r.matches);
     }
-    const refOf = (o: TreeObject): ManagedObjectReference => ({ type: o.type, value: o.moref });
-    if (found.length === 1 && matches.length === 0) return refOf(found[0]!);
+    if (found.length === 1 && matches.length === 0) return { type: found[0]!.type, value: found[0]!.moref };
     const all = [...found, ...matches];
     if (all.length > 1) {
       const paths = all.map((o) => JSON.stringify(o.path ?? o.name)).sort();
-      throw new UsageError(`${JSON.stringify(ref)} names ${all.length} VMs and vApps: ${paths.join(', ')}; give the inventory path of the one you mean`);
+      throw new UsageError(`${JSON.stringify(ref)} names ${all.length} ${k.many}: ${paths.join(', ')}; give the inventory path of the one you mean`);
     }
-    const near = trees.flatMap((t) => closestObjects(t, 'entity', ref)).map((o) => JSON.stringify(o.path ?? o.name));
-    throw new UsageError(`no ${what} ${JSON.stringify(ref)} in the inventory; ${near.length ? `did you mean ${near.join(' or ')}?` : 'give its inventory path (/DC/vm/folder/name), its name or its moref (VirtualMachine:vm-42)'}`);
+    const near = trees.flatMap((t) => closestObjects(t, kind, ref)).map((o) => JSON.stringify(o.path ?? o.name));
+    throw new UsageError(`no ${k.one} ${JSON.stringify(ref)} in the inventory; ${near.length ? `did you mean ${near.join(' or ')}?` : `give its inventory path (${k.path}), its name or its moref (${k.moref})`}`);
   }
 
-  /** Every datacenter's VMs and vApps with their inventory paths (a VM of a vApp under the vApp, a vApp under its VM folder), as core's resolver reads them. */
-  private async entityTrees(signal?: AbortSignal): Promise<InventoryTree[]> {
+  /** Every datacenter's objects of `kind` with their inventory paths, as core's resolver reads them (one listing per datacenter; the folders and parents on the way listed too). */
+  private async trees(kind: keyof typeof RESOLVED, signal?: AbortSignal): Promise<InventoryTree[]> {
+    const k = RESOLVED[kind];
     const trees: InventoryTree[] = [];
     for (const dc of await this.list(['Datacenter'], [], undefined, signal)) {
       const dcNames = await this.namesOf(dc.ref, signal);
-      const listed = await this.list(['Folder', 'VirtualMachine', 'VirtualApp'], { Folder: ['parent'], VirtualMachine: ['parent', 'parentVApp'], VirtualApp: ['parentFolder', 'parentVApp'] }, dc.ref, signal);
-      // The parent an inventory path goes through: a vApp's is its VM folder (or vApp), not its resource pool.
-      const tree = listed.map((o) => ({ ...o, props: { parent: o.props['parentVApp'] ?? (o.ref.type === 'VirtualApp' ? o.props['parentFolder'] : o.props['parent']) } }));
-      const paths = pathsUnder(dc.ref, dcNames, tree);
+      const listed = await this.list(Object.keys(k.parents), k.parents, dc.ref, signal);
+      // The parent an inventory path goes through: the first of the type's parent properties set (a vApp's VM folder, not its resource pool).
+      const walked = listed.map((o) => ({ ...o, props: { parent: (k.parents[o.ref.type] ?? []).map((p) => o.props[p]).find((v) => v !== undefined) } }));
+      const paths = pathsUnder(dc.ref, dcNames, walked);
+      const seen = new Set<string>();
       trees.push({
         datacenter: { kind: 'datacenter', type: 'Datacenter', moref: dc.ref.value, name: dc.name, path: inventoryPathOf(dcNames) },
-        objects: tree
-          .filter((o) => o.ref.type !== 'Folder')
-          .map((o) => ({ kind: 'entity', type: o.ref.type, moref: o.ref.value, name: o.name, path: paths.get(`${o.ref.type}:${o.ref.value}`)! })),
+        objects: walked
+          .filter((o) => k.types.includes(o.ref.type) && !seen.has(o.ref.value) && seen.add(o.ref.value))
+          .map((o) => ({ kind, type: o.ref.type, moref: o.ref.value, name: o.name, path: paths.get(`${o.ref.type}:${o.ref.value}`)! })),
       });
     }
     return trees;

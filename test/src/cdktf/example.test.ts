@@ -7,38 +7,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as ts from 'typescript';
 import { repoRoot } from '../paths';
 import { simulatorBinary, startSimulator } from '../sim/simulator';
-
-const exampleDir = path.join(repoRoot, 'examples', 'cdktf-import');
-const testModules = path.join(repoRoot, 'test', 'node_modules');
-
-/** Type-checks and compiles main.ts as a user's project would, with our workspace packages. */
-function compileExample(outDir: string): string[] {
-  const program = ts.createProgram([path.join(exampleDir, 'main.ts')], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    strict: true,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    types: ['node'],
-    typeRoots: [path.join(repoRoot, 'node_modules', '@types')],
-    outDir,
-    baseUrl: exampleDir,
-    paths: {
-      '@ovfkit/cdktf': [path.join(repoRoot, 'packages', 'cdktf', 'dist', 'index.d.ts')],
-      cdktf: [path.join(testModules, 'cdktf')],
-      constructs: [path.join(testModules, 'constructs')],
-    },
-  });
-  const emitted = program.emit();
-  return ts
-    .getPreEmitDiagnostics(program)
-    .concat(emitted.diagnostics)
-    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+import { compileExample, testModules } from './example-stack';
 
 describe('examples/cdktf-import', function () {
   this.timeout(300_000);

@@ -6,7 +6,6 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import Module from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -16,10 +15,10 @@ import * as ts from 'typescript';
 import { repoRoot } from '../paths';
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { buildMinimalOva } from './fixtures';
+import { exampleDir, loadExample } from './example-program';
 import { runProgram, type ForwardedResource } from './mock-engine';
 import { dynamicUrn, startPluginHost, type PluginHost } from './plugin-host';
 
-const exampleDir = path.join(repoRoot, 'examples', 'pulumi-import');
 const testDir = path.join(repoRoot, 'test');
 const PROJECT = 'ovfkit-pulumi-import';
 const ROOT_PASSWORD = 'example-root-pw-1';
@@ -37,19 +36,6 @@ function typeCheck(): string[] {
     },
   });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
-
-/** Loads the example as the Pulumi language host would: a fresh module, its packages installed beside it. */
-function loadExample(edit: (source: string) => string = (x) => x): Record<string, unknown> {
-  const file = path.join(exampleDir, 'index.ts');
-  const js = ts.transpileModule(edit(fs.readFileSync(file, 'utf8')), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
-  const m = new Module(file, module);
-  m.filename = path.join(exampleDir, 'index.js');
-  // Node's internal resolver paths: the example's own, then this package's node_modules.
-  const nodeModulePaths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths;
-  m.paths = [...nodeModulePaths(testDir), ...nodeModulePaths(exampleDir)];
-  (m as unknown as { _compile(code: string, filename: string): void })._compile(js, m.filename);
-  return m.exports as Record<string, unknown>;
 }
 
 async function resolved(v: unknown): Promise<unknown> {

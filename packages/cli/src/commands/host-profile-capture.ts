@@ -4,13 +4,14 @@ import { UsageError } from '@ovfkit/core';
 import { captureHostProfile } from '@ovfkit/vsphere';
 import { type Command, ExitCode, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
+import { hostHelp } from '../cisp-flags';
 
 /** `ovfkit host-profile capture`: what a live host can run, as a host profile for offline checks. */
 export const hostProfileCaptureCommand: Command = {
   name: 'host-profile capture',
   summary: 'capture what a live ESXi host supports as an ovfkit.host-profile/1 JSON file',
-  usage: 'host-profile capture --server <url> [--host <path>] [--out <file.json>]',
-  help: [connectionHelp, '  --host <path>           host inventory path (default: the only host)', '  --out <file.json>       write the profile here (default: stdout)'].join('\n'),
+  usage: 'host-profile capture --server <url> [--host HOST] [--out <file.json>]',
+  help: [connectionHelp, hostHelp('host to capture (default: the only host)'), '  --out <file.json>       write the profile here (default: stdout)'].join('\n'),
   options: { ...connectionOptions, host: { type: 'string' }, out: { type: 'string' } },
   async run(positionals, values, ctx) {
     if (positionals.length) throw new UsageError('host-profile capture takes no positional arguments');

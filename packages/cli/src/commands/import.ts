@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { DESCRIPTOR_DIGEST_PATTERN, escapeControls as esc, UsageError, type OvfIssue } from '@ovfkit/core';
 import { ImportSpecError, PlanRefusedError, importOvf } from '@ovfkit/vsphere';
-import { hostProfileFrom, issueLine } from '../cisp-flags';
+import { hostHelp, hostProfileFrom, issueLine } from '../cisp-flags';
 import { type Command, ExitCode, type OptionValues, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
 import { placementOption } from '../govc';
@@ -41,10 +41,10 @@ export const importCommand: Command = {
   help: [
     connectionHelp,
     '  --datacenter <path>     datacenter (or GOVC_DATACENTER; default: the only one)',
-    '  --pool <path>           resource pool or vApp, e.g. cluster/Resources (or GOVC_RESOURCE_POOL; default: the only one)',
-    '  --datastore <name>      datastore (or GOVC_DATASTORE; default: the only one)',
-    '  --folder <path>         VM folder (or GOVC_FOLDER; default: the datacenter\'s vm folder)',
-    '  --host <path>           host to place the VM on',
+    '  --pool <ref>            resource pool or vApp: name, inventory path (DC0_C0/Resources; a cluster or host for its root\n                          pool) or moref (or GOVC_RESOURCE_POOL; default: the only one)',
+    '  --datastore <ref>       datastore: name, inventory path or moref (or GOVC_DATASTORE; default: the only one)',
+    '  --folder <ref>          VM folder: name, inventory path or moref (or GOVC_FOLDER; default: the datacenter\'s vm folder)',
+    hostHelp('host to place the VM on'),
     '  --name <name>           inventory name of the new VM/vApp',
     '  --net <ovf=vsphere>     map an OVF network to a vSphere network (repeatable)',
     '  --prop <key=value>      set a property (repeatable)',

@@ -17,6 +17,7 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'import-spec', load: () => (require('./import-spec') as typeof import('./import-spec')).importSpecCommand },
   { name: 'plan', load: () => (require('./plan') as typeof import('./plan')).planCommand },
   { name: 'diff', load: () => (require('./diff') as typeof import('./diff')).diffCommand },
+  { name: 'show', load: () => (require('./show') as typeof import('./show')).showCommand },
   { name: 'descriptor', load: () => (require('./descriptor') as typeof import('./descriptor')).descriptorCommand },
   { name: 'manifest verify', load: () => (require('./manifest') as typeof import('./manifest')).manifestVerifyCommand },
   { name: 'manifest create', load: () => (require('./manifest') as typeof import('./manifest')).manifestCreateCommand },

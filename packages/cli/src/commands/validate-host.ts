@@ -7,7 +7,7 @@ import { readDescriptorText, sourceOptionsFrom } from '../source';
 export const validateHostCommand: Command = {
   name: 'validate-host',
   summary: 'check that a host can run an OVF package, the way vSphere ValidateHost does',
-  usage: 'validate-host <file.ovf|file.ova|URL> [--host-profile P] [--inventory FILE --host NAME] [--deployment-option ID] [--json]',
+  usage: 'validate-host <file.ovf|file.ova|URL> [--host-profile P] [--inventory FILE --host HOST] [--deployment-option ID] [--json]',
   help: [targetHelp, '  --deployment-option ID  Configuration ovf:id (default: the descriptor default)', '  --locale L              language of localized texts'].join('\n'),
   options: { ...targetOptions, 'deployment-option': { type: 'string' }, locale: { type: 'string' } },
   async run(positionals, values, ctx): Promise<number> {
