@@ -85,5 +85,8 @@ describe('published package metadata', () => {
     }
     // The CDKTF example gets the ovfkit CLI through @ovfkit/cdktf, which depends on it.
     assert.deepEqual(found, ['pulumi-import @ovfkit/pulumi', 'cdktf-import @ovfkit/cdktf']);
+    // The CI example's workflow installs the CLI being published.
+    const workflow = fs.readFileSync(path.join(repoRoot, 'examples', 'ci-preview', '.github', 'workflows', 'ovfkit-preview.yml'), 'utf8');
+    assert.deepEqual([...workflow.matchAll(/npm install -g (ovfkit@\S+)/g)].map((m) => m[1]), [`ovfkit@${workspaceVersions.get('ovfkit')}`]);
   });
 });
