@@ -5,10 +5,11 @@ import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile, 
 import { chunkName, signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
-import { ServerManifest, type ServerManifestCheck } from './lease-manifest';
+import { ServerManifest, type ServerManifestCheck, type ServerManifestFile } from './lease-manifest';
 import { agentFor, deviceUrlFor } from './nfc';
-import { NfcGet, type PieceSource } from './nfc-get';
-import { ChunkHasher, checkChunkSize, withChunkSize } from './export-chunks';
+import { NfcGet, fromReadable, type PieceSource } from './nfc-get';
+import { abortError, parallelDisksOf, runLimited } from './parallel';
+import { ChunkHasher, checkChunkSize, chunkSizes, withChunkSize } from './export-chunks';
 import { OvaWriter, descriptorReservation, writeChunkFiles, writeSourceAt, type StoredChunk } from './ova';
 import type { ManagedObjectReference } from './soap/codec';
 import { ExportVApp, ExportVm } from './soap/methods';
@@ -40,6 +41,12 @@ export interface ExportOvfOptions {
    * @see DSP0243 §7.3
    */
   chunkSize?: number;
+  /**
+   * Files downloaded at once, each over its own NFC connection (into an OVA, the ones that cannot
+   * go straight in are spooled beside it and appended in order). 1 downloads one after the other.
+   * @default 4 (DEFAULT_PARALLEL_DISKS)
+   */
+  parallelDisks?: number;
   /** Sign the manifest: writes `<name>.cert` (signature + certificate) after the manifest. */
   signing?: { privateKeyPem: string; certificatePem: string };
   signal?: AbortSignal;
@@ -69,10 +76,15 @@ export class CreateDescriptorError extends OvfkitError {
 interface Sink {
   /** Sizes the room for the descriptor before the first member (OVA only: its first member). */
   reserveDescriptor(bytes: number): void;
-  /** Writes a member from `body`; `onChunk` sees every piece as it passes (hashing, progress). */
-  addStream(name: string, body: PieceSource, onChunk: (chunk: Buffer) => void): Promise<number>;
+  /**
+   * Writes member `index` (its place in the package) from `body`; `onChunk` sees every piece as
+   * it passes (hashing, progress). Members may be written at once, in any order.
+   */
+  addStream(index: number, name: string, body: PieceSource, onChunk: (chunk: Buffer) => void): Promise<number>;
   /** Writes a file as its chunk files `name.000000000`, … (see {@link ExportOvfOptions.chunkSize}). */
-  addChunked(name: string, body: PieceSource, chunkSize: number, onChunk: (chunk: Buffer) => void): Promise<{ size: number; chunks: StoredChunk[] }>;
+  addChunked(index: number, name: string, body: PieceSource, chunkSize: number, onChunk: (chunk: Buffer) => void): Promise<{ size: number; chunks: StoredChunk[] }>;
+  /** Once every member was written: puts them in place in their order (an OVA's spooled members). */
+  flush(signal: AbortSignal): Promise<void>;
   finish(descriptorName: string, descriptor: string, manifestName: string, manifest: (descriptorBytes: Buffer) => string, certificate?: { name: string; text: (manifest: Buffer) => string }): Promise<Buffer>;
   discard(): Promise<void>;
 }
@@ -90,6 +102,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
   const algorithm = options.manifestAlgorithm ?? 'SHA256';
   const signing = options.signing;
   const chunkSize = options.chunkSize;
+  const parallelDisks = parallelDisksOf(options.parallelDisks);
   if (chunkSize !== undefined) checkChunkSize(chunkSize);
   // Fail on a bad key before anything is downloaded.
   if (signing) signManifest(Buffer.from('check'), 'check.mf', signing.privateKeyPem, signing.certificatePem, algorithm);
@@ -129,8 +142,12 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
         // Asked before the downloads (sha256 is computed only for transfers started afterwards);
         // no second hash here: a SHA512 manifest, or SHA256 on a pre-6.7 server, skips the check.
         const serverCheck = await ServerManifest.begin(session, lease.ref, algorithm, devices.map((d) => d.dev.key), { signal: lease.signal, direction: 'export', ...(options.log ? { log: options.log } : {}) });
-        for (const { dev, u, base } of devices) {
-          const body = await NfcGet.open(u, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2, base);
+        // Up to parallelDisks devices at once, each over its own connection; each one's results
+        // go to its slot, so the files, the manifest and the archive keep the lease's order
+        // whatever order the downloads finish in.
+        const slots: Array<{ files: ExportOvfResult['files']; ovfFile: OvfFile; check: ServerManifestFile }> = [];
+        const tasks = devices.map(({ dev, u, base }, index) => async (transferSignal: AbortSignal): Promise<void> => {
+          const body = await NfcGet.open(u, agentFor(session, u, dev.sslThumbprint), transferSignal, session.client.timeoutMs * 2, base);
           let bytes = 0;
           const progress = (chunk: Buffer): void => {
             bytes += chunk.length;
@@ -138,38 +155,45 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
             lease.progress(Math.min(99, (received / total) * 100));
             options.onProgress?.({ path: base, bytes, total: dev.fileSize, done: false });
           };
-          let size: number;
           try {
             if (chunkSize === undefined) {
               const hash = createHash(algorithm.toLowerCase());
-              size = await sink.addStream(base, body, (chunk) => {
+              const size = await sink.addStream(index, base, body, (chunk) => {
                 hash.update(chunk);
                 progress(chunk);
               });
-              files.push({ path: base, size, digest: hash.digest('hex') });
-              await serverCheck.verify([{ path: base, deviceKey: dev.key, digest: files[files.length - 1]!.digest }], lease.signal);
+              const digest = hash.digest('hex');
+              slots[index] = { files: [{ path: base, size, digest }], ovfFile: { deviceId: dev.key, path: base, size }, check: { path: base, deviceKey: dev.key, digest } };
             } else {
               // The manifest lists each chunk file; the server reports the whole file, hashed only
               // when it will be compared.
               const hasher = new ChunkHasher(algorithm.toLowerCase(), chunkSize, serverCheck.comparesDigests);
-              const stored = await sink.addChunked(base, body, chunkSize, (chunk) => {
+              const stored = await sink.addChunked(index, base, body, chunkSize, (chunk) => {
                 hasher.update(chunk);
                 progress(chunk);
               });
-              size = stored.size;
               const digests = hasher.finish();
               if (digests.chunks.length !== stored.chunks.length) throw new OvfkitError('INTERNAL', `${base}: ${digests.chunks.length} chunk digests for ${stored.chunks.length} chunk files`);
-              stored.chunks.forEach((c, k) => files.push({ path: c.name, size: c.size, digest: digests.chunks[k]! }));
-              await serverCheck.verify([{ path: base, deviceKey: dev.key, ...(digests.whole !== undefined ? { digest: digests.whole } : { reason: 'stored in chunks; no whole-file digest was computed' }) }], lease.signal);
+              slots[index] = {
+                files: stored.chunks.map((c, k) => ({ path: c.name, size: c.size, digest: digests.chunks[k]! })),
+                ovfFile: { deviceId: dev.key, path: base, size: stored.size },
+                check: { path: base, deviceKey: dev.key, ...(digests.whole !== undefined ? { digest: digests.whole } : { reason: 'stored in chunks; no whole-file digest was computed' }) },
+              };
             }
           } catch (e) {
-            // Whatever failed (the sink, a hash, the server check), the connection is not left open.
+            // Whatever failed (the sink, a hash, another download), the connection is not left open.
             body.destroy(e instanceof Error ? e : new Error(String(e)));
             throw e;
           }
-          ovfFiles.push({ deviceId: dev.key, path: base, size });
-          options.onProgress?.({ path: base, bytes: size, total: size, done: true });
+          options.onProgress?.({ path: base, bytes: slots[index]!.ovfFile.size, total: slots[index]!.ovfFile.size, done: true });
+        });
+        await runLimited(tasks, parallelDisks, lease.signal);
+        await sink.flush(lease.signal);
+        for (const slot of slots) {
+          files.push(...slot.files);
+          ovfFiles.push(slot.ovfFile);
         }
+        await serverCheck.verify(slots.map((slot) => slot.check), lease.signal);
         const final = await new VimOvfManager(session, { signal: lease.signal }).createDescriptor(entity, { ...cdp, ovfFiles });
         if (final.error?.length) throw new CreateDescriptorError(final.error);
         const descriptor = chunkSize === undefined ? final.ovfDescriptor : withChunkSize(final.ovfDescriptor, new Set(devices.map((d) => d.base)), chunkSize);
@@ -209,25 +233,7 @@ function fileNameFor(name: string, targetId: string, used: Set<string>): string 
 }
 
 async function openSink(destination: string, descriptorBytes: number): Promise<Sink> {
-  if (destination.toLowerCase().endsWith('.ova')) {
-    const w = await OvaWriter.create(destination, descriptorBytes);
-    return {
-      reserveDescriptor(bytes) {
-        w.reservedBytes = bytes;
-      },
-      addStream: (n, body, onChunk) => w.addStream(n, body, onChunk),
-      addChunked: (n, body, chunkSize, onChunk) => w.addChunkedStream(n, body, chunkSize, onChunk),
-      async finish(dn, d, mn, manifest, certificate) {
-        const bytes = await w.writeDescriptor(dn, d);
-        const mf = Buffer.from(manifest(bytes));
-        await w.addBuffer(mn, mf);
-        if (certificate) await w.addBuffer(certificate.name, Buffer.from(certificate.text(mf)));
-        await w.close();
-        return bytes;
-      },
-      discard: () => w.discard(),
-    };
-  }
+  if (destination.toLowerCase().endsWith('.ova')) return ovaSink(await OvaWriter.create(destination, descriptorBytes), destination);
   let created = false;
   try {
     const entries = await fs.promises.readdir(destination);
@@ -242,7 +248,7 @@ async function openSink(destination: string, descriptorBytes: number): Promise<S
     reserveDescriptor() {
       // A directory's descriptor is its own file: nothing to reserve.
     },
-    async addStream(n, body, onChunk) {
+    async addStream(_index, n, body, onChunk) {
       const p = path.join(destination, n);
       const fh = await fs.promises.open(p, 'wx');
       written.push(p);
@@ -252,7 +258,8 @@ async function openSink(destination: string, descriptorBytes: number): Promise<S
         await fh.close();
       }
     },
-    addChunked: (n, body, chunkSize, onChunk) => writeChunkFiles(n, (k) => path.join(destination, chunkName(n, k)), body, chunkSize, onChunk, (p) => written.push(p)),
+    addChunked: (_index, n, body, chunkSize, onChunk) => writeChunkFiles(n, (k) => path.join(destination, chunkName(n, k)), body, chunkSize, onChunk, (p) => written.push(p)),
+    flush: () => Promise.resolve(),
     async finish(dn, d, mn, manifest, certificate) {
       const bytes = Buffer.from(d, 'utf8');
       const dp = path.join(destination, dn);
@@ -272,6 +279,86 @@ async function openSink(destination: string, descriptorBytes: number): Promise<S
     async discard() {
       if (created) await fs.promises.rm(destination, { recursive: true, force: true });
       else for (const p of written) await fs.promises.rm(p, { force: true });
+    },
+  };
+}
+
+/**
+ * An OVA as a sink of members written at once. The archive is written in one pass, in the
+ * package's order: a member whose turn it is (every earlier one written) goes straight in while
+ * nothing else does; the others are spooled to files in a folder beside the OVA (same file
+ * system), appended in order by `flush` and removed. Downloading one member at a time never spools.
+ */
+function ovaSink(w: OvaWriter, destination: string): Sink {
+  /** Members placed in the archive, in order, up to here. */
+  let placed = 0;
+  let writing = false;
+  /** The spool folder, made on first use (a promise: downloads that start together share one). */
+  let spoolDir: Promise<string> | undefined;
+  const spooled = new Map<number, { name: string; file: string; chunkSize?: number }>();
+  const direct = async <T>(index: number, write: () => Promise<T>): Promise<T | undefined> => {
+    if (writing || index !== placed) return undefined;
+    writing = true;
+    try {
+      const r = await write();
+      placed++;
+      return r;
+    } finally {
+      writing = false;
+    }
+  };
+  const spool = async (index: number, name: string, body: PieceSource, onChunk: (chunk: Buffer) => void, chunkSize?: number): Promise<number> => {
+    spoolDir ??= fs.promises.mkdtemp(path.join(path.dirname(destination), `.${path.basename(destination)}.parts-`));
+    const file = path.join(await spoolDir, String(index));
+    const fh = await fs.promises.open(file, 'wx');
+    spooled.set(index, { name, file, ...(chunkSize !== undefined ? { chunkSize } : {}) });
+    try {
+      return await writeSourceAt(fh, body, 0, onChunk);
+    } finally {
+      await fh.close();
+    }
+  };
+  const removeSpool = async (): Promise<void> => {
+    const dir = await spoolDir?.catch(() => undefined);
+    if (dir) await fs.promises.rm(dir, { recursive: true, force: true });
+    spoolDir = undefined;
+  };
+  return {
+    reserveDescriptor(bytes) {
+      w.reservedBytes = bytes;
+    },
+    async addStream(index, n, body, onChunk) {
+      const size = await direct(index, () => w.addStream(n, body, onChunk));
+      return size ?? spool(index, n, body, onChunk);
+    },
+    async addChunked(index, n, body, chunkSize, onChunk) {
+      const stored = await direct(index, () => w.addChunkedStream(n, body, chunkSize, onChunk));
+      if (stored) return stored;
+      const size = await spool(index, n, body, onChunk, chunkSize);
+      return { size, chunks: chunkSizes(size, chunkSize).map((c, k) => ({ name: chunkName(n, k), size: c })) };
+    },
+    async flush(signal) {
+      for (let index = placed; spooled.has(index); index++) {
+        if (signal.aborted) throw abortError(signal);
+        const m = spooled.get(index)!;
+        const body = fromReadable(fs.createReadStream(m.file, { highWaterMark: 1 << 20 }));
+        if (m.chunkSize === undefined) await w.addStream(m.name, body);
+        else await w.addChunkedStream(m.name, body, m.chunkSize);
+        placed++;
+      }
+      await removeSpool();
+    },
+    async finish(dn, d, mn, manifest, certificate) {
+      const bytes = await w.writeDescriptor(dn, d);
+      const mf = Buffer.from(manifest(bytes));
+      await w.addBuffer(mn, mf);
+      if (certificate) await w.addBuffer(certificate.name, Buffer.from(certificate.text(mf)));
+      await w.close();
+      return bytes;
+    },
+    async discard() {
+      await removeSpool();
+      await w.discard();
     },
   };
 }

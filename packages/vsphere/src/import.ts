@@ -6,6 +6,7 @@ import { filesInOrder, openFile, packageFacts, readSignatureFacts, readBody, sto
 import { Inventory } from './inventory';
 import { liveInventory, placementOf, type Placement, type PlacementInput } from './placement';
 import { withLease } from './lease';
+import { abortError, parallelDisksOf, runLimited } from './parallel';
 import { ServerManifest, type ServerManifestCheck, importedFiles, manifestAlgorithmOf } from './lease-manifest';
 import { agentFor, deviceUrlFor, nfcUpload } from './nfc';
 import type { ManagedObjectReference } from './soap/codec';
@@ -93,8 +94,13 @@ export interface ImportOvfOptions extends PlacementInput {
   expectedDescriptorDigest?: string;
   /** Keeps the read descriptor by digest: a descriptor already planned in this process (the check before) is not read again. @default none */
   descriptorCache?: DescriptorCache;
-  /** Concurrent uploads. @default 2 */
-  parallel?: number;
+  /**
+   * Files uploaded at once, each over its own NFC connection, when the source reads any file at
+   * any time (a folder, a local `.ova`, a URL that honours Range); a `.ova` streamed in one pass
+   * (a URL without Range) is always uploaded one file after the other. 1 uploads sequentially.
+   * @default 4 (DEFAULT_PARALLEL_DISKS)
+   */
+  parallelDisks?: number;
   signal?: AbortSignal;
   onProgress?: (p: TransferProgress) => void;
   log?: (line: string) => void;
@@ -180,6 +186,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   if (options.expectedDescriptorDigest !== undefined && !DESCRIPTOR_DIGEST_PATTERN.test(options.expectedDescriptorDigest)) {
     throw new UsageError(`the expected descriptor digest must be sha256: and 64 lowercase hex digits (as a plan shows it), got ${JSON.stringify(options.expectedDescriptorDigest)}`);
   }
+  const parallelDisks = parallelDisksOf(options.parallelDisks);
   const descriptorFile = await source.descriptor();
   // The plan was made from the bytes read then; these are the bytes read now. Checked before any
   // vSphere call, so a package changed or swapped since it was planned creates nothing.
@@ -271,7 +278,19 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
           },
         });
         /** Uploads one file from its joined, inflated bytes, then checks what was read of each stored part. */
-        const upload = async (item: PlannedUpload, stream: Readable): Promise<void> => {
+        const upload = async (item: PlannedUpload, stream: Readable, signal: AbortSignal): Promise<void> => {
+          try {
+            await send(item, stream, signal);
+          } catch (e) {
+            // Cut off (another file failed, an interrupt): the file stays open otherwise.
+            stream.destroy();
+            throw e;
+          }
+          checkParts(item, manifest, trailing);
+          files.push({ path: item.fileItem.path, bytes: item.bytes, manifestVerified: manifest !== undefined });
+          options.onProgress?.({ path: item.fileItem.path, bytes: item.bytes, total: item.size, done: true });
+        };
+        const send = async (item: PlannedUpload, stream: Readable, signal: AbortSignal): Promise<void> => {
           const dev = byImportKey.get(item.fileItem.deviceId);
           if (!dev) {
             stream.destroy();
@@ -290,15 +309,14 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
             body = check;
           }
           const length = item.ref.compression ? undefined : item.size;
-          await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), lease.signal, session.client.timeoutMs * 2);
-          checkParts(item, manifest, trailing);
-          files.push({ path: item.fileItem.path, bytes: item.bytes, manifestVerified: manifest !== undefined });
-          options.onProgress?.({ path: item.fileItem.path, bytes: item.bytes, total: item.size, done: true });
+          await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), signal, session.client.timeoutMs * 2);
         };
         let walkedManifest: ManifestDigests | undefined;
         if (!source.sequentialOnly) {
-          const tasks = plan.map((item) => async (): Promise<void> => upload(item, await openFile(source, item.ref, { storedParts: hookFor(item) })));
-          await runLimited(tasks, Math.max(1, options.parallel ?? 2), lease.signal);
+          // Any file at any time: up to parallelDisks at once, each over its own NFC connection;
+          // the first failure cuts the others off (then the lease is aborted, as for one file).
+          const tasks = plan.map((item) => async (signal: AbortSignal): Promise<void> => upload(item, await openFile(source, item.ref, { storedParts: hookFor(item) }), signal));
+          await runLimited(tasks, parallelDisks, lease.signal);
         } else {
           // One pass over the archive, one file at a time in References order; a manifest stored
           // after the files is picked up on the way to the archive's end.
@@ -321,10 +339,13 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
               stream.destroy();
               throw abortError(lease.signal);
             }
-            await upload(byHref.get(ref.href)!, stream);
+            await upload(byHref.get(ref.href)!, stream, lease.signal);
           }
           if (lease.signal.aborted) throw abortError(lease.signal);
         }
+        // In the package's order, whatever order the uploads finished in.
+        const rank = new Map(plan.map((item, i) => [item.fileItem.path, i]));
+        files.sort((a, b) => rank.get(a.path)! - rank.get(b.path)!);
         let trailingMf: Map<string, { algorithm: string; digest: string }> | undefined;
         if (trailing) {
           const mf = walkedManifest;
@@ -516,27 +537,6 @@ function streamOptimizedCheck(path: string): Transform {
   });
 }
 
-async function runLimited(tasks: Array<() => Promise<void>>, limit: number, signal: AbortSignal): Promise<void> {
-  let next = 0;
-  let failed: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length && failed === undefined && !signal.aborted) {
-      const t = tasks[next++]!;
-      try {
-        await t();
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (failed !== undefined) throw failed;
-  if (signal.aborted) throw abortError(signal);
-}
-
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new OvfkitError('ABORTED', 'interrupted');
-}
 
 function importSpecName(node: { children: Array<{ name: string; text: string; children: unknown[] }> }): string | undefined {
   const n = node.children.find((c) => c.name === 'name')?.text;

@@ -19,6 +19,7 @@ export { openPackage, type PackageSource } from './source';
 export { OvaWriter, tarHeader } from './ova';
 export { ServerManifest, type ServerManifestCheck } from './lease-manifest';
 export { exportOvf, CreateDescriptorError, type ExportOvfOptions, type ExportOvfResult, type ManifestAlgorithm } from './export';
+export { DEFAULT_PARALLEL_DISKS, MAX_PARALLEL_DISKS, parallelDisksOf } from './parallel';
 export { parseChunkSize, withChunkSize, MAX_CHUNKS } from './export-chunks';
 export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf-manager';
 export { captureHostProfile, captureInventory, captureLibraries, closestBuiltinProfile, hostProfileFromEnvironment, readHostEnvironment, type HostConfigOption, type HostEnvironment } from './capture';

@@ -23,6 +23,7 @@ type simState struct {
 	VirtualMachines []entityState `json:"virtualMachines"`
 	VirtualApps     []entityState `json:"virtualApps"`
 	Leases          []leaseState  `json:"leases"`
+	NFC             nfcState      `json:"nfc"`
 }
 
 type leaseState struct {
@@ -57,6 +58,7 @@ func (x *extensions) state() simState {
 		st.VirtualApps = append(st.VirtualApps, es)
 	}
 	st.Leases = x.leaseStates()
+	st.NFC = x.nfc.state()
 	sort.Slice(st.VirtualMachines, func(i, j int) bool { return st.VirtualMachines[i].Ref < st.VirtualMachines[j].Ref })
 	sort.Slice(st.VirtualApps, func(i, j int) bool { return st.VirtualApps[i].Ref < st.VirtualApps[j].Ref })
 	return st

@@ -31,6 +31,11 @@ type extensions struct {
 	leaseTimeoutSeconds int
 	// leaseInitDelayMs, when > 0, keeps new leases in "initializing" that long before "ready".
 	leaseInitDelayMs int
+	// nfcRateLimit, when > 0, caps every NFC transfer from now on at this many bytes per second,
+	// each connection on its own (real NFC is bounded per stream, not per host).
+	nfcRateLimit int64
+	// nfc counts NFC transfers in flight and the most at once since the injections were last cleared.
+	nfc nfcCounters
 	// pcs are the private PropertyCollectors clients created (collectors.go).
 	pcs collectorTracker
 }

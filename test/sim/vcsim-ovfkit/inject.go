@@ -68,6 +68,10 @@ func (in *injection) validate() error {
 		if in.BytesPerSecond <= 0 {
 			return fmt.Errorf("slowNfc needs bytesPerSecond > 0")
 		}
+	case "nfcRateLimit":
+		if in.BytesPerSecond <= 0 {
+			return fmt.Errorf("nfcRateLimit needs bytesPerSecond > 0")
+		}
 	case "leaseTimeout":
 		if in.Seconds <= 0 {
 			return fmt.Errorf("leaseTimeout needs seconds > 0")
@@ -131,6 +135,8 @@ func (x *extensions) serveInject(w http.ResponseWriter, r *http.Request) {
 			x.leaseTimeoutSeconds = in.Seconds
 		} else if in.Kind == "leaseInitDelay" {
 			x.leaseInitDelayMs = in.Milliseconds
+		} else if in.Kind == "nfcRateLimit" {
+			x.nfcRateLimit = in.BytesPerSecond
 		} else {
 			x.injections = append(x.injections, &in)
 		}
@@ -141,7 +147,9 @@ func (x *extensions) serveInject(w http.ResponseWriter, r *http.Request) {
 		x.injections = nil
 		x.leaseTimeoutSeconds = 0
 		x.leaseInitDelayMs = 0
+		x.nfcRateLimit = 0
 		x.mu.Unlock()
+		x.nfc.reset()
 		writeJSON(w, http.StatusOK, map[string]interface{}{"cleared": true})
 	case http.MethodGet:
 		x.mu.Lock()

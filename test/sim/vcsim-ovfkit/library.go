@@ -1150,7 +1150,7 @@ func (cl *contentLibrary) serveData(w http.ResponseWriter, r *http.Request, x *e
 		}
 		f.Status = "TRANSFERRING"
 		cl.mu.Unlock()
-		t := x.newTransfer("libraryUpload")
+		t := x.newTransfer("libraryUpload", "")
 		body := &throttled{r: r.Body, t: t}
 		err := cl.receive(f, body, nil)
 		cl.mu.Lock()

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,15 +46,19 @@ func (x *extensions) serveNFC(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the lease is not ready", http.StatusForbidden)
 		return
 	}
+	// Ended before the client can see the transfer end (the status of an upload, the last piece
+	// of a download), so a client's next transfer never overlaps this one in the counts.
+	end := x.nfc.begin(f.name)
+	defer end()
 	switch r.Method {
 	case http.MethodPut, http.MethodPost:
 		if l.kind != "import" {
 			http.Error(w, "export leases are download only", http.StatusMethodNotAllowed)
 			return
 		}
-		x.upload(w, r, l, f)
+		x.upload(w, r, l, f, end)
 	case http.MethodGet:
-		x.download(w, r, l, f)
+		x.download(w, r, l, f, end)
 	default:
 		http.Error(w, "use PUT, POST or GET", http.StatusMethodNotAllowed)
 	}
@@ -67,14 +72,75 @@ type transfer struct {
 	done      int64
 }
 
-func (x *extensions) newTransfer(direction string) *transfer {
+// nfcCounters are the NFC transfers in flight and the peak since the last clear (GET /ovfkit/state
+// `nfc`), so a test can tell how many connections a client held at once.
+type nfcCounters struct {
+	mu       sync.Mutex
+	active   int
+	peak     int
+	started  int
+	finished []string // device file names in the order their transfers ended
+}
+
+// nfcState is the `nfc` member of GET /ovfkit/state.
+type nfcState struct {
+	Active   int      `json:"active"`
+	Peak     int      `json:"peak"`
+	Started  int      `json:"started"`
+	Finished []string `json:"finished"`
+}
+
+// begin counts a transfer of `file` in flight; the function it returns ends it (once).
+func (c *nfcCounters) begin(file string) func() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.active++
+	c.started++
+	if c.active > c.peak {
+		c.peak = c.active
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.active--
+			c.finished = append(c.finished, file)
+		})
+	}
+}
+
+func (c *nfcCounters) state() nfcState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return nfcState{Active: c.active, Peak: c.peak, Started: c.started, Finished: append([]string{}, c.finished...)}
+}
+
+// reset forgets the peak and the history (transfers still in flight stay counted).
+func (c *nfcCounters) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.peak, c.started, c.finished = c.active, 0, nil
+}
+
+// newTransfer applies the injections to one NFC request (one connection's transfer of one file):
+// dropConnection and slowNfc armed for its direction and file (any file when none is named), and
+// the standing nfcRateLimit (NFC only, not the content library's upload endpoint); the slower of
+// the two rates wins.
+func (x *extensions) newTransfer(direction, file string) *transfer {
 	t := &transfer{dropAfter: -1, start: time.Now()}
-	if in := x.take("dropConnection", func(in *injection) bool { return in.Direction == direction }); in != nil {
+	forFile := func(in *injection) bool { return in.File == "" || in.File == file }
+	if in := x.take("dropConnection", func(in *injection) bool { return in.Direction == direction && forFile(in) }); in != nil {
 		t.dropAfter = in.AfterBytes
 	}
-	if in := x.take("slowNfc", nil); in != nil {
+	if in := x.take("slowNfc", forFile); in != nil {
 		t.rate = in.BytesPerSecond
 	}
+	x.mu.Lock()
+	if limit := x.nfcRateLimit; direction != "libraryUpload" && limit > 0 && (t.rate == 0 || limit < t.rate) {
+		t.rate = limit
+	}
+	x.mu.Unlock()
 	return t
 }
 
@@ -108,8 +174,8 @@ func cut(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-func (x *extensions) upload(w http.ResponseWriter, r *http.Request, l *lease, f *leaseFile) {
-	t := x.newTransfer("upload")
+func (x *extensions) upload(w http.ResponseWriter, r *http.Request, l *lease, f *leaseFile, end func()) {
+	t := x.newTransfer("upload", f.name)
 	if f.path == "" {
 		http.Error(w, "device has no datastore file", http.StatusInternalServerError)
 		return
@@ -167,6 +233,7 @@ func (x *extensions) upload(w http.ResponseWriter, r *http.Request, l *lease, f 
 		}
 	}
 	sums.record(f, t.done)
+	end()
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -191,8 +258,8 @@ func checkStreamVmdk(h []byte) error {
 	return nil
 }
 
-func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, f *leaseFile) {
-	t := x.newTransfer("download")
+func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, f *leaseFile, end func()) {
+	t := x.newTransfer("download", f.name)
 	var src io.ReadSeeker
 	var size int64
 	if in, err := os.Open(f.path); err == nil {
@@ -220,6 +287,9 @@ func (x *extensions) download(w http.ResponseWriter, r *http.Request, l *lease, 
 		}
 		n, rerr := src.Read(buf[:t.limit(len(buf))])
 		if n > 0 {
+			if t.done+int64(n) == size {
+				end()
+			}
 			if _, err := w.Write(buf[:n]); err != nil {
 				return
 			}

@@ -45,6 +45,7 @@ describe('simulator fault injection', () => {
   it('refuses an injection it does not understand with HTTP 400 and says why', async () => {
     await assert.rejects(sim().inject({ kind: 'fault', method: 'ImportVApp', fault: 'NoSuchFault' }), /400.*unknown vim25 fault type .*NoSuchFault/);
     await assert.rejects(sim().inject({ kind: 'nonsense' } as never), /400.*unknown injection kind/);
+    await assert.rejects(sim().inject({ kind: 'nfcRateLimit', bytesPerSecond: 0 }), /400.*nfcRateLimit needs bytesPerSecond/);
   });
 
   it('a lease that goes to error at once leaves no VM behind and reports its fault', async () => {

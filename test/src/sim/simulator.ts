@@ -88,6 +88,8 @@ export interface DropConnectionInjection {
   afterBytes: number;
   /** `upload` (NFC PUT/POST), `download` (NFC GET) or `libraryUpload` (a content library upload endpoint PUT). @default "upload" */
   direction?: 'upload' | 'download' | 'libraryUpload';
+  /** Only a transfer of this device file (its URL's last segment, e.g. `disk-1.vmdk`). @default any */
+  file?: string;
   times?: number;
 }
 
@@ -95,7 +97,18 @@ export interface DropConnectionInjection {
 export interface SlowNfcInjection {
   kind: 'slowNfc';
   bytesPerSecond: number;
+  /** Only a transfer of this device file (its URL's last segment, e.g. `disk-1.vmdk`). @default any */
+  file?: string;
   times?: number;
+}
+
+/**
+ * Every NFC transfer from now on (until the injections are cleared) is capped at
+ * `bytesPerSecond`, each connection on its own, as real NFC is bounded per stream.
+ */
+export interface NfcRateLimitInjection {
+  kind: 'nfcRateLimit';
+  bytesPerSecond: number;
 }
 
 /** Leases created from now on time out after `seconds` without HttpNfcLeaseProgress. */
@@ -146,6 +159,7 @@ export type Injection =
   | LeaseErrorInjection
   | DropConnectionInjection
   | SlowNfcInjection
+  | NfcRateLimitInjection
   | LeaseTimeoutInjection
   | LeaseInitDelayInjection
   | HttpStatusInjection
@@ -180,6 +194,12 @@ export interface SimulatorState {
   virtualMachines: SimEntity[];
   virtualApps: SimEntity[];
   leases: SimLease[];
+  /**
+   * NFC transfers (one per request, each on its connection) in flight now, the most at once and
+   * how many started since the injections were last cleared, and the device files in the order
+   * their transfers ended.
+   */
+  nfc: { active: number; peak: number; started: number; finished: string[] };
 }
 
 /** What GET /ovfkit/library answers: the content library service's whole state. */
