@@ -120,22 +120,35 @@ ${body}
   return { ova, descriptor, disks: files.map((f) => f.file) };
 }
 
-/** An OVA around an existing streamOptimized VMDK (for benchmarks: the disk is made once). */
-export async function buildOvaFromVmdk(dir: string, name: string, vmdk: string, capacityMiB: number): Promise<string> {
-  const href = path.basename(vmdk);
+/**
+ * An OVA around an existing streamOptimized VMDK (for benchmarks: the disk is made once); with
+ * `copies`, one VM with that many disks, each a member of its own (`<vmdk>` then `-2`, `-3`, …)
+ * holding the same bytes; with `manifest`, a SHA256 manifest at the end (so an import checks every byte).
+ */
+export async function buildOvaFromVmdk(dir: string, name: string, vmdk: string, capacityMiB: number, options: { copies?: number; manifest?: boolean } = {}): Promise<string> {
+  const copies = options.copies ?? 1;
+  const first = path.basename(vmdk);
+  const hrefs = Array.from({ length: copies }, (_, i) => (i === 0 ? first : first.replace(/(\.vmdk)?$/i, `-${i + 1}$1`)));
   const size = fs.statSync(vmdk).size;
+  const ids = hrefs.map((_, i) => (i === 0 ? 'disk1' : `disk${i + 1}`));
   const descriptor = `<?xml version="1.0" encoding="UTF-8"?>
 <Envelope ${NS}>
-<References><File ovf:href="${href}" ovf:id="file1" ovf:size="${size}"/></References>
-<DiskSection><Info>disks</Info><Disk ovf:capacity="${capacityMiB}" ovf:capacityAllocationUnits="byte * 2^20" ovf:diskId="disk1" ovf:fileRef="file1" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/></DiskSection>
+<References>${hrefs.map((href, i) => `<File ovf:href="${href}" ovf:id="file${i + 1}" ovf:size="${size}"/>`).join('')}</References>
+<DiskSection><Info>disks</Info>${ids.map((id, i) => `<Disk ovf:capacity="${capacityMiB}" ovf:capacityAllocationUnits="byte * 2^20" ovf:diskId="${id}" ovf:fileRef="file${i + 1}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>`).join('')}</DiskSection>
 <NetworkSection><Info>networks</Info><Network ovf:name="VM Network"><Description>VM Network</Description></Network></NetworkSection>
-${virtualSystem({ id: name, cpus: 1, memoryMB: 512, disksMiB: [capacityMiB], nics: ['VM Network'] }, ['disk1'])}
+${virtualSystem({ id: name, cpus: 1, memoryMB: 512, disksMiB: ids.map(() => capacityMiB), nics: ['VM Network'] }, ids)}
 </Envelope>
 `;
   const ova = path.join(dir, `${name}.ova`);
   const w = await OvaWriter.create(ova, Buffer.byteLength(descriptor));
-  await w.addStream(href, fs.createReadStream(vmdk, { highWaterMark: 1 << 20 }));
-  await w.writeDescriptor(`${name}.ovf`, descriptor);
+  const hash = createHash('sha256');
+  for (const [i, href] of hrefs.entries()) await w.addStream(href, fs.createReadStream(vmdk, { highWaterMark: 1 << 20 }), i === 0 && options.manifest ? (c) => hash.update(c) : undefined);
+  const stored = await w.writeDescriptor(`${name}.ovf`, descriptor);
+  if (options.manifest) {
+    const digest = hash.digest('hex');
+    const lines = [`SHA256(${name}.ovf)= ${createHash('sha256').update(stored).digest('hex')}`, ...hrefs.map((href) => `SHA256(${href})= ${digest}`)];
+    await w.addBuffer(`${name}.mf`, Buffer.from(lines.join('\n') + '\n'));
+  }
   await w.close();
   return ova;
 }

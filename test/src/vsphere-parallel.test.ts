@@ -12,8 +12,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OvfkitError } from '@ovfkit/core';
 import { openSource, verifyPackage } from '@ovfkit/package';
-import { type ManagedObjectReference, VimSession, destroyEntity, exportOvf, importOvf } from '@ovfkit/vsphere';
+import { Inventory, type ManagedObjectReference, VimSession, destroyEntity, exportOvf, importOvf } from '@ovfkit/vsphere';
 import { serveWithRange, serveWithoutRange } from './no-range-server';
+import { runCli } from './run-cli';
 import { assertNothingLeft, connect } from './sim/checks';
 import { eventually } from './sim/flow';
 import { useSimulator } from './sim/simulator';
@@ -149,6 +150,27 @@ describe('parallel disks: import and export over several NFC connections (simula
       await assert.rejects(exportOvf(session, { entity: '/DC0/vm/none', destination: path.join(tmp, 'bad-n.ova'), parallelDisks }), (e: unknown) => e instanceof OvfkitError && e.code === 'USAGE');
     }
     assert.equal((await sim().state()).leases.length, before, 'no lease was created');
+  });
+
+  it('ovfkit import --parallel-disks 2 --progress plain: two connections at most, one progress line per disk in a log, each disk done once', async () => {
+    const env = { VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint };
+    await sim().inject({ kind: 'nfcRateLimit', bytesPerSecond: 4 * SLOW });
+    const r = await runCli(['import', six.ova, '--pool', POOL, '--name', 'cli-par', '--parallel-disks', '2', '--progress', 'plain'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await sim().state()).nfc.peak, 2);
+    assert.doesNotMatch(r.stderr, /[\r\x1b]/, 'plain lines only');
+    const done = r.stderr.split('\n').filter((l) => / done$/.test(l)).map((l) => l.split(':')[0]).sort();
+    assert.deepEqual(done, [1, 2, 3, 4, 5, 6].map((i) => `six01-disk${i}.vmdk`));
+    for (const line of r.stderr.split('\n').filter(Boolean)) assert.match(line, /^six01-disk[1-6]\.vmdk: \d+% [\d.]+ MiB of [\d.]+ MiB [\d.]+ MiB\/s( done)?$/);
+    const vm = await new Inventory(session).find('/DC0/vm/cli-par');
+    assert.ok(vm);
+    await drop(vm);
+    for (const bad of ['0', '33', '2.5', 'many']) {
+      const x = await runCli(['import', six.ova, '--pool', POOL, '--name', 'cli-bad', '--parallel-disks', bad], env);
+      assert.equal(x.code, 2, bad);
+      assert.match(x.stderr, new RegExp(`--parallel-disks must be a whole number from 1 to 32, got "${bad.replace('.', '\\.')}"`));
+    }
+    await assertNothingLeft(sim(), 'cli-bad');
   });
 
   describe('export', () => {

@@ -20,6 +20,8 @@ export interface ImportRunOptions {
   signature?: SignaturePolicy;
   /** CA certificates (PEM texts) the signer must chain to: given in the environment, read with --trust-env. */
   trustedCertificates?: readonly string[];
+  /** Disks uploaded at once (`--parallel-disks`). @default the CLI's, 4 */
+  parallelDisks?: number;
 }
 
 /** The variable that carries the trusted CA certificates to `ovfkit import --trust-env`. */
@@ -96,6 +98,7 @@ export function importCommand(prefix: OvfkitPrefix, source: OvfkitPositional, de
   if (run.markAsTemplate) o.push(['template', true]);
   if (run.powerOn) o.push(['power-on', true]);
   if (run.signature !== undefined) o.push(['signature', run.signature]);
+  if (run.parallelDisks !== undefined) o.push(['parallel-disks', String(run.parallelDisks)]);
   if (!run.trustedCertificates?.length) return { type: 'local-exec', command: ovfkitCommandLine(prefix, ['import'], [source], o) };
   // PEM text is multi-line: the environment carries it, the command line names the variable.
   o.push(['trust-env', TRUSTED_CERTIFICATES_ENV]);

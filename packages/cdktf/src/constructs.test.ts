@@ -399,6 +399,21 @@ describe('OvfImport', () => {
     ]);
   });
 
+  it('parallelDisks reaches the import as --parallel-disks, is never a reason to import again, and must be 1 to 32', () => {
+    const synthOf = (parallelDisks?: number): ReturnType<typeof importData> => {
+      const { stack } = newStack();
+      new OvfImport(stack, 'Par', { source: minimalOvf, name: 'par01', ...placement, ...(parallelDisks !== undefined ? { parallelDisks } : {}) });
+      return importData(Testing.synth(stack));
+    };
+    const two = synthOf(2);
+    assert.ok(two.provisioner[0]!['local-exec'].command.includes(' --parallel-disks=2 '), two.provisioner[0]!['local-exec'].command);
+    const dflt = synthOf();
+    assert.ok(!dflt.provisioner[0]!['local-exec'].command.includes('--parallel-disks'), 'the CLI default when not given');
+    assert.deepEqual(two.triggers_replace, dflt.triggers_replace);
+    const { stack } = newStack();
+    assert.throws(() => new OvfImport(stack, 'Bad', { source: minimalOvf, ...placement, parallelDisks: 0 }), /test\/Bad: "parallelDisks" must be a whole number from 1 to 32, got 0/);
+  });
+
   it('throws in the constructor on misuse, listing every problem', () => {
     const { stack } = newStack();
     const d = new OvfDescriptor(stack, 'D', { source: minimalOvf });

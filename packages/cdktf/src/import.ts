@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, DataResource, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { SIGNATURE_POLICIES, UsageError, errorText, isOvfkitError, propertyIdOfKey, type PlanSignature, type SignaturePolicy } from '@ovfkit/core';
+import { SIGNATURE_POLICIES, UsageError, parallelDisksProblem, errorText, isOvfkitError, propertyIdOfKey, type PlanSignature, type SignaturePolicy } from '@ovfkit/core';
 import { type KeyValue, type OvfHostTarget, type OvfImportPlan, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
@@ -114,6 +114,13 @@ export interface OvfImportProps {
    * @default false
    */
   readonly markAsTemplate?: boolean;
+  /**
+   * Disks uploaded at once, each over its own NFC connection (1 to 32), when the source reads
+   * any file at any time (a folder, a local `.ova`, a URL with Range); a `.ova` streamed from a
+   * URL without Range is one pass. How the bytes travel, never a reason to import again.
+   * @default 4
+   */
+  readonly parallelDisks?: number;
   /**
    * Power the VM or vApp on once imported.
    * @default false
@@ -293,6 +300,7 @@ export class OvfImport extends Construct {
         ...(props.provider !== undefined ? { provider: props.provider } : {}),
         ...(props.signature !== undefined ? { signature: props.signature } : {}),
         ...(props.trustedCertificates?.length ? { trustedCertificates: props.trustedCertificates } : {}),
+        ...(props.parallelDisks !== undefined ? { parallelDisks: props.parallelDisks } : {}),
       });
       this.reconfigure = undefined;
       return;
@@ -304,6 +312,7 @@ export class OvfImport extends Construct {
       ...(props.annotation !== undefined ? { annotation: props.annotation } : {}),
       ...(props.signature !== undefined ? { signature: props.signature } : {}),
       ...(props.trustedCertificates?.length ? { trustedCertificates: props.trustedCertificates } : {}),
+      ...(props.parallelDisks !== undefined ? { parallelDisks: props.parallelDisks } : {}),
     };
     this.resource = new DataResource(this, 'Resource', {
       // Shown, never a reason to replace: where the package lies and what core's plan makes of it.
@@ -449,6 +458,7 @@ function checkImportProps(where: string, props: OvfImportProps): void {
   for (const key of ['acceptAllEulas', 'powerOn', 'markAsTemplate'] as const) {
     if (props[key] !== undefined && typeof props[key] !== 'boolean') problems.push(`"${key}" must be true or false`);
   }
+  if (props.parallelDisks !== undefined && parallelDisksProblem(props.parallelDisks)) problems.push(`"parallelDisks" ${parallelDisksProblem(props.parallelDisks)}`);
   if (props.signature !== undefined && !(SIGNATURE_POLICIES as readonly unknown[]).includes(props.signature)) problems.push(`"signature" must be one of ${SIGNATURE_POLICIES.join(', ')}`);
   if (props.trustedCertificates !== undefined && (!Array.isArray(props.trustedCertificates) || props.trustedCertificates.some((c) => typeof c !== 'string'))) {
     problems.push('"trustedCertificates" must be a list of PEM texts (the CA certificates the signer must chain to)');

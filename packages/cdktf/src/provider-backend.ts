@@ -40,6 +40,8 @@ export interface ProviderImportOptions {
   /** The signature policy and trusted CA certificates (PEM texts) the provider's plan enforces. */
   signature?: string;
   trustedCertificates?: readonly string[];
+  /** Disks uploaded at once (`parallel_disks`). */
+  parallelDisks?: number;
 }
 
 /**
@@ -94,6 +96,7 @@ export function providerImport(scope: Construct, id: string, request: OvfImportR
     ...(o.annotation !== undefined ? { annotation: o.annotation } : {}),
     ...(o.signature !== undefined ? { signature: o.signature } : {}),
     ...(o.trustedCertificates?.length ? { trustedCertificates: [...o.trustedCertificates] } : {}),
+    ...(o.parallelDisks !== undefined ? { parallelDisks: o.parallelDisks } : {}),
   });
 }
 

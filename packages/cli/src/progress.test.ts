@@ -50,6 +50,36 @@ describe('terminal progress', () => {
     );
   });
 
+  it('on a terminal, files in flight at once (parallel disks) each have a line of a block redrawn in place; a finished one keeps its line above', async () => {
+    let t = 0;
+    const { stream, text } = fakeStream(true);
+    const onProgress = transferProgress(stream, 'tty', () => t)!;
+    const MiB = 1048576;
+    t = 1000;
+    onProgress({ path: 'a.vmdk', bytes: 1 * MiB, total: 4 * MiB, done: false });
+    t = 1100;
+    onProgress({ path: 'b.vmdk', bytes: 1 * MiB, total: 2 * MiB, done: false }); // throttled: shown at the next redraw
+    t = 1300;
+    onProgress({ path: 'a.vmdk', bytes: 2 * MiB, total: 4 * MiB, done: false });
+    t = 1400;
+    onProgress({ path: 'b.vmdk', bytes: 2 * MiB, total: 2 * MiB, done: true });
+    t = 1700;
+    onProgress({ path: 'a.vmdk', bytes: 4 * MiB, total: 4 * MiB, done: true });
+    await new Promise((r) => setImmediate(r));
+    const rates = text().replace(/[\d.]+ MiB\/s/g, 'R');
+    assert.equal(
+      rates,
+      [
+        '\r\x1b[Ka.vmdk 25% 1.0 MiB R',
+        // both in flight: two lines
+        '\r\x1b[Ka.vmdk 50% 2.0 MiB R\n\r\x1b[Kb.vmdk 50% 1.0 MiB R',
+        // b done: up to the block's first line, b kept, a live below it
+        '\x1b[1A\r\x1b[Kb.vmdk 100% 2.0 MiB R\n\r\x1b[Ka.vmdk 50% 2.0 MiB R',
+        '\r\x1b[Ka.vmdk 100% 4.0 MiB R\n',
+      ].join(''),
+    );
+  });
+
   it('gives no transfer printer when stderr is not a terminal or output is JSON', () => {
     assert.equal(transferProgress(fakeStream(false).stream), undefined);
     assert.equal(transferProgress(fakeStream(true).stream, false), undefined);

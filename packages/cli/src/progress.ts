@@ -155,7 +155,8 @@ export function createProgress(stream: ProgressStream, label: string, totalBytes
 
 /**
  * Per-file progress of an import or export (`onProgress` of importOvf / exportOvf) on `stream`
- * in `mode`, or undefined for none. On a terminal every finished file keeps its line,
+ * in `mode`, or undefined for none. On a terminal each file in flight has its line (several at
+ * once with parallel disks, redrawn in place) and every finished file keeps its line,
  * `path 100% 16.0 MiB 80.2 MiB/s`, in MiB whatever the size so the columns line up; plain lines
  * are `path: 40% 6.4 MiB of 16.0 MiB 80.2 MiB/s`, one per 10 % or 30 s, and `… done` at the end.
  * @example const onProgress = transferProgress(ctx.stderr, progressMode(values, ctx)); await importOvf(s, { ...o, ...(onProgress ? { onProgress } : {}) })
@@ -182,12 +183,38 @@ export function transferProgress(stream: ProgressStream, mode: ProgressMode | bo
       stream.write(`${escapeControls(p.path)}:${percent(p.bytes, p.total)} ${mib(p.bytes)}${of} ${rate(p, t)}${p.done ? ' done' : ''}\n`);
     };
   }
+  // Files in flight at once (parallel disks) each have a line of a block redrawn in place; a
+  // finished file's line is written above the block and kept. One file at a time: one line.
   let last = 0;
+  /** Lines of the block on the terminal now (the cursor is at the end of its last one). */
+  let drawn = 0;
+  const active = new Map<string, string>();
+  const finished: string[] = [];
   return (p) => {
     const t = now();
     if (!started.has(p.path)) started.set(p.path, t);
+    const text = `${escapeControls(p.path)}${percent(p.bytes, p.total)} ${mib(p.bytes)} ${rate(p, t)}`;
+    if (p.done) {
+      active.delete(p.path);
+      finished.push(text);
+    } else active.set(p.path, text);
     if (!p.done && t - last < REDRAW_MS) return;
     last = t;
-    redraw(stream, `${escapeControls(p.path)}${percent(p.bytes, p.total)} ${mib(p.bytes)} ${rate(p, t)}`, p.done ? '\n' : '');
+    redrawBlock(stream, drawn, finished.splice(0), [...active.values()]);
+    drawn = active.size;
   };
+}
+
+/**
+ * Redraws a block of progress lines in place: up to its first line (`drawn` lines were shown),
+ * the `kept` lines each ended by a newline, then the `live` ones (the last without one), and
+ * what is left below of a longer block erased. Lines are cut to the terminal's width so that
+ * none wraps (the cursor moves by lines).
+ */
+function redrawBlock(stream: ProgressStream, drawn: number, kept: string[], live: string[]): void {
+  const cut = (line: string): string => `\r\x1b[K${escapeControls(line, 'line').slice(0, (stream.columns ?? 80) - 1)}`;
+  let out = drawn > 1 ? `\x1b[${drawn - 1}A` : '';
+  out += kept.map((l) => `${cut(l)}\n`).join('') + live.map(cut).join('\n');
+  if (kept.length + live.length < drawn) out += '\x1b[J';
+  rawStream(stream).write(out);
 }

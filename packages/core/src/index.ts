@@ -31,3 +31,4 @@ export { redactUrl, urlCarriesSecret } from './location';
 export { fullPropertyId, matchPropertyKey, propertyIdOfKey, type PropertyKeyMatch, type PropertyName } from './property-keys';
 export { editDistance, nearest } from './nearest';
 export { composedError, errorText, escapeControls, hasTerminalControl, jsonWithoutControls, TERMINAL_CONTROL, type EscapeForm } from './terminal-text';
+export { DEFAULT_PARALLEL_DISKS, MAX_PARALLEL_DISKS, parallelDisksProblem } from './parallel-disks';

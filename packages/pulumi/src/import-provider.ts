@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { composedError, escapeControls, formatIssue, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
+import { composedError, escapeControls, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import { isLibrarySource } from '@ovfkit/package';
 
@@ -146,6 +146,7 @@ function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
     if (v !== undefined && !isUnknown(v) && typeof v !== 'string') f.push({ property: k, reason: `${k} must be a string, got ${JSON.stringify(v)}` });
   }
   oneOf('manifestPolicy', MANIFEST_POLICIES);
+  if (news.parallelDisks !== undefined && !isUnknown(news.parallelDisks) && parallelDisksProblem(news.parallelDisks)) f.push({ property: 'parallelDisks', reason: `parallelDisks ${parallelDisksProblem(news.parallelDisks)}` });
   if (!isUnknown(news.connection)) f.push(...connectionInputFailures(news.connection));
   oneOf('signature', SIGNATURE_POLICIES);
   const trusted = news.trustedCertificates;
@@ -467,6 +468,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend & Partia
             vocabulary: 'pulumi',
             signature: { policy: inputs.signature ?? 'verify', ...(inputs.trustedCertificates?.length ? { trustedCertificates: inputs.trustedCertificates } : {}) },
             ...(typeof inputs.hostProfile === 'string' ? { hostProfile: inputs.hostProfile } : {}),
+            ...(typeof inputs.parallelDisks === 'number' ? { parallelDisks: inputs.parallelDisks } : {}),
           });
         } catch (e) {
           const plan = (e as { plan?: OvfPlan }).plan;

@@ -51,6 +51,8 @@ export interface OvfImportWireInputs extends Placement {
   locale?: string;
   /** The vCenter / ESXi this resource lives on, when not the stack's (a secret in the checkpoint). */
   connection?: ConnectionInput;
+  /** Disks uploaded at once over NFC (core's rule: 1 to 32). @default 4 */
+  parallelDisks?: number;
   /** Set by `check()`: core's plan for these inputs (or the unknown sentinel during preview). */
   plan?: OvfPlan | typeof UNKNOWN;
 }

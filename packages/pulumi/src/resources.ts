@@ -95,6 +95,12 @@ export interface OvfImportArgs {
   locale?: pulumi.Input<string>;
   /** This resource's vCenter, when not the stack's; another server replaces the entity, new credentials do not. */
   connection?: pulumi.Input<OvfConnectionArgs>;
+  /**
+   * Disks uploaded at once, each over its own NFC connection (1 to 32), when the source reads any
+   * file at any time (a folder, a local `.ova`, a URL with Range); a `.ova` streamed from a URL
+   * without Range is one pass. How the bytes travel, not what is imported: a change is no diff. @default 4
+   */
+  parallelDisks?: pulumi.Input<number>;
 }
 
 /**

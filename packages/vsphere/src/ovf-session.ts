@@ -56,6 +56,8 @@ export interface OvfImportRequest extends OvfImportSpecRequest {
   vocabulary?: PlanVocabulary;
   /** The signature policy of the import's plan and the CA certificates (PEM texts) the signer must chain to. @default { policy: 'verify' } */
   signature?: { policy: SignaturePolicy; trustedCertificates?: string[] };
+  /** Files uploaded at once over NFC (see {@link importOvf}'s `parallelDisks`). @default 4 */
+  parallelDisks?: number;
 }
 
 export type PowerState = 'poweredOn' | 'poweredOff' | 'suspended';
@@ -96,6 +98,8 @@ export interface OvfExportRequest {
   chunkSizeBytes?: number;
   signingKeyPem?: string;
   signingCertificatePem?: string;
+  /** Files downloaded at once over NFC (see {@link exportOvf}'s `parallelDisks`). @default 4 */
+  parallelDisks?: number;
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -198,6 +202,7 @@ export class OvfSession {
         ...(request.locale ? { locale: request.locale } : {}),
         ...(request.vocabulary ? { vocabulary: request.vocabulary } : {}),
         ...(this.options.descriptorCache ? { descriptorCache: this.options.descriptorCache } : {}),
+        ...(request.parallelDisks !== undefined ? { parallelDisks: request.parallelDisks } : {}),
         ...(request.signature ? { signature: { policy: request.signature.policy, ...(request.signature.trustedCertificates?.length ? { trustStore: trustedCertificates(request.signature.trustedCertificates, 'trustedCertificates') } : {}) } } : {}),
       });
       const entity = await this.readEntity(r.entity);
@@ -314,7 +319,7 @@ export class OvfSession {
     if ((request.format === 'ova') !== request.destination.toLowerCase().endsWith('.ova')) {
       throw new UsageError(`format ${request.format} does not match the destination ${request.destination} (an .ova file for ova, a directory for ovf)`);
     }
-    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, ...(request.name !== undefined ? { name: request.name } : {}), manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles, ...(request.chunkSizeBytes !== undefined ? { chunkSize: request.chunkSizeBytes } : {}), ...(request.signingKeyPem && request.signingCertificatePem ? { signing: { privateKeyPem: request.signingKeyPem, certificatePem: request.signingCertificatePem } } : {}) });
+    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, ...(request.name !== undefined ? { name: request.name } : {}), manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles, ...(request.chunkSizeBytes !== undefined ? { chunkSize: request.chunkSizeBytes } : {}), ...(request.parallelDisks !== undefined ? { parallelDisks: request.parallelDisks } : {}), ...(request.signingKeyPem && request.signingCertificatePem ? { signing: { privateKeyPem: request.signingKeyPem, certificatePem: request.signingCertificatePem } } : {}) });
     return {
       files: r.files,
       manifestDigest: `sha256:${createHash('sha256').update(r.manifest).digest('hex')}`,

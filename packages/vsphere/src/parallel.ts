@@ -2,17 +2,15 @@
  * Bounded concurrency of NFC transfers, written once for import and export: up to N files at
  * once, each over its own connection, the first failure cutting the others off.
  */
-import { OvfkitError, UsageError } from '@ovfkit/core';
+import { DEFAULT_PARALLEL_DISKS, OvfkitError, UsageError, parallelDisksProblem } from '@ovfkit/core';
 
-/** Files uploaded or downloaded at once by default: real NFC is bounded per connection, not per host. */
-export const DEFAULT_PARALLEL_DISKS = 4;
-/** Most concurrent NFC connections a caller may ask for (each holds a socket and its buffers). */
-export const MAX_PARALLEL_DISKS = 32;
+export { DEFAULT_PARALLEL_DISKS, MAX_PARALLEL_DISKS } from '@ovfkit/core';
 
-/** Checks a `parallelDisks` option (a whole number from 1 to {@link MAX_PARALLEL_DISKS}) and fills the default. */
+/** Checks a `parallelDisks` option (core's rule: a whole number from 1 to 32) and fills the default. */
 export function parallelDisksOf(value: number | undefined): number {
   if (value === undefined) return DEFAULT_PARALLEL_DISKS;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_PARALLEL_DISKS) throw new UsageError(`parallelDisks must be a whole number from 1 to ${MAX_PARALLEL_DISKS}, got ${JSON.stringify(value)}`);
+  const problem = parallelDisksProblem(value);
+  if (problem) throw new UsageError(`parallelDisks ${problem}`);
   return value;
 }
 

@@ -1,5 +1,19 @@
 /**
- * `pnpm bench import`: import an OVA with a 4 GiB disk into the simulator with `ovfkit import`
+ * `pnpm bench import`, two comparisons (OVFKIT_BENCH_IMPORT=govmomi, curl or all; default govmomi):
+ *
+ * govmomi — parallel disks (issue 18): an OVA with 4 disks of 512 MiB (random data, a SHA256
+ * manifest, so ovfkit checks every byte) imported into the simulator with each NFC connection
+ * capped at 100 MB/s (its `nfcRateLimit` injection, as real NFC is bounded per stream), by
+ * `ovfkit import` (4 disks at once, the default), `ovfkit import --parallel-disks 1` and
+ * govmomi's own import flow (test/bench-go/ovfimport: govc's import.ova over Debian's govmomi
+ * 0.24.2, one disk after the other; it checks no manifest); then one disk of 2048 MiB without the
+ * cap, ovfkit against govmomi. Every side is a child process timed from spawn to exit (login,
+ * lease, uploads, completion), alternating, best of OVFKIT_BENCH_ROUNDS (default 2).
+ * OVFKIT_BENCH_DISKS (4), OVFKIT_BENCH_PARALLEL_MIB (512), OVFKIT_BENCH_SINGLE_MIB (2048),
+ * OVFKIT_BENCH_NFC_RATE (bytes per second per connection, 100000000) change the sizes.
+ *
+ * curl —
+ * import an OVA with a 4 GiB disk into the simulator with `ovfkit import`
  * (a child process, so its peak RSS is its own), against `curl` POSTing the same VMDK bytes to a
  * lease URL of the same simulator in the same run; then export the VM back with `ovfkit export`
  * against `curl -o file` downloading the same export lease URL. Both sides are measured the same
@@ -11,12 +25,13 @@
  * OVFKIT_BENCH_DISK_MIB overrides the disk size (default 4096), OVFKIT_BENCH_ROUNDS the number of
  * alternating runs (default 2), OVFKIT_BENCH_NODE_ARGS adds node flags to the ovfkit commands.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Inventory, VimSession, destroyEntity } from '@ovfkit/vsphere';
 import { repoRoot } from '../paths';
+import type { Simulator } from '../sim/simulator';
 import { startSimulator } from '../sim/simulator';
 import { buildOvaFromVmdk } from '../vsphere-fixtures';
 
@@ -58,7 +73,7 @@ function runs(xs: number[]): string {
   return xs.map((x) => x.toFixed(1)).join(', ');
 }
 
-export async function run(): Promise<void> {
+async function againstCurl(): Promise<void> {
   const diskMiB = Number(process.env['OVFKIT_BENCH_DISK_MIB'] ?? 4096);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-bench-import-'));
   // A 6.7+ server, as users have: export asks it for a SHA-256 of what it sends (the server
@@ -141,4 +156,97 @@ export async function run(): Promise<void> {
     await sim.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A streamOptimized VMDK of `mib` MiB of random data (incompressible: its size is its capacity). */
+function randomVmdk(dir: string, name: string, mib: number): string {
+  const raw = path.join(dir, `${name}.raw`);
+  execFileSync('sh', ['-c', `head -c ${mib}M /dev/urandom > '${raw}'`]);
+  const vmdk = path.join(dir, `${name}.vmdk`);
+  execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, vmdk]);
+  fs.rmSync(raw);
+  return vmdk;
+}
+
+/** Builds govmomi's import flow (test/bench-go/ovfimport) into .bench/bin. */
+function buildGovmomiImport(): string {
+  const bin = path.join(repoRoot, '.bench', 'bin', 'ovfimport');
+  fs.mkdirSync(path.dirname(bin), { recursive: true });
+  const build = spawnSync('go', ['build', '-o', bin, './test/bench-go/ovfimport'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOFLAGS: '' } });
+  if (build.status !== 0) throw new Error(`building govmomi's import flow failed: ${build.stderr || build.error?.message}`);
+  return bin;
+}
+
+/** Parallel disks against govmomi's (sequential) import flow; see the file's comment. */
+async function againstGovmomi(): Promise<void> {
+  const disks = Number(process.env['OVFKIT_BENCH_DISKS'] ?? 4);
+  const diskMiB = Number(process.env['OVFKIT_BENCH_PARALLEL_MIB'] ?? 512);
+  const singleMiB = Number(process.env['OVFKIT_BENCH_SINGLE_MIB'] ?? 2048);
+  const rate = Number(process.env['OVFKIT_BENCH_NFC_RATE'] ?? 100_000_000);
+  const rounds = Number(process.env['OVFKIT_BENCH_ROUNDS'] ?? 2);
+  const govmomi = buildGovmomiImport();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-bench-import-'));
+  const sim: Simulator = await startSimulator({ apiVersion: process.env['OVFKIT_BENCH_API_VERSION'] ?? '8.0.3.0' });
+  try {
+    process.stdout.write(`making a ${diskMiB} MiB and a ${singleMiB} MiB streamOptimized disk of random data (qemu-img)…\n`);
+    const many = await buildOvaFromVmdk(dir, 'multi', randomVmdk(dir, 'multi-disk', diskMiB), diskMiB, { copies: disks, manifest: true });
+    const singleVmdk = randomVmdk(dir, 'single-disk', singleMiB);
+    const single = await buildOvaFromVmdk(dir, 'single', singleVmdk, singleMiB);
+    const env = { VSPHERE_SERVER: sim.sdkUrl, VSPHERE_USER: sim.username, VSPHERE_PASSWORD: sim.password, VSPHERE_THUMBPRINT: sim.thumbprint, VSPHERE_THUMBPRINT_SHA1: sim.thumbprintSha1 };
+    const session = await VimSession.connect({ server: sim.sdkUrl, userName: sim.username, password: sim.password, thumbprint: sim.thumbprint });
+    const drop = async (vm: string): Promise<void> => {
+      const ref = await new Inventory(session).find(`/DC0/vm/${vm}`);
+      if (ref) await destroyEntity(session, ref);
+    };
+    type Side = { label: string; run: (name: string) => Promise<{ seconds: number; rssMiB: number }> };
+    const ovfkit = (ova: string, extra: string[]): Side['run'] => (name) => timed(process.execPath, [...NODE_ARGS, CLI, 'import', ova, '--pool', 'DC0_C0/Resources', '--name', name, '--json', ...extra], env);
+    const govc = (ova: string): Side['run'] => (name) => timed(govmomi, [ova, name, '/DC0/host/DC0_C0/Resources', '/DC0/datastore/LocalDS_0', '/DC0/network/VM Network'], env);
+    /** Alternating rounds of every side; the best wall time of each. */
+    const measure = async (tag: string, sides: Side[]): Promise<number[]> => {
+      const times = sides.map(() => [] as number[]);
+      const rss = sides.map(() => 0);
+      for (let i = 0; i < rounds; i++) {
+        for (const [k, side] of sides.entries()) {
+          const name = `bench-${tag}-${k}-${i}`;
+          const r = await side.run(name);
+          times[k]!.push(r.seconds);
+          rss[k] = Math.max(rss[k]!, r.rssMiB);
+          await drop(name);
+        }
+      }
+      const best = times.map((t) => Math.min(...t));
+      for (const [k, side] of sides.entries()) process.stdout.write(`  ${side.label.padEnd(44)} ${best[k]!.toFixed(2)} s   (runs: ${runs(times[k]!)} s; peak RSS ${rss[k]!.toFixed(0)} MiB)\n`);
+      return best;
+    };
+
+    const manyBytes = disks * fs.statSync(path.join(dir, 'multi-disk.vmdk')).size;
+    await sim.inject({ kind: 'nfcRateLimit', bytesPerSecond: rate });
+    process.stdout.write(`\nimport of ${disks} disks of ${diskMiB} MiB (${(manyBytes / 1048576).toFixed(0)} MiB, SHA256 manifest) into the simulator, each NFC connection capped at ${(rate / 1e6).toFixed(0)} MB/s, best of ${rounds} alternating runs, load average ${os.loadavg()[0]!.toFixed(1)}:\n`);
+    const [gov, seq, par] = await measure('many', [
+      { label: 'govmomi import flow (sequential)', run: govc(many) },
+      { label: 'ovfkit import --parallel-disks 1', run: ovfkit(many, ['--parallel-disks', '1']) },
+      { label: 'ovfkit import (parallel: 4 at once, the default)', run: ovfkit(many, []) },
+    ]);
+    process.stdout.write(`  ratio ovfkit parallel / govmomi throughput: ${(gov! / par!).toFixed(2)} (target >= 2); ovfkit parallel / ovfkit sequential: ${(seq! / par!).toFixed(2)}; ovfkit sequential / govmomi: ${(gov! / seq!).toFixed(2)}\n`);
+    await sim.clearInjections();
+
+    const singleBytes = fs.statSync(singleVmdk).size;
+    process.stdout.write(`\nimport of one ${singleMiB} MiB disk (${(singleBytes / 1048576).toFixed(0)} MiB, no manifest) into the simulator without a cap, best of ${rounds} alternating runs, load average ${os.loadavg()[0]!.toFixed(1)}:\n`);
+    const [gov1, ours1] = await measure('single', [
+      { label: 'govmomi import flow', run: govc(single) },
+      { label: 'ovfkit import', run: ovfkit(single, []) },
+    ]);
+    process.stdout.write(`  ratio ovfkit / govmomi throughput: ${(gov1! / ours1!).toFixed(2)} (target >= 0.95); ${mibps(singleBytes, ours1!)} against ${mibps(singleBytes, gov1!)} MiB/s\n`);
+    await session.logout();
+  } finally {
+    await sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const which = process.env['OVFKIT_BENCH_IMPORT'] ?? 'govmomi';
+  if (!['govmomi', 'curl', 'all'].includes(which)) throw new Error(`OVFKIT_BENCH_IMPORT must be govmomi, curl or all, got ${JSON.stringify(which)}`);
+  if (which !== 'curl') await againstGovmomi();
+  if (which !== 'govmomi') await againstCurl();
 }

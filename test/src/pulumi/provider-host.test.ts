@@ -79,13 +79,14 @@ describe('OvfImport and OvfExport through the Pulumi plugin host', function () {
   it('names each malformed input and says what is allowed, all at once', async () => {
     const r = await host.check(importUrn, {}, {
       __provider: importProvider, source: '', diskProvisioning: 'fat', ipProtocol: 'IPv5', powerOn: 'yes',
-      manifestPolicy: 'sometimes', networkMapping: { 'VM Network': 7 },
+      manifestPolicy: 'sometimes', networkMapping: { 'VM Network': 7 }, parallelDisks: 0,
     });
     const byProperty = Object.fromEntries(r.failures.map((f) => [f.property, f.reason]));
     // diskProvisioning and ipProtocol are core's to judge (DISK_PROVISIONING_UNSUPPORTED against the
     // host, IP_PROTOCOL_UNSUPPORTED against the package), once a source is planned: see the next test.
-    assert.deepEqual(Object.keys(byProperty).sort(), ['manifestPolicy', 'networkMapping["VM Network"]', 'powerOn', 'source'].sort());
+    assert.deepEqual(Object.keys(byProperty).sort(), ['manifestPolicy', 'networkMapping["VM Network"]', 'parallelDisks', 'powerOn', 'source'].sort());
     assert.match(byProperty['source']!, /path or http\(s\) URL/);
+    assert.equal(byProperty['parallelDisks'], 'parallelDisks must be a whole number from 1 to 32, got 0');
   });
 
   it('reports an IP protocol the package does not support with core\'s verdict, on the ipProtocol input', async () => {

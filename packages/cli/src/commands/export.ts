@@ -5,6 +5,7 @@ import { exportOvf, parseChunkSize, type ManifestAlgorithm } from '@ovfkit/vsphe
 import { type Command, ExitCode, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withSession } from '../connection';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
+import { parallelDisksFrom, parallelDisksHelp, parallelDisksOptions } from '../transfer-flags';
 
 /** `ovfkit export`: a VM or vApp to an OVA or an OVF directory. */
 export const exportCommand: Command = {
@@ -19,9 +20,10 @@ export const exportCommand: Command = {
     '  --export-option <kw>    OvfManager export option keyword (repeatable)',
     '  --chunk-size <n>        store each disk as <file>.000000000, … of n bytes (512M, 4G, or bytes; any positive size)',
     '  --sign-key <key.pem> --sign-cert <cert.pem>   sign the manifest (writes <name>.cert)',
+    parallelDisksHelp('downloaded'),
     progressHelp,
   ].join('\n'),
-  options: { ...connectionOptions, ...progressOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'chunk-size': { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
+  options: { ...connectionOptions, ...progressOptions, ...parallelDisksOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'chunk-size': { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('export takes the VM or vApp and the destination (.ova file or directory)');
@@ -30,6 +32,7 @@ export const exportCommand: Command = {
     const destination = path.resolve(ctx.cwd, positionals[1]!);
     const chunkText = stringOption(values, 'chunk-size');
     const chunkSize = chunkText === undefined ? undefined : parseChunkSize(chunkText);
+    const parallelDisks = parallelDisksFrom(values);
     const signKey = stringOption(values, 'sign-key');
     const signCert = stringOption(values, 'sign-cert');
     if (!!signKey !== !!signCert) throw new UsageError('--sign-key and --sign-cert go together');
@@ -52,6 +55,7 @@ export const exportCommand: Command = {
         ...(name ? { name } : {}),
         ...(chunkSize !== undefined ? { chunkSize } : {}),
         ...(signing ? { signing } : {}),
+        ...(parallelDisks !== undefined ? { parallelDisks } : {}),
         signal: ctx.signal,
         ...(onProgress ? { onProgress } : {}),
       });

@@ -8,6 +8,7 @@ import { placementOption } from '../govc';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 import { openCliSource } from '../source';
 import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
+import { parallelDisksFrom, parallelDisksHelp, parallelDisksOptions } from '../transfer-flags';
 
 function pairs(list: string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -59,12 +60,14 @@ export const importCommand: Command = {
     '  --manifest <policy>     require | verify-if-present (default) | skip',
     signatureHelp,
     '  --expect-digest <sha256:…>  import only the descriptor ovfkit plan showed this digest for (else nothing is created)',
+    parallelDisksHelp('uploaded'),
     progressHelp,
     '  --host-profile P        what the local checks (as ovfkit plan, run before anything is created) take the host to support; default: newest built-in',
   ].join('\n'),
   options: {
     ...connectionOptions,
     ...progressOptions,
+    ...parallelDisksOptions,
     datacenter: { type: 'string' },
     pool: { type: 'string' },
     datastore: { type: 'string' },
@@ -99,6 +102,7 @@ export const importCommand: Command = {
     if (expectedDescriptorDigest !== undefined && !DESCRIPTOR_DIGEST_PATTERN.test(expectedDescriptorDigest)) {
       throw new UsageError(`--expect-digest takes the descriptor digest ovfkit plan shows (sha256: and 64 lowercase hex digits), got ${JSON.stringify(expectedDescriptorDigest)}`);
     }
+    const parallelDisks = parallelDisksFrom(values);
     const hostProfile = stringOption(values, 'host-profile') !== undefined ? await hostProfileFrom(values, ctx) : undefined;
     const signature = await signatureOptionsFrom(values, ctx);
     const src = positionals[0]!;
@@ -130,6 +134,7 @@ export const importCommand: Command = {
             signature,
             ...(expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest } : {}),
             ...(hostProfile ? { hostProfile } : {}),
+            ...(parallelDisks !== undefined ? { parallelDisks } : {}),
             signal: ctx.signal,
             ...(onProgress ? { onProgress } : {}),
           });

@@ -9,7 +9,7 @@ import * as fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
   checkHostProfile, checkInventory, createPlan, escapeControls, issueDetails, issueTag, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
-  SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy,
+  parallelDisksProblem, SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy,
 } from '@ovfkit/core';
 import { openSource, packageFacts, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
 
@@ -165,6 +165,10 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
   if (typeof source !== 'string' || source === '') return { diagnostics: [errorDiagnostic('source is required', 'a path or http(s) URL of an .ova/.ovf, or a directory holding one', attributePath('source'))] };
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(source)) {
     return { diagnostics: [errorDiagnostic('the source URL carries credentials', 'Terraform stores attributes in its state in plain text: serve the package without user:password@ in the URL, or download it first', attributePath('source'))] };
+  }
+  const parallelDisks = config['parallel_disks'] ?? null;
+  if (parallelDisks !== null && !isUnknown(parallelDisks) && parallelDisksProblem(parallelDisks)) {
+    return { diagnostics: [errorDiagnostic('parallel_disks is not a number of connections', `parallel_disks ${parallelDisksProblem(parallelDisks)}`, attributePath('parallel_disks'))] };
   }
   const policy = config['signature'] ?? null;
   if (policy !== null && !isUnknown(policy) && !(SIGNATURE_POLICIES as readonly TfValue[]).includes(policy)) {

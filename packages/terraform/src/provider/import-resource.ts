@@ -180,6 +180,7 @@ async function createImport(planned: TfObject, config: TfObject, settings: Provi
       vocabulary: 'terraform',
       signature: { policy: (s('signature') ?? 'verify') as SignaturePolicy, trustedCertificates: knownList(config['trusted_certificates']) },
       ...(digest !== undefined ? { expectedDescriptorDigest: digest } : {}),
+      ...(typeof config['parallel_disks'] === 'number' ? { parallelDisks: config['parallel_disks'] } : {}),
     });
     const state = stateOf({ ...planned, descriptor_digest: plan.descriptorDigest, deployment_option: plan.deploymentOption.key, ...signatureAttributes(plan.signature) }, entity, { passwordDigests: digestsFor(config, undefined) });
     return { state, diagnostics: [] };

@@ -58,6 +58,7 @@ export const IMPORT_SCHEMA: BlockSpec = {
     deployment_option: str('Configuration/@ovf:id. Default: the descriptor\'s default.', { computed: true }),
     disk_provisioning: str('thin, thick, eagerZeroedThick, … Default: the descriptor\'s / thick.'),
     accept_all_eulas: { type: 'bool', description: 'Accept the package\'s EULAs (required when it has any).', optional: true },
+    parallel_disks: { type: 'number', description: 'Disks uploaded at once, each over its own NFC connection (1 to 32), when the source reads any file at any time (a folder, a local .ova, a URL with Range); a .ova streamed from a URL without Range is one pass. How the bytes travel, not what is imported: changed in place. Default: 4.', optional: true },
     ...SIGNATURE_INPUTS,
     ...SIGNATURE_OUTPUTS,
     power_on: { type: 'bool', description: 'Power the entity on; changed in place.', optional: true },

@@ -68,6 +68,12 @@ export interface ImportConfig extends cdktf.TerraformMetaArguments {
   */
   readonly networkMapping?: { [key: string]: string };
   /**
+  * Disks uploaded at once, each over its own NFC connection (1 to 32), when the source reads any file at any time (a folder, a local .ova, a URL with Range); a .ova streamed from a URL without Range is one pass. How the bytes travel, not what is imported: changed in place. Default: 4.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#parallel_disks Import#parallel_disks}
+  */
+  readonly parallelDisks?: number;
+  /**
   * Values of password properties: write-only, never in plan or state; a change is seen through a salted digest.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#password_property_mapping Import#password_property_mapping}
@@ -339,6 +345,7 @@ export class Import extends cdktf.TerraformResource {
     this._host = config.host;
     this._name = config.name;
     this._networkMapping = config.networkMapping;
+    this._parallelDisks = config.parallelDisks;
     this._passwordPropertyMapping = config.passwordPropertyMapping;
     this._powerOn = config.powerOn;
     this._propertyMapping = config.propertyMapping;
@@ -522,6 +529,22 @@ export class Import extends cdktf.TerraformResource {
     return this._networkMapping;
   }
 
+  // parallel_disks - computed: false, optional: true, required: false
+  private _parallelDisks?: number; 
+  public get parallelDisks() {
+    return this.getNumberAttribute('parallel_disks');
+  }
+  public set parallelDisks(value: number) {
+    this._parallelDisks = value;
+  }
+  public resetParallelDisks() {
+    this._parallelDisks = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get parallelDisksInput() {
+    return this._parallelDisks;
+  }
+
   // password_property_digests - computed: true, optional: false, required: false
   private _passwordPropertyDigests = new cdktf.StringMap(this, "password_property_digests");
   public get passwordPropertyDigests() {
@@ -670,6 +693,7 @@ export class Import extends cdktf.TerraformResource {
       host: cdktf.stringToTerraform(this._host),
       name: cdktf.stringToTerraform(this._name),
       network_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._networkMapping),
+      parallel_disks: cdktf.numberToTerraform(this._parallelDisks),
       password_property_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._passwordPropertyMapping),
       power_on: cdktf.booleanToTerraform(this._powerOn),
       property_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._propertyMapping),
@@ -741,6 +765,12 @@ export class Import extends cdktf.TerraformResource {
         isBlock: false,
         type: "map",
         storageClassType: "stringMap",
+      },
+      parallel_disks: {
+        value: cdktf.numberToHclTerraform(this._parallelDisks),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
       },
       password_property_mapping: {
         value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._passwordPropertyMapping),
