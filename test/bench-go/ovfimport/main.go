@@ -82,6 +82,11 @@ func main() {
 	defer sm.Logout(ctx)
 
 	finder := find.NewFinder(c, true)
+	dc, err := finder.DefaultDatacenter(ctx)
+	if err != nil {
+		fail(err)
+	}
+	finder.SetDatacenter(dc)
 	pool, err := finder.ResourcePool(ctx, poolPath)
 	if err != nil {
 		fail(err)
@@ -94,7 +99,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	folders, err := finder.DefaultFolder(ctx)
+	folders, err := dc.Folders(ctx)
 	if err != nil {
 		fail(err)
 	}
@@ -137,7 +142,7 @@ func main() {
 	if spec.Error != nil {
 		fail(fmt.Errorf("CreateImportSpec: %s", spec.Error[0].LocalizedMessage))
 	}
-	lease, err := pool.ImportVApp(ctx, spec.ImportSpec, folders, nil)
+	lease, err := pool.ImportVApp(ctx, spec.ImportSpec, folders.VmFolder, nil)
 	if err != nil {
 		fail(err)
 	}

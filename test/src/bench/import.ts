@@ -6,10 +6,10 @@
  * capped at 100 MB/s (its `nfcRateLimit` injection, as real NFC is bounded per stream), by
  * `ovfkit import` (4 disks at once, the default), `ovfkit import --parallel-disks 1` and
  * govmomi's own import flow (test/bench-go/ovfimport: govc's import.ova over Debian's govmomi
- * 0.24.2, one disk after the other; it checks no manifest); then one disk of 2048 MiB without the
+ * 0.24.2, one disk after the other; it checks no manifest); then one disk of 4096 MiB without the
  * cap, ovfkit against govmomi. Every side is a child process timed from spawn to exit (login,
  * lease, uploads, completion), alternating, best of OVFKIT_BENCH_ROUNDS (default 2).
- * OVFKIT_BENCH_DISKS (4), OVFKIT_BENCH_PARALLEL_MIB (512), OVFKIT_BENCH_SINGLE_MIB (2048),
+ * OVFKIT_BENCH_DISKS (4), OVFKIT_BENCH_PARALLEL_MIB (512), OVFKIT_BENCH_SINGLE_MIB (4096),
  * OVFKIT_BENCH_NFC_RATE (bytes per second per connection, 100000000) change the sizes.
  *
  * curl —
@@ -181,7 +181,7 @@ function buildGovmomiImport(): string {
 async function againstGovmomi(): Promise<void> {
   const disks = Number(process.env['OVFKIT_BENCH_DISKS'] ?? 4);
   const diskMiB = Number(process.env['OVFKIT_BENCH_PARALLEL_MIB'] ?? 512);
-  const singleMiB = Number(process.env['OVFKIT_BENCH_SINGLE_MIB'] ?? 2048);
+  const singleMiB = Number(process.env['OVFKIT_BENCH_SINGLE_MIB'] ?? 4096);
   const rate = Number(process.env['OVFKIT_BENCH_NFC_RATE'] ?? 100_000_000);
   const rounds = Number(process.env['OVFKIT_BENCH_ROUNDS'] ?? 2);
   const govmomi = buildGovmomiImport();
