@@ -91,7 +91,7 @@ describe('ovfkit CLI: mistyped commands and options (issue 15)', () => {
     assert.deepEqual(await usage(['plan', '--x\x1b[2J', 'x.ovf']), [2, 'ovfkit: unknown option --x\\x1b[2J for "ovfkit plan"; run "ovfkit plan --help" for its options (a file name starting with "-" goes after "--": ovfkit plan -- --x\\x1b[2J)\n']);
   });
 
-  it('--timeout is the one spelling; --timeout-seconds still works with a warning, not both', async () => {
+  it('--timeout is the one spelling; --timeout-seconds still works with a warning, not both; export\'s --manifest is --algorithm', async () => {
     // No server is given: the command stops at that, after reading its options.
     const old = await runCli(['destroy', '--timeout-seconds', '5', 'vm']);
     assert.deepEqual([old.code, old.stderr], [2, 'ovfkit: warning: --timeout-seconds is an old spelling of --timeout; use --timeout\novfkit: no vSphere server: pass --server or set VSPHERE_SERVER (or GOVC_URL)\n']);
@@ -100,6 +100,13 @@ describe('ovfkit CLI: mistyped commands and options (issue 15)', () => {
     assert.deepEqual(await usage(['destroy', '--timeout-seconds', '5', '--timeout', '6', 'vm']), [2, 'ovfkit: --timeout was given twice, as --timeout-seconds and --timeout; give it once\n']);
     // A command without --timeout does not take the old spelling either.
     assert.deepEqual(await usage(['terraform', 'install', '--timeout-seconds', '5']), [2, 'ovfkit: unknown option --timeout-seconds for "ovfkit terraform install"; run "ovfkit terraform install --help" for its options (a file name starting with "-" goes after "--": ovfkit terraform install -- --timeout-seconds)\n']);
+    // export's digest is --algorithm, as manifest create and ova pack spell it; its old --manifest (the policy elsewhere) still works, with a warning.
+    const oldExport = await runCli(['export', '--manifest', 'SHA512', 'vm', 'out.ova']);
+    assert.deepEqual([oldExport.code, oldExport.stderr], [2, 'ovfkit: warning: --manifest is an old spelling of --algorithm; use --algorithm\novfkit: no vSphere server: pass --server or set VSPHERE_SERVER (or GOVC_URL)\n']);
+    assert.deepEqual(await usage(['export', '--algorithm', 'MD5', 'vm', 'out.ova']), [2, 'ovfkit: --algorithm must be SHA256, SHA512 or SHA1, got MD5\n']);
+    assert.deepEqual(await usage(['export', '--manifest', 'SHA1', '--algorithm', 'SHA1', 'vm', 'out.ova']), [2, 'ovfkit: --algorithm was given twice, as --manifest and --algorithm; give it once\n']);
+    // The rename is export's alone: import's --manifest is its manifest policy, manifest create takes no --manifest.
+    assert.deepEqual(await usage(['manifest', 'create', '--manifest', 'SHA1', 'x.ovf']), [2, 'ovfkit: unknown option --manifest for "ovfkit manifest create"; run "ovfkit manifest create --help" for its options (a file name starting with "-" goes after "--": ovfkit manifest create -- --manifest)\n']);
     const bad = await runCli(['plan', '--timeout', '0', 'x.ovf']);
     assert.deepEqual([bad.code, bad.stderr], [2, 'ovfkit: --timeout must be a positive number of seconds, got "0"\n']);
   });

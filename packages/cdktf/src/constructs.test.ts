@@ -451,7 +451,7 @@ describe('OvfExport', () => {
     assert.equal(data.input['entity'], '/DC0/vm/apps/app01');
     assert.equal(data.input['destination'], '/tmp/out/golden.ova');
     assert.equal(data.input['format'], 'ova');
-    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --manifest=SHA256 -- /DC0/vm/apps/app01 /tmp/out/golden.ova`);
+    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --algorithm=SHA256 -- /DC0/vm/apps/app01 /tmp/out/golden.ova`);
     assert.deepEqual((data as unknown as { depends_on: string[] }).depends_on, [`terraform_data.${stack.getLogicalId(imp.resource)}`]);
     // Destroy forgets the export and keeps the package, as Pulumi's OvfExport and ovfkit_export do.
     assert.deepEqual(data.provisioner.map((p) => Object.keys(p)), [['local-exec']]);
@@ -476,14 +476,14 @@ describe('OvfExport', () => {
     assert.deepEqual(exp.unknownExportOptions, ['nosuchoption']);
     assert.ok(annotations(exp, '@cdktf/warn').some((m) => m.includes('"nosuchoption"')), JSON.stringify(exp.node.metadata));
     const data = onlyData(Testing.synth(stack, true));
-    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --export-option=mac --export-option=nosuchoption --manifest=SHA256 -- /DC0/vm/golden /tmp/golden`);
+    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --export-option=mac --export-option=nosuchoption --algorithm=SHA256 -- /DC0/vm/golden /tmp/golden`);
   });
 
   it('passes chunkSize to ovfkit export --chunk-size, and a new size exports again', () => {
     const { stack } = newStack();
     const exp = new OvfExport(stack, 'Golden', { entity: '/DC0/vm/golden', destination: '/tmp/golden.ova', chunkSize: 1000000 });
     const data = onlyData(Testing.synth(stack, true));
-    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --manifest=SHA256 --chunk-size=1000000 -- /DC0/vm/golden /tmp/golden.ova`);
+    assert.equal(data.provisioner[0]!['local-exec'].command, `${cli} export --algorithm=SHA256 --chunk-size=1000000 -- /DC0/vm/golden /tmp/golden.ova`);
     assert.equal(data.input['chunkSize'], 1000000);
     assert.equal(exp.request['chunkSize'], 1000000, 'recorded in the input, which replaces the resource when it changes');
   });

@@ -145,7 +145,7 @@ export class OvfExport extends Construct {
     const options: OvfkitOption[] = [];
     if (props.name !== undefined) options.push(['name', props.name]);
     for (const o of props.exportOption ?? []) options.push(['export-option', o]);
-    options.push(['manifest', (props.manifestAlgorithm ?? 'sha256').toUpperCase()]);
+    options.push(['algorithm', (props.manifestAlgorithm ?? 'sha256').toUpperCase()]);
     if (props.chunkSize !== undefined) options.push(['chunk-size', String(props.chunkSize)]);
     const command = ovfkitCommandLine(props.ovfkitCommand ?? bundledOvfkit(this), ['export'], [String(request['entity']), target], options);
 

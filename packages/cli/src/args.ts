@@ -9,7 +9,8 @@ import type { Command, OptionsSpec, OptionValues } from './command';
 
 /**
  * Renamed options: old spelling → the one every command uses now. An old spelling is accepted
- * (with a warning) by the commands that take the new one.
+ * (with a warning) by the commands that take the new one; a rename of one command only is its
+ * {@link Command.oldSpellings}.
  */
 export const OLD_SPELLINGS: Readonly<Record<string, string>> = {
   'timeout-seconds': 'timeout',
@@ -27,9 +28,9 @@ export interface ReadArguments {
 }
 
 /** A command's options with the common ones, and the old spellings it accepts as aliases. */
-function optionsOf(command: Pick<Command, 'options'> | undefined): { known: OptionsSpec; aliases: [string, string][]; options: OptionsSpec } {
+function optionsOf(command: Pick<Command, 'options' | 'oldSpellings'> | undefined): { known: OptionsSpec; aliases: [string, string][]; options: OptionsSpec } {
   const known: OptionsSpec = { ...command?.options, ...COMMON };
-  const aliases = Object.entries(OLD_SPELLINGS).filter(([old, now]) => known[now] !== undefined && known[old] === undefined);
+  const aliases = Object.entries({ ...OLD_SPELLINGS, ...command?.oldSpellings }).filter(([old, now]) => known[now] !== undefined && known[old] === undefined);
   return { known, aliases, options: { ...known, ...Object.fromEntries(aliases.map(([old, now]) => [old, known[now]!])) } };
 }
 
@@ -39,7 +40,7 @@ function optionsOf(command: Pick<Command, 'options'> | undefined): { known: Opti
  * `--`. Without a command (an unknown one) only the common options are known.
  * @example jsonRequested(['--name', '--json', 'x.ovf'], planCommand) // false: --json is --name's value
  */
-export function jsonRequested(args: string[], command: Pick<Command, 'options'> | undefined): boolean {
+export function jsonRequested(args: string[], command: Pick<Command, 'options' | 'oldSpellings'> | undefined): boolean {
   const { tokens } = parseArgs({ args, options: optionsOf(command).options, allowPositionals: true, strict: false, tokens: true });
   return tokens.some((t) => t.kind === 'option' && t.name === 'json' && t.value === undefined);
 }
@@ -55,7 +56,7 @@ function shown(rawName: string): string {
  * given in both its old and new spelling.
  * @example readArguments(['--jsn'], parseCommand) // throws: unknown option --jsn for "ovfkit parse"; did you mean --json?
  */
-export function readArguments(args: string[], command: Pick<Command, 'name' | 'options'>): ReadArguments {
+export function readArguments(args: string[], command: Pick<Command, 'name' | 'options' | 'oldSpellings'>): ReadArguments {
   const { known, aliases, options } = optionsOf(command);
   const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
   const positionals: string[] = [];
@@ -79,7 +80,7 @@ export function readArguments(args: string[], command: Pick<Command, 'name' | 'o
         : `; run "ovfkit ${command.name} --help" for its options (a file name starting with "-" goes after "--": ovfkit ${command.name} -- ${shown(arg)})`;
       throw new UsageError(`unknown option ${shown(typed)} for "ovfkit ${command.name}"${hint}`);
     }
-    const name = OLD_SPELLINGS[t.name] !== undefined && aliases.some(([old]) => old === t.name) ? OLD_SPELLINGS[t.name]! : t.name;
+    const name = aliases.find(([old]) => old === t.name)?.[1] ?? t.name;
     if (name !== t.name) warnings.push(`--${t.name} is an old spelling of --${name}; use --${name}`);
     const spelled = given.get(name);
     if (spelled !== undefined && spelled !== t.name) throw new UsageError(`--${name} was given twice, as --${spelled} and --${t.name}; give it once`);

@@ -40,6 +40,8 @@ export interface Command {
   /** The option descriptions shown by `--help`, one per line, already aligned. */
   help: string;
   options: OptionsSpec;
+  /** This command's renamed options, old spelling → new (read as the new one, with a warning), beside the global OLD_SPELLINGS. */
+  oldSpellings?: Readonly<Record<string, string>>;
   run(positionals: string[], values: OptionValues, ctx: CommandContext): Promise<number>;
 }
 

@@ -16,19 +16,20 @@ export const exportCommand: Command = {
     '  <vm-or-vapp>            a moref (VirtualMachine:vm-42), an inventory path (/DC0/vm/apps/web01), a path under\n                          the VM folder (apps/web01) or a bare name when only one VM or vApp has it (as govc)',
     connectionHelp,
     '  --name <name>           ovf:id of the top entity and base name of the files',
-    '  --manifest <SHA256|SHA512|SHA1>   manifest digest (default SHA256)',
+    '  --algorithm <SHA256|SHA512|SHA1>  manifest digest (default SHA256), as manifest create and ova pack spell it\n                          (old spelling --manifest, which import and ova pack use for the manifest policy)',
     '  --export-option <kw>    OvfManager export option keyword (repeatable)',
     '  --chunk-size <n>        store each disk as <file>.000000000, … of n bytes (512M, 4G, or bytes; any positive size)',
     '  --sign-key <key.pem> --sign-cert <cert.pem>   sign the manifest (writes <name>.cert)',
     parallelDisksHelp('downloaded'),
     progressHelp,
   ].join('\n'),
-  options: { ...connectionOptions, ...progressOptions, ...parallelDisksOptions, name: { type: 'string' }, manifest: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'chunk-size': { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
+  options: { ...connectionOptions, ...progressOptions, ...parallelDisksOptions, name: { type: 'string' }, algorithm: { type: 'string' }, 'export-option': { type: 'string', multiple: true }, 'chunk-size': { type: 'string' }, 'sign-key': { type: 'string' }, 'sign-cert': { type: 'string' } },
+  oldSpellings: { manifest: 'algorithm' },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 2) throw new UsageError('export takes the VM or vApp and the destination (.ova file or directory)');
-    const algorithm = (stringOption(values, 'manifest') ?? 'SHA256').toUpperCase();
-    if (!['SHA1', 'SHA256', 'SHA512'].includes(algorithm)) throw new UsageError(`--manifest must be SHA256, SHA512 or SHA1, got ${algorithm}`);
+    const algorithm = (stringOption(values, 'algorithm') ?? 'SHA256').toUpperCase();
+    if (!['SHA1', 'SHA256', 'SHA512'].includes(algorithm)) throw new UsageError(`--algorithm must be SHA256, SHA512 or SHA1, got ${algorithm}`);
     const destination = path.resolve(ctx.cwd, positionals[1]!);
     const chunkText = stringOption(values, 'chunk-size');
     const chunkSize = chunkText === undefined ? undefined : parseChunkSize(chunkText);
