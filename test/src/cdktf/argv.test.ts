@@ -83,6 +83,6 @@ catch (e) { console.error(e.message); process.exit(2); }\n`);
     const json = JSON.parse(Testing.synth(stack)) as { resource: { terraform_data: Record<string, { provisioner: Provisioner[] }> } };
     const e = parsedByCli(Object.values(json.resource.terraform_data)[0]!.provisioner[0]!);
     // The target is inside the project (the folder holding the outdir): stored relative to the stack directory.
-    assert.deepEqual(e, { command: 'export', positionals: ['-vm', '../../../-out.ova'], values: { name: '--name', 'export-option': ['-mac'], manifest: 'SHA256', 'chunk-size': '1000000' } });
+    assert.deepEqual(e, { command: 'export', positionals: ['-vm', '../../../-out.ova'], values: { name: '--name', 'export-option': ['-mac'], algorithm: 'SHA256', 'chunk-size': '1000000' } });
   });
 });
