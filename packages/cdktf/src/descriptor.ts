@@ -1,5 +1,6 @@
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
+import { isLibrarySource } from '@ovfkit/package';
 import { fullPropertyId, UsageError, type PackageFacts } from '@ovfkit/core';
 import {
   type OvfIssue,
@@ -122,7 +123,8 @@ export class OvfDescriptor extends Construct {
     const location = sourceLocation(this.node.path, props?.source);
     const read = content ?? readOvfSourceSync(location.read);
     this.source = read.source;
-    this.storedSource = isUrlSource(read.source) ? read.source : stackPath(this, read.source, location.read);
+    // A URL or a library item (`library:LIB/ITEM`) is stored as given; a path relative to the stack directory.
+    this.storedSource = isUrlSource(read.source) || isLibrarySource(read.source) ? read.source : stackPath(this, read.source, location.read);
     this.sourceFromEnv = location.fromEnv;
     this.ovfDescriptor = read.ovfDescriptor;
     this.ovfDescriptorBytes = read.ovfDescriptorBytes;

@@ -10,6 +10,7 @@ import { type ImportRunOptions, type ReconfigureOptions, bundledOvfkit, destroyC
 import { terraformLiterals } from './shell';
 import { type OvfBackend, type OvfkitProvider, backendProblems, providerImport } from './provider-backend';
 import { synthSignatureFacts } from './package-port';
+import { OvfLibraryItem } from './library';
 
 export { fromEnv, type OvfPropertyFromEnv };
 
@@ -32,6 +33,12 @@ export interface OvfImportProps {
   readonly source?: string | OvfPropertyFromEnv;
   /** An {@link OvfDescriptor} already in the tree, instead of {@link source}. */
   readonly descriptor?: OvfDescriptor;
+  /**
+   * An {@link OvfLibraryItem} of the stack, instead of {@link source}: the VM is deployed from that
+   * Content Library item (`ovfkit import library:LIB/ITEM`, after the item is published), and
+   * synth checks the deployment against the descriptor of the package being published.
+   */
+  readonly libraryItem?: OvfLibraryItem;
   /**
    * `entityName`: the name of the new VM or vApp.
    * @default the descriptor's default entity name (product name, else the top `ovf:id`)
@@ -217,10 +224,10 @@ export class OvfImport extends Construct {
     checkImportProps(this.node.path, props);
     this.backend = props.backend ?? 'terraformData';
 
-    const given = props.descriptor;
+    const given = props.descriptor ?? props.libraryItem?.descriptor;
     const content: OvfSourceContent = given
       ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, package: given.packageFacts, signatureFiles: given.signatureFiles, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
-      : readOvfSourceSync(sourceLocation(this.node.path, props.source).read);
+      : readOvfSourceSync(sourceLocation(this.node.path, props.source).read, process.cwd(), props.inventory);
 
     const propertyMapping: KeyValue[] = [];
     const secretProperty: KeyValue[] = [];
@@ -282,8 +289,10 @@ export class OvfImport extends Construct {
     const plan = check.plan;
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');
 
+    // Deployed from a library item: the item is the source Terraform shows (the package is the item's).
+    const shownSource = props.libraryItem?.librarySource ?? d.storedSource;
     this.plan = {
-      source: d.storedSource,
+      source: shownSource,
       ...(d.manifestDigest !== undefined ? { manifestDigest: d.manifestDigest } : {}),
       inventoryPath: this.inventoryPath,
       placement: request.placement,
@@ -316,7 +325,7 @@ export class OvfImport extends Construct {
     };
     this.resource = new DataResource(this, 'Resource', {
       // Shown, never a reason to replace: where the package lies and what core's plan makes of it.
-      input: terraformLiterals(planSummary(d.storedSource, plan)),
+      input: terraformLiterals(planSummary(shownSource, plan)),
       // What only a new import can change: the package's identity (not where it lies), placement,
       // networks and the CreateImportSpec parameters.
       triggersReplace: terraformLiterals({
@@ -332,7 +341,9 @@ export class OvfImport extends Construct {
         networkMapping: props.networkMapping ?? {},
       }),
       // A URL given by fromEnv reaches the provisioner as "$VAR", expanded only at apply.
-      provisioners: [importCommand(command, d.sourceFromEnv !== undefined ? { env: d.sourceFromEnv } : d.storedSource, plan.descriptorDigest, request, run), destroyCommand(command)],
+      provisioners: [importCommand(command, props.libraryItem ? props.libraryItem.librarySource : d.sourceFromEnv !== undefined ? { env: d.sourceFromEnv } : d.storedSource, plan.descriptorDigest, request, run), destroyCommand(command)],
+      // A library item is published before it is deployed from.
+      ...(props.libraryItem ? { dependsOn: [props.libraryItem.resource] } : {}),
     });
     // What vSphere changes on the VM in place (ReconfigVM_Task / UpdateVAppConfig, power): a change
     // replaces this record, whose create provisioner runs `ovfkit reconfigure`, and not the VM.
@@ -429,7 +440,11 @@ function checkImportProps(where: string, props: OvfImportProps): void {
   if (typeof props !== 'object' || props === null) throw new UsageError(`${where}: OvfImport needs props`);
   const hasSource = props.source !== undefined;
   const hasDescriptor = props.descriptor !== undefined;
-  if (hasSource === hasDescriptor) problems.push('give exactly one of "source" (path or URL of the package) and "descriptor" (an OvfDescriptor)');
+  const given = [hasSource, hasDescriptor, props.libraryItem !== undefined].filter(Boolean).length;
+  if (given !== 1) problems.push('give exactly one of "source" (path or URL of the package), "descriptor" (an OvfDescriptor) and "libraryItem" (an OvfLibraryItem)');
+  if (props.libraryItem !== undefined && !OvfLibraryItem.isOvfLibraryItem(props.libraryItem)) problems.push('"libraryItem" must be an OvfLibraryItem construct');
+  if (props.libraryItem !== undefined && props.backend === 'provider') problems.push('"libraryItem" is not supported with backend "provider" yet (terraform-provider-ovfkit has no ovfkit_library_item): use backend "terraformData"');
+  if (props.libraryItem !== undefined && props.markAsTemplate === true) problems.push('"markAsTemplate" is not supported for a deployment from a library item');
   if (hasDescriptor && !OvfDescriptor.isOvfDescriptor(props.descriptor)) problems.push('"descriptor" must be an OvfDescriptor construct');
   if (hasDescriptor && props.deploymentOption !== undefined && props.descriptor!.deploymentOption !== props.deploymentOption) {
     problems.push(`"deploymentOption" is "${props.deploymentOption}" but the given descriptor was parsed for "${props.descriptor!.deploymentOption}"; set it on the OvfDescriptor`);

@@ -15,6 +15,7 @@ export {
 } from './import';
 export { OvfkitProvider, OvfkitImportResource, OvfkitExportResource, type OvfBackend } from './provider-backend';
 export { OvfExport, type OvfExportProps, type OvfManifestAlgorithm } from './export';
+export { OvfLibraryItem, type OvfLibraryItemProps } from './library';
 export type {
   OvfIssue,
   OvfNetworkInfo,

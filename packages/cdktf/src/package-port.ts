@@ -3,8 +3,8 @@
  * and certificate (in the synth-time child process, see source.ts), and the signature facts of
  * those files (in synth, against each construct's trusted certificates: synchronous).
  */
-import type { PackageFacts, SignatureFacts } from '@ovfkit/core';
-import { openSource, packageFacts, signatureFacts, trustedCertificates } from '@ovfkit/package';
+import type { InventorySnapshot, PackageFacts, SignatureFacts } from '@ovfkit/core';
+import { isLibrarySource, openSource, packageFacts, signatureFacts, snapshotLibrarySource, trustedCertificates } from '@ovfkit/package';
 import { MAX_DESCRIPTOR_BYTES } from './source';
 
 /** A small file of the package as the worker hands it over. */
@@ -13,9 +13,10 @@ export interface SynthFile { name: string; base64: string }
 /** The descriptor, `.mf` and `.cert` of a package: what its signature facts are made of. */
 export interface SignatureFiles { descriptor: SynthFile; manifest?: SynthFile; certificate?: SynthFile }
 
-/** Reads the descriptor bytes, the manifest and certificate (when present) and the package facts of an `.ovf`, `.ova`, directory or URL. */
-export async function readSourceForSynth(source: string): Promise<{ ovfDescriptorBytes: Buffer; manifest?: string; package: PackageFacts; signatureFiles: SignatureFiles }> {
-  const src = await openSource(source, { maxDescriptorBytes: MAX_DESCRIPTOR_BYTES });
+/** Reads the descriptor bytes, the manifest and certificate (when present) and the package facts of an `.ovf`, `.ova`, directory or URL, or of a `library:` item captured in `inventory`. */
+export async function readSourceForSynth(source: string, inventory?: InventorySnapshot): Promise<{ ovfDescriptorBytes: Buffer; manifest?: string; package: PackageFacts; signatureFiles: SignatureFiles }> {
+  // A library item is read from the inventory snapshot that captured it (no connection at synth).
+  const src = isLibrarySource(source) && inventory ? snapshotLibrarySource(inventory, source) : await openSource(source, { maxDescriptorBytes: MAX_DESCRIPTOR_BYTES });
   try {
     const descriptor = await src.descriptor();
     const manifest = await src.manifest();

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { descriptorDigest, escapeControls, isOvfkitErrorCode, OvfkitError, redactUrl, urlCarriesSecret, UsageError, type PackageFacts } from '@ovfkit/core';
 import type { SignatureFiles } from './package-port';
+import { isLibrarySource } from '@ovfkit/package';
 
 /** A value read from an environment variable when `cdktf synth` and `terraform apply` run. */
 export interface OvfPropertyFromEnv {
@@ -109,7 +110,12 @@ export function sha256(text: string | Buffer): string {
  * Reads the descriptor of an `.ovf` file, a directory holding one, an `.ova` or an http(s) URL.
  * Throws a `UsageError` that names the source when it cannot be read.
  */
-export function readOvfSourceSync(source: string, cwd = process.cwd()): OvfSourceContent {
+export function readOvfSourceSync(source: string, cwd = process.cwd(), inventory?: string): OvfSourceContent {
+  // A library item is read from the inventory snapshot that captured it (ovfkit inventory capture).
+  if (isLibrarySource(source)) {
+    if (inventory === undefined) throw new UsageError(`"${source}" is a content library item: give "inventory", a snapshot that captured it (ovfkit inventory capture records the libraries), or deploy an OvfLibraryItem of this stack with "libraryItem"`);
+    return readWithPackage(source, source, path.resolve(cwd, inventory));
+  }
   const resolved = resolveSource(source, cwd);
   // One child process per package and synth: ten VMs from one OVA read it once.
   const key = cacheKey(resolved);
@@ -159,12 +165,12 @@ interface WorkerAnswer {
   error?: { code: string; message: string };
 }
 
-function readWithPackage(source: string, resolved: string): OvfSourceContent {
+function readWithPackage(source: string, resolved: string, inventory?: string): OvfSourceContent {
   const given = redactUrl(source);
   const worker = path.join(__dirname, 'read-source-worker.js');
   // The source goes on stdin: a URL's credentials or token would be visible in the process list.
   const r = spawnSync(process.execPath, [worker], {
-    input: resolved,
+    input: inventory !== undefined ? `${resolved}\0${inventory}` : resolved,
     encoding: 'utf8',
     // base64 descriptor (4/3) and the manifest text.
     maxBuffer: MAX_DESCRIPTOR_BYTES * 3 + 1024 * 1024,

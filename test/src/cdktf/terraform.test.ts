@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { OvfExport, OvfImport, fromEnv, type OvfImportProps } from '@ovfkit/cdktf';
 import { repoRoot } from '../paths';
+import { nodeAndTerraformOnly, offlineCliConfig } from './offline-terraform';
 import { type Simulator, simulatorBinary, startSimulator } from '../sim/simulator';
 import { makeStreamOptimizedVmdk } from '../vsphere-fixtures';
 import { parseDescriptor } from '@ovfkit/core';
@@ -23,24 +24,6 @@ function findTerraform(): string | undefined {
   const r = spawnSync('/bin/sh', ['-c', 'command -v terraform'], { encoding: 'utf8' });
   const found = r.stdout.trim();
   return r.status === 0 && found !== '' && spawnSync(found, ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0 ? found : undefined;
-}
-
-/** A PATH directory holding only `node` and `terraform`: what `terraform apply` gets in these tests. */
-function nodeAndTerraformOnly(dir: string, terraform: string): string {
-  const bin = path.join(dir, 'bin');
-  fs.mkdirSync(bin, { recursive: true });
-  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-  fs.symlinkSync(terraform, path.join(bin, 'terraform'));
-  return bin;
-}
-
-/** A Terraform CLI configuration that allows no provider download at all. */
-function offlineCliConfig(dir: string): string {
-  const mirror = path.join(dir, 'no-providers');
-  fs.mkdirSync(mirror, { recursive: true });
-  const file = path.join(dir, 'terraform.rc');
-  fs.writeFileSync(file, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["*/*/*"]\n  }\n  direct {\n    exclude = ["*/*/*"]\n  }\n}\n`);
-  return file;
 }
 
 const cliBin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');

@@ -31,6 +31,7 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'host-profile capture', load: () => (require('./host-profile-capture') as typeof import('./host-profile-capture')).hostProfileCaptureCommand },
   { name: 'library create', load: () => (require('./library') as typeof import('./library')).libraryCreateCommand },
   { name: 'library publish', load: () => (require('./library') as typeof import('./library')).libraryPublishCommand },
+  { name: 'library delete', load: () => (require('./library-delete') as typeof import('./library-delete')).libraryDeleteCommand },
   { name: 'terraform install', load: () => (require('./terraform') as typeof import('./terraform')).terraformInstallCommand },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
