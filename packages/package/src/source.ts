@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { OvfkitError } from '@ovfkit/core';
 import { httpGet, readBody, redactUrl, type HttpOptions } from './http';
 import { chunkIndex, chunkName } from './references';
-import { indexTar, readTar, safeMemberName, type TarHeader } from './tar';
+import { indexTar, lendFile, readTar, safeMemberName, type TarHeader } from './tar';
 
 /** A small file of the package, read whole. */
 export interface PackageFile {
@@ -65,6 +65,12 @@ export interface PackageSource {
   certificate(): Promise<PackageFile | undefined>;
   /** The raw stored bytes of one file named by an href relative to the descriptor. */
   open(href: string): Promise<Readable>;
+  /**
+   * The same bytes as {@link open}, opened now (same errors) and lent piece by piece to the
+   * visitor from reused buffers, read positionally as an OVA is (no stream stage): for a reader
+   * that keeps nothing, such as a hash. Call the result once; it closes the file. Local files only.
+   */
+  lend?(href: string): Promise<(visit: (piece: Buffer) => void) => Promise<void>>;
   /** The stored size of a file, or undefined when it does not exist (or, over HTTP, is unknown). */
   size(href: string): Promise<number | undefined>;
   /** Whether the file exists. */
@@ -260,6 +266,12 @@ class DirectorySource implements PackageSource {
     const opened = await this.openContained(full, href);
     if (!opened) throw new OvfkitError('IO', `${href} is referenced but not in the package (${full})`);
     return opened.handle.createReadStream({ highWaterMark: READ_HWM });
+  }
+  async lend(href: string): Promise<(visit: (piece: Buffer) => void) => Promise<void>> {
+    const full = this.resolve(href);
+    const opened = await this.openContained(full, href);
+    if (!opened) throw new OvfkitError('IO', `${href} is referenced but not in the package (${full})`);
+    return (visit) => lendFile(opened.handle, visit);
   }
   async size(href: string): Promise<number | undefined> {
     const st = await fsp.lstat(this.resolve(href)).catch(() => undefined);

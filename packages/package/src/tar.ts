@@ -291,9 +291,9 @@ const FILE_READ_BYTES = 2 << 20;
  * A local file read positionally into a small pool of reused buffers: no stream stage, no new
  * allocation per read, memory flat at any size. The next read is in flight while the consumer
  * works on the current piece (the kernel's copy overlaps the hashing). The pool grows only while
- * pieces are held.
+ * pieces are held. `open` gives the handle on the first read; the pull closes it.
  */
-function filePull(file: string): Pull {
+function filePull(open: () => Promise<fsp.FileHandle>): Pull {
   let handle: fsp.FileHandle | undefined;
   let position = 0;
   let ahead: Promise<Buffer | undefined> | undefined;
@@ -310,7 +310,7 @@ function filePull(file: string): Pull {
   };
   return {
     async next() {
-      handle ??= await fsp.open(file, 'r');
+      handle ??= await open();
       const piece = await (ahead ?? readOne(handle));
       ahead = piece ? readOne(handle) : undefined;
       // A failed read-ahead surfaces on the next call; until then it must not be unhandled.
@@ -327,6 +327,23 @@ function filePull(file: string): Pull {
       handle = undefined;
     },
   };
+}
+
+/**
+ * Every byte of an open local file, from its start, lent piece by piece to `visit` for the call
+ * only (the same positional reader as an OVA's, see {@link readTar}); closes the handle.
+ * @example await lendFile(await fsp.open('disk.vmdk'), (piece) => hash.update(piece))
+ */
+export async function lendFile(handle: fsp.FileHandle, visit: (piece: Buffer) => void): Promise<void> {
+  const pull = filePull(async () => handle);
+  try {
+    for (let piece = await pull.next(); piece; piece = await pull.next()) {
+      visit(piece);
+      pull.recycle?.(piece);
+    }
+  } finally {
+    await pull.close();
+  }
 }
 
 /**
@@ -427,7 +444,7 @@ export type TarInput = AsyncIterable<Buffer> | Readable | { file: string };
  * for await (const e of readTar(fs.createReadStream('x.ova'))) { await pipeline(e.stream, sink) }
  */
 export async function* readTar(input: TarInput): AsyncGenerator<TarEntry, void, undefined> {
-  const r = new ByteReader('file' in input ? filePull(input.file) : iterablePull(input));
+  const r = new ByteReader('file' in input ? filePull(() => fsp.open(input.file, 'r')) : iterablePull(input));
   const state = new HeaderState();
   try {
     for (;;) {

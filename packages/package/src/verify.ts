@@ -135,9 +135,13 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
     const toRead = new Set<string>([...required.slice(1), ...(manifest?.entries.map((e) => e.name) ?? [])]);
     for (const name of toRead) {
       if (name === descriptor.name) continue;
-      let stream: AsyncIterable<Buffer>;
+      // A file to hash is lent (read positionally, no stream stage) where the source can.
+      const lent = verifier?.expecting(name) !== undefined && source.lend !== undefined;
+      let stream: AsyncIterable<Buffer> | undefined;
+      let read: ReadPieces;
       try {
-        stream = await source.open(name);
+        if (lent) read = await source.lend!(name);
+        else read = piecesOf((stream = await source.open(name)));
       } catch (e) {
         if (!isOvfkitError(e)) throw e;
         verifier?.failed(name, e.code === 'UNSAFE_PATH' ? e.message : '');
@@ -147,10 +151,10 @@ export async function verifyPackage(source: PackageSource, options: VerifyOption
       present.add(name);
       if (verifier?.expecting(name)) {
         const before = bytesHashed;
-        await hash(name, piecesOf(stream));
+        await hash(name, read);
         sizes.set(name, bytesHashed - before);
       } else {
-        (stream as { destroy?: () => void }).destroy?.();
+        (stream as { destroy?: () => void } | undefined)?.destroy?.();
         const size = await source.size(name);
         if (size !== undefined) sizes.set(name, size);
       }

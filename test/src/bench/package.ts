@@ -3,6 +3,9 @@
  * and a plain Node hashing loop over the same file, peak RSS of the verifying process against a
  * bare Node process, and packing against GNU `tar`, all in
  * the same run. The package is generated under .bench/package (gitignored) on first use.
+ * Verification of the package's folder (the same bytes, one file each) is measured beside the
+ * OVA's; `OVFKIT_BENCH_BASELINE=<built checkout>` adds that checkout's folder verification, and
+ * `OVFKIT_BENCH_VERIFY_ONLY=1` skips the packing part.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -71,12 +74,16 @@ function measured(cmd: string, args: string[]): Run {
   return { wall: wall!, cpu: user! + sys!, rssKiB: rss! };
 }
 
-const verifyScript = `
-const p = require(${JSON.stringify(packageDist)});
+/** `verifyPackage` of argv[1] with the @ovfkit/package at `dist` (this build's, or a baseline's). */
+const verifyWith = (dist: string): string => `
+const p = require(${JSON.stringify(dist)});
 (async () => {
   const v = await p.verifyPackage(await p.openSource(process.argv[1]));
   if (!v.ok) { console.error(JSON.stringify(v.issues)); process.exit(1); }
 })();`;
+const verifyScript = verifyWith(packageDist);
+/** `OVFKIT_BENCH_BASELINE=<built checkout>`: its folder verification runs too, interleaved (before and after in one run). */
+const baseline = process.env['OVFKIT_BENCH_BASELINE'] ? path.resolve(process.env['OVFKIT_BENCH_BASELINE']) : undefined;
 
 /** The hashing limit in Node: positional reads into one reused 1 MiB buffer, SHA-256 of each. */
 const plainLoopScript = `
@@ -102,10 +109,12 @@ export async function run(): Promise<void> {
     { label: 'plain Node loop (readSync + createHash)', cmd: process.execPath, args: ['-e', plainLoopScript, ova], runs: [] },
     { label: 'ovfkit verifyPackage', cmd: process.execPath, args: ['-e', verifyScript, ova], runs: [] },
     { label: 'bare Node process (node -e 0)', cmd: process.execPath, args: ['-e', '0'], runs: [] },
+    { label: 'ovfkit verifyPackage of the folder', cmd: process.execPath, args: ['-e', verifyScript, pkgDir], runs: [] },
+    ...(baseline ? [{ label: 'the folder, baseline build', cmd: process.execPath, args: ['-e', verifyWith(path.join(baseline, 'packages', 'package', 'dist', 'index.js')), pkgDir], runs: [] as Run[] }] : []),
   ];
   for (let round = 0; round < ROUNDS; round++) for (const s of sides) s.runs.push(measured(s.cmd, s.args));
-  const [openssl, loop, ours, bare] = sides as [typeof sides[0], typeof sides[0], typeof sides[0], typeof sides[0]];
-  for (const s of [openssl, loop, ours]) {
+  const [openssl, loop, ours, bare, folder, folderBefore] = sides as [typeof sides[0], typeof sides[0], typeof sides[0], typeof sides[0], typeof sides[0], typeof sides[0] | undefined];
+  for (const s of [openssl, loop, ours, folder, ...(folderBefore ? [folderBefore] : [])]) {
     const w = s.runs.map((r) => r.wall);
     const c = s.runs.map((r) => r.cpu);
     process.stdout.write(`verify  ${s.label.padEnd(40)} wall median ${median(w).toFixed(2)} s (${mbps(median(w))}), best ${best(w).toFixed(2)} s; CPU median ${median(c).toFixed(2)} s, best ${best(c).toFixed(2)} s; peak RSS ${(Math.max(...s.runs.map((r) => r.rssKiB)) / 1024).toFixed(0)} MiB\n`);
@@ -116,6 +125,14 @@ export async function run(): Promise<void> {
   const bareRss = Math.max(...bare.runs.map((r) => r.rssKiB));
   const oursRss = Math.max(...ours.runs.map((r) => r.rssKiB));
   process.stdout.write(`verify  peak RSS ${(oursRss / 1024).toFixed(0)} MiB, ${((oursRss - bareRss) / 1024).toFixed(0)} MiB above a bare Node process (${(bareRss / 1024).toFixed(0)} MiB) (target ≤ 64 MiB above)\n`);
+  const folderRss = Math.max(...folder.runs.map((r) => r.rssKiB));
+  const against = (f: (r: Run) => number): string => (median(folder.runs.map(f)) / median(ours.runs.map(f))).toFixed(2);
+  process.stdout.write(`verify  the folder (same bytes, read per file): ${against((r) => r.cpu)}× the OVA's CPU, ${against((r) => r.wall)}× its wall (medians); per CPU second the OVA ${ratio(openssl, (r) => r.cpu, median)}× openssl, the folder ${(median(openssl.runs.map((r) => r.cpu)) / median(folder.runs.map((r) => r.cpu))).toFixed(2)}×; peak RSS ${((folderRss - bareRss) / 1024).toFixed(0)} MiB above a bare Node process\n`);
+  if (folderBefore) {
+    const beforeRss = Math.max(...folderBefore.runs.map((r) => r.rssKiB));
+    process.stdout.write(`verify  the folder at the baseline build: per CPU second ${(median(openssl.runs.map((r) => r.cpu)) / median(folderBefore.runs.map((r) => r.cpu))).toFixed(2)}× openssl (this build ${(median(folderBefore.runs.map((r) => r.cpu)) / median(folder.runs.map((r) => r.cpu))).toFixed(2)}× faster per CPU second); peak RSS ${((beforeRss - bareRss) / 1024).toFixed(0)} MiB above a bare Node process\n`);
+  }
+  if (process.env['OVFKIT_BENCH_VERIFY_ONLY'] === '1') return;
 
   const packed = path.join(dir, 'packed.ova');
   const tarOut = path.join(dir, 'tar.ova');
