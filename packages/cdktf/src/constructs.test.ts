@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Testing, TerraformStack, type App } from 'cdktf';
 // The corpus gate of the monorepo's tests (a test-only path: these files are not published).
 import { corpusRoot, itCorpus } from '../../../test/corpus-gate';
-import { OvfDescriptor, OvfExport, OvfImport, type OvfImportProps, OvfTesting, fromEnv } from './index';
+import { OvfDescriptor, OvfExport, type OvfExportProps, OvfImport, type OvfImportProps, OvfTesting, fromEnv } from './index';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const minimalOvf = path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf');
@@ -470,6 +470,26 @@ describe('OvfExport', () => {
     assert.throws(() => new OvfExport(stack, 'Both', { entity: '/DC0/vm/a', vm: '/DC0/vm/b', destination: '/tmp/a.ova' }), /give "entity" only \("vm" is its deprecated name\)/);
   });
 
+  it('spells the manifest algorithm as the manifest does (SHA256), reads the old lower case with a warning, and plans no new export for it', () => {
+    const synthOf = (manifestAlgorithm?: OvfExportProps['manifestAlgorithm']): { exp: OvfExport; data: ReturnType<typeof onlyData> } => {
+      const { stack } = newStack();
+      const exp = new OvfExport(stack, 'Golden', { entity: '/DC0/vm/golden', destination: '/tmp/golden.ova', ...(manifestAlgorithm ? { manifestAlgorithm } : {}) });
+      return { exp, data: onlyData(Testing.synth(stack, true)) };
+    };
+    const byDefault = synthOf();
+    const upper = synthOf('SHA512');
+    const lower = synthOf('sha512');
+    assert.deepEqual(annotations(upper.exp, '@cdktf/warn'), []);
+    assert.deepEqual(annotations(lower.exp, '@cdktf/warn'), [
+      'OvfExport "manifestAlgorithm" "sha512" is deprecated: write "SHA512", as the manifest, Pulumi, CDKTF, Terraform and the CLI spell it; the lower-case spelling is accepted for one release',
+    ]);
+    assert.deepEqual(lower.data, upper.data, 'the old spelling synthesizes the very same resource');
+    assert.equal(upper.data.input['manifestAlgorithm'], 'SHA512');
+    assert.equal(upper.data.provisioner[0]!['local-exec'].command, `${cli} export --algorithm=SHA512 -- /DC0/vm/golden /tmp/golden.ova`);
+    // 0.1.0 recorded the lower case in triggers_replace: the same trigger means no new export after an upgrade.
+    assert.equal(byDefault.data.triggers_replace['manifestAlgorithm'], 'sha256');
+  });
+
   it('warns about an export option ovfkit does not know, which vSphere would silently ignore', () => {
     const { stack } = newStack();
     const exp = new OvfExport(stack, 'Golden', { entity: '/DC0/vm/golden', destination: '/tmp/golden', exportOption: ['mac', 'nosuchoption'] });
@@ -490,7 +510,7 @@ describe('OvfExport', () => {
 
   it('throws in the constructor on misuse', () => {
     const { stack } = newStack();
-    assert.throws(() => new OvfExport(stack, 'Bad', { entity: '', destination: '', manifestAlgorithm: 'md5' as 'sha1' }), /"entity" must be.*"destination" must be.*"manifestAlgorithm" must be/);
+    assert.throws(() => new OvfExport(stack, 'Bad', { entity: '', destination: '', manifestAlgorithm: 'md5' as 'SHA1' }), /"entity" must be.*"destination" must be.*"manifestAlgorithm" must be SHA256, SHA512, SHA1 \(got "md5"\)/);
     assert.throws(() => new OvfExport(stack, 'BadChunk', { entity: '/DC0/vm/x', destination: '/tmp/x.ova', chunkSize: 0 }), /"chunkSize" must be a positive whole number of bytes \(got 0\)/);
   });
 });

@@ -1,6 +1,6 @@
 import { Annotations, DataResource, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { UsageError } from '@ovfkit/core';
+import { manifestAlgorithmOf, UsageError, type ManifestAlgorithmName } from '@ovfkit/core';
 import { ovfCore } from './core-port';
 import { OvfImport } from './import';
 import { type OvfkitOption, bundledOvfkit, ovfkitCommandLine } from './commands';
@@ -8,8 +8,11 @@ import { terraformLiterals } from './shell';
 import { stackPath } from './stack-path';
 import { type OvfBackend, type OvfkitProvider, backendProblems, providerExport } from './provider-backend';
 
-/** Digest used for the export's `.mf` manifest. */
-export type OvfManifestAlgorithm = 'sha1' | 'sha256' | 'sha512';
+/**
+ * Digest used for the export's `.mf` manifest, spelled as the manifest, Pulumi, Terraform and
+ * `ovfkit export --algorithm` write it; the lower-case spelling is deprecated (a warning).
+ */
+export type OvfManifestAlgorithm = ManifestAlgorithmName | 'sha1' | 'sha256' | 'sha512';
 
 /**
  * Props of {@link OvfExport}: `entity` and `destination` as in Pulumi's OvfExport and Terraform's
@@ -42,8 +45,8 @@ export interface OvfExportProps {
    */
   readonly exportOption?: string[];
   /**
-   * Digest of the `.mf` manifest written with the package.
-   * @default 'sha256'
+   * Digest of the `.mf` manifest written with the package: `SHA256`, `SHA512` or `SHA1`.
+   * @default 'SHA256'
    */
   readonly manifestAlgorithm?: OvfManifestAlgorithm;
   /**
@@ -106,13 +109,16 @@ export class OvfExport extends Construct {
     for (const [old, now] of [['vm', 'entity'], ['target', 'destination']] as const) {
       if (props[old] !== undefined) Annotations.of(this).addWarning(`OvfExport "${old}" is deprecated: name it "${now}", as Pulumi's OvfExport and Terraform's ovfkit_export do; "${old}" is accepted for one release`);
     }
+    const algorithm = manifestAlgorithmOf(props.manifestAlgorithm ?? 'SHA256', 'OvfExport "manifestAlgorithm"');
+    if (!('algorithm' in algorithm)) throw new UsageError(`${this.node.path}: ${algorithm.error}`);
+    if (algorithm.warning) Annotations.of(this).addWarning(algorithm.warning);
     const imported = entity instanceof OvfImport ? entity : undefined;
     const target = stackPath(this, destination!);
     const request: Record<string, unknown> = {
       entity: imported ? imported.inventoryPath : entity,
       destination: target,
       format: target.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf',
-      manifestAlgorithm: props.manifestAlgorithm ?? 'sha256',
+      manifestAlgorithm: algorithm.algorithm,
       exportOption: props.exportOption ?? [],
     };
     if (props.name !== undefined) request['name'] = props.name;
@@ -132,7 +138,7 @@ export class OvfExport extends Construct {
       this.resource = providerExport(this, 'Resource', {
         entity: providerImport ? providerImport.resource.getStringAttribute('id') : String(request['entity']),
         destination: target,
-        manifestAlgorithm: props.manifestAlgorithm ?? 'sha256',
+        manifestAlgorithm: algorithm.algorithm,
         ...(props.name !== undefined ? { name: props.name } : {}),
         ...(props.exportOption !== undefined ? { exportOption: props.exportOption } : {}),
         ...(props.chunkSize !== undefined ? { chunkSize: props.chunkSize } : {}),
@@ -145,13 +151,15 @@ export class OvfExport extends Construct {
     const options: OvfkitOption[] = [];
     if (props.name !== undefined) options.push(['name', props.name]);
     for (const o of props.exportOption ?? []) options.push(['export-option', o]);
-    options.push(['algorithm', (props.manifestAlgorithm ?? 'sha256').toUpperCase()]);
+    options.push(['algorithm', algorithm.algorithm]);
     if (props.chunkSize !== undefined) options.push(['chunk-size', String(props.chunkSize)]);
     const command = ovfkitCommandLine(props.ovfkitCommand ?? bundledOvfkit(this), ['export'], [String(request['entity']), target], options);
 
     this.resource = new DataResource(this, 'Resource', {
       input: terraformLiterals(request),
-      triggersReplace: terraformLiterals({ ...request, triggers: props.triggers ?? {} }),
+      // The algorithm as 0.1.0 recorded it (lower case), so that a stack synthesized before the
+      // spelling changed plans no new export; `input` shows the manifest's spelling.
+      triggersReplace: terraformLiterals({ ...request, manifestAlgorithm: algorithm.algorithm.toLowerCase(), triggers: props.triggers ?? {} }),
       provisioners: [{ type: 'local-exec', command }],
       ...(imported ? { dependsOn: [imported.resource] } : {}),
     });
@@ -168,9 +176,8 @@ function checkExportProps(where: string, props: OvfExportProps, entity: unknown,
   }
   if (typeof destination !== 'string' || destination.trim() === '') problems.push('"destination" must be a path ending in .ova, or a directory');
   problems.push(...backendProblems(props, 'ovfkit_export', props.ovfkitCommand !== undefined ? ['ovfkitCommand'] : []));
-  if (props.manifestAlgorithm !== undefined && !['sha1', 'sha256', 'sha512'].includes(props.manifestAlgorithm)) {
-    problems.push(`"manifestAlgorithm" must be sha1, sha256 or sha512 (got "${String(props.manifestAlgorithm)}")`);
-  }
+  const algorithm = props.manifestAlgorithm === undefined ? undefined : manifestAlgorithmOf(props.manifestAlgorithm, '"manifestAlgorithm"');
+  if (algorithm && 'error' in algorithm) problems.push(algorithm.error);
   if (props.exportOption !== undefined && (!Array.isArray(props.exportOption) || props.exportOption.some((o) => typeof o !== 'string'))) {
     problems.push('"exportOption" must be a list of keywords');
   }

@@ -106,7 +106,8 @@ export interface ProviderExportOptions {
   entity: string;
   /** An .ova file or a directory, as the provider resolves it in the stack directory. */
   destination: string;
-  manifestAlgorithm: 'sha1' | 'sha256' | 'sha512';
+  /** As the manifest spells it (SHA256): the attribute the provider validates. */
+  manifestAlgorithm: 'SHA1' | 'SHA256' | 'SHA512';
   name?: string;
   exportOption?: string[];
   chunkSize?: number;
@@ -121,7 +122,7 @@ export function providerExport(scope: Construct, id: string, o: ProviderExportOp
     provider: providerFor(scope, o.provider),
     entity: o.entity,
     destination: o.destination,
-    manifestAlgorithm: o.manifestAlgorithm.toUpperCase(),
+    manifestAlgorithm: o.manifestAlgorithm,
     ...(o.name !== undefined ? { name: o.name } : {}),
     ...(o.exportOption?.length ? { exportOption: o.exportOption } : {}),
     ...(o.chunkSize !== undefined ? { chunkSize: o.chunkSize } : {}),

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-import { composedError, escapeControls } from '@ovfkit/core';
+import { composedError, escapeControls, MANIFEST_ALGORITHMS } from '@ovfkit/core';
 import type { OvfkitBackend, VsphereSession } from './backend';
 import { connectionInputFailures, NO_CONNECTION_HINT, type ConnectionInput } from './connection';
 import type { CheckFailure, ProviderImpl } from './import-provider';
@@ -22,16 +22,43 @@ export interface OvfExportWireInputs {
   /** Directory (format "ovf") or file ending in .ova (format "ova"). */
   destination: string;
   format?: 'ovf' | 'ova';
+  /** `ovf:id` of the top entity and base name of the files. */
+  name?: string;
   manifestAlgorithm?: 'SHA1' | 'SHA256' | 'SHA512';
-  exportOptions?: string[];
+  exportOption?: string[];
   includeImageFiles?: boolean;
   /** Store each disk as `<file>.000000000`, … of this many bytes (`ovf:chunkSize`); any positive size. */
-  chunkSizeBytes?: number;
+  chunkSize?: number;
   /** PEM private key to sign the manifest with (pass it as a secret). */
   signingKey?: string;
   signingCertificate?: string;
   /** The vCenter / ESXi the entity lives on, when not the stack's (a secret in the checkpoint). */
   connection?: ConnectionInput;
+}
+
+/** The inputs' names before they took the vSphere API's words (`exportOption`, `ovf:chunkSize`): old → new. */
+export const EXPORT_OLD_NAMES = { exportOptions: 'exportOption', chunkSizeBytes: 'chunkSize' } as const;
+type OldExportInputs = { [K in keyof typeof EXPORT_OLD_NAMES]?: OvfExportWireInputs[(typeof EXPORT_OLD_NAMES)[K]] };
+
+/** The warning for an input given by its old name. */
+export function deprecatedExportInput(old: string, now: string): string {
+  return `OvfExport "${old}" is deprecated: name it "${now}", as CDKTF's OvfExport, Terraform's ovfkit_export (snake_case) and ovfkit export's flags do; "${old}" is accepted for one release`;
+}
+
+/**
+ * The inputs (or a state written before the rename) under the new names, and a failure for each
+ * input given under both: the state of an export made by an older version so diffs like a new one.
+ */
+function withNewNames<T extends OvfExportWireInputs>(given: T & OldExportInputs): { inputs: T; failures: CheckFailure[] } {
+  const inputs = { ...given } as Record<string, unknown>;
+  const failures: CheckFailure[] = [];
+  for (const [old, now] of Object.entries(EXPORT_OLD_NAMES)) {
+    if (inputs[old] === undefined) { delete inputs[old]; continue; }
+    if (inputs[now] !== undefined) failures.push({ property: old, reason: `give "${now}" only ("${old}" is its deprecated name)` });
+    else inputs[now] = inputs[old];
+    delete inputs[old];
+  }
+  return { inputs: inputs as T, failures };
 }
 
 /** OvfExport state. */
@@ -49,10 +76,9 @@ export interface OvfExportWireOutputs extends Omit<OvfExportWireInputs, 'signing
 }
 
 const FORMATS = ['ovf', 'ova'] as const;
-const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512'] as const;
 
 /** Inputs that are plain facts of the export; any change is a new export (the old package stays). */
-export const EXPORT_REPLACE_KEYS = ['entity', 'destination', 'format', 'manifestAlgorithm', 'exportOptions', 'includeImageFiles', 'chunkSizeBytes', 'signingKey', 'signingCertificate'] as const;
+export const EXPORT_REPLACE_KEYS = ['entity', 'destination', 'format', 'name', 'manifestAlgorithm', 'exportOption', 'includeImageFiles', 'chunkSize', 'signingKey', 'signingCertificate'] as const;
 
 async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
   const f: CheckFailure[] = isUnknown(news.connection) ? [] : connectionInputFailures(news.connection);
@@ -62,14 +88,17 @@ async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
   if (!isUnknown(news.format) && news.format !== undefined && !FORMATS.includes(news.format)) {
     f.push({ property: 'format', reason: `${JSON.stringify(news.format)} is not a format; allowed: ovf, ova` });
   }
-  if (!isUnknown(news.manifestAlgorithm) && news.manifestAlgorithm !== undefined && !ALGORITHMS.includes(news.manifestAlgorithm)) {
-    f.push({ property: 'manifestAlgorithm', reason: `${JSON.stringify(news.manifestAlgorithm)} is not a manifest algorithm; allowed: ${ALGORITHMS.join(', ')} (vCenter 8 refuses SHA1)` });
+  if (!isUnknown(news.manifestAlgorithm) && news.manifestAlgorithm !== undefined && !(MANIFEST_ALGORITHMS as readonly string[]).includes(news.manifestAlgorithm)) {
+    f.push({ property: 'manifestAlgorithm', reason: `${JSON.stringify(news.manifestAlgorithm)} is not a manifest algorithm; allowed: ${MANIFEST_ALGORITHMS.join(', ')} (vCenter 8 refuses SHA1)` });
   }
-  if (!isUnknown(news.chunkSizeBytes) && news.chunkSizeBytes !== undefined && !(Number.isSafeInteger(news.chunkSizeBytes) && news.chunkSizeBytes > 0)) {
-    f.push({ property: 'chunkSizeBytes', reason: 'chunkSizeBytes must be a positive whole number of bytes' });
+  if (!isUnknown(news.name) && news.name !== undefined && (typeof news.name !== 'string' || news.name.trim() === '')) {
+    f.push({ property: 'name', reason: 'name must be a non-empty string: the ovf:id of the top entity' });
   }
-  if (!isUnknown(news.exportOptions) && news.exportOptions !== undefined && (!Array.isArray(news.exportOptions) || news.exportOptions.some((o) => typeof o !== 'string'))) {
-    f.push({ property: 'exportOptions', reason: 'exportOptions must be a list of OvfManager export option keywords (see ovfExportOption)' });
+  if (!isUnknown(news.chunkSize) && news.chunkSize !== undefined && !(Number.isSafeInteger(news.chunkSize) && news.chunkSize > 0)) {
+    f.push({ property: 'chunkSize', reason: 'chunkSize must be a positive whole number of bytes' });
+  }
+  if (!isUnknown(news.exportOption) && news.exportOption !== undefined && (!Array.isArray(news.exportOption) || news.exportOption.some((o) => typeof o !== 'string'))) {
+    f.push({ property: 'exportOption', reason: 'exportOption must be a list of OvfManager export option keywords (see ovfExportOption)' });
   }
   if ((news.signingKey === undefined) !== (news.signingCertificate === undefined) && !isUnknown(news.signingKey) && !isUnknown(news.signingCertificate)) {
     f.push({ property: news.signingKey === undefined ? 'signingKey' : 'signingCertificate', reason: 'signing needs both signingKey and signingCertificate' });
@@ -104,15 +133,16 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
   };
   return {
     async check(_olds, news) {
-      const inputs: OvfExportWireInputs = { ...news };
+      const { inputs, failures } = withNewNames({ ...news });
       if (inputs.format === undefined && typeof inputs.destination === 'string' && !isUnknown(inputs.destination)) {
         inputs.format = inputs.destination.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf';
       }
       if (inputs.manifestAlgorithm === undefined) inputs.manifestAlgorithm = 'SHA256';
       if (inputs.includeImageFiles === undefined) inputs.includeImageFiles = false;
-      return { inputs, failures: await checkExport(inputs) };
+      return { inputs, failures: [...failures, ...await checkExport(inputs)] };
     },
-    async diff(_id, olds, news) {
+    async diff(_id, stored, news) {
+      const olds = withNewNames(stored).inputs;
       const replaces = EXPORT_REPLACE_KEYS.filter((k) => {
         if (k === 'signingKey') return isUnknown(news.signingKey) || (news.signingKey !== undefined) !== olds.signed;
         const n = (news as unknown as Record<string, unknown>)[k];
@@ -160,9 +190,10 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
       destination,
       format: inputs.format ?? 'ovf',
       manifestAlgorithm: inputs.manifestAlgorithm ?? 'SHA256',
-      exportOption: inputs.exportOptions ?? [],
+      exportOption: inputs.exportOption ?? [],
       includeImageFiles: inputs.includeImageFiles === true,
-      ...(inputs.chunkSizeBytes !== undefined ? { chunkSizeBytes: inputs.chunkSizeBytes } : {}),
+      ...(inputs.name !== undefined ? { name: inputs.name } : {}),
+      ...(inputs.chunkSize !== undefined ? { chunkSizeBytes: inputs.chunkSize } : {}),
       ...(inputs.signingKey !== undefined ? { signingKeyPem: inputs.signingKey } : {}),
       ...(inputs.signingCertificate !== undefined ? { signingCertificatePem: inputs.signingCertificate } : {}),
     }));

@@ -7,6 +7,7 @@ import { urlCarriesSecret, type OvfPlan, type SignaturePolicy } from '@ovfkit/co
 
 import type { ManifestPolicy } from './backend';
 import type { OvfImportVmOutput } from './inputs';
+import { deprecatedExportInput, EXPORT_OLD_NAMES } from './export-provider';
 import { ovfExportProvider, ovfImportProvider } from './providers';
 
 /**
@@ -161,7 +162,11 @@ export class OvfImport extends pulumi.dynamic.Resource {
   }
 }
 
-/** Arguments of {@link OvfExport}. */
+/**
+ * Arguments of {@link OvfExport}: `entity` and `destination` as in CDKTF's OvfExport and
+ * Terraform's ovfkit_export; the others are vim25 `OvfCreateDescriptorParams` words, spelled as
+ * there (CDKTF `exportOption`, Terraform `export_option`, `ovfkit export --export-option`).
+ */
 export interface OvfExportArgs {
   /** The VM or vApp: an `OvfImport` id (`VirtualMachine:vm-42`) or an inventory path. */
   entity: pulumi.Input<string>;
@@ -169,13 +174,19 @@ export interface OvfExportArgs {
   destination: pulumi.Input<string>;
   /** @default from the destination: `ova` when it ends in .ova, else `ovf` */
   format?: pulumi.Input<'ovf' | 'ova'>;
-  /** @default 'SHA256' */
+  /** `name`: the `ovf:id` of the top entity and base name of the files. @default the entity's inventory name */
+  name?: pulumi.Input<string>;
+  /** Digest of the `.mf` manifest, spelled as the manifest writes it. @default 'SHA256' */
   manifestAlgorithm?: pulumi.Input<'SHA1' | 'SHA256' | 'SHA512'>;
-  /** OvfManager export option keywords (`ovfExportOption`), e.g. `mac`, `uuid`, `extraconfig`. */
+  /** `exportOption` keywords (see `OvfManager.ovfExportOption`), e.g. `mac`, `uuid`, `extraconfig`. */
+  exportOption?: pulumi.Input<pulumi.Input<string>[]>;
+  /** @deprecated the old name of {@link OvfExportArgs.exportOption}, accepted for one release with a warning. */
   exportOptions?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Include ISO/floppy images. @default false */
+  /** Include ISO/floppy images (`includeImageFiles`). @default false */
   includeImageFiles?: pulumi.Input<boolean>;
-  /** Split disks into chunks of this many bytes (`.000000000` files). */
+  /** Store each disk as `<file>.000000000`, … of this many bytes (`ovf:chunkSize`). @default one file per disk */
+  chunkSize?: pulumi.Input<number>;
+  /** @deprecated the old name of {@link OvfExportArgs.chunkSize} (also bytes), accepted for one release with a warning. */
   chunkSizeBytes?: pulumi.Input<number>;
   /** PEM private key to sign the manifest (stored as a secret). */
   signingKey?: pulumi.Input<string>;
@@ -208,5 +219,9 @@ export class OvfExport extends pulumi.dynamic.Resource {
     };
     // The key is an input only (secret above); the state keeps just `signed: true`.
     super(ovfExportProvider, name, props, opts, 'ovfkit', 'OvfExport');
+    // Check refuses an input given under both names; the old one alone works, with this warning.
+    for (const [old, now] of Object.entries(EXPORT_OLD_NAMES)) {
+      if ((args as unknown as Record<string, unknown>)[old] !== undefined) void pulumi.log.warn(deprecatedExportInput(old, now), this);
+    }
   }
 }

@@ -157,7 +157,7 @@ describe('CDKTF with backend "provider": the generated bindings, run by the real
       /refused\/B: "provider" is used only with backend: "provider"/);
   });
 
-  const exported = (): Omit<OvfExportProps, 'entity'> => ({ backend: 'provider', destination: golden(), name: 'golden', chunkSize: CHUNK, exportOption: ['uuid'], manifestAlgorithm: 'sha512', triggers: { release: '1' } });
+  const exported = (): Omit<OvfExportProps, 'entity'> => ({ backend: 'provider', destination: golden(), name: 'golden', chunkSize: CHUNK, exportOption: ['uuid'], manifestAlgorithm: 'SHA512', triggers: { release: '1' } });
   const golden = (): string => path.join(dir, 'golden');
   const moved = (): Partial<OvfImportProps> => ({ source: path.join(dir, 'elsewhere', 'minimal.ova'), propertyMapping: { hostname: 'app01', workers: '8', root_password: fromEnv('ROOT_PW') }, powerOn: true, annotation: 'changed by cdktf' });
   /** vSphere exports only a powered-off VM (ExportVm: "cannot be performed in the current state (Powered on)"). */

@@ -16,7 +16,7 @@ const exportUrn = dynamicUrn('tiny-chunked', 'pulumi-nodejs:dynamic/ovfkit:OvfEx
 /** Small, and not a multiple of 512, so the tiny VM's disk gives several chunks. */
 const CHUNK = 5000;
 
-describe('OvfExport with chunkSizeBytes, against the vSphere simulator, through the plugin host', function () {
+describe('OvfExport with chunkSize, against the vSphere simulator, through the plugin host', function () {
   this.timeout(120_000);
   const shared = useSimulatorPluginHost('ovfkit-pulumi-chunks-');
   let host: PluginHost;
@@ -31,10 +31,10 @@ describe('OvfExport with chunkSizeBytes, against the vSphere simulator, through 
     const vm = await host.create(importUrn, c.inputs);
     try {
       for (const destination of [path.join(tmp, 'tiny-c-chunked'), path.join(tmp, 'tiny-c-chunked.ova')]) {
-        const e = await host.check(exportUrn, {}, { __provider: exportProvider, entity: vm.id, destination, chunkSizeBytes: CHUNK });
+        const e = await host.check(exportUrn, {}, { __provider: exportProvider, entity: vm.id, destination, chunkSize: CHUNK });
         assert.deepEqual(e.failures, [], JSON.stringify(e.failures));
         const exported = await host.create(exportUrn, e.inputs);
-        assert.equal(exported.properties['chunkSizeBytes'], CHUNK);
+        assert.equal(exported.properties['chunkSize'], CHUNK);
         const files = exported.properties['files'] as Array<{ path: string; size: number }>;
         const chunks = files.filter((f) => f.path.startsWith('tiny-c-disk-0.vmdk.'));
         assert.ok(chunks.length >= 2, `the disk is stored in several chunks (${files.map((f) => f.path).join(', ')})`);
@@ -49,8 +49,8 @@ describe('OvfExport with chunkSizeBytes, against the vSphere simulator, through 
 
         const refreshed = await host.read(exported.id, exportUrn, exported.properties);
         assert.deepEqual(refreshed.properties['files'], exported.properties['files'], 'reading the chunk files back shows no drift');
-        const d = await host.diff(exported.id, exportUrn, exported.properties, { ...e.inputs, chunkSizeBytes: 2 * CHUNK });
-        assert.ok(d.replaces.includes('chunkSizeBytes'), 'a new chunk size writes a new export');
+        const d = await host.diff(exported.id, exportUrn, exported.properties, { ...e.inputs, chunkSize: 2 * CHUNK });
+        assert.ok(d.replaces.includes('chunkSize'), 'a new chunk size writes a new export');
         await host.delete(exported.id, exportUrn, exported.properties);
         const kept = await runCli(['manifest', 'verify', destination]);
         assert.equal(kept.code, 0, `delete keeps every chunk, the descriptor and the manifest: ${kept.stdout}${kept.stderr}`);
@@ -61,9 +61,9 @@ describe('OvfExport with chunkSizeBytes, against the vSphere simulator, through 
   });
 
   it('refuses a chunk size that is not a positive whole number at check', async () => {
-    for (const chunkSizeBytes of [0, -1, 1.5]) {
-      const e = await host.check(exportUrn, {}, { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination: path.join(tmp, 'x.ova'), chunkSizeBytes });
-      assert.deepEqual(e.failures.map((f) => f.property), ['chunkSizeBytes'], String(chunkSizeBytes));
+    for (const chunkSize of [0, -1, 1.5]) {
+      const e = await host.check(exportUrn, {}, { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination: path.join(tmp, 'x.ova'), chunkSize });
+      assert.deepEqual(e.failures.map((f) => f.property), ['chunkSize'], String(chunkSize));
     }
   });
 });

@@ -85,6 +85,29 @@ describe('a Pulumi program declaring OvfImport, run under setMocks and forwarded
     }
   });
 
+  it('warns once per old export input name, and checks them as the new names', async () => {
+    const warned: string[] = [];
+    const warn = console.warn;
+    // Without an engine (setMocks), pulumi.log.warn writes to console.warn; the engine shows it on the resource.
+    console.warn = (...a: unknown[]) => { warned.push(a.join(' ')); };
+    let resources;
+    try {
+      ({ resources } = await runProgram(host, () => [
+        new OvfExport('old', { entity: 'VirtualMachine:vm-1', destination: path.join(repoRoot, 'old.ova'), exportOptions: ['uuid'], chunkSizeBytes: 4096 }),
+        new OvfExport('new', { entity: 'VirtualMachine:vm-1', destination: path.join(repoRoot, 'old.ova'), exportOption: ['uuid'], chunkSize: 4096 }),
+      ], { preview: true }));
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(warned, [
+      'warning: [runtime] OvfExport "exportOptions" is deprecated: name it "exportOption", as CDKTF\'s OvfExport, Terraform\'s ovfkit_export (snake_case) and ovfkit export\'s flags do; "exportOptions" is accepted for one release',
+      'warning: [runtime] OvfExport "chunkSizeBytes" is deprecated: name it "chunkSize", as CDKTF\'s OvfExport, Terraform\'s ovfkit_export (snake_case) and ovfkit export\'s flags do; "chunkSizeBytes" is accepted for one release',
+    ]);
+    const [old, now] = resources;
+    assert.deepEqual(old!.check.failures, []);
+    assert.deepEqual(old!.check.inputs, now!.check.inputs);
+  });
+
   it('runs Create at up and reports a missing connection as the error, without a stack trace', async () => {
     const { resources } = await runProgram(host, () => [new OvfImport('app', { source: minimalOvf })], { preview: false });
     assert.match(resources[0]!.createError ?? '', /needs a vSphere connection: give the resource a connection \{ server, user, password \}, or set the ovfkit:server, ovfkit:user and ovfkit:password \(secret\) config, or vsphere:vsphereServer, vsphere:user and vsphere:password, or VSPHERE_SERVER, VSPHERE_USER and VSPHERE_PASSWORD$/);

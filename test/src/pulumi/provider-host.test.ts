@@ -166,4 +166,31 @@ describe('OvfImport and OvfExport through the Pulumi plugin host', function () {
     const changed = await host.diff('/tmp/a.ova', exportUrn, olds, { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination: '/tmp/a.ova', format: 'ova', manifestAlgorithm: 'SHA512', includeImageFiles: false });
     assert.deepEqual(changed.replaces, ['manifestAlgorithm']);
   });
+
+  it('reads the old export input names exportOptions and chunkSizeBytes as exportOption and chunkSize, and refuses both at once', async () => {
+    const destination = path.join(repoRoot, 'app.ova');
+    const now = await host.check(exportUrn, {}, { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination, name: 'golden', exportOption: ['uuid'], chunkSize: 4096 });
+    const old = await host.check(exportUrn, {}, { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination, name: 'golden', exportOptions: ['uuid'], chunkSizeBytes: 4096 });
+    assert.deepEqual(old.failures, []);
+    assert.deepEqual(old.inputs, now.inputs, 'the old names check to the very inputs the new names give');
+    assert.deepEqual([old.inputs['exportOption'], old.inputs['chunkSize'], 'exportOptions' in old.inputs, 'chunkSizeBytes' in old.inputs], [['uuid'], 4096, false, false]);
+    const both = await host.check(exportUrn, {}, { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination, exportOption: ['uuid'], exportOptions: ['mac'], chunkSize: 4096, chunkSizeBytes: 4096 });
+    assert.deepEqual(both.failures, [
+      { property: 'exportOptions', reason: 'give "exportOption" only ("exportOptions" is its deprecated name)' },
+      { property: 'chunkSizeBytes', reason: 'give "chunkSize" only ("chunkSizeBytes" is its deprecated name)' },
+    ]);
+    const bad = await host.check(exportUrn, {}, { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination, chunkSizeBytes: 0, exportOptions: 'uuid' });
+    assert.deepEqual(bad.failures, [
+      { property: 'chunkSize', reason: 'chunkSize must be a positive whole number of bytes' },
+      { property: 'exportOption', reason: 'exportOption must be a list of OvfManager export option keywords (see ovfExportOption)' },
+    ], 'a wrong value under the old name is judged as the new input');
+  });
+
+  it('plans no change for an export whose state was written under the old input names', async () => {
+    const stored = { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination: '/tmp/a.ova', format: 'ova', manifestAlgorithm: 'SHA256', exportOptions: ['mac'], chunkSizeBytes: 4096, includeImageFiles: false, files: [], manifestDigest: '', descriptor: '', signed: false, warnings: [] };
+    const news = { __provider: exportProvider, entity: 'VirtualMachine:vm-1', destination: '/tmp/a.ova', format: 'ova', manifestAlgorithm: 'SHA256', exportOption: ['mac'], chunkSize: 4096, includeImageFiles: false };
+    assert.deepEqual(await host.diff('/tmp/a.ova', exportUrn, stored, news), { changes: 'none', replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual((await host.diff('/tmp/a.ova', exportUrn, stored, { ...news, chunkSize: 8192 })).replaces, ['chunkSize']);
+    assert.deepEqual((await host.diff('/tmp/a.ova', exportUrn, stored, { ...news, name: 'golden' })).replaces, ['name'], 'name (the ovf:id written) is an input too');
+  });
 });

@@ -59,6 +59,27 @@ export const EXPORT_OPTIONS = {
   nodevicesubtypes: 'Omit the device subtypes (rasd:ResourceSubType) of controllers and adapters',
 } as const;
 
+/**
+ * Digests of an export's manifest, spelled as the `.mf` lines and `ovfkit export
+ * --algorithm` write them (`SHA256(disk.vmdk)= …`). @see vim25 OvfFile, DSP0243 §5.1
+ */
+export const MANIFEST_ALGORITHMS = ['SHA256', 'SHA512', 'SHA1'] as const;
+export type ManifestAlgorithmName = (typeof MANIFEST_ALGORITHMS)[number];
+
+/**
+ * A manifest algorithm as written by a user: the `.mf` spelling, or its lower case (CDKTF's and
+ * the CLI's old spelling), read with a deprecation `warning`; anything else is an `error`.
+ * `input` names the input in the messages.
+ * @example manifestAlgorithmOf('sha256', 'manifestAlgorithm') // { algorithm: 'SHA256', warning: 'manifestAlgorithm "sha256" is deprecated: write "SHA256", …' }
+ */
+export function manifestAlgorithmOf(text: unknown, input: string): { algorithm: ManifestAlgorithmName; warning?: string } | { error: string } {
+  const canonical = MANIFEST_ALGORITHMS.find((a) => a === text);
+  if (canonical) return { algorithm: canonical };
+  const folded = typeof text === 'string' ? MANIFEST_ALGORITHMS.find((a) => a === text.toUpperCase()) : undefined;
+  if (folded) return { algorithm: folded, warning: `${input} ${JSON.stringify(text)} is deprecated: write ${JSON.stringify(folded)}, as the manifest, Pulumi, CDKTF, Terraform and the CLI spell it; the lower-case spelling is accepted for one release` };
+  return { error: `${input} must be ${MANIFEST_ALGORITHMS.join(', ')} (got ${JSON.stringify(text)})` };
+}
+
 export interface CreateDescriptorOptions {
   /** Write OVF 2.0 instead of 1.x. @default false */
   ovf2?: boolean;
