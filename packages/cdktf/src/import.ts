@@ -303,7 +303,9 @@ export class OvfImport extends Construct {
     if (props.backend === 'provider') {
       if (d.sourceFromEnv !== undefined) throw new UsageError(`${this.node.path}: the descriptor's source is given by fromEnv, which backend "provider" does not support (the provider would store the URL in state): use backend "terraformData"`);
       this.resource = providerImport(this, 'Resource', request, {
-        source: d.source,
+        // As terraform_data stores it: relative to the stack directory (the provider's working
+        // directory) when inside the project, so a moved checkout plans no change.
+        source: d.storedSource,
         ...(props.powerOn !== undefined ? { powerOn: props.powerOn } : {}),
         ...(props.annotation !== undefined ? { annotation: props.annotation } : {}),
         ...(props.provider !== undefined ? { provider: props.provider } : {}),

@@ -31,7 +31,7 @@ export function backendProblems(props: { readonly backend?: OvfBackend; readonly
 
 /** What the provider backend needs besides the request core planned. */
 export interface ProviderImportOptions {
-  /** The package as the provider reads it at plan and apply. */
+  /** The package as the provider reads it at plan and apply, in the stack directory Terraform runs it in. */
   source: string;
   powerOn?: boolean;
   annotation?: string;

@@ -18,6 +18,13 @@ export function findTerraform(): string | undefined {
   return r.status === 0 ? 'terraform' : undefined;
 }
 
+/** The absolute path of the terraform binary on PATH, or undefined (what a PATH of symlinks needs). */
+export function terraformPath(): string | undefined {
+  const r = spawnSync('/bin/sh', ['-c', 'command -v terraform'], { encoding: 'utf8' });
+  const found = r.stdout.trim();
+  return r.status === 0 && path.isAbsolute(found) ? fs.realpathSync(found) : undefined;
+}
+
 /**
  * The environment terraform runs in: HOME under dir with the provider installed, the mirror-only
  * CLI configuration, no checkpoint calls, and the simulator's connection as VSPHERE_*.
