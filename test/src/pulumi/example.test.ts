@@ -114,10 +114,30 @@ describe('examples/pulumi-import', function () {
     const state = JSON.stringify([app.created.properties, backup.created.properties]);
     assert.ok(!state.includes(ROOT_PASSWORD) && !state.includes(sim.password), 'no secret in state');
 
+    // One property value changed after up: Check, then Diff against the state, as the engine calls them.
+    // The engine shows which inputs changed itself (the dynamic provider's Diff gives changes/replaces only):
+    // the keys listed here are the inputs whose checked values differ, computed the same way.
+    show('');
+    show("$ pulumi preview   (after up; one property value: hostname: 'appliance-02')");
+    const oneProperty = (src: string): string => src.replace("hostname: 'appliance-01'", "hostname: 'appliance-02'");
+    const next = await runProgram(host, () => { loadExample(oneProperty); }, { preview: true, project: PROJECT });
+    const nextImport = next.resources.find((r) => r.name === 'appliance')!;
+    assert.deepEqual(failuresOf(nextImport), []);
+    const d = await host.diff(app.created.id, dynamicUrn('appliance', app.type), app.created.properties, nextImport.check.inputs);
+    const changedInputs = Object.keys(nextImport.check.inputs).filter((k) => JSON.stringify(nextImport.check.inputs[k]) !== JSON.stringify(app.check.inputs[k])).sort();
+    show(`  ~ ${app.type}  appliance  ${d.replaces.length ? `replace [${d.replaces.join(', ')}]` : 'update'}  [diff: ${changedInputs.map((k) => `~${k}`).join(', ')}]`);
+    assert.deepEqual([d.changes, d.replaces], ['some', []], 'one property value is an in-place update, not a new VM');
+    assert.deepEqual(changedInputs, ['plan', 'propertyMapping'], 'the property value, and core\'s plan that shows it');
+    show('$ pulumi up');
+    const updated = await host.update(app.created.id, dynamicUrn('appliance', app.type), app.created.properties, nextImport.check.inputs);
+    show(`  ~ ${app.type}  appliance  updated ${app.created.id}  properties.hostname: ${JSON.stringify(updated.properties['properties'] && (updated.properties['properties'] as Record<string, string>)['hostname'])}`);
+    assert.equal((updated.properties['properties'] as Record<string, string>)['hostname'], 'appliance-02');
+    assert.equal((await sim.state()).virtualMachines.filter((v) => v.name === 'appliance-01').length, 1, 'the same VM');
+
     show('$ pulumi destroy');
     await host.delete(backup.created.id, dynamicUrn('appliance-backup', backup.type), backup.created.properties);
     show(`  - ${backup.type}  appliance-backup  deleted`);
-    await host.delete(app.created.id, dynamicUrn('appliance', app.type), app.created.properties);
+    await host.delete(app.created.id, dynamicUrn('appliance', app.type), updated.properties);
     show(`  - ${app.type}  appliance  deleted`);
     const after = await sim.state();
     assert.equal(after.virtualMachines.find((v) => v.name === 'appliance-01'), undefined);
