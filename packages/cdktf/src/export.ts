@@ -1,6 +1,6 @@
 import { Annotations, DataResource, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { manifestAlgorithmOf, UsageError, type ManifestAlgorithmName } from '@ovfkit/core';
+import { readManifestAlgorithm, UsageError, type ManifestAlgorithmName } from '@ovfkit/core';
 import { ovfCore } from './core-port';
 import { OvfImport } from './import';
 import { type OvfkitOption, bundledOvfkit, ovfkitCommandLine } from './commands';
@@ -109,7 +109,7 @@ export class OvfExport extends Construct {
     for (const [old, now] of [['vm', 'entity'], ['target', 'destination']] as const) {
       if (props[old] !== undefined) Annotations.of(this).addWarning(`OvfExport "${old}" is deprecated: name it "${now}", as Pulumi's OvfExport and Terraform's ovfkit_export do; "${old}" is accepted for one release`);
     }
-    const algorithm = manifestAlgorithmOf(props.manifestAlgorithm ?? 'SHA256', 'OvfExport "manifestAlgorithm"');
+    const algorithm = readManifestAlgorithm(props.manifestAlgorithm ?? 'SHA256', 'OvfExport "manifestAlgorithm"');
     if (!('algorithm' in algorithm)) throw new UsageError(`${this.node.path}: ${algorithm.error}`);
     if (algorithm.warning) Annotations.of(this).addWarning(algorithm.warning);
     const imported = entity instanceof OvfImport ? entity : undefined;
@@ -176,7 +176,7 @@ function checkExportProps(where: string, props: OvfExportProps, entity: unknown,
   }
   if (typeof destination !== 'string' || destination.trim() === '') problems.push('"destination" must be a path ending in .ova, or a directory');
   problems.push(...backendProblems(props, 'ovfkit_export', props.ovfkitCommand !== undefined ? ['ovfkitCommand'] : []));
-  const algorithm = props.manifestAlgorithm === undefined ? undefined : manifestAlgorithmOf(props.manifestAlgorithm, '"manifestAlgorithm"');
+  const algorithm = props.manifestAlgorithm === undefined ? undefined : readManifestAlgorithm(props.manifestAlgorithm, '"manifestAlgorithm"');
   if (algorithm && 'error' in algorithm) problems.push(algorithm.error);
   if (props.exportOption !== undefined && (!Array.isArray(props.exportOption) || props.exportOption.some((o) => typeof o !== 'string'))) {
     problems.push('"exportOption" must be a list of keywords');

@@ -70,9 +70,9 @@ export type ManifestAlgorithmName = (typeof MANIFEST_ALGORITHMS)[number];
  * A manifest algorithm as written by a user: the `.mf` spelling, or its lower case (CDKTF's and
  * the CLI's old spelling), read with a deprecation `warning`; anything else is an `error`.
  * `input` names the input in the messages.
- * @example manifestAlgorithmOf('sha256', 'manifestAlgorithm') // { algorithm: 'SHA256', warning: 'manifestAlgorithm "sha256" is deprecated: write "SHA256", …' }
+ * @example readManifestAlgorithm('sha256', 'manifestAlgorithm') // { algorithm: 'SHA256', warning: 'manifestAlgorithm "sha256" is deprecated: write "SHA256", …' }
  */
-export function manifestAlgorithmOf(text: unknown, input: string): { algorithm: ManifestAlgorithmName; warning?: string } | { error: string } {
+export function readManifestAlgorithm(text: unknown, input: string): { algorithm: ManifestAlgorithmName; warning?: string } | { error: string } {
   const canonical = MANIFEST_ALGORITHMS.find((a) => a === text);
   if (canonical) return { algorithm: canonical };
   const folded = typeof text === 'string' ? MANIFEST_ALGORITHMS.find((a) => a === text.toUpperCase()) : undefined;
