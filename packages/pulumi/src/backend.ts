@@ -6,7 +6,7 @@
  */
 import type {
   KeyValue, ManagedObjectReference, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult, OvfPlan,
-  OvfValidateHostResult, PackageFacts, PlanPackageInput, PlanSignatureOptions, SignatureFacts, SignaturePolicy,
+  OvfValidateHostResult, PackageFacts, PlanPackageFile, PlanSignatureOptions, SignatureFacts, SignaturePolicy,
 } from '@ovfkit/core';
 import type { OvfEntityState, OvfExportRequest, OvfImportRequest, OvfImportSpecRequest, OvfPlacement, OvfVmState } from '@ovfkit/vsphere';
 
@@ -26,11 +26,17 @@ export interface DescriptorRead {
   /** Package-level problems (manifest, certificate, archive) as issues. */
   error: OvfIssue[];
   warning: OvfIssue[];
-  /** What the package holds around the descriptor (@ovfkit/package `packageFacts`): core's plan judges it. */
-  package: PackageFacts;
+  /**
+   * What the package holds of the files a plan lists (@ovfkit/package `packageFacts`), gathered
+   * when the plan asks: the files come from the plan's one parse, as `ovfkit plan` gathers them.
+   */
+  package: PackageFactsOf;
   /** What the package's `.mf` and `.cert` say about its signer (@ovfkit/package `readSignatureFacts`); absent under the policy `ignore`. */
   signature?: SignatureFacts;
 }
+
+/** Gathers the package facts of the files a descriptor-only plan lists, for core's judgePackage. */
+export type PackageFactsOf = (declared: readonly PlanPackageFile[]) => Promise<PackageFacts>;
 
 /** How a package's signature is read: the policy and the trusted CA certificates (PEM texts). */
 export interface SignatureRead {
@@ -111,7 +117,7 @@ export interface OvfkitBackend {
   readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead>;
   parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
   /** The plan offline, against a host profile (name or JSON file) and an optional inventory snapshot file. */
-  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput, signature?: PlanSignatureOptions): Promise<LocalPlan>;
+  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;
 }
 

@@ -4,17 +4,16 @@
  * call is served, so a layer that is missing in an installation gives a clear error naming it
  * instead of a failed load of the whole provider.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 
 import type { ManifestIssueCode, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import {
-  checkHostProfile, checkInventory, createPlan, DescriptorCache, descriptorDigest, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
-  type HostProfile, type InventorySnapshot, type PlanPackageInput, type PlanSignatureOptions,
+  checkHostProfile, checkInventory, createPlan, DescriptorCache, descriptorDigest, judgePackage, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
+  type HostProfile, type InventorySnapshot, type PackageFacts, type PlanPackageFile, type PlanSignatureOptions,
 } from '@ovfkit/core';
-import { nodeHashName, openSource, packageFacts, parseManifest, readSignatureFacts, trustedCertificates, type PackageSource } from '@ovfkit/package';
+import { openSource, packageFacts, readSignatureFacts, trustedCertificates, type DescriptorFile, type PackageSource } from '@ovfkit/package';
 
-import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, OvfkitLibraryBackend, SignatureRead, VsphereSession } from './backend';
+import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, OvfkitBackend, OvfkitLibraryBackend, PackageFactsOf, SignatureRead, VsphereSession } from './backend';
 import type { ConnectionSettings } from './connection';
 import { createLibraryBackend } from './library-bind';
 
@@ -24,44 +23,48 @@ function packageIssue(code: ManifestIssueCode, message: string, fix: string, pat
 }
 
 /**
- * Reads the descriptor through @ovfkit/package (directory, .ovf, .ova, URL; only the descriptor
- * and manifest are read, never the disks) and checks the manifest policy: a missing manifest
- * under `require`, and the descriptor's own manifest line. Disk digests are verified while the
- * import streams them.
+ * Reads the descriptor through @ovfkit/package (directory, .ovf, .ova, URL; only the descriptor,
+ * manifest and certificate are read, never the disks), and the signature facts core's plan judges
+ * (the descriptor's line in a signed manifest included: the plan's verdict, not one of ours).
+ * manifestPolicy "require" needs a manifest, as the import engine does. The descriptor is not
+ * parsed here: the plan parses it once and says which files to look for ({@link DescriptorRead.package}).
  */
 async function readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead> {
   const trustStore = trustedCertificates(options.trustedCertificates ?? [], 'trustedCertificates');
   const src = await openSource(source, {});
   try {
-    return await describeSource(src, options, trustStore);
+    // The package facts are gathered when the plan asks, for the files it lists (the plan's one
+    // parse): the source is opened again then; its descriptor is not read again.
+    return await describeSource(src, options, trustStore, async (d, declared) => {
+      const again = await openSource(source, {});
+      try { return await packageFacts(again, d, declared); } finally { await again.close(); }
+    });
   } finally {
     await src.close();
   }
 }
 
-/** {@link readDescriptor} over an open source (a library item's too); the caller closes it. */
-export async function describeSource(src: PackageSource, options: { manifestPolicy: ManifestPolicy } & SignatureRead, trustStore = trustedCertificates(options.trustedCertificates ?? [], 'trustedCertificates')): Promise<DescriptorRead> {
+/**
+ * {@link readDescriptor} over an open source (a library item's too); the caller closes it. With
+ * `factsOf`, the package facts are gathered when the plan asks, for the files it lists; without
+ * (a source that cannot be opened again), now, from the descriptor's own References.
+ */
+export async function describeSource(
+  src: PackageSource,
+  options: { manifestPolicy: ManifestPolicy } & SignatureRead,
+  trustStore = trustedCertificates(options.trustedCertificates ?? [], 'trustedCertificates'),
+  factsOf?: (d: DescriptorFile, declared: readonly PlanPackageFile[]) => Promise<PackageFacts>,
+): Promise<DescriptorRead> {
   const d = await src.descriptor();
-  const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: await packageFacts(src, d) };
-  // The signature facts core's plan judges under the policy (the same reader as ovfkit plan and the import).
+  const now = factsOf ? undefined : await packageFacts(src, d);
+  const facts: PackageFactsOf = factsOf ? (declared) => factsOf(d, declared) : async () => now!;
+  const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: facts };
+  // The signature facts core's plan judges under the policy (the same reader as ovfkit plan and
+  // the import), the descriptor's line in a signed manifest included: the plan's verdict, not ours.
   if (options.signature !== 'ignore') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
-  if (options.manifestPolicy === 'skip') return read;
-  const mf = await src.manifest();
-  if (!mf) {
-    if (options.manifestPolicy === 'require') {
-      read.error.push(packageIssue('MANIFEST_ABSENT', `${src.location} has no manifest (.mf), and manifestPolicy is "require"`, 'add a manifest (ovfkit manifest create) or set manifestPolicy: "verify-if-present"'));
-    }
-    return read;
-  }
-  const manifest = parseManifest(mf.bytes, mf.name);
-  const line = manifest.entries.find((e) => e.name === d.name);
-  if (!line) {
-    read.warning.push(packageIssue('MANIFEST_MISSING_ENTRY', `the manifest ${mf.name} has no line for the descriptor ${d.name}`, 'recreate the manifest so it lists every file', mf.name));
-  } else {
-    const actual = createHash(nodeHashName(line.algorithm)).update(d.bytes).digest('hex');
-    if (actual !== line.digest.toLowerCase()) {
-      read.error.push(packageIssue('MANIFEST_DIGEST_MISMATCH', `the descriptor ${d.name} does not match its ${line.algorithm} digest in ${mf.name}`, 'the package was changed or damaged after the manifest was made: get an intact copy', mf.name));
-    }
+  // manifestPolicy "require" needs a manifest, as the import engine does (the plan has no manifest policy).
+  if (options.manifestPolicy === 'require' && !(await src.manifest())) {
+    read.error.push(packageIssue('MANIFEST_ABSENT', `${src.location} has no manifest (.mf), and manifestPolicy is "require"`, 'add a manifest (ovfkit manifest create) or set manifestPolicy: "verify-if-present"'));
   }
   return read;
 }
@@ -105,8 +108,12 @@ async function loadInventory(file: string): Promise<InventorySnapshot> {
   return check.inventory;
 }
 
-/** core's createPlan: ParseDescriptor + ValidateHost + CreateImportSpec over one parse. */
-async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PlanPackageInput, signature?: PlanSignatureOptions): Promise<LocalPlan> {
+/**
+ * core's createPlan: ParseDescriptor + ValidateHost + CreateImportSpec over one parse, planned
+ * descriptor-only and then judged against the package facts of the files it lists (as
+ * @ovfkit/package's planPackage does for `ovfkit plan`).
+ */
+async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions): Promise<LocalPlan> {
   const hostProfile = await loadHostProfile(target.hostProfile);
   const inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
   const p = request.placement;
@@ -129,10 +136,11 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     ...(request.ipProtocol ? { ipProtocol: request.ipProtocol } : {}),
     ...(request.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
     vocabulary: 'pulumi',
-    package: pkg,
+    package: 'descriptor-only',
     descriptorCache,
     ...(signature ? { signature } : {}),
   });
+  judgePackage(r.plan, await pkg(r.plan.package.files));
   return {
     against: `host profile ${r.plan.hostProfile}${target.inventory ? ` and inventory ${target.inventory}` : ''}`,
     parse: r.parseDescriptor,
@@ -154,6 +162,7 @@ async function connect(connection: ConnectionSettings): Promise<VsphereSession> 
     ...(connection.thumbprint ? { thumbprint: connection.thumbprint } : {}),
     ...(connection.insecure ? { insecure: true } : {}),
     descriptorCache,
+    vocabulary: 'pulumi',
   });
   return session;
 }
