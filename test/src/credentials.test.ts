@@ -52,6 +52,9 @@ describe('an http:// vSphere server is refused before anything is sent, by every
     assert.equal(Buffer.concat(received).length, 0, 'no byte arrived');
   };
   const refusal = /refusing to connect to http:\/\/127\.0\.0\.1:\d+: vSphere credentials travel only over TLS \(https:\/\/\), verified by the system CAs, --ca or --thumbprint, or unverified by --insecure; nothing was sent/;
+  // The same refusal in the words of the front end that shows it: Pulumi's connection input / ovfkit:* config, the library's ConnectOptions.
+  const refusalPulumi = /refusing to connect to http:\/\/127\.0\.0\.1:\d+: vSphere credentials travel only over TLS \(https:\/\/\), verified by the system CAs, a CA \(the Pulumi provider takes none: pin connection\.thumbprint\) or connection\.thumbprint \(or ovfkit:thumbprint\), or unverified by connection\.insecure \(or ovfkit:insecure\); nothing was sent$/;
+  const refusalApi = /refusing to connect to http:\/\/127\.0\.0\.1:\d+: vSphere credentials travel only over TLS \(https:\/\/\), verified by the system CAs, ConnectOptions\.ca or ConnectOptions\.thumbprint, or unverified by ConnectOptions\.insecure; nothing was sent$/;
 
   it('the listener records what a client sends it (so "nothing arrived" can fail)', async () => {
     await new Promise<void>((resolve) => {
@@ -90,7 +93,7 @@ describe('an http:// vSphere server is refused before anything is sent, by every
     const config = new Map([['ovfkit:server', server], ['ovfkit:user', 'u'], ['ovfkit:password', PASSWORD], ['ovfkit:insecure', 'true']]);
     const c = resolveConnection({ get: (k) => config.get(k) }, {});
     assert.ok(c);
-    await assert.rejects(defaultBackend().connect(c), refusal);
+    await assert.rejects(defaultBackend().connect(c), refusalPulumi);
     nothingArrived();
   });
 
@@ -121,9 +124,9 @@ describe('an http:// vSphere server is refused before anything is sent, by every
       fs.writeFileSync(path.join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
       const https = server.replace('http:', 'https:');
       for (const [flags, message] of [
-        [['--ca', path.join(dir, 'empty.pem')], /the --ca file holds no PEM certificate/],
-        [['--ca', path.join(dir, 'key.pem')], /the --ca file holds no PEM certificate/],
-        [['--thumbprint='], /the thumbprint must be the SHA-256 fingerprint/],
+        [['--ca', path.join(dir, 'empty.pem')], /the CA \(--ca\) holds no PEM certificate/],
+        [['--ca', path.join(dir, 'key.pem')], /the CA \(--ca\) holds no PEM certificate/],
+        [['--thumbprint='], /the thumbprint \(--thumbprint\) must be the SHA-256 fingerprint/],
         [['--ca', path.join(dir, 'empty.pem'), '--insecure'], /choose one of --thumbprint, --ca and --insecure \(got --ca and --insecure\)/],
       ] as const) {
         const r = await runCli(['inventory', 'capture', '--server', https, '--user', 'u', ...flags], { VSPHERE_PASSWORD: PASSWORD });
@@ -138,7 +141,7 @@ describe('an http:// vSphere server is refused before anything is sent, by every
 
   it('the vsphere library itself (VimSession.connect) refuses, whatever transport it is given', async () => {
     let calls = 0;
-    await assert.rejects(VimSession.connect({ server, userName: 'u', password: PASSWORD, transport: async () => { calls++; throw new Error('sent'); } }), refusal);
+    await assert.rejects(VimSession.connect({ server, userName: 'u', password: PASSWORD, transport: async () => { calls++; throw new Error('sent'); } }), refusalApi);
     assert.equal(calls, 0);
     nothingArrived();
   });

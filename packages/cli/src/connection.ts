@@ -114,6 +114,7 @@ export async function connectFromFlags(values: OptionValues, ctx: CommandContext
   for (const w of warnings) ctx.stderr.write(`ovfkit: warning: ${w}\n`);
   return vsphere().VimSession.connect({
     ...settings,
+    vocabulary: 'cli',
     proxy: proxySettingsFromEnv(ctx.env),
     ...(ctx.env['OVFKIT_DEBUG'] ? { logger: (l: string) => ctx.stderr.write(`debug: ${l}\n`) } : {}),
   });

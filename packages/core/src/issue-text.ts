@@ -32,7 +32,24 @@ export interface Words {
   signature(policy: string): string;
   /** The trusted CA certificates a signer must chain to. */
   trustedCertificates: string;
+  /** A setting of the vSphere connection (@ovfkit/vsphere's connect refuses a bad one in these words). */
+  connection(setting: ConnectionSetting): string;
 }
+
+/** The settings of a vSphere connection a message can name. */
+export type ConnectionSetting = 'server' | 'user' | 'password' | 'thumbprint' | 'ca' | 'insecure';
+
+/** `ovfkit`'s flags, and the environment the CLI reads when a flag is absent. */
+const CLI_CONNECTION: Record<ConnectionSetting, string> = {
+  server: '--server (or VSPHERE_SERVER)', user: '--user (or VSPHERE_USER)', password: '--password (or VSPHERE_PASSWORD)',
+  thumbprint: '--thumbprint', ca: '--ca', insecure: '--insecure',
+};
+
+/** A resource's `connection` input, or the provider's `ovfkit:*` stack config (connection.ts). */
+const PULUMI_CONNECTION = (s: ConnectionSetting): string => (s === 'ca' ? 'a CA (the Pulumi provider takes none: pin connection.thumbprint)' : `connection.${s} (or ovfkit:${s})`);
+
+/** The `ovfkit` provider block's attributes (terraform provider schema.ts); CDKTF's OvfkitProvider has the same. */
+const TERRAFORM_CONNECTION = (s: ConnectionSetting): string => `the provider's ${s} = …`;
 
 const cliArg = (s: string): string => (/[\s"'\\$`<>]/.test(s) ? JSON.stringify(s) : s);
 
@@ -47,6 +64,7 @@ const INPUTS: Words = {
   descriptorListing: 'getOvfDescriptor(source)',
   signature: (p) => `signature: ${JSON.stringify(p)}`,
   trustedCertificates: 'trustedCertificates: ["<CA PEM>"]',
+  connection: PULUMI_CONNECTION,
 };
 
 const WORDS: Record<Vocabulary, Words> = {
@@ -60,9 +78,10 @@ const WORDS: Record<Vocabulary, Words> = {
     descriptorListing: 'ovfkit parse',
     signature: (p) => `--signature ${p}`,
     trustedCertificates: '--trust <ca.pem>',
+    connection: (s) => CLI_CONNECTION[s],
   },
   pulumi: INPUTS,
-  cdktf: { ...INPUTS, descriptorListing: 'the OvfDescriptor construct' },
+  cdktf: { ...INPUTS, descriptorListing: 'the OvfDescriptor construct', connection: TERRAFORM_CONNECTION },
   terraform: {
     property: (id) => `property_mapping = { ${JSON.stringify(id)} = "…" }`,
     acceptEulas: 'accept_all_eulas = true',
@@ -73,6 +92,7 @@ const WORDS: Record<Vocabulary, Words> = {
     descriptorListing: 'the ovfkit_descriptor data source',
     signature: (p) => `signature = ${JSON.stringify(p)}`,
     trustedCertificates: 'trusted_certificates = ["<CA PEM>"]',
+    connection: TERRAFORM_CONNECTION,
   },
   api: {
     property: (id) => `propertyMapping key ${JSON.stringify(id)}`,
@@ -84,6 +104,7 @@ const WORDS: Record<Vocabulary, Words> = {
     descriptorListing: 'ParseDescriptor',
     signature: (p) => `the signature policy ${JSON.stringify(p)}`,
     trustedCertificates: 'trusted CA certificates',
+    connection: (s) => `ConnectOptions.${s === 'user' ? 'userName' : s}`,
   },
 };
 

@@ -1,4 +1,4 @@
-import { OvfkitError, UsageError } from '@ovfkit/core';
+import { OvfkitError, UsageError, wordsOf, type Vocabulary } from '@ovfkit/core';
 import { proxySettingsFromEnv, type ProxySettings } from '@ovfkit/package';
 import { type Logger, type Transport, VimClient } from './soap/client';
 import type { DataObject, ManagedObjectReference } from './soap/codec';
@@ -37,6 +37,8 @@ export interface ConnectOptions extends TlsTrust {
   logger?: Logger;
   /** Replaces the HTTP transport (tests). */
   transport?: Transport;
+  /** Whose words a refused connection setting is named in (`--thumbprint`, `connection.thumbprint`…). @default 'api' */
+  vocabulary?: Vocabulary;
 }
 
 /**
@@ -64,11 +66,13 @@ export class VimSession {
    * const s = await VimSession.connect({ server: 'vc.example.com', userName, password, thumbprint });
    */
   static async connect(options: ConnectOptions): Promise<VimSession> {
-    if (!options.server) throw new UsageError('no vSphere server given: pass --server or set VSPHERE_SERVER');
-    if (!options.userName) throw new UsageError('no vSphere user given: pass --user or set VSPHERE_USER');
+    const vocabulary = options.vocabulary ?? 'api';
+    const w = wordsOf(vocabulary).connection;
+    if (!options.server) throw new UsageError(`no vSphere server given: set ${w('server')}`);
+    if (!options.userName) throw new UsageError(`no vSphere user given: set ${w('user')}`);
     // Decided before anything is sent: an http:// URL or a contradictory trust never reaches the wire.
-    vsphereEndpoint(options.server);
-    const trust = connectionTrust({ ...(options.thumbprint !== undefined ? { thumbprint: options.thumbprint } : {}), ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(options.insecure ? { insecure: true } : {}) });
+    vsphereEndpoint(options.server, vocabulary);
+    const trust = connectionTrust({ ...(options.thumbprint !== undefined ? { thumbprint: options.thumbprint } : {}), ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(options.insecure ? { insecure: true } : {}) }, vocabulary);
     const proxy = options.proxy ?? proxySettingsFromEnv();
     const agent = createAgent(trust, { proxy });
     const client = new VimClient({ url: options.server, agent, ...(options.transport ? { transport: options.transport } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.logger ? { logger: options.logger } : {}) });

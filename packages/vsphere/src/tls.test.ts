@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { VimClient } from './soap/client';
 import { RetrieveServiceContent } from './soap/methods';
+import type { Vocabulary } from '@ovfkit/core';
 import { connectionTrust, createAgent, normalizeThumbprint, vsphereEndpoint } from './tls';
 
 const SI = { type: 'ServiceInstance', value: 'ServiceInstance' };
@@ -97,11 +98,42 @@ describe('vsphereEndpoint and connectionTrust: the one place that decides whethe
     assert.deepEqual(connectionTrust({ insecure: true }), { insecure: true });
     assert.deepEqual(connectionTrust({ insecure: false }), {});
     assert.deepEqual(connectionTrust({ thumbprint: 'ab'.repeat(32) }), { thumbprint: Array(32).fill('AB').join(':') });
-    assert.throws(() => connectionTrust({ thumbprint: 'ab'.repeat(32), insecure: true }), /choose one of --thumbprint, --ca and --insecure \(got --thumbprint and --insecure\)/);
-    assert.throws(() => connectionTrust({ ca: 'x', thumbprint: 'ab' }), /choose one of .* \(got --thumbprint and --ca\)/);
+    assert.throws(() => connectionTrust({ thumbprint: 'ab'.repeat(32), insecure: true }, 'cli'), /choose one of --thumbprint, --ca and --insecure \(got --thumbprint and --insecure\)/);
+    assert.throws(() => connectionTrust({ ca: 'x', thumbprint: 'ab' }, 'cli'), /choose one of .* \(got --thumbprint and --ca\)/);
     assert.throws(() => connectionTrust({ thumbprint: '' }), /SHA-256 fingerprint/);
-    assert.throws(() => connectionTrust({ ca: '' }), /the --ca file holds no PEM certificate/);
-    assert.throws(() => connectionTrust({ ca: 'not a certificate' }), /the --ca file holds no PEM certificate/);
-    assert.throws(() => connectionTrust({ ca: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }), /the --ca file holds a certificate that cannot be read/);
+    assert.throws(() => connectionTrust({ ca: '' }, 'cli'), /the CA \(--ca\) holds no PEM certificate/);
+    assert.throws(() => connectionTrust({ ca: 'not a certificate' }, 'cli'), /the CA \(--ca\) holds no PEM certificate/);
+    assert.throws(() => connectionTrust({ ca: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }, 'cli'), /the CA \(--ca\) holds a certificate that cannot be read/);
+  });
+
+  it('names the settings in the words of the front end that shows the refusal', () => {
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as { code?: string }).code}: ${(e as Error).message}`;
+      }
+      return 'no error';
+    };
+    const both = { thumbprint: 'ab'.repeat(32), insecure: true };
+    const by = (v: Vocabulary): string[] => [
+      message(() => connectionTrust(both, v)),
+      message(() => connectionTrust({ thumbprint: 'ab' }, v)),
+      message(() => vsphereEndpoint('https://root:pw@vc', v)),
+      message(() => vsphereEndpoint('http://vc', v)),
+    ];
+    assert.deepEqual(by('cli'), [
+      'USAGE: choose one of --thumbprint, --ca and --insecure (got --thumbprint and --insecure)',
+      'USAGE: the thumbprint (--thumbprint) must be the SHA-256 fingerprint of the certificate (32 bytes in hex), got "ab"',
+      'USAGE: put credentials in --user (or VSPHERE_USER) and --password (or VSPHERE_PASSWORD), not in the server URL',
+      'USAGE: refusing to connect to http://vc: vSphere credentials travel only over TLS (https://), verified by the system CAs, --ca or --thumbprint, or unverified by --insecure; nothing was sent',
+    ]);
+    assert.deepEqual(by('pulumi'), [
+      'USAGE: choose one of connection.thumbprint (or ovfkit:thumbprint), a CA (the Pulumi provider takes none: pin connection.thumbprint) and connection.insecure (or ovfkit:insecure) (got connection.thumbprint (or ovfkit:thumbprint) and connection.insecure (or ovfkit:insecure))',
+      'USAGE: the thumbprint (connection.thumbprint (or ovfkit:thumbprint)) must be the SHA-256 fingerprint of the certificate (32 bytes in hex), got "ab"',
+      'USAGE: put credentials in connection.user (or ovfkit:user) and connection.password (or ovfkit:password), not in the server URL',
+      'USAGE: refusing to connect to http://vc: vSphere credentials travel only over TLS (https://), verified by the system CAs, a CA (the Pulumi provider takes none: pin connection.thumbprint) or connection.thumbprint (or ovfkit:thumbprint), or unverified by connection.insecure (or ovfkit:insecure); nothing was sent',
+    ]);
+    assert.deepEqual(by('terraform')[0], "USAGE: choose one of the provider's thumbprint = …, the provider's ca = … and the provider's insecure = … (got the provider's thumbprint = … and the provider's insecure = …)");
   });
 });

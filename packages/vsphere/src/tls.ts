@@ -1,6 +1,6 @@
 import * as https from 'node:https';
 import { X509Certificate } from 'node:crypto';
-import { OvfkitError, UsageError } from '@ovfkit/core';
+import { OvfkitError, UsageError, wordsOf, type Vocabulary } from '@ovfkit/core';
 import { createTlsAgent, type ProxySettings } from '@ovfkit/package';
 
 /**
@@ -36,19 +36,20 @@ export interface VsphereEndpoint {
  * @example
  * vsphereEndpoint('vc.example.com') // { origin: 'https://vc.example.com', sdkUrl: 'https://vc.example.com/sdk' }
  */
-export function vsphereEndpoint(server: string): VsphereEndpoint {
+export function vsphereEndpoint(server: string, vocabulary: Vocabulary = 'api'): VsphereEndpoint {
+  const w = wordsOf(vocabulary).connection;
   const text = server.trim();
   let u: URL;
   try {
     u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
   } catch {
-    throw new UsageError(`the vSphere server must be https://host[:port][/sdk] or a host name, got ${JSON.stringify(text.slice(0, 200))}`);
+    throw new UsageError(`the vSphere server (${w('server')}) must be https://host[:port][/sdk] or a host name, got ${JSON.stringify(text.slice(0, 200))}`);
   }
   if (u.protocol === 'http:') {
-    throw new UsageError(`refusing to connect to ${u.protocol}//${u.host}: vSphere credentials travel only over TLS (https://), verified by the system CAs, --ca or --thumbprint, or unverified by --insecure; nothing was sent`);
+    throw new UsageError(`refusing to connect to ${u.protocol}//${u.host}: vSphere credentials travel only over TLS (https://), verified by the system CAs, ${w('ca')} or ${w('thumbprint')}, or unverified by ${w('insecure')}; nothing was sent`);
   }
   if (u.protocol !== 'https:') throw new UsageError(`the vSphere server URL must be https://, got ${u.protocol}//`);
-  if (u.username || u.password) throw new UsageError('put credentials in --user/--password or VSPHERE_USER/VSPHERE_PASSWORD, not in the server URL');
+  if (u.username || u.password) throw new UsageError(`put credentials in ${w('user')} and ${w('password')}, not in the server URL`);
   const origin = `${u.protocol}//${u.host}`;
   return { origin, sdkUrl: `${origin}${u.pathname && u.pathname !== '/' ? u.pathname : '/sdk'}` };
 }
@@ -61,18 +62,19 @@ export function vsphereEndpoint(server: string): VsphereEndpoint {
  * @example
  * connectionTrust({ thumbprint: 'ab:cd:…' }) // { thumbprint: 'AB:CD:…' }
  */
-export function connectionTrust(options: TlsTrust): TlsTrust {
-  const given = [options.thumbprint !== undefined && '--thumbprint', options.ca !== undefined && '--ca', options.insecure === true && '--insecure'].filter((x): x is string => x !== false);
-  if (given.length > 1) throw new UsageError(`choose one of --thumbprint, --ca and --insecure (got ${given.join(' and ')})`);
-  if (options.thumbprint !== undefined) return { thumbprint: normalizeThumbprint(options.thumbprint) };
+export function connectionTrust(options: TlsTrust, vocabulary: Vocabulary = 'api'): TlsTrust {
+  const w = wordsOf(vocabulary).connection;
+  const given = [options.thumbprint !== undefined && w('thumbprint'), options.ca !== undefined && w('ca'), options.insecure === true && w('insecure')].filter((x): x is string => x !== false);
+  if (given.length > 1) throw new UsageError(`choose one of ${w('thumbprint')}, ${w('ca')} and ${w('insecure')} (got ${given.join(' and ')})`);
+  if (options.thumbprint !== undefined) return { thumbprint: normalizeThumbprint(options.thumbprint, 32, vocabulary) };
   if (options.ca !== undefined) {
     const pems = String(options.ca).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    if (pems.length === 0) throw new UsageError('the --ca file holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+    if (pems.length === 0) throw new UsageError(`the CA (${w('ca')}) holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
     for (const pem of pems) {
       try {
         new X509Certificate(pem);
       } catch (e) {
-        throw new UsageError(`the --ca file holds a certificate that cannot be read: ${(e as Error).message}`);
+        throw new UsageError(`the CA (${w('ca')}) holds a certificate that cannot be read: ${(e as Error).message}`);
       }
     }
     return { ca: options.ca };
@@ -81,10 +83,10 @@ export function connectionTrust(options: TlsTrust): TlsTrust {
 }
 
 /** Normalizes a fingerprint to upper-case colon-separated hex; throws on anything else. */
-export function normalizeThumbprint(tp: string, bytes = 32): string {
+export function normalizeThumbprint(tp: string, bytes = 32, vocabulary: Vocabulary = 'api'): string {
   const hex = tp.replace(/[:\s]/g, '').toUpperCase();
   if (!/^[0-9A-F]+$/.test(hex) || hex.length !== bytes * 2) {
-    throw new UsageError(`the thumbprint must be the ${bytes === 32 ? 'SHA-256' : 'SHA-1'} fingerprint of the certificate (${bytes} bytes in hex), got ${JSON.stringify(tp.slice(0, 120))}`);
+    throw new UsageError(`the thumbprint (${wordsOf(vocabulary).connection('thumbprint')}) must be the ${bytes === 32 ? 'SHA-256' : 'SHA-1'} fingerprint of the certificate (${bytes} bytes in hex), got ${JSON.stringify(tp.slice(0, 120))}`);
   }
   return hex.match(/../g)!.join(':');
 }

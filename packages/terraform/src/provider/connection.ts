@@ -45,5 +45,6 @@ export function connectOptions(c: NonNullable<ProviderSettings['connection']>): 
   return {
     server: c.server, userName: c.user, password: c.password.reveal(),
     ...(c.thumbprint ? { thumbprint: c.thumbprint } : {}), ...(c.ca ? { ca: c.ca } : {}), ...(c.insecure ? { insecure: true } : {}),
+    vocabulary: 'terraform',
   };
 }
