@@ -144,8 +144,11 @@ describe('VimSession', () => {
   });
 
   it('refuses to connect without a server or user, and with two trust options at once', async () => {
-    await assert.rejects(VimSession.connect({ server: '', userName: 'u', password: 'p' }), /VSPHERE_SERVER/);
-    await assert.rejects(VimSession.connect({ server: 'vc', userName: '', password: 'p' }), /VSPHERE_USER/);
+    // In the words of the caller: the CLI's flags and variables, Pulumi's connection input, or the library's own names.
+    await assert.rejects(VimSession.connect({ server: '', userName: 'u', password: 'p', vocabulary: 'cli' }), { message: 'no vSphere server given: set --server (or VSPHERE_SERVER)' });
+    await assert.rejects(VimSession.connect({ server: 'vc', userName: '', password: 'p', vocabulary: 'cli' }), { message: 'no vSphere user given: set --user (or VSPHERE_USER)' });
+    await assert.rejects(VimSession.connect({ server: 'vc', userName: '', password: 'p', vocabulary: 'pulumi' }), { message: 'no vSphere user given: set connection.user (or ovfkit:user)' });
+    await assert.rejects(VimSession.connect({ server: '', userName: 'u', password: 'p' }), { message: 'no vSphere server given: set ConnectOptions.server' });
     await assert.rejects(VimSession.connect({ server: 'vc', userName: 'u', password: 'p', insecure: true, thumbprint: 'AA' }), /choose one of/);
   });
 });
