@@ -22,6 +22,8 @@ export const validateHostCommand: Command = {
       ...(host !== undefined ? { host } : {}),
       deploymentOption: stringOption(values, 'deployment-option') ?? '',
       locale: stringOption(values, 'locale') ?? '',
+      // Fixes name the CLI's flags (--disk-provisioning thin), as ovfkit plan's do.
+      vocabulary: 'cli',
     });
     if (values['json']) writeJson(ctx.stdout, r);
     else {
