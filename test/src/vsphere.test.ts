@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkHostProfile, checkInventory, parseDescriptor, readEnvelope, summarizeVirtualSystems } from '@ovfkit/core';
+import { checkHostProfile, checkInventory, parseDescriptor, resolveDescriptor, summarizeVirtualSystems } from '@ovfkit/core';
 import { openSource, verifyPackage, writeOva, writeFileAtomic } from '@ovfkit/package';
 import { type ManagedObjectReference, PlanRefusedError, VimOvfManager, VimSession, exportOvf, importOvf, Inventory } from '@ovfkit/vsphere';
 import { PassThrough } from 'node:stream';
@@ -144,7 +144,7 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       assert.deepEqual(parsed.error ?? [], []);
       assert.equal(parsed.defaultEntityName, 'web-a');
       // The round trip keeps the hardware the original OVF asked for.
-      const [vm] = summarizeVirtualSystems(readEnvelope(text).envelope!, '');
+      const [vm] = summarizeVirtualSystems(resolveDescriptor(text));
       assert.equal(vm?.numCPUs, 2);
       assert.equal(vm?.memoryMB, 2048);
       assert.deepEqual(vm?.disk.map((d) => d.capacityBytes).sort((a, b) => (b ?? 0) - (a ?? 0)), [16 * 1048576, 8 * 1048576]);

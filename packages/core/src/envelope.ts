@@ -184,6 +184,20 @@ export function unitBytes(units: string): number | undefined {
   return Number.isFinite(factor) ? factor : undefined;
 }
 
+/**
+ * `quantity` × `units` in bytes (`defaultUnit` bytes per unit when no units are given): the one
+ * rule for Disk capacities (`ovf:capacity` × `ovf:capacityAllocationUnits`, a `${key}` value
+ * included), memory and NVDIMM quantities and unbacked disk Items. Undefined when the units are
+ * not understood or the product is not a whole number of bytes up to 2^53 − 1.
+ * @example quantityBytes(10, 'byte * 2^30') // 10737418240
+ */
+export function quantityBytes(quantity: number, units: string | undefined, defaultUnit = 1): number | undefined {
+  const factor = units === undefined ? defaultUnit : unitBytes(units);
+  if (factor === undefined) return undefined;
+  const b = quantity * factor;
+  return Number.isSafeInteger(b) ? b : undefined;
+}
+
 class EnvelopeBuilder {
   constructor(private readonly t: XmlTree, private readonly error: OvfIssue[], private readonly warning: OvfIssue[]) {}
 
@@ -423,8 +437,8 @@ class EnvelopeBuilder {
         else {
           const n = this.long(c, capacity, 'Disk', 'ovf:capacity', path);
           if (n !== undefined && factor !== undefined) {
-            const b = n * factor;
-            if (Number.isSafeInteger(b)) capacityBytes = b;
+            const b = quantityBytes(n, units);
+            if (b !== undefined) capacityBytes = b;
             else this.error.push(issues.numberOutOfRange(this.at(c, `${path}/@ovf:capacity`), 'Disk', 'ovf:capacity', `${capacity} × ${units ?? 'byte'}`, `at most ${Number.MAX_SAFE_INTEGER} bytes`));
           }
         }

@@ -3,9 +3,10 @@
  * disks, NICs) for readable output. The rule lives here, once, for every front end.
  * @see DSP0243 §9.8 (ovf:configuration), CIM RASD ResourceType
  */
-import { unitBytes } from './envelope';
-import type { Envelope, Item, VirtualHardwareSection, VirtualSystem } from './model';
-import { parseHostResource, walkContent } from './validate';
+import { memoryMB } from './importspec/units';
+import type { Item, VirtualHardwareSection, VirtualSystem } from './model';
+import type { ResolvedDescriptor, ResolvedDisk } from './resolve';
+import { diskOfHostResource } from './validate';
 
 /**
  * The Items of a VirtualHardwareSection active in `deploymentOption`: per InstanceID, the
@@ -45,48 +46,45 @@ export interface VirtualSystemSummary {
   guest?: string;
 }
 
-/** Summaries of every VirtualSystem (first VirtualHardwareSection) for a deployment option. */
-export function summarizeVirtualSystems(env: Envelope, deploymentOption: string): VirtualSystemSummary[] {
-  const disks = new Map([...(env.diskSection?.disk ?? []), ...(env.sharedDiskSection?.disk ?? [])].map((d) => [d.diskId, d]));
+/**
+ * Summaries of every VirtualSystem (first VirtualHardwareSection) of a resolved descriptor: its
+ * active Items, the disks' resolved capacities (a `${key}` capacity read from its property) and
+ * the memory the ImportSpec sends, so the summary shows the facts the import uses.
+ * @example summarizeVirtualSystems(resolveDescriptor(bytes, { deploymentOption: 'large' }))[0].memoryMB
+ */
+export function summarizeVirtualSystems(resolved: ResolvedDescriptor): VirtualSystemSummary[] {
   const out: VirtualSystemSummary[] = [];
-  const paths = new Map<object, string>();
-  for (const c of walkContent(env.content)) {
-    if (c.kind === 'VirtualSystemCollection') {
-      const p = paths.get(c);
-      for (const k of c.content) paths.set(k, p === undefined ? k.id : `${p}/${k.id}`);
-      continue;
-    }
-    out.push(summarize(c, paths.get(c) ?? c.id, deploymentOption, disks));
+  for (const e of resolved.entities) {
+    if (e.content.kind !== 'VirtualSystem') continue;
+    out.push(summarize(e.content, e.idPath, resolved.items.get(e.content)?.[0] ?? [], resolved.disks));
   }
   return out;
 }
 
-function summarize(vs: VirtualSystem, path: string, option: string, disks: Map<string, { capacityBytes?: number }>): VirtualSystemSummary {
+function summarize(vs: VirtualSystem, path: string, items: readonly Item[], disks: readonly ResolvedDisk[]): VirtualSystemSummary {
   const s: VirtualSystemSummary = { id: vs.id, path, virtualSystemType: [], disk: [], nic: [] };
   const guest = vs.operatingSystemSection?.osType ?? vs.operatingSystemSection?.id;
   if (guest !== undefined && guest !== '') s.guest = guest;
   const vhs = vs.virtualHardwareSection[0];
   if (!vhs) return s;
   s.virtualSystemType = [...(vhs.system?.virtualSystemType ?? [])];
-  for (const item of activeItems(vhs, option)) {
+  for (const item of items) {
     const q = item.virtualQuantity !== undefined && /^\d+$/.test(item.virtualQuantity) ? Number(item.virtualQuantity) : undefined;
     switch (item.resourceType) {
       case '3':
         if (q !== undefined) s.numCPUs = q;
         break;
       case '4': {
-        if (q === undefined) break;
-        const units = item.allocationUnits === undefined ? 2 ** 20 : unitBytes(item.allocationUnits);
-        if (units !== undefined) s.memoryMB = Math.round((q * units) / 2 ** 20);
+        // The MiB the ImportSpec sends (importspec/units.ts: one rule, rounded up).
+        const mb = memoryMB(item);
+        if (mb !== undefined) s.memoryMB = mb;
         break;
       }
       case '17': {
         for (const hr of item.hostResource) {
-          const r = parseHostResource(hr);
-          if (r?.kind === 'disk') {
-            const cap = disks.get(r.id)?.capacityBytes;
-            s.disk.push(cap === undefined ? { diskId: r.id } : { diskId: r.id, capacityBytes: cap });
-          }
+          // ovf:/disk/<id>, or ovf:/file/<id> of a File a Disk describes (validate.ts, as ParseDescriptor and CreateImportSpec read it).
+          const d = diskOfHostResource(disks, hr);
+          if (d) s.disk.push(d.capacityBytes === undefined ? { diskId: d.disk.diskId } : { diskId: d.disk.diskId, capacityBytes: d.capacityBytes });
         }
         break;
       }

@@ -6,7 +6,7 @@ export * from './vim25';
 export * from './model';
 export * from './messages';
 export { readXml, decodeBytes, asUtf8Document, canonicalNamespace, leafText, NS, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, type XmlElement, type XmlAttribute, type XmlReadLimits, type XmlReadResult } from './xml';
-export { readEnvelope, unitBytes, parseLong, type ReadEnvelopeResult } from './envelope';
+export { readEnvelope, unitBytes, quantityBytes, parseLong, type ReadEnvelopeResult } from './envelope';
 export { validateEnvelope, walkContent, inConfiguration, parseHostResource } from './validate';
 export { toVAppType, parseQualifiers, type VAppType, type Qualifier } from './property-type';
 export { parseDescriptor, parseDescriptorResult, parseDescriptorWithModel, resolveOrReport, type ParseDescriptorOptions, type ParsedDescriptor } from './parse-descriptor';

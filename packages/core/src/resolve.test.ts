@@ -65,6 +65,31 @@ describe('resolveDescriptor: one derivation of every fact', () => {
     assert.deepEqual([pd.approximateFlatDeploymentSize, vh.flatDeploymentSize, plan.sizes.flatDeploymentBytes], [2 ** 30, 2 ** 30, 2 ** 30]);
   });
 
+  it('sizes an ovf:/file/<id> disk whose File a Disk describes by that Disk, in ParseDescriptor, ValidateHost, CreateImportSpec and the plan', async () => {
+    // DSP0243 §9.1: the Disk (capacity × units, populatedSize) describes its File's content; the File gives only the stored bytes (1000).
+    const byFile = OVF.replace('ovf://disk/d1', 'ovf:/file/f1');
+    assert.notEqual(byFile, OVF);
+    const sizes = async (d: string): Promise<unknown> => {
+      const pd = parseDescriptor(d);
+      const vh = await new LocalOvfManager().validateHost(d, undefined, { locale: '', deploymentOption: '' });
+      const cis = await new LocalOvfManager().createImportSpec(d, undefined, undefined, CISP);
+      const disk = (cis.importSpec as VirtualMachineImportSpec).configSpec.deviceChange?.map((c) => c.device).find((x) => x._typeName === 'VirtualDisk');
+      return {
+        parseDescriptor: [pd.approximateFlatDeploymentSize, pd.approximateSparseDeploymentSize],
+        validateHost: [vh.flatDeploymentSize, vh.sparseDeploymentSize],
+        createImportSpec: { capacityInBytes: disk?.['capacityInBytes'], warning: cis.warning ?? [] },
+      };
+    };
+    assert.deepEqual(await sizes(byFile), {
+      parseDescriptor: [2 ** 30, 500],
+      validateHost: [2 ** 30, 500],
+      createImportSpec: { capacityInBytes: 2 ** 30, warning: [] },
+    });
+    // The whole plan is the one of the ovf:/disk/ form (but for the digest of the other bytes).
+    const planOf = (d: string): unknown => ({ ...createPlan(d).plan, descriptorDigest: '' });
+    assert.deepEqual(planOf(byFile), planOf(OVF));
+  });
+
   it('takes the first Value naming the chosen configuration, everywhere', async () => {
     const r = resolveDescriptor(OVF, { deploymentOption: 'large' });
     assert.equal(r.properties[0]?.defaultValue, '8');

@@ -11,14 +11,16 @@
 import { createHash } from 'node:crypto';
 import type { OvfInvalidValueConfiguration, OvfIssue } from './faults';
 import { readValidated, type DescriptorCache } from './descriptor-cache';
-import { unitBytes } from './envelope';
+import { quantityBytes } from './envelope';
 import { activeItems } from './hardware';
 import { deviceFor } from './importspec/devices';
 import { issues, type At } from './messages';
 import type { Configuration, Content, Disk, Envelope, EulaSection, File, Item, Msg, ProductSection, Property, VirtualSystem } from './model';
-import { fullPropertyId } from './property-keys';
+import { fullPropertyId, type PropertyName } from './property-keys';
 import { toVAppType } from './property-type';
-import { inConfiguration, parseHostResource } from './validate';
+import { diskOfHostResource, inConfiguration } from './validate';
+
+export { diskOfHostResource };
 import type { KeyValue, OvfCreateImportSpecParams } from './vim25';
 import { decodeBytes, type XmlReadLimits } from './xml';
 
@@ -87,6 +89,16 @@ export interface ResolvedProperty {
   category?: string;
 }
 
+/** A declared property as propertyMapping keys name it. */
+export interface ResolvedPropertyName extends PropertyName {
+  /** Index of the owning entity in {@link ResolvedDescriptor.entities}. */
+  entity: number;
+  section: ProductSection;
+  property: Property;
+  /** `[class.]key[.instance]`. */
+  fullId: string;
+}
+
 /** One Disk of the DiskSection (or SharedDiskSection). @see DSP0243 §9.1 */
 export interface ResolvedDisk {
   disk: Disk;
@@ -151,6 +163,12 @@ export interface ResolvedDescriptor {
   entities: ResolvedEntity[];
   /** Every property that applies to the chosen configuration, in document order. */
   properties: ResolvedProperty[];
+  /**
+   * Every property the descriptor declares, whatever its configuration, in document order: what
+   * a propertyMapping key is matched against (a key for another configuration's property names
+   * a property, it is not unknown; vSphere's CreateImportSpec also takes it and sets nothing).
+   */
+  declaredProperties: ResolvedPropertyName[];
   /** Per VirtualSystem: the Items active in the chosen configuration, one list per VirtualHardwareSection. */
   items: ReadonlyMap<VirtualSystem, readonly (readonly Item[])[]>;
   disks: ResolvedDisk[];
@@ -266,6 +284,7 @@ class Resolver {
       defaultEntityName: '',
       entities: [],
       properties: [],
+      declaredProperties: [],
       items: new Map(),
       disks: [],
       nvdimms: [],
@@ -336,8 +355,10 @@ class Resolver {
         const dotted = section.property.filter((p) => /[.:]/.test(p.key));
         if (dotted.length) warning.push(issues.propertyKeyInvalid(atOf(dotted[0]!, '/@ovf:key'), dotted[0]!.key, dotted.length));
         for (const p of section.property) {
+          const name: PropertyName = { classId: section.class, id: p.key, instanceId: section.instance };
+          const fullId = fullPropertyId(name);
+          this.out.declaredProperties.push({ ...name, entity, section, property: p, fullId });
           if (!inConfiguration(p.configuration, chosen)) continue;
-          const fullId = fullPropertyId({ classId: section.class, id: p.key, instanceId: section.instance });
           const first = seen.get(fullId);
           if (first !== undefined) error.push(issues.duplicateProperty(atOf(p, '/@ovf:key'), fullId, first));
           else seen.set(fullId, p.pos.line);
@@ -393,18 +414,14 @@ class Resolver {
     const files = new Map(this.out.references.map((f) => [f.id, f]));
     const used = new Set<string>();
     // The first hardware section is what ParseDescriptor sizes; CreateImportSpec picks its section by host.
+    const described = [...(env.diskSection?.disk ?? []), ...(env.sharedDiskSection?.disk ?? [])].map((disk) => ({ disk }));
     for (const lists of this.out.items.values()) {
       for (const item of lists[0] ?? []) for (const hr of item.hostResource) {
-        const r = parseHostResource(hr);
-        if (r?.kind === 'disk') used.add(r.id);
+        const d = diskOfHostResource(described, hr);
+        if (d) used.add(d.disk.diskId);
       }
     }
-    // `${key}` names a property by its full id, or by its bare key (the first such property).
-    const byRef = new Map<string, ResolvedProperty>();
-    for (const p of this.out.properties) {
-      if (!byRef.has(p.property.key)) byRef.set(p.property.key, p);
-      byRef.set(p.fullId, p);
-    }
+    const byRef = capacityReferences(this.out.properties);
     for (const d of [...(env.diskSection?.disk ?? []), ...(env.sharedDiskSection?.disk ?? [])]) {
       const r: ResolvedDisk = { disk: d, used: used.size === 0 || used.has(d.diskId) };
       const file = d.fileRef !== undefined ? files.get(d.fileRef) : undefined;
@@ -426,8 +443,8 @@ class Resolver {
           const n: ResolvedNvdimm = { entity, section, item };
           const q = item.virtualQuantity !== undefined && /^\d+$/.test(item.virtualQuantity.trim()) ? Number(item.virtualQuantity.trim()) : undefined;
           // capacityInMB is in MiB, as vCenter writes the quantity; other byte units are converted.
-          const unit = item.allocationUnits === undefined ? 2 ** 20 : unitBytes(item.allocationUnits);
-          if (q !== undefined && q > 0 && unit !== undefined && Number.isSafeInteger(q * unit)) n.capacityMB = Math.ceil((q * unit) / 2 ** 20);
+          const bytes = q !== undefined && q > 0 ? quantityBytes(q, item.allocationUnits, 2 ** 20) : undefined;
+          if (bytes !== undefined) n.capacityMB = Math.ceil(bytes / 2 ** 20);
           this.out.nvdimms.push(n);
         }
       });
@@ -443,6 +460,16 @@ class Resolver {
   }
 }
 
+/** What a Disk's `ovf:capacity="${key}"` can name: a property by its full id, or by its bare key (the first such property). */
+function capacityReferences(properties: readonly ResolvedProperty[]): Map<string, ResolvedProperty> {
+  const byRef = new Map<string, ResolvedProperty>();
+  for (const p of properties) {
+    if (!byRef.has(p.property.key)) byRef.set(p.property.key, p);
+    byRef.set(p.fullId, p);
+  }
+  return byRef;
+}
+
 /**
  * Sets the property values a propertyMapping (keys are full ids) gives, and what depends on them:
  * the capacity and sparse size of each disk (a `${key}` capacity reads the effective value) and the
@@ -456,20 +483,14 @@ export function applyPropertyMapping(r: ResolvedDescriptor, mapping: readonly Ke
     p.value = v ?? p.defaultValue;
     p.source = v === undefined ? 'default' : 'propertyMapping';
   }
-  // `${key}` names a property by its full id, or by its bare key (the first such property).
-  const byRef = new Map<string, ResolvedProperty>();
-  for (const p of r.properties) {
-    if (!byRef.has(p.property.key)) byRef.set(p.property.key, p);
-    byRef.set(p.fullId, p);
-  }
+  const byRef = capacityReferences(r.properties);
   for (const rd of r.disks) {
     const d = rd.disk;
     let cap = d.capacityBytes;
     if (cap === undefined && d.capacityPropertyRef !== undefined) {
       const value = byRef.get(d.capacityPropertyRef)?.value;
-      const factor = d.capacityAllocationUnits === undefined ? 1 : unitBytes(d.capacityAllocationUnits);
       const n = value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
-      if (n !== undefined && factor !== undefined && Number.isSafeInteger(n * factor)) cap = n * factor;
+      if (n !== undefined) cap = quantityBytes(n, d.capacityAllocationUnits);
     }
     delete rd.capacityBytes;
     delete rd.sparseBytes;

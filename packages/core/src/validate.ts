@@ -6,7 +6,7 @@
  */
 import type { OvfIssue } from './faults';
 import { type At, issues, type OvfIssueCode } from './messages';
-import type { Content, Envelope, Item, Located, VirtualHardwareSection, VirtualSystem } from './model';
+import type { Content, Disk, Envelope, Item, Located, VirtualHardwareSection, VirtualSystem } from './model';
 import { isIntegerText } from './importspec/units';
 
 const at = (x: Located, suffix = ''): At => ({ line: x.pos.line, column: x.pos.column, path: x.path + suffix });
@@ -27,6 +27,20 @@ export function inConfiguration(configuration: readonly string[], chosen: string
 export function parseHostResource(v: string): { kind: 'disk' | 'file'; id: string } | undefined {
   const m = /^(?:ovf:)?\/{1,2}(disk|file)\/(.+)$/.exec(v.trim());
   return m ? { kind: m[1] as 'disk' | 'file', id: m[2]! } : undefined;
+}
+
+/**
+ * The Disk an Item's `rasd:HostResource` names: `ovf:/disk/<diskId>`, or `ovf:/file/<fileId>` of
+ * a File some Disk holds its content in (`Disk/@ovf:fileRef`). DSP0243 §9.1: the Disk describes
+ * that file's content (capacity × units, populatedSize); the File gives only its stored bytes.
+ * So ParseDescriptor and CreateImportSpec size such a disk by its Disk, the same way; a File no
+ * Disk describes is a bare file, sized by CreateImportSpec from the file. Undefined otherwise.
+ * @example diskOfHostResource(resolved.disks, 'ovf:/file/file1') // the ResolvedDisk whose Disk has ovf:fileRef="file1"
+ */
+export function diskOfHostResource<D extends { disk: Disk }>(disks: readonly D[], hostResource: string): D | undefined {
+  const r = parseHostResource(hostResource);
+  if (!r) return undefined;
+  return r.kind === 'disk' ? disks.find((d) => d.disk.diskId === r.id) : disks.find((d) => d.disk.fileRef === r.id);
 }
 
 export function validateEnvelope(env: Envelope, error: OvfIssue[], warning: OvfIssue[]): void {

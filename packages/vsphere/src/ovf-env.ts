@@ -1,4 +1,4 @@
-import { OvfkitError, createOvfEnvironment, fullPropertyId, readEnvelope, type Content, ovfEnvironmentProperties, type OvfEnvironmentPlatform, type VAppPropertyValueSource } from '@ovfkit/core';
+import { OvfkitError, createOvfEnvironment, fullPropertyId, resolveDescriptor, ovfEnvironmentProperties, type OvfEnvironmentPlatform, type VAppPropertyValueSource } from '@ovfkit/core';
 import type { ManagedObjectReference, RawXml } from './soap/codec';
 import { ReconfigVMTask } from './soap/methods';
 import type { XmlNode } from './soap/xml';
@@ -57,37 +57,26 @@ export interface DescriptorVm {
 
 /**
  * The descriptor's VirtualSystems in document order (the order ImportSpec children follow) with
- * their ProductSection properties, the values of `propertyMapping` applied as CreateImportSpec
- * applies them (full key `class.id.instance`, or the bare id). Used when neither the VM nor the
- * server's import spec carries vApp properties: these are the values the engine sent in
- * `cisp.propertyMapping`. Per-configuration `<Value>`s are not applied.
+ * their ProductSection properties as core resolves them for the default configuration and the
+ * `propertyMapping` the engine sent in `cisp.propertyMapping` (full ids, as the plan resolved
+ * them): full id, password flag and mapped value come from the resolved descriptor, not derived
+ * here. Used when neither the VM nor the server's import spec carries vApp properties.
  */
 export function descriptorVms(descriptor: string, propertyMapping: Record<string, string> = {}): DescriptorVm[] {
-  const { envelope } = readEnvelope(descriptor);
+  const r = resolveDescriptor(descriptor, { propertyMapping: Object.entries(propertyMapping).map(([key, value]) => ({ key, value })) });
   const out: DescriptorVm[] = [];
-  const walk = (c: Content): void => {
-    if (c.kind === 'VirtualSystemCollection') {
-      for (const k of c.content) walk(k);
-      return;
-    }
-    const property: DescriptorVm['property'] = [];
-    for (const ps of c.productSection) {
-      for (const p of ps.property) {
-        const key = fullPropertyId({ classId: ps.class, id: p.key, instanceId: ps.instance });
-        const value = propertyMapping[key] ?? propertyMapping[p.key];
-        property.push({
-          id: p.key,
-          ...(ps.class ? { classId: ps.class } : {}),
-          ...(ps.instance ? { instanceId: ps.instance } : {}),
-          ...(p.value !== undefined ? { defaultValue: p.value } : {}),
-          ...(value !== undefined ? { value } : {}),
-          ...(p.password ? { type: 'password' } : {}),
-        });
-      }
-    }
-    out.push({ id: c.id, property });
-  };
-  if (envelope?.content) walk(envelope.content);
+  r.entities.forEach((e, entity) => {
+    if (e.content.kind !== 'VirtualSystem') return;
+    const property = r.properties.filter((p) => p.entity === entity).map((p): DescriptorVm['property'][number] => ({
+      id: p.property.key,
+      ...(p.section.class ? { classId: p.section.class } : {}),
+      ...(p.section.instance ? { instanceId: p.section.instance } : {}),
+      ...(p.defaultValue !== '' || p.property.value !== undefined ? { defaultValue: p.defaultValue } : {}),
+      ...(p.source === 'propertyMapping' ? { value: p.value } : {}),
+      ...(p.password ? { type: 'password' } : {}),
+    }));
+    out.push({ id: e.content.id, property });
+  });
   return out;
 }
 

@@ -4,7 +4,7 @@
  * {@link connectOvfSession} at run time; the shapes here match its port structurally.
  */
 import { createHash } from 'node:crypto';
-import { fullPropertyId, type DescriptorCache, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, type SignaturePolicy, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
+import { fullPropertyId, matchPropertyKey, type PropertyName, type DescriptorCache, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, type SignaturePolicy, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
 import { trustedCertificates } from '@ovfkit/package';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
@@ -281,18 +281,21 @@ export class OvfSession {
         const cfg = (await this.session.properties(ref, [path(ref)]))[path(ref)] as DataObject | undefined;
         defined.push({ ref, props: asArray(cfg?.['property'] as DataObject[] | undefined) });
       }
+      // A key names a property as a plan's propertyMapping does (core's matchPropertyKey): its full id, or the bare id of exactly one.
+      const nameOf = (x: DataObject): PropertyName => ({ classId: str(x['classId']), id: str(x['id']), instanceId: str(x['instanceId']) });
+      const names = defined.flatMap(({ props }) => props.map(nameOf));
       for (const kv of change.property) {
-        let found = false;
+        const m = matchPropertyKey(kv.key, names);
+        if (m.kind === 'ambiguous') throw new UsageError(`vApp property key ${JSON.stringify(kv.key)} of ${entity.value} names ${m.candidates.length} properties (${m.candidates.join(', ')}); give the full id of the one you mean`);
+        if (m.kind === 'unknown') throw new UsageError(`${entity.value} has no vApp property ${JSON.stringify(kv.key)}${vm ? '' : ' (neither the vApp nor its VMs)'}${m.nearest.length ? `; did you mean ${m.nearest.join(' or ')}?` : ''}`);
         for (const { ref, props } of defined) {
           for (const x of props) {
-            if (x['id'] !== kv.key && fullPropertyId({ classId: str(x['classId']), id: str(x['id']), instanceId: str(x['instanceId']) }) !== kv.key) continue;
+            if (fullPropertyId(nameOf(x)) !== m.id) continue;
             const e = edits.get(ref.value) ?? { ref, property: [] };
             e.property.push({ operation: 'edit', info: { key: Number(x['key']), value: kv.value } });
             edits.set(ref.value, e);
-            found = true;
           }
         }
-        if (!found) throw new UsageError(`${entity.value} has no vApp property ${JSON.stringify(kv.key)}${vm ? '' : ' (neither the vApp nor its VMs)'}`);
       }
     }
     const own = edits.get(entity.value)?.property;

@@ -116,7 +116,7 @@ export const parseCommand: Command = {
         deploymentOption: stringOption(values, 'deployment-option') ?? '',
       });
       const r = parsed.result;
-      const vms = values['json'] || !parsed.envelope ? [] : summarizeVirtualSystems(parsed.envelope, parsed.deploymentOption);
+      const vms = values['json'] || !parsed.envelope ? [] : summarizeVirtualSystems(parsed.resolved);
       return { code: r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok, json: r, text: values['json'] ? '' : renderSummary(source.name, r, parsed.deploymentOption, vms, parsed.envelope?.references?.file) };
     };
     if (positionals.length > 1) return forEachPackage(positionals, ctx, values['json'] === true, one);

@@ -54,10 +54,9 @@ import type {
 import { escapeEntityName } from '../importspec/names';
 import type { Analysis, BuildInput, DiskSummary, NicSummary, PropertySummary, VmSummary } from './analysis';
 import { checkDatastoreSpace, checkGuestId, chooseHardwareSection, chooseProvisioning, hardwareVersion, pad } from './validate-host';
-import { intValue, isIntegerText } from '../importspec/units';
-import { unitBytes } from '../envelope';
-import { fullPropertyId } from '../property-keys';
-import type { ResolvedDisk, ResolvedEntity, ResolvedNvdimm } from '../resolve';
+import { intValue, isIntegerText, memoryMB } from '../importspec/units';
+import { quantityBytes } from '../envelope';
+import { diskOfHostResource, type ResolvedDisk, type ResolvedEntity, type ResolvedNvdimm } from '../resolve';
 
 const IP_POLICIES = ['dhcpPolicy', 'transientPolicy', 'fixedPolicy', 'fixedAllocatedPolicy'];
 
@@ -77,7 +76,6 @@ class Builder {
   readonly a: Analysis;
   private nextKey = -200;
   private readonly files = new Map<string, File>();
-  private readonly disks = new Map<string, ResolvedDisk>();
   private readonly nvdimms = new Map<Item, ResolvedNvdimm>();
   /** The resolved entity of each VirtualSystem / VirtualSystemCollection, with its index. */
   private readonly entities = new Map<Content, { entity: ResolvedEntity; index: number }>();
@@ -90,7 +88,6 @@ class Builder {
     const r = input.resolved;
     this.env = r.envelope!;
     for (const f of r.references) this.files.set(f.id, f);
-    for (const d of r.disks) this.disks.set(d.disk.diskId, d);
     for (const n of r.nvdimms) this.nvdimms.set(n.item, n);
     r.entities.forEach((entity, index) => this.entities.set(entity.content, { entity, index }));
     const env = this.env;
@@ -190,17 +187,10 @@ class Builder {
   }
 
   // ---- properties ---------------------------------------------------------------------------
-  /** Every ProductSection of an entity and its children, whatever the configuration. */
-  private allProductSections(c: Content): ProductSection[] {
-    const out = [...c.productSection];
-    if (c.kind === 'VirtualSystemCollection') for (const child of c.content) out.push(...this.allProductSections(child));
-    return out;
-  }
-
   private checkPropertyMapping(): void {
-    const content = this.env.content!;
-    const known = new Map<string, { section: ProductSection; p: ProductSection['property'][number] }>();
-    for (const section of this.allProductSections(content)) for (const p of section.property) known.set(fullPropertyId({ classId: section.class, id: p.key, instanceId: section.instance }), { section, p });
+    // Every declared property, whatever its configuration, by full id (resolve.ts; the first where two entities share one).
+    const known = new Map<string, { p: ProductSection['property'][number] }>();
+    for (const d of this.input.resolved.declaredProperties) if (!known.has(d.fullId)) known.set(d.fullId, { p: d.property });
     const resolved = new Map(this.input.resolved.properties.map((p) => [p.fullId, p]));
     for (const kv of this.input.cisp.propertyMapping ?? []) {
       const hit = known.get(kv.key);
@@ -486,11 +476,10 @@ class Builder {
       }
       if (rt === RT.memory) {
         sawMemory = true;
-        const n = intValue(item.virtualQuantity);
-        const unit = item.allocationUnits === undefined ? 2 ** 20 : unitBytes(item.allocationUnits);
-        if (item.virtualQuantity !== undefined && !isIntegerText(item.virtualQuantity)) { /* reported at parse */ } else if (n === undefined || unit === undefined || n < 1) {
+        const mb = memoryMB(item);
+        if (item.virtualQuantity !== undefined && !isIntegerText(item.virtualQuantity)) { /* reported at parse */ } else if (mb === undefined) {
           this.err('BAD_QUANTITY', { _typeName: 'OvfElementInvalidValue', lineNumber: item.pos.line, name: 'VirtualQuantity', value: item.virtualQuantity ?? '' }, `Memory size ${qv(`${item.virtualQuantity ?? ''} ${item.allocationUnits ?? ''}`)} of ${qv(entity)} cannot be read`, { at: item, value: `${item.virtualQuantity ?? ''} ${item.allocationUnits ?? ''}`, allowed: 'an integer with byte units, e.g. 4096 byte * 2^20', fix: 'fix the memory item' });
-        } else spec.memoryMB = Math.max(1, Math.ceil((n * unit) / 2 ** 20));
+        } else spec.memoryMB = mb;
         const alloc = allocation(item);
         if (Object.keys(alloc).length) spec.memoryAllocation = alloc;
         continue;
@@ -669,12 +658,11 @@ class Builder {
     let disk: Disk | undefined;
     let file: File | undefined;
     if (ref) {
+      // ovf:/disk/<id>, or ovf:/file/<id> of a File a Disk describes: that Disk (resolve.ts, as ParseDescriptor sizes it).
+      resolvedDisk = diskOfHostResource(this.input.resolved.disks, ref);
+      disk = resolvedDisk?.disk;
       const r = parseHostResource(ref);
-      if (r?.kind === 'disk') {
-        resolvedDisk = this.disks.get(r.id);
-        disk = resolvedDisk?.disk;
-      }
-      else if (r?.kind === 'file') file = this.files.get(r.id);
+      if (!disk && r?.kind === 'file') file = this.files.get(r.id);
       // A HostResource naming no Disk or File is ParseDescriptor's DANGLING_HOST_RESOURCE already.
       if (!disk && !file) return false;
     }
@@ -684,8 +672,7 @@ class Builder {
       file = resolvedDisk.file;
     } else if (!file) {
       const q = intValue(item.virtualQuantity);
-      const unit = item.allocationUnits === undefined ? 1 : unitBytes(item.allocationUnits);
-      if (q !== undefined && unit !== undefined) capacity = q * unit;
+      if (q !== undefined) capacity = quantityBytes(q, item.allocationUnits);
     }
     if (capacity === undefined && !disk && file?.size !== undefined) {
       // A disk given as a bare File: vSphere reads the capacity from the VMDK at import.

@@ -23,7 +23,7 @@ export { descriptorDigest } from '../resolve';
 import type { KeyValue, ManagedObjectReference, OvfCreateImportSpecParams, OvfFileItem, OvfNetworkMapping, OvfParseDescriptorResult, OvfValidateHostResult } from '../vim25';
 import { deploymentOptionFix, eulaNotAccepted, resolvePropertyMapping, type PlanVocabulary } from './verdict';
 
-export { eulaNotAccepted, propertyNames, resolvePropertyMapping, type PlanVocabulary, type ResolvedPropertyMapping } from './verdict';
+export { eulaNotAccepted, resolvePropertyMapping, type PlanVocabulary, type ResolvedPropertyMapping } from './verdict';
 import { checkPackage, declaredPackageFiles, type PlanPackage, type PlanPackageInput } from './package';
 
 export * from './package';
@@ -223,7 +223,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   const signed = signatureVerdict(options.signature, resolved.digest, options.vocabulary);
   const pr = parsed.result;
   // vSphere sets a property only by its full id: each key is resolved to one first.
-  const keys = parsed.envelope ? resolvePropertyMapping(parsed.envelope, pm, options.vocabulary) : { propertyMapping: pm, bareKeys: new Map<string, string>(), errors: [] };
+  const keys = parsed.envelope ? resolvePropertyMapping(resolved.declaredProperties, pm, options.vocabulary) : { propertyMapping: pm, bareKeys: new Map<string, string>(), errors: [] };
   if (keys.propertyMapping.length) cisp.propertyMapping = keys.propertyMapping;
   // The same resolution, now with the full-id values: what CreateImportSpec and the plan show.
   applyPropertyMapping(resolved, keys.propertyMapping);

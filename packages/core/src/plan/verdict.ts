@@ -6,9 +6,7 @@
  */
 import type { OvfIssue } from '../faults';
 import { issue, qv } from '../importspec/issues';
-import type { Envelope } from '../model';
 import { fullPropertyId, matchPropertyKey, type PropertyName } from '../property-keys';
-import { walkContent } from '../validate';
 import type { KeyValue } from '../vim25';
 import { wordsOf, type Vocabulary, type Words } from '../issue-text';
 
@@ -21,15 +19,6 @@ export type PlanWords = Words;
 /** The words of a front end (the one table every plan rule words its fixes from). */
 export function planWords(vocabulary: PlanVocabulary = 'api'): PlanWords {
   return wordsOf(vocabulary);
-}
-
-/** Every property of a package as propertyMapping keys name it, in document order (all entities, all configurations). */
-export function propertyNames(envelope: Envelope): PropertyName[] {
-  const out: PropertyName[] = [];
-  for (const c of walkContent(envelope.content)) {
-    for (const ps of c.productSection) for (const p of ps.property) out.push({ classId: ps.class, id: p.key, instanceId: ps.instance });
-  }
-  return out;
 }
 
 /** A propertyMapping with its keys resolved to full ids. */
@@ -50,11 +39,11 @@ const listOf = (ids: readonly string[]): string => (ids.length > LISTED ? [...id
  * Resolves each propertyMapping key to the full id of the one property it names (see
  * {@link matchPropertyKey}); an unknown key, an ambiguous bare key, or two keys for one property
  * is an error naming the candidates.
- * @example resolvePropertyMapping(envelope, [{ key: 'workers', value: '8' }], 'cli').propertyMapping // [{ key: 'com.example.sentry.workers.1', value: '8' }]
+ * `names` are every property the package declares (ResolvedDescriptor.declaredProperties).
+ * @example resolvePropertyMapping(resolved.declaredProperties, [{ key: 'workers', value: '8' }], 'cli').propertyMapping // [{ key: 'com.example.sentry.workers.1', value: '8' }]
  */
-export function resolvePropertyMapping(envelope: Envelope, mapping: readonly KeyValue[], vocabulary: PlanVocabulary = 'api'): ResolvedPropertyMapping {
+export function resolvePropertyMapping(names: readonly PropertyName[], mapping: readonly KeyValue[], vocabulary: PlanVocabulary = 'api'): ResolvedPropertyMapping {
   const w = wordsOf(vocabulary);
-  const names = propertyNames(envelope);
   const out: ResolvedPropertyMapping = { propertyMapping: [], bareKeys: new Map(), errors: [] };
   const keyOf = new Map<string, string>();
   const fault = (key: string): { _typeName: 'OvfInvalidValueReference'; lineNumber: number; elementName: string; attributeName: string; value: string } =>
