@@ -1,7 +1,10 @@
 /**
  * How many times one offline OvfImport check() parses the descriptor (core's envelope reader,
- * counted in this process): once. The package facts are gathered for the files the plan lists
- * (as `ovfkit plan` does through @ovfkit/package's planPackage), not read from a second parse.
+ * counted in this process): once for bytes this provider process has not read, none for bytes it
+ * has (the provider's per-digest DescriptorCache). The package facts are gathered for the files the
+ * plan lists (as `ovfkit plan` does through @ovfkit/package's planPackage), not from a second parse:
+ * before, a first check parsed twice (bind.ts readDescriptor's packageFacts, then the plan).
+ * Each package has its own descriptor bytes, so each first check is a first read.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -23,11 +26,12 @@ describe('OvfImport check() offline: one descriptor parse', function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-check-parses-'));
     pkg = await buildOva(path.join(tmp, 'pkg'), 'tiny', [{ id: 'tiny01', cpus: 1, memoryMB: 256, disksMiB: [1], nics: ['VM Network'] }]);
     // The same descriptor beside its disk (a folder package), and alone (its disk missing).
+    // Other bytes than the .ova's (a comment), so that no check reads a descriptor another has read.
     folder = path.join(tmp, 'pkg', 'tiny.ovf');
-    fs.writeFileSync(folder, pkg.descriptor);
+    fs.writeFileSync(folder, `${pkg.descriptor}<!-- the folder package -->\n`);
     fs.mkdirSync(path.join(tmp, 'bare'));
     bare = path.join(tmp, 'bare', 'tiny.ovf');
-    fs.writeFileSync(bare, pkg.descriptor);
+    fs.writeFileSync(bare, `${pkg.descriptor}<!-- the package without its disk -->\n`);
   });
   after(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -51,6 +55,10 @@ describe('OvfImport check() offline: one descriptor parse', function () {
       assert.deepEqual(r, { failures: [], localParses: 1 });
     });
   }
+
+  it('parses nothing when it checks bytes it has read before (the provider keeps them by digest)', async () => {
+    assert.deepEqual(await check(pkg.ova), { failures: [], localParses: 0 });
+  });
 
   it('still judges the files the plan lists: a missing disk is the one failure, with one parse', async () => {
     const r = await check(bare);
