@@ -120,12 +120,12 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
   const r = createPlan(ovfDescriptor, {
     hostProfile,
     ...(inventory ? { inventory } : {}),
-    // With a snapshot, every placement input it lacks is an error of the plan (core resolves them all).
-    ...(inventory && p.datacenter ? { datacenter: p.datacenter } : {}),
-    ...(inventory && p.folder ? { folder: p.folder } : {}),
-    ...(inventory && p.host ? { host: p.host } : {}),
-    ...(inventory && (p.resourcePool ?? p.vApp ?? p.cluster) ? { resourcePool: (p.resourcePool ?? p.vApp ?? p.cluster)! } : {}),
-    ...(inventory && p.datastore ? { datastore: p.datastore } : {}),
+    // The placement is the plan's target; with a snapshot every input it lacks is also an error of the plan (core resolves them all).
+    ...(p.datacenter ? { datacenter: p.datacenter } : {}),
+    ...(p.folder ? { folder: p.folder } : {}),
+    ...(p.host ? { host: p.host } : {}),
+    ...((p.resourcePool ?? p.vApp ?? p.cluster) ? { resourcePool: (p.resourcePool ?? p.vApp ?? p.cluster)! } : {}),
+    ...(p.datastore ? { datastore: p.datastore } : {}),
     ...(request.entityName ? { entityName: request.entityName } : {}),
     deploymentOption: request.deploymentOption,
     locale: request.locale,
