@@ -16,7 +16,7 @@ import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
 
 const { tmp, pkg } = packageScope('ovfkit-export-name-');
 
-describe('ovfkit export by a bare VM or vApp name, host-profile capture by host name (simulator, issue 15)', function () {
+describe('ovfkit export, reconfigure and destroy by a bare VM or vApp name, host-profile capture by host name (simulator, issue 15)', function () {
   this.timeout(120_000);
   const sim = useSimulator();
   let session: VimSession;
@@ -99,5 +99,26 @@ describe('ovfkit export by a bare VM or vApp name, host-profile capture by host 
     const notVm = await runCli(['export', '/DC0/datastore/LocalDS_0', out], env());
     assert.deepEqual([notVm.code, notVm.stderr], [2, 'ovfkit: "/DC0/datastore/LocalDS_0" is a Datastore, not a VM or vApp (VirtualMachine or VirtualApp)\n']);
     assert.equal(fs.existsSync(out), false);
+  });
+
+  it('reconfigure and destroy take a bare name the same way: unique → that VM, ambiguous → the candidates and nothing done, none → did you mean (or nothing to do with --if-exists)', async () => {
+    await importOvf(session, { source: await pkg(web.ova), pool: 'DC0_C0/Resources', folder: 'team-b', name: 'gone-soon' });
+    const inv = new Inventory(session);
+    const ref = await inv.entity('/DC0/vm/team-b/gone-soon');
+    const rc = await runCli(['reconfigure', 'gone-soon', '--annotation', 'by name', '--json'], env());
+    assert.deepEqual([rc.code, JSON.parse(rc.stdout), rc.stderr], [0, { entity: ref, changed: ['annotation'] }, '']);
+    const twin = await runCli(['reconfigure', 'twin', '--annotation', 'x'], env());
+    assert.deepEqual([twin.code, twin.stderr], [2, 'ovfkit: "twin" names 2 VMs and vApps: "/DC0/vm/team-a/twin", "/DC0/vm/team-b/twin"; give the inventory path of the one you mean\n']);
+    const ambiguous = await runCli(['destroy', 'twin', '--if-exists'], env());
+    assert.deepEqual([ambiguous.code, ambiguous.stderr], [2, 'ovfkit: "twin" names 2 VMs and vApps: "/DC0/vm/team-a/twin", "/DC0/vm/team-b/twin"; give the inventory path of the one you mean\n'], '--if-exists does not hide an ambiguous name');
+    assert.ok(await inv.find('/DC0/vm/team-a/twin'), 'both twins are still there');
+    assert.ok(await inv.find('/DC0/vm/team-b/twin'));
+    const typo = await runCli(['destroy', 'gone-son'], env());
+    assert.deepEqual([typo.code, typo.stderr], [2, 'ovfkit: no VM or vApp "gone-son" in the inventory; did you mean "/DC0/vm/team-b/gone-soon"?\n']);
+    const d = await runCli(['destroy', 'gone-soon', '--json'], env());
+    assert.deepEqual([d.code, JSON.parse(d.stdout), d.stderr], [0, { destroyed: true, entity: ref }, '']);
+    assert.equal(await inv.find('/DC0/vm/team-b/gone-soon'), undefined);
+    const again = await runCli(['destroy', 'gone-soon', '--if-exists'], env());
+    assert.deepEqual([again.code, again.stdout, again.stderr], [0, 'gone-soon does not exist; nothing to do\n', '']);
   });
 });

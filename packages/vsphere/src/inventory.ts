@@ -78,11 +78,22 @@ export class Inventory {
    * nearest ("did you mean").
    */
   async resolve(kind: keyof typeof RESOLVED, ref: string, signal?: AbortSignal): Promise<ManagedObjectReference> {
+    const r = await this.lookup(kind, ref, signal);
+    if ('missing' in r) throw new UsageError(r.missing);
+    return r.ref;
+  }
+
+  /**
+   * {@link resolve}, with nothing found as a value (`missing`: the message with its "did you
+   * mean"), for callers where absence is an answer (`destroy --if-exists`). A reference naming
+   * several objects, or one of another kind, is still an error.
+   */
+  async lookup(kind: keyof typeof RESOLVED, ref: string, signal?: AbortSignal): Promise<{ ref: ManagedObjectReference } | { missing: string }> {
     const k = RESOLVED[kind];
     const direct = await this.find(ref, signal);
     if (direct) {
       if (!k.types.includes(direct.type)) throw new UsageError(`${JSON.stringify(ref)} is a ${direct.type}, not a ${k.one} (${k.types.join(' or ')})`);
-      return direct;
+      return { ref: direct };
     }
     const trees = await this.trees(kind, signal);
     const found: TreeObject[] = [];
@@ -92,14 +103,14 @@ export class Inventory {
       if (r.found) found.push(r.found);
       else matches.push(...r.matches);
     }
-    if (found.length === 1 && matches.length === 0) return { type: found[0]!.type, value: found[0]!.moref };
+    if (found.length === 1 && matches.length === 0) return { ref: { type: found[0]!.type, value: found[0]!.moref } };
     const all = [...found, ...matches];
     if (all.length > 1) {
       const paths = all.map((o) => JSON.stringify(o.path ?? o.name)).sort();
       throw new UsageError(`${JSON.stringify(ref)} names ${all.length} ${k.many}: ${paths.join(', ')}; give the inventory path of the one you mean`);
     }
     const near = trees.flatMap((t) => closestObjects(t, kind, ref)).map((o) => JSON.stringify(o.path ?? o.name));
-    throw new UsageError(`no ${k.one} ${JSON.stringify(ref)} in the inventory; ${near.length ? `did you mean ${near.join(' or ')}?` : `give its inventory path (${k.path}), its name or its moref (${k.moref})`}`);
+    return { missing: `no ${k.one} ${JSON.stringify(ref)} in the inventory; ${near.length ? `did you mean ${near.join(' or ')}?` : `give its inventory path (${k.path}), its name or its moref (${k.moref})`}` };
   }
 
   /** Every datacenter's objects of `kind` with their inventory paths, as core's resolver reads them (one listing per datacenter; the folders and parents on the way listed too). */

@@ -12,8 +12,9 @@ import { propertyFlags } from './import';
 export const reconfigureCommand: Command = {
   name: 'reconfigure',
   summary: 'set the annotation, vApp property values and power state of a VM or vApp in place',
-  usage: 'reconfigure <vm-or-vapp-path|VirtualMachine:vm-42> --server <url> [--annotation <text>] [--prop k=v] [--power-on|--power-off]',
+  usage: 'reconfigure <vm-or-vapp> --server <url> [--annotation <text>] [--prop k=v] [--power-on|--power-off]',
   help: [
+    '  <vm-or-vapp>            name (when unique), inventory path, path under the VM folder, or moref (VirtualMachine:vm-42)',
     connectionHelp,
     '  --annotation <text>     set the annotation (notes)',
     '  --prop <key=value>      set a vApp property value (repeatable; full classId.id.instanceId or bare id)',
@@ -31,15 +32,13 @@ export const reconfigureCommand: Command = {
   },
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
-    if (positionals.length !== 1) throw new UsageError('reconfigure takes one VM or vApp (inventory path or Type:id)');
+    if (positionals.length !== 1) throw new UsageError('reconfigure takes one VM or vApp (name, inventory path or Type:id)');
     if (values['power-on'] === true && values['power-off'] === true) throw new UsageError('give --power-on or --power-off, not both');
     const property = Object.entries(propertyFlags(values, ctx.env)).map(([key, value]) => ({ key, value }));
     const annotation = stringOption(values, 'annotation');
     const wantOn = values['power-on'] === true ? true : values['power-off'] === true ? false : undefined;
     return withSession(values, ctx, async (session) => {
-      const ref = await new Inventory(session).find(positionals[0]!, ctx.signal);
-      if (!ref) throw new UsageError(`no VM or vApp at ${JSON.stringify(positionals[0])}`);
-      if (ref.type !== 'VirtualMachine' && ref.type !== 'VirtualApp') throw new UsageError(`${positionals[0]} is a ${ref.type}; reconfigure changes only VMs and vApps`);
+      const ref = await new Inventory(session).entity(positionals[0]!, ctx.signal);
       const ovf = new OvfSession(session);
       const done: string[] = [];
       if (annotation !== undefined || property.length) {
