@@ -279,9 +279,11 @@ describe('ovfkit plan library:LIB/ITEM (simulator)', function () {
     assert.equal(published.code, 0, published.stderr);
   });
 
-  it('plans the item as the .ova it was published from: the same digest, VMs, properties and issues; the package is the library item', async () => {
+  it('plans the item as the .ova it was published from (against the server\'s inventory): the same digest, VMs, properties and issues; the package is the library item', async () => {
     const flags = ['--prop', 'port=99999', '--prop', 'nosuch=1', '--json'];
-    const file = await runCli(['plan', web.ova, ...flags]);
+    const snap = path.join(tmp, 'plan-web-snap.json');
+    assert.equal((await runCli(['inventory', 'capture', '--skip-libraries', '--out', snap], env())).code, 0);
+    const file = await runCli(['plan', web.ova, '--inventory', snap, ...flags]);
     const item = await runCli(['plan', 'library:templates/web', ...flags], env());
     assert.deepEqual([file.code, item.code], [1, 1], item.stderr);
     const a = JSON.parse(file.stdout) as Record<string, unknown> & { package: { form: string; location: string; files: { present: unknown }[] } };
@@ -407,5 +409,159 @@ describe('deploy a library item through ovf/library-item?action=deploy (simulato
     } finally {
       await rest.close();
     }
+  });
+});
+
+describe('ovfkit import library:LIB/ITEM and the live plan with vCenter\'s filter (simulator)', function () {
+  this.timeout(180_000);
+  const sim = useSimulator();
+  let web: BuiltPackage;
+  const env = (): NodeJS.ProcessEnv => ({ VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint });
+  const product = '<ProductSection><Info>p</Info><Property ovf:key="hostname" ovf:type="string" ovf:userConfigurable="true" ovf:value="web"/><Property ovf:key="port" ovf:type="uint16" ovf:qualifiers="MinValue(1) MaxValue(1024)" ovf:userConfigurable="true" ovf:value="80"/></ProductSection>';
+  /** What the simulator holds that a refused or failed import must not change. */
+  const leftovers = async (): Promise<unknown> => {
+    const st = await sim().state();
+    const lib = await sim().library();
+    return { vms: st.virtualMachines, openLeases: st.leases.filter((l) => l.state === 'ready' || l.state === 'initializing').length, deploys: lib.calls['library-item.deploy'] ?? 0, downloads: lib.downloadSessions.length, active: lib.updateSessions.filter((u) => u.state === 'ACTIVE').length };
+  };
+
+  before(async () => {
+    web = await buildOva(path.join(tmp, 'import-web'), 'web', [{ id: 'web01', cpus: 2, memoryMB: 768, disksMiB: [4], nics: ['VM Network'], sections: product }]);
+    assert.equal((await runCli(['library', 'create', 'templates', '--datastore', '/DC0/datastore/LocalDS_0'], env())).code, 0);
+    assert.equal((await runCli(['library', 'publish', web.ova, '--library', 'templates', '--item', 'web'], env())).code, 0);
+  });
+
+  it('deploys the item with properties, a network mapping and power-on: the VM\'s hardware, property values and network are the descriptor\'s and the flags\'', async () => {
+    const r = await runCli(['import', 'library:templates/web', '--pool', 'DC0_C0', '--net', 'VM Network=DC0_DVPG0', '--prop', 'hostname=lib-a', '--prop', 'port=443', '--name', 'lib-a', '--power-on', '--json'], env());
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const out = JSON.parse(r.stdout) as { entity: { type: string; value: string }; name: string; libraryItem: string; poweredOn: boolean; warning: unknown[] };
+    const item = (await sim().library()).items.find((i) => i.name === 'web')!;
+    assert.deepEqual([out.entity.type, out.name, out.libraryItem, out.poweredOn, out.warning], ['VirtualMachine', 'lib-a', item.id, true, []]);
+    const session = await VimSession.connect({ server: sim().sdkUrl, userName: sim().username, password: sim().password, thumbprint: sim().thumbprint });
+    try {
+      const p = await session.properties(out.entity, ['name', 'config.hardware.numCPU', 'config.hardware.memoryMB', 'network', 'config.vAppConfig', 'runtime.powerState']);
+      const props = ([] as { id: string; value?: string }[]).concat((p['config.vAppConfig'] as { property?: { id: string; value?: string } | { id: string; value?: string }[] }).property ?? []).map((x) => [x.id, x.value]);
+      const dvpg = await new Inventory(session).get('/DC0/network/DC0_DVPG0', 'network');
+      assert.deepEqual(
+        [p['name'], p['config.hardware.numCPU'], p['config.hardware.memoryMB'], (p['network'] as { value: string }[]).map((n) => n.value), props, p['runtime.powerState']],
+        ['lib-a', 2, 768, [dvpg.value], [['hostname', 'lib-a'], ['port', '443']], 'poweredOn'],
+      );
+    } finally {
+      await session.logout();
+    }
+    const text = await runCli(['import', 'library:templates/web', '--pool', 'DC0_C0', '--name', 'lib-b'], env());
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`^imported VirtualMachine vm-\\d+ "lib-b" from library item library:templates/web \\(${item.id}\\)\\nsignature: none \\(the package is not signed\\)\\n$`));
+  });
+
+  it('a broken property value or an unknown network is refused by the plan with the file import\'s issues, whole; nothing is created or deployed', async () => {
+    const before = await leftovers();
+    for (const flags of [['--prop', 'port=99999'], ['--net', 'VM Network=Nope'], ['--prop', 'nosuch=1', '--net', 'Nope=DC0_DVPG0']]) {
+      const args = ['--pool', 'DC0_C0', '--name', 'lib-refused', ...flags, '--json'];
+      const file = await runCli(['import', web.ova, ...args], env());
+      const lib = await runCli(['import', 'library:templates/web', ...args], env());
+      assert.deepEqual([file.code, lib.code], [1, 1], lib.stdout + lib.stderr);
+      const [a, b] = [JSON.parse(file.stdout), JSON.parse(lib.stdout)] as { refusedBy: string; error: { code: string }[]; warning: unknown[] }[];
+      assert.deepEqual(b, a, flags.join(' '));
+      assert.equal(b!.refusedBy, 'plan');
+      assert.ok(b!.error.length >= 1);
+    }
+    assert.deepEqual(await leftovers(), before);
+  });
+
+  it('a deployment that fails after its uploads is reported in the issue shape and leaves no VM, lease or session; a changed descriptor is refused before deploying', async () => {
+    const before = await leftovers();
+    await sim().inject({ kind: 'libraryDeployFail' });
+    const r = await runCli(['import', 'library:templates/web', '--pool', 'DC0_C0', '--name', 'lib-fail', '--json'], env());
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { refusedBy: 'vSphere', error: [{ code: 'OvfInternalError', type: 'OvfInternalError', message: 'SERVER: injected deploy failure' }], warning: [] });
+    const after = (await leftovers()) as { deploys: number };
+    assert.deepEqual(after, { ...(before as object), deploys: (before as { deploys: number }).deploys + 1 });
+    const stale = await runCli(['import', 'library:templates/web', '--pool', 'DC0_C0', '--name', 'lib-stale', '--expect-digest', `sha256:${'0'.repeat(64)}`], env());
+    assert.equal(stale.code, 2);
+    assert.match(stale.stderr, /^ovfkit: the package changed since it was planned: the descriptor of library:templates\/web is sha256:[0-9a-f]{64}, the plan expected sha256:0{64}; nothing was deployed/);
+    assert.deepEqual(await leftovers(), after);
+    const misuse = await runCli(['import', 'library:templates/web', '--template'], env());
+    assert.deepEqual([misuse.code, misuse.stderr], [2, 'ovfkit: --template does not apply to a library item (vCenter deploys it); leave it out\n']);
+  });
+
+  it('the live plan checks the item against the server\'s inventory and asks vCenter\'s filter for the target; the same plan as the file against a captured snapshot', async () => {
+    const calls = async (): Promise<number> => (await sim().library()).calls['library-item.filter'] ?? 0;
+    const snap = path.join(tmp, 'import-snap.json');
+    assert.equal((await runCli(['inventory', 'capture', '--out', snap], env())).code, 0);
+    const n = await calls();
+    const flags = ['--pool', 'DC0_C0', '--net', 'VM Network=VM Netwrok', '--prop', 'port=99999', '--json'];
+    const live = await runCli(['plan', 'library:templates/web', ...flags], env());
+    assert.equal(live.code, 1, live.stderr);
+    assert.equal(await calls(), n + 1);
+    const file = await runCli(['plan', web.ova, '--inventory', snap, ...flags]);
+    const [a, b] = [JSON.parse(file.stdout), JSON.parse(live.stdout)] as { errors: { code: string; source: string }[]; warnings: unknown[] }[];
+    assert.deepEqual([b!.errors, b!.warnings], [a!.errors, a!.warnings]);
+    assert.deepEqual(b!.errors.map((e) => `${e.source} ${e.code}`), ['createImportSpec PROPERTY_VALUE_INVALID', 'createImportSpec UNKNOWN_MAPPED_NETWORK']);
+    assert.equal((await sim().library()).downloadSessions.length, 0);
+    // No pool given and two in the datacenter: no deployment target, so nothing to filter for.
+    const noPool = await runCli(['plan', 'library:templates/web', '--json'], env());
+    assert.deepEqual([noPool.code, await calls()], [0, n + 1], noPool.stdout);
+  });
+});
+
+describe('ovfkit export --to-library (createOvf) and a deployment from that item (simulator)', function () {
+  this.timeout(180_000);
+  const sim = useSimulator();
+  const env = (): NodeJS.ProcessEnv => ({ VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint });
+  const hardware = async (ref: { type: string; value: string }): Promise<unknown[]> => {
+    const session = await VimSession.connect({ server: sim().sdkUrl, userName: sim().username, password: sim().password, thumbprint: sim().thumbprint });
+    try {
+      const p = await session.properties(ref, ['config.hardware.numCPU', 'config.hardware.memoryMB', 'config.hardware.device']);
+      const devices = ([] as { _typeName: string; capacityInKB?: number }[]).concat((p['config.hardware.device'] as never) ?? []);
+      return [p['config.hardware.numCPU'], p['config.hardware.memoryMB'], devices.filter((d) => d._typeName === 'VirtualDisk').map((d) => d.capacityInKB)];
+    } finally {
+      await session.logout();
+    }
+  };
+
+  before(async () => {
+    const web = await buildOva(path.join(tmp, 'export-web'), 'web', [{ id: 'web01', cpus: 2, memoryMB: 1024, disksMiB: [8], nics: ['VM Network'], randomKiB: 64 }]);
+    assert.equal((await runCli(['library', 'create', 'exports', '--datastore', '/DC0/datastore/LocalDS_0'], env())).code, 0);
+    const imported = await runCli(['import', web.ova, '--pool', 'DC0_C0', '--name', 'src-vm', '--json'], env());
+    assert.equal(imported.code, 0, imported.stderr);
+  });
+
+  it('exports a VM into a new item (descriptor + disk, made by vCenter), then deploys a VM from it with the same hardware; a second export replaces the content', async () => {
+    const r = await runCli(['export', '/DC0/vm/src-vm', '--to-library', 'exports', '--item', 'src-copy', '--description', 'from src-vm', '--json'], env());
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const out = JSON.parse(r.stdout) as { entity: { type: string; value: string }; itemId: string; created: boolean; contentVersion: string; files: { name: string; size: number }[] };
+    assert.deepEqual([out.created, out.contentVersion, out.files.map((f) => f.name).sort()], [true, '2', ['src-copy-1.vmdk', 'src-copy.ovf']]);
+    const held = (await sim().library()).items.find((i) => i.id === out.itemId)!;
+    assert.deepEqual(held.files.map((f) => (f as { name: string }).name).sort(), ['src-copy-1.vmdk', 'src-copy.ovf']);
+    const plan = await runCli(['plan', 'library:exports/src-copy', '--pool', 'DC0_C0', '--json'], env());
+    const p = JSON.parse(plan.stdout) as { ok: boolean; errors: unknown[]; package: { files: { present: unknown }[] } };
+    assert.deepEqual([plan.code, p.errors, p.package.files.map((f) => f.present)], [0, [], [true]], plan.stdout);
+    const d = await runCli(['import', 'library:exports/src-copy', '--pool', 'DC0_C0', '--name', 'from-export', '--json'], env());
+    assert.equal(d.code, 0, d.stdout + d.stderr);
+    const deployed = (JSON.parse(d.stdout) as { entity: { type: string; value: string } }).entity;
+    assert.deepEqual(await hardware(deployed), await hardware(out.entity));
+    assert.deepEqual((await hardware(deployed)).slice(0, 2), [2, 1024]);
+    const again = await runCli(['export', '/DC0/vm/src-vm', '--to-library', 'exports', '--item', 'src-copy', '--json'], env());
+    assert.equal(again.code, 0, again.stderr);
+    const a = JSON.parse(again.stdout) as { itemId: string; created: boolean; contentVersion: string };
+    assert.deepEqual([a.itemId, a.created, a.contentVersion], [out.itemId, false, '3']);
+  });
+
+  it('an export vCenter fails (after its downloads) or refuses (a powered-on VM) leaves no item and no open lease; flags that do not apply are refused', async () => {
+    const items = async (): Promise<string[]> => (await sim().library()).items.map((i) => i.name).sort();
+    const before = await items();
+    await sim().inject({ kind: 'libraryCreateOvfFail' });
+    const failed = await runCli(['export', '/DC0/vm/src-vm', '--to-library', 'exports', '--item', 'never'], env());
+    assert.deepEqual([failed.code, failed.stderr], [2, `ovfkit: vCenter did not export VirtualMachine ${(await sim().state()).virtualMachines.find((v) => v.name === 'src-vm')!.ref.split(':').pop()} to library exports: SERVER: injected createOvf failure\n`]);
+    const on = await runCli(['import', path.join(tmp, 'export-web', 'web.ova'), '--pool', 'DC0_C0', '--name', 'running', '--power-on'], env());
+    assert.equal(on.code, 0, on.stderr);
+    const refused = await runCli(['export', '/DC0/vm/running', '--to-library', 'exports', '--item', 'never'], env());
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^ovfkit: vCenter did not export VirtualMachine vm-\d+ to library exports: SERVER: ServerFaultCode: The attempted operation cannot be performed in the current state \(Powered on\)\.\n$/);
+    assert.deepEqual(await items(), before);
+    assert.deepEqual((await sim().state()).leases.filter((l) => l.state === 'ready' || l.state === 'initializing'), []);
+    const misuse = await runCli(['export', '/DC0/vm/src-vm', '--to-library', 'exports', '--item', 'x', '--chunk-size', '1M'], env());
+    assert.deepEqual([misuse.code, misuse.stderr], [2, 'ovfkit: --chunk-size does not apply to --to-library (vCenter writes the item\'s files; the item is named by --item)\n']);
   });
 });

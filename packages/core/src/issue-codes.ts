@@ -10,6 +10,7 @@ import type { OvfManagerIssueCode } from './importspec/issues';
 import type { OvfIssueCode } from './messages';
 import type { PackageIssueCode } from './plan/package';
 import type { SignatureIssueCode } from './plan/signature';
+import type { LibraryFilterIssueCode } from './plan/library-filter';
 
 /**
  * Codes of the manifest checks a front end makes before it plans: only the policy the plan does
@@ -46,7 +47,7 @@ export const OVF_FAULT_TYPE_NAMES = [
 export type RemoteFaultCode = (typeof OVF_FAULT_TYPE_NAMES)[number] | 'MethodFault';
 
 /** Every code an {@link OvfIssue} can carry. */
-export type IssueCode = OvfIssueCode | OvfManagerIssueCode | PackageIssueCode | SignatureIssueCode | ManifestIssueCode | FrontEndIssueCode | RemoteFaultCode;
+export type IssueCode = OvfIssueCode | OvfManagerIssueCode | PackageIssueCode | SignatureIssueCode | ManifestIssueCode | FrontEndIssueCode | LibraryFilterIssueCode | RemoteFaultCode;
 
 /** The code of an issue a vSphere server reported: its fault type when ovfkit models it, else `MethodFault`. */
 export function remoteFaultCode(typeName: string | undefined): RemoteFaultCode {

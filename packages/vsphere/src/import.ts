@@ -137,7 +137,7 @@ export class PlanRefusedError extends OvfkitError {
  * inventory for placement and networks (resolved by core's rules, a pool and a datastore
  * required), and the host profile the options name rather than the inventory hosts' releases.
  */
-function planOptionsOf(options: ImportOvfOptions, inventory: InventorySnapshot): PlanOptions {
+export function planOptionsOf(options: Omit<ImportOvfOptions, 'source'>, inventory: InventorySnapshot): PlanOptions {
   return {
     inventory,
     hostProfileFromInventory: false,

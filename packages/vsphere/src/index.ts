@@ -28,5 +28,6 @@ export { RestClient, RestError, isRestError, restPath, REST_SESSION_HEADER, type
 export { createLocalLibrary, findLibrary, findItem, itemContent, itemFiles, libraryContent, libraryContentDigest, publishToLibrary, readItemDescriptor, readItemFile, type LibraryContentFile, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';
 export { librarySource } from './library-source';
 export { isLibrarySource, LIBRARY_SOURCE_PREFIX } from '@ovfkit/package';
-export { deployLibraryItem, type LibraryDeployOptions, type LibraryDeployResult } from './library-deploy';
+export { deployLibraryItem, filterLibraryItem, importLibraryItem, planLibraryItem, ovfMessageIssue, LibraryDeployError, type LibraryDeployOptions, type LibraryDeployResult, type LibraryImportOptions, type LibraryImportResult, type LiveLibraryPlan } from './library-deploy';
+export { exportToLibrary, LibraryExportError, type LibraryExportOptions, type LibraryExportResult } from './library-export';
 export { connectLibrarySession, OvfLibrarySession, type LibraryDeployRequest, type LibraryItemState } from './library-session';

@@ -49,7 +49,7 @@ func (in *injection) validate() error {
 		if in.Method == "" || in.Status < 400 || in.Status > 599 {
 			return fmt.Errorf("libraryError needs method (an operation name such as update-session.complete) and a status in 400..599")
 		}
-	case "libraryDeployFail":
+	case "libraryDeployFail", "libraryCreateOvfFail":
 	case "leaseError":
 		if in.Fault == "" {
 			in.Fault = "FileFault"

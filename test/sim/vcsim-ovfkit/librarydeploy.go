@@ -85,6 +85,9 @@ func ovfMessage(category, text string) map[string]interface{} {
 // ovf serves /vcenter/ovf/library-item[/{id}]; cl.mu is not held (a deploy calls back into the
 // simulator's SOAP endpoint and takes time).
 func (cl *contentLibrary) ovf(c *vapiCall, x *extensions) (interface{}, *vapiError) {
+	if len(c.seg) == 3 && c.seg[2] == "library-item" && c.method == http.MethodPost && c.action == "" {
+		return cl.createOvf(c, x)
+	}
 	if len(c.seg) != 4 || c.seg[2] != "library-item" {
 		return nil, &vapiError{http.StatusNotFound, "NOT_FOUND", "no such ovf operation"}
 	}
@@ -117,6 +120,13 @@ func (cl *contentLibrary) ovf(c *vapiCall, x *extensions) (interface{}, *vapiErr
 	}
 	switch c.action {
 	case "filter":
+		if spec.Target.ResourcePoolID != "" && simulator.Map.Get(types.ManagedObjectReference{Type: "ResourcePool", Value: spec.Target.ResourcePoolID}) == nil &&
+			simulator.Map.Get(types.ManagedObjectReference{Type: "VirtualApp", Value: spec.Target.ResourcePoolID}) == nil {
+			return nil, notFoundErr("resource pool", spec.Target.ResourcePoolID)
+		}
+		if spec.Target.HostID != "" && simulator.Map.Get(types.ManagedObjectReference{Type: "HostSystem", Value: spec.Target.HostID}) == nil {
+			return nil, notFoundErr("host", spec.Target.HostID)
+		}
 		return cl.filter(x, string(desc), itemName)
 	case "deploy":
 		return cl.deploy(x, &spec, string(desc), files), nil
@@ -162,7 +172,7 @@ func (cl *contentLibrary) filter(x *extensions, desc, itemName string) (interfac
 		props := []map[string]interface{}{}
 		for _, p := range pd.Property {
 			props = append(props, map[string]interface{}{"id": p.Id, "class_id": p.ClassId, "instance_id": p.InstanceId, "type": p.Type,
-				"label": p.Label, "description": p.Description, "value": p.DefaultValue, "ui_optional": p.UserConfigurable != nil && !*p.UserConfigurable})
+				"label": p.Label, "description": p.Description, "value": p.DefaultValue, "category": p.Category, "ui_optional": p.UserConfigurable != nil && !*p.UserConfigurable})
 		}
 		options := []map[string]interface{}{}
 		for _, o := range pd.DeploymentOption {
@@ -177,6 +187,10 @@ func (cl *contentLibrary) filter(x *extensions, desc, itemName string) (interfac
 			"additional_params": []map[string]interface{}{
 				{"@class": "com.vmware.vcenter.ovf.property_params", "type": "PropertyParams", "properties": props},
 				{"@class": "com.vmware.vcenter.ovf.deployment_option_params", "type": "DeploymentOptionParams", "deployment_options": options, "selected_key": pd.DefaultDeploymentOption},
+				{"@class": "com.vmware.vcenter.ovf.size_params", "type": "SizeParams", "approximate_download_size": pd.ApproximateDownloadSize,
+					"approximate_flat_deployment_size": pd.ApproximateFlatDeploymentSize, "approximate_sparse_deployment_size": pd.ApproximateSparseDeploymentSize, "variable_disk_size": false},
+				{"@class": "com.vmware.vcenter.ovf.ip_allocation_params", "type": "IpAllocationParams", "supported_allocation_scheme": nonNilStrings(pd.IpAllocationScheme),
+					"supported_ip_protocol": nonNilStrings(pd.IpProtocols), "supported_ip_allocation_policy": []string{"DHCP", "TRANSIENT", "FIXED", "FIXED_ALLOCATED"}},
 			},
 		}
 		return nil
@@ -328,6 +342,13 @@ func (cl *contentLibrary) deploy(x *extensions, spec *deploySpec, desc string, f
 		out["resource_id"] = map[string]string{"type": created.Type, "id": created.Value}
 	}
 	return out
+}
+
+func nonNilStrings(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
 }
 
 func nonNil(v []interface{}) []interface{} {

@@ -151,9 +151,16 @@ export interface LibraryDeployFailInjection {
   times?: number;
 }
 
+/** The next createOvf (export to a library item) fails after its disks were downloaded, before the item is made; the export lease is aborted. */
+export interface LibraryCreateOvfFailInjection {
+  kind: 'libraryCreateOvfFail';
+  times?: number;
+}
+
 export type Injection =
   | LibraryErrorInjection
   | LibraryDeployFailInjection
+  | LibraryCreateOvfFailInjection
   | FaultInjection
   | ManifestMismatchInjection
   | LeaseErrorInjection

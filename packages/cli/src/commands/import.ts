@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { DESCRIPTOR_DIGEST_PATTERN, escapeControls as esc, UsageError, type OvfIssue } from '@ovfkit/core';
-import { ImportSpecError, PlanRefusedError, importOvf } from '@ovfkit/vsphere';
+import { ImportSpecError, PlanRefusedError, importLibraryItem, importOvf, type VimSession } from '@ovfkit/vsphere';
+import { isLibrarySource } from '@ovfkit/package';
 import { hostHelp, hostProfileFrom, issueLine } from '../cisp-flags';
 import { type Command, ExitCode, type OptionValues, stringList, stringOption, writeJson } from '../command';
-import { connectionHelp, connectionOptions, withSession } from '../connection';
+import { connectionHelp, connectionOptions, withRestSession, withSession } from '../connection';
 import { placementOption } from '../govc';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 import { openCliSource } from '../source';
@@ -38,9 +39,10 @@ export function propertyFlags(values: OptionValues, env: NodeJS.ProcessEnv): Rec
 export const importCommand: Command = {
   name: 'import',
   summary: 'import an OVF/OVA into vCenter or ESXi (rolled back entirely on any failure)',
-  usage: 'import <file.ovf|file.ova|dir|URL> --server <url> [options]',
+  usage: 'import <file.ovf|file.ova|dir|URL|library:LIB/ITEM> --server <url> [options]',
   help: [
     connectionHelp,
+    '  library:LIB/ITEM        deploy an OVF item of a vCenter content library (or library:ITEM-ID): planned like a file\n                          (the item\'s descriptor and files, vCenter\'s filter), then ovf/library-item?action=deploy;\n                          --inject-ovf-env, --template and --manifest do not apply',
     '  --datacenter <path>     datacenter (or GOVC_DATACENTER; default: the only one)',
     '  --pool <ref>            resource pool or vApp: name, inventory path (DC0_C0/Resources; a cluster or host for its root\n                          pool) or moref (or GOVC_RESOURCE_POOL; default: the only one)',
     '  --datastore <ref>       datastore: name, inventory path or moref (or GOVC_DATASTORE; default: the only one)',
@@ -106,36 +108,83 @@ export const importCommand: Command = {
     const hostProfile = stringOption(values, 'host-profile') !== undefined ? await hostProfileFrom(values, ctx) : undefined;
     const signature = await signatureOptionsFrom(values, ctx);
     const src = positionals[0]!;
+    const opt = (n: string): string | undefined => (n === 'datacenter' || n === 'datastore' || n === 'pool' || n === 'folder' ? placementOption(values, ctx.env, n) : stringOption(values, n));
+    // What a file import and a library deployment take alike, from the same flags.
+    const common = {
+      ...(opt('datacenter') ? { datacenter: opt('datacenter')! } : {}),
+      ...(opt('pool') ? { pool: opt('pool')! } : {}),
+      ...(opt('datastore') ? { datastore: opt('datastore')! } : {}),
+      ...(opt('folder') ? { folder: opt('folder')! } : {}),
+      ...(opt('host') ? { host: opt('host')! } : {}),
+      ...(opt('name') ? { name: opt('name')! } : {}),
+      ...(opt('deployment-option') ? { deploymentOption: opt('deployment-option')! } : {}),
+      ...(opt('disk-provisioning') ? { diskProvisioning: opt('disk-provisioning')! } : {}),
+      ...(opt('annotation') !== undefined ? { annotation: opt('annotation')! } : {}),
+      networkMapping,
+      propertyMapping,
+      powerOn: values['power-on'] === true,
+      acceptAllEulas: values['accept-all-eulas'] === true,
+      vocabulary: 'cli' as const,
+      signature,
+      ...(expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest } : {}),
+      ...(hostProfile ? { hostProfile } : {}),
+      signal: ctx.signal,
+    };
+    // A refusal by the plan (before any vSphere call) or by vSphere (CreateImportSpec, a library deployment): nothing was created.
+    const refusal = (e: unknown): number => {
+      const refused = e instanceof PlanRefusedError ? { by: 'plan', error: e.plan.errors, warning: e.plan.warnings } : e instanceof ImportSpecError ? { by: 'vSphere', error: e.error, warning: e.warning } : undefined;
+      if (!refused) throw e;
+      // The plan's values are redacted for password properties; a server's fault may echo one, so only the plan's are printed.
+      const entry = (x: OvfIssue & { source?: string }): Record<string, unknown> => ({
+        code: x.code, type: x.fault._typeName, message: x.localizedMessage, ...(x.source ? { source: x.source } : {}),
+        ...(x.path !== undefined ? { path: x.path } : {}), ...(x.line !== undefined ? { line: x.line } : {}), ...(x.value !== undefined && refused.by === 'plan' ? { value: x.value } : {}), ...(x.fix ? { fix: x.fix } : {}),
+      });
+      if (json) writeJson(ctx.stdout, { refusedBy: refused.by, error: refused.error.map(entry), warning: refused.warning.map(entry) });
+      else {
+        ctx.stderr.write(`ovfkit: ${refused.by === 'plan' ? 'the plan refuses this import' : 'vSphere rejected the descriptor'}; nothing was created\n`);
+        ctx.stderr.write([...refused.error.map((x) => issueLine('error', x)), ...refused.warning.map((x) => issueLine('warning', x))].join('\n') + '\n');
+      }
+      return ExitCode.ResultErrors;
+    };
+    if (isLibrarySource(src)) {
+      for (const flag of ['inject-ovf-env', 'template', 'manifest', 'parallel-disks'] as const) {
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to a library item (vCenter deploys it); leave it out`);
+      }
+      return withRestSession(values, ctx, async (rest, session: VimSession) => {
+        try {
+          const r = await importLibraryItem(rest, session, { source: src, ...common });
+          const out = {
+            entity: r.entity,
+            name: r.name,
+            libraryItem: r.itemId,
+            poweredOn: r.poweredOn,
+            signature: r.plan.signature,
+            warning: [...r.plan.warnings, ...r.warning].map((w) => ({ code: w.code, type: w.fault._typeName, message: w.localizedMessage })),
+          };
+          if (json) writeJson(ctx.stdout, out);
+          else {
+            ctx.stdout.write(`imported ${r.entity.type} ${r.entity.value} "${esc(r.name)}" from library item ${esc(src)} (${r.itemId})${r.poweredOn ? ', powered on' : ''}\n`);
+            ctx.stdout.write(`signature: ${signatureLine(r.plan.signature)}\n`);
+            for (const w of out.warning) ctx.stdout.write(`warning: ${esc(w.message, 'line')}\n`);
+          }
+          return ExitCode.Ok;
+        } catch (e) {
+          return refusal(e);
+        }
+      });
+    }
     const source = await openCliSource(src, ctx);
     try {
       return await withSession(values, ctx, async (session) => {
-        const opt = (n: string): string | undefined => (n === 'datacenter' || n === 'datastore' || n === 'pool' || n === 'folder' ? placementOption(values, ctx.env, n) : stringOption(values, n));
         const onProgress = transferProgress(ctx.stderr, progressMode(values, ctx));
         try {
           const r = await importOvf(session, {
             source,
-            ...(opt('datacenter') ? { datacenter: opt('datacenter')! } : {}),
-            ...(opt('pool') ? { pool: opt('pool')! } : {}),
-            ...(opt('datastore') ? { datastore: opt('datastore')! } : {}),
-            ...(opt('folder') ? { folder: opt('folder')! } : {}),
-            ...(opt('host') ? { host: opt('host')! } : {}),
-            ...(opt('name') ? { name: opt('name')! } : {}),
-            ...(opt('deployment-option') ? { deploymentOption: opt('deployment-option')! } : {}),
-            ...(opt('disk-provisioning') ? { diskProvisioning: opt('disk-provisioning')! } : {}),
-            ...(opt('annotation') !== undefined ? { annotation: opt('annotation')! } : {}),
-            networkMapping,
-            propertyMapping,
-            powerOn: values['power-on'] === true,
+            ...common,
             injectOvfEnv: values['inject-ovf-env'] === true,
             markAsTemplate: values['template'] === true,
-            acceptAllEulas: values['accept-all-eulas'] === true,
-            vocabulary: 'cli',
             manifestPolicy,
-            signature,
-            ...(expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest } : {}),
-            ...(hostProfile ? { hostProfile } : {}),
             ...(parallelDisks !== undefined ? { parallelDisks } : {}),
-            signal: ctx.signal,
             ...(onProgress ? { onProgress } : {}),
           });
           const out = {
@@ -156,20 +205,7 @@ export const importCommand: Command = {
           }
           return ExitCode.Ok;
         } catch (e) {
-          // Refused by the local plan (before any vSphere call) or by vSphere's CreateImportSpec: nothing was created.
-          const refused = e instanceof PlanRefusedError ? { by: 'plan', error: e.plan.errors, warning: e.plan.warnings } : e instanceof ImportSpecError ? { by: 'vSphere', error: e.error, warning: e.warning } : undefined;
-          if (!refused) throw e;
-          // The plan's values are redacted for password properties; a server's fault may echo one, so only the plan's are printed.
-          const entry = (x: OvfIssue & { source?: string }): Record<string, unknown> => ({
-            code: x.code, type: x.fault._typeName, message: x.localizedMessage, ...(x.source ? { source: x.source } : {}),
-            ...(x.path !== undefined ? { path: x.path } : {}), ...(x.line !== undefined ? { line: x.line } : {}), ...(x.value !== undefined && refused.by === 'plan' ? { value: x.value } : {}), ...(x.fix ? { fix: x.fix } : {}),
-          });
-          if (json) writeJson(ctx.stdout, { refusedBy: refused.by, error: refused.error.map(entry), warning: refused.warning.map(entry) });
-          else {
-            ctx.stderr.write(`ovfkit: ${refused.by === 'plan' ? 'the plan refuses this import' : 'vSphere rejected the descriptor'}; nothing was created\n`);
-            ctx.stderr.write([...refused.error.map((x) => issueLine('error', x)), ...refused.warning.map((x) => issueLine('warning', x))].join('\n') + '\n');
-          }
-          return ExitCode.ResultErrors;
+          return refusal(e);
         }
       });
     } finally {

@@ -64,11 +64,12 @@ export const planCommand: Command = {
     const sourceOptions = await sourceOptionsFrom(values, ctx);
     const one = async (arg: string): Promise<PackageOutcome> => {
       // A library item is planned like any other package: its descriptor and files come from vCenter,
-      // or, with --inventory, from the snapshot's capture of the item (offline, no credentials).
+      // checked against the server's inventory with vCenter's filter merged; or, with --inventory,
+      // from the snapshot's capture of the item (offline, no credentials).
       const { planned: { plan }, name } = isLibrarySource(arg) && options.inventory
         ? { planned: await planPackage(snapshotLibrarySource(options.inventory, arg), options), name: arg }
         : isLibrarySource(arg)
-        ? await withRestSession(values, ctx, async (rest) => ({ planned: await planPackage(await vsphere().librarySource(rest, arg, ctx.signal), options), name: arg }))
+        ? await withRestSession(values, ctx, async (rest, session) => ({ planned: (await vsphere().planLibraryItem(rest, session, arg, { ...options, signal: ctx.signal })).planned, name: arg }))
         : await planCliPackage(arg, ctx, sourceOptions, options);
       const text = values['json'] ? '' : format === 'markdown' ? planMarkdown(name, plan) : renderPlan(name, plan);
       return { code: plan.ok ? ExitCode.Ok : ExitCode.ResultErrors, json: plan, text };

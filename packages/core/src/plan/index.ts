@@ -30,6 +30,7 @@ export * from './package';
 import { signatureVerdict, type PlanSignature, type PlanSignatureOptions } from './signature';
 
 export * from './signature';
+export * from './library-filter';
 
 /** The form of {@link descriptorDigest}: `sha256:` and 64 lowercase hex digits. */
 export const DESCRIPTOR_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
@@ -41,7 +42,7 @@ export const PLAN_FORMAT = 'ovfkit.plan/1';
  * Which OvfManager call reported an issue, `plan` for what the plan refuses although vSphere would
  * go ahead, `package` for the package check ({@link checkPackage}), `signature` for the package's signature.
  */
-export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan' | 'package' | 'signature';
+export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan' | 'package' | 'signature' | 'libraryFilter';
 
 /** An issue in the plan: the OvfManager entry plus the call that reported it. */
 export type PlanIssue = OvfIssue & { source: PlanIssueSource };

@@ -4,7 +4,7 @@ import { checkInventory } from '../inventory';
 import { SITE } from '../inventory/inventory.test';
 import { createPlan } from './index';
 
-const OVF = `<?xml version="1.0"?>
+export const OVF = `<?xml version="1.0"?>
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData">
   <References><File ovf:href="d.vmdk" ovf:id="f1" ovf:size="100"/></References>
   <DiskSection><Info>d</Info><Disk ovf:capacity="1" ovf:capacityAllocationUnits="byte * 2^30" ovf:diskId="d1" ovf:fileRef="f1"/></DiskSection>
