@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { checkInventory, isOvfkitError } from '@ovfkit/core';
 import { planPackage, snapshotLibrarySource } from '@ovfkit/package';
-import { Inventory, RestClient, VimSession, createLocalLibrary, deployLibraryItem, findItem, librarySource, publishToLibrary, readItemDescriptor, type RestForm } from '@ovfkit/vsphere';
+import { Inventory, RestClient, VimSession, createLocalLibrary, deployLibraryItem, findItem, importLibraryItem, librarySource, planLibraryItem, publishToLibrary, readItemDescriptor, type RestForm } from '@ovfkit/vsphere';
 import { runCli } from './run-cli';
 import { type Simulator, useSimulator } from './sim/simulator';
 import { type BuiltPackage, buildOva, packageScope } from './vsphere-fixtures';
@@ -483,6 +483,32 @@ describe('ovfkit import library:LIB/ITEM and the live plan with vCenter\'s filte
     assert.deepEqual(await leftovers(), after);
     const misuse = await runCli(['import', 'library:templates/web', '--template'], env());
     assert.deepEqual([misuse.code, misuse.stderr], [2, 'ovfkit: --template does not apply to a library item (vCenter deploys it); leave it out\n']);
+  });
+
+  it('in the /rest form too: the live plan asks the filter (no finding for this item) and importLibraryItem deploys with a property', async () => {
+    const session = await VimSession.connect({ server: sim().sdkUrl, userName: sim().username, password: sim().password, thumbprint: sim().thumbprint });
+    const rest = await RestClient.open(session, { userName: sim().username, password: sim().password, form: 'rest' });
+    try {
+      const live = await planLibraryItem(rest, session, 'library:templates/web', { resourcePool: 'DC0_C0', signature: { policy: 'verify' } });
+      assert.deepEqual([live.filtered, live.planned.plan.errors, live.planned.plan.warnings.filter((w) => w.source === 'libraryFilter')], [true, [], []]);
+      const r = await importLibraryItem(rest, session, { source: 'library:templates/web', pool: 'DC0_C0', name: 'lib-rest', propertyMapping: { port: '22' } });
+      const p = await session.properties(r.entity, ['name', 'config.vAppConfig']);
+      const props = ([] as { id: string; value?: string }[]).concat((p['config.vAppConfig'] as { property?: { id: string; value?: string }[] }).property ?? []).map((x) => [x.id, x.value]);
+      assert.deepEqual([p['name'], props, r.warning, r.poweredOn], ['lib-rest', [['hostname', undefined], ['port', '22']], [], false]);
+    } finally {
+      await rest.close();
+      await session.logout();
+    }
+  });
+
+  it('a power-on that fails after the deployment destroys the new VM: the error is vSphere\'s, nothing is left', async () => {
+    const before = await leftovers();
+    await sim().inject({ kind: 'fault', method: 'PowerOnVM_Task', fault: 'InvalidState', asTask: true });
+    const r = await runCli(['import', 'library:templates/web', '--pool', 'DC0_C0', '--name', 'lib-poweron', '--power-on'], env());
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /InvalidState/);
+    const after = (await leftovers()) as { deploys: number };
+    assert.deepEqual(after, { ...(before as object), deploys: (before as { deploys: number }).deploys + 1 });
   });
 
   it('the live plan checks the item against the server\'s inventory and asks vCenter\'s filter for the target; the same plan as the file against a captured snapshot', async () => {
