@@ -15,6 +15,9 @@ import { Testing, TerraformStack } from 'cdktf';
 import { OvfImport, OvfTesting } from '@ovfkit/cdktf';
 import { tarHeader, tarPadding, tarTrailer } from '@ovfkit/package';
 import { repoRoot } from './paths';
+import { assertNothingLeft } from './sim/checks';
+import { useSimulator } from './sim/simulator';
+import { makeStreamOptimizedVmdk } from './vsphere-fixtures';
 
 const bin = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
 
@@ -51,8 +54,8 @@ function hostileDescriptor(href: string): string {
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-function run(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string; raw: Buffer } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, timeout: 60_000 });
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string; raw: Buffer } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, timeout: 60_000, env: { ...process.env, ...env } });
   const decode = (b: Buffer): string => new TextDecoder('utf-8', { fatal: true }).decode(b);
   return { status: r.status, stdout: decode(r.stdout), stderr: decode(r.stderr), raw: Buffer.concat([r.stdout, r.stderr]) };
 }
@@ -147,6 +150,56 @@ describe('no control character from a package reaches a terminal or a log', func
     const r = run(['ova', 'unpack', 'good.ova', out, '--json'], tmp);
     assert.equal(r.status, 0, r.stdout);
     assert.deepEqual(fs.readdirSync(out).sort(), [diskName, extra, 'vm.mf', 'vm.ovf'].sort());
+  });
+
+  describe('ovfkit import against the simulator', () => {
+    const sim = useSimulator();
+    const env = (): NodeJS.ProcessEnv => ({ VSPHERE_SERVER: sim().sdkUrl, VSPHERE_USER: sim().username, VSPHERE_PASSWORD: sim().password, VSPHERE_THUMBPRINT: sim().thumbprint });
+
+    it('refused by the plan, failing mid-upload and succeeding, in text with plain progress and --json: no control character, no forged line', async () => {
+      // The hostile folder again, with a real streamOptimized disk under the hostile name, so the import completes.
+      const ok = path.join(tmp, `ok${NAME}`);
+      fs.mkdirSync(ok);
+      const vmdk = fs.readFileSync(makeStreamOptimizedVmdk(tmp, 'real', 1));
+      fs.writeFileSync(path.join(ok, 'vm.ovf'), hostileDescriptor(`disk&#9;\u007f${C1}${BIDI}.vmdk`).replace('ovf:size="512"', `ovf:size="${vmdk.length}"`));
+      fs.writeFileSync(path.join(ok, diskName), vmdk);
+      // The hostile folder with a manifest that lists only its two files (the first one's third line cannot be a manifest line).
+      const imp = path.join(tmp, `imp${NAME}`);
+      fs.mkdirSync(imp);
+      for (const f of ['vm.ovf', diskName]) fs.copyFileSync(path.join(tmp, `pkg${NAME}`, f), path.join(imp, f));
+      fs.writeFileSync(path.join(imp, 'vm.mf'), ['vm.ovf', diskName].map((f) => `SHA256(${f})= ${sha256(fs.readFileSync(path.join(imp, f)))}\n`).join(''));
+      const pool = ['--pool', 'DC0_C0/Resources'];
+      const net = ['--net', `net${XML_VALUE}=VM Network`];
+      const runs: Array<{ args: string[]; status: number }> = [
+        // Its manifest names a file with a line break: refused, quoting the lines.
+        { args: ['import', `pkg${NAME}`, ...pool, ...net], status: 2 },
+        // The plan refuses it (its network is mapped to one the inventory lacks): the issues quote both names.
+        { args: ['import', `imp${NAME}`, ...pool, '--net', `net${XML_VALUE}=none${NAME}`], status: 1 },
+        // Planned, then the upload fails (the disk is no streamOptimized VMDK): the error names the file.
+        { args: ['import', `imp${NAME}`, ...pool, ...net, '--name', 'broken-upload', '--progress', 'plain'], status: 2 },
+        // Imported: the plan, the progress lines and the result carry the descriptor's names.
+        { args: ['import', `ok${NAME}`, ...pool, ...net, '--name', 'escaped-ok', '--progress', 'plain'], status: 0 },
+      ];
+      const found: string[] = [];
+      let text = '';
+      for (const { args, status } of runs) {
+        for (const json of [false, true]) {
+          const argv = (json ? [...args.filter((a, k) => a !== '--progress' && args[k - 1] !== '--progress'), '--json'] : args).map((a) => (json && a === 'escaped-ok' ? 'escaped-ok-json' : a));
+          const r = run(argv, tmp, env());
+          assert.equal(r.status, status, `${argv.slice(0, 2).join(' ')}${json ? ' --json' : ''} exited ${r.status}: ${r.stdout}${r.stderr}`);
+          for (const p of problems(r.stdout + r.stderr)) found.push(`${argv.slice(0, 2).join(' ')}${json ? ' --json' : ''}: ${p}`);
+          if (json) {
+            assert.equal(r.stderr, '', `${argv.join(' ')} wrote to stderr`);
+            JSON.parse(r.stdout);
+          } else text += r.stdout + r.stderr;
+        }
+      }
+      assert.deepEqual(found, []);
+      for (const e of ['\\x0aFORGED', '\\u202e', '\\x85']) assert.ok(text.includes(e), `no ${e} in the text output`);
+      assert.ok(/disk\\x09\\x7f/.test(text), 'the disk name was shown, escaped');
+      await assertNothingLeft(sim(), 'broken-upload');
+      assert.deepEqual((await sim().state()).virtualMachines.map((v) => v.name).sort(), ['escaped-ok', 'escaped-ok-json'], 'only the imports that succeeded left a VM');
+    });
   });
 
   it('the Pulumi provider hands the engine no control character: check failures and errors', async () => {

@@ -19,7 +19,7 @@ import { usableManifest } from './manifest';
 import { writeOva, type OvaMember } from './ova';
 import { readReferences, type FileReference } from './references';
 import { openSource, MAX_METADATA_MEMBERS } from './source';
-import { readTar, TAR_LIMITS, tarHeader, tarPadding, tarTrailer } from './tar';
+import { paxRecord, readTar, TAR_LIMITS, tarHeader, tarPadding, tarTrailer } from './tar';
 import { verifyPackage } from './verify';
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -40,14 +40,6 @@ async function drain(input: AsyncIterable<Buffer> | Readable): Promise<string[]>
     for await (const _ of e.stream) void _;
   }
   return names;
-}
-
-/** One pax record `"<len> key=value\n"`. */
-function paxRecord(key: string, value: string): Buffer {
-  const body = ` ${key}=${value}\n`;
-  let len = body.length + 1;
-  while (String(len).length + body.length !== len) len = String(len).length + body.length;
-  return Buffer.from(`${len}${body}`);
 }
 
 /** A pax `x` (or `g`) member whose data is `data`, padded. */

@@ -82,7 +82,13 @@ async function fileFact(source: PackageSource, ref: FileReference): Promise<Pack
   }
   const names = ref.chunkSize === undefined ? [ref.href] : await chunkNames(source, ref, ref.chunkSize);
   const parts: PackagePartFact[] = [];
-  for (const name of names) parts.push(await partFact(source, name));
+  try {
+    for (const name of names) parts.push(await partFact(source, name));
+  } catch (e) {
+    // A part that is there but may not be read (a symbolic link in a folder): refused, by name.
+    if (isOvfkitError(e) && e.code === 'UNSAFE_PATH') return { href: ref.href, parts: [], refused: e.message };
+    throw e;
+  }
   return { href: ref.href, parts };
 }
 

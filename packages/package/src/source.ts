@@ -207,12 +207,11 @@ class DirectorySource implements PackageSource {
   }
 
   /**
-   * Opens a file of the package for reading, with one rule for the descriptor, manifest,
-   * certificate and data files alike: a regular file (lstat, not followed), whose real path is
-   * inside the package folder, opened without following a link swapped in since (O_NOFOLLOW).
-   * Undefined when it does not exist.
+   * The one rule by which a file of the package is there: undefined when it does not exist; an
+   * UNSAFE_PATH error when it is a symbolic link, not a regular file, or reached out of the
+   * package through a linked folder (so a linked file is named as such, never "missing").
    */
-  private async openContained(full: string, shown: string): Promise<{ handle: fsp.FileHandle; size: number } | undefined> {
+  private async containedStat(full: string, shown: string): Promise<fs.Stats | undefined> {
     const st = await fsp.lstat(full).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
       throw new OvfkitError('IO', `cannot read ${full}: ${e.code ?? e.message}`, { cause: e });
@@ -223,6 +222,18 @@ class DirectorySource implements PackageSource {
     // A symbolic link in a folder of the path could still lead out of the package.
     const [real, root] = await Promise.all([fsp.realpath(full), fsp.realpath(this.dir)]);
     if (!real.startsWith(root + path.sep)) throw new OvfkitError('UNSAFE_PATH', `${shown} leads out of the package through a symbolic link`);
+    return st;
+  }
+
+  /**
+   * Opens a file of the package for reading, with one rule for the descriptor, manifest,
+   * certificate and data files alike: a regular file (lstat, not followed), whose real path is
+   * inside the package folder, opened without following a link swapped in since (O_NOFOLLOW).
+   * Undefined when it does not exist.
+   */
+  private async openContained(full: string, shown: string): Promise<{ handle: fsp.FileHandle; size: number } | undefined> {
+    const st = await this.containedStat(full, shown);
+    if (!st) return undefined;
     let handle: fsp.FileHandle;
     try {
       handle = await fsp.open(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
@@ -274,8 +285,7 @@ class DirectorySource implements PackageSource {
     return (visit) => lendFile(opened.handle, visit);
   }
   async size(href: string): Promise<number | undefined> {
-    const st = await fsp.lstat(this.resolve(href)).catch(() => undefined);
-    return st?.isFile() ? st.size : undefined;
+    return (await this.containedStat(this.resolve(href), href))?.size;
   }
   async has(href: string): Promise<boolean> {
     return (await this.size(href)) !== undefined;

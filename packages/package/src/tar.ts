@@ -580,7 +580,8 @@ function writeOctal(b: Buffer, value: number, start: number, len: number): void 
   b.write(value.toString(8).padStart(len - 1, '0') + '\0', start, len, 'latin1');
 }
 
-function paxRecord(key: string, value: string): Buffer {
+/** One pax extended-header record, `"<length> key=value\n"`, its length counting itself (POSIX.1-2001 pax format). */
+export function paxRecord(key: string, value: string): Buffer {
   const body = ` ${key}=${value}\n`;
   let len = Buffer.byteLength(body) + 1;
   while (String(len).length + Buffer.byteLength(body) !== len) len = String(len).length + Buffer.byteLength(body);

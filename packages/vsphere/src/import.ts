@@ -245,7 +245,10 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   };
   const spec = await ovfManager.createImportSpec(descriptor, placement.resourcePool, placement.datastore, cisp);
   if (spec.error.length || !spec.importSpec) throw new ImportSpecError(spec.error, spec.warning);
-  const plan = await planUploads(source, spec.fileItem, planned.plan.files, manifest);
+  // A compressed disk file may inflate only to what its disk holds (inflatedLimit): the capacity as the plan resolved it.
+  const capacities = new Map<string, number>();
+  for (const d of planned.plan.disks) if (d.file !== undefined && d.capacityBytes !== undefined) capacities.set(d.file, Math.max(capacities.get(d.file) ?? 0, d.capacityBytes));
+  const plan = await planUploads(source, spec.fileItem, planned.plan.files, manifest, capacities);
   const entityName = importSpecName(spec.importSpec._raw) ?? options.name ?? 'imported entity';
 
   if (signal?.aborted) throw new OvfkitError('ABORTED', 'interrupted before anything was created');
@@ -436,9 +439,12 @@ interface PlannedUpload {
  * orders uploads as the source reads cheapest: archive order, or References order for a source
  * read in one pass.
  */
-async function planUploads(source: PackageSource, fileItems: OvfFileItem[], plannedFiles: OvfFileItem[], manifest: ManifestDigests | undefined): Promise<PlannedUpload[]> {
+async function planUploads(source: PackageSource, fileItems: OvfFileItem[], plannedFiles: OvfFileItem[], manifest: ManifestDigests | undefined, capacities: ReadonlyMap<string, number>): Promise<PlannedUpload[]> {
   // How the package stores each file (declared size, chunks, compression), as the plan read the References.
-  const references: FileReference[] = plannedFiles.map((f) => ({ href: f.path, id: f.path, ...(f.size !== undefined ? { size: f.size } : {}), ...(f.compressionMethod ? { compression: f.compressionMethod } : {}), ...(f.chunkSize ? { chunkSize: f.chunkSize } : {}) }));
+  const references: FileReference[] = plannedFiles.map((f) => {
+    const capacityBytes = capacities.get(f.path);
+    return { href: f.path, id: f.path, ...(f.size !== undefined ? { size: f.size } : {}), ...(f.compressionMethod ? { compression: f.compressionMethod } : {}), ...(f.chunkSize ? { chunkSize: f.chunkSize } : {}), ...(capacityBytes !== undefined ? { capacityBytes } : {}) };
+  });
   const order = (await source.members()) ?? [];
   const position = new Map(order.map((n, i) => [n, i]));
   const plan: PlannedUpload[] = [];
