@@ -4,6 +4,9 @@
  * symbolic link (to a file outside the package, or to another file inside it, or dangling) is
  * refused by every command that reads it, `manifest verify --json` and `ova pack` among them:
  * exit 2 with UNSAFE_PATH naming the file, the linked file's text never shown, and no .ova written.
+ * And `ova pack --manifest keep` (the default) packs a folder's manifest only when it matches the
+ * files packed: one that omits the disk, lists a file not packed, has a wrong digest or is garbage
+ * is refused with exit 2 and no .ova.
  */
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -63,5 +66,35 @@ describe('package files through symbolic links, through the CLI (issue 12 class 
         assert.deepEqual(fs.readdirSync(dir).sort(), before, 'the package folder is unchanged');
       });
     }
+  }
+});
+
+describe('ova pack --manifest keep ships only a manifest that matches what is packed (issue 12 class 5)', function () {
+  this.timeout(60_000);
+  let root = '';
+  before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pack-keep-'))));
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const ovfLine = `SHA256(vm.ovf)= ${sha256(OVF)}`;
+  const cases: Array<{ what: string; mf: string; message: RegExp }> = [
+    { what: 'omits the disk', mf: `${ovfLine}\n`, message: /^vm\.mf does not match the files being packed: it does not list disk\.vmdk; recreate it \(ova pack --manifest create\)$/ },
+    { what: 'lists a file not packed', mf: `${ovfLine}\nSHA256(disk.vmdk)= ${sha256(DISK)}\nSHA256(other.bin)= ${sha256('x')}\n`, message: /it lists other\.bin, which is not being packed/ },
+    { what: 'has a wrong digest for the disk', mf: `${ovfLine}\nSHA256(disk.vmdk)= ${'0'.repeat(64)}\n`, message: /: disk\.vmdk differs; recreate it/ },
+    { what: 'is garbage', mf: 'garbage line\n', message: /^the manifest vm\.mf cannot be trusted \(1 error\): MF_MALFORMED_LINE at vm\.mf:1/ },
+  ];
+  for (const c of cases) {
+    it(`a manifest that ${c.what} is refused and no .ova is written`, async () => {
+      const dir = path.join(root, c.what.replace(/\W+/g, '-'));
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'vm.ovf'), OVF);
+      fs.writeFileSync(path.join(dir, 'disk.vmdk'), DISK);
+      fs.writeFileSync(path.join(dir, 'vm.mf'), c.mf);
+      const out = path.join(root, `${path.basename(dir)}.ova`);
+      const r = await runCli(['ova', 'pack', dir, out, '--json']);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match((JSON.parse(r.stdout) as { error: { message: string } }).error.message, c.message);
+      assert.equal(fs.existsSync(out), false, 'no .ova was written');
+      assert.deepEqual(fs.readdirSync(root).filter((f) => f.endsWith('.ova') || f.includes('.tmp')), [], 'no partial file is left');
+    });
   }
 });
