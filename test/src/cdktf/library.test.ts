@@ -97,4 +97,25 @@ describe('a CDKTF stack with an OvfLibraryItem, run by the real terraform binary
     assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
     assert.deepEqual(await held(), { items: [], activeSessions: 0, downloadSessions: 0, vms: 0 });
   });
+
+  it('publishes and deploys in one apply; a second plan has no changes; destroy leaves no item, session or VM', async () => {
+    synth(true);
+    const init = tf(['init', '-input=false', '-no-color']);
+    assert.equal(init.status, 0, init.stderr + init.stdout);
+    const apply = tf(['apply', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(apply.status, 0, apply.stderr + apply.stdout);
+    assert.match(apply.stdout, /Apply complete! Resources: 3 added, 0 changed, 0 destroyed\./);
+    assert.deepEqual(await held(), { items: ['tiny'], activeSessions: 0, downloadSessions: 0, vms: 1 });
+    const deployed = (await sim.library()).calls['library-item.deploy'];
+    assert.equal(deployed, 1, 'the VM came from the library item (ovf/library-item?action=deploy)');
+
+    const again = tf(['plan', '-input=false', '-no-color', '-detailed-exitcode']);
+    assert.equal(again.status, 0, again.stderr + again.stdout);
+    assert.match(again.stdout, /No changes\./);
+
+    const destroy = tf(['destroy', '-input=false', '-no-color', '-auto-approve']);
+    assert.equal(destroy.status, 0, destroy.stderr + destroy.stdout);
+    assert.match(destroy.stdout, /Destroy complete! Resources: 3 destroyed\./);
+    assert.deepEqual(await held(), { items: [], activeSessions: 0, downloadSessions: 0, vms: 0 });
+  });
 });
