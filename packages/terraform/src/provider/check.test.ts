@@ -20,3 +20,21 @@ describe('ovfkit_import parallel_disks', () => {
     }
   });
 });
+
+describe('ovfkit_import source URLs', () => {
+  it('refuses a URL with a user, password, query string or fragment (core\'s urlCarriesSecret), naming it redacted; a plain URL or path passes this check', async () => {
+    const detail = (shown: string): string => `Terraform stores attributes in its plan and state in plain text, and ${shown} has a user, password, query string or fragment (a signed URL's token): serve the package at a URL without them, or download it first and give the path (under CDKTF, the terraformData backend reads a URL's secret parts from the apply environment with fromEnv)`;
+    for (const [url, shown] of <[string, string][]>[
+      ['https://user:hunter2@127.0.0.1:9/app.ova', 'https://127.0.0.1:9/app.ova'],
+      ['https://127.0.0.1:9/app.ova?X-Amz-Signature=deadbeef', 'https://127.0.0.1:9/app.ova?…'],
+      ['https://127.0.0.1:9/app.ova#sig=deadbeef', 'https://127.0.0.1:9/app.ova#…'],
+    ]) {
+      const d = (await checkImport({ source: url }, {})).diagnostics;
+      assert.deepEqual(d, [{ severity: 'ERROR', summary: 'the source URL carries credentials or a token', detail: detail(shown), attribute: attributePath('source') }], url);
+      assert.ok(!JSON.stringify(d).includes('hunter2') && !JSON.stringify(d).includes('deadbeef'));
+    }
+    const plain = (await checkImport({ source: 'http://127.0.0.1:9/app.ova' }, {})).diagnostics;
+    assert.deepEqual(plain.map((x) => x.summary), ['cannot read the package'], 'a plain URL is read (nothing listens on port 9)');
+    assert.deepEqual((await checkImport({ source: minimal }, {})).diagnostics.filter((x) => x.severity === 'ERROR'), []);
+  });
+});

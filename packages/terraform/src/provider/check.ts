@@ -9,7 +9,7 @@ import * as fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
   checkHostProfile, checkInventory, createPlan, escapeControls, issueDetails, issueTag, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
-  parallelDisksProblem, SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy,
+  parallelDisksProblem, redactUrl, SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy, urlCarriesSecret,
 } from '@ovfkit/core';
 import { openSource, packageFacts, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
 
@@ -163,8 +163,9 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
   const source = config['source'];
   if (source === undefined || source === null || isUnknown(source)) return { diagnostics: [] };
   if (typeof source !== 'string' || source === '') return { diagnostics: [errorDiagnostic('source is required', 'a path or http(s) URL of an .ova/.ovf, or a directory holding one', attributePath('source'))] };
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(source)) {
-    return { diagnostics: [errorDiagnostic('the source URL carries credentials', 'Terraform stores attributes in its state in plain text: serve the package without user:password@ in the URL, or download it first', attributePath('source'))] };
+  // Terraform keeps attributes in plan and state in plain text: a URL part that may be a secret (user, password, a signed URL's query or fragment) is refused, by core's rule.
+  if (urlCarriesSecret(source)) {
+    return { diagnostics: [errorDiagnostic('the source URL carries credentials or a token', `Terraform stores attributes in its plan and state in plain text, and ${redactUrl(source)} has a user, password, query string or fragment (a signed URL's token): serve the package at a URL without them, or download it first and give the path (under CDKTF, the terraformData backend reads a URL's secret parts from the apply environment with fromEnv)`, attributePath('source'))] };
   }
   const parallelDisks = config['parallel_disks'] ?? null;
   if (parallelDisks !== null && !isUnknown(parallelDisks) && parallelDisksProblem(parallelDisks)) {
