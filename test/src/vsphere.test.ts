@@ -383,6 +383,26 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       await assertNothingLeft(sim(), 'odd-a');
     });
 
+    it('takes plan\'s CreateImportSpec flags (--cluster, --ip-protocol, --ip-allocation-policy, --locale, --import-option) and judges them as ovfkit plan does', async () => {
+      // The same flags, read by the same code (cisp-flags): an IP protocol the package lacks is the plan's refusal, nothing created.
+      const flags = ['--cluster', 'DC0_C0', '--name', 'cisp-a', '--ip-protocol', 'IPv6', '--ip-allocation-policy', 'fixedPolicy', '--locale', '', '--import-option', 'acceptAllEulas'];
+      const refused = await runCli(['import', web.ova, ...flags, '--json'], env());
+      assert.equal(refused.code, 1, refused.stderr);
+      const plan = JSON.parse((await runCli(['plan', web.ova, ...flags, '--json'], env())).stdout) as { errors: Array<{ code: string; localizedMessage: string }> };
+      const out = JSON.parse(refused.stdout) as { refusedBy: string; error: Array<{ code: string; message: string }> };
+      assert.equal(out.refusedBy, 'plan');
+      assert.deepEqual(out.error.map((e) => [e.code, e.message]), plan.errors.map((e) => [e.code, e.localizedMessage]));
+      assert.deepEqual(out.error.map((e) => e.code), ['IP_PROTOCOL_UNSUPPORTED']);
+      await assertNothingLeft(sim(), 'cisp-a');
+      // IPv4 (the protocol of a package without vmw:IpAssignmentSection) is imported into the cluster's root pool.
+      const ok = await runCli(['import', web.ova, ...flags.map((f) => (f === 'IPv6' ? 'IPv4' : f)), '--json'], env());
+      assert.equal(ok.code, 0, ok.stderr);
+      const vm = JSON.parse(ok.stdout) as { entity: ManagedObjectReference; name: string };
+      assert.equal(vm.name, 'cisp-a');
+      const d = await runCli(['destroy', '/DC0/vm/cisp-a'], env());
+      assert.equal(d.code, 0, d.stderr);
+    });
+
     it('shows per-file progress on a terminal, plain lines when stderr is not one (CI logs), none with --progress none', async () => {
       const out = new PassThrough();
       const err = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });

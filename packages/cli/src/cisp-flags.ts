@@ -51,12 +51,15 @@ export const targetHelp = [
   sourceOptionsHelp,
 ].join('\n');
 
-/** Every CreateImportSpec parameter as a flag. */
-export const cispOptions: OptionsSpec = {
-  ...targetOptions,
+/**
+ * The CreateImportSpec parameters and the placement as flags, shared by `plan` (and its siblings)
+ * and `import`: one spelling of each (docs/architecture.md, "One vocabulary").
+ */
+export const cispParamOptions: OptionsSpec = {
   datacenter: { type: 'string' },
   folder: { type: 'string' },
   pool: { type: 'string' },
+  cluster: { type: 'string' },
   datastore: { type: 'string' },
   name: { type: 'string' },
   'deployment-option': { type: 'string' },
@@ -70,11 +73,15 @@ export const cispOptions: OptionsSpec = {
   'accept-all-eulas': { type: 'boolean' },
 };
 
-export const cispHelp = [
-  targetHelp,
+/** Every CreateImportSpec parameter as a flag, with where to check. */
+export const cispOptions: OptionsSpec = { ...targetOptions, ...cispParamOptions };
+
+/** Help lines of {@link cispParamOptions}. */
+export const cispParamHelp = [
   '  --datacenter NAME       datacenter (with --inventory: must be the snapshot\'s; or GOVC_DATACENTER)',
   '  --folder PATH           VM folder (inventory path, name or moref; or GOVC_FOLDER)',
   '  --pool PATH             resource pool or vApp (inventory path such as DC0_C0/Resources, a cluster or host for its root pool, name or moref; or GOVC_RESOURCE_POOL)',
+  '  --cluster NAME          cluster (name or inventory path) whose root pool is used when --pool is not given',
   '  --datastore NAME        target datastore (name, inventory path or moref; or GOVC_DATASTORE)',
   '  --name NAME             entityName: name of the new VM / vApp (default: product name)',
   '  --deployment-option ID  Configuration ovf:id (default: the descriptor default)',
@@ -87,6 +94,8 @@ export const cispHelp = [
   '  --import-option KW      importOption keyword (repeatable): acceptAllEulas, allowAllExtraConfig',
   '  --accept-all-eulas      same as --import-option acceptAllEulas',
 ].join('\n');
+
+export const cispHelp = [targetHelp, cispParamHelp].join('\n');
 
 /** Reads and parses a JSON file given on the command line (at most `maxBytes` when given); IO and syntax problems are said with `what` and the file. */
 export async function readJson(file: string, what: string, ctx: CommandContext, maxBytes?: number): Promise<unknown> {
@@ -137,21 +146,21 @@ function pairs(values: OptionValues, flag: string, example: string): Array<[stri
   });
 }
 
-/** PlanOptions (the flat CreateImportSpec parameters) from the flags. */
-export async function planOptionsFrom(values: OptionValues, ctx: CommandContext): Promise<PlanOptions> {
-  const o: PlanOptions = { hostProfile: await hostProfileFrom(values, ctx) };
-  const inv = await inventoryFrom(values, ctx);
-  if (inv) o.inventory = inv;
+/** The CreateImportSpec parameters and placement of {@link cispParamOptions}, as PlanOptions names them (plan and import read them here). */
+export function cispParamsFrom(values: OptionValues, env: NodeJS.ProcessEnv): PlanOptions {
+  const o: PlanOptions = {};
   const set = <K extends keyof PlanOptions>(k: K, flag: string): void => {
     const v = stringOption(values, flag);
     if (v !== undefined) o[k] = v as PlanOptions[K];
   };
-  set('host', 'host');
   // The flag, else its GOVC_* variable, as the import reads them.
   for (const [k, flag] of [['datacenter', 'datacenter'], ['folder', 'folder'], ['resourcePool', 'pool'], ['datastore', 'datastore']] as const) {
-    const v = placementOption(values, ctx.env, flag);
+    const v = placementOption(values, env, flag);
     if (v !== undefined) o[k] = v;
   }
+  // A cluster stands for its root pool (core's resolver), as Pulumi's and CDKTF's `cluster`.
+  const cluster = stringOption(values, 'cluster');
+  if (o.resourcePool === undefined && cluster !== undefined) o.resourcePool = cluster;
   set('entityName', 'name');
   set('deploymentOption', 'deployment-option');
   set('locale', 'locale');
@@ -165,6 +174,17 @@ export async function planOptionsFrom(values: OptionValues, ctx: CommandContext)
   const importOption = stringList(values, 'import-option');
   if (values['accept-all-eulas'] === true) importOption.push('acceptAllEulas');
   if (importOption.length) o.importOption = [...new Set(importOption)];
+  return o;
+}
+
+/** PlanOptions (the flat CreateImportSpec parameters) from the flags. */
+export async function planOptionsFrom(values: OptionValues, ctx: CommandContext): Promise<PlanOptions> {
+  const o: PlanOptions = { hostProfile: await hostProfileFrom(values, ctx) };
+  const inv = await inventoryFrom(values, ctx);
+  if (inv) o.inventory = inv;
+  const host = stringOption(values, 'host');
+  if (host !== undefined) o.host = host;
+  Object.assign(o, cispParamsFrom(values, ctx.env));
   o.vocabulary = 'cli';
   return o;
 }

@@ -60,6 +60,8 @@ export interface ImportOvfOptions extends PlacementInput {
   ipProtocol?: string;
   /** Required when the package has EULAs (the plan refuses the import without it). @default false */
   acceptAllEulas?: boolean;
+  /** OvfManagerCommonParams.importOption keywords (e.g. allowAllExtraConfig), judged by the plan and sent to CreateImportSpec. @default none */
+  importOption?: string[];
   /** Whose words the fixes of the plan's issues use (`ovfkit import` gives 'cli'). @default 'api' */
   vocabulary?: PlanVocabulary;
   /** @default false */
@@ -155,10 +157,15 @@ export function planOptionsOf(options: Omit<ImportOvfOptions, 'source'>, invento
     ...(options.diskProvisioning ? { diskProvisioning: options.diskProvisioning } : {}),
     ...(options.ipAllocationPolicy ? { ipAllocationPolicy: options.ipAllocationPolicy } : {}),
     ...(options.ipProtocol ? { ipProtocol: options.ipProtocol } : {}),
-    ...(options.acceptAllEulas ? { importOption: ['acceptAllEulas'] } : {}),
+    ...(importOptionsOf(options).length ? { importOption: importOptionsOf(options) } : {}),
     ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
     ...(options.descriptorCache ? { descriptorCache: options.descriptorCache } : {}),
   };
+}
+
+/** The importOption keywords of an import: the given ones and acceptAllEulas. */
+function importOptionsOf(options: Pick<ImportOvfOptions, 'importOption' | 'acceptAllEulas'>): string[] {
+  return [...new Set([...(options.importOption ?? []), ...(options.acceptAllEulas ? ['acceptAllEulas'] : [])])];
 }
 
 /** CreateImportSpec returned errors: nothing was created. Carries every error and warning. */
@@ -240,6 +247,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
     ...(networkMapping.length ? { networkMapping } : {}),
     ...(options.ipAllocationPolicy ? { ipAllocationPolicy: options.ipAllocationPolicy } : {}),
     ...(options.ipProtocol ? { ipProtocol: options.ipProtocol } : {}),
+    ...(options.importOption?.length ? { importOption: options.importOption } : {}),
     ...(propertyMapping.length ? { propertyMapping } : {}),
     ...(options.diskProvisioning ? { diskProvisioning: options.diskProvisioning as OvfCreateImportSpecParamsDiskProvisioningType } : {}),
   };

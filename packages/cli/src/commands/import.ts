@@ -2,10 +2,9 @@ import * as path from 'node:path';
 import { DESCRIPTOR_DIGEST_PATTERN, escapeControls as esc, UsageError, type OvfIssue } from '@ovfkit/core';
 import { ImportSpecError, PlanRefusedError, importLibraryItem, importOvf, type VimSession } from '@ovfkit/vsphere';
 import { isLibrarySource } from '@ovfkit/package';
-import { hostHelp, hostProfileFrom, issueLine } from '../cisp-flags';
+import { cispParamHelp, cispParamOptions, cispParamsFrom, hostHelp, hostProfileFrom, issueLine } from '../cisp-flags';
 import { type Command, ExitCode, type OptionValues, stringList, stringOption, writeJson } from '../command';
 import { connectionHelp, connectionOptions, withRestSession, withSession } from '../connection';
-import { placementOption } from '../govc';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 import { openCliSource } from '../source';
 import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
@@ -42,23 +41,14 @@ export const importCommand: Command = {
   usage: 'import <file.ovf|file.ova|dir|URL|library:LIB/ITEM> --server <url> [options]',
   help: [
     connectionHelp,
-    '  library:LIB/ITEM        deploy an OVF item of a vCenter content library (or library:ITEM-ID): planned like a file\n                          (the item\'s descriptor and files, vCenter\'s filter), then ovf/library-item?action=deploy;\n                          --inject-ovf-env, --template and --manifest do not apply',
-    '  --datacenter <path>     datacenter (or GOVC_DATACENTER; default: the only one)',
-    '  --pool <ref>            resource pool or vApp: name, inventory path (DC0_C0/Resources; a cluster or host for its root\n                          pool) or moref (or GOVC_RESOURCE_POOL; default: the only one)',
-    '  --datastore <ref>       datastore: name, inventory path or moref (or GOVC_DATASTORE; default: the only one)',
-    '  --folder <ref>          VM folder: name, inventory path or moref (or GOVC_FOLDER; default: the datacenter\'s vm folder)',
+    '  library:LIB/ITEM        deploy an OVF item of a vCenter content library (or library:ITEM-ID): planned like a file\n                          (the item\'s descriptor and files, vCenter\'s filter), then ovf/library-item?action=deploy;\n                          --inject-ovf-env, --template, --manifest, --ip-allocation-policy and --ip-protocol do not apply',
+    cispParamHelp,
     hostHelp('host to place the VM on'),
-    '  --name <name>           inventory name of the new VM/vApp',
-    '  --net <ovf=vsphere>     map an OVF network to a vSphere network (repeatable)',
-    '  --prop <key=value>      set a property (repeatable)',
     '  --prop-env <key=VAR>    set a property from environment variable VAR (repeatable; for secrets)',
-    '  --deployment-option <id>',
-    '  --disk-provisioning <thin|thick|eagerZeroedThick|…>',
     '  --power-on              power on after import',
     '  --inject-ovf-env        write each VM\'s OVF environment to guestinfo.ovfEnv (for ESXi without vCenter)',
     '  --annotation <text>     set the VM annotation',
     '  --template              mark the imported VM as a template',
-    '  --accept-all-eulas      accept the package\'s license agreements',
     '  --manifest <policy>     require | verify-if-present (default) | skip',
     signatureHelp,
     '  --expect-digest <sha256:…>  import only the descriptor ovfkit plan showed this digest for (else nothing is created)',
@@ -70,22 +60,13 @@ export const importCommand: Command = {
     ...connectionOptions,
     ...progressOptions,
     ...parallelDisksOptions,
-    datacenter: { type: 'string' },
-    pool: { type: 'string' },
-    datastore: { type: 'string' },
-    folder: { type: 'string' },
+    ...cispParamOptions,
     host: { type: 'string' },
-    name: { type: 'string' },
-    net: { type: 'string', multiple: true },
-    prop: { type: 'string', multiple: true },
     'prop-env': { type: 'string', multiple: true },
-    'deployment-option': { type: 'string' },
-    'disk-provisioning': { type: 'string' },
     'power-on': { type: 'boolean' },
     'inject-ovf-env': { type: 'boolean' },
     annotation: { type: 'string' },
     template: { type: 'boolean' },
-    'accept-all-eulas': { type: 'boolean' },
     manifest: { type: 'string' },
     'expect-digest': { type: 'string' },
     'host-profile': { type: 'string' },
@@ -94,7 +75,8 @@ export const importCommand: Command = {
   async run(positionals, values, ctx) {
     const json = values['json'] === true;
     if (positionals.length !== 1) throw new UsageError('import takes one source: an .ovf, .ova, directory or URL');
-    const networkMapping = pairs(stringList(values, 'net'), '--net');
+    // The CreateImportSpec flags read as ovfkit plan reads them; --prop with --prop-env below.
+    const params = cispParamsFrom(values, ctx.env);
     const propertyMapping = propertyFlags(values, ctx.env);
     const manifestPolicy = stringOption(values, 'manifest') ?? 'verify-if-present';
     if (manifestPolicy !== 'require' && manifestPolicy !== 'verify-if-present' && manifestPolicy !== 'skip') {
@@ -108,22 +90,24 @@ export const importCommand: Command = {
     const hostProfile = stringOption(values, 'host-profile') !== undefined ? await hostProfileFrom(values, ctx) : undefined;
     const signature = await signatureOptionsFrom(values, ctx);
     const src = positionals[0]!;
-    const opt = (n: string): string | undefined => (n === 'datacenter' || n === 'datastore' || n === 'pool' || n === 'folder' ? placementOption(values, ctx.env, n) : stringOption(values, n));
+    const host = stringOption(values, 'host');
+    const annotation = stringOption(values, 'annotation');
     // What a file import and a library deployment take alike, from the same flags.
     const common = {
-      ...(opt('datacenter') ? { datacenter: opt('datacenter')! } : {}),
-      ...(opt('pool') ? { pool: opt('pool')! } : {}),
-      ...(opt('datastore') ? { datastore: opt('datastore')! } : {}),
-      ...(opt('folder') ? { folder: opt('folder')! } : {}),
-      ...(opt('host') ? { host: opt('host')! } : {}),
-      ...(opt('name') ? { name: opt('name')! } : {}),
-      ...(opt('deployment-option') ? { deploymentOption: opt('deployment-option')! } : {}),
-      ...(opt('disk-provisioning') ? { diskProvisioning: opt('disk-provisioning')! } : {}),
-      ...(opt('annotation') !== undefined ? { annotation: opt('annotation')! } : {}),
-      networkMapping,
+      ...(params.datacenter !== undefined ? { datacenter: params.datacenter } : {}),
+      ...(params.resourcePool !== undefined ? { pool: params.resourcePool } : {}),
+      ...(params.datastore !== undefined ? { datastore: params.datastore } : {}),
+      ...(params.folder !== undefined ? { folder: params.folder } : {}),
+      ...(host !== undefined ? { host } : {}),
+      ...(params.entityName ? { name: params.entityName } : {}),
+      ...(params.deploymentOption ? { deploymentOption: params.deploymentOption } : {}),
+      ...(params.locale !== undefined ? { locale: params.locale } : {}),
+      ...(params.diskProvisioning ? { diskProvisioning: params.diskProvisioning } : {}),
+      ...(annotation !== undefined ? { annotation } : {}),
+      networkMapping: (params.networkMapping as Record<string, string> | undefined) ?? {},
       propertyMapping,
       powerOn: values['power-on'] === true,
-      acceptAllEulas: values['accept-all-eulas'] === true,
+      acceptAllEulas: params.importOption?.includes('acceptAllEulas') ?? false,
       vocabulary: 'cli' as const,
       signature,
       ...(expectedDescriptorDigest !== undefined ? { expectedDescriptorDigest } : {}),
@@ -147,9 +131,11 @@ export const importCommand: Command = {
       return ExitCode.ResultErrors;
     };
     if (isLibrarySource(src)) {
-      for (const flag of ['inject-ovf-env', 'template', 'manifest', 'parallel-disks'] as const) {
+      for (const flag of ['inject-ovf-env', 'template', 'manifest', 'parallel-disks', 'ip-allocation-policy', 'ip-protocol'] as const) {
         if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to a library item (vCenter deploys it); leave it out`);
       }
+      const other = (params.importOption ?? []).filter((o) => o !== 'acceptAllEulas');
+      if (other.length) throw new UsageError(`--import-option ${other.join(', ')} does not apply to a library item (vCenter deploys it); leave it out`);
       return withRestSession(values, ctx, async (rest, session: VimSession) => {
         try {
           const r = await importLibraryItem(rest, session, { source: src, ...common });
@@ -181,6 +167,9 @@ export const importCommand: Command = {
           const r = await importOvf(session, {
             source,
             ...common,
+            ...(params.ipAllocationPolicy ? { ipAllocationPolicy: params.ipAllocationPolicy } : {}),
+            ...(params.ipProtocol ? { ipProtocol: params.ipProtocol } : {}),
+            ...(params.importOption ? { importOption: params.importOption.filter((o) => o !== 'acceptAllEulas') } : {}),
             injectOvfEnv: values['inject-ovf-env'] === true,
             markAsTemplate: values['template'] === true,
             manifestPolicy,
