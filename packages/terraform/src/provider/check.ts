@@ -8,7 +8,7 @@
 import * as fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
-  checkHostProfile, checkInventory, createPlan, escapeControls, issueDetails, issueTag, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
+  checkHostProfile, checkInventory, createPlan, escapeControls, judgePackage, type PlanPackageFile, issueDetails, issueTag, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
   parallelDisksProblem, redactUrl, SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy, urlCarriesSecret,
 } from '@ovfkit/core';
 import { openSource, packageFacts, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
@@ -29,8 +29,11 @@ export type TfObject = { [name: string]: TfValue };
 export interface PlannedDescriptor {
   bytes: Uint8Array;
   name: string;
-  /** What the package holds around the descriptor: the plan judges whether it is complete. */
-  package: PackageFacts;
+  /**
+   * What the package holds around the descriptor, for the files the plan lists (its one parse):
+   * the plan judges whether it is complete. The source is opened again; its descriptor is not read again.
+   */
+  package: (declared: readonly PlanPackageFile[]) => Promise<PackageFacts>;
   /** What its `.mf` and `.cert` say about the signer; absent when not read (policy `ignore`, or only the descriptor wanted). */
   signature?: SignatureFacts;
 }
@@ -133,7 +136,11 @@ export async function readDescriptor(source: string, signature?: { trustStore: s
   const src = await openSource(source, {});
   try {
     const d = await src.descriptor();
-    const read: PlannedDescriptor = { bytes: d.bytes, name: d.name, package: await packageFacts(src, d) };
+    const facts = async (declared: readonly PlanPackageFile[]): Promise<PackageFacts> => {
+      const again = await openSource(source, {});
+      try { return await packageFacts(again, d, declared); } finally { await again.close(); }
+    };
+    const read: PlannedDescriptor = { bytes: d.bytes, name: d.name, package: facts };
     if (signature) read.signature = await readSignatureFacts(src, d, signature.trustStore.length ? { trustStore: signature.trustStore } : {});
     return read;
   } finally {
@@ -200,6 +207,8 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
   }
   let plan: OvfPlan;
   try {
+    // Planned descriptor-only, then judged against the package facts of the files the plan lists
+    // (as @ovfkit/package's planPackage does for `ovfkit plan`): one parse of the descriptor.
     ({ plan } = createPlan(descriptor.bytes, {
       hostProfile,
       ...(inventory ? { inventory } : {}),
@@ -212,13 +221,18 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
       propertyMapping: Object.fromEntries(propertyMapping),
       ...(knownString(config['disk_provisioning']) ? { diskProvisioning: knownString(config['disk_provisioning'])! } : {}),
       ...(config['accept_all_eulas'] === true ? { importOption: ['acceptAllEulas'] } : {}),
-      package: descriptor.package,
+      package: 'descriptor-only',
       signature: { policy: signature, ...(descriptor.signature ? { facts: descriptor.signature } : {}) },
       vocabulary: 'terraform',
     }));
   } catch (e) {
     const m = (e as Error).message;
     return { diagnostics: [errorDiagnostic(m, `checked against the inventory snapshot ${target.inventory ?? ''}`.trim(), attributePath(placementAttribute(m)))], descriptor };
+  }
+  try {
+    judgePackage(plan, await descriptor.package(plan.package.files));
+  } catch (e) {
+    return { diagnostics: [errorDiagnostic('cannot read the package', (e as Error).message, attributePath('source'))], descriptor };
   }
   const against = `host profile ${plan.hostProfile}${target.inventory ? ` and inventory ${target.inventory}` : ''}`;
   const diagnostics = [
