@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalExecProvisioner } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import type { SignaturePolicy } from '@ovfkit/core';
+import type { ManifestPolicy, SignaturePolicy } from '@ovfkit/core';
 import type { KeyValue, OvfImportRequest } from './core-port';
 import { shellCommand, splitCommandPrefix, terraformLiteral } from './shell';
 import { stackPath } from './stack-path';
@@ -22,6 +22,8 @@ export interface ImportRunOptions {
   trustedCertificates?: readonly string[];
   /** Disks uploaded at once (`--parallel-disks`). @default the CLI's, 4 */
   parallelDisks?: number;
+  /** How the import uses the manifest (`--manifest`). @default the CLI's, verify-if-present */
+  manifestPolicy?: ManifestPolicy;
 }
 
 /** The variable that carries the trusted CA certificates to `ovfkit import --trust-env`. */
@@ -82,9 +84,10 @@ export function importCommand(prefix: OvfkitPrefix, source: OvfkitPositional, de
   const o: OvfkitOption[] = [['expect-digest', descriptorDigest], ['name', r.entityName]];
   const p = r.placement;
   if (p.datacenter !== undefined) o.push(['datacenter', p.datacenter]);
-  // `--pool` takes a resource pool or a vApp.
+  // `--pool` takes a resource pool or a vApp; `--cluster` is its root pool when there is neither.
   const pool = p.vApp ?? p.resourcePool;
   if (pool !== undefined) o.push(['pool', pool]);
+  else if (p.cluster !== undefined) o.push(['cluster', p.cluster]);
   if (p.datastore !== undefined) o.push(['datastore', p.datastore]);
   if (p.folder !== undefined) o.push(['folder', p.folder]);
   if (p.host !== undefined) o.push(['host', p.host]);
@@ -92,7 +95,11 @@ export function importCommand(prefix: OvfkitPrefix, source: OvfkitPositional, de
   for (const kv of r.networkMapping) o.push(['net', `${kv.key}=${kv.value}`]);
   for (const kv of r.propertyMapping) o.push(['prop', `${kv.key}=${kv.value}`]);
   for (const kv of r.secretProperty) o.push(['prop-env', `${kv.key}=${kv.value}`]);
+  if (r.locale !== '') o.push(['locale', r.locale]);
   if (r.diskProvisioning !== undefined) o.push(['disk-provisioning', r.diskProvisioning]);
+  if (r.ipAllocationPolicy !== undefined) o.push(['ip-allocation-policy', r.ipAllocationPolicy]);
+  if (r.ipProtocol !== undefined) o.push(['ip-protocol', r.ipProtocol]);
+  if (run.manifestPolicy !== undefined) o.push(['manifest', run.manifestPolicy]);
   if (r.acceptAllEulas) o.push(['accept-all-eulas', true]);
   if (run.annotation !== undefined) o.push(['annotation', run.annotation]);
   if (run.markAsTemplate) o.push(['template', true]);

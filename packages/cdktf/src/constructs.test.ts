@@ -414,6 +414,27 @@ describe('OvfImport', () => {
     assert.throws(() => new OvfImport(stack, 'Bad', { source: minimalOvf, ...placement, parallelDisks: 0 }), /test\/Bad: "parallelDisks" must be a whole number from 1 to 32, got 0/);
   });
 
+  it('takes cluster, ipAllocationPolicy, ipProtocol and manifestPolicy as Pulumi does: core judges the IP inputs at synth, the import gets the CLI flags', () => {
+    const { stack } = newStack();
+    const inputs = { source: minimalOvf, name: 'ip01', datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0', ipAllocationPolicy: 'fixedPolicy', ipProtocol: 'IPv4', manifestPolicy: 'skip', locale: 'de-DE' } as const;
+    const ok = new OvfImport(stack, 'Ip', inputs);
+    assert.deepEqual(ok.errors, []);
+    const d = importData(Testing.synth(stack));
+    const command = d.provisioner[0]!['local-exec'].command;
+    for (const flag of [' --cluster=DC0_C0 ', ' --ip-allocation-policy=fixedPolicy ', ' --ip-protocol=IPv4 ', ' --manifest=skip ', ' --locale=de-DE ']) assert.ok(command.includes(flag), `${flag} in ${command}`);
+    assert.ok(!command.includes('--pool'), command);
+    assert.equal(d.triggers_replace.ipProtocol, 'IPv4');
+    assert.deepEqual(d.triggers_replace.placement, { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0' });
+    // The verdict is core's CreateImportSpec's, the issue Pulumi reports on its ipProtocol input.
+    const bad = new OvfImport(newStack().stack, 'BadIp', { ...inputs, ipProtocol: 'IPv6', ipAllocationPolicy: 'noSuchPolicy' });
+    assert.deepEqual(bad.errors.map((e) => [e.code, e.localizedMessage]), [
+      ['IP_ALLOCATION_POLICY_UNSUPPORTED', 'IP allocation policy "noSuchPolicy" is not a vSphere policy'],
+      ['IP_PROTOCOL_UNSUPPORTED', 'IP protocol "IPv6" is not supported by the package'],
+    ]);
+    assert.throws(() => new OvfImport(newStack().stack, 'BadMf', { ...inputs, manifestPolicy: 'always' as 'skip' }), /test\/BadMf: "manifestPolicy" must be one of require, verify-if-present, skip/);
+    assert.throws(() => new OvfImport(newStack().stack, 'Prov', { ...inputs, backend: 'provider' }), /"cluster" is not an input of the ovfkit_import resource.*"ipAllocationPolicy".*"ipProtocol".*"manifestPolicy"/);
+  });
+
   it('throws in the constructor on misuse, listing every problem', () => {
     const { stack } = newStack();
     const d = new OvfDescriptor(stack, 'D', { source: minimalOvf });

@@ -63,6 +63,8 @@ export interface OvfHostTarget {
 export interface OvfPlacement {
   datacenter?: string;
   resourcePool?: string;
+  /** A cluster: its root pool when no resource pool or vApp is given. */
+  cluster?: string;
   vApp?: string;
   datastore?: string;
   folder?: string;
@@ -81,6 +83,8 @@ export interface OvfImportRequest {
   /** Property id → name of the environment variable holding its value at apply time. */
   secretProperty: KeyValue[];
   diskProvisioning?: string;
+  ipAllocationPolicy?: string;
+  ipProtocol?: string;
   placement: OvfPlacement;
   acceptAllEulas: boolean;
 }
@@ -163,7 +167,7 @@ export const ovfCore: OvfCorePort = {
   checkImport(ovfDescriptor, request, target, pkg, signature) {
     const { profile, inventory } = targetOf(target);
     const p = request.placement;
-    const resourcePool = p.vApp ?? p.resourcePool;
+    const resourcePool = p.vApp ?? p.resourcePool ?? p.cluster;
     const { plan, parseDescriptor: parseResult } = createPlan(ovfDescriptor, {
       hostProfile: profile,
       // Every placement input the inventory lacks is an error of the plan, all at once.
@@ -180,6 +184,8 @@ export const ovfCore: OvfCorePort = {
       // Secret values are not known at synth: an empty value has its key checked, not its value.
       propertyMapping: [...request.propertyMapping, ...request.secretProperty.map((s) => ({ key: s.key, value: '' }))],
       ...(request.diskProvisioning !== undefined ? { diskProvisioning: request.diskProvisioning } : {}),
+      ...(request.ipAllocationPolicy !== undefined ? { ipAllocationPolicy: request.ipAllocationPolicy } : {}),
+      ...(request.ipProtocol !== undefined ? { ipProtocol: request.ipProtocol } : {}),
       importOption: request.acceptAllEulas ? ['acceptAllEulas'] : [],
       vocabulary: 'cdktf',
       package: pkg,

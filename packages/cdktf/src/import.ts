@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, DataResource, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { SIGNATURE_POLICIES, UsageError, parallelDisksProblem, errorText, isOvfkitError, propertyIdOfKey, type PlanSignature, type SignaturePolicy } from '@ovfkit/core';
+import { MANIFEST_POLICIES, SIGNATURE_POLICIES, UsageError, type ManifestPolicy, parallelDisksProblem, errorText, isOvfkitError, propertyIdOfKey, type PlanSignature, type SignaturePolicy } from '@ovfkit/core';
 import { type KeyValue, type OvfHostTarget, type OvfImportPlan, type OvfImportRequest, type OvfIssue, type OvfPlacement, ovfCore } from './core-port';
 import { OvfDescriptor, fullPropertyId, reportIssues } from './descriptor';
 import { ENV_NAME, fromEnv, type OvfPropertyFromEnv, type OvfSourceContent, readOvfSourceSync, sourceLocation } from './source';
@@ -55,6 +55,8 @@ export interface OvfImportProps {
    * @default the only resource pool of the datacenter, as `ovfkit import` resolves it
    */
   readonly resourcePool?: string;
+  /** Cluster name or inventory path: its root pool is used when {@link resourcePool} is not given (as Pulumi's `cluster`). */
+  readonly cluster?: string;
   /** Inventory path of a vApp to import into (instead of a resource pool). */
   readonly vApp?: string;
   /**
@@ -94,6 +96,22 @@ export interface OvfImportProps {
    * @default the provisioning in the descriptor, as vSphere applies it
    */
   readonly diskProvisioning?: OvfDiskProvisioning;
+  /**
+   * `ipAllocationPolicy`: dhcpPolicy, transientPolicy, fixedPolicy or fixedAllocatedPolicy; core's
+   * CreateImportSpec judges it against the package's vmw:IpAssignmentSection at synth.
+   * @default vSphere's (fixedPolicy)
+   */
+  readonly ipAllocationPolicy?: string;
+  /**
+   * `ipProtocol`: IPv4 or IPv6, judged at synth against the package's vmw:IpAssignmentSection protocols.
+   * @default vSphere's
+   */
+  readonly ipProtocol?: string;
+  /**
+   * How the import uses the package manifest (`ovfkit import --manifest`): `require`, `verify-if-present` or `skip`.
+   * @default 'verify-if-present'
+   */
+  readonly manifestPolicy?: ManifestPolicy;
   /**
    * Accept every EULA in the package. A package with a EulaSection fails synth without it.
    * @default false
@@ -247,6 +265,8 @@ export class OvfImport extends Construct {
       acceptAllEulas: props.acceptAllEulas ?? false,
     };
     if (props.diskProvisioning !== undefined) request.diskProvisioning = props.diskProvisioning;
+    if (props.ipAllocationPolicy !== undefined) request.ipAllocationPolicy = props.ipAllocationPolicy;
+    if (props.ipProtocol !== undefined) request.ipProtocol = props.ipProtocol;
 
     // One parse: core's plan runs ParseDescriptor, ValidateHost and CreateImportSpec, and its
     // ParseDescriptor result is the child Descriptor's. It runs even when the descriptor has
@@ -324,6 +344,7 @@ export class OvfImport extends Construct {
       ...(props.signature !== undefined ? { signature: props.signature } : {}),
       ...(props.trustedCertificates?.length ? { trustedCertificates: props.trustedCertificates } : {}),
       ...(props.parallelDisks !== undefined ? { parallelDisks: props.parallelDisks } : {}),
+      ...(props.manifestPolicy !== undefined ? { manifestPolicy: props.manifestPolicy } : {}),
     };
     this.resource = new DataResource(this, 'Resource', {
       // Shown, never a reason to replace: where the package lies and what core's plan makes of it.
@@ -336,6 +357,8 @@ export class OvfImport extends Construct {
         inventoryPath: this.inventoryPath,
         deploymentOption: request.deploymentOption,
         ...(request.diskProvisioning !== undefined ? { diskProvisioning: request.diskProvisioning } : {}),
+        ...(request.ipAllocationPolicy !== undefined ? { ipAllocationPolicy: request.ipAllocationPolicy } : {}),
+        ...(request.ipProtocol !== undefined ? { ipProtocol: request.ipProtocol } : {}),
         locale: request.locale,
         acceptAllEulas: request.acceptAllEulas,
         markAsTemplate: run.markAsTemplate,
@@ -411,7 +434,7 @@ function withPath<T>(scope: Construct, f: () => T): T {
 }
 
 /** Placement props, in the order they are reported. */
-const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'vApp', 'datastore', 'folder', 'host'] as const;
+const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'cluster', 'vApp', 'datastore', 'folder', 'host'] as const;
 
 function placementOf(props: OvfImportProps): OvfPlacement {
   const placement: OvfPlacement = {};
@@ -451,7 +474,7 @@ function checkImportProps(where: string, props: OvfImportProps): void {
   if (hasDescriptor && props.deploymentOption !== undefined && props.descriptor!.deploymentOption !== props.deploymentOption) {
     problems.push(`"deploymentOption" is "${props.deploymentOption}" but the given descriptor was parsed for "${props.descriptor!.deploymentOption}"; set it on the OvfDescriptor`);
   }
-  for (const key of [...PLACEMENT_KEYS, 'name', 'deploymentOption', 'locale', 'hostProfile', 'inventory', 'ovfkitCommand', 'annotation'] as const) {
+  for (const key of [...PLACEMENT_KEYS, 'name', 'deploymentOption', 'locale', 'hostProfile', 'inventory', 'ovfkitCommand', 'annotation', 'ipAllocationPolicy', 'ipProtocol'] as const) {
     const v = props[key];
     if (v !== undefined && (typeof v !== 'string' || (key !== 'locale' && v.trim() === ''))) problems.push(`"${key}" must be a non-empty string when given`);
   }
@@ -467,7 +490,7 @@ function checkImportProps(where: string, props: OvfImportProps): void {
     }
   }
   if (props.resourcePool !== undefined && props.vApp !== undefined) problems.push('give "resourcePool" or "vApp", not both');
-  problems.push(...backendProblems(props, 'ovfkit_import', (['vApp', 'markAsTemplate', 'ovfkitCommand'] as const).filter((key) => props[key] !== undefined)));
+  problems.push(...backendProblems(props, 'ovfkit_import', (['vApp', 'markAsTemplate', 'ovfkitCommand', 'cluster', 'ipAllocationPolicy', 'ipProtocol', 'manifestPolicy'] as const).filter((key) => props[key] !== undefined)));
   if (props.backend === 'provider' && typeof props.source === 'object' && props.source !== null) problems.push('a source given by fromEnv is not supported with backend "provider" (the provider would store the URL in state): use backend "terraformData"');
   if (!(typeof props.folder === 'string' && props.folder.startsWith('/')) && !(typeof props.datacenter === 'string' && props.datacenter.replace(/\//g, '') !== '')) {
     problems.push('give "datacenter" or an absolute "folder" (e.g. /DC0/vm) so that terraform destroy can find the VM it imported');
@@ -476,6 +499,9 @@ function checkImportProps(where: string, props: OvfImportProps): void {
     if (props[key] !== undefined && typeof props[key] !== 'boolean') problems.push(`"${key}" must be true or false`);
   }
   if (props.parallelDisks !== undefined && parallelDisksProblem(props.parallelDisks)) problems.push(`"parallelDisks" ${parallelDisksProblem(props.parallelDisks)}`);
+  if (props.manifestPolicy !== undefined && !(MANIFEST_POLICIES as readonly unknown[]).includes(props.manifestPolicy)) problems.push(`"manifestPolicy" must be one of ${MANIFEST_POLICIES.join(', ')}`);
+  if (props.libraryItem !== undefined && props.manifestPolicy !== undefined) problems.push('"manifestPolicy" does not apply to a deployment from a library item (vCenter deploys it)');
+  if (props.libraryItem !== undefined && (props.ipAllocationPolicy !== undefined || props.ipProtocol !== undefined)) problems.push('"ipAllocationPolicy" and "ipProtocol" are not supported for a deployment from a library item');
   if (props.signature !== undefined && !(SIGNATURE_POLICIES as readonly unknown[]).includes(props.signature)) problems.push(`"signature" must be one of ${SIGNATURE_POLICIES.join(', ')}`);
   if (props.trustedCertificates !== undefined && (!Array.isArray(props.trustedCertificates) || props.trustedCertificates.some((c) => typeof c !== 'string'))) {
     problems.push('"trustedCertificates" must be a list of PEM texts (the CA certificates the signer must chain to)');

@@ -18,6 +18,15 @@ export type SignaturePolicy = 'require' | 'verify' | 'ignore';
 /** The policies, for input checks and messages. */
 export const SIGNATURE_POLICIES: readonly SignaturePolicy[] = ['require', 'verify', 'ignore'];
 
+/**
+ * How an import uses the package manifest: `require` refuses a package without one,
+ * `verify-if-present` checks the files it lists, `skip` ignores it (the import engine's policy).
+ */
+export type ManifestPolicy = 'require' | 'verify-if-present' | 'skip';
+
+/** The manifest policies, for every front end's input check and messages. */
+export const MANIFEST_POLICIES: readonly ManifestPolicy[] = ['require', 'verify-if-present', 'skip'];
+
 /** The signing certificate, as the package layer read it from the `.cert`. */
 export interface SignerCertificate {
   subject: string;
