@@ -258,3 +258,34 @@ describe('ovfkit show: plans made elsewhere, as plan --format markdown shows the
     }
   });
 });
+
+describe('ovfkit parse: password defaults', () => {
+  it('hides the default of every password property (core\'s password fact: type password or ovf:password="true")', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-parse-pw-'));
+    try {
+      const ovf = path.join(dir, 'pw.ovf');
+      fs.writeFileSync(ovf, `<?xml version="1.0" encoding="UTF-8"?>
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">
+  <References/>
+  <DeploymentOptionSection><Info>d</Info>
+    <Configuration ovf:id="small" ovf:default="true"><Label>s</Label><Description>s</Description></Configuration>
+    <Configuration ovf:id="large"><Label>l</Label><Description>l</Description></Configuration>
+  </DeploymentOptionSection>
+  <VirtualSystem ovf:id="vm">
+    <Info>vm</Info>
+    <ProductSection><Info>p</Info>
+      <Property ovf:key="plain" ovf:type="string" ovf:value="shown"/>
+      <Property ovf:key="flagged" ovf:type="string" ovf:password="true" ovf:value="hunter2"/>
+      <Property ovf:key="typed" ovf:type="password" ovf:value="s3cret" ovf:userConfigurable="true"/>
+    </ProductSection>
+  </VirtualSystem>
+</Envelope>
+`);
+      const r = await runCli(['parse', ovf]);
+      const props = r.stdout.split('\n').filter((l) => /^ {4}(plain|flagged|typed):/.test(l));
+      assert.deepEqual(props, ['    plain: string, fixed = "shown"', '    flagged: password, fixed = (secret)', '    typed: password = (secret)'], r.stdout + r.stderr);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

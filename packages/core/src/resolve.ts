@@ -97,6 +97,8 @@ export interface ResolvedPropertyName extends PropertyName {
   property: Property;
   /** `[class.]key[.instance]`. */
   fullId: string;
+  /** Its vim25 type is a password (ovf:password="true" or type password): its values are secrets. */
+  password: boolean;
 }
 
 /** One Disk of the DiskSection (or SharedDiskSection). @see DSP0243 §9.1 */
@@ -357,12 +359,13 @@ class Resolver {
         for (const p of section.property) {
           const name: PropertyName = { classId: section.class, id: p.key, instanceId: section.instance };
           const fullId = fullPropertyId(name);
-          this.out.declaredProperties.push({ ...name, entity, section, property: p, fullId });
+          const t = toVAppType(p.type, p.qualifiers, p.password);
+          const password = t.type.startsWith('password');
+          this.out.declaredProperties.push({ ...name, entity, section, property: p, fullId, password });
           if (!inConfiguration(p.configuration, chosen)) continue;
           const first = seen.get(fullId);
           if (first !== undefined) error.push(issues.duplicateProperty(atOf(p, '/@ovf:key'), fullId, first));
           else seen.set(fullId, p.pos.line);
-          const t = toVAppType(p.type, p.qualifiers, p.password);
           for (const pr of t.problems) {
             if (pr.kind === 'type') error.push(issues.propertyType(atOf(p, '/@ovf:type'), p.key, p.type, p.value ?? ''));
             else if (pr.kind === 'qualifier') error.push(issues.propertyQualifier(atOf(p, '/@ovf:qualifiers'), p.key, p.type, p.value ?? '', pr.qualifier ?? '', pr.why));
@@ -385,7 +388,6 @@ class Resolver {
           const perConfig = chosen === '' ? undefined : p.values.find((v) => v.configuration.includes(chosen));
           if (perConfig) dflt = perConfig.value;
           if (t.expressionDefault !== undefined && dflt === '') dflt = t.expressionDefault;
-          const password = t.type.startsWith('password');
           const r: ResolvedProperty = { entity, section, property: p, fullId, type: t.type, password, defaultValue: dflt, value: dflt, source: 'default' };
           if (t.typeReference !== undefined) r.typeReference = t.typeReference;
           const label = this.localize(p.label);

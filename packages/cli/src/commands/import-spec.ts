@@ -1,4 +1,4 @@
-import { createPlan, escapeControls as esc, REDACTED, UsageError, type ImportSpec, type OvfCreateImportSpecResult } from '@ovfkit/core';
+import { createPlan, escapeControls as esc, fullPropertyId, type OvfPlan, REDACTED, UsageError, type ImportSpec, type OvfCreateImportSpecResult } from '@ovfkit/core';
 import { type Command, ExitCode, writeJson } from '../command';
 import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
 import { readDescriptorText, sourceOptionsFrom } from '../source';
@@ -21,13 +21,14 @@ function describeSpec(spec: ImportSpec, indent: string, out: string[]): void {
   if (c.vAppConfig?.property?.length) out.push(`${indent}  vAppConfig ${c.vAppConfig.property.length} propert${c.vAppConfig.property.length === 1 ? 'y' : 'ies'}`);
 }
 
-/** Password property values are for ImportVApp, not for a terminal or a CI log. */
-function redacted(r: OvfCreateImportSpecResult): OvfCreateImportSpecResult {
+/** Password property values are for ImportVApp, not for a terminal or a CI log; which are passwords is the plan's fact. */
+function redacted(r: OvfCreateImportSpecResult, plan: OvfPlan): OvfCreateImportSpecResult {
+  const passwords = new Set(plan.properties.filter((p) => p.password).map((p) => p.id));
   const copy = structuredClone(r);
   const walk = (spec: ImportSpec | undefined): void => {
     if (!spec) return;
     const props = spec._typeName === 'VirtualAppImportSpec' ? spec.vAppConfigSpec.property : spec.configSpec.vAppConfig?.property;
-    for (const p of props ?? []) if (p.info.type?.startsWith('password') && p.info.value) p.info.value = REDACTED;
+    for (const p of props ?? []) if (passwords.has(fullPropertyId(p.info)) && p.info.value) p.info.value = REDACTED;
     if (spec._typeName === 'VirtualAppImportSpec') for (const c of spec.child ?? []) walk(c);
   };
   walk(copy.importSpec);
@@ -45,7 +46,7 @@ export const importSpecCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('import-spec needs one descriptor: ovfkit import-spec <file.ovf>');
     const src = await readDescriptorText(positionals[0]!, ctx, await sourceOptionsFrom(values, ctx));
     const { plan, createImportSpec } = createPlan(src.bytes, await planOptionsFrom(values, ctx));
-    const r = redacted(createImportSpec);
+    const r = redacted(createImportSpec, plan);
     if (values['json']) writeJson(ctx.stdout, r);
     else {
       const lines = [`${esc(src.name, 'line')}: CreateImportSpec against ${esc(plan.hostProfile)}${plan.target.datastore ? `, datastore ${esc(plan.target.datastore)}` : ''}`];

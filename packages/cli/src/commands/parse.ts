@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  DEFAULT_MAX_CHARS, escapeControls as esc, fullPropertyId, isOvfkitError, OvfkitError, type OvfParseDescriptorResult, parseDescriptorWithModel, summarizeVirtualSystems, UsageError,
+  DEFAULT_MAX_CHARS, escapeControls as esc, fullPropertyId, isOvfkitError, OvfkitError, type OvfParseDescriptorResult, parseDescriptorWithModel, type ResolvedDescriptor, summarizeVirtualSystems, UsageError,
 } from '@ovfkit/core';
 import { fmtBytes, issueLine } from '../cisp-flags';
 import { type Command, type CommandContext, ExitCode, stringOption, writeJson } from '../command';
@@ -46,7 +46,10 @@ async function readDescriptorSource(arg: string, ctx: CommandContext, options: S
 type OvfFileRef = { href: string; size?: number; chunkSize?: number };
 
 /** The readable summary printed without --json; every value from the package is escaped ({@link esc}). */
-function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string, vms: ReturnType<typeof summarizeVirtualSystems>, files: readonly OvfFileRef[] = []): string {
+/** The full ids of the descriptor's password properties (core's fact, every configuration's): their defaults are not shown. */
+const passwordIds = (d: ResolvedDescriptor): Set<string> => new Set(d.declaredProperties.filter((p) => p.password).map((p) => p.fullId));
+
+function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string, vms: ReturnType<typeof summarizeVirtualSystems>, files: readonly OvfFileRef[] = [], passwords: ReadonlySet<string> = new Set()): string {
   const lines: string[] = [];
   const err = r.error ?? [];
   const warn = r.warning ?? [];
@@ -78,7 +81,7 @@ function renderSummary(name: string, r: OvfParseDescriptorResult, chosen: string
     lines.push(`  properties   ${props.length} (${props.filter((x) => x.userConfigurable).length} user-configurable)`);
     for (const x of props.slice(0, 20)) {
       const id = esc(fullPropertyId(x));
-      const dflt = x.type?.startsWith('password') ? '(secret)' : esc(JSON.stringify(x.defaultValue ?? ''), 'line');
+      const dflt = passwords.has(fullPropertyId(x)) ? '(secret)' : esc(JSON.stringify(x.defaultValue ?? ''), 'line');
       const type = esc((x.type ?? '').length > 40 ? `${x.type!.slice(0, 37)}...` : x.type ?? '');
       lines.push(`    ${id}: ${type}${x.userConfigurable ? '' : ', fixed'} = ${dflt.length > 60 ? `${dflt.slice(0, 57)}...` : dflt}`);
     }
@@ -117,7 +120,7 @@ export const parseCommand: Command = {
       });
       const r = parsed.result;
       const vms = values['json'] || !parsed.envelope ? [] : summarizeVirtualSystems(parsed.resolved);
-      return { code: r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok, json: r, text: values['json'] ? '' : renderSummary(source.name, r, parsed.deploymentOption, vms, parsed.envelope?.references?.file) };
+      return { code: r.error?.length ? ExitCode.ResultErrors : ExitCode.Ok, json: r, text: values['json'] ? '' : renderSummary(source.name, r, parsed.deploymentOption, vms, parsed.envelope?.references?.file, passwordIds(parsed.resolved)) };
     };
     if (positionals.length > 1) return forEachPackage(positionals, ctx, values['json'] === true, one);
     const r = await one(positionals[0]!);
