@@ -6,9 +6,8 @@
  * Thin by design: every finding comes from core/package/vsphere; this file only says which input
  * it concerns (by the issue's stable code) and which findings stop a preview.
  */
-import { createHash } from 'node:crypto';
 
-import { composedError, escapeControls, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
+import { composedError, escapeControls, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, storedPlan, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import { isLibrarySource } from '@ovfkit/package';
 
@@ -89,17 +88,6 @@ export function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
 
 /** Inputs the plan is computed from. */
 const PLAN_INPUTS = ['source', ...PLACEMENT_KEYS, 'name', 'networkMapping', 'propertyMapping', 'deploymentOption', 'diskProvisioning', 'ipAllocationPolicy', 'ipProtocol', 'acceptAllEulas', 'hostProfile', 'inventory', 'locale', 'manifestPolicy', 'signature', 'trustedCertificates'] as const;
-
-/**
- * The plan as kept in inputs and state: core's object, except that EULA texts (up to ~100 KB on
- * vendor appliances, in every checkpoint and every gRPC call) are kept as SHA-256 digests; the
- * texts are in `getOvfDescriptor(source).eula`.
- */
-function statePlan(plan: OvfPlan): OvfPlan {
-  const { texts, ...eula } = plan.eula;
-  const copy = JSON.parse(JSON.stringify({ ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } })) as unknown;
-  return copy as OvfPlan;
-}
 
 export { passwordDigest, passwordMatches };
 
@@ -400,7 +388,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend & Partia
       // properties with passwords redacted, files, EULAs, issues) is what preview shows, as in
       // `ovfkit plan` and the CDKTF constructs. Not known yet when an input it depends on is not.
       if (PLAN_INPUTS.some((k) => isUnknown((news as unknown as Record<string, unknown>)[k]))) inputs.plan = UNKNOWN;
-      else if (report.plan) inputs.plan = statePlan(report.plan);
+      else if (report.plan) inputs.plan = storedPlan(report.plan);
       if (report.descriptor) digestCache.set(news.source, report.descriptor.descriptorDigest);
       return { inputs, failures: report.failures };
     },

@@ -2,7 +2,7 @@
  * Input shapes of the resources as they reach the provider (plain JSON, with the engine's
  * unknown sentinel during preview), and the small helpers that read them.
  */
-import { DISK_PROVISIONING_TYPES, type ManagedObjectReference, type OvfPlan, type SignaturePolicy } from '@ovfkit/core';
+import { DISK_PROVISIONING_TYPES, type ManagedObjectReference, type StoredPlan, type SignaturePolicy } from '@ovfkit/core';
 
 import type { ManifestPolicy, Placement } from './backend';
 import type { ConnectionInput } from './connection';
@@ -53,8 +53,8 @@ export interface OvfImportWireInputs extends Placement {
   connection?: ConnectionInput;
   /** Disks uploaded at once over NFC (core's rule: 1 to 32). @default 4 */
   parallelDisks?: number;
-  /** Set by `check()`: core's plan for these inputs (or the unknown sentinel during preview). */
-  plan?: OvfPlan | typeof UNKNOWN;
+  /** Set by `check()`: core's plan for these inputs in its stored form (EULA texts as digests), or the unknown sentinel during preview. */
+  plan?: StoredPlan | typeof UNKNOWN;
 }
 
 /** One VM of an imported entity, as kept in state. */

@@ -5,7 +5,7 @@
  * through the library (so check plans it like a file) and the deploy. Every rule is
  * @ovfkit/vsphere's (publish, content digest, deploy) or core's (the plan); this file adapts.
  */
-import { composedError, escapeControls, OvfkitError, type OvfPlan } from '@ovfkit/core';
+import { composedError, escapeControls, OvfkitError } from '@ovfkit/core';
 import { isLibrarySource } from '@ovfkit/package';
 
 import type { DescriptorRead, LibrarySession, ManifestPolicy, OvfkitBackend, OvfkitLibraryBackend, SignatureRead } from './backend';
@@ -86,7 +86,7 @@ export async function deployFromLibrary(backend: Backend, inputs: OvfImportWireI
   return withLibrary(backend, 'deploying a library item', connection, async (session) => {
     const options: { manifestPolicy: ManifestPolicy } & SignatureRead = { manifestPolicy: inputs.manifestPolicy ?? 'verify-if-present', ...signatureRead(inputs) };
     const read: DescriptorRead & { itemId: string } = await session.readDescriptor(inputs.source, options);
-    const planned = typeof inputs.plan === 'object' && inputs.plan !== null ? (inputs.plan as OvfPlan).descriptorDigest : undefined;
+    const planned = typeof inputs.plan === 'object' && inputs.plan !== null ? inputs.plan.descriptorDigest : undefined;
     if (planned !== undefined && read.descriptorDigest !== planned) {
       throw new OvfkitError('INTEGRITY', `the library item ${inputs.source} changed since it was checked (descriptor ${read.descriptorDigest}, planned ${planned}); run the preview again`);
     }

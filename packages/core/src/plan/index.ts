@@ -30,6 +30,7 @@ export * from './package';
 import { signatureVerdict, type PlanSignature, type PlanSignatureOptions } from './signature';
 
 export * from './signature';
+export * from './stored';
 export * from './library-filter';
 
 /** The form of {@link descriptorDigest}: `sha256:` and 64 lowercase hex digits. */

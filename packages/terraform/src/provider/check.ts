@@ -6,7 +6,6 @@
  * OVF fact: the verdict is the plan's; this file only says where Terraform should point.
  */
 import * as fs from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import {
   checkHostProfile, checkInventory, createPlan, escapeControls, judgePackage, type PlanPackageFile, issueDetails, issueTag, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
   parallelDisksProblem, redactUrl, SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy, urlCarriesSecret,
@@ -268,11 +267,3 @@ function aboutUnknown(d: Diagnostic, config: TfObject): boolean {
   return false;
 }
 
-/**
- * The plan as it is kept in a data source's state: core's object with the EULA texts replaced
- * by their SHA-256 (vendor EULAs run to ~100 KB).
- */
-export function statePlan(plan: OvfPlan): unknown {
-  const { texts, ...eula } = plan.eula;
-  return { ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } };
-}

@@ -2,11 +2,11 @@
  * The data sources: `ovfkit_descriptor` (ParseDescriptor of a package, as attributes) and
  * `ovfkit_plan` (core's plan of an import; its errors fail the read, on the attribute at fault).
  */
-import { createPlan, formatIssue, type OvfIssue } from '@ovfkit/core';
+import { createPlan, formatIssue, storedPlan, type OvfIssue } from '@ovfkit/core';
 
 import { attributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
 import type { TfValue } from '../protocol/values';
-import { checkImport, knownString, readDescriptor, signatureAttributes, statePlan, type PlanTarget, type TfObject } from './check';
+import { checkImport, knownString, readDescriptor, signatureAttributes, type PlanTarget, type TfObject } from './check';
 
 /** One line per issue: core's one issue text. */
 const issueLine = (i: OvfIssue): string => formatIssue(i);
@@ -51,7 +51,7 @@ export async function readPlanDataSource(config: TfObject, target: PlanTarget): 
     ok: plan.ok,
     errors: plan.errors.map(issueLine),
     warnings: plan.warnings.map(issueLine),
-    plan_json: JSON.stringify(statePlan(plan)),
+    plan_json: JSON.stringify(storedPlan(plan)),
     ...signatureAttributes(plan.signature),
   };
   return { state, diagnostics: check.diagnostics };

@@ -1,0 +1,21 @@
+/**
+ * The plan as a front end keeps it in state and sends it over the wire (Pulumi's checked inputs
+ * and checkpoint, a Terraform data source's state): core's object with each EULA text replaced
+ * by its SHA-256. Vendor EULAs run to ~100 KB each, and a stored plan travels in every gRPC call
+ * of a preview; the digests still change when a text does.
+ */
+import { createHash } from 'node:crypto';
+import type { OvfPlan } from './index';
+
+/** {@link OvfPlan} with `eula.texts` as `eula.textsSha256` (hex). */
+export type StoredPlan = Omit<OvfPlan, 'eula'> & { eula: Omit<OvfPlan['eula'], 'texts'> & { textsSha256: string[] } };
+
+/**
+ * The stored form of a plan, as plain JSON data (no `undefined` members, which gRPC's Struct and
+ * Terraform's values cannot carry).
+ * @example storedPlan(plan).eula // { count: 1, accepted: true, textsSha256: ['9f86d0…'] }
+ */
+export function storedPlan(plan: OvfPlan): StoredPlan {
+  const { texts, ...eula } = plan.eula;
+  return JSON.parse(JSON.stringify({ ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } })) as StoredPlan;
+}
