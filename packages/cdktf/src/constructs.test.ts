@@ -432,7 +432,14 @@ describe('OvfImport', () => {
       ['IP_PROTOCOL_UNSUPPORTED', 'IP protocol "IPv6" is not supported by the package'],
     ]);
     assert.throws(() => new OvfImport(newStack().stack, 'BadMf', { ...inputs, manifestPolicy: 'always' as 'skip' }), /test\/BadMf: "manifestPolicy" must be one of require, verify-if-present, skip/);
-    assert.throws(() => new OvfImport(newStack().stack, 'Prov', { ...inputs, backend: 'provider' }), /"cluster" is not an input of the ovfkit_import resource.*"ipAllocationPolicy".*"ipProtocol".*"manifestPolicy"/);
+    // backend 'provider': the ovfkit_import attributes of the same words, snake_case.
+    const prov = newStack();
+    new OvfImport(prov.stack, 'Prov', { ...inputs, markAsTemplate: true, backend: 'provider' });
+    const resource = Object.values((JSON.parse(Testing.synth(prov.stack)) as { resource: { ovfkit_import: Record<string, Record<string, unknown>> } }).resource.ovfkit_import)[0]!;
+    assert.deepEqual(
+      Object.fromEntries(['cluster', 'ip_allocation_policy', 'ip_protocol', 'manifest_policy', 'locale', 'mark_as_template', 'resource_pool'].map((k) => [k, resource[k]])),
+      { cluster: 'DC0_C0', ip_allocation_policy: 'fixedPolicy', ip_protocol: 'IPv4', manifest_policy: 'skip', locale: 'de-DE', mark_as_template: true, resource_pool: undefined },
+    );
   });
 
   it('throws in the constructor on misuse, listing every problem', () => {

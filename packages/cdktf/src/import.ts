@@ -332,6 +332,8 @@ export class OvfImport extends Construct {
         ...(props.signature !== undefined ? { signature: props.signature } : {}),
         ...(props.trustedCertificates?.length ? { trustedCertificates: props.trustedCertificates } : {}),
         ...(props.parallelDisks !== undefined ? { parallelDisks: props.parallelDisks } : {}),
+        ...(props.manifestPolicy !== undefined ? { manifestPolicy: props.manifestPolicy } : {}),
+        ...(props.markAsTemplate !== undefined ? { markAsTemplate: props.markAsTemplate } : {}),
       });
       this.reconfigure = undefined;
       return;
@@ -490,7 +492,7 @@ function checkImportProps(where: string, props: OvfImportProps): void {
     }
   }
   if (props.resourcePool !== undefined && props.vApp !== undefined) problems.push('give "resourcePool" or "vApp", not both');
-  problems.push(...backendProblems(props, 'ovfkit_import', (['vApp', 'markAsTemplate', 'ovfkitCommand', 'cluster', 'ipAllocationPolicy', 'ipProtocol', 'manifestPolicy'] as const).filter((key) => props[key] !== undefined)));
+  problems.push(...backendProblems(props, 'ovfkit_import', (['ovfkitCommand'] as const).filter((key) => props[key] !== undefined)));
   if (props.backend === 'provider' && typeof props.source === 'object' && props.source !== null) problems.push('a source given by fromEnv is not supported with backend "provider" (the provider would store the URL in state): use backend "terraformData"');
   if (!(typeof props.folder === 'string' && props.folder.startsWith('/')) && !(typeof props.datacenter === 'string' && props.datacenter.replace(/\//g, '') !== '')) {
     problems.push('give "datacenter" or an absolute "folder" (e.g. /DC0/vm) so that terraform destroy can find the VM it imported');

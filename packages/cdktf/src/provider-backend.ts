@@ -42,6 +42,10 @@ export interface ProviderImportOptions {
   trustedCertificates?: readonly string[];
   /** Disks uploaded at once (`parallel_disks`). */
   parallelDisks?: number;
+  /** `manifest_policy`: require, verify-if-present or skip. */
+  manifestPolicy?: string;
+  /** `mark_as_template`. */
+  markAsTemplate?: boolean;
 }
 
 /**
@@ -83,6 +87,8 @@ export function providerImport(scope: Construct, id: string, request: OvfImportR
     name: request.entityName,
     ...(p.datacenter !== undefined ? { datacenter: p.datacenter } : {}),
     ...(p.resourcePool !== undefined ? { resourcePool: p.resourcePool } : {}),
+    ...(p.cluster !== undefined ? { cluster: p.cluster } : {}),
+    ...(p.vApp !== undefined ? { vapp: p.vApp } : {}),
     ...(p.datastore !== undefined ? { datastore: p.datastore } : {}),
     ...(p.folder !== undefined ? { folder: p.folder } : {}),
     ...(p.host !== undefined ? { host: p.host } : {}),
@@ -91,6 +97,11 @@ export function providerImport(scope: Construct, id: string, request: OvfImportR
     ...(request.secretProperty.length ? { passwordPropertyMapping: passwords } : {}),
     ...(request.deploymentOption ? { deploymentOption: request.deploymentOption } : {}),
     ...(request.diskProvisioning !== undefined ? { diskProvisioning: request.diskProvisioning } : {}),
+    ...(request.ipAllocationPolicy !== undefined ? { ipAllocationPolicy: request.ipAllocationPolicy } : {}),
+    ...(request.ipProtocol !== undefined ? { ipProtocol: request.ipProtocol } : {}),
+    ...(request.locale !== '' ? { locale: request.locale } : {}),
+    ...(o.manifestPolicy !== undefined ? { manifestPolicy: o.manifestPolicy } : {}),
+    ...(o.markAsTemplate !== undefined ? { markAsTemplate: o.markAsTemplate } : {}),
     acceptAllEulas: request.acceptAllEulas,
     powerOn: o.powerOn ?? false,
     ...(o.annotation !== undefined ? { annotation: o.annotation } : {}),

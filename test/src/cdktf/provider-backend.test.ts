@@ -151,8 +151,9 @@ describe('CDKTF with backend "provider": the generated bindings, run by the real
   it('synth refuses what the ovfkit_import resource cannot do, naming the prop', () => {
     const app = new App({ outdir: path.join(dir, 'refused') });
     const stack = new TerraformStack(app, 'refused');
-    assert.throws(() => new OvfImport(stack, 'A', { backend: 'provider', source: minimalOva, datacenter: 'DC0', markAsTemplate: true }),
-      /refused\/A: "markAsTemplate" is not an input of the ovfkit_import resource: leave it out, or use backend "terraformData"/);
+    // markAsTemplate, vApp, cluster, ipAllocationPolicy, ipProtocol, manifestPolicy and locale are ovfkit_import attributes now; the provisioners' command is not.
+    assert.throws(() => new OvfImport(stack, 'A', { backend: 'provider', source: minimalOva, datacenter: 'DC0', ovfkitCommand: 'npx ovfkit' }),
+      /refused\/A: "ovfkitCommand" is not an input of the ovfkit_import resource: leave it out, or use backend "terraformData"/);
     assert.throws(() => new OvfImport(stack, 'B', { source: minimalOva, datacenter: 'DC0', provider: new OvfkitProvider(stack, 'p') }),
       /refused\/B: "provider" is used only with backend: "provider"/);
   });

@@ -21,7 +21,7 @@ const ROOT_PASSWORD = 'tf-Secret-pass-1234';
 interface Run { status: number | null; stdout: string; stderr: string }
 
 /** The configuration: one ovfkit_import of the example appliance. */
-function mainTf(o: { workers: string; power: boolean; password?: string; annotation?: string; source?: string }): string {
+function mainTf(o: { workers: string; power: boolean; password?: string; annotation?: string; source?: string; ipProtocol?: string }): string {
   return `terraform {
   required_providers {
     ovfkit = { source = "ovfkit/ovfkit" }
@@ -36,6 +36,8 @@ resource "ovfkit_import" "app" {
   datacenter    = "DC0"
   resource_pool = "/DC0/host/DC0_C0/Resources"
   datastore     = "LocalDS_0"
+  ip_protocol   = "${o.ipProtocol ?? 'IPv4'}"
+  manifest_policy = "verify-if-present"
   network_mapping = {
     "VM Network" = "VM Network"
   }
@@ -115,6 +117,17 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     assert.match(text, new RegExp(`with ovfkit_import\\.app,\\n\\s*on main\\.tf line ${line}, in resource "ovfkit_import" "app":\\n\\s*${line}:\\s+workers  = "40"`));
     assert.match(text, /seen "40"\nallowed: int\(1\.\.16\)\nfix: give workers a value of type int\(1\.\.16\)\nchecked against host profile esxi-9\.0ga\n\[createImportSpec: OvfPropertyValue PROPERTY_VALUE_INVALID\]/);
     assert.equal((text.match(/Error:/g) ?? []).length, 1, 'one error, not the same one twice');
+    assert.deepEqual(await vms(), []);
+  });
+
+  it('plan with an ip_protocol the package lacks fails with core\'s verdict on ip_protocol, and creates nothing', async () => {
+    write({ workers: '4', power: false, ipProtocol: 'IPv6' });
+    const plan = tf(['plan', '-input=false', '-no-color']);
+    assert.equal(plan.status, 1, plan.stdout);
+    const text = plan.stderr.replace(/\u2502 ?/g, '');
+    assert.deepEqual(text.match(/Error: .*/g), ['Error: IP protocol "IPv6" is not supported by the package'], text);
+    assert.match(text, /with ovfkit_import\.app,\n\s*on main\.tf line \d+, in resource "ovfkit_import" "app":\n\s*\d+:\s+ip_protocol   = "IPv6"/);
+    assert.match(text, /\[createImportSpec: OvfUnsupportedAttributeValue IP_PROTOCOL_UNSUPPORTED\]/);
     assert.deepEqual(await vms(), []);
   });
 

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs/promises';
 import {
   checkHostProfile, checkInventory, createPlan, escapeControls, judgePackage, type PlanPackageFile, issueDetails, issueTag, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
-  parallelDisksProblem, redactUrl, SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy, urlCarriesSecret,
+  parallelDisksProblem, redactUrl, MANIFEST_POLICIES, SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy, urlCarriesSecret,
 } from '@ovfkit/core';
 import { openSource, packageFacts, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
 
@@ -83,6 +83,7 @@ const ATTRIBUTE_FOR_CODE: Readonly<Record<string, string>> = {
   INSUFFICIENT_DATASTORE_SPACE: 'datastore', DATASTORE_INACCESSIBLE: 'datastore',
   UNKNOWN_DATASTORE: 'datastore', UNKNOWN_RESOURCE_POOL: 'resource_pool', UNKNOWN_HOST: 'host',
   DISK_PROVISIONING_UNSUPPORTED: 'disk_provisioning', OvfUnsupportedDiskProvisioning: 'disk_provisioning',
+  IP_ALLOCATION_POLICY_UNSUPPORTED: 'ip_allocation_policy', IP_PROTOCOL_UNSUPPORTED: 'ip_protocol',
   INVALID_ENTITY_NAME: 'name', OvfInvalidVmName: 'name',
 };
 
@@ -156,7 +157,7 @@ function placementAttribute(message: string): string {
 }
 
 /** The attributes a plan is computed from: while any is unknown, the plan is too. */
-export const PLAN_INPUTS = ['source', 'name', 'resource_pool', 'datastore', 'host', 'network_mapping', 'property_mapping', 'password_property_mapping', 'deployment_option', 'disk_provisioning', 'accept_all_eulas', 'signature', 'trusted_certificates'] as const;
+export const PLAN_INPUTS = ['source', 'name', 'resource_pool', 'cluster', 'vapp', 'datastore', 'host', 'network_mapping', 'property_mapping', 'password_property_mapping', 'deployment_option', 'disk_provisioning', 'ip_allocation_policy', 'ip_protocol', 'locale', 'accept_all_eulas', 'signature', 'trusted_certificates'] as const;
 
 /**
  * Plans an import from config values; unknown values are left out of the plan and issues about
@@ -176,6 +177,10 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
   const parallelDisks = config['parallel_disks'] ?? null;
   if (parallelDisks !== null && !isUnknown(parallelDisks) && parallelDisksProblem(parallelDisks)) {
     return { diagnostics: [errorDiagnostic('parallel_disks is not a number of connections', `parallel_disks ${parallelDisksProblem(parallelDisks)}`, attributePath('parallel_disks'))] };
+  }
+  const manifestPolicy = config['manifest_policy'] ?? null;
+  if (manifestPolicy !== null && !isUnknown(manifestPolicy) && !(MANIFEST_POLICIES as readonly TfValue[]).includes(manifestPolicy)) {
+    return { diagnostics: [errorDiagnostic(`manifest_policy must be one of ${MANIFEST_POLICIES.join(', ')}`, `got ${JSON.stringify(manifestPolicy)}`, attributePath('manifest_policy'))] };
   }
   const policy = config['signature'] ?? null;
   if (policy !== null && !isUnknown(policy) && !(SIGNATURE_POLICIES as readonly TfValue[]).includes(policy)) {
@@ -212,13 +217,16 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
       hostProfile,
       ...(inventory ? { inventory } : {}),
       ...(inventory && placement('host') ? { host: placement('host')! } : {}),
-      ...(inventory && placement('resource_pool') ? { resourcePool: placement('resource_pool')! } : {}),
+      ...(inventory && (placement('vapp') ?? placement('resource_pool') ?? placement('cluster')) ? { resourcePool: (placement('vapp') ?? placement('resource_pool') ?? placement('cluster'))! } : {}),
       ...(inventory && placement('datastore') ? { datastore: placement('datastore')! } : {}),
       ...(placement('name') ? { entityName: placement('name')! } : {}),
       deploymentOption: knownString(config['deployment_option']) ?? '',
+      locale: knownString(config['locale']) ?? '',
       networkMapping: Object.fromEntries(knownEntries(config['network_mapping'])),
       propertyMapping: Object.fromEntries(propertyMapping),
       ...(knownString(config['disk_provisioning']) ? { diskProvisioning: knownString(config['disk_provisioning'])! } : {}),
+      ...(knownString(config['ip_allocation_policy']) ? { ipAllocationPolicy: knownString(config['ip_allocation_policy'])! } : {}),
+      ...(knownString(config['ip_protocol']) ? { ipProtocol: knownString(config['ip_protocol'])! } : {}),
       ...(config['accept_all_eulas'] === true ? { importOption: ['acceptAllEulas'] } : {}),
       package: 'descriptor-only',
       signature: { policy: signature, ...(descriptor.signature ? { facts: descriptor.signature } : {}) },

@@ -6,7 +6,7 @@
  * entity read back (gone → removed from state; changed values → drift); import = adopt an entity
  * by moref or inventory path.
  */
-import { type HostProfile, type KeyValue, type ManagedObjectReference, type OvfPlan, passwordDigest, passwordMatches, type SignaturePolicy } from '@ovfkit/core';
+import { type HostProfile, type KeyValue, type ManagedObjectReference, type ManifestPolicy, type OvfPlan, passwordDigest, passwordMatches, type SignaturePolicy } from '@ovfkit/core';
 import type { OvfEntityState, OvfSession } from '@ovfkit/vsphere';
 
 import { attributePath, type AttributePath, type Diagnostic, errorDiagnostic } from '../protocol/messages';
@@ -20,7 +20,7 @@ import { IMPORT_SCHEMA } from './schema';
  * `source` is not one of them: new bytes show as a new descriptor_digest (below), and the same
  * package at another path (a checkout moved, a CI workspace) is only a new value in state.
  */
-export const REPLACE_ATTRIBUTES = ['name', 'datacenter', 'resource_pool', 'datastore', 'folder', 'host', 'network_mapping', 'deployment_option', 'disk_provisioning'] as const;
+export const REPLACE_ATTRIBUTES = ['name', 'datacenter', 'resource_pool', 'cluster', 'vapp', 'datastore', 'folder', 'host', 'network_mapping', 'deployment_option', 'disk_provisioning', 'ip_allocation_policy', 'ip_protocol', 'locale', 'mark_as_template'] as const;
 
 /** `VirtualMachine:vm-42` ↔ moref. */
 export function formatMoRef(ref: ManagedObjectReference): string { return `${ref.type}:${ref.value}`; }
@@ -161,21 +161,25 @@ async function createImport(planned: TfObject, config: TfObject, settings: Provi
   try {
     const placement = Object.fromEntries((['datacenter', 'datastore', 'folder', 'host'] as const).filter((k) => s(k)).map((k) => [k, s(k)!]));
     if (s('resource_pool')) placement['resourcePool'] = s('resource_pool')!;
+    if (s('cluster')) placement['cluster'] = s('cluster')!;
+    if (s('vapp')) placement['vApp'] = s('vapp')!;
     const annotation = s('annotation');
     const { entity, plan } = await session.importOvf({
       source: s('source')!,
       ...(s('name') ? { entityName: s('name')! } : {}),
       deploymentOption: deploymentOption ?? '',
-      locale: '',
+      locale: s('locale') ?? '',
       ...(s('disk_provisioning') ? { diskProvisioning: s('disk_provisioning')! } : {}),
+      ...(s('ip_allocation_policy') ? { ipAllocationPolicy: s('ip_allocation_policy')! } : {}),
+      ...(s('ip_protocol') ? { ipProtocol: s('ip_protocol')! } : {}),
       networkMapping: Object.fromEntries(knownEntries(config['network_mapping'])),
       propertyMapping: [...knownEntries(config['property_mapping']), ...knownEntries(config['password_property_mapping'])].map(([key, value]): KeyValue => ({ key, value })),
       placement,
-      manifestPolicy: 'verify-if-present',
+      manifestPolicy: (s('manifest_policy') ?? 'verify-if-present') as ManifestPolicy,
       acceptAllEulas: config['accept_all_eulas'] === true,
       powerOn: config['power_on'] === true,
       ...(annotation !== undefined ? { annotation } : {}),
-      markAsTemplate: false,
+      markAsTemplate: config['mark_as_template'] === true,
       hostProfile,
       vocabulary: 'terraform',
       signature: { policy: (s('signature') ?? 'verify') as SignaturePolicy, trustedCertificates: knownList(config['trusted_certificates']) },

@@ -25,7 +25,7 @@ const isResource = (t: string): t is ResourceType => t in RESOURCE_SCHEMAS;
 const isDataSource = (t: string): t is DataSourceType => t in DATA_SOURCE_SCHEMAS;
 
 /** Attributes ValidateResourceConfig checks before the provider is configured: the ones that do not depend on the target host. */
-const HOST_INDEPENDENT = new Set(['property_mapping', 'password_property_mapping', 'network_mapping', 'deployment_option', 'accept_all_eulas', 'source', 'parallel_disks']);
+const HOST_INDEPENDENT = new Set(['property_mapping', 'password_property_mapping', 'network_mapping', 'deployment_option', 'accept_all_eulas', 'source', 'parallel_disks', 'ip_allocation_policy', 'ip_protocol', 'manifest_policy']);
 
 function unknownType(kind: string, t: string): Diagnostic {
   return errorDiagnostic(`this provider has no ${kind} named ${JSON.stringify(t)}`, `resources: ${Object.keys(RESOURCE_SCHEMAS).join(', ')}; data sources: ${Object.keys(DATA_SOURCE_SCHEMAS).join(', ')}`);

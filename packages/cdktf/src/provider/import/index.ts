@@ -20,6 +20,12 @@ export interface ImportConfig extends cdktf.TerraformMetaArguments {
   */
   readonly annotation?: string;
   /**
+  * Cluster (name or inventory path): its root pool when resource_pool and vapp are not given.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#cluster Import#cluster}
+  */
+  readonly cluster?: string;
+  /**
   * Datacenter (inventory path or name).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#datacenter Import#datacenter}
@@ -55,6 +61,36 @@ export interface ImportConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#host Import#host}
   */
   readonly host?: string;
+  /**
+  * ipAllocationPolicy: dhcpPolicy, transientPolicy, fixedPolicy or fixedAllocatedPolicy (judged against the package's vmw:IpAssignmentSection).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#ip_allocation_policy Import#ip_allocation_policy}
+  */
+  readonly ipAllocationPolicy?: string;
+  /**
+  * ipProtocol: IPv4 or IPv6 (judged against the package's vmw:IpAssignmentSection protocols).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#ip_protocol Import#ip_protocol}
+  */
+  readonly ipProtocol?: string;
+  /**
+  * Locale of the descriptor's string bundles. Default: the text written in the descriptor.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#locale Import#locale}
+  */
+  readonly locale?: string;
+  /**
+  * How the import uses the package manifest: require, verify-if-present (default) or skip. How the bytes are checked, not what is imported: changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#manifest_policy Import#manifest_policy}
+  */
+  readonly manifestPolicy?: string;
+  /**
+  * Mark the imported VM as a template.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#mark_as_template Import#mark_as_template}
+  */
+  readonly markAsTemplate?: boolean | cdktf.IResolvable;
   /**
   * Entity name. Default: the descriptor's.
   *
@@ -115,6 +151,12 @@ export interface ImportConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#trusted_certificates Import#trusted_certificates}
   */
   readonly trustedCertificates?: string[];
+  /**
+  * vApp to import into (inventory path), instead of a resource pool.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ovfkit/ovfkit/latest/docs/resources/import#vapp Import#vapp}
+  */
+  readonly vapp?: string;
 }
 export interface ImportSigner {
 }
@@ -337,12 +379,18 @@ export class Import extends cdktf.TerraformResource {
     });
     this._acceptAllEulas = config.acceptAllEulas;
     this._annotation = config.annotation;
+    this._cluster = config.cluster;
     this._datacenter = config.datacenter;
     this._datastore = config.datastore;
     this._deploymentOption = config.deploymentOption;
     this._diskProvisioning = config.diskProvisioning;
     this._folder = config.folder;
     this._host = config.host;
+    this._ipAllocationPolicy = config.ipAllocationPolicy;
+    this._ipProtocol = config.ipProtocol;
+    this._locale = config.locale;
+    this._manifestPolicy = config.manifestPolicy;
+    this._markAsTemplate = config.markAsTemplate;
     this._name = config.name;
     this._networkMapping = config.networkMapping;
     this._parallelDisks = config.parallelDisks;
@@ -353,6 +401,7 @@ export class Import extends cdktf.TerraformResource {
     this._signature = config.signature;
     this._source = config.source;
     this._trustedCertificates = config.trustedCertificates;
+    this._vapp = config.vapp;
   }
 
   // ==========
@@ -389,6 +438,22 @@ export class Import extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get annotationInput() {
     return this._annotation;
+  }
+
+  // cluster - computed: false, optional: true, required: false
+  private _cluster?: string; 
+  public get cluster() {
+    return this.getStringAttribute('cluster');
+  }
+  public set cluster(value: string) {
+    this._cluster = value;
+  }
+  public resetCluster() {
+    this._cluster = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get clusterInput() {
+    return this._cluster;
   }
 
   // datacenter - computed: false, optional: true, required: false
@@ -495,6 +560,86 @@ export class Import extends cdktf.TerraformResource {
   // id - computed: true, optional: false, required: false
   public get id() {
     return this.getStringAttribute('id');
+  }
+
+  // ip_allocation_policy - computed: false, optional: true, required: false
+  private _ipAllocationPolicy?: string; 
+  public get ipAllocationPolicy() {
+    return this.getStringAttribute('ip_allocation_policy');
+  }
+  public set ipAllocationPolicy(value: string) {
+    this._ipAllocationPolicy = value;
+  }
+  public resetIpAllocationPolicy() {
+    this._ipAllocationPolicy = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get ipAllocationPolicyInput() {
+    return this._ipAllocationPolicy;
+  }
+
+  // ip_protocol - computed: false, optional: true, required: false
+  private _ipProtocol?: string; 
+  public get ipProtocol() {
+    return this.getStringAttribute('ip_protocol');
+  }
+  public set ipProtocol(value: string) {
+    this._ipProtocol = value;
+  }
+  public resetIpProtocol() {
+    this._ipProtocol = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get ipProtocolInput() {
+    return this._ipProtocol;
+  }
+
+  // locale - computed: false, optional: true, required: false
+  private _locale?: string; 
+  public get locale() {
+    return this.getStringAttribute('locale');
+  }
+  public set locale(value: string) {
+    this._locale = value;
+  }
+  public resetLocale() {
+    this._locale = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get localeInput() {
+    return this._locale;
+  }
+
+  // manifest_policy - computed: false, optional: true, required: false
+  private _manifestPolicy?: string; 
+  public get manifestPolicy() {
+    return this.getStringAttribute('manifest_policy');
+  }
+  public set manifestPolicy(value: string) {
+    this._manifestPolicy = value;
+  }
+  public resetManifestPolicy() {
+    this._manifestPolicy = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get manifestPolicyInput() {
+    return this._manifestPolicy;
+  }
+
+  // mark_as_template - computed: false, optional: true, required: false
+  private _markAsTemplate?: boolean | cdktf.IResolvable; 
+  public get markAsTemplate() {
+    return this.getBooleanAttribute('mark_as_template');
+  }
+  public set markAsTemplate(value: boolean | cdktf.IResolvable) {
+    this._markAsTemplate = value;
+  }
+  public resetMarkAsTemplate() {
+    this._markAsTemplate = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get markAsTemplateInput() {
+    return this._markAsTemplate;
   }
 
   // name - computed: true, optional: true, required: false
@@ -671,6 +816,22 @@ export class Import extends cdktf.TerraformResource {
     return this._trustedCertificates;
   }
 
+  // vapp - computed: false, optional: true, required: false
+  private _vapp?: string; 
+  public get vapp() {
+    return this.getStringAttribute('vapp');
+  }
+  public set vapp(value: string) {
+    this._vapp = value;
+  }
+  public resetVapp() {
+    this._vapp = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get vappInput() {
+    return this._vapp;
+  }
+
   // vms - computed: true, optional: false, required: false
   private _vms = new ImportVmsList(this, "vms", false);
   public get vms() {
@@ -685,12 +846,18 @@ export class Import extends cdktf.TerraformResource {
     return {
       accept_all_eulas: cdktf.booleanToTerraform(this._acceptAllEulas),
       annotation: cdktf.stringToTerraform(this._annotation),
+      cluster: cdktf.stringToTerraform(this._cluster),
       datacenter: cdktf.stringToTerraform(this._datacenter),
       datastore: cdktf.stringToTerraform(this._datastore),
       deployment_option: cdktf.stringToTerraform(this._deploymentOption),
       disk_provisioning: cdktf.stringToTerraform(this._diskProvisioning),
       folder: cdktf.stringToTerraform(this._folder),
       host: cdktf.stringToTerraform(this._host),
+      ip_allocation_policy: cdktf.stringToTerraform(this._ipAllocationPolicy),
+      ip_protocol: cdktf.stringToTerraform(this._ipProtocol),
+      locale: cdktf.stringToTerraform(this._locale),
+      manifest_policy: cdktf.stringToTerraform(this._manifestPolicy),
+      mark_as_template: cdktf.booleanToTerraform(this._markAsTemplate),
       name: cdktf.stringToTerraform(this._name),
       network_mapping: cdktf.hashMapper(cdktf.stringToTerraform)(this._networkMapping),
       parallel_disks: cdktf.numberToTerraform(this._parallelDisks),
@@ -701,6 +868,7 @@ export class Import extends cdktf.TerraformResource {
       signature: cdktf.stringToTerraform(this._signature),
       source: cdktf.stringToTerraform(this._source),
       trusted_certificates: cdktf.listMapper(cdktf.stringToTerraform, false)(this._trustedCertificates),
+      vapp: cdktf.stringToTerraform(this._vapp),
     };
   }
 
@@ -714,6 +882,12 @@ export class Import extends cdktf.TerraformResource {
       },
       annotation: {
         value: cdktf.stringToHclTerraform(this._annotation),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      cluster: {
+        value: cdktf.stringToHclTerraform(this._cluster),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
@@ -753,6 +927,36 @@ export class Import extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      ip_allocation_policy: {
+        value: cdktf.stringToHclTerraform(this._ipAllocationPolicy),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      ip_protocol: {
+        value: cdktf.stringToHclTerraform(this._ipProtocol),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      locale: {
+        value: cdktf.stringToHclTerraform(this._locale),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      manifest_policy: {
+        value: cdktf.stringToHclTerraform(this._manifestPolicy),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      mark_as_template: {
+        value: cdktf.booleanToHclTerraform(this._markAsTemplate),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
       },
       name: {
         value: cdktf.stringToHclTerraform(this._name),
@@ -813,6 +1017,12 @@ export class Import extends cdktf.TerraformResource {
         isBlock: false,
         type: "list",
         storageClassType: "stringList",
+      },
+      vapp: {
+        value: cdktf.stringToHclTerraform(this._vapp),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
       },
     };
 
