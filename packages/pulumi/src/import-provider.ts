@@ -7,14 +7,14 @@
  * it concerns (by the issue's stable code) and which findings stop a preview.
  */
 
-import { composedError, escapeControls, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, storedPlan, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
+import { composedError, escapeControls, MANIFEST_POLICIES, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, storedPlan, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import { isLibrarySource } from '@ovfkit/package';
 
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, OvfkitLibraryBackend, SignatureRead, VsphereSession } from './backend';
 import { connectionInputFailures, currentConnection, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
 import {
-  entryPath, UNKNOWN, formatMoRef, isUnknown, MANIFEST_POLICIES,
+  entryPath, UNKNOWN, formatMoRef, isUnknown,
   parseMoRef, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
 } from './inputs';
 import { deployFromLibrary, libraryImportFailures, sourceBackend } from './library-provider';

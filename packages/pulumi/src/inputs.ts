@@ -26,7 +26,6 @@ export const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'cluster', 'vApp', 
 
 /** vim25 OvfCreateImportSpecParamsDiskProvisioningType values (core's list). */
 export const DISK_PROVISIONING = DISK_PROVISIONING_TYPES;
-export const MANIFEST_POLICIES = ['require', 'verify-if-present', 'skip'] as const satisfies readonly ManifestPolicy[];
 
 /** OvfImport inputs on the wire (after `check()` filled the defaults). */
 export interface OvfImportWireInputs extends Placement {
