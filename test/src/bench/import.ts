@@ -25,7 +25,7 @@
  * OVFKIT_BENCH_DISK_MIB overrides the disk size (default 4096), OVFKIT_BENCH_ROUNDS the number of
  * alternating runs (default 2), OVFKIT_BENCH_NODE_ARGS adds node flags to the ovfkit commands.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +34,7 @@ import { repoRoot } from '../paths';
 import type { Simulator } from '../sim/simulator';
 import { startSimulator } from '../sim/simulator';
 import { buildOvaFromVmdk } from '../vsphere-fixtures';
+import { randomVmdk } from './lib/random-vmdk';
 
 const CLI = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
 const CURL_LEASE = path.join(__dirname, 'lib', 'curl-lease.js');
@@ -83,11 +84,7 @@ async function againstCurl(): Promise<void> {
   const sim = await startSimulator({ apiVersion: process.env['OVFKIT_BENCH_API_VERSION'] ?? '8.0.3.0' });
   try {
     process.stdout.write(`making a ${diskMiB} MiB streamOptimized disk of random data (qemu-img)…\n`);
-    const raw = path.join(dir, 'disk.raw');
-    execFileSync('sh', ['-c', `head -c ${diskMiB}M /dev/urandom > '${raw}'`]);
-    const vmdk = path.join(dir, 'bench-disk1.vmdk');
-    execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, vmdk]);
-    fs.rmSync(raw);
+    const vmdk = randomVmdk(dir, 'bench-disk1', diskMiB);
     const ova = await buildOvaFromVmdk(dir, 'bench', vmdk, diskMiB);
     const bytes = fs.statSync(vmdk).size;
     const env = { VSPHERE_SERVER: sim.sdkUrl, VSPHERE_USER: sim.username, VSPHERE_PASSWORD: sim.password, VSPHERE_THUMBPRINT: sim.thumbprint };
@@ -156,16 +153,6 @@ async function againstCurl(): Promise<void> {
     await sim.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A streamOptimized VMDK of `mib` MiB of random data (incompressible: its size is its capacity). */
-function randomVmdk(dir: string, name: string, mib: number): string {
-  const raw = path.join(dir, `${name}.raw`);
-  execFileSync('sh', ['-c', `head -c ${mib}M /dev/urandom > '${raw}'`]);
-  const vmdk = path.join(dir, `${name}.vmdk`);
-  execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, vmdk]);
-  fs.rmSync(raw);
-  return vmdk;
 }
 
 /** Builds govmomi's import flow (test/bench-go/ovfimport) into .bench/bin. */

@@ -22,6 +22,7 @@ import { Inventory, RestClient, VimSession, createLocalLibrary, destroyEntity, p
 import { repoRoot } from '../paths';
 import { startSimulator } from '../sim/simulator';
 import { buildOvaFromVmdk } from '../vsphere-fixtures';
+import { randomVmdk } from './lib/random-vmdk';
 
 const CLI = path.join(repoRoot, 'packages', 'cli', 'bin', 'ovfkit.js');
 
@@ -51,11 +52,7 @@ export async function run(): Promise<void> {
   const sim = await startSimulator();
   try {
     process.stdout.write(`making a ${diskMiB} MiB streamOptimized disk of random data (qemu-img)…\n`);
-    const raw = path.join(dir, 'disk.raw');
-    execFileSync('sh', ['-c', `head -c ${diskMiB}M /dev/urandom > '${raw}'`]);
-    const vmdk = path.join(dir, 'bench-disk1.vmdk');
-    execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, vmdk]);
-    fs.rmSync(raw);
+    const vmdk = randomVmdk(dir, 'bench-disk1', diskMiB);
     // With a manifest (ovfkit ova pack): both sides check each file's SHA-256 while streaming, and
     // an identical re-publish can be recognised without reading the package.
     const bare = await buildOvaFromVmdk(dir, 'bench', vmdk, diskMiB);
