@@ -223,19 +223,22 @@ describe('ovfkit show: plans made elsewhere, as plan --format markdown shows the
     assert.match(refused.stdout, /^### ❌ cannot import: VM minimal appliance\n/);
   });
 
-  it('reads plan A B --json results, a pulumi preview --json document (a plan not known yet said so) and an object of plans', async () => {
+  it('reads plan A B --json results, a pulumi preview --json document (the plan as JSON text or, from earlier versions, an object; a plan not known yet said so) and an object of plans', async () => {
     const two = await runCli(['plan', ova, path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), '--json'], {}, dir);
     const plan = (JSON.parse(two.stdout) as { results: { result: unknown }[] }).results[0]!.result;
     const preview = { steps: [
-      { op: 'create', urn: 'urn:pulumi:ci::proj::pulumi-nodejs:dynamic:Resource::app', newState: { type: 'pulumi-nodejs:dynamic:Resource', inputs: { plan } } },
+      { op: 'create', urn: 'urn:pulumi:ci::proj::pulumi-nodejs:dynamic:Resource::app', newState: { type: 'pulumi-nodejs:dynamic:Resource', inputs: { plan: JSON.stringify(plan) } } },
+      { op: 'same', urn: 'urn:pulumi:ci::proj::pulumi-nodejs:dynamic:Resource::old', newState: { type: 'pulumi-nodejs:dynamic:Resource', inputs: { plan } } },
       { op: 'create', urn: 'urn:pulumi:ci::proj::pulumi-nodejs:dynamic:Resource::later', newState: { inputs: { plan: '04da6b54-80e4-46f7-96ec-b56ff0331ba9' } } },
       { op: 'create', urn: 'urn:pulumi:ci::proj::aws:s3/bucket:Bucket::other', newState: { inputs: { bucket: 'b' } } },
+      { op: 'create', urn: 'urn:pulumi:ci::proj::test:index:Doc::notours', newState: { inputs: { plan: 'a plan of another kind' } } },
     ] };
     const r = await runCli(['show', write('two.json', two.stdout), write('preview.json', preview), write('stack.json', { 'appliance/Appliance': plan }), '--json'], {}, dir);
     assert.deepEqual([r.code, r.stderr], [0, '']);
     const doc = JSON.parse(r.stdout) as { plans: { name: string; ok?: boolean; known?: boolean; plan?: unknown }[] };
-    assert.deepEqual(doc.plans.map((p) => [p.name, p.ok ?? p.known]), [[ova, true], [path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), true], ['app', true], ['later', false], ['appliance/Appliance', true]]);
+    assert.deepEqual(doc.plans.map((p) => [p.name, p.ok ?? p.known]), [[ova, true], [path.join(repoRoot, 'examples', 'minimal', 'minimal.ovf'), true], ['app', true], ['old', true], ['later', false], ['appliance/Appliance', true]]);
     assert.deepEqual(doc.plans[2]!.plan, plan);
+    assert.deepEqual(doc.plans[3]!.plan, plan);
     const text = await runCli(['show', 'preview.json'], {}, dir);
     assert.match(text.stdout, /\n### ❔ not known yet: later\n\nAn input of this import is computed by another resource: its plan is made when that value is known \(at apply\)\.\n$/);
   });
@@ -245,6 +248,7 @@ describe('ovfkit show: plans made elsewhere, as plan --format markdown shows the
     planned.vms[0]!.numCPUs = '2';
     const cases: [string, string][] = [
       [write('damaged.json', planned), 'ovfkit: damaged.json: not a complete ovfkit.plan/1 document: vms[0].numCPUs (a number) is missing or of the wrong type\n'],
+      [write('damaged-text.json', { steps: [{ urn: 'urn:pulumi:ci::proj::pulumi-nodejs:dynamic:Resource::app', newState: { inputs: { plan: JSON.stringify(planned) } } }] }), 'ovfkit: damaged-text.json steps[0] (app): not a complete ovfkit.plan/1 document: vms[0].numCPUs (a number) is missing or of the wrong type\n'],
       [write('other.json', { steps: [{ newState: { inputs: { bucket: 'b' } } }] }), 'ovfkit: other.json holds no ovfkit.plan/1 plan: give the output of "ovfkit plan --json", of "pulumi preview --json" over a program with an OvfImport, or an object of plans (a CDKTF stack\'s OvfImport plan by construct path)\n'],
       [write('text.json', 'not json'), /^ovfkit: the plan document text.json is not JSON: /.source],
       ['missing.json', 'ovfkit: cannot read the plan document missing.json: no such file\n'],

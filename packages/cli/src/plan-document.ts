@@ -1,7 +1,7 @@
 /**
  * Plans computed elsewhere, read back for display: the `ovfkit.plan/1` documents that
- * `ovfkit plan --json` prints, that Pulumi's OvfImport puts in its checked inputs (so `pulumi
- * preview --json` lists them under each step's `newState.inputs.plan`), and that a CDKTF stack
+ * `ovfkit plan --json` prints, that Pulumi's OvfImport puts in its checked inputs as one JSON
+ * text (so `pulumi preview --json` lists them under each step's `newState.inputs.plan`), and that a CDKTF stack
  * writes from its OvfImport constructs' `plan`. Each is checked for the shape the renderers read,
  * so a wrong or damaged file is a clear error, not a crash.
  */
@@ -74,6 +74,18 @@ function mismatch(v: unknown, shape: Shape, at: string): string | undefined {
 
 const isPlanTagged = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && (v as Record<string, unknown>)['format'] === PLAN_FORMAT;
 
+/**
+ * The plan in an OvfImport's `plan` input: one JSON text (what its provider writes), or the object
+ * itself (what earlier versions wrote, still in older state and preview documents); undefined
+ * when it is neither (another resource's `plan`).
+ */
+function pulumiPlan(v: unknown): Record<string, unknown> | undefined {
+  if (typeof v !== 'string') return isPlanTagged(v) ? v : undefined;
+  let parsed: unknown;
+  try { parsed = JSON.parse(v); } catch { return undefined; }
+  return isPlanTagged(parsed) ? parsed : undefined;
+}
+
 /** `v` as a plan, or a UsageError naming `where` and the first field that is wrong. */
 function checkedPlan(v: Record<string, unknown>, where: string): OvfPlan {
   const m = mismatch(v, PLAN_SHAPE, '');
@@ -84,7 +96,8 @@ function checkedPlan(v: Record<string, unknown>, where: string): OvfPlan {
 /**
  * Every plan in a parsed JSON document, in document order: a plan itself (named `file`); the
  * `{ results: [{ source, result }] }` of `ovfkit plan A B --json`; a `pulumi preview --json`
- * document (each step whose `newState.inputs.plan` is a plan, named by the resource's name); or
+ * document (each step whose `newState.inputs.plan` is a plan, as the JSON text OvfImport carries
+ * or as the object older versions did, named by the resource's name); or
  * an object whose values are plans (named by their keys, as a CDKTF stack writes them).
  * A document holding none is a UsageError saying what was looked for.
  * @example plansIn(JSON.parse(fs.readFileSync('preview.json', 'utf8')), 'preview.json') // [{ name: 'appliance', plan: { … } }]
@@ -108,7 +121,11 @@ export function plansIn(doc: unknown, file: string): NamedPlan[] {
         const urn = String((s as Record<string, unknown>)['urn'] ?? state?.['urn'] ?? `steps[${i}]`);
         const name = urn.slice(urn.lastIndexOf('::') + 2) || urn;
         if (inputs['plan'] === PULUMI_UNKNOWN) out.push({ name });
-        else if (isPlanTagged(inputs['plan'])) out.push({ name, plan: checkedPlan(inputs['plan'], `${file} steps[${i}] (${name})`) });
+        else {
+          const where = `${file} steps[${i}] (${name})`;
+          const plan = pulumiPlan(inputs['plan']);
+          if (plan) out.push({ name, plan: checkedPlan(plan, where) });
+        }
       });
     } else {
       for (const [k, v] of Object.entries(o)) if (isPlanTagged(v)) out.push({ name: k, plan: checkedPlan(v, `${file} "${k}"`) });

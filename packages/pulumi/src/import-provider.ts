@@ -7,7 +7,7 @@
  * it concerns (by the issue's stable code) and which findings stop a preview.
  */
 
-import { composedError, escapeControls, MANIFEST_POLICIES, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, storedPlan, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
+import { composedError, escapeControls, MANIFEST_POLICIES, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, storedPlanJson, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import { isLibrarySource } from '@ovfkit/package';
 
@@ -15,7 +15,7 @@ import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, 
 import { connectionInputFailures, currentConnection, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
 import {
   entryPath, UNKNOWN, formatMoRef, isUnknown,
-  parseMoRef, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
+  parseMoRef, planOf, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
 } from './inputs';
 import { deployFromLibrary, libraryImportFailures, sourceBackend } from './library-provider';
 
@@ -387,8 +387,11 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend & Partia
       // The plan (core's createPlan: digest, deployment option, per-VM hardware, disks, networks,
       // properties with passwords redacted, files, EULAs, issues) is what preview shows, as in
       // `ovfkit plan` and the CDKTF constructs. Not known yet when an input it depends on is not.
+      // It travels as one JSON text: a Struct of its every field cost the plugin host and the
+      // engine a walk of 20-30 KB of values in each Check and Diff (docs/performance.md); the
+      // OvfImport resource class gives programs the object.
       if (PLAN_INPUTS.some((k) => isUnknown((news as unknown as Record<string, unknown>)[k]))) inputs.plan = UNKNOWN;
-      else if (report.plan) inputs.plan = storedPlan(report.plan);
+      else if (report.plan) inputs.plan = storedPlanJson(report.plan);
       if (report.descriptor) digestCache.set(news.source, report.descriptor.descriptorDigest);
       return { inputs, failures: report.failures };
     },
@@ -441,7 +444,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend & Partia
         // check() planned this import (its plan is in the inputs); the engine plans it once more
         // over the bytes it imports, refuses what the plan refuses before it creates anything,
         // and, pinned to the digest check() approved, a package that changed since then.
-        const planned = typeof inputs.plan === 'object' && inputs.plan !== null ? inputs.plan.descriptorDigest : undefined;
+        const planned = planOf(inputs.plan)?.descriptorDigest;
         let outcome: Awaited<ReturnType<VsphereSession['importOvf']>>;
         try {
           outcome = await session.importOvf({

@@ -2,7 +2,7 @@
  * Input shapes of the resources as they reach the provider (plain JSON, with the engine's
  * unknown sentinel during preview), and the small helpers that read them.
  */
-import { DISK_PROVISIONING_TYPES, type ManagedObjectReference, type StoredPlan, type SignaturePolicy } from '@ovfkit/core';
+import { DISK_PROVISIONING_TYPES, PLAN_FORMAT, type ManagedObjectReference, type StoredPlan, type SignaturePolicy } from '@ovfkit/core';
 
 import type { ManifestPolicy, Placement } from './backend';
 import type { ConnectionInput } from './connection';
@@ -52,8 +52,27 @@ export interface OvfImportWireInputs extends Placement {
   connection?: ConnectionInput;
   /** Disks uploaded at once over NFC (core's rule: 1 to 32). @default 4 */
   parallelDisks?: number;
-  /** Set by `check()`: core's plan for these inputs in its stored form (EULA texts as digests), or the unknown sentinel during preview. */
-  plan?: StoredPlan | typeof UNKNOWN;
+  /**
+   * Set by `check()`: core's plan for these inputs in its stored form (EULA texts as digests), as
+   * one JSON text (one protobuf string on the wire, not a Struct of every field), or the unknown
+   * sentinel during preview. State written by earlier versions holds the object itself: read it with
+   * {@link planOf}.
+   */
+  plan?: string | StoredPlan;
+}
+
+/**
+ * The stored plan in a `plan` input or output, whichever shape it has: the JSON text check() puts
+ * there, or the object older state holds; undefined when absent, unknown or not a plan.
+ * @example planOf('{"format":"ovfkit.plan/1",…}')?.descriptorDigest // 'sha256:…'
+ */
+export function planOf(v: unknown): StoredPlan | undefined {
+  if (v === undefined || v === null || v === UNKNOWN) return undefined;
+  let o: unknown = v;
+  if (typeof v === 'string') {
+    try { o = JSON.parse(v); } catch { return undefined; }
+  }
+  return typeof o === 'object' && o !== null && !Array.isArray(o) && (o as { format?: unknown }).format === PLAN_FORMAT ? o as StoredPlan : undefined;
 }
 
 /** One VM of an imported entity, as kept in state. */

@@ -12,7 +12,7 @@ import type { DescriptorRead, LibrarySession, ManifestPolicy, OvfkitBackend, Ovf
 import { connectionInputFailures, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
 import type { CheckFailure, ProviderImpl } from './import-provider';
 import { connectionFor, importSpecRequest, inputForIssue, issueReason, signatureRead, stateOutputs } from './import-provider';
-import { formatMoRef, isUnknown, UNKNOWN, type OvfImportWireInputs, type OvfImportWireOutputs } from './inputs';
+import { formatMoRef, isUnknown, planOf, UNKNOWN, type OvfImportWireInputs, type OvfImportWireOutputs } from './inputs';
 
 /** OvfLibraryItem inputs on the wire. */
 export interface OvfLibraryItemWireInputs {
@@ -86,7 +86,7 @@ export async function deployFromLibrary(backend: Backend, inputs: OvfImportWireI
   return withLibrary(backend, 'deploying a library item', connection, async (session) => {
     const options: { manifestPolicy: ManifestPolicy } & SignatureRead = { manifestPolicy: inputs.manifestPolicy ?? 'verify-if-present', ...signatureRead(inputs) };
     const read: DescriptorRead & { itemId: string } = await session.readDescriptor(inputs.source, options);
-    const planned = typeof inputs.plan === 'object' && inputs.plan !== null ? inputs.plan.descriptorDigest : undefined;
+    const planned = planOf(inputs.plan)?.descriptorDigest;
     if (planned !== undefined && read.descriptorDigest !== planned) {
       throw new OvfkitError('INTEGRITY', `the library item ${inputs.source} changed since it was checked (descriptor ${read.descriptorDigest}, planned ${planned}); run the preview again`);
     }

@@ -3,10 +3,10 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 
-import { urlCarriesSecret, type OvfPlan, type SignaturePolicy } from '@ovfkit/core';
+import { urlCarriesSecret, type SignaturePolicy, type StoredPlan } from '@ovfkit/core';
 
 import type { ManifestPolicy } from './backend';
-import type { OvfImportVmOutput } from './inputs';
+import { planOf, type OvfImportVmOutput } from './inputs';
 import { deprecatedExportInput, EXPORT_OLD_NAMES } from './export-provider';
 import { ovfExportProvider, ovfImportProvider } from './providers';
 
@@ -137,9 +137,10 @@ export class OvfImport extends pulumi.dynamic.Resource {
   /**
    * The plan preview showed (`ovfkit.plan/1`, as `ovfkit plan` prints it): descriptor digest,
    * deployment option, per-VM hardware, disks, networks, properties (passwords redacted), files,
-   * EULAs, errors and warnings.
+   * EULAs, errors and warnings; EULA texts as their SHA-256 (core's `StoredPlan`). The provider
+   * carries it as one JSON text (the `plan` input and output of the state); this is the object.
    */
-  declare public readonly plan: pulumi.Output<OvfPlan>;
+  declare public readonly plan: pulumi.Output<StoredPlan>;
 
   constructor(name: string, args: OvfImportArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {
@@ -159,6 +160,9 @@ export class OvfImport extends pulumi.dynamic.Resource {
       // propertyMapping itself is never an output (only non-password values, as `properties`).
       additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), 'passwordPropertyDigests', 'connection'],
     }, 'ovfkit', 'OvfImport');
+    // On the wire and in the state the plan is one JSON text (state written by earlier versions:
+    // the object); the program reads the object, as before.
+    this.plan = (this.plan as pulumi.Output<unknown>).apply((p) => planOf(p) as StoredPlan);
   }
 }
 

@@ -48,7 +48,7 @@ describe('OvfImport check(): descriptors kept by content, not by path', function
       try {
         const r = await provider.check({}, { source, name: 'cache-vm', hostProfile: 'esxi-8.0' });
         assert.deepEqual(r.failures, []);
-        const plan = r.inputs.plan as { vms: { memoryMB?: number }[]; descriptorDigest: string };
+        const plan = JSON.parse(r.inputs.plan as string) as { vms: { memoryMB?: number }[]; descriptorDigest: string };
         return { parses: reads.count(), memoryMB: plan.vms[0]?.memoryMB, digest: plan.descriptorDigest };
       } finally {
         reads.restore();

@@ -85,7 +85,7 @@ describe('OvfLibraryItem and OvfImport of a library item, against the vSphere si
     assert.equal(itemState['contentVersion'], held.content_version);
     // The import's check planned the item's descriptor (read through the library) as a package's.
     assert.deepEqual(vm.check.failures, []);
-    const plan = vm.check.inputs['plan'] as { descriptorDigest: string; package: { form: string }; vms: { name: string }[] };
+    const plan = JSON.parse(vm.check.inputs['plan'] as string) as { descriptorDigest: string; package: { form: string }; vms: { name: string }[] };
     assert.equal(plan.package.form, 'library');
     assert.equal(plan.descriptorDigest, itemState['descriptorDigest']);
     assert.match(vm.created!.id, /^VirtualMachine:/);

@@ -35,7 +35,7 @@ describe('a Pulumi program declaring OvfImport, run under setMocks and forwarded
     assert.equal(app!.type, 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
     assert.deepEqual(app!.check.failures, []);
     assert.equal(app!.check.inputs['deploymentOption'], 'small');
-    const plan = app!.check.inputs['plan'] as { format: string; deploymentOption: { key: string }; vms: unknown[]; descriptorDigest: string };
+    const plan = JSON.parse(app!.check.inputs['plan'] as string) as { format: string; deploymentOption: { key: string }; vms: unknown[]; descriptorDigest: string };
     assert.equal(plan.format, 'ovfkit.plan/1', 'preview shows core\'s plan, as ovfkit plan does');
     assert.equal(plan.deploymentOption.key, 'small');
     assert.equal(plan.vms.length, 1);

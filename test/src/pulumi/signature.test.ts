@@ -66,7 +66,7 @@ describe('package signatures in Pulumi\'s OvfImport, through the plugin host aga
       const name = `pulumi-sig-${n}`;
       const checked = await host.check(importUrn, {}, { ...base(folder, name), ...row.inputs(pki) });
       assert.deepEqual(failuresOf(checked.failures), row.failures, JSON.stringify(checked.failures));
-      const plan = checked.inputs['plan'] as { signature: { status: string; policy: string; signer?: { subject: string; issuer: string; validFrom: string; validTo: string }; trusted?: boolean } };
+      const plan = JSON.parse(checked.inputs['plan'] as string) as { signature: { status: string; policy: string; signer?: { subject: string; issuer: string; validFrom: string; validTo: string }; trusted?: boolean } };
       assert.equal(plan.signature.status, row.status);
       assert.equal(plan.signature.signer?.subject, row.signer);
       assert.equal(plan.signature.trusted, row.trusted);

@@ -148,7 +148,7 @@ describe('OvfImport and OvfExport against the vSphere simulator, through the plu
     fs.copyFileSync(pkg.ova, file);
     const checked = await host.check(importUrn, {}, { ...inputs(), source: file, name: 'tiny-swapped' });
     assert.deepEqual(checked.failures, [], JSON.stringify(checked.failures));
-    const planned = (checked.inputs['plan'] as { descriptorDigest: string }).descriptorDigest;
+    const planned = (JSON.parse(checked.inputs['plan'] as string) as { descriptorDigest: string }).descriptorDigest;
     // Same path, another package (two CPUs): it would pass a check of its own.
     const other = await buildOva(path.join(tmp, 'other'), 'tiny', [{ id: 'tiny01', cpus: 2, memoryMB: 256, disksMiB: [2], nics: ['VM Network'] }]);
     fs.copyFileSync(other.ova, file);

@@ -16,6 +16,15 @@ export type StoredPlan = Omit<OvfPlan, 'eula'> & { eula: Omit<OvfPlan['eula'], '
  * @example storedPlan(plan).eula // { count: 1, accepted: true, textsSha256: ['9f86d0…'] }
  */
 export function storedPlan(plan: OvfPlan): StoredPlan {
+  return JSON.parse(storedPlanJson(plan)) as StoredPlan;
+}
+
+/**
+ * The stored form of a plan as one JSON text: how Pulumi's OvfImport carries it on the wire (one
+ * protobuf string instead of a Struct of every field, walked in each Check and Diff).
+ * @example JSON.parse(storedPlanJson(plan)).eula // { count: 1, accepted: true, textsSha256: ['9f86d0…'] }
+ */
+export function storedPlanJson(plan: OvfPlan): string {
   const { texts, ...eula } = plan.eula;
-  return JSON.parse(JSON.stringify({ ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } })) as StoredPlan;
+  return JSON.stringify({ ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } });
 }
