@@ -56,15 +56,19 @@ export async function run(): Promise<void> {
     return Array.from({ length: RESOURCES }, (_, i) => copies[i % copies.length]!);
   };
 
-  // Old state for diff(): what a previous `up` stored (same inputs, same digest, not a replacement).
-  const olds = new Map<number, Record<string, unknown>>();
-  for (const [i, f] of roundCopies().entries()) {
-    const c = await runtime.ovfImport.check({}, inputsOf(f, i) as never);
-    const { propertyMapping: _pm, ...rest } = c.inputs as unknown as Record<string, unknown>;
-    olds.set(i, { ...rest, deploymentOption: c.inputs.deploymentOption ?? '', properties: {}, passwordPropertyDigests: {}, powerState: 'poweredOff', vms: [], warnings: [] });
-  }
+  // Old state for diff(): what a previous `up` of each side stored (same inputs, same digest, not
+  // a replacement), from that side's own check(): the plan in the shape that side keeps.
+  const oldsOf = async (rt: typeof runtime): Promise<Map<number, Record<string, unknown>>> => {
+    const olds = new Map<number, Record<string, unknown>>();
+    for (const [i, f] of roundCopies().entries()) {
+      const c = await rt.ovfImport.check({}, inputsOf(f, i) as never);
+      const { propertyMapping: _pm, ...rest } = c.inputs as unknown as Record<string, unknown>;
+      olds.set(i, { ...rest, deploymentOption: c.inputs.deploymentOption ?? '', properties: {}, passwordPropertyDigests: {}, powerState: 'poweredOff', vms: [], warnings: [] });
+    }
+    return olds;
+  };
   /** The old state of resource `i` for this round's copy `f`: the same but for its source and digest. */
-  const oldFor = (i: number, f: { file: string; bytes: Buffer }): Record<string, unknown> => ({ ...olds.get(i), source: f.file, descriptorDigest: digestOf(f.bytes) });
+  const oldFor = (side: Side, i: number, f: { file: string; bytes: Buffer }): Record<string, unknown> => ({ ...side.olds!.get(i), source: f.file, descriptorDigest: digestOf(f.bytes) });
 
   const parseAll = (): void => { for (const f of resources) parseDescriptor(f.bytes.toString('utf8'), { locale: '', deploymentOption: '' }); };
   const parseModelAll = (): void => { for (const f of resources) parseDescriptorWithModel(f.bytes.toString('utf8'), { locale: '', deploymentOption: '' }); };
@@ -72,23 +76,23 @@ export async function run(): Promise<void> {
   // The sides: this build, and with OVFKIT_BENCH_BASELINE=<checkout> a built checkout of another
   // commit, in process (its runtime module) and over its own plugin host (started in its test/).
   const baseline = process.env['OVFKIT_BENCH_BASELINE'] ? path.resolve(process.env['OVFKIT_BENCH_BASELINE']) : undefined;
-  interface Side { label: string; runtime: typeof runtime; host?: PluginHost; inProcess: number[]; grpc: number[] }
+  interface Side { label: string; runtime: typeof runtime; host?: PluginHost; olds?: Map<number, Record<string, unknown>>; inProcess: number[]; grpc: number[] }
   const sides: Side[] = [{ label: 'this build', runtime, inProcess: [], grpc: [] }];
   if (baseline) sides.push({ label: `baseline ${baseline}`, runtime: require(path.join(baseline, 'packages', 'pulumi', 'dist', 'runtime.js')) as typeof runtime, inProcess: [], grpc: [] });
   const previewAll = async (side: Side, copies: { file: string; bytes: Buffer }[]): Promise<void> => {
     for (const [i, f] of copies.entries()) {
       const c = await side.runtime.ovfImport.check({}, inputsOf(f, i) as never);
-      const d = await side.runtime.ovfImport.diff(`VirtualMachine:vm-${i}`, oldFor(i, f) as never, c.inputs);
+      const d = await side.runtime.ovfImport.diff(`VirtualMachine:vm-${i}`, oldFor(side, i, f) as never, c.inputs);
       if (d.replaces.length) throw new Error(`unexpected replacement of vm-${i}: ${d.replaces.join(', ')}`);
     }
   };
   // The same calls over gRPC through Pulumi's dynamic-provider host, as `pulumi preview` makes them.
   const provider = (await pulumi.runtime.serializeFunction(() => ovfImportProvider, { allowSecrets: true })).text;
-  const overGrpc = async (host: PluginHost, copies: { file: string; bytes: Buffer }[]): Promise<void> => {
+  const overGrpc = async (side: Side, copies: { file: string; bytes: Buffer }[]): Promise<void> => {
     for (const [i, f] of copies.entries()) {
       const urn = dynamicUrn(`vm-${i}`, 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
-      const c = await host.check(urn, {}, { __provider: provider, ...inputsOf(f, i) });
-      const d = await host.diff(`VirtualMachine:vm-${i}`, urn, { __provider: provider, ...oldFor(i, f) }, c.inputs);
+      const c = await side.host!.check(urn, {}, { __provider: provider, ...inputsOf(f, i) });
+      const d = await side.host!.diff(`VirtualMachine:vm-${i}`, urn, { __provider: provider, ...oldFor(side, i, f) }, c.inputs);
       if (d.replaces.length) throw new Error(`unexpected replacement of vm-${i} over gRPC: ${d.replaces.join(', ')}`);
     }
   };
@@ -99,6 +103,7 @@ export async function run(): Promise<void> {
     for (const side of sides) {
       side.host = await startPluginHost(side === sides[0] || !baseline ? {} : { cwd: path.join(baseline, 'test') });
       await side.host.configure({});
+      side.olds = await oldsOf(side.runtime);
     }
     // Warm-up, then the rounds, every measure interleaved with the others.
     for (let r = -2; r < ROUNDS; r++) {
@@ -109,7 +114,7 @@ export async function run(): Promise<void> {
         const copies = roundCopies();
         t = now(); await previewAll(side, copies); if (r >= 0) side.inProcess.push(now() - t);
         const fresh = roundCopies();
-        t = now(); await overGrpc(side.host!, fresh); if (r >= 0) side.grpc.push(now() - t);
+        t = now(); await overGrpc(side, fresh); if (r >= 0) side.grpc.push(now() - t);
       }
     }
   } finally {
