@@ -12,6 +12,7 @@ import {
   type OvfPlan,
   type PackageFacts,
   type PlanIssue,
+  type PlanPackageFile,
   type PlanSignatureOptions,
   type PlanIssueSource,
   type OvfIssue,
@@ -25,6 +26,7 @@ import {
   checkHostProfile,
   checkInventory,
   createPlan,
+  judgePackage,
   parseDescriptor as coreParseDescriptor,
   resolveHostProfile,
 } from '@ovfkit/core';
@@ -122,8 +124,12 @@ export interface OvfImportCheck {
 export interface OvfCorePort {
   parseDescriptor(ovfDescriptor: string, pdp: { locale: string; deploymentOption: string }): OvfParseDescriptorResult;
   virtualHardware(ovfDescriptor: string, params: { locale: string; deploymentOption: string }): VirtualMachineHardware[];
-  /** Given the bytes, as `ovfkit plan` is: the plan's digest is the one `ovfkit import --expect-digest` checks. */
-  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget, pkg: PackageFacts, signature: PlanSignatureOptions): OvfImportCheck;
+  /**
+   * Given the bytes, as `ovfkit plan` is: the plan's digest is the one `ovfkit import --expect-digest`
+   * checks. One parse: the plan is made descriptor-only, then judged (core `judgePackage`) against
+   * `packageFacts` of the files it lists, as @ovfkit/package's planPackage does for `ovfkit plan`.
+   */
+  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget, packageFacts: (files: readonly PlanPackageFile[]) => PackageFacts, signature: PlanSignatureOptions): OvfImportCheck;
   /** Keywords of `OvfManager.ovfExportOption` ovfkit knows. */
   exportOptions(): string[];
 }
@@ -164,7 +170,7 @@ export const ovfCore: OvfCorePort = {
     return analysis.vms.map((vm) => ({ ...vm, disks: byEntity(analysis.disks, vm.entity), nics: byEntity(analysis.nics, vm.entity) }));
   },
 
-  checkImport(ovfDescriptor, request, target, pkg, signature) {
+  checkImport(ovfDescriptor, request, target, packageFacts, signature) {
     const { profile, inventory } = targetOf(target);
     const p = request.placement;
     const resourcePool = p.vApp ?? p.resourcePool ?? p.cluster;
@@ -188,9 +194,11 @@ export const ovfCore: OvfCorePort = {
       ...(request.ipProtocol !== undefined ? { ipProtocol: request.ipProtocol } : {}),
       importOption: request.acceptAllEulas ? ['acceptAllEulas'] : [],
       vocabulary: 'cdktf',
-      package: pkg,
+      // The files the plan lists, then their facts: no second parse for the References.
+      package: 'descriptor-only',
       signature,
     });
+    judgePackage(plan, packageFacts(plan.package.files));
     const from = (source: PlanIssueSource, list: PlanIssue[]): OvfIssue[] => list.filter((i) => i.source === source).map(({ source: _source, ...issue }) => issue);
     const secretVar = new Map(request.secretProperty.map((s) => [s.key, s.value]));
     const { errors, warnings, eula, ...rest } = plan;

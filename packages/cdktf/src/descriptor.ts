@@ -1,7 +1,7 @@
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { isLibrarySource } from '@ovfkit/package';
-import { fullPropertyId, UsageError, type PackageFacts } from '@ovfkit/core';
+import { fullPropertyId, UsageError, type PackageFacts, type PlanPackageFile } from '@ovfkit/core';
 import {
   type OvfIssue,
   type OvfParseDescriptorResult,
@@ -83,8 +83,6 @@ export class OvfDescriptor extends Construct {
   readonly descriptorDigest: string;
   /** `sha256:<hex>` of the package's manifest (`.mf`) text, when it has one. */
   readonly manifestDigest: string | undefined;
-  /** What the package holds around the descriptor (each referenced file, present and its size): an OvfImport's plan judges it. */
-  readonly packageFacts: PackageFacts;
   /** The descriptor, `.mf` and `.cert` as read: an OvfImport judges the signature against its trusted certificates. */
   readonly signatureFiles: SignatureFiles;
   /** The whole ParseDescriptor result, as the vSphere API returns it. */
@@ -108,6 +106,7 @@ export class OvfDescriptor extends Construct {
   /** Approximate download and deployment sizes. */
   readonly sizes: OvfDeploymentSizes;
   private readonly params: { locale: string; deploymentOption: string };
+  private readonly read: OvfSourceContent;
   private hardwareCache: VirtualMachineHardware[] | undefined;
   /** ParseDescriptor `error[]` (each also registered as a construct validation). */
   readonly errors: OvfIssue[];
@@ -130,7 +129,7 @@ export class OvfDescriptor extends Construct {
     this.ovfDescriptorBytes = read.ovfDescriptorBytes;
     this.descriptorDigest = read.descriptorDigest;
     this.manifestDigest = read.manifestDigest;
-    this.packageFacts = read.package;
+    this.read = read;
     this.signatureFiles = read.signatureFiles;
 
     const params = { locale: props.locale ?? '', deploymentOption: props.deploymentOption ?? '' };
@@ -162,6 +161,15 @@ export class OvfDescriptor extends Construct {
   get hardware(): VirtualMachineHardware[] {
     this.hardwareCache ??= this.errors.length ? [] : ovfCore.virtualHardware(this.ovfDescriptor, this.params);
     return this.hardwareCache;
+  }
+
+  /**
+   * What the package holds for `files`, the referenced files an OvfImport's plan lists (each
+   * present and its stored size, from @ovfkit/package without reading the files): the plan judges
+   * them. Read from the package once per list; the descriptor is not parsed for them.
+   */
+  packageFacts(files: readonly PlanPackageFile[]): PackageFacts {
+    return this.read.packageFacts(files);
   }
 
   /** The property with this id (`[classId.]id[.instanceId]`), if the descriptor declares it. */

@@ -244,7 +244,7 @@ export class OvfImport extends Construct {
 
     const given = props.descriptor ?? props.libraryItem?.descriptor;
     const content: OvfSourceContent = given
-      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, package: given.packageFacts, signatureFiles: given.signatureFiles, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
+      ? { source: given.source, ovfDescriptor: given.ovfDescriptor, ovfDescriptorBytes: given.ovfDescriptorBytes, descriptorDigest: given.descriptorDigest, packageFacts: (files) => given.packageFacts(files), signatureFiles: given.signatureFiles, ...(given.manifestDigest !== undefined ? { manifestDigest: given.manifestDigest } : {}) }
       : readOvfSourceSync(sourceLocation(this.node.path, props.source).read, process.cwd(), props.inventory);
 
     const propertyMapping: KeyValue[] = [];
@@ -272,7 +272,7 @@ export class OvfImport extends Construct {
     // ParseDescriptor result is the child Descriptor's. It runs even when the descriptor has
     // errors, so that every other problem is listed too.
     const policy = props.signature ?? 'verify';
-    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props), content.package, {
+    const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props), (files) => content.packageFacts(files), {
       policy, ...(policy === 'ignore' ? {} : { facts: synthSignatureFacts(content.signatureFiles, props.trustedCertificates ?? []) }),
     }));
     const d = given ?? new OvfDescriptor(this, 'Descriptor', {

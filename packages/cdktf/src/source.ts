@@ -1,15 +1,18 @@
 /**
- * Reading an OVF package's descriptor at synth time. Construct constructors and `app.synth()`
- * are synchronous while `@ovfkit/package` reads asynchronously (OVA tar streams, URLs), so a
- * package (an `.ovf` with the files beside it, a folder, an `.ova`, a URL) is read by a short
- * child process running `@ovfkit/package`, as the AWS CDK bundles assets with `spawnSync`: the
- * descriptor, the manifest, and the facts of the referenced files the plan judges.
+ * Reading an OVF package at synth time. Construct constructors and `app.synth()` are synchronous
+ * while `@ovfkit/package` reads asynchronously (OVA tar streams, URLs), so a package (an `.ovf`
+ * with the files beside it, a folder, an `.ova`, a URL, a `library:` item in an inventory
+ * snapshot) is read by a short child process running `@ovfkit/package`, as the AWS CDK bundles
+ * assets with `spawnSync`: first the descriptor, manifest and certificate bytes; then, once core's
+ * plan (in this process, the one parse of the descriptor) has listed the referenced files, the
+ * facts of exactly those files, which the plan judges (core `judgePackage`). A plan that lists no
+ * file needs no second read.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { descriptorDigest, escapeControls, isOvfkitErrorCode, OvfkitError, redactUrl, urlCarriesSecret, UsageError, type PackageFacts } from '@ovfkit/core';
+import { descriptorDigest, escapeControls, isOvfkitErrorCode, OvfkitError, redactUrl, urlCarriesSecret, UsageError, type PackageFacts, type PlanPackageFile } from '@ovfkit/core';
 import type { SignatureFiles } from './package-port';
 import { isLibrarySource } from '@ovfkit/package';
 
@@ -83,8 +86,12 @@ export interface OvfSourceContent {
   descriptorDigest: string;
   /** `sha256:<hex>` of the package's `.mf` manifest text, when there is one. */
   manifestDigest?: string;
-  /** What the package holds around the descriptor (@ovfkit/package `packageFacts`): the plan judges it. */
-  package: PackageFacts;
+  /**
+   * What the package holds for the files core's plan lists (`plan.package.files`): @ovfkit/package
+   * `packageFacts`, gathered by the reader for exactly those files (once per list), for core's
+   * `judgePackage`. The descriptor is not parsed for them.
+   */
+  packageFacts(files: readonly PlanPackageFile[]): PackageFacts;
   /** The descriptor, `.mf` and `.cert`: an OvfImport judges the signature against its own trusted certificates. */
   signatureFiles: SignatureFiles;
 }
@@ -142,7 +149,7 @@ function cacheKey(resolved: string): string | undefined {
   }
 }
 
-function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | string | undefined, pkg: PackageFacts, signatureFiles: SignatureFiles): OvfSourceContent {
+function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | string | undefined, packageFacts: (files: readonly PlanPackageFile[]) => PackageFacts, signatureFiles: SignatureFiles): OvfSourceContent {
   const c: OvfSourceContent = {
     signatureFiles,
     source: urlCarriesSecret(source) ? redactUrl(source) : source,
@@ -150,11 +157,14 @@ function content(source: string, ovfDescriptorBytes: Buffer, manifest: Buffer | 
     ovfDescriptor: ovfDescriptorBytes.toString('utf8'),
     ovfDescriptorBytes,
     descriptorDigest: descriptorDigest(ovfDescriptorBytes),
-    package: pkg,
+    packageFacts,
   };
   if (manifest !== undefined) c.manifestDigest = sha256(manifest);
   return c;
 }
+
+/** What the reader child is asked, on stdin: the source; a `library:` item's snapshot file; the files whose facts it gathers (else it reads the bytes). */
+export interface ReaderRequest { source: string; inventory?: string; files?: readonly PlanPackageFile[] }
 
 interface WorkerAnswer {
   ok: boolean;
@@ -165,12 +175,12 @@ interface WorkerAnswer {
   error?: { code: string; message: string };
 }
 
-function readWithPackage(source: string, resolved: string, inventory?: string): OvfSourceContent {
-  const given = redactUrl(source);
+/** Runs the reader child once; throws naming the source (redacted) when it fails. */
+function runReader(given: string, request: ReaderRequest): WorkerAnswer {
   const worker = path.join(__dirname, 'read-source-worker.js');
   // The source goes on stdin: a URL's credentials or token would be visible in the process list.
   const r = spawnSync(process.execPath, [worker], {
-    input: inventory !== undefined ? `${resolved}\0${inventory}` : resolved,
+    input: JSON.stringify(request),
     encoding: 'utf8',
     // base64 descriptor (4/3) and the manifest text.
     maxBuffer: MAX_DESCRIPTOR_BYTES * 3 + 1024 * 1024,
@@ -184,9 +194,32 @@ function readWithPackage(source: string, resolved: string, inventory?: string): 
   } catch {
     throw new OvfkitError('INTERNAL', escapeControls(`cannot read OVF source "${given}": the reader exited with ${r.status}: ${r.stderr.trim().slice(0, 500)}`, 'line'));
   }
-  if (!answer.ok || answer.ovfDescriptorBase64 === undefined || answer.package === undefined || answer.signatureFiles === undefined) {
+  if (!answer.ok || answer.package === undefined) {
     const code = isOvfkitErrorCode(answer.error?.code) ? answer.error.code : 'IO';
     throw new OvfkitError(code, escapeControls(`cannot read OVF source "${given}": ${answer.error?.message ?? 'no descriptor'}`, 'line'));
   }
-  return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest, answer.package, answer.signatureFiles);
+  return answer;
+}
+
+function readWithPackage(source: string, resolved: string, inventory?: string): OvfSourceContent {
+  const given = redactUrl(source);
+  const request: ReaderRequest = inventory !== undefined ? { source: resolved, inventory } : { source: resolved };
+  const answer = runReader(given, request);
+  if (answer.ovfDescriptorBase64 === undefined || answer.signatureFiles === undefined) {
+    throw new OvfkitError('IO', escapeControls(`cannot read OVF source "${given}": no descriptor`, 'line'));
+  }
+  // The facts of the package with no file (form, location, descriptor name): a plan listing no file needs no more.
+  const bare = answer.package!;
+  const known = new Map<string, PackageFacts>();
+  const packageFacts = (files: readonly PlanPackageFile[]): PackageFacts => {
+    if (files.length === 0) return { ...bare, files: [] };
+    const key = JSON.stringify(files);
+    let facts = known.get(key);
+    if (!facts) {
+      facts = runReader(given, { ...request, files }).package!;
+      known.set(key, facts);
+    }
+    return facts;
+  };
+  return content(resolved, Buffer.from(answer.ovfDescriptorBase64, 'base64'), answer.manifest, packageFacts, answer.signatureFiles);
 }
