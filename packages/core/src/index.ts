@@ -27,7 +27,7 @@ export { DescriptorCache, readValidated, type DescriptorCacheOptions, type Valid
 export * from './ovf-environment';
 export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } from './xml-escape';
 export { SecretString, passwordDigest, passwordMatches } from './secret';
-export { redactUrl, urlCarriesSecret } from './location';
+export { redactUrl, urlCarriesCredentials, urlCarriesSecret } from './location';
 export { fullPropertyId, matchPropertyKey, propertyIdOfKey, type PropertyKeyMatch, type PropertyName } from './property-keys';
 export { editDistance, nearest } from './nearest';
 export { composedError, errorText, escapeControls, hasTerminalControl, jsonWithoutControls, TERMINAL_CONTROL, type EscapeForm } from './terminal-text';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { redactUrl, urlCarriesSecret } from './location';
+import { redactUrl, urlCarriesCredentials, urlCarriesSecret } from './location';
 
 describe('redactUrl / urlCarriesSecret (package locations as stored and shown)', () => {
   const cases: [string, string, boolean][] = [
@@ -17,5 +17,22 @@ describe('redactUrl / urlCarriesSecret (package locations as stored and shown)',
   });
   it('is stable on its own output (state written redacted compares equal on the next run)', () => {
     for (const [u] of cases) assert.equal(redactUrl(redactUrl(u)), redactUrl(u), u);
+  });
+  it('urlCarriesCredentials: a user or password (or a URL that does not parse); no query, fragment or @ outside the authority', () => {
+    const credentials: [string, boolean][] = [
+      ['https://usr@host.example/x.ovf', true],
+      ['https://:PASS@host.example/x.ovf', true],
+      ['https://usr:PASS@host.example/x.ovf', true],
+      ['https://@host.example/x.ovf', false],
+      ['https://host.example/a%40b.ova', false],
+      ['https://host.example/a@b.ova', false],
+      ['https://host.example/x.ova?to=a@b&sig=abc#frag', false],
+      ['http://usr:PASS@exa mple/x.ova', true],
+      ['http://exa mple/x.ova', true],
+      ['/tmp/usr:PASS@host.ova', false],
+    ];
+    assert.deepEqual(credentials.map(([u]) => [u, urlCarriesCredentials(u)]), credentials);
+    // urlCarriesSecret is the credentials and the query string and fragment.
+    assert.deepEqual(credentials.map(([u]) => [u, urlCarriesSecret(u)]), credentials.map(([u, c]) => [u, c || u.includes('?')]));
   });
 });

@@ -26,15 +26,37 @@ export function redactUrl(location: URL | string): string {
 }
 
 /**
+ * True when a location is a URL with a user or a password (`user@host`, `:pass@host`,
+ * `user:pass@host`), or a URL that does not parse (its credentials cannot be told apart, so it
+ * cannot be stored or shown safely). An `@` elsewhere (`/a%40b.ova`, `?to=a@b`) and an empty
+ * user part (`https://@host/`) carry none. Pulumi refuses such a `source` (its inputs are kept in
+ * the state); a query token it keeps as a secret input.
+ * @example urlCarriesCredentials('https://ci:tok@host/a.ova') // true
+ */
+export function urlCarriesCredentials(location: string): boolean {
+  return credentialsIn(parsedUrl(location));
+}
+
+/**
  * True when a location is a URL with a user, password, query string or fragment (or a URL that
  * does not parse, which cannot be shown safely): what {@link redactUrl} would hide.
  */
 export function urlCarriesSecret(location: string): boolean {
-  if (!URL_LIKE.test(location)) return false;
+  const url = parsedUrl(location);
+  return credentialsIn(url) || (url instanceof URL && (url.search !== '' || url.hash !== ''));
+}
+
+/** {@link urlCarriesCredentials} of a parsed location. */
+function credentialsIn(url: URL | 'invalid' | undefined): boolean {
+  return url === 'invalid' || (url !== undefined && (url.username !== '' || url.password !== ''));
+}
+
+/** The location as a URL; undefined for a path, 'invalid' for a URL that does not parse. */
+function parsedUrl(location: string): URL | 'invalid' | undefined {
+  if (!URL_LIKE.test(location)) return undefined;
   try {
-    const url = new URL(location);
-    return url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '';
+    return new URL(location);
   } catch {
-    return true;
+    return 'invalid';
   }
 }

@@ -50,3 +50,27 @@ describe('the plan check() stores', () => {
     }
   });
 });
+
+describe('a source URL with credentials (core\'s urlCarriesCredentials)', () => {
+  const refused = 'source: the URL carries credentials (user:password@host), or does not parse as a URL so they cannot be told apart; inputs are stored in the state, so serve the package without them (or download it first) and pass the plain URL or path';
+  // Nothing listens on port 1: a URL this check lets through fails only at the read after it.
+  const cases: [string, string][] = [
+    ['https://ci:s3cr3t@127.0.0.1:1/app.ova', refused],
+    ['https://ci@127.0.0.1:1/app.ova', refused],
+    ['https://:s3cr3t@127.0.0.1:1/app.ova', refused],
+    ['http://ci:s3cr3t@exa mple/app.ova', refused],
+    ['http://exa mple/app.ova', refused],
+    // Let through: the read after it is what fails (the query redacted).
+    ['https://@127.0.0.1:1/app.ova', 'source: cannot read the package: GET https://127.0.0.1:1/app.ova: ECONNREFUSED'],
+    ['http://127.0.0.1:1/a%40b/app.ova', 'source: cannot read the package: GET http://127.0.0.1:1/a%40b/app.ova: ECONNREFUSED'],
+    ['http://127.0.0.1:1/app.ova?X-Amz-Signature=abc&to=a@b', 'source: cannot read the package: GET http://127.0.0.1:1/app.ova?…: ECONNREFUSED'],
+  ];
+  it('are refused before anything is read: a user, a password, or an unparsable URL; an empty user part, an @ in the path or query and a query token are not', async () => {
+    const seen: [string, string][] = [];
+    for (const [source] of cases) {
+      const r = await checkImport(defaultBackend(), { source, manifestPolicy: 'skip' }, undefined);
+      seen.push([source, r.failures.map((f) => `${f.property}: ${f.reason}`).join(' | ')]);
+    }
+    assert.deepEqual(seen, cases);
+  });
+});

@@ -7,7 +7,7 @@
  * it concerns (by the issue's stable code) and which findings stop a preview.
  */
 
-import { composedError, escapeControls, MANIFEST_POLICIES, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, storedPlanJson, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
+import { composedError, escapeControls, MANIFEST_POLICIES, formatIssue, parallelDisksProblem, SIGNATURE_POLICIES, fullPropertyId, isOvfkitError, propertyIdOfKey, redactUrl, storedPlanJson, urlCarriesCredentials, passwordDigest, passwordMatches, type KeyValue, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type PlanIssue } from '@ovfkit/core';
 
 import { isLibrarySource } from '@ovfkit/package';
 
@@ -123,9 +123,10 @@ function shapeFailures(news: OvfImportWireInputs): CheckFailure[] {
   if (news.source === undefined || news.source === null || (typeof news.source !== 'string' && !isUnknown(news.source)) || news.source === '') {
     f.push({ property: 'source', reason: 'source is required: a path or http(s) URL to an .ovf or .ova, or a directory holding one' });
   }
-  if (typeof news.source === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(news.source)) {
-    // Inputs are kept in the state: credentials in the URL would be stored in plain text.
-    f.push({ property: 'source', reason: 'the URL carries credentials (user:password@host); inputs are stored in the state, so serve the package without them (or download it first) and pass the plain URL or path' });
+  if (typeof news.source === 'string' && urlCarriesCredentials(news.source)) {
+    // Inputs are kept in the state: credentials in the URL would be stored there. A query token
+    // is kept as a secret input instead (resources.ts, core's urlCarriesSecret).
+    f.push({ property: 'source', reason: 'the URL carries credentials (user:password@host), or does not parse as a URL so they cannot be told apart; inputs are stored in the state, so serve the package without them (or download it first) and pass the plain URL or path' });
   }
   // Which policies and protocols a package supports is core's verdict (IP_ALLOCATION_POLICY_UNSUPPORTED,
   // IP_PROTOCOL_UNSUPPORTED in the plan); here only the shape.

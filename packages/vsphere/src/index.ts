@@ -25,7 +25,7 @@ export { VimOvfManager, toIssue, type RemoteCreateImportSpecResult } from './ovf
 export { captureHostProfile, captureInventory, captureLibraries, closestBuiltinProfile, hostProfileFromEnvironment, readHostEnvironment, type HostConfigOption, type HostEnvironment } from './capture';
 export { OvfSession, connectOvfSession, type OvfImportRequest, type OvfImportSpecRequest, type OvfExportRequest, type OvfEntityState, type OvfVmState, type OvfPlacement, type OvfSessionOptions } from './ovf-session';
 export { RestClient, RestError, isRestError, restPath, REST_SESSION_HEADER, type RestForm, type RestOperation, type RestOpenOptions } from './library-rest';
-export { createLocalLibrary, findLibrary, findItem, itemContent, itemFiles, libraryContent, libraryContentDigest, publishToLibrary, readItemDescriptor, readItemFile, type LibraryContentFile, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';
+export { createLocalLibrary, findLibrary, findItem, itemFiles, libraryContent, libraryContentOfItem, libraryContentDigest, publishToLibrary, readItemDescriptor, readItemFile, type LibraryContentFile, type LibraryInfo, type LibraryItemInfo, type LibraryItemFile, type PublishOptions, type PublishResult } from './library';
 export { librarySource } from './library-source';
 export { isLibrarySource, LIBRARY_SOURCE_PREFIX } from '@ovfkit/package';
 export { deployLibraryItem, filterLibraryItem, importLibraryItem, planLibraryItem, ovfMessageIssue, LibraryDeployError, type LibraryDeployOptions, type LibraryDeployResult, type LibraryImportOptions, type LibraryImportResult, type LiveLibraryPlan } from './library-deploy';

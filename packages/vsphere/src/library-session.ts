@@ -7,7 +7,7 @@
 import { openSource, type PackageSource } from '@ovfkit/package';
 import { deployLibraryItem, type LibraryDeployResult } from './library-deploy';
 import { RestClient, isRestError } from './library-rest';
-import { itemContent, itemFiles, publishToLibrary, type LibraryContentFile, type LibraryItemInfo, type PublishResult } from './library';
+import { itemFiles, libraryContentOfItem, publishToLibrary, type LibraryContentFile, type LibraryItemInfo, type PublishResult } from './library';
 import { librarySource } from './library-source';
 import { OvfSession, type OvfImportSpecRequest } from './ovf-session';
 import { VimSession, type ConnectOptions } from './session';
@@ -51,7 +51,7 @@ export class OvfLibrarySession extends OvfSession {
       if (isRestError(e, 'NOT_FOUND')) return undefined;
       throw e;
     }
-    return { item, ...itemContent(await itemFiles(this.rest, itemId)) };
+    return { item, ...libraryContentOfItem(await itemFiles(this.rest, itemId)) };
   }
 
   /** Deletes the item; an item already gone is no error. */

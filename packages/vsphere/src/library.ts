@@ -416,8 +416,8 @@ export async function libraryContent(source: PackageSource): Promise<{ files: Li
   return { files, contentDigest: libraryContentDigest(files) };
 }
 
-/** An item's files in the shape {@link libraryContentDigest} compares. */
-export function itemContent(files: readonly LibraryItemFile[]): { files: LibraryContentFile[]; contentDigest: string } {
+/** An item's library content: its file list (from {@link itemFiles}) in the shape {@link libraryContentDigest} compares, and that digest; beside {@link libraryContent}, the same for a package about to be published. */
+export function libraryContentOfItem(files: readonly LibraryItemFile[]): { files: LibraryContentFile[]; contentDigest: string } {
   const list = files.map((f): LibraryContentFile => ({
     name: f.name, ...(f.size !== undefined ? { size: f.size } : {}),
     ...(f.checksum_info?.algorithm && f.checksum_info.checksum ? { algorithm: f.checksum_info.algorithm.toUpperCase(), checksum: f.checksum_info.checksum.toLowerCase() } : {}),
