@@ -7,7 +7,9 @@ import { urlCarriesSecret, type OvfPlan, type SignaturePolicy } from '@ovfkit/co
 
 import type { ManifestPolicy } from './backend';
 import type { OvfImportVmOutput } from './inputs';
-import { deprecatedExportInput, EXPORT_OLD_NAMES } from './export-provider';
+import { deprecatedExportInput, EXPORT_INPUTS, EXPORT_OLD_NAMES } from './export-provider';
+import { IMPORT_INPUTS } from './inputs';
+import { CONNECTION_INPUTS } from './connection';
 import { ovfExportProvider, ovfImportProvider } from './providers';
 
 /**
@@ -103,6 +105,16 @@ export interface OvfImportArgs {
    */
   parallelDisks?: pulumi.Input<number>;
 }
+
+/**
+ * `true` when `Names` are exactly the keys of `Args`, else the names that differ: the runtime lists
+ * check() accepts (IMPORT_INPUTS, EXPORT_INPUTS, CONNECTION_INPUTS) cannot drift from the types.
+ */
+type SameNames<Args, Names extends PropertyKey> = [Exclude<keyof Args, Names> | Exclude<Names, keyof Args>] extends [never] ? true : Exclude<keyof Args, Names> | Exclude<Names, keyof Args>;
+const importInputsComplete: SameNames<OvfImportArgs, (typeof IMPORT_INPUTS)[number]> = true;
+const exportInputsComplete: SameNames<OvfExportArgs, (typeof EXPORT_INPUTS)[number] | keyof typeof EXPORT_OLD_NAMES> = true;
+const connectionInputsComplete: SameNames<OvfConnectionArgs, (typeof CONNECTION_INPUTS)[number]> = true;
+void importInputsComplete; void exportInputsComplete; void connectionInputsComplete;
 
 /**
  * Imports an OVF/OVA into vSphere. `pulumi preview` runs ParseDescriptor, ValidateHost and
