@@ -6,6 +6,7 @@ import { OvfImport } from './import';
 import { type OvfkitOption, bundledOvfkit, ovfkitCommandLine } from './commands';
 import { terraformLiterals } from './shell';
 import { stackPath } from './stack-path';
+import { type SameNames, unknownProps } from './props';
 import { type OvfBackend, type OvfkitProvider, backendProblems, providerExport } from './provider-backend';
 
 /**
@@ -81,6 +82,18 @@ export interface OvfExportProps {
   readonly provider?: OvfkitProvider;
 }
 
+/** The props' names before they took Pulumi's and Terraform's words: old → new (accepted for one release, with a warning). */
+export const OVF_EXPORT_OLD_PROPS = { vm: 'entity', target: 'destination' } as const;
+
+/**
+ * Every prop of {@link OvfExport} under its current name (`OvfExportProps` without
+ * {@link OVF_EXPORT_OLD_PROPS}; this file fails to compile when they differ): the construct
+ * refuses any other, and test/src/vocabulary.test.ts holds the list against docs/architecture.md.
+ */
+export const OVF_EXPORT_PROPS = ['entity', 'destination', 'name', 'exportOption', 'manifestAlgorithm', 'chunkSize', 'triggers', 'ovfkitCommand', 'backend', 'provider'] as const;
+const exportPropsComplete: SameNames<OvfExportProps, (typeof OVF_EXPORT_PROPS)[number] | keyof typeof OVF_EXPORT_OLD_PROPS> = true;
+void exportPropsComplete;
+
 /**
  * An export of a vSphere VM or vApp to an OVF package, run by Terraform.
  *
@@ -106,7 +119,7 @@ export class OvfExport extends Construct {
     const entity = props?.entity ?? props?.vm;
     const destination = props?.destination ?? props?.target;
     checkExportProps(this.node.path, props, entity, destination);
-    for (const [old, now] of [['vm', 'entity'], ['target', 'destination']] as const) {
+    for (const [old, now] of Object.entries(OVF_EXPORT_OLD_PROPS) as [keyof typeof OVF_EXPORT_OLD_PROPS, string][]) {
       if (props[old] !== undefined) Annotations.of(this).addWarning(`OvfExport "${old}" is deprecated: name it "${now}", as Pulumi's OvfExport and Terraform's ovfkit_export do; "${old}" is accepted for one release`);
     }
     const algorithm = readManifestAlgorithm(props.manifestAlgorithm ?? 'SHA256', 'OvfExport "manifestAlgorithm"');
@@ -169,6 +182,7 @@ export class OvfExport extends Construct {
 function checkExportProps(where: string, props: OvfExportProps, entity: unknown, destination: unknown): void {
   const problems: string[] = [];
   if (typeof props !== 'object' || props === null) throw new UsageError(`${where}: OvfExport needs props`);
+  problems.push(...unknownProps('OvfExport', props, [...OVF_EXPORT_PROPS, ...Object.keys(OVF_EXPORT_OLD_PROPS)]));
   if (props.entity !== undefined && props.vm !== undefined) problems.push('give "entity" only ("vm" is its deprecated name)');
   if (props.destination !== undefined && props.target !== undefined) problems.push('give "destination" only ("target" is its deprecated name)');
   if (!(entity instanceof OvfImport) && (typeof entity !== 'string' || entity.trim() === '')) {

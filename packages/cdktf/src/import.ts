@@ -11,6 +11,7 @@ import { terraformLiterals } from './shell';
 import { type OvfBackend, type OvfkitProvider, backendProblems, providerImport } from './provider-backend';
 import { synthSignatureFacts } from './package-port';
 import { OvfLibraryItem } from './library';
+import { type SameNames, unknownProps } from './props';
 
 export { fromEnv, type OvfPropertyFromEnv };
 
@@ -189,6 +190,20 @@ export interface OvfImportProps {
    */
   readonly provider?: OvfkitProvider;
 }
+
+/**
+ * Every prop of {@link OvfImport} (`OvfImportProps`; this file fails to compile when the two
+ * differ): the construct refuses any other, and test/src/vocabulary.test.ts holds the list
+ * against docs/architecture.md.
+ */
+export const OVF_IMPORT_PROPS = [
+  'source', 'descriptor', 'libraryItem', 'name', 'datacenter', 'resourcePool', 'cluster', 'vApp', 'datastore', 'folder', 'host',
+  'networkMapping', 'propertyMapping', 'deploymentOption', 'diskProvisioning', 'ipAllocationPolicy', 'ipProtocol',
+  'manifestPolicy', 'acceptAllEulas', 'signature', 'trustedCertificates', 'annotation', 'markAsTemplate', 'parallelDisks',
+  'powerOn', 'locale', 'hostProfile', 'inventory', 'ovfkitCommand', 'backend', 'provider',
+] as const;
+const importPropsComplete: SameNames<OvfImportProps, (typeof OVF_IMPORT_PROPS)[number]> = true;
+void importPropsComplete;
 
 /**
  * An OVF/OVA import into vSphere, checked at synth and applied by Terraform.
@@ -468,6 +483,7 @@ function checkImportProps(where: string, props: OvfImportProps): void {
   const hasSource = props.source !== undefined;
   const hasDescriptor = props.descriptor !== undefined;
   const given = [hasSource, hasDescriptor, props.libraryItem !== undefined].filter(Boolean).length;
+  problems.push(...unknownProps('OvfImport', props, OVF_IMPORT_PROPS));
   if (given !== 1) problems.push('give exactly one of "source" (path or URL of the package), "descriptor" (an OvfDescriptor) and "libraryItem" (an OvfLibraryItem)');
   if (props.libraryItem !== undefined && !OvfLibraryItem.isOvfLibraryItem(props.libraryItem)) problems.push('"libraryItem" must be an OvfLibraryItem construct');
   if (props.libraryItem !== undefined && props.backend === 'provider') problems.push('"libraryItem" is not supported with backend "provider" yet (terraform-provider-ovfkit has no ovfkit_library_item): use backend "terraformData"');

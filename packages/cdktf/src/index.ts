@@ -8,13 +8,14 @@
 export { OvfDescriptor, type OvfDescriptorProps, type OvfDeploymentSizes, fullPropertyId } from './descriptor';
 export {
   OvfImport,
+  OVF_IMPORT_PROPS,
   type OvfImportProps,
   type OvfPropertyFromEnv,
   type OvfDiskProvisioning,
   fromEnv,
 } from './import';
 export { OvfkitProvider, OvfkitImportResource, OvfkitExportResource, type OvfBackend } from './provider-backend';
-export { OvfExport, type OvfExportProps, type OvfManifestAlgorithm } from './export';
+export { OvfExport, OVF_EXPORT_OLD_PROPS, OVF_EXPORT_PROPS, type OvfExportProps, type OvfManifestAlgorithm } from './export';
 export { OvfLibraryItem, type OvfLibraryItemProps } from './library';
 export type {
   OvfIssue,

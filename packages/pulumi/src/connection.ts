@@ -74,13 +74,16 @@ export const ENV_KEYS = {
 
 const truthy = (v: string | undefined): boolean => v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
 
+/** The keys of a resource's `connection` input (`OvfConnectionArgs`), as check() accepts them. */
+export const CONNECTION_INPUTS = ['server', 'user', 'password', 'thumbprint', 'insecure'] as const;
+
 /** What a resource's `connection` input can be, as check() reports it; empty when it is fine. */
 export function connectionInputFailures(c: unknown): { property: string; reason: string }[] {
   if (c === undefined || c === null) return [];
   if (typeof c !== 'object' || Array.isArray(c)) return [{ property: 'connection', reason: 'connection must be an object { server, user, password, thumbprint?, insecure? }' }];
   const f: { property: string; reason: string }[] = [];
   const o = c as Record<string, unknown>;
-  const allowed = ['server', 'user', 'password', 'thumbprint', 'insecure'];
+  const allowed: readonly string[] = CONNECTION_INPUTS;
   for (const k of Object.keys(o)) if (!allowed.includes(k)) f.push({ property: `connection.${k}`, reason: `connection has no "${k}"; allowed: ${allowed.join(', ')}` });
   if (typeof o['server'] !== 'string' || o['server'] === '') f.push({ property: 'connection.server', reason: 'connection.server is required: the host name or URL of vCenter / ESXi' });
   for (const k of ['user', 'password', 'thumbprint'] as const) if (o[k] !== undefined && typeof o[k] !== 'string') f.push({ property: `connection.${k}`, reason: `connection.${k} must be a string` });

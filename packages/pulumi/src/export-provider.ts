@@ -13,7 +13,7 @@ import type { OvfkitBackend, VsphereSession } from './backend';
 import { connectionInputFailures, NO_CONNECTION_HINT, type ConnectionInput } from './connection';
 import type { CheckFailure, ProviderImpl } from './import-provider';
 import { connectionFor, issueReason } from './import-provider';
-import { isUnknown } from './inputs';
+import { isUnknown, unknownInputFailures } from './inputs';
 
 /** OvfExport inputs on the wire. */
 export interface OvfExportWireInputs {
@@ -80,6 +80,13 @@ const FORMATS = ['ovf', 'ova'] as const;
 /** Inputs that are plain facts of the export; any change is a new export (the old package stays). */
 export const EXPORT_REPLACE_KEYS = ['entity', 'destination', 'format', 'name', 'manifestAlgorithm', 'exportOption', 'includeImageFiles', 'chunkSize', 'signingKey', 'signingCertificate'] as const;
 
+/**
+ * Every input of OvfExport under its current name (`OvfExportArgs` without the deprecated names;
+ * resources.ts fails to compile when they differ): check() refuses any other, and
+ * test/src/vocabulary.test.ts holds it against docs/architecture.md.
+ */
+export const EXPORT_INPUTS = [...EXPORT_REPLACE_KEYS, 'connection'] as const satisfies readonly (keyof OvfExportWireInputs)[];
+
 async function checkExport(news: OvfExportWireInputs): Promise<CheckFailure[]> {
   const f: CheckFailure[] = isUnknown(news.connection) ? [] : connectionInputFailures(news.connection);
   if (!isUnknown(news.entity) && (typeof news.entity !== 'string' || news.entity === '')) {
@@ -139,7 +146,8 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
       }
       if (inputs.manifestAlgorithm === undefined) inputs.manifestAlgorithm = 'SHA256';
       if (inputs.includeImageFiles === undefined) inputs.includeImageFiles = false;
-      return { inputs, failures: [...failures, ...await checkExport(inputs)] };
+      const unknown = unknownInputFailures('OvfExport', news, [...EXPORT_INPUTS, ...Object.keys(EXPORT_OLD_NAMES)]);
+      return { inputs, failures: [...failures, ...unknown, ...await checkExport(inputs)] };
     },
     async diff(_id, stored, news) {
       const olds = withNewNames(stored).inputs;

@@ -14,7 +14,7 @@ import { isLibrarySource } from '@ovfkit/package';
 import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, OvfkitLibraryBackend, SignatureRead, VsphereSession } from './backend';
 import { connectionInputFailures, currentConnection, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
 import {
-  entryPath, UNKNOWN, formatMoRef, isUnknown,
+  entryPath, IMPORT_INPUTS, UNKNOWN, formatMoRef, isUnknown, unknownInputFailures,
   parseMoRef, planOf, PLACEMENT_KEYS, type OvfImportWireInputs, type OvfImportWireOutputs,
 } from './inputs';
 import { deployFromLibrary, libraryImportFailures, sourceBackend } from './library-provider';
@@ -376,7 +376,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend & Partia
     async check(_olds, news) {
       // A `library:` source is read through the Content Library and planned like a file.
       const report = await checkImport(sourceBackend(getBackend(), news.connection), news, connectionFor(news.connection));
-      report.failures.push(...libraryImportFailures(news));
+      report.failures.push(...libraryImportFailures(news), ...unknownInputFailures('OvfImport', news, IMPORT_INPUTS, ['plan']));
       const inputs: OvfImportWireInputs = { ...news };
       // Deterministic defaults only, so the diff is stable between runs.
       if (inputs.manifestPolicy === undefined) inputs.manifestPolicy = 'verify-if-present';

@@ -2,7 +2,7 @@
  * Input shapes of the resources as they reach the provider (plain JSON, with the engine's
  * unknown sentinel during preview), and the small helpers that read them.
  */
-import { DISK_PROVISIONING_TYPES, PLAN_FORMAT, type ManagedObjectReference, type StoredPlan, type SignaturePolicy } from '@ovfkit/core';
+import { DISK_PROVISIONING_TYPES, nearest, PLAN_FORMAT, type ManagedObjectReference, type StoredPlan, type SignaturePolicy } from '@ovfkit/core';
 
 import type { ManifestPolicy, Placement } from './backend';
 import type { ConnectionInput } from './connection';
@@ -23,6 +23,31 @@ export function isUnknown(v: unknown): boolean {
 
 /** Placement inputs, in the order they are reported. */
 export const PLACEMENT_KEYS = ['datacenter', 'resourcePool', 'cluster', 'vApp', 'datastore', 'folder', 'host'] as const satisfies readonly (keyof Placement)[];
+
+/**
+ * Every input of OvfImport (`OvfImportArgs`; resources.ts fails to compile when the two differ):
+ * check() refuses any other, and test/src/vocabulary.test.ts holds it against docs/architecture.md.
+ */
+export const IMPORT_INPUTS = [
+  'source', ...PLACEMENT_KEYS, 'name', 'networkMapping', 'propertyMapping', 'deploymentOption', 'diskProvisioning',
+  'ipAllocationPolicy', 'ipProtocol', 'acceptAllEulas', 'manifestPolicy', 'signature', 'trustedCertificates',
+  'powerOn', 'annotation', 'markAsTemplate', 'hostProfile', 'inventory', 'locale', 'connection', 'parallelDisks',
+] as const satisfies readonly (keyof OvfImportWireInputs)[];
+
+/**
+ * Failures for the keys of `given` that are not inputs (a typo like `resoucePool` would otherwise
+ * be ignored), naming the nearest input. Keys the engine adds (`__provider`), keys without a value
+ * and `ownKeys` (what check() itself writes back, such as the plan) are not judged.
+ */
+export function unknownInputFailures(resource: string, given: object, inputs: readonly string[], ownKeys: readonly string[] = []): { property: string; reason: string }[] {
+  const f: { property: string; reason: string }[] = [];
+  for (const [k, v] of Object.entries(given)) {
+    if (v === undefined || k.startsWith('__') || inputs.includes(k) || ownKeys.includes(k)) continue;
+    const near = nearest(k, inputs);
+    f.push({ property: k, reason: `${resource} has no input "${k}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}` });
+  }
+  return f;
+}
 
 /** vim25 OvfCreateImportSpecParamsDiskProvisioningType values (core's list). */
 export const DISK_PROVISIONING = DISK_PROVISIONING_TYPES;
