@@ -3,7 +3,7 @@
  * and not to the list (or the reverse) fails to compile, and a prop the list does not have is
  * refused at synth (JavaScript callers, typos), naming the nearest one.
  */
-import { nearest } from '@ovfkit/core';
+import { unknownKeys } from '@ovfkit/core';
 
 /** `true` when `Names` are exactly the keys of `Props`, else the names that differ. */
 export type SameNames<Props, Names extends PropertyKey> = [Exclude<keyof Props, Names> | Exclude<Names, keyof Props>] extends [never]
@@ -12,11 +12,5 @@ export type SameNames<Props, Names extends PropertyKey> = [Exclude<keyof Props, 
 
 /** One problem per key of `props` (with a value) that is not in `names`, naming the nearest prop. */
 export function unknownProps(construct: string, props: object, names: readonly string[]): string[] {
-  const problems: string[] = [];
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || names.includes(k)) continue;
-    const near = nearest(k, names);
-    problems.push(`${construct} has no prop "${k}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`);
-  }
-  return problems;
+  return unknownKeys(props, names).map(({ key, near }) => `${construct} has no prop "${key}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`);
 }

@@ -5,7 +5,7 @@
  * writes from its OvfImport constructs' `plan`. Each is checked for the shape the renderers read,
  * so a wrong or damaged file is a clear error, not a crash.
  */
-import { PLAN_FORMAT, UsageError, type OvfPlan } from '@ovfkit/core';
+import { PLAN_FORMAT, storedPlanOf, UsageError, type OvfPlan } from '@ovfkit/core';
 
 /** A plan found in a document, with the name it is shown under. `plan` is absent when the producer did not know it yet (Pulumi's unknown at preview). */
 export interface NamedPlan {
@@ -74,17 +74,6 @@ function mismatch(v: unknown, shape: Shape, at: string): string | undefined {
 
 const isPlanTagged = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && (v as Record<string, unknown>)['format'] === PLAN_FORMAT;
 
-/**
- * The plan in an OvfImport's `plan` input: one JSON text (what its provider writes), or the object
- * itself (what earlier versions wrote, still in older state and preview documents); undefined
- * when it is neither (another resource's `plan`).
- */
-function pulumiPlan(v: unknown): Record<string, unknown> | undefined {
-  if (typeof v !== 'string') return isPlanTagged(v) ? v : undefined;
-  let parsed: unknown;
-  try { parsed = JSON.parse(v); } catch { return undefined; }
-  return isPlanTagged(parsed) ? parsed : undefined;
-}
 
 /** `v` as a plan, or a UsageError naming `where` and the first field that is wrong. */
 function checkedPlan(v: Record<string, unknown>, where: string): OvfPlan {
@@ -123,7 +112,7 @@ export function plansIn(doc: unknown, file: string): NamedPlan[] {
         if (inputs['plan'] === PULUMI_UNKNOWN) out.push({ name });
         else {
           const where = `${file} steps[${i}] (${name})`;
-          const plan = pulumiPlan(inputs['plan']);
+          const plan = storedPlanOf(inputs['plan']) as Record<string, unknown> | undefined;
           if (plan) out.push({ name, plan: checkedPlan(plan, where) });
         }
       });

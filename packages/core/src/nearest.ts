@@ -42,3 +42,14 @@ export function nearest<T>(name: string, candidates: readonly T[], spellings: (c
   }
   return out;
 }
+
+/**
+ * The keys of `given` (those with a value) that are not in `known` or `ignored`, each with the
+ * {@link nearest} known names: what a front end words as "has no input/prop …; did you mean …?".
+ * @example unknownKeys({ resoucePool: 'p' }, ['resourcePool']) // [{ key: 'resoucePool', near: ['resourcePool'] }]
+ */
+export function unknownKeys(given: object, known: readonly string[], ignored: readonly string[] = []): { key: string; near: string[] }[] {
+  return Object.entries(given)
+    .filter(([k, v]) => v !== undefined && !known.includes(k) && !ignored.includes(k))
+    .map(([key]) => ({ key, near: nearest(key, known) }));
+}

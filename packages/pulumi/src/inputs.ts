@@ -2,7 +2,7 @@
  * Input shapes of the resources as they reach the provider (plain JSON, with the engine's
  * unknown sentinel during preview), and the small helpers that read them.
  */
-import { DISK_PROVISIONING_TYPES, nearest, PLAN_FORMAT, type ManagedObjectReference, type StoredPlan, type SignaturePolicy } from '@ovfkit/core';
+import { DISK_PROVISIONING_TYPES, storedPlanOf, unknownKeys, type ManagedObjectReference, type StoredPlan, type SignaturePolicy } from '@ovfkit/core';
 
 import type { ManifestPolicy, Placement } from './backend';
 import type { ConnectionInput } from './connection';
@@ -40,13 +40,10 @@ export const IMPORT_INPUTS = [
  * and `ownKeys` (what check() itself writes back, such as the plan) are not judged.
  */
 export function unknownInputFailures(resource: string, given: object, inputs: readonly string[], ownKeys: readonly string[] = []): { property: string; reason: string }[] {
-  const f: { property: string; reason: string }[] = [];
-  for (const [k, v] of Object.entries(given)) {
-    if (v === undefined || k.startsWith('__') || inputs.includes(k) || ownKeys.includes(k)) continue;
-    const near = nearest(k, inputs);
-    f.push({ property: k, reason: `${resource} has no input "${k}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}` });
-  }
-  return f;
+  const engine = Object.keys(given).filter((k) => k.startsWith('__'));
+  return unknownKeys(given, inputs, [...ownKeys, ...engine]).map(({ key, near }) => ({
+    property: key, reason: `${resource} has no input "${key}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`,
+  }));
 }
 
 /** vim25 OvfCreateImportSpecParamsDiskProvisioningType values (core's list). */
@@ -92,12 +89,7 @@ export interface OvfImportWireInputs extends Placement {
  * @example planOf('{"format":"ovfkit.plan/1",…}')?.descriptorDigest // 'sha256:…'
  */
 export function planOf(v: unknown): StoredPlan | undefined {
-  if (v === undefined || v === null || v === UNKNOWN) return undefined;
-  let o: unknown = v;
-  if (typeof v === 'string') {
-    try { o = JSON.parse(v); } catch { return undefined; }
-  }
-  return typeof o === 'object' && o !== null && !Array.isArray(o) && (o as { format?: unknown }).format === PLAN_FORMAT ? o as StoredPlan : undefined;
+  return v === UNKNOWN ? undefined : storedPlanOf(v);
 }
 
 /** One VM of an imported entity, as kept in state. */

@@ -5,7 +5,7 @@
  * of a preview; the digests still change when a text does.
  */
 import { createHash } from 'node:crypto';
-import type { OvfPlan } from './index';
+import { PLAN_FORMAT, type OvfPlan } from './index';
 
 /** {@link OvfPlan} with `eula.texts` as `eula.textsSha256` (hex). */
 export type StoredPlan = Omit<OvfPlan, 'eula'> & { eula: Omit<OvfPlan['eula'], 'texts'> & { textsSha256: string[] } };
@@ -27,4 +27,18 @@ export function storedPlan(plan: OvfPlan): StoredPlan {
 export function storedPlanJson(plan: OvfPlan): string {
   const { texts, ...eula } = plan.eula;
   return JSON.stringify({ ...plan, eula: { ...eula, textsSha256: texts.map((t) => createHash('sha256').update(t).digest('hex')) } });
+}
+
+/**
+ * A stored plan in whichever shape it was kept: the JSON text {@link storedPlanJson} makes (what
+ * Pulumi's OvfImport carries), or the object itself (what earlier versions kept in state and in
+ * preview documents); undefined when it is neither, or not an `ovfkit.plan/1` plan.
+ * @example storedPlanOf('{"format":"ovfkit.plan/1",…}')?.descriptorDigest // 'sha256:…'
+ */
+export function storedPlanOf(v: unknown): StoredPlan | undefined {
+  let o: unknown = v;
+  if (typeof v === 'string') {
+    try { o = JSON.parse(v); } catch { return undefined; }
+  }
+  return typeof o === 'object' && o !== null && !Array.isArray(o) && (o as { format?: unknown }).format === PLAN_FORMAT ? (o as StoredPlan) : undefined;
 }
