@@ -4,11 +4,7 @@
  * refused at synth (JavaScript callers, typos), naming the nearest one.
  */
 import { unknownKeys } from '@ovfkit/core';
-
-/** `true` when `Names` are exactly the keys of `Props`, else the names that differ. */
-export type SameNames<Props, Names extends PropertyKey> = [Exclude<keyof Props, Names> | Exclude<Names, keyof Props>] extends [never]
-  ? true
-  : Exclude<keyof Props, Names> | Exclude<Names, keyof Props>;
+export type { SameNames } from '@ovfkit/core';
 
 /** One problem per key of `props` (with a value) that is not in `names`, naming the nearest prop. */
 export function unknownProps(construct: string, props: object, names: readonly string[]): string[] {

@@ -29,6 +29,6 @@ export { escapeXmlAttribute, escapeXmlText, withoutNonXmlChars, NOT_XML_CHAR } f
 export { SecretString, passwordDigest, passwordMatches } from './secret';
 export { redactUrl, urlCarriesCredentials, urlCarriesSecret } from './location';
 export { fullPropertyId, matchPropertyKey, propertyIdOfKey, type PropertyKeyMatch, type PropertyName } from './property-keys';
-export { editDistance, nearest, unknownKeys } from './nearest';
+export { editDistance, nearest, unknownKeys, type SameNames } from './nearest';
 export { composedError, errorText, escapeControls, hasTerminalControl, jsonWithoutControls, TERMINAL_CONTROL, type EscapeForm } from './terminal-text';
 export { DEFAULT_PARALLEL_DISKS, MAX_PARALLEL_DISKS, parallelDisksProblem } from './parallel-disks';

@@ -53,3 +53,11 @@ export function unknownKeys(given: object, known: readonly string[], ignored: re
     .filter(([k, v]) => v !== undefined && !known.includes(k) && !ignored.includes(k))
     .map(([key]) => ({ key, near: nearest(key, known) }));
 }
+
+/**
+ * `true` when `Names` are exactly the keys of `Props`, else the names that differ: a front end's
+ * runtime list of inputs (what {@link unknownKeys} checks against) cannot drift from its type.
+ */
+export type SameNames<Props, Names extends PropertyKey> = [Exclude<keyof Props, Names> | Exclude<Names, keyof Props>] extends [never]
+  ? true
+  : Exclude<keyof Props, Names> | Exclude<Names, keyof Props>;

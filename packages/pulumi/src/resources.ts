@@ -3,7 +3,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 
-import { urlCarriesSecret, type SignaturePolicy, type StoredPlan } from '@ovfkit/core';
+import { urlCarriesSecret, type SameNames, type SignaturePolicy, type StoredPlan } from '@ovfkit/core';
 
 import type { ManifestPolicy } from './backend';
 import { planOf, IMPORT_INPUTS, type OvfImportVmOutput } from './inputs';
@@ -105,11 +105,7 @@ export interface OvfImportArgs {
   parallelDisks?: pulumi.Input<number>;
 }
 
-/**
- * `true` when `Names` are exactly the keys of `Args`, else the names that differ: the runtime lists
- * check() accepts (IMPORT_INPUTS, EXPORT_INPUTS, CONNECTION_INPUTS) cannot drift from the types.
- */
-type SameNames<Args, Names extends PropertyKey> = [Exclude<keyof Args, Names> | Exclude<Names, keyof Args>] extends [never] ? true : Exclude<keyof Args, Names> | Exclude<Names, keyof Args>;
+// The runtime lists check() accepts (IMPORT_INPUTS, EXPORT_INPUTS, CONNECTION_INPUTS) cannot drift from the types.
 const importInputsComplete: SameNames<OvfImportArgs, (typeof IMPORT_INPUTS)[number]> = true;
 const exportInputsComplete: SameNames<OvfExportArgs, (typeof EXPORT_INPUTS)[number] | keyof typeof EXPORT_OLD_NAMES> = true;
 const connectionInputsComplete: SameNames<OvfConnectionArgs, (typeof CONNECTION_INPUTS)[number]> = true;
