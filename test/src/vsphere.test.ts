@@ -429,9 +429,23 @@ describe('vSphere import and export against the simulator (vCenter)', function (
       const ova = await buildOvaFromVmdk(dir, 'nomf', makeStreamOptimizedVmdk(dir, 'nomf-disk1', 4), 4);
       const leases = (await sim().state()).leases.length;
       const r = await runCli(['import', ova, '--pool', 'DC0_C0/Resources', '--name', 'nomf-a', '--manifest', 'require', '--json'], env());
-      assert.equal(r.code, 2);
-      assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'INTEGRITY');
+      // The plan refuses it (core's manifest verdict, as ovfkit plan --manifest require does), before any lease.
+      assert.equal(r.code, 1, r.stderr);
+      const refused = JSON.parse(r.stdout) as { refusedBy: string; error: Array<{ code: string; path?: string; message: string; fix?: string }> };
+      assert.equal(refused.refusedBy, 'plan');
+      const shown = refused.error.map(({ code, path, message, fix }) => ({ code, path, message, fix }));
+      assert.deepEqual(shown, [{
+        code: 'MANIFEST_ABSENT', path: 'nomf.ovf',
+        message: 'the package has no manifest (.mf), and --manifest require asks for one',
+        fix: 'add a manifest to the package (ovfkit manifest create writes one), or accept a package without one with --manifest verify-if-present',
+      }]);
       assert.equal((await sim().state()).leases.length, leases);
+      await assertNothingLeft(sim(), 'nomf-a');
+      // ovfkit plan says the same, offline.
+      const planned = await runCli(['plan', ova, '--pool', 'DC0_C0/Resources', '--name', 'nomf-a', '--manifest', 'require', '--json']);
+      assert.equal(planned.code, 1, planned.stderr);
+      const planErrors = (JSON.parse(planned.stdout) as { errors: Array<{ code: string; path?: string; localizedMessage: string; fix?: string }> }).errors;
+      assert.deepEqual(planErrors.map(({ code, path, localizedMessage, fix }) => ({ code, path, message: localizedMessage, fix })), shown);
       const ok = await runCli(['import', ova, '--pool', 'DC0_C0/Resources', '--name', 'nomf-b', '--json'], env());
       assert.equal(ok.code, 0, ok.stderr);
       assert.deepEqual((JSON.parse(ok.stdout) as { files: Array<{ manifestVerified: boolean }> }).files.map((f) => f.manifestVerified), [false]);

@@ -10,6 +10,7 @@ import {
   type KeyValue,
   type NicSummary,
   type OvfPlan,
+  type ManifestPolicy,
   type PackageFacts,
   type PlanIssue,
   type PlanPackageFile,
@@ -115,6 +116,8 @@ export interface OvfImportCheck {
   /** The signature verdict under the policy: a `.cert` that does not hold, or none under `require`. */
   signatureError: OvfIssue[];
   signatureWarning: OvfIssue[];
+  /** What the manifest policy demands of the package: a manifest under `require`, the descriptor listed in it with its digest unless `skip`. */
+  manifestError: OvfIssue[];
   plan: OvfImportPlan;
   /** The ParseDescriptor result the plan was made from (reused by OvfImport's Descriptor). */
   parseResult: OvfParseDescriptorResult;
@@ -128,8 +131,9 @@ export interface OvfCorePort {
    * Given the bytes, as `ovfkit plan` is: the plan's digest is the one `ovfkit import --expect-digest`
    * checks. One parse: the plan is made descriptor-only, then judged (core `judgePackage`) against
    * `packageFacts` of the files it lists, as @ovfkit/package's planPackage does for `ovfkit plan`.
+   * The manifest policy is the one the import will use at apply, judged from `signature.facts`.
    */
-  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget, packageFacts: (files: readonly PlanPackageFile[]) => PackageFacts, signature: PlanSignatureOptions): OvfImportCheck;
+  checkImport(ovfDescriptor: string | Uint8Array, request: OvfImportRequest, target: OvfHostTarget, packageFacts: (files: readonly PlanPackageFile[]) => PackageFacts, signature: PlanSignatureOptions, manifestPolicy?: ManifestPolicy): OvfImportCheck;
   /** Keywords of `OvfManager.ovfExportOption` ovfkit knows. */
   exportOptions(): string[];
 }
@@ -170,7 +174,7 @@ export const ovfCore: OvfCorePort = {
     return analysis.vms.map((vm) => ({ ...vm, disks: byEntity(analysis.disks, vm.entity), nics: byEntity(analysis.nics, vm.entity) }));
   },
 
-  checkImport(ovfDescriptor, request, target, packageFacts, signature) {
+  checkImport(ovfDescriptor, request, target, packageFacts, signature, manifestPolicy) {
     const { profile, inventory } = targetOf(target);
     const p = request.placement;
     const resourcePool = p.vApp ?? p.resourcePool ?? p.cluster;
@@ -197,6 +201,7 @@ export const ovfCore: OvfCorePort = {
       // The files the plan lists, then their facts: no second parse for the References.
       package: 'descriptor-only',
       signature,
+      ...(manifestPolicy ? { manifestPolicy } : {}),
     });
     judgePackage(plan, packageFacts(plan.package.files));
     const from = (source: PlanIssueSource, list: PlanIssue[]): OvfIssue[] => list.filter((i) => i.source === source).map(({ source: _source, ...issue }) => issue);
@@ -226,6 +231,7 @@ export const ovfCore: OvfCorePort = {
       packageWarning: from('package', warnings),
       signatureError: from('signature', errors),
       signatureWarning: from('signature', warnings),
+      manifestError: from('manifest', errors),
       plan: shown,
       parseResult,
     };

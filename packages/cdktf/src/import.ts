@@ -287,9 +287,11 @@ export class OvfImport extends Construct {
     // ParseDescriptor result is the child Descriptor's. It runs even when the descriptor has
     // errors, so that every other problem is listed too.
     const policy = props.signature ?? 'verify';
+    // The manifest policy the import will use at apply (none for a library item: vCenter deploys it).
+    const manifestPolicy: ManifestPolicy = props.libraryItem ? 'skip' : props.manifestPolicy ?? 'verify-if-present';
     const check = withPath(this, () => ovfCore.checkImport(content.ovfDescriptorBytes, request, loadHostTarget(this, props), (files) => content.packageFacts(files), {
-      policy, ...(policy === 'ignore' ? {} : { facts: synthSignatureFacts(content.signatureFiles, props.trustedCertificates ?? []) }),
-    }));
+      policy, ...(policy === 'ignore' && manifestPolicy === 'skip' ? {} : { facts: synthSignatureFacts(content.signatureFiles, props.trustedCertificates ?? []) }),
+    }, manifestPolicy));
     const d = given ?? new OvfDescriptor(this, 'Descriptor', {
       source: props.source as string | OvfPropertyFromEnv,
       ...(props.deploymentOption !== undefined ? { deploymentOption: props.deploymentOption } : {}),
@@ -319,7 +321,9 @@ export class OvfImport extends Construct {
     reportIssues(this, check.packageError, check.packageWarning, 'Package');
     // A signature that does not hold (or none, under require) fails synth, as it fails ovfkit plan.
     reportIssues(this, check.signatureError, check.signatureWarning, 'Signature');
-    this.errors.push(...check.hostError, ...check.importError, ...check.planError, ...check.packageError, ...check.signatureError);
+    // What the manifest policy demands (a manifest under require, the descriptor's line), as the import refuses it.
+    reportIssues(this, check.manifestError, [], 'Manifest');
+    this.errors.push(...check.hostError, ...check.importError, ...check.planError, ...check.packageError, ...check.signatureError, ...check.manifestError);
     this.warnings.push(...check.hostWarning, ...check.importWarning, ...check.packageWarning, ...check.signatureWarning);
     const plan = check.plan;
     reportIssues(this, this.errors.filter((e) => e.code === 'SECRET_IN_STATE'), [], 'OvfImport');

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { escapeControls as esc, OvfkitError, type PlanSignature } from '@ovfkit/core';
+import { escapeControls as esc, MANIFEST_POLICIES, OvfkitError, UsageError, type ManifestPolicy, type PlanSignature } from '@ovfkit/core';
 import { parseSignaturePolicy, pemCertificates, trustedCertificates, type SignatureOptions } from '@ovfkit/package';
 import { type CommandContext, type OptionsSpec, type OptionValues, stringList, stringOption } from './command';
 
@@ -21,6 +21,20 @@ export const signatureHelp = [
   '  --trust <ca.pem>        trusted CA certificate(s) the signer must chain to (repeatable); without it the\n                          chain is not judged',
   '  --trust-env <VAR>       trusted CA certificate(s) as PEM text in environment variable VAR (repeatable)',
 ].join('\n');
+
+/** `--manifest`: the manifest policy of an import, which its plan judges the package under. */
+export const manifestOptions: OptionsSpec = { manifest: { type: 'string' } };
+
+/** Help line for {@link manifestOptions}. */
+export const manifestHelp = '  --manifest <policy>     verify-if-present (default): the descriptor must be listed in a .mf that is present,\n                          with its digest (the other files are checked as they are uploaded) | require: a\n                          .mf must be present | skip: the .mf is not read';
+
+/** The manifest policy of `--manifest` (undefined: the default, verify-if-present); a UsageError names the choices. */
+export function manifestPolicyFrom(values: OptionValues): ManifestPolicy {
+  const value = stringOption(values, 'manifest');
+  if (value === undefined) return 'verify-if-present';
+  if ((MANIFEST_POLICIES as readonly string[]).includes(value)) return value as ManifestPolicy;
+  throw new UsageError(`--manifest must be one of ${MANIFEST_POLICIES.join(', ')}, got ${JSON.stringify(value.slice(0, 40))}`);
+}
 
 /** The PEM certificates of the `--trust` files, read relative to the working directory. */
 export async function trustStoreFrom(values: OptionValues, ctx: CommandContext): Promise<string[]> {

@@ -9,15 +9,11 @@ import type { OvfFaultTypeName } from './faults';
 import type { OvfManagerIssueCode } from './importspec/issues';
 import type { OvfIssueCode } from './messages';
 import type { PackageIssueCode } from './plan/package';
-import type { SignatureIssueCode } from './plan/signature';
+import type { ManifestIssueCode, SignatureIssueCode } from './plan/signature';
 import type { LibraryFilterIssueCode } from './plan/library-filter';
 
-/**
- * Codes of the manifest checks a front end makes before it plans: only the policy the plan does
- * not know (a manifest required). The descriptor's line in a manifest is the signature verdict's
- * (CERT_DESCRIPTOR_MISMATCH / CERT_DESCRIPTOR_UNSIGNED), once, in core's plan.
- */
-export type ManifestIssueCode = 'MANIFEST_ABSENT';
+/** Codes of the manifest verdict of core's plan (plan/signature.ts `manifestVerdict`). */
+export type { ManifestIssueCode } from './plan/signature';
 
 /** Codes of the checks the front ends add themselves: a password literal that would be written to Terraform state. (A placement the inventory lacks is core's plan error, UNKNOWN_RESOURCE_POOL and the like.) */
 export type FrontEndIssueCode = 'SECRET_IN_STATE';

@@ -32,6 +32,8 @@ export interface Words {
   signature(policy: string): string;
   /** The trusted CA certificates a signer must chain to. */
   trustedCertificates: string;
+  /** The manifest policy set to a value (require, verify-if-present, skip). */
+  manifestPolicy(policy: string): string;
   /** A setting of the vSphere connection (@ovfkit/vsphere's connect refuses a bad one in these words). */
   connection(setting: ConnectionSetting): string;
 }
@@ -64,6 +66,7 @@ const INPUTS: Words = {
   descriptorListing: 'getOvfDescriptor(source)',
   signature: (p) => `signature: ${JSON.stringify(p)}`,
   trustedCertificates: 'trustedCertificates: ["<CA PEM>"]',
+  manifestPolicy: (p) => `manifestPolicy: ${JSON.stringify(p)}`,
   connection: PULUMI_CONNECTION,
 };
 
@@ -78,6 +81,7 @@ const WORDS: Record<Vocabulary, Words> = {
     descriptorListing: 'ovfkit parse',
     signature: (p) => `--signature ${p}`,
     trustedCertificates: '--trust <ca.pem>',
+    manifestPolicy: (p) => `--manifest ${p}`,
     connection: (s) => CLI_CONNECTION[s],
   },
   pulumi: INPUTS,
@@ -92,6 +96,7 @@ const WORDS: Record<Vocabulary, Words> = {
     descriptorListing: 'the ovfkit_descriptor data source',
     signature: (p) => `signature = ${JSON.stringify(p)}`,
     trustedCertificates: 'trusted_certificates = ["<CA PEM>"]',
+    manifestPolicy: (p) => `manifest_policy = ${JSON.stringify(p)}`,
     connection: TERRAFORM_CONNECTION,
   },
   api: {
@@ -104,6 +109,7 @@ const WORDS: Record<Vocabulary, Words> = {
     descriptorListing: 'ParseDescriptor',
     signature: (p) => `the signature policy ${JSON.stringify(p)}`,
     trustedCertificates: 'trusted CA certificates',
+    manifestPolicy: (p) => `the manifest policy ${JSON.stringify(p)}`,
     connection: (s) => `ConnectOptions.${s === 'user' ? 'userName' : s}`,
   },
 };

@@ -139,7 +139,8 @@ export interface PlanPackageOptions extends Omit<PlanOptions, 'package'> {
   descriptorOnly?: boolean;
   /**
    * Trusted CA certificates (PEM) the signer must chain to. The package's `.mf` and `.cert` are
-   * read for the plan's signature verdict unless `signature.policy` is `ignore` or facts are given.
+   * read for the plan's signature and manifest verdicts unless facts are given, or
+   * `signature.policy` is `ignore` and `manifestPolicy` is `skip`.
    */
   trustStore?: string[];
 }
@@ -159,7 +160,11 @@ export interface PlannedPackage extends PlanWithResults {
 export async function planPackage(source: PackageSource, options: PlanPackageOptions = {}): Promise<PlannedPackage> {
   const { descriptorOnly, trustStore, ...planOptions } = options;
   const descriptor = await source.descriptor();
-  if (planOptions.signature?.policy !== 'ignore' && !planOptions.signature?.facts) {
+  // vCenter deploys a library item: no manifest policy applies (the import refuses one).
+  if (source.kind === 'library') planOptions.manifestPolicy = 'skip';
+  // The `.mf` and `.cert` are read unless neither the signature nor the manifest is judged.
+  const judged = planOptions.signature?.policy !== 'ignore' || planOptions.manifestPolicy !== 'skip';
+  if (judged && !planOptions.signature?.facts) {
     planOptions.signature = { ...planOptions.signature, facts: await readSignatureFacts(source, descriptor, trustStore ? { trustStore } : {}) };
   }
   // One parse: the plan lists the referenced files, the facts are gathered for those, and core judges them.

@@ -8,6 +8,7 @@
  * @see DSP0243 §5.2
  */
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import { descriptorDigest, signatureVerdict, UsageError, SIGNATURE_POLICIES, type PlanSignature, type SignatureFacts, type SignatureFinding, type SignaturePolicy } from '@ovfkit/core';
 import { pemCertificates, verifyCertificate } from './certificate';
 import { issue, type PackageIssue, type PackageIssueCode } from './issues';
@@ -70,7 +71,10 @@ export function signatureFacts(files: { descriptor?: PackageFile | undefined; ma
   const facts: SignatureFacts = { descriptorDigest: descriptor ? descriptorDigest(descriptor.bytes) : '', descriptor: descriptor?.name ?? 'package', findings: [] };
   if (manifest) facts.manifest = manifest.name;
   if (manifest && descriptor) {
-    const lines = parseManifest(manifest.bytes, manifest.name).entries.filter((e) => e.name === descriptor.name);
+    // The descriptor's line by its name, else by its base name (as the import looks it up).
+    const entries = parseManifest(manifest.bytes, manifest.name).entries;
+    const exact = entries.filter((e) => e.name === descriptor.name);
+    const lines = exact.length ? exact : entries.filter((e) => e.name === path.posix.basename(descriptor.name));
     facts.descriptorInManifest = !lines.length
       ? 'unlisted'
       : lines.every((e) => createHash(nodeHashName(e.algorithm)).update(descriptor.bytes).digest('hex') === e.digest.toLowerCase()) ? 'match' : 'mismatch';
@@ -99,13 +103,17 @@ export function signatureFacts(files: { descriptor?: PackageFile | undefined; ma
 }
 
 /**
- * The facts of a source's signature, for the plan of `descriptor` (the bytes already read from
- * it). Reads the `.mf` and `.cert` (small files) and nothing else.
+ * The facts of a source's `.mf` and `.cert`, for the plan of `descriptor` (the bytes already read
+ * from it): what the signature and the manifest policy are judged from. Reads the `.mf` and
+ * `.cert` (small files) and nothing else.
  * @example createPlan(d.bytes, { signature: { facts: await readSignatureFacts(source, d), policy } })
  */
 export async function readSignatureFacts(source: PackageSource, descriptor: PackageFile, options: SignatureFactsOptions = {}): Promise<SignatureFacts> {
   const [manifest, certificate] = [await source.manifest(), await source.certificate()];
-  return signatureFacts({ descriptor, manifest, certificate }, options);
+  const facts = signatureFacts({ descriptor, manifest, certificate }, options);
+  // Read in one pass, a manifest stored after the disks is seen only while importing.
+  if (!manifest && source.sequentialOnly && source.entries() !== undefined) facts.manifestMayFollow = true;
+  return facts;
 }
 
 /**

@@ -31,7 +31,7 @@ export interface DescriptorRead {
    * when the plan asks: the files come from the plan's one parse, as `ovfkit plan` gathers them.
    */
   package: PackageFactsOf;
-  /** What the package's `.mf` and `.cert` say about its signer (@ovfkit/package `readSignatureFacts`); absent under the policy `ignore`. */
+  /** What the package's `.mf` and `.cert` say (@ovfkit/package `readSignatureFacts`): its signer and how the manifest lists the descriptor; absent when neither is judged (signature `ignore`, manifestPolicy `skip`). */
   signature?: SignatureFacts;
 }
 
@@ -117,7 +117,7 @@ export interface OvfkitBackend {
   readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead>;
   parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
   /** The plan offline, against a host profile (name or JSON file) and an optional inventory snapshot file. */
-  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions): Promise<LocalPlan>;
+  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions, manifestPolicy?: ManifestPolicy): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;
 }
 

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 
-import type { ManifestIssueCode, OvfIssue, OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
+import type { OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import {
   checkHostProfile, checkInventory, createPlan, DescriptorCache, descriptorDigest, judgePackage, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
   type HostProfile, type InventorySnapshot, type PackageFacts, type PlanPackageFile, type PlanSignatureOptions,
@@ -17,17 +17,12 @@ import type { DescriptorRead, ImportSpecRequest, LocalPlan, ManifestPolicy, Ovfk
 import type { ConnectionSettings } from './connection';
 import { createLibraryBackend } from './library-bind';
 
-function packageIssue(code: ManifestIssueCode, message: string, fix: string, path?: string): OvfIssue {
-  // Package problems are not vim25 faults; OvfInvalidPackage-shaped so they list with the rest.
-  return { fault: { _typeName: 'OvfXmlFormat', lineNumber: 0, description: message }, localizedMessage: message, code, fix, ...(path ? { path } : {}) };
-}
-
 /**
  * Reads the descriptor through @ovfkit/package (directory, .ovf, .ova, URL; only the descriptor,
  * manifest and certificate are read, never the disks), and the signature facts core's plan judges
- * (the descriptor's line in a signed manifest included: the plan's verdict, not one of ours).
- * manifestPolicy "require" needs a manifest, as the import engine does. The descriptor is not
- * parsed here: the plan parses it once and says which files to look for ({@link DescriptorRead.package}).
+ * (the descriptor's line in a signed manifest included: the plan's verdict, not one of ours), and
+ * what the manifest policy demands of the package (core's manifest verdict, from the same facts).
+ * The descriptor is not parsed here: the plan parses it once and says which files to look for ({@link DescriptorRead.package}).
  */
 async function readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead> {
   const trustStore = trustedCertificates(options.trustedCertificates ?? [], 'trustedCertificates');
@@ -59,13 +54,9 @@ export async function describeSource(
   const now = factsOf ? undefined : await packageFacts(src, d);
   const facts: PackageFactsOf = factsOf ? (declared) => factsOf(d, declared) : async () => now!;
   const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: facts };
-  // The signature facts core's plan judges under the policy (the same reader as ovfkit plan and
-  // the import), the descriptor's line in a signed manifest included: the plan's verdict, not ours.
-  if (options.signature !== 'ignore') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
-  // manifestPolicy "require" needs a manifest, as the import engine does (the plan has no manifest policy).
-  if (options.manifestPolicy === 'require' && !(await src.manifest())) {
-    read.error.push(packageIssue('MANIFEST_ABSENT', `${src.location} has no manifest (.mf), and manifestPolicy is "require"`, 'add a manifest (ovfkit manifest create) or set manifestPolicy: "verify-if-present"'));
-  }
+  // The .mf and .cert facts core's plan judges under the signature and the manifest policy (the
+  // same reader as ovfkit plan and the import): the plan's verdicts, not ours.
+  if (options.signature !== 'ignore' || options.manifestPolicy !== 'skip') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
   return read;
 }
 
@@ -113,7 +104,7 @@ async function loadInventory(file: string): Promise<InventorySnapshot> {
  * descriptor-only and then judged against the package facts of the files it lists (as
  * @ovfkit/package's planPackage does for `ovfkit plan`).
  */
-async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions): Promise<LocalPlan> {
+async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions, manifestPolicy?: ManifestPolicy): Promise<LocalPlan> {
   const hostProfile = await loadHostProfile(target.hostProfile);
   const inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
   const p = request.placement;
@@ -139,6 +130,7 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     package: 'descriptor-only',
     descriptorCache,
     ...(signature ? { signature } : {}),
+    ...(manifestPolicy ? { manifestPolicy } : {}),
   });
   judgePackage(r.plan, await pkg(r.plan.package.files));
   return {

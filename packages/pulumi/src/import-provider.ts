@@ -11,7 +11,7 @@ import { composedError, escapeControls, MANIFEST_POLICIES, formatIssue, parallel
 
 import { isLibrarySource } from '@ovfkit/package';
 
-import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, OvfkitBackend, OvfkitLibraryBackend, SignatureRead, VsphereSession } from './backend';
+import type { DescriptorRead, EntityState, ImportSpecRequest, ImportValidation, LocalPlan, ManifestPolicy, OvfkitBackend, OvfkitLibraryBackend, SignatureRead, VsphereSession } from './backend';
 import { connectionInputFailures, currentConnection, NO_CONNECTION_HINT, type ConnectionInput, type ConnectionSettings } from './connection';
 import {
   entryPath, IMPORT_INPUTS, UNKNOWN, formatMoRef, isUnknown, unknownInputFailures,
@@ -71,6 +71,7 @@ const INPUT_FOR_CODE: Record<string, string> = {
   INVALID_ENTITY_NAME: 'name', OvfInvalidVmName: 'name',
   AMBIGUOUS_PROPERTY_KEY: 'propertyMapping',
   CERT_ABSENT: 'signature', CERT_UNTRUSTED: 'trustedCertificates', CERT_SELF_SIGNED: 'trustedCertificates',
+  MANIFEST_ABSENT: 'manifestPolicy',
 };
 
 export function inputForIssue(i: OvfIssue, news: OvfImportWireInputs): string {
@@ -202,13 +203,13 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
 
   let descriptor: DescriptorRead;
   try {
-    descriptor = await backend.readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present', ...signatureRead(news) });
+    descriptor = await backend.readDescriptor(news.source, { manifestPolicy: manifestPolicyOf(news), ...signatureRead(news) });
   } catch (e) {
     const m = (e as Error).message;
     failures.push(m.startsWith('trustedCertificates[') ? { property: 'trustedCertificates', reason: m } : { property: 'source', reason: `cannot read the package: ${m}` });
     return { failures, warnings };
   }
-  for (const i of descriptor.error) failures.push({ property: i.code === 'MANIFEST_ABSENT' ? 'manifestPolicy' : 'source', reason: issueReason(i) });
+  for (const i of descriptor.error) failures.push({ property: inputForIssue(i, news), reason: issueReason(i) });
   warnings.push(...descriptor.warning.map((i) => issueReason(i)));
 
   const deploymentOption = typeof news.deploymentOption === 'string' && !isUnknown(news.deploymentOption) ? news.deploymentOption : '';
@@ -225,7 +226,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   try {
     local = await backend.planLocal(descriptor.ovfDescriptorBytes, request, target, descriptor.package, {
       policy: news.signature ?? 'verify', ...(descriptor.signature ? { facts: descriptor.signature } : {}),
-    });
+    }, manifestPolicyOf(news));
   } catch (e) {
     const m = (e as Error).message;
     // A target the snapshot lacks names the target; an unreadable snapshot or profile names its file.
@@ -248,7 +249,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   // descriptor is still usable, and vSphere checks it for the option the plan chose (the default).
   const parsed = (parse.error ?? []).every((i) => inputForIssue(i, news) === 'deploymentOption');
   const inputIssues = (i: OvfIssue): boolean => (INPUT_FOR_CODE[i.code] ?? 'source') !== 'source' && !['datastore', 'diskProvisioning'].includes(INPUT_FOR_CODE[i.code]!);
-  const kept = (i: PlanIssue): boolean => !connection || i.source === 'parseDescriptor' || i.source === 'plan' || i.source === 'package' || i.source === 'signature' || (i.source === 'createImportSpec' && parsed && inputIssues(i));
+  const kept = (i: PlanIssue): boolean => !connection || i.source === 'parseDescriptor' || i.source === 'plan' || i.source === 'package' || i.source === 'signature' || i.source === 'manifest' || (i.source === 'createImportSpec' && parsed && inputIssues(i));
   const against = (i: PlanIssue): string | undefined => (connection || i.source === 'parseDescriptor' ? undefined : local.against);
   for (const i of local.plan.errors.filter(kept)) add([i], against(i));
   for (const i of local.plan.warnings.filter(kept)) warn([i], against(i));
@@ -269,6 +270,15 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
     warn([...(validation.validateHost.warning ?? []), ...validation.importSpec.warning], validation.against);
   }
   return { failures: knownOnly(dedupe(failures), news), warnings: [...new Set(warnings)], descriptor, parse, validation, plan: local.plan };
+}
+
+/**
+ * The manifest policy the import will use, which the plan judges the package under: the input's,
+ * or the default; `skip` for a library item (vCenter deploys it) and while the input is not known.
+ */
+function manifestPolicyOf(news: OvfImportWireInputs): ManifestPolicy {
+  if (isUnknown(news.manifestPolicy) || (typeof news.source === 'string' && isLibrarySource(news.source))) return 'skip';
+  return news.manifestPolicy ?? 'verify-if-present';
 }
 
 /** The signature inputs as the backend reads them (known values only: an unknown one leaves the plan unknown). */

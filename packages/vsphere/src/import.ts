@@ -209,25 +209,28 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   // core's rules against it, each problem an error of the plan, before anything is created.
   const inventory = await liveInventory(inv, options.datacenter, signal);
   // The package is judged too: a referenced file missing or short is refused here, not at upload,
-  // and so is a signature that does not hold. One parse: the facts are gathered for the files the plan lists.
+  // and so is a signature that does not hold, or a manifest the policy demands (none under
+  // require, a descriptor it does not list with this digest). One parse: the facts are gathered
+  // for the files the plan lists.
   const signaturePolicy = options.signature?.policy ?? 'verify';
-  const facts = signaturePolicy === 'ignore' ? undefined : await readSignatureFacts(source, descriptorFile, options.signature?.trustStore ? { trustStore: options.signature.trustStore } : {});
+  const manifestPolicy = options.manifestPolicy ?? 'verify-if-present';
+  const facts = signaturePolicy === 'ignore' && manifestPolicy === 'skip' ? undefined : await readSignatureFacts(source, descriptorFile, options.signature?.trustStore ? { trustStore: options.signature.trustStore } : {});
   const planned = createPlan(descriptorFile.bytes, {
     ...planOptionsOf(options, inventory),
     signature: { policy: signaturePolicy, ...(facts ? { facts } : {}) },
+    manifestPolicy,
   });
   judgePackage(planned.plan, await packageFacts(source, descriptorFile, planned.plan.package.files));
   if (!planned.plan.ok) throw new PlanRefusedError(planned.plan);
   // What the server receives is core's decoding of the planned bytes (by their BOM or declared
   // encoding), not the package's UTF-8 reading of them.
   const descriptor = decodeBytes(descriptorFile.bytes).text ?? descriptorFile.text;
-  const manifestPolicy = options.manifestPolicy ?? 'verify-if-present';
+  // The plan judged the manifest against the policy (present under require, the descriptor listed
+  // with this digest); its lines for the other files are checked as they are read.
   const manifest = manifestPolicy === 'skip' ? undefined : manifestDigests(await source.manifest());
   // An OVA read in one pass may carry its manifest at the end: hash now, compare when it arrives
   // (before HttpNfcLeaseComplete, so a mismatch still rolls everything back).
   const trailing = !manifest && manifestPolicy !== 'skip' && source.sequentialOnly && source.entries() !== undefined ? new Map<string, StoredPart['digest']>() : undefined;
-  if (!manifest && !trailing && manifestPolicy === 'require') throw new OvfkitError('INTEGRITY', `${source.location} has no manifest (.mf), and the manifest policy requires one`);
-  if (manifest) verifyDigest(descriptorFile.name, descriptorFile.bytes, manifest, source.location);
 
   const placement = await placementOf(inv, inventory, planned.placement!, signal);
   const networkMapping: OvfNetworkMapping[] = planned.placement!.networkMapping;
@@ -515,6 +518,7 @@ function checkParts(item: PlannedUpload, manifest: ManifestDigests | undefined, 
   }
 }
 
+/** The descriptor against a manifest found at the end of a one-pass archive, which the plan could not see. */
 function verifyDigest(file: string, bytes: Buffer, manifest: ManifestDigests, name: string): void {
   const entry = manifest.get(file) ?? manifest.get(file.split('/').pop() ?? file);
   if (!entry) throw new OvfkitError('INTEGRITY', `the manifest of ${name} does not list the descriptor ${file}`);

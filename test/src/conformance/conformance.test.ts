@@ -8,6 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -44,11 +45,14 @@ interface Choice {
    * inventory, captured once (`ovfkit inventory capture`); the live import always does.
    */
   inventory?: boolean;
+  /** The manifest policy of the import: `--manifest` to the CLI, `manifestPolicy` to Pulumi and CDKTF. */
+  manifestPolicy?: 'require' | 'verify-if-present' | 'skip';
 }
 
 /**
  * A package: the example OVA as shipped, or a folder holding the example's files with its
- * descriptor edited (and, with `files`, the other files changed: removed, cut short, split in chunks).
+ * descriptor edited (and, with `files`, the other files changed: removed, cut short, split in
+ * chunks, a manifest written). The folder has no manifest unless `files` writes one.
  */
 type Pkg = 'ova' | { edit: (ovf: string) => string | Buffer; files?: (dir: string) => void };
 
@@ -117,6 +121,24 @@ const chunkedDisk = (drop?: number): Pkg => ({
     for (let i = 0; i * 65536 < bytes.length; i++) if (i !== drop) fs.writeFileSync(`${disk}.${String(i).padStart(9, '0')}`, bytes.subarray(i * 65536, (i + 1) * 65536));
   },
 });
+/**
+ * The example folder with a manifest (SHA256 lines for the descriptor and the disk, as
+ * `ovfkit manifest create` writes them), the descriptor's line with the digest of other bytes
+ * when `wrongDescriptorLine`: the descriptor as it is, its manifest line wrong.
+ */
+const withManifest = (wrongDescriptorLine: boolean): Pkg => ({
+  ...edit('<Vendor>', '<Vendor>'),
+  files: (dir) => {
+    const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+    const descriptor = fs.readFileSync(path.join(dir, 'minimal.ovf'));
+    const lines = [
+      `SHA256(minimal.ovf)= ${wrongDescriptorLine ? sha256('not the descriptor') : sha256(descriptor)}`,
+      `SHA256(${DISK})= ${sha256(fs.readFileSync(path.join(dir, DISK)))}`,
+    ];
+    fs.writeFileSync(path.join(dir, 'minimal.mf'), `${lines.join('\n')}\n`);
+  },
+});
+const wrongManifestLine = withManifest(true);
 /** A distributed port group the suite adds to the simulator, named as many sites name theirs (vCenter stores it as 10.0.0.0%2f24). */
 const SLASHED_NETWORK = '10.0.0.0/24';
 
@@ -194,6 +216,11 @@ const ROWS: Row[] = [
   { name: 'a disk file shorter than its ovf:size', pkg: diskFile((d) => fs.truncateSync(d, 196607)), choice: {}, errors: ['PACKAGE_FILE_SIZE_MISMATCH'] },
   { name: 'a disk in chunks with a chunk missing', pkg: chunkedDisk(1), choice: {}, errors: ['PACKAGE_CHUNK_MISSING'] },
   { name: 'a disk in chunks, every chunk present', pkg: chunkedDisk(), choice: {}, errors: [] },
+  // The manifest policy: judged by the plan from the package's .mf, before anything is created.
+  { name: 'a manifest whose line for the descriptor is wrong', pkg: wrongManifestLine, choice: {}, errors: ['MANIFEST_DIGEST_MISMATCH'] },
+  { name: 'a manifest whose line for the descriptor is wrong, under manifestPolicy skip', pkg: wrongManifestLine, choice: { manifestPolicy: 'skip' }, errors: [] },
+  { name: 'a manifest that matches, under manifestPolicy require', pkg: withManifest(false), choice: { manifestPolicy: 'require' }, errors: [] },
+  { name: 'no manifest under manifestPolicy require', pkg: edit('<Vendor>', '<Vendor>'), choice: { manifestPolicy: 'require' }, errors: ['MANIFEST_ABSENT'] },
   // EULAs and deployment options.
   { name: 'a EULA not accepted', pkg: edit('<AnnotationSection>', EULA), choice: {}, errors: ['EULA_NOT_ACCEPTED'] },
   { name: 'a deployment option the package does not declare', pkg: 'ova', choice: { deploymentOption: 'huge' }, errors: ['UNKNOWN_DEPLOYMENT_OPTION'] },
@@ -220,7 +247,8 @@ const seen = (i: { code: string; path?: string; line?: number }): Seen =>
  */
 function seenInReason(reason: string): Seen {
   const code = /\[(?:\w+: )?\w+ ([A-Z0-9_]+)\]$/.exec(reason)?.[1] ?? `(no code in: ${reason})`;
-  const at = /; at (\/\S.*?)(?: \(line (\d+)\))?(?:; |\s\[)/.exec(reason);
+  // A descriptor path (/Envelope/…) or a file of the package (minimal.mf); never "at line N".
+  const at = /; at (?!line \d)(\S.*?)(?: \(line (\d+)\))?(?:; |\s\[)/.exec(reason);
   const line = at?.[2] ?? /; at line (\d+)/.exec(reason)?.[1];
   return { code, ...(at?.[1] !== undefined ? { path: at[1] } : {}), ...(line !== undefined ? { line: Number(line) } : {}) };
 }
@@ -295,6 +323,7 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
     ...(c.diskProvisioning ? ['--disk-provisioning', c.diskProvisioning] : []),
     ...(c.hostProfile ? ['--host-profile', c.hostProfile] : []),
     ...(c.acceptAllEulas ? ['--accept-all-eulas'] : []),
+    ...(c.manifestPolicy ? ['--manifest', c.manifestPolicy] : []),
   ];
   /** The same choice as resource inputs (Pulumi's and CDKTF's share these names); `secret` is how each takes a password. */
   const inputs = (c: Choice, secret: (key: string, value: string) => unknown): Record<string, unknown> => ({
@@ -307,6 +336,7 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
     ...(c.diskProvisioning ? { diskProvisioning: c.diskProvisioning } : {}),
     ...(c.hostProfile ? { hostProfile: c.hostProfile } : {}),
     ...(c.acceptAllEulas ? { acceptAllEulas: true } : {}),
+    ...(c.manifestPolicy ? { manifestPolicy: c.manifestPolicy } : {}),
   });
 
   ROWS.forEach((row, i) => {

@@ -71,9 +71,13 @@ describe('getOvfDescriptor and validateOvf', function () {
     assert.match(r.failures[0]!.reason, /esxi-8\.0/);
   });
 
-  it('fails preview under manifestPolicy "require" when the package has no manifest', async () => {
+  it('fails preview under manifestPolicy "require" when the package has no manifest (core\'s manifest verdict, on manifestPolicy)', async () => {
     const r = await validateOvf({ source: minimalOvf, manifestPolicy: 'require' }, { useEnvironmentConnection: false });
-    assert.deepEqual(r.failures.map((f) => f.property), ['manifestPolicy']);
+    assert.deepEqual(r.failures, [{
+      property: 'manifestPolicy',
+      reason: 'the package has no manifest (.mf), and manifestPolicy: "require" asks for one; at minimal.ovf; fix: add a manifest to the package (ovfkit manifest create writes one), or accept a package without one with manifestPolicy: "verify-if-present"; checked against host profile esxi-9.0ga [manifest: OvfImportFailed MANIFEST_ABSENT]',
+    }]);
+    assert.deepEqual((await validateOvf({ source: minimalOvf }, { useEnvironmentConnection: false })).failures, []);
     const ok = await validateOvf({ source: ova, manifestPolicy: 'require' }, { useEnvironmentConnection: false });
     assert.deepEqual(ok.failures, []);
   });

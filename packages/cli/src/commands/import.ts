@@ -7,7 +7,7 @@ import { type Command, ExitCode, type OptionValues, stringList, stringOption, wr
 import { connectionHelp, connectionOptions, withRestSession, withSession } from '../connection';
 import { progressHelp, progressMode, progressOptions, transferProgress } from '../progress';
 import { openCliSource } from '../source';
-import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
+import { manifestHelp, manifestOptions, manifestPolicyFrom, signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
 import { parallelDisksFrom, parallelDisksHelp, parallelDisksOptions } from '../transfer-flags';
 
 function pairs(list: string[], flag: string): Record<string, string> {
@@ -49,7 +49,7 @@ export const importCommand: Command = {
     '  --inject-ovf-env        write each VM\'s OVF environment to guestinfo.ovfEnv (for ESXi without vCenter)',
     '  --annotation <text>     set the VM annotation',
     '  --template              mark the imported VM as a template',
-    '  --manifest <policy>     require | verify-if-present (default) | skip',
+    manifestHelp,
     signatureHelp,
     '  --expect-digest <sha256:…>  import only the descriptor ovfkit plan showed this digest for (else nothing is created)',
     parallelDisksHelp('uploaded'),
@@ -67,7 +67,7 @@ export const importCommand: Command = {
     'inject-ovf-env': { type: 'boolean' },
     annotation: { type: 'string' },
     template: { type: 'boolean' },
-    manifest: { type: 'string' },
+    ...manifestOptions,
     'expect-digest': { type: 'string' },
     'host-profile': { type: 'string' },
     ...signatureOptions,
@@ -78,10 +78,7 @@ export const importCommand: Command = {
     // The CreateImportSpec flags read as ovfkit plan reads them; --prop with --prop-env below.
     const params = cispParamsFrom(values, ctx.env);
     const propertyMapping = propertyFlags(values, ctx.env);
-    const manifestPolicy = stringOption(values, 'manifest') ?? 'verify-if-present';
-    if (manifestPolicy !== 'require' && manifestPolicy !== 'verify-if-present' && manifestPolicy !== 'skip') {
-      throw new UsageError(`--manifest must be require, verify-if-present or skip, got ${JSON.stringify(manifestPolicy)}`);
-    }
+    const manifestPolicy = manifestPolicyFrom(values);
     const expectedDescriptorDigest = stringOption(values, 'expect-digest');
     if (expectedDescriptorDigest !== undefined && !DESCRIPTOR_DIGEST_PATTERN.test(expectedDescriptorDigest)) {
       throw new UsageError(`--expect-digest takes the descriptor digest ovfkit plan shows (sha256: and 64 lowercase hex digits), got ${JSON.stringify(expectedDescriptorDigest)}`);

@@ -1,7 +1,7 @@
 import { escapeControls as esc, UsageError, type OvfPlan } from '@ovfkit/core';
 import { type Command, ExitCode, writeJson } from '../command';
 import { cispHelp, cispOptions, fmtBytes, issueLine, planOptionsFrom } from '../cisp-flags';
-import { signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
+import { manifestHelp, manifestOptions, manifestPolicyFrom, signatureHelp, signatureLine, signatureOptions, signatureOptionsFrom } from '../signature-flags';
 import { descriptorOnlyHelp, descriptorOnlyOption, planCliPackage, sourceOptionsFrom } from '../source';
 import { planMarkdown } from '../markdown';
 import { forEachPackage, manyPackagesHelp, type PackageOutcome } from '../each';
@@ -48,8 +48,8 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'show what importing an OVF package would do, and every problem, before anything is uploaded',
   usage: 'plan <file.ovf|file.ova|dir|URL|library:LIB/ITEM>… [--server <url> for a library item] [--net "OVF=NET"] [--prop K=V] [--host-profile P] [--inventory FILE] [options] [--json]',
-  help: [cispHelp, descriptorOnlyHelp, signatureHelp, '  library:LIB/ITEM        plan an OVF item of a vCenter content library (its descriptor and file list are read\n                          through the REST API; takes the connection flags of import); with --inventory, from\n                          the snapshot ovfkit inventory capture recorded (offline, no credentials)', '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)', manyPackagesHelp].join('\n'),
-  options: { ...connectionOptions, ...cispOptions, ...descriptorOnlyOption, ...signatureOptions, format: { type: 'string' } },
+  help: [cispHelp, descriptorOnlyHelp, signatureHelp, manifestHelp, '  library:LIB/ITEM        plan an OVF item of a vCenter content library (its descriptor and file list are read\n                          through the REST API; takes the connection flags of import); with --inventory, from\n                          the snapshot ovfkit inventory capture recorded (offline, no credentials)', '  --format <text|markdown>  text (default), or Markdown for a pull-request comment (secrets redacted)', manyPackagesHelp].join('\n'),
+  options: { ...connectionOptions, ...cispOptions, ...descriptorOnlyOption, ...signatureOptions, ...manifestOptions, format: { type: 'string' } },
   async run(positionals, values, ctx): Promise<number> {
     if (positionals.length === 0) throw new UsageError('plan needs a package: ovfkit plan <file.ovf|file.ova|dir|URL> [more packages]');
     const format = stringOption(values, 'format') ?? 'text';
@@ -59,6 +59,7 @@ export const planCommand: Command = {
       ...(await planOptionsFrom(values, ctx)),
       descriptorOnly: values['descriptor-only'] === true,
       signature: { policy: sig.policy ?? 'verify' },
+      manifestPolicy: manifestPolicyFrom(values),
       ...(sig.trustStore ? { trustStore: sig.trustStore } : {}),
     } as const;
     const sourceOptions = await sourceOptionsFrom(values, ctx);

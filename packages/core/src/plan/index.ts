@@ -27,7 +27,7 @@ export { eulaNotAccepted, resolvePropertyMapping, type PlanVocabulary, type Reso
 import { checkPackage, declaredPackageFiles, type PlanPackage, type PlanPackageInput } from './package';
 
 export * from './package';
-import { signatureVerdict, type PlanSignature, type PlanSignatureOptions } from './signature';
+import { manifestVerdict, signatureVerdict, type ManifestPolicy, type PlanSignature, type PlanSignatureOptions } from './signature';
 
 export * from './signature';
 export * from './stored';
@@ -41,9 +41,10 @@ export const PLAN_FORMAT = 'ovfkit.plan/1';
 
 /**
  * Which OvfManager call reported an issue, `plan` for what the plan refuses although vSphere would
- * go ahead, `package` for the package check ({@link checkPackage}), `signature` for the package's signature.
+ * go ahead, `package` for the package check ({@link checkPackage}), `signature` for the package's signature,
+ * `manifest` for what the manifest policy demands of the package ({@link manifestVerdict}).
  */
-export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan' | 'package' | 'signature' | 'libraryFilter';
+export type PlanIssueSource = 'parseDescriptor' | 'validateHost' | 'createImportSpec' | 'plan' | 'package' | 'signature' | 'manifest' | 'libraryFilter';
 
 /** An issue in the plan: the OvfManager entry plus the call that reported it. */
 export type PlanIssue = OvfIssue & { source: PlanIssueSource };
@@ -98,6 +99,14 @@ export interface PlanOptions {
   package?: PlanPackageInput;
   /** The package's signature facts (from @ovfkit/package) and the policy they are judged under. @default no facts, policy 'verify' */
   signature?: PlanSignatureOptions;
+  /**
+   * The manifest policy the import will use, judged against `signature.facts` (the `.mf` is read
+   * with the `.cert`): `require` refuses a package without a manifest; unless `skip`, the
+   * descriptor must be listed in it with its digest. A front end reads the facts unless both the
+   * signature policy is `ignore` and this is `skip`.
+   * @default 'verify-if-present' (the import's)
+   */
+  manifestPolicy?: ManifestPolicy;
   /** Keeps the read descriptor by digest for the next plan of the same bytes (a long-lived front end's). @default none: read here */
   descriptorCache?: DescriptorCache;
 }
@@ -307,6 +316,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   if (plan.eula.count > 0 && !plan.eula.accepted) plan.errors.push(...tag('plan', [eulaNotAccepted(plan.eula.count, options.vocabulary)]));
   plan.errors.push(...tag('signature', signed.errors));
   plan.warnings.push(...tag('signature', signed.warnings));
+  plan.errors.push(...tag('manifest', manifestVerdict({ facts: options.signature?.facts, policy: options.manifestPolicy, signaturePolicy: options.signature?.policy }, resolved.digest, options.vocabulary)));
   // After the OvfManager calls: the package is judged against the References of the one parse
   // (none when the descriptor could not be read).
   plan.package.files = declaredPackageFiles(parsed.envelope?.references?.file ?? []);

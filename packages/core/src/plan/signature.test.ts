@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createPlan, descriptorDigest } from './index';
-import type { SignatureFacts, SignaturePolicy } from './signature';
+import type { ManifestPolicy, SignatureFacts, SignaturePolicy } from './signature';
 import type { PlanVocabulary } from './verdict';
 
 const OVF = `<?xml version="1.0"?>
@@ -91,5 +91,74 @@ describe('the signature verdict of the plan', () => {
     const { plan } = createPlan(OVF, { signature: { facts: { ...signed, descriptorInManifest: 'mismatch' } } });
     assert.equal(plan.ok, false);
     assert.deepEqual(plan.errors.map((e) => `${e.source} ${e.code}`), ['parseDescriptor NO_VIRTUAL_HARDWARE', 'createImportSpec DESCRIPTOR_UNUSABLE', 'signature CERT_DESCRIPTOR_MISMATCH']);
+  });
+});
+
+describe('the manifest verdict of the plan: what the import\'s manifest policy demands of the package', () => {
+  /** Every error and warning of the plan (whole lists), as comparable lines. */
+  function manifest(facts: SignatureFacts | undefined, manifestPolicy?: ManifestPolicy, options: { signature?: SignaturePolicy; vocabulary?: PlanVocabulary } = {}) {
+    const { plan } = createPlan(OVF, {
+      signature: { ...(facts ? { facts } : {}), ...(options.signature ? { policy: options.signature } : {}) },
+      ...(manifestPolicy ? { manifestPolicy } : {}),
+      ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
+    });
+    // The descriptor here is a bare VirtualSystem (ParseDescriptor's errors about it are not the subject).
+    const judged = (list: typeof plan.errors) => list.filter((i) => i.source === 'manifest' || i.source === 'signature').map((i) => `${i.source}: ${i.code} at ${i.path}: ${i.localizedMessage} | fix: ${i.fix}`);
+    return { errors: judged(plan.errors), warnings: judged(plan.warnings) };
+  }
+  const mismatch: SignatureFacts = { ...unsigned, descriptorInManifest: 'mismatch' };
+  const unlisted: SignatureFacts = { ...unsigned, descriptorInManifest: 'unlisted' };
+  const none: SignatureFacts = { descriptorDigest: digest, descriptor: 'vm.ovf', findings: [] };
+  const MISMATCH = 'manifest: MANIFEST_DIGEST_MISMATCH at vm.mf: the descriptor vm.ovf does not match its digest in the manifest vm.mf | fix: the descriptor was changed after the manifest was written: get an intact copy of the package, or, if you changed the descriptor yourself, write the manifest again (ovfkit manifest create), or, to import it without checking it against the manifest, set';
+
+  it('refuses an unsigned descriptor its manifest lists with another digest, by default and under require, with the fix in each front end\'s words', () => {
+    assert.deepEqual(manifest(mismatch, undefined, { vocabulary: 'cli' }), { errors: [`${MISMATCH} --manifest skip`], warnings: [] });
+    assert.deepEqual(manifest(mismatch, 'require', { vocabulary: 'cli' }).errors, [`${MISMATCH} --manifest skip`]);
+    assert.deepEqual(manifest(mismatch, 'verify-if-present', { vocabulary: 'pulumi' }).errors, [`${MISMATCH} manifestPolicy: "skip"`]);
+    assert.deepEqual(manifest(mismatch, 'verify-if-present', { vocabulary: 'cdktf' }).errors, [`${MISMATCH} manifestPolicy: "skip"`]);
+    assert.deepEqual(manifest(mismatch, 'verify-if-present', { vocabulary: 'terraform' }).errors, [`${MISMATCH} manifest_policy = "skip"`]);
+    assert.deepEqual(manifest(mismatch).errors, [`${MISMATCH} the manifest policy "skip"`]);
+  });
+
+  it('says nothing under skip, as the import does not read the manifest then', () => {
+    assert.deepEqual(manifest(mismatch, 'skip'), { errors: [], warnings: [] });
+    assert.deepEqual(manifest(unlisted, 'skip'), { errors: [], warnings: [] });
+    assert.deepEqual(manifest(none, 'skip'), { errors: [], warnings: [] });
+  });
+
+  it('refuses a manifest that does not list the descriptor', () => {
+    assert.deepEqual(manifest(unlisted, undefined, { vocabulary: 'terraform' }), {
+      errors: ['manifest: MANIFEST_DESCRIPTOR_UNLISTED at vm.mf: the manifest vm.mf does not list the descriptor vm.ovf, so the descriptor cannot be checked against it | fix: write the manifest again with a line for every file (ovfkit manifest create), or, to import it without checking it against the manifest, set manifest_policy = "skip"'],
+      warnings: [],
+    });
+  });
+
+  it('leaves a signed manifest\'s line to the signature verdict, said once, unless the signature is ignored', () => {
+    const signedMismatch: SignatureFacts = { ...signed, descriptorInManifest: 'mismatch' };
+    assert.deepEqual(manifest(signedMismatch, undefined, { vocabulary: 'cli' }).errors.map((e) => e.split(' at ')[0]), ['signature: CERT_DESCRIPTOR_MISMATCH']);
+    assert.deepEqual(manifest(signedMismatch, undefined, { signature: 'ignore', vocabulary: 'cli' }).errors, [`${MISMATCH} --manifest skip`]);
+    assert.deepEqual(manifest(signedMismatch, 'skip', { signature: 'ignore' }), { errors: [], warnings: [] });
+  });
+
+  it('refuses a package without a manifest only under require, and not when one may follow the disks of a one-pass archive', () => {
+    assert.deepEqual(manifest(none), { errors: [], warnings: [] });
+    assert.deepEqual(manifest(none, 'require', { vocabulary: 'cdktf' }), {
+      errors: ['manifest: MANIFEST_ABSENT at vm.ovf: the package has no manifest (.mf), and manifestPolicy: "require" asks for one | fix: add a manifest to the package (ovfkit manifest create writes one), or accept a package without one with manifestPolicy: "verify-if-present"'],
+      warnings: [],
+    });
+    assert.deepEqual(manifest({ ...none, manifestMayFollow: true }, 'require'), { errors: [], warnings: [] });
+    assert.deepEqual(manifest(unsigned, 'require'), { errors: [], warnings: [] });
+  });
+
+  it('cannot judge a descriptor given alone: nothing, and an error under require', () => {
+    assert.deepEqual(manifest(undefined), { errors: [], warnings: [] });
+    assert.deepEqual(manifest(undefined, 'require', { vocabulary: 'cli' }).errors, [
+      'manifest: MANIFEST_ABSENT at package: only the descriptor was read, so its manifest cannot be checked, and --manifest require asks for one | fix: add a manifest to the package (ovfkit manifest create writes one), or accept a package without one with --manifest verify-if-present',
+    ]);
+  });
+
+  it('refuses facts about other bytes (a caller\'s mistake) under every policy but skip', () => {
+    assert.throws(() => manifest({ ...none, descriptorDigest: descriptorDigest('other') }, 'require', { signature: 'ignore' }), /the manifest facts are about the descriptor sha256:/);
+    assert.deepEqual(manifest({ ...none, descriptorDigest: descriptorDigest('other') }, 'skip', { signature: 'ignore' }), { errors: [], warnings: [] });
   });
 });

@@ -27,6 +27,13 @@ export type ManifestPolicy = 'require' | 'verify-if-present' | 'skip';
 /** The manifest policies, for every front end's input check and messages. */
 export const MANIFEST_POLICIES: readonly ManifestPolicy[] = ['require', 'verify-if-present', 'skip'];
 
+/**
+ * Stable codes of the manifest verdict ({@link manifestVerdict}): what the import's manifest
+ * policy demands of the package, judged from the same facts as the signature. The digests of the
+ * other files are checked while the import reads them (streaming), never at plan time.
+ */
+export type ManifestIssueCode = 'MANIFEST_ABSENT' | 'MANIFEST_DIGEST_MISMATCH' | 'MANIFEST_DESCRIPTOR_UNLISTED';
+
 /** The signing certificate, as the package layer read it from the `.cert`. */
 export interface SignerCertificate {
   subject: string;
@@ -65,6 +72,11 @@ export interface SignatureFacts {
   manifest?: string;
   /** How the manifest lists the descriptor: with its digest, with another digest, or not at all. Absent without a manifest. */
   descriptorInManifest?: 'match' | 'mismatch' | 'unlisted';
+  /**
+   * No manifest was found yet, but the source is read in one pass (an `.ova` URL without Range)
+   * and a manifest stored after the disks is seen only while importing: the import checks it then.
+   */
+  manifestMayFollow?: boolean;
   /** The descriptor's file name, for messages. */
   descriptor: string;
   signer?: SignerCertificate;
@@ -119,6 +131,58 @@ function issue(code: SignatureIssueCode, path: string, message: string, w: PlanW
   if (extra.value !== undefined) i.value = extra.value;
   if (extra.allowed !== undefined) i.allowed = extra.allowed;
   return i;
+}
+
+/** The fix of each manifest code, in a front end's words. */
+function manifestFixFor(code: ManifestIssueCode, w: PlanWords): string {
+  const waive = `or, to import it without checking it against the manifest, set ${w.manifestPolicy('skip')}`;
+  switch (code) {
+    case 'MANIFEST_ABSENT': return `add a manifest to the package (ovfkit manifest create writes one), or accept a package without one with ${w.manifestPolicy('verify-if-present')}`;
+    case 'MANIFEST_DIGEST_MISMATCH': return `the descriptor was changed after the manifest was written: get an intact copy of the package, or, if you changed the descriptor yourself, write the manifest again (ovfkit manifest create), ${waive}`;
+    case 'MANIFEST_DESCRIPTOR_UNLISTED': return `write the manifest again with a line for every file (ovfkit manifest create), ${waive}`;
+  }
+}
+
+function manifestIssue(code: ManifestIssueCode, path: string, message: string, w: PlanWords): OvfIssue<OvfImportFailed> {
+  return { fault: { _typeName: 'OvfImportFailed' }, localizedMessage: message, code, path, fix: manifestFixFor(code, w) };
+}
+
+/**
+ * Judges what the import's manifest policy demands of a package, from its facts (the same the
+ * signature is judged from): `require` refuses a package without a manifest; unless `skip`, the
+ * descriptor must be listed in the manifest with its own digest, as the import refuses it
+ * otherwise. A signed manifest's line for the descriptor is the signature verdict's
+ * (CERT_DESCRIPTOR_MISMATCH / CERT_DESCRIPTOR_UNSIGNED) unless the signature is ignored: one
+ * fact, said once. Under `skip` the import does not read the manifest, and nothing is said.
+ * Throws only for facts about other bytes (a caller's mistake).
+ * @example
+ * manifestVerdict({ facts, policy: 'verify-if-present' }, plan.descriptorDigest, 'cli')[0]?.code // 'MANIFEST_DIGEST_MISMATCH'
+ */
+export function manifestVerdict(options: { facts?: SignatureFacts | undefined; policy?: ManifestPolicy | undefined; signaturePolicy?: SignaturePolicy | undefined }, descriptorDigest: string, vocabulary: PlanVocabulary = 'api'): OvfIssue[] {
+  const policy = options.policy ?? 'verify-if-present';
+  if (policy === 'skip') return [];
+  const w = planWords(vocabulary);
+  const facts = options.facts;
+  if (!facts) {
+    // Only a descriptor was given: nothing to judge, which `require` cannot accept.
+    return policy === 'require' ? [manifestIssue('MANIFEST_ABSENT', 'package', `only the descriptor was read, so its manifest cannot be checked, and ${w.manifestPolicy('require')} asks for one`, w)] : [];
+  }
+  if (facts.descriptorDigest !== descriptorDigest) {
+    throw new TypeError(`the manifest facts are about the descriptor ${facts.descriptorDigest}, the plan is of ${descriptorDigest}`);
+  }
+  if (!facts.manifest) {
+    if (policy === 'require' && !facts.manifestMayFollow) return [manifestIssue('MANIFEST_ABSENT', facts.descriptor, `the package has no manifest (.mf), and ${w.manifestPolicy('require')} asks for one`, w)];
+    return [];
+  }
+  if (facts.certificate && (options.signaturePolicy ?? 'verify') !== 'ignore') return [];
+  const mf = facts.manifest;
+  if (facts.descriptorInManifest === 'mismatch') {
+    return [manifestIssue('MANIFEST_DIGEST_MISMATCH', mf, `the descriptor ${facts.descriptor} does not match its digest in the manifest ${mf}`, w)];
+  }
+  if (facts.descriptorInManifest === 'unlisted') {
+    return [manifestIssue('MANIFEST_DESCRIPTOR_UNLISTED', mf, `the manifest ${mf} does not list the descriptor ${facts.descriptor}, so the descriptor cannot be checked against it`, w)];
+  }
+  return [];
 }
 
 /** Findings that do not make a signature invalid. */

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs/promises';
 import {
   checkHostProfile, checkInventory, createPlan, escapeControls, judgePackage, type PlanPackageFile, issueDetails, issueTag, type HostProfile, type InventorySnapshot, type OvfPlan, type PackageFacts, type PlanIssue, type PlanSignature, resolveHostProfile,
-  parallelDisksProblem, redactUrl, MANIFEST_POLICIES, SIGNATURE_POLICIES, type SignatureFacts, type SignaturePolicy, urlCarriesSecret,
+  parallelDisksProblem, redactUrl, MANIFEST_POLICIES, SIGNATURE_POLICIES, type ManifestPolicy, type SignatureFacts, type SignaturePolicy, urlCarriesSecret,
 } from '@ovfkit/core';
 import { openSource, packageFacts, readSignatureFacts, trustedCertificates } from '@ovfkit/package';
 
@@ -33,7 +33,7 @@ export interface PlannedDescriptor {
    * the plan judges whether it is complete. The source is opened again; its descriptor is not read again.
    */
   package: (declared: readonly PlanPackageFile[]) => Promise<PackageFacts>;
-  /** What its `.mf` and `.cert` say about the signer; absent when not read (policy `ignore`, or only the descriptor wanted). */
+  /** What its `.mf` and `.cert` say (the signer, the descriptor's manifest line); absent when not read (signature `ignore` and manifest_policy `skip`, or only the descriptor wanted). */
   signature?: SignatureFacts;
 }
 
@@ -80,6 +80,7 @@ const ATTRIBUTE_FOR_CODE: Readonly<Record<string, string>> = {
   EULA_NOT_ACCEPTED: 'accept_all_eulas', UNKNOWN_DEPLOYMENT_OPTION: 'deployment_option', OvfInvalidValueConfiguration: 'deployment_option',
   AMBIGUOUS_PROPERTY_KEY: 'property_mapping',
   CERT_ABSENT: 'signature', CERT_UNTRUSTED: 'trusted_certificates', CERT_SELF_SIGNED: 'trusted_certificates',
+  MANIFEST_ABSENT: 'manifest_policy',
   INSUFFICIENT_DATASTORE_SPACE: 'datastore', DATASTORE_INACCESSIBLE: 'datastore',
   UNKNOWN_DATASTORE: 'datastore', UNKNOWN_RESOURCE_POOL: 'resource_pool', UNKNOWN_HOST: 'host',
   DISK_PROVISIONING_UNSUPPORTED: 'disk_provisioning', OvfUnsupportedDiskProvisioning: 'disk_provisioning',
@@ -187,6 +188,8 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
     return { diagnostics: [errorDiagnostic(`signature must be one of ${SIGNATURE_POLICIES.join(', ')}`, `got ${JSON.stringify(policy)}`, attributePath('signature'))] };
   }
   const signature: SignaturePolicy = typeof policy === 'string' ? policy as SignaturePolicy : 'verify';
+  // The manifest policy the import will use (apply sends it), judged by the plan; while not known, not judged.
+  const manifest: ManifestPolicy = isUnknown(manifestPolicy) ? 'skip' : typeof manifestPolicy === 'string' ? manifestPolicy as ManifestPolicy : 'verify-if-present';
   let trustStore: string[];
   try {
     trustStore = trustedCertificates(knownList(config['trusted_certificates']), 'trusted_certificates');
@@ -195,7 +198,7 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
   }
   let descriptor: PlannedDescriptor;
   try {
-    descriptor = await readDescriptor(source, signature === 'ignore' ? undefined : { trustStore });
+    descriptor = await readDescriptor(source, signature === 'ignore' && manifest === 'skip' ? undefined : { trustStore });
   } catch (e) {
     return { diagnostics: [errorDiagnostic('cannot read the package', (e as Error).message, attributePath('source'))] };
   }
@@ -230,6 +233,7 @@ export async function checkImport(config: TfObject, target: PlanTarget): Promise
       ...(config['accept_all_eulas'] === true ? { importOption: ['acceptAllEulas'] } : {}),
       package: 'descriptor-only',
       signature: { policy: signature, ...(descriptor.signature ? { facts: descriptor.signature } : {}) },
+      manifestPolicy: manifest,
       vocabulary: 'terraform',
     }));
   } catch (e) {
