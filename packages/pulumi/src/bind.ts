@@ -58,7 +58,7 @@ export async function describeSource(
   const d = await src.descriptor();
   const now = factsOf ? undefined : await packageFacts(src, d);
   const facts: PackageFactsOf = factsOf ? (declared) => factsOf(d, declared) : async () => now!;
-  const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: facts };
+  const read: DescriptorRead = { ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: facts };
   // The signature facts core's plan judges under the policy (the same reader as ovfkit plan and
   // the import), the descriptor's line in a signed manifest included: the plan's verdict, not ours.
   if (options.signature !== 'ignore') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
@@ -69,7 +69,7 @@ export async function describeSource(
   return read;
 }
 
-async function parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult> {
+async function parseDescriptor(ovfDescriptor: string | Uint8Array, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult> {
   return coreParseDescriptor(ovfDescriptor, pdp);
 }
 
@@ -146,6 +146,7 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     parse: r.parseDescriptor,
     propertyMapping: r.cisp.propertyMapping ?? [],
     plan: r.plan,
+    descriptorText: r.descriptorText,
     validateHost: r.validateHost,
     importSpec: { error: r.createImportSpec.error ?? [], warning: r.createImportSpec.warning ?? [] },
   };
