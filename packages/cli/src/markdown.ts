@@ -48,6 +48,8 @@ export function planMarkdown(name: string, p: OvfPlan): string {
   l.push(...table(['', ''], [
     ['package', mdText(name)],
     ['digest', `\`${p.descriptorDigest}\``],
+    // Only when the text vSphere receives is not the file's bytes (a Latin-1 or UTF-16 descriptor, a BOM).
+    ...(p.descriptorTextDigest && p.descriptorTextDigest !== p.descriptorDigest ? [['sent as', `\`${p.descriptorTextDigest}\` (the text in UTF-8)`]] : []),
     ['checked on', mdText(p.hostProfile)],
     ['placement', placement || 'not given (checked against the host profile only)'],
     ['deployment', deployment],

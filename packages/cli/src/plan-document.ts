@@ -25,6 +25,8 @@ const ISSUE: Shape = { source: 'string', code: 'string', localizedMessage: 'stri
 const PLAN_SHAPE: { [field: string]: Shape } = {
   format: 'string',
   descriptorDigest: 'string',
+  // Absent from the plans of releases before it (a stored plan is read back as it was written).
+  descriptorTextDigest: 'string?',
   hostProfile: 'string',
   inventory: 'string?',
   target: { host: 'string?', resourcePool: 'string?', datastore: 'string?' },

@@ -85,8 +85,8 @@ describe('resolveDescriptor: one derivation of every fact', () => {
       validateHost: [2 ** 30, 500],
       createImportSpec: { capacityInBytes: 2 ** 30, warning: [] },
     });
-    // The whole plan is the one of the ovf:/disk/ form (but for the digest of the other bytes).
-    const planOf = (d: string): unknown => ({ ...createPlan(d).plan, descriptorDigest: '' });
+    // The whole plan is the one of the ovf:/disk/ form (but for the digests of the other bytes and text).
+    const planOf = (d: string): unknown => ({ ...createPlan(d).plan, descriptorDigest: '', descriptorTextDigest: '' });
     assert.deepEqual(planOf(byFile), planOf(OVF));
   });
 

@@ -22,7 +22,7 @@ import { diskOfHostResource, inConfiguration } from './validate';
 
 export { diskOfHostResource };
 import type { KeyValue, OvfCreateImportSpecParams } from './vim25';
-import { decodeBytes, type XmlReadLimits } from './xml';
+import { asUtf8Document, decodeBytes, type XmlReadLimits } from './xml';
 
 /** The caller's choice: the OvfParseDescriptorParams / OvfCreateImportSpecParams fields that change the facts. */
 export interface ResolveChoice {
@@ -149,6 +149,15 @@ export interface ResolvedDescriptor {
   readonly text: string;
   /** `sha256:<hex>` of {@link bytes}. */
   readonly digest: string;
+  /**
+   * The descriptor as vSphere receives it from a live import: {@link text}, an XML declaration
+   * naming another encoding made to say UTF-8 ({@link asUtf8Document}), the one string that
+   * CreateImportSpec, ParseDescriptor and ValidateHost carry as an `xsd:string` in a UTF-8 SOAP
+   * body. "" when undecodable (the plan is refused then).
+   */
+  readonly vimText: string;
+  /** `sha256:<hex>` of {@link vimText} as UTF-8 (the plan's `descriptorTextDigest`): equal digests, identical text received. */
+  readonly textDigest: string;
   /** The model; absent when the XML or its root is unusable. */
   envelope?: Envelope;
   /** ParseDescriptor's problems: reading, cross-references, properties, and the choice. */
@@ -255,8 +264,9 @@ export function unresolvedDescriptor(input: string | Uint8Array, issue: OvfIssue
 }
 
 /**
- * Defines `bytes`, `text` and `digest` on a resolution, each computed on first read and kept: a
- * large descriptor is not copied, decoded a second time or hashed unless someone asks.
+ * Defines `bytes`, `text`, `digest`, `vimText` and `textDigest` on a resolution, each computed on
+ * first read and kept: a large descriptor is not copied, decoded a second time or hashed unless
+ * someone asks.
  */
 function defineInputViews(out: ResolvedDescriptor, input: string | Uint8Array, digest?: string): void {
   const once = <T>(f: () => T): (() => T) => {
@@ -264,10 +274,14 @@ function defineInputViews(out: ResolvedDescriptor, input: string | Uint8Array, d
     return () => (v ??= { value: f() }).value;
   };
   const bytes = once(() => (typeof input === 'string' ? Buffer.from(input, 'utf8') : input));
+  const text = once(() => (typeof input === 'string' ? input : (decodeBytes(input).text ?? '')));
+  const vimText = once(() => asUtf8Document(text()));
   Object.defineProperties(out, {
     bytes: { get: bytes, enumerable: false },
-    text: { get: once(() => (typeof input === 'string' ? input : (decodeBytes(input).text ?? ''))), enumerable: false },
+    text: { get: text, enumerable: false },
     digest: { get: once(() => digest ?? descriptorDigest(input)), enumerable: false },
+    vimText: { get: vimText, enumerable: false },
+    textDigest: { get: once(() => descriptorDigest(vimText())), enumerable: false },
   });
 }
 
@@ -293,7 +307,7 @@ class Resolver {
       references: [...(env?.references?.file ?? [])],
       eulas: [],
       sizes: {},
-    } as Omit<ResolvedDescriptor, 'bytes' | 'text' | 'digest'> as ResolvedDescriptor;
+    } as Omit<ResolvedDescriptor, 'bytes' | 'text' | 'digest' | 'vimText' | 'textDigest'> as ResolvedDescriptor;
     if (env) this.out.envelope = env;
     // Not enumerable: the resolved object stays comparable and serialisable as data.
     Object.defineProperty(this.out, 'localize', { value: this.localize, enumerable: false });

@@ -17,9 +17,11 @@ export type ManifestPolicy = OvfImportRequest['manifestPolicy'];
 
 /** A descriptor read from a source (directory, .ovf, .ova, URL), with what the package said about it. */
 export interface DescriptorRead {
-  /** The descriptor text. */
-  ovfDescriptor: string;
-  /** The descriptor bytes as stored: what the plan is made from and its digest is taken of. */
+  /**
+   * The descriptor bytes as stored: what the plan is made from and its digest is taken of. No
+   * text is kept beside them: the text vSphere is given is the plan's (`LocalPlan.descriptorText`,
+   * core's one decoding of these bytes), never another reading of them.
+   */
   ovfDescriptorBytes: Uint8Array;
   /** `sha256:<hex>` of the descriptor bytes: what an import is keyed on. */
   descriptorDigest: string;
@@ -110,12 +112,14 @@ export interface LocalPlan extends ImportValidation {
   propertyMapping: KeyValue[];
   /** Core's plan object (`ovfkit.plan/1`), as `ovfkit plan` and the CDKTF constructs show it. */
   plan: OvfPlan;
+  /** The descriptor text vSphere is given (core's `PlanWithResults.descriptorText`, of digest `plan.descriptorTextDigest`). */
+  descriptorText: string;
 }
 
 /** The provider's port onto core, package and vsphere. */
 export interface OvfkitBackend {
   readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead>;
-  parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
+  parseDescriptor(ovfDescriptor: string | Uint8Array, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
   /** The plan offline, against a host profile (name or JSON file) and an optional inventory snapshot file. */
   planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions, manifestPolicy?: ManifestPolicy): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;

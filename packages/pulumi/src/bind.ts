@@ -53,14 +53,14 @@ export async function describeSource(
   const d = await src.descriptor();
   const now = factsOf ? undefined : await packageFacts(src, d);
   const facts: PackageFactsOf = factsOf ? (declared) => factsOf(d, declared) : async () => now!;
-  const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: facts };
+  const read: DescriptorRead = { ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: facts };
   // The .mf and .cert facts core's plan judges under the signature and the manifest policy (the
   // same reader as ovfkit plan and the import): the plan's verdicts, not ours.
   if (options.signature !== 'ignore' || options.manifestPolicy !== 'skip') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
   return read;
 }
 
-async function parseDescriptor(ovfDescriptor: string, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult> {
+async function parseDescriptor(ovfDescriptor: string | Uint8Array, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult> {
   return coreParseDescriptor(ovfDescriptor, pdp);
 }
 
@@ -138,6 +138,7 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     parse: r.parseDescriptor,
     propertyMapping: r.cisp.propertyMapping ?? [],
     plan: r.plan,
+    descriptorText: r.descriptorText,
     validateHost: r.validateHost,
     importSpec: { error: r.createImportSpec.error ?? [], warning: r.createImportSpec.warning ?? [] },
   };

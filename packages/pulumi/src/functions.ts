@@ -37,7 +37,7 @@ export interface GetOvfDescriptorResult extends OvfParseDescriptorResult {
  */
 export async function getOvfDescriptor(source: string, options: GetOvfDescriptorOptions = {}, backend: OvfkitBackend = defaultBackend()): Promise<GetOvfDescriptorResult> {
   const read = await backend.readDescriptor(source, { manifestPolicy: options.manifestPolicy ?? 'verify-if-present' });
-  const parse = await backend.parseDescriptor(read.ovfDescriptor, { locale: options.locale ?? '', deploymentOption: options.deploymentOption ?? '' });
+  const parse = await backend.parseDescriptor(read.ovfDescriptorBytes, { locale: options.locale ?? '', deploymentOption: options.deploymentOption ?? '' });
   const error = [...read.error, ...(parse.error ?? [])];
   const warning = [...read.warning, ...(parse.warning ?? [])];
   return { ...parse, ...(error.length ? { error } : {}), ...(warning.length ? { warning } : {}), descriptorDigest: read.descriptorDigest };

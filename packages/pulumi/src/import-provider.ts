@@ -257,8 +257,9 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   if (connection && parsed) {
     try {
       const session = await backend.connect(connection);
-      // vSphere is given the keys the plan resolved (full ids), as the import sends them.
-      try { validation = await session.validate(descriptor.ovfDescriptor, { ...request, deploymentOption: local.plan.deploymentOption.key, propertyMapping: local.propertyMapping }); } finally { await session.logout().catch(() => undefined); }
+      // vSphere is given the text and the keys the plan resolved (core's decoding of the bytes,
+      // full ids), as the import sends them.
+      try { validation = await session.validate(local.descriptorText, { ...request, deploymentOption: local.plan.deploymentOption.key, propertyMapping: local.propertyMapping }); } finally { await session.logout().catch(() => undefined); }
     } catch (e) {
       // The server's inventory lacks placement inputs or networks (@ovfkit/vsphere PlacementError): each on its input.
       const issues = (e as { issues?: unknown }).issues;
@@ -508,7 +509,7 @@ export function createOvfImportProvider(getBackend: () => OvfkitBackend & Partia
       return withSession(backend, 'updating an OvfImport', news.connection, async (session) => {
         // Only which properties are passwords is needed here: the descriptor, not a full check.
         const read = await sourceBackend(backend, news.connection).readDescriptor(news.source, { manifestPolicy: news.manifestPolicy ?? 'verify-if-present' });
-        const parse = await backend.parseDescriptor(read.ovfDescriptor, { locale: news.locale ?? '', deploymentOption: olds.deploymentOption ?? '' });
+        const parse = await backend.parseDescriptor(read.ovfDescriptorBytes, { locale: news.locale ?? '', deploymentOption: olds.deploymentOption ?? '' });
         const change: { annotation?: string; property?: KeyValue[] } = {};
         if (news.annotation !== undefined && news.annotation !== olds.annotation) change.annotation = news.annotation;
         const wantOn = news.powerOn === true;

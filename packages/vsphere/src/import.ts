@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, pipeline as pipelineCb, type Readable } from 'node:stream';
-import { DESCRIPTOR_DIGEST_PATTERN, type DescriptorCache, OvfkitError, UsageError, createPlan, judgePackage, type SignaturePolicy, decodeBytes, descriptorDigest, type HostProfile, type InventorySnapshot, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
+import { DESCRIPTOR_DIGEST_PATTERN, type DescriptorCache, OvfkitError, UsageError, createPlan, judgePackage, type SignaturePolicy, descriptorDigest, type HostProfile, type InventorySnapshot, type OvfParseDescriptorResult, type OvfPlan, type PlanOptions, type PlanVocabulary, type OvfCreateImportSpecParams, type OvfNetworkMapping, type OvfFileItem, type OvfIssue } from '@ovfkit/core';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { filesInOrder, openFile, packageFacts, readSignatureFacts, readBody, storedNames, type FileReference, type ManifestAlgorithm, type PackageFile, type PackageSource, type StoredPart, type StoredPartsHook, usableManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
@@ -222,9 +222,10 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
   });
   judgePackage(planned.plan, await packageFacts(source, descriptorFile, planned.plan.package.files));
   if (!planned.plan.ok) throw new PlanRefusedError(planned.plan);
-  // What the server receives is core's decoding of the planned bytes (by their BOM or declared
-  // encoding), not the package's UTF-8 reading of them.
-  const descriptor = decodeBytes(descriptorFile.bytes).text ?? descriptorFile.text;
+  // What the server receives is the plan's text: core's one decoding of the planned bytes (by
+  // their BOM or declared encoding, the declaration made to say UTF-8), of digest
+  // plan.descriptorTextDigest; not the package's UTF-8 reading of them, not decoded again here.
+  const descriptor = planned.descriptorText;
   // The plan judged the manifest against the policy (present under require, the descriptor listed
   // with this digest); its lines for the other files are checked as they are read.
   const manifest = manifestPolicy === 'skip' ? undefined : manifestDigests(await source.manifest());

@@ -24,6 +24,8 @@ type simState struct {
 	VirtualApps     []entityState `json:"virtualApps"`
 	Leases          []leaseState  `json:"leases"`
 	NFC             nfcState      `json:"nfc"`
+	// Received: the descriptors and library files received since the injections were last cleared (received.go).
+	Received []received `json:"received"`
 }
 
 type leaseState struct {
@@ -59,6 +61,7 @@ func (x *extensions) state() simState {
 	}
 	st.Leases = x.leaseStates()
 	st.NFC = x.nfc.state()
+	st.Received = x.received.all()
 	sort.Slice(st.VirtualMachines, func(i, j int) bool { return st.VirtualMachines[i].Ref < st.VirtualMachines[j].Ref })
 	sort.Slice(st.VirtualApps, func(i, j int) bool { return st.VirtualApps[i].Ref < st.VirtualApps[j].Ref })
 	return st

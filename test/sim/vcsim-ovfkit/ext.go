@@ -38,9 +38,14 @@ type extensions struct {
 	nfc nfcCounters
 	// pcs are the private PropertyCollectors clients created (collectors.go).
 	pcs collectorTracker
+	// received records the descriptors and library files received (received.go).
+	received *receivedLog
 }
 
 func newExtensions(model *simulator.Model, server *simulator.Server, username, password string) *extensions {
+	rec := &receivedLog{}
+	lib := newContentLibrary(username, password)
+	lib.received = rec
 	return &extensions{
 		model:    model,
 		server:   server,
@@ -48,7 +53,8 @@ func newExtensions(model *simulator.Model, server *simulator.Server, username, p
 		username: username,
 		password: password,
 		calls:    map[string]int{},
-		library:  newContentLibrary(username, password),
+		library:  lib,
+		received: rec,
 	}
 }
 

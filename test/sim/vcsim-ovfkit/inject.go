@@ -150,6 +150,7 @@ func (x *extensions) serveInject(w http.ResponseWriter, r *http.Request) {
 		x.nfcRateLimit = 0
 		x.mu.Unlock()
 		x.nfc.reset()
+		x.received.reset()
 		writeJSON(w, http.StatusOK, map[string]interface{}{"cleared": true})
 	case http.MethodGet:
 		x.mu.Lock()

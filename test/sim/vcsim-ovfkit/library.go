@@ -67,6 +67,7 @@ type clUpFile struct {
 	token                    string
 	path                     string
 	sha1, digest             string // of the received bytes: SHA-1, and the declared algorithm's
+	session, item            string // the update session and its item
 }
 
 type clUpdate struct {
@@ -103,6 +104,8 @@ type contentLibrary struct {
 	downTokens map[string][2]string
 	// calls counts the operations served, by canonical name (GET /ovfkit/library).
 	calls map[string]int
+	// received records each file's bytes as they arrived (received.go; set by newExtensions).
+	received *receivedLog
 }
 
 func newContentLibrary(username, password string) *contentLibrary {
@@ -805,7 +808,7 @@ func (cl *contentLibrary) addFile(c *vapiCall, up *clUpdate) (interface{}, *vapi
 	if up.Files[spec.Name] != nil {
 		return nil, &vapiError{http.StatusBadRequest, "ALREADY_EXISTS", fmt.Sprintf("update session %s already has a file %q", up.ID, spec.Name)}
 	}
-	f := &clUpFile{Name: spec.Name, SourceType: spec.SourceType, Status: "WAITING_FOR_TRANSFER", Size: -1, path: filepath.Join(up.dir, spec.Name)}
+	f := &clUpFile{Name: spec.Name, SourceType: spec.SourceType, Status: "WAITING_FOR_TRANSFER", Size: -1, path: filepath.Join(up.dir, spec.Name), session: up.ID, item: up.ItemID}
 	if spec.Size != nil {
 		f.Size = *spec.Size
 	}
@@ -848,6 +851,12 @@ func (cl *contentLibrary) receive(f *clUpFile, body io.Reader, progress func(int
 		hd = checksumAlgorithms[f.Algorithm]()
 		ws = append(ws, hd)
 	}
+	// SHA-256 of every file for GET /ovfkit/state (received.go): the declared one when it is SHA256.
+	h256 := hd
+	if f.Algorithm != "SHA256" {
+		h256 = sha256.New()
+		ws = append(ws, h256)
+	}
 	w := io.MultiWriter(ws...)
 	buf := make([]byte, 1<<20)
 	var n int64
@@ -883,6 +892,9 @@ func (cl *contentLibrary) receive(f *clUpFile, body io.Reader, progress func(int
 	f.digest = f.sha1
 	if hd != nil {
 		f.digest = hex.EncodeToString(hd.Sum(nil))
+	}
+	if cl.received != nil {
+		cl.received.add(received{Kind: "libraryUpload", Session: f.session, Item: f.item, File: f.Name, Length: n, Sha256: "sha256:" + hex.EncodeToString(h256.Sum(nil))})
 	}
 	if f.Size >= 0 && n != f.Size {
 		return fmt.Errorf("received %d bytes of %s, the file spec says %d", n, f.Name, f.Size)

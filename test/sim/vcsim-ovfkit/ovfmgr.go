@@ -141,6 +141,7 @@ func vappPropertyType(p ovf.Property) string {
 //
 // @see vim.OvfManager.parseDescriptor
 func (m *ovfManager) ParseDescriptor(ctx *simulator.Context, req *types.ParseDescriptor) soap.HasFault {
+	m.x.descriptorReceived(ctx, "ParseDescriptor", req.OvfDescriptor)
 	body := new(methods.ParseDescriptorBody)
 	res := types.OvfParseDescriptorResult{}
 	d, err := parseDescriptor(req.OvfDescriptor)
@@ -280,6 +281,7 @@ func splitList(s string) []string {
 //
 // @see vim.OvfManager.validateHost
 func (m *ovfManager) ValidateHost(ctx *simulator.Context, req *types.ValidateHost) soap.HasFault {
+	m.x.descriptorReceived(ctx, "ValidateHost", req.OvfDescriptor)
 	body := new(methods.ValidateHostBody)
 	host, ok := simulator.Map.Get(req.Host).(*simulator.HostSystem)
 	if !ok {
@@ -350,6 +352,7 @@ func constraint(msg, value string) types.LocalizedMethodFault {
 //
 // @see vim.OvfManager.createImportSpec
 func (m *ovfManager) CreateImportSpec(ctx *simulator.Context, req *types.CreateImportSpec) (result soap.HasFault) {
+	m.x.descriptorReceived(ctx, "CreateImportSpec", req.OvfDescriptor)
 	d, err := parseDescriptor(req.OvfDescriptor)
 	if err != nil {
 		return &methods.CreateImportSpecBody{Res: &types.CreateImportSpecResponse{Returnval: types.OvfCreateImportSpecResult{Error: []types.LocalizedMethodFault{xmlFormatError(err)}}}}

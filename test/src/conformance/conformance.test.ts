@@ -95,8 +95,8 @@ const NTP_DEFAULT = 'ovf:value="pool.ntp.org"';
 /** A default value outside ASCII, for the encoding rows: the VM's vApp property shows what the server read. */
 const ACCENTED = 'café.naïve.example';
 /** The example descriptor in another encoding, the default of ntp_servers carrying characters outside ASCII. */
-const encoded = (declared: string, encode: (text: string) => Buffer): Pkg => ({
-  edit: (ovf) => encode(ovf.replace('encoding="UTF-8"', `encoding="${declared}"`).replace(NTP_DEFAULT, `ovf:value="${ACCENTED}"`)),
+const encoded = (declared: string, encode: (text: string) => Buffer, lineEnd = '\n'): Pkg => ({
+  edit: (ovf) => encode(ovf.replace('encoding="UTF-8"', `encoding="${declared}"`).replace(NTP_DEFAULT, `ovf:value="${ACCENTED}"`).replace(/\n/g, lineEnd)),
 });
 /** UTF-8 bytes of the example with one invalid sequence (0xC3 0x28) in the default of ntp_servers. */
 const badUtf8: Pkg = {
@@ -160,6 +160,8 @@ const ROWS: Row[] = [
   { name: 'a EULA accepted', pkg: edit('<AnnotationSection>', EULA), choice: { acceptAllEulas: true }, errors: [] },
   { name: 'a Latin-1 descriptor', pkg: encoded('ISO-8859-1', (t) => Buffer.from(t, 'latin1')), choice: {}, errors: [], ntpServers: ACCENTED },
   { name: 'a UTF-16 descriptor', pkg: encoded('UTF-16', (t) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')])), choice: {}, errors: [], ntpServers: ACCENTED },
+  { name: 'a Latin-1 descriptor with CR LF line ends', pkg: encoded('ISO-8859-1', (t) => Buffer.from(t, 'latin1'), '\r\n'), choice: {}, errors: [], ntpServers: ACCENTED },
+  { name: 'a UTF-16 BE descriptor with CR LF line ends', pkg: encoded('UTF-16', (t) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(t, 'utf16le').swap16()]), '\r\n'), choice: {}, errors: [], ntpServers: ACCENTED },
   { name: 'a name of its own', pkg: 'ova', choice: { name: 'conformance-named' }, errors: [] },
 
   // Property values outside their qualifiers, and properties a user may not set.
@@ -301,6 +303,18 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  /**
+   * The digests of the ovfDescriptor strings the simulator received since it was last cleared, by
+   * call: every one must be the plan's descriptorTextDigest (the text the plan was made of).
+   */
+  const receivedDescriptors = async (): Promise<Array<[string | undefined, string]>> =>
+    (await sim.state()).received.filter((r) => r.kind === 'soap').map((r) => [r.method, r.sha256]);
+  const sentAsPlanned = async (digest: string, who: string): Promise<void> => {
+    const got = await receivedDescriptors();
+    assert.ok(got.some(([m]) => m === 'CreateImportSpec'), `${who} called CreateImportSpec: ${JSON.stringify(got)}`);
+    assert.deepEqual(got.filter(([, d]) => d !== digest), [], `${who} sent the planned descriptor text (${digest})`);
+  };
+
   /** The value of a vApp property of an imported VM, as the simulator holds it. */
   const vAppProperty = async (id: string, key: string): Promise<string | undefined> => {
     const session = await connect(sim);
@@ -350,7 +364,7 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
       // ovfkit plan --json: the reference list, checked against the row's codes.
       const planOut = await runCli(['plan', source, '--json', '--name', name, ...cliFlags(c), ...(c.inventory ? ['--inventory', inventoryFile] : [])]);
       const plan = JSON.parse(planOut.stdout) as {
-        ok: boolean; errors: Seen[]; warnings: Seen[]; descriptorDigest: string;
+        ok: boolean; errors: Seen[]; warnings: Seen[]; descriptorDigest: string; descriptorTextDigest: string;
         properties: Array<{ id: string; mappingKey?: string; value: string; source: string }>;
       };
       const expected = plan.errors.map(seen);
@@ -390,7 +404,9 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
         });
         await assertNothingLeft(sim, vmName);
       } else {
+        await sim.clearInjections();
         const created = await apply.create(urn, checked.inputs);
+        await sentAsPlanned(plan.descriptorTextDigest, 'Pulumi Create');
         assert.match(created.id, /^VirtualMachine:/);
         assert.equal(created.properties['entityName'], vmName);
         assert.equal(await vAppProperty(created.id, 'ntp_servers'), c.prop?.['ntp_servers'] ?? row.ntpServers ?? 'pool.ntp.org', 'the server read the characters the plan read');
@@ -402,15 +418,18 @@ describe('conformance: one verdict in ovfkit plan, Pulumi, CDKTF synth and ovfki
 
       // ovfkit import against the simulator.
       const env = simEnv();
+      await sim.clearInjections();
       const imported = await runCli(['import', source, '--name', name, '--json', ...cliFlags(c)], env);
       if (refused) {
         assert.equal(imported.code, 1, imported.stderr);
         const out = JSON.parse(imported.stdout) as { refusedBy: string; error: Seen[] };
         assert.equal(out.refusedBy, 'plan');
         assert.deepEqual(out.error.map(seen), expected, `ovfkit import: ${imported.stdout.slice(0, 2000)}`);
+        assert.deepEqual(await receivedDescriptors(), [], 'a refused import gives vSphere no descriptor');
         await assertNothingLeft(sim, vmName);
       } else {
         assert.equal(imported.code, 0, imported.stderr + imported.stdout);
+        await sentAsPlanned(plan.descriptorTextDigest, 'ovfkit import');
         const r = JSON.parse(imported.stdout) as { entity: { type: string; value: string }; name: string };
         assert.equal(r.name, vmName);
         assert.equal(await vAppProperty(`${r.entity.type}:${r.entity.value}`, 'ntp_servers'), c.prop?.['ntp_servers'] ?? row.ntpServers ?? 'pool.ntp.org', 'ovfkit import sent the values the plan shows');

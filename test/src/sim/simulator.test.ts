@@ -68,9 +68,9 @@ describe('the vSphere simulator harness', () => {
     assert.equal(await s.findByInventoryPath('/DC0/host/nope'), undefined);
   });
 
-  it('starts with an empty VM inventory, no leases and no NFC transfer on its state endpoint', async () => {
+  it('starts with an empty VM inventory, no leases, no NFC transfer and nothing received on its state endpoint', async () => {
     const state = await sim().state();
-    assert.deepEqual(state, { virtualMachines: [], virtualApps: [], leases: [], nfc: { active: 0, peak: 0, started: 0, finished: [] } });
+    assert.deepEqual(state, { virtualMachines: [], virtualApps: [], leases: [], nfc: { active: 0, peak: 0, started: 0, finished: [] }, received: [] });
   });
 
   it('answers an unknown control endpoint with 404', async () => {

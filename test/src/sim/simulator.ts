@@ -207,6 +207,31 @@ export interface SimulatorState {
    * their transfers ended.
    */
   nfc: { active: number; peak: number; started: number; finished: string[] };
+  /** The descriptors and library files the simulator received since the injections were last cleared, in order. */
+  received: SimReceived[];
+}
+
+/**
+ * One thing the simulator received to read, as a vCenter would see it. `soap`: the
+ * `ovfDescriptor` string of a ParseDescriptor, ValidateHost or CreateImportSpec call as the
+ * server decoded it from the SOAP body (`length` and `sha256` of its UTF-8 encoding, `text` when
+ * up to 64 KiB). `libraryUpload`: the bytes of one content library update-session file.
+ */
+export interface SimReceived {
+  kind: 'soap' | 'libraryUpload';
+  method?: 'ParseDescriptor' | 'ValidateHost' | 'CreateImportSpec';
+  /** The SOAP session's User-Agent (ovfkit's, or govmomi's for the library deploy vCenter does itself). */
+  userAgent?: string;
+  /** Update session, library item and file name of a library upload. */
+  session?: string;
+  item?: string;
+  file?: string;
+  length: number;
+  /** `sha256:<hex>`, the form of a plan's digests. */
+  sha256: string;
+  text?: string;
+  /** false when the string held bytes that are not UTF-8. */
+  validUtf8?: false;
 }
 
 /** What GET /ovfkit/library answers: the content library service's whole state. */

@@ -14,6 +14,8 @@ function renderPlan(name: string, p: OvfPlan): string {
   const l: string[] = [];
   l.push(`${esc(name, 'line')}: plan to import ${p.virtualApp ? 'vApp' : 'VM'} "${esc(p.entityName)}"`);
   l.push(`  digest       ${p.descriptorDigest}`);
+  // Only when the text vSphere receives is not the file's bytes (a Latin-1 or UTF-16 descriptor, a BOM).
+  if (p.descriptorTextDigest && p.descriptorTextDigest !== p.descriptorDigest) l.push(`  sent as      ${p.descriptorTextDigest} (the descriptor's text in UTF-8, as vSphere receives it)`);
   l.push(`  checked on   ${esc(p.hostProfile)}${p.inventory ? `, inventory ${esc(p.inventory)}` : ''}${p.target.host ? `, host ${esc(p.target.host)}` : ''}`);
   const t = [p.target.resourcePool && `pool ${esc(p.target.resourcePool)}`, p.target.datastore && `datastore ${esc(p.target.datastore)}`].filter(Boolean);
   if (t.length) l.push(`  target       ${t.join(', ')}`);

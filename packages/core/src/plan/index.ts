@@ -116,6 +116,12 @@ export interface OvfPlan {
   format: typeof PLAN_FORMAT;
   /** `sha256:<hex>` of the descriptor bytes: a changed digest means a new import. */
   descriptorDigest: string;
+  /**
+   * `sha256:<hex>` of the descriptor text a live import sends (UTF-8 of core's decoding of those
+   * bytes, its XML declaration saying UTF-8): what vSphere's CreateImportSpec receives. Equal to
+   * `descriptorDigest` for a UTF-8 descriptor without BOM whose declaration says UTF-8 or nothing.
+   */
+  descriptorTextDigest: string;
   hostProfile: string;
   /** Datacenter of the inventory snapshot checked against, if any. */
   inventory?: string;
@@ -154,6 +160,8 @@ export interface PlanWithResults {
   parseDescriptor: OvfParseDescriptorResult;
   validateHost: OvfValidateHostResult;
   createImportSpec: OvfCreateImportSpecResult;
+  /** The descriptor text a live import sends to CreateImportSpec, of digest `plan.descriptorTextDigest`: the one decoding of the planned bytes. */
+  descriptorText: string;
   /** With an inventory: the objects placement resolved to (what an import sends), and the network mapping by moref. */
   placement?: Omit<InventoryPlacement, 'issues'> & { networkMapping: OvfNetworkMapping[] };
 }
@@ -241,6 +249,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   const plan: OvfPlan = {
     format: PLAN_FORMAT,
     descriptorDigest: resolved.digest,
+    descriptorTextDigest: resolved.textDigest,
     hostProfile: profile.name,
     target: {},
     virtualApp: pr.virtualApp,
@@ -329,7 +338,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   for (const i of [...plan.errors, ...plan.warnings]) {
     if (i.value !== undefined && i.value !== '' && keys.propertyMapping.some((kv) => secretKeys.has(kv.key) && kv.value === i.value)) i.value = REDACTED;
   }
-  return { plan, cisp, parseDescriptor: pr, validateHost, createImportSpec, ...(placement ? { placement } : {}) };
+  return { plan, cisp, parseDescriptor: pr, validateHost, createImportSpec, descriptorText: resolved.vimText, ...(placement ? { placement } : {}) };
 }
 
 /**

@@ -34,6 +34,24 @@ describe('the plan', () => {
     assert.notEqual(createPlan(OVF.replace('App<', 'App2<')).plan.descriptorDigest, plan.descriptorDigest);
   });
 
+  it('carries the digest of the text a live import sends: the bytes\' for UTF-8, the decoded text\'s UTF-8 otherwise', () => {
+    const sha = (b: string | Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    const utf8 = createPlan(Buffer.from(OVF));
+    assert.deepEqual([utf8.plan.descriptorTextDigest, utf8.descriptorText], [utf8.plan.descriptorDigest, OVF]);
+    // The text vSphere is given: the declaration says UTF-8, the characters and the CR LF line ends are the file's.
+    const text = OVF.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-8"?>').replace('App<', 'Caf\u00e9<').replace(/\n/g, '\r\n');
+    const encoded: Array<[string, Buffer]> = [
+      ['ISO-8859-1', Buffer.from(text.replace('"UTF-8"', '"ISO-8859-1"'), 'latin1')],
+      ['UTF-16 LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace('"UTF-8"', '"UTF-16"'), 'utf16le')])],
+      ['UTF-16 BE', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text.replace('"UTF-8"', '"UTF-16"'), 'utf16le').swap16()])],
+      ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ];
+    for (const [what, bytes] of encoded) {
+      const r = createPlan(bytes);
+      assert.deepEqual([r.plan.descriptorDigest, r.plan.descriptorTextDigest, r.descriptorText], [sha(bytes), sha(text), text], what);
+    }
+  });
+
   it('shows hardware, networks, disks, files and EULAs of the import', () => {
     const { inventory } = checkInventory(SITE);
     const { plan } = createPlan(OVF, { inventory: inventory!, resourcePool: 'Resources', datastore: 'vmfs1', networkMapping: { 'VM Network': 'prod-pg' }, diskProvisioning: 'thin', importOption: ['acceptAllEulas'] });

@@ -129,7 +129,9 @@ export function escapeXml(s: string): string {
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s)) {
     throw new OvfkitError('USAGE', 'a value sent to vSphere contains a control character that XML 1.0 cannot carry');
   }
-  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
+  // CR as a reference: a reader turns a literal CR or CR LF into LF (XML 1.0 §2.11), so a
+  // descriptor with CR LF line ends would reach the server with LF ones, not as planned.
+  return s.replace(/[&<>"'\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : '&#13;'));
 }
 
 /** Writes a parsed node back out unchanged in meaning: used to send CreateImportSpec's importSpec to ImportVApp as received. */
