@@ -84,9 +84,9 @@ const INPUTS: Words = {
   untrustedServer: 'set connection.thumbprint (or ovfkit:thumbprint) to its SHA-256 fingerprint to pin it, or connection.insecure (or ovfkit:insecure) to skip the check; the Pulumi provider takes no CA',
   exportName: 'name',
   libraryPull: 'pull: true',
-  datacenter: 'datacenter',
-  host: 'host',
-  datastore: 'datastore',
+  datacenter: 'datacenter: "<datacenter>"',
+  host: 'host: "<host>"',
+  datastore: 'datastore: "<datastore>"',
 };
 
 const WORDS: Record<Vocabulary, Words> = {
@@ -124,9 +124,9 @@ const WORDS: Record<Vocabulary, Words> = {
     untrustedServer: TERRAFORM_UNTRUSTED,
     exportName: 'name',
     libraryPull: 'a pull (the provider publishes no library items)',
-    datacenter: 'datacenter',
-    host: 'host',
-    datastore: 'datastore',
+    datacenter: 'datacenter = "<datacenter>"',
+    host: 'host = "<host>"',
+    datastore: 'datastore = "<datastore>"',
   },
   api: {
     property: (id) => `propertyMapping key ${JSON.stringify(id)}`,
