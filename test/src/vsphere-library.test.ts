@@ -221,7 +221,19 @@ describe('content library publish and read through the REST API (simulator)', fu
       const rest = await open();
       try {
         const before = await held(sim());
-        await assert.rejects(publishToLibrary(rest, { source: await pkg(web.ova), library: 'lib-pull', item: 'x', pull: true }), /--pull needs the URL of an \.ovf/);
+        const refused = async (vocabulary: 'cli' | 'pulumi'): Promise<string> => {
+          const source = await pkg(web.ova);
+          try {
+            await publishToLibrary(rest, { source, library: 'lib-pull', item: 'x', pull: true, vocabulary });
+          } catch (e) {
+            return (e as Error).message;
+          }
+          return 'published';
+        };
+        assert.deepEqual({ cli: await refused('cli'), pulumi: await refused('pulumi') }, {
+          cli: `--pull needs the URL of an .ovf (vCenter fetches each file beside it); ${web.ova} is a ova source`,
+          pulumi: `pull: true needs the URL of an .ovf (vCenter fetches each file beside it); ${web.ova} is a ova source`,
+        });
         assert.deepEqual(await held(sim()), before);
       } finally {
         await rest.close();

@@ -36,22 +36,38 @@ export interface Words {
   manifestPolicy(policy: string): string;
   /** A setting of the vSphere connection (@ovfkit/vsphere's connect refuses a bad one in these words). */
   connection(setting: ConnectionSetting): string;
+  /** What to do when the server's certificate is not trusted: the ways this front end offers to trust it. */
+  untrustedServer: string;
+  /** Naming an export (`ovf:id` and the base name of its files). */
+  exportName: string;
+  /** Having vCenter pull a package's files from their URLs when publishing to a content library. */
+  libraryPull: string;
+  /** Choosing the datacenter of a placement. */
+  datacenter: string;
+  /** Choosing the host of a placement (or of a host-profile capture). */
+  host: string;
+  /** Choosing the datastore of a placement. */
+  datastore: string;
 }
 
 /** The settings of a vSphere connection a message can name. */
-export type ConnectionSetting = 'server' | 'user' | 'password' | 'thumbprint' | 'ca' | 'insecure';
+export type ConnectionSetting = 'server' | 'user' | 'password' | 'thumbprint' | 'ca' | 'insecure' | 'timeout';
 
 /** `ovfkit`'s flags, and the environment the CLI reads when a flag is absent. */
 const CLI_CONNECTION: Record<ConnectionSetting, string> = {
   server: '--server (or VSPHERE_SERVER)', user: '--user (or VSPHERE_USER)', password: '--password (or VSPHERE_PASSWORD)',
-  thumbprint: '--thumbprint', ca: '--ca', insecure: '--insecure',
+  thumbprint: '--thumbprint', ca: '--ca', insecure: '--insecure', timeout: '--timeout',
 };
 
 /** A resource's `connection` input, or the provider's `ovfkit:*` stack config (connection.ts). */
-const PULUMI_CONNECTION = (s: ConnectionSetting): string => (s === 'ca' ? 'a CA (the Pulumi provider takes none: pin connection.thumbprint)' : `connection.${s} (or ovfkit:${s})`);
+const PULUMI_CONNECTION = (s: ConnectionSetting): string =>
+  s === 'ca' ? 'a CA (the Pulumi provider takes none: pin connection.thumbprint)' : s === 'timeout' ? 'the request timeout, which Pulumi does not let you set' : `connection.${s} (or ovfkit:${s})`;
 
 /** The `ovfkit` provider block's attributes (terraform provider schema.ts); CDKTF's OvfkitProvider has the same. */
-const TERRAFORM_CONNECTION = (s: ConnectionSetting): string => `the provider's ${s} = …`;
+const TERRAFORM_CONNECTION = (s: ConnectionSetting): string => (s === 'timeout' ? 'the request timeout, which the provider does not let you set' : `the provider's ${s} = …`);
+
+/** The provider block's ways to trust a server (Terraform, and CDKTF's OvfkitProvider). */
+const TERRAFORM_UNTRUSTED = 'set the provider\'s thumbprint = "<sha256>" to pin it, ca = "<PEM>", or insecure = true';
 
 const cliArg = (s: string): string => (/[\s"'\\$`<>]/.test(s) ? JSON.stringify(s) : s);
 
@@ -68,6 +84,12 @@ const INPUTS: Words = {
   trustedCertificates: 'trustedCertificates: ["<CA PEM>"]',
   manifestPolicy: (p) => `manifestPolicy: ${JSON.stringify(p)}`,
   connection: PULUMI_CONNECTION,
+  untrustedServer: 'set connection.thumbprint (or ovfkit:thumbprint) to its SHA-256 fingerprint to pin it, or connection.insecure (or ovfkit:insecure) to skip the check; the Pulumi provider takes no CA',
+  exportName: 'name',
+  libraryPull: 'pull: true',
+  datacenter: 'datacenter: "<datacenter>"',
+  host: 'host: "<host>"',
+  datastore: 'datastore: "<datastore>"',
 };
 
 const WORDS: Record<Vocabulary, Words> = {
@@ -83,9 +105,15 @@ const WORDS: Record<Vocabulary, Words> = {
     trustedCertificates: '--trust <ca.pem>',
     manifestPolicy: (p) => `--manifest ${p}`,
     connection: (s) => CLI_CONNECTION[s],
+    untrustedServer: 'pass --thumbprint <sha256> to pin it, --ca <file>, or --insecure',
+    exportName: '--name',
+    libraryPull: '--pull',
+    datacenter: '--datacenter',
+    host: '--host',
+    datastore: '--datastore',
   },
   pulumi: INPUTS,
-  cdktf: { ...INPUTS, descriptorListing: 'the OvfDescriptor construct', connection: TERRAFORM_CONNECTION },
+  cdktf: { ...INPUTS, descriptorListing: 'the OvfDescriptor construct', connection: TERRAFORM_CONNECTION, untrustedServer: TERRAFORM_UNTRUSTED, libraryPull: 'a pull (OvfLibraryItem offers none: its provisioner pushes each file)' },
   terraform: {
     property: (id) => `property_mapping = { ${JSON.stringify(id)} = "…" }`,
     acceptEulas: 'accept_all_eulas = true',
@@ -98,6 +126,12 @@ const WORDS: Record<Vocabulary, Words> = {
     trustedCertificates: 'trusted_certificates = ["<CA PEM>"]',
     manifestPolicy: (p) => `manifest_policy = ${JSON.stringify(p)}`,
     connection: TERRAFORM_CONNECTION,
+    untrustedServer: TERRAFORM_UNTRUSTED,
+    exportName: 'name',
+    libraryPull: 'a pull (the provider publishes no library items)',
+    datacenter: 'datacenter = "<datacenter>"',
+    host: 'host = "<host>"',
+    datastore: 'datastore = "<datastore>"',
   },
   api: {
     property: (id) => `propertyMapping key ${JSON.stringify(id)}`,
@@ -110,7 +144,13 @@ const WORDS: Record<Vocabulary, Words> = {
     signature: (p) => `the signature policy ${JSON.stringify(p)}`,
     trustedCertificates: 'trusted CA certificates',
     manifestPolicy: (p) => `the manifest policy ${JSON.stringify(p)}`,
-    connection: (s) => `ConnectOptions.${s === 'user' ? 'userName' : s}`,
+    connection: (s) => `ConnectOptions.${s === 'user' ? 'userName' : s === 'timeout' ? 'timeoutMs' : s}`,
+    untrustedServer: 'set ConnectOptions.thumbprint (SHA-256) to pin it, ConnectOptions.ca, or ConnectOptions.insecure',
+    exportName: 'OvfCreateDescriptorParams name',
+    libraryPull: 'PublishOptions.pull',
+    datacenter: 'datacenter',
+    host: 'hostSystem',
+    datastore: 'datastore',
   },
 };
 

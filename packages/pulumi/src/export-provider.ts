@@ -204,6 +204,7 @@ export function createOvfExportProvider(getBackend: () => OvfkitBackend): Provid
       ...(inputs.chunkSize !== undefined ? { chunkSizeBytes: inputs.chunkSize } : {}),
       ...(inputs.signingKey !== undefined ? { signingKeyPem: inputs.signingKey } : {}),
       ...(inputs.signingCertificate !== undefined ? { signingCertificatePem: inputs.signingCertificate } : {}),
+      vocabulary: 'pulumi',
     }));
     // The connection served the export only (read and delete touch the local files): the state keeps none.
     const { signingKey, connection: _connection, ...rest } = inputs;

@@ -33,13 +33,14 @@ export function createLibraryBackend(describe: (src: PackageSource, options: { m
         password: connection.password.reveal(),
         ...(connection.thumbprint ? { thumbprint: connection.thumbprint } : {}),
         ...(connection.insecure ? { insecure: true } : {}),
+        vocabulary: 'pulumi',
       });
       // The port's shapes over the session's own calls (kept before they are replaced on it).
       const publish = s.publish.bind(s);
       const readItem = s.readItem.bind(s);
       const session: LibrarySession = Object.assign(s, {
         async publish(source: string, options: { library: string; item: string; description?: string; pull?: boolean }) {
-          const r = await publish(source, options);
+          const r = await publish(source, { ...options, vocabulary: 'pulumi' });
           const files = r.files.map((f) => ({ name: f.name, ...(f.size !== undefined ? { size: f.size } : {}), ...(f.algorithm ? { algorithm: f.algorithm, checksum: f.checksum! } : {}) }));
           return { libraryId: r.libraryId, itemId: r.itemId, contentVersion: r.contentVersion, changed: r.changed, created: r.created, files, contentDigest: vsphere().libraryContentDigest(files) };
         },

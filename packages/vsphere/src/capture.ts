@@ -19,6 +19,7 @@ import {
   limitsFor,
   OvfkitError,
   UsageError,
+  wordsOf,
 } from '@ovfkit/core';
 import { Inventory, pathsUnder, type InventoryObject } from './inventory';
 import type { DataObject, ManagedObjectReference } from './soap/codec';
@@ -396,7 +397,7 @@ export async function readHostEnvironment(session: VimSession, browser: ManagedO
 export async function captureHostProfile(session: VimSession, options: { host?: string; signal?: AbortSignal } = {}): Promise<HostProfile> {
   const inv = new Inventory(session);
   // A host by name, moref or inventory path, as placement resolves one (Inventory.resolve).
-  const host = options.host ? await inv.resolve('host', options.host, options.signal) : await onlyOrGiven(inv, 'HostSystem', 'host', undefined, '--host');
+  const host = options.host ? await inv.resolve('host', options.host, options.signal) : await onlyOrGiven(inv, 'HostSystem', 'host', undefined, wordsOf(session.vocabulary).host);
   const p = await session.properties(host, ['name', 'config.product', 'parent'], options.signal);
   const product = (p['config.product'] ?? session.serviceContent.about) as { name: string; version: string; apiVersion: string };
   const base = closestBuiltinProfile(product.apiVersion);
@@ -427,7 +428,7 @@ function datastoreType(t: unknown): (typeof DATASTORE_TYPES)[number] {
  */
 export async function captureInventory(session: VimSession, options: { datacenter?: string; signal?: AbortSignal; rest?: RestClient } = {}): Promise<InventorySnapshot> {
   const inv = new Inventory(session);
-  const dc = await onlyOrGiven(inv, 'Datacenter', 'datacenter', options.datacenter && !options.datacenter.startsWith('/') ? `/${options.datacenter}` : options.datacenter, '--datacenter');
+  const dc = await onlyOrGiven(inv, 'Datacenter', 'datacenter', options.datacenter && !options.datacenter.startsWith('/') ? `/${options.datacenter}` : options.datacenter, wordsOf(session.vocabulary).datacenter);
   const dcNames = await inv.namesOf(dc, options.signal);
   const dcName = dcNames[dcNames.length - 1] ?? dc.value;
   // One listing of everything under the datacenter, each type with its own properties and its

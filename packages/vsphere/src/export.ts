@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OvfkitError, UsageError, type OvfCreateDescriptorParams, type OvfFile, type OvfIssue } from '@ovfkit/core';
+import { OvfkitError, UsageError, wordsOf, type OvfCreateDescriptorParams, type Vocabulary, type OvfFile, type OvfIssue } from '@ovfkit/core';
 import { chunkName, signManifest } from '@ovfkit/package';
 import { Inventory } from './inventory';
 import { withLease } from './lease';
@@ -52,6 +52,8 @@ export interface ExportOvfOptions {
   signal?: AbortSignal;
   onProgress?: (p: TransferProgress) => void;
   log?: (line: string) => void;
+  /** Whose words a refused choice is named in (`--name`, Pulumi's `name`…). @default the session's (ConnectOptions' `vocabulary`) */
+  vocabulary?: Vocabulary;
 }
 
 export interface ExportOvfResult {
@@ -99,6 +101,7 @@ interface Sink {
  */
 export async function exportOvf(session: VimSession, options: ExportOvfOptions): Promise<ExportOvfResult> {
   const { signal } = options;
+  const vocabulary = options.vocabulary ?? session.vocabulary;
   const algorithm = options.manifestAlgorithm ?? 'SHA256';
   const signing = options.signing;
   const chunkSize = options.chunkSize;
@@ -109,7 +112,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
   const inv = new Inventory(session);
   const entity = await inv.entity(options.entity, signal);
   const name = options.name ?? String((await session.properties(entity, ['name'], signal))['name'] ?? entity.value);
-  if (!/^[\w.-][\w .-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} cannot be used as a file name; pass a plain name with --name`);
+  if (!/^[\w.-][\w .-]*$/.test(name)) throw new UsageError(`${JSON.stringify(name)} cannot be used as a file name; pass a plain name with ${wordsOf(vocabulary).exportName}`);
   const cdp: OvfCreateDescriptorParams = {
     name,
     ...(options.exportOption?.length ? { exportOption: options.exportOption } : {}),
@@ -121,7 +124,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
   // The final descriptor is the dry run plus References/File entries, fileRef attributes and
   // sizes: the OVA's descriptor slot is sized from it (see descriptorReservation).
   const dryBytes = Buffer.byteLength(dry.ovfDescriptor, 'utf8');
-  const sink = await openSink(options.destination, descriptorReservation(dryBytes));
+  const sink = await openSink(options.destination, descriptorReservation(dryBytes), vocabulary);
   try {
     const leaseRef = await session.client.send(entity.type === 'VirtualMachine' ? new ExportVm({ _this: entity }) : new ExportVApp({ _this: entity }), signal);
     return await withLease(
@@ -147,7 +150,7 @@ export async function exportOvf(session: VimSession, options: ExportOvfOptions):
         // whatever order the downloads finish in.
         const slots: Array<{ files: ExportOvfResult['files']; ovfFile: OvfFile; check: ServerManifestFile }> = [];
         const tasks = devices.map(({ dev, u, base }, index) => async (transferSignal: AbortSignal): Promise<void> => {
-          const body = await NfcGet.open(u, agentFor(session, u, dev.sslThumbprint), transferSignal, session.client.timeoutMs * 2, base);
+          const body = await NfcGet.open(u, agentFor(session, u, dev.sslThumbprint), transferSignal, session.client.timeoutMs * 2, base, session.vocabulary);
           let bytes = 0;
           const progress = (chunk: Buffer): void => {
             bytes += chunk.length;
@@ -232,8 +235,8 @@ function fileNameFor(name: string, targetId: string, used: Set<string>): string 
   return candidate;
 }
 
-async function openSink(destination: string, descriptorBytes: number): Promise<Sink> {
-  if (destination.toLowerCase().endsWith('.ova')) return ovaSink(await OvaWriter.create(destination, descriptorBytes), destination);
+async function openSink(destination: string, descriptorBytes: number, vocabulary: Vocabulary): Promise<Sink> {
+  if (destination.toLowerCase().endsWith('.ova')) return ovaSink(await OvaWriter.create(destination, descriptorBytes, vocabulary), destination);
   let created = false;
   try {
     const entries = await fs.promises.readdir(destination);

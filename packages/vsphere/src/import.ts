@@ -324,7 +324,7 @@ export async function importOvf(session: VimSession, options: ImportOvfOptions):
             body = check;
           }
           const length = item.ref.compression ? undefined : item.size;
-          await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), signal, session.client.timeoutMs * 2);
+          await nfcUpload(u, disk ? 'POST' : 'PUT', disk ? 'application/x-vnd.vmware-streamVmdk' : 'application/octet-stream', length, body, agentFor(session, u, dev.sslThumbprint), signal, session.client.timeoutMs * 2, {}, session.vocabulary);
         };
         let walkedManifest: ManifestDigests | undefined;
         if (!source.sequentialOnly) {

@@ -185,7 +185,7 @@ export async function planLibraryItem(rest: RestClient, session: VimSession, arg
   const placement = where?.resourcePool && where.datastore ? await placementOf(inv, inventory, where, signal) : undefined;
   // The filter's target is the pool (with the host and folder when given); the datastore is not part of it.
   const target = placement ?? (where?.resourcePool ? { resourcePool: { type: where.resourcePool.type === 'vApp' ? 'VirtualApp' : 'ResourcePool', value: where.resourcePool.moref }, host: where.host ? { type: 'HostSystem', value: where.host.moref } : undefined, folder: where.folder ? { type: 'Folder', value: where.folder.moref } : undefined } : undefined);
-  if (target) judgeLibraryFilter(planned.plan, planned.parseDescriptor, await filterLibraryItem(rest, source.itemId, target, signal));
+  if (target) judgeLibraryFilter(planned.plan, planned.parseDescriptor, await filterLibraryItem(rest, source.itemId, target, signal), planOptions.vocabulary ?? session.vocabulary);
   return { planned, itemId: source.itemId, libraryId: source.libraryId, inventory, ...(placement ? { placement } : {}), filtered: target !== undefined };
 }
 

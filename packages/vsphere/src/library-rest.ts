@@ -1,6 +1,6 @@
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, wordsOf } from '@ovfkit/core';
 import type { VimSession } from './session';
 import { nfcUpload, redactNfc } from './nfc';
 import { requestDeadline } from './pace';
@@ -193,7 +193,7 @@ export class RestClient {
       );
       const late = (e: Error): Error =>
         deadline.expired()
-          ? new OvfkitError('TIMEOUT', `${opLabel(op)}: ${u.host} did not answer within ${this.timeoutMs / 1000} s (--timeout)`)
+          ? new OvfkitError('TIMEOUT', `${opLabel(op)}: ${u.host} did not answer within ${this.timeoutMs / 1000} s (${wordsOf(this.vim.client.vocabulary).connection('timeout')})`)
           : signal?.aborted
             ? new OvfkitError('ABORTED', 'interrupted')
             : e instanceof OvfkitError
@@ -221,7 +221,7 @@ export class RestClient {
   /** PUTs a stream to an update session's upload endpoint (the NFC upload path); resolves on 200/201. */
   upload(uri: string, body: Readable, size: number | undefined, signal: AbortSignal, idleTimeoutMs = 120_000): Promise<void> {
     const { url, agent, headers } = this.endpoint(uri);
-    return nfcUpload(url, 'PUT', 'application/octet-stream', size, body, agent, signal, idleTimeoutMs, headers);
+    return nfcUpload(url, 'PUT', 'application/octet-stream', size, body, agent, signal, idleTimeoutMs, headers, this.vim.client.vocabulary);
   }
 
   /** GETs a download endpoint into memory, refusing more than `maxBytes` (a descriptor). */
@@ -243,7 +243,7 @@ export class RestClient {
       });
       const late = (e: Error): Error =>
         deadline.expired()
-          ? new OvfkitError('TIMEOUT', `download of ${shown}: no whole answer within ${this.timeoutMs / 1000} s (--timeout)`)
+          ? new OvfkitError('TIMEOUT', `download of ${shown}: no whole answer within ${this.timeoutMs / 1000} s (${wordsOf(this.vim.client.vocabulary).connection('timeout')})`)
           : e instanceof OvfkitError
             ? e
             : new OvfkitError('NETWORK', `download of ${shown} failed: ${(e as { code?: string }).code ?? e.message}`, { cause: e });

@@ -4,6 +4,7 @@
  * deploy it. Each call is one of library.ts / library-source.ts / library-deploy.ts; this class
  * only holds the two sessions and adapts the providers' request shape.
  */
+import type { Vocabulary } from '@ovfkit/core';
 import { openSource, type PackageSource } from '@ovfkit/package';
 import { deployLibraryItem, type LibraryDeployResult } from './library-deploy';
 import { RestClient, isRestError } from './library-rest';
@@ -33,7 +34,7 @@ export class OvfLibrarySession extends OvfSession {
   }
 
   /** Publishes the package at `source` (path or URL) into `item` of `library` (see {@link publishToLibrary}); identical content is a no-op. */
-  async publish(source: string, options: { library: string; item: string; description?: string; pull?: boolean }): Promise<PublishResult> {
+  async publish(source: string, options: { library: string; item: string; description?: string; pull?: boolean; vocabulary?: Vocabulary }): Promise<PublishResult> {
     const src = await openSource(source, {});
     try {
       return await publishToLibrary(this.rest, { source: src, ...options });

@@ -1,4 +1,4 @@
-import { OvfkitError, UsageError, isOvfkitError } from '@ovfkit/core';
+import { OvfkitError, UsageError, isOvfkitError, wordsOf, type Vocabulary } from '@ovfkit/core';
 import { DigestStream, parseManifest, readReferences, storedNames, type ManifestAlgorithm, type PackageSource } from '@ovfkit/package';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -80,6 +80,8 @@ export interface PublishOptions {
   signal?: AbortSignal;
   /** How often a pull is polled. @default 250 */
   pollMs?: number;
+  /** Whose words a refused choice is named in (`--pull`, Pulumi's `pull: true`). @default the session's (ConnectOptions' `vocabulary`) */
+  vocabulary?: Vocabulary;
 }
 
 /** What a publish did. */
@@ -118,7 +120,7 @@ interface PublishFile {
 export async function publishToLibrary(rest: RestClient, options: PublishOptions): Promise<PublishResult> {
   const { source, signal } = options;
   const files = await packageFiles(source);
-  if (options.pull && source.kind !== 'url-ovf') throw new UsageError(`--pull needs the URL of an .ovf (vCenter fetches each file beside it); ${source.location} is a ${source.kind} source`);
+  if (options.pull && source.kind !== 'url-ovf') throw new UsageError(`${wordsOf(options.vocabulary ?? rest.vim.vocabulary).libraryPull} needs the URL of an .ovf (vCenter fetches each file beside it); ${source.location} is a ${source.kind} source`);
   const lib = await findLibrary(rest, options.library, signal);
   let item = await findItem(rest, lib.id, options.item, signal);
   const result = (it: LibraryItemInfo, changed: boolean, created: boolean, bytes: number): PublishResult => ({

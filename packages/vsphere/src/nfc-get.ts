@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import type * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import * as tls from 'node:tls';
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, type Vocabulary } from '@ovfkit/core';
 import { watchPace } from './pace';
 
 /**
@@ -208,7 +208,7 @@ export class NfcGet implements PieceSource {
    * the minimum pace, head included (pace.ts). `describe` names the download in
    * errors (a file name or a redacted URL: a lease URL carries a ticket).
    */
-  static open(u: URL, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs: number, describe: string): Promise<NfcGet> {
+  static open(u: URL, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs: number, describe: string, vocabulary: Vocabulary = 'api'): Promise<NfcGet> {
     return new Promise<NfcGet>((resolve, reject) => {
       let headBytes: Buffer[] = [];
       let headLength = 0;
@@ -260,7 +260,7 @@ export class NfcGet implements PieceSource {
       const connected = (s: net.Socket): void => {
         socket = s;
         s.setNoDelay(true);
-        const stop = watchPace(`downloading ${describe}`, { windowMs: idleTimeoutMs }, () => get?.received ?? headLength, fail);
+        const stop = watchPace(`downloading ${describe}`, { windowMs: idleTimeoutMs, vocabulary }, () => get?.received ?? headLength, fail);
         s.once('close', stop);
         s.setTimeout(idleTimeoutMs, () => fail(new OvfkitError('TIMEOUT', `no progress downloading ${describe} for ${idleTimeoutMs / 1000} s`)));
         s.on('error', (e) => fail(e instanceof OvfkitError ? e : new OvfkitError('NETWORK', `the download of ${describe} failed: ${(e as { code?: string }).code ?? e.message}`, { cause: e })));

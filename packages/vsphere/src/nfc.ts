@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, type Vocabulary } from '@ovfkit/core';
 import { awaitAnswer, watchPace } from './pace';
 import type { VimSession } from './session';
 import { createAgent } from './tls';
@@ -34,7 +34,7 @@ export function agentFor(session: VimSession, u: URL, sslThumbprint: string | un
  * library upload endpoint. Resolves on 200/201. Fails after `idleTimeoutMs` without a byte, and
  * when a window of that length moves less than the minimum pace; the answer after the body is bounded too (pace.ts).
  */
-export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, size: number | undefined, body: Readable, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs = 120_000, extraHeaders: Record<string, string> = {}): Promise<void> {
+export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, size: number | undefined, body: Readable, agent: https.Agent | undefined, signal: AbortSignal, idleTimeoutMs = 120_000, extraHeaders: Record<string, string> = {}, vocabulary: Vocabulary = 'api'): Promise<void> {
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
     const headers: Record<string, string | number> = { 'Content-Type': contentType, ...extraHeaders };
@@ -56,7 +56,7 @@ export function nfcUpload(u: URL, method: 'PUT' | 'POST', contentType: string, s
     req.setTimeout(idleTimeoutMs, () => req.destroy(new OvfkitError('TIMEOUT', `no progress uploading to ${redactNfc(u)} for ${idleTimeoutMs / 1000} s`)));
     let sent = 0;
     body.on('data', (c: Buffer) => (sent += c.length));
-    const pace = { windowMs: idleTimeoutMs };
+    const pace = { windowMs: idleTimeoutMs, vocabulary };
     let stopAnswerWait = (): void => undefined;
     const stopPace = watchPace(`uploading to ${redactNfc(u)}`, pace, () => sent, (e) => req.destroy(e));
     const stop = (): void => {

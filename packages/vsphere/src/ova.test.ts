@@ -90,7 +90,20 @@ describe('tarHeader (one-block member headers)', () => {
   });
 
   it('refuses names that need more than one block or escape the archive', () => {
-    assert.throws(() => tarHeader('a'.repeat(101), 1), /at most 100 bytes/);
+    const long = 'a'.repeat(101);
+    const refusal = (vocabulary: 'cli' | 'pulumi' | 'api'): string => {
+      try {
+        tarHeader(long, 1, vocabulary);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    assert.deepEqual({ cli: refusal('cli'), pulumi: refusal('pulumi'), api: refusal('api') }, {
+      cli: `cannot store "${long}" in an OVA: member names are at most 100 bytes; pass a shorter --name`,
+      pulumi: `cannot store "${long}" in an OVA: member names are at most 100 bytes; pass a shorter name`,
+      api: `cannot store "${long}" in an OVA: member names are at most 100 bytes; pass a shorter OvfCreateDescriptorParams name`,
+    });
     assert.throws(() => tarHeader('../x', 1), /escapes/);
   });
 });

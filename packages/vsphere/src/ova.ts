@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { type PieceSource, fromReadable } from './nfc-get';
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, wordsOf, type Vocabulary } from '@ovfkit/core';
 import { chunkName, tarHeader as ustarHeader } from '@ovfkit/package';
 import { chunkIndexOf, chunkSizes } from './export-chunks';
 
@@ -29,16 +29,18 @@ export class OvaWriter {
     private readonly fh: fs.promises.FileHandle,
     readonly file: string,
     private reserveBytes: number,
+    /** Whose words a refused member name is named in. */
+    private readonly vocabulary: Vocabulary,
   ) {
     this.pos = BLOCK + roundUp(reserveBytes);
   }
 
-  /** Creates `file` (refusing to overwrite) with room for a descriptor of up to `reserveBytes`. */
-  static async create(file: string, reserveBytes: number): Promise<OvaWriter> {
+  /** Creates `file` (refusing to overwrite) with room for a descriptor of up to `reserveBytes`; a member name too long is refused in `vocabulary`'s words. */
+  static async create(file: string, reserveBytes: number, vocabulary: Vocabulary = 'api'): Promise<OvaWriter> {
     const fh = await fs.promises.open(file, 'wx').catch((e: NodeJS.ErrnoException) => {
       throw new OvfkitError('IO', e.code === 'EEXIST' ? `${file} already exists; ovfkit does not overwrite` : `cannot create ${file}: ${e.code ?? e.message}`);
     });
-    return new OvaWriter(fh, file, reserveBytes);
+    return new OvaWriter(fh, file, reserveBytes, vocabulary);
   }
 
   /** The descriptor slot's size; can be changed until the first member is added. */
@@ -59,11 +61,11 @@ export class OvaWriter {
   async addStream(name: string, body: Readable | AsyncIterable<Buffer> | PieceSource, onChunk?: (chunk: Buffer) => void): Promise<number> {
     const input = body instanceof Readable ? fromReadable(body) : 'pipe' in body && 'resume' in body ? body : fromReadable(Readable.from(body));
     // Refuse a name that needs more than one header block before any byte is read.
-    tarHeader(name, 0);
+    tarHeader(name, 0, this.vocabulary);
     this.membersAdded = true;
     const headerAt = this.pos;
     const size = await writeSourceAt(this.fh, input, headerAt + BLOCK, onChunk);
-    await this.writeAll(tarHeader(name, size), headerAt);
+    await this.writeAll(tarHeader(name, size, this.vocabulary), headerAt);
     const pad = roundUp(size) - size;
     if (pad) await this.writeAll(Buffer.alloc(pad), headerAt + BLOCK + size);
     this.pos = headerAt + BLOCK + roundUp(size);
@@ -78,7 +80,7 @@ export class OvaWriter {
    * @see DSP0243 §7.3
    */
   async addChunkedStream(name: string, body: PieceSource, chunkSize: number, onChunk?: (chunk: Buffer) => void): Promise<{ size: number; chunks: StoredChunk[] }> {
-    tarHeader(chunkName(name, 0), 0);
+    tarHeader(chunkName(name, 0), 0, this.vocabulary);
     this.membersAdded = true;
     const first = this.pos;
     const stride = BLOCK + roundUp(chunkSize);
@@ -94,7 +96,7 @@ export class OvaWriter {
     const chunks = chunkSizes(size, chunkSize).map((n, k) => ({ name: chunkName(name, k), size: n }));
     for (const [k, c] of chunks.entries()) {
       const at = first + k * stride;
-      await this.writeAll(tarHeader(c.name, c.size), at);
+      await this.writeAll(tarHeader(c.name, c.size, this.vocabulary), at);
       const pad = roundUp(c.size) - c.size;
       if (pad) await this.writeAll(Buffer.alloc(pad), at + BLOCK + c.size);
     }
@@ -117,7 +119,7 @@ export class OvaWriter {
     }
     const padded = Buffer.concat([bytes, Buffer.alloc(this.reserveBytes - bytes.length, 0x20)]);
     if (padded.length > bytes.length) padded[padded.length - 1] = 0x0a;
-    await this.writeAll(tarHeader(name, padded.length), 0);
+    await this.writeAll(tarHeader(name, padded.length, this.vocabulary), 0);
     await this.writeAll(padded, BLOCK);
     const pad = roundUp(padded.length) - padded.length;
     if (pad) await this.writeAll(Buffer.alloc(pad), BLOCK + padded.length);
@@ -341,8 +343,8 @@ export function descriptorReservation(dryRunBytes: number, fileNames: readonly s
  * would add a pax record this refuses a name over 100 bytes and writes a size of 8 GiB or more
  * in GNU base-256 (read by GNU tar, bsdtar and @ovfkit/package) instead.
  */
-export function tarHeader(name: string, size: number): Buffer {
-  if (Buffer.byteLength(name) > 100) throw new OvfkitError('UNSAFE_PATH', `cannot store ${JSON.stringify(name)} in an OVA: member names are at most 100 bytes; pass a shorter --name`);
+export function tarHeader(name: string, size: number, vocabulary: Vocabulary = 'api'): Buffer {
+  if (Buffer.byteLength(name) > 100) throw new OvfkitError('UNSAFE_PATH', `cannot store ${JSON.stringify(name)} in an OVA: member names are at most 100 bytes; pass a shorter ${wordsOf(vocabulary).exportName}`);
   const h = ustarHeader(name, Math.min(size, USTAR_MAX_SIZE));
   if (h.length !== BLOCK) throw new OvfkitError('UNSAFE_PATH', `cannot store ${JSON.stringify(name)} in an OVA with a one-block header`);
   if (size > USTAR_MAX_SIZE) {

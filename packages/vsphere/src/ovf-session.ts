@@ -4,7 +4,7 @@
  * {@link connectOvfSession} at run time; the shapes here match its port structurally.
  */
 import { createHash } from 'node:crypto';
-import { fullPropertyId, matchPropertyKey, type PropertyName, type DescriptorCache, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, type SignaturePolicy, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
+import { fullPropertyId, matchPropertyKey, type PropertyName, type DescriptorCache, type HostProfile, type KeyValue, networkMoRefType, type OvfIssue, type OvfParseDescriptorResult, type OvfPlan, type OvfValidateHostResult, type PlanVocabulary, type SignaturePolicy, type Vocabulary, resolveInventoryPlacement, resolveMappedNetwork, UsageError } from '@ovfkit/core';
 import { trustedCertificates } from '@ovfkit/package';
 import type { OvfCreateImportSpecParamsDiskProvisioningType } from '@ovfkit/core';
 import { destroyEntity } from './destroy';
@@ -100,6 +100,8 @@ export interface OvfExportRequest {
   signingCertificatePem?: string;
   /** Files downloaded at once over NFC (see {@link exportOvf}'s `parallelDisks`). @default 4 */
   parallelDisks?: number;
+  /** Whose words a refused choice is named in. @default the session's (ConnectOptions' `vocabulary`) */
+  vocabulary?: Vocabulary;
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -322,7 +324,7 @@ export class OvfSession {
     if ((request.format === 'ova') !== request.destination.toLowerCase().endsWith('.ova')) {
       throw new UsageError(`format ${request.format} does not match the destination ${request.destination} (an .ova file for ova, a directory for ovf)`);
     }
-    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, ...(request.name !== undefined ? { name: request.name } : {}), manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles, ...(request.chunkSizeBytes !== undefined ? { chunkSize: request.chunkSizeBytes } : {}), ...(request.parallelDisks !== undefined ? { parallelDisks: request.parallelDisks } : {}), ...(request.signingKeyPem && request.signingCertificatePem ? { signing: { privateKeyPem: request.signingKeyPem, certificatePem: request.signingCertificatePem } } : {}) });
+    const r = await exportOvf(this.session, { entity: request.entity, destination: request.destination, ...(request.name !== undefined ? { name: request.name } : {}), manifestAlgorithm: request.manifestAlgorithm, exportOption: request.exportOption, includeImageFiles: request.includeImageFiles, ...(request.chunkSizeBytes !== undefined ? { chunkSize: request.chunkSizeBytes } : {}), ...(request.parallelDisks !== undefined ? { parallelDisks: request.parallelDisks } : {}), ...(request.vocabulary ? { vocabulary: request.vocabulary } : {}), ...(request.signingKeyPem && request.signingCertificatePem ? { signing: { privateKeyPem: request.signingKeyPem, certificatePem: request.signingCertificatePem } } : {}) });
     return {
       files: r.files,
       manifestDigest: `sha256:${createHash('sha256').update(r.manifest).digest('hex')}`,

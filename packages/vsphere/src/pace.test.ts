@@ -20,6 +20,7 @@ import { NfcGet } from './nfc-get';
 import { answerWaitMs, MIN_TRANSFER_BYTES_PER_SECOND } from './pace';
 import type { VimSession } from './session';
 import { VimClient } from './soap/client';
+import { RetrieveServiceContent } from './soap/methods';
 import { createAgent } from './tls';
 
 /** Runs `p`, returning its error (an OvfkitError) and how long it took. */
@@ -55,12 +56,54 @@ describe('pace.ts bounds over real sockets', function () {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      // The SOAP side is not called: the REST client needs its agent, URL and redaction.
-      const vim = { isEsx: false, client: new VimClient({ url, agent: createAgent({ insecure: true }) }) } as unknown as VimSession;
-      const e = await failure(() => RestClient.open(vim, { userName: 'u', password: 'secret-pw', timeoutMs: 500 }));
-      assert.equal(e.code, 'TIMEOUT');
-      assert.equal(e.message, `POST session: 127.0.0.1:${(server.address() as AddressInfo).port} did not answer within 0.5 s (--timeout)`);
-      assert.ok(e.ms < 5000, `${e.ms} ms`);
+      const port = (server.address() as AddressInfo).port;
+      // The SOAP side is not called: the REST client needs its agent, URL, redaction and the session's words.
+      const seen: Record<string, string> = {};
+      for (const vocabulary of ['cli', 'pulumi', 'terraform'] as const) {
+        const vim = { isEsx: false, client: new VimClient({ url, agent: createAgent({ insecure: true }), vocabulary }) } as unknown as VimSession;
+        const e = await failure(() => RestClient.open(vim, { userName: 'u', password: 'secret-pw', timeoutMs: 500 }));
+        assert.equal(e.code, 'TIMEOUT');
+        assert.ok(e.ms < 5000, `${e.ms} ms`);
+        seen[vocabulary] = e.message;
+      }
+      assert.deepEqual(seen, {
+        cli: `POST session: 127.0.0.1:${port} did not answer within 0.5 s (--timeout)`,
+        pulumi: `POST session: 127.0.0.1:${port} did not answer within 0.5 s (the request timeout, which Pulumi does not let you set)`,
+        terraform: `POST session: 127.0.0.1:${port} did not answer within 0.5 s (the request timeout, which the provider does not let you set)`,
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('a SOAP call whose server trickles its answer ends after timeoutMs overall, named in the words of the front end that connected', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pace-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+      const t = setInterval(() => res.write(' '), 50);
+      timers.add(t);
+    });
+    fs.rmSync(dir, { recursive: true });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const seen: Record<string, string> = {};
+      for (const vocabulary of ['cli', 'pulumi', 'cdktf', 'api'] as const) {
+        const client = new VimClient({ url, agent: createAgent({ insecure: true }), timeoutMs: 500, vocabulary });
+        const e = await failure(() => client.send(new RetrieveServiceContent({ _this: { type: 'ServiceInstance', value: 'ServiceInstance' } })));
+        assert.equal(e.code, 'TIMEOUT');
+        assert.ok(e.ms < 5000, `${e.ms} ms`);
+        seen[vocabulary] = e.message;
+      }
+      assert.deepEqual(seen, {
+        cli: `RetrieveServiceContent: ${url} did not answer within 0.5 s (--timeout)`,
+        pulumi: `RetrieveServiceContent: ${url} did not answer within 0.5 s (the request timeout, which Pulumi does not let you set)`,
+        cdktf: `RetrieveServiceContent: ${url} did not answer within 0.5 s (the request timeout, which the provider does not let you set)`,
+        api: `RetrieveServiceContent: ${url} did not answer within 0.5 s (ConnectOptions.timeoutMs)`,
+      });
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -79,10 +122,18 @@ describe('pace.ts bounds over real sockets', function () {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const u = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/nfc/ticket/disk-0.vmdk`);
-      const e = await failure(async () => (await NfcGet.open(u, undefined, new AbortController().signal, 1000, 'disk-0.vmdk')).pipe(() => true));
-      assert.equal(e.code, 'TIMEOUT');
-      assert.match(e.message, /^downloading disk-0\.vmdk: too slow: \d+ bytes in the last 1 s after \d+; a transfer must move at least 65536 bytes\/s over every 1 s \(2 x --timeout\)$/);
-      assert.ok(e.ms < 5000, `${e.ms} ms`);
+      const seen: Record<string, string> = {};
+      for (const vocabulary of ['cli', 'pulumi'] as const) {
+        const e = await failure(async () => (await NfcGet.open(u, undefined, new AbortController().signal, 1000, 'disk-0.vmdk', vocabulary)).pipe(() => true));
+        assert.equal(e.code, 'TIMEOUT');
+        assert.ok(e.ms < 5000, `${e.ms} ms`);
+        // The bytes of the head seen so far vary with the timers; the rest of the text is the rule.
+        seen[vocabulary] = e.message.replace(/^(downloading disk-0\.vmdk: too slow: )\d+( bytes in the last 1 s after )\d+;/, '$1N$2M;');
+      }
+      assert.deepEqual(seen, {
+        cli: 'downloading disk-0.vmdk: too slow: N bytes in the last 1 s after M; a transfer must move at least 65536 bytes/s over every 1 s (2 x --timeout)',
+        pulumi: 'downloading disk-0.vmdk: too slow: N bytes in the last 1 s after M; a transfer must move at least 65536 bytes/s over every 1 s (2 x the request timeout, which Pulumi does not let you set)',
+      });
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }

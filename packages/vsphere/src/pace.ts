@@ -5,7 +5,7 @@
  * minimum pace over every window instead, as curl's --speed-limit/--speed-time. A request with
  * an answer (SOAP, REST) has an overall deadline: the --timeout.
  */
-import { OvfkitError } from '@ovfkit/core';
+import { OvfkitError, wordsOf, type Vocabulary } from '@ovfkit/core';
 
 /** The slowest pace a lease transfer may keep over a window: 64 KiB/s, as package URLs (@ovfkit/package http.ts). */
 export const MIN_TRANSFER_BYTES_PER_SECOND = 64 * 1024;
@@ -16,6 +16,8 @@ export interface TransferPace {
   windowMs: number;
   /** @default MIN_TRANSFER_BYTES_PER_SECOND */
   minBytesPerSecond?: number;
+  /** Whose words the rule names the timeout in (the session's). @default 'api' */
+  vocabulary?: Vocabulary;
 }
 
 /**
@@ -35,7 +37,7 @@ export function watchPace(what: string, pace: TransferPace, bytes: () => number,
     if (moved >= need) return;
     clearInterval(timer);
     const s = pace.windowMs / 1000;
-    tooSlow(new OvfkitError('TIMEOUT', `${what}: too slow: ${moved} bytes in the last ${s} s after ${now}; a transfer must move at least ${rate} bytes/s over every ${s} s (2 x --timeout)`));
+    tooSlow(new OvfkitError('TIMEOUT', `${what}: too slow: ${moved} bytes in the last ${s} s after ${now}; a transfer must move at least ${rate} bytes/s over every ${s} s (2 x ${wordsOf(pace.vocabulary).connection('timeout')})`));
   }, pace.windowMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -54,6 +54,11 @@ export class VimSession {
     readonly proxy: ProxySettings,
   ) {}
 
+  /** Whose words this session's messages name a setting in (ConnectOptions' `vocabulary`). */
+  get vocabulary(): Vocabulary {
+    return this.client.vocabulary;
+  }
+
   /** True when connected to a bare ESXi host rather than vCenter. */
   get isEsx(): boolean {
     return this.serviceContent.about.apiType === 'HostAgent';
@@ -75,7 +80,7 @@ export class VimSession {
     const trust = connectionTrust({ ...(options.thumbprint !== undefined ? { thumbprint: options.thumbprint } : {}), ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(options.insecure ? { insecure: true } : {}) }, vocabulary);
     const proxy = options.proxy ?? proxySettingsFromEnv();
     const agent = createAgent(trust, { proxy });
-    const client = new VimClient({ url: options.server, agent, ...(options.transport ? { transport: options.transport } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+    const client = new VimClient({ url: options.server, agent, ...(options.transport ? { transport: options.transport } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.logger ? { logger: options.logger } : {}), vocabulary });
     client.secrets.add(options.password);
     const sc = await client.send(new RetrieveServiceContent({ _this: { type: 'ServiceInstance', value: 'ServiceInstance' } }));
     if (!sc.sessionManager) throw new OvfkitError('VIM_PROTOCOL', 'the server has no SessionManager');

@@ -43,9 +43,17 @@ describe('TLS trust for vSphere connections (a real https server on 127.0.0.1)',
   });
   after(() => new Promise<void>((r) => server.close(() => r())));
 
-  it('refuses a self-signed certificate by default, with a hint about --thumbprint', async () => {
-    const c = new VimClient({ url, agent: createAgent({}) });
-    await assert.rejects(c.send(new RetrieveServiceContent({ _this: SI })), (e: Error & { code?: string }) => e.code === 'TLS' && /--thumbprint/.test(e.message));
+  it('refuses a self-signed certificate by default, with the ways to trust it of the front end that connected (--thumbprint for the CLI)', async () => {
+    const seen: Record<string, [string | undefined, string]> = {};
+    for (const vocabulary of ['cli', 'pulumi'] as const) {
+      const c = new VimClient({ url, agent: createAgent({}), vocabulary });
+      seen[vocabulary] = await c.send(new RetrieveServiceContent({ _this: SI })).then(() => [undefined, 'accepted'], (e: Error & { code?: string }) => [e.code, e.message]);
+    }
+    const origin = new URL(url).origin;
+    assert.deepEqual(seen, {
+      cli: ['TLS', `RetrieveServiceContent: the TLS certificate of ${origin} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); pass --thumbprint <sha256> to pin it, --ca <file>, or --insecure`],
+      pulumi: ['TLS', `RetrieveServiceContent: the TLS certificate of ${origin} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); set connection.thumbprint (or ovfkit:thumbprint) to its SHA-256 fingerprint to pin it, or connection.insecure (or ovfkit:insecure) to skip the check; the Pulumi provider takes no CA`],
+    });
   });
 
   it('accepts the server when its SHA-256 thumbprint matches the pin (any case, with or without colons)', async () => {

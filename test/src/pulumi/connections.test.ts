@@ -69,6 +69,21 @@ describe('one Pulumi program, two vCenters: the connection input beside the stac
     ]);
   });
 
+  it('a server whose certificate is not trusted: check says what Pulumi offers (connection.thumbprint or connection.insecure), no CLI flag, and nothing is created', async () => {
+    const { resources } = await runProgram(a.host, () => [
+      new OvfImport('untrusted', {
+        source: a.pkg.ova, name: 'vm-untrusted', ...placement,
+        connection: { server: b.url, user: b.username, password: pulumi.secret(b.password) },
+      }),
+    ], { preview: false });
+    const origin = new URL(b.url).origin;
+    assert.deepEqual(resources.map((r) => [r.name, r.check.failures, r.createError]), [['untrusted', [{
+      property: 'source',
+      reason: `vSphere at ${b.url}: RetrieveServiceContent: the TLS certificate of ${origin} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); set connection.thumbprint (or ovfkit:thumbprint) to its SHA-256 fingerprint to pin it, or connection.insecure (or ovfkit:insecure) to skip the check; the Pulumi provider takes no CA`,
+    }], undefined]]);
+    assert.deepEqual(await names(b), []);
+  });
+
   it('diffs another server as a replacement and new credentials for the same server as an in-place change', async () => {
     const urn = dynamicUrn('d', 'pulumi-nodejs:dynamic/ovfkit:OvfImport');
     const c = await a.host.check(urn, {}, { __provider: a.provider, source: a.pkg.ova, name: 'vm-d', ...placement, connection: { server: b.url, user: b.username, password: b.password, thumbprint: b.thumbprint } });

@@ -106,6 +106,26 @@ describe('plain HCL with the ovfkit provider, run by the real terraform binary a
     assert.match(init.stdout, /Installing ovfkit\/ovfkit v0\.1\.0\.\.\.\n- Installed ovfkit\/ovfkit v0\.1\.0 \(unauthenticated\)/);
   });
 
+  it('apply against a server whose certificate is untrusted (no VSPHERE_THUMBPRINT) says what the provider block offers, not a CLI flag, and creates nothing', async () => {
+    write({ workers: '4', power: false });
+    const { VSPHERE_THUMBPRINT: _pin, ...unpinned } = env;
+    const r = spawnSync(terraform!, ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: work, encoding: 'utf8', env: unpinned, timeout: 240_000 });
+    assert.equal(r.status, 1, r.stdout);
+    const text = r.stderr.replace(/\u2502 ?/g, '');
+    const origin = new URL(sim!.sdkUrl).origin;
+    assert.equal(text, [
+      '',
+      `Error: RetrieveServiceContent: the TLS certificate of ${origin} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); set the provider's thumbprint = "<sha256>" to pin it, ca = "<PEM>", or insecure = true`,
+      '',
+      '  with ovfkit_import.app,',
+      '  on main.tf line 9, in resource "ovfkit_import" "app":',
+      '   9: resource "ovfkit_import" "app" {',
+      '',
+      '',
+    ].join('\n'));
+    assert.deepEqual(await vms(), []);
+  });
+
   it('plan with a property value outside its qualifiers fails with a diagnostic on that attribute, and creates nothing', async () => {
     write({ workers: '40', power: false });
     const plan = tf(['plan', '-input=false', '-no-color']);

@@ -63,6 +63,7 @@ export const exportCommand: Command = {
         ...(parallelDisks !== undefined ? { parallelDisks } : {}),
         signal: ctx.signal,
         ...(onProgress ? { onProgress } : {}),
+        vocabulary: 'cli',
       });
       if (json) writeJson(ctx.stdout, { entity: r.entity, destination: r.destination, ...(chunkSize !== undefined ? { chunkSize } : {}), files: r.files, serverManifest: r.serverManifest, warning: r.warning.map((w) => ({ type: w.fault._typeName, message: w.localizedMessage })) });
       else ctx.stdout.write(`exported ${r.entity.type} ${r.entity.value} to ${r.destination} (${r.files.length} files, ${r.files.reduce((n, f) => n + f.size, 0)} bytes)\n`);

@@ -32,7 +32,7 @@ export const libraryPublishCommand: Command = {
       return await withRestSession(values, ctx, async (rest) => {
         const onProgress = transferProgress(ctx.stderr, progressMode(values, ctx));
         const description = stringOption(values, 'description');
-        const r = await publishToLibrary(rest, { source, library, item, pull: values['pull'] === true, ...(description ? { description } : {}), signal: ctx.signal, ...(onProgress ? { onProgress } : {}) });
+        const r = await publishToLibrary(rest, { source, library, item, pull: values['pull'] === true, vocabulary: 'cli', ...(description ? { description } : {}), signal: ctx.signal, ...(onProgress ? { onProgress } : {}) });
         if (json) writeJson(ctx.stdout, r);
         else if (!r.changed) ctx.stdout.write(`library item "${item}" (${r.itemId}) already holds this package (content version ${r.contentVersion}); nothing was sent\n`);
         else ctx.stdout.write(`${r.created ? 'published' : 'updated'} library item "${item}" (${r.itemId}, content version ${r.contentVersion}): ${r.files.length} files, ${r.bytes} bytes${values['pull'] ? ' fetched by vCenter' : ''}\n`);

@@ -37,4 +37,19 @@ describe('vCenter\'s filter of a library item, merged into the plan', () => {
     judgeLibraryFilter(planned.plan, planned.parseDescriptor, { refused: [refused] });
     assert.deepEqual([planned.plan.ok, planned.plan.errors.filter((e) => e.source === 'libraryFilter'), planned.plan.warnings.filter((w) => w.source === 'libraryFilter')], [false, [{ ...refused, source: 'libraryFilter' }], []]);
   });
+
+  it('the storage-group warning says how to choose the datastore in the words of the front end that planned', () => {
+    const storage = (vocabulary: 'cli' | 'pulumi' | 'terraform'): unknown => {
+      const planned = createPlan(OVF, { importOption: ['acceptAllEulas'] });
+      judgeLibraryFilter(planned.plan, planned.parseDescriptor, { summary: { ...AGREEING, storage_groups: ['fast'] } }, vocabulary);
+      return planned.plan.warnings.filter((w) => w.source === 'libraryFilter');
+    };
+    const warning = (fix: string): unknown => [{
+      fault: { _typeName: 'OvfImportFailed' }, code: 'LIBRARY_FILTER_MISMATCH', source: 'libraryFilter', value: 'fast', fix,
+      localizedMessage: 'vCenter\'s filter of the library item lists storage groups "fast"; ovfkit sends no storage mapping, so their disks go to the deployment\'s datastore',
+    }];
+    assert.deepEqual(storage('cli'), warning('choose the datastore with --datastore; per-group placement is not supported'));
+    assert.deepEqual(storage('pulumi'), warning('choose the datastore with datastore: "<datastore>"; per-group placement is not supported'));
+    assert.deepEqual(storage('terraform'), warning('choose the datastore with datastore = "<datastore>"; per-group placement is not supported'));
+  });
 });

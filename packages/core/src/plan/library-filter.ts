@@ -1,4 +1,5 @@
 import type { OvfIssue } from '../faults';
+import { wordsOf, type Vocabulary } from '../issue-text';
 import type { OvfParseDescriptorResult } from '../vim25';
 import type { OvfPlan, PlanIssue } from './index';
 
@@ -36,7 +37,7 @@ const fullId = (p: { classId?: string; id: string; instanceId?: string }): strin
  * since the deployment goes by the server's. Sets `ok`, as judgePackage does.
  * @example judgeLibraryFilter(planned.plan, planned.parseDescriptor, { summary })
  */
-export function judgeLibraryFilter(plan: OvfPlan, pd: OvfParseDescriptorResult, outcome: LibraryFilterOutcome): OvfPlan {
+export function judgeLibraryFilter(plan: OvfPlan, pd: OvfParseDescriptorResult, outcome: LibraryFilterOutcome, vocabulary: Vocabulary = 'api'): OvfPlan {
   const errors: OvfIssue[] = 'refused' in outcome ? outcome.refused : [];
   const warnings: OvfIssue[] = [];
   if ('summary' in outcome) {
@@ -72,7 +73,7 @@ export function judgeLibraryFilter(plan: OvfPlan, pd: OvfParseDescriptorResult, 
         code: 'LIBRARY_FILTER_MISMATCH',
         localizedMessage: `vCenter's filter of the library item lists storage groups ${s.storage_groups!.map((g) => JSON.stringify(g)).join(', ')}; ovfkit sends no storage mapping, so their disks go to the deployment's datastore`,
         value: s.storage_groups!.join(', '),
-        fix: 'choose the datastore with --datastore; per-group placement is not supported',
+        fix: `choose the datastore with ${wordsOf(vocabulary).datastore}; per-group placement is not supported`,
       });
     }
   }

@@ -53,6 +53,7 @@ export async function applyExport(planned: TfObject | null, open: (what: string)
       entity, destination, format: destination.toLowerCase().endsWith('.ova') ? 'ova' : 'ovf', manifestAlgorithm: algorithm, exportOption, includeImageFiles: false,
       ...(name !== undefined ? { name } : {}),
       ...(chunkSize !== undefined ? { chunkSizeBytes: chunkSize } : {}),
+      vocabulary: 'terraform',
     });
     const state: { [k: string]: TfValue } = { ...planned, id: destination, manifest_digest: r.manifestDigest, files: r.files.map((f) => f.path) };
     return { state, diagnostics: [] };

@@ -1,6 +1,6 @@
 import type * as https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import { OvfkitError, isOvfkitError } from '@ovfkit/core';
+import { OvfkitError, isOvfkitError, wordsOf, type Vocabulary } from '@ovfkit/core';
 import { decodeElement, encodeElement, type DataObject } from './codec';
 import { VimFault } from './fault';
 import { parseXml, SOAPENV_NS, type XmlNode } from './xml';
@@ -82,6 +82,8 @@ export interface VimClientOptions {
   middleware?: Middleware[];
   /** Attempts for idempotent reads on connection errors. @default 3 */
   maxAttempts?: number;
+  /** Whose words a timeout or an untrusted certificate is named in (`--timeout`, Pulumi's `connection.thumbprint`…). @default 'api' */
+  vocabulary?: Vocabulary;
 }
 
 /** Credentials kept only in memory, for re-login on NotAuthenticated. */
@@ -102,6 +104,8 @@ export class VimClient {
   readonly sdkUrl: string;
   readonly timeoutMs: number;
   readonly agent: https.Agent | undefined;
+  /** Whose words this client's messages (and those of the transfers of its session) name a setting in. */
+  readonly vocabulary: Vocabulary;
   /** The `vmware_soap_session` cookie value, quoted as the server sent it. */
   sessionCookie: string | undefined;
   /** Set by login so the re-login middleware can renew an expired session. */
@@ -116,6 +120,7 @@ export class VimClient {
     this.sdkUrl = endpoint.sdkUrl;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.agent = options.agent;
+    this.vocabulary = options.vocabulary ?? 'api';
     this.logger = options.logger;
     const transport = options.transport ?? axiosTransport(options.agent);
     const chain: Middleware[] = [loggingMiddleware, reloginMiddleware, retryMiddleware(options.maxAttempts ?? 3), ...(options.middleware ?? []), sessionMiddleware];
@@ -163,9 +168,9 @@ export class VimClient {
         signal: deadline.signal,
       });
     } catch (e) {
-      if (deadline.expired()) throw new OvfkitError('TIMEOUT', `${call.method}: ${this.url} did not answer within ${this.timeoutMs / 1000} s (--timeout)`, { cause: e });
+      if (deadline.expired()) throw new OvfkitError('TIMEOUT', `${call.method}: ${this.url} did not answer within ${this.timeoutMs / 1000} s (${wordsOf(this.vocabulary).connection('timeout')})`, { cause: e });
       if (isOvfkitError(e)) throw e;
-      throw networkError(e, this.url, call.method);
+      throw networkError(e, this.url, call.method, this.vocabulary);
     }
     if (res.status !== 200 && res.status !== 500) {
       // Only a gateway/overload status is worth a retry; a 404 will be a 404 again.
@@ -188,14 +193,14 @@ export class VimClient {
   }
 }
 
-function networkError(e: unknown, url: string, method: string): OvfkitError {
+function networkError(e: unknown, url: string, method: string, vocabulary: Vocabulary): OvfkitError {
   const err = e as { code?: string; message?: string; name?: string; cause?: unknown };
   // axios wraps what the socket failed with (e.g. our TLS pin check): surface that, not the wrapper.
   if (isOvfkitError(err.cause)) return new OvfkitError(err.cause.code, `${method}: ${err.cause.message}`, { cause: err.cause });
   if (err.name === 'CanceledError' || err.code === 'ERR_CANCELED' || err.name === 'AbortError') return new OvfkitError('ABORTED', `${method}: interrupted`, { cause: e });
   if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return new OvfkitError('TIMEOUT', `${method}: ${url} did not answer in time`, { cause: e });
   if (/certificate|self.signed|SSL|TLS/i.test(`${err.code ?? ''} ${err.message ?? ''}`)) {
-    return new OvfkitError('TLS', `${method}: the TLS certificate of ${url} is not trusted (${err.code ?? err.message}); pass --thumbprint <sha256> to pin it, --ca <file>, or --insecure`, { cause: e });
+    return new OvfkitError('TLS', `${method}: the TLS certificate of ${url} is not trusted (${err.code ?? err.message}); ${wordsOf(vocabulary).untrustedServer}`, { cause: e });
   }
   return new OvfkitError('NETWORK', `${method}: cannot reach ${url} (${err.code ?? err.message ?? String(e)})`, { cause: e });
 }
