@@ -58,7 +58,13 @@ export async function describeSource(
   const d = await src.descriptor();
   const now = factsOf ? undefined : await packageFacts(src, d);
   const facts: PackageFactsOf = factsOf ? (declared) => factsOf(d, declared) : async () => now!;
-  const read: DescriptorRead = { ovfDescriptor: d.text, ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: facts };
+  // The text is decoded only when read (a check plans from the bytes; only a connected check
+  // and update read the text), and the digest is the source's, taken once.
+  const digest = d.digest ?? descriptorDigest(d.bytes);
+  const read: DescriptorRead = {
+    get ovfDescriptor() { return d.text; },
+    ovfDescriptorBytes: d.bytes, descriptorDigest: digest, error: [], warning: [], package: facts,
+  };
   // The signature facts core's plan judges under the policy (the same reader as ovfkit plan and
   // the import), the descriptor's line in a signed manifest included: the plan's verdict, not ours.
   if (options.signature !== 'ignore') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
@@ -89,13 +95,33 @@ const descriptorCache = new DescriptorCache();
 const profileCache = new Map<string, HostProfile>();
 const inventoryCache = new Map<string, InventorySnapshot>();
 
+/** Freezes an object and everything it holds: a kept profile is shared by every plan of the process. */
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/**
+ * The host profile a plan is checked against, kept per process by name or file: a built-in one
+ * is a fresh deep copy at each resolveHostProfile (a tenth of a millisecond per check); createPlan
+ * only reads it, and the kept one is frozen so that a write would throw rather than leak into the
+ * next check.
+ */
 async function loadHostProfile(spec: string | undefined): Promise<HostProfile> {
-  if (spec === undefined || !/\.json$/i.test(spec)) return resolveHostProfile(spec);
-  const cached = profileCache.get(spec);
+  const key = spec ?? '';
+  const cached = profileCache.get(key);
   if (cached) return cached;
+  if (spec === undefined || !/\.json$/i.test(spec)) {
+    const p = deepFreeze(resolveHostProfile(spec));
+    profileCache.set(key, p);
+    return p;
+  }
   const check = checkHostProfile(await readJson(spec, 'host profile'));
   if (!check.profile) throw new UsageError(`host profile ${spec} is not valid: ${check.issues.map((i) => i.message).join('; ')}`);
-  profileCache.set(spec, check.profile);
+  profileCache.set(spec, deepFreeze(check.profile));
   return check.profile;
 }
 
