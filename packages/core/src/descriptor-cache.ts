@@ -97,9 +97,12 @@ export class DescriptorCache {
     return this.entries.size;
   }
 
-  /** The validated read of `input`: the kept one when the same bytes were read under the same limits, else a new read, kept. */
-  read(input: string | Uint8Array, limits?: XmlReadLimits): ValidatedRead {
-    const digest = descriptorDigest(input);
+  /**
+   * The validated read of `input`: the kept one when the same bytes were read under the same
+   * limits, else a new read, kept. `digest`, when given, is {@link descriptorDigest} of exactly
+   * `input`, which the caller already took (the key; not hashed again).
+   */
+  read(input: string | Uint8Array, limits?: XmlReadLimits, digest = descriptorDigest(input)): ValidatedRead {
     const key = `${digest} ${limitsKey(limits)}`;
     let entry = this.entries.get(key);
     if (entry) {

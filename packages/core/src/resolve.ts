@@ -40,6 +40,8 @@ export interface ResolveChoice {
   limits?: XmlReadLimits;
   /** Where the read model of the same bytes is kept across resolutions (a long-lived front end's); without it the descriptor is read here. */
   cache?: DescriptorCache;
+  /** With {@link cache}: {@link descriptorDigest} of exactly this input, when the caller has it (the cache's key, not hashed again). */
+  digest?: string;
 }
 
 /** The chosen configuration. @see DSP0243 §9.8 */
@@ -238,7 +240,7 @@ export function resolveDescriptor(input: string | Uint8Array, choice: ResolveCho
     // texts (deployment option, locale, msgBundle) is kept too: what each call adds, the entity
     // name and the property mapping, is applied to a copy of the parts it changes.
     const cache = choice.cache;
-    const read = cache.read(input, choice.limits);
+    const read = cache.read(input, choice.limits, choice.digest);
     const base = cache.resolution(read.digest, choice.limits, baseChoiceKey(choice), () => {
       const only: ResolveChoice = { deploymentOption: choice.deploymentOption ?? '', locale: choice.locale ?? '' };
       if (choice.msgBundle) only.msgBundle = choice.msgBundle;

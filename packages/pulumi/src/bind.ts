@@ -139,7 +139,7 @@ async function loadInventory(file: string): Promise<InventorySnapshot> {
  * descriptor-only and then judged against the package facts of the files it lists (as
  * @ovfkit/package's planPackage does for `ovfkit plan`).
  */
-async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions): Promise<LocalPlan> {
+async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions, digest?: string): Promise<LocalPlan> {
   const hostProfile = await loadHostProfile(target.hostProfile);
   const inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
   const p = request.placement;
@@ -164,6 +164,7 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     vocabulary: 'pulumi',
     package: 'descriptor-only',
     descriptorCache,
+    ...(digest ? { descriptorDigest: digest } : {}),
     ...(signature ? { signature } : {}),
   });
   judgePackage(r.plan, await pkg(r.plan.package.files));
