@@ -21,12 +21,19 @@ function deepFreeze(v: unknown, seen = new Set<unknown>()): void {
   Object.freeze(v);
 }
 
-/** Choices that resolve differently over one model: default, another option and name, mappings, EULAs accepted. */
+/**
+ * Choices that resolve differently over one model: default, another option and name, mappings,
+ * EULAs accepted; then choices that share the kept resolution of an earlier one (same option,
+ * locale and bundle) but not its name or mapping, so that what one plan set would show in the next.
+ */
 const CHOICES: PlanOptions[] = [
   {},
   { deploymentOption: 'large', entityName: 'renamed', locale: 'de' },
   { networkMapping: { 'VM Network': 'pg' }, propertyMapping: { hostname: 'h1', 'vami.hostname': 'h2', password: 'p' }, diskProvisioning: 'thin' },
   { importOption: ['acceptAllEulas'], hostProfile: 'esxi-6.5u3' },
+  { entityName: 'vm-2', propertyMapping: { hostname: 'h3', 'guestinfo.cis.appliance.net.addr': '10.0.0.1', 'vm.vmname': 'x' } },
+  { deploymentOption: 'large', locale: 'de' },
+  {},
 ];
 
 describe('DescriptorCache over the corpus: the shared model is never written to', function () {
@@ -37,7 +44,8 @@ describe('DescriptorCache over the corpus: the shared model is never written to'
     const differ: string[] = [];
     for (const file of files) {
       const bytes = readCorpus(file);
-      const cache = new DescriptorCache();
+      // The kept models and resolutions frozen: a write downstream throws.
+      const cache = new DescriptorCache({ freeze: true });
       deepFreeze(cache.read(bytes).envelope);
       for (const [i, choice] of CHOICES.entries()) {
         const fresh = JSON.stringify(createPlan(bytes, choice));

@@ -8,7 +8,7 @@
  */
 import { readEnvelope, type ReadEnvelopeResult } from './envelope';
 import type { OvfIssue } from './faults';
-import { descriptorDigest } from './resolve';
+import { descriptorDigest, type ResolvedDescriptor } from './resolve';
 import { validateEnvelope } from './validate';
 import type { XmlReadLimits } from './xml';
 
@@ -24,6 +24,13 @@ export interface DescriptorCacheOptions {
   maxBytes?: number;
   /** Most descriptors kept. @default 64 */
   maxEntries?: number;
+  /** Most resolutions kept per descriptor (one per deployment option, locale and msgBundle asked). @default 8 */
+  maxResolutions?: number;
+  /**
+   * Freeze what is kept (each model and resolution, deeply), so that a write downstream throws in
+   * strict code instead of leaking into the next plan: for tests. @default false
+   */
+  freeze?: boolean;
 }
 
 interface Entry {
@@ -31,6 +38,21 @@ interface Entry {
   error: readonly OvfIssue[];
   warning: readonly OvfIssue[];
   bytes: number;
+  /** Resolutions of this model by configuration and texts, least recently used first. */
+  resolutions: Map<string, ResolvedDescriptor>;
+}
+
+/** Freezes `v` and everything it reaches (Maps and Sets included). */
+function deepFreeze(v: unknown, seen = new Set<unknown>()): void {
+  if (v === null || typeof v !== 'object' || seen.has(v)) return;
+  seen.add(v);
+  if (v instanceof Map) for (const [k, x] of v) { deepFreeze(k, seen); deepFreeze(x, seen); }
+  if (v instanceof Set) for (const x of v) deepFreeze(x, seen);
+  for (const k of Reflect.ownKeys(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, k);
+    if (d && 'value' in d) deepFreeze(d.value, seen);
+  }
+  Object.freeze(v);
 }
 
 /** readEnvelope + validateEnvelope of one input, uncached: the issues of both, in that order. */
@@ -60,10 +82,14 @@ export class DescriptorCache {
   private bytes = 0;
   private readonly maxBytes: number;
   private readonly maxEntries: number;
+  private readonly maxResolutions: number;
+  private readonly freeze: boolean;
 
   constructor(options: DescriptorCacheOptions = {}) {
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.maxEntries = options.maxEntries ?? 64;
+    this.maxResolutions = options.maxResolutions ?? 8;
+    this.freeze = options.freeze === true;
   }
 
   /** Descriptors kept now. */
@@ -71,9 +97,12 @@ export class DescriptorCache {
     return this.entries.size;
   }
 
-  /** The validated read of `input`: the kept one when the same bytes were read under the same limits, else a new read, kept. */
-  read(input: string | Uint8Array, limits?: XmlReadLimits): ValidatedRead {
-    const digest = descriptorDigest(input);
+  /**
+   * The validated read of `input`: the kept one when the same bytes were read under the same
+   * limits, else a new read, kept. `digest`, when given, is {@link descriptorDigest} of exactly
+   * `input`, which the caller already took (the key; not hashed again).
+   */
+  read(input: string | Uint8Array, limits?: XmlReadLimits, digest = descriptorDigest(input)): ValidatedRead {
     const key = `${digest} ${limitsKey(limits)}`;
     let entry = this.entries.get(key);
     if (entry) {
@@ -82,14 +111,41 @@ export class DescriptorCache {
       this.entries.set(key, entry);
     } else {
       const read = readValidated(input, limits);
-      entry = { error: read.error, warning: read.warning, bytes: input.length };
+      entry = { error: read.error, warning: read.warning, bytes: input.length, resolutions: new Map() };
       if (read.envelope) entry.envelope = read.envelope;
+      if (this.freeze) deepFreeze([entry.envelope, entry.error, entry.warning]);
       this.keep(key, entry);
     }
     const copy = (list: readonly OvfIssue[]): OvfIssue[] => list.map((i) => ({ ...i }));
     const out: ValidatedRead = { error: copy(entry.error), warning: copy(entry.warning), digest };
     if (entry.envelope) out.envelope = entry.envelope;
     return out;
+  }
+
+  /**
+   * The kept resolution of a descriptor read here (by its digest and limits) for a choice's
+   * configuration and texts (`key`), made by `make` when not kept; undefined when the descriptor
+   * is not kept (too large), and the caller resolves it itself. Callers copy what they change
+   * (resolveDescriptor's fromBase): the kept object is shared.
+   */
+  resolution(digest: string, limits: XmlReadLimits | undefined, key: string, make: () => ResolvedDescriptor): ResolvedDescriptor | undefined {
+    const entry = this.entries.get(`${digest} ${limitsKey(limits)}`);
+    if (!entry) return undefined;
+    const kept = entry.resolutions;
+    let r = kept.get(key);
+    if (r) {
+      kept.delete(key);
+      kept.set(key, r);
+      return r;
+    }
+    r = make();
+    if (this.freeze) deepFreeze(r);
+    kept.set(key, r);
+    for (const k of kept.keys()) {
+      if (kept.size <= this.maxResolutions) break;
+      kept.delete(k);
+    }
+    return r;
   }
 
   /** Forgets every descriptor. */

@@ -40,6 +40,8 @@ export interface ResolveChoice {
   limits?: XmlReadLimits;
   /** Where the read model of the same bytes is kept across resolutions (a long-lived front end's); without it the descriptor is read here. */
   cache?: DescriptorCache;
+  /** With {@link cache}: {@link descriptorDigest} of exactly this input, when the caller has it (the cache's key, not hashed again). */
+  digest?: string;
 }
 
 /** The chosen configuration. @see DSP0243 §9.8 */
@@ -243,11 +245,61 @@ const atOf = (x: { pos: { line: number; column: number }; path: string }, suffix
  */
 export function resolveDescriptor(input: string | Uint8Array, choice: ResolveChoice = {}): ResolvedDescriptor {
   if (choice.cache) {
-    const read = choice.cache.read(input, choice.limits);
-    return new Resolver(read.envelope, input, choice, read.error, read.warning, read.digest).resolve();
+    // Over a kept model, the resolution of the descriptor for the choice's configuration and
+    // texts (deployment option, locale, msgBundle) is kept too: what each call adds, the entity
+    // name and the property mapping, is applied to a copy of the parts it changes.
+    const cache = choice.cache;
+    const read = cache.read(input, choice.limits, choice.digest);
+    const base = cache.resolution(read.digest, choice.limits, baseChoiceKey(choice), () => {
+      const only: ResolveChoice = { deploymentOption: choice.deploymentOption ?? '', locale: choice.locale ?? '' };
+      if (choice.msgBundle) only.msgBundle = choice.msgBundle;
+      // Its input views are never read (each call's are its own): it keeps no reference to the bytes.
+      return new Resolver(read.envelope, new Uint8Array(0), only, read.error, read.warning, read.digest).resolve();
+    });
+    return base ? fromBase(base, input, choice, read.digest) : new Resolver(read.envelope, input, choice, read.error, read.warning, read.digest).resolve();
   }
   const read = readValidated(input, choice.limits);
   return new Resolver(read.envelope, input, choice, read.error, read.warning).resolve();
+}
+
+/** The key of what a resolution shares between calls: the choice's configuration and texts. */
+function baseChoiceKey(choice: ResolveChoice): string {
+  return JSON.stringify([choice.deploymentOption ?? '', choice.locale ?? '', (choice.msgBundle ?? []).map((kv) => [kv?.key, kv?.value])]);
+}
+
+/**
+ * A resolution for `choice` from a kept one of the same descriptor and configuration (resolved
+ * with no entity name and no mapping): its issue lists, entities, properties, disks and sizes
+ * copied (each call may change them: the name, the mapped values and what depends on them), the
+ * rest shared, as the model is (nothing downstream writes to it: test/src/descriptor-cache.test.ts
+ * plans the corpus over frozen kept resolutions and compares with fresh reads).
+ */
+function fromBase(base: ResolvedDescriptor, input: string | Uint8Array, choice: ResolveChoice, digest: string): ResolvedDescriptor {
+  const copy = (list: readonly OvfIssue[]): OvfIssue[] => list.map((i) => ({ ...i }));
+  const error = copy(base.error);
+  const out: ResolvedDescriptor = {
+    ...base,
+    error,
+    warning: copy(base.warning),
+    configuration: { ...base.configuration, available: [...base.configuration.available] },
+    entities: base.entities.map((e) => ({ ...e })),
+    properties: base.properties.map((p) => ({ ...p })),
+    declaredProperties: [...base.declaredProperties],
+    disks: base.disks.map((d) => ({ ...d })),
+    nvdimms: [...base.nvdimms],
+    references: [...base.references],
+    eulas: [...base.eulas],
+    sizes: { ...base.sizes },
+  } as Omit<ResolvedDescriptor, 'bytes' | 'text' | 'digest'> as ResolvedDescriptor;
+  // The configuration's issue is also in `error`: the copy there.
+  const at = base.configuration.issue ? base.error.indexOf(base.configuration.issue) : -1;
+  if (at >= 0) out.configuration.issue = error[at]! as NonNullable<typeof out.configuration.issue>;
+  Object.defineProperty(out, 'localize', { value: base.localize, enumerable: false });
+  defineInputViews(out, input, digest);
+  const top = out.entities[0];
+  if (top && choice.entityName) top.name = choice.entityName;
+  applyPropertyMapping(out, choice.propertyMapping ?? []);
+  return out;
 }
 
 /** The choice a CreateImportSpec (or ValidateHost) call makes. @see vim25 OvfCreateImportSpecParams */

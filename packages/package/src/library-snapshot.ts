@@ -1,5 +1,5 @@
 import { itemContentBytes, OvfkitError, snapshotLibraryItem, type InventoryItemContent, type InventorySnapshot } from '@ovfkit/core';
-import { LIBRARY_SOURCE_PREFIX, type PackageEntry, type PackageFile, type PackageSource } from './source';
+import { descriptorFile, LIBRARY_SOURCE_PREFIX, type PackageEntry, type PackageFile, type PackageSource } from './source';
 
 /**
  * A library item of an inventory snapshot as a package source, so that `plan library:LIB/ITEM
@@ -20,7 +20,7 @@ export function snapshotLibrarySource(inventory: InventorySnapshot, arg: string)
     libraryId: library.id,
     descriptor: async () => {
       const bytes = itemContentBytes(item.descriptor);
-      return { name: item.descriptor.name, bytes, text: bytes.toString('utf8') };
+      return descriptorFile(item.descriptor.name, bytes);
     },
     manifest: async () => file(item.manifest),
     certificate: async () => file(item.certificate),

@@ -66,9 +66,9 @@ export function parseSignaturePolicy(value: string | undefined, flag = '--signat
  * const facts = signatureFacts({ descriptor, manifest, certificate }, { trustStore: [caPem] });
  * createPlan(descriptor.bytes, { signature: { facts, policy: 'require' } }).plan.signature.status // 'valid'
  */
-export function signatureFacts(files: { descriptor?: PackageFile | undefined; manifest?: PackageFile | undefined; certificate?: PackageFile | undefined }, options: SignatureFactsOptions = {}): SignatureFacts {
+export function signatureFacts(files: { descriptor?: (PackageFile & { digest?: string }) | undefined; manifest?: PackageFile | undefined; certificate?: PackageFile | undefined }, options: SignatureFactsOptions = {}): SignatureFacts {
   const { descriptor, manifest, certificate } = files;
-  const facts: SignatureFacts = { descriptorDigest: descriptor ? descriptorDigest(descriptor.bytes) : '', descriptor: descriptor?.name ?? 'package', findings: [] };
+  const facts: SignatureFacts = { descriptorDigest: descriptor ? (descriptor.digest ?? descriptorDigest(descriptor.bytes)) : '', descriptor: descriptor?.name ?? 'package', findings: [] };
   if (manifest) facts.manifest = manifest.name;
   if (manifest && descriptor) {
     // The descriptor's line by its name, else by its base name (as the import looks it up).

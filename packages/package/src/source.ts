@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { OvfkitError } from '@ovfkit/core';
+import { descriptorDigest, OvfkitError } from '@ovfkit/core';
 import { httpGet, readBody, redactUrl, type HttpOptions } from './http';
 import { chunkIndex, chunkName } from './references';
 import { indexTar, lendFile, readTar, safeMemberName, type TarHeader } from './tar';
@@ -22,6 +22,29 @@ export interface PackageFile {
 /** The descriptor, as bytes and as text. */
 export interface DescriptorFile extends PackageFile {
   text: string;
+  /**
+   * `sha256:<hex>` of {@link bytes} (core's descriptorDigest), when the source computed it: the
+   * signature read and the front ends take this one instead of hashing the bytes again.
+   */
+  digest?: string;
+}
+
+/**
+ * The descriptor file of bytes read: its text (UTF-8) and digest each computed when first asked
+ * and kept, so that a caller planning from the bytes over a kept model (a Pulumi check) neither
+ * decodes half a megabyte of XML it never reads as text nor hashes it more than once. The bytes
+ * must not change after this (every source reads them anew).
+ * @example const d = descriptorFile('app.ovf', bytes); d.digest // 'sha256:…'
+ */
+export function descriptorFile(name: string, bytes: Buffer): DescriptorFile {
+  let text: string | undefined;
+  let digest: string | undefined;
+  const d = { name, bytes } as DescriptorFile;
+  Object.defineProperties(d, {
+    text: { get: () => (text ??= bytes.toString('utf8')), enumerable: true },
+    digest: { get: () => (digest ??= descriptorDigest(bytes)), enumerable: true },
+  });
+  return d;
 }
 
 /** One member in a sequential pass over a package. */
@@ -264,7 +287,7 @@ class DirectorySource implements PackageSource {
   async descriptor(): Promise<DescriptorFile> {
     const f = await this.readSmall(this.descriptorName);
     if (!f) throw new OvfkitError('IO', `cannot read ${path.join(this.dir, this.descriptorName)}`);
-    return { ...f, text: f.bytes.toString('utf8') };
+    return descriptorFile(f.name, f.bytes);
   }
   manifest(): Promise<PackageFile | undefined> {
     return this.readSmall(`${baseOf(this.descriptorName)}.mf`);
@@ -390,7 +413,7 @@ class OvaFileSource implements PackageSource {
   async descriptor(): Promise<DescriptorFile> {
     const f = await this.readMember(this.roles.descriptor);
     if (!f) throw new OvfkitError('INTEGRITY', 'the OVA contains no .ovf descriptor');
-    return { ...f, text: f.bytes.toString('utf8') };
+    return descriptorFile(f.name, f.bytes);
   }
   manifest(): Promise<PackageFile | undefined> {
     return this.readMember(this.roles.manifest);
@@ -488,7 +511,7 @@ class UrlOvfSource implements PackageSource {
   async descriptor(): Promise<DescriptorFile> {
     const f = await this.fetchSmall('', false);
     if (!f) throw new OvfkitError('NETWORK', `cannot fetch ${this.location}`);
-    return { ...f, name: decodeURIComponent(path.posix.basename(this.url.pathname)), text: f.bytes.toString('utf8') };
+    return descriptorFile(decodeURIComponent(path.posix.basename(this.url.pathname)), f.bytes);
   }
   private base(): string {
     return baseOf(decodeURIComponent(path.posix.basename(this.url.pathname)));
@@ -651,7 +674,7 @@ class UrlOvaSource implements PackageSource {
   async descriptor(): Promise<DescriptorFile> {
     const f = await this.readSmall(this.roles().descriptor);
     if (!f) throw new OvfkitError('INTEGRITY', `the OVA at ${this.location} has no .ovf descriptor before its first disk`);
-    return { ...f, text: f.bytes.toString('utf8') };
+    return descriptorFile(f.name, f.bytes);
   }
   manifest(): Promise<PackageFile | undefined> {
     return this.readSmall(this.roles().manifest);

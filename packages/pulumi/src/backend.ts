@@ -120,8 +120,12 @@ export interface LocalPlan extends ImportValidation {
 export interface OvfkitBackend {
   readDescriptor(source: string, options: { manifestPolicy: ManifestPolicy } & SignatureRead): Promise<DescriptorRead>;
   parseDescriptor(ovfDescriptor: string | Uint8Array, pdp: OvfParseDescriptorParams): Promise<OvfParseDescriptorResult>;
-  /** The plan offline, against a host profile (name or JSON file) and an optional inventory snapshot file. */
-  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions, manifestPolicy?: ManifestPolicy): Promise<LocalPlan>;
+  /**
+   * The plan offline, against a host profile (name or JSON file) and an optional inventory
+   * snapshot file. `digest`: the {@link DescriptorRead.descriptorDigest} of these very bytes, when
+   * the caller has it (the kept descriptor is then found without hashing them again).
+   */
+  planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions, manifestPolicy?: ManifestPolicy, digest?: string): Promise<LocalPlan>;
   connect(connection: ConnectionSettings): Promise<VsphereSession>;
 }
 

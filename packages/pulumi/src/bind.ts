@@ -53,7 +53,8 @@ export async function describeSource(
   const d = await src.descriptor();
   const now = factsOf ? undefined : await packageFacts(src, d);
   const facts: PackageFactsOf = factsOf ? (declared) => factsOf(d, declared) : async () => now!;
-  const read: DescriptorRead = { ovfDescriptorBytes: d.bytes, descriptorDigest: descriptorDigest(d.bytes), error: [], warning: [], package: facts };
+  // The digest is the source's, taken once.
+  const read: DescriptorRead = { ovfDescriptorBytes: d.bytes, descriptorDigest: d.digest ?? descriptorDigest(d.bytes), error: [], warning: [], package: facts };
   // The .mf and .cert facts core's plan judges under the signature and the manifest policy (the
   // same reader as ovfkit plan and the import): the plan's verdicts, not ours.
   if (options.signature !== 'ignore' || options.manifestPolicy !== 'skip') read.signature = await readSignatureFacts(src, d, trustStore.length ? { trustStore } : {});
@@ -80,13 +81,33 @@ const descriptorCache = new DescriptorCache();
 const profileCache = new Map<string, HostProfile>();
 const inventoryCache = new Map<string, InventorySnapshot>();
 
+/** Freezes an object and everything it holds: a kept profile is shared by every plan of the process. */
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/**
+ * The host profile a plan is checked against, kept per process by name or file: a built-in one
+ * is a fresh deep copy at each resolveHostProfile (a tenth of a millisecond per check); createPlan
+ * only reads it, and the kept one is frozen so that a write would throw rather than leak into the
+ * next check.
+ */
 async function loadHostProfile(spec: string | undefined): Promise<HostProfile> {
-  if (spec === undefined || !/\.json$/i.test(spec)) return resolveHostProfile(spec);
-  const cached = profileCache.get(spec);
+  const key = spec ?? '';
+  const cached = profileCache.get(key);
   if (cached) return cached;
+  if (spec === undefined || !/\.json$/i.test(spec)) {
+    const p = deepFreeze(resolveHostProfile(spec));
+    profileCache.set(key, p);
+    return p;
+  }
   const check = checkHostProfile(await readJson(spec, 'host profile'));
   if (!check.profile) throw new UsageError(`host profile ${spec} is not valid: ${check.issues.map((i) => i.message).join('; ')}`);
-  profileCache.set(spec, check.profile);
+  profileCache.set(spec, deepFreeze(check.profile));
   return check.profile;
 }
 
@@ -104,7 +125,7 @@ async function loadInventory(file: string): Promise<InventorySnapshot> {
  * descriptor-only and then judged against the package facts of the files it lists (as
  * @ovfkit/package's planPackage does for `ovfkit plan`).
  */
-async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions, manifestPolicy?: ManifestPolicy): Promise<LocalPlan> {
+async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpecRequest & { acceptAllEulas: boolean }, target: { hostProfile?: string; inventory?: string }, pkg: PackageFactsOf, signature?: PlanSignatureOptions, manifestPolicy?: ManifestPolicy, digest?: string): Promise<LocalPlan> {
   const hostProfile = await loadHostProfile(target.hostProfile);
   const inventory = target.inventory !== undefined ? await loadInventory(target.inventory) : undefined;
   const p = request.placement;
@@ -129,6 +150,7 @@ async function planLocal(ovfDescriptor: string | Uint8Array, request: ImportSpec
     vocabulary: 'pulumi',
     package: 'descriptor-only',
     descriptorCache,
+    ...(digest ? { descriptorDigest: digest } : {}),
     ...(signature ? { signature } : {}),
     ...(manifestPolicy ? { manifestPolicy } : {}),
   });

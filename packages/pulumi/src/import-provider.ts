@@ -226,7 +226,7 @@ export async function checkImport(backend: OvfkitBackend, news: OvfImportWireInp
   try {
     local = await backend.planLocal(descriptor.ovfDescriptorBytes, request, target, descriptor.package, {
       policy: news.signature ?? 'verify', ...(descriptor.signature ? { facts: descriptor.signature } : {}),
-    }, manifestPolicyOf(news));
+    }, manifestPolicyOf(news), descriptor.descriptorDigest);
   } catch (e) {
     const m = (e as Error).message;
     // A target the snapshot lacks names the target; an unreadable snapshot or profile names its file.

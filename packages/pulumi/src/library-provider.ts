@@ -93,7 +93,7 @@ export async function deployFromLibrary(backend: Backend, inputs: OvfImportWireI
     const request = importSpecRequest(inputs, inputs.deploymentOption ?? '');
     const local = await backend.planLocal(read.ovfDescriptorBytes, { ...request, acceptAllEulas: inputs.acceptAllEulas === true },
       typeof inputs.hostProfile === 'string' ? { hostProfile: inputs.hostProfile } : {}, read.package,
-      { policy: inputs.signature ?? 'verify', ...(read.signature ? { facts: read.signature } : {}) });
+      { policy: inputs.signature ?? 'verify', ...(read.signature ? { facts: read.signature } : {}) }, options.manifestPolicy, read.descriptorDigest);
     // The host-side findings are vCenter's (the deploy reports them); the package's and the inputs' are the plan's.
     const refused = [...read.error, ...local.plan.errors.filter((i) => i.source !== 'validateHost' && i.source !== 'createImportSpec')];
     if (refused.length) {

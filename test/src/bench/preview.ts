@@ -9,6 +9,10 @@
  * provider process of one `pulumi preview` (5 descriptors read, 95 resolved over a kept model).
  * `OVFKIT_BENCH_BASELINE=<checkout>` (a built checkout of another commit) adds its in-process and
  * plugin-host figures, interleaved with this build's: before and after in the same run.
+ * The floor: a dynamic provider that does no work (its check answers each resource with the very
+ * inputs this build's check returned, plan text and failures included, read from a file once per
+ * process; its diff answers no change), through its own plugin host with the same olds: what the
+ * host and this client cost for these messages whatever the provider does.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -26,6 +30,21 @@ import { dynamicUrn, startPluginHost, type PluginHost } from '../pulumi/plugin-h
 
 const RESOURCES = 100;
 const ROUNDS = Number(process.env['OVFKIT_BENCH_ROUNDS'] ?? 7);
+
+/**
+ * The floor provider: no work but a lookup. Pulumi serializes it into `__provider`, so it names
+ * nothing outside itself (the answers come from the file in OVFKIT_BENCH_FLOOR, read once).
+ */
+const floorProvider = {
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<unknown> {
+    const g = globalThis as { __ovfkitFloor?: Record<string, { inputs: Record<string, unknown>; failures: unknown[] }> };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    g.__ovfkitFloor ??= JSON.parse(require('node:fs').readFileSync(process.env['OVFKIT_BENCH_FLOOR']!, 'utf8')) as Record<string, { inputs: Record<string, unknown>; failures: unknown[] }>;
+    const answer = g.__ovfkitFloor[String(news['name'])]!;
+    return { inputs: { ...answer.inputs, source: news['source'] }, failures: answer.failures };
+  },
+  async diff(): Promise<unknown> { return { changes: false, replaces: [], deleteBeforeReplace: false }; },
+};
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -77,6 +96,7 @@ export async function run(): Promise<void> {
   // commit, in process (its runtime module) and over its own plugin host (started in its test/).
   const baseline = process.env['OVFKIT_BENCH_BASELINE'] ? path.resolve(process.env['OVFKIT_BENCH_BASELINE']) : undefined;
   interface Side { label: string; runtime: typeof runtime; host?: PluginHost; olds?: Map<number, Record<string, unknown>>; inProcess: number[]; grpc: number[] }
+  const floor: { host?: PluginHost; grpc: number[] } = { grpc: [] };
   const sides: Side[] = [{ label: 'this build', runtime, inProcess: [], grpc: [] }];
   if (baseline) sides.push({ label: `baseline ${baseline}`, runtime: require(path.join(baseline, 'packages', 'pulumi', 'dist', 'runtime.js')) as typeof runtime, inProcess: [], grpc: [] });
   const previewAll = async (side: Side, copies: { file: string; bytes: Buffer }[]): Promise<void> => {
@@ -97,6 +117,19 @@ export async function run(): Promise<void> {
     }
   };
 
+  // The floor's answers: this build's own check() of each resource (the plan of a round's copy
+  // differs only in its digest, of the same length).
+  const floorFile = path.join(tmp, 'floor.json');
+  const floorText = (await pulumi.runtime.serializeFunction(() => floorProvider, { allowSecrets: true })).text;
+  const overFloor = async (copies: { file: string; bytes: Buffer }[]): Promise<void> => {
+    for (const [i, f] of copies.entries()) {
+      const urn = dynamicUrn(`vm-${i}`, 'pulumi-nodejs:dynamic/ovfkit:Floor');
+      const c = await floor.host!.check(urn, {}, { __provider: floorText, ...inputsOf(f, i) });
+      const d = await floor.host!.diff(`VirtualMachine:vm-${i}`, urn, { __provider: floorText, ...oldFor(sides[0]!, i, f) }, c.inputs);
+      if (d.replaces.length) throw new Error(`unexpected replacement of vm-${i} by the floor`);
+    }
+  };
+
   const parse: number[] = [];
   const parseModel: number[] = [];
   try {
@@ -105,6 +138,14 @@ export async function run(): Promise<void> {
       await side.host.configure({});
       side.olds = await oldsOf(side.runtime);
     }
+    const answers: Record<string, unknown> = {};
+    for (const [i, f] of resources.entries()) {
+      const c = await runtime.ovfImport.check({}, inputsOf(f, i) as never);
+      answers[`vm-${i}`] = { inputs: c.inputs, failures: c.failures };
+    }
+    fs.writeFileSync(floorFile, JSON.stringify(answers));
+    floor.host = await startPluginHost({ env: { OVFKIT_BENCH_FLOOR: floorFile } });
+    await floor.host.configure({});
     // Warm-up, then the rounds, every measure interleaved with the others.
     for (let r = -2; r < ROUNDS; r++) {
       let t = now(); parseAll(); const p = now() - t;
@@ -116,9 +157,12 @@ export async function run(): Promise<void> {
         const fresh = roundCopies();
         t = now(); await overGrpc(side, fresh); if (r >= 0) side.grpc.push(now() - t);
       }
+      const floorCopies = roundCopies();
+      t = now(); await overFloor(floorCopies); if (r >= 0) floor.grpc.push(now() - t);
     }
   } finally {
     for (const side of sides) await side.host?.stop();
+    await floor.host?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 
@@ -136,6 +180,8 @@ export async function run(): Promise<void> {
     process.stdout.write(`check()+diff() ×${RESOURCES}, in process    ${q.toFixed(1).padStart(8)} ms  ${(q / p).toFixed(2)}× the parse, ${(q / RESOURCES).toFixed(2)} ms per resource\n`);
     process.stdout.write(`Check+Diff ×${RESOURCES} over the plugin host ${g.toFixed(1).padStart(8)} ms  ${(g / p).toFixed(2)}× the parse, ${(g / RESOURCES).toFixed(2)} ms per resource\n`);
   }
+  const fl = median(floor.grpc);
+  process.stdout.write(`floor: a no-op provider, same messages  ${fl.toFixed(1).padStart(8)} ms  ${(fl / p).toFixed(2)}× the parse, ${(fl / RESOURCES).toFixed(2)} ms per resource (the host and this client alone)\n`);
 }
 
 function digestOf(bytes: Buffer): string {

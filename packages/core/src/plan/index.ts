@@ -109,6 +109,13 @@ export interface PlanOptions {
   manifestPolicy?: ManifestPolicy;
   /** Keeps the read descriptor by digest for the next plan of the same bytes (a long-lived front end's). @default none: read here */
   descriptorCache?: DescriptorCache;
+  /**
+   * With a {@link descriptorCache}: {@link descriptorDigest} of exactly these bytes, when the caller
+   * already took it (a front end reading through @ovfkit/package has the source's), so that a kept
+   * descriptor is found without hashing the bytes again. It must be core's digest of these very
+   * bytes: the cache is keyed on it. @default hashed here
+   */
+  descriptorDigest?: string;
 }
 
 /** The plan. Stable key order and content for a given input, so diffs are meaningful. */
@@ -237,7 +244,7 @@ export function createPlan(ovfDescriptor: string | Uint8Array, options: PlanOpti
   if (options.ipProtocol) cisp.ipProtocol = options.ipProtocol;
   if (options.importOption?.length) cisp.importOption = options.importOption;
 
-  const resolved = resolveOrReport(ovfDescriptor, { ...resolveChoice(cisp), ...(options.descriptorCache ? { cache: options.descriptorCache } : {}) });
+  const resolved = resolveOrReport(ovfDescriptor, { ...resolveChoice(cisp), ...(options.descriptorCache ? { cache: options.descriptorCache, ...(options.descriptorDigest ? { digest: options.descriptorDigest } : {}) } : {}) });
   const parsed = parseDescriptorResult(resolved);
   const signed = signatureVerdict(options.signature, resolved.digest, options.vocabulary);
   const pr = parsed.result;
