@@ -14,10 +14,12 @@ import { TAR_LIMITS } from './tar';
 import type { PackageEntry, PackageSource } from './source';
 
 /**
- * Buffer of each pass-through stage, in bytes: with the 16 KiB default every stage holds at most
- * one of the 2 MiB reads, and a fast consumer (an upload) waits on the disk at each one.
+ * Buffer of each pass-through stage, in bytes: one of the 1 MiB reads of a local file (a stage
+ * then holds a piece or two, so the next read overlaps the upload), and 64 of the 16 KiB TLS reads
+ * of a URL (the 16 KiB default paused the socket at nearly every read). It was 4 MiB: each of the
+ * four stages of an upload then held up to 10 MiB, ~40 MiB per upload in flight (docs/performance.md).
  */
-const STAGE_HWM = 4 << 20;
+const STAGE_HWM = 1 << 20;
 
 /** Fails the stream as soon as more bytes than `ovf:size` pass, or at the end when fewer did. */
 export class SizeCheck extends Transform {

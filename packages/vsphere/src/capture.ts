@@ -1,6 +1,7 @@
 import {
   BUILTIN_HOST_PROFILE_NAMES,
   builtinHostProfile,
+  closestBuiltinHostProfileName,
   checkHostProfile,
   checkInventory,
   compareApiVersions,
@@ -29,14 +30,9 @@ import type { VimSession } from './session';
 import { itemFiles, readItemFile, type LibraryInfo, type LibraryItemInfo } from './library';
 import type { RestClient } from './library-rest';
 
-/** The built-in profile closest to (not newer than) a host's API version. */
+/** The built-in profile closest to (not newer than) a host's API version (core's {@link closestBuiltinHostProfileName}). */
 export function closestBuiltinProfile(apiVersion: string): HostProfile {
-  let best: HostProfile | undefined;
-  for (const name of BUILTIN_HOST_PROFILE_NAMES) {
-    const p = builtinHostProfile(name)!;
-    if (compareApiVersions(p.product.apiVersion, apiVersion) <= 0) best = p;
-  }
-  return best ?? builtinHostProfile(BUILTIN_HOST_PROFILE_NAMES[0]!) ?? builtinHostProfile(DEFAULT_HOST_PROFILE_NAME)!;
+  return builtinHostProfile(closestBuiltinHostProfileName(apiVersion))!;
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -480,7 +476,7 @@ export async function captureInventory(session: VimSession, options: { datacente
       return {
         name: h.name,
         moref: h.ref.value,
-        profile: closestBuiltinProfile(product?.apiVersion ?? session.serviceContent.about.apiVersion).name,
+        profile: closestBuiltinHostProfileName(product?.apiVersion ?? session.serviceContent.about.apiVersion),
         datastores: asArray(h.props['datastore'] as ManagedObjectReference[] | undefined).map((d) => d.value),
         networks: asArray(h.props['network'] as ManagedObjectReference[] | undefined).map((n) => n.value),
         ...pathOf(h.ref),

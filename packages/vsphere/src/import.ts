@@ -17,8 +17,8 @@ import { destroyEntity } from './destroy';
 import { injectOvfEnv } from './ovf-env';
 import { VimOvfManager } from './ovf-manager';
 
-/** Buffer of each pass-through stage: the 16 KiB default pauses the socket on nearly every TLS read. */
-const STAGE_HWM = 4 << 20;
+/** Buffer of the VMDK check stage: a read or two of the source (as @ovfkit/package's stages); see files.ts STAGE_HWM. */
+const STAGE_HWM = 1 << 20;
 /** Largest manifest read from the end of an OVA walked in one pass. */
 const MAX_TRAILING_MANIFEST_BYTES = 16 * 1024 * 1024;
 

@@ -2,7 +2,7 @@
  * @ovfkit/vsphere — the vSphere backend: a typed vim25 SOAP client, inventory paths, the remote
  * OvfManager, and the import and export engines over HttpNfcLease.
  */
-export { VimClient, VIM_VERSION, axiosTransport, defineCommand, serializeCall, deserializeReturn } from './soap/client';
+export { VimClient, VIM_VERSION, httpsTransport, defineCommand, serializeCall, deserializeReturn } from './soap/client';
 export type { Transport, HttpRequest, HttpResponse, Middleware, Handler, SoapCall, SoapResult, VimCommand, Logger, VimClientOptions } from './soap/client';
 export type { ManagedObjectReference, DataObject, RawXml } from './soap/codec';
 export { VimFault, isVimFault, faultAncestry } from './soap/fault';

@@ -146,6 +146,17 @@ export const HOST_PROFILE_ALIASES: Readonly<Record<string, string>> = (() => {
 /** The profile used when none is named: the newest release. */
 export const DEFAULT_HOST_PROFILE_NAME: string = RELEASES[RELEASES.length - 1]!.name;
 
+/**
+ * The name of the built-in profile closest to (not newer than) a host's API version; the oldest
+ * when every release is newer. Read from the release list: no profile is built.
+ * @example closestBuiltinHostProfileName('7.0.3.0') // 'esxi-7.0u3'
+ */
+export function closestBuiltinHostProfileName(apiVersion: string): string {
+  let best: Release | undefined;
+  for (const r of RELEASES) if (compareApiVersions(r.apiVersion, apiVersion) <= 0) best = r;
+  return (best ?? RELEASES[0]!).name;
+}
+
 const cache = new Map<string, HostProfile>();
 
 /**

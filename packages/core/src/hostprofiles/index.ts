@@ -11,6 +11,7 @@ export {
   HOST_PROFILE_ALIASES,
   HOST_PROFILE_SOURCES,
   builtinHostProfile,
+  closestBuiltinHostProfileName,
   compareApiVersions,
 } from './builtin';
 export { GUEST_OS_IDENTIFIERS, GUEST_MIN_HARDWARE_VERSION } from './guestids';

@@ -1,5 +1,6 @@
-import type * as https from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
+import * as https from 'node:https';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { OvfkitError, isOvfkitError, wordsOf, type Vocabulary } from '@ovfkit/core';
 import { decodeElement, encodeElement, type DataObject } from './codec';
 import { VimFault } from './fault';
@@ -71,7 +72,7 @@ export type Logger = (line: string) => void;
 export interface VimClientOptions {
   /** `https://host[:port]` or `https://host/sdk`. */
   url: string;
-  /** Sends HTTP; defaults to axios over `agent`. */
+  /** Sends HTTP; defaults to {@link httpsTransport} over `agent`. */
   transport?: Transport;
   /** The https agent (TLS trust) for the default transport. */
   agent?: https.Agent;
@@ -122,7 +123,7 @@ export class VimClient {
     this.agent = options.agent;
     this.vocabulary = options.vocabulary ?? 'api';
     this.logger = options.logger;
-    const transport = options.transport ?? axiosTransport(options.agent);
+    const transport = options.transport ?? httpsTransport(options.agent);
     const chain: Middleware[] = [loggingMiddleware, reloginMiddleware, retryMiddleware(options.maxAttempts ?? 3), ...(options.middleware ?? []), sessionMiddleware];
     let h: Handler = (call) => this.exchange(transport, call);
     for (const m of [...chain].reverse()) h = m(h, this);
@@ -195,7 +196,7 @@ export class VimClient {
 
 function networkError(e: unknown, url: string, method: string, vocabulary: Vocabulary): OvfkitError {
   const err = e as { code?: string; message?: string; name?: string; cause?: unknown };
-  // axios wraps what the socket failed with (e.g. our TLS pin check): surface that, not the wrapper.
+  // The transport wraps what the socket failed with (e.g. our TLS pin check): surface that, not the wrapper.
   if (isOvfkitError(err.cause)) return new OvfkitError(err.cause.code, `${method}: ${err.cause.message}`, { cause: err.cause });
   if (err.name === 'CanceledError' || err.code === 'ERR_CANCELED' || err.name === 'AbortError') return new OvfkitError('ABORTED', `${method}: interrupted`, { cause: e });
   if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return new OvfkitError('TIMEOUT', `${method}: ${url} did not answer in time`, { cause: e });
@@ -205,13 +206,65 @@ function networkError(e: unknown, url: string, method: string, vocabulary: Vocab
   return new OvfkitError('NETWORK', `${method}: cannot reach ${url} (${err.code ?? err.message ?? String(e)})`, { cause: e });
 }
 
-/** The default transport: axios, text in and out, every status returned to the caller. */
-export function axiosTransport(agent?: https.Agent): Transport {
-  const ax: AxiosInstance = axios.create({ ...(agent ? { httpsAgent: agent } : {}), validateStatus: () => true, responseType: 'text', transformResponse: (x: unknown) => x, maxRedirects: 0, proxy: false });
-  return async (req) => {
-    const res = await ax.post<string>(req.url, req.body, { headers: req.headers, timeout: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) });
-    return { status: res.status, headers: res.headers as Record<string, string | string[] | undefined>, body: String(res.data) };
-  };
+/** What the default transport failed with: the socket's error (code, message) as its cause. */
+class TransportError extends Error {
+  readonly code: string | undefined;
+  constructor(cause: Error & { code?: string }) {
+    super(cause.message, { cause });
+    this.name = cause.name === 'AbortError' ? 'AbortError' : 'TransportError';
+    this.code = cause.code;
+  }
+}
+
+/** Largest SOAP answer read (a RetrievePropertiesEx page of a large inventory is a few MiB). */
+const MAX_SOAP_RESPONSE_BYTES = 256 << 20;
+
+/**
+ * The default transport: one `node:https` POST, text in and out, every status returned to the
+ * caller, no redirect followed, no proxy read from the environment (a proxy is the agent's
+ * CONNECT tunnel). The TLS policy (system CAs, `--ca`, the pinned thumbprint, `--insecure`) is
+ * entirely the agent's (tls.ts `createAgent`); an `http:` URL is refused by node:https itself, and
+ * earlier by {@link vsphereEndpoint}. A gzip/deflate answer is inflated.
+ * (It replaced axios, whose loading was a third of the start-up of `ovfkit import`: docs/architecture.md.)
+ */
+export function httpsTransport(agent?: https.Agent): Transport {
+  return (req) =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      const fail = (e: Error): void => reject(new TransportError(e));
+      let r: ReturnType<typeof https.request>;
+      try {
+        const body = Buffer.from(req.body, 'utf8');
+        r = https.request(req.url, {
+          method: 'POST',
+          headers: { Accept: 'text/xml, */*', 'Accept-Encoding': 'gzip, deflate', ...req.headers, 'Content-Length': String(body.length) },
+          ...(agent ? { agent } : {}),
+          ...(req.signal ? { signal: req.signal } : {}),
+        });
+        r.on('error', fail);
+        // A socket without a byte for this long is dead (the whole exchange has its own deadline).
+        r.setTimeout(req.timeoutMs, () => r.destroy(Object.assign(new Error(`no answer for ${req.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+        r.on('response', (res) => {
+          const enc = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+          let stream: Readable = res;
+          if (enc === 'gzip' || enc === 'x-gzip') stream = res.pipe(createGunzip());
+          else if (enc === 'deflate') stream = res.pipe(createInflate());
+          else if (enc === 'br') stream = res.pipe(createBrotliDecompress());
+          if (stream !== res) res.on('error', (e) => stream.destroy(e));
+          const chunks: Buffer[] = [];
+          let n = 0;
+          stream.on('data', (c: Buffer) => {
+            n += c.length;
+            if (n > MAX_SOAP_RESPONSE_BYTES) r.destroy(Object.assign(new Error(`the answer is larger than ${MAX_SOAP_RESPONSE_BYTES} bytes`), { code: 'ERR_RESPONSE_TOO_LARGE' }));
+            else chunks.push(c);
+          });
+          stream.on('error', fail);
+          stream.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks, n).toString('utf8') }));
+        });
+        r.end(body);
+      } catch (e) {
+        fail(e as Error);
+      }
+    });
 }
 
 // ---------------------------------------------------------------- built-in middleware
