@@ -156,7 +156,7 @@ describe('simulator import and export leases', () => {
     const task = firstText(res, 'returnval')!;
     assert.equal(firstText((await s.property('Task', task, 'info.state')) ?? '', 'val'), 'success');
     const st = await sim().state();
-    assert.deepEqual(st, { virtualMachines: [], virtualApps: [], leases: st.leases, nfc: st.nfc });
+    assert.deepEqual(st, { virtualMachines: [], virtualApps: [], leases: st.leases, nfc: st.nfc, received: st.received });
   });
 
   it('exports an imported VM: the download lease serves the uploaded bytes, and CreateDescriptor references them', async () => {
