@@ -95,7 +95,7 @@ class FastReader {
   private aValue: string[] = [];
 
   /** Attributes read so far, namespace declarations included (for `maxAttributes`). */
-  private attributeCount = 0;
+  private attributes = 0;
 
   constructor(private readonly src: string, private readonly bounds: XmlBounds) {
     this.t = new XmlTree(src, Math.min(1 << 20, 64 + (src.length >> 5)));
@@ -310,264 +310,206 @@ class FastReader {
     return close + 2;
   }
 
-  // The reader's state between tags (fields rather than locals of one large loop: each step below
-  // is a small function that V8 compiles on its own, early, instead of one function whose
-  // optimised code arrives only after most of a first pass has run in the interpreter).
-  private readonly stack: number[] = [];
-  private readonly lastChild: number[] = [];
-  private depth = 0;
-  private rootDone = false;
-  private readonly aRaw: string[] = [];
-  /** Set by {@link attributes}: the tag ended with "/>". */
-  private selfClosing = false;
-
   read(warning: OvfIssue[]): XmlTree {
     const src = this.src;
+    const t = this.t;
+    const stack: number[] = [];
+    const lastChild: number[] = [];
+    let depth = 0;
+    let rootDone = false;
     let i = 0;
     if (src.startsWith('<?xml')) {
       const m = XML_DECL.exec(src);
       if (!m) this.fail();
       i = m[0].length;
     }
-    for (;;) {
-      const lt = src.indexOf('<', i);
-      const textEnd = lt < 0 ? src.length : lt;
-      if (this.depth === 0) this.outside(i, textEnd);
-      else if (textEnd > i) this.checkText(i, textEnd);
-      if (lt < 0) break;
-      const c1 = src.charCodeAt(lt + 1);
-      if (c1 === SLASH) i = this.endTag(lt);
-      else if (c1 === BANG || c1 === QMARK) i = this.special(lt, this.depth > 0);
-      else i = this.startTag(lt);
-    }
-    if (this.depth !== 0 || !this.rootDone) this.fail();
-    for (const w of this.warnings) warning.push(w);
-    return this.t;
-  }
-
-  /** Outside the root only white space may stand between markup. */
-  private outside(from: number, to: number): void {
-    const src = this.src;
-    for (let k = from; k < to; k++) if (!isWs(src.charCodeAt(k))) this.fail();
-  }
-
-  /** An end tag at `lt`: the name of the open element, optional white space, ">"; returns the index after it. */
-  private endTag(lt: number): number {
-    const src = this.src;
-    const t = this.t;
-    if (this.depth === 0) this.fail();
-    const d = this.depth - 1;
-    const el = this.stack[d]!;
-    // The open element's interned name, compared by the builtin: a loop per character is slow
-    // on a first pass, before V8 optimises it.
-    const name = t.names[t.nameId[el]!]!;
-    if (!src.startsWith(name, lt + 2)) this.fail();
-    let k = lt + 2 + name.length;
-    let c = src.charCodeAt(k);
-    if (c !== GT) {
-      if (!isWs(c)) this.fail();
-      while (isWs(c)) c = src.charCodeAt(++k);
-      if (c !== GT) this.fail();
-    }
-    if (t.textEnd[el] === -2) {
-      // -2 marks "not self-closing"; a leaf's text runs up to this end tag.
-      t.textEnd[el] = t.first[el]! < 0 && lt > t.textStart[el]! ? lt : -1;
-    }
-    this.popBindings(d);
-    this.depth = d;
-    if (d === 0) this.rootDone = true;
-    return k + 1;
-  }
-
-  /** Drops the namespace bindings declared at `depth`. */
-  private popBindings(depth: number): void {
-    const b = this.bindings;
-    while (b.length > 2 && b[b.length - 1]!.depth === depth) b.pop();
-  }
-
-  /** A start tag at `lt`: the element, its attributes and namespace declarations; returns the index after it. */
-  private startTag(lt: number): number {
-    const src = this.src;
-    const t = this.t;
-    if (this.rootDone) this.fail();
-    const depth = this.depth;
-    if (depth >= this.bounds.maxDepth) this.fail();
-    const nameStart = lt + 1;
-    const nameEnd = this.name(nameStart);
-    const elColon = this.colon;
-    // Position as saxes reports it at "opentagstart": after the name and one more character.
-    this.countLines(lt);
-    const after = src.charCodeAt(nameEnd);
-    const startLine = after === 0x0a || after === 0x0d ? this.lineNo + 1 : this.lineNo;
-    const startColumn = after === 0x0a || after === 0x0d ? 1 : lt - this.lineStart + 1;
-    const k = this.attributes(nameEnd);
-    const na = this.na;
-    // Namespace declarations first (they apply to this element and its attributes).
-    const nsDecls = na > 0 ? this.declarations(na, depth) : undefined;
-    if (t.n >= this.bounds.maxElements) this.fail();
-    if (t.n === t.nameId.length) t.grow();
-    const el = t.n++;
-    if (nsDecls) t.nsDecls.set(el, nsDecls);
-    const a0 = t.attrValue.length;
-    if (na > 0) this.addAttributes(na, startLine, startColumn);
-    t.attrStart[el] = a0;
-    t.attrCount[el] = t.attrValue.length - a0;
-    let rawUri: string;
-    if (elColon >= 0) {
-      if (elColon - nameStart === 5 && src.startsWith('xmlns', nameStart)) this.fail();
-      const r = this.resolve(nameStart, elColon);
-      if (r === undefined) this.fail();
-      rawUri = r;
-    } else rawUri = this.resolve(0, 0) ?? '';
-    t.nameId[el] = this.nameOf(nameStart, nameEnd, elColon);
-    t.uriId[el] = rawUri === '' ? this.noNs : this.ns(rawUri, startLine, startColumn);
-    t.line[el] = startLine;
-    t.column[el] = startColumn;
-    t.first[el] = -1;
-    t.next[el] = -1;
-    t.textStart[el] = k;
-    const selfClosing = this.selfClosing;
-    t.textEnd[el] = selfClosing ? -1 : -2;
-    if (depth > 0) {
-      const lastChild = this.lastChild;
-      const prev = lastChild[depth - 1]!;
-      if (prev < 0) t.first[this.stack[depth - 1]!] = el;
-      else t.next[prev] = el;
-      lastChild[depth - 1] = el;
-    }
-    if (selfClosing) {
-      this.popBindings(depth);
-      if (depth === 0) this.rootDone = true;
-    } else {
-      this.stack[depth] = el;
-      this.lastChild[depth] = -1;
-      this.depth = depth + 1;
-    }
-    return k;
-  }
-
-  /** Number of attributes read by {@link attributes}. */
-  private na = 0;
-
-  /**
-   * Reads the attributes of a start tag from `k` (just after its name) into the a* arrays, up to
-   * and including ">" or "/>"; returns the index after the tag, the count in `na`, "/>" in `selfClosing`.
-   */
-  private attributes(k: number): number {
-    const src = this.src;
     const aNameStart = this.aNameStart;
     const aNameEnd = this.aNameEnd;
     const aColon = this.aColon;
     const aValue = this.aValue;
-    let na = 0;
-    this.selfClosing = false;
+    const aRaw: string[] = [];
+
     for (;;) {
-      let c = src.charCodeAt(k);
-      const sawWs = isWs(c);
-      while (isWs(c)) c = src.charCodeAt(++k);
-      if (c === GT) { k++; break; }
-      if (c === SLASH) {
-        if (src.charCodeAt(k + 1) !== GT) this.fail();
-        this.selfClosing = true;
-        k += 2;
-        break;
+      const lt = src.indexOf('<', i);
+      const textEnd = lt < 0 ? src.length : lt;
+      if (depth === 0) {
+        for (let k = i; k < textEnd; k++) if (!isWs(src.charCodeAt(k))) this.fail();
+      } else if (textEnd > i) {
+        this.checkText(i, textEnd);
       }
-      if (!sawWs) this.fail();
-      // The duplicate checks below are quadratic: elements with that many attributes go to saxes.
-      // So do documents past an attribute bound: saxes reports it, as for every other error.
-      if (na === MAX_ATTRIBUTES || na >= this.bounds.maxAttributesPerElement || this.attributeCount++ >= this.bounds.maxAttributes) this.fail();
-      const an = k;
-      const ane = this.name(k);
-      const acolon = this.colon;
-      k = ane;
-      c = src.charCodeAt(k);
-      while (isWs(c)) c = src.charCodeAt(++k);
-      if (c !== EQ) this.fail();
-      c = src.charCodeAt(++k);
-      while (isWs(c)) c = src.charCodeAt(++k);
-      if (c !== 0x22 && c !== 0x27) this.fail();
-      const close = src.indexOf(c === 0x22 ? '"' : "'", k + 1);
-      if (close < 0) this.fail();
-      // Duplicate qualified names: saxes reports them.
-      const len = ane - an;
+      if (lt < 0) break;
+      const c1 = src.charCodeAt(lt + 1);
+      if (c1 === BANG || c1 === QMARK) {
+        i = this.special(lt, depth > 0);
+        continue;
+      }
+      if (c1 === SLASH) {
+        // End tag: the name of the open element, optional white space, ">".
+        if (depth === 0) this.fail();
+        const d = depth - 1;
+        const el = stack[d]!;
+        // The open element's interned name, compared by the builtin: a loop per character is slow
+        // on a first pass, before V8 optimises it.
+        const name = t.names[t.nameId[el]!]!;
+        if (!src.startsWith(name, lt + 2)) this.fail();
+        let k = lt + 2 + name.length;
+        let c = src.charCodeAt(k);
+        if (c !== GT) {
+          if (!isWs(c)) this.fail();
+          while (isWs(c)) c = src.charCodeAt(++k);
+          if (c !== GT) this.fail();
+        }
+        if (t.first[el]! < 0 && t.textEnd[el] === -2) {
+          // -2 marks "not self-closing"; a leaf's text runs up to this end tag.
+          t.textEnd[el] = lt > t.textStart[el]! ? lt : -1;
+        } else if (t.textEnd[el] === -2) t.textEnd[el] = -1;
+        while (this.bindings.length > 2 && this.bindings[this.bindings.length - 1]!.depth === d) this.bindings.pop();
+        depth = d;
+        if (depth === 0) rootDone = true;
+        i = k + 1;
+        continue;
+      }
+      // Start tag.
+      if (rootDone) this.fail();
+      if (depth >= this.bounds.maxDepth) this.fail();
+      const nameStart = lt + 1;
+      const nameEnd = this.name(nameStart);
+      const elColon = this.colon;
+      // Position as saxes reports it at "opentagstart": after the name and one more character.
+      this.countLines(lt);
+      const after = src.charCodeAt(nameEnd);
+      const startLine = after === 0x0a || after === 0x0d ? this.lineNo + 1 : this.lineNo;
+      const startColumn = after === 0x0a || after === 0x0d ? 1 : lt - this.lineStart + 1;
+      // Attributes.
+      let na = 0;
+      let k = nameEnd;
+      let selfClosing = false;
+      for (;;) {
+        let c = src.charCodeAt(k);
+        const sawWs = isWs(c);
+        while (isWs(c)) c = src.charCodeAt(++k);
+        if (c === GT) { k++; break; }
+        if (c === SLASH) {
+          if (src.charCodeAt(k + 1) !== GT) this.fail();
+          selfClosing = true;
+          k += 2;
+          break;
+        }
+        if (!sawWs) this.fail();
+        // The duplicate checks below are quadratic: elements with that many attributes go to saxes.
+        // So do documents past an attribute bound: saxes reports it, as for every other error.
+        if (na === MAX_ATTRIBUTES || na >= this.bounds.maxAttributesPerElement || this.attributes++ >= this.bounds.maxAttributes) this.fail();
+        const an = k;
+        const ane = this.name(k);
+        const acolon = this.colon;
+        k = ane;
+        c = src.charCodeAt(k);
+        while (isWs(c)) c = src.charCodeAt(++k);
+        if (c !== EQ) this.fail();
+        c = src.charCodeAt(++k);
+        while (isWs(c)) c = src.charCodeAt(++k);
+        if (c !== 0x22 && c !== 0x27) this.fail();
+        const close = src.indexOf(c === 0x22 ? '"' : "'", k + 1);
+        if (close < 0) this.fail();
+        // Duplicate qualified names: saxes reports them.
+        for (let p = 0; p < na; p++) {
+          if (aNameEnd[p]! - aNameStart[p]! === ane - an && src.startsWith(src.slice(an, ane), aNameStart[p]!)) this.fail();
+        }
+        aNameStart[na] = an;
+        aNameEnd[na] = ane;
+        aColon[na] = acolon;
+        aValue[na] = this.attrValue(k + 1, close);
+        na++;
+        k = close + 1;
+      }
+      if (k > src.length) this.fail();
+      // Namespace declarations first (they apply to this element and its attributes).
+      let nsDecls: Map<string, string> | undefined;
       for (let p = 0; p < na; p++) {
-        if (aNameEnd[p]! - aNameStart[p]! === len && sameChars(src, an, aNameStart[p]!, len)) this.fail();
+        const an = aNameStart[p]!;
+        const colon = aColon[p]!;
+        let prefix: string;
+        if (colon < 0) {
+          if (aNameEnd[p]! - an !== 5 || !src.startsWith('xmlns', an)) continue;
+          prefix = '';
+        } else {
+          if (colon - an !== 5 || !src.startsWith('xmlns', an)) continue;
+          prefix = src.slice(colon + 1, aNameEnd[p]!);
+        }
+        const value = aValue[p]!;
+        const uri = value.trim();
+        // What saxes refuses (undeclaring a prefix, the reserved prefixes and URIs) is left to it.
+        // ("xml" may be declared, but only with its own URI.)
+        if ((prefix !== '' && uri === '') || prefix === 'xmlns' || uri === XMLNS_NAMESPACE || ((prefix === 'xml') !== (uri === XML_NAMESPACE))) this.fail();
+        // resolve() scans the bindings in scope: a document declaring that many goes to saxes.
+        if (this.bindings.length === MAX_BINDINGS) this.fail();
+        this.bindings.push({ prefix, uri, depth });
+        (nsDecls ??= new Map()).set(prefix, value);
       }
-      aNameStart[na] = an;
-      aNameEnd[na] = ane;
-      aColon[na] = acolon;
-      aValue[na] = this.attrValue(k + 1, close);
-      na++;
-      k = close + 1;
-    }
-    if (k > src.length) this.fail();
-    this.na = na;
-    return k;
-  }
-
-  /** Whether attribute p's name is "xmlns" or "xmlns:…". */
-  private isDeclaration(p: number): boolean {
-    const an = this.aNameStart[p]!;
-    const colon = this.aColon[p]!;
-    const len = colon < 0 ? this.aNameEnd[p]! - an : colon - an;
-    return len === 5 && this.src.startsWith('xmlns', an);
-  }
-
-  /** The namespace declarations among the `na` attributes read, bound at `depth`; undefined when none. */
-  private declarations(na: number, depth: number): Map<string, string> | undefined {
-    let nsDecls: Map<string, string> | undefined;
-    for (let p = 0; p < na; p++) {
-      if (!this.isDeclaration(p)) continue;
-      const colon = this.aColon[p]!;
-      const prefix = colon < 0 ? '' : this.src.slice(colon + 1, this.aNameEnd[p]!);
-      const value = this.aValue[p]!;
-      const uri = value.trim();
-      // What saxes refuses (undeclaring a prefix, the reserved prefixes and URIs) is left to it.
-      // ("xml" may be declared, but only with its own URI.)
-      if ((prefix !== '' && uri === '') || prefix === 'xmlns' || uri === XMLNS_NAMESPACE || ((prefix === 'xml') !== (uri === XML_NAMESPACE))) this.fail();
-      // resolve() scans the bindings in scope: a document declaring that many goes to saxes.
-      if (this.bindings.length === MAX_BINDINGS) this.fail();
-      this.bindings.push({ prefix, uri, depth });
-      (nsDecls ??= new Map()).set(prefix, value);
-    }
-    return nsDecls;
-  }
-
-  /** Adds the `na` attributes read (namespace declarations left out) to the tree. */
-  private addAttributes(na: number, startLine: number, startColumn: number): void {
-    const t = this.t;
-    const aRaw = this.aRaw;
-    const a0 = t.attrValue.length;
-    let nr = 0;
-    for (let p = 0; p < na; p++) {
-      if (this.isDeclaration(p)) continue;
-      const an = this.aNameStart[p]!;
-      const colon = this.aColon[p]!;
-      let raw = '';
-      if (colon >= 0) {
-        const r = this.resolve(an, colon);
+      if (t.n >= this.bounds.maxElements) this.fail();
+      if (t.n === t.nameId.length) t.grow();
+      const el = t.n++;
+      if (nsDecls) t.nsDecls.set(el, nsDecls);
+      const a0 = t.attrValue.length;
+      let nr = 0;
+      for (let p = 0; p < na; p++) {
+        const an = aNameStart[p]!;
+        const colon = aColon[p]!;
+        if (src.startsWith('xmlns', an) && ((colon < 0 && aNameEnd[p]! - an === 5) || colon - an === 5)) continue;
+        let raw = '';
+        if (colon >= 0) {
+          const r = this.resolve(an, colon);
+          if (r === undefined) this.fail();
+          raw = r;
+        }
+        t.attrNameId.push(this.nameOf(an, aNameEnd[p]!, colon));
+        const u = raw === '' ? this.noNs : this.ns(raw, startLine, startColumn);
+        if (t.uris[u] !== raw) t.attrRenamed.add(t.attrUriId.length);
+        t.attrUriId.push(u);
+        t.attrValue.push(aValue[p]!);
+        aRaw[nr++] = raw;
+      }
+      // Two prefixed attributes with the same namespace URI (as written) and local name: saxes reports them.
+      for (let p = 0; p < nr; p++) {
+        for (let q = 0; q < p; q++) if (aRaw[p] !== '' && aRaw[p] === aRaw[q] && t.locals[t.attrNameId[a0 + p]!] === t.locals[t.attrNameId[a0 + q]!]) this.fail();
+      }
+      t.attrStart[el] = a0;
+      t.attrCount[el] = t.attrValue.length - a0;
+      let rawUri: string;
+      if (elColon >= 0) {
+        if (elColon - nameStart === 5 && src.startsWith('xmlns', nameStart)) this.fail();
+        const r = this.resolve(nameStart, elColon);
         if (r === undefined) this.fail();
-        raw = r;
+        rawUri = r;
+      } else rawUri = this.resolve(0, 0) ?? '';
+      t.nameId[el] = this.nameOf(nameStart, nameEnd, elColon);
+      t.uriId[el] = rawUri === '' ? this.noNs : this.ns(rawUri, startLine, startColumn);
+      t.line[el] = startLine;
+      t.column[el] = startColumn;
+      t.first[el] = -1;
+      t.next[el] = -1;
+      t.textStart[el] = k;
+      t.textEnd[el] = selfClosing ? -1 : -2;
+      if (depth > 0) {
+        const prev = lastChild[depth - 1]!;
+        if (prev < 0) t.first[stack[depth - 1]!] = el;
+        else t.next[prev] = el;
+        lastChild[depth - 1] = el;
       }
-      t.attrNameId.push(this.nameOf(an, this.aNameEnd[p]!, colon));
-      const u = raw === '' ? this.noNs : this.ns(raw, startLine, startColumn);
-      if (t.uris[u] !== raw) t.attrRenamed.add(t.attrUriId.length);
-      t.attrUriId.push(u);
-      t.attrValue.push(this.aValue[p]!);
-      aRaw[nr++] = raw;
+      if (selfClosing) {
+        while (this.bindings.length > 2 && this.bindings[this.bindings.length - 1]!.depth === depth) this.bindings.pop();
+        if (depth === 0) rootDone = true;
+      } else {
+        stack[depth] = el;
+        lastChild[depth] = -1;
+        depth++;
+      }
+      i = k;
     }
-    // Two prefixed attributes with the same namespace URI (as written) and local name: saxes reports them.
-    for (let p = 1; p < nr; p++) {
-      if (aRaw[p] === '') continue;
-      for (let q = 0; q < p; q++) if (aRaw[p] === aRaw[q] && t.locals[t.attrNameId[a0 + p]!] === t.locals[t.attrNameId[a0 + q]!]) this.fail();
-    }
+    if (depth !== 0 || !rootDone) this.fail();
+    for (const w of this.warnings) warning.push(w);
+    return t;
   }
-}
-
-/** Whether src[a, a + len) and src[b, b + len) are the same characters. */
-function sameChars(src: string, a: number, b: number, len: number): boolean {
-  for (let k = 0; k < len; k++) if (src.charCodeAt(a + k) !== src.charCodeAt(b + k)) return false;
-  return true;
 }
 
 function decodeRef(name: string): string {
