@@ -43,17 +43,23 @@ describe('pace.ts bounds over real sockets', function () {
     timers.clear();
   });
 
-  it('a REST session whose server trickles its answer ends after timeoutMs overall', async () => {
+  /** An HTTPS server on 127.0.0.1 (a throw-away certificate) that answers 200 and then one space every 50 ms, forever. */
+  async function tricklingServer(contentType: string): Promise<https.Server> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pace-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (req, res) => {
       req.resume();
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(200, { 'content-type': contentType });
       const t = setInterval(() => res.write(' '), 50);
       timers.add(t);
     });
     fs.rmSync(dir, { recursive: true });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return server;
+  }
+
+  it('a REST session whose server trickles its answer ends after timeoutMs overall', async () => {
+    const server = await tricklingServer('application/json');
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const port = (server.address() as AddressInfo).port;
@@ -78,16 +84,7 @@ describe('pace.ts bounds over real sockets', function () {
   });
 
   it('a SOAP call whose server trickles its answer ends after timeoutMs overall, named in the words of the front end that connected', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovfkit-pace-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-      const t = setInterval(() => res.write(' '), 50);
-      timers.add(t);
-    });
-    fs.rmSync(dir, { recursive: true });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const server = await tricklingServer('text/xml; charset=utf-8');
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const seen: Record<string, string> = {};
