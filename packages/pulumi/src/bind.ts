@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 
 import type { OvfParseDescriptorParams, OvfParseDescriptorResult } from '@ovfkit/core';
 import {
-  checkHostProfile, checkInventory, createPlan, DescriptorCache, descriptorDigest, judgePackage, OvfkitError, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
+  checkHostProfile, checkInventory, createPlan, DescriptorCache, descriptorDigest, judgePackage, parseDescriptor as coreParseDescriptor, resolveHostProfile, UsageError,
   type HostProfile, type InventorySnapshot, type PackageFacts, type PlanPackageFile, type PlanSignatureOptions,
 } from '@ovfkit/core';
 import { openSource, packageFacts, readSignatureFacts, trustedCertificates, type DescriptorFile, type PackageSource } from '@ovfkit/package';

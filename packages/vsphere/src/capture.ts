@@ -1,12 +1,9 @@
 import {
-  BUILTIN_HOST_PROFILE_NAMES,
   builtinHostProfile,
   closestBuiltinHostProfileName,
   checkHostProfile,
   checkInventory,
-  compareApiVersions,
   DATASTORE_TYPES,
-  DEFAULT_HOST_PROFILE_NAME,
   DEVICE_TYPES,
   type DeviceType,
   type HostProfile,
